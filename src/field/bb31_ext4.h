@@ -1,0 +1,126 @@
+/*
+ * Degree-4 extension of BabyBear: F[X]/(X^4 - 11), Plonky3 0.4.3 BinomialExtensionField<BabyBear, 4>
+ * (baby-bear/src/baby_bear.rs: W = 11). Basis order is the coefficient order c[0] + c[1] X +
+ * c[2] X^2 + c[3] X^3, which is how OpenVM observes, hashes and encodes an extension element.
+ */
+#ifndef SWIRL_FIELD_BB31_EXT4_H
+#define SWIRL_FIELD_BB31_EXT4_H
+
+#include "field/bb31.h"
+
+#define BB31X4_W 11u
+#define BB31X4_W_MONT 0x37ffffe9u /* 11 * 2^32 mod p */
+
+SWIRL_HD bb31 bb31x4_w(void) {
+    bb31 w;
+    w.v = BB31X4_W_MONT;
+    return w;
+}
+
+typedef struct bb31x4 {
+    bb31 c[4];
+} bb31x4;
+
+SWIRL_HD bb31x4 bb31x4_zero(void) {
+    bb31x4 r;
+    r.c[0] = r.c[1] = r.c[2] = r.c[3] = bb31_zero();
+    return r;
+}
+SWIRL_HD bb31x4 bb31x4_from_base(bb31 a) {
+    bb31x4 r = bb31x4_zero();
+    r.c[0] = a;
+    return r;
+}
+SWIRL_HD bb31x4 bb31x4_one(void) {
+    return bb31x4_from_base(bb31_one());
+}
+SWIRL_HD int bb31x4_eq(bb31x4 a, bb31x4 b) {
+    return a.c[0].v == b.c[0].v && a.c[1].v == b.c[1].v && a.c[2].v == b.c[2].v &&
+           a.c[3].v == b.c[3].v;
+}
+SWIRL_HD int bb31x4_is_zero(bb31x4 a) {
+    return (a.c[0].v | a.c[1].v | a.c[2].v | a.c[3].v) == 0;
+}
+SWIRL_HD bb31x4 bb31x4_add(bb31x4 a, bb31x4 b) {
+    bb31x4 r;
+    for (int i = 0; i < 4; i++)
+        r.c[i] = bb31_add(a.c[i], b.c[i]);
+    return r;
+}
+SWIRL_HD bb31x4 bb31x4_sub(bb31x4 a, bb31x4 b) {
+    bb31x4 r;
+    for (int i = 0; i < 4; i++)
+        r.c[i] = bb31_sub(a.c[i], b.c[i]);
+    return r;
+}
+SWIRL_HD bb31x4 bb31x4_neg(bb31x4 a) {
+    bb31x4 r;
+    for (int i = 0; i < 4; i++)
+        r.c[i] = bb31_neg(a.c[i]);
+    return r;
+}
+SWIRL_HD bb31x4 bb31x4_mul_base(bb31x4 a, bb31 b) {
+    bb31x4 r;
+    for (int i = 0; i < 4; i++)
+        r.c[i] = bb31_mul(a.c[i], b);
+    return r;
+}
+SWIRL_HD bb31x4 bb31x4_add_base(bb31x4 a, bb31 b) {
+    a.c[0] = bb31_add(a.c[0], b);
+    return a;
+}
+/* Schoolbook product; X^4 terms fold back multiplied by W. */
+SWIRL_HD bb31x4 bb31x4_mul(bb31x4 a, bb31x4 b) {
+    bb31 W = bb31x4_w();
+    bb31 a0 = a.c[0], a1 = a.c[1], a2 = a.c[2], a3 = a.c[3];
+    bb31 b0 = b.c[0], b1 = b.c[1], b2 = b.c[2], b3 = b.c[3];
+    bb31x4 r;
+    /* r0 = a0b0 + W(a1b3 + a2b2 + a3b1) */
+    r.c[0] = bb31_add(bb31_mul(a0, b0),
+                      bb31_mul(W, bb31_add(bb31_add(bb31_mul(a1, b3), bb31_mul(a2, b2)),
+                                           bb31_mul(a3, b1))));
+    /* r1 = a0b1 + a1b0 + W(a2b3 + a3b2) */
+    r.c[1] = bb31_add(bb31_add(bb31_mul(a0, b1), bb31_mul(a1, b0)),
+                      bb31_mul(W, bb31_add(bb31_mul(a2, b3), bb31_mul(a3, b2))));
+    /* r2 = a0b2 + a1b1 + a2b0 + W a3b3 */
+    r.c[2] = bb31_add(bb31_add(bb31_mul(a0, b2), bb31_mul(a1, b1)),
+                      bb31_add(bb31_mul(a2, b0), bb31_mul(W, bb31_mul(a3, b3))));
+    /* r3 = a0b3 + a1b2 + a2b1 + a3b0 */
+    r.c[3] = bb31_add(bb31_add(bb31_mul(a0, b3), bb31_mul(a1, b2)),
+                      bb31_add(bb31_mul(a2, b1), bb31_mul(a3, b0)));
+    return r;
+}
+SWIRL_HD bb31x4 bb31x4_square(bb31x4 a) {
+    return bb31x4_mul(a, a);
+}
+SWIRL_HD bb31x4 bb31x4_pow(bb31x4 a, uint64_t e) {
+    bb31x4 r = bb31x4_one();
+    while (e) {
+        if (e & 1)
+            r = bb31x4_mul(r, a);
+        a = bb31x4_square(a);
+        e >>= 1;
+    }
+    return r;
+}
+/*
+ * Inverse via the norm: for a in F[X]/(X^4 - W), let a'(X) = a(-X). Then a * a' = b(X^2) with
+ * b in the quadratic subfield F[Y]/(Y^2 - W); b * b(-Y) = n in F. So
+ * a^-1 = a' * b(-Y)|_{Y=X^2} * n^-1. The inverse of 0 is 0.
+ */
+SWIRL_HD bb31x4 bb31x4_inv(bb31x4 a) {
+    bb31 W = bb31x4_w();
+    bb31x4 ap = a;
+    ap.c[1] = bb31_neg(a.c[1]);
+    ap.c[3] = bb31_neg(a.c[3]);
+    bb31x4 b = bb31x4_mul(a, ap); /* b.c[1] = b.c[3] = 0 */
+    /* b = b0 + b2 Y, Y^2 = W; conj = b0 - b2 Y; n = b0^2 - W b2^2 */
+    bb31 n = bb31_sub(bb31_square(b.c[0]), bb31_mul(W, bb31_square(b.c[2])));
+    bb31 ninv = bb31_inv(n);
+    bb31x4 conj = bb31x4_zero();
+    conj.c[0] = bb31_mul(b.c[0], ninv);
+    conj.c[2] = bb31_neg(bb31_mul(b.c[2], ninv));
+    return bb31x4_mul(ap, conj);
+}
+
+#endif /* SWIRL_FIELD_BB31_EXT4_H */
