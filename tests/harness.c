@@ -60,6 +60,11 @@ uint64_t swirl_test_rand_below(uint64_t bound) {
     return x % bound;
 }
 
+int swirl_test_sanitized(void) {
+    const char *s = getenv("SWIRL_SANITIZED");
+    return s != NULL && s[0] != '\0' && s[0] != '0';
+}
+
 unsigned swirl_test_iters(void) {
     return harness_iters;
 }

@@ -40,6 +40,8 @@ uint32_t swirl_test_rand32(void);
 uint64_t swirl_test_rand_below(uint64_t bound);
 /* Iteration multiplier for randomized loops (default 1). */
 unsigned swirl_test_iters(void);
+/* Non-zero when running under sanitizers (env SWIRL_SANITIZED set by .ci/run): use smaller sizes. */
+int swirl_test_sanitized(void);
 
 void swirl_test_fail(const char *file, int line, const char *fmt, ...)
 #if defined(__GNUC__)
