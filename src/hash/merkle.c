@@ -1,0 +1,221 @@
+/* Merkle tree over the rows of a column-major matrix (see merkle.h for the exact shape). */
+#include "hash/merkle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct swirl_merkle_tree {
+    const bb31 *matrix;
+    size_t height, width, rows_per_query, num_leaves;
+    unsigned ext_degree;
+    size_t num_layers;      /* digest layers from the query layer up to the root */
+    swirl_digest **layers;  /* layers[0]: query_stride digests ... layers[num_layers-1]: the root */
+    size_t *layer_len;
+};
+
+/* Gathers row r (cells in column order, each ext_degree elements) into buf; zero past height. */
+static void merkle_gather_row(bb31 *buf, const bb31 *m, size_t height, size_t width, unsigned d,
+                              size_t r) {
+    if (r >= height) {
+        memset(buf, 0, width * d * sizeof(bb31));
+        return;
+    }
+    for (size_t c = 0; c < width; c++)
+        for (unsigned k = 0; k < d; k++)
+            buf[c * d + k] = m[(c * height + r) * d + k];
+}
+
+void swirl_merkle_tree_destroy(swirl_merkle_tree *tree) {
+    if (!tree)
+        return;
+    if (tree->layers)
+        for (size_t i = 0; i < tree->num_layers; i++)
+            free(tree->layers[i]);
+    free(tree->layers);
+    free(tree->layer_len);
+    free(tree);
+}
+
+enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *matrix,
+                                          size_t height, size_t width, unsigned ext_degree,
+                                          size_t rows_per_query) {
+    SWIRL_ARG_CHECK(out != NULL);
+    *out = NULL;
+    SWIRL_ARG_CHECK(matrix != NULL);
+    SWIRL_ARG_CHECK(height > 0 && width > 0);
+    SWIRL_ARG_CHECK(ext_degree == 1 || ext_degree == 4);
+    SWIRL_ARG_CHECK(swirl_is_pow2(rows_per_query));
+    if (height > ((size_t)1 << 40))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: height %zu too large", height);
+    size_t num_leaves = 1;
+    while (num_leaves < height)
+        num_leaves <<= 1;
+    if (rows_per_query > num_leaves)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "merkle: rows_per_query %zu exceeds the number of leaves %zu",
+                           rows_per_query, num_leaves);
+    size_t row_len;
+    if (!swirl_mul_size(width, ext_degree, &row_len) || row_len > ((size_t)1 << 32))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: row width %zu overflows", width);
+
+    swirl_merkle_tree *t = calloc(1, sizeof *t);
+    if (!t)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory");
+    t->matrix = matrix;
+    t->height = height;
+    t->width = width;
+    t->ext_degree = ext_degree;
+    t->rows_per_query = rows_per_query;
+    t->num_leaves = num_leaves;
+    size_t query_stride = num_leaves / rows_per_query;
+    t->num_layers = swirl_log2_exact(query_stride) + 1;
+    t->layers = calloc(t->num_layers, sizeof *t->layers);
+    t->layer_len = calloc(t->num_layers, sizeof *t->layer_len);
+    swirl_digest *cur = malloc(num_leaves * sizeof *cur);
+    if (!t->layers || !t->layer_len || !cur) {
+        free(cur);
+        swirl_merkle_tree_destroy(t);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory for %zu leaves", num_leaves);
+    }
+
+    /* leaf hashes */
+    int oom = 0;
+#pragma omp parallel reduction(| : oom)
+    {
+        bb31 *buf = malloc(row_len * sizeof(bb31) + 1);
+        if (!buf)
+            oom = 1;
+#pragma omp for schedule(static)
+        for (long long r = 0; r < (long long)num_leaves; r++) {
+            if (!buf)
+                continue;
+            merkle_gather_row(buf, matrix, height, width, ext_degree, (size_t)r);
+            p2_hash_slice(&cur[r], buf, row_len);
+        }
+        free(buf);
+    }
+    if (oom) {
+        free(cur);
+        swirl_merkle_tree_destroy(t);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory for row buffers");
+    }
+
+    /* fold rows_per_query leaves that are query_stride apart, in place: after each step the first
+     * half holds compress(prev[2x*qs + y], prev[(2x+1)*qs + y]) at index x*qs + y. */
+    size_t len = num_leaves;
+    for (size_t step = 1; step < rows_per_query; step <<= 1) {
+        size_t half = len / 2;
+        swirl_digest *next = malloc(half * sizeof *next);
+        if (!next) {
+            free(cur);
+            swirl_merkle_tree_destroy(t);
+            return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory");
+        }
+#pragma omp parallel for schedule(static)
+        for (long long i = 0; i < (long long)half; i++) {
+            size_t x = (size_t)i / query_stride, y = (size_t)i % query_stride;
+            p2_compress(&next[i], &cur[2 * x * query_stride + y], &cur[(2 * x + 1) * query_stride + y]);
+        }
+        free(cur);
+        cur = next;
+        len = half;
+    }
+    t->layers[0] = cur;
+    t->layer_len[0] = len;
+    for (size_t l = 1; l < t->num_layers; l++) {
+        size_t half = t->layer_len[l - 1] / 2;
+        swirl_digest *next = malloc(half * sizeof *next);
+        if (!next) {
+            swirl_merkle_tree_destroy(t);
+            return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory");
+        }
+        const swirl_digest *prev = t->layers[l - 1];
+#pragma omp parallel for schedule(static) if (half >= 1024)
+        for (long long i = 0; i < (long long)half; i++)
+            p2_compress(&next[i], &prev[2 * i], &prev[2 * i + 1]);
+        t->layers[l] = next;
+        t->layer_len[l] = half;
+    }
+    *out = t;
+    return SWIRL_OK;
+}
+
+swirl_digest swirl_merkle_tree_root(const swirl_merkle_tree *tree) {
+    return tree->layers[tree->num_layers - 1][0];
+}
+
+size_t swirl_merkle_tree_query_stride(const swirl_merkle_tree *tree) {
+    return tree->layer_len[0];
+}
+
+size_t swirl_merkle_tree_proof_depth(const swirl_merkle_tree *tree) {
+    return tree->num_layers - 1;
+}
+
+const swirl_digest *swirl_merkle_tree_layer(const swirl_merkle_tree *tree, size_t i, size_t *len) {
+    if (!tree || i >= tree->num_layers)
+        return NULL;
+    if (len)
+        *len = tree->layer_len[i];
+    return tree->layers[i];
+}
+
+enum swirl_status swirl_merkle_tree_open(const swirl_merkle_tree *tree, bb31 *rows_out,
+                                         swirl_digest *path_out, size_t query_idx) {
+    SWIRL_ARG_CHECK(tree != NULL);
+    size_t qs = tree->layer_len[0];
+    if (query_idx >= qs)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: query index %zu out of range (stride %zu)",
+                           query_idx, qs);
+    if (rows_out) {
+        size_t row_len = tree->width * tree->ext_degree;
+        for (size_t t = 0; t < tree->rows_per_query; t++)
+            merkle_gather_row(rows_out + t * row_len, tree->matrix, tree->height, tree->width,
+                              tree->ext_degree, query_idx + t * qs);
+    }
+    if (path_out) {
+        size_t idx = query_idx;
+        for (size_t l = 0; l + 1 < tree->num_layers; l++) {
+            path_out[l] = tree->layers[l][idx ^ 1];
+            idx >>= 1;
+        }
+    }
+    return SWIRL_OK;
+}
+
+enum swirl_status swirl_merkle_verify(const swirl_digest *root, const bb31 *rows,
+                                      size_t rows_per_query, size_t width, unsigned ext_degree,
+                                      size_t query_idx, const swirl_digest *path, size_t depth) {
+    SWIRL_ARG_CHECK(root != NULL && rows != NULL);
+    SWIRL_ARG_CHECK(path != NULL || depth == 0);
+    SWIRL_ARG_CHECK(ext_degree == 1 || ext_degree == 4);
+    SWIRL_ARG_CHECK(swirl_is_pow2(rows_per_query) && rows_per_query <= 4096);
+    SWIRL_ARG_CHECK(depth < 64);
+    if ((depth < 63 && (query_idx >> depth) != 0))
+        return SWIRL_RAISE(SWIRL_E_PROOF_REJECTED, "merkle: query index %zu does not fit depth %zu",
+                           query_idx, depth);
+    size_t row_len = width * ext_degree;
+    swirl_digest *leaves = malloc(rows_per_query * sizeof *leaves);
+    if (!leaves)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle verify: out of memory");
+    for (size_t t = 0; t < rows_per_query; t++)
+        p2_hash_slice(&leaves[t], rows + t * row_len, row_len);
+    for (size_t n = rows_per_query; n > 1; n /= 2)
+        for (size_t i = 0; i < n / 2; i++)
+            p2_compress(&leaves[i], &leaves[2 * i], &leaves[2 * i + 1]);
+    swirl_digest cur = leaves[0];
+    free(leaves);
+    size_t idx = query_idx;
+    for (size_t l = 0; l < depth; l++) {
+        swirl_digest nxt;
+        if ((idx & 1) == 0)
+            p2_compress(&nxt, &cur, &path[l]);
+        else
+            p2_compress(&nxt, &path[l], &cur);
+        cur = nxt;
+        idx >>= 1;
+    }
+    if (memcmp(&cur, root, sizeof cur) != 0)
+        return SWIRL_RAISE(SWIRL_E_PROOF_REJECTED, "merkle: root mismatch for query %zu", query_idx);
+    return SWIRL_OK;
+}
