@@ -1,0 +1,231 @@
+/*
+ * Radix-2 NTT over BabyBear (CPU reference; semantics in ntt.h).
+ *
+ * Algorithms: decimation in frequency (Gentleman-Sande) takes natural order to bit-reversed order,
+ * decimation in time (Cooley-Tukey) takes bit-reversed to natural; the other two order combinations
+ * add one bit-reversal pass. Both are blocked: the stages whose butterflies span more than
+ * NTT_BLOCK elements run across the whole column, the rest run block by block so a block stays in
+ * cache while all its small stages complete.
+ *
+ * Threads: many columns -> one column per thread; few columns -> threads split each stage. Every
+ * butterfly computes the same bits either way, so results do not depend on the thread count.
+ */
+#include "poly/ntt.h"
+
+#include <omp.h>
+#include <stdlib.h>
+
+#define NTT_LOG_BLOCK 12 /* 4096 elements = 16 KiB per block */
+
+/* Powers root^0 .. root^(half-1). */
+static bb31 *ntt_twiddles(bb31 root, size_t half) {
+    bb31 *tw = malloc((half ? half : 1) * sizeof *tw);
+    if (!tw)
+        return NULL;
+    bb31 x = bb31_one();
+    for (size_t i = 0; i < half; i++) {
+        tw[i] = x;
+        x = bb31_mul(x, root);
+    }
+    return tw;
+}
+
+static size_t bitrev_idx(size_t i, unsigned log_n) {
+    size_t r = 0;
+    for (unsigned b = 0; b < log_n; b++) {
+        r = (r << 1) | (i & 1);
+        i >>= 1;
+    }
+    return r;
+}
+
+static void bitrev_col(bb31 *a, unsigned log_n) {
+    size_t n = (size_t)1 << log_n;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = bitrev_idx(i, log_n);
+        if (i < j) {
+            bb31 t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}
+
+/* One DIF stage with butterfly half-width `len` over [lo, hi) of a (hi - lo multiple of 2len). */
+static void dif_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw, size_t tw_step) {
+    for (size_t s = lo; s < hi; s += 2 * len)
+        for (size_t j = 0; j < len; j++) {
+            bb31 u = a[s + j], v = a[s + j + len];
+            a[s + j] = bb31_add(u, v);
+            a[s + j + len] = bb31_mul(bb31_sub(u, v), tw[j * tw_step]);
+        }
+}
+
+static void dit_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw, size_t tw_step) {
+    for (size_t s = lo; s < hi; s += 2 * len)
+        for (size_t j = 0; j < len; j++) {
+            bb31 u = a[s + j], v = bb31_mul(a[s + j + len], tw[j * tw_step]);
+            a[s + j] = bb31_add(u, v);
+            a[s + j + len] = bb31_sub(u, v);
+        }
+}
+
+/* DIF over one column; `par` splits each stage over threads (caller is outside a parallel region). */
+static void dif_col(bb31 *a, unsigned log_n, const bb31 *tw, int par) {
+    size_t n = (size_t)1 << log_n;
+    size_t block = (size_t)1 << (log_n < NTT_LOG_BLOCK ? log_n : NTT_LOG_BLOCK);
+    /* large stages: butterflies wider than a block */
+    for (size_t len = n / 2; len >= block; len /= 2) {
+        size_t step = n / (2 * len);
+        long long nb = (long long)(n / (2 * len)), ll = (long long)len;
+        /* iterate (block s, j) flattened so small block counts still split over threads */
+#pragma omp parallel for schedule(static) if (par)
+        for (long long k = 0; k < nb * ll; k++) {
+            size_t s = (size_t)(k / ll) * 2 * len, j = (size_t)(k % ll);
+            bb31 u = a[s + j], v = a[s + j + len];
+            a[s + j] = bb31_add(u, v);
+            a[s + j + len] = bb31_mul(bb31_sub(u, v), tw[j * step]);
+        }
+    }
+    /* small stages, block by block */
+    long long nblocks = (long long)(n / block);
+#pragma omp parallel for schedule(static) if (par)
+    for (long long b = 0; b < nblocks; b++) {
+        size_t lo = (size_t)b * block;
+        for (size_t len = block / 2; len >= 1; len /= 2)
+            dif_stage(a, lo, lo + block, len, tw, n / (2 * len));
+    }
+}
+
+static void dit_col(bb31 *a, unsigned log_n, const bb31 *tw, int par) {
+    size_t n = (size_t)1 << log_n;
+    size_t block = (size_t)1 << (log_n < NTT_LOG_BLOCK ? log_n : NTT_LOG_BLOCK);
+    long long nblocks = (long long)(n / block);
+#pragma omp parallel for schedule(static) if (par)
+    for (long long b = 0; b < nblocks; b++) {
+        size_t lo = (size_t)b * block;
+        for (size_t len = 1; len < block; len *= 2)
+            dit_stage(a, lo, lo + block, len, tw, n / (2 * len));
+    }
+    for (size_t len = block; len < n; len *= 2) {
+        size_t step = n / (2 * len);
+        long long nb = (long long)(n / (2 * len)), ll = (long long)len;
+#pragma omp parallel for schedule(static) if (par)
+        for (long long k = 0; k < nb * ll; k++) {
+            size_t s = (size_t)(k / ll) * 2 * len, j = (size_t)(k % ll);
+            bb31 u = a[s + j], v = bb31_mul(a[s + j + len], tw[j * step]);
+            a[s + j] = bb31_add(u, v);
+            a[s + j + len] = bb31_sub(u, v);
+        }
+    }
+}
+
+/* a[p] *= scale * shift^(index of the coefficient stored at p) */
+static void scale_col(bb31 *a, unsigned log_n, bb31 shift, bb31 scale, int bitrev_positions,
+                      int par) {
+    size_t n = (size_t)1 << log_n;
+    if (!bitrev_positions) {
+        /* chunked powers so threads agree on the bits: x^i computed as x^(chunk start) * x^k */
+        size_t chunk = 1024;
+        long long nch = (long long)((n + chunk - 1) / chunk);
+#pragma omp parallel for schedule(static) if (par)
+        for (long long c = 0; c < nch; c++) {
+            size_t lo = (size_t)c * chunk, hi = lo + chunk < n ? lo + chunk : n;
+            bb31 x = bb31_mul(scale, bb31_pow(shift, lo));
+            for (size_t i = lo; i < hi; i++) {
+                a[i] = bb31_mul(a[i], x);
+                x = bb31_mul(x, shift);
+            }
+        }
+    } else {
+#pragma omp parallel for schedule(static) if (par)
+        for (long long p = 0; p < (long long)n; p++)
+            a[p] = bb31_mul(a[p], bb31_mul(scale, bb31_pow(shift, bitrev_idx((size_t)p, log_n))));
+    }
+}
+
+static enum swirl_status ntt_check(const bb31 *data, unsigned log_n, size_t ncols,
+                                   size_t col_stride) {
+    if (ncols == 0)
+        return SWIRL_OK;
+    SWIRL_ARG_CHECK(data != NULL);
+    if (log_n > BB31_TWO_ADICITY)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "NTT size 2^%u exceeds the two-adicity 2^27", log_n);
+    size_t n = (size_t)1 << log_n, total;
+    if (col_stride < n)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "NTT column stride %zu < size %zu", col_stride, n);
+    if (!swirl_mul_size(ncols - 1, col_stride, &total) || !swirl_add_size(total, n, &total) ||
+        total > SIZE_MAX / sizeof(bb31))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "NTT batch of %zu columns overflows", ncols);
+    return SWIRL_OK;
+}
+
+enum ntt_alg { NTT_DIF, NTT_DIT };
+
+/* Runs the transform core on every column: pre-permutation, the DIF/DIT core, post-permutation,
+ * with optional scaling before (forward) or after (inverse). */
+static enum swirl_status ntt_run(bb31 *data, unsigned log_n, size_t ncols, size_t col_stride,
+                                 bb31 root, unsigned flags, int forward, bb31 shift, bb31 scale) {
+    size_t n = (size_t)1 << log_n;
+    int in_br = (flags & SWIRL_NTT_IN_BITREV) != 0, out_br = (flags & SWIRL_NTT_OUT_BITREV) != 0;
+    bb31 *tw = ntt_twiddles(root, n / 2);
+    if (!tw)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "NTT: out of memory for twiddles (2^%u)", log_n);
+    int trivial_scale = bb31_eq(shift, bb31_one()) && bb31_eq(scale, bb31_one());
+    int per_col_par = (long long)ncols < (long long)omp_get_max_threads() && n >= 4096;
+    long long nc = (long long)ncols;
+#pragma omp parallel for schedule(dynamic, 1) if (!per_col_par && ncols > 1)
+    for (long long c = 0; c < nc; c++) {
+        bb31 *a = data + (size_t)c * col_stride;
+        int par = per_col_par;
+        /* forward: coset/scale applies to coefficients, i.e. to the input */
+        if (forward && !trivial_scale)
+            scale_col(a, log_n, shift, scale, in_br, par);
+        /* pick the core that matches the input order */
+        int br_now = in_br;
+        if (!br_now) {
+            dif_col(a, log_n, tw, par); /* natural -> bitrev */
+            br_now = 1;
+        } else {
+            dit_col(a, log_n, tw, par); /* bitrev -> natural */
+            br_now = 0;
+        }
+        if (br_now != out_br)
+            bitrev_col(a, log_n);
+        if (!forward && !trivial_scale)
+            scale_col(a, log_n, shift, scale, out_br, par);
+    }
+    free(tw);
+    return SWIRL_OK;
+}
+
+enum swirl_status swirl_ntt_forward(bb31 *data, unsigned log_n, size_t ncols, size_t col_stride,
+                                    bb31 shift, unsigned flags) {
+    SWIRL_TRY(ntt_check(data, log_n, ncols, col_stride));
+    if (ncols == 0 || log_n == 0)
+        return SWIRL_OK; /* size 1: the single coefficient is the single evaluation */
+    bb31 root;
+    SWIRL_TRY(bb31_two_adic_generator(&root, log_n));
+    return ntt_run(data, log_n, ncols, col_stride, root, flags, 1, shift, bb31_one());
+}
+
+enum swirl_status swirl_ntt_inverse(bb31 *data, unsigned log_n, size_t ncols, size_t col_stride,
+                                    bb31 shift, unsigned flags) {
+    SWIRL_TRY(ntt_check(data, log_n, ncols, col_stride));
+    if (ncols == 0 || log_n == 0)
+        return SWIRL_OK;
+    if (bb31_is_zero(shift))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "inverse NTT: coset shift must be non-zero");
+    bb31 root;
+    SWIRL_TRY(bb31_two_adic_generator(&root, log_n));
+    bb31 n_inv = bb31_inv(bb31_from_u32((uint32_t)1 << log_n));
+    return ntt_run(data, log_n, ncols, col_stride, bb31_inv(root), flags, 0, bb31_inv(shift), n_inv);
+}
+
+enum swirl_status swirl_bit_reverse(bb31 *data, unsigned log_n, size_t ncols, size_t col_stride) {
+    SWIRL_TRY(ntt_check(data, log_n, ncols, col_stride));
+#pragma omp parallel for schedule(static) if (ncols > 1)
+    for (long long c = 0; c < (long long)ncols; c++)
+        bitrev_col(data + (size_t)c * col_stride, log_n);
+    return SWIRL_OK;
+}
