@@ -1,0 +1,74 @@
+/* Benchmark: Poseidon2-16 permutations per second and Merkle leaves per second (2^20 x 42 matrix),
+ * single thread and all threads. `--quick` uses smaller sizes. Prints medians of several reps. */
+#include <omp.h>
+#include <stdio.h>
+
+#include "bench_util.h"
+#include "hash/merkle.h"
+
+static void bench_perms(size_t n, int threads, int reps) {
+    bb31 *s = malloc(n * 16 * sizeof *s);
+    if (!s) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < n * 16; i++)
+        s[i] = bb31_from_u32((uint32_t)(i * 2654435761u));
+    omp_set_num_threads(threads);
+    p2_bb16_permute_many(s, n / 8); /* warm-up */
+    double t[16];
+    for (int r = 0; r < reps; r++) {
+        double t0 = bench_now_ms();
+        p2_bb16_permute_many(s, n);
+        t[r] = bench_now_ms() - t0;
+    }
+    double ms = bench_median(t, reps);
+    printf("poseidon2_bb16 threads=%d perms=%zu median_ms=%.2f perms_per_s=%.3e\n", threads, n, ms,
+           (double)n / (ms * 1e-3));
+    free(s);
+}
+
+static void bench_merkle(size_t log_h, size_t width, int threads, int reps) {
+    size_t h = (size_t)1 << log_h;
+    bb31 *m = malloc(h * width * sizeof *m);
+    if (!m) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (size_t i = 0; i < h * width; i++)
+        m[i] = bb31_from_u32((uint32_t)(i * 2246822519u));
+    omp_set_num_threads(threads);
+    double t[16];
+    for (int r = 0; r < reps; r++) {
+        swirl_merkle_tree *tree;
+        double t0 = bench_now_ms();
+        if (swirl_merkle_tree_build(&tree, m, h, width, 1, 1) != SWIRL_OK) {
+            fprintf(stderr, "merkle build failed: %s\n", swirl_last_error());
+            exit(1);
+        }
+        t[r] = bench_now_ms() - t0;
+        swirl_merkle_tree_destroy(tree);
+    }
+    double ms = bench_median(t, reps);
+    /* permutations: ceil(width/8) per leaf plus one per internal node */
+    double perms = (double)h * (double)((width + 7) / 8) + (double)(h - 1);
+    printf("merkle rows=2^%zu width=%zu threads=%d median_ms=%.1f leaves_per_s=%.3e perms_per_s=%.3e\n",
+           log_h, width, threads, ms, (double)h / (ms * 1e-3), perms / (ms * 1e-3));
+    free(m);
+}
+
+int main(int argc, char **argv) {
+    int quick = bench_has_flag(argc, argv, "--quick");
+    int all = omp_get_max_threads();
+    size_t nperm = quick ? (1u << 16) : (1u << 20);
+    size_t log_h = quick ? 14 : 20;
+    int reps = quick ? 3 : 5;
+    printf("# bench_hash (%s), %d threads available\n", quick ? "quick" : "full", all);
+    bench_perms(nperm, 1, reps);
+    if (all > 1)
+        bench_perms(nperm, all, reps);
+    bench_merkle(log_h, 42, 1, quick ? 1 : 3);
+    if (all > 1)
+        bench_merkle(log_h, 42, all, quick ? 1 : 3);
+    return 0;
+}
