@@ -113,8 +113,7 @@ SWIRL_HD bb31 bb31_halve(bb31 a) {
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Host-only helpers (bb31.c) */
-#ifndef __CUDA_ARCH__
+ * Host-only helpers (bb31.c; callable from host code only) */
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -131,7 +130,6 @@ enum swirl_status bb31_two_adic_generator(bb31 *out, unsigned k) SWIRL_WARN_UNUS
 enum swirl_status bb31_batch_inverse(bb31 *vals, size_t n, bb31 *scratch) SWIRL_WARN_UNUSED_RESULT;
 #ifdef __cplusplus
 }
-#endif
 #endif
 
 #endif /* SWIRL_FIELD_BB31_H */

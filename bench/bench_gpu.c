@@ -1,0 +1,174 @@
+/*
+ * GPU benchmarks (H100): device copy bandwidth (the ceiling), Poseidon2 permutations/s, batched NTT
+ * throughput for 2^20..2^24 x 16..64 columns, and the keccakf-sized main-trace commitment
+ * (one 2^15 x 2633 trace: stacked 2^21 x 42, blowup 2, rows_per_query 16). Times are CUDA-event
+ * times of one stage (one host sync) per repetition, after a warm-up; medians are printed.
+ * `--quick` runs small sizes. Without a GPU it says so and exits 0.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/cuda/cuda_backend.h"
+#include "bench_util.h"
+#include "poly/ntt.h"
+
+#ifdef SWIRL_HAVE_CUDA
+#include <cuda_runtime.h>
+
+static swirl_cuda_ctx *ctx;
+
+static void die(const char *what) {
+    fprintf(stderr, "%s failed: %s\n", what, swirl_last_error());
+    exit(1);
+}
+#define TRY(x)                                                                                     \
+    do {                                                                                           \
+        if ((x) != SWIRL_OK)                                                                       \
+            die(#x);                                                                               \
+    } while (0)
+
+static float last_stage_ms(void) {
+    size_t n;
+    const swirl_stage_trace *t = swirl_cuda_stage_trace(ctx, &n);
+    return n ? t[n - 1].gpu_ms : 0.0f;
+}
+
+static void bench_copy(size_t bytes, int reps) {
+    void *a, *b;
+    swirl_cuda_arena_reset(ctx);
+    TRY(swirl_cuda_alloc(ctx, &a, bytes));
+    TRY(swirl_cuda_alloc(ctx, &b, bytes));
+    double t[16];
+    for (int r = 0; r <= reps; r++) {
+        cudaEvent_t e0, e1;
+        cudaEventCreate(&e0);
+        cudaEventCreate(&e1);
+        cudaEventRecord(e0, 0);
+        cudaMemcpy(b, a, bytes, cudaMemcpyDeviceToDevice);
+        cudaEventRecord(e1, 0);
+        cudaEventSynchronize(e1);
+        float ms;
+        cudaEventElapsedTime(&ms, e0, e1);
+        if (r > 0)
+            t[r - 1] = ms;
+        cudaEventDestroy(e0);
+        cudaEventDestroy(e1);
+    }
+    double ms = bench_median(t, reps);
+    printf("device_copy bytes=%zu median_ms=%.3f GB_per_s(read+write)=%.1f\n", bytes, ms,
+           2.0 * (double)bytes / (ms * 1e-3) / 1e9);
+}
+
+static void bench_p2(size_t n, int reps) {
+    void *d;
+    swirl_cuda_arena_reset(ctx);
+    TRY(swirl_cuda_alloc(ctx, &d, n * 16 * sizeof(bb31)));
+    cudaMemset(d, 1, n * 16 * sizeof(bb31)); /* any bits: reduced in the field ops */
+    double t[16];
+    for (int r = 0; r <= reps; r++) {
+        TRY(swirl_cuda_stage_begin(ctx, "bench_p2"));
+        TRY(swirl_cuda_p2_permute_many(ctx, (bb31 *)d, n));
+        TRY(swirl_cuda_stage_end(ctx));
+        if (r > 0)
+            t[r - 1] = last_stage_ms();
+    }
+    double ms = bench_median(t, reps);
+    printf("gpu_poseidon2_bb16 perms=%zu median_ms=%.3f perms_per_s=%.3e\n", n, ms,
+           (double)n / (ms * 1e-3));
+}
+
+static void bench_ntt(unsigned log_n, size_t cols, int reps) {
+    size_t n = (size_t)1 << log_n;
+    void *d;
+    swirl_cuda_arena_reset(ctx);
+    TRY(swirl_cuda_alloc(ctx, &d, n * cols * sizeof(bb31)));
+    cudaMemset(d, 0, n * cols * sizeof(bb31));
+    double t[16];
+    for (int r = 0; r <= reps; r++) {
+        TRY(swirl_cuda_stage_begin(ctx, "bench_ntt"));
+        TRY(swirl_cuda_ntt(ctx, (bb31 *)d, log_n, cols, n, bb31_one(), SWIRL_NTT_IN_BITREV, 0));
+        TRY(swirl_cuda_stage_end(ctx));
+        if (r > 0)
+            t[r - 1] = last_stage_ms();
+    }
+    double ms = bench_median(t, reps);
+    double bytes = 2.0 * (double)n * (double)cols * 4.0;
+    printf("gpu_ntt log_n=%u cols=%zu median_ms=%.3f effective_GB_per_s=%.1f\n", log_n, cols, ms,
+           bytes / (ms * 1e-3) / 1e9);
+}
+
+static void bench_commit(unsigned log_h, size_t width, unsigned l_skip, unsigned n_stack, int reps) {
+    size_t h = (size_t)1 << log_h;
+    bb31 *trace = malloc(h * width * sizeof(bb31));
+    if (!trace)
+        die("malloc");
+    for (size_t i = 0; i < h * width; i++)
+        trace[i] = bb31_from_u32((uint32_t)(i * 2654435761u));
+    swirl_trace_view tv = {trace, h, width};
+    double tc[16], tu[16], trs[16], tmk[16];
+    for (int r = 0; r <= reps; r++) {
+        swirl_cuda_arena_reset(ctx);
+        swirl_cuda_stage_trace_clear(ctx);
+        swirl_stacked_layout layout;
+        swirl_cuda_merkle tree;
+        swirl_digest root;
+        TRY(swirl_cuda_stacked_commit(ctx, &root, &layout, NULL, NULL, &tree, &tv, 1, l_skip,
+                                      n_stack, 1, 4));
+        size_t ns;
+        const swirl_stage_trace *st = swirl_cuda_stage_trace(ctx, &ns);
+        if (r == 0)
+            printf("gpu_commit stacked=2^%u x %zu stages: %s(kernels=%u syncs=%u) %s(kernels=%u "
+                   "syncs=%u)\n",
+                   l_skip + n_stack, layout.width, st[0].name, st[0].kernels, st[0].syncs,
+                   st[1].name, st[1].kernels, st[1].syncs);
+        if (r > 0) {
+            tu[r - 1] = st[0].gpu_ms;
+            tc[r - 1] = st[1].gpu_ms;
+            trs[r - 1] = st[2].gpu_ms;
+            tmk[r - 1] = st[3].gpu_ms;
+        }
+        swirl_stacked_layout_clear(&layout);
+    }
+    printf("gpu_commit trace=2^%u x %zu median_ms: trace_upload=%.3f stacked_commit=%.3f "
+           "(rs_code_matrix=%.3f merkle_tree=%.3f)\n",
+           log_h, width, bench_median(tu, reps), bench_median(tc, reps), bench_median(trs, reps),
+           bench_median(tmk, reps));
+    free(trace);
+}
+#endif
+
+int main(int argc, char **argv) {
+#ifndef SWIRL_HAVE_CUDA
+    (void)argc;
+    (void)argv;
+    printf("bench_gpu: built without CUDA; nothing to do\n");
+    return 0;
+#else
+    if (swirl_cuda_device_count() == 0) {
+        printf("bench_gpu: no CUDA device; nothing to do\n");
+        return 0;
+    }
+    int quick = bench_has_flag(argc, argv, "--quick");
+    size_t arena = quick ? ((size_t)1 << 30) : ((size_t)10 << 30);
+    if (swirl_cuda_ctx_create(&ctx, 0, arena) != SWIRL_OK)
+        die("swirl_cuda_ctx_create");
+    struct cudaDeviceProp prop;
+    cudaGetDeviceProperties(&prop, 0);
+    printf("# bench_gpu on %s (%d SMs)%s\n", prop.name, prop.multiProcessorCount,
+           quick ? " quick" : "");
+    int reps = 5;
+    bench_copy(quick ? ((size_t)1 << 26) : ((size_t)1 << 30), reps);
+    bench_p2(quick ? ((size_t)1 << 18) : ((size_t)1 << 24), reps);
+    unsigned lmax = quick ? 18 : 24;
+    for (unsigned l = quick ? 16 : 20; l <= lmax; l += 2)
+        for (size_t c = 16; c <= 64; c *= 2)
+            bench_ntt(l, c, reps);
+    if (quick)
+        bench_commit(11, 263, 4, 13, reps);
+    else
+        bench_commit(15, 2633, 4, 17, reps);
+    swirl_cuda_ctx_destroy(ctx);
+    return 0;
+#endif
+}

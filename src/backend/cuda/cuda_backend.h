@@ -1,0 +1,111 @@
+/*
+ * The CUDA backend's C interface (implemented in the .cu files of src/backend/cuda; when the library is built
+ * without CUDA, src/backend/cuda_stub.c provides the same functions returning SWIRL_E_NO_DEVICE).
+ *
+ * Staged dispatch: work is enqueued on the context's stream inside a named stage;
+ * swirl_cuda_stage_end makes the stage's single host synchronization and appends
+ * {name, kernels, syncs, gpu_ms} to the trace. Any other host sync goes through swirl_cuda_sync
+ * (counted, with a reason). Environment SWIRL_DEBUG_SYNC=1 syncs after every launch and names the
+ * kernel that failed.
+ *
+ * Errors: every CUDA failure becomes SWIRL_E_CUDA with "file:line: call: CUDA message"; a sticky
+ * device fault (illegal address, launch failure...) poisons the context: later calls return
+ * SWIRL_E_CUDA without touching the device. Out of device memory is SWIRL_E_NOMEM.
+ *
+ * Memory: one device arena per context (cudaMalloc once, sized up front); swirl_cuda_alloc hands
+ * out 256-byte aligned slices, swirl_cuda_arena_reset frees them all at once.
+ */
+#ifndef SWIRL_BACKEND_CUDA_BACKEND_H
+#define SWIRL_BACKEND_CUDA_BACKEND_H
+
+#include <stddef.h>
+
+#include "hash/poseidon2.h"
+#include "pcs/stacked.h"
+
+typedef struct swirl_cuda_ctx swirl_cuda_ctx;
+
+/** One stage of the trace. */
+typedef struct swirl_stage_trace {
+    const char *name; /* string literal passed to stage_begin */
+    unsigned kernels; /* launches (and memsets/copies) enqueued in the stage */
+    unsigned syncs;   /* host synchronizations made in the stage (1 for a well-behaved stage) */
+    float gpu_ms;     /* elapsed GPU time between the stage's start and end events */
+} swirl_stage_trace;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Number of CUDA devices (cached after the first call); 0 when none or not built with CUDA. */
+int swirl_cuda_device_count(void);
+
+/** Creates a context on `device` with a device arena of `arena_bytes`. */
+enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int device,
+                                        size_t arena_bytes) SWIRL_WARN_UNUSED_RESULT;
+void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx);
+/** Non-zero once a sticky device fault has poisoned the context. */
+int swirl_cuda_ctx_poisoned(const swirl_cuda_ctx *ctx);
+
+enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr,
+                                   size_t bytes) SWIRL_WARN_UNUSED_RESULT;
+void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx);
+size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx);
+
+/** Asynchronous copies on the context's stream (counted as operations of the current stage). */
+enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, const void *src,
+                                    size_t bytes) SWIRL_WARN_UNUSED_RESULT;
+enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst, const void *src,
+                                      size_t bytes) SWIRL_WARN_UNUSED_RESULT;
+
+enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx,
+                                         const char *name) SWIRL_WARN_UNUSED_RESULT;
+enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) SWIRL_WARN_UNUSED_RESULT;
+/** The one counted way to synchronize outside stage_end. */
+enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) SWIRL_WARN_UNUSED_RESULT;
+/** The recorded stages; *n receives their count. */
+const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_t *n);
+void swirl_cuda_stage_trace_clear(swirl_cuda_ctx *ctx);
+
+/* ---- primitives: device pointers, enqueued on the stream, no host sync ---- */
+
+/** Batched NTT with the semantics of poly/ntt.h (inverse != 0: inverse transform). */
+enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log_n, size_t ncols,
+                                 size_t col_stride, bb31 shift, unsigned flags,
+                                 int inverse) SWIRL_WARN_UNUSED_RESULT;
+enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,
+                                             size_t n) SWIRL_WARN_UNUSED_RESULT;
+
+/** Device Merkle tree (layers live in the arena); same shape as hash/merkle.h. */
+typedef struct swirl_cuda_merkle {
+    swirl_digest *d_layers[48]; /* d_layers[0]: query layer ... last: root */
+    size_t layer_len[48];
+    size_t num_layers;
+} swirl_cuda_merkle;
+enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle *out,
+                                          const bb31 *d_matrix, size_t height, size_t width,
+                                          unsigned ext_degree,
+                                          size_t rows_per_query) SWIRL_WARN_UNUSED_RESULT;
+
+/**
+ * The whole main-trace commitment on the GPU in one stage ("stacked_commit", with sub-stage
+ * timings rs_code_matrix / merkle_tree taken from events, not syncs): uploads the traces, stacks,
+ * encodes, builds the tree, downloads the root. Optional outputs (device pointers into the arena,
+ * valid until the arena is reset): *d_stacked (layout.height x width), *d_codeword.
+ */
+enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root,
+                                            swirl_stacked_layout *layout, bb31 **d_stacked,
+                                            bb31 **d_codeword, swirl_cuda_merkle *tree,
+                                            const swirl_trace_view *traces, size_t n_traces,
+                                            unsigned l_skip, unsigned n_stack, unsigned log_blowup,
+                                            unsigned k_whir) SWIRL_WARN_UNUSED_RESULT;
+
+/** Device memory the commitment needs (arena bytes), for planning. */
+size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_width,
+                                       unsigned log_blowup);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIRL_BACKEND_CUDA_BACKEND_H */

@@ -1,0 +1,68 @@
+/*
+ * Internal CUDA helpers shared by the backend's .cu files: the context struct, error macros and
+ * the counted kernel launch. Not part of any public header.
+ */
+#ifndef SWIRL_BACKEND_CUDA_COMMON_CUH
+#define SWIRL_BACKEND_CUDA_COMMON_CUH
+
+#include <cuda_runtime.h>
+
+#include "backend/cuda/cuda_backend.h"
+
+#define SWIRL_CUDA_MAX_STAGES 256
+
+struct swirl_cuda_ctx {
+    int device;
+    cudaStream_t stream;
+    char *arena;
+    size_t arena_bytes, arena_used;
+    int poisoned;
+    int debug_sync;
+    /* the open stage */
+    int stage_open;
+    cudaEvent_t ev_start, ev_stop;
+    swirl_stage_trace current;
+    /* finished stages */
+    swirl_stage_trace trace[SWIRL_CUDA_MAX_STAGES];
+    size_t n_trace;
+    int sm_count;
+};
+
+/* Converts a CUDA error into a libswirl status; sticky errors poison the context. */
+enum swirl_status swirl_cuda_fail(swirl_cuda_ctx *ctx, cudaError_t err, const char *file, int line,
+                                  const char *what);
+
+#define SWIRL_CUDA_TRY(ctx, expr)                                                                  \
+    do {                                                                                           \
+        cudaError_t swirl_cu_err_ = (expr);                                                        \
+        if (swirl_cu_err_ != cudaSuccess)                                                          \
+            return swirl_cuda_fail((ctx), swirl_cu_err_, __FILE__, __LINE__, #expr);               \
+    } while (0)
+
+#define SWIRL_CUDA_CHECK_CTX(ctx)                                                                  \
+    do {                                                                                           \
+        if (!(ctx))                                                                                \
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "CUDA context is NULL");                       \
+        if ((ctx)->poisoned)                                                                       \
+            return SWIRL_RAISE(SWIRL_E_CUDA, "CUDA context poisoned by an earlier device fault");  \
+    } while (0)
+
+/* Counts a launch in the current stage and checks launch errors without waiting; in debug-sync
+ * mode also synchronizes and names the kernel on failure. */
+enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kernel, const char *file,
+                                          int line);
+
+#define SWIRL_LAUNCH(ctx, kernel, grid, block, smem, ...)                                          \
+    do {                                                                                           \
+        kernel<<<(grid), (block), (smem), (ctx)->stream>>>(__VA_ARGS__);                           \
+        enum swirl_status swirl_launch_st_ = swirl_cuda_after_launch((ctx), #kernel, __FILE__, __LINE__); \
+        if (swirl_launch_st_ != SWIRL_OK)                                                          \
+            return swirl_launch_st_;                                                               \
+    } while (0)
+
+static inline unsigned swirl_cuda_blocks(size_t n, unsigned threads) {
+    size_t b = (n + threads - 1) / threads;
+    return (unsigned)(b > 0x7fffffffu ? 0x7fffffffu : (b ? b : 1));
+}
+
+#endif /* SWIRL_BACKEND_CUDA_COMMON_CUH */

@@ -1,0 +1,178 @@
+/*
+ * Poseidon2-16 on the GPU: one thread per permutation, state in registers, round constants in
+ * __constant__ memory (instantiated from the same macro lists as the host code), and the Merkle
+ * tree of merkle.h: leaf hashing reads a row of the column-major matrix (consecutive threads read
+ * consecutive rows: coalesced), then one kernel per compression layer.
+ * Cost per leaf of a width-w base matrix: ceil(w/8) permutations; per internal node: 1.
+ */
+#include "backend/cuda/cuda_common.cuh"
+#include "hash/poseidon2_impl.h"
+
+__constant__ uint32_t c_p2_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
+__constant__ uint32_t c_p2_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
+__constant__ uint32_t c_p2_internal[13] = P2_BB16_RC_INTERNAL_MONT;
+
+__device__ __forceinline__ void d_p2_permute(bb31 *s) {
+    p2_bb16_permute_tables(s, c_p2_ext_init, c_p2_ext_final, c_p2_internal);
+}
+
+__global__ void k_p2_permute_many(bb31 *states, size_t n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n)
+        return;
+    bb31 s[16];
+#pragma unroll
+    for (int k = 0; k < 16; k++)
+        s[k] = states[i * 16 + k];
+    d_p2_permute(s);
+#pragma unroll
+    for (int k = 0; k < 16; k++)
+        states[i * 16 + k] = s[k];
+}
+
+/* Leaf r: sponge over row r (cells in column order, each `d` base elements); zero past height. */
+__global__ void k_merkle_leaves(swirl_digest *out, const bb31 *__restrict__ m, size_t height,
+                                size_t width, unsigned d, size_t num_leaves) {
+    size_t r = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= num_leaves)
+        return;
+    bb31 s[16];
+#pragma unroll
+    for (int k = 0; k < 16; k++)
+        s[k].v = 0;
+    size_t total = width * d;
+    if (r < height) {
+        size_t e = 0;
+        while (e < total) {
+#pragma unroll
+            for (int k = 0; k < 8; k++) {
+                size_t idx = e + (size_t)k;
+                if (idx < total) {
+                    size_t c = idx / d, kk = idx % d;
+                    s[k] = m[(c * height + r) * d + kk];
+                }
+            }
+            d_p2_permute(s);
+            e += 8;
+        }
+    } else if (total > 0) {
+        /* a zero row: every chunk overwrites with zeros */
+        for (size_t e = 0; e < total; e += 8) {
+#pragma unroll
+            for (int k = 0; k < 8; k++)
+                if (e + (size_t)k < total)
+                    s[k].v = 0;
+            d_p2_permute(s);
+        }
+    }
+#pragma unroll
+    for (int k = 0; k < 8; k++)
+        out[r].v[k] = s[k];
+}
+
+__device__ __forceinline__ void d_compress(swirl_digest *out, const swirl_digest *l,
+                                           const swirl_digest *r) {
+    bb31 s[16];
+#pragma unroll
+    for (int k = 0; k < 8; k++) {
+        s[k] = l->v[k];
+        s[8 + k] = r->v[k];
+    }
+    d_p2_permute(s);
+#pragma unroll
+    for (int k = 0; k < 8; k++)
+        out->v[k] = s[k];
+}
+
+/* Folds pairs query_stride apart: out[x*qs + y] = C(in[2x*qs + y], in[(2x+1)*qs + y]). */
+__global__ void k_merkle_fold_strided(swirl_digest *out, const swirl_digest *in, size_t half,
+                                      size_t qs) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= half)
+        return;
+    size_t x = i / qs, y = i % qs;
+    d_compress(&out[i], &in[2 * x * qs + y], &in[(2 * x + 1) * qs + y]);
+}
+
+__global__ void k_merkle_fold_adjacent(swirl_digest *out, const swirl_digest *in, size_t half) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= half)
+        return;
+    d_compress(&out[i], &in[2 * i], &in[2 * i + 1]);
+}
+
+extern "C" enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,
+                                                        size_t n) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    if (n == 0)
+        return SWIRL_OK;
+    SWIRL_ARG_CHECK(d_states != NULL);
+    SWIRL_LAUNCH(ctx, k_p2_permute_many, swirl_cuda_blocks(n, 128), 128, 0, d_states, n);
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle *out,
+                                                     const bb31 *d_matrix, size_t height,
+                                                     size_t width, unsigned ext_degree,
+                                                     size_t rows_per_query) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(out != NULL && d_matrix != NULL);
+    SWIRL_ARG_CHECK(height > 0 && width > 0 && (ext_degree == 1 || ext_degree == 4));
+    SWIRL_ARG_CHECK(swirl_is_pow2(rows_per_query));
+    size_t num_leaves = 1;
+    while (num_leaves < height)
+        num_leaves <<= 1;
+    if (rows_per_query > num_leaves)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: rows_per_query %zu exceeds %zu leaves",
+                           rows_per_query, num_leaves);
+    size_t qs = num_leaves / rows_per_query;
+    size_t levels = swirl_log2_exact(qs) + 1;
+    if (levels > 48)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: tree too deep");
+    memset(out, 0, sizeof *out);
+    /* scratch for the leaves and the strided folds (two ping-pong buffers of num_leaves / 2) */
+    swirl_digest *leaves, *tmp = NULL;
+    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&leaves, num_leaves * sizeof(swirl_digest)));
+    SWIRL_LAUNCH(ctx, k_merkle_leaves, swirl_cuda_blocks(num_leaves, 128), 128, 0, leaves,
+                 d_matrix, height, width, ext_degree, num_leaves);
+    swirl_digest *cur = leaves;
+    size_t len = num_leaves;
+    if (rows_per_query > 1) {
+        SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&tmp, (num_leaves / 2) * sizeof(swirl_digest)));
+    }
+    swirl_digest *bufs[2] = {tmp, leaves};
+    int which = 0;
+    for (size_t step = 1; step < rows_per_query; step <<= 1) {
+        size_t half = len / 2;
+        swirl_digest *next = bufs[which];
+        which ^= 1;
+        SWIRL_LAUNCH(ctx, k_merkle_fold_strided, swirl_cuda_blocks(half, 128), 128, 0, next, cur,
+                     half, qs);
+        cur = next;
+        len = half;
+    }
+    /* keep the query layer and everything above in fresh arena space, release the scratch */
+    size_t layers_bytes = 0;
+    for (size_t l = 0, n = qs; l < levels; l++, n /= 2)
+        layers_bytes += n * sizeof(swirl_digest);
+    /* The query layer may sit inside the scratch; copy it out only if the scratch is released. */
+    swirl_digest *layer_mem;
+    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&layer_mem, layers_bytes));
+    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(layer_mem, cur, qs * sizeof(swirl_digest),
+                                        cudaMemcpyDeviceToDevice, ctx->stream));
+    ctx->current.kernels++;
+    out->d_layers[0] = layer_mem;
+    out->layer_len[0] = qs;
+    swirl_digest *p = layer_mem + qs;
+    for (size_t l = 1; l < levels; l++) {
+        size_t half = out->layer_len[l - 1] / 2;
+        SWIRL_LAUNCH(ctx, k_merkle_fold_adjacent, swirl_cuda_blocks(half, 128), 128, 0, p,
+                     out->d_layers[l - 1], half);
+        out->d_layers[l] = p;
+        out->layer_len[l] = half;
+        p += half;
+    }
+    out->num_layers = levels;
+    /* the leaf/fold scratch stays allocated below layer_mem until the arena is reset */
+    return SWIRL_OK;
+}

@@ -1,0 +1,212 @@
+/*
+ * CUDA runtime: device probe, context (stream, arena), error conversion and poisoning, staged
+ * dispatch with counted launches and host syncs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/cuda/cuda_common.cuh"
+
+extern "C" int swirl_cuda_device_count(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        int n = 0;
+        if (cudaGetDeviceCount(&n) != cudaSuccess)
+            n = 0;
+        cudaGetLastError(); /* clear the error a machine without a driver leaves */
+        cached = n;
+    }
+    return cached;
+}
+
+static int swirl_cuda_is_sticky(cudaError_t e) {
+    switch (e) {
+    case cudaErrorIllegalAddress:
+    case cudaErrorLaunchFailure:
+    case cudaErrorMisalignedAddress:
+    case cudaErrorInvalidPc:
+    case cudaErrorHardwareStackError:
+    case cudaErrorIllegalInstruction:
+    case cudaErrorAssert:
+    case cudaErrorLaunchTimeout:
+    case cudaErrorECCUncorrectable:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+enum swirl_status swirl_cuda_fail(swirl_cuda_ctx *ctx, cudaError_t err, const char *file, int line,
+                                  const char *what) {
+    if (ctx && swirl_cuda_is_sticky(err))
+        ctx->poisoned = 1;
+    enum swirl_status st = err == cudaErrorMemoryAllocation ? SWIRL_E_NOMEM : SWIRL_E_CUDA;
+    return swirl_error_raise(st, file, line, "%s: %s (%s)%s", what, cudaGetErrorString(err),
+                             cudaGetErrorName(err),
+                             ctx && ctx->poisoned ? "; CUDA context poisoned" : "");
+}
+
+enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kernel, const char *file,
+                                          int line) {
+    ctx->current.kernels++;
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess)
+        return swirl_cuda_fail(ctx, e, file, line, kernel);
+    if (ctx->debug_sync) {
+        e = cudaStreamSynchronize(ctx->stream);
+        if (e != cudaSuccess)
+            return swirl_cuda_fail(ctx, e, file, line, kernel);
+    }
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int device,
+                                                   size_t arena_bytes) {
+    SWIRL_ARG_CHECK(out != NULL);
+    *out = NULL;
+    int n = swirl_cuda_device_count();
+    if (n == 0)
+        return SWIRL_RAISE(SWIRL_E_NO_DEVICE, "no CUDA device (cudaGetDeviceCount=0)");
+    if (device < 0 || device >= n)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "CUDA device %d out of range (%d devices)", device, n);
+    swirl_cuda_ctx *ctx = (swirl_cuda_ctx *)calloc(1, sizeof *ctx);
+    if (!ctx)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
+    ctx->device = device;
+    const char *dbg = getenv("SWIRL_DEBUG_SYNC");
+    ctx->debug_sync = dbg && dbg[0] && dbg[0] != '0';
+    enum swirl_status st = SWIRL_OK;
+    cudaError_t e = cudaSetDevice(device);
+    if (e == cudaSuccess)
+        e = cudaStreamCreateWithFlags(&ctx->stream, cudaStreamNonBlocking);
+    if (e == cudaSuccess)
+        e = cudaEventCreate(&ctx->ev_start);
+    if (e == cudaSuccess)
+        e = cudaEventCreate(&ctx->ev_stop);
+    if (e == cudaSuccess)
+        e = cudaDeviceGetAttribute(&ctx->sm_count, cudaDevAttrMultiProcessorCount, device);
+    if (e == cudaSuccess && arena_bytes > 0) {
+        e = cudaMalloc((void **)&ctx->arena, arena_bytes);
+        if (e == cudaSuccess)
+            ctx->arena_bytes = arena_bytes;
+    }
+    if (e != cudaSuccess) {
+        st = swirl_cuda_fail(NULL, e, __FILE__, __LINE__, "creating the CUDA context");
+        swirl_cuda_ctx_destroy(ctx);
+        return st;
+    }
+    *out = ctx;
+    return SWIRL_OK;
+}
+
+extern "C" void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx) {
+    if (!ctx)
+        return;
+    if (ctx->arena)
+        cudaFree(ctx->arena);
+    if (ctx->ev_start)
+        cudaEventDestroy(ctx->ev_start);
+    if (ctx->ev_stop)
+        cudaEventDestroy(ctx->ev_stop);
+    if (ctx->stream)
+        cudaStreamDestroy(ctx->stream);
+    free(ctx);
+}
+
+extern "C" int swirl_cuda_ctx_poisoned(const swirl_cuda_ctx *ctx) {
+    return ctx == NULL || ctx->poisoned;
+}
+
+extern "C" enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr, size_t bytes) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(dptr != NULL);
+    *dptr = NULL;
+    size_t aligned = (bytes + 255) & ~(size_t)255;
+    if (aligned < bytes || aligned > ctx->arena_bytes - ctx->arena_used)
+        return SWIRL_RAISE(SWIRL_E_NOMEM,
+                           "device arena exhausted: need %zu bytes, %zu of %zu used", bytes,
+                           ctx->arena_used, ctx->arena_bytes);
+    *dptr = ctx->arena + ctx->arena_used;
+    ctx->arena_used += aligned;
+    return SWIRL_OK;
+}
+
+extern "C" void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
+    if (ctx)
+        ctx->arena_used = 0;
+}
+
+extern "C" size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx) {
+    return ctx ? ctx->arena_used : 0;
+}
+
+extern "C" enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, const void *src,
+                                               size_t bytes) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK((dst != NULL && src != NULL) || bytes == 0);
+    if (bytes == 0)
+        return SWIRL_OK;
+    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ctx->stream));
+    ctx->current.kernels++;
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst, const void *src,
+                                                 size_t bytes) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK((dst != NULL && src != NULL) || bytes == 0);
+    if (bytes == 0)
+        return SWIRL_OK;
+    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ctx->stream));
+    ctx->current.kernels++;
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx, const char *name) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(name != NULL);
+    if (ctx->stage_open)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "stage '%s' begun inside stage '%s'", name,
+                           ctx->current.name);
+    memset(&ctx->current, 0, sizeof ctx->current);
+    ctx->current.name = name;
+    ctx->stage_open = 1;
+    SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_start, ctx->stream));
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    (void)reason;
+    ctx->current.syncs++;
+    SWIRL_CUDA_TRY(ctx, cudaStreamSynchronize(ctx->stream));
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    if (!ctx->stage_open)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "stage_end without stage_begin");
+    ctx->stage_open = 0;
+    SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_stop, ctx->stream));
+    ctx->current.syncs++;
+    SWIRL_CUDA_TRY(ctx, cudaEventSynchronize(ctx->ev_stop));
+    float ms = 0;
+    SWIRL_CUDA_TRY(ctx, cudaEventElapsedTime(&ms, ctx->ev_start, ctx->ev_stop));
+    ctx->current.gpu_ms = ms;
+    if (ctx->n_trace < SWIRL_CUDA_MAX_STAGES)
+        ctx->trace[ctx->n_trace++] = ctx->current;
+    return SWIRL_OK;
+}
+
+extern "C" const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_t *n) {
+    if (n)
+        *n = ctx ? ctx->n_trace : 0;
+    return ctx ? ctx->trace : NULL;
+}
+
+extern "C" void swirl_cuda_stage_trace_clear(swirl_cuda_ctx *ctx) {
+    if (ctx)
+        ctx->n_trace = 0;
+}

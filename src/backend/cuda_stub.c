@@ -1,0 +1,139 @@
+/* The CUDA backend's entry points when libswirl is built without CUDA: every call reports that no
+ * device is available, so callers and GPU tests take their CPU/skip paths. */
+#include "backend/cuda/cuda_backend.h"
+
+#ifndef SWIRL_HAVE_CUDA
+
+#define NO_CUDA() SWIRL_RAISE(SWIRL_E_NO_DEVICE, "libswirl was built without the CUDA backend")
+
+int swirl_cuda_device_count(void) {
+    return 0;
+}
+enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int device, size_t arena_bytes) {
+    (void)device;
+    (void)arena_bytes;
+    if (out)
+        *out = NULL;
+    return NO_CUDA();
+}
+void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx) {
+    (void)ctx;
+}
+int swirl_cuda_ctx_poisoned(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 1;
+}
+enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr, size_t bytes) {
+    (void)ctx;
+    (void)dptr;
+    (void)bytes;
+    return NO_CUDA();
+}
+void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
+    (void)ctx;
+}
+size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 0;
+}
+enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, const void *src, size_t bytes) {
+    (void)ctx;
+    (void)dst;
+    (void)src;
+    (void)bytes;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst, const void *src,
+                                      size_t bytes) {
+    (void)ctx;
+    (void)dst;
+    (void)src;
+    (void)bytes;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx, const char *name) {
+    (void)ctx;
+    (void)name;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) {
+    (void)ctx;
+    (void)reason;
+    return NO_CUDA();
+}
+const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_t *n) {
+    (void)ctx;
+    if (n)
+        *n = 0;
+    return NULL;
+}
+void swirl_cuda_stage_trace_clear(swirl_cuda_ctx *ctx) {
+    (void)ctx;
+}
+enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log_n, size_t ncols,
+                                 size_t col_stride, bb31 shift, unsigned flags, int inverse) {
+    (void)ctx;
+    (void)d_data;
+    (void)log_n;
+    (void)ncols;
+    (void)col_stride;
+    (void)shift;
+    (void)flags;
+    (void)inverse;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states, size_t n) {
+    (void)ctx;
+    (void)d_states;
+    (void)n;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle *out,
+                                          const bb31 *d_matrix, size_t height, size_t width,
+                                          unsigned ext_degree, size_t rows_per_query) {
+    (void)ctx;
+    (void)out;
+    (void)d_matrix;
+    (void)height;
+    (void)width;
+    (void)ext_degree;
+    (void)rows_per_query;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root,
+                                            swirl_stacked_layout *layout, bb31 **d_stacked,
+                                            bb31 **d_codeword, swirl_cuda_merkle *tree,
+                                            const swirl_trace_view *traces, size_t n_traces,
+                                            unsigned l_skip, unsigned n_stack, unsigned log_blowup,
+                                            unsigned k_whir) {
+    (void)ctx;
+    (void)root;
+    (void)layout;
+    (void)d_stacked;
+    (void)d_codeword;
+    (void)tree;
+    (void)traces;
+    (void)n_traces;
+    (void)l_skip;
+    (void)n_stack;
+    (void)log_blowup;
+    (void)k_whir;
+    return NO_CUDA();
+}
+size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_width,
+                                       unsigned log_blowup) {
+    (void)stacked_height;
+    (void)stacked_width;
+    (void)log_blowup;
+    return 0;
+}
+
+#else
+/* Built with CUDA: the real implementations are in the .cu files of src/backend/cuda. ISO C forbids an empty
+ * translation unit, so declare something harmless. */
+typedef int swirl_cuda_stub_unused;
+#endif

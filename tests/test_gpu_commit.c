@@ -1,0 +1,264 @@
+/* GPU backend: every primitive and the main-trace commitment byte-equal to the CPU code, the
+ * stage trace's kernel and sync counts, and clean errors. Skips (exit 77) without a CUDA device. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/cuda/cuda_backend.h"
+#include "harness.h"
+#include "poly/ntt.h"
+
+static swirl_cuda_ctx *g_ctx;
+
+static bb31 *rand_vec(size_t n) {
+    bb31 *v = malloc((n ? n : 1) * sizeof *v);
+    CHECK(v != NULL);
+    for (size_t i = 0; i < n; i++)
+        v[i] = bb31_from_u32(swirl_test_rand32());
+    return v;
+}
+
+/* uploads `n` elements, returns the device pointer (arena) */
+static bb31 *to_dev(const bb31 *h, size_t n) {
+    void *d;
+    CHECK_OK(swirl_cuda_alloc(g_ctx, &d, n * sizeof(bb31)));
+    CHECK_OK(swirl_cuda_upload(g_ctx, d, h, n * sizeof(bb31)));
+    return (bb31 *)d;
+}
+
+static void test_poseidon2(void) {
+    static const size_t sizes[] = {1, 1000, 12345};
+    for (size_t si = 0; si < 3; si++) {
+        size_t n = sizes[si];
+        bb31 *h = rand_vec(16 * n), *g = malloc(16 * n * sizeof(bb31));
+        CHECK(g != NULL);
+        swirl_cuda_arena_reset(g_ctx);
+        CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_p2"));
+        bb31 *d = to_dev(h, 16 * n);
+        CHECK_OK(swirl_cuda_p2_permute_many(g_ctx, d, n));
+        CHECK_OK(swirl_cuda_download(g_ctx, g, d, 16 * n * sizeof(bb31)));
+        CHECK_OK(swirl_cuda_stage_end(g_ctx));
+        p2_bb16_permute_many(h, n);
+        CHECK(memcmp(g, h, 16 * n * sizeof(bb31)) == 0);
+        free(h);
+        free(g);
+    }
+}
+
+/* GPU NTT of `ncols` columns (stride) vs the CPU NTT */
+static void ntt_case(unsigned log_n, size_t ncols, size_t stride, bb31 shift, unsigned flags,
+                     int inverse) {
+    size_t total = stride * ncols;
+    bb31 *h = rand_vec(total), *g = malloc(total * sizeof(bb31));
+    CHECK(g != NULL);
+    swirl_cuda_arena_reset(g_ctx);
+    CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_ntt"));
+    bb31 *d = to_dev(h, total);
+    CHECK_OK(swirl_cuda_ntt(g_ctx, d, log_n, ncols, stride, shift, flags, inverse));
+    CHECK_OK(swirl_cuda_download(g_ctx, g, d, total * sizeof(bb31)));
+    CHECK_OK(swirl_cuda_stage_end(g_ctx));
+    if (inverse)
+        CHECK_OK(swirl_ntt_inverse(h, log_n, ncols, stride, shift, flags));
+    else
+        CHECK_OK(swirl_ntt_forward(h, log_n, ncols, stride, shift, flags));
+    CHECK_MSG(memcmp(g, h, total * sizeof(bb31)) == 0,
+              "GPU NTT 2^%u x %zu (stride %zu, flags %u, inverse %d) differs from the CPU", log_n,
+              ncols, stride, flags, inverse);
+    free(h);
+    free(g);
+}
+
+static void test_ntt_vs_cpu(void) {
+    for (unsigned k = 0; k <= 16; k++)
+        for (unsigned flags = 0; flags < 4; flags++) {
+            ntt_case(k, 1, (size_t)1 << k, bb31_one(), flags, 0);
+            ntt_case(k, 1, (size_t)1 << k, bb31_one(), flags, 1);
+        }
+    ntt_case(10, 3, 1029, bb31_from_u32(BB31_GENERATOR), 0, 0);
+    ntt_case(13, 5, 8192 + 7, bb31_from_u32(BB31_GENERATOR), 0, 1);
+    ntt_case(20, 2, 1u << 20, bb31_from_u32(7), SWIRL_NTT_IN_BITREV, 0);
+    ntt_case(21, 1, 1u << 21, bb31_one(), SWIRL_NTT_OUT_BITREV, 1);
+}
+
+static void test_ntt_round_trip(void) {
+    for (unsigned k = 1; k <= 24; k++) {
+        size_t n = (size_t)1 << k;
+        bb31 *h = rand_vec(n), *g = malloc(n * sizeof(bb31));
+        CHECK(g != NULL);
+        swirl_cuda_arena_reset(g_ctx);
+        CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_ntt_round_trip"));
+        bb31 *d = to_dev(h, n);
+        CHECK_OK(swirl_cuda_ntt(g_ctx, d, k, 1, n, bb31_one(), 0, 0));
+        CHECK_OK(swirl_cuda_ntt(g_ctx, d, k, 1, n, bb31_one(), 0, 1));
+        CHECK_OK(swirl_cuda_download(g_ctx, g, d, n * sizeof(bb31)));
+        CHECK_OK(swirl_cuda_stage_end(g_ctx));
+        CHECK_MSG(memcmp(g, h, n * sizeof(bb31)) == 0, "GPU NTT round trip 2^%u", k);
+        free(h);
+        free(g);
+    }
+}
+
+static void merkle_case(size_t height, size_t width, unsigned d, size_t rpq) {
+    size_t cells = height * width * d;
+    bb31 *h = rand_vec(cells);
+    swirl_merkle_tree *cpu;
+    CHECK_OK(swirl_merkle_tree_build(&cpu, h, height, width, d, rpq));
+    swirl_cuda_arena_reset(g_ctx);
+    CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_merkle"));
+    bb31 *dm = to_dev(h, cells);
+    swirl_cuda_merkle gt;
+    CHECK_OK(swirl_cuda_merkle_build(g_ctx, &gt, dm, height, width, d, rpq));
+    size_t qs = swirl_merkle_tree_query_stride(cpu);
+    CHECK(gt.layer_len[0] == qs && gt.num_layers == swirl_merkle_tree_proof_depth(cpu) + 1);
+    swirl_digest *layer0 = malloc(qs * sizeof *layer0);
+    swirl_digest root;
+    CHECK(layer0 != NULL);
+    CHECK_OK(swirl_cuda_download(g_ctx, layer0, gt.d_layers[0], qs * sizeof *layer0));
+    CHECK_OK(swirl_cuda_download(g_ctx, &root, gt.d_layers[gt.num_layers - 1], sizeof root));
+    CHECK_OK(swirl_cuda_stage_end(g_ctx));
+    size_t len;
+    const swirl_digest *c0 = swirl_merkle_tree_layer(cpu, 0, &len);
+    CHECK(len == qs && memcmp(c0, layer0, qs * sizeof *layer0) == 0);
+    swirl_digest croot = swirl_merkle_tree_root(cpu);
+    CHECK_MSG(memcmp(&croot, &root, sizeof root) == 0, "GPU Merkle root %zux%zu d=%u rpq=%zu", height,
+              width, d, rpq);
+    free(layer0);
+    swirl_merkle_tree_destroy(cpu);
+    free(h);
+}
+
+static void test_merkle_vs_cpu(void) {
+    merkle_case(1, 1, 1, 1);
+    merkle_case(2, 3, 1, 2);
+    merkle_case(1023, 7, 1, 4);
+    merkle_case(1024, 42, 1, 16);
+    merkle_case(1025, 9, 1, 16);
+    merkle_case(256, 5, 4, 16);
+    merkle_case(1u << 16, 16, 1, 16);
+}
+
+static size_t ntt_passes(unsigned log_n) {
+    size_t np = 1;
+    for (unsigned lo = log_n < 12 ? log_n : 12; lo < log_n; lo += 7)
+        np++;
+    return np;
+}
+
+/* random traces, GPU commit vs CPU commit: roots, stacked matrix, codeword, trace counts */
+static void commit_case(const unsigned *logs, const size_t *widths, size_t n, unsigned l_skip,
+                        unsigned n_stack, unsigned log_blowup, unsigned k_whir) {
+    swirl_trace_view t[8];
+    bb31 *store[8];
+    for (size_t m = 0; m < n; m++) {
+        size_t h = (size_t)1 << logs[m];
+        store[m] = rand_vec(h * widths[m]);
+        t[m].values = store[m];
+        t[m].height = h;
+        t[m].width = widths[m];
+    }
+    swirl_stacked_pcs_data *cpu;
+    swirl_digest croot, groot;
+    CHECK_OK(swirl_stacked_commit(&cpu, &croot, t, n, l_skip, n_stack, log_blowup, k_whir));
+    swirl_cuda_arena_reset(g_ctx);
+    swirl_cuda_stage_trace_clear(g_ctx);
+    swirl_stacked_layout layout;
+    bb31 *dq, *dcw;
+    swirl_cuda_merkle tree;
+    CHECK_OK(swirl_cuda_stacked_commit(g_ctx, &groot, &layout, &dq, &dcw, &tree, t, n, l_skip,
+                                       n_stack, log_blowup, k_whir));
+    CHECK_MSG(memcmp(&croot, &groot, sizeof croot) == 0, "GPU commit root differs from the CPU");
+    size_t h = layout.height, w = layout.width, ch = h << log_blowup;
+    CHECK(w == cpu->layout.width && h == cpu->layout.height);
+    bb31 *q = malloc(h * w * sizeof(bb31)), *cw = malloc(ch * w * sizeof(bb31));
+    CHECK(q && cw);
+    CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_download"));
+    CHECK_OK(swirl_cuda_download(g_ctx, q, dq, h * w * sizeof(bb31)));
+    CHECK_OK(swirl_cuda_download(g_ctx, cw, dcw, ch * w * sizeof(bb31)));
+    CHECK_OK(swirl_cuda_stage_end(g_ctx));
+    CHECK(memcmp(q, cpu->matrix, h * w * sizeof(bb31)) == 0);
+    CHECK(memcmp(cw, cpu->codeword, ch * w * sizeof(bb31)) == 0);
+    /* stage trace: trace_upload, stacked_commit (one sync each), then the two event timings */
+    size_t ns;
+    const swirl_stage_trace *st = swirl_cuda_stage_trace(g_ctx, &ns);
+    CHECK(ns >= 4);
+    CHECK(strcmp(st[0].name, "trace_upload") == 0 && st[0].syncs == 1);
+    CHECK(st[0].kernels == n + 1);
+    CHECK(strcmp(st[1].name, "stacked_commit") == 0 && st[1].syncs == 1);
+    unsigned log_rs = l_skip + n_stack + log_blowup;
+    size_t levels = (size_t)(log_rs - k_whir) + 1;
+    size_t expect = 2 /* memset + k_stack */ + 2 /* memset + k_rs_message */ +
+                    1 + ntt_passes(log_rs) /* twiddles + passes */ + 1 + k_whir /* leaves, folds */ +
+                    1 + (levels - 1) /* layer copy + layers */ + 1 /* root download */;
+    CHECK_MSG(st[1].kernels == expect, "stacked_commit enqueued %u operations, expected %zu",
+              st[1].kernels, expect);
+    CHECK(strcmp(st[2].name, "rs_code_matrix") == 0 && strcmp(st[3].name, "merkle_tree") == 0);
+    free(q);
+    free(cw);
+    swirl_stacked_layout_clear(&layout);
+    swirl_stacked_pcs_data_destroy(cpu);
+    for (size_t m = 0; m < n; m++)
+        free(store[m]);
+}
+
+static void test_commit_vs_cpu(void) {
+    {
+        static const unsigned logs[] = {10};
+        static const size_t widths[] = {3};
+        commit_case(logs, widths, 1, 4, 6, 1, 4);
+    }
+    {
+        static const unsigned logs[] = {12, 9, 9, 3, 1, 0};
+        static const size_t widths[] = {5, 3, 2, 7, 4, 2};
+        commit_case(logs, widths, 6, 4, 8, 1, 4);
+    }
+    {
+        static const unsigned logs[] = {11, 4};
+        static const size_t widths[] = {13, 1};
+        commit_case(logs, widths, 2, 2, 9, 2, 2);
+    }
+    {
+        /* keccak-like shape, smaller: width 263 at 2^11 rows */
+        static const unsigned logs[] = {11};
+        static const size_t widths[] = {263};
+        commit_case(logs, widths, 1, 4, 13, 1, 4);
+    }
+}
+
+static void test_errors(void) {
+    swirl_cuda_ctx *c = NULL;
+    CHECK_STATUS(swirl_cuda_ctx_create(&c, 99, 0), SWIRL_E_INVALID_ARG);
+    CHECK(c == NULL);
+    swirl_cuda_arena_reset(g_ctx);
+    void *p;
+    CHECK_STATUS(swirl_cuda_alloc(g_ctx, &p, (size_t)1 << 50), SWIRL_E_NOMEM);
+    CHECK_STATUS(swirl_cuda_stage_end(g_ctx), SWIRL_E_INTERNAL);
+    CHECK_STATUS(swirl_cuda_ntt(g_ctx, (bb31 *)g_ctx, 28, 1, 1u << 28, bb31_one(), 0, 0),
+                 SWIRL_E_INVALID_ARG);
+    CHECK(!swirl_cuda_ctx_poisoned(g_ctx));
+}
+
+static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_poseidon2),      SWIRL_TEST(test_ntt_vs_cpu),   SWIRL_TEST(test_ntt_round_trip),
+    SWIRL_TEST(test_merkle_vs_cpu),  SWIRL_TEST(test_commit_vs_cpu), SWIRL_TEST(test_errors),
+};
+
+int main(int argc, char **argv) {
+    int n = swirl_cuda_device_count();
+    if (n == 0) {
+        printf("SKIP: no CUDA device (cudaGetDeviceCount=0%s)\n",
+#ifdef SWIRL_HAVE_CUDA
+               ""
+#else
+               "; built without CUDA"
+#endif
+        );
+        return 77;
+    }
+    if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)1 << 30) != SWIRL_OK) {
+        printf("cannot create a CUDA context: %s\n", swirl_last_error());
+        return 1;
+    }
+    int rc = swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+    swirl_cuda_ctx_destroy(g_ctx);
+    return rc;
+}
