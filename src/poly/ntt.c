@@ -17,15 +17,25 @@
 
 #define NTT_LOG_BLOCK 12 /* 4096 elements = 16 KiB per block */
 
-/* Powers root^0 .. root^(half-1). */
-static bb31 *ntt_twiddles(bb31 root, size_t half) {
-    bb31 *tw = malloc((half ? half : 1) * sizeof *tw);
+/* Stage-major twiddles: for every butterfly half-width len = 1, 2, 4, ..., n/2 the table holds
+ * w_{2len}^j = root^(j * n / (2 len)) for j < len at offset len - 1 (n - 1 elements in all), so
+ * every stage reads its twiddles contiguously. */
+static bb31 *ntt_twiddles(bb31 root, size_t n) {
+    bb31 *tw = malloc((n > 1 ? n - 1 : 1) * sizeof *tw);
     if (!tw)
         return NULL;
+    /* the largest stage: powers of root; each smaller stage takes every other power */
+    size_t half = n / 2;
+    bb31 *top = tw + half - 1;
     bb31 x = bb31_one();
     for (size_t i = 0; i < half; i++) {
-        tw[i] = x;
+        top[i] = x;
         x = bb31_mul(x, root);
+    }
+    for (size_t len = half / 2; len >= 1; len /= 2) {
+        bb31 *t = tw + len - 1, *up = tw + 2 * len - 1;
+        for (size_t j = 0; j < len; j++)
+            t[j] = up[2 * j];
     }
     return tw;
 }
@@ -52,22 +62,57 @@ static void bitrev_col(bb31 *a, unsigned log_n) {
 }
 
 /* One DIF stage with butterfly half-width `len` over [lo, hi) of a (hi - lo multiple of 2len). */
-static void dif_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw, size_t tw_step) {
+/* `tw` is the stage's own table (w_{2len}^j, j < len). */
+static void dif_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw) {
     for (size_t s = lo; s < hi; s += 2 * len)
         for (size_t j = 0; j < len; j++) {
             bb31 u = a[s + j], v = a[s + j + len];
             a[s + j] = bb31_add(u, v);
-            a[s + j + len] = bb31_mul(bb31_sub(u, v), tw[j * tw_step]);
+            a[s + j + len] = bb31_mul(bb31_sub(u, v), tw[j]);
         }
 }
 
-static void dit_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw, size_t tw_step) {
+static void dit_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw) {
     for (size_t s = lo; s < hi; s += 2 * len)
         for (size_t j = 0; j < len; j++) {
-            bb31 u = a[s + j], v = bb31_mul(a[s + j + len], tw[j * tw_step]);
+            bb31 u = a[s + j], v = bb31_mul(a[s + j + len], tw[j]);
             a[s + j] = bb31_add(u, v);
             a[s + j + len] = bb31_sub(u, v);
         }
+}
+
+/* One stage whose butterflies span `len` >= a block, over the whole column. Threads split the
+ * blocks when there are enough of them, else the butterflies inside each block. */
+static void large_stage(bb31 *a, size_t n, size_t len, const bb31 *tw, int par, int dit) {
+    size_t nb = n / (2 * len);
+    tw += len - 1;
+    if (!par || (long long)nb >= (long long)omp_get_max_threads()) {
+#pragma omp parallel for schedule(static) if (par)
+        for (long long b = 0; b < (long long)nb; b++) {
+            size_t lo = 2 * (size_t)b * len;
+            if (dit)
+                dit_stage(a, lo, lo + 2 * len, len, tw);
+            else
+                dif_stage(a, lo, lo + 2 * len, len, tw);
+        }
+        return;
+    }
+    for (size_t b = 0; b < nb; b++) {
+        bb31 *x = a + 2 * b * len;
+#pragma omp parallel for schedule(static)
+        for (long long jj = 0; jj < (long long)len; jj++) {
+            size_t j = (size_t)jj;
+            bb31 u = x[j], v = x[j + len];
+            if (dit) {
+                v = bb31_mul(v, tw[j]);
+                x[j] = bb31_add(u, v);
+                x[j + len] = bb31_sub(u, v);
+            } else {
+                x[j] = bb31_add(u, v);
+                x[j + len] = bb31_mul(bb31_sub(u, v), tw[j]);
+            }
+        }
+    }
 }
 
 /* DIF over one column; `par` splits each stage over threads (caller is outside a parallel region). */
@@ -75,25 +120,15 @@ static void dif_col(bb31 *a, unsigned log_n, const bb31 *tw, int par) {
     size_t n = (size_t)1 << log_n;
     size_t block = (size_t)1 << (log_n < NTT_LOG_BLOCK ? log_n : NTT_LOG_BLOCK);
     /* large stages: butterflies wider than a block */
-    for (size_t len = n / 2; len >= block; len /= 2) {
-        size_t step = n / (2 * len);
-        long long nb = (long long)(n / (2 * len)), ll = (long long)len;
-        /* iterate (block s, j) flattened so small block counts still split over threads */
-#pragma omp parallel for schedule(static) if (par)
-        for (long long k = 0; k < nb * ll; k++) {
-            size_t s = (size_t)(k / ll) * 2 * len, j = (size_t)(k % ll);
-            bb31 u = a[s + j], v = a[s + j + len];
-            a[s + j] = bb31_add(u, v);
-            a[s + j + len] = bb31_mul(bb31_sub(u, v), tw[j * step]);
-        }
-    }
+    for (size_t len = n / 2; len >= block; len /= 2)
+        large_stage(a, n, len, tw, par, 0);
     /* small stages, block by block */
     long long nblocks = (long long)(n / block);
 #pragma omp parallel for schedule(static) if (par)
     for (long long b = 0; b < nblocks; b++) {
         size_t lo = (size_t)b * block;
         for (size_t len = block / 2; len >= 1; len /= 2)
-            dif_stage(a, lo, lo + block, len, tw, n / (2 * len));
+            dif_stage(a, lo, lo + block, len, tw + len - 1);
     }
 }
 
@@ -105,19 +140,10 @@ static void dit_col(bb31 *a, unsigned log_n, const bb31 *tw, int par) {
     for (long long b = 0; b < nblocks; b++) {
         size_t lo = (size_t)b * block;
         for (size_t len = 1; len < block; len *= 2)
-            dit_stage(a, lo, lo + block, len, tw, n / (2 * len));
+            dit_stage(a, lo, lo + block, len, tw + len - 1);
     }
-    for (size_t len = block; len < n; len *= 2) {
-        size_t step = n / (2 * len);
-        long long nb = (long long)(n / (2 * len)), ll = (long long)len;
-#pragma omp parallel for schedule(static) if (par)
-        for (long long k = 0; k < nb * ll; k++) {
-            size_t s = (size_t)(k / ll) * 2 * len, j = (size_t)(k % ll);
-            bb31 u = a[s + j], v = bb31_mul(a[s + j + len], tw[j * step]);
-            a[s + j] = bb31_add(u, v);
-            a[s + j + len] = bb31_sub(u, v);
-        }
-    }
+    for (size_t len = block; len < n; len *= 2)
+        large_stage(a, n, len, tw, par, 1);
 }
 
 /* a[p] *= scale * shift^(index of the coefficient stored at p) */
@@ -168,7 +194,7 @@ static enum swirl_status ntt_run(bb31 *data, unsigned log_n, size_t ncols, size_
                                  bb31 root, unsigned flags, int forward, bb31 shift, bb31 scale) {
     size_t n = (size_t)1 << log_n;
     int in_br = (flags & SWIRL_NTT_IN_BITREV) != 0, out_br = (flags & SWIRL_NTT_OUT_BITREV) != 0;
-    bb31 *tw = ntt_twiddles(root, n / 2);
+    bb31 *tw = ntt_twiddles(root, n);
     if (!tw)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "NTT: out of memory for twiddles (2^%u)", log_n);
     int trivial_scale = bb31_eq(shift, bb31_one()) && bb31_eq(scale, bb31_one());
