@@ -84,7 +84,15 @@ SWIRL_HD bb31 bb31_double(bb31 a) {
 }
 SWIRL_HD bb31 bb31_mul(bb31 a, bb31 b) {
     bb31 r;
+#if defined(__CUDA_ARCH__)
+    /* Same value as the host path with 32-bit multiplies: x = hi*2^32 + lo and t*p = u*2^32 + lo
+     * (t = lo * p^-1 mod 2^32), so (x - t*p) / 2^32 = hi - u, corrected by p when negative. */
+    uint32_t lo = a.v * b.v, hi = __umulhi(a.v, b.v);
+    uint32_t u = __umulhi(lo * BB31_MU, BB31_P);
+    r.v = hi - u + (hi < u ? BB31_P : 0u);
+#else
     r.v = bb31_monty_reduce((uint64_t)a.v * b.v);
+#endif
     return r;
 }
 SWIRL_HD bb31 bb31_square(bb31 a) {

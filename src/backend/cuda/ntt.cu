@@ -1,35 +1,91 @@
 /*
- * Batched radix-2 NTT on the GPU (semantics of poly/ntt.h, same butterflies and twiddles as the
- * CPU code, so results are bit-identical).
+ * Batched radix-2 NTT on the GPU (semantics of poly/ntt.h; the same butterflies and twiddles as
+ * the CPU code, so results are bit-identical).
  *
  * A transform is a few passes; each pass runs k consecutive butterfly stages (index bits
- * [lo, lo + k)) inside shared memory. A block loads a tile of 2^k x TW elements: 2^k values of the
- * bits being processed times TW consecutive positions of the bits below lo (TW = 32 once lo >= 5,
- * so a warp reads 128 contiguous bytes; TW = 1 when lo = 0, where the 2^k values are contiguous).
- * Tiles hold at most 4096 elements (16 KiB). DIT (bit-reversed in, natural out) runs the bits
- * upward, DIF (natural in, bit-reversed out) downward. For 2^22 that is 3 passes: each element is
- * read and written 3 times, plus the twiddle reads.
+ * [lo, lo + k)) on a tile held in shared memory: 2^k values of the bits being processed times TW
+ * consecutive positions of the bits below lo (TW = 32 once lo > 0, so a warp moves 128 contiguous
+ * bytes; TW = 1 when lo = 0, where the 2^k values are contiguous). Tiles hold 4096 elements
+ * (16 KiB). Inside a pass the k stages go in groups of up to 4: each thread takes the 16 (or fewer)
+ * tile elements that differ only in the group's bits into registers, runs the group's stages there
+ * and writes them back, so a pass makes ceil(k/4) shared-memory round trips and barriers instead
+ * of k. DIT (bit-reversed in, natural out) runs the bits upward, DIF (natural in, bit-reversed
+ * out) downward. For 2^22: passes of 12, 7 and 3 bits.
  *
- * Twiddles: tw[j] = root^j for j < n/2, computed on the device per call (no host sync).
+ * Twiddles: a stage-major table (as on the CPU): the stage of half-width 2^b reads
+ * tw[2^b - 1 + j] = root^(j * n / 2^(b+1)), j < 2^b; consecutive threads read consecutive j.
+ * Computed on the device per call (n - 1 elements, no host sync).
  */
 #include "backend/cuda/cuda_common.cuh"
 #include "poly/ntt.h"
 
-#define NTT_THREADS 256
 #define NTT_TILE_LOG 12
+#define NTT_TILE (1u << NTT_TILE_LOG)
+#define NTT_GROUP 4 /* stages per register round trip */
+#define NTT_THREADS (NTT_TILE >> NTT_GROUP)
+#define SH(i) ((i) + ((i) >> 5))
 
-__global__ void k_ntt_twiddles(bb31 *tw, bb31 root, size_t half) {
-    size_t j = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-    if (j < half)
-        tw[j] = bb31_pow(root, j);
+/* entry (2^b - 1 + j) = root^(j << (log_n - 1 - b)) */
+__global__ void k_ntt_twiddles(bb31 *tw, bb31 root, unsigned log_n) {
+    size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    size_t n = (size_t)1 << log_n;
+    if (idx >= n - 1)
+        return;
+    unsigned b = 63 - __clzll((unsigned long long)(idx + 1)); /* 2^b - 1 <= idx < 2^(b+1) - 1 */
+    size_t j = idx + 1 - ((size_t)1 << b);
+    tw[idx] = bb31_pow(root, j << (log_n - 1 - b));
 }
 
-/* One pass over bits [lo, lo + k) of every column. dit != 0: ascending stages (Cooley-Tukey),
- * else descending (Gentleman-Sande). */
-__global__ void k_ntt_pass(bb31 *data, size_t col_stride, unsigned log_n, unsigned lo, unsigned k,
-                           unsigned log_tw, const bb31 *__restrict__ tw, int dit,
-                           size_t groups_per_col) {
-    extern __shared__ bb31 sh[];
+/* One register group: the stages of tile bits [g0, g0 + M) (DIT upward, DIF downward) on the
+ * 2^M elements of each "other" index, held in registers (compile-time indices keep them there). */
+template <unsigned M, bool DIT>
+__device__ __forceinline__ void ntt_group(bb31 *sh, unsigned E, unsigned log_tw, unsigned g0,
+                                          unsigned lo, size_t low_off, const bb31 *__restrict__ tw) {
+    const unsigned TW = 1u << log_tw;
+    for (unsigned u = threadIdx.x; u < (E >> M); u += blockDim.x) {
+        unsigned x = u & (TW - 1), rest = u >> log_tw;
+        unsigned tb = ((rest >> g0) << (g0 + M)) | (rest & ((1u << g0) - 1));
+        bb31 v[1 << M];
+#pragma unroll
+        for (unsigned e = 0; e < (1u << M); e++)
+            v[e] = sh[SH(((tb | (e << g0)) << log_tw) + x)];
+#pragma unroll
+        for (unsigned qi = 0; qi < M; qi++) {
+            const unsigned q = DIT ? qi : M - 1 - qi;
+            const unsigned b = lo + g0 + q; /* global bit of this stage */
+            const bb31 *twb = tw + (((size_t)1 << b) - 1);
+#pragma unroll
+            for (unsigned e = 0; e < (1u << (M - 1)); e++) {
+                const unsigned e0 = ((e >> q) << (q + 1)) | (e & ((1u << q) - 1));
+                const unsigned e1 = e0 | (1u << q);
+                unsigned t0 = tb | (e0 << g0);
+                size_t j = ((size_t)(t0 & ((1u << (g0 + q)) - 1)) << lo) + low_off + x;
+                bb31 w = twb[j];
+                bb31 p0 = v[e0], p1 = v[e1];
+                if (DIT) {
+                    p1 = bb31_mul(p1, w);
+                    v[e0] = bb31_add(p0, p1);
+                    v[e1] = bb31_sub(p0, p1);
+                } else {
+                    v[e0] = bb31_add(p0, p1);
+                    v[e1] = bb31_mul(bb31_sub(p0, p1), w);
+                }
+            }
+        }
+#pragma unroll
+        for (unsigned e = 0; e < (1u << M); e++)
+            sh[SH(((tb | (e << g0)) << log_tw) + x)] = v[e];
+    }
+}
+
+/* One pass over bits [lo, lo + k) of every column (see the file comment). */
+__global__ void __launch_bounds__(NTT_THREADS) k_ntt_pass(bb31 *data, size_t col_stride,
+                                                          unsigned lo, unsigned k, unsigned log_tw,
+                                                          const bb31 *__restrict__ tw, int dit,
+                                                          size_t groups_per_col) {
+    /* one pad word per 32 (SH) keeps the 16-element register groups of the first pass from
+     * hitting the same shared-memory banks */
+    __shared__ bb31 sh[NTT_TILE + NTT_TILE / 32];
     const size_t g = blockIdx.x % groups_per_col;
     const size_t col = blockIdx.x / groups_per_col;
     bb31 *a = data + col * col_stride;
@@ -38,36 +94,33 @@ __global__ void k_ntt_pass(bb31 *data, size_t col_stride, unsigned log_n, unsign
     const size_t hi = g / lowgroups, lowgrp = g % lowgroups;
     const size_t base = (hi << (lo + k)) + lowgrp * TW;
     const unsigned E = (1u << k) << log_tw;
+    const size_t low_off = lowgrp * TW;
 
     for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
         unsigned x = f & (TW - 1), t = f >> log_tw;
-        sh[f] = a[base + ((size_t)t << lo) + x];
+        sh[SH(f)] = a[base + ((size_t)t << lo) + x];
     }
     __syncthreads();
-    for (unsigned s = 0; s < k; s++) {
-        unsigned r = dit ? s : k - 1 - s;
-        unsigned b = lo + r;
-        for (unsigned q = threadIdx.x; q < E / 2; q += blockDim.x) {
-            unsigned x = q & (TW - 1), pt = q >> log_tw;
-            unsigned t0 = ((pt >> r) << (r + 1)) | (pt & ((1u << r) - 1));
-            unsigned t1 = t0 | (1u << r);
-            size_t j = ((size_t)(t0 & ((1u << r) - 1)) << lo) + lowgrp * TW + x;
-            bb31 w = tw[j << (log_n - b - 1)];
-            bb31 u = sh[(t0 << log_tw) + x], v = sh[(t1 << log_tw) + x];
-            if (dit) {
-                v = bb31_mul(v, w);
-                sh[(t0 << log_tw) + x] = bb31_add(u, v);
-                sh[(t1 << log_tw) + x] = bb31_sub(u, v);
-            } else {
-                sh[(t0 << log_tw) + x] = bb31_add(u, v);
-                sh[(t1 << log_tw) + x] = bb31_mul(bb31_sub(u, v), w);
-            }
+    const unsigned ngroups = (k + NTT_GROUP - 1) / NTT_GROUP;
+    for (unsigned gi = 0; gi < ngroups; gi++) {
+        unsigned grp = dit ? gi : ngroups - 1 - gi;
+        unsigned g0 = grp * NTT_GROUP;
+        unsigned m = k - g0 < NTT_GROUP ? k - g0 : NTT_GROUP;
+        switch ((m << 1) | (dit ? 1u : 0u)) {
+        case (1 << 1) | 0: ntt_group<1, false>(sh, E, log_tw, g0, lo, low_off, tw); break;
+        case (1 << 1) | 1: ntt_group<1, true>(sh, E, log_tw, g0, lo, low_off, tw); break;
+        case (2 << 1) | 0: ntt_group<2, false>(sh, E, log_tw, g0, lo, low_off, tw); break;
+        case (2 << 1) | 1: ntt_group<2, true>(sh, E, log_tw, g0, lo, low_off, tw); break;
+        case (3 << 1) | 0: ntt_group<3, false>(sh, E, log_tw, g0, lo, low_off, tw); break;
+        case (3 << 1) | 1: ntt_group<3, true>(sh, E, log_tw, g0, lo, low_off, tw); break;
+        case (4 << 1) | 0: ntt_group<4, false>(sh, E, log_tw, g0, lo, low_off, tw); break;
+        default: ntt_group<4, true>(sh, E, log_tw, g0, lo, low_off, tw); break;
         }
         __syncthreads();
     }
     for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
         unsigned x = f & (TW - 1), t = f >> log_tw;
-        a[base + ((size_t)t << lo) + x] = sh[f];
+        a[base + ((size_t)t << lo) + x] = sh[SH(f)];
     }
 }
 
@@ -124,9 +177,9 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         size_t blocks = groups * ncols;
         if (blocks > 0x7fffffffu)
             return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "NTT batch too large for one launch");
-        unsigned threads = E / 2 < NTT_THREADS ? (unsigned)(E / 2 ? E / 2 : 1) : NTT_THREADS;
-        SWIRL_LAUNCH(ctx, k_ntt_pass, (unsigned)blocks, threads, E * sizeof(bb31), d, col_stride,
-                     log_n, lo, k, log_tw, tw, dit, groups);
+        (void)E;
+        SWIRL_LAUNCH(ctx, k_ntt_pass, (unsigned)blocks, NTT_THREADS, 0, d, col_stride, lo, k,
+                     log_tw, tw, dit, groups);
     }
     return SWIRL_OK;
 }
@@ -156,8 +209,8 @@ extern "C" enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, u
     int trivial = bb31_eq(shift, bb31_one()) && bb31_eq(scale, bb31_one());
     size_t mark = ctx->arena_used;
     bb31 *tw;
-    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&tw, (n / 2) * sizeof(bb31)));
-    SWIRL_LAUNCH(ctx, k_ntt_twiddles, swirl_cuda_blocks(n / 2, 256), 256, 0, tw, root, n / 2);
+    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&tw, (n - 1) * sizeof(bb31)));
+    SWIRL_LAUNCH(ctx, k_ntt_twiddles, swirl_cuda_blocks(n - 1, 256), 256, 0, tw, root, log_n);
     size_t total = n * ncols;
     if (!inverse && !trivial)
         SWIRL_LAUNCH(ctx, k_ntt_scale, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,

@@ -48,8 +48,12 @@ __global__ void k_merkle_leaves(swirl_digest *out, const bb31 *__restrict__ m, s
             for (int k = 0; k < 8; k++) {
                 size_t idx = e + (size_t)k;
                 if (idx < total) {
-                    size_t c = idx / d, kk = idx % d;
-                    s[k] = m[(c * height + r) * d + kk];
+                    if (d == 1) {
+                        s[k] = m[idx * height + r];
+                    } else {
+                        size_t c = idx / d, kk = idx % d;
+                        s[k] = m[(c * height + r) * d + kk];
+                    }
                 }
             }
             d_p2_permute(s);
