@@ -157,16 +157,20 @@ __global__ void k_ntt_scale(bb31 *data, size_t col_stride, unsigned log_n, size_
 /* Enqueues the core transform (no scaling): DIT if the input is bit-reversed, else DIF. */
 static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, size_t ncols,
                                   size_t col_stride, const bb31 *tw, int dit) {
-    /* pass list in ascending bit order */
+    /* pass list in ascending bit order: up to 12 bits first (contiguous tile), then the rest split
+     * evenly into passes of at most 7 bits (no nearly empty pass) */
     unsigned los[8], ks[8], np = 0;
     unsigned first = log_n < NTT_TILE_LOG ? log_n : NTT_TILE_LOG;
     los[np] = 0;
     ks[np++] = first;
-    for (unsigned lo = first; lo < log_n;) {
-        unsigned k = log_n - lo < NTT_TILE_LOG - 5 ? log_n - lo : NTT_TILE_LOG - 5;
+    unsigned rest = log_n - first, max_k = NTT_TILE_LOG - 5;
+    unsigned nrest = (rest + max_k - 1) / max_k;
+    for (unsigned lo = first; nrest > 0; nrest--) {
+        unsigned k = (rest + nrest - 1) / nrest; /* ceil(rest / nrest) */
         los[np] = lo;
         ks[np++] = k;
         lo += k;
+        rest -= k;
     }
     for (unsigned pi = 0; pi < np; pi++) {
         unsigned p = dit ? pi : np - 1 - pi;
