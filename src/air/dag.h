@@ -104,6 +104,24 @@ enum swirl_status swirl_air_check_constraints(const swirl_air *air, const bb31 *
                                               size_t *bad_constraint,
                                               size_t *bad_row) SWIRL_WARN_UNUSED_RESULT;
 
+/** One AIR with its traces, for the interaction balance check. */
+typedef struct swirl_air_instance {
+    const swirl_air *air;
+    const bb31 *preprocessed;
+    const bb31 *const *cached;
+    const bb31 *common;
+    size_t height;
+    const bb31 *public_values;
+} swirl_air_instance;
+
+/**
+ * Debug interaction check: over all rows of all instances, the multiplicities of every
+ * (bus, message) must sum to zero. Returns SWIRL_E_UNSATISFIED naming the first unbalanced bus and
+ * message (in (bus, message) order) and its net multiplicity.
+ */
+enum swirl_status swirl_check_interactions(const swirl_air_instance *inst,
+                                           size_t n) SWIRL_WARN_UNUSED_RESULT;
+
 /** Test oracle: evaluates every builder expression as written (no DAG, no simplification);
  *  out holds swirl_air_builder_num_exprs(b) values, indexed by expression handle. */
 void swirl_air_builder_eval_all(const swirl_air_builder *b, const swirl_air_window *w, bb31 *out);

@@ -1,4 +1,5 @@
 /* CPU evaluation of the symbolic DAG and the debug constraint checker. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "air/dag.h"
@@ -96,4 +97,108 @@ enum swirl_status swirl_air_check_constraints(const swirl_air *air, const bb31 *
                            air->name, first_c, air->constraint_idx[first_c], first_row);
     }
     return SWIRL_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Interaction balance */
+
+typedef struct msg_rec {
+    uint32_t bus;
+    uint32_t n_fields;
+    size_t off; /* into the field buffer */
+    bb31 count;
+} msg_rec;
+
+static const bb31 *g_sort_fields; /* qsort has no context argument in C11 */
+
+static int msg_cmp(const void *pa, const void *pb) {
+    const msg_rec *a = pa, *b = pb;
+    if (a->bus != b->bus)
+        return a->bus < b->bus ? -1 : 1;
+    if (a->n_fields != b->n_fields)
+        return a->n_fields < b->n_fields ? -1 : 1;
+    for (uint32_t i = 0; i < a->n_fields; i++) {
+        uint32_t x = bb31_to_u32(g_sort_fields[a->off + i]), y = bb31_to_u32(g_sort_fields[b->off + i]);
+        if (x != y)
+            return x < y ? -1 : 1;
+    }
+    return 0;
+}
+
+enum swirl_status swirl_check_interactions(const swirl_air_instance *inst, size_t n) {
+    SWIRL_ARG_CHECK(inst != NULL || n == 0);
+    size_t total = 0, total_fields = 0;
+    for (size_t k = 0; k < n; k++) {
+        SWIRL_ARG_CHECK(inst[k].air != NULL && swirl_is_pow2(inst[k].height));
+        const swirl_air *air = inst[k].air;
+        for (size_t i = 0; i < air->n_interactions; i++) {
+            total += inst[k].height;
+            total_fields += inst[k].height * air->interactions[i].n_fields;
+        }
+    }
+    if (total == 0)
+        return SWIRL_OK;
+    msg_rec *recs = malloc(total * sizeof *recs);
+    bb31 *fields = malloc((total_fields + 1) * sizeof *fields);
+    bb31 *vals = NULL;
+    size_t maxn = 1;
+    for (size_t k = 0; k < n; k++)
+        if (inst[k].air->n_nodes > maxn)
+            maxn = inst[k].air->n_nodes;
+    vals = malloc(maxn * sizeof *vals);
+    if (!recs || !fields || !vals) {
+        free(recs);
+        free(fields);
+        free(vals);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "interaction check: out of memory");
+    }
+    size_t r_i = 0, f_i = 0;
+    for (size_t k = 0; k < n; k++) {
+        const swirl_air *air = inst[k].air;
+        if (air->n_interactions == 0)
+            continue;
+        swirl_air_window w = {inst[k].preprocessed, inst[k].cached, inst[k].common,
+                              inst[k].public_values, inst[k].height, 0};
+        for (size_t row = 0; row < inst[k].height; row++) {
+            w.row = row;
+            swirl_dag_eval_row(air, &w, vals);
+            for (size_t i = 0; i < air->n_interactions; i++) {
+                const swirl_dag_interaction *it = &air->interactions[i];
+                msg_rec *m = &recs[r_i++];
+                m->bus = it->bus_index;
+                m->n_fields = (uint32_t)it->n_fields;
+                m->off = f_i;
+                m->count = vals[it->count];
+                for (size_t f = 0; f < it->n_fields; f++)
+                    fields[f_i++] = vals[it->fields[f]];
+            }
+        }
+    }
+    g_sort_fields = fields;
+    qsort(recs, total, sizeof *recs, msg_cmp);
+    enum swirl_status st = SWIRL_OK;
+    for (size_t i = 0; i < total && st == SWIRL_OK;) {
+        size_t j = i;
+        bb31 sum = bb31_zero();
+        while (j < total && msg_cmp(&recs[i], &recs[j]) == 0)
+            sum = bb31_add(sum, recs[j++].count);
+        if (!bb31_is_zero(sum)) {
+            char msg[160];
+            size_t len = 0;
+            for (uint32_t f = 0; f < recs[i].n_fields && f < 8 && len + 16 < sizeof msg; f++)
+                len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%u", f ? ", " : "",
+                                        bb31_to_u32(fields[recs[i].off + f]));
+            if (recs[i].n_fields > 8)
+                snprintf(msg + len, sizeof msg - len, ", ...");
+            st = SWIRL_RAISE(SWIRL_E_UNSATISFIED,
+                             "interactions do not balance: bus %u message (%s) has net "
+                             "multiplicity %u",
+                             recs[i].bus, msg, bb31_to_u32(sum));
+        }
+        i = j;
+    }
+    free(recs);
+    free(fields);
+    free(vals);
+    return st;
 }
