@@ -1,0 +1,85 @@
+/*
+ * Keygen (OpenVM v2.0.1 crates/stark-backend/src/keygen/): the per-AIR verifying key data
+ * (trace widths, public values, need_rot, symbolic DAG, max degree, is_required, unused
+ * variables, preprocessed commitment), the trace-height linear constraints, and the verifying-key
+ * pre-hash that starts the transcript:
+ *     pre_hash = hash_slice(bytes as field elements), bytes = CODEC_VERSION (u32 LE, 3) ||
+ *                len(vk) (u64 LE) || postcard(MultiStarkVerifyingKey0 {params, per_air, thc}).
+ */
+#ifndef SWIRL_PROTOCOL_KEYGEN_H
+#define SWIRL_PROTOCOL_KEYGEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "air/dag.h"
+#include "hash/poseidon2.h"
+#include "swirl/swirl_params.h"
+
+#define SWIRL_CODEC_VERSION 3u
+
+/** One AIR handed to keygen. The AIR (and the preprocessed trace) must outlive the keys. */
+typedef struct swirl_keygen_air {
+    const swirl_air *air;
+    const bb31 *preprocessed; /* column-major, air->preprocessed_width columns, or NULL */
+    size_t preprocessed_height;
+    int is_required;
+} swirl_keygen_air;
+
+typedef struct swirl_linear_constraint {
+    uint32_t *coefficients; /* one per AIR */
+    uint32_t threshold;
+} swirl_linear_constraint;
+
+typedef struct swirl_vk_air {
+    const swirl_air *air;
+    int has_preprocessed;
+    swirl_digest preprocessed_commit;
+    int64_t preprocessed_hypercube_dim; /* log2(height) - l_skip */
+    size_t preprocessed_stacking_width;
+    int need_rot;
+    unsigned max_constraint_degree;
+    int is_required;
+    /* unused variables: (entry, part, index, offset) in OpenVM's order */
+    struct swirl_unused_var {
+        uint8_t entry;
+        uint32_t part;
+        uint32_t index;
+        uint8_t offset;
+    } *unused;
+    size_t n_unused;
+} swirl_vk_air;
+
+/** The verifying key (owned; destroy with swirl_vk_destroy). */
+typedef struct swirl_vk {
+    swirl_system_params params;
+    swirl_vk_air *per_air;
+    size_t n_airs;
+    swirl_linear_constraint *thc; /* trace height constraints */
+    size_t n_thc;
+    swirl_digest pre_hash;
+} swirl_vk;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Generates the verifying key for `n` AIRs. Errors (SWIRL_E_INVALID_ARG, message names the AIR):
+ * zero main width, no constraints and no interactions, an empty interaction message, a message
+ * longer than 2^log_max_message_length - 1, degree above params->max_constraint_degree, a missing
+ * or mis-shaped preprocessed trace.
+ */
+enum swirl_status swirl_keygen(swirl_vk **out, const swirl_system_params *params,
+                               const swirl_keygen_air *airs, size_t n) SWIRL_WARN_UNUSED_RESULT;
+void swirl_vk_destroy(swirl_vk *vk);
+
+/** postcard(MultiStarkVerifyingKey0): the bytes the pre-hash covers (caller frees *bytes). */
+enum swirl_status swirl_vk_postcard(const swirl_vk *vk, uint8_t **bytes,
+                                    size_t *len) SWIRL_WARN_UNUSED_RESULT;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIRL_PROTOCOL_KEYGEN_H */
