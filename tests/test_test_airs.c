@@ -164,7 +164,32 @@ static void test_preprocessed_cached(void) {
     swirl_air_destroy(air);
 }
 
+/* Node counts derived by hand by applying OpenVM v2.0.1 dag.rs (post-order, left first, structural
+ * de-duplication, simplifications) to the Rust AIR definitions in test_utils/dummy_airs. */
+static void test_dag_node_counts(void) {
+    swirl_air_builder *b;
+    /* fib_air: 5 constraints; nodes: IsFirstRow, left, a, Sub, Mul, right, b, Sub, Mul,
+     * IsTransition, next.left, Sub, Mul, Add, next.right, Sub, Mul, IsLastRow, x, Sub, Mul = 21 */
+    CHECK_OK(swirl_fib_air_build(&b));
+    swirl_air *air = compile(b);
+    CHECK(swirl_air_num_nodes(air) == 21 && swirl_air_num_constraints(air) == 5);
+    CHECK(swirl_air_max_degree(air) == 2);
+    static const uint32_t fib_roots[5] = {4, 8, 12, 16, 20};
+    CHECK(memcmp(air->constraint_idx, fib_roots, sizeof fib_roots) == 0);
+    swirl_air_destroy(air);
+    /* DummyInteractionAir receiver, field width 2: count, f0, f1, Const(-1), Mul(-1, count) = 5
+     * nodes: post-order visits the message fields first (f0 = node 0, f1 = node 1), then the count
+     * expression Mul(Const(p-1), count): Const 2, count 3, Mul 4 */
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 2, 0, 7, 0));
+    air = compile(b);
+    CHECK(swirl_air_num_nodes(air) == 5 && swirl_air_num_constraints(air) == 0);
+    CHECK(air->interactions[0].fields[0] == 0 && air->interactions[0].fields[1] == 1 &&
+          air->interactions[0].count == 4 && air->nodes[4].kind == SWIRL_NODE_MUL);
+    swirl_air_destroy(air);
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_dag_node_counts),
     SWIRL_TEST(test_fib_selector),       SWIRL_TEST(test_dummy_interactions),
     SWIRL_TEST(test_fib_selector_with_lookups), SWIRL_TEST(test_self_interaction),
     SWIRL_TEST(test_preprocessed_cached),
