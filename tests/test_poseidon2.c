@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "hash/poseidon2.h"
+#include "hash/poseidon2_x8.h"
 #include "vectors/poseidon2_kat.h"
 
 static void load(bb31 *s, const uint32_t *v, size_t n) {
@@ -103,7 +104,55 @@ static void test_compress(void) {
     CHECK(memcmp(&out, &out2, sizeof out) != 0);
 }
 
+/* the 8-lane paths (AVX2 when available, portable otherwise) against the scalar permutation */
+static void test_x8_paths(void) {
+    bb31 a[128], b[128], c[128];
+    for (int it = 0; it < 50; it++) {
+        for (int i = 0; i < 128; i++)
+            a[i] = b[i] = c[i] = bb31_from_u32(it < 2 ? (it ? BB31_P - 1 : 0) : swirl_test_rand32());
+        for (int k = 0; k < 8; k++)
+            p2_bb16_permute(a + 16 * k);
+        p2_bb16_permute_x8_portable(b);
+        CHECK(memcmp(a, b, sizeof a) == 0);
+        if (p2_x8_avx2_supported()) {
+            p2_bb16_permute_x8_avx2(c);
+            CHECK(memcmp(a, c, sizeof a) == 0);
+        }
+    }
+    bb31 rows[8][37];
+    for (int k = 0; k < 8; k++)
+        for (int j = 0; j < 37; j++)
+            rows[k][j] = bb31_from_u32(swirl_test_rand32());
+    const bb31 *in[8];
+    for (int k = 0; k < 8; k++)
+        in[k] = rows[k];
+    for (size_t n = 0; n <= 37; n++) {
+        swirl_digest d8[8], d;
+        p2_hash_slice_x8(d8, in, n);
+        for (int k = 0; k < 8; k++) {
+            p2_hash_slice(&d, rows[k], n);
+            CHECK(memcmp(&d, &d8[k], sizeof d) == 0);
+        }
+    }
+    swirl_digest l[8], r[8], o8[8], o;
+    const swirl_digest *lp[8], *rp[8];
+    for (int k = 0; k < 8; k++) {
+        for (int j = 0; j < 8; j++) {
+            l[k].v[j] = bb31_from_u32(swirl_test_rand32());
+            r[k].v[j] = bb31_from_u32(swirl_test_rand32());
+        }
+        lp[k] = &l[k];
+        rp[k] = &r[k];
+    }
+    p2_compress_x8(o8, lp, rp);
+    for (int k = 0; k < 8; k++) {
+        p2_compress(&o, &l[k], &r[k]);
+        CHECK(memcmp(&o, &o8[k], sizeof o) == 0);
+    }
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_x8_paths),
     SWIRL_TEST(test_permutation_kat),
     SWIRL_TEST(test_permute_many_matches_single),
     SWIRL_TEST(test_sponge),

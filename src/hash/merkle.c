@@ -1,5 +1,6 @@
 /* Merkle tree over the rows of a column-major matrix (see merkle.h for the exact shape). */
 #include "hash/merkle.h"
+#include "hash/poseidon2_x8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,19 +79,33 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
         return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory for %zu leaves", num_leaves);
     }
 
-    /* leaf hashes */
+    /* leaf hashes, 8 rows at a time (8-lane Poseidon2) */
     int oom = 0;
+    long long ngroups = (long long)((num_leaves + 7) / 8);
 #pragma omp parallel reduction(| : oom)
     {
-        bb31 *buf = malloc(row_len * sizeof(bb31) + 1);
+        bb31 *buf = malloc(8 * row_len * sizeof(bb31) + 1);
         if (!buf)
             oom = 1;
 #pragma omp for schedule(static)
-        for (long long r = 0; r < (long long)num_leaves; r++) {
+        for (long long g = 0; g < ngroups; g++) {
             if (!buf)
                 continue;
-            merkle_gather_row(buf, matrix, height, width, ext_degree, (size_t)r);
-            p2_hash_slice(&cur[r], buf, row_len);
+            size_t r0 = (size_t)g * 8;
+            if (r0 + 8 <= num_leaves) {
+                const bb31 *rows[8];
+                for (int k = 0; k < 8; k++) {
+                    merkle_gather_row(buf + (size_t)k * row_len, matrix, height, width, ext_degree,
+                                      r0 + (size_t)k);
+                    rows[k] = buf + (size_t)k * row_len;
+                }
+                p2_hash_slice_x8(&cur[r0], rows, row_len);
+            } else {
+                for (size_t r = r0; r < num_leaves; r++) {
+                    merkle_gather_row(buf, matrix, height, width, ext_degree, r);
+                    p2_hash_slice(&cur[r], buf, row_len);
+                }
+            }
         }
         free(buf);
     }
@@ -112,9 +127,19 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
             return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory");
         }
 #pragma omp parallel for schedule(static)
-        for (long long i = 0; i < (long long)half; i++) {
-            size_t x = (size_t)i / query_stride, y = (size_t)i % query_stride;
-            p2_compress(&next[i], &cur[2 * x * query_stride + y], &cur[(2 * x + 1) * query_stride + y]);
+        for (long long g = 0; g < (long long)((half + 7) / 8); g++) {
+            size_t i0 = (size_t)g * 8;
+            const swirl_digest *l[8], *r[8];
+            size_t cnt = half - i0 < 8 ? half - i0 : 8;
+            for (size_t k = 0; k < 8; k++) {
+                size_t i = i0 + (k < cnt ? k : 0);
+                size_t x = i / query_stride, y = i % query_stride;
+                l[k] = &cur[2 * x * query_stride + y];
+                r[k] = &cur[(2 * x + 1) * query_stride + y];
+            }
+            swirl_digest o[8];
+            p2_compress_x8(o, l, r);
+            memcpy(&next[i0], o, cnt * sizeof *o);
         }
         free(cur);
         cur = next;
@@ -131,8 +156,19 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
         }
         const swirl_digest *prev = t->layers[l - 1];
 #pragma omp parallel for schedule(static) if (half >= 1024)
-        for (long long i = 0; i < (long long)half; i++)
-            p2_compress(&next[i], &prev[2 * i], &prev[2 * i + 1]);
+        for (long long g = 0; g < (long long)((half + 7) / 8); g++) {
+            size_t i0 = (size_t)g * 8;
+            size_t cnt = half - i0 < 8 ? half - i0 : 8;
+            const swirl_digest *lft[8], *rgt[8];
+            for (size_t k = 0; k < 8; k++) {
+                size_t i = i0 + (k < cnt ? k : 0);
+                lft[k] = &prev[2 * i];
+                rgt[k] = &prev[2 * i + 1];
+            }
+            swirl_digest o[8];
+            p2_compress_x8(o, lft, rgt);
+            memcpy(&next[i0], o, cnt * sizeof *o);
+        }
         t->layers[l] = next;
         t->layer_len[l] = half;
     }
