@@ -1,0 +1,575 @@
+/* Stacked opening reduction: prover, verifier, and a direct-sum oracle for the claims. */
+#include "pcs/stacked_reduction.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "poly/poly_common.h"
+#include "util/span.h"
+
+#define MAX_L_SKIP 10
+
+typedef struct trace_view {
+    size_t com;      /* commit index */
+    size_t claim;    /* claim index k (weights lambda^(2k), lambda^(2k+1)) */
+    size_t col_idx;  /* stacked column */
+    size_t row_idx;  /* first stacked row */
+    unsigned log_h;  /* true log height */
+    int rot;         /* needs the rotation claim */
+} trace_view;
+
+void swirl_stacking_proof_clear(swirl_stacking_proof *p) {
+    if (!p)
+        return;
+    free(p->univariate_round_coeffs);
+    free(p->sumcheck_round_polys);
+    free(p->stacking_openings);
+    free(p->openings_per_commit);
+    memset(p, 0, sizeof *p);
+}
+
+static bb31x4 ext(bb31 a) {
+    return bb31x4_from_base(a);
+}
+static bb31x4 ext_pow2k(bb31x4 a, size_t k) { /* a^(2^k) */
+    for (size_t i = 0; i < k; i++)
+        a = bb31x4_square(a);
+    return a;
+}
+static bb31 base_pow2k(bb31 a, size_t k) {
+    for (size_t i = 0; i < k; i++)
+        a = bb31_square(a);
+    return a;
+}
+static size_t rot_prev(size_t x, size_t n) {
+    return x == 0 ? ((size_t)1 << n) - 1 : x - 1;
+}
+
+/* the trace views of all commits, in claim order */
+static enum swirl_status collect_views(trace_view **out, size_t *n_out,
+                                       const swirl_stacked_commit_view *commits, size_t n_commits,
+                                       unsigned l_skip, unsigned n_stack) {
+    size_t n = 0;
+    for (size_t c = 0; c < n_commits; c++) {
+        SWIRL_ARG_CHECK(commits[c].layout != NULL && commits[c].matrix != NULL &&
+                        commits[c].need_rot != NULL);
+        if (commits[c].layout->height != ((size_t)1 << (l_skip + n_stack)) ||
+            commits[c].layout->l_skip != l_skip)
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                               "stacked reduction: commit %zu has height %zu, expected 2^%u", c,
+                               commits[c].layout->height, l_skip + n_stack);
+        n += commits[c].layout->num_cols;
+    }
+    trace_view *tv = malloc((n + 1) * sizeof *tv);
+    if (!tv)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
+    size_t k = 0;
+    for (size_t c = 0; c < n_commits; c++) {
+        const swirl_stacked_layout *L = commits[c].layout;
+        for (size_t i = 0; i < L->num_cols; i++, k++) {
+            const swirl_stacked_slice *s = &L->cols[i];
+            tv[k].com = c;
+            tv[k].claim = k;
+            tv[k].col_idx = s->col_idx;
+            tv[k].row_idx = s->row_idx;
+            tv[k].log_h = s->log_height;
+            tv[k].rot = commits[c].need_rot[s->mat_idx] != 0;
+        }
+    }
+    *out = tv;
+    *n_out = n;
+    return SWIRL_OK;
+}
+
+/* per log-height data: n (signed), n_lift, l', r_uni, omega' */
+typedef struct height_info {
+    long n;
+    size_t n_lift, lp;
+    bb31x4 r_uni;
+    bb31 omega_p;
+} height_info;
+
+static height_info hinfo(unsigned log_h, unsigned l_skip, bb31x4 r0, bb31 omega) {
+    height_info h;
+    h.n = (long)log_h - (long)l_skip;
+    h.n_lift = h.n > 0 ? (size_t)h.n : 0;
+    if (h.n < 0) {
+        size_t m = (size_t)(-h.n);
+        h.lp = l_skip - m;
+        h.r_uni = ext_pow2k(r0, m);
+        h.omega_p = base_pow2k(omega, m);
+    } else {
+        h.lp = l_skip;
+        h.r_uni = r0;
+        h.omega_p = omega;
+    }
+    return h;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Oracle: t_eq = sum_{x, z in D} q(z, x) ind(z) eq_uni(l', z, r_uni) eq_r[x];
+ *         t_rot = sum q(z, x) ind(z) (eq_uni(l', z, r_uni w') eq_r[x]
+ *                                     + eq_const eq_uni_at_one(l, z) (eq_r[x-1] - eq_r[x])) */
+
+enum swirl_status swirl_stacked_reduction_claims(bb31x4 (*claims)[2],
+                                                 const swirl_stacked_commit_view *commits,
+                                                 size_t n_commits, unsigned l_skip,
+                                                 const bb31x4 *r) {
+    SWIRL_ARG_CHECK(claims != NULL && r != NULL && l_skip <= MAX_L_SKIP);
+    SWIRL_ARG_CHECK(n_commits > 0 && commits != NULL);
+    unsigned n_stack = (unsigned)swirl_log2_exact(commits[0].layout->height) - l_skip;
+    trace_view *tv;
+    size_t n;
+    SWIRL_TRY(collect_views(&tv, &n, commits, n_commits, l_skip, n_stack));
+    bb31 omega;
+    SWIRL_TRY(bb31_two_adic_generator(&omega, l_skip));
+    bb31x4 eq_const = swirl_eval_eq_uni_at_one(l_skip, bb31x4_mul_base(r[0], omega));
+    size_t N = (size_t)1 << l_skip;
+    bb31x4 *eqr = malloc(((size_t)1 << n_stack) * sizeof *eqr);
+    if (!eqr) {
+        free(tv);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n; k++) {
+        height_info h = hinfo(tv[k].log_h, l_skip, r[0], omega);
+        swirl_evals_eq_hypercube(eqr, r + 1, h.n_lift);
+        const bb31 *col = commits[tv[k].com].matrix + tv[k].col_idx * commits[tv[k].com].layout->height +
+                          tv[k].row_idx;
+        bb31x4 te = bb31x4_zero(), tr = bb31x4_zero();
+        for (size_t x = 0; x < ((size_t)1 << h.n_lift); x++)
+            for (size_t zi = 0; zi < N; zi++) {
+                bb31x4 z = ext(bb31_pow(omega, zi));
+                bb31x4 q = ext(col[x * N + zi]);
+                bb31x4 ind = swirl_eval_in_uni(l_skip, h.n, z);
+                bb31x4 a = bb31x4_mul(swirl_eval_eq_uni(h.lp, z, h.r_uni), eqr[x]);
+                te = bb31x4_add(te, bb31x4_mul(bb31x4_mul(q, ind), a));
+                bb31x4 b = bb31x4_add(
+                    bb31x4_mul(swirl_eval_eq_uni(h.lp, z, bb31x4_mul_base(h.r_uni, h.omega_p)), eqr[x]),
+                    bb31x4_mul(bb31x4_mul(eq_const, swirl_eval_eq_uni_at_one(l_skip, z)),
+                               bb31x4_sub(eqr[rot_prev(x, h.n_lift)], eqr[x])));
+                tr = bb31x4_add(tr, bb31x4_mul(bb31x4_mul(q, ind), b));
+            }
+        claims[k][0] = te;
+        claims[k][1] = tv[k].rot ? tr : bb31x4_zero();
+    }
+    free(eqr);
+    free(tv);
+    return SWIRL_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Prover */
+
+/* coefficients (degree < 2N) of the polynomial with values S[c*N + i] at g^(c+1) w^i, c in {0,1} */
+static void interpolate_two_cosets(bb31x4 *coeffs, const bb31x4 *S, size_t l_skip, bb31 omega) {
+    size_t N = (size_t)1 << l_skip;
+    bb31 g = bb31_from_u32(BB31_GENERATOR), winv = bb31_inv(omega);
+    bb31 ninv = bb31_inv(bb31_from_u32((uint32_t)N));
+    bb31x4 h[2][1 << MAX_L_SKIP];
+    bb31 gam[2];
+    for (int c = 0; c < 2; c++) {
+        bb31 shift = c == 0 ? g : bb31_square(g), sinv = bb31_inv(shift);
+        gam[c] = bb31_pow(shift, N);
+        bb31 sk = ninv; /* N^-1 shift^-k */
+        for (size_t k = 0; k < N; k++) {
+            bb31x4 acc = bb31x4_zero();
+            bb31 wk = bb31_pow(winv, k), wik = bb31_one();
+            for (size_t i = 0; i < N; i++) {
+                acc = bb31x4_add(acc, bb31x4_mul_base(S[(size_t)c * N + i], wik));
+                wik = bb31_mul(wik, wk);
+            }
+            h[c][k] = bb31x4_mul_base(acc, sk);
+            sk = bb31_mul(sk, sinv);
+        }
+    }
+    bb31 dinv = bb31_inv(bb31_sub(gam[0], gam[1]));
+    for (size_t k = 0; k < N; k++) {
+        bb31x4 B = bb31x4_mul_base(bb31x4_sub(h[0][k], h[1][k]), dinv);
+        coeffs[N + k] = B;
+        coeffs[k] = bb31x4_sub(h[0][k], bb31x4_mul_base(B, gam[0]));
+    }
+}
+
+enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb31x4 *u_out,
+                                                swirl_transcript *t,
+                                                const swirl_stacked_commit_view *commits,
+                                                size_t n_commits, unsigned l_skip,
+                                                unsigned n_stack, const bb31x4 *r) {
+    SWIRL_ARG_CHECK(proof != NULL && u_out != NULL && t != NULL && r != NULL);
+    memset(proof, 0, sizeof *proof);
+    SWIRL_ARG_CHECK(n_commits > 0 && commits != NULL && l_skip <= MAX_L_SKIP && n_stack <= 30);
+    bb31 omega;
+    SWIRL_TRY(bb31_two_adic_generator(&omega, l_skip));
+    trace_view *tv;
+    size_t ntv;
+    SWIRL_TRY(collect_views(&tv, &ntv, commits, n_commits, l_skip, n_stack));
+    swirl_span_begin("prover.openings.stacked_reduction");
+    enum swirl_status st = SWIRL_OK;
+    size_t N = (size_t)1 << l_skip, H = (size_t)1 << n_stack, P = 2 * N;
+    bb31x4 r0 = r[0];
+    bb31x4 eq_const = swirl_eval_eq_uni_at_one(l_skip, bb31x4_mul_base(r0, omega));
+
+    bb31x4 lambda = swirl_transcript_sample_ext(t);
+    bb31x4 *lp = malloc((2 * ntv + 1) * sizeof *lp);
+    /* per trace view tables: e (eq over the cube), kr (rotation), eq_ub */
+    bb31x4 **e = calloc(ntv + 1, sizeof *e), **kr = calloc(ntv + 1, sizeof *kr);
+    size_t *elen = calloc(ntv + 1, sizeof *elen);
+    bb31x4 *eq_ub = malloc((ntv + 1) * sizeof *eq_ub);
+    bb31x4 **q = calloc(n_commits, sizeof *q); /* folded stacked columns */
+    size_t qh = H;
+    bb31 *lag = malloc(P * N * sizeof *lag);
+    bb31x4 *S = calloc(P, sizeof *S);
+    bb31x4 *W1 = malloc(N * sizeof *W1), *W2 = malloc(N * sizeof *W2);
+    proof->n_univariate = P - 1;
+    proof->univariate_round_coeffs = malloc(P * sizeof(bb31x4));
+    proof->n_rounds = n_stack;
+    proof->sumcheck_round_polys = malloc((n_stack + 1) * sizeof *proof->sumcheck_round_polys);
+    proof->n_commits = n_commits;
+    proof->openings_per_commit = calloc(n_commits, sizeof(size_t));
+    if (!lp || !e || !kr || !elen || !eq_ub || !q || !lag || !S || !W1 || !W2 ||
+        !proof->univariate_round_coeffs || !proof->sumcheck_round_polys ||
+        !proof->openings_per_commit) {
+        st = SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
+        goto done;
+    }
+    lp[0] = bb31x4_one();
+    for (size_t i = 1; i < 2 * ntv; i++)
+        lp[i] = bb31x4_mul(lp[i - 1], lambda);
+    for (size_t k = 0; k < ntv && st == SWIRL_OK; k++) {
+        height_info h = hinfo(tv[k].log_h, l_skip, r0, omega);
+        elen[k] = (size_t)1 << h.n_lift;
+        e[k] = malloc(elen[k] * sizeof(bb31x4));
+        kr[k] = malloc(elen[k] * sizeof(bb31x4));
+        if (!e[k] || !kr[k])
+            st = SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
+        else
+            swirl_evals_eq_hypercube(e[k], r + 1, h.n_lift);
+        eq_ub[k] = bb31x4_one();
+    }
+    if (st != SWIRL_OK)
+        goto done;
+
+    /* ---- round 0: S at the points g^(c+1) w^i ---- */
+    {
+        bb31 g = bb31_from_u32(BB31_GENERATOR);
+        bb31 pts[2 << MAX_L_SKIP];
+        for (size_t c = 0; c < 2; c++)
+            for (size_t i = 0; i < N; i++)
+                pts[c * N + i] = bb31_mul(c == 0 ? g : bb31_square(g), bb31_pow(omega, i));
+        for (size_t p = 0; p < P; p++) /* Lagrange basis of D at the point: eq_uni(l, P, w^j) */
+            for (size_t j = 0; j < N; j++) {
+                bb31x4 v = swirl_eval_eq_uni(l_skip, ext(pts[p]), ext(bb31_pow(omega, j)));
+                lag[p * N + j] = v.c[0];
+            }
+        for (size_t k = 0; k < ntv; k++) {
+            height_info h = hinfo(tv[k].log_h, l_skip, r0, omega);
+            const bb31 *col = commits[tv[k].com].matrix +
+                              tv[k].col_idx * commits[tv[k].com].layout->height + tv[k].row_idx;
+            for (size_t j = 0; j < N; j++) {
+                W1[j] = bb31x4_zero();
+                W2[j] = bb31x4_zero();
+            }
+            for (size_t x = 0; x < elen[k]; x++) {
+                bb31x4 ex = e[k][x], dx = bb31x4_sub(e[k][rot_prev(x, h.n_lift)], e[k][x]);
+                for (size_t j = 0; j < N; j++) {
+                    bb31 v = col[x * N + j];
+                    W1[j] = bb31x4_add(W1[j], bb31x4_mul_base(ex, v));
+                    W2[j] = bb31x4_add(W2[j], bb31x4_mul_base(dx, v));
+                }
+            }
+            for (size_t p = 0; p < P; p++) {
+                bb31x4 Pz = ext(pts[p]);
+                bb31x4 q1 = bb31x4_zero(), q2 = bb31x4_zero();
+                for (size_t j = 0; j < N; j++) {
+                    q1 = bb31x4_add(q1, bb31x4_mul_base(W1[j], lag[p * N + j]));
+                    q2 = bb31x4_add(q2, bb31x4_mul_base(W2[j], lag[p * N + j]));
+                }
+                bb31x4 ind = swirl_eval_in_uni(l_skip, h.n, Pz);
+                bb31x4 A = bb31x4_mul(ind, swirl_eval_eq_uni(h.lp, Pz, h.r_uni));
+                bb31x4 acc = bb31x4_mul(bb31x4_mul(lp[2 * k], A), q1);
+                if (tv[k].rot) {
+                    bb31x4 B = bb31x4_mul(
+                        ind, swirl_eval_eq_uni(h.lp, Pz, bb31x4_mul_base(h.r_uni, h.omega_p)));
+                    bb31x4 C = bb31x4_mul(bb31x4_mul(ind, eq_const),
+                                          swirl_eval_eq_uni_at_one(l_skip, Pz));
+                    bb31x4 rot = bb31x4_add(bb31x4_mul(B, q1), bb31x4_mul(C, q2));
+                    acc = bb31x4_add(acc, bb31x4_mul(lp[2 * k + 1], rot));
+                }
+                S[p] = bb31x4_add(S[p], acc);
+            }
+        }
+        interpolate_two_cosets(proof->univariate_round_coeffs, S, l_skip, omega);
+        for (size_t i = 0; i < P - 1; i++)
+            swirl_transcript_observe_ext(t, proof->univariate_round_coeffs[i]);
+    }
+    bb31x4 u0 = swirl_transcript_sample_ext(t);
+    u_out[0] = u0;
+
+    /* ---- fold the prismalinear columns at u0; update the kernels ---- */
+    {
+        bb31x4 lagu[1 << MAX_L_SKIP];
+        for (size_t j = 0; j < N; j++)
+            lagu[j] = swirl_eval_eq_uni(l_skip, u0, ext(bb31_pow(omega, j)));
+        for (size_t c = 0; c < n_commits && st == SWIRL_OK; c++) {
+            size_t w = commits[c].layout->width;
+            q[c] = malloc((w * H + 1) * sizeof(bb31x4));
+            if (!q[c]) {
+                st = SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
+                break;
+            }
+#pragma omp parallel for schedule(static)
+            for (long long idx = 0; idx < (long long)(w * H); idx++) {
+                size_t j = (size_t)idx / H, x = (size_t)idx % H;
+                const bb31 *chunk = commits[c].matrix + j * commits[c].layout->height + x * N;
+                bb31x4 acc = bb31x4_zero();
+                for (size_t i = 0; i < N; i++)
+                    acc = bb31x4_add(acc, bb31x4_mul_base(lagu[i], chunk[i]));
+                q[c][j * H + x] = acc;
+            }
+            proof->openings_per_commit[c] = w;
+        }
+        if (st != SWIRL_OK)
+            goto done;
+        bb31x4 eq_uni_u01 = swirl_eval_eq_uni_at_one(l_skip, u0);
+        for (size_t k = 0; k < ntv; k++) {
+            height_info h = hinfo(tv[k].log_h, l_skip, r0, omega);
+            bb31x4 ind = swirl_eval_in_uni(l_skip, h.n, u0);
+            bb31x4 eu = swirl_eval_eq_uni(h.lp, u0, h.r_uni);
+            bb31x4 eur = swirl_eval_eq_uni(h.lp, u0, bb31x4_mul_base(h.r_uni, h.omega_p));
+            for (size_t x = 0; x < elen[k]; x++) {
+                bb31x4 d = bb31x4_sub(e[k][rot_prev(x, h.n_lift)], e[k][x]);
+                kr[k][x] = bb31x4_mul(ind, bb31x4_add(bb31x4_mul(eur, e[k][x]),
+                                                      bb31x4_mul(bb31x4_mul(eq_const, eq_uni_u01), d)));
+            }
+            bb31x4 f = bb31x4_mul(ind, eu);
+            for (size_t x = 0; x < elen[k]; x++)
+                e[k][x] = bb31x4_mul(e[k][x], f);
+        }
+    }
+
+    /* ---- multilinear rounds ---- */
+    for (unsigned round = 1; round <= n_stack; round++) {
+        bb31x4 s[2] = {bb31x4_zero(), bb31x4_zero()};
+        for (size_t k = 0; k < ntv; k++) {
+            size_t n_lift = tv[k].log_h > l_skip ? tv[k].log_h - l_skip : 0;
+            size_t hyper = n_lift > round ? n_lift - round : 0;
+            size_t row_start = round <= n_lift ? (tv[k].row_idx >> tv[k].log_h) << (hyper + 1)
+                                               : (tv[k].row_idx >> (l_skip + round)) << 1;
+            const bb31x4 *col = q[tv[k].com] + tv[k].col_idx * qh + row_start;
+            uint32_t bbit = (uint32_t)((tv[k].row_idx >> (l_skip + round - 1)) & 1);
+            for (size_t y = 0; y < ((size_t)1 << hyper); y++)
+                for (uint32_t xi = 1; xi <= 2; xi++) {
+                    bb31x4 x = ext(bb31_from_u32(xi));
+                    bb31x4 qv = bb31x4_add(col[2 * y], bb31x4_mul(bb31x4_sub(col[2 * y + 1], col[2 * y]), x));
+                    bb31x4 eq, krot;
+                    if (round > n_lift) {
+                        bb31x4 bv = ext(bb31_from_u32(bbit));
+                        bb31x4 ub = bb31x4_mul(eq_ub[k], swirl_eval_eq_mle(&x, &bv, 1));
+                        eq = bb31x4_mul(e[k][0], ub);
+                        krot = bb31x4_mul(kr[k][0], ub);
+                    } else {
+                        bb31x4 omx = bb31x4_sub(bb31x4_one(), x);
+                        eq = bb31x4_mul(bb31x4_add(bb31x4_mul(e[k][2 * y], omx),
+                                                   bb31x4_mul(e[k][2 * y + 1], x)), eq_ub[k]);
+                        krot = bb31x4_mul(bb31x4_add(bb31x4_mul(kr[k][2 * y], omx),
+                                                     bb31x4_mul(kr[k][2 * y + 1], x)), eq_ub[k]);
+                    }
+                    bb31x4 add = bb31x4_mul(bb31x4_mul(lp[2 * k], qv), eq);
+                    if (tv[k].rot)
+                        add = bb31x4_add(add, bb31x4_mul(bb31x4_mul(lp[2 * k + 1], qv), krot));
+                    s[xi - 1] = bb31x4_add(s[xi - 1], add);
+                }
+        }
+        proof->sumcheck_round_polys[round - 1][0] = s[0];
+        proof->sumcheck_round_polys[round - 1][1] = s[1];
+        swirl_transcript_observe_ext(t, s[0]);
+        swirl_transcript_observe_ext(t, s[1]);
+        bb31x4 u = swirl_transcript_sample_ext(t);
+        u_out[round] = u;
+        /* fold everything at u */
+        size_t nh = qh / 2;
+        for (size_t c = 0; c < n_commits; c++) {
+            size_t w = commits[c].layout->width;
+            for (size_t j = 0; j < w; j++)
+                for (size_t i = 0; i < nh; i++) {
+                    bb31x4 a = q[c][j * qh + 2 * i], b = q[c][j * qh + 2 * i + 1];
+                    q[c][j * nh + i] = bb31x4_add(a, bb31x4_mul(bb31x4_sub(b, a), u));
+                }
+        }
+        qh = nh;
+        for (size_t k = 0; k < ntv; k++) {
+            if (elen[k] > 1) {
+                for (size_t i = 0; i < elen[k] / 2; i++) {
+                    e[k][i] = bb31x4_add(e[k][2 * i], bb31x4_mul(bb31x4_sub(e[k][2 * i + 1], e[k][2 * i]), u));
+                    kr[k][i] = bb31x4_add(kr[k][2 * i], bb31x4_mul(bb31x4_sub(kr[k][2 * i + 1], kr[k][2 * i]), u));
+                }
+                elen[k] /= 2;
+            }
+            size_t n_lift = tv[k].log_h > l_skip ? tv[k].log_h - l_skip : 0;
+            if (round > n_lift) {
+                bb31x4 bv = ext(bb31_from_u32((uint32_t)((tv[k].row_idx >> (l_skip + round - 1)) & 1)));
+                eq_ub[k] = bb31x4_mul(eq_ub[k], swirl_eval_eq_mle(&u, &bv, 1));
+            }
+        }
+    }
+
+    /* ---- stacked openings ---- */
+    {
+        size_t total = 0;
+        for (size_t c = 0; c < n_commits; c++)
+            total += proof->openings_per_commit[c];
+        proof->stacking_openings = malloc((total + 1) * sizeof(bb31x4));
+        if (!proof->stacking_openings) {
+            st = SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
+            goto done;
+        }
+        size_t o = 0;
+        for (size_t c = 0; c < n_commits; c++)
+            for (size_t j = 0; j < proof->openings_per_commit[c]; j++) {
+                proof->stacking_openings[o] = q[c][j * qh];
+                swirl_transcript_observe_ext(t, proof->stacking_openings[o]);
+                o++;
+            }
+    }
+
+done:
+    swirl_span_end();
+    if (e)
+        for (size_t k = 0; k < ntv; k++) {
+            free(e[k]);
+            free(kr[k]);
+        }
+    if (q)
+        for (size_t c = 0; c < n_commits; c++)
+            free(q[c]);
+    free(e);
+    free(kr);
+    free(elen);
+    free(eq_ub);
+    free(q);
+    free(lag);
+    free(S);
+    free(W1);
+    free(W2);
+    free(lp);
+    free(tv);
+    if (st != SWIRL_OK)
+        swirl_stacking_proof_clear(proof);
+    return st;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Verifier */
+
+enum swirl_status swirl_stacked_reduction_verify(bb31x4 *u, swirl_transcript *t,
+                                                 const swirl_stacking_proof *proof,
+                                                 const swirl_stacked_commit_view *commits,
+                                                 size_t n_commits, unsigned l_skip,
+                                                 unsigned n_stack, const bb31x4 (*claims)[2],
+                                                 size_t n_claims, const bb31x4 *r) {
+    SWIRL_ARG_CHECK(u != NULL && t != NULL && proof != NULL && r != NULL);
+    SWIRL_ARG_CHECK(n_commits > 0 && commits != NULL && l_skip <= MAX_L_SKIP);
+    SWIRL_ARG_CHECK(claims != NULL || n_claims == 0);
+    size_t N = (size_t)1 << l_skip;
+    bb31 omega;
+    SWIRL_TRY(bb31_two_adic_generator(&omega, l_skip));
+    /* shape */
+    if (proof->n_univariate != 2 * N - 1 || !proof->univariate_round_coeffs)
+        return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "stacking proof: %zu round-0 coefficients, "
+                           "expected %zu", proof->n_univariate, 2 * N - 1);
+    if (proof->n_rounds != n_stack || (n_stack && !proof->sumcheck_round_polys))
+        return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "stacking proof: %zu rounds, expected %u",
+                           proof->n_rounds, n_stack);
+    if (proof->n_commits != n_commits || !proof->openings_per_commit)
+        return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "stacking proof: openings for %zu commits, "
+                           "expected %zu", proof->n_commits, n_commits);
+    size_t total_cols = 0;
+    for (size_t c = 0; c < n_commits; c++) {
+        if (proof->openings_per_commit[c] != commits[c].layout->width)
+            return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED,
+                               "stacking proof: commit %zu has %zu openings, expected %zu", c,
+                               proof->openings_per_commit[c], commits[c].layout->width);
+        total_cols += commits[c].layout->num_cols;
+    }
+    if (n_claims != total_cols)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "stacked reduction: %zu claims for %zu columns",
+                           n_claims, total_cols);
+    bb31x4 lambda = swirl_transcript_sample_ext(t);
+    bb31x4 l2 = bb31x4_square(lambda);
+    /* s_0 = sum_k (t_eq + t_rot lambda) lambda^(2k) */
+    bb31x4 s0 = bb31x4_zero(), lk = bb31x4_one();
+    {
+        size_t k = 0;
+        for (size_t c = 0; c < n_commits; c++)
+            for (size_t i = 0; i < commits[c].layout->num_cols; i++, k++) {
+                int rot = commits[c].need_rot[commits[c].layout->cols[i].mat_idx] != 0;
+                bb31x4 tk = claims[k][0];
+                if (rot)
+                    tk = bb31x4_add(tk, bb31x4_mul(claims[k][1], lambda));
+                s0 = bb31x4_add(s0, bb31x4_mul(tk, lk));
+                lk = bb31x4_mul(lk, l2);
+            }
+    }
+    bb31x4 sum_d = bb31x4_zero();
+    for (size_t i = 0; i < proof->n_univariate; i += N)
+        sum_d = bb31x4_add(sum_d, proof->univariate_round_coeffs[i]);
+    sum_d = bb31x4_mul_base(sum_d, bb31_from_u32((uint32_t)N));
+    if (!bb31x4_eq(s0, sum_d))
+        return SWIRL_RAISE(SWIRL_E_PROOF_REJECTED,
+                           "stacked reduction: s_0 does not match the round-0 polynomial's sum");
+    for (size_t i = 0; i < proof->n_univariate; i++)
+        swirl_transcript_observe_ext(t, proof->univariate_round_coeffs[i]);
+    u[0] = swirl_transcript_sample_ext(t);
+    bb31x4 claim = swirl_horner_eval(proof->univariate_round_coeffs, proof->n_univariate, u[0]);
+    for (unsigned j = 1; j <= n_stack; j++) {
+        bb31x4 s1 = proof->sumcheck_round_polys[j - 1][0], s2 = proof->sumcheck_round_polys[j - 1][1];
+        swirl_transcript_observe_ext(t, s1);
+        swirl_transcript_observe_ext(t, s2);
+        u[j] = swirl_transcript_sample_ext(t);
+        bb31x4 ev[3] = {bb31x4_sub(claim, s1), s1, s2};
+        claim = swirl_interpolate_quadratic_at_012(ev, u[j]);
+    }
+    /* final: claim == sum over stacked columns of q_j(u) * coefficient */
+    bb31x4 final_sum = bb31x4_zero();
+    size_t k = 0, o = 0;
+    bb31x4 lk2 = bb31x4_one();
+    for (size_t c = 0; c < n_commits; c++) {
+        const swirl_stacked_layout *L = commits[c].layout;
+        bb31x4 *coef = calloc(L->width + 1, sizeof *coef);
+        if (!coef)
+            return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+        for (size_t i = 0; i < L->num_cols; i++, k++) {
+            const swirl_stacked_slice *s = &L->cols[i];
+            int rot = commits[c].need_rot[s->mat_idx] != 0;
+            height_info h = hinfo(s->log_height, l_skip, r[0], omega);
+            bb31x4 bvec[64];
+            size_t nb = 0;
+            for (size_t jb = l_skip + h.n_lift; jb < l_skip + n_stack; jb++)
+                bvec[nb++] = ext(bb31_from_u32((uint32_t)((s->row_idx >> jb) & 1)));
+            bb31x4 eqm = swirl_eval_eq_mle(u + h.n_lift + 1, bvec, nb);
+            bb31x4 ind = swirl_eval_in_uni(l_skip, h.n, u[0]);
+            bb31x4 rs1[1];
+            const bb31x4 *rs = r;
+            if (h.n < 0) {
+                rs1[0] = h.r_uni;
+                rs = rs1;
+            }
+            bb31x4 batched = bb31x4_mul(lk2, swirl_eval_eq_prism(h.lp, u, rs, h.n_lift + 1));
+            if (rot)
+                batched = bb31x4_add(batched,
+                                     bb31x4_mul(bb31x4_mul(lk2, lambda),
+                                                swirl_eval_rot_kernel_prism(h.lp, u, rs, h.n_lift + 1)));
+            coef[s->col_idx] = bb31x4_add(coef[s->col_idx], bb31x4_mul(bb31x4_mul(eqm, batched), ind));
+            lk2 = bb31x4_mul(lk2, l2);
+        }
+        for (size_t j = 0; j < L->width; j++, o++) {
+            swirl_transcript_observe_ext(t, proof->stacking_openings[o]);
+            final_sum = bb31x4_add(final_sum, bb31x4_mul(coef[j], proof->stacking_openings[o]));
+        }
+        free(coef);
+    }
+    if (!bb31x4_eq(claim, final_sum))
+        return SWIRL_RAISE(SWIRL_E_PROOF_REJECTED,
+                           "stacked reduction: final sum does not match the openings");
+    return SWIRL_OK;
+}
