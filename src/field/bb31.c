@@ -1,5 +1,6 @@
 /* BabyBear host helpers: two-adic generators and batch inversion. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "field/bb31.h"
 
@@ -51,4 +52,26 @@ enum swirl_status bb31_batch_inverse(bb31 *vals, size_t n, bb31 *scratch) {
     if (scratch == NULL)
         free(pre);
     return SWIRL_OK;
+}
+
+int bb31_avx2_supported(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    static int cached = -1;
+    if (cached < 0) {
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+    }
+    return cached;
+#else
+    return 0;
+#endif
+}
+
+int bb31_avx2_enabled(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        const char *no = getenv("SWIRL_NO_AVX2");
+        cached = bb31_avx2_supported() && !(no && no[0] && no[0] != '0');
+    }
+    return cached;
 }

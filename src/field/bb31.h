@@ -136,6 +136,11 @@ enum swirl_status bb31_two_adic_generator(bb31 *out, unsigned k) SWIRL_WARN_UNUS
  * `scratch` must hold n elements, or be NULL to allocate internally (may then return NOMEM).
  */
 enum swirl_status bb31_batch_inverse(bb31 *vals, size_t n, bb31 *scratch) SWIRL_WARN_UNUSED_RESULT;
+
+/** Whether the CPU has AVX2, and whether the AVX2 code paths are enabled (supported and the
+ *  environment variable SWIRL_NO_AVX2 is not set to a non-zero value). Cached. */
+int bb31_avx2_supported(void);
+int bb31_avx2_enabled(void);
 #ifdef __cplusplus
 }
 #endif

@@ -27,31 +27,8 @@ void p2_bb16_permute_x8_portable(bb31 *states) {
 #include <immintrin.h>
 #define P2_HAVE_AVX2_CODE 1
 
-#define AVX2 __attribute__((target("avx2")))
+#include "field/bb31_avx2.h"
 
-AVX2 static inline __m256i v_add(__m256i a, __m256i b) {
-    __m256i s = _mm256_add_epi32(a, b);
-    return _mm256_min_epu32(s, _mm256_sub_epi32(s, _mm256_set1_epi32((int)BB31_P)));
-}
-AVX2 static inline __m256i v_sub(__m256i a, __m256i b) {
-    __m256i d = _mm256_sub_epi32(a, b);
-    return _mm256_min_epu32(d, _mm256_add_epi32(d, _mm256_set1_epi32((int)BB31_P)));
-}
-AVX2 static inline __m256i v_mul(__m256i a, __m256i b) {
-    const __m256i mu = _mm256_set1_epi32((int)BB31_MU), p = _mm256_set1_epi32((int)BB31_P);
-    __m256i a_odd = _mm256_srli_epi64(a, 32), b_odd = _mm256_srli_epi64(b, 32);
-    __m256i x_evn = _mm256_mul_epu32(a, b);
-    __m256i x_odd = _mm256_mul_epu32(a_odd, b_odd);
-    __m256i t_evn = _mm256_mul_epu32(x_evn, mu); /* uses lo32(x) */
-    __m256i t_odd = _mm256_mul_epu32(x_odd, mu);
-    __m256i u_evn = _mm256_mul_epu32(t_evn, p); /* uses lo32(t) */
-    __m256i u_odd = _mm256_mul_epu32(t_odd, p);
-    /* hi32 of x and u: for even lanes shift down, odd lanes already in the high halves */
-    __m256i xh = _mm256_blend_epi32(_mm256_srli_epi64(x_evn, 32), x_odd, 0xaa);
-    __m256i uh = _mm256_blend_epi32(_mm256_srli_epi64(u_evn, 32), u_odd, 0xaa);
-    __m256i r = _mm256_sub_epi32(xh, uh);
-    return _mm256_min_epu32(r, _mm256_add_epi32(r, p));
-}
 AVX2 static inline __m256i v_double(__m256i a) {
     return v_add(a, a);
 }
@@ -184,25 +161,11 @@ void p2_bb16_permute_x8_avx2(bb31 *states) {
 #endif
 
 int p2_x8_avx2_supported(void) {
-#if P2_HAVE_AVX2_CODE
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return cached;
-#else
-    return 0;
-#endif
+    return P2_HAVE_AVX2_CODE && bb31_avx2_supported();
 }
 
 int p2_x8_accelerated(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        const char *no = getenv("SWIRL_NO_AVX2");
-        cached = p2_x8_avx2_supported() && !(no && no[0] && no[0] != '0');
-    }
-    return cached;
+    return P2_HAVE_AVX2_CODE && bb31_avx2_enabled();
 }
 
 void p2_bb16_permute_x8(bb31 *states) {

@@ -174,25 +174,48 @@ enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t hei
     bb31 *cw = calloc(cells, sizeof *cw);
     if (!cw)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rs_code_matrix: out of memory for %zu cells", cells);
-    for (size_t c = 0; c < width; c++)
-        memcpy(cw + c * rs_h, evals + c * height, height * sizeof *cw);
-    /* message: chunked inverse DFTs over every column at once, then the per-chunk transform */
+    /* message per column (chunked inverse DFTs, then the monomial-to-hypercube transform per
+     * chunk), scattered to bit-reversed positions so the forward NTT (bit-reversed in, natural out)
+     * needs no separate permutation pass */
     size_t chunk = (size_t)1 << l_skip, chunks_per_col = height / chunk;
+    unsigned log_rs = log_h + log_blowup;
+    int oom = 0;
     enum swirl_status st = SWIRL_OK;
-    for (size_t c = 0; c < width && st == SWIRL_OK; c++)
-        st = swirl_ntt_inverse(cw + c * rs_h, l_skip, chunks_per_col, chunk, bb31_one(),
-                               SWIRL_NTT_NONE);
-    if (st != SWIRL_OK) {
+#pragma omp parallel reduction(| : oom)
+    {
+        bb31 *tmp = malloc(height * sizeof *tmp);
+        if (!tmp)
+            oom = 1;
+#pragma omp for schedule(dynamic, 1)
+        for (long long cc = 0; cc < (long long)width; cc++) {
+            if (!tmp)
+                continue;
+            size_t c = (size_t)cc;
+            memcpy(tmp, evals + c * height, height * sizeof *tmp);
+            if (swirl_ntt_inverse(tmp, l_skip, chunks_per_col, chunk, bb31_one(), SWIRL_NTT_NONE) !=
+                SWIRL_OK) {
+                oom = 1;
+                continue;
+            }
+            for (size_t i = 0; i < chunks_per_col; i++)
+                zeta_chunk(tmp + i * chunk, chunk, 0);
+            bb31 *dst = cw + c * rs_h;
+            for (size_t k = 0; k < height; k++) {
+                size_t rev = 0, x = k;
+                for (unsigned bit = 0; bit < log_rs; bit++) {
+                    rev = (rev << 1) | (x & 1);
+                    x >>= 1;
+                }
+                dst[rev] = tmp[k];
+            }
+        }
+        free(tmp);
+    }
+    if (oom) {
         free(cw);
-        return st;
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "rs_code_matrix: out of memory");
     }
-    long long total_chunks = (long long)(width * chunks_per_col);
-#pragma omp parallel for schedule(static)
-    for (long long k = 0; k < total_chunks; k++) {
-        size_t c = (size_t)k / chunks_per_col, i = (size_t)k % chunks_per_col;
-        zeta_chunk(cw + c * rs_h + i * chunk, chunk, 0);
-    }
-    st = swirl_ntt_forward(cw, log_h + log_blowup, width, rs_h, bb31_one(), SWIRL_NTT_NONE);
+    st = swirl_ntt_forward(cw, log_rs, width, rs_h, bb31_one(), SWIRL_NTT_IN_BITREV);
     if (st != SWIRL_OK) {
         free(cw);
         return st;

@@ -17,6 +17,32 @@
 
 #define NTT_LOG_BLOCK 12 /* 4096 elements = 16 KiB per block */
 
+/* AVX2 runs of butterflies: 8 consecutive j at a time (same arithmetic as the scalar code) */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include "field/bb31_avx2.h"
+#define NTT_HAVE_AVX2 1
+AVX2 static void dif_run_avx2(bb31 *x, bb31 *y, const bb31 *tw, size_t len) {
+    for (size_t j = 0; j < len; j += 8) {
+        __m256i u = _mm256_loadu_si256((const __m256i *)(x + j));
+        __m256i v = _mm256_loadu_si256((const __m256i *)(y + j));
+        __m256i w = _mm256_loadu_si256((const __m256i *)(tw + j));
+        _mm256_storeu_si256((__m256i *)(x + j), v_add(u, v));
+        _mm256_storeu_si256((__m256i *)(y + j), v_mul(v_sub(u, v), w));
+    }
+}
+AVX2 static void dit_run_avx2(bb31 *x, bb31 *y, const bb31 *tw, size_t len) {
+    for (size_t j = 0; j < len; j += 8) {
+        __m256i u = _mm256_loadu_si256((const __m256i *)(x + j));
+        __m256i v = v_mul(_mm256_loadu_si256((const __m256i *)(y + j)),
+                          _mm256_loadu_si256((const __m256i *)(tw + j)));
+        _mm256_storeu_si256((__m256i *)(x + j), v_add(u, v));
+        _mm256_storeu_si256((__m256i *)(y + j), v_sub(u, v));
+    }
+}
+#else
+#define NTT_HAVE_AVX2 0
+#endif
+
 /* Stage-major twiddles: for every butterfly half-width len = 1, 2, 4, ..., n/2 the table holds
  * w_{2len}^j = root^(j * n / (2 len)) for j < len at offset len - 1 (n - 1 elements in all), so
  * every stage reads its twiddles contiguously. */
@@ -64,6 +90,13 @@ static void bitrev_col(bb31 *a, unsigned log_n) {
 /* One DIF stage with butterfly half-width `len` over [lo, hi) of a (hi - lo multiple of 2len). */
 /* `tw` is the stage's own table (w_{2len}^j, j < len). */
 static void dif_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw) {
+#if NTT_HAVE_AVX2
+    if (len >= 8 && bb31_avx2_enabled()) {
+        for (size_t s = lo; s < hi; s += 2 * len)
+            dif_run_avx2(a + s, a + s + len, tw, len);
+        return;
+    }
+#endif
     for (size_t s = lo; s < hi; s += 2 * len)
         for (size_t j = 0; j < len; j++) {
             bb31 u = a[s + j], v = a[s + j + len];
@@ -73,6 +106,13 @@ static void dif_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw)
 }
 
 static void dit_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw) {
+#if NTT_HAVE_AVX2
+    if (len >= 8 && bb31_avx2_enabled()) {
+        for (size_t s = lo; s < hi; s += 2 * len)
+            dit_run_avx2(a + s, a + s + len, tw, len);
+        return;
+    }
+#endif
     for (size_t s = lo; s < hi; s += 2 * len)
         for (size_t j = 0; j < len; j++) {
             bb31 u = a[s + j], v = bb31_mul(a[s + j + len], tw[j]);
@@ -99,6 +139,22 @@ static void large_stage(bb31 *a, size_t n, size_t len, const bb31 *tw, int par, 
     }
     for (size_t b = 0; b < nb; b++) {
         bb31 *x = a + 2 * b * len;
+#if NTT_HAVE_AVX2
+        if (bb31_avx2_enabled()) { /* len >= block >= 8 here only when n >= 16; check anyway */
+            size_t run = 4096 < len ? 4096 : len;
+            if (run >= 8) {
+#pragma omp parallel for schedule(static)
+                for (long long c = 0; c < (long long)(len / run); c++) {
+                    size_t j0 = (size_t)c * run;
+                    if (dit)
+                        dit_run_avx2(x + j0, x + len + j0, tw + j0, run);
+                    else
+                        dif_run_avx2(x + j0, x + len + j0, tw + j0, run);
+                }
+                continue;
+            }
+        }
+#endif
 #pragma omp parallel for schedule(static)
         for (long long jj = 0; jj < (long long)len; jj++) {
             size_t j = (size_t)jj;
