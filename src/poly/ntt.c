@@ -14,6 +14,7 @@
 
 #include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define NTT_LOG_BLOCK 12 /* 4096 elements = 16 KiB per block */
 
@@ -75,19 +76,51 @@ static size_t bitrev_idx(size_t i, unsigned log_n) {
     return r;
 }
 
+/* Bit-reversal permutation. Small sizes: a plain swap loop. Large sizes (log_n >= 2Q + 1): the index
+ * splits as (hi, mid, lo) with Q-bit hi and lo, and rev(hi, mid, lo) = (rev lo, rev mid, rev hi); for
+ * each pair (mid, rev mid) the two 2^Q x 2^Q tiles (rows of 2^Q contiguous elements) are read into
+ * buffers and written back transposed and swapped, so every access touches whole cache lines. */
+#define BR_Q 5
 static void bitrev_col(bb31 *a, unsigned log_n) {
     size_t n = (size_t)1 << log_n;
-    for (size_t i = 0; i < n; i++) {
-        size_t j = bitrev_idx(i, log_n);
-        if (i < j) {
-            bb31 t = a[i];
-            a[i] = a[j];
-            a[j] = t;
+    if (log_n < 2 * BR_Q + 1) {
+        for (size_t i = 0; i < n; i++) {
+            size_t j = bitrev_idx(i, log_n);
+            if (i < j) {
+                bb31 t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+            }
+        }
+        return;
+    }
+    const size_t Q = (size_t)1 << BR_Q;
+    unsigned mbits = log_n - 2 * BR_Q;
+    size_t M = (size_t)1 << mbits, row_stride = (size_t)1 << (BR_Q + mbits);
+    size_t revq[1 << BR_Q];
+    for (size_t i = 0; i < Q; i++)
+        revq[i] = bitrev_idx(i, BR_Q);
+    bb31 t1[1 << (2 * BR_Q)], t2[1 << (2 * BR_Q)];
+    for (size_t m = 0; m < M; m++) {
+        size_t rm = bitrev_idx(m, mbits);
+        if (rm < m)
+            continue;
+        /* read tile m: t1[h][l] = a[h, m, l]; tile rm likewise */
+        for (size_t h = 0; h < Q; h++) {
+            memcpy(t1 + h * Q, a + h * row_stride + m * Q, Q * sizeof(bb31));
+            memcpy(t2 + h * Q, a + h * row_stride + rm * Q, Q * sizeof(bb31));
+        }
+        /* a[rev l, rm, rev h] = t1[h][l] and a[rev l, m, rev h] = t2[h][l] */
+        for (size_t l = 0; l < Q; l++) {
+            bb31 *d1 = a + revq[l] * row_stride + rm * Q, *d2 = a + revq[l] * row_stride + m * Q;
+            for (size_t h = 0; h < Q; h++) {
+                d1[revq[h]] = t1[h * Q + l];
+                d2[revq[h]] = t2[h * Q + l];
+            }
         }
     }
 }
 
-/* One DIF stage with butterfly half-width `len` over [lo, hi) of a (hi - lo multiple of 2len). */
 /* `tw` is the stage's own table (w_{2len}^j, j < len). */
 static void dif_stage(bb31 *a, size_t lo, size_t hi, size_t len, const bb31 *tw) {
 #if NTT_HAVE_AVX2
