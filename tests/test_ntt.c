@@ -170,6 +170,23 @@ static void test_threads_equal(void) {
     }
 }
 
+static void test_inverse_chunks(void) {
+    for (unsigned lc = 0; lc <= 6; lc++) {
+        size_t n = (size_t)1 << lc, nch = 37;
+        bb31 *a = rand_vec(n * nch), *b = malloc(n * nch * sizeof(bb31));
+        CHECK(b != NULL);
+        memcpy(b, a, n * nch * sizeof(bb31));
+        CHECK_OK(swirl_ntt_inverse_chunks(a, lc, nch));
+        CHECK_OK(swirl_ntt_inverse(b, lc, nch, n, bb31_one(), SWIRL_NTT_NONE));
+        CHECK(memcmp(a, b, n * nch * sizeof(bb31)) == 0);
+        free(a);
+        free(b);
+    }
+    bb31 z[4] = {{0}};
+    CHECK_STATUS(swirl_ntt_inverse_chunks(z, 13, 1), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_ntt_inverse_chunks(NULL, 2, 1), SWIRL_E_INVALID_ARG);
+}
+
 static void test_bad_input(void) {
     bb31 a[8] = {{0}};
     CHECK_STATUS(swirl_ntt_forward(NULL, 3, 1, 8, bb31_one(), 0), SWIRL_E_INVALID_ARG);
@@ -186,6 +203,7 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_round_trip_large),  SWIRL_TEST(test_coset),
     SWIRL_TEST(test_bitrev_orders),     SWIRL_TEST(test_batch_and_stride),
     SWIRL_TEST(test_threads_equal),     SWIRL_TEST(test_bad_input),
+    SWIRL_TEST(test_inverse_chunks),
 };
 
 int main(int argc, char **argv) {

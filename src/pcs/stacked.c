@@ -192,22 +192,18 @@ enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t hei
                 continue;
             size_t c = (size_t)cc;
             memcpy(tmp, evals + c * height, height * sizeof *tmp);
-            if (swirl_ntt_inverse(tmp, l_skip, chunks_per_col, chunk, bb31_one(), SWIRL_NTT_NONE) !=
-                SWIRL_OK) {
+            if (swirl_ntt_inverse_chunks(tmp, l_skip, chunks_per_col) != SWIRL_OK) {
                 oom = 1;
                 continue;
             }
             for (size_t i = 0; i < chunks_per_col; i++)
                 zeta_chunk(tmp + i * chunk, chunk, 0);
+            /* the message at natural positions, then the (cache-blocked) bit reversal of the
+             * whole zero-padded column: the same as scattering message[k] to rev(k) */
             bb31 *dst = cw + c * rs_h;
-            for (size_t k = 0; k < height; k++) {
-                size_t rev = 0, x = k;
-                for (unsigned bit = 0; bit < log_rs; bit++) {
-                    rev = (rev << 1) | (x & 1);
-                    x >>= 1;
-                }
-                dst[rev] = tmp[k];
-            }
+            memcpy(dst, tmp, height * sizeof *tmp);
+            if (swirl_bit_reverse(dst, log_rs, 1, rs_h) != SWIRL_OK)
+                oom = 1;
         }
         free(tmp);
     }

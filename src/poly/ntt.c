@@ -344,3 +344,41 @@ enum swirl_status swirl_bit_reverse(bb31 *data, unsigned log_n, size_t ncols, si
         bitrev_col(data + (size_t)c * col_stride, log_n);
     return SWIRL_OK;
 }
+
+enum swirl_status swirl_ntt_inverse_chunks(bb31 *data, unsigned log_chunk, size_t nchunks) {
+    if (nchunks == 0 || log_chunk == 0)
+        return SWIRL_OK;
+    SWIRL_ARG_CHECK(data != NULL);
+    if (log_chunk > 12)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "chunked inverse NTT: chunk 2^%u too large", log_chunk);
+    size_t n = (size_t)1 << log_chunk;
+    bb31 root;
+    SWIRL_TRY(bb31_two_adic_generator(&root, log_chunk));
+    bb31 *tw = ntt_twiddles(bb31_inv(root), n);
+    uint32_t *rev = malloc(n * sizeof *rev);
+    if (!tw || !rev) {
+        free(tw);
+        free(rev);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "chunked inverse NTT: out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        rev[i] = (uint32_t)bitrev_idx(i, log_chunk);
+    bb31 ninv = bb31_inv(bb31_from_u32((uint32_t)n));
+#pragma omp parallel
+    {
+        bb31 buf[4096];
+#pragma omp for schedule(static)
+        for (long long c = 0; c < (long long)nchunks; c++) {
+            bb31 *a = data + (size_t)c * n;
+            for (size_t i = 0; i < n; i++)
+                buf[rev[i]] = a[i];
+            for (size_t len = 1; len < n; len *= 2)
+                dit_stage(buf, 0, n, len, tw + len - 1);
+            for (size_t i = 0; i < n; i++)
+                a[i] = bb31_mul(buf[i], ninv);
+        }
+    }
+    free(tw);
+    free(rev);
+    return SWIRL_OK;
+}

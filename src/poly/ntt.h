@@ -35,6 +35,14 @@ enum swirl_status swirl_ntt_forward(bb31 *data, unsigned log_n, size_t ncols, si
 enum swirl_status swirl_ntt_inverse(bb31 *data, unsigned log_n, size_t ncols, size_t col_stride,
                                     bb31 shift, unsigned flags) SWIRL_WARN_UNUSED_RESULT;
 
+/**
+ * Inverse NTT (natural order, no coset) of `nchunks` contiguous chunks of 2^log_chunk elements each,
+ * for many small chunks: one twiddle table, no per-chunk setup. Same results as swirl_ntt_inverse
+ * with ncols = nchunks and col_stride = 2^log_chunk. log_chunk <= 12.
+ */
+enum swirl_status swirl_ntt_inverse_chunks(bb31 *data, unsigned log_chunk,
+                                           size_t nchunks) SWIRL_WARN_UNUSED_RESULT;
+
 /** In-place bit-reversal permutation of each column. */
 enum swirl_status swirl_bit_reverse(bb31 *data, unsigned log_n, size_t ncols,
                                     size_t col_stride) SWIRL_WARN_UNUSED_RESULT;
