@@ -1,6 +1,7 @@
 /* The PCS proof parts (StackingProof, WhirProof) encoded as OpenVM's codec does: round trip to the
  * same bytes; every single-byte change of an encoded proof is malformed or rejected, never accepted
  * and never a crash; every truncation is malformed. */
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,8 +184,23 @@ static void test_every_byte_flip_and_truncation(void) {
     teardown(&c);
 }
 
+static void test_threads_equal(void) {
+    ctx c;
+    setup(&c);
+    swirl_bytes a = prove_encode(&c);
+    int nt = omp_get_max_threads();
+    omp_set_num_threads(1);
+    swirl_bytes b = prove_encode(&c);
+    omp_set_num_threads(nt);
+    CHECK(a.len == b.len && memcmp(a.p, b.p, a.len) == 0);
+    swirl_bytes_free(&a);
+    swirl_bytes_free(&b);
+    teardown(&c);
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_round_trip),
+    SWIRL_TEST(test_threads_equal),
     SWIRL_TEST(test_every_byte_flip_and_truncation),
 };
 

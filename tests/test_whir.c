@@ -2,12 +2,14 @@
  * claimed value, a wrong Merkle path or row, a wrong final polynomial, a short PoW witness and
  * tampered fields, without crashing; the stacked reduction's openings are exactly what WHIR
  * proves (u_cube = (u0, u0^2, ..., u_rest)). */
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
 #include "pcs/stacked_reduction.h"
 #include "pcs/whir.h"
+#include "protocol/codec_pcs.h"
 
 static bb31x4 rnd(void) {
     bb31x4 r;
@@ -221,7 +223,39 @@ static void test_stacked_reduction_feeds_whir(void) {
     free_wfix(&f, 1);
 }
 
+/* large enough for the parallel loops (2^14 evaluations): one thread and all threads give the
+ * same proof bytes */
+static void test_threads_equal(void) {
+    swirl_system_params p = small_params(2, 12, 2, 8, 1);
+    wfix f;
+    memset(&f, 0, sizeof f);
+    static const unsigned logs[] = {14};
+    static const size_t widths[] = {2};
+    commit(&f, 0, logs, widths, 1, &p);
+    bb31x4 u[16];
+    for (int i = 0; i < 14; i++)
+        u[i] = rnd();
+    const swirl_stacked_pcs_data *cs[1] = {f.d[0]};
+    swirl_bytes enc[2] = {{0}, {0}};
+    int nt = omp_get_max_threads();
+    for (int run = 0; run < 2; run++) {
+        omp_set_num_threads(run == 0 ? nt : 1);
+        swirl_transcript t;
+        swirl_transcript_init(&t);
+        swirl_whir_proof wp;
+        CHECK_OK(swirl_whir_prove(&wp, &t, &p, cs, 1, u));
+        swirl_whir_proof_encode(&enc[run], &wp, &p);
+        swirl_whir_proof_clear(&wp);
+    }
+    omp_set_num_threads(nt);
+    CHECK(enc[0].len == enc[1].len && memcmp(enc[0].p, enc[1].p, enc[0].len) == 0);
+    swirl_bytes_free(&enc[0]);
+    swirl_bytes_free(&enc[1]);
+    free_wfix(&f, 1);
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_threads_equal),
     SWIRL_TEST(test_one_commit),
     SWIRL_TEST(test_two_commits_k3),
     SWIRL_TEST(test_single_round),

@@ -205,8 +205,12 @@ enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
             for (size_t col = 0; col < commits[c]->layout.width && st == SWIRL_OK; col++, j++) {
                 st = column_mle(mle, commits[c]->matrix + col * n, (unsigned)m,
                                 (unsigned)params->l_skip);
-                for (size_t i = 0; i < n && st == SWIRL_OK; i++)
-                    f[i] = bb31x4_add(f[i], bb31x4_mul_base(mu_pows[j], mle[i]));
+                if (st != SWIRL_OK)
+                    break;
+                bb31x4 mj = mu_pows[j];
+#pragma omp parallel for schedule(static) if (n >= 4096)
+                for (long long i = 0; i < (long long)n; i++)
+                    f[i] = bb31x4_add(f[i], bb31x4_mul_base(mj, mle[i]));
             }
         }
         if (st != SWIRL_OK)
@@ -220,11 +224,21 @@ enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
             bb31x4 s[2];
             for (uint32_t xi = 1; xi <= 2; xi++) {
                 bb31 x = bb31_from_u32(xi);
+                /* per-thread partial sums; field addition is exact, so any order gives the same
+                 * bits */
                 bb31x4 acc = bb31x4_zero();
-                for (size_t y = 0; y < len / 2; y++) {
-                    bb31x4 fx = bb31x4_add(f[2 * y], bb31x4_mul_base(bb31x4_sub(f[2 * y + 1], f[2 * y]), x));
-                    bb31x4 wx = bb31x4_add(w[2 * y], bb31x4_mul_base(bb31x4_sub(w[2 * y + 1], w[2 * y]), x));
-                    acc = bb31x4_add(acc, bb31x4_mul(fx, wx));
+#pragma omp parallel if (len >= 8192)
+                {
+                    bb31x4 part = bb31x4_zero();
+#pragma omp for schedule(static)
+                    for (long long yy = 0; yy < (long long)(len / 2); yy++) {
+                        size_t y = (size_t)yy;
+                        bb31x4 fx = bb31x4_add(f[2 * y], bb31x4_mul_base(bb31x4_sub(f[2 * y + 1], f[2 * y]), x));
+                        bb31x4 wx = bb31x4_add(w[2 * y], bb31x4_mul_base(bb31x4_sub(w[2 * y + 1], w[2 * y]), x));
+                        part = bb31x4_add(part, bb31x4_mul(fx, wx));
+                    }
+#pragma omp critical(swirl_whir_sum)
+                    acc = bb31x4_add(acc, part);
                 }
                 s[xi - 1] = acc;
             }
