@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "poly/ntt.h"
+#include "poly/poly_common.h"
 #include "util/span.h"
 
 void swirl_stacked_layout_clear(swirl_stacked_layout *layout) {
@@ -128,22 +129,12 @@ enum swirl_status swirl_stacked_matrix(bb31 **out, swirl_stacked_layout *layout,
     return SWIRL_OK;
 }
 
-/* Monomial coefficients over the exponent bits -> hypercube evaluations (a[v] += a[u] per bit), and
- * its inverse (a[v] -= a[u]). */
-static void zeta_chunk(bb31 *a, size_t len, int inverse) {
-    for (size_t step = 1; step < len; step <<= 1)
-        for (size_t i = 0; i < len; i += 2 * step)
-            for (size_t j = 0; j < step; j++)
-                a[i + j + step] = inverse ? bb31_sub(a[i + j + step], a[i + j])
-                                          : bb31_add(a[i + j + step], a[i + j]);
-}
-
 enum swirl_status swirl_eval_to_coeff_rs_message(bb31 *col, unsigned log_len, unsigned l_skip) {
     SWIRL_ARG_CHECK(col != NULL && l_skip <= log_len && log_len <= BB31_TWO_ADICITY);
     size_t chunk = (size_t)1 << l_skip, n = (size_t)1 << log_len;
     SWIRL_TRY(swirl_ntt_inverse(col, l_skip, n / chunk, chunk, bb31_one(), SWIRL_NTT_NONE));
     for (size_t c = 0; c < n; c += chunk)
-        zeta_chunk(col + c, chunk, 0);
+        swirl_mle_coeffs_to_evals(col + c, chunk);
     return SWIRL_OK;
 }
 
@@ -151,7 +142,7 @@ enum swirl_status swirl_rs_message_to_evals(bb31 *col, unsigned log_len, unsigne
     SWIRL_ARG_CHECK(col != NULL && l_skip <= log_len && log_len <= BB31_TWO_ADICITY);
     size_t chunk = (size_t)1 << l_skip, n = (size_t)1 << log_len;
     for (size_t c = 0; c < n; c += chunk)
-        zeta_chunk(col + c, chunk, 1);
+        swirl_mle_evals_to_coeffs(col + c, chunk);
     return swirl_ntt_forward(col, l_skip, n / chunk, chunk, bb31_one(), SWIRL_NTT_NONE);
 }
 
@@ -197,7 +188,7 @@ enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t hei
                 continue;
             }
             for (size_t i = 0; i < chunks_per_col; i++)
-                zeta_chunk(tmp + i * chunk, chunk, 0);
+                swirl_mle_coeffs_to_evals(tmp + i * chunk, chunk);
             /* the message at natural positions, then the (cache-blocked) bit reversal of the
              * whole zero-padded column: the same as scattering message[k] to rev(k) */
             bb31 *dst = cw + c * rs_h;

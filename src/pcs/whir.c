@@ -25,25 +25,11 @@ void swirl_whir_proof_clear(swirl_whir_proof *p) {
     memset(p, 0, sizeof *p);
 }
 
-/* zeta transform over all bits: monomial coefficients -> hypercube evaluations (and inverse) */
-static void zeta_all(bb31 *a, size_t n) {
-    for (size_t step = 1; step < n; step <<= 1)
-        for (size_t i = 0; i < n; i += 2 * step)
-            for (size_t j = 0; j < step; j++)
-                a[i + j + step] = bb31_add(a[i + j + step], a[i + j]);
-}
-static void mobius_ext(bb31x4 *a, size_t n) {
-    for (size_t step = 1; step < n; step <<= 1)
-        for (size_t i = 0; i < n; i += 2 * step)
-            for (size_t j = 0; j < step; j++)
-                a[i + j + step] = bb31x4_sub(a[i + j + step], a[i + j]);
-}
-
 /* the MLE evaluations WHIR works with for one stacked column (length 2^m) */
 static enum swirl_status column_mle(bb31 *out, const bb31 *col, unsigned m, unsigned l_skip) {
     memcpy(out, col, ((size_t)1 << m) * sizeof *out);
     SWIRL_TRY(swirl_eval_to_coeff_rs_message(out, m, l_skip));
-    zeta_all(out, (size_t)1 << m);
+    swirl_mle_coeffs_to_evals(out, (size_t)1 << m);
     return SWIRL_OK;
 }
 
@@ -266,7 +252,7 @@ enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
             goto done;
         }
         memcpy(g, f, len * sizeof *g);
-        mobius_ext(g, len);
+        swirl_mle_evals_to_coeffs_ext(g, len);
         bb31x4 z0 = bb31x4_zero();
         if (!last) {
             size_t cw_len = (size_t)1 << (log_rs - 1);

@@ -136,3 +136,24 @@ bb31x4 swirl_interpolate_cubic_at_0123(const bb31x4 e[4], bb31x4 x) {
     return bb31x4_add(
         bb31x4_mul(bb31x4_add(bb31x4_mul(bb31x4_add(bb31x4_mul(p, x), q), x), r), x), e[0]);
 }
+
+void swirl_mle_coeffs_to_evals(bb31 *a, size_t n) {
+    for (size_t step = 1; step < n; step <<= 1)
+        for (size_t i = 0; i < n; i += 2 * step)
+            for (size_t j = 0; j < step; j++)
+                a[i + j + step] = bb31_add(a[i + j + step], a[i + j]);
+}
+
+void swirl_mle_evals_to_coeffs(bb31 *a, size_t n) {
+    for (size_t step = 1; step < n; step <<= 1)
+        for (size_t i = 0; i < n; i += 2 * step)
+            for (size_t j = 0; j < step; j++)
+                a[i + j + step] = bb31_sub(a[i + j + step], a[i + j]);
+}
+
+void swirl_mle_evals_to_coeffs_ext(bb31x4 *a, size_t n) {
+    for (size_t step = 1; step < n; step <<= 1)
+        for (size_t i = 0; i < n; i += 2 * step)
+            for (size_t j = 0; j < step; j++)
+                a[i + j + step] = bb31x4_sub(a[i + j + step], a[i + j]);
+}

@@ -42,6 +42,12 @@ void swirl_eval_eq_rot_cube(bb31x4 *eq, bb31x4 *rot, const bb31x4 *x, const bb31
 bb31x4 swirl_eval_rot_kernel_prism(size_t l_skip, const bb31x4 *x, const bb31x4 *y,
                                    size_t n_plus_1);
 
+/** Multilinear monomial coefficients -> hypercube evaluations in place (a[i | bit] += a[i] for each
+ *  bit; prover/poly.rs Mle::coeffs_to_evals_inplace), and the inverse (evals -> coefficients). */
+void swirl_mle_coeffs_to_evals(bb31 *a, size_t n);
+void swirl_mle_evals_to_coeffs(bb31 *a, size_t n);
+void swirl_mle_evals_to_coeffs_ext(bb31x4 *a, size_t n);
+
 /** sum_i coeffs[i] x^i. */
 bb31x4 swirl_horner_eval(const bb31x4 *coeffs, size_t n, bb31x4 x);
 /** The line / parabola / cubic through (0, e0), (1, e1), ... evaluated at x. */

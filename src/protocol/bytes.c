@@ -30,6 +30,10 @@ static void put(swirl_bytes *b, const uint8_t *src, size_t n) {
     b->len += n;
 }
 
+void swirl_put_byte(swirl_bytes *b, uint8_t v) {
+    put(b, &v, 1);
+}
+
 void swirl_put_u32(swirl_bytes *b, uint32_t v) {
     uint8_t x[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
     put(b, x, 4);

@@ -29,6 +29,7 @@ extern "C" {
 #endif
 
 void swirl_bytes_free(swirl_bytes *b);
+void swirl_put_byte(swirl_bytes *b, uint8_t v);
 void swirl_put_u32(swirl_bytes *b, uint32_t v);
 void swirl_put_field(swirl_bytes *b, bb31 v);
 void swirl_put_ext(swirl_bytes *b, bb31x4 v);

@@ -5,30 +5,15 @@
 #include <string.h>
 
 #include "pcs/stacked.h"
+#include "protocol/bytes.h"
 
 /* ---- postcard writer (serde data model: varint integers, zigzag for signed, u8 raw, bool one
  * byte, sequences with a varint length, enums with a varint variant index, arrays as tuples) ---- */
 
-typedef struct pc_buf {
-    uint8_t *p;
-    size_t len, cap;
-    int oom;
-} pc_buf;
+typedef swirl_bytes pc_buf;
 
 static void pc_byte(pc_buf *b, uint8_t v) {
-    if (b->oom)
-        return;
-    if (b->len == b->cap) {
-        size_t nc = b->cap ? 2 * b->cap : 1024;
-        uint8_t *np = realloc(b->p, nc);
-        if (!np) {
-            b->oom = 1;
-            return;
-        }
-        b->p = np;
-        b->cap = nc;
-    }
-    b->p[b->len++] = v;
+    swirl_put_byte(b, v);
 }
 static void pc_varint(pc_buf *b, uint64_t v) {
     while (v >= 0x80) {
@@ -161,7 +146,7 @@ enum swirl_status swirl_vk_postcard(const swirl_vk *vk, uint8_t **bytes, size_t 
     SWIRL_ARG_CHECK(vk != NULL && bytes != NULL && len != NULL);
     *bytes = NULL;
     *len = 0;
-    pc_buf b = {NULL, 0, 0, 0};
+    pc_buf b = {0};
     pc_params(&b, &vk->params);
     pc_varint(&b, vk->n_airs);
     for (size_t i = 0; i < vk->n_airs; i++)
