@@ -40,7 +40,7 @@ __global__ void k_ntt_twiddles(bb31 *tw, bb31 root, unsigned log_n) {
  * 2^M elements of each "other" index, held in registers (compile-time indices keep them there). */
 template <unsigned M, bool DIT>
 __device__ __forceinline__ void ntt_group(bb31 *sh, unsigned E, unsigned log_tw, unsigned g0,
-                                          unsigned lo, size_t low_off, const bb31 *__restrict__ tw) {
+                                          unsigned lo, unsigned low_off, const bb31 *__restrict__ tw) {
     const unsigned TW = 1u << log_tw;
     for (unsigned u = threadIdx.x; u < (E >> M); u += blockDim.x) {
         unsigned x = u & (TW - 1), rest = u >> log_tw;
@@ -53,13 +53,13 @@ __device__ __forceinline__ void ntt_group(bb31 *sh, unsigned E, unsigned log_tw,
         for (unsigned qi = 0; qi < M; qi++) {
             const unsigned q = DIT ? qi : M - 1 - qi;
             const unsigned b = lo + g0 + q; /* global bit of this stage */
-            const bb31 *twb = tw + (((size_t)1 << b) - 1);
+            const bb31 *twb = tw + ((1u << b) - 1u); /* n <= 2^27: 32-bit offsets suffice */
 #pragma unroll
             for (unsigned e = 0; e < (1u << (M - 1)); e++) {
                 const unsigned e0 = ((e >> q) << (q + 1)) | (e & ((1u << q) - 1));
                 const unsigned e1 = e0 | (1u << q);
                 unsigned t0 = tb | (e0 << g0);
-                size_t j = ((size_t)(t0 & ((1u << (g0 + q)) - 1)) << lo) + low_off + x;
+                unsigned j = ((t0 & ((1u << (g0 + q)) - 1)) << lo) + low_off + x;
                 bb31 w = twb[j];
                 bb31 p0 = v[e0], p1 = v[e1];
                 if (DIT) {
@@ -86,19 +86,21 @@ __global__ void __launch_bounds__(NTT_THREADS) k_ntt_pass(bb31 *data, size_t col
     /* one pad word per 32 (SH) keeps the 16-element register groups of the first pass from
      * hitting the same shared-memory banks */
     __shared__ bb31 sh[NTT_TILE + NTT_TILE / 32];
-    const size_t g = blockIdx.x % groups_per_col;
-    const size_t col = blockIdx.x / groups_per_col;
-    bb31 *a = data + col * col_stride;
+    const unsigned gpc = (unsigned)groups_per_col;
+    const unsigned g = blockIdx.x % gpc;
+    const unsigned col = blockIdx.x / gpc;
+    bb31 *a = data + (size_t)col * col_stride;
     const unsigned TW = 1u << log_tw;
-    const size_t lowgroups = (size_t)1 << (lo - log_tw);
-    const size_t hi = g / lowgroups, lowgrp = g % lowgroups;
-    const size_t base = (hi << (lo + k)) + lowgrp * TW;
+    /* within a column every index is below 2^27: 32-bit index math */
+    const unsigned lowgroups = 1u << (lo - log_tw);
+    const unsigned hi = g / lowgroups, lowgrp = g % lowgroups;
+    const unsigned base = (hi << (lo + k)) + lowgrp * TW;
     const unsigned E = (1u << k) << log_tw;
-    const size_t low_off = lowgrp * TW;
+    const unsigned low_off = lowgrp * TW;
 
     for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
         unsigned x = f & (TW - 1), t = f >> log_tw;
-        sh[SH(f)] = a[base + ((size_t)t << lo) + x];
+        sh[SH(f)] = a[base + (t << lo) + x];
     }
     __syncthreads();
     const unsigned ngroups = (k + NTT_GROUP - 1) / NTT_GROUP;
@@ -120,7 +122,7 @@ __global__ void __launch_bounds__(NTT_THREADS) k_ntt_pass(bb31 *data, size_t col
     }
     for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
         unsigned x = f & (TW - 1), t = f >> log_tw;
-        a[base + ((size_t)t << lo) + x] = sh[SH(f)];
+        a[base + (t << lo) + x] = sh[SH(f)];
     }
 }
 
