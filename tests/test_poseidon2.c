@@ -151,8 +151,37 @@ static void test_x8_paths(void) {
     }
 }
 
+/* the 16-lane path (AVX-512 when available, else two 8-lane groups) against the scalar code */
+static void test_x16_paths(void) {
+    bb31 a[256], b[256];
+    for (int it = 0; it < 30; it++) {
+        for (int i = 0; i < 256; i++)
+            a[i] = b[i] = bb31_from_u32(it == 0 ? BB31_P - 1 : swirl_test_rand32());
+        for (int k = 0; k < 16; k++)
+            p2_bb16_permute(a + 16 * k);
+        p2_bb16_permute_x16(b);
+        CHECK(memcmp(a, b, sizeof a) == 0);
+    }
+    bb31 rows[16][45];
+    const bb31 *in[16];
+    for (int k = 0; k < 16; k++) {
+        for (int j = 0; j < 45; j++)
+            rows[k][j] = bb31_from_u32(swirl_test_rand32());
+        in[k] = rows[k];
+    }
+    for (size_t n = 0; n <= 45; n += 1) {
+        swirl_digest d16[16], d;
+        p2_hash_slice_x16(d16, in, n);
+        for (int k = 0; k < 16; k++) {
+            p2_hash_slice(&d, rows[k], n);
+            CHECK(memcmp(&d, &d16[k], sizeof d) == 0);
+        }
+    }
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_x8_paths),
+    SWIRL_TEST(test_x16_paths),
     SWIRL_TEST(test_permutation_kat),
     SWIRL_TEST(test_permute_many_matches_single),
     SWIRL_TEST(test_sponge),

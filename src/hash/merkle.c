@@ -79,27 +79,27 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
         return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory for %zu leaves", num_leaves);
     }
 
-    /* leaf hashes, 8 rows at a time (8-lane Poseidon2) */
+    /* leaf hashes, 16 rows at a time (16-lane Poseidon2: AVX-512, or two 8-lane AVX2 groups) */
     int oom = 0;
-    long long ngroups = (long long)((num_leaves + 7) / 8);
+    long long ngroups = (long long)((num_leaves + 15) / 16);
 #pragma omp parallel reduction(| : oom)
     {
-        bb31 *buf = malloc(8 * row_len * sizeof(bb31) + 1);
+        bb31 *buf = malloc(16 * row_len * sizeof(bb31) + 1);
         if (!buf)
             oom = 1;
 #pragma omp for schedule(static)
         for (long long g = 0; g < ngroups; g++) {
             if (!buf)
                 continue;
-            size_t r0 = (size_t)g * 8;
-            if (r0 + 8 <= num_leaves) {
-                const bb31 *rows[8];
-                for (int k = 0; k < 8; k++) {
+            size_t r0 = (size_t)g * 16;
+            if (r0 + 16 <= num_leaves) {
+                const bb31 *rows[16];
+                for (int k = 0; k < 16; k++) {
                     merkle_gather_row(buf + (size_t)k * row_len, matrix, height, width, ext_degree,
                                       r0 + (size_t)k);
                     rows[k] = buf + (size_t)k * row_len;
                 }
-                p2_hash_slice_x8(&cur[r0], rows, row_len);
+                p2_hash_slice_x16(&cur[r0], rows, row_len);
             } else {
                 for (size_t r = r0; r < num_leaves; r++) {
                     merkle_gather_row(buf, matrix, height, width, ext_degree, r);

@@ -16,11 +16,11 @@ void p2_bb16_permute(bb31 state[P2_WIDTH]) {
 }
 
 void p2_bb16_permute_many(bb31 *states, size_t n) {
-    long long groups = (long long)(n / 8);
-#pragma omp parallel for schedule(static) if (groups >= 32)
+    long long groups = (long long)(n / 16);
+#pragma omp parallel for schedule(static) if (groups >= 16)
     for (long long g = 0; g < groups; g++)
-        p2_bb16_permute_x8(states + (size_t)g * 8 * P2_WIDTH);
-    for (size_t i = (size_t)groups * 8; i < n; i++)
+        p2_bb16_permute_x16(states + (size_t)g * 16 * P2_WIDTH);
+    for (size_t i = (size_t)groups * 16; i < n; i++)
         p2_bb16_permute(states + i * P2_WIDTH);
 }
 

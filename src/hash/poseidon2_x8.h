@@ -25,6 +25,11 @@ void p2_hash_slice_x8(swirl_digest out[8], const bb31 *const in[8], size_t n);
 void p2_compress_x8(swirl_digest out[8], const swirl_digest *const left[8],
                     const swirl_digest *const right[8]);
 
+/** 16 states at once: AVX-512 when available (SWIRL_NO_AVX512=1 disables it), else two x8 calls. */
+void p2_bb16_permute_x16(bb31 *states);
+void p2_hash_slice_x16(swirl_digest out[16], const bb31 *const in[16], size_t n);
+int p2_x16_avx512_enabled(void);
+
 /* The explicit implementations, for tests. */
 void p2_bb16_permute_x8_portable(bb31 *states);
 void p2_bb16_permute_x8_avx2(bb31 *states); /* only call when p2_x8_avx2_supported() */
