@@ -1,0 +1,68 @@
+/*
+ * The rap_constraints stage of SWIRL (OpenVM v2.0.1 prover/logup_zerocheck/{mod.rs,cpu.rs,single.rs},
+ * verifier/{batch_constraints.rs,evaluator.rs}): LogUp PoW, alpha/beta, the LogUp-GKR over the
+ * interaction fractions, then the batch constraint sumcheck (zerocheck of every AIR's constraints
+ * batched with the LogUp input claims) with a univariate-skip round 0 and multilinear rounds, ending
+ * in the trace-column opening claims at r.
+ *
+ * Status: prover and verifier agree with each other and reject wrong traces and tampered values
+ * (tests/test_zerocheck.c). Byte-level agreement with OpenVM's transcript is NOT yet checked: there
+ * are no OpenVM vectors for this stage, and two choices were made from our reading of the source
+ * (selectors of traces shorter than 2^l_skip are periodic in the lifted rows; every trace's common
+ * main openings are observed before the other partitions). The CPU code is a straightforward
+ * reference (round 0 interpolates each column on G cosets directly, O(2^l_skip) per point); it is
+ * single-threaded and not tuned.
+ */
+#ifndef SWIRL_PROTOCOL_ZEROCHECK_H
+#define SWIRL_PROTOCOL_ZEROCHECK_H
+
+#include "air/dag.h"
+#include "protocol/gkr.h"
+
+/** BatchConstraintProof (owned; swirl_batch_proof_clear frees it). */
+typedef struct swirl_batch_proof {
+    size_t n_traces;
+    bb31x4 *numerator_term_per_air;
+    bb31x4 *denominator_term_per_air;
+    bb31x4 *univariate_round_coeffs;
+    size_t n_univariate;
+    bb31x4 *sumcheck_round_polys; /* n_rounds x s_deg evaluations at 1..s_deg */
+    size_t n_rounds, s_deg;
+    /* column openings: per trace, per part (common main, preprocessed, cached...), per column:
+     * claim (and claim_rot when the AIR needs the rotation), flattened */
+    bb31x4 *openings;
+    size_t *openings_per_trace; /* number of bb31x4 values per trace */
+} swirl_batch_proof;
+
+typedef struct swirl_zc_params {
+    unsigned l_skip;
+    unsigned max_constraint_degree;
+    unsigned logup_pow_bits;
+} swirl_zc_params;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+void swirl_batch_proof_clear(swirl_batch_proof *p);
+
+/** Prover over the traces (sorted by height, descending). r_out gets n_max + 1 values. */
+enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof *proof,
+                                        bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
+                                        const swirl_zc_params *zp,
+                                        const swirl_air_instance *traces,
+                                        size_t n) SWIRL_WARN_UNUSED_RESULT;
+
+/** Verifier: the AIRs and log heights of the traces (sorted), public values per trace. */
+enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
+                                         const swirl_zc_params *zp, const swirl_gkr_proof *gkr,
+                                         const swirl_batch_proof *proof,
+                                         const swirl_air *const *airs, const unsigned *log_heights,
+                                         const bb31 *const *public_values,
+                                         size_t n) SWIRL_WARN_UNUSED_RESULT;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,163 @@
+/* The rap_constraints stage (LogUp PoW, GKR, batch constraint sumcheck): prove then verify for a
+ * Fibonacci AIR alone (rotation, public values, selectors, no interactions) and for a preprocessed
+ * AIR plus an interaction sender of another height, at l_skip values that lift neither, one, or both
+ * traces; a wrong trace, tampered proof values and a wrong shape are rejected. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "air/test_airs.h"
+#include "harness.h"
+#include "protocol/zerocheck.h"
+
+static void prove_verify(const swirl_air_instance *inst, size_t n, unsigned l, int expect_ok) {
+    swirl_zc_params zp = {l, 3, 2};
+    swirl_transcript tp, tv;
+    swirl_transcript_init(&tp);
+    swirl_transcript_observe(&tp, bb31_from_u32(7));
+    tv = tp;
+    swirl_gkr_proof gkr;
+    swirl_batch_proof bp;
+    bb31x4 rp[64], rv[64];
+    size_t np = 0, nv = 0;
+    CHECK_OK(swirl_zerocheck_prove(&gkr, &bp, rp, &np, &tp, &zp, inst, n));
+    const swirl_air *airs[4];
+    unsigned lh[4];
+    const bb31 *pvs[4];
+    for (size_t i = 0; i < n; i++) {
+        airs[i] = inst[i].air;
+        lh[i] = swirl_log2_exact(inst[i].height);
+        pvs[i] = inst[i].public_values;
+    }
+    swirl_transcript t0 = tv;
+    if (!expect_ok) {
+        CHECK_STATUS(swirl_zerocheck_verify(rv, &nv, &tv, &zp, &gkr, &bp, airs, lh, pvs, n),
+                     SWIRL_E_PROOF_REJECTED);
+        swirl_gkr_proof_clear(&gkr);
+        swirl_batch_proof_clear(&bp);
+        return;
+    }
+    CHECK_OK(swirl_zerocheck_verify(rv, &nv, &tv, &zp, &gkr, &bp, airs, lh, pvs, n));
+    CHECK(nv == np);
+    CHECK(memcmp(rp, rv, np * sizeof *rp) == 0);
+    CHECK(memcmp(&tp, &tv, sizeof tp) == 0);
+    /* each tampered value is rejected */
+    bb31x4 *targets[5] = {&bp.univariate_round_coeffs[bp.n_univariate - 1], &bp.openings[0],
+                          &bp.numerator_term_per_air[n - 1], &bp.denominator_term_per_air[0],
+                          bp.n_rounds ? &bp.sumcheck_round_polys[bp.n_rounds * bp.s_deg - 1] : NULL};
+    for (int k = 0; k < 5; k++) {
+        if (!targets[k])
+            continue;
+        *targets[k] = bb31x4_add(*targets[k], bb31x4_one());
+        tv = t0;
+        CHECK_STATUS(swirl_zerocheck_verify(rv, &nv, &tv, &zp, &gkr, &bp, airs, lh, pvs, n),
+                     SWIRL_E_PROOF_REJECTED);
+        *targets[k] = bb31x4_sub(*targets[k], bb31x4_one());
+    }
+    /* a wrong shape is malformed, and the untouched proof still verifies */
+    bp.openings_per_trace[0]++;
+    tv = t0;
+    CHECK_STATUS(swirl_zerocheck_verify(rv, &nv, &tv, &zp, &gkr, &bp, airs, lh, pvs, n),
+                 SWIRL_E_PROOF_MALFORMED);
+    bp.openings_per_trace[0]--;
+    tv = t0;
+    CHECK_OK(swirl_zerocheck_verify(rv, &nv, &tv, &zp, &gkr, &bp, airs, lh, pvs, n));
+    swirl_gkr_proof_clear(&gkr);
+    swirl_batch_proof_clear(&bp);
+}
+
+static void fib_case(unsigned l, size_t N, int corrupt) {
+    swirl_air_builder *b;
+    swirl_air *fib;
+    CHECK_OK(swirl_fib_air_build(&b));
+    CHECK_OK(swirl_air_compile(&fib, b, 3));
+    swirl_air_builder_destroy(b);
+    bb31 *m;
+    CHECK_OK(swirl_fib_trace(&m, 0, 1, N));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), m[2 * N - 1]};
+    if (corrupt)
+        m[N + N / 2] = bb31_add(m[N + N / 2], bb31_one());
+    swirl_air_instance inst[1] = {{fib, NULL, NULL, m, N, pv}};
+    prove_verify(inst, 1, l, !corrupt);
+    free(m);
+    swirl_air_destroy(fib);
+}
+
+static void test_fib(void) {
+    fib_case(2, 32, 0); /* three multilinear rounds */
+    fib_case(3, 8, 0);  /* no multilinear round */
+    fib_case(4, 8, 0);  /* a trace shorter than 2^l_skip */
+}
+
+static void test_fib_wrong_trace(void) {
+    fib_case(2, 32, 1);
+    fib_case(4, 8, 1);
+}
+
+static void interaction_case(unsigned l, int corrupt) {
+    swirl_air_builder *b;
+    swirl_air *fib, *send;
+    CHECK_OK(swirl_fib_selector_air_build(&b, 1));
+    CHECK_OK(swirl_air_compile(&fib, b, 3));
+    swirl_air_builder_destroy(b);
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 0, 0));
+    CHECK_OK(swirl_air_compile(&send, b, 3));
+    swirl_air_builder_destroy(b);
+    enum { NF = 8, NS = 32 };
+    int sels[NF] = {1, 1, 0, 1, 0, 1, 1, 0};
+    bb31 *m, pre[NF];
+    for (int i = 0; i < NF; i++)
+        pre[i] = bb31_from_u32((uint32_t)sels[i]);
+    CHECK_OK(swirl_fib_selector_trace(&m, 0, 1, sels, NF));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), m[2 * NF - 1]};
+    bb31 sm[2 * NS];
+    memset(sm, 0, sizeof sm);
+    for (int r = 0; r < NF; r++) {
+        sm[r] = pre[r];
+        sm[NS + r] = bb31_add(m[r], m[NF + r]);
+    }
+    for (int r = NF; r < NS; r++)
+        sm[NS + r] = bb31_from_u32((uint32_t)r);
+    if (corrupt == 2) /* an unbalanced bus: the GKR prover refuses */
+        sm[NS + NF] = bb31_add(sm[NS + NF], bb31_one()), sm[NF] = bb31_one();
+    if (corrupt == 1) /* breaks the fib transition but keeps the interactions balanced */
+        m[3] = bb31_add(m[3], bb31_one()), m[NF + 3] = bb31_sub(m[NF + 3], bb31_one());
+    swirl_air_instance inst[2] = {{send, NULL, NULL, sm, NS, NULL}, {fib, pre, NULL, m, NF, pv}};
+    if (corrupt == 2) {
+        swirl_zc_params zp = {l, 3, 2};
+        swirl_transcript tp;
+        swirl_transcript_init(&tp);
+        swirl_gkr_proof gkr;
+        swirl_batch_proof bp;
+        bb31x4 r[64];
+        size_t nr;
+        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, inst, 2), SWIRL_E_UNSATISFIED);
+        /* traces out of height order are refused */
+        swirl_air_instance swapped[2] = {inst[1], inst[0]};
+        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, swapped, 2), SWIRL_E_INVALID_ARG);
+    } else {
+        prove_verify(inst, 2, l, !corrupt);
+    }
+    free(m);
+    swirl_air_destroy(fib);
+    swirl_air_destroy(send);
+}
+
+static void test_interactions(void) {
+    interaction_case(2, 0);
+    interaction_case(4, 0);
+    interaction_case(6, 0);
+    interaction_case(2, 1);
+    interaction_case(4, 1);
+    interaction_case(2, 2);
+    interaction_case(6, 2);
+}
+
+static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_fib),
+    SWIRL_TEST(test_fib_wrong_trace),
+    SWIRL_TEST(test_interactions),
+};
+
+int main(int argc, char **argv) {
+    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+}
