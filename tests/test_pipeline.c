@@ -1,0 +1,145 @@
+/* The CPU pipeline from trace to opening proof, for one AIR in one commit: stacked commit ->
+ * rap_constraints (LogUp-GKR + batch constraint sumcheck) -> stacked opening reduction (its claims
+ * are the batch proof's column openings) -> WHIR, then the verifier side of each stage with the
+ * same transcript. This ties the stages' conventions together (rotation, r, claim order); it is not
+ * yet OpenVM's full proof (no vk / public value observations, no proof codec). A wrong trace is
+ * rejected by the constraint check; an opening that does not match the commitment is rejected by
+ * the stacked reduction. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "air/test_airs.h"
+#include "harness.h"
+#include "pcs/stacked_reduction.h"
+#include "pcs/whir.h"
+#include "protocol/zerocheck.h"
+
+enum { L_SKIP = 2, N_STACK = 3 };
+
+static swirl_system_params params(void) {
+    swirl_system_params p;
+    memset(&p, 0, sizeof p);
+    p.l_skip = L_SKIP;
+    p.n_stack = N_STACK;
+    p.w_stack = 16;
+    p.log_blowup = 1;
+    p.max_constraint_degree = 3;
+    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
+    CHECK_OK(swirl_whir_config_init(&p.whir, 1, L_SKIP + N_STACK, 2, 1, 1, ud, 1, 1, 31));
+    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
+    return p;
+}
+
+/* tamper: 0 none, 1 wrong trace, 2 wrong column opening */
+static void run(int tamper) {
+    swirl_system_params p = params();
+    swirl_air_builder *b;
+    swirl_air *fib;
+    CHECK_OK(swirl_fib_air_build(&b));
+    CHECK_OK(swirl_air_compile(&fib, b, 3));
+    swirl_air_builder_destroy(b);
+    const size_t H = (size_t)1 << (L_SKIP + N_STACK);
+    bb31 *m;
+    CHECK_OK(swirl_fib_trace(&m, 0, 1, H));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), m[2 * H - 1]};
+    if (tamper == 1)
+        m[5] = bb31_add(m[5], bb31_one());
+    /* prover */
+    swirl_trace_view tv = {m, H, 2};
+    swirl_stacked_pcs_data *d;
+    swirl_digest root;
+    CHECK_OK(swirl_stacked_commit(&d, &root, &tv, 1, L_SKIP, N_STACK, 1, 2));
+    swirl_transcript tp, tvr;
+    swirl_transcript_init(&tp);
+    swirl_transcript_observe_digest(&tp, &root);
+    swirl_zc_params zp = {L_SKIP, 3, 1};
+    swirl_air_instance inst = {fib, NULL, NULL, m, H, pv};
+    swirl_gkr_proof gkr;
+    swirl_batch_proof bp;
+    bb31x4 r[16], rv[16], u[16], uv[16];
+    size_t nr, nrv;
+    CHECK_OK(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, &inst, 1));
+    CHECK(nr == 1 + N_STACK);
+    int need_rot[1] = {1};
+    swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
+    swirl_stacking_proof sp;
+    CHECK_OK(swirl_stacked_reduction_prove(&sp, u, &tp, &cv, 1, L_SKIP, N_STACK, r));
+    bb31x4 ucube[16];
+    ucube[0] = u[0];
+    for (int i = 1; i < L_SKIP; i++)
+        ucube[i] = bb31x4_square(ucube[i - 1]);
+    for (int i = 1; i <= N_STACK; i++)
+        ucube[L_SKIP - 1 + i] = u[i];
+    const swirl_stacked_pcs_data *cs[1] = {d};
+    swirl_whir_proof wp;
+    CHECK_OK(swirl_whir_prove(&wp, &tp, &p, cs, 1, ucube));
+
+    /* verifier */
+    if (tamper == 2) /* a false opening of column 0: the constraint check no longer closes */
+        bp.openings[0] = bb31x4_add(bp.openings[0], bb31x4_one());
+    swirl_transcript_init(&tvr);
+    swirl_transcript_observe_digest(&tvr, &root);
+    const swirl_air *airs[1] = {fib};
+    unsigned lh[1] = {L_SKIP + N_STACK};
+    const bb31 *pvs[1] = {pv};
+    enum swirl_status st = swirl_zerocheck_verify(rv, &nrv, &tvr, &zp, &gkr, &bp, airs, lh, pvs, 1);
+    if (tamper) {
+        CHECK_STATUS(st, SWIRL_E_PROOF_REJECTED);
+    } else {
+        CHECK_OK(st);
+        CHECK(nrv == nr && memcmp(r, rv, nr * sizeof *r) == 0);
+        bb31x4 claims[2][2];
+        for (size_t c = 0; c < 2; c++) {
+            claims[c][0] = bp.openings[2 * c];
+            claims[c][1] = bp.openings[2 * c + 1];
+        }
+        /* the openings are what the commitment holds */
+        bb31x4 oracle[2][2];
+        CHECK_OK(swirl_stacked_reduction_claims(oracle, &cv, 1, L_SKIP, r));
+        CHECK(memcmp(oracle, claims, sizeof claims) == 0);
+        CHECK_OK(swirl_stacked_reduction_verify(uv, &tvr, &sp, &cv, 1, L_SKIP, N_STACK,
+                                                (const bb31x4(*)[2])claims, 2, rv));
+        CHECK(memcmp(u, uv, (1 + N_STACK) * sizeof *u) == 0);
+        size_t w0 = d->layout.width;
+        CHECK_OK(swirl_whir_verify(&tvr, &p, &wp, sp.stacking_openings, &w0, &root, 1, ucube));
+        CHECK(memcmp(&tp, &tvr, sizeof tp) == 0);
+        /* a claim that is not the committed column's value fails the stacked reduction */
+        swirl_transcript t2;
+        swirl_transcript_init(&t2);
+        swirl_transcript_observe_digest(&t2, &root);
+        CHECK_OK(swirl_zerocheck_verify(rv, &nrv, &t2, &zp, &gkr, &bp, airs, lh, pvs, 1));
+        claims[1][1] = bb31x4_add(claims[1][1], bb31x4_one());
+        CHECK_STATUS(swirl_stacked_reduction_verify(uv, &t2, &sp, &cv, 1, L_SKIP, N_STACK,
+                                                    (const bb31x4(*)[2])claims, 2, rv),
+                     SWIRL_E_PROOF_REJECTED);
+    }
+    swirl_whir_proof_clear(&wp);
+    swirl_stacking_proof_clear(&sp);
+    swirl_gkr_proof_clear(&gkr);
+    swirl_batch_proof_clear(&bp);
+    swirl_stacked_pcs_data_destroy(d);
+    free(m);
+    swirl_air_destroy(fib);
+}
+
+static void test_prove_verify(void) {
+    run(0);
+}
+
+static void test_wrong_trace(void) {
+    run(1);
+}
+
+static void test_wrong_opening(void) {
+    run(2);
+}
+
+static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_prove_verify),
+    SWIRL_TEST(test_wrong_trace),
+    SWIRL_TEST(test_wrong_opening),
+};
+
+int main(int argc, char **argv) {
+    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+}
