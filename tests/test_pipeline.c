@@ -134,7 +134,106 @@ static void test_wrong_opening(void) {
     run(2);
 }
 
+/* Three AIRs of heights 32, 4 and 2 in one common-main commit (l_skip 2: one trace spans the
+ * whole stacked height, one has n = 0, one is shorter than 2^l_skip), a sender and a receiver on one
+ * bus plus fib: the per-trace openings, in layout order, are the stacked reduction's claims, and the
+ * whole chain down to WHIR verifies. */
+static void test_three_airs(void) {
+    swirl_system_params p = params();
+    swirl_air_builder *b;
+    swirl_air *send, *recv, *fib;
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 3, 0));
+    CHECK_OK(swirl_air_compile(&send, b, 3));
+    swirl_air_builder_destroy(b);
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0));
+    CHECK_OK(swirl_air_compile(&recv, b, 3));
+    swirl_air_builder_destroy(b);
+    CHECK_OK(swirl_fib_air_build(&b));
+    CHECK_OK(swirl_air_compile(&fib, b, 3));
+    swirl_air_builder_destroy(b);
+    enum { HS = 32, HR = 4, HF = 2 };
+    bb31 sm[2 * HS], rm[2 * HR], *fm;
+    memset(sm, 0, sizeof sm);
+    for (int i = 0; i < HS; i++)
+        sm[HS + i] = bb31_from_u32((uint32_t)(100 + i));
+    for (int i = 0; i < HR; i++) {
+        sm[i] = bb31_from_u32((uint32_t)(i + 1)); /* rows 0..3 send (100 + i) with count i + 1 */
+        rm[i] = sm[i];
+        rm[HR + i] = sm[HS + i];
+    }
+    CHECK_OK(swirl_fib_trace(&fm, 0, 1, HF));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
+    swirl_air_instance inst[3] = {{send, NULL, NULL, sm, HS, NULL},
+                                  {recv, NULL, NULL, rm, HR, NULL},
+                                  {fib, NULL, NULL, fm, HF, pv}};
+    CHECK_OK(swirl_check_interactions(inst, 3));
+    swirl_trace_view tv[3] = {{sm, HS, 2}, {rm, HR, 2}, {fm, HF, 2}};
+    swirl_stacked_pcs_data *d;
+    swirl_digest root;
+    CHECK_OK(swirl_stacked_commit(&d, &root, tv, 3, L_SKIP, N_STACK, 1, 2));
+    swirl_transcript tp, tvr;
+    swirl_transcript_init(&tp);
+    swirl_transcript_observe_digest(&tp, &root);
+    tvr = tp;
+    swirl_zc_params zp = {L_SKIP, 3, 1};
+    swirl_gkr_proof gkr;
+    swirl_batch_proof bp;
+    bb31x4 r[16], rv[16], u[16], uv[16];
+    size_t nr, nrv;
+    CHECK_OK(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, inst, 3));
+    int need_rot[3] = {0, 0, 1};
+    swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
+    swirl_stacking_proof sp;
+    CHECK_OK(swirl_stacked_reduction_prove(&sp, u, &tp, &cv, 1, L_SKIP, N_STACK, r));
+    const swirl_air *airs[3] = {send, recv, fib};
+    unsigned lh[3] = {5, 2, 1};
+    const bb31 *pvs[3] = {NULL, NULL, pv};
+    CHECK_OK(swirl_zerocheck_verify(rv, &nrv, &tvr, &zp, &gkr, &bp, airs, lh, pvs, 3));
+    bb31x4 claims[6][2], oracle[6][2];
+    memset(claims, 0, sizeof claims);
+    memset(oracle, 0, sizeof oracle);
+    size_t o = 0, k = 0;
+    for (int t = 0; t < 3; t++)
+        for (int c = 0; c < 2; c++, k++) {
+            claims[k][0] = bp.openings[o++];
+            if (need_rot[t])
+                claims[k][1] = bp.openings[o++];
+        }
+    CHECK(o == bp.openings_per_trace[0] + bp.openings_per_trace[1] + bp.openings_per_trace[2]);
+    CHECK_OK(swirl_stacked_reduction_claims(oracle, &cv, 1, L_SKIP, r));
+    for (k = 0; k < 6; k++) {
+        CHECK(bb31x4_eq(claims[k][0], oracle[k][0]));
+        if (k >= 4)
+            CHECK(bb31x4_eq(claims[k][1], oracle[k][1]));
+    }
+    CHECK_OK(swirl_stacked_reduction_verify(uv, &tvr, &sp, &cv, 1, L_SKIP, N_STACK,
+                                            (const bb31x4(*)[2])claims, 6, rv));
+    CHECK(memcmp(u, uv, (1 + N_STACK) * sizeof *u) == 0);
+    bb31x4 ucube[16];
+    ucube[0] = u[0];
+    for (int i = 1; i < L_SKIP; i++)
+        ucube[i] = bb31x4_square(ucube[i - 1]);
+    for (int i = 1; i <= N_STACK; i++)
+        ucube[L_SKIP - 1 + i] = u[i];
+    const swirl_stacked_pcs_data *cs[1] = {d};
+    swirl_whir_proof wp;
+    CHECK_OK(swirl_whir_prove(&wp, &tp, &p, cs, 1, ucube));
+    size_t w0 = d->layout.width;
+    CHECK_OK(swirl_whir_verify(&tvr, &p, &wp, sp.stacking_openings, &w0, &root, 1, ucube));
+    CHECK(memcmp(&tp, &tvr, sizeof tp) == 0);
+    swirl_whir_proof_clear(&wp);
+    swirl_stacking_proof_clear(&sp);
+    swirl_gkr_proof_clear(&gkr);
+    swirl_batch_proof_clear(&bp);
+    swirl_stacked_pcs_data_destroy(d);
+    free(fm);
+    swirl_air_destroy(send);
+    swirl_air_destroy(recv);
+    swirl_air_destroy(fib);
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_three_airs),
     SWIRL_TEST(test_prove_verify),
     SWIRL_TEST(test_wrong_trace),
     SWIRL_TEST(test_wrong_opening),
