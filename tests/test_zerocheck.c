@@ -2,6 +2,7 @@
  * Fibonacci AIR alone (rotation, public values, selectors, no interactions) and for a preprocessed
  * AIR plus an interaction sender of another height, at l_skip values that lift neither, one, or both
  * traces; a wrong trace, tampered proof values and a wrong shape are rejected. */
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -152,7 +153,47 @@ static void test_interactions(void) {
     interaction_case(6, 2);
 }
 
+/* one thread and two threads give the same proof (the parallel sums are exact field sums) */
+static void test_threads_equal(void) {
+    swirl_air_builder *b;
+    swirl_air *fib;
+    CHECK_OK(swirl_fib_air_build(&b));
+    CHECK_OK(swirl_air_compile(&fib, b, 3));
+    swirl_air_builder_destroy(b);
+    enum { H = 256 };
+    bb31 *m;
+    CHECK_OK(swirl_fib_trace(&m, 0, 1, H));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), m[2 * H - 1]};
+    swirl_air_instance inst = {fib, NULL, NULL, m, H, pv};
+    swirl_zc_params zp = {2, 3, 1};
+    swirl_batch_proof bp[2];
+    swirl_gkr_proof gkr[2];
+    bb31x4 r[2][64];
+    size_t nr[2];
+    int nt = omp_get_max_threads();
+    for (int run = 0; run < 2; run++) {
+        omp_set_num_threads(run == 0 ? 1 : 2);
+        swirl_transcript t;
+        swirl_transcript_init(&t);
+        CHECK_OK(swirl_zerocheck_prove(&gkr[run], &bp[run], r[run], &nr[run], &t, &zp, &inst, 1));
+    }
+    omp_set_num_threads(nt);
+    CHECK(nr[0] == nr[1] && memcmp(r[0], r[1], nr[0] * sizeof(bb31x4)) == 0);
+    CHECK(memcmp(bp[0].univariate_round_coeffs, bp[1].univariate_round_coeffs,
+                 bp[0].n_univariate * sizeof(bb31x4)) == 0);
+    CHECK(memcmp(bp[0].sumcheck_round_polys, bp[1].sumcheck_round_polys,
+                 bp[0].n_rounds * bp[0].s_deg * sizeof(bb31x4)) == 0);
+    CHECK(memcmp(bp[0].openings, bp[1].openings, bp[0].openings_per_trace[0] * sizeof(bb31x4)) == 0);
+    for (int run = 0; run < 2; run++) {
+        swirl_batch_proof_clear(&bp[run]);
+        swirl_gkr_proof_clear(&gkr[run]);
+    }
+    free(m);
+    swirl_air_destroy(fib);
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_threads_equal),
     SWIRL_TEST(test_fib),
     SWIRL_TEST(test_fib_wrong_trace),
     SWIRL_TEST(test_interactions),

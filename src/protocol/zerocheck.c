@@ -1,6 +1,7 @@
 /* The rap_constraints stage: LogUp-GKR + batch constraint sumcheck (see zerocheck.h). */
 #include "protocol/zerocheck.h"
 
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -325,6 +326,327 @@ static enum swirl_status setup_trs(tr **out, const swirl_air_instance *in, size_
         goto done;                                                                                 \
     } while (0)
 
+/* base-field DAG evaluation (round 0: every column value, selector and constant is in the base field) */
+static void eval_point_base(bb31 *out, const tr *t, const bb31 *sels, const bb31 *colvals, size_t np,
+                            size_t pp, size_t max_w) {
+    const swirl_air *air = t->air;
+    for (size_t i = 0; i < air->n_nodes; i++) {
+        const swirl_dag_node *nd = &air->nodes[i];
+        bb31 v = bb31_zero();
+        switch (nd->kind) {
+        case SWIRL_NODE_VAR:
+            if (nd->entry == SWIRL_ENTRY_PUBLIC)
+                v = t->in->public_values[nd->index];
+            else
+                v = colvals[(view_of(t, nd->entry, nd->part, nd->offset) * max_w + nd->index) * np + pp];
+            break;
+        case SWIRL_NODE_IS_FIRST_ROW: v = sels[0]; break;
+        case SWIRL_NODE_IS_TRANSITION: v = sels[1]; break;
+        case SWIRL_NODE_IS_LAST_ROW: v = sels[2]; break;
+        case SWIRL_NODE_CONST: v = nd->constant; break;
+        case SWIRL_NODE_ADD: v = bb31_add(out[nd->left], out[nd->right]); break;
+        case SWIRL_NODE_SUB: v = bb31_sub(out[nd->left], out[nd->right]); break;
+        case SWIRL_NODE_NEG: v = bb31_neg(out[nd->left]); break;
+        case SWIRL_NODE_MUL: v = bb31_mul(out[nd->left], out[nd->right]); break;
+        default: break;
+        }
+        out[i] = v;
+    }
+}
+
+#if defined(__x86_64__)
+#include "field/bb31_avx512.h"
+
+static int zc_avx512_enabled(void) {
+    static int cached = -1;
+    if (cached < 0) {
+        const char *no = getenv("SWIRL_NO_AVX512");
+        __builtin_cpu_init();
+        cached = __builtin_cpu_supports("avx512f") && !(no && no[0] && no[0] != '0');
+    }
+    return cached;
+}
+
+/* 16 consecutive points p0..p0+15 of round 0 at once (base field, one lane per point); adds
+ * eq(x)·C_lambda(p)/(p^N - 1) to Sz[p]. Only for AIRs without interactions. */
+AVX512 static void round0_block16(bb31x4 *Sz, __m512i *nodes, const tr *tt, const bb31 *sel3,
+                                  const bb31 *colvals, size_t np, size_t p0, size_t max_w,
+                                  const bb31x4 *lam_pows, bb31x4 eqx, const bb31 *zfinv) {
+    const swirl_air *air = tt->air;
+    __m512i sv[3];
+    for (int k = 0; k < 3; k++)
+        sv[k] = _mm512_loadu_si512((const void *)(sel3 + k * 16));
+    const __m512i zero = _mm512_setzero_si512();
+    for (size_t i = 0; i < air->n_nodes; i++) {
+        const swirl_dag_node *nd = &air->nodes[i];
+        __m512i v = zero;
+        switch (nd->kind) {
+        case SWIRL_NODE_VAR:
+            if (nd->entry == SWIRL_ENTRY_PUBLIC)
+                v = _mm512_set1_epi32((int)tt->in->public_values[nd->index].v);
+            else
+                v = _mm512_loadu_si512(
+                    (const void *)(colvals + (view_of(tt, nd->entry, nd->part, nd->offset) * max_w + nd->index) * np + p0));
+            break;
+        case SWIRL_NODE_IS_FIRST_ROW: v = sv[0]; break;
+        case SWIRL_NODE_IS_TRANSITION: v = sv[1]; break;
+        case SWIRL_NODE_IS_LAST_ROW: v = sv[2]; break;
+        case SWIRL_NODE_CONST: v = _mm512_set1_epi32((int)nd->constant.v); break;
+        case SWIRL_NODE_ADD: v = w_add(nodes[nd->left], nodes[nd->right]); break;
+        case SWIRL_NODE_SUB: v = w_sub(nodes[nd->left], nodes[nd->right]); break;
+        case SWIRL_NODE_NEG: v = w_sub(zero, nodes[nd->left]); break;
+        case SWIRL_NODE_MUL: v = w_mul(nodes[nd->left], nodes[nd->right]); break;
+        default: break;
+        }
+        nodes[i] = v;
+    }
+    __m512i acc[4] = {zero, zero, zero, zero};
+    for (size_t k = 0; k < air->n_constraints; k++) {
+        __m512i c = nodes[air->constraint_idx[k]];
+        for (int e = 0; e < 4; e++)
+            acc[e] = w_add(acc[e], w_mul(_mm512_set1_epi32((int)lam_pows[k].c[e].v), c));
+    }
+    uint32_t lanes[4][16];
+    for (int e = 0; e < 4; e++)
+        _mm512_storeu_si512((void *)lanes[e], acc[e]);
+    for (int j = 0; j < 16; j++) {
+        bb31x4 a;
+        for (int e = 0; e < 4; e++)
+            a.c[e].v = lanes[e][j];
+        Sz[p0 + j] = bb31x4_add(Sz[p0 + j], bb31x4_mul(eqx, bb31x4_mul_base(a, zfinv[p0 + j])));
+    }
+}
+/* dst[p] = sum_j vals[j] * lagT[j * np + p] for p < np (np a multiple of 16) */
+AVX512 static void interp16(bb31 *dst, const bb31 *vals, const bb31 *lagT, size_t np, size_t N) {
+    for (size_t p0 = 0; p0 < np; p0 += 16) {
+        __m512i acc = _mm512_setzero_si512();
+        for (size_t j = 0; j < N; j++)
+            acc = w_add(acc, w_mul(_mm512_set1_epi32((int)vals[j].v),
+                                   _mm512_loadu_si512((const void *)(lagT + j * np + p0))));
+        _mm512_storeu_si512((void *)(dst + p0), acc);
+    }
+}
+#endif
+
+/*
+ * Round 0 for one trace: S[0..P) += eq(x)·C_lambda(p, x)/(p^N - 1) on the zerocheck cosets,
+ * S[P..2P) and S[2P..3P) += eq(x)·(numerator, denominator) on the LogUp cosets, over the hypercube
+ * points x (in parallel, one partial sum per thread, added in thread order: deterministic for a
+ * fixed thread count; the sums are exact field sums so any order gives the same result).
+ */
+static enum swirl_status round0_trace(bb31x4 *S, const tr *tt, const bb31x4 *eqt, const bb31 *lag,
+                                      const bb31 *pts, size_t P, size_t N, size_t np, size_t nzc,
+                                      size_t nlu, const bb31x4 *lam_pows, const bb31x4 *bp,
+                                      size_t max_nodes, size_t max_nv, size_t max_w) {
+    size_t nx = (size_t)1 << tt->n_lift;
+    int nthreads = omp_get_max_threads();
+    if ((size_t)nthreads > nx)
+        nthreads = (int)nx;
+    bb31x4 *part = calloc((size_t)nthreads * 3 * P, sizeof *part);
+    bb31 zfinv[ZC_MAX_COS << ZC_MAX_L];
+    if (!part)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    for (size_t pp = 0; pp < np; pp++)
+        zfinv[pp] = bb31_inv(bb31_sub(bb31_pow(pts[pp], N), bb31_one()));
+    int failed = 0;
+#if defined(__x86_64__)
+    /* 16 points per vector: AIRs without interactions, cosets of at least 16 points */
+    int vec = zc_avx512_enabled() && nlu == 0 && N % 16 == 0;
+    bb31 *lagT = vec ? malloc(N * np * sizeof *lagT) : NULL; /* lagT[j * np + p] = lag[p * N + j] */
+    if (vec && !lagT) {
+        free(part);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    }
+    for (size_t pp = 0; vec && pp < np; pp++)
+        for (size_t j = 0; j < N; j++)
+            lagT[j * np + pp] = lag[pp * N + j];
+#endif
+#pragma omp parallel num_threads(nthreads)
+    {
+        int tid = omp_get_thread_num();
+        bb31 *nodes = malloc(max_nodes * sizeof *nodes);
+        bb31 *colvals = malloc(max_nv * max_w * np * sizeof *colvals);
+#if defined(__x86_64__)
+        __m512i *vnodes = vec ? aligned_alloc(64, max_nodes * 64) : NULL;
+        if (vec && !vnodes) {
+#pragma omp atomic write
+            failed = 1;
+        }
+#endif
+        if (!nodes || !colvals) {
+#pragma omp atomic write
+            failed = 1;
+        } else {
+            bb31x4 *Sz = part + (size_t)tid * 3 * P, *Sn = Sz + P, *Sd = Sz + 2 * P;
+#pragma omp for schedule(static)
+            for (size_t x = 0; x < nx; x++) {
+                /* interpolated column values at every point: colvals[(v * max_w + c) * np + p] */
+                for (size_t v = 0; v < tt->nv; v++)
+                    for (size_t c = 0; c < tt->v[v].width; c++) {
+                        bb31 vals[1 << ZC_MAX_L];
+                        const bb31 *col = tt->v[v].base + c * tt->h;
+                        for (size_t j = 0; j < N; j++)
+                            vals[j] = col[(x * N + j + (size_t)tt->v[v].rot) % tt->h];
+                        bb31 *dst = colvals + (v * max_w + c) * np;
+#if defined(__x86_64__)
+                        if (vec) {
+                            interp16(dst, vals, lagT, np, N);
+                            continue;
+                        }
+#endif
+                        for (size_t pp = 0; pp < np; pp++) {
+                            const bb31 *lg = lag + pp * N;
+                            bb31 acc = bb31_zero();
+                            for (size_t j = 0; j < N; j++)
+                                acc = bb31_add(acc, bb31_mul(vals[j], lg[j]));
+                            dst[pp] = acc;
+                        }
+                    }
+#if defined(__x86_64__)
+                if (vec) {
+                    for (size_t p0 = 0; p0 < np; p0 += 16) {
+                        bb31 sel3[3 * 16];
+                        for (size_t q = 0; q < 16; q++) {
+                            bb31 s0 = bb31_zero(), s1 = bb31_zero(), s2 = bb31_zero();
+                            for (size_t j = 0; j < N; j++) {
+                                size_t i = (x * N + j) % tt->h;
+                                bb31 lj = lag[(p0 + q) * N + j];
+                                if (i == 0)
+                                    s0 = bb31_add(s0, lj);
+                                if (i != tt->h - 1)
+                                    s1 = bb31_add(s1, lj);
+                                else
+                                    s2 = bb31_add(s2, lj);
+                            }
+                            sel3[q] = s0;
+                            sel3[16 + q] = s1;
+                            sel3[32 + q] = s2;
+                        }
+                        round0_block16(Sz, vnodes, tt, sel3, colvals, np, p0, max_w, lam_pows, eqt[x], zfinv);
+                    }
+                    continue;
+                }
+#endif
+                for (size_t pp = 0; pp < np; pp++) {
+                    bb31 sel[3] = {bb31_zero(), bb31_zero(), bb31_zero()};
+                    for (size_t j = 0; j < N; j++) {
+                        size_t i = (x * N + j) % tt->h;
+                        bb31 lj = lag[pp * N + j];
+                        if (i == 0)
+                            sel[0] = bb31_add(sel[0], lj);
+                        if (i != tt->h - 1)
+                            sel[1] = bb31_add(sel[1], lj);
+                        else
+                            sel[2] = bb31_add(sel[2], lj);
+                    }
+                    eval_point_base(nodes, tt, sel, colvals, np, pp, max_w);
+                    size_t cos = pp / N;
+                    if (cos < nzc) {
+                        bb31x4 a = bb31x4_zero();
+                        for (size_t k = 0; k < tt->air->n_constraints; k++)
+                            a = bb31x4_add(a, bb31x4_mul_base(lam_pows[k], nodes[tt->air->constraint_idx[k]]));
+                        Sz[pp] = bb31x4_add(Sz[pp], bb31x4_mul(eqt[x], bb31x4_mul_base(a, zfinv[pp])));
+                    }
+                    if (cos < nlu) {
+                        bb31x4 nn = bb31x4_zero(), dd = bb31x4_zero();
+                        for (size_t i = 0; i < tt->air->n_interactions; i++) {
+                            const swirl_dag_interaction *it = &tt->air->interactions[i];
+                            bb31x4 hh = bb31x4_mul_base(bp[it->n_fields], bb31_from_u32((uint32_t)it->bus_index + 1));
+                            for (size_t j = 0; j < it->n_fields; j++)
+                                hh = bb31x4_add(hh, bb31x4_mul_base(bp[j], nodes[it->fields[j]]));
+                            nn = bb31x4_add(nn, bb31x4_mul_base(tt->eq3b[i], nodes[it->count]));
+                            dd = bb31x4_add(dd, bb31x4_mul(tt->eq3b[i], hh));
+                        }
+                        Sn[pp] = bb31x4_add(Sn[pp], bb31x4_mul(eqt[x], nn));
+                        Sd[pp] = bb31x4_add(Sd[pp], bb31x4_mul(eqt[x], dd));
+                    }
+                }
+            }
+        }
+        free(nodes);
+        free(colvals);
+#if defined(__x86_64__)
+        free(vnodes);
+#endif
+    }
+    if (!failed)
+        for (int th = 0; th < nthreads; th++)
+            for (size_t i = 0; i < 3 * P; i++)
+                S[i] = bb31x4_add(S[i], part[(size_t)th * 3 * P + i]);
+#if defined(__x86_64__)
+    free(lagT);
+#endif
+    free(part);
+    return failed ? SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory") : SWIRL_OK;
+}
+
+/* One multilinear round for one trace: for X = 1..G, the eq(y)-weighted sums over y of the batched
+ * constraints (az) and of the LogUp numerator / denominator (an, ad), with the folded columns
+ * interpolated at X; parallel over y with per-thread partial sums added in thread order. */
+static enum swirl_status mle_round_trace(bb31x4 *az, bb31x4 *an, bb31x4 *ad, const tr *tt,
+                                         const bb31x4 *eqy, size_t ny, unsigned G,
+                                         const bb31x4 *lam_pows, const bb31x4 *bp, size_t max_nodes,
+                                         size_t max_nv, size_t max_w) {
+    int nthreads = omp_get_max_threads();
+    if ((size_t)nthreads > ny)
+        nthreads = (int)ny;
+    bb31x4 *part = calloc((size_t)nthreads * 3 * G, sizeof *part);
+    if (!part)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    size_t H = tt->cur_h;
+    int failed = 0;
+#pragma omp parallel num_threads(nthreads)
+    {
+        int tid = omp_get_thread_num();
+        bb31x4 *nodes = malloc(max_nodes * sizeof *nodes);
+        bb31x4 *rowbuf = malloc(max_nv * max_w * sizeof *rowbuf);
+        if (!nodes || !rowbuf) {
+#pragma omp atomic write
+            failed = 1;
+        } else {
+            bb31x4 *pz = part + (size_t)tid * 3 * G, *pn = pz + G, *pd = pz + 2 * G;
+            bb31x4 *cols[2 * ZC_MAX_PARTS], sels[3];
+            for (size_t v = 0; v < tt->nv; v++)
+                cols[v] = rowbuf + v * max_w;
+#pragma omp for schedule(static)
+            for (size_t y = 0; y < ny; y++) {
+                for (uint32_t xv = 1; xv <= G; xv++) {
+                    bb31 X = bb31_from_u32(xv);
+                    for (size_t v = 0; v < tt->nv; v++)
+                        for (size_t c = 0; c < tt->v[v].width; c++) {
+                            bb31x4 a0 = tt->fold[v][c * H + 2 * y], a1 = tt->fold[v][c * H + 2 * y + 1];
+                            cols[v][c] = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
+                        }
+                    for (int k = 0; k < 3; k++) {
+                        bb31x4 a0 = tt->fsel[k * H + 2 * y], a1 = tt->fsel[k * H + 2 * y + 1];
+                        sels[k] = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
+                    }
+                    eval_dag(nodes, tt, sels, cols);
+                    pz[xv - 1] = bb31x4_add(pz[xv - 1], bb31x4_mul(eqy[y], acc_constraints(tt, nodes, lam_pows)));
+                    if (tt->air->n_interactions) {
+                        bb31x4 nn, dd;
+                        acc_interactions(&nn, &dd, tt, nodes, bp);
+                        pn[xv - 1] = bb31x4_add(pn[xv - 1], bb31x4_mul(eqy[y], nn));
+                        pd[xv - 1] = bb31x4_add(pd[xv - 1], bb31x4_mul(eqy[y], dd));
+                    }
+                }
+            }
+        }
+        free(nodes);
+        free(rowbuf);
+    }
+    for (unsigned i = 0; i < G; i++)
+        az[i] = an[i] = ad[i] = bb31x4_zero();
+    for (int th = 0; th < nthreads && !failed; th++)
+        for (unsigned i = 0; i < G; i++) {
+            az[i] = bb31x4_add(az[i], part[(size_t)th * 3 * G + i]);
+            an[i] = bb31x4_add(an[i], part[(size_t)th * 3 * G + G + i]);
+            ad[i] = bb31x4_add(ad[i], part[(size_t)th * 3 * G + 2 * G + i]);
+        }
+    free(part);
+    return failed ? SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory") : SWIRL_OK;
+}
+
 /* spans opened by the prover, closed on every exit path */
 #define SPAN_BEGIN(name)                                                                           \
     do {                                                                                           \
@@ -380,7 +702,7 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
     if (st != SWIRL_OK)
         return st;
     bb31x4 xi[96], lam_pows[4096], bp[130];
-    bb31x4 *p = NULL, *q = NULL, *nodes = NULL, *colvals = NULL, *rowbuf = NULL;
+    bb31x4 *p = NULL, *q = NULL, *nodes = NULL, *rowbuf = NULL;
     bb31x4 *zc = NULL, *nu = NULL, *de = NULL, *S = NULL, *tmp = NULL;
     size_t max_nodes = 1, max_cons = 1, max_msg = 0, max_w = 1, max_nv = 1;
     for (size_t i = 0; i < n; i++) {
@@ -448,14 +770,13 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
     bb31 pts[ZC_MAX_COS << ZC_MAX_L];
     bb31 *lag = malloc(P * N * sizeof *lag);
     nodes = malloc(max_nodes * sizeof *nodes);
-    colvals = malloc(max_nv * max_w * P * sizeof *colvals);
     rowbuf = malloc(max_nv * max_w * sizeof *rowbuf);
     zc = calloc(n * (s0deg + 1), sizeof *zc);
     nu = calloc(n * (s0deg + 1), sizeof *nu);
     de = calloc(n * (s0deg + 1), sizeof *de);
     S = malloc(3 * P * sizeof *S);
     tmp = malloc((s0deg + 2 + P) * sizeof *tmp);
-    if (!lag || !nodes || !colvals || !rowbuf || !zc || !nu || !de || !S || !tmp) {
+    if (!lag || !nodes || !rowbuf || !zc || !nu || !de || !S || !tmp) {
         free(lag);
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
         goto done;
@@ -485,52 +806,12 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
             goto done;
         }
         swirl_evals_eq_hypercube(eqt, xi + l, tt->n_lift);
-        for (size_t x = 0; x < ((size_t)1 << tt->n_lift) && np > 0; x++) {
-            /* interpolated column values at every point: colvals[(v * max_w + c) * P + p] */
-            for (size_t v = 0; v < tt->nv; v++)
-                for (size_t c = 0; c < tt->v[v].width; c++) {
-                    bb31 vals[1 << ZC_MAX_L];
-                    for (size_t j = 0; j < N; j++)
-                        vals[j] = tt->v[v].base[c * tt->h + ((x * N + j + (size_t)tt->v[v].rot) % tt->h)];
-                    for (size_t pp = 0; pp < np; pp++) {
-                        bb31 acc = bb31_zero();
-                        for (size_t j = 0; j < N; j++)
-                            acc = bb31_add(acc, bb31_mul(vals[j], lag[pp * N + j]));
-                        colvals[(v * max_w + c) * P + pp] = E(acc);
-                    }
-                }
-            for (size_t pp = 0; pp < np; pp++) {
-                bb31 sel[3] = {bb31_zero(), bb31_zero(), bb31_zero()};
-                for (size_t j = 0; j < N; j++) {
-                    size_t i = (x * N + j) % tt->h;
-                    bb31 lj = lag[pp * N + j];
-                    if (i == 0)
-                        sel[0] = bb31_add(sel[0], lj);
-                    if (i != tt->h - 1)
-                        sel[1] = bb31_add(sel[1], lj);
-                    else
-                        sel[2] = bb31_add(sel[2], lj);
-                }
-                bb31x4 sels[3] = {E(sel[0]), E(sel[1]), E(sel[2])};
-                bb31x4 *cols[2 * ZC_MAX_PARTS];
-                for (size_t v = 0; v < tt->nv; v++) {
-                    cols[v] = rowbuf + v * max_w;
-                    for (size_t c = 0; c < tt->v[v].width; c++)
-                        cols[v][c] = colvals[(v * max_w + c) * P + pp];
-                }
-                eval_dag(nodes, tt, sels, cols);
-                size_t cos = pp / N;
-                if (cos < nzc) {
-                    bb31 zf = bb31_sub(bb31_pow(pts[pp], N), bb31_one());
-                    bb31x4 a = acc_constraints(tt, nodes, lam_pows);
-                    Szc[pp] = bb31x4_add(Szc[pp], bb31x4_mul(eqt[x], bb31x4_mul_base(a, bb31_inv(zf))));
-                }
-                if (cos < nlu) {
-                    bb31x4 nn, dd;
-                    acc_interactions(&nn, &dd, tt, nodes, bp);
-                    Sn[pp] = bb31x4_add(Sn[pp], bb31x4_mul(eqt[x], nn));
-                    Sd[pp] = bb31x4_add(Sd[pp], bb31x4_mul(eqt[x], dd));
-                }
+        if (np > 0) {
+            st = round0_trace(S, tt, eqt, lag, pts, P, N, np, nzc, nlu, lam_pows, bp, max_nodes, max_nv, max_w);
+            if (st != SWIRL_OK) {
+                free(eqt);
+                free(lag);
+                goto done;
             }
         }
         free(eqt);
@@ -655,6 +936,7 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
                     st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
                     goto done;
                 }
+#pragma omp parallel for schedule(static)
                 for (size_t c = 0; c < tt->v[v].width; c++)
                     for (size_t x = 0; x < H; x++) {
                         bb31x4 acc = bb31x4_zero();
@@ -743,41 +1025,24 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
                 tail = bb31x4_add(tail, bb31x4_mul(mp[2 * ti + 1], tt->td));
                 continue;
             }
-            size_t hyper = tt->n_lift - round, ny = (size_t)1 << hyper, H = tt->cur_h;
+            size_t hyper = tt->n_lift - round, ny = (size_t)1 << hyper;
             bb31x4 *eqy = malloc(ny * sizeof *eqy);
             if (!eqy) {
                 st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
                 goto done;
             }
             swirl_evals_eq_hypercube(eqy, xi + l + round, hyper);
+            bb31x4 az[ZC_MAX_COS], an[ZC_MAX_COS], ad[ZC_MAX_COS];
+            st = mle_round_trace(az, an, ad, tt, eqy, ny, G, lam_pows, bp, max_nodes, max_nv, max_w);
+            if (st != SWIRL_OK) {
+                free(eqy);
+                goto done;
+            }
             for (uint32_t xv = 1; xv <= G; xv++) {
-                bb31 X = bb31_from_u32(xv);
-                bb31x4 az = bb31x4_zero(), an = bb31x4_zero(), ad = bb31x4_zero();
-                for (size_t y = 0; y < ny; y++) {
-                    for (size_t v = 0; v < tt->nv; v++) {
-                        cols[v] = rowbuf + v * max_w;
-                        for (size_t c = 0; c < tt->v[v].width; c++) {
-                            bb31x4 a0 = tt->fold[v][c * H + 2 * y], a1 = tt->fold[v][c * H + 2 * y + 1];
-                            cols[v][c] = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
-                        }
-                    }
-                    for (int k = 0; k < 3; k++) {
-                        bb31x4 a0 = tt->fsel[k * H + 2 * y], a1 = tt->fsel[k * H + 2 * y + 1];
-                        sels[k] = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
-                    }
-                    eval_dag(nodes, tt, sels, cols);
-                    az = bb31x4_add(az, bb31x4_mul(eqy[y], acc_constraints(tt, nodes, lam_pows)));
-                    if (tt->air->n_interactions) {
-                        bb31x4 nn, dd;
-                        acc_interactions(&nn, &dd, tt, nodes, bp);
-                        an = bb31x4_add(an, bb31x4_mul(eqy[y], nn));
-                        ad = bb31x4_add(ad, bb31x4_mul(eqy[y], dd));
-                    }
-                }
-                an = bb31x4_mul_base(an, tt->norm);
-                head_zc[xv - 1] = bb31x4_add(head_zc[xv - 1], bb31x4_mul(mp[2 * n + ti], az));
-                head_lu[xv - 1] = bb31x4_add(head_lu[xv - 1], bb31x4_add(bb31x4_mul(mp[2 * ti], an),
-                                                                        bb31x4_mul(mp[2 * ti + 1], ad)));
+                bb31x4 nnorm = bb31x4_mul_base(an[xv - 1], tt->norm);
+                head_zc[xv - 1] = bb31x4_add(head_zc[xv - 1], bb31x4_mul(mp[2 * n + ti], az[xv - 1]));
+                head_lu[xv - 1] = bb31x4_add(head_lu[xv - 1], bb31x4_add(bb31x4_mul(mp[2 * ti], nnorm),
+                                                                        bb31x4_mul(mp[2 * ti + 1], ad[xv - 1])));
             }
             free(eqy);
         }
@@ -876,7 +1141,6 @@ done:
     free(p);
     free(q);
     free(nodes);
-    free(colvals);
     free(rowbuf);
     free(zc);
     free(nu);
