@@ -31,7 +31,7 @@ static bb31x4 E(bb31 a) {
     return bb31x4_from_base(a);
 }
 
-static int air_need_rot(const swirl_air *air) {
+int swirl_zc_need_rot(const swirl_air *air) {
     for (size_t i = 0; i < air->n_nodes; i++)
         if (air->nodes[i].kind == SWIRL_NODE_VAR && air->nodes[i].offset == 1 &&
             (air->nodes[i].entry == SWIRL_ENTRY_MAIN || air->nodes[i].entry == SWIRL_ENTRY_PREPROCESSED))
@@ -287,7 +287,7 @@ static enum swirl_status setup_trs(tr **out, const swirl_air_instance *in, size_
         t->n = (long)lh - (long)l;
         t->n_lift = t->n > 0 ? (size_t)t->n : 0;
         t->L = t->h > ((size_t)1 << l) ? t->h : ((size_t)1 << l);
-        t->rot = air_need_rot(t->air);
+        t->rot = swirl_zc_need_rot(t->air);
         t->has_prep = t->air->preprocessed_width > 0;
         t->deg = t->air->max_degree;
         t->norm = bb31_inv(bb31_from_u32((uint32_t)(t->L / t->h)));
@@ -1208,7 +1208,7 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
         tt->n = (long)log_heights[i] - (long)l;
         tt->n_lift = tt->n > 0 ? (size_t)tt->n : 0;
         tt->L = tt->h > N ? tt->h : N;
-        tt->rot = air_need_rot(tt->air);
+        tt->rot = swirl_zc_need_rot(tt->air);
         tt->has_prep = tt->air->preprocessed_width > 0;
         tt->norm = bb31_inv(bb31_from_u32((uint32_t)(tt->L / tt->h)));
         size_t k = 0;

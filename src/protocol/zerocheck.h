@@ -46,6 +46,9 @@ extern "C" {
 
 void swirl_batch_proof_clear(swirl_batch_proof *p);
 
+/** Whether the AIR reads the next row of a main or preprocessed column (openings carry t_rot). */
+int swirl_zc_need_rot(const swirl_air *air);
+
 /** Prover over the traces (sorted by height, descending). r_out gets n_max + 1 values. */
 enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof *proof,
                                         bb31x4 *r_out, size_t *n_r, swirl_transcript *t,

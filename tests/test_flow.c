@@ -1,0 +1,115 @@
+/* The CPU prover/verifier flow (vk pre-hash, common main commit, header observations,
+ * rap_constraints, stacked reduction, WHIR): three AIRs given out of height order (fib of height 2,
+ * a bus sender of height 32 and its receiver of height 4) prove and verify; a wrong trace, a changed
+ * public value, a changed opening, a changed WHIR value and a wrong shape are rejected cleanly. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "air/test_airs.h"
+#include "harness.h"
+#include "protocol/flow.h"
+
+static swirl_system_params params(void) {
+    swirl_system_params p;
+    memset(&p, 0, sizeof p);
+    p.l_skip = 2;
+    p.n_stack = 4;
+    p.w_stack = 16;
+    p.log_blowup = 1;
+    p.max_constraint_degree = 3;
+    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
+    CHECK_OK(swirl_whir_config_init(&p.whir, 1, 6, 2, 2, 1, ud, 1, 1, 31));
+    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
+    p.logup.pow_bits = 2;
+    return p;
+}
+
+static swirl_air *compile(swirl_air_builder *b) {
+    swirl_air *a = NULL;
+    CHECK_OK(swirl_air_compile(&a, b, 3));
+    swirl_air_builder_destroy(b);
+    return a;
+}
+
+static void run(int corrupt_trace) {
+    swirl_air_builder *b;
+    CHECK_OK(swirl_fib_air_build(&b));
+    swirl_air *fib = compile(b);
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 3, 0));
+    swirl_air *send = compile(b);
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0));
+    swirl_air *recv = compile(b);
+    swirl_system_params p = params();
+    swirl_keygen_air ka[3] = {{fib, NULL, 0, 1}, {send, NULL, 0, 1}, {recv, NULL, 0, 1}};
+    swirl_vk *vk;
+    CHECK_OK(swirl_keygen(&vk, &p, ka, 3));
+    enum { HS = 32, HR = 4, HF = 2 };
+    bb31 sm[2 * HS], rm[2 * HR], *fm;
+    memset(sm, 0, sizeof sm);
+    for (int i = 0; i < HS; i++)
+        sm[HS + i] = bb31_from_u32((uint32_t)(100 + i));
+    for (int i = 0; i < HR; i++) {
+        sm[i] = bb31_from_u32((uint32_t)(i + 1));
+        rm[i] = sm[i];
+        rm[HR + i] = sm[HS + i];
+    }
+    CHECK_OK(swirl_fib_trace(&fm, 0, 1, HF));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
+    if (corrupt_trace)
+        rm[HR + 1] = bb31_add(rm[HR + 1], bb31_one()); /* the bus no longer balances */
+    swirl_trace_input in[3] = {{fm, HF, pv}, {sm, HS, NULL}, {rm, HR, NULL}};
+    swirl_proof proof;
+    if (corrupt_trace) {
+        CHECK_STATUS(swirl_prove(&proof, vk, in), SWIRL_E_UNSATISFIED);
+    } else {
+        CHECK_OK(swirl_prove(&proof, vk, in));
+        CHECK_OK(swirl_verify(vk, &proof));
+        /* a changed public value */
+        proof.public_values[0][2] = bb31_add(proof.public_values[0][2], bb31_one());
+        CHECK(swirl_verify(vk, &proof) != SWIRL_OK);
+        proof.public_values[0][2] = bb31_sub(proof.public_values[0][2], bb31_one());
+        /* a changed column opening */
+        proof.batch.openings[1] = bb31x4_add(proof.batch.openings[1], bb31x4_one());
+        CHECK_STATUS(swirl_verify(vk, &proof), SWIRL_E_PROOF_REJECTED);
+        proof.batch.openings[1] = bb31x4_sub(proof.batch.openings[1], bb31x4_one());
+        /* a changed stacked opening (WHIR's claim) */
+        proof.stacking.stacking_openings[0] = bb31x4_add(proof.stacking.stacking_openings[0], bb31x4_one());
+        CHECK_STATUS(swirl_verify(vk, &proof), SWIRL_E_PROOF_REJECTED);
+        proof.stacking.stacking_openings[0] = bb31x4_sub(proof.stacking.stacking_openings[0], bb31x4_one());
+        /* a wrong log height: another shape */
+        proof.log_heights[2] = 3;
+        CHECK(swirl_verify(vk, &proof) != SWIRL_OK);
+        proof.log_heights[2] = 40;
+        CHECK_STATUS(swirl_verify(vk, &proof), SWIRL_E_PROOF_MALFORMED);
+        proof.log_heights[2] = 2;
+        CHECK_OK(swirl_verify(vk, &proof));
+        swirl_proof_clear(&proof);
+        /* a fib trace that breaks its constraints (the bus still balances): proved, rejected */
+        fm[1] = bb31_add(fm[1], bb31_one());
+        CHECK_OK(swirl_prove(&proof, vk, in));
+        CHECK_STATUS(swirl_verify(vk, &proof), SWIRL_E_PROOF_REJECTED);
+        swirl_proof_clear(&proof);
+    }
+    free(fm);
+    swirl_vk_destroy(vk);
+    swirl_air_destroy(fib);
+    swirl_air_destroy(send);
+    swirl_air_destroy(recv);
+}
+
+static void test_prove_verify(void) {
+    run(0);
+}
+
+static void test_unbalanced_bus(void) {
+    run(1);
+}
+
+static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_prove_verify),
+    SWIRL_TEST(test_unbalanced_bus),
+};
+
+int main(int argc, char **argv) {
+    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+}
