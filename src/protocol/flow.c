@@ -140,17 +140,13 @@ enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk, const swir
     while (nr < 1 + p->n_stack)
         r[nr++] = bb31x4_zero(); /* coordinates past the tallest trace are never read */
     swirl_span_begin("prover.openings");
-    swirl_span_begin("prover.openings.stacked_reduction");
     swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
     st = swirl_stacked_reduction_prove(&proof->stacking, u, &t, &cv, 1, (unsigned)p->l_skip,
-                                       (unsigned)p->n_stack, r);
-    swirl_span_end();
+                                       (unsigned)p->n_stack, r); /* span prover.openings.stacked_reduction */
     if (st == SWIRL_OK) {
-        swirl_span_begin("prover.openings.whir");
         cube_point(ucube, u, p->l_skip, p->n_stack);
         const swirl_stacked_pcs_data *cs[1] = {d};
-        st = swirl_whir_prove(&proof->whir, &t, p, cs, 1, ucube);
-        swirl_span_end();
+        st = swirl_whir_prove(&proof->whir, &t, p, cs, 1, ucube); /* span prover.openings.whir */
     }
     swirl_span_end();
 done_span:
