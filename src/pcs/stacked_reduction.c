@@ -1,6 +1,7 @@
 /* Stacked opening reduction: prover, verifier, and a direct-sum oracle for the claims. */
 #include "pcs/stacked_reduction.h"
 
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,14 +220,13 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
     size_t qh = H;
     bb31 *lag = malloc(P * N * sizeof *lag);
     bb31x4 *S = calloc(P, sizeof *S);
-    bb31x4 *W1 = malloc(N * sizeof *W1), *W2 = malloc(N * sizeof *W2);
     proof->n_univariate = P - 1;
     proof->univariate_round_coeffs = malloc(P * sizeof(bb31x4));
     proof->n_rounds = n_stack;
     proof->sumcheck_round_polys = malloc((n_stack + 1) * sizeof *proof->sumcheck_round_polys);
     proof->n_commits = n_commits;
     proof->openings_per_commit = calloc(n_commits, sizeof(size_t));
-    if (!lp || !e || !kr || !elen || !eq_ub || !q || !lag || !S || !W1 || !W2 ||
+    if (!lp || !e || !kr || !elen || !eq_ub || !q || !lag || !S ||
         !proof->univariate_round_coeffs || !proof->sumcheck_round_polys ||
         !proof->openings_per_commit) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
@@ -261,6 +261,19 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
                 bb31x4 v = swirl_eval_eq_uni(l_skip, ext(pts[p]), ext(bb31_pow(omega, j)));
                 lag[p * N + j] = v.c[0];
             }
+        /* parallel over the trace columns; per-thread partial sums added in thread order (exact
+         * field sums: the result does not depend on the thread count) */
+        int nth = omp_get_max_threads();
+        bb31x4 *Sp = calloc((size_t)nth * P, sizeof *Sp);
+        if (!Sp) {
+            st = SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
+            goto done;
+        }
+#pragma omp parallel num_threads(nth)
+        {
+        bb31x4 W1[1 << MAX_L_SKIP], W2[1 << MAX_L_SKIP];
+        bb31x4 *Sl = Sp + (size_t)omp_get_thread_num() * P;
+#pragma omp for schedule(dynamic, 8)
         for (size_t k = 0; k < ntv; k++) {
             height_info h = hinfo(tv[k].log_h, l_skip, r0, omega);
             const bb31 *col = commits[tv[k].com].matrix +
@@ -295,9 +308,14 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
                     bb31x4 rot = bb31x4_add(bb31x4_mul(B, q1), bb31x4_mul(C, q2));
                     acc = bb31x4_add(acc, bb31x4_mul(lp[2 * k + 1], rot));
                 }
-                S[p] = bb31x4_add(S[p], acc);
+                Sl[p] = bb31x4_add(Sl[p], acc);
             }
         }
+        }
+        for (int th = 0; th < nth; th++)
+            for (size_t p = 0; p < P; p++)
+                S[p] = bb31x4_add(S[p], Sp[(size_t)th * P + p]);
+        free(Sp);
         interpolate_two_cosets(proof->univariate_round_coeffs, S, l_skip, omega);
         for (size_t i = 0; i < P - 1; i++)
             swirl_transcript_observe_ext(t, proof->univariate_round_coeffs[i]);
@@ -350,6 +368,16 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
     /* ---- multilinear rounds ---- */
     for (unsigned round = 1; round <= n_stack; round++) {
         bb31x4 s[2] = {bb31x4_zero(), bb31x4_zero()};
+        int nth = omp_get_max_threads();
+        bb31x4 sp[2 * 256];
+        if (nth > 256)
+            nth = 256;
+        for (int i = 0; i < 2 * nth; i++)
+            sp[i] = bb31x4_zero();
+#pragma omp parallel num_threads(nth)
+        {
+        bb31x4 *sl = sp + 2 * omp_get_thread_num();
+#pragma omp for schedule(dynamic, 8)
         for (size_t k = 0; k < ntv; k++) {
             size_t n_lift = tv[k].log_h > l_skip ? tv[k].log_h - l_skip : 0;
             size_t hyper = n_lift > round ? n_lift - round : 0;
@@ -377,8 +405,13 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
                     bb31x4 add = bb31x4_mul(bb31x4_mul(lp[2 * k], qv), eq);
                     if (tv[k].rot)
                         add = bb31x4_add(add, bb31x4_mul(bb31x4_mul(lp[2 * k + 1], qv), krot));
-                    s[xi - 1] = bb31x4_add(s[xi - 1], add);
+                    sl[xi - 1] = bb31x4_add(sl[xi - 1], add);
                 }
+        }
+        }
+        for (int th = 0; th < nth; th++) {
+            s[0] = bb31x4_add(s[0], sp[2 * th]);
+            s[1] = bb31x4_add(s[1], sp[2 * th + 1]);
         }
         proof->sumcheck_round_polys[round - 1][0] = s[0];
         proof->sumcheck_round_polys[round - 1][1] = s[1];
@@ -449,8 +482,6 @@ done:
     free(q);
     free(lag);
     free(S);
-    free(W1);
-    free(W2);
     free(lp);
     free(tv);
     if (st != SWIRL_OK)
