@@ -78,11 +78,22 @@ enum swirl_status swirl_transcript_grind(swirl_transcript *t, bb31 *witness, uns
         uint64_t end = base + block < BB31_P ? base + block : BB31_P;
         long long lo = (long long)base, hi = (long long)end;
         uint64_t best = UINT64_MAX;
+        /* check_witness(w) = observe(w), sample: exactly one permutation of the state with w written
+         * at absorb_idx, then the output state[RATE-1]; 16 candidates go through the vector
+         * permutation at once */
+        const uint32_t mask = (uint32_t)((1ull << bits) - 1);
 #pragma omp parallel for schedule(static) reduction(min : best)
-        for (long long w = lo; w < hi; w++) {
-            swirl_transcript copy = *t;
-            if ((uint64_t)w < best && swirl_transcript_check_witness(&copy, bits, bb31_from_u32((uint32_t)w)))
-                best = (uint64_t)w;
+        for (long long c = lo; c < hi; c += 16) {
+            bb31 st[16 * P2_WIDTH];
+            size_t cnt = hi - c < 16 ? (size_t)(hi - c) : 16;
+            for (size_t i = 0; i < cnt; i++) {
+                memcpy(st + i * P2_WIDTH, t->state, sizeof t->state);
+                st[i * P2_WIDTH + t->absorb_idx] = bb31_from_u32((uint32_t)(c + (long long)i));
+            }
+            p2_bb16_permute_many(st, cnt);
+            for (size_t i = 0; i < cnt; i++)
+                if ((bb31_to_u32(st[i * P2_WIDTH + P2_RATE - 1]) & mask) == 0 && (uint64_t)c + i < best)
+                    best = (uint64_t)c + i;
         }
         found = best;
     }
