@@ -255,3 +255,56 @@ enum swirl_status swirl_merkle_verify(const swirl_digest *root, const bb31 *rows
         return SWIRL_RAISE(SWIRL_E_PROOF_REJECTED, "merkle: root mismatch for query %zu", query_idx);
     return SWIRL_OK;
 }
+
+enum swirl_status swirl_merkle_tree_adopt(swirl_merkle_tree **out, const bb31 *matrix, size_t height,
+                                          size_t width, unsigned ext_degree, size_t rows_per_query,
+                                          swirl_digest **layers, const size_t *layer_len,
+                                          size_t num_layers) {
+    enum swirl_status st = SWIRL_OK;
+    swirl_merkle_tree *t = NULL;
+    size_t num_leaves = 1;
+    while (num_leaves < height)
+        num_leaves <<= 1;
+    if (!out || !matrix || !layers || !layer_len || height == 0 || width == 0 ||
+        !swirl_is_pow2(rows_per_query) || rows_per_query > num_leaves ||
+        num_layers != swirl_log2_exact(num_leaves / rows_per_query) + 1) {
+        st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: adopted layers do not fit the matrix shape");
+        goto fail;
+    }
+    for (size_t l = 0; l < num_layers; l++)
+        if (!layers[l] || layer_len[l] != (num_leaves / rows_per_query) >> l) {
+            st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: adopted layer %zu has the wrong length", l);
+            goto fail;
+        }
+    t = calloc(1, sizeof *t);
+    if (t) {
+        t->layers = calloc(num_layers, sizeof *t->layers);
+        t->layer_len = calloc(num_layers, sizeof *t->layer_len);
+    }
+    if (!t || !t->layers || !t->layer_len) {
+        st = SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory");
+        goto fail;
+    }
+    t->matrix = matrix;
+    t->height = height;
+    t->width = width;
+    t->ext_degree = ext_degree;
+    t->rows_per_query = rows_per_query;
+    t->num_leaves = num_leaves;
+    t->num_layers = num_layers;
+    for (size_t l = 0; l < num_layers; l++) {
+        t->layers[l] = layers[l];
+        t->layer_len[l] = layer_len[l];
+    }
+    *out = t;
+    return SWIRL_OK;
+fail:
+    if (t) {
+        free(t->layers);
+        free(t->layer_len);
+        free(t);
+    }
+    for (size_t l = 0; layers && l < num_layers; l++)
+        free(layers[l]);
+    return st;
+}

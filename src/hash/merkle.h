@@ -31,6 +31,15 @@ extern "C" {
  * rows_per_query not a power of two or above the leaf count; SWIRL_E_NOMEM on allocation failure.
  * Out: *out (destroy with swirl_merkle_tree_destroy).
  */
+/**
+ * A tree whose digest layers were computed elsewhere (the GPU): takes ownership of layers[0..num_layers)
+ * (malloc'ed, query layer first, root last) even on failure; checks the lengths against the shape.
+ */
+enum swirl_status swirl_merkle_tree_adopt(swirl_merkle_tree **out, const bb31 *matrix, size_t height,
+                                          size_t width, unsigned ext_degree, size_t rows_per_query,
+                                          swirl_digest **layers, const size_t *layer_len,
+                                          size_t num_layers) SWIRL_WARN_UNUSED_RESULT;
+
 enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *matrix,
                                           size_t height, size_t width, unsigned ext_degree,
                                           size_t rows_per_query) SWIRL_WARN_UNUSED_RESULT;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/cuda_commit_host.h"
 #include "util/span.h"
 
 void swirl_proof_clear(swirl_proof *p) {
@@ -77,6 +78,11 @@ static void cube_point(bb31x4 *ucube, const bb31x4 *u, size_t l_skip, size_t n_s
     } while (0)
 
 enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk, const swirl_trace_input *traces) {
+    return swirl_prove_ex(proof, vk, traces, NULL);
+}
+
+enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const swirl_trace_input *traces,
+                                 swirl_cuda_ctx *gpu) {
     SWIRL_ARG_CHECK(proof && vk && traces);
     memset(proof, 0, sizeof *proof);
     SWIRL_TRY(check_vk(vk));
@@ -125,8 +131,12 @@ enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk, const swir
     swirl_transcript t;
     swirl_transcript_init(&t);
     swirl_span_begin("prover.main_trace_commit");
-    st = swirl_stacked_commit(&d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
-                              (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k);
+    if (gpu)
+        st = swirl_cuda_commit_to_host(gpu, &d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
+                                       (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k);
+    else
+        st = swirl_stacked_commit(&d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
+                                  (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k);
     swirl_span_end();
     if (st != SWIRL_OK)
         goto done_span;

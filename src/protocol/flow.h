@@ -46,6 +46,12 @@ void swirl_proof_clear(swirl_proof *p);
 enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
                               const swirl_trace_input *traces) SWIRL_WARN_UNUSED_RESULT;
 
+typedef struct swirl_cuda_ctx swirl_cuda_ctx;
+/** swirl_prove with the main-trace commitment on the GPU when gpu is not NULL (the other stages
+ *  run on the CPU); the proof is identical to swirl_prove's. */
+enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const swirl_trace_input *traces,
+                                 swirl_cuda_ctx *gpu) SWIRL_WARN_UNUSED_RESULT;
+
 /** SWIRL_OK, SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED (never crashes on a bad proof). */
 enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) SWIRL_WARN_UNUSED_RESULT;
 

@@ -1,0 +1,137 @@
+/* The flow with the main-trace commitment on the GPU (swirl_prove_ex): for the three-AIR set of
+ * test_flow and for a taller fib trace (l_skip 4, 2^12 rows), the proof equals the CPU-only proof
+ * (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and verifies. Skips (77)
+ * without a CUDA device. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "air/test_airs.h"
+#include "backend/cuda/cuda_backend.h"
+#include "harness.h"
+#include "protocol/codec_pcs.h"
+#include "protocol/flow.h"
+
+static swirl_cuda_ctx *g_ctx;
+
+static swirl_air *compile(swirl_air_builder *b) {
+    swirl_air *a = NULL;
+    CHECK_OK(swirl_air_compile(&a, b, 3));
+    swirl_air_builder_destroy(b);
+    return a;
+}
+
+static swirl_system_params params(size_t l_skip, size_t n_stack) {
+    swirl_system_params p;
+    memset(&p, 0, sizeof p);
+    p.l_skip = l_skip;
+    p.n_stack = n_stack;
+    p.w_stack = 16;
+    p.log_blowup = 1;
+    p.max_constraint_degree = 3;
+    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
+    CHECK_OK(swirl_whir_config_init(&p.whir, 1, l_skip + n_stack, 2, 2, 2, ud, 2, 2, 32));
+    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
+    p.logup.pow_bits = 2;
+    return p;
+}
+
+static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
+    swirl_proof a, b;
+    CHECK_OK(swirl_prove(&a, vk, in));
+    CHECK_OK(swirl_prove_ex(&b, vk, in, g_ctx));
+    CHECK(memcmp(&a.common_main_commit, &b.common_main_commit, sizeof a.common_main_commit) == 0);
+    CHECK(a.batch.n_univariate == b.batch.n_univariate &&
+          memcmp(a.batch.univariate_round_coeffs, b.batch.univariate_round_coeffs,
+                 a.batch.n_univariate * sizeof(bb31x4)) == 0);
+    size_t nopen = 0;
+    for (size_t c = 0; c < a.stacking.n_commits; c++)
+        nopen += a.stacking.openings_per_commit[c];
+    CHECK(memcmp(a.stacking.stacking_openings, b.stacking.stacking_openings, nopen * sizeof(bb31x4)) == 0);
+    swirl_bytes ea = {0}, eb = {0};
+    swirl_whir_proof_encode(&ea, &a.whir, &vk->params);
+    swirl_whir_proof_encode(&eb, &b.whir, &vk->params);
+    CHECK(ea.len == eb.len && ea.len > 0 && memcmp(ea.p, eb.p, ea.len) == 0);
+    CHECK_OK(swirl_verify(vk, &b));
+    swirl_bytes_free(&ea);
+    swirl_bytes_free(&eb);
+    swirl_proof_clear(&a);
+    swirl_proof_clear(&b);
+}
+
+static void test_three_airs(void) {
+    swirl_air_builder *bl;
+    CHECK_OK(swirl_fib_air_build(&bl));
+    swirl_air *fib = compile(bl);
+    CHECK_OK(swirl_dummy_interaction_air_build(&bl, 1, 1, 3, 0));
+    swirl_air *send = compile(bl);
+    CHECK_OK(swirl_dummy_interaction_air_build(&bl, 1, 0, 3, 0));
+    swirl_air *recv = compile(bl);
+    swirl_system_params p = params(2, 4);
+    swirl_keygen_air ka[3] = {{fib, NULL, 0, 1}, {send, NULL, 0, 1}, {recv, NULL, 0, 1}};
+    swirl_vk *vk;
+    CHECK_OK(swirl_keygen(&vk, &p, ka, 3));
+    enum { HS = 32, HR = 4, HF = 2 };
+    bb31 sm[2 * HS], rm[2 * HR], *fm;
+    memset(sm, 0, sizeof sm);
+    for (int i = 0; i < HS; i++)
+        sm[HS + i] = bb31_from_u32((uint32_t)(100 + i));
+    for (int i = 0; i < HR; i++) {
+        sm[i] = bb31_from_u32((uint32_t)(i + 1));
+        rm[i] = sm[i];
+        rm[HR + i] = sm[HS + i];
+    }
+    CHECK_OK(swirl_fib_trace(&fm, 0, 1, HF));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
+    swirl_trace_input in[3] = {{fm, HF, pv}, {sm, HS, NULL}, {rm, HR, NULL}};
+    compare(vk, in);
+    free(fm);
+    swirl_vk_destroy(vk);
+    swirl_air_destroy(fib);
+    swirl_air_destroy(send);
+    swirl_air_destroy(recv);
+}
+
+static void test_tall_fib(void) {
+    swirl_air_builder *bl;
+    CHECK_OK(swirl_fib_air_build(&bl));
+    swirl_air *fib = compile(bl);
+    swirl_system_params p = params(4, 10);
+    swirl_keygen_air ka[1] = {{fib, NULL, 0, 1}};
+    swirl_vk *vk;
+    CHECK_OK(swirl_keygen(&vk, &p, ka, 1));
+    enum { H = 1 << 12 };
+    bb31 *fm;
+    CHECK_OK(swirl_fib_trace(&fm, 0, 1, H));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * H - 1]};
+    swirl_trace_input in[1] = {{fm, H, pv}};
+    compare(vk, in);
+    free(fm);
+    swirl_vk_destroy(vk);
+    swirl_air_destroy(fib);
+}
+
+static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_three_airs),
+    SWIRL_TEST(test_tall_fib),
+};
+
+int main(int argc, char **argv) {
+    if (swirl_cuda_device_count() <= 0) {
+        printf("SKIP: no CUDA device%s\n",
+#ifdef SWIRL_HAVE_CUDA
+               ""
+#else
+               "; built without CUDA"
+#endif
+        );
+        return 77;
+    }
+    if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)1 << 30) != SWIRL_OK) {
+        printf("cannot create a CUDA context: %s\n", swirl_last_error());
+        return 1;
+    }
+    int rc = swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+    swirl_cuda_ctx_destroy(g_ctx);
+    return rc;
+}
