@@ -1,6 +1,7 @@
 /* The flow with the main-trace commitment on the GPU (swirl_prove_ex): for the three-AIR set of
  * test_flow and for a taller fib trace (l_skip 4, 2^12 rows), the proof equals the CPU-only proof
- * (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and verifies. Skips (77)
+ * (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and verifies, and the GPU
+ * stage trace lists the commit and the three CPU-fallback stages. Skips (77)
  * without a CUDA device. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,20 @@ static swirl_system_params params(size_t l_skip, size_t n_stack) {
 static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     swirl_proof a, b;
     CHECK_OK(swirl_prove(&a, vk, in));
+    swirl_cuda_stage_trace_clear(g_ctx);
     CHECK_OK(swirl_prove_ex(&b, vk, in, g_ctx));
+    /* the stage trace shows the GPU commit and every CPU fallback */
+    size_t ns;
+    const swirl_stage_trace *tr = swirl_cuda_stage_trace(g_ctx, &ns);
+    int seen_commit = 0, seen_fb = 0;
+    for (size_t i = 0; i < ns; i++) {
+        if (strcmp(tr[i].name, "stacked_commit") == 0)
+            seen_commit = tr[i].kernels > 0 && tr[i].syncs == 1;
+        if (strncmp(tr[i].name, "cpu_fallback:", 13) == 0 && tr[i].kernels == 0)
+            seen_fb++;
+    }
+    CHECK(seen_commit);
+    CHECK(seen_fb == 3);
     CHECK(memcmp(&a.common_main_commit, &b.common_main_commit, sizeof a.common_main_commit) == 0);
     CHECK(a.batch.n_univariate == b.batch.n_univariate &&
           memcmp(a.batch.univariate_round_coeffs, b.batch.univariate_round_coeffs,

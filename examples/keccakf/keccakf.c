@@ -92,16 +92,31 @@ int main(int argc, char **argv) {
     }
     double t_prove = swirl_now_ms() - t1;
     swirl_span_print(stderr);
+    char gpu_json[4096] = "[]";
+    if (gpu) {
+        size_t ns, off = 0;
+        const swirl_stage_trace *tr = swirl_cuda_stage_trace(gpu, &ns);
+        fprintf(stderr, "GPU stage trace (name, kernels, host syncs, GPU ms):\n");
+        off += (size_t)snprintf(gpu_json + off, sizeof gpu_json - off, "[");
+        for (size_t i = 0; i < ns; i++) {
+            fprintf(stderr, "  %-44s %5u %3u %9.3f\n", tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
+            if (off < sizeof gpu_json - 200)
+                off += (size_t)snprintf(gpu_json + off, sizeof gpu_json - off,
+                                        "%s{\"name\":\"%s\",\"kernels\":%u,\"syncs\":%u,\"gpu_ms\":%.3f}",
+                                        i ? "," : "", tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
+        }
+        snprintf(gpu_json + off, sizeof gpu_json - off, "]");
+    }
     double t2 = swirl_now_ms();
     enum swirl_status vs = swirl_verify(vk, &proof);
     double t_verify = swirl_now_ms() - t2;
     fprintf(stderr, "keccakf: verify %s (%.0f ms)\n", vs == SWIRL_OK ? "ok" : swirl_last_error(), t_verify);
     printf("{\"example\":\"keccakf\",\"backend\":\"%s\",\"perms\":%zu,\"trace_rows\":%zu,\"trace_width\":%zu,"
            "\"trace_gen_ms\":%.1f,\"stark_prove_excluding_trace_ms\":%.1f,\"main_trace_commit_ms\":%.1f,"
-           "\"rap_constraints_ms\":%.1f,\"openings_ms\":%.1f,\"verify_ms\":%.1f,\"verified\":%s}\n",
+           "\"rap_constraints_ms\":%.1f,\"openings_ms\":%.1f,\"verify_ms\":%.1f,\"verified\":%s,\"gpu_stages\":%s}\n",
            gpu ? "cuda-commit" : "cpu", n_perm, h, air->common_width, t_trace, t_prove, swirl_span_total_ms("prover.main_trace_commit"),
            swirl_span_total_ms("prover.rap_constraints"), swirl_span_total_ms("prover.openings"), t_verify,
-           vs == SWIRL_OK ? "true" : "false");
+           vs == SWIRL_OK ? "true" : "false", gpu_json);
     swirl_proof_clear(&proof);
     rc = vs == SWIRL_OK ? 0 : 1;
 out:

@@ -1,9 +1,11 @@
 /* The CPU prover and verifier flow (see flow.h). */
 #include "protocol/flow.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/cuda/cuda_backend.h"
 #include "backend/cuda_commit_host.h"
 #include "util/span.h"
 
@@ -20,6 +22,16 @@ void swirl_proof_clear(swirl_proof *p) {
     swirl_stacking_proof_clear(&p->stacking);
     swirl_whir_proof_clear(&p->whir);
     memset(p, 0, sizeof *p);
+}
+
+/* With a GPU context, a stage that has no GPU kernels yet runs on the CPU: logged on stderr and recorded
+ * in the GPU stage trace as "cpu_fallback:<stage>" (0 kernels), so the split is visible. */
+static enum swirl_status cpu_fallback(swirl_cuda_ctx *gpu, const char *stage_name) {
+    if (!gpu)
+        return SWIRL_OK;
+    fprintf(stderr, "swirl: %s: no GPU kernels yet, running on the CPU\n", stage_name + strlen("cpu_fallback:"));
+    SWIRL_TRY(swirl_cuda_stage_begin(gpu, stage_name));
+    return swirl_cuda_stage_end(gpu);
 }
 
 /* traces sorted by height, tallest first, ties in AIR order */
@@ -144,19 +156,25 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
     swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree, (unsigned)p->logup.pow_bits};
     bb31x4 r[64], u[64], ucube[64];
     size_t nr;
-    st = swirl_zerocheck_prove(&proof->gkr, &proof->batch, r, &nr, &t, &zp, inst, n);
+    st = cpu_fallback(gpu, "cpu_fallback:prover.rap_constraints");
+    if (st == SWIRL_OK)
+        st = swirl_zerocheck_prove(&proof->gkr, &proof->batch, r, &nr, &t, &zp, inst, n);
     if (st != SWIRL_OK)
         goto done_span;
     while (nr < 1 + p->n_stack)
         r[nr++] = bb31x4_zero(); /* coordinates past the tallest trace are never read */
     swirl_span_begin("prover.openings");
     swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
-    st = swirl_stacked_reduction_prove(&proof->stacking, u, &t, &cv, 1, (unsigned)p->l_skip,
+    st = cpu_fallback(gpu, "cpu_fallback:prover.openings.stacked_reduction");
+    if (st == SWIRL_OK)
+        st = swirl_stacked_reduction_prove(&proof->stacking, u, &t, &cv, 1, (unsigned)p->l_skip,
                                        (unsigned)p->n_stack, r); /* span prover.openings.stacked_reduction */
     if (st == SWIRL_OK) {
         cube_point(ucube, u, p->l_skip, p->n_stack);
         const swirl_stacked_pcs_data *cs[1] = {d};
-        st = swirl_whir_prove(&proof->whir, &t, p, cs, 1, ucube); /* span prover.openings.whir */
+        st = cpu_fallback(gpu, "cpu_fallback:prover.openings.whir");
+        if (st == SWIRL_OK)
+            st = swirl_whir_prove(&proof->whir, &t, p, cs, 1, ucube); /* span prover.openings.whir */
     }
     swirl_span_end();
 done_span:
