@@ -1,7 +1,8 @@
 /* The CPU prover/verifier flow (vk pre-hash, common main commit, header observations,
  * rap_constraints, stacked reduction, WHIR): three AIRs given out of height order (fib of height 2,
  * a bus sender of height 32 and its receiver of height 4) prove and verify; a wrong trace, a changed
- * public value, a changed opening, a changed WHIR value and a wrong shape are rejected cleanly. */
+ * public value, a changed opening, a changed WHIR value and a wrong shape are rejected cleanly; an
+ * optional AIR can be present or absent. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,7 +106,59 @@ static void test_unbalanced_bus(void) {
     run(1);
 }
 
+/* an optional AIR (a second fib, is_required = 0) proved present and absent; the presence flag is
+ * bound by the transcript, and a required AIR cannot be left out */
+static void test_optional_air(void) {
+    swirl_air_builder *b;
+    CHECK_OK(swirl_fib_air_build(&b));
+    swirl_air *fib = compile(b);
+    CHECK_OK(swirl_fib_air_build(&b));
+    swirl_air *opt = compile(b);
+    swirl_system_params p = params();
+    swirl_keygen_air ka[2] = {{fib, NULL, 0, 1}, {opt, NULL, 0, 0}};
+    swirl_vk *vk;
+    CHECK_OK(swirl_keygen(&vk, &p, ka, 2));
+    bb31 *f1, *f2;
+    CHECK_OK(swirl_fib_trace(&f1, 0, 1, 16));
+    CHECK_OK(swirl_fib_trace(&f2, 2, 3, 8));
+    bb31 pv1[3] = {bb31_zero(), bb31_one(), f1[2 * 16 - 1]};
+    bb31 pv2[3] = {bb31_from_u32(2), bb31_from_u32(3), f2[2 * 8 - 1]};
+    swirl_proof proof;
+    for (int present = 1; present >= 0; present--) {
+        swirl_trace_input in[2] = {{f1, 16, pv1}, {present ? f2 : NULL, 8, pv2}};
+        CHECK_OK(swirl_prove(&proof, vk, in));
+        CHECK(proof.present[0] == 1 && proof.present[1] == (uint8_t)present);
+        CHECK_OK(swirl_verify(vk, &proof));
+        if (!present) {
+            /* claiming the absent AIR present: no height / public values: malformed */
+            proof.present[1] = 1;
+            CHECK(swirl_verify(vk, &proof) != SWIRL_OK);
+            proof.present[1] = 0;
+            /* leaving the required AIR out */
+            proof.present[0] = 0;
+            CHECK_STATUS(swirl_verify(vk, &proof), SWIRL_E_PROOF_MALFORMED);
+            proof.present[0] = 1;
+        } else {
+            /* dropping the optional AIR from a proof that has it: the transcript differs */
+            proof.present[1] = 0;
+            CHECK(swirl_verify(vk, &proof) != SWIRL_OK);
+            proof.present[1] = 1;
+        }
+        CHECK_OK(swirl_verify(vk, &proof));
+        swirl_proof_clear(&proof);
+    }
+    /* a required AIR without a trace is bad input */
+    swirl_trace_input in[2] = {{NULL, 16, pv1}, {f2, 8, pv2}};
+    CHECK_STATUS(swirl_prove(&proof, vk, in), SWIRL_E_INVALID_ARG);
+    free(f1);
+    free(f2);
+    swirl_vk_destroy(vk);
+    swirl_air_destroy(fib);
+    swirl_air_destroy(opt);
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_optional_air),
     SWIRL_TEST(test_prove_verify),
     SWIRL_TEST(test_unbalanced_bus),
 };

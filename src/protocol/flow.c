@@ -17,6 +17,7 @@ void swirl_proof_clear(swirl_proof *p) {
             free(p->public_values[i]);
     free(p->public_values);
     free(p->log_heights);
+    free(p->present);
     swirl_gkr_proof_clear(&p->gkr);
     swirl_batch_proof_clear(&p->batch);
     swirl_stacking_proof_clear(&p->stacking);
@@ -35,9 +36,12 @@ static enum swirl_status cpu_fallback(swirl_cuda_ctx *gpu, const char *stage_nam
 }
 
 /* traces sorted by height, tallest first, ties in AIR order */
-static void sort_order(size_t *order, const unsigned *log_heights, size_t n) {
+static size_t sort_order(size_t *order, const unsigned *log_heights, const uint8_t *present, size_t n) {
+    size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        order[i] = i;
+        if (present[i])
+            order[m++] = i;
+    n = m;
     for (size_t i = 1; i < n; i++) {
         size_t v = order[i], j = i;
         while (j > 0 && log_heights[order[j - 1]] < log_heights[v]) {
@@ -46,6 +50,7 @@ static void sort_order(size_t *order, const unsigned *log_heights, size_t n) {
         }
         order[j] = v;
     }
+    return m;
 }
 
 static enum swirl_status check_vk(const swirl_vk *vk) {
@@ -63,12 +68,14 @@ static enum swirl_status check_vk(const swirl_vk *vk) {
 
 /* the observations before rap_constraints */
 static void observe_header(swirl_transcript *t, const swirl_vk *vk, const swirl_digest *root,
-                           const unsigned *log_heights, bb31 *const *pvs) {
+                           const unsigned *log_heights, const uint8_t *present, bb31 *const *pvs) {
     swirl_transcript_observe_digest(t, &vk->pre_hash);
     swirl_transcript_observe_digest(t, root);
     for (size_t i = 0; i < vk->n_airs; i++) {
         if (!vk->per_air[i].is_required)
-            swirl_transcript_observe(t, bb31_one());
+            swirl_transcript_observe(t, present[i] ? bb31_one() : bb31_zero());
+        if (!present[i])
+            continue; /* an absent AIR has no height and no public values */
         swirl_transcript_observe(t, bb31_from_u32(log_heights[i]));
         for (size_t k = 0; k < vk->per_air[i].air->num_public_values; k++)
             swirl_transcript_observe(t, pvs[i][k]);
@@ -109,11 +116,16 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
     proof->n_airs = n;
     proof->log_heights = calloc(n, sizeof *proof->log_heights);
     proof->public_values = calloc(n, sizeof *proof->public_values);
-    if (!order || !inst || !views || !need_rot || !proof->log_heights || !proof->public_values)
+    proof->present = calloc(n, sizeof *proof->present);
+    if (!order || !inst || !views || !need_rot || !proof->log_heights || !proof->public_values ||
+        !proof->present)
         FAIL(SWIRL_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const swirl_air *air = vk->per_air[i].air;
         size_t h = traces[i].height;
+        if (!traces[i].common && !vk->per_air[i].is_required)
+            continue; /* an optional AIR left out */
+        proof->present[i] = 1;
         if (!traces[i].common || h == 0 || (h & (h - 1)) != 0)
             FAIL(SWIRL_E_INVALID_ARG, "AIR %s: trace missing or height %zu not a power of two", air->name, h);
         unsigned lh = swirl_log2_exact(h);
@@ -129,7 +141,10 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
         if (air->num_public_values)
             memcpy(proof->public_values[i], traces[i].public_values, air->num_public_values * sizeof(bb31));
     }
-    sort_order(order, proof->log_heights, n);
+    size_t n_all = n;
+    n = sort_order(order, proof->log_heights, proof->present, n_all);
+    if (n == 0)
+        FAIL(SWIRL_E_INVALID_ARG, "no AIR has a trace");
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];
         const swirl_air *air = vk->per_air[i].air;
@@ -152,7 +167,7 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
     swirl_span_end();
     if (st != SWIRL_OK)
         goto done_span;
-    observe_header(&t, vk, &proof->common_main_commit, proof->log_heights, proof->public_values);
+    observe_header(&t, vk, &proof->common_main_commit, proof->log_heights, proof->present, proof->public_values);
     swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree, (unsigned)p->logup.pow_bits};
     bb31x4 r[64], u[64], ucube[64];
     size_t nr;
@@ -202,11 +217,20 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
     SWIRL_TRY(check_vk(vk));
     const swirl_system_params *p = &vk->params;
     size_t n = vk->n_airs;
-    if (proof->n_airs != n || !proof->log_heights || !proof->public_values)
+    if (proof->n_airs != n || !proof->log_heights || !proof->public_values || !proof->present)
         return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "proof has %zu AIRs, the key %zu", proof->n_airs, n);
-    for (size_t i = 0; i < n; i++)
+    size_t n_present = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (proof->present[i] > 1 || (!proof->present[i] && vk->per_air[i].is_required))
+            return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "AIR %zu: a required AIR is absent", i);
+        if (!proof->present[i])
+            continue;
+        n_present++;
         if (proof->log_heights[i] > p->l_skip + p->n_stack || !proof->public_values[i])
             return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "AIR %zu: bad log height or public values", i);
+    }
+    if (n_present == 0)
+        return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "no AIR is present");
     enum swirl_status st = SWIRL_OK;
     size_t *order = malloc(n * sizeof *order), *widths = malloc(n * sizeof *widths);
     unsigned *lh = malloc(n * sizeof *lh), *lg = malloc(n * sizeof *lg);
@@ -218,7 +242,8 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
     int have_layout = 0;
     if (!order || !widths || !lh || !lg || !airs || !pvs || !need_rot)
         FAIL(SWIRL_E_NOMEM, "out of memory");
-    sort_order(order, proof->log_heights, n);
+    size_t n_all = n;
+    n = sort_order(order, proof->log_heights, proof->present, n_all);
     size_t n_cols = 0;
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];
@@ -238,7 +263,7 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
     have_layout = 1;
     swirl_transcript t;
     swirl_transcript_init(&t);
-    observe_header(&t, vk, &proof->common_main_commit, proof->log_heights, proof->public_values);
+    observe_header(&t, vk, &proof->common_main_commit, proof->log_heights, proof->present, proof->public_values);
     swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree, (unsigned)p->logup.pow_bits};
     bb31x4 r[64], u[64], ucube[64];
     size_t nr;

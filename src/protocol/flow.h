@@ -17,10 +17,11 @@
 #include "protocol/keygen.h"
 #include "protocol/zerocheck.h"
 
-/** A proof (owned; swirl_proof_clear frees it). Traces in vk order; all AIRs present. */
+/** A proof (owned; swirl_proof_clear frees it). Per-AIR fields in vk order. */
 typedef struct swirl_proof {
     size_t n_airs;
-    unsigned *log_heights;  /* per AIR (vk order) */
+    uint8_t *present;       /* per AIR (vk order): 0 for an optional AIR left out */
+    unsigned *log_heights;  /* per AIR (vk order); unused when absent */
     bb31 **public_values;   /* per AIR, air->num_public_values each */
     swirl_digest common_main_commit;
     swirl_gkr_proof gkr;
@@ -29,7 +30,8 @@ typedef struct swirl_proof {
     swirl_whir_proof whir;
 } swirl_proof;
 
-/** One AIR's trace for the prover: common main, column-major, height a power of two. */
+/** One AIR's trace for the prover: common main, column-major, height a power of two; common = NULL
+ *  leaves an optional (not is_required) AIR out of the proof. */
 typedef struct swirl_trace_input {
     const bb31 *common;
     size_t height;
