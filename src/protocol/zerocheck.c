@@ -262,6 +262,25 @@ static enum swirl_status compute_eq3b(tr *T, size_t n, unsigned l, unsigned n_lo
     return SWIRL_OK;
 }
 
+/* After the GKR (shared by prover and verifier, so both follow one transcript order): extend xi to
+ * l + max(n_max, n_logup) coordinates, sample lambda, the powers of lambda and beta, and the eq
+ * weights of every interaction. */
+static enum swirl_status derive_challenges(bb31x4 *xi, size_t nxi, bb31x4 *lam_pows, size_t max_cons,
+                                           bb31x4 *bp, size_t max_msg, bb31x4 beta, swirl_transcript *t,
+                                           tr *T, size_t n, unsigned l, unsigned n_logup, size_t n_max) {
+    size_t n_global = n_max > n_logup ? n_max : n_logup;
+    while (nxi < l + n_global)
+        xi[nxi++] = swirl_transcript_sample_ext(t);
+    bb31x4 lambda = swirl_transcript_sample_ext(t);
+    lam_pows[0] = bb31x4_one();
+    for (size_t k = 1; k < max_cons; k++)
+        lam_pows[k] = bb31x4_mul(lam_pows[k - 1], lambda);
+    bp[0] = bb31x4_one();
+    for (size_t k = 1; k <= max_msg; k++)
+        bp[k] = bb31x4_mul(bp[k - 1], beta);
+    return compute_eq3b(T, n, l, n_logup, xi);
+}
+
 static void free_trs(tr *T, size_t n) {
     if (!T)
         return;
@@ -750,17 +769,7 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
     }
     gkr->logup_pow_witness = pow;
     SPAN_END();
-    size_t n_global = n_max > n_logup ? n_max : n_logup;
-    while (nxi < l + n_global)
-        xi[nxi++] = swirl_transcript_sample_ext(t);
-    bb31x4 lambda = swirl_transcript_sample_ext(t);
-    lam_pows[0] = bb31x4_one();
-    for (size_t k = 1; k < max_cons; k++)
-        lam_pows[k] = bb31x4_mul(lam_pows[k - 1], lambda);
-    bp[0] = bb31x4_one();
-    for (size_t k = 1; k <= max_msg; k++)
-        bp[k] = bb31x4_mul(bp[k - 1], beta);
-    st = compute_eq3b(T, n, l, n_logup, xi);
+    st = derive_challenges(xi, nxi, lam_pows, max_cons, bp, max_msg, beta, t, T, n, l, n_logup, n_max);
     if (st != SWIRL_OK)
         goto done;
 
@@ -1263,17 +1272,7 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
     } else if (!bb31x4_eq(gkr->q0_claim, bb31x4_one())) {
         REJECT("q0 claim must be one without interactions");
     }
-    size_t n_global = n_max > n_logup ? n_max : n_logup;
-    while (nxi < l + n_global)
-        xi[nxi++] = swirl_transcript_sample_ext(t);
-    bb31x4 lambda = swirl_transcript_sample_ext(t);
-    lam_pows[0] = bb31x4_one();
-    for (size_t k = 1; k < max_cons; k++)
-        lam_pows[k] = bb31x4_mul(lam_pows[k - 1], lambda);
-    bp[0] = bb31x4_one();
-    for (size_t k = 1; k <= max_msg; k++)
-        bp[k] = bb31x4_mul(bp[k - 1], beta);
-    st = compute_eq3b(T, n, l, n_logup, xi);
+    st = derive_challenges(xi, nxi, lam_pows, max_cons, bp, max_msg, beta, t, T, n, l, n_logup, n_max);
     if (st != SWIRL_OK)
         goto vdone;
     for (size_t i = 0; i < n; i++) {
