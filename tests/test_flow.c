@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "air/test_airs.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "protocol/flow.h"
 
@@ -46,14 +47,7 @@ static void run(int corrupt_trace) {
     CHECK_OK(swirl_keygen(&vk, &p, ka, 3));
     enum { HS = 32, HR = 4, HF = 2 };
     bb31 sm[2 * HS], rm[2 * HR], *fm;
-    memset(sm, 0, sizeof sm);
-    for (int i = 0; i < HS; i++)
-        sm[HS + i] = bb31_from_u32((uint32_t)(100 + i));
-    for (int i = 0; i < HR; i++) {
-        sm[i] = bb31_from_u32((uint32_t)(i + 1));
-        rm[i] = sm[i];
-        rm[HR + i] = sm[HS + i];
-    }
+    swirl_fixture_bus_traces(sm, rm);
     CHECK_OK(swirl_fib_trace(&fm, 0, 1, HF));
     bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
     if (corrupt_trace)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "air/test_airs.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "pcs/stacked_reduction.h"
 #include "pcs/whir.h"
@@ -153,14 +154,7 @@ static void test_three_airs(void) {
     swirl_air_builder_destroy(b);
     enum { HS = 32, HR = 4, HF = 2 };
     bb31 sm[2 * HS], rm[2 * HR], *fm;
-    memset(sm, 0, sizeof sm);
-    for (int i = 0; i < HS; i++)
-        sm[HS + i] = bb31_from_u32((uint32_t)(100 + i));
-    for (int i = 0; i < HR; i++) {
-        sm[i] = bb31_from_u32((uint32_t)(i + 1)); /* rows 0..3 send (100 + i) with count i + 1 */
-        rm[i] = sm[i];
-        rm[HR + i] = sm[HS + i];
-    }
+    swirl_fixture_bus_traces(sm, rm);
     CHECK_OK(swirl_fib_trace(&fm, 0, 1, HF));
     bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
     swirl_air_instance inst[3] = {{send, NULL, NULL, sm, HS, NULL},
