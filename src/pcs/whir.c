@@ -1,4 +1,18 @@
-/* WHIR opening proof: prover, verifier, opening oracle (see whir.h). */
+/* WHIR opening proof: prover, verifier, opening oracle (see whir.h).
+ *
+ * Prover data flow (OpenVM v2.0.1 prover/whir.rs prove_whir_opening; the CPU backend's
+ * cpu-backend/src/whir.rs names the spans):
+ *   whir_f_evals_batch   the μ-combination of all stacked columns, taken in the evaluation domain:
+ *                        four base-field planes P_c[i] = sum_j (μ^j)_c col_j[i];
+ *   whir_mle_conversion  eval_to_coeff_rs_message and the monomial-to-hypercube transform applied to
+ *                        each plane. Both maps are F-linear, so this equals OpenVM's per-column
+ *                        conversion followed by the μ-sum (4 transforms instead of one per column);
+ *   whir_sumcheck        k rounds of s(1), s(2), folding PoW, α, fold (ping-pong buffers);
+ *   whir_dft_merkle      RS encoding of the folded polynomial and its Merkle tree;
+ *   whir_pow             the μ and query-phase grinding;
+ *   whir_w_evals_accum   ŵ += γ eq(pow(z0), ·) + Σ γ^(i+2) eq(pow(z_i), ·).
+ * Every loop that runs on several threads either writes disjoint outputs or adds exact field values
+ * (any order gives the same element), so the proof bytes do not depend on the thread count. */
 #include "pcs/whir.h"
 
 #include <stdlib.h>
@@ -25,25 +39,209 @@ void swirl_whir_proof_clear(swirl_whir_proof *p) {
     memset(p, 0, sizeof *p);
 }
 
-/* the MLE evaluations WHIR works with for one stacked column (length 2^m) */
+/* ---------------------------------------------------------------------------------------------
+ * Field helpers: extension products with lazy reduction.
+ * Montgomery representatives are < p < 2^31, so a product of two is < p^2 < 2^62 and four such
+ * products sum to < 4p^2 < 2^64. One conditional subtraction of p*2^32 (≡ 0 mod p) brings the sum
+ * below p*2^32, the input bound of the Montgomery reduction, which returns the canonical
+ * representative of the sum. */
+
+#define WHIR_PR ((uint64_t)BB31_P << 32)
+
+static inline uint64_t lazy_cut(uint64_t x) {
+    return x >= WHIR_PR ? x - WHIR_PR : x;
+}
+static inline bb31 lazy_reduce(uint64_t x) {
+    bb31 r;
+    r.v = bb31_monty_reduce(lazy_cut(x));
+    return r;
+}
+
+/* b with its W-multiples precomputed, for repeated products by the same b */
+typedef struct ext_pre {
+    uint64_t b[4], wb[4]; /* wb[i] = W * b_i (i = 1..3) */
+} ext_pre;
+
+static inline ext_pre ext_prepare(bb31x4 b) {
+    ext_pre p;
+    bb31 W = bb31x4_w();
+    for (int i = 0; i < 4; i++) {
+        p.b[i] = b.c[i].v;
+        p.wb[i] = bb31_mul(W, b.c[i]).v;
+    }
+    return p;
+}
+
+static inline bb31x4 ext_mul_pre(bb31x4 a, const ext_pre *b) {
+    uint64_t a0 = a.c[0].v, a1 = a.c[1].v, a2 = a.c[2].v, a3 = a.c[3].v;
+    bb31x4 r;
+    r.c[0] = lazy_reduce(a0 * b->b[0] + a1 * b->wb[3] + a2 * b->wb[2] + a3 * b->wb[1]);
+    r.c[1] = lazy_reduce(a0 * b->b[1] + a1 * b->b[0] + a2 * b->wb[3] + a3 * b->wb[2]);
+    r.c[2] = lazy_reduce(a0 * b->b[2] + a1 * b->b[1] + a2 * b->b[0] + a3 * b->wb[3]);
+    r.c[3] = lazy_reduce(a0 * b->b[3] + a1 * b->b[2] + a2 * b->b[1] + a3 * b->b[0]);
+    return r;
+}
+
+static inline bb31x4 ext_mul(bb31x4 a, bb31x4 b) {
+    ext_pre p = ext_prepare(b);
+    return ext_mul_pre(a, &p);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Multilinear tables */
+
+/* out[b] = mobius_eq(u, b) on {0,1}^n: prod_i ((1 - 2u_i)(1 - b_i) + u_i b_i), bit i = coordinate
+ * i (prover/poly.rs evals_mobius_eq_hypercube). The widening levels run on all threads. */
+static void evals_mobius_eq(bb31x4 *out, const bb31x4 *u, size_t n) {
+    out[0] = bb31x4_one();
+    for (size_t i = 0; i < n; i++) {
+        ext_pre w0 = ext_prepare(bb31x4_sub(bb31x4_one(), bb31x4_add(u[i], u[i])));
+        ext_pre w1 = ext_prepare(u[i]);
+        long long half = (long long)1 << i;
+#pragma omp parallel for schedule(static) if (half >= 4096)
+        for (long long k = 0; k < half; k++) {
+            bb31x4 prev = out[k];
+            out[half + k] = ext_mul_pre(prev, &w1);
+            out[k] = ext_mul_pre(prev, &w0);
+        }
+    }
+}
+
+/* out[b] = eq(pow(z), b) = prod_i (z^(2^i) b_i + (1 - z^(2^i))(1 - b_i)) for b < 2^n (base field) */
+static void evals_eq_pow_base(bb31 *out, bb31 z, size_t n) {
+    out[0] = bb31_one();
+    for (size_t i = 0; i < n; i++) {
+        bb31 one_minus = bb31_sub(bb31_one(), z);
+        size_t half = (size_t)1 << i;
+        for (size_t k = 0; k < half; k++) {
+            bb31 prev = out[k];
+            out[half + k] = bb31_mul(prev, z);
+            out[k] = bb31_mul(prev, one_minus);
+        }
+        z = bb31_square(z);
+    }
+}
+
+/* the same over the extension field */
+static void evals_eq_pow_ext(bb31x4 *out, bb31x4 z, size_t n) {
+    out[0] = bb31x4_one();
+    for (size_t i = 0; i < n; i++) {
+        ext_pre zp = ext_prepare(z), om = ext_prepare(bb31x4_sub(bb31x4_one(), z));
+        size_t half = (size_t)1 << i;
+        for (size_t k = 0; k < half; k++) {
+            bb31x4 prev = out[k];
+            out[half + k] = ext_mul_pre(prev, &zp);
+            out[k] = ext_mul_pre(prev, &om);
+        }
+        z = ext_mul(z, z);
+    }
+}
+
+/* Monomial coefficients -> hypercube evaluations (a[i | 2^b] += a[i] for every bit b) of `nplanes`
+ * contiguous planes of 2^m elements, after the per-chunk transform of the low l_skip bits that
+ * eval_to_coeff_rs_message ends with. The low bits are done block by block (cache-resident), the
+ * high bits one pass each; the additions commute, so the order of the bits does not matter. */
+static void planes_coeffs_to_evals(bb31 *a, size_t nplanes, unsigned m, unsigned l_skip) {
+    unsigned bl = m < 12 ? m : (l_skip > 12 ? l_skip : 12);
+    size_t n = (size_t)1 << m, blk = (size_t)1 << bl, chunk = (size_t)1 << l_skip;
+    long long nblk = (long long)(nplanes * (n / blk));
+#pragma omp parallel for schedule(static)
+    for (long long b = 0; b < nblk; b++) {
+        bb31 *x = a + (size_t)b * blk;
+        for (size_t c = 0; c < blk; c += chunk)
+            swirl_mle_coeffs_to_evals(x + c, chunk);
+        swirl_mle_coeffs_to_evals(x, blk);
+    }
+    for (unsigned bit = bl; bit < m; bit++) {
+        size_t s = (size_t)1 << bit;
+        long long pairs = (long long)(nplanes * (n / 2));
+#pragma omp parallel for schedule(static)
+        for (long long t = 0; t < pairs; t++) {
+            size_t tt = (size_t)t, pl = tt / (n / 2), r = tt % (n / 2);
+            size_t i = pl * n + ((r >> bit) << (bit + 1)) + (r & (s - 1));
+            a[i + s] = bb31_add(a[i + s], a[i]);
+        }
+    }
+}
+
+/* planes[c * n + i] = sum_j (mu_j)_c col_j[i] over all stacked columns of all commits. Raw products
+ * are summed two columns at a time between conditional subtractions (see lazy_cut). */
+#define BATCH_BLOCK 512
+static void batch_columns(bb31 *planes, const bb31 *const *cols, const bb31x4 *mu, size_t ncols,
+                          size_t n) {
+    size_t blk = n < BATCH_BLOCK ? n : BATCH_BLOCK;
+    long long nblk = (long long)(n / blk);
+#pragma omp parallel for schedule(static)
+    for (long long b = 0; b < nblk; b++) {
+        uint64_t acc[4][BATCH_BLOCK];
+        size_t off = (size_t)b * blk;
+        memset(acc, 0, sizeof acc);
+        for (size_t j = 0; j < ncols; j += 2) {
+            const bb31 *x = cols[j] + off;
+            const bb31 *y = j + 1 < ncols ? cols[j + 1] + off : NULL;
+            for (int c = 0; c < 4; c++) {
+                uint64_t mx = mu[j].c[c].v, my = y ? mu[j + 1].c[c].v : 0;
+                uint64_t *ac = acc[c];
+                if (y) {
+                    for (size_t i = 0; i < blk; i++)
+                        ac[i] = lazy_cut(ac[i] + mx * x[i].v + my * y[i].v);
+                } else {
+                    for (size_t i = 0; i < blk; i++)
+                        ac[i] = lazy_cut(ac[i] + mx * x[i].v);
+                }
+            }
+        }
+        for (int c = 0; c < 4; c++)
+            for (size_t i = 0; i < blk; i++)
+                planes[(size_t)c * n + off + i].v = bb31_monty_reduce(acc[c][i]);
+    }
+}
+
+/* f[i] = (P_0[i], .., P_3[i]) */
+static void planes_to_ext(bb31x4 *f, const bb31 *planes, size_t n) {
+#pragma omp parallel for schedule(static) if (n >= 4096)
+    for (long long i = 0; i < (long long)n; i++)
+        for (int c = 0; c < 4; c++)
+            f[i].c[c] = planes[(size_t)c * n + (size_t)i];
+}
+
+/* the μ-batched MLE evaluations: f = sum_j μ^j mle(col_j), `planes` is 4n scratch */
+static enum swirl_status batched_mle(bb31x4 *f, bb31 *planes,
+                                     const swirl_stacked_pcs_data *const *commits,
+                                     size_t n_commits, const bb31x4 *mu_pows, size_t total_width,
+                                     unsigned m, unsigned l_skip) {
+    size_t n = (size_t)1 << m;
+    const bb31 **cols = malloc((total_width + 1) * sizeof *cols);
+    if (!cols)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
+    for (size_t c = 0, j = 0; c < n_commits; c++)
+        for (size_t col = 0; col < commits[c]->layout.width; col++)
+            cols[j++] = commits[c]->matrix + col * n;
+    swirl_span_begin("whir_f_evals_batch");
+    batch_columns(planes, cols, mu_pows, total_width, n);
+    swirl_span_end();
+    free(cols);
+    swirl_span_begin("whir_mle_conversion");
+    enum swirl_status st = SWIRL_OK;
+    if (l_skip > 0)
+        st = l_skip <= 12 ? swirl_ntt_inverse_chunks(planes, l_skip, (4 * n) >> l_skip)
+                          : swirl_ntt_inverse(planes, l_skip, (4 * n) >> l_skip,
+                                              (size_t)1 << l_skip, bb31_one(), SWIRL_NTT_NONE);
+    if (st == SWIRL_OK) {
+        planes_coeffs_to_evals(planes, 4, m, l_skip);
+        planes_to_ext(f, planes, n);
+    }
+    swirl_span_end();
+    return st;
+}
+
+/* the MLE evaluations WHIR works with for one stacked column (length 2^m), one column at a time:
+ * the reference the batched path is the linear image of */
 static enum swirl_status column_mle(bb31 *out, const bb31 *col, unsigned m, unsigned l_skip) {
     memcpy(out, col, ((size_t)1 << m) * sizeof *out);
     SWIRL_TRY(swirl_eval_to_coeff_rs_message(out, m, l_skip));
     swirl_mle_coeffs_to_evals(out, (size_t)1 << m);
     return SWIRL_OK;
-}
-
-static void evals_mobius_eq(bb31x4 *out, const bb31x4 *u, size_t n) {
-    out[0] = bb31x4_one();
-    for (size_t i = 0; i < n; i++) {
-        bb31x4 w0 = bb31x4_sub(bb31x4_one(), bb31x4_add(u[i], u[i])), w1 = u[i];
-        size_t half = (size_t)1 << i;
-        for (size_t k = 0; k < half; k++) {
-            bb31x4 prev = out[k];
-            out[half + k] = bb31x4_mul(prev, w1);
-            out[k] = bb31x4_mul(prev, w0);
-        }
-    }
 }
 
 bb31x4 swirl_whir_opening_oracle(const swirl_stacked_pcs_data *d, size_t col, unsigned l_skip,
@@ -63,32 +261,135 @@ bb31x4 swirl_whir_opening_oracle(const swirl_stacked_pcs_data *d, size_t col, un
     return acc;
 }
 
-/* forward NTT (natural order) of an extension-field vector, component-wise */
-static enum swirl_status ext_ntt(bb31x4 *v, unsigned log_n) {
+/* ---------------------------------------------------------------------------------------------
+ * Sumcheck */
+
+/* s(1) = sum_y f[2y+1] w[2y+1], s(2) = sum_y (2f[2y+1] - f[2y]) (2w[2y+1] - w[2y]) */
+static void sumcheck_evals(bb31x4 s[2], const bb31x4 *f, const bb31x4 *w, size_t len) {
+    bb31x4 s1 = bb31x4_zero(), s2 = bb31x4_zero();
+    long long half = (long long)(len / 2);
+#pragma omp parallel if (half >= 4096)
+    {
+        bb31x4 p1 = bb31x4_zero(), p2 = bb31x4_zero();
+#pragma omp for schedule(static)
+        for (long long y = 0; y < half; y++) {
+            bb31x4 f0 = f[2 * y], f1 = f[2 * y + 1], w0 = w[2 * y], w1 = w[2 * y + 1];
+            p1 = bb31x4_add(p1, ext_mul(f1, w1));
+            bb31x4 f2 = bb31x4_sub(bb31x4_add(f1, f1), f0), w2 = bb31x4_sub(bb31x4_add(w1, w1), w0);
+            p2 = bb31x4_add(p2, ext_mul(f2, w2));
+        }
+#pragma omp critical(swirl_whir_sumcheck)
+        {
+            s1 = bb31x4_add(s1, p1);
+            s2 = bb31x4_add(s2, p2);
+        }
+    }
+    s[0] = s1;
+    s[1] = s2;
+}
+
+/* fo[y] = f[2y] + α (f[2y+1] - f[2y]), the same for w; outputs do not alias the inputs */
+static void fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 *w, size_t half,
+                 bb31x4 alpha) {
+    ext_pre a = ext_prepare(alpha);
+#pragma omp parallel for schedule(static) if (half >= 4096)
+    for (long long y = 0; y < (long long)half; y++) {
+        fo[y] = bb31x4_add(f[2 * y], ext_mul_pre(bb31x4_sub(f[2 * y + 1], f[2 * y]), &a));
+        wo[y] = bb31x4_add(w[2 * y], ext_mul_pre(bb31x4_sub(w[2 * y + 1], w[2 * y]), &a));
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * ŵ update: w[x] += c0 eq(pow(z0), x) + sum_i c_i eq(pow(z_i), x), x in {0,1}^dim, z0 in the
+ * extension, the z_i in the base field (prover/whir.rs w_evals_accumulate). x splits into its low
+ * `lo` bits and the rest: eq = eq_lo(x_lo) eq_hi(x_hi), tables built once per point. For each
+ * block of fixed x_hi the query terms c_i eq_hi_i(x_hi) eq_lo_i(x_lo) are summed as raw products
+ * (two between conditional subtractions) and reduced once. */
+#define ACC_LO_MAX 9
+static enum swirl_status w_accumulate(bb31x4 *w, size_t dim, bb31x4 z0, bb31x4 c0, int with_z0,
+                                      const bb31 *zs, const bb31x4 *cs, size_t nq) {
+    size_t lo = dim < ACC_LO_MAX ? dim : ACC_LO_MAX, hi = dim - lo;
+    size_t nlo = (size_t)1 << lo, nhi = (size_t)1 << hi;
+    bb31 *elo = malloc((nq * nlo + 1) * sizeof *elo);
+    bb31 *ehi = malloc((nq * nhi + 1) * sizeof *ehi);
+    bb31x4 *xlo = malloc(nlo * sizeof *xlo), *xhi = malloc(nhi * sizeof *xhi);
+    if (!elo || !ehi || !xlo || !xhi) {
+        free(elo);
+        free(ehi);
+        free(xlo);
+        free(xhi);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
+    }
+#pragma omp parallel for schedule(static) if (nq >= 8)
+    for (long long i = 0; i < (long long)nq; i++) {
+        bb31 z = zs[i];
+        evals_eq_pow_base(elo + (size_t)i * nlo, z, lo);
+        for (size_t j = 0; j < lo; j++)
+            z = bb31_square(z);
+        evals_eq_pow_base(ehi + (size_t)i * nhi, z, hi);
+    }
+    if (with_z0) {
+        bb31x4 z = z0;
+        evals_eq_pow_ext(xlo, z, lo);
+        for (size_t j = 0; j < lo; j++)
+            z = ext_mul(z, z);
+        evals_eq_pow_ext(xhi, z, hi);
+    }
+#pragma omp parallel for schedule(static)
+    for (long long hb = 0; hb < (long long)nhi; hb++) {
+        uint64_t acc[4][1 << ACC_LO_MAX];
+        bb31x4 *wb = w + (size_t)hb * nlo;
+        memset(acc, 0, sizeof acc);
+        for (size_t i = 0; i < nq; i += 2) {
+            size_t i2 = i + 1 < nq ? i + 1 : i;
+            bb31x4 ca = bb31x4_mul_base(cs[i], ehi[i * nhi + (size_t)hb]);
+            bb31x4 cb = i2 != i ? bb31x4_mul_base(cs[i2], ehi[i2 * nhi + (size_t)hb])
+                                : bb31x4_zero();
+            const bb31 *ea = elo + i * nlo, *eb = elo + i2 * nlo;
+            for (int c = 0; c < 4; c++) {
+                uint64_t ka = ca.c[c].v, kb = cb.c[c].v;
+                uint64_t *ac = acc[c];
+                for (size_t x = 0; x < nlo; x++)
+                    ac[x] = lazy_cut(ac[x] + ka * ea[x].v + kb * eb[x].v);
+            }
+        }
+        for (size_t x = 0; x < nlo; x++) {
+            bb31x4 v = wb[x];
+            for (int c = 0; c < 4; c++)
+                v.c[c] = bb31_add(v.c[c], (bb31){bb31_monty_reduce(acc[c][x])});
+            wb[x] = v;
+        }
+        if (with_z0) {
+            ext_pre k = ext_prepare(ext_mul(c0, xhi[hb]));
+            for (size_t x = 0; x < nlo; x++)
+                wb[x] = bb31x4_add(wb[x], ext_mul_pre(xlo[x], &k));
+        }
+    }
+    free(elo);
+    free(ehi);
+    free(xlo);
+    free(xhi);
+    return SWIRL_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * RS encoding of the folded polynomial: its 2^dim coefficients, zero-padded to 2^log_n, evaluated
+ * on the subgroup of order 2^log_n (natural order), component by component */
+static enum swirl_status encode_ext(bb31x4 *out, const bb31x4 *coeffs, size_t len,
+                                    unsigned log_n) {
     size_t n = (size_t)1 << log_n;
     bb31 *tmp = malloc(4 * n * sizeof *tmp);
     if (!tmp)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
-    for (size_t i = 0; i < n; i++)
+#pragma omp parallel for schedule(static) if (n >= 4096)
+    for (long long i = 0; i < (long long)n; i++)
         for (int c = 0; c < 4; c++)
-            tmp[(size_t)c * n + i] = v[i].c[c];
+            tmp[(size_t)c * n + (size_t)i] = (size_t)i < len ? coeffs[i].c[c] : bb31_zero();
     enum swirl_status st = swirl_ntt_forward(tmp, log_n, 4, n, bb31_one(), SWIRL_NTT_NONE);
-    for (size_t i = 0; i < n && st == SWIRL_OK; i++)
-        for (int c = 0; c < 4; c++)
-            v[i].c[c] = tmp[(size_t)c * n + i];
+    if (st == SWIRL_OK)
+        planes_to_ext(out, tmp, n);
     free(tmp);
     return st;
-}
-
-static void eq_powers_accumulate(bb31x4 *w, size_t dim, bb31x4 z, bb31x4 gamma, bb31x4 *scratch) {
-    bb31x4 zp[64] = {{{{0}}}};
-    for (size_t i = 0; i < dim; i++) {
-        zp[i] = z;
-        z = bb31x4_square(z);
-    }
-    swirl_evals_eq_hypercube(scratch, zp, dim);
-    for (size_t i = 0; i < ((size_t)1 << dim); i++)
-        w[i] = bb31x4_add(w[i], bb31x4_mul(gamma, scratch[i]));
 }
 
 /* shape of the proof arrays from the configuration */
@@ -105,9 +406,12 @@ static enum swirl_status whir_shape_of(whir_shape *s, const swirl_system_params 
     s->k = p->whir.k;
     s->R = p->whir.num_rounds;
     s->log_blowup = p->log_blowup;
-    if (s->R == 0 || s->k == 0 || s->R * s->k > s->m)
+    if (s->R == 0 || s->k == 0 || s->R > SWIRL_WHIR_MAX_ROUNDS || s->R * s->k > s->m)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: %zu rounds of %zu exceed %zu variables",
                            s->R, s->k, s->m);
+    if (s->m + s->log_blowup > BB31_TWO_ADICITY)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: RS domain 2^%zu exceeds the two-adicity",
+                           s->m + s->log_blowup);
     s->final_len = (size_t)1 << (s->m - s->R * s->k);
     for (size_t r = 0; r < s->R; r++) {
         s->q[r] = p->whir.num_queries[r];
@@ -122,32 +426,23 @@ static enum swirl_status whir_shape_of(whir_shape *s, const swirl_system_params 
     return SWIRL_OK;
 }
 
-enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
-                                   const swirl_system_params *params,
-                                   const swirl_stacked_pcs_data *const *commits, size_t n_commits,
-                                   const bb31x4 *u_cube) {
-    SWIRL_ARG_CHECK(proof != NULL && t != NULL && params != NULL && u_cube != NULL);
-    memset(proof, 0, sizeof *proof);
-    SWIRL_ARG_CHECK(commits != NULL && n_commits > 0);
-    whir_shape sh;
-    SWIRL_TRY(whir_shape_of(&sh, params));
-    size_t m = sh.m, k = sh.k, R = sh.R, n = (size_t)1 << m;
-    size_t total_width = 0;
-    for (size_t c = 0; c < n_commits; c++) {
-        SWIRL_ARG_CHECK(commits[c] != NULL && commits[c]->tree != NULL);
-        if (commits[c]->layout.height != n || commits[c]->cw_height != (n << sh.log_blowup))
-            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: commit %zu has the wrong height", c);
-        total_width += commits[c]->layout.width;
-    }
-    swirl_span_begin("prover.openings.whir");
-    enum swirl_status st = SWIRL_OK;
-    bb31x4 *f = NULL, *w = NULL, *scratch = NULL, *mu_pows = NULL, *g = NULL;
-    bb31 *mle = NULL;
-    swirl_merkle_tree *rs_tree = NULL, *g_tree = NULL;
-    bb31x4 *g_rs = NULL, *prev_rs = NULL;
-    size_t q0 = sh.q[0], rows0 = 0;
+/* ---------------------------------------------------------------------------------------------
+ * Prover */
+
+typedef struct whir_bufs {
+    bb31x4 *f, *w, *half; /* half: 2 x n/2 ping-pong targets of the folds, first the 4n planes */
+    bb31x4 *mu_pows, *g, *g_rs, *prev_rs, *cs;
+    bb31 *zs;
+    uint32_t *idx;
+    swirl_merkle_tree *rs_tree, *g_tree;
+} whir_bufs;
+
+static enum swirl_status proof_alloc(swirl_whir_proof *proof, const whir_shape *sh,
+                                     const swirl_stacked_pcs_data *const *commits,
+                                     size_t n_commits) {
+    size_t R = sh->R, k = sh->k, q0 = sh->q[0], rows0 = 0;
     for (size_t c = 0; c < n_commits; c++)
-        rows0 += q0 * (k ? (size_t)1 << k : 1) * commits[c]->layout.width;
+        rows0 += (q0 << k) * commits[c]->layout.width;
     proof->n_sumcheck = R * k;
     proof->sumcheck_polys = malloc((R * k + 1) * sizeof *proof->sumcheck_polys);
     proof->folding_pow_witnesses = malloc((R * k + 1) * sizeof(bb31));
@@ -159,75 +454,81 @@ enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
     proof->n_commits = n_commits;
     proof->widths = malloc(n_commits * sizeof(size_t));
     proof->initial_rows = malloc((rows0 + 1) * sizeof(bb31));
-    proof->initial_paths = malloc((n_commits * q0 * sh.depth[0] + 1) * sizeof(swirl_digest));
-    proof->codeword_values = malloc((sh.cw_vals + 1) * sizeof(bb31x4));
-    proof->codeword_paths = malloc((sh.cw_paths + 1) * sizeof(swirl_digest));
-    proof->n_final = sh.final_len;
-    proof->final_poly = malloc(sh.final_len * sizeof(bb31x4));
-    f = calloc(n, sizeof *f);
-    w = malloc(n * sizeof *w);
-    scratch = malloc(n * sizeof *scratch);
-    mle = malloc(n * sizeof *mle);
-    mu_pows = malloc((total_width + 1) * sizeof *mu_pows);
+    proof->initial_paths = malloc((n_commits * q0 * sh->depth[0] + 1) * sizeof(swirl_digest));
+    proof->codeword_values = malloc((sh->cw_vals + 1) * sizeof(bb31x4));
+    proof->codeword_paths = malloc((sh->cw_paths + 1) * sizeof(swirl_digest));
+    proof->n_final = sh->final_len;
+    proof->final_poly = malloc(sh->final_len * sizeof(bb31x4));
     if (!proof->sumcheck_polys || !proof->folding_pow_witnesses || !proof->query_pow_witnesses ||
         !proof->codeword_commits || !proof->ood_values || !proof->widths || !proof->initial_rows ||
         !proof->initial_paths || !proof->codeword_values || !proof->codeword_paths ||
-        !proof->final_poly || !f || !w || !scratch || !mle || !mu_pows) {
-        st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
-        goto done;
-    }
-    st = swirl_transcript_grind(t, &proof->mu_pow_witness, (unsigned)params->whir.mu_pow_bits);
-    if (st != SWIRL_OK)
-        goto done;
-    bb31x4 mu = swirl_transcript_sample_ext(t);
-    mu_pows[0] = bb31x4_one();
-    for (size_t i = 1; i < total_width; i++)
-        mu_pows[i] = bb31x4_mul(mu_pows[i - 1], mu);
-    /* f = sum_j mu^j mle_j */
-    {
-        size_t j = 0;
-        for (size_t c = 0; c < n_commits && st == SWIRL_OK; c++) {
-            proof->widths[c] = commits[c]->layout.width;
-            for (size_t col = 0; col < commits[c]->layout.width && st == SWIRL_OK; col++, j++) {
-                st = column_mle(mle, commits[c]->matrix + col * n, (unsigned)m,
-                                (unsigned)params->l_skip);
-                if (st != SWIRL_OK)
-                    break;
-                bb31x4 mj = mu_pows[j];
-#pragma omp parallel for schedule(static) if (n >= 4096)
-                for (long long i = 0; i < (long long)n; i++)
-                    f[i] = bb31x4_add(f[i], bb31x4_mul_base(mj, mle[i]));
+        !proof->final_poly)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory for the proof");
+    for (size_t c = 0; c < n_commits; c++)
+        proof->widths[c] = commits[c]->layout.width;
+    return SWIRL_OK;
+}
+
+/* the query openings of round r (r = 0: every stacked commitment; later: the previous codeword) */
+static enum swirl_status open_queries(swirl_whir_proof *proof, const whir_shape *sh, size_t r,
+                                      const swirl_stacked_pcs_data *const *commits,
+                                      size_t n_commits, const swirl_merkle_tree *rs_tree,
+                                      const uint32_t *idx) {
+    size_t k = sh->k, q0 = sh->q[0];
+    for (size_t qi = 0; qi < sh->q[r]; qi++) {
+        if (r == 0) {
+            size_t row_off = 0;
+            for (size_t c = 0; c < n_commits; c++) {
+                size_t per = ((size_t)1 << k) * commits[c]->layout.width;
+                SWIRL_TRY(swirl_merkle_tree_open(commits[c]->tree,
+                                                 proof->initial_rows + row_off + qi * per,
+                                                 proof->initial_paths +
+                                                     (c * q0 + qi) * sh->depth[0],
+                                                 idx[qi]));
+                row_off += q0 * per;
             }
+        } else {
+            bb31x4 *vals = proof->codeword_values + sh->cw_val_off[r] + (qi << k);
+            SWIRL_TRY(swirl_merkle_tree_open(rs_tree, (bb31 *)vals,
+                                             proof->codeword_paths + sh->cw_path_off[r] +
+                                                 qi * sh->depth[r],
+                                             idx[qi]));
         }
-        if (st != SWIRL_OK)
-            goto done;
     }
-    evals_mobius_eq(w, u_cube, m);
-    size_t len = n, log_rs = m + sh.log_blowup, sc = 0;
-    for (size_t r = 0; r < R && st == SWIRL_OK; r++) {
+    return SWIRL_OK;
+}
+
+static enum swirl_status grind(swirl_transcript *t, bb31 *witness, size_t bits) {
+    swirl_span_begin("whir_pow");
+    enum swirl_status st = swirl_transcript_grind(t, witness, (unsigned)bits);
+    swirl_span_end();
+    return st;
+}
+
+static enum swirl_status whir_prove_rounds(swirl_whir_proof *proof, whir_bufs *b,
+                                           swirl_transcript *t, const swirl_system_params *params,
+                                           const whir_shape *sh,
+                                           const swirl_stacked_pcs_data *const *commits,
+                                           size_t n_commits, size_t total_width,
+                                           const bb31x4 *u_cube) {
+    size_t m = sh->m, k = sh->k, R = sh->R, n = (size_t)1 << m;
+    SWIRL_TRY(grind(t, &proof->mu_pow_witness, params->whir.mu_pow_bits));
+    bb31x4 mu = swirl_transcript_sample_ext(t);
+    b->mu_pows[0] = bb31x4_one();
+    for (size_t i = 1; i < total_width; i++)
+        b->mu_pows[i] = ext_mul(b->mu_pows[i - 1], mu);
+    SWIRL_TRY(batched_mle(b->f, (bb31 *)b->half, commits, n_commits, b->mu_pows, total_width,
+                          (unsigned)m, (unsigned)params->l_skip));
+    evals_mobius_eq(b->w, u_cube, m);
+    bb31x4 *f = b->f, *w = b->w, *fo = b->half, *wo = b->half + n / 2;
+    size_t len = n, log_rs = m + sh->log_blowup, sc = 0;
+    for (size_t r = 0; r < R; r++) {
         int last = r == R - 1;
-        for (size_t round = 0; round < k; round++) {
+        enum swirl_status st = SWIRL_OK;
+        swirl_span_begin("whir_sumcheck");
+        for (size_t round = 0; round < k && st == SWIRL_OK; round++, sc++) {
             bb31x4 s[2];
-            for (uint32_t xi = 1; xi <= 2; xi++) {
-                bb31 x = bb31_from_u32(xi);
-                /* per-thread partial sums; field addition is exact, so any order gives the same
-                 * bits */
-                bb31x4 acc = bb31x4_zero();
-#pragma omp parallel if (len >= 8192)
-                {
-                    bb31x4 part = bb31x4_zero();
-#pragma omp for schedule(static)
-                    for (long long yy = 0; yy < (long long)(len / 2); yy++) {
-                        size_t y = (size_t)yy;
-                        bb31x4 fx = bb31x4_add(f[2 * y], bb31x4_mul_base(bb31x4_sub(f[2 * y + 1], f[2 * y]), x));
-                        bb31x4 wx = bb31x4_add(w[2 * y], bb31x4_mul_base(bb31x4_sub(w[2 * y + 1], w[2 * y]), x));
-                        part = bb31x4_add(part, bb31x4_mul(fx, wx));
-                    }
-#pragma omp critical(swirl_whir_sum)
-                    acc = bb31x4_add(acc, part);
-                }
-                s[xi - 1] = acc;
-            }
+            sumcheck_evals(s, f, w, len);
             swirl_transcript_observe_ext(t, s[0]);
             swirl_transcript_observe_ext(t, s[1]);
             proof->sumcheck_polys[sc][0] = s[0];
@@ -235,119 +536,127 @@ enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
             st = swirl_transcript_grind(t, &proof->folding_pow_witnesses[sc],
                                         (unsigned)params->whir.folding_pow_bits);
             if (st != SWIRL_OK)
-                goto done;
-            sc++;
+                break;
             bb31x4 alpha = swirl_transcript_sample_ext(t);
-            for (size_t y = 0; y < len / 2; y++) {
-                f[y] = bb31x4_add(f[2 * y], bb31x4_mul(alpha, bb31x4_sub(f[2 * y + 1], f[2 * y])));
-                w[y] = bb31x4_add(w[2 * y], bb31x4_mul(alpha, bb31x4_sub(w[2 * y + 1], w[2 * y])));
-            }
+            fold(fo, wo, f, w, len / 2, alpha);
+            bb31x4 *tf = f, *tw = w;
+            f = fo, w = wo, fo = tf, wo = tw;
             len /= 2;
         }
-        /* g: coefficients of the folded MLE */
-        free(g);
-        g = malloc(len * sizeof *g);
-        if (!g) {
-            st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
-            goto done;
-        }
-        memcpy(g, f, len * sizeof *g);
-        swirl_mle_evals_to_coeffs_ext(g, len);
+        swirl_span_end();
+        SWIRL_TRY(st);
+        /* g: the folded MLE's coefficients */
+        memcpy(b->g, f, len * sizeof *b->g);
+        swirl_mle_evals_to_coeffs_ext(b->g, len);
         bb31x4 z0 = bb31x4_zero();
         if (!last) {
             size_t cw_len = (size_t)1 << (log_rs - 1);
-            free(prev_rs);
-            prev_rs = g_rs;
-            g_rs = calloc(cw_len, sizeof *g_rs);
-            if (!g_rs) {
-                st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
-                goto done;
-            }
-            memcpy(g_rs, g, len * sizeof *g);
-            st = ext_ntt(g_rs, (unsigned)(log_rs - 1));
+            free(b->prev_rs);
+            b->prev_rs = b->g_rs; /* still read by rs_tree until the queries below are opened */
+            b->g_rs = malloc(cw_len * sizeof *b->g_rs);
+            if (!b->g_rs)
+                return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
+            swirl_span_begin("whir_dft_merkle");
+            st = encode_ext(b->g_rs, b->g, len, (unsigned)(log_rs - 1));
             if (st == SWIRL_OK)
-                st = swirl_merkle_tree_build(&g_tree, (const bb31 *)g_rs, cw_len, 1, 4, (size_t)1 << k);
-            if (st != SWIRL_OK)
-                goto done;
-            swirl_digest root = swirl_merkle_tree_root(g_tree);
+                st = swirl_merkle_tree_build(&b->g_tree, (const bb31 *)b->g_rs, cw_len, 1, 4,
+                                             (size_t)1 << k);
+            swirl_span_end();
+            SWIRL_TRY(st);
+            swirl_digest root = swirl_merkle_tree_root(b->g_tree);
             swirl_transcript_observe_digest(t, &root);
             proof->codeword_commits[r] = root;
             z0 = swirl_transcript_sample_ext(t);
-            bb31x4 y0 = swirl_horner_eval(g, len, z0);
+            bb31x4 y0 = swirl_horner_eval(b->g, len, z0);
             swirl_transcript_observe_ext(t, y0);
             proof->ood_values[r] = y0;
         } else {
             for (size_t i = 0; i < len; i++) {
-                swirl_transcript_observe_ext(t, g[i]);
-                proof->final_poly[i] = g[i];
+                swirl_transcript_observe_ext(t, b->g[i]);
+                proof->final_poly[i] = b->g[i];
             }
         }
         bb31 omega;
-        st = bb31_two_adic_generator(&omega, (unsigned)(log_rs - k));
-        if (st == SWIRL_OK)
-            st = swirl_transcript_grind(t, &proof->query_pow_witnesses[r],
-                                        (unsigned)params->whir.query_phase_pow_bits);
-        if (st != SWIRL_OK)
-            goto done;
-        size_t nq = sh.q[r];
-        uint32_t *idx = malloc((nq + 1) * sizeof *idx);
-        if (!idx) {
-            st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
-            goto done;
-        }
+        SWIRL_TRY(bb31_two_adic_generator(&omega, (unsigned)(log_rs - k)));
+        SWIRL_TRY(grind(t, &proof->query_pow_witnesses[r], params->whir.query_phase_pow_bits));
+        size_t nq = sh->q[r];
         for (size_t qi = 0; qi < nq; qi++)
-            idx[qi] = swirl_transcript_sample_bits(t, (unsigned)(log_rs - k));
-        for (size_t qi = 0; qi < nq && st == SWIRL_OK; qi++) {
-            if (r == 0) {
-                size_t row_off = 0;
-                for (size_t c = 0; c < n_commits && st == SWIRL_OK; c++) {
-                    size_t wc = commits[c]->layout.width, per = ((size_t)1 << k) * wc;
-                    st = swirl_merkle_tree_open(commits[c]->tree,
-                                                proof->initial_rows + row_off + qi * per,
-                                                proof->initial_paths + (c * q0 + qi) * sh.depth[0],
-                                                idx[qi]);
-                    row_off += q0 * per;
-                }
-            } else {
-                st = swirl_merkle_tree_open(rs_tree,
-                                            (bb31 *)(proof->codeword_values + sh.cw_val_off[r] + (qi << k)),
-                                            proof->codeword_paths + sh.cw_path_off[r] + qi * sh.depth[r],
-                                            idx[qi]);
-            }
-        }
-        if (st != SWIRL_OK) {
-            free(idx);
-            goto done;
-        }
-        swirl_merkle_tree_destroy(rs_tree);
-        rs_tree = g_tree;
-        g_tree = NULL;
+            b->idx[qi] = swirl_transcript_sample_bits(t, (unsigned)(log_rs - k));
+        SWIRL_TRY(open_queries(proof, sh, r, commits, n_commits, b->rs_tree, b->idx));
+        swirl_merkle_tree_destroy(b->rs_tree);
+        b->rs_tree = b->g_tree;
+        b->g_tree = NULL;
         bb31x4 gamma = swirl_transcript_sample_ext(t);
         if (!last) {
-            size_t dim = swirl_log2_exact(len);
-            eq_powers_accumulate(w, dim, z0, gamma, scratch);
-            bb31x4 gp = bb31x4_square(gamma);
+            bb31x4 gp = ext_mul(gamma, gamma);
             for (size_t qi = 0; qi < nq; qi++) {
-                bb31x4 zi = bb31x4_from_base(bb31_pow(omega, idx[qi]));
-                eq_powers_accumulate(w, dim, zi, gp, scratch);
-                gp = bb31x4_mul(gp, gamma);
+                b->zs[qi] = bb31_pow(omega, b->idx[qi]);
+                b->cs[qi] = gp;
+                gp = ext_mul(gp, gamma);
             }
+            swirl_span_begin("whir_w_evals_accum");
+            st = w_accumulate(w, swirl_log2_exact(len), z0, gamma, 1, b->zs, b->cs, nq);
+            swirl_span_end();
+            SWIRL_TRY(st);
         }
-        free(idx);
         log_rs -= 1;
     }
-done:
+    return SWIRL_OK;
+}
+
+enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
+                                   const swirl_system_params *params,
+                                   const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+                                   const bb31x4 *u_cube) {
+    SWIRL_ARG_CHECK(proof != NULL && t != NULL && params != NULL && u_cube != NULL);
+    memset(proof, 0, sizeof *proof);
+    SWIRL_ARG_CHECK(commits != NULL && n_commits > 0);
+    whir_shape sh;
+    SWIRL_TRY(whir_shape_of(&sh, params));
+    size_t n = (size_t)1 << sh.m, total_width = 0, max_q = 0;
+    for (size_t c = 0; c < n_commits; c++) {
+        SWIRL_ARG_CHECK(commits[c] != NULL && commits[c]->tree != NULL &&
+                        commits[c]->matrix != NULL);
+        if (commits[c]->layout.height != n || commits[c]->cw_height != (n << sh.log_blowup))
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: commit %zu has the wrong height", c);
+        if (commits[c]->layout.width == 0)
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: commit %zu has no columns", c);
+        total_width += commits[c]->layout.width;
+    }
+    for (size_t r = 0; r < sh.R; r++)
+        max_q = sh.q[r] > max_q ? sh.q[r] : max_q;
+    swirl_span_begin("prover.openings.whir");
+    whir_bufs b;
+    memset(&b, 0, sizeof b);
+    enum swirl_status st = proof_alloc(proof, &sh, commits, n_commits);
+    if (st == SWIRL_OK) {
+        b.f = malloc(n * sizeof *b.f);
+        b.w = malloc(n * sizeof *b.w);
+        b.half = malloc(n * sizeof *b.half); /* 16n bytes: the 4n base planes fit */
+        b.mu_pows = malloc(total_width * sizeof *b.mu_pows);
+        b.g = malloc((n >> sh.k) * sizeof *b.g);
+        b.zs = malloc((max_q + 1) * sizeof *b.zs);
+        b.cs = malloc((max_q + 1) * sizeof *b.cs);
+        b.idx = malloc((max_q + 1) * sizeof *b.idx);
+        if (!b.f || !b.w || !b.half || !b.mu_pows || !b.g || !b.zs || !b.cs || !b.idx)
+            st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
+    }
+    if (st == SWIRL_OK)
+        st = whir_prove_rounds(proof, &b, t, params, &sh, commits, n_commits, total_width,
+                               u_cube);
     swirl_span_end();
-    swirl_merkle_tree_destroy(rs_tree);
-    swirl_merkle_tree_destroy(g_tree);
-    free(g_rs);
-    free(prev_rs);
-    free(g);
-    free(f);
-    free(w);
-    free(scratch);
-    free(mle);
-    free(mu_pows);
+    swirl_merkle_tree_destroy(b.rs_tree);
+    swirl_merkle_tree_destroy(b.g_tree);
+    free(b.f);
+    free(b.w);
+    free(b.half);
+    free(b.mu_pows);
+    free(b.g);
+    free(b.g_rs);
+    free(b.prev_rs);
+    free(b.cs);
+    free(b.zs);
+    free(b.idx);
     if (st != SWIRL_OK)
         swirl_whir_proof_clear(proof);
     return st;
