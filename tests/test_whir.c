@@ -254,12 +254,235 @@ static void test_threads_equal(void) {
     free_wfix(&f, 1);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * A proved instance the negative tests below tamper with. */
+typedef struct inst {
+    swirl_system_params p;
+    wfix f;
+    size_t nc, widths[2];
+    bb31x4 u[32], *open;
+    swirl_transcript t0;
+    swirl_whir_proof proof;
+} inst;
+
+static void inst_prove(inst *in) {
+    size_t m = in->p.l_skip + in->p.n_stack, total = 0;
+    for (size_t i = 0; i < m; i++)
+        in->u[i] = rnd();
+    for (size_t c = 0; c < in->nc; c++) {
+        in->widths[c] = in->f.d[c]->layout.width;
+        total += in->widths[c];
+    }
+    in->open = malloc(total * sizeof *in->open);
+    CHECK(in->open != NULL);
+    for (size_t c = 0, o = 0; c < in->nc; c++)
+        for (size_t j = 0; j < in->widths[c]; j++)
+            in->open[o++] = swirl_whir_opening_oracle(in->f.d[c], j, (unsigned)in->p.l_skip, in->u);
+    swirl_transcript_init(&in->t0);
+    swirl_transcript_observe_digest(&in->t0, &in->f.roots[0]);
+    swirl_transcript t = in->t0;
+    const swirl_stacked_pcs_data *cs[2] = {in->f.d[0], in->nc > 1 ? in->f.d[1] : NULL};
+    CHECK_OK(swirl_whir_prove(&in->proof, &t, &in->p, cs, in->nc, in->u));
+}
+
+static enum swirl_status inst_verify(const inst *in) {
+    swirl_transcript t = in->t0;
+    return swirl_whir_verify(&t, &in->p, &in->proof, in->open, in->widths, in->f.roots, in->nc,
+                             in->u);
+}
+
+static void inst_free(inst *in) {
+    swirl_whir_proof_clear(&in->proof);
+    free(in->open);
+    free_wfix(&in->f, in->nc);
+}
+
+/* PoW bits 4 everywhere: the prover grinds the smallest witness, so for every witness w > 0 the
+ * value w - 1 fails its check. Each such short witness must be rejected by exactly that check. */
+static void test_pow_witness_short(void) {
+    inst in;
+    memset(&in, 0, sizeof in);
+    in.p = small_params(2, 7, 2, 1, 4);
+    CHECK(in.p.whir.mu_pow_bits == 4 && in.p.whir.folding_pow_bits == 4 &&
+          in.p.whir.query_phase_pow_bits == 4);
+    static const unsigned logs[] = {9};
+    static const size_t widths[] = {2};
+    commit(&in.f, 0, logs, widths, 1, &in.p);
+    in.nc = 1;
+    inst_prove(&in);
+    CHECK_OK(inst_verify(&in));
+    size_t nw = 1 + in.proof.n_sumcheck + in.proof.n_rounds, tried = 0;
+    for (size_t i = 0; i < nw; i++) {
+        bb31 *wp = i == 0 ? &in.proof.mu_pow_witness
+                   : i <= in.proof.n_sumcheck ? &in.proof.folding_pow_witnesses[i - 1]
+                                              : &in.proof.query_pow_witnesses[i - 1 -
+                                                                              in.proof.n_sumcheck];
+        uint32_t v = bb31_to_u32(*wp);
+        if (v == 0)
+            continue;
+        bb31 saved = *wp;
+        *wp = bb31_from_u32(v - 1);
+        CHECK_STATUS(inst_verify(&in), SWIRL_E_PROOF_REJECTED);
+        const char *want = i == 0 ? "mu proof-of-work"
+                           : i <= in.proof.n_sumcheck ? "folding proof-of-work"
+                                                      : "query proof-of-work";
+        CHECK_MSG(strstr(swirl_last_error(), want) != NULL, "witness %zu: '%s' lacks '%s'", i,
+                  swirl_last_error(), want);
+        *wp = saved;
+        tried++;
+    }
+    CHECK(tried >= nw / 2); /* P(w = 0) = 2^-4 per witness */
+    CHECK_OK(inst_verify(&in));
+    inst_free(&in);
+}
+
+/* Every field element of the proof, changed by one, is rejected (never accepted, never a crash).
+ * PoW witnesses are included: a changed witness that still passes its check changes the
+ * challenges after it. */
+static void test_every_field_tampered(void) {
+    inst in;
+    memset(&in, 0, sizeof in);
+    in.p = small_params(2, 4, 2, 1, 1);
+    /* few queries (security 8 bits) so that every element can be tried */
+    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
+    CHECK_OK(swirl_whir_config_init(&in.p.whir, 1, 6, 2, 1, 1, ud, 1, 1, 8));
+    CHECK(in.p.whir.num_rounds == 3 && in.p.whir.num_queries[0] == 17);
+    static const unsigned logs[] = {6, 2};
+    static const size_t widths[] = {1, 3};
+    commit(&in.f, 0, logs, widths, 2, &in.p);
+    static const unsigned logs2[] = {5};
+    static const size_t widths2[] = {1};
+    commit(&in.f, 1, logs2, widths2, 1, &in.p);
+    in.nc = 2;
+    inst_prove(&in);
+    CHECK_OK(inst_verify(&in));
+    swirl_whir_proof *pf = &in.proof;
+    size_t rows0 = 0, total_q = 0, depth0 = in.p.l_skip + in.p.n_stack + in.p.log_blowup -
+                                            in.p.whir.k;
+    for (size_t c = 0; c < in.nc; c++)
+        rows0 += (in.p.whir.num_queries[0] << in.p.whir.k) * in.widths[c];
+    size_t cw_vals = 0, cw_paths = 0;
+    for (size_t r = 1; r < pf->n_rounds; r++) {
+        cw_vals += in.p.whir.num_queries[r] << in.p.whir.k;
+        cw_paths += in.p.whir.num_queries[r] * (depth0 - r);
+        total_q += in.p.whir.num_queries[r];
+    }
+    struct {
+        bb31 *p;
+        size_t n;
+        const char *name;
+    } parts[] = {
+        {&pf->mu_pow_witness, 1, "mu witness"},
+        {(bb31 *)pf->sumcheck_polys, 8 * pf->n_sumcheck, "sumcheck"},
+        {(bb31 *)pf->codeword_commits, 8 * pf->n_codeword, "codeword commit"},
+        {(bb31 *)pf->ood_values, 4 * pf->n_codeword, "ood value"},
+        {pf->folding_pow_witnesses, pf->n_sumcheck, "folding witness"},
+        {pf->query_pow_witnesses, pf->n_rounds, "query witness"},
+        {pf->initial_rows, rows0, "initial row"},
+        {(bb31 *)pf->initial_paths, 8 * in.nc * in.p.whir.num_queries[0] * depth0,
+         "initial path"},
+        {(bb31 *)pf->codeword_values, 4 * cw_vals, "codeword value"},
+        {(bb31 *)pf->codeword_paths, 8 * cw_paths, "codeword path"},
+        {(bb31 *)pf->final_poly, 4 * pf->n_final, "final poly"},
+    };
+    size_t step = swirl_test_sanitized() ? 7 : 1, tried = 0;
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        CHECK(parts[k].n > 0);
+        for (size_t i = 0; i < parts[k].n; i += step) {
+            bb31 saved = parts[k].p[i];
+            parts[k].p[i] = bb31_add(saved, bb31_one());
+            enum swirl_status st = inst_verify(&in);
+            CHECK_MSG(st == SWIRL_E_PROOF_REJECTED, "%s element %zu: %s", parts[k].name, i,
+                      swirl_status_str(st));
+            parts[k].p[i] = saved;
+            tried++;
+        }
+    }
+    CHECK(tried > 100 && total_q > 0);
+    CHECK_OK(inst_verify(&in));
+    inst_free(&in);
+}
+
+/* all-(p - 1) traces and opening point: the largest operands for the lazily reduced sums */
+static void test_extreme_values(void) {
+    inst in;
+    memset(&in, 0, sizeof in);
+    in.p = small_params(3, 8, 3, 2, 0); /* no grinding: not the point here */
+    size_t h = (size_t)1 << 11, wd = 5;
+    bb31 *v = malloc(h * wd * sizeof *v);
+    CHECK(v != NULL);
+    for (size_t i = 0; i < h * wd; i++)
+        v[i] = bb31_from_u32(BB31_P - 1);
+    in.f.store[in.f.ns++] = v;
+    swirl_trace_view tv = {v, h, wd};
+    CHECK_OK(swirl_stacked_commit(&in.f.d[0], &in.f.roots[0], &tv, 1, 3, 8, 1, 3));
+    in.nc = 1;
+    inst_prove(&in);
+    CHECK_OK(inst_verify(&in));
+    swirl_whir_proof_clear(&in.proof);
+    /* and at u = (p - 1, ..., p - 1) */
+    for (size_t i = 0; i < 11; i++)
+        for (int c = 0; c < 4; c++)
+            in.u[i].c[c] = bb31_from_u32(BB31_P - 1);
+    for (size_t j = 0; j < wd; j++)
+        in.open[j] = swirl_whir_opening_oracle(in.f.d[0], j, 3, in.u);
+    swirl_transcript t = in.t0;
+    const swirl_stacked_pcs_data *cs[1] = {in.f.d[0]};
+    CHECK_OK(swirl_whir_prove(&in.proof, &t, &in.p, cs, 1, in.u));
+    CHECK_OK(inst_verify(&in));
+    inst_free(&in);
+}
+
+static void test_bad_arguments(void) {
+    inst in;
+    memset(&in, 0, sizeof in);
+    in.p = small_params(2, 4, 2, 2, 0);
+    static const unsigned logs[] = {6};
+    static const size_t widths[] = {2};
+    commit(&in.f, 0, logs, widths, 1, &in.p);
+    in.nc = 1;
+    inst_prove(&in);
+    swirl_transcript t = in.t0;
+    const swirl_stacked_pcs_data *cs[1] = {in.f.d[0]};
+    swirl_whir_proof q;
+    CHECK_STATUS(swirl_whir_prove(NULL, &t, &in.p, cs, 1, in.u), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_whir_prove(&q, &t, &in.p, cs, 0, in.u), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_whir_prove(&q, &t, &in.p, NULL, 1, in.u), SWIRL_E_INVALID_ARG);
+    /* parameters for another stacked height */
+    swirl_system_params other = small_params(2, 5, 2, 2, 0);
+    CHECK_STATUS(swirl_whir_prove(&q, &t, &other, cs, 1, in.u), SWIRL_E_INVALID_ARG);
+    CHECK(q.sumcheck_polys == NULL); /* nothing left allocated */
+    swirl_system_params bad = in.p;
+    bad.whir.num_rounds = 0;
+    CHECK_STATUS(swirl_whir_prove(&q, &t, &bad, cs, 1, in.u), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_whir_verify(&t, &bad, &in.proof, in.open, in.widths, in.f.roots, 1, in.u),
+                 SWIRL_E_INVALID_ARG);
+    /* the verifier: a width that differs from the proof's is malformed */
+    size_t w2 = in.widths[0] + 1;
+    t = in.t0;
+    CHECK_STATUS(swirl_whir_verify(&t, &in.p, &in.proof, in.open, &w2, in.f.roots, 1, in.u),
+                 SWIRL_E_PROOF_MALFORMED);
+    t = in.t0;
+    CHECK_STATUS(swirl_whir_verify(&t, &other, &in.proof, in.open, in.widths, in.f.roots, 1, in.u),
+                 SWIRL_E_PROOF_MALFORMED);
+    CHECK_STATUS(swirl_whir_verify(NULL, &in.p, &in.proof, in.open, in.widths, in.f.roots, 1,
+                                   in.u),
+                 SWIRL_E_INVALID_ARG);
+    swirl_whir_proof_clear(NULL);
+    CHECK_OK(inst_verify(&in));
+    inst_free(&in);
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_threads_equal),
     SWIRL_TEST(test_one_commit),
     SWIRL_TEST(test_two_commits_k3),
     SWIRL_TEST(test_single_round),
     SWIRL_TEST(test_stacked_reduction_feeds_whir),
+    SWIRL_TEST(test_pow_witness_short),
+    SWIRL_TEST(test_every_field_tampered),
+    SWIRL_TEST(test_extreme_values),
+    SWIRL_TEST(test_bad_arguments),
 };
 
 int main(int argc, char **argv) {
