@@ -14,6 +14,7 @@
  * Every loop that runs on several threads either writes disjoint outputs or adds exact field values
  * (any order gives the same element), so the proof bytes do not depend on the thread count. */
 #include "pcs/whir.h"
+#include "pcs/whir_config.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -402,20 +403,16 @@ typedef struct whir_shape {
 
 static enum swirl_status whir_shape_of(whir_shape *s, const swirl_system_params *p) {
     memset(s, 0, sizeof *s);
-    s->m = p->l_skip + p->n_stack;
-    s->k = p->whir.k;
-    s->R = p->whir.num_rounds;
+    swirl_whir_plan plan;
+    SWIRL_TRY(swirl_whir_plan_init(&plan, p));
+    s->m = plan.m;
+    s->k = plan.k;
+    s->R = plan.num_rounds;
     s->log_blowup = p->log_blowup;
-    if (s->R == 0 || s->k == 0 || s->R > SWIRL_WHIR_MAX_ROUNDS || s->R * s->k > s->m)
-        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: %zu rounds of %zu exceed %zu variables",
-                           s->R, s->k, s->m);
-    if (s->m + s->log_blowup > BB31_TWO_ADICITY)
-        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: RS domain 2^%zu exceeds the two-adicity",
-                           s->m + s->log_blowup);
-    s->final_len = (size_t)1 << (s->m - s->R * s->k);
+    s->final_len = plan.final_poly_len;
     for (size_t r = 0; r < s->R; r++) {
-        s->q[r] = p->whir.num_queries[r];
-        s->depth[r] = s->m + s->log_blowup - r - s->k;
+        s->q[r] = plan.rounds[r].num_queries;
+        s->depth[r] = plan.rounds[r].log_query_domain;
         if (r >= 1) {
             s->cw_val_off[r] = s->cw_vals;
             s->cw_path_off[r] = s->cw_paths;
