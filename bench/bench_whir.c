@@ -28,8 +28,9 @@ static void die(const char *what) {
     exit(1);
 }
 
-static const char *const sub_spans[] = {"whir_mle_conversion", "whir_f_evals_batch", "whir_sumcheck",
-                                        "whir_dft_merkle",     "whir_w_evals_accum", "whir_pow"};
+static const char *const sub_spans[] = {"whir_mle_conversion", "whir_f_evals_batch",
+                                        "whir_sumcheck",       "whir_dft_merkle",
+                                        "whir_w_evals_accum",  "whir_pow"};
 
 int main(int argc, char **argv) {
     int quick = bench_has_flag(argc, argv, "--quick");

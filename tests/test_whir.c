@@ -56,7 +56,8 @@ static void commit(wfix *f, size_t c, const unsigned *logs, const size_t *widths
         t[i].width = widths[i];
     }
     CHECK_OK(swirl_stacked_commit(&f->d[c], &f->roots[c], t, n, (unsigned)p->l_skip,
-                                  (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k));
+                                  (unsigned)p->n_stack, (unsigned)p->log_blowup,
+                                  (unsigned)p->whir.k));
 }
 
 static void free_wfix(wfix *f, size_t nc) {
@@ -314,16 +315,16 @@ static void test_pow_witness_short(void) {
     size_t nw = 1 + in.proof.n_sumcheck + in.proof.n_rounds, tried = 0;
     for (size_t i = 0; i < nw; i++) {
         bb31 *wp = i == 0 ? &in.proof.mu_pow_witness
-                   : i <= in.proof.n_sumcheck ? &in.proof.folding_pow_witnesses[i - 1]
-                                              : &in.proof.query_pow_witnesses[i - 1 -
-                                                                              in.proof.n_sumcheck];
+                   : i <= in.proof.n_sumcheck
+                       ? &in.proof.folding_pow_witnesses[i - 1]
+                       : &in.proof.query_pow_witnesses[i - 1 - in.proof.n_sumcheck];
         uint32_t v = bb31_to_u32(*wp);
         if (v == 0)
             continue;
         bb31 saved = *wp;
         *wp = bb31_from_u32(v - 1);
         CHECK_STATUS(inst_verify(&in), SWIRL_E_PROOF_REJECTED);
-        const char *want = i == 0 ? "mu proof-of-work"
+        const char *want = i == 0                     ? "mu proof-of-work"
                            : i <= in.proof.n_sumcheck ? "folding proof-of-work"
                                                       : "query proof-of-work";
         CHECK_MSG(strstr(swirl_last_error(), want) != NULL, "witness %zu: '%s' lacks '%s'", i,
@@ -357,8 +358,8 @@ static void test_every_field_tampered(void) {
     inst_prove(&in);
     CHECK_OK(inst_verify(&in));
     swirl_whir_proof *pf = &in.proof;
-    size_t rows0 = 0, total_q = 0, depth0 = in.p.l_skip + in.p.n_stack + in.p.log_blowup -
-                                            in.p.whir.k;
+    size_t rows0 = 0, total_q = 0,
+           depth0 = in.p.l_skip + in.p.n_stack + in.p.log_blowup - in.p.whir.k;
     for (size_t c = 0; c < in.nc; c++)
         rows0 += (in.p.whir.num_queries[0] << in.p.whir.k) * in.widths[c];
     size_t cw_vals = 0, cw_paths = 0;
@@ -379,8 +380,7 @@ static void test_every_field_tampered(void) {
         {pf->folding_pow_witnesses, pf->n_sumcheck, "folding witness"},
         {pf->query_pow_witnesses, pf->n_rounds, "query witness"},
         {pf->initial_rows, rows0, "initial row"},
-        {(bb31 *)pf->initial_paths, 8 * in.nc * in.p.whir.num_queries[0] * depth0,
-         "initial path"},
+        {(bb31 *)pf->initial_paths, 8 * in.nc * in.p.whir.num_queries[0] * depth0, "initial path"},
         {(bb31 *)pf->codeword_values, 4 * cw_vals, "codeword value"},
         {(bb31 *)pf->codeword_paths, 8 * cw_paths, "codeword path"},
         {(bb31 *)pf->final_poly, 4 * pf->n_final, "final poly"},
@@ -465,8 +465,7 @@ static void test_bad_arguments(void) {
     t = in.t0;
     CHECK_STATUS(swirl_whir_verify(&t, &other, &in.proof, in.open, in.widths, in.f.roots, 1, in.u),
                  SWIRL_E_PROOF_MALFORMED);
-    CHECK_STATUS(swirl_whir_verify(NULL, &in.p, &in.proof, in.open, in.widths, in.f.roots, 1,
-                                   in.u),
+    CHECK_STATUS(swirl_whir_verify(NULL, &in.p, &in.proof, in.open, in.widths, in.f.roots, 1, in.u),
                  SWIRL_E_INVALID_ARG);
     swirl_whir_proof_clear(NULL);
     CHECK_OK(inst_verify(&in));

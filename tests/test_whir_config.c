@@ -4,11 +4,11 @@
  *    (app_params_with_100_bits_security: log_blowup 1, l_skip 4, folding PoW 5, mu PoW 15, unique
  *    decoding, query PoW 20, k 4, final polynomial bound 10) through config.rs WhirConfig::new,
  *    recomputed by hand: per-query bits -log2((1 + 2^-rate) / 2) = 0.41504 (rate 1), 0.91254 (4),
- *    0.98877 (7), 0.99859 (10); 80 protocol bits -> 193, 88, 81, 81 queries. The same numbers are in
- *    shared/spec/05-test-airs-and-vectors.md §4 (3 rounds [193, 88, 81] for the bound 10).
+ *    0.98877 (7), 0.99859 (10); 80 protocol bits -> 193, 88, 81, 81 queries. The same numbers
+ *    are in shared/spec/05-test-airs-and-vectors.md §4 (3 rounds [193, 88, 81] for bound 10).
  *  - the small test configurations: OpenVM test_utils/mod.rs test_system_params_small /
- *    test_whir_config_small (SplitUniqueList{m 3, list_start_round 1}, security 5, PoW 1/2/3), table
- *    in shared/spec/05-test-airs-and-vectors.md §2.7 (checked against the source).
+ *    test_whir_config_small (SplitUniqueList{m 3, list_start_round 1}, security 5, PoW 1/2/3);
+ *    table in shared/spec/05-test-airs-and-vectors.md §2.7 (checked against the source).
  *  - soundness: OpenVM's own assertions (soundness/calculator.rs unit tests; tests/soundness.rs
  *    test_all_production_configs: every production config reaches >= 100 bits, WHIR included) and
  *    exact values from an independent Python transcription of calculate_whir_soundness (same f64
@@ -21,16 +21,16 @@
 #include "pcs/whir_config.h"
 
 static swirl_system_params make(size_t lb, size_t l_skip, size_t n_stack, size_t w_stack, size_t k,
-                                size_t log_final, size_t qpow, swirl_whir_proximity px,
-                                size_t fold, size_t mu, size_t security) {
+                                size_t log_final, size_t qpow, swirl_whir_proximity px, size_t fold,
+                                size_t mu, size_t security) {
     swirl_system_params p;
     memset(&p, 0, sizeof p);
     p.l_skip = l_skip;
     p.n_stack = n_stack;
     p.w_stack = w_stack;
     p.log_blowup = lb;
-    CHECK_OK(swirl_whir_config_init(&p.whir, lb, l_skip + n_stack, k, log_final, qpow, px, fold,
-                                    mu, security));
+    CHECK_OK(swirl_whir_config_init(&p.whir, lb, l_skip + n_stack, k, log_final, qpow, px, fold, mu,
+                                    security));
     return p;
 }
 
@@ -177,8 +177,8 @@ static void test_production_configs(void) {
         make(2, 2, 18, 80, 4, 10, 20, ld1, 12, 11, 100),
     };
     /* queries per round, and (mu, fold, ood, shift, total) from the Python transcription */
-    static const size_t q[5][3] = {{193, 88, 81}, {118, 84, 81}, {68, 30, 20}, {61, 30, 20},
-                                   {193, 42, 24}};
+    static const size_t q[5][3] = {
+        {193, 88, 81}, {118, 84, 81}, {68, 30, 20}, {61, 30, 20}, {193, 42, 24}};
     static const double want[5][5] = {
         {102.62824351782012, 104.62756210511208, 104.62756238530045, 100.08983133159032,
          100.08983133159032},
@@ -193,8 +193,8 @@ static void test_production_configs(void) {
     };
     for (int i = 0; i < 5; i++) {
         for (int r = 0; r < 3; r++)
-            CHECK_MSG(ps[i].whir.num_queries[r] == q[i][r], "%s round %d: %zu queries", names[i],
-                      r, ps[i].whir.num_queries[r]);
+            CHECK_MSG(ps[i].whir.num_queries[r] == q[i][r], "%s round %d: %zu queries", names[i], r,
+                      ps[i].whir.num_queries[r]);
         swirl_whir_soundness s;
         CHECK_OK(swirl_whir_soundness_calc(&s, &ps[i], swirl_whir_base_field_order(),
                                            swirl_whir_challenge_field_bits(), ps[i].w_stack));
@@ -204,8 +204,8 @@ static void test_production_configs(void) {
             CHECK_MSG(fabs(got[j] - want[i][j]) < 1e-9, "%s value %d: %.17g, expected %.17g",
                       names[i], j, got[j], want[i][j]);
         CHECK_MSG(s.total_bits >= 100.0, "%s: WHIR %.3f bits", names[i], s.total_bits);
-        double mins = fmin(fmin(s.mu_batching_bits, s.fold_rbr_bits),
-                           fmin(s.ood_rbr_bits, s.shift_rbr_bits));
+        double mins =
+            fmin(fmin(s.mu_batching_bits, s.fold_rbr_bits), fmin(s.ood_rbr_bits, s.shift_rbr_bits));
         CHECK(s.total_bits == mins);
     }
     /* the LogUp grinding these presets calibrate against the initial list size */
@@ -218,9 +218,9 @@ static void test_production_configs(void) {
 }
 
 static const struct swirl_test tests[] = {
-    SWIRL_TEST(test_keccakf_plan),     SWIRL_TEST(test_openvm_small_configs),
+    SWIRL_TEST(test_keccakf_plan),       SWIRL_TEST(test_openvm_small_configs),
     SWIRL_TEST(test_plan_matches_proof), SWIRL_TEST(test_plan_errors),
-    SWIRL_TEST(test_soundness_pieces), SWIRL_TEST(test_production_configs),
+    SWIRL_TEST(test_soundness_pieces),   SWIRL_TEST(test_production_configs),
 };
 
 int main(int argc, char **argv) {

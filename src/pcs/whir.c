@@ -2,17 +2,19 @@
  *
  * Prover data flow (OpenVM v2.0.1 prover/whir.rs prove_whir_opening; the CPU backend's
  * cpu-backend/src/whir.rs names the spans):
- *   whir_f_evals_batch   the μ-combination of all stacked columns, taken in the evaluation domain:
- *                        four base-field planes P_c[i] = sum_j (μ^j)_c col_j[i];
- *   whir_mle_conversion  eval_to_coeff_rs_message and the monomial-to-hypercube transform applied to
- *                        each plane. Both maps are F-linear, so this equals OpenVM's per-column
- *                        conversion followed by the μ-sum (4 transforms instead of one per column);
+ *   whir_f_evals_batch   the μ-combination of all stacked columns, taken in the evaluation
+ *                        domain: four base-field planes P_c[i] = sum_j (μ^j)_c col_j[i];
+ *   whir_mle_conversion  eval_to_coeff_rs_message and the monomial-to-hypercube transform applied
+ *                        to each plane. Both maps are F-linear, so this equals OpenVM's
+ *                        per-column conversion followed by the μ-sum (4 transforms instead of
+ *                        one per column);
  *   whir_sumcheck        k rounds of s(1), s(2), folding PoW, α, fold (ping-pong buffers);
  *   whir_dft_merkle      RS encoding of the folded polynomial and its Merkle tree;
  *   whir_pow             the μ and query-phase grinding;
  *   whir_w_evals_accum   ŵ += γ eq(pow(z0), ·) + Σ γ^(i+2) eq(pow(z_i), ·).
- * Every loop that runs on several threads either writes disjoint outputs or adds exact field values
- * (any order gives the same element), so the proof bytes do not depend on the thread count. */
+ * Every loop that runs on several threads either writes disjoint outputs or adds exact field
+ * values (any order gives the same element), so the proof bytes do not depend on the thread
+ * count. */
 #include "pcs/whir.h"
 #include "pcs/whir_config.h"
 
@@ -108,7 +110,7 @@ static void evals_mobius_eq(bb31x4 *out, const bb31x4 *u, size_t n) {
     }
 }
 
-/* out[b] = eq(pow(z), b) = prod_i (z^(2^i) b_i + (1 - z^(2^i))(1 - b_i)) for b < 2^n (base field) */
+/* out[b] = eq(pow(z), b) = prod_i (z^(2^i) b_i + (1 - z^(2^i))(1 - b_i)), b < 2^n, base field */
 static void evals_eq_pow_base(bb31 *out, bb31 z, size_t n) {
     out[0] = bb31_one();
     for (size_t i = 0; i < n; i++) {
@@ -208,9 +210,9 @@ static void planes_to_ext(bb31x4 *f, const bb31 *planes, size_t n) {
 
 /* the μ-batched MLE evaluations: f = sum_j μ^j mle(col_j), `planes` is 4n scratch */
 static enum swirl_status batched_mle(bb31x4 *f, bb31 *planes,
-                                     const swirl_stacked_pcs_data *const *commits,
-                                     size_t n_commits, const bb31x4 *mu_pows, size_t total_width,
-                                     unsigned m, unsigned l_skip) {
+                                     const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+                                     const bb31x4 *mu_pows, size_t total_width, unsigned m,
+                                     unsigned l_skip) {
     size_t n = (size_t)1 << m;
     const bb31 **cols = malloc((total_width + 1) * sizeof *cols);
     if (!cols)
@@ -344,8 +346,8 @@ static enum swirl_status w_accumulate(bb31x4 *w, size_t dim, bb31x4 z0, bb31x4 c
         for (size_t i = 0; i < nq; i += 2) {
             size_t i2 = i + 1 < nq ? i + 1 : i;
             bb31x4 ca = bb31x4_mul_base(cs[i], ehi[i * nhi + (size_t)hb]);
-            bb31x4 cb = i2 != i ? bb31x4_mul_base(cs[i2], ehi[i2 * nhi + (size_t)hb])
-                                : bb31x4_zero();
+            bb31x4 cb =
+                i2 != i ? bb31x4_mul_base(cs[i2], ehi[i2 * nhi + (size_t)hb]) : bb31x4_zero();
             const bb31 *ea = elo + i * nlo, *eb = elo + i2 * nlo;
             for (int c = 0; c < 4; c++) {
                 uint64_t ka = ca.c[c].v, kb = cb.c[c].v;
@@ -376,8 +378,7 @@ static enum swirl_status w_accumulate(bb31x4 *w, size_t dim, bb31x4 z0, bb31x4 c
 /* ---------------------------------------------------------------------------------------------
  * RS encoding of the folded polynomial: its 2^dim coefficients, zero-padded to 2^log_n, evaluated
  * on the subgroup of order 2^log_n (natural order), component by component */
-static enum swirl_status encode_ext(bb31x4 *out, const bb31x4 *coeffs, size_t len,
-                                    unsigned log_n) {
+static enum swirl_status encode_ext(bb31x4 *out, const bb31x4 *coeffs, size_t len, unsigned log_n) {
     size_t n = (size_t)1 << log_n;
     bb31 *tmp = malloc(4 * n * sizeof *tmp);
     if (!tmp)
@@ -477,19 +478,16 @@ static enum swirl_status open_queries(swirl_whir_proof *proof, const whir_shape 
             size_t row_off = 0;
             for (size_t c = 0; c < n_commits; c++) {
                 size_t per = ((size_t)1 << k) * commits[c]->layout.width;
-                SWIRL_TRY(swirl_merkle_tree_open(commits[c]->tree,
-                                                 proof->initial_rows + row_off + qi * per,
-                                                 proof->initial_paths +
-                                                     (c * q0 + qi) * sh->depth[0],
-                                                 idx[qi]));
+                SWIRL_TRY(swirl_merkle_tree_open(
+                    commits[c]->tree, proof->initial_rows + row_off + qi * per,
+                    proof->initial_paths + (c * q0 + qi) * sh->depth[0], idx[qi]));
                 row_off += q0 * per;
             }
         } else {
             bb31x4 *vals = proof->codeword_values + sh->cw_val_off[r] + (qi << k);
-            SWIRL_TRY(swirl_merkle_tree_open(rs_tree, (bb31 *)vals,
-                                             proof->codeword_paths + sh->cw_path_off[r] +
-                                                 qi * sh->depth[r],
-                                             idx[qi]));
+            SWIRL_TRY(swirl_merkle_tree_open(
+                rs_tree, (bb31 *)vals,
+                proof->codeword_paths + sh->cw_path_off[r] + qi * sh->depth[r], idx[qi]));
         }
     }
     return SWIRL_OK;
@@ -639,8 +637,7 @@ enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
     }
     if (st == SWIRL_OK)
-        st = whir_prove_rounds(proof, &b, t, params, &sh, commits, n_commits, total_width,
-                               u_cube);
+        st = whir_prove_rounds(proof, &b, t, params, &sh, commits, n_commits, total_width, u_cube);
     swirl_span_end();
     swirl_merkle_tree_destroy(b.rs_tree);
     swirl_merkle_tree_destroy(b.g_tree);
@@ -675,8 +672,9 @@ static bb31x4 binary_k_fold(bb31x4 *v, const bb31x4 *alphas, size_t k, bb31 x) {
             bb31 tt = bb31_mul(bb31_pow(wk, i << j), xp);
             bb31 ti = bb31_mul(bb31_pow(wk_inv, i << j), xip);
             bb31x4 d = bb31x4_sub(v[i], v[i + mm]);
-            v[i] = bb31x4_add(v[i], bb31x4_mul_base(bb31x4_mul(bb31x4_sub(alphas[j], bb31x4_from_base(tt)), d),
-                                                    bb31_halve(ti)));
+            v[i] = bb31x4_add(
+                v[i], bb31x4_mul_base(bb31x4_mul(bb31x4_sub(alphas[j], bb31x4_from_base(tt)), d),
+                                      bb31_halve(ti)));
         }
         xp = bb31_square(xp);
         xip = bb31_square(xip);
@@ -717,7 +715,8 @@ enum swirl_status swirl_whir_verify(swirl_transcript *t, const swirl_system_para
             return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "WHIR proof: commit %zu width mismatch", c);
         total_width += widths[c];
     }
-    if (!swirl_transcript_check_witness(t, (unsigned)params->whir.mu_pow_bits, proof->mu_pow_witness))
+    if (!swirl_transcript_check_witness(t, (unsigned)params->whir.mu_pow_bits,
+                                        proof->mu_pow_witness))
         return REJECT("WHIR: mu proof-of-work witness check failed");
     bb31x4 mu = swirl_transcript_sample_ext(t);
     bb31x4 claim = bb31x4_zero(), mp = bb31x4_one();
@@ -796,25 +795,25 @@ enum swirl_status swirl_whir_verify(swirl_transcript *t, const swirl_system_para
                 for (size_t c = 0; c < n_commits && st == SWIRL_OK; c++) {
                     size_t per = ((size_t)1 << k) * widths[c];
                     const bb31 *rows = proof->initial_rows + row_off + qi * per;
-                    st = swirl_merkle_verify(&roots[c], rows, (size_t)1 << k, widths[c], 1, index,
-                                             proof->initial_paths + (c * sh.q[0] + qi) * sh.depth[0],
-                                             sh.depth[0]);
+                    st = swirl_merkle_verify(
+                        &roots[c], rows, (size_t)1 << k, widths[c], 1, index,
+                        proof->initial_paths + (c * sh.q[0] + qi) * sh.depth[0], sh.depth[0]);
                     for (size_t col = 0; col < widths[c] && st == SWIRL_OK; col++, mu_i++)
                         for (size_t j = 0; j < ((size_t)1 << k); j++)
-                            vals[j] = bb31x4_add(vals[j],
-                                                 bb31x4_mul_base(mu_pows[mu_i], rows[j * widths[c] + col]));
+                            vals[j] = bb31x4_add(
+                                vals[j], bb31x4_mul_base(mu_pows[mu_i], rows[j * widths[c] + col]));
                     row_off += sh.q[0] * per;
                 }
             } else {
                 if (!proof->codeword_values || !proof->codeword_paths) {
-                    st = SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "WHIR proof: missing codeword openings");
+                    st = SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED,
+                                     "WHIR proof: missing codeword openings");
                     break;
                 }
                 const bb31x4 *ov = proof->codeword_values + sh.cw_val_off[r] + (qi << k);
-                st = swirl_merkle_verify(&proof->codeword_commits[r - 1], (const bb31 *)ov,
-                                         (size_t)1 << k, 1, 4, index,
-                                         proof->codeword_paths + sh.cw_path_off[r] + qi * sh.depth[r],
-                                         sh.depth[r]);
+                st = swirl_merkle_verify(
+                    &proof->codeword_commits[r - 1], (const bb31 *)ov, (size_t)1 << k, 1, 4, index,
+                    proof->codeword_paths + sh.cw_path_off[r] + qi * sh.depth[r], sh.depth[r]);
                 memcpy(vals, ov, ((size_t)1 << k) * sizeof *vals);
             }
             if (st == SWIRL_OK)
@@ -861,8 +860,10 @@ enum swirl_status swirl_whir_verify(swirl_transcript *t, const swirl_system_para
                     pw[i] = z;
                     z = bb31x4_square(z);
                 }
-                acc = bb31x4_add(acc, bb31x4_mul(bb31x4_mul(gammas[r], swirl_eval_eq_mle(alphas + j, pw, slc - 1)),
-                                                 swirl_horner_eval(proof->final_poly, sh.final_len, pw[slc - 1])));
+                acc = bb31x4_add(
+                    acc,
+                    bb31x4_mul(bb31x4_mul(gammas[r], swirl_eval_eq_mle(alphas + j, pw, slc - 1)),
+                               swirl_horner_eval(proof->final_poly, sh.final_len, pw[slc - 1])));
             }
             bb31x4 gp = bb31x4_square(gammas[r]);
             for (size_t qi = 0; qi < sh.q[r]; qi++, zq2++) {
@@ -871,8 +872,10 @@ enum swirl_status swirl_whir_verify(swirl_transcript *t, const swirl_system_para
                     pw[i] = z;
                     z = bb31x4_square(z);
                 }
-                acc = bb31x4_add(acc, bb31x4_mul(bb31x4_mul(gp, swirl_eval_eq_mle(alphas + j, pw, slc - 1)),
-                                                 swirl_horner_eval(proof->final_poly, sh.final_len, pw[slc - 1])));
+                acc = bb31x4_add(
+                    acc,
+                    bb31x4_mul(bb31x4_mul(gp, swirl_eval_eq_mle(alphas + j, pw, slc - 1)),
+                               swirl_horner_eval(proof->final_poly, sh.final_len, pw[slc - 1])));
                 gp = bb31x4_mul(gp, gammas[r]);
             }
             j += k;

@@ -20,7 +20,8 @@ double swirl_whir_challenge_field_bits(void) {
 swirl_whir_regime swirl_whir_regime_in_round(swirl_whir_proximity strategy, size_t round) {
     swirl_whir_regime r = {0, 0};
     if (strategy.kind == SWIRL_PROXIMITY_LIST_DECODING ||
-        (strategy.kind == SWIRL_PROXIMITY_SPLIT_UNIQUE_LIST && round >= strategy.list_start_round)) {
+        (strategy.kind == SWIRL_PROXIMITY_SPLIT_UNIQUE_LIST &&
+         round >= strategy.list_start_round)) {
         r.list = 1;
         r.m = strategy.m;
     }
@@ -323,7 +324,8 @@ enum swirl_status swirl_whir_soundness_calc(swirl_whir_soundness *out,
                                               challenge_field_bits, cur, next_rate, 2)
                 .log2_list_size;
         size_t batch_size = w->num_queries[round] + 1; /* one OOD sample */
-        double gamma_bits = whir_gamma_batching_security(challenge_field_bits, batch_size, next_list);
+        double gamma_bits =
+            whir_gamma_batching_security(challenge_field_bits, batch_size, next_list);
         min_gamma = fmin(min_gamma, gamma_bits);
         double shift_bits = combine_security_bits(query_bits, gamma_bits);
         min_shift = fmin(min_shift, shift_bits);

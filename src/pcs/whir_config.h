@@ -28,13 +28,19 @@ typedef struct swirl_whir_regime {
 
 /** One WHIR round as the prover runs it and the verifier checks it. */
 typedef struct swirl_whir_round_plan {
-    size_t log_degree;       /* log2 length of the polynomial entering the round: m - r k */
-    size_t log_inv_rate;     /* -log2 rate of the code queried: log_blowup + r (k - 1) */
-    size_t log_rs_domain;    /* log2 length of the codeword queried: m + log_blowup - r */
-    size_t log_query_domain; /* the queries' sample_bits: log_rs_domain - k (also the Merkle depth) */
+    /* log2 length of the polynomial entering the round: m - r k */
+    size_t log_degree;
+    /* -log2 rate of the code queried: log_blowup + r (k - 1) */
+    size_t log_inv_rate;
+    /* log2 length of the codeword queried: m + log_blowup - r */
+    size_t log_rs_domain;
+    /* the queries' sample_bits: log_rs_domain - k (also the Merkle depth) */
+    size_t log_query_domain;
     size_t num_queries;
-    size_t num_ood;           /* out-of-domain samples: 1, or 0 in the final round */
-    size_t log_next_codeword; /* log2 length of the committed folded codeword (0 in the final round) */
+    /* out-of-domain samples: 1, or 0 in the final round */
+    size_t num_ood;
+    /* log2 length of the committed folded codeword: log_rs_domain - 1 (0 in the final round) */
+    size_t log_next_codeword;
     swirl_whir_regime regime;
 } swirl_whir_round_plan;
 
@@ -83,7 +89,8 @@ double swirl_whir_max_agreement(swirl_whir_regime regime, size_t log_inv_rate);
 /** ProximityRegime::whir_query_security_bits: -num_queries * log2(max_agreement). */
 double swirl_whir_query_security_bits(swirl_whir_regime regime, size_t num_queries,
                                       size_t log_inv_rate);
-/** WhirConfig::queries: ceil(protocol_security_level / per-query bits) (saturating like `as usize`). */
+/** WhirConfig::queries: ceil(protocol_security_level / per-query bits), saturating like Rust's
+ *  `as usize`. */
 size_t swirl_whir_num_queries(swirl_whir_regime regime, size_t protocol_security_level,
                               size_t log_inv_rate);
 
@@ -92,8 +99,8 @@ size_t swirl_whir_num_queries(swirl_whir_regime regime, size_t protocol_security
  * than SWIRL_WHIR_MAX_ROUNDS, rounds * k above l_skip + n_stack (OpenVM's log_final_poly_len would
  * underflow) or an RS domain beyond the two-adicity.
  */
-enum swirl_status swirl_whir_plan_init(swirl_whir_plan *out,
-                                       const swirl_system_params *params) SWIRL_WARN_UNUSED_RESULT;
+enum swirl_status swirl_whir_plan_init(swirl_whir_plan *out, const swirl_system_params *params)
+    SWIRL_WARN_UNUSED_RESULT;
 
 /** SoundnessCalculator::whir_proximity_gap_security. batch_size must be > 1 (else the error is
  *  +inf bits: log2(0) = -inf). */
