@@ -46,7 +46,17 @@ extern "C" {
 
 void swirl_whir_proof_clear(swirl_whir_proof *p);
 
-/** Prover over the committed stacked data (all of height 2^(l_skip + n_stack)). */
+/**
+ * Prover over the committed stacked data (all of height 2^(l_skip + n_stack), common main first,
+ * then the other commitments in the order the verifier gets their roots); u_cube holds
+ * l_skip + n_stack coordinates. Writes *proof (freed with swirl_whir_proof_clear) and advances *t;
+ * on failure *proof is left empty. Runs on all OpenMP threads; the proof bytes do not depend on
+ * the thread count. Records the span prover.openings.whir (sub-spans: whir_f_evals_batch,
+ * whir_mle_conversion, whir_sumcheck, whir_dft_merkle, whir_pow, whir_w_evals_accum). The round
+ * shapes come from swirl_whir_plan_init (pcs/whir_config.h).
+ * Errors: SWIRL_E_INVALID_ARG (NULL, no commits, a commit of another height, parameters the plan
+ * refuses), SWIRL_E_NOMEM.
+ */
 enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
                                    const swirl_system_params *params,
                                    const swirl_stacked_pcs_data *const *commits, size_t n_commits,
