@@ -1,7 +1,11 @@
 /* Shared test inputs (see fixtures.h). */
 #include "fixtures.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "air/test_airs.h"
+#include "harness.h"
 
 void swirl_fixture_bus_traces(bb31 sm[2 * SWIRL_FIX_HS], bb31 rm[2 * SWIRL_FIX_HR]) {
     memset(sm, 0, 2 * SWIRL_FIX_HS * sizeof(bb31));
@@ -12,4 +16,77 @@ void swirl_fixture_bus_traces(bb31 sm[2 * SWIRL_FIX_HS], bb31 rm[2 * SWIRL_FIX_H
         rm[i] = sm[i];
         rm[SWIRL_FIX_HR + i] = sm[SWIRL_FIX_HS + i];
     }
+}
+
+void swirl_fixture_lookup_init(swirl_fixture_lookup *f) {
+    enum { NF = SWIRL_FIX_NF, NS = SWIRL_FIX_NS };
+    memset(f, 0, sizeof *f);
+    swirl_air_builder *b;
+    CHECK_OK(swirl_fib_selector_air_build(&b, 1));
+    CHECK_OK(swirl_air_compile(&f->fib, b, 3));
+    swirl_air_builder_destroy(b);
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 0, 0));
+    CHECK_OK(swirl_air_compile(&f->send, b, 3));
+    swirl_air_builder_destroy(b);
+    int sels[NF] = {1, 1, 0, 1, 0, 1, 1, 0};
+    for (int i = 0; i < NF; i++)
+        f->pre[i] = bb31_from_u32((uint32_t)sels[i]);
+    CHECK_OK(swirl_fib_selector_trace(&f->m, 0, 1, sels, NF));
+    f->pv[0] = bb31_zero();
+    f->pv[1] = bb31_one();
+    f->pv[2] = f->m[2 * NF - 1];
+    for (int r = 0; r < NF; r++) {
+        f->sm[r] = f->pre[r];
+        f->sm[NS + r] = bb31_add(f->m[r], f->m[NF + r]);
+    }
+    for (int r = NF; r < NS; r++)
+        f->sm[NS + r] = bb31_from_u32((uint32_t)r); /* count 0 rows */
+    swirl_air_instance send = {f->send, NULL, NULL, f->sm, NS, NULL};
+    swirl_air_instance fib = {f->fib, f->pre, NULL, f->m, NF, f->pv};
+    f->inst[0] = send;
+    f->inst[1] = fib;
+}
+
+void swirl_fixture_lookup_clear(swirl_fixture_lookup *f) {
+    free(f->m);
+    swirl_air_destroy(f->fib);
+    swirl_air_destroy(f->send);
+    memset(f, 0, sizeof *f);
+}
+
+static swirl_air *compile_fixture(swirl_air_builder *b) {
+    swirl_air *a = NULL;
+    CHECK_OK(swirl_air_compile(&a, b, 3));
+    swirl_air_builder_destroy(b);
+    return a;
+}
+
+void swirl_fixture_three_init(swirl_fixture_three *f, const swirl_system_params *params) {
+    enum { HF = 2 };
+    memset(f, 0, sizeof *f);
+    swirl_air_builder *b;
+    CHECK_OK(swirl_fib_air_build(&b));
+    f->fib = compile_fixture(b);
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 3, 0));
+    f->send = compile_fixture(b);
+    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0));
+    f->recv = compile_fixture(b);
+    swirl_keygen_air ka[3] = {{f->fib, NULL, 0, 1}, {f->send, NULL, 0, 1}, {f->recv, NULL, 0, 1}};
+    CHECK_OK(swirl_keygen(&f->vk, params, ka, 3));
+    swirl_fixture_bus_traces(f->sm, f->rm);
+    CHECK_OK(swirl_fib_trace(&f->fm, 0, 1, HF));
+    f->pv[0] = bb31_zero();
+    f->pv[1] = bb31_one();
+    f->pv[2] = f->fm[2 * HF - 1];
+    swirl_trace_input in[3] = {{f->fm, HF, f->pv}, {f->sm, SWIRL_FIX_HS, NULL}, {f->rm, SWIRL_FIX_HR, NULL}};
+    memcpy(f->in, in, sizeof in);
+}
+
+void swirl_fixture_three_clear(swirl_fixture_three *f) {
+    free(f->fm);
+    swirl_vk_destroy(f->vk);
+    swirl_air_destroy(f->fib);
+    swirl_air_destroy(f->send);
+    swirl_air_destroy(f->recv);
+    memset(f, 0, sizeof *f);
 }

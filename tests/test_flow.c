@@ -34,25 +34,15 @@ static swirl_air *compile(swirl_air_builder *b) {
 }
 
 static void run(int corrupt_trace) {
-    swirl_air_builder *b;
-    CHECK_OK(swirl_fib_air_build(&b));
-    swirl_air *fib = compile(b);
-    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 3, 0));
-    swirl_air *send = compile(b);
-    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0));
-    swirl_air *recv = compile(b);
+    enum { HR = SWIRL_FIX_HR };
     swirl_system_params p = params();
-    swirl_keygen_air ka[3] = {{fib, NULL, 0, 1}, {send, NULL, 0, 1}, {recv, NULL, 0, 1}};
-    swirl_vk *vk;
-    CHECK_OK(swirl_keygen(&vk, &p, ka, 3));
-    enum { HS = 32, HR = 4, HF = 2 };
-    bb31 sm[2 * HS], rm[2 * HR], *fm;
-    swirl_fixture_bus_traces(sm, rm);
-    CHECK_OK(swirl_fib_trace(&fm, 0, 1, HF));
-    bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
+    swirl_fixture_three f;
+    swirl_fixture_three_init(&f, &p);
+    swirl_vk *vk = f.vk;
+    bb31 *rm = f.rm, *fm = f.fm;
+    const swirl_trace_input *in = f.in;
     if (corrupt_trace)
         rm[HR + 1] = bb31_add(rm[HR + 1], bb31_one()); /* the bus no longer balances */
-    swirl_trace_input in[3] = {{fm, HF, pv}, {sm, HS, NULL}, {rm, HR, NULL}};
     swirl_proof proof;
     if (corrupt_trace) {
         CHECK_STATUS(swirl_prove(&proof, vk, in), SWIRL_E_UNSATISFIED);
@@ -85,11 +75,7 @@ static void run(int corrupt_trace) {
         CHECK_STATUS(swirl_verify(vk, &proof), SWIRL_E_PROOF_REJECTED);
         swirl_proof_clear(&proof);
     }
-    free(fm);
-    swirl_vk_destroy(vk);
-    swirl_air_destroy(fib);
-    swirl_air_destroy(send);
-    swirl_air_destroy(recv);
+    swirl_fixture_three_clear(&f);
 }
 
 static void test_prove_verify(void) {

@@ -75,29 +75,11 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
 }
 
 static void test_three_airs(void) {
-    swirl_air_builder *bl;
-    CHECK_OK(swirl_fib_air_build(&bl));
-    swirl_air *fib = compile(bl);
-    CHECK_OK(swirl_dummy_interaction_air_build(&bl, 1, 1, 3, 0));
-    swirl_air *send = compile(bl);
-    CHECK_OK(swirl_dummy_interaction_air_build(&bl, 1, 0, 3, 0));
-    swirl_air *recv = compile(bl);
     swirl_system_params p = params(2, 4);
-    swirl_keygen_air ka[3] = {{fib, NULL, 0, 1}, {send, NULL, 0, 1}, {recv, NULL, 0, 1}};
-    swirl_vk *vk;
-    CHECK_OK(swirl_keygen(&vk, &p, ka, 3));
-    enum { HS = 32, HR = 4, HF = 2 };
-    bb31 sm[2 * HS], rm[2 * HR], *fm;
-    swirl_fixture_bus_traces(sm, rm);
-    CHECK_OK(swirl_fib_trace(&fm, 0, 1, HF));
-    bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
-    swirl_trace_input in[3] = {{fm, HF, pv}, {sm, HS, NULL}, {rm, HR, NULL}};
-    compare(vk, in);
-    free(fm);
-    swirl_vk_destroy(vk);
-    swirl_air_destroy(fib);
-    swirl_air_destroy(send);
-    swirl_air_destroy(recv);
+    swirl_fixture_three f;
+    swirl_fixture_three_init(&f, &p);
+    compare(f.vk, f.in);
+    swirl_fixture_three_clear(&f);
 }
 
 static void test_tall_fib(void) {

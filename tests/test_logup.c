@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "air/test_airs.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "protocol/gkr.h"
 #include "protocol/logup.h"
@@ -31,33 +32,12 @@ static bb31x4 frac_sum(const bb31x4 *p, const bb31x4 *q, size_t n) {
 }
 
 static void run(unsigned l_skip, int unbalance) {
-    swirl_air_builder *b;
-    swirl_air *fib, *send;
-    CHECK_OK(swirl_fib_selector_air_build(&b, 1));
-    CHECK_OK(swirl_air_compile(&fib, b, 3));
-    swirl_air_builder_destroy(b);
-    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 0, 0));
-    CHECK_OK(swirl_air_compile(&send, b, 3));
-    swirl_air_builder_destroy(b);
-    enum { NF = 8, NS = 32 };
-    int sels[NF] = {1, 1, 0, 1, 0, 1, 1, 0};
-    bb31 *m, pre[NF];
-    for (int i = 0; i < NF; i++)
-        pre[i] = bb31_from_u32((uint32_t)sels[i]);
-    CHECK_OK(swirl_fib_selector_trace(&m, 0, 1, sels, NF));
-    bb31 pv[3] = {bb31_zero(), bb31_one(), m[2 * NF - 1]};
-    bb31 sm[2 * NS];
-    memset(sm, 0, sizeof sm);
-    for (int r = 0; r < NF; r++) {
-        sm[r] = pre[r];
-        sm[NS + r] = bb31_add(m[r], m[NF + r]);
-    }
-    for (int r = NF; r < NS; r++)
-        sm[NS + r] = bb31_from_u32((uint32_t)r); /* count 0 rows */
+    enum { NS = SWIRL_FIX_NS };
+    swirl_fixture_lookup f;
+    swirl_fixture_lookup_init(&f);
     if (unbalance)
-        sm[NS + 0] = bb31_add(sm[NS + 0], bb31_one()); /* row 0 has count 1 */
-    /* sorted by height: the sender (32 rows) first */
-    swirl_air_instance inst[2] = {{send, NULL, NULL, sm, NS, NULL}, {fib, pre, NULL, m, NF, pv}};
+        f.sm[NS + 0] = bb31_add(f.sm[NS + 0], bb31_one()); /* row 0 has count 1 */
+    const swirl_air_instance *inst = f.inst;
     bb31x4 *p, *q;
     unsigned L;
     bb31x4 alpha = rnd(), beta = rnd();
@@ -82,9 +62,7 @@ static void run(unsigned l_skip, int unbalance) {
     }
     free(p);
     free(q);
-    free(m);
-    swirl_air_destroy(fib);
-    swirl_air_destroy(send);
+    swirl_fixture_lookup_clear(&f);
 }
 
 static void test_balanced_and_lifted(void) {

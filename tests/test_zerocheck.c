@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "air/test_airs.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "protocol/zerocheck.h"
 
@@ -95,34 +96,15 @@ static void test_fib_wrong_trace(void) {
 }
 
 static void interaction_case(unsigned l, int corrupt) {
-    swirl_air_builder *b;
-    swirl_air *fib, *send;
-    CHECK_OK(swirl_fib_selector_air_build(&b, 1));
-    CHECK_OK(swirl_air_compile(&fib, b, 3));
-    swirl_air_builder_destroy(b);
-    CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 0, 0));
-    CHECK_OK(swirl_air_compile(&send, b, 3));
-    swirl_air_builder_destroy(b);
-    enum { NF = 8, NS = 32 };
-    int sels[NF] = {1, 1, 0, 1, 0, 1, 1, 0};
-    bb31 *m, pre[NF];
-    for (int i = 0; i < NF; i++)
-        pre[i] = bb31_from_u32((uint32_t)sels[i]);
-    CHECK_OK(swirl_fib_selector_trace(&m, 0, 1, sels, NF));
-    bb31 pv[3] = {bb31_zero(), bb31_one(), m[2 * NF - 1]};
-    bb31 sm[2 * NS];
-    memset(sm, 0, sizeof sm);
-    for (int r = 0; r < NF; r++) {
-        sm[r] = pre[r];
-        sm[NS + r] = bb31_add(m[r], m[NF + r]);
-    }
-    for (int r = NF; r < NS; r++)
-        sm[NS + r] = bb31_from_u32((uint32_t)r);
+    enum { NF = SWIRL_FIX_NF, NS = SWIRL_FIX_NS };
+    swirl_fixture_lookup f;
+    swirl_fixture_lookup_init(&f);
+    bb31 *sm = f.sm, *m = f.m;
     if (corrupt == 2) /* an unbalanced bus: the GKR prover refuses */
         sm[NS + NF] = bb31_add(sm[NS + NF], bb31_one()), sm[NF] = bb31_one();
     if (corrupt == 1) /* breaks the fib transition but keeps the interactions balanced */
         m[3] = bb31_add(m[3], bb31_one()), m[NF + 3] = bb31_sub(m[NF + 3], bb31_one());
-    swirl_air_instance inst[2] = {{send, NULL, NULL, sm, NS, NULL}, {fib, pre, NULL, m, NF, pv}};
+    const swirl_air_instance *inst = f.inst;
     if (corrupt == 2) {
         swirl_zc_params zp = {l, 3, 2};
         swirl_transcript tp;
@@ -138,9 +120,7 @@ static void interaction_case(unsigned l, int corrupt) {
     } else {
         prove_verify(inst, 2, l, !corrupt);
     }
-    free(m);
-    swirl_air_destroy(fib);
-    swirl_air_destroy(send);
+    swirl_fixture_lookup_clear(&f);
 }
 
 static void test_interactions(void) {

@@ -37,6 +37,28 @@ void swirl_merkle_tree_destroy(swirl_merkle_tree *tree) {
     free(tree);
 }
 
+/* A tree's header with empty layer tables (num_layers from the shape); NULL when out of memory. */
+static swirl_merkle_tree *tree_new(const bb31 *matrix, size_t height, size_t width,
+                                   unsigned ext_degree, size_t rows_per_query, size_t num_leaves) {
+    swirl_merkle_tree *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->matrix = matrix;
+    t->height = height;
+    t->width = width;
+    t->ext_degree = ext_degree;
+    t->rows_per_query = rows_per_query;
+    t->num_leaves = num_leaves;
+    t->num_layers = swirl_log2_exact(num_leaves / rows_per_query) + 1;
+    t->layers = calloc(t->num_layers, sizeof *t->layers);
+    t->layer_len = calloc(t->num_layers, sizeof *t->layer_len);
+    if (!t->layers || !t->layer_len) {
+        swirl_merkle_tree_destroy(t);
+        return NULL;
+    }
+    return t;
+}
+
 enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *matrix,
                                           size_t height, size_t width, unsigned ext_degree,
                                           size_t rows_per_query) {
@@ -59,21 +81,10 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
     if (!swirl_mul_size(width, ext_degree, &row_len) || row_len > ((size_t)1 << 32))
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: row width %zu overflows", width);
 
-    swirl_merkle_tree *t = calloc(1, sizeof *t);
-    if (!t)
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory");
-    t->matrix = matrix;
-    t->height = height;
-    t->width = width;
-    t->ext_degree = ext_degree;
-    t->rows_per_query = rows_per_query;
-    t->num_leaves = num_leaves;
     size_t query_stride = num_leaves / rows_per_query;
-    t->num_layers = swirl_log2_exact(query_stride) + 1;
-    t->layers = calloc(t->num_layers, sizeof *t->layers);
-    t->layer_len = calloc(t->num_layers, sizeof *t->layer_len);
+    swirl_merkle_tree *t = tree_new(matrix, height, width, ext_degree, rows_per_query, num_leaves);
     swirl_digest *cur = malloc(num_leaves * sizeof *cur);
-    if (!t->layers || !t->layer_len || !cur) {
+    if (!t || !cur) {
         free(cur);
         swirl_merkle_tree_destroy(t);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory for %zu leaves", num_leaves);
@@ -276,22 +287,11 @@ enum swirl_status swirl_merkle_tree_adopt(swirl_merkle_tree **out, const bb31 *m
             st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "merkle: adopted layer %zu has the wrong length", l);
             goto fail;
         }
-    t = calloc(1, sizeof *t);
-    if (t) {
-        t->layers = calloc(num_layers, sizeof *t->layers);
-        t->layer_len = calloc(num_layers, sizeof *t->layer_len);
-    }
-    if (!t || !t->layers || !t->layer_len) {
+    t = tree_new(matrix, height, width, ext_degree, rows_per_query, num_leaves);
+    if (!t) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory");
         goto fail;
     }
-    t->matrix = matrix;
-    t->height = height;
-    t->width = width;
-    t->ext_degree = ext_degree;
-    t->rows_per_query = rows_per_query;
-    t->num_leaves = num_leaves;
-    t->num_layers = num_layers;
     for (size_t l = 0; l < num_layers; l++) {
         t->layers[l] = layers[l];
         t->layer_len[l] = layer_len[l];
@@ -299,11 +299,6 @@ enum swirl_status swirl_merkle_tree_adopt(swirl_merkle_tree **out, const bb31 *m
     *out = t;
     return SWIRL_OK;
 fail:
-    if (t) {
-        free(t->layers);
-        free(t->layer_len);
-        free(t);
-    }
     for (size_t l = 0; layers && l < num_layers; l++)
         free(layers[l]);
     return st;

@@ -3,28 +3,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "pcs/whir_config.h"
 #include "swirl/swirl_params.h"
 #include "util/common.h"
 
 #define BABYBEAR_ORDER 2013265921.0
-
-static double max_agreement(swirl_whir_proximity p, size_t round, size_t log_inv_rate) {
-    double rho = pow(2.0, -(double)log_inv_rate);
-    int list = p.kind == SWIRL_PROXIMITY_LIST_DECODING ||
-               (p.kind == SWIRL_PROXIMITY_SPLIT_UNIQUE_LIST && round >= p.list_start_round);
-    double a;
-    if (!list) {
-        a = (1.0 + rho) / 2.0;
-    } else {
-        double m = (double)(p.m > 1 ? p.m : 1);
-        a = sqrt(rho) * (1.0 + 1.0 / (2.0 * m));
-    }
-    if (a < 2.2250738585072014e-308) /* f64::MIN_POSITIVE */
-        a = 2.2250738585072014e-308;
-    if (a > 1.0)
-        a = 1.0;
-    return a;
-}
 
 enum swirl_status swirl_whir_config_init(swirl_whir_config *out, size_t log_blowup,
                                          size_t log_stacked_height, size_t k,
@@ -43,9 +26,7 @@ enum swirl_status swirl_whir_config_init(swirl_whir_config *out, size_t log_blow
                            SWIRL_WHIR_MAX_ROUNDS);
     size_t rate = log_blowup;
     for (size_t r = 0; r < rounds; r++) {
-        double per_query = -(1.0) * log2(max_agreement(proximity, r, rate));
-        double q = (double)level / per_query;
-        out->num_queries[r] = (size_t)ceil(q);
+        out->num_queries[r] = swirl_whir_num_queries(swirl_whir_regime_in_round(proximity, r), level, rate);
         rate = rate + (k - 1);
     }
     out->k = k;

@@ -281,6 +281,33 @@ static enum swirl_status derive_challenges(bb31x4 *xi, size_t nxi, bb31x4 *lam_p
     return compute_eq3b(T, n, l, n_logup, xi);
 }
 
+/* (is_first, is_transition, is_last) at a point of round 0 for hypercube point x: the Lagrange
+ * weights lag_row[j] of the rows x·N + j (mod h, so traces shorter than N repeat) summed by kind */
+static void row_selectors(bb31 sel[3], const bb31 *lag_row, size_t x, size_t N, size_t h) {
+    sel[0] = sel[1] = sel[2] = bb31_zero();
+    for (size_t j = 0; j < N; j++) {
+        size_t i = (x * N + j) % h;
+        if (i == 0)
+            sel[0] = bb31_add(sel[0], lag_row[j]);
+        if (i != h - 1)
+            sel[1] = bb31_add(sel[1], lag_row[j]);
+        else
+            sel[2] = bb31_add(sel[2], lag_row[j]);
+    }
+}
+
+/* the fixed limits of the prover's and verifier's per-trace tables */
+static enum swirl_status check_air_limits(const swirl_air *air) {
+    if (air->n_cached + 2 > ZC_MAX_PARTS || air->common_width > ZC_MAX_WIDTH ||
+        air->preprocessed_width > ZC_MAX_WIDTH)
+        return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "AIR %s: more than %d partitions or %d columns",
+                           air->name, ZC_MAX_PARTS, ZC_MAX_WIDTH);
+    for (size_t c = 0; c < air->n_cached; c++)
+        if (air->cached_widths[c] > ZC_MAX_WIDTH)
+            return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "AIR %s: cached partition too wide", air->name);
+    return SWIRL_OK;
+}
+
 static void free_trs(tr *T, size_t n) {
     if (!T)
         return;
@@ -526,20 +553,11 @@ static enum swirl_status round0_trace(bb31x4 *S, const tr *tt, const bb31x4 *eqt
                     for (size_t p0 = 0; p0 < np; p0 += 16) {
                         bb31 sel3[3 * 16];
                         for (size_t q = 0; q < 16; q++) {
-                            bb31 s0 = bb31_zero(), s1 = bb31_zero(), s2 = bb31_zero();
-                            for (size_t j = 0; j < N; j++) {
-                                size_t i = (x * N + j) % tt->h;
-                                bb31 lj = lag[(p0 + q) * N + j];
-                                if (i == 0)
-                                    s0 = bb31_add(s0, lj);
-                                if (i != tt->h - 1)
-                                    s1 = bb31_add(s1, lj);
-                                else
-                                    s2 = bb31_add(s2, lj);
-                            }
-                            sel3[q] = s0;
-                            sel3[16 + q] = s1;
-                            sel3[32 + q] = s2;
+                            bb31 sq[3];
+                            row_selectors(sq, lag + (p0 + q) * N, x, N, tt->h);
+                            sel3[q] = sq[0];
+                            sel3[16 + q] = sq[1];
+                            sel3[32 + q] = sq[2];
                         }
                         round0_block16(Sz, vnodes, tt, sel3, colvals, np, p0, max_w, lam_pows, eqt[x], zfinv);
                     }
@@ -547,17 +565,8 @@ static enum swirl_status round0_trace(bb31x4 *S, const tr *tt, const bb31x4 *eqt
                 }
 #endif
                 for (size_t pp = 0; pp < np; pp++) {
-                    bb31 sel[3] = {bb31_zero(), bb31_zero(), bb31_zero()};
-                    for (size_t j = 0; j < N; j++) {
-                        size_t i = (x * N + j) % tt->h;
-                        bb31 lj = lag[pp * N + j];
-                        if (i == 0)
-                            sel[0] = bb31_add(sel[0], lj);
-                        if (i != tt->h - 1)
-                            sel[1] = bb31_add(sel[1], lj);
-                        else
-                            sel[2] = bb31_add(sel[2], lj);
-                    }
+                    bb31 sel[3];
+                    row_selectors(sel, lag + pp * N, x, N, tt->h);
                     eval_point_base(nodes, tt, sel, colvals, np, pp, max_w);
                     size_t cos = pp / N;
                     if (cos < nzc) {
@@ -707,16 +716,8 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
             if (!in->cached[c])
                 return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "trace %zu: cached partition %zu missing", i, c);
     }
-    for (size_t i = 0; i < n; i++) {
-        const swirl_air *air = traces[i].air;
-        if (air->n_cached + 2 > ZC_MAX_PARTS || air->common_width > ZC_MAX_WIDTH ||
-            air->preprocessed_width > ZC_MAX_WIDTH)
-            return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "AIR %s: more than %d partitions or %d columns",
-                               air->name, ZC_MAX_PARTS, ZC_MAX_WIDTH);
-        for (size_t c = 0; c < air->n_cached; c++)
-            if (air->cached_widths[c] > ZC_MAX_WIDTH)
-                return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "AIR %s: cached partition too wide", air->name);
-    }
+    for (size_t i = 0; i < n; i++)
+        SWIRL_TRY(check_air_limits(traces[i].air));
     enum swirl_status st = setup_trs(&T, traces, n, l);
     if (st != SWIRL_OK)
         return st;
@@ -1200,12 +1201,9 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
         tr *tt = &T[i];
         if (!airs[i] || log_heights[i] > 27 || (i > 0 && log_heights[i] > log_heights[i - 1]))
             FAIL(SWIRL_E_INVALID_ARG, "trace %zu: bad AIR or height order", i);
-        if (airs[i]->n_cached + 2 > ZC_MAX_PARTS || airs[i]->common_width > ZC_MAX_WIDTH ||
-            airs[i]->preprocessed_width > ZC_MAX_WIDTH)
-            FAIL(SWIRL_E_UNSUPPORTED, "AIR %s: too many partitions or columns", airs[i]->name);
-        for (size_t c = 0; c < airs[i]->n_cached; c++)
-            if (airs[i]->cached_widths[c] > ZC_MAX_WIDTH)
-                FAIL(SWIRL_E_UNSUPPORTED, "AIR %s: cached partition too wide", airs[i]->name);
+        st = check_air_limits(airs[i]);
+        if (st != SWIRL_OK)
+            goto vdone;
         inst[i].air = airs[i];
         inst[i].height = (size_t)1 << log_heights[i];
         inst[i].public_values = public_values ? public_values[i] : NULL;
