@@ -13,7 +13,7 @@
 int main(int argc, char **argv) {
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
     size_t n_perm = quick ? 16 : 1024;
-    uint64_t (*in)[25] = calloc(n_perm, sizeof *in);
+    uint64_t(*in)[25] = calloc(n_perm, sizeof *in);
     if (!in)
         return 1;
     uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -47,7 +47,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     double ms = bench_now_ms() - t0;
-    printf("cpu_rap_constraints keccak perms=%zu rows=%zu width=%zu nodes=%zu total_ms=%.1f round0_ms=%.1f "
+    printf("cpu_rap_constraints keccak perms=%zu rows=%zu width=%zu nodes=%zu total_ms=%.1f "
+           "round0_ms=%.1f "
            "mle_rounds_ms=%.1f\n",
            n_perm, h, air->common_width, air->n_nodes, ms,
            swirl_span_total_ms("prover.rap_constraints.round0"),

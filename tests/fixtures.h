@@ -1,5 +1,5 @@
-/* Shared test inputs (not part of the library): the sender/receiver bus traces used by the pipeline,
- * flow and GPU flow tests. */
+/* Shared test inputs (not part of the library): the sender/receiver bus traces used by the
+ * pipeline, flow and GPU flow tests. */
 #ifndef SWIRL_TESTS_FIXTURES_H
 #define SWIRL_TESTS_FIXTURES_H
 
@@ -9,13 +9,15 @@
 
 enum { SWIRL_FIX_HS = 32, SWIRL_FIX_HR = 4 };
 
-/* A DummyInteractionAir sender of 32 rows (count, field): rows 0..3 send 100 + i with count i + 1, the
- * other rows count 0; the receiver's 4 rows take exactly those messages, so the bus balances. */
+/* A DummyInteractionAir sender of 32 rows (count, field): rows 0..3 send 100 + i with count i + 1,
+ * the other rows count 0; the receiver's 4 rows take exactly those messages, so the bus balances.
+ */
 void swirl_fixture_bus_traces(bb31 sm[2 * SWIRL_FIX_HS], bb31 rm[2 * SWIRL_FIX_HR]);
 
-/* fib_selector (LookupBus 0, preprocessed selectors 1,1,0,1,0,1,1,0; 8 rows, public values (0, 1, x))
- * and a DummyInteractionAir sender of 32 rows that sends every fib row's key left + right with the
- * row's selector as count (rows 8.. count 0): balanced. inst[] is sorted by height (sender first). */
+/* fib_selector (LookupBus 0, preprocessed selectors 1,1,0,1,0,1,1,0; 8 rows, public values (0, 1,
+ * x)) and a DummyInteractionAir sender of 32 rows that sends every fib row's key left + right with
+ * the row's selector as count (rows 8.. count 0): balanced. inst[] is sorted by height (sender
+ * first). */
 enum { SWIRL_FIX_NF = 8, SWIRL_FIX_NS = 32 };
 typedef struct swirl_fixture_lookup {
     swirl_air *fib, *send;

@@ -1,8 +1,8 @@
 /* The CPU prover/verifier flow (vk pre-hash, common main commit, header observations,
  * rap_constraints, stacked reduction, WHIR): three AIRs given out of height order (fib of height 2,
- * a bus sender of height 32 and its receiver of height 4) prove and verify; a wrong trace, a changed
- * public value, a changed opening, a changed WHIR value and a wrong shape are rejected cleanly; an
- * optional AIR can be present or absent. */
+ * a bus sender of height 32 and its receiver of height 4) prove and verify; a wrong trace, a
+ * changed public value, a changed opening, a changed WHIR value and a wrong shape are rejected
+ * cleanly; an optional AIR can be present or absent. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,9 +58,11 @@ static void run(int corrupt_trace) {
         CHECK_STATUS(swirl_verify(vk, &proof), SWIRL_E_PROOF_REJECTED);
         proof.batch.openings[1] = bb31x4_sub(proof.batch.openings[1], bb31x4_one());
         /* a changed stacked opening (WHIR's claim) */
-        proof.stacking.stacking_openings[0] = bb31x4_add(proof.stacking.stacking_openings[0], bb31x4_one());
+        proof.stacking.stacking_openings[0] =
+            bb31x4_add(proof.stacking.stacking_openings[0], bb31x4_one());
         CHECK_STATUS(swirl_verify(vk, &proof), SWIRL_E_PROOF_REJECTED);
-        proof.stacking.stacking_openings[0] = bb31x4_sub(proof.stacking.stacking_openings[0], bb31x4_one());
+        proof.stacking.stacking_openings[0] =
+            bb31x4_sub(proof.stacking.stacking_openings[0], bb31x4_one());
         /* a wrong log height: another shape */
         proof.log_heights[2] = 3;
         CHECK(swirl_verify(vk, &proof) != SWIRL_OK);
@@ -78,13 +80,9 @@ static void run(int corrupt_trace) {
     swirl_fixture_three_clear(&f);
 }
 
-static void test_prove_verify(void) {
-    run(0);
-}
+static void test_prove_verify(void) { run(0); }
 
-static void test_unbalanced_bus(void) {
-    run(1);
-}
+static void test_unbalanced_bus(void) { run(1); }
 
 /* an optional AIR (a second fib, is_required = 0) proved present and absent; the presence flag is
  * bound by the transcript, and a required AIR cannot be left out */
@@ -143,6 +141,4 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_unbalanced_bus),
 };
 
-int main(int argc, char **argv) {
-    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
-}
+int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }

@@ -1,8 +1,8 @@
 /* The flow with the main-trace commitment on the GPU (swirl_prove_ex): for the three-AIR set of
  * test_flow and for a taller fib trace (l_skip 4, 2^12 rows), the proof equals the CPU-only proof
- * (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and verifies, and the GPU
- * stage trace lists the commit and the three CPU-fallback stages. Skips (77)
- * without a CUDA device. */
+ * (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and verifies, and the
+ * GPU stage trace lists the commit and the three CPU-fallback stages. Skips (77) without a CUDA
+ * device. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +62,8 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     size_t nopen = 0;
     for (size_t c = 0; c < a.stacking.n_commits; c++)
         nopen += a.stacking.openings_per_commit[c];
-    CHECK(memcmp(a.stacking.stacking_openings, b.stacking.stacking_openings, nopen * sizeof(bb31x4)) == 0);
+    CHECK(memcmp(a.stacking.stacking_openings, b.stacking.stacking_openings,
+                 nopen * sizeof(bb31x4)) == 0);
     swirl_bytes ea = {0}, eb = {0};
     swirl_whir_proof_encode(&ea, &a.whir, &vk->params);
     swirl_whir_proof_encode(&eb, &b.whir, &vk->params);

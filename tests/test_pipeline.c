@@ -123,22 +123,16 @@ static void run(int tamper) {
     swirl_air_destroy(fib);
 }
 
-static void test_prove_verify(void) {
-    run(0);
-}
+static void test_prove_verify(void) { run(0); }
 
-static void test_wrong_trace(void) {
-    run(1);
-}
+static void test_wrong_trace(void) { run(1); }
 
-static void test_wrong_opening(void) {
-    run(2);
-}
+static void test_wrong_opening(void) { run(2); }
 
 /* Three AIRs of heights 32, 4 and 2 in one common-main commit (l_skip 2: one trace spans the
- * whole stacked height, one has n = 0, one is shorter than 2^l_skip), a sender and a receiver on one
- * bus plus fib: the per-trace openings, in layout order, are the stacked reduction's claims, and the
- * whole chain down to WHIR verifies. */
+ * whole stacked height, one has n = 0, one is shorter than 2^l_skip), a sender and a receiver on
+ * one bus plus fib: the per-trace openings, in layout order, are the stacked reduction's claims,
+ * and the whole chain down to WHIR verifies. */
 static void test_three_airs(void) {
     swirl_system_params p = params();
     swirl_air_builder *b;
@@ -233,6 +227,4 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_wrong_opening),
 };
 
-int main(int argc, char **argv) {
-    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
-}
+int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }

@@ -1,7 +1,7 @@
 /* The rap_constraints stage (LogUp PoW, GKR, batch constraint sumcheck): prove then verify for a
  * Fibonacci AIR alone (rotation, public values, selectors, no interactions) and for a preprocessed
- * AIR plus an interaction sender of another height, at l_skip values that lift neither, one, or both
- * traces; a wrong trace, tampered proof values and a wrong shape are rejected. */
+ * AIR plus an interaction sender of another height, at l_skip values that lift neither, one, or
+ * both traces; a wrong trace, tampered proof values and a wrong shape are rejected. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +45,8 @@ static void prove_verify(const swirl_air_instance *inst, size_t n, unsigned l, i
     /* each tampered value is rejected */
     bb31x4 *targets[5] = {&bp.univariate_round_coeffs[bp.n_univariate - 1], &bp.openings[0],
                           &bp.numerator_term_per_air[n - 1], &bp.denominator_term_per_air[0],
-                          bp.n_rounds ? &bp.sumcheck_round_polys[bp.n_rounds * bp.s_deg - 1] : NULL};
+                          bp.n_rounds ? &bp.sumcheck_round_polys[bp.n_rounds * bp.s_deg - 1]
+                                      : NULL};
     for (int k = 0; k < 5; k++) {
         if (!targets[k])
             continue;
@@ -113,10 +114,12 @@ static void interaction_case(unsigned l, int corrupt) {
         swirl_batch_proof bp;
         bb31x4 r[64];
         size_t nr;
-        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, inst, 2), SWIRL_E_UNSATISFIED);
+        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, inst, 2),
+                     SWIRL_E_UNSATISFIED);
         /* traces out of height order are refused */
         swirl_air_instance swapped[2] = {inst[1], inst[0]};
-        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, swapped, 2), SWIRL_E_INVALID_ARG);
+        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, swapped, 2),
+                     SWIRL_E_INVALID_ARG);
     } else {
         prove_verify(inst, 2, l, !corrupt);
     }
@@ -163,7 +166,8 @@ static void test_threads_equal(void) {
                  bp[0].n_univariate * sizeof(bb31x4)) == 0);
     CHECK(memcmp(bp[0].sumcheck_round_polys, bp[1].sumcheck_round_polys,
                  bp[0].n_rounds * bp[0].s_deg * sizeof(bb31x4)) == 0);
-    CHECK(memcmp(bp[0].openings, bp[1].openings, bp[0].openings_per_trace[0] * sizeof(bb31x4)) == 0);
+    CHECK(memcmp(bp[0].openings, bp[1].openings, bp[0].openings_per_trace[0] * sizeof(bb31x4)) ==
+          0);
     for (int run = 0; run < 2; run++) {
         swirl_batch_proof_clear(&bp[run]);
         swirl_gkr_proof_clear(&gkr[run]);
@@ -179,6 +183,4 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_interactions),
 };
 
-int main(int argc, char **argv) {
-    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
-}
+int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }

@@ -1,12 +1,13 @@
 /*
- * The keccakf example: proves 1024 Keccak-f permutations (OpenVM's crates/stark-sdk/examples/keccakf.rs
- * inputs, StdRng seed 42) with KeccakAir on the CPU and verifies the proof. Parameters: l_skip 4,
- * n_stack 17, k_whir 4, log_blowup 1, log_final_poly_len 8, query PoW 20 bits, 100-bit security.
- * Prints the span tree (OpenVM span names) and a JSON metrics line.
+ * The keccakf example: proves 1024 Keccak-f permutations (OpenVM's
+ * crates/stark-sdk/examples/keccakf.rs inputs, StdRng seed 42) with KeccakAir on the CPU and
+ * verifies the proof. Parameters: l_skip 4, n_stack 17, k_whir 4, log_blowup 1, log_final_poly_len
+ * 8, query PoW 20 bits, 100-bit security. Prints the span tree (OpenVM span names) and a JSON
+ * metrics line.
  *
  *   usage: keccakf [--perms N] [--backend cpu|cuda|auto]
- *   N: a count from 1 to 1024 (default 1024). --backend auto (the default) commits the main trace on
- *   the GPU when a CUDA device is present; every other stage runs on the CPU for now.
+ *   N: a count from 1 to 1024 (default 1024). --backend auto (the default) commits the main trace
+ * on the GPU when a CUDA device is present; every other stage runs on the CPU for now.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,19 +70,22 @@ int main(int argc, char **argv) {
         goto out;
     }
     double t_trace = swirl_now_ms() - t0;
-    int want_gpu = strcmp(backend, "cuda") == 0 || (strcmp(backend, "auto") == 0 && swirl_cuda_device_count() > 0);
+    int want_gpu = strcmp(backend, "cuda") == 0 ||
+                   (strcmp(backend, "auto") == 0 && swirl_cuda_device_count() > 0);
     if (want_gpu) {
         size_t sh = (size_t)1 << (p.l_skip + p.n_stack);
         size_t sw = (h * air->common_width + sh - 1) / sh + 1;
-        size_t bytes = swirl_cuda_stacked_commit_bytes(sh, sw, (unsigned)p.log_blowup) + h * air->common_width * 4 +
-                       ((size_t)64 << 20);
+        size_t bytes = swirl_cuda_stacked_commit_bytes(sh, sw, (unsigned)p.log_blowup) +
+                       h * air->common_width * 4 + ((size_t)64 << 20);
         if (swirl_cuda_ctx_create(&gpu, 0, bytes) != SWIRL_OK) {
-            fprintf(stderr, "keccakf: --backend %s: no usable CUDA device: %s\n", backend, swirl_last_error());
+            fprintf(stderr, "keccakf: --backend %s: no usable CUDA device: %s\n", backend,
+                    swirl_last_error());
             goto out;
         }
     }
-    fprintf(stderr, "keccakf: %zu permutations, trace %zu x %zu (%.0f ms); proving (%s)...\n", n_perm, h,
-            air->common_width, t_trace, gpu ? "commit on the GPU, other stages on the CPU" : "CPU");
+    fprintf(stderr, "keccakf: %zu permutations, trace %zu x %zu (%.0f ms); proving (%s)...\n",
+            n_perm, h, air->common_width, t_trace,
+            gpu ? "commit on the GPU, other stages on the CPU" : "CPU");
     swirl_span_reset();
     swirl_trace_input in = {trace, h, NULL};
     swirl_proof proof;
@@ -99,24 +103,31 @@ int main(int argc, char **argv) {
         fprintf(stderr, "GPU stage trace (name, kernels, host syncs, GPU ms):\n");
         off += (size_t)snprintf(gpu_json + off, sizeof gpu_json - off, "[");
         for (size_t i = 0; i < ns; i++) {
-            fprintf(stderr, "  %-44s %5u %3u %9.3f\n", tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
+            fprintf(stderr, "  %-44s %5u %3u %9.3f\n", tr[i].name, tr[i].kernels, tr[i].syncs,
+                    tr[i].gpu_ms);
             if (off < sizeof gpu_json - 200)
-                off += (size_t)snprintf(gpu_json + off, sizeof gpu_json - off,
-                                        "%s{\"name\":\"%s\",\"kernels\":%u,\"syncs\":%u,\"gpu_ms\":%.3f}",
-                                        i ? "," : "", tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
+                off += (size_t)snprintf(
+                    gpu_json + off, sizeof gpu_json - off,
+                    "%s{\"name\":\"%s\",\"kernels\":%u,\"syncs\":%u,\"gpu_ms\":%.3f}", i ? "," : "",
+                    tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
         }
         snprintf(gpu_json + off, sizeof gpu_json - off, "]");
     }
     double t2 = swirl_now_ms();
     enum swirl_status vs = swirl_verify(vk, &proof);
     double t_verify = swirl_now_ms() - t2;
-    fprintf(stderr, "keccakf: verify %s (%.0f ms)\n", vs == SWIRL_OK ? "ok" : swirl_last_error(), t_verify);
-    printf("{\"example\":\"keccakf\",\"backend\":\"%s\",\"perms\":%zu,\"trace_rows\":%zu,\"trace_width\":%zu,"
-           "\"trace_gen_ms\":%.1f,\"stark_prove_excluding_trace_ms\":%.1f,\"main_trace_commit_ms\":%.1f,"
-           "\"rap_constraints_ms\":%.1f,\"openings_ms\":%.1f,\"verify_ms\":%.1f,\"verified\":%s,\"gpu_stages\":%s}\n",
-           gpu ? "cuda-commit" : "cpu", n_perm, h, air->common_width, t_trace, t_prove, swirl_span_total_ms("prover.main_trace_commit"),
-           swirl_span_total_ms("prover.rap_constraints"), swirl_span_total_ms("prover.openings"), t_verify,
-           vs == SWIRL_OK ? "true" : "false", gpu_json);
+    fprintf(stderr, "keccakf: verify %s (%.0f ms)\n", vs == SWIRL_OK ? "ok" : swirl_last_error(),
+            t_verify);
+    printf("{\"example\":\"keccakf\",\"backend\":\"%s\",\"perms\":%zu,\"trace_rows\":%zu,\"trace_"
+           "width\":%zu,"
+           "\"trace_gen_ms\":%.1f,\"stark_prove_excluding_trace_ms\":%.1f,\"main_trace_commit_ms\":"
+           "%.1f,"
+           "\"rap_constraints_ms\":%.1f,\"openings_ms\":%.1f,\"verify_ms\":%.1f,\"verified\":%s,"
+           "\"gpu_stages\":%s}\n",
+           gpu ? "cuda-commit" : "cpu", n_perm, h, air->common_width, t_trace, t_prove,
+           swirl_span_total_ms("prover.main_trace_commit"),
+           swirl_span_total_ms("prover.rap_constraints"), swirl_span_total_ms("prover.openings"),
+           t_verify, vs == SWIRL_OK ? "true" : "false", gpu_json);
     swirl_proof_clear(&proof);
     rc = vs == SWIRL_OK ? 0 : 1;
 out:

@@ -1,5 +1,6 @@
 /* The main-trace commitment on the GPU, brought back as the host swirl_stacked_pcs_data the CPU
- * opening stages read (stacked matrix, codeword, Merkle layers): the first GPU stage of the flow. */
+ * opening stages read (stacked matrix, codeword, Merkle layers): the first GPU stage of the flow.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,8 +20,8 @@ enum swirl_status swirl_cuda_commit_to_host(swirl_cuda_ctx *ctx, swirl_stacked_p
     bb31 *dq = NULL, *dcw = NULL;
     swirl_cuda_merkle tree;
     memset(&tree, 0, sizeof tree);
-    enum swirl_status st = swirl_cuda_stacked_commit(ctx, root, &d->layout, &dq, &dcw, &tree, traces, n,
-                                                     l_skip, n_stack, log_blowup, k_whir);
+    enum swirl_status st = swirl_cuda_stacked_commit(
+        ctx, root, &d->layout, &dq, &dcw, &tree, traces, n, l_skip, n_stack, log_blowup, k_whir);
     if (st != SWIRL_OK) {
         free(d);
         return st;
@@ -46,7 +47,8 @@ enum swirl_status swirl_cuda_commit_to_host(swirl_cuda_ctx *ctx, swirl_stacked_p
     if (st == SWIRL_OK)
         st = swirl_cuda_download(ctx, d->codeword, dcw, ch * w * sizeof(bb31));
     for (size_t l = 0; l < tree.num_layers && st == SWIRL_OK; l++)
-        st = swirl_cuda_download(ctx, layers[l], tree.d_layers[l], tree.layer_len[l] * sizeof(swirl_digest));
+        st = swirl_cuda_download(ctx, layers[l], tree.d_layers[l],
+                                 tree.layer_len[l] * sizeof(swirl_digest));
     enum swirl_status st2 = swirl_cuda_stage_end(ctx);
     if (st == SWIRL_OK)
         st = st2;

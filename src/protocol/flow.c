@@ -25,18 +25,21 @@ void swirl_proof_clear(swirl_proof *p) {
     memset(p, 0, sizeof *p);
 }
 
-/* With a GPU context, a stage that has no GPU kernels yet runs on the CPU: logged on stderr and recorded
- * in the GPU stage trace as "cpu_fallback:<stage>" (0 kernels), so the split is visible. */
+/* With a GPU context, a stage that has no GPU kernels yet runs on the CPU: logged on stderr and
+ * recorded in the GPU stage trace as "cpu_fallback:<stage>" (0 kernels), so the split is visible.
+ */
 static enum swirl_status cpu_fallback(swirl_cuda_ctx *gpu, const char *stage_name) {
     if (!gpu)
         return SWIRL_OK;
-    fprintf(stderr, "swirl: %s: no GPU kernels yet, running on the CPU\n", stage_name + strlen("cpu_fallback:"));
+    fprintf(stderr, "swirl: %s: no GPU kernels yet, running on the CPU\n",
+            stage_name + strlen("cpu_fallback:"));
     SWIRL_TRY(swirl_cuda_stage_begin(gpu, stage_name));
     return swirl_cuda_stage_end(gpu);
 }
 
 /* traces sorted by height, tallest first, ties in AIR order */
-static size_t sort_order(size_t *order, const unsigned *log_heights, const uint8_t *present, size_t n) {
+static size_t sort_order(size_t *order, const unsigned *log_heights, const uint8_t *present,
+                         size_t n) {
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (present[i])
@@ -59,9 +62,10 @@ static enum swirl_status check_vk(const swirl_vk *vk) {
     for (size_t i = 0; i < vk->n_airs; i++) {
         const swirl_air *air = vk->per_air[i].air;
         if (air->preprocessed_width > 0 || air->n_cached > 0)
-            return SWIRL_RAISE(SWIRL_E_UNSUPPORTED,
-                               "AIR %s: preprocessed and cached partitions are not supported by the flow yet",
-                               air->name);
+            return SWIRL_RAISE(
+                SWIRL_E_UNSUPPORTED,
+                "AIR %s: preprocessed and cached partitions are not supported by the flow yet",
+                air->name);
     }
     return SWIRL_OK;
 }
@@ -96,12 +100,13 @@ static void cube_point(bb31x4 *ucube, const bb31x4 *u, size_t l_skip, size_t n_s
         goto done;                                                                                 \
     } while (0)
 
-enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk, const swirl_trace_input *traces) {
+enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
+                              const swirl_trace_input *traces) {
     return swirl_prove_ex(proof, vk, traces, NULL);
 }
 
-enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const swirl_trace_input *traces,
-                                 swirl_cuda_ctx *gpu) {
+enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
+                                 const swirl_trace_input *traces, swirl_cuda_ctx *gpu) {
     SWIRL_ARG_CHECK(proof && vk && traces);
     memset(proof, 0, sizeof *proof);
     SWIRL_TRY(check_vk(vk));
@@ -127,11 +132,12 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
             continue; /* an optional AIR left out */
         proof->present[i] = 1;
         if (!traces[i].common || h == 0 || (h & (h - 1)) != 0)
-            FAIL(SWIRL_E_INVALID_ARG, "AIR %s: trace missing or height %zu not a power of two", air->name, h);
+            FAIL(SWIRL_E_INVALID_ARG, "AIR %s: trace missing or height %zu not a power of two",
+                 air->name, h);
         unsigned lh = swirl_log2_exact(h);
         if (lh > p->l_skip + p->n_stack)
-            FAIL(SWIRL_E_INVALID_ARG, "AIR %s: log height %u exceeds l_skip + n_stack = %zu", air->name, lh,
-                 p->l_skip + p->n_stack);
+            FAIL(SWIRL_E_INVALID_ARG, "AIR %s: log height %u exceeds l_skip + n_stack = %zu",
+                 air->name, lh, p->l_skip + p->n_stack);
         if (air->num_public_values > 0 && !traces[i].public_values)
             FAIL(SWIRL_E_INVALID_ARG, "AIR %s: public values missing", air->name);
         proof->log_heights[i] = lh;
@@ -139,7 +145,8 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
         if (!proof->public_values[i])
             FAIL(SWIRL_E_NOMEM, "out of memory");
         if (air->num_public_values)
-            memcpy(proof->public_values[i], traces[i].public_values, air->num_public_values * sizeof(bb31));
+            memcpy(proof->public_values[i], traces[i].public_values,
+                   air->num_public_values * sizeof(bb31));
     }
     size_t n_all = n;
     n = sort_order(order, proof->log_heights, proof->present, n_all);
@@ -148,7 +155,8 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];
         const swirl_air *air = vk->per_air[i].air;
-        swirl_air_instance in = {air, NULL, NULL, traces[i].common, traces[i].height, proof->public_values[i]};
+        swirl_air_instance in = {
+            air, NULL, NULL, traces[i].common, traces[i].height, proof->public_values[i]};
         inst[k] = in;
         swirl_trace_view v = {traces[i].common, traces[i].height, air->common_width};
         views[k] = v;
@@ -159,16 +167,20 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
     swirl_transcript_init(&t);
     swirl_span_begin("prover.main_trace_commit");
     if (gpu)
-        st = swirl_cuda_commit_to_host(gpu, &d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
-                                       (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k);
+        st = swirl_cuda_commit_to_host(gpu, &d, &proof->common_main_commit, views, n,
+                                       (unsigned)p->l_skip, (unsigned)p->n_stack,
+                                       (unsigned)p->log_blowup, (unsigned)p->whir.k);
     else
         st = swirl_stacked_commit(&d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
-                                  (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k);
+                                  (unsigned)p->n_stack, (unsigned)p->log_blowup,
+                                  (unsigned)p->whir.k);
     swirl_span_end();
     if (st != SWIRL_OK)
         goto done_span;
-    observe_header(&t, vk, &proof->common_main_commit, proof->log_heights, proof->present, proof->public_values);
-    swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree, (unsigned)p->logup.pow_bits};
+    observe_header(&t, vk, &proof->common_main_commit, proof->log_heights, proof->present,
+                   proof->public_values);
+    swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree,
+                          (unsigned)p->logup.pow_bits};
     bb31x4 r[64], u[64], ucube[64];
     size_t nr;
     st = cpu_fallback(gpu, "cpu_fallback:prover.rap_constraints");
@@ -183,13 +195,15 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const s
     st = cpu_fallback(gpu, "cpu_fallback:prover.openings.stacked_reduction");
     if (st == SWIRL_OK)
         st = swirl_stacked_reduction_prove(&proof->stacking, u, &t, &cv, 1, (unsigned)p->l_skip,
-                                       (unsigned)p->n_stack, r); /* span prover.openings.stacked_reduction */
+                                           (unsigned)p->n_stack,
+                                           r); /* span prover.openings.stacked_reduction */
     if (st == SWIRL_OK) {
         cube_point(ucube, u, p->l_skip, p->n_stack);
         const swirl_stacked_pcs_data *cs[1] = {d};
         st = cpu_fallback(gpu, "cpu_fallback:prover.openings.whir");
         if (st == SWIRL_OK)
-            st = swirl_whir_prove(&proof->whir, &t, p, cs, 1, ucube); /* span prover.openings.whir */
+            st =
+                swirl_whir_prove(&proof->whir, &t, p, cs, 1, ucube); /* span prover.openings.whir */
     }
     swirl_span_end();
 done_span:
@@ -218,7 +232,8 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
     const swirl_system_params *p = &vk->params;
     size_t n = vk->n_airs;
     if (proof->n_airs != n || !proof->log_heights || !proof->public_values || !proof->present)
-        return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "proof has %zu AIRs, the key %zu", proof->n_airs, n);
+        return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "proof has %zu AIRs, the key %zu",
+                           proof->n_airs, n);
     size_t n_present = 0;
     for (size_t i = 0; i < n; i++) {
         if (proof->present[i] > 1 || (!proof->present[i] && vk->per_air[i].is_required))
@@ -227,7 +242,8 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
             continue;
         n_present++;
         if (proof->log_heights[i] > p->l_skip + p->n_stack || !proof->public_values[i])
-            return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "AIR %zu: bad log height or public values", i);
+            return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "AIR %zu: bad log height or public values",
+                               i);
     }
     if (n_present == 0)
         return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "no AIR is present");
@@ -255,7 +271,8 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
         need_rot[k] = swirl_zc_need_rot(airs[k]);
         n_cols += widths[k];
     }
-    st = swirl_stacked_layout_init(&lay, (unsigned)p->l_skip, (unsigned)(p->l_skip + p->n_stack), widths, lg, n);
+    st = swirl_stacked_layout_init(&lay, (unsigned)p->l_skip, (unsigned)(p->l_skip + p->n_stack),
+                                   widths, lg, n);
     if (st != SWIRL_OK) {
         st = SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "trace heights do not fit the stacked matrix");
         goto vdone;
@@ -263,8 +280,10 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
     have_layout = 1;
     swirl_transcript t;
     swirl_transcript_init(&t);
-    observe_header(&t, vk, &proof->common_main_commit, proof->log_heights, proof->present, proof->public_values);
-    swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree, (unsigned)p->logup.pow_bits};
+    observe_header(&t, vk, &proof->common_main_commit, proof->log_heights, proof->present,
+                   proof->public_values);
+    swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree,
+                          (unsigned)p->logup.pow_bits};
     bb31x4 r[64], u[64], ucube[64];
     size_t nr;
     st = swirl_zerocheck_verify(r, &nr, &t, &zp, &proof->gkr, &proof->batch, airs, lh, pvs, n);
@@ -286,8 +305,9 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
         }
     }
     swirl_stacked_commit_view cv = {&lay, NULL, need_rot};
-    st = swirl_stacked_reduction_verify(u, &t, &proof->stacking, &cv, 1, (unsigned)p->l_skip,
-                                        (unsigned)p->n_stack, (const bb31x4(*)[2])claims, n_cols, r);
+    st =
+        swirl_stacked_reduction_verify(u, &t, &proof->stacking, &cv, 1, (unsigned)p->l_skip,
+                                       (unsigned)p->n_stack, (const bb31x4(*)[2])claims, n_cols, r);
     if (st != SWIRL_OK)
         goto vdone;
     cube_point(ucube, u, p->l_skip, p->n_stack);

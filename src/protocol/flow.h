@@ -1,8 +1,9 @@
 /*
  * The prover and verifier flow (OpenVM v2.0.1 prover/mod.rs Coordinator::prove, verifier/mod.rs)
  * on the CPU, for AIRs whose traces are all common main (no preprocessed or cached partitions yet):
- * observe the vk pre-hash, commit the common main traces (stacked PCS) and observe the root, per AIR
- * observe presence (if not required), log height and public values, run rap_constraints (LogUp-GKR
+ * observe the vk pre-hash, commit the common main traces (stacked PCS) and observe the root, per
+ * AIR observe presence (if not required), log height and public values, run rap_constraints
+ * (LogUp-GKR
  * + batch constraint sumcheck), the stacked opening reduction and WHIR.
  *
  * Status: the stages are each tested against their own verifiers and chained (test_flow); the proof
@@ -20,9 +21,9 @@
 /** A proof (owned; swirl_proof_clear frees it). Per-AIR fields in vk order. */
 typedef struct swirl_proof {
     size_t n_airs;
-    uint8_t *present;       /* per AIR (vk order): 0 for an optional AIR left out */
-    unsigned *log_heights;  /* per AIR (vk order); unused when absent */
-    bb31 **public_values;   /* per AIR, air->num_public_values each */
+    uint8_t *present;      /* per AIR (vk order): 0 for an optional AIR left out */
+    unsigned *log_heights; /* per AIR (vk order); unused when absent */
+    bb31 **public_values;  /* per AIR, air->num_public_values each */
     swirl_digest common_main_commit;
     swirl_gkr_proof gkr;
     swirl_batch_proof batch;
@@ -51,11 +52,13 @@ enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
 typedef struct swirl_cuda_ctx swirl_cuda_ctx;
 /** swirl_prove with the main-trace commitment on the GPU when gpu is not NULL (the other stages
  *  run on the CPU); the proof is identical to swirl_prove's. */
-enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk, const swirl_trace_input *traces,
+enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
+                                 const swirl_trace_input *traces,
                                  swirl_cuda_ctx *gpu) SWIRL_WARN_UNUSED_RESULT;
 
 /** SWIRL_OK, SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED (never crashes on a bad proof). */
-enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) SWIRL_WARN_UNUSED_RESULT;
+enum swirl_status swirl_verify(const swirl_vk *vk,
+                               const swirl_proof *proof) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

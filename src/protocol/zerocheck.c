@@ -27,14 +27,13 @@ void swirl_batch_proof_clear(swirl_batch_proof *p) {
     memset(p, 0, sizeof *p);
 }
 
-static bb31x4 E(bb31 a) {
-    return bb31x4_from_base(a);
-}
+static bb31x4 E(bb31 a) { return bb31x4_from_base(a); }
 
 int swirl_zc_need_rot(const swirl_air *air) {
     for (size_t i = 0; i < air->n_nodes; i++)
         if (air->nodes[i].kind == SWIRL_NODE_VAR && air->nodes[i].offset == 1 &&
-            (air->nodes[i].entry == SWIRL_ENTRY_MAIN || air->nodes[i].entry == SWIRL_ENTRY_PREPROCESSED))
+            (air->nodes[i].entry == SWIRL_ENTRY_MAIN ||
+             air->nodes[i].entry == SWIRL_ENTRY_PREPROCESSED))
             return 1;
     return 0;
 }
@@ -126,7 +125,8 @@ static void interpolate_cosets(bb31x4 *coeffs, const bb31x4 *S, size_t d, size_t
     size_t N = (size_t)1 << l;
     if (d == 0)
         return;
-    bb31 g = bb31_from_u32(BB31_GENERATOR), winv = bb31_inv(w), ninv = bb31_inv(bb31_from_u32((uint32_t)N));
+    bb31 g = bb31_from_u32(BB31_GENERATOR), winv = bb31_inv(w),
+         ninv = bb31_inv(bb31_from_u32((uint32_t)N));
     bb31x4 h[ZC_MAX_COS][1 << ZC_MAX_L];
     bb31 gam[ZC_MAX_COS], shift = bb31_one();
     for (size_t c = 0; c < d; c++) {
@@ -182,7 +182,8 @@ static void interpolate_cosets(bb31x4 *coeffs, const bb31x4 *S, size_t d, size_t
         }
 }
 
-static void poly_mul(bb31x4 *out, size_t out_len, const bb31x4 *a, size_t na, const bb31x4 *b, size_t nb) {
+static void poly_mul(bb31x4 *out, size_t out_len, const bb31x4 *a, size_t na, const bb31x4 *b,
+                     size_t nb) {
     for (size_t i = 0; i < out_len; i++)
         out[i] = bb31x4_zero();
     for (size_t i = 0; i < na; i++)
@@ -209,7 +210,8 @@ static void lagrange_coeffs(bb31x4 *coeffs, const bb31x4 *vals, size_t npts) {
                 basis[k] = bb31_add(bb31_mul(basis[k], mj), up);
             }
             deg++;
-            denom = bb31_mul(denom, bb31_sub(bb31_from_u32((uint32_t)i), bb31_from_u32((uint32_t)j)));
+            denom =
+                bb31_mul(denom, bb31_sub(bb31_from_u32((uint32_t)i), bb31_from_u32((uint32_t)j)));
         }
         bb31 dinv = bb31_inv(denom);
         for (size_t k = 0; k < npts; k++)
@@ -218,7 +220,8 @@ static void lagrange_coeffs(bb31x4 *coeffs, const bb31x4 *vals, size_t npts) {
 }
 
 /* interactions layout eq weights: eq(xi[l+n_lift .. l+n_logup], bits(row_idx >> (l + n_lift))) */
-static enum swirl_status compute_eq3b(tr *T, size_t n, unsigned l, unsigned n_logup, const bb31x4 *xi) {
+static enum swirl_status compute_eq3b(tr *T, size_t n, unsigned l, unsigned n_logup,
+                                      const bb31x4 *xi) {
     size_t any = 0;
     for (size_t i = 0; i < n; i++)
         any += T[i].air->n_interactions;
@@ -265,9 +268,10 @@ static enum swirl_status compute_eq3b(tr *T, size_t n, unsigned l, unsigned n_lo
 /* After the GKR (shared by prover and verifier, so both follow one transcript order): extend xi to
  * l + max(n_max, n_logup) coordinates, sample lambda, the powers of lambda and beta, and the eq
  * weights of every interaction. */
-static enum swirl_status derive_challenges(bb31x4 *xi, size_t nxi, bb31x4 *lam_pows, size_t max_cons,
-                                           bb31x4 *bp, size_t max_msg, bb31x4 beta, swirl_transcript *t,
-                                           tr *T, size_t n, unsigned l, unsigned n_logup, size_t n_max) {
+static enum swirl_status derive_challenges(bb31x4 *xi, size_t nxi, bb31x4 *lam_pows,
+                                           size_t max_cons, bb31x4 *bp, size_t max_msg, bb31x4 beta,
+                                           swirl_transcript *t, tr *T, size_t n, unsigned l,
+                                           unsigned n_logup, size_t n_max) {
     size_t n_global = n_max > n_logup ? n_max : n_logup;
     while (nxi < l + n_global)
         xi[nxi++] = swirl_transcript_sample_ext(t);
@@ -372,9 +376,10 @@ static enum swirl_status setup_trs(tr **out, const swirl_air_instance *in, size_
         goto done;                                                                                 \
     } while (0)
 
-/* base-field DAG evaluation (round 0: every column value, selector and constant is in the base field) */
-static void eval_point_base(bb31 *out, const tr *t, const bb31 *sels, const bb31 *colvals, size_t np,
-                            size_t pp, size_t max_w) {
+/* base-field DAG evaluation (round 0: every column value, selector and constant is in the base
+ * field) */
+static void eval_point_base(bb31 *out, const tr *t, const bb31 *sels, const bb31 *colvals,
+                            size_t np, size_t pp, size_t max_w) {
     const swirl_air *air = t->air;
     for (size_t i = 0; i < air->n_nodes; i++) {
         const swirl_dag_node *nd = &air->nodes[i];
@@ -384,7 +389,8 @@ static void eval_point_base(bb31 *out, const tr *t, const bb31 *sels, const bb31
             if (nd->entry == SWIRL_ENTRY_PUBLIC)
                 v = t->in->public_values[nd->index];
             else
-                v = colvals[(view_of(t, nd->entry, nd->part, nd->offset) * max_w + nd->index) * np + pp];
+                v = colvals[(view_of(t, nd->entry, nd->part, nd->offset) * max_w + nd->index) * np +
+                            pp];
             break;
         case SWIRL_NODE_IS_FIRST_ROW: v = sels[0]; break;
         case SWIRL_NODE_IS_TRANSITION: v = sels[1]; break;
@@ -432,7 +438,11 @@ AVX512 static void round0_block16(bb31x4 *Sz, __m512i *nodes, const tr *tt, cons
                 v = _mm512_set1_epi32((int)tt->in->public_values[nd->index].v);
             else
                 v = _mm512_loadu_si512(
-                    (const void *)(colvals + (view_of(tt, nd->entry, nd->part, nd->offset) * max_w + nd->index) * np + p0));
+                    (const void *)(colvals +
+                                   (view_of(tt, nd->entry, nd->part, nd->offset) * max_w +
+                                    nd->index) *
+                                       np +
+                                   p0));
             break;
         case SWIRL_NODE_IS_FIRST_ROW: v = sv[0]; break;
         case SWIRL_NODE_IS_TRANSITION: v = sv[1]; break;
@@ -559,7 +569,8 @@ static enum swirl_status round0_trace(bb31x4 *S, const tr *tt, const bb31x4 *eqt
                             sel3[16 + q] = sq[1];
                             sel3[32 + q] = sq[2];
                         }
-                        round0_block16(Sz, vnodes, tt, sel3, colvals, np, p0, max_w, lam_pows, eqt[x], zfinv);
+                        round0_block16(Sz, vnodes, tt, sel3, colvals, np, p0, max_w, lam_pows,
+                                       eqt[x], zfinv);
                     }
                     continue;
                 }
@@ -572,14 +583,17 @@ static enum swirl_status round0_trace(bb31x4 *S, const tr *tt, const bb31x4 *eqt
                     if (cos < nzc) {
                         bb31x4 a = bb31x4_zero();
                         for (size_t k = 0; k < tt->air->n_constraints; k++)
-                            a = bb31x4_add(a, bb31x4_mul_base(lam_pows[k], nodes[tt->air->constraint_idx[k]]));
-                        Sz[pp] = bb31x4_add(Sz[pp], bb31x4_mul(eqt[x], bb31x4_mul_base(a, zfinv[pp])));
+                            a = bb31x4_add(
+                                a, bb31x4_mul_base(lam_pows[k], nodes[tt->air->constraint_idx[k]]));
+                        Sz[pp] =
+                            bb31x4_add(Sz[pp], bb31x4_mul(eqt[x], bb31x4_mul_base(a, zfinv[pp])));
                     }
                     if (cos < nlu) {
                         bb31x4 nn = bb31x4_zero(), dd = bb31x4_zero();
                         for (size_t i = 0; i < tt->air->n_interactions; i++) {
                             const swirl_dag_interaction *it = &tt->air->interactions[i];
-                            bb31x4 hh = bb31x4_mul_base(bp[it->n_fields], bb31_from_u32((uint32_t)it->bus_index + 1));
+                            bb31x4 hh = bb31x4_mul_base(bp[it->n_fields],
+                                                        bb31_from_u32((uint32_t)it->bus_index + 1));
                             for (size_t j = 0; j < it->n_fields; j++)
                                 hh = bb31x4_add(hh, bb31x4_mul_base(bp[j], nodes[it->fields[j]]));
                             nn = bb31x4_add(nn, bb31x4_mul_base(tt->eq3b[i], nodes[it->count]));
@@ -642,7 +656,8 @@ static enum swirl_status mle_round_trace(bb31x4 *az, bb31x4 *an, bb31x4 *ad, con
                     bb31 X = bb31_from_u32(xv);
                     for (size_t v = 0; v < tt->nv; v++)
                         for (size_t c = 0; c < tt->v[v].width; c++) {
-                            bb31x4 a0 = tt->fold[v][c * H + 2 * y], a1 = tt->fold[v][c * H + 2 * y + 1];
+                            bb31x4 a0 = tt->fold[v][c * H + 2 * y],
+                                   a1 = tt->fold[v][c * H + 2 * y + 1];
                             cols[v][c] = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
                         }
                     for (int k = 0; k < 3; k++) {
@@ -650,7 +665,8 @@ static enum swirl_status mle_round_trace(bb31x4 *az, bb31x4 *an, bb31x4 *ad, con
                         sels[k] = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
                     }
                     eval_dag(nodes, tt, sels, cols);
-                    pz[xv - 1] = bb31x4_add(pz[xv - 1], bb31x4_mul(eqy[y], acc_constraints(tt, nodes, lam_pows)));
+                    pz[xv - 1] = bb31x4_add(
+                        pz[xv - 1], bb31x4_mul(eqy[y], acc_constraints(tt, nodes, lam_pows)));
                     if (tt->air->n_interactions) {
                         bb31x4 nn, dd;
                         acc_interactions(&nn, &dd, tt, nodes, bp);
@@ -704,17 +720,22 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
     for (size_t i = 0; i < n; i++) {
         const swirl_air_instance *in = &traces[i];
         const swirl_air *air = in->air;
-        if (!air || in->height == 0 || (in->height & (in->height - 1)) != 0 || in->height > ((size_t)1 << 27))
-            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "trace %zu: height must be a power of two <= 2^27", i);
+        if (!air || in->height == 0 || (in->height & (in->height - 1)) != 0 ||
+            in->height > ((size_t)1 << 27))
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                               "trace %zu: height must be a power of two <= 2^27", i);
         if (i > 0 && in->height > traces[i - 1].height)
-            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "traces must be sorted by height, tallest first");
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                               "traces must be sorted by height, tallest first");
         if (!in->common || (air->preprocessed_width > 0 && !in->preprocessed) ||
-            (air->n_cached > 0 && !in->cached) || (air->num_public_values > 0 && !in->public_values))
-            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "trace %zu (%s): missing columns or public values", i,
-                               air->name);
+            (air->n_cached > 0 && !in->cached) ||
+            (air->num_public_values > 0 && !in->public_values))
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                               "trace %zu (%s): missing columns or public values", i, air->name);
         for (size_t c = 0; c < air->n_cached; c++)
             if (!in->cached[c])
-                return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "trace %zu: cached partition %zu missing", i, c);
+                return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "trace %zu: cached partition %zu missing",
+                                   i, c);
     }
     for (size_t i = 0; i < n; i++)
         SWIRL_TRY(check_air_limits(traces[i].air));
@@ -770,7 +791,8 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
     }
     gkr->logup_pow_witness = pow;
     SPAN_END();
-    st = derive_challenges(xi, nxi, lam_pows, max_cons, bp, max_msg, beta, t, T, n, l, n_logup, n_max);
+    st = derive_challenges(xi, nxi, lam_pows, max_cons, bp, max_msg, beta, t, T, n, l, n_logup,
+                           n_max);
     if (st != SWIRL_OK)
         goto done;
 
@@ -817,7 +839,8 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
         }
         swirl_evals_eq_hypercube(eqt, xi + l, tt->n_lift);
         if (np > 0) {
-            st = round0_trace(S, tt, eqt, lag, pts, P, N, np, nzc, nlu, lam_pows, bp, max_nodes, max_nv, max_w);
+            st = round0_trace(S, tt, eqt, lag, pts, P, N, np, nzc, nlu, lam_pows, bp, max_nodes,
+                              max_nv, max_w);
             if (st != SWIRL_OK) {
                 free(eqt);
                 free(lag);
@@ -922,7 +945,8 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
         free(s0zc);
         free(prods);
         /* keep mu powers for the MLE rounds in tmp */
-        memcpy(tmp, mp, 3 * n * sizeof *mp < (s0deg + 2 + P) * sizeof *tmp ? 3 * n * sizeof *mp : 0);
+        memcpy(tmp, mp,
+               3 * n * sizeof *mp < (s0deg + 2 + P) * sizeof *tmp ? 3 * n * sizeof *mp : 0);
         free(tmp);
         tmp = mp;
     }
@@ -951,7 +975,12 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
                     for (size_t x = 0; x < H; x++) {
                         bb31x4 acc = bb31x4_zero();
                         for (size_t j = 0; j < N; j++)
-                            acc = bb31x4_add(acc, bb31x4_mul_base(lagr[j], tt->v[v].base[c * tt->h + ((x * N + j + (size_t)tt->v[v].rot) % tt->h)]));
+                            acc = bb31x4_add(
+                                acc,
+                                bb31x4_mul_base(
+                                    lagr[j],
+                                    tt->v[v].base[c * tt->h +
+                                                  ((x * N + j + (size_t)tt->v[v].rot) % tt->h)]));
                         tt->fold[v][c * H + x] = acc;
                     }
             }
@@ -983,7 +1012,8 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
         swirl_evals_eq_hypercube(eqs, xi, l);
         bb31x4 acc = bb31x4_zero();
         for (size_t i = 0; i < N; i++)
-            acc = bb31x4_add(acc, bb31x4_mul(swirl_eval_eq_uni(l, r0, E(bb31_pow(omega, i))), eqs[i]));
+            acc = bb31x4_add(acc,
+                             bb31x4_mul(swirl_eval_eq_uni(l, r0, E(bb31_pow(omega, i))), eqs[i]));
         eq_sh[0] = acc;
     }
 
@@ -1043,24 +1073,29 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
             }
             swirl_evals_eq_hypercube(eqy, xi + l + round, hyper);
             bb31x4 az[ZC_MAX_COS], an[ZC_MAX_COS], ad[ZC_MAX_COS];
-            st = mle_round_trace(az, an, ad, tt, eqy, ny, G, lam_pows, bp, max_nodes, max_nv, max_w);
+            st =
+                mle_round_trace(az, an, ad, tt, eqy, ny, G, lam_pows, bp, max_nodes, max_nv, max_w);
             if (st != SWIRL_OK) {
                 free(eqy);
                 goto done;
             }
             for (uint32_t xv = 1; xv <= G; xv++) {
                 bb31x4 nnorm = bb31x4_mul_base(an[xv - 1], tt->norm);
-                head_zc[xv - 1] = bb31x4_add(head_zc[xv - 1], bb31x4_mul(mp[2 * n + ti], az[xv - 1]));
-                head_lu[xv - 1] = bb31x4_add(head_lu[xv - 1], bb31x4_add(bb31x4_mul(mp[2 * ti], nnorm),
-                                                                        bb31x4_mul(mp[2 * ti + 1], ad[xv - 1])));
+                head_zc[xv - 1] =
+                    bb31x4_add(head_zc[xv - 1], bb31x4_mul(mp[2 * n + ti], az[xv - 1]));
+                head_lu[xv - 1] =
+                    bb31x4_add(head_lu[xv - 1], bb31x4_add(bb31x4_mul(mp[2 * ti], nnorm),
+                                                           bb31x4_mul(mp[2 * ti + 1], ad[xv - 1])));
             }
             free(eqy);
         }
         bb31x4 he[ZC_MAX_COS + 2];
         for (size_t i = 0; i < G; i++)
-            he[i + 1] = bb31x4_add(bb31x4_mul(eq_ns[round - 1], head_zc[i]), bb31x4_mul(eq_sh[round - 1], head_lu[i]));
+            he[i + 1] = bb31x4_add(bb31x4_mul(eq_ns[round - 1], head_zc[i]),
+                                   bb31x4_mul(eq_sh[round - 1], head_lu[i]));
         bb31x4 xc = xi[l + round - 1], b = bb31x4_sub(bb31x4_one(), xc), a = bb31x4_sub(xc, b);
-        he[0] = bb31x4_mul(bb31x4_sub(bb31x4_sub(prev, bb31x4_mul(xc, he[1])), tail), bb31x4_inv(b));
+        he[0] =
+            bb31x4_mul(bb31x4_sub(bb31x4_sub(prev, bb31x4_mul(xc, he[1])), tail), bb31x4_inv(b));
         bb31x4 co[ZC_MAX_COS + 3];
         lagrange_coeffs(co, he, s_deg);
         co[s_deg] = bb31x4_zero();
@@ -1085,7 +1120,8 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
                 for (size_t c = 0; c < tt->v[v].width; c++)
                     for (size_t y = 0; y < h2; y++) {
                         bb31x4 a0 = tt->fold[v][c * H + 2 * y], a1 = tt->fold[v][c * H + 2 * y + 1];
-                        tt->fold[v][c * h2 + y] = bb31x4_add(a0, bb31x4_mul(bb31x4_sub(a1, a0), rr));
+                        tt->fold[v][c * h2 + y] =
+                            bb31x4_add(a0, bb31x4_mul(bb31x4_sub(a1, a0), rr));
                     }
             for (int k = 0; k < 3; k++)
                 for (size_t y = 0; y < h2; y++) {
@@ -1135,10 +1171,12 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
                 tr *tt = &T[ti];
                 size_t step = tt->rot ? 2 : 1;
                 size_t cw = tt->v[tt->nv - step].width * step;
-                size_t from = pass == 0 ? 0 : cw, to = pass == 0 ? cw : proof->openings_per_trace[ti];
+                size_t from = pass == 0 ? 0 : cw,
+                       to = pass == 0 ? cw : proof->openings_per_trace[ti];
                 for (size_t i = from; i < to; i += step) {
                     swirl_transcript_observe_ext(t, proof->openings[off + i]);
-                    swirl_transcript_observe_ext(t, tt->rot ? proof->openings[off + i + 1] : bb31x4_zero());
+                    swirl_transcript_observe_ext(t, tt->rot ? proof->openings[off + i + 1]
+                                                            : bb31x4_zero());
                 }
                 off += proof->openings_per_trace[ti];
             }
@@ -1230,7 +1268,8 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
             tt->v[k++] = (view){NULL, tt->air->common_width, (int)s};
         tt->nv = k;
         if (tt->air->max_degree > G)
-            FAIL(SWIRL_E_INVALID_ARG, "AIR %s degree %u exceeds %u", tt->air->name, tt->air->max_degree, G);
+            FAIL(SWIRL_E_INVALID_ARG, "AIR %s degree %u exceeds %u", tt->air->name,
+                 tt->air->max_degree, G);
         if (tt->air->n_nodes > max_nodes)
             max_nodes = tt->air->n_nodes;
         if (tt->air->n_constraints > max_cons)
@@ -1243,17 +1282,19 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
     if (max_cons > 4096 || max_msg > 128)
         FAIL(SWIRL_E_UNSUPPORTED, "too many constraints or message fields");
     size_t n_max = T[0].n_lift, s_deg = G + 1, s0deg = (G + 1) * (N - 1);
-    if (proof->n_traces != n || !proof->numerator_term_per_air || !proof->denominator_term_per_air ||
-        proof->n_univariate != s0deg + 1 || !proof->univariate_round_coeffs || proof->n_rounds != n_max ||
-        (n_max > 0 && (proof->s_deg != s_deg || !proof->sumcheck_round_polys)) || !proof->openings ||
-        !proof->openings_per_trace)
+    if (proof->n_traces != n || !proof->numerator_term_per_air ||
+        !proof->denominator_term_per_air || proof->n_univariate != s0deg + 1 ||
+        !proof->univariate_round_coeffs || proof->n_rounds != n_max ||
+        (n_max > 0 && (proof->s_deg != s_deg || !proof->sumcheck_round_polys)) ||
+        !proof->openings || !proof->openings_per_trace)
         MALFORMED("batch constraint proof has the wrong shape");
     for (size_t i = 0; i < n; i++) {
         size_t want = 0;
         for (size_t v = 0; v < T[i].nv; v++)
             want += T[i].v[v].width;
         if (proof->openings_per_trace[i] != want)
-            MALFORMED("trace %zu: %zu opened values, expected %zu", i, proof->openings_per_trace[i], want);
+            MALFORMED("trace %zu: %zu opened values, expected %zu", i, proof->openings_per_trace[i],
+                      want);
     }
     /* LogUp */
     if (!swirl_transcript_check_witness(t, zp->logup_pow_bits, gkr->logup_pow_witness))
@@ -1270,7 +1311,8 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
     } else if (!bb31x4_eq(gkr->q0_claim, bb31x4_one())) {
         REJECT("q0 claim must be one without interactions");
     }
-    st = derive_challenges(xi, nxi, lam_pows, max_cons, bp, max_msg, beta, t, T, n, l, n_logup, n_max);
+    st = derive_challenges(xi, nxi, lam_pows, max_cons, bp, max_msg, beta, t, T, n, l, n_logup,
+                           n_max);
     if (st != SWIRL_OK)
         goto vdone;
     for (size_t i = 0; i < n; i++) {
@@ -1296,8 +1338,9 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
         mp[k] = bb31x4_mul(mp[k - 1], mu);
     bb31x4 claim = bb31x4_zero(), s0sum = bb31x4_zero();
     for (size_t i = 0; i < n; i++)
-        claim = bb31x4_add(claim, bb31x4_add(bb31x4_mul(mp[2 * i], proof->numerator_term_per_air[i]),
-                                             bb31x4_mul(mp[2 * i + 1], proof->denominator_term_per_air[i])));
+        claim = bb31x4_add(
+            claim, bb31x4_add(bb31x4_mul(mp[2 * i], proof->numerator_term_per_air[i]),
+                              bb31x4_mul(mp[2 * i + 1], proof->denominator_term_per_air[i])));
     for (size_t j = 0; j <= s0deg; j++) {
         swirl_transcript_observe_ext(t, proof->univariate_round_coeffs[j]);
         if (j % N == 0)
@@ -1330,7 +1373,8 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
             size_t from = pass == 0 ? 0 : cw, to = pass == 0 ? cw : proof->openings_per_trace[ti];
             for (size_t i = from; i < to; i += step) {
                 swirl_transcript_observe_ext(t, proof->openings[off + i]);
-                swirl_transcript_observe_ext(t, tt->rot ? proof->openings[off + i + 1] : bb31x4_zero());
+                swirl_transcript_observe_ext(t, tt->rot ? proof->openings[off + i + 1]
+                                                        : bb31x4_zero());
             }
             off += proof->openings_per_trace[ti];
         }
@@ -1390,11 +1434,13 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
         bb31x4 lift = bb31x4_one();
         for (size_t k = tt->n_lift + 1; k <= n_max; k++)
             lift = bb31x4_mul(lift, r_out[k]);
-        bb31x4 z = bb31x4_mul(bb31x4_mul(mp[2 * n + ti], eq_ns[tt->n_lift]), acc_constraints(tt, nodes, lam_pows));
+        bb31x4 z = bb31x4_mul(bb31x4_mul(mp[2 * n + ti], eq_ns[tt->n_lift]),
+                              acc_constraints(tt, nodes, lam_pows));
         if (tt->air->n_interactions) {
             bb31x4 nn, dd;
             acc_interactions(&nn, &dd, tt, nodes, bp);
-            bb31x4 lu = bb31x4_add(bb31x4_mul(mp[2 * ti], bb31x4_mul_base(nn, tt->norm)), bb31x4_mul(mp[2 * ti + 1], dd));
+            bb31x4 lu = bb31x4_add(bb31x4_mul(mp[2 * ti], bb31x4_mul_base(nn, tt->norm)),
+                                   bb31x4_mul(mp[2 * ti + 1], dd));
             z = bb31x4_add(z, bb31x4_mul(eq_sh[tt->n_lift], lu));
         }
         expect = bb31x4_add(expect, bb31x4_mul(lift, z));

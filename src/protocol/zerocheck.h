@@ -1,9 +1,9 @@
 /*
- * The rap_constraints stage of SWIRL (OpenVM v2.0.1 prover/logup_zerocheck/{mod.rs,cpu.rs,single.rs},
- * verifier/{batch_constraints.rs,evaluator.rs}): LogUp PoW, alpha/beta, the LogUp-GKR over the
- * interaction fractions, then the batch constraint sumcheck (zerocheck of every AIR's constraints
- * batched with the LogUp input claims) with a univariate-skip round 0 and multilinear rounds, ending
- * in the trace-column opening claims at r.
+ * The rap_constraints stage of SWIRL (OpenVM v2.0.1
+ * prover/logup_zerocheck/{mod.rs,cpu.rs,single.rs}, verifier/{batch_constraints.rs,evaluator.rs}):
+ * LogUp PoW, alpha/beta, the LogUp-GKR over the interaction fractions, then the batch constraint
+ * sumcheck (zerocheck of every AIR's constraints batched with the LogUp input claims) with a
+ * univariate-skip round 0 and multilinear rounds, ending in the trace-column opening claims at r.
  *
  * Status: prover and verifier agree with each other and reject wrong traces and tampered values
  * (tests/test_zerocheck.c). Byte-level agreement with OpenVM's transcript is NOT yet checked: there
@@ -52,8 +52,7 @@ int swirl_zc_need_rot(const swirl_air *air);
 /** Prover over the traces (sorted by height, descending). r_out gets n_max + 1 values. */
 enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof *proof,
                                         bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
-                                        const swirl_zc_params *zp,
-                                        const swirl_air_instance *traces,
+                                        const swirl_zc_params *zp, const swirl_air_instance *traces,
                                         size_t n) SWIRL_WARN_UNUSED_RESULT;
 
 /** Verifier: the AIRs and log heights of the traces (sorted), public values per trace. */
