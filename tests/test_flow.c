@@ -135,7 +135,30 @@ static void test_optional_air(void) {
     swirl_air_destroy(opt);
 }
 
+/* bad prover input is refused with SWIRL_E_INVALID_ARG and nothing left allocated (ASan) */
+static void test_bad_input(void) {
+    swirl_system_params p = params();
+    swirl_fixture_three f;
+    swirl_fixture_three_init(&f, &p);
+    swirl_trace_input in[3];
+    swirl_proof proof;
+    memcpy(in, f.in, sizeof in);
+    in[1].height = 24; /* not a power of two */
+    CHECK_STATUS(swirl_prove(&proof, f.vk, in), SWIRL_E_INVALID_ARG);
+    memcpy(in, f.in, sizeof in);
+    in[1].height = (size_t)1 << (p.l_skip + p.n_stack + 1); /* taller than the stacked matrix */
+    CHECK_STATUS(swirl_prove(&proof, f.vk, in), SWIRL_E_INVALID_ARG);
+    memcpy(in, f.in, sizeof in);
+    in[0].public_values = NULL; /* fib needs its public values */
+    CHECK_STATUS(swirl_prove(&proof, f.vk, in), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_prove(NULL, f.vk, f.in), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_prove(&proof, NULL, f.in), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_verify(f.vk, NULL), SWIRL_E_INVALID_ARG);
+    swirl_fixture_three_clear(&f);
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_bad_input),
     SWIRL_TEST(test_optional_air),
     SWIRL_TEST(test_prove_verify),
     SWIRL_TEST(test_unbalanced_bus),
