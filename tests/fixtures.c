@@ -79,7 +79,7 @@ void swirl_fixture_three_init(swirl_fixture_three *f, const swirl_system_params 
     f->pv[1] = bb31_one();
     f->pv[2] = f->fm[2 * HF - 1];
     swirl_trace_input in[3] = {
-        {f->fm, HF, f->pv}, {f->sm, SWIRL_FIX_HS, NULL}, {f->rm, SWIRL_FIX_HR, NULL}};
+        {f->fm, HF, f->pv, NULL}, {f->sm, SWIRL_FIX_HS, NULL, NULL}, {f->rm, SWIRL_FIX_HR, NULL, NULL}};
     memcpy(f->in, in, sizeof in);
 }
 

@@ -103,7 +103,7 @@ static void test_optional_air(void) {
     bb31 pv2[3] = {bb31_from_u32(2), bb31_from_u32(3), f2[2 * 8 - 1]};
     swirl_proof proof;
     for (int present = 1; present >= 0; present--) {
-        swirl_trace_input in[2] = {{f1, 16, pv1}, {present ? f2 : NULL, 8, pv2}};
+        swirl_trace_input in[2] = {{f1, 16, pv1, NULL}, {present ? f2 : NULL, 8, pv2, NULL}};
         CHECK_OK(swirl_prove(&proof, vk, in));
         CHECK(proof.present[0] == 1 && proof.present[1] == (uint8_t)present);
         CHECK_OK(swirl_verify(vk, &proof));
@@ -126,7 +126,7 @@ static void test_optional_air(void) {
         swirl_proof_clear(&proof);
     }
     /* a required AIR without a trace is bad input */
-    swirl_trace_input in[2] = {{NULL, 16, pv1}, {f2, 8, pv2}};
+    swirl_trace_input in[2] = {{NULL, 16, pv1, NULL}, {f2, 8, pv2, NULL}};
     CHECK_STATUS(swirl_prove(&proof, vk, in), SWIRL_E_INVALID_ARG);
     free(f1);
     free(f2);

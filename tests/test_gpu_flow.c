@@ -95,7 +95,7 @@ static void test_tall_fib(void) {
     bb31 *fm;
     CHECK_OK(swirl_fib_trace(&fm, 0, 1, H));
     bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * H - 1]};
-    swirl_trace_input in[1] = {{fm, H, pv}};
+    swirl_trace_input in[1] = {{fm, H, pv, NULL}};
     compare(vk, in);
     free(fm);
     swirl_vk_destroy(vk);

@@ -87,7 +87,7 @@ int main(int argc, char **argv) {
             n_perm, h, air->common_width, t_trace,
             gpu ? "commit on the GPU, other stages on the CPU" : "CPU");
     swirl_span_reset();
-    swirl_trace_input in = {trace, h, NULL};
+    swirl_trace_input in = {trace, h, NULL, NULL};
     swirl_proof proof;
     double t1 = swirl_now_ms();
     if (swirl_prove_ex(&proof, vk, &in, gpu) != SWIRL_OK) {

@@ -16,6 +16,10 @@ void swirl_proof_clear(swirl_proof *p) {
         for (size_t i = 0; i < p->n_airs; i++)
             free(p->public_values[i]);
     free(p->public_values);
+    if (p->cached_commits)
+        for (size_t i = 0; i < p->n_airs; i++)
+            free(p->cached_commits[i]);
+    free(p->cached_commits);
     free(p->log_heights);
     free(p->present);
     swirl_gkr_proof_clear(&p->gkr);

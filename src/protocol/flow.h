@@ -24,6 +24,9 @@ typedef struct swirl_proof {
     uint8_t *present;      /* per AIR (vk order): 0 for an optional AIR left out */
     unsigned *log_heights; /* per AIR (vk order); unused when absent */
     bb31 **public_values;  /* per AIR, air->num_public_values each */
+    /* per AIR (vk order): air->n_cached digests (TraceVData::cached_commitments); NULL for an AIR
+     * without cached partitions or absent */
+    swirl_digest **cached_commits;
     swirl_digest common_main_commit;
     swirl_gkr_proof gkr;
     swirl_batch_proof batch;
@@ -37,6 +40,7 @@ typedef struct swirl_trace_input {
     const bb31 *common;
     size_t height;
     const bb31 *public_values;
+    const bb31 *const *cached; /* air->n_cached partitions (column-major, same height), or NULL */
 } swirl_trace_input;
 
 #ifdef __cplusplus
