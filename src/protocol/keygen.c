@@ -170,8 +170,14 @@ enum swirl_status swirl_vk_postcard(const swirl_vk *vk, uint8_t **bytes, size_t 
 void swirl_vk_destroy(swirl_vk *vk) {
     if (!vk)
         return;
-    for (size_t i = 0; i < vk->n_airs; i++)
+    for (size_t i = 0; vk->per_air && i < vk->n_airs; i++) {
         free(vk->per_air[i].unused);
+        swirl_stacked_pcs_data_destroy(vk->per_air[i].preprocessed_data);
+    }
+    if (vk->owned_airs)
+        for (size_t i = 0; i < vk->n_airs; i++)
+            swirl_air_destroy(vk->owned_airs[i]);
+    free(vk->owned_airs);
     for (size_t i = 0; i < vk->n_thc; i++)
         free(vk->thc[i].coefficients);
     free(vk->per_air);

@@ -14,6 +14,7 @@
 
 #include "air/dag.h"
 #include "hash/poseidon2.h"
+#include "pcs/stacked.h"
 #include "swirl/swirl_params.h"
 
 #define SWIRL_CODEC_VERSION 3u
@@ -37,6 +38,9 @@ typedef struct swirl_vk_air {
     swirl_digest preprocessed_commit;
     int64_t preprocessed_hypercube_dim; /* log2(height) - l_skip */
     size_t preprocessed_stacking_width;
+    /* prover side (the proving key's preprocessed PcsData): owned by the key; NULL when the AIR
+     * has no preprocessed trace or the key was decoded from bytes (verifier only) */
+    swirl_stacked_pcs_data *preprocessed_data;
     int need_rot;
     unsigned max_constraint_degree;
     int is_required;
@@ -58,6 +62,9 @@ typedef struct swirl_vk {
     swirl_linear_constraint *thc; /* trace height constraints */
     size_t n_thc;
     swirl_digest pre_hash;
+    /* a key decoded from bytes owns its AIRs (n_airs entries, destroyed with the key); NULL for a
+     * key from swirl_keygen, whose AIRs belong to the caller */
+    swirl_air **owned_airs;
 } swirl_vk;
 
 #ifdef __cplusplus
