@@ -1,4 +1,4 @@
-/* The flow with the main-trace commitment on the GPU (swirl_prove_ex): for the three-AIR set of
+/* The flow through the CUDA backend table (swirl_prove_ex with swirl_backend_cuda_create): for the three-AIR set of
  * test_flow and for a taller fib trace (l_skip 4, 2^12 rows), the proof equals the CPU-only proof
  * (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and verifies, and the
  * GPU stage trace lists the commit and the three CPU-fallback stages. Skips (77) without a CUDA
@@ -8,13 +8,13 @@
 #include <string.h>
 
 #include "air/test_airs.h"
-#include "backend/cuda/cuda_backend.h"
+#include "backend/backend.h"
 #include "fixtures.h"
 #include "harness.h"
 #include "protocol/codec_pcs.h"
 #include "protocol/flow.h"
 
-static swirl_cuda_ctx *g_ctx;
+static swirl_backend *g_be;
 
 static swirl_air *compile(swirl_air_builder *b) {
     swirl_air *a = NULL;
@@ -41,11 +41,11 @@ static swirl_system_params params(size_t l_skip, size_t n_stack) {
 static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     swirl_proof a, b;
     CHECK_OK(swirl_prove(&a, vk, in));
-    swirl_cuda_stage_trace_clear(g_ctx);
-    CHECK_OK(swirl_prove_ex(&b, vk, in, g_ctx));
+    swirl_cuda_stage_trace_clear(g_be->gpu);
+    CHECK_OK(swirl_prove_ex(&b, vk, in, g_be));
     /* the stage trace shows the GPU commit and every CPU fallback */
     size_t ns;
-    const swirl_stage_trace *tr = swirl_cuda_stage_trace(g_ctx, &ns);
+    const swirl_stage_trace *tr = swirl_backend_stage_trace(g_be, &ns);
     int seen_commit = 0, seen_fb = 0;
     for (size_t i = 0; i < ns; i++) {
         if (strcmp(tr[i].name, "stacked_commit") == 0)
@@ -118,11 +118,11 @@ int main(int argc, char **argv) {
         );
         return 77;
     }
-    if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)1 << 30) != SWIRL_OK) {
-        printf("cannot create a CUDA context: %s\n", swirl_last_error());
+    if (swirl_backend_select(&g_be, "cuda") != SWIRL_OK) {
+        printf("cannot create the CUDA backend: %s\n", swirl_last_error());
         return 1;
     }
     int rc = swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
-    swirl_cuda_ctx_destroy(g_ctx);
+    swirl_backend_destroy(g_be);
     return rc;
 }

@@ -15,7 +15,7 @@
 
 #include "air/keccak_air.h"
 #include "air/keccak_trace.h"
-#include "backend/cuda/cuda_backend.h"
+#include "backend/backend.h"
 #include "protocol/flow.h"
 #include "util/span.h"
 #include "vectors/keccakf_inputs_1024.h"
@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
     swirl_air_builder *b = NULL;
     swirl_air *air = NULL;
     swirl_vk *vk = NULL;
-    swirl_cuda_ctx *gpu = NULL;
+    swirl_backend *be = NULL;
     bb31 *trace = NULL;
     size_t h = 0;
     int rc = 1;
@@ -70,19 +70,11 @@ int main(int argc, char **argv) {
         goto out;
     }
     double t_trace = swirl_now_ms() - t0;
-    int want_gpu = strcmp(backend, "cuda") == 0 ||
-                   (strcmp(backend, "auto") == 0 && swirl_cuda_device_count() > 0);
-    if (want_gpu) {
-        size_t sh = (size_t)1 << (p.l_skip + p.n_stack);
-        size_t sw = (h * air->common_width + sh - 1) / sh + 1;
-        size_t bytes = swirl_cuda_stacked_commit_bytes(sh, sw, (unsigned)p.log_blowup) +
-                       h * air->common_width * 4 + ((size_t)64 << 20);
-        if (swirl_cuda_ctx_create(&gpu, 0, bytes) != SWIRL_OK) {
-            fprintf(stderr, "keccakf: --backend %s: no usable CUDA device: %s\n", backend,
-                    swirl_last_error());
-            goto out;
-        }
+    if (swirl_backend_select(&be, backend) != SWIRL_OK) {
+        fprintf(stderr, "keccakf: --backend %s: %s\n", backend, swirl_last_error());
+        goto out;
     }
+    int gpu = be->gpu != NULL;
     fprintf(stderr, "keccakf: %zu permutations, trace %zu x %zu (%.0f ms); proving (%s)...\n",
             n_perm, h, air->common_width, t_trace,
             gpu ? "commit on the GPU, other stages on the CPU" : "CPU");
@@ -90,7 +82,7 @@ int main(int argc, char **argv) {
     swirl_trace_input in = {trace, h, NULL, NULL};
     swirl_proof proof;
     double t1 = swirl_now_ms();
-    if (swirl_prove_ex(&proof, vk, &in, gpu) != SWIRL_OK) {
+    if (swirl_prove_ex(&proof, vk, &in, be) != SWIRL_OK) {
         fprintf(stderr, "keccakf: prove failed: %s\n", swirl_last_error());
         goto out;
     }
@@ -99,7 +91,7 @@ int main(int argc, char **argv) {
     char gpu_json[4096] = "[]";
     if (gpu) {
         size_t ns, off = 0;
-        const swirl_stage_trace *tr = swirl_cuda_stage_trace(gpu, &ns);
+        const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
         fprintf(stderr, "GPU stage trace (name, kernels, host syncs, GPU ms):\n");
         off += (size_t)snprintf(gpu_json + off, sizeof gpu_json - off, "[");
         for (size_t i = 0; i < ns; i++) {
@@ -131,7 +123,7 @@ int main(int argc, char **argv) {
     swirl_proof_clear(&proof);
     rc = vs == SWIRL_OK ? 0 : 1;
 out:
-    swirl_cuda_ctx_destroy(gpu);
+    swirl_backend_destroy(be);
     free(trace);
     swirl_vk_destroy(vk);
     swirl_air_destroy(air);

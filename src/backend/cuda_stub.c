@@ -29,6 +29,11 @@ enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr, size_t byte
     (void)bytes;
     return NO_CUDA();
 }
+enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_t bytes) {
+    (void)ctx;
+    (void)bytes;
+    return NO_CUDA();
+}
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
     (void)ctx;
 }

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cuda/cuda_backend.h"
-#include "backend/cuda_commit_host.h"
+#include "backend/backend.h"
 #include "util/span.h"
 
 void swirl_proof_clear(swirl_proof *p) {
@@ -27,18 +26,6 @@ void swirl_proof_clear(swirl_proof *p) {
     swirl_stacking_proof_clear(&p->stacking);
     swirl_whir_proof_clear(&p->whir);
     memset(p, 0, sizeof *p);
-}
-
-/* With a GPU context, a stage that has no GPU kernels yet runs on the CPU: logged on stderr and
- * recorded in the GPU stage trace as "cpu_fallback:<stage>" (0 kernels), so the split is visible.
- */
-static enum swirl_status cpu_fallback(swirl_cuda_ctx *gpu, const char *stage_name) {
-    if (!gpu)
-        return SWIRL_OK;
-    fprintf(stderr, "swirl: %s: no GPU kernels yet, running on the CPU\n",
-            stage_name + strlen("cpu_fallback:"));
-    SWIRL_TRY(swirl_cuda_stage_begin(gpu, stage_name));
-    return swirl_cuda_stage_end(gpu);
 }
 
 /* traces sorted by height, tallest first, ties in AIR order */
@@ -110,8 +97,10 @@ enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
 }
 
 enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
-                                 const swirl_trace_input *traces, swirl_cuda_ctx *gpu) {
+                                 const swirl_trace_input *traces, const swirl_backend *be) {
     SWIRL_ARG_CHECK(proof && vk && traces);
+    if (!be)
+        be = swirl_backend_cpu();
     memset(proof, 0, sizeof *proof);
     SWIRL_TRY(check_vk(vk));
     const swirl_system_params *p = &vk->params;
@@ -170,14 +159,8 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
     swirl_transcript t;
     swirl_transcript_init(&t);
     swirl_span_begin("prover.main_trace_commit");
-    if (gpu)
-        st = swirl_cuda_commit_to_host(gpu, &d, &proof->common_main_commit, views, n,
-                                       (unsigned)p->l_skip, (unsigned)p->n_stack,
-                                       (unsigned)p->log_blowup, (unsigned)p->whir.k);
-    else
-        st = swirl_stacked_commit(&d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
-                                  (unsigned)p->n_stack, (unsigned)p->log_blowup,
-                                  (unsigned)p->whir.k);
+    st = be->commit(be, &d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
+                    (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k);
     swirl_span_end();
     if (st != SWIRL_OK)
         goto done_span;
@@ -187,27 +170,20 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
                           (unsigned)p->logup.pow_bits};
     bb31x4 r[64], u[64], ucube[64];
     size_t nr;
-    st = cpu_fallback(gpu, "cpu_fallback:prover.rap_constraints");
-    if (st == SWIRL_OK)
-        st = swirl_zerocheck_prove(&proof->gkr, &proof->batch, r, &nr, &t, &zp, inst, n);
+    st = be->rap_constraints(be, &proof->gkr, &proof->batch, r, &nr, &t, &zp, inst, n);
     if (st != SWIRL_OK)
         goto done_span;
     while (nr < 1 + p->n_stack)
         r[nr++] = bb31x4_zero(); /* coordinates past the tallest trace are never read */
     swirl_span_begin("prover.openings");
     swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
-    st = cpu_fallback(gpu, "cpu_fallback:prover.openings.stacked_reduction");
-    if (st == SWIRL_OK)
-        st = swirl_stacked_reduction_prove(&proof->stacking, u, &t, &cv, 1, (unsigned)p->l_skip,
-                                           (unsigned)p->n_stack,
-                                           r); /* span prover.openings.stacked_reduction */
+    /* spans prover.openings.stacked_reduction and prover.openings.whir are the stages' own */
+    st = be->stacked_reduction(be, &proof->stacking, u, &t, &cv, 1, (unsigned)p->l_skip,
+                               (unsigned)p->n_stack, r);
     if (st == SWIRL_OK) {
         cube_point(ucube, u, p->l_skip, p->n_stack);
         const swirl_stacked_pcs_data *cs[1] = {d};
-        st = cpu_fallback(gpu, "cpu_fallback:prover.openings.whir");
-        if (st == SWIRL_OK)
-            st =
-                swirl_whir_prove(&proof->whir, &t, p, cs, 1, ucube); /* span prover.openings.whir */
+        st = be->whir(be, &proof->whir, &t, p, cs, 1, ucube);
     }
     swirl_span_end();
 done_span:

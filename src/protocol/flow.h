@@ -53,12 +53,12 @@ void swirl_proof_clear(swirl_proof *p);
 enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
                               const swirl_trace_input *traces) SWIRL_WARN_UNUSED_RESULT;
 
-typedef struct swirl_cuda_ctx swirl_cuda_ctx;
-/** swirl_prove with the main-trace commitment on the GPU when gpu is not NULL (the other stages
- *  run on the CPU); the proof is identical to swirl_prove's. */
+typedef struct swirl_backend swirl_backend;
+/** swirl_prove with its stages run through the backend table `be` (backend/backend.h; NULL: the
+ *  CPU backend). Every backend gives the same proof as swirl_prove. */
 enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
                                  const swirl_trace_input *traces,
-                                 swirl_cuda_ctx *gpu) SWIRL_WARN_UNUSED_RESULT;
+                                 const swirl_backend *be) SWIRL_WARN_UNUSED_RESULT;
 
 /** SWIRL_OK, SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED (never crashes on a bad proof). */
 enum swirl_status swirl_verify(const swirl_vk *vk,

@@ -49,6 +49,10 @@ int swirl_cuda_ctx_poisoned(const swirl_cuda_ctx *ctx);
 
 enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr,
                                    size_t bytes) SWIRL_WARN_UNUSED_RESULT;
+/** Grows the arena to at least `bytes` (planned once per proof, before any allocation: refused
+ *  while slices are handed out). A smaller request keeps the arena as it is. */
+enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx,
+                                           size_t bytes) SWIRL_WARN_UNUSED_RESULT;
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx);
 size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx);
 

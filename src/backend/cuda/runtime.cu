@@ -132,6 +132,29 @@ extern "C" enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr, 
     return SWIRL_OK;
 }
 
+extern "C" enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_t bytes) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    if (ctx->arena_used != 0)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "arena_reserve: %zu bytes of the arena are in use",
+                           ctx->arena_used);
+    if (bytes <= ctx->arena_bytes)
+        return SWIRL_OK;
+    if (ctx->arena) {
+        cudaError_t e = cudaFree(ctx->arena);
+        ctx->arena = NULL;
+        ctx->arena_bytes = 0;
+        if (e != cudaSuccess)
+            return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, "cudaFree(arena)");
+    }
+    cudaError_t e = cudaMalloc((void **)&ctx->arena, bytes);
+    if (e != cudaSuccess) {
+        ctx->arena = NULL;
+        return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, "cudaMalloc(arena)");
+    }
+    ctx->arena_bytes = bytes;
+    return SWIRL_OK;
+}
+
 extern "C" void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
     if (ctx)
         ctx->arena_used = 0;

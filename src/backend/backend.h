@@ -1,0 +1,94 @@
+/*
+ * The backend table: the prover calls its heavy stages through it, and each backend fills it.
+ *
+ * The slots follow OpenVM v2.0.1's device HAL (crates/stark-backend/src/prover/hal.rs):
+ * TraceCommitter::commit (stacking, rs_code_matrix, merkle_tree), MultiRapProver::
+ * prove_rap_constraints (LogUp PoW, LogUp-GKR, the batch constraint sumcheck's round 0 and
+ * multilinear rounds with their folds), OpeningProver::prove_openings (split here into the stacked
+ * reduction and WHIR, so a backend can take one without the other). A slot is a whole stage, not a
+ * single kernel: the transcript is sampled between rounds inside a stage, so finer slots would force
+ * a host round trip per round, which staged dispatch exists to avoid.
+ *
+ * Backends:
+ *  - "cpu" (swirl_backend_cpu): the multi-threaded reference; a static table, nothing to free.
+ *  - "cuda" (swirl_backend_cuda_create): commit runs on the GPU (one stage, one host sync, the
+ *    data brought back as host PCS data); the slots without GPU kernels yet run the CPU code with
+ *    an explicit fallback: logged on stderr once per proof stage and recorded in the GPU stage
+ *    trace as "cpu_fallback:<stage>" (0 kernels), so nothing hides.
+ * Every backend produces the same proof bytes (tests/test_gpu_flow.c, tests/test_backend.c).
+ *
+ * Ownership: a backend from swirl_backend_cuda_create / swirl_backend_select is owned by the
+ * caller (swirl_backend_destroy; NULL and the static CPU table are no-ops). Outputs of the slots
+ * are owned as the CPU functions they mirror say (pcs/stacked.h, protocol/zerocheck.h,
+ * pcs/stacked_reduction.h, pcs/whir.h).
+ */
+#ifndef SWIRL_BACKEND_BACKEND_H
+#define SWIRL_BACKEND_BACKEND_H
+
+#include "backend/cuda/cuda_backend.h"
+#include "pcs/stacked.h"
+#include "pcs/stacked_reduction.h"
+#include "pcs/whir.h"
+#include "protocol/zerocheck.h"
+
+typedef struct swirl_backend swirl_backend;
+
+struct swirl_backend {
+    const char *name; /* "cpu" or "cuda" */
+    swirl_cuda_ctx *gpu; /* the CUDA context (owned), NULL for the CPU backend */
+
+    /** prover.main_trace_commit / cached commits: swirl_stacked_commit's contract. */
+    enum swirl_status (*commit)(const swirl_backend *be, swirl_stacked_pcs_data **out,
+                                swirl_digest *root, const swirl_trace_view *traces, size_t n,
+                                unsigned l_skip, unsigned n_stack, unsigned log_blowup,
+                                unsigned k_whir);
+    /** prover.rap_constraints: swirl_zerocheck_prove's contract. */
+    enum swirl_status (*rap_constraints)(const swirl_backend *be, swirl_gkr_proof *gkr,
+                                         swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
+                                         swirl_transcript *t, const swirl_zc_params *zp,
+                                         const swirl_air_instance *traces, size_t n);
+    /** prover.openings.stacked_reduction: swirl_stacked_reduction_prove's contract. */
+    enum swirl_status (*stacked_reduction)(const swirl_backend *be, swirl_stacking_proof *proof,
+                                           bb31x4 *u_out, swirl_transcript *t,
+                                           const swirl_stacked_commit_view *commits,
+                                           size_t n_commits, unsigned l_skip, unsigned n_stack,
+                                           const bb31x4 *r);
+    /** prover.openings.whir: swirl_whir_prove's contract. */
+    enum swirl_status (*whir)(const swirl_backend *be, swirl_whir_proof *proof,
+                              swirl_transcript *t, const swirl_system_params *params,
+                              const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+                              const bb31x4 *u_cube);
+};
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The CPU backend (static; never NULL). */
+const swirl_backend *swirl_backend_cpu(void);
+
+/** A CUDA backend on `device`. SWIRL_E_NO_DEVICE without a device or a CUDA build. The device
+ *  arena is sized per proof from the traces (swirl_cuda_arena_reserve). */
+enum swirl_status swirl_backend_cuda_create(swirl_backend **out,
+                                            int device) SWIRL_WARN_UNUSED_RESULT;
+
+/**
+ * By name: "cpu" (the static table), "cuda" (SWIRL_E_NO_DEVICE when there is none) or "auto"
+ * (cuda when a device is present, else cpu). Anything else is SWIRL_E_INVALID_ARG.
+ */
+enum swirl_status swirl_backend_select(swirl_backend **out,
+                                       const char *name) SWIRL_WARN_UNUSED_RESULT;
+
+/** Frees a backend from swirl_backend_cuda_create / swirl_backend_select (NULL, the CPU table:
+ *  nothing). */
+void swirl_backend_destroy(swirl_backend *be);
+
+/** The GPU stage trace of a CUDA backend ({name, kernels, syncs, gpu_ms} per stage); *n = 0 and
+ *  NULL for the CPU backend. */
+const swirl_stage_trace *swirl_backend_stage_trace(const swirl_backend *be, size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIRL_BACKEND_BACKEND_H */
