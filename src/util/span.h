@@ -35,6 +35,12 @@ const swirl_span_record *swirl_span_records(size_t *n);
 void swirl_span_print(FILE *f);
 /** Total milliseconds of the spans named `name` (0 when none). */
 double swirl_span_total_ms(const char *name);
+/**
+ * Progress reporting: with f != NULL, every span of depth <= max_depth prints a line to f when it
+ * begins ("swirl: <name> ...") and when it ends ("swirl: <name> done (<ms> ms)"), indented by
+ * depth. Process-wide; NULL turns it off (the default).
+ */
+void swirl_span_set_progress(FILE *f, int max_depth);
 double swirl_now_ms(void);
 
 #ifdef __cplusplus

@@ -1,0 +1,245 @@
+/* The built-in AIR sets of the `swirl` program: their AIRs, SystemParams and traces. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "air/keccak_air.h"
+#include "air/keccak_trace.h"
+#include "air/test_airs.h"
+#include "cli.h"
+#include "util/common.h"
+#include "vectors/keccakf_inputs_1024.h"
+
+const char *const cli_builtin_names[] = {"keccakf", "fib", "interactions", "self-interaction",
+                                         NULL};
+
+const char *const cli_builtin_help =
+    "Built-in AIR sets:\n"
+    "  keccakf           Plonky3's KeccakAir; --perms N (1..1024, OpenVM's keccakf inputs,\n"
+    "                    default 1024) or --inputs FILE (one permutation per line: 25 words,\n"
+    "                    decimal or 0x-hex). Parameters: l_skip 4, n_stack 17, k_whir 4,\n"
+    "                    log_blowup 1, log_final_poly_len 8, query PoW 20 bits, 100-bit security\n"
+    "  fib               OpenVM's fib_air; --rows N (power of two, default 256), public values\n"
+    "                    (0, 1, fib(N))\n"
+    "  interactions      OpenVM's DummyInteractionAir sender (--rows N >= 4, default 32) and\n"
+    "                    receiver (4 rows) on bus 3, balanced\n"
+    "  self-interaction  OpenVM's SelfInteractionAir, width 4, --rows N (default 64)\n"
+    "The small AIR sets use l_skip 4, n_stack 12 (up to 2^16 rows), otherwise as keccakf.\n"
+    "--security toy: 32-bit security, 2-bit PoW, l_skip 2, n_stack 14 (for tests only).\n";
+
+static int fail(const char *what) {
+    fprintf(stderr, "swirl: %s: %s\n", what, swirl_last_error());
+    return CLI_FAILED;
+}
+
+static int set_params(cli_job *job, const cli_opts *o, size_t n_stack) {
+    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
+    const char *sec = o->security ? o->security : "100";
+    if (strcmp(sec, "toy") == 0) {
+        swirl_system_params *p = &job->params;
+        memset(p, 0, sizeof *p);
+        p->l_skip = 2;
+        p->n_stack = 14;
+        p->w_stack = 16;
+        p->log_blowup = 1;
+        p->max_constraint_degree = 3;
+        if (swirl_whir_config_init(&p->whir, 1, 16, 2, 2, 2, ud, 2, 2, 32) != SWIRL_OK)
+            return fail("parameters");
+        p->logup = swirl_logup_params_baby_bear_100_bits(0.0);
+        p->logup.pow_bits = 2;
+        return CLI_OK;
+    }
+    if (strcmp(sec, "100") != 0) {
+        fprintf(stderr, "swirl: --security takes 100 or toy, not '%s'\n", sec);
+        return CLI_BAD;
+    }
+    if (swirl_params_100_bits(&job->params, 1, 4, n_stack, 2048, 5, 15, ud, 3, 20, 4, 8) !=
+        SWIRL_OK)
+        return fail("parameters");
+    return CLI_OK;
+}
+
+static void *own(cli_job *job, void *p) {
+    if (p && job->n_owned < sizeof job->owned / sizeof job->owned[0])
+        job->owned[job->n_owned++] = p;
+    return p;
+}
+
+static int add_air(cli_job *job, swirl_air_builder **bp, enum swirl_status st) {
+    swirl_air_builder *b = *bp; /* read after the build call filled it */
+    if (st != SWIRL_OK) {
+        swirl_air_builder_destroy(b);
+        return fail("building the AIR");
+    }
+    swirl_air *a = NULL;
+    st = swirl_air_compile(&a, b, (unsigned)job->params.max_constraint_degree);
+    swirl_air_builder_destroy(b);
+    if (st != SWIRL_OK)
+        return fail("compiling the AIR");
+    size_t i = job->n_airs++;
+    job->airs[i] = a;
+    swirl_keygen_air ka = {a, NULL, 0, 1};
+    job->ka[i] = ka;
+    return CLI_OK;
+}
+
+static void set_trace(cli_job *job, size_t i, bb31 *t, size_t height, const bb31 *pv) {
+    swirl_trace_input in = {own(job, t), height, pv, NULL};
+    job->in[i] = in;
+    job->trace_cells += height * job->airs[i]->common_width;
+}
+
+/* rows: a power of two in [lo, max] */
+static int rows_opt(const cli_opts *o, long dflt, long lo, const cli_job *job, size_t *out) {
+    long r = o->rows ? o->rows : dflt;
+    long max = 1L << (job->params.l_skip + job->params.n_stack);
+    if (r < lo || r > max || (r & (r - 1)) != 0) {
+        fprintf(stderr, "swirl: --rows takes a power of two from %ld to %ld, not %ld\n", lo, max, r);
+        return CLI_BAD;
+    }
+    *out = (size_t)r;
+    return CLI_OK;
+}
+
+static int setup_keccakf(cli_job *job, const cli_opts *o, int traces) {
+    int rc;
+    if ((rc = set_params(job, o, 17)) != CLI_OK)
+        return rc;
+    if (o->perms && o->inputs) {
+        fprintf(stderr, "swirl: keccakf takes --perms or --inputs, not both\n");
+        return CLI_BAD;
+    }
+    if (o->perms && (o->perms < 1 || o->perms > 1024)) {
+        fprintf(stderr, "swirl: --perms takes a count from 1 to 1024, not %ld\n", o->perms);
+        return CLI_BAD;
+    }
+    swirl_air_builder *b = NULL;
+    if ((rc = add_air(job, &b, swirl_keccak_air_build(&b))) != CLI_OK)
+        return rc;
+    if (!traces)
+        return CLI_OK;
+    const uint64_t(*inputs)[25] = kat_keccakf_inputs_1024;
+    size_t n = o->perms ? (size_t)o->perms : 1024;
+    uint64_t(*file_inputs)[25] = NULL;
+    if (o->inputs) {
+        enum swirl_status st = swirl_keccak_read_inputs(&file_inputs, &n, o->inputs);
+        if (st != SWIRL_OK) {
+            fprintf(stderr, "swirl: --inputs %s: %s\n", o->inputs, swirl_last_error());
+            return CLI_BAD;
+        }
+        own(job, file_inputs);
+        inputs = (const uint64_t(*)[25])file_inputs;
+    }
+    size_t max_rows = (size_t)1 << (job->params.l_skip + job->params.n_stack);
+    if (n > max_rows / 24) {
+        fprintf(stderr, "swirl: %zu permutations need more than the %zu rows these parameters allow\n",
+                n, max_rows);
+        return CLI_BAD;
+    }
+    bb31 *t = NULL;
+    size_t h = 0;
+    if (swirl_keccak_generate_trace(&t, &h, inputs, n) != SWIRL_OK)
+        return fail("keccakf trace generation");
+    set_trace(job, 0, t, h, NULL);
+    snprintf(job->desc, sizeof job->desc, "%zu permutation%s, trace %zu x %zu", n,
+             n == 1 ? "" : "s", h, job->airs[0]->common_width);
+    return CLI_OK;
+}
+
+static int setup_fib(cli_job *job, const cli_opts *o, int traces) {
+    int rc;
+    size_t rows;
+    swirl_air_builder *b = NULL;
+    if ((rc = set_params(job, o, 12)) != CLI_OK || (rc = rows_opt(o, 256, 2, job, &rows)) ||
+        (rc = add_air(job, &b, swirl_fib_air_build(&b))) != CLI_OK)
+        return rc;
+    if (!traces)
+        return CLI_OK;
+    bb31 *t = NULL;
+    if (swirl_fib_trace(&t, 0, 1, rows) != SWIRL_OK)
+        return fail("fib trace");
+    job->pv[0][0] = bb31_zero();
+    job->pv[0][1] = bb31_one();
+    job->pv[0][2] = t[2 * rows - 1];
+    set_trace(job, 0, t, rows, job->pv[0]);
+    snprintf(job->desc, sizeof job->desc, "fib, %zu rows", rows);
+    return CLI_OK;
+}
+
+static int setup_interactions(cli_job *job, const cli_opts *o, int traces) {
+    int rc;
+    size_t rows;
+    swirl_air_builder *b = NULL;
+    if ((rc = set_params(job, o, 12)) != CLI_OK || (rc = rows_opt(o, 32, 4, job, &rows)) ||
+        (rc = add_air(job, &b, swirl_dummy_interaction_air_build(&b, 1, 1, 3, 0))) != CLI_OK ||
+        (rc = add_air(job, &b, swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0))) != CLI_OK)
+        return rc;
+    if (!traces)
+        return CLI_OK;
+    enum { HR = 4 };
+    bb31 *sm = calloc(2 * rows, sizeof *sm), *rm = calloc(2 * HR, sizeof *rm);
+    if (!sm || !rm) {
+        free(sm);
+        free(rm);
+        fprintf(stderr, "swirl: out of memory\n");
+        return CLI_FAILED;
+    }
+    /* the sender's rows 0..3 send (100 + i) with count i + 1, the receiver takes exactly those */
+    for (size_t i = 0; i < rows; i++)
+        sm[rows + i] = bb31_from_u32((uint32_t)(100 + i));
+    for (size_t i = 0; i < HR; i++) {
+        sm[i] = bb31_from_u32((uint32_t)(i + 1));
+        rm[i] = sm[i];
+        rm[HR + i] = sm[rows + i];
+    }
+    set_trace(job, 0, sm, rows, NULL);
+    set_trace(job, 1, rm, HR, NULL);
+    snprintf(job->desc, sizeof job->desc, "sender %zu rows, receiver %d rows, bus 3", rows, HR);
+    return CLI_OK;
+}
+
+static int setup_self_interaction(cli_job *job, const cli_opts *o, int traces) {
+    int rc;
+    size_t rows;
+    swirl_air_builder *b = NULL;
+    if ((rc = set_params(job, o, 12)) != CLI_OK || (rc = rows_opt(o, 64, 2, job, &rows)) ||
+        (rc = add_air(job, &b, swirl_self_interaction_air_build(&b, 4, 0))) != CLI_OK)
+        return rc;
+    if (!traces)
+        return CLI_OK;
+    bb31 *t = NULL;
+    if (swirl_self_interaction_trace(&t, 4, swirl_log2_exact(rows)) != SWIRL_OK)
+        return fail("self-interaction trace");
+    set_trace(job, 0, t, rows, NULL);
+    snprintf(job->desc, sizeof job->desc, "self-interaction, %zu rows x 4", rows);
+    return CLI_OK;
+}
+
+int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces) {
+    memset(job, 0, sizeof *job);
+    snprintf(job->air, sizeof job->air, "%s", air);
+    int rc;
+    if (strcmp(air, "keccakf") == 0)
+        rc = setup_keccakf(job, o, traces);
+    else if (strcmp(air, "fib") == 0)
+        rc = setup_fib(job, o, traces);
+    else if (strcmp(air, "interactions") == 0)
+        rc = setup_interactions(job, o, traces);
+    else if (strcmp(air, "self-interaction") == 0)
+        rc = setup_self_interaction(job, o, traces);
+    else {
+        fprintf(stderr, "swirl: unknown AIR '%s' (keccakf, fib, interactions, self-interaction)\n",
+                air);
+        rc = CLI_BAD;
+    }
+    if (rc != CLI_OK)
+        cli_job_clear(job);
+    return rc;
+}
+
+void cli_job_clear(cli_job *job) {
+    for (size_t i = 0; i < job->n_owned; i++)
+        free(job->owned[i]);
+    for (size_t i = 0; i < job->n_airs; i++)
+        swirl_air_destroy(job->airs[i]);
+    memset(job, 0, sizeof *job);
+}

@@ -1,0 +1,58 @@
+/* The `swirl` command-line program: shared declarations of its files (main.c: commands and
+ * options, builtins.c: the built-in AIR sets, inspect.c: the proof summary, metrics.c: JSON). */
+#ifndef SWIRL_TOOLS_CLI_H
+#define SWIRL_TOOLS_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "protocol/flow.h"
+#include "protocol/keygen.h"
+
+/* Exit codes (the README's CLI contract). */
+enum { CLI_OK = 0, CLI_REJECTED = 1, CLI_FAILED = 1, CLI_BAD = 2 };
+
+/* Options shared by the commands (NULL / 0: not given). */
+typedef struct cli_opts {
+    const char *vk, *out, *inputs, *backend, *metrics, *security;
+    long perms, rows, threads, iters, warmup;
+    int quiet;
+} cli_opts;
+
+/* A built-in AIR set with its parameters and (for prove/bench) its traces. Owns everything. */
+typedef struct cli_job {
+    char air[32];
+    swirl_system_params params;
+    swirl_air *airs[4];
+    swirl_keygen_air ka[4];
+    swirl_trace_input in[4];
+    size_t n_airs;
+    void *owned[16]; /* trace and public-value buffers */
+    size_t n_owned;
+    bb31 pv[4][4];
+    size_t trace_cells;
+    char desc[160]; /* e.g. "1024 permutations, trace 32768 x 2633" */
+} cli_job;
+
+/* Names of the built-in AIR sets, for --help. */
+extern const char *const cli_builtin_names[];
+extern const char *const cli_builtin_help;
+
+/* Sets up the AIRs and parameters of `air` and, with traces != 0, its traces. On failure prints
+ * the reason to stderr and returns CLI_BAD (unknown AIR, bad option) or CLI_FAILED. */
+int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces);
+void cli_job_clear(cli_job *job);
+
+/* Reads a whole file (free() *data). Prints the reason and returns non-zero on failure. */
+int cli_read_file(const char *path, uint8_t **data, size_t *len);
+int cli_write_file(const char *path, const uint8_t *data, size_t len);
+
+/* `swirl inspect` */
+int cli_inspect(const char *proof_path, const char *vk_path);
+
+/* Metrics JSON: the spans of the calling thread and the GPU stage trace. */
+void cli_json_spans(FILE *f);
+void cli_json_params(FILE *f, const swirl_system_params *p);
+
+#endif

@@ -1,0 +1,489 @@
+/*
+ * swirl: key, prove, verify, inspect and benchmark SWIRL proofs of the built-in AIR sets.
+ *
+ *   swirl keygen AIR --vk VK_FILE [AIR options]
+ *   swirl prove AIR --out PROOF_FILE [AIR options] [--backend cpu|cuda|auto] [--threads N]
+ *               [--metrics JSON_FILE] [--quiet]
+ *   swirl verify --vk VK_FILE PROOF_FILE
+ *   swirl inspect PROOF_FILE [--vk VK_FILE]
+ *   swirl bench AIR [AIR options] [--backend B] [--threads N] [--iters N] [--warmup N]
+ *               [--metrics JSON_FILE]
+ *
+ * Exit codes: 0 ok / accepted; 1 rejected (verify) or the work failed (prove: the trace does not
+ * satisfy the AIR, a device error); 2 malformed proof or key, bad input, bad usage.
+ */
+#include <errno.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/backend.h"
+#include "cli.h"
+#include "protocol/codec_proof.h"
+#include "protocol/vk_codec.h"
+#include "util/span.h"
+
+static const char *const usage_main =
+    "usage: swirl COMMAND [options]\n"
+    "\n"
+    "Commands:\n"
+    "  keygen AIR --vk VK_FILE          write the verifying key of a built-in AIR set\n"
+    "  prove AIR --out PROOF_FILE       prove a built-in AIR set, print the span report\n"
+    "  verify --vk VK_FILE PROOF_FILE   verify a proof (exit 0 accepted, 1 rejected, 2 malformed)\n"
+    "  inspect PROOF_FILE [--vk VK]     summarize a proof file: parts and sizes, heights\n"
+    "  bench AIR                        prove repeatedly and report medians\n"
+    "\n"
+    "Run 'swirl COMMAND --help' for a command's options.\n";
+
+static const char *const usage_common =
+    "AIR options: --perms N | --inputs FILE (keccakf), --rows N, --security 100|toy\n";
+
+static const char *const usage_keygen =
+    "usage: swirl keygen AIR --vk VK_FILE [--security 100|toy]\n"
+    "Writes the verifying key (OpenVM's MultiStarkVerifyingKey, postcard) of the AIR set.\n";
+static const char *const usage_prove =
+    "usage: swirl prove AIR --out PROOF_FILE [AIR options] [--backend cpu|cuda|auto]\n"
+    "                   [--threads N] [--metrics JSON_FILE] [--quiet]\n"
+    "Generates the traces, proves them (the proof in OpenVM's encoding, codec version 3) and\n"
+    "prints the span tree on stderr. --metrics writes every span's time, the proof size and the\n"
+    "trace cells as JSON. --backend auto (default) uses the GPU when there is one.\n"
+    "Exit: 0 proved, 1 the prover failed (e.g. the trace does not satisfy the AIR), 2 bad input.\n";
+static const char *const usage_verify =
+    "usage: swirl verify --vk VK_FILE PROOF_FILE\n"
+    "Prints one line: 'accepted', 'rejected: WHY' or 'malformed: WHY'.\n"
+    "Exit: 0 accepted, 1 rejected, 2 malformed proof or key, bad input or bad usage.\n";
+static const char *const usage_inspect =
+    "usage: swirl inspect PROOF_FILE [--vk VK_FILE]\n"
+    "Prints the proof's parts with their sizes, the AIRs present with their heights, and the\n"
+    "parameters the proof's shape implies (with --vk: the key's parameters, and a full decode).\n";
+static const char *const usage_bench =
+    "usage: swirl bench AIR [AIR options] [--backend cpu|cuda|auto] [--threads N] [--iters N]\n"
+    "                   [--warmup N] [--metrics JSON_FILE]\n"
+    "Proves --warmup times (default 1), then --iters times (default 3), and prints the median,\n"
+    "min and max of stark_prove_excluding_trace and of each stage.\n";
+
+static int bad_usage(const char *msg, const char *usage) {
+    fprintf(stderr, "swirl: %s\n%s", msg, usage);
+    return CLI_BAD;
+}
+
+static int parse_long(const char *flag, const char *s, long *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 0) {
+        fprintf(stderr, "swirl: %s takes a non-negative integer, not '%s'\n", flag, s);
+        return CLI_BAD;
+    }
+    *out = v;
+    return CLI_OK;
+}
+
+/* Parses argv[first..]: options into *o, the positional arguments into pos[] (at most max_pos). */
+static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char **pos,
+                      int *n_pos, int max_pos, const char *usage) {
+    memset(o, 0, sizeof *o);
+    *n_pos = 0;
+    for (int i = first; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return -1;
+        }
+        if (strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+            continue;
+        }
+        if (a[0] == '-' && a[1] == '-') {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "swirl: option %s needs a value\n%s", a, usage);
+                return CLI_BAD;
+            }
+            const char *v = argv[++i];
+            const char **sv = NULL;
+            long *lv = NULL;
+            if (strcmp(a, "--vk") == 0)
+                sv = &o->vk;
+            else if (strcmp(a, "--out") == 0)
+                sv = &o->out;
+            else if (strcmp(a, "--inputs") == 0)
+                sv = &o->inputs;
+            else if (strcmp(a, "--backend") == 0)
+                sv = &o->backend;
+            else if (strcmp(a, "--metrics") == 0)
+                sv = &o->metrics;
+            else if (strcmp(a, "--security") == 0)
+                sv = &o->security;
+            else if (strcmp(a, "--perms") == 0)
+                lv = &o->perms;
+            else if (strcmp(a, "--rows") == 0)
+                lv = &o->rows;
+            else if (strcmp(a, "--threads") == 0)
+                lv = &o->threads;
+            else if (strcmp(a, "--iters") == 0)
+                lv = &o->iters;
+            else if (strcmp(a, "--warmup") == 0)
+                lv = &o->warmup;
+            else {
+                fprintf(stderr, "swirl: unknown option %s\n%s", a, usage);
+                return CLI_BAD;
+            }
+            if (sv)
+                *sv = v;
+            else if (parse_long(a, v, lv) != CLI_OK)
+                return CLI_BAD;
+            continue;
+        }
+        if (*n_pos >= max_pos) {
+            fprintf(stderr, "swirl: unexpected argument '%s'\n%s", a, usage);
+            return CLI_BAD;
+        }
+        pos[(*n_pos)++] = a;
+    }
+    if (o->perms < 0 || o->rows < 0) /* parse_long refuses negatives; kept for clarity */
+        return CLI_BAD;
+    if (o->threads) {
+        if (o->threads > 1024)
+            return bad_usage("--threads takes 1 to 1024", usage);
+        omp_set_num_threads((int)o->threads);
+    }
+    return CLI_OK;
+}
+
+static int keygen_job(swirl_vk **vk, const cli_job *job) {
+    if (swirl_keygen(vk, &job->params, job->ka, job->n_airs) != SWIRL_OK) {
+        fprintf(stderr, "swirl: keygen failed: %s\n", swirl_last_error());
+        return CLI_FAILED;
+    }
+    return CLI_OK;
+}
+
+static void print_hex_digest(FILE *f, const swirl_digest *d) {
+    for (int i = 0; i < 8; i++)
+        fprintf(f, "%08x", bb31_to_u32(d->v[i]));
+}
+
+static int cmd_keygen(int argc, char **argv) {
+    cli_opts o;
+    const char *pos[1];
+    int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_keygen);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (np != 1 || !o.vk)
+        return bad_usage("keygen needs an AIR and --vk VK_FILE", usage_keygen);
+    cli_job job;
+    if ((rc = cli_job_init(&job, pos[0], &o, 0)) != CLI_OK)
+        return rc;
+    swirl_vk *vk = NULL;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    if ((rc = keygen_job(&vk, &job)) == CLI_OK) {
+        if (swirl_vk_encode(&bytes, &len, vk) != SWIRL_OK) {
+            fprintf(stderr, "swirl: encoding the key failed: %s\n", swirl_last_error());
+            rc = CLI_FAILED;
+        } else if ((rc = cli_write_file(o.vk, bytes, len)) == CLI_OK) {
+            printf("wrote %s: verifying key of %s (%zu AIR%s, %zu bytes), pre-hash ", o.vk,
+                   job.air, job.n_airs, job.n_airs == 1 ? "" : "s", len);
+            print_hex_digest(stdout, &vk->pre_hash);
+            printf("\n");
+        }
+    }
+    free(bytes);
+    swirl_vk_destroy(vk);
+    cli_job_clear(&job);
+    return rc;
+}
+
+static void json_gpu_stages(FILE *f, const swirl_backend *be) {
+    size_t ns = 0;
+    const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
+    fprintf(f, "[");
+    for (size_t i = 0; i < ns; i++)
+        fprintf(f, "%s{\"name\":\"%s\",\"kernels\":%u,\"syncs\":%u,\"gpu_ms\":%.3f}", i ? "," : "",
+                tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
+    fprintf(f, "]");
+}
+
+static void print_gpu_stages(const swirl_backend *be) {
+    size_t ns = 0;
+    const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
+    if (!ns)
+        return;
+    fprintf(stderr, "GPU stage trace (name, kernels, host syncs, GPU ms):\n");
+    for (size_t i = 0; i < ns; i++)
+        fprintf(stderr, "  %-44s %5u %3u %9.3f\n", tr[i].name, tr[i].kernels, tr[i].syncs,
+                tr[i].gpu_ms);
+}
+
+static int select_backend(swirl_backend **be, const cli_opts *o) {
+    const char *name = o->backend ? o->backend : "auto";
+    enum swirl_status st = swirl_backend_select(be, name);
+    if (st == SWIRL_OK)
+        return CLI_OK;
+    fprintf(stderr, "swirl: --backend %s: %s\n", name, swirl_last_error());
+    return st == SWIRL_E_INVALID_ARG ? CLI_BAD : CLI_FAILED;
+}
+
+static int prove_status_exit(enum swirl_status st) {
+    return st == SWIRL_E_INVALID_ARG || st == SWIRL_E_IO ? CLI_BAD : CLI_FAILED;
+}
+
+static int cmd_prove(int argc, char **argv) {
+    cli_opts o;
+    const char *pos[1];
+    int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_prove);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (np != 1 || !o.out)
+        return bad_usage("prove needs an AIR and --out PROOF_FILE", usage_prove);
+    cli_job job;
+    if ((rc = cli_job_init(&job, pos[0], &o, 1)) != CLI_OK)
+        return rc;
+    swirl_vk *vk = NULL;
+    swirl_backend *be = NULL;
+    swirl_proof proof;
+    int have_proof = 0;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    if ((rc = keygen_job(&vk, &job)) != CLI_OK || (rc = select_backend(&be, &o)) != CLI_OK)
+        goto out;
+    if (!o.quiet)
+        fprintf(stderr, "swirl: proving %s (%s) on %s, %d thread%s\n", job.air, job.desc, be->name,
+                omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s");
+    swirl_span_reset();
+    swirl_span_set_progress(o.quiet ? NULL : stderr, 1);
+    double t0 = swirl_now_ms();
+    enum swirl_status st = swirl_prove_ex(&proof, vk, job.in, be);
+    double t_prove = swirl_now_ms() - t0;
+    swirl_span_set_progress(NULL, 0);
+    if (st != SWIRL_OK) {
+        fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
+        rc = prove_status_exit(st);
+        goto out;
+    }
+    have_proof = 1;
+    if (!o.quiet) {
+        swirl_span_print(stderr);
+        print_gpu_stages(be);
+    }
+    if (swirl_proof_encode(&bytes, &len, &proof, vk) != SWIRL_OK) {
+        fprintf(stderr, "swirl: encoding the proof failed: %s\n", swirl_last_error());
+        rc = CLI_FAILED;
+        goto out;
+    }
+    if ((rc = cli_write_file(o.out, bytes, len)) != CLI_OK)
+        goto out;
+    printf("wrote %s: proof of %s (%s), %zu bytes, stark_prove_excluding_trace %.1f ms\n", o.out,
+           job.air, job.desc, len, swirl_span_total_ms("stark_prove_excluding_trace"));
+    if (o.metrics) {
+        FILE *f = fopen(o.metrics, "w");
+        if (!f) {
+            fprintf(stderr, "swirl: cannot write %s: %s\n", o.metrics, strerror(errno));
+            rc = CLI_BAD;
+            goto out;
+        }
+        fprintf(f,
+                "{\"command\":\"prove\",\"air\":\"%s\",\"description\":\"%s\",\"backend\":\"%s\","
+                "\"threads\":%d,\"trace_cells\":%zu,\"proof_bytes\":%zu,\"prove_ms\":%.3f,"
+                "\"params\":",
+                job.air, job.desc, be->name, omp_get_max_threads(), job.trace_cells, len, t_prove);
+        cli_json_params(f, &job.params);
+        fprintf(f, ",\"spans\":");
+        cli_json_spans(f);
+        fprintf(f, ",\"gpu_stages\":");
+        json_gpu_stages(f, be);
+        fprintf(f, "}\n");
+        if (fclose(f) != 0) {
+            fprintf(stderr, "swirl: writing %s failed\n", o.metrics);
+            rc = CLI_BAD;
+        }
+    }
+out:
+    free(bytes);
+    if (have_proof)
+        swirl_proof_clear(&proof);
+    swirl_backend_destroy(be);
+    swirl_vk_destroy(vk);
+    cli_job_clear(&job);
+    return rc;
+}
+
+static int cmd_verify(int argc, char **argv) {
+    cli_opts o;
+    const char *pos[1];
+    int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_verify);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (np != 1 || !o.vk)
+        return bad_usage("verify needs --vk VK_FILE and a PROOF_FILE", usage_verify);
+    uint8_t *vkb = NULL, *pb = NULL;
+    size_t vkl = 0, pl = 0;
+    swirl_vk *vk = NULL;
+    swirl_proof proof;
+    int have_proof = 0;
+    rc = CLI_BAD;
+    if (cli_read_file(o.vk, &vkb, &vkl) || cli_read_file(pos[0], &pb, &pl)) {
+        printf("malformed: cannot read the input files\n");
+        goto out;
+    }
+    if (swirl_vk_decode(&vk, vkb, vkl) != SWIRL_OK) {
+        printf("malformed: %s is not a verifying key: %s\n", o.vk, swirl_last_error());
+        goto out;
+    }
+    enum swirl_status st = swirl_proof_decode(&proof, pb, pl, vk);
+    if (st == SWIRL_OK) {
+        have_proof = 1;
+        st = swirl_verify(vk, &proof);
+    }
+    if (st == SWIRL_OK) {
+        printf("accepted\n");
+        rc = CLI_OK;
+    } else if (st == SWIRL_E_PROOF_REJECTED) {
+        printf("rejected: %s\n", swirl_last_error());
+        rc = CLI_REJECTED;
+    } else if (st == SWIRL_E_PROOF_MALFORMED) {
+        printf("malformed: %s\n", swirl_last_error());
+    } else {
+        printf("error: %s\n", swirl_last_error());
+        rc = prove_status_exit(st);
+    }
+out:
+    if (have_proof)
+        swirl_proof_clear(&proof);
+    swirl_vk_destroy(vk);
+    free(vkb);
+    free(pb);
+    return rc;
+}
+
+static int cmd_inspect(int argc, char **argv) {
+    cli_opts o;
+    const char *pos[1];
+    int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_inspect);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (np != 1)
+        return bad_usage("inspect needs a PROOF_FILE", usage_inspect);
+    return cli_inspect(pos[0], o.vk);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static const char *const bench_spans[] = {
+    "stark_prove_excluding_trace", "prover.main_trace_commit", "prover.rap_constraints",
+    "prover.openings.stacked_reduction", "prover.openings.whir"};
+enum { N_BENCH_SPANS = sizeof bench_spans / sizeof bench_spans[0] };
+
+static int cmd_bench(int argc, char **argv) {
+    cli_opts o;
+    const char *pos[1];
+    int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_bench);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (np != 1)
+        return bad_usage("bench needs an AIR", usage_bench);
+    long iters = o.iters ? o.iters : 3, warmup = o.warmup ? o.warmup : 1;
+    if (iters > 1000 || warmup > 100)
+        return bad_usage("--iters takes 1 to 1000, --warmup 0 to 100", usage_bench);
+    cli_job job;
+    if ((rc = cli_job_init(&job, pos[0], &o, 1)) != CLI_OK)
+        return rc;
+    swirl_vk *vk = NULL;
+    swirl_backend *be = NULL;
+    double *ms = calloc((size_t)iters * N_BENCH_SPANS, sizeof *ms);
+    double *col = calloc((size_t)iters, sizeof *col);
+    if (!ms || !col) {
+        fprintf(stderr, "swirl: out of memory\n");
+        rc = CLI_FAILED;
+        goto out;
+    }
+    if ((rc = keygen_job(&vk, &job)) != CLI_OK || (rc = select_backend(&be, &o)) != CLI_OK)
+        goto out;
+    fprintf(stderr, "swirl: bench %s (%s) on %s, %d threads: %ld warm-up, %ld timed\n", job.air,
+            job.desc, be->name, omp_get_max_threads(), warmup, iters);
+    for (long it = -warmup; it < iters; it++) {
+        swirl_proof proof;
+        swirl_span_reset();
+        enum swirl_status st = swirl_prove_ex(&proof, vk, job.in, be);
+        if (st != SWIRL_OK) {
+            fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
+            rc = prove_status_exit(st);
+            goto out;
+        }
+        swirl_proof_clear(&proof);
+        if (it < 0)
+            continue;
+        for (int s = 0; s < N_BENCH_SPANS; s++)
+            ms[(size_t)it * N_BENCH_SPANS + (size_t)s] = swirl_span_total_ms(bench_spans[s]);
+        fprintf(stderr, "swirl: run %ld: %.1f ms\n", it + 1, ms[(size_t)it * N_BENCH_SPANS]);
+    }
+    FILE *mf = NULL;
+    if (o.metrics && !(mf = fopen(o.metrics, "w"))) {
+        fprintf(stderr, "swirl: cannot write %s: %s\n", o.metrics, strerror(errno));
+        rc = CLI_BAD;
+        goto out;
+    }
+    if (mf)
+        fprintf(mf,
+                "{\"command\":\"bench\",\"air\":\"%s\",\"description\":\"%s\",\"backend\":\"%s\","
+                "\"threads\":%d,\"iters\":%ld,\"warmup\":%ld,\"trace_cells\":%zu,\"spans\":{",
+                job.air, job.desc, be->name, omp_get_max_threads(), iters, warmup,
+                job.trace_cells);
+    printf("%-36s %10s %10s %10s   (ms over %ld runs)\n", "span", "median", "min", "max", iters);
+    for (int s = 0; s < N_BENCH_SPANS; s++) {
+        for (long it = 0; it < iters; it++)
+            col[it] = ms[(size_t)it * N_BENCH_SPANS + (size_t)s];
+        qsort(col, (size_t)iters, sizeof *col, cmp_double);
+        double med = iters % 2 ? col[iters / 2] : (col[iters / 2 - 1] + col[iters / 2]) / 2;
+        printf("%-36s %10.1f %10.1f %10.1f\n", bench_spans[s], med, col[0], col[iters - 1]);
+        if (mf)
+            fprintf(mf, "%s\"%s\":{\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f}",
+                    s ? "," : "", bench_spans[s], med, col[0], col[iters - 1]);
+    }
+    if (mf) {
+        fprintf(mf, "},\"gpu_stages_last_run\":");
+        json_gpu_stages(mf, be);
+        fprintf(mf, "}\n");
+        if (fclose(mf) != 0)
+            rc = CLI_BAD;
+    }
+out:
+    free(ms);
+    free(col);
+    swirl_backend_destroy(be);
+    swirl_vk_destroy(vk);
+    cli_job_clear(&job);
+    return rc;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2)
+        return bad_usage("no command", usage_main);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_main, stdout);
+        fputs(usage_common, stdout);
+        fputs(cli_builtin_help, stdout);
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("swirl %s (OpenVM stark-backend v2.0.1 proofs, codec version 3)\n",
+               swirl_version());
+        return CLI_OK;
+    }
+    if (strcmp(cmd, "keygen") == 0)
+        return cmd_keygen(argc, argv);
+    if (strcmp(cmd, "prove") == 0)
+        return cmd_prove(argc, argv);
+    if (strcmp(cmd, "verify") == 0)
+        return cmd_verify(argc, argv);
+    if (strcmp(cmd, "inspect") == 0)
+        return cmd_inspect(argc, argv);
+    if (strcmp(cmd, "bench") == 0)
+        return cmd_bench(argc, argv);
+    fprintf(stderr, "swirl: unknown command '%s'\n%s", cmd, usage_main);
+    return CLI_BAD;
+}
