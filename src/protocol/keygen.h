@@ -19,7 +19,8 @@
 
 #define SWIRL_CODEC_VERSION 3u
 
-/** One AIR handed to keygen. The AIR (and the preprocessed trace) must outlive the keys. */
+/** One AIR handed to keygen. The AIR must outlive the keys; the preprocessed trace is copied (its
+ *  stacked form is kept in the key's preprocessed_data). */
 typedef struct swirl_keygen_air {
     const swirl_air *air;
     const bb31 *preprocessed; /* column-major, air->preprocessed_width columns, or NULL */
@@ -38,8 +39,10 @@ typedef struct swirl_vk_air {
     swirl_digest preprocessed_commit;
     int64_t preprocessed_hypercube_dim; /* log2(height) - l_skip */
     size_t preprocessed_stacking_width;
-    /* prover side (the proving key's preprocessed PcsData): owned by the key; NULL when the AIR
-     * has no preprocessed trace or the key was decoded from bytes (verifier only) */
+    /* prover side (the proving key's preprocessed PcsData, the stacked commit of the preprocessed
+     * trace alone, as keygen computed it): owned by the key; the prover reads the preprocessed
+     * trace from it and opens it. NULL when the AIR has no preprocessed trace or the key was
+     * decoded from bytes (verifier only: swirl_prove refuses such a key) */
     swirl_stacked_pcs_data *preprocessed_data;
     int need_rot;
     unsigned max_constraint_degree;
