@@ -236,8 +236,10 @@ static enum swirl_status compute_eq3b(tr *T, size_t n, unsigned l, unsigned n_lo
     }
     for (size_t i = 0; i < n; i++) {
         w[i] = T[i].air->n_interactions;
+        /* every trace at its lifted height, as OpenVM's interactions_meta (logup_zerocheck/mod.rs
+         * 60-73): a trace without interactions keeps the list sorted and takes no rows */
         unsigned lh = swirl_log2_exact(T[i].h);
-        lg[i] = w[i] == 0 ? l : (lh > l ? lh : l);
+        lg[i] = lh > l ? lh : l;
     }
     swirl_stacked_layout lay;
     enum swirl_status st = swirl_stacked_layout_init(&lay, 0, l + n_logup, w, lg, n);
