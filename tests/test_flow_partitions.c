@@ -10,13 +10,15 @@
  *    log height for a preprocessed AIR, a cached partition breaking a constraint or the bus, a
  *    preprocessed value changed in the prover's copy (the vk's commitment is fixed), a key without
  *    the prover's preprocessed data;
- *  - the proof does not depend on the thread count.
+ *  - the proof does not depend on the thread count, nor on the backend (the CUDA backend's commit
+ *    slot commits the cached partitions too; that case skips without a CUDA device).
  */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "air/test_airs.h"
+#include "backend/backend.h"
 #include "fixtures.h"
 #include "harness.h"
 #include "protocol/bytes.h"
@@ -643,6 +645,34 @@ static void test_threads(void) {
     sys_clear(&s);
 }
 
+/* the CUDA backend (skipped without a device): the same proof as the CPU's, with the common main
+ * and the 4 cached partitions committed through its commit slot */
+static void test_cuda_backend(void) {
+    swirl_backend *be = NULL;
+    enum swirl_status st = swirl_backend_cuda_create(&be, 0);
+    if (st == SWIRL_E_NO_DEVICE)
+        SWIRL_TEST_SKIP("no CUDA device");
+    CHECK_OK(st);
+    sys s;
+    sys_init(&s);
+    swirl_proof a, b;
+    prove_mixed(&a, &s, 1);
+    swirl_cuda_stage_trace_clear(be->gpu);
+    CHECK_OK(swirl_prove_ex(&b, s.vk, s.in, be));
+    size_t ns, commits = 0;
+    const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
+    for (size_t i = 0; i < ns; i++)
+        if (strcmp(tr[i].name, "stacked_commit") == 0 && tr[i].kernels > 0)
+            commits++;
+    CHECK(commits == 5);
+    CHECK_OK(swirl_verify(s.vk, &b));
+    check_same_proof(&a, &b, s.vk);
+    swirl_proof_clear(&a);
+    swirl_proof_clear(&b);
+    sys_clear(&s);
+    swirl_backend_destroy(be);
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_pc_alone),
     SWIRL_TEST(test_mixed),
@@ -650,6 +680,7 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_tampered_traces),
     SWIRL_TEST(test_key_without_prover_data),
     SWIRL_TEST(test_threads),
+    SWIRL_TEST(test_cuda_backend),
 };
 
 int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }

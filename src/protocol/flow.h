@@ -1,14 +1,25 @@
 /*
- * The prover and verifier flow (OpenVM v2.0.1 prover/mod.rs Coordinator::prove, verifier/mod.rs)
- * on the CPU, for AIRs whose traces are all common main (no preprocessed or cached partitions yet):
- * observe the vk pre-hash, commit the common main traces (stacked PCS) and observe the root, per
- * AIR observe presence (if not required), log height and public values, run rap_constraints
- * (LogUp-GKR
- * + batch constraint sumcheck), the stacked opening reduction and WHIR.
+ * The prover and verifier flow (OpenVM v2.0.1 prover/mod.rs Coordinator::prove, cpu_backend.rs
+ * prove_openings, verifier/mod.rs verify, verifier/proof_shape.rs) on the CPU or through a backend
+ * table, for AIRs with common main, preprocessed and cached main partitions:
  *
- * Status: the stages are each tested against their own verifiers and chained (test_flow); the proof
- * is held in memory (no codec for the GKR and batch constraint parts yet) and byte agreement with
- * OpenVM is unchecked.
+ *  - traces sorted by height, descending, ties in AIR order; optional AIRs may be left out;
+ *  - commitments: the common main traces of all present AIRs in one stacked commitment, then per
+ *    present AIR in the sorted order its preprocessed commitment (fixed by the key: keygen's
+ *    PcsData, whose trace the prover reads back) and one commitment per cached partition (made by
+ *    the prover from swirl_trace_input.cached; their roots are the proof's cached_commits);
+ *  - observations: the vk pre-hash, the common main root, then per AIR in vk order: presence (when
+ *    not required); for a present AIR the preprocessed commitment if it has one, else its log
+ *    height (a preprocessed AIR's height is the preprocessed trace's: the verifier refuses any
+ *    other); its cached commitments; its public values;
+ *  - rap_constraints (LogUp-GKR + batch constraint sumcheck; openings per trace: common main,
+ *    preprocessed, cached...), the stacked opening reduction over all commitments (claims: every
+ *    trace's common main columns, then per trace its other parts, which is the commitments' order)
+ *    and WHIR over the same commitments; their stacked widths together at most w_stack.
+ *
+ * Status: prove-then-verify, tampering and agreement with the stages chained by hand in OpenVM's
+ * order are tested (test_flow, test_flow_partitions); the proof is held in memory (no codec for the
+ * GKR and batch constraint parts yet) and byte agreement with OpenVM is unchecked.
  */
 #ifndef SWIRL_PROTOCOL_FLOW_H
 #define SWIRL_PROTOCOL_FLOW_H
@@ -35,7 +46,9 @@ typedef struct swirl_proof {
 } swirl_proof;
 
 /** One AIR's trace for the prover: common main, column-major, height a power of two; common = NULL
- *  leaves an optional (not is_required) AIR out of the proof. */
+ *  leaves an optional (not is_required) AIR out of the proof. An AIR with a preprocessed trace takes
+ *  it from the key (its height must be the preprocessed trace's); cached partitions are committed
+ *  by the prover. */
 typedef struct swirl_trace_input {
     const bb31 *common;
     size_t height;
@@ -49,7 +62,13 @@ extern "C" {
 
 void swirl_proof_clear(swirl_proof *p);
 
-/** Proves traces[i] for vk->per_air[i], i < vk->n_airs. */
+/** Proves traces[i] for vk->per_air[i], i < vk->n_airs. SWIRL_E_INVALID_ARG for bad input (a
+ *  height not a power of two or above the stacked height, missing public values or cached
+ *  partitions, a preprocessed AIR's height other than its preprocessed trace's, a key without the
+ *  preprocessed prover data, as decoded from bytes, the commitments' stacked widths above
+ *  w_stack); SWIRL_E_UNSATISFIED when the interactions do not balance. Records the spans
+ *  prover.cached_trace_commit (outside stark_prove_excluding_trace: OpenVM receives cached traces
+ *  committed) and stark_prove_excluding_trace with OpenVM's sub-spans. */
 enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
                               const swirl_trace_input *traces) SWIRL_WARN_UNUSED_RESULT;
 
@@ -60,7 +79,11 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
                                  const swirl_trace_input *traces,
                                  const swirl_backend *be) SWIRL_WARN_UNUSED_RESULT;
 
-/** SWIRL_OK, SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED (never crashes on a bad proof). */
+/** SWIRL_OK, SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED (never crashes on a bad proof).
+ *  MALFORMED for a wrong shape: a required AIR absent, a log height above the stacked height,
+ *  cached_commits present for an AIR without cached partitions or absent, missing for one with
+ *  them, the stacked widths above w_stack, ...; REJECTED when a check fails, including a
+ *  preprocessed AIR whose log height is not its preprocessed trace's. */
 enum swirl_status swirl_verify(const swirl_vk *vk,
                                const swirl_proof *proof) SWIRL_WARN_UNUSED_RESULT;
 

@@ -7,9 +7,17 @@
  *
  * Status: prover and verifier agree with each other and reject wrong traces and tampered values
  * (tests/test_zerocheck.c). Byte-level agreement with OpenVM's transcript is NOT yet checked: there
- * are no OpenVM vectors for this stage, and two choices were made from our reading of the source
- * (selectors of traces shorter than 2^l_skip are periodic in the lifted rows; every trace's common
- * main openings are observed before the other partitions). The CPU code is a straightforward
+ * are no OpenVM vectors for this stage, and one choice was made from our reading of the source
+ * (selectors of traces shorter than 2^l_skip are periodic in the lifted rows).
+ *
+ * Partitions: a trace may have a preprocessed part and cached main parts besides its common main
+ * (swirl_air_instance.preprocessed / .cached; in the DAG, main part i < n_cached is cached
+ * partition i and part n_cached the common main, as OpenVM's partitioned_main). The openings per
+ * trace are ordered common main, preprocessed, cached 0, 1, ... (OpenVM proof_shape.rs:468-516);
+ * the transcript takes every trace's common main openings first, then per trace its other parts
+ * (prover logup_zerocheck/mod.rs:408-421, verifier batch_constraints.rs:274-301); both checked
+ * against the source. The flow (protocol/flow.h) supplies the preprocessed trace from the key and
+ * opens every part in its own commitment. The CPU code is a straightforward
  * reference (round 0 interpolates each column on G cosets directly, O(2^l_skip) per point); it is
  * single-threaded and not tuned.
  */
