@@ -46,9 +46,9 @@ typedef struct swirl_proof {
 } swirl_proof;
 
 /** One AIR's trace for the prover: common main, column-major, height a power of two; common = NULL
- *  leaves an optional (not is_required) AIR out of the proof. An AIR with a preprocessed trace takes
- *  it from the key (its height must be the preprocessed trace's); cached partitions are committed
- *  by the prover. */
+ *  leaves an optional (not is_required) AIR out of the proof. An AIR with a preprocessed trace
+ *  takes it from the key (its height must be the preprocessed trace's); cached partitions are
+ *  committed by the prover. */
 typedef struct swirl_trace_input {
     const bb31 *common;
     size_t height;
