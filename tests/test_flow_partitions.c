@@ -14,6 +14,7 @@
  *    slot commits the cached partitions too; that case skips without a CUDA device).
  */
 #include <omp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,7 @@
 #include "protocol/bytes.h"
 #include "protocol/codec_pcs.h"
 #include "protocol/flow.h"
+#include "util/span.h"
 
 enum { L_SKIP = 2, N_STACK = 4 };
 
@@ -325,7 +327,18 @@ static void test_pc_alone(void) {
         CHECK(vk->per_air[0].preprocessed_data != NULL);
         swirl_trace_input in = {t.common, h, NULL, t.cptr};
         swirl_proof proof, ref;
+        swirl_span_reset();
         CHECK_OK(swirl_prove(&proof, vk, &in));
+        /* the cached commitments come before stark_prove_excluding_trace, not inside it */
+        size_t nspans, i_cached = SIZE_MAX, i_prove = SIZE_MAX;
+        const swirl_span_record *sp = swirl_span_records(&nspans);
+        for (size_t i = 0; i < nspans; i++) {
+            if (sp[i].depth == 0 && strcmp(sp[i].name, "prover.cached_trace_commit") == 0)
+                i_cached = i;
+            if (sp[i].depth == 0 && strcmp(sp[i].name, "stark_prove_excluding_trace") == 0)
+                i_prove = i;
+        }
+        CHECK(i_cached < i_prove && i_prove < nspans);
         CHECK_OK(swirl_verify(vk, &proof));
         CHECK(proof.stacking.n_commits == 4 && proof.whir.n_commits == 4);
         for (size_t c = 0; c < 4; c++)

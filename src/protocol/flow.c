@@ -336,10 +336,15 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
         need_rot[k] = swirl_zc_need_rot(air);
     }
     /* the cached partitions are committed first, outside stark_prove_excluding_trace: OpenVM's
-     * prover receives them committed (AirProvingContext::cached_mains) */
-    swirl_span_begin("prover.cached_trace_commit");
+     * prover receives them committed (AirProvingContext::cached_mains); the span only when any */
+    int any_cached = 0;
+    for (size_t k = 0; k < n; k++)
+        any_cached |= vk->per_air[order[k]].air->n_cached > 0;
+    if (any_cached)
+        swirl_span_begin("prover.cached_trace_commit");
     st = commit_partitions(&oc, proof, be, vk, traces, order, n);
-    swirl_span_end();
+    if (any_cached)
+        swirl_span_end();
     if (st != SWIRL_OK)
         goto done;
     cs = malloc((1 + oc.n) * sizeof *cs);

@@ -67,8 +67,9 @@ void swirl_proof_clear(swirl_proof *p);
  *  partitions, a preprocessed AIR's height other than its preprocessed trace's, a key without the
  *  preprocessed prover data, as decoded from bytes, the commitments' stacked widths above
  *  w_stack); SWIRL_E_UNSATISFIED when the interactions do not balance. Records the spans
- *  prover.cached_trace_commit (outside stark_prove_excluding_trace: OpenVM receives cached traces
- *  committed) and stark_prove_excluding_trace with OpenVM's sub-spans. */
+ *  prover.cached_trace_commit when there are cached partitions (outside
+ *  stark_prove_excluding_trace: OpenVM receives cached traces committed) and
+ *  stark_prove_excluding_trace with OpenVM's sub-spans. */
 enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
                               const swirl_trace_input *traces) SWIRL_WARN_UNUSED_RESULT;
 
