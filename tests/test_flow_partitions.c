@@ -25,6 +25,7 @@
 #include "protocol/bytes.h"
 #include "protocol/codec_pcs.h"
 #include "protocol/flow.h"
+#include "protocol/vk_codec.h"
 #include "util/span.h"
 
 enum { L_SKIP = 2, N_STACK = 4 };
@@ -614,20 +615,33 @@ static void test_tampered_traces(void) {
     sys_clear(&s);
 }
 
-/* a key without the prover's preprocessed data (as decoded from bytes): the prover refuses with a
- * message naming it, the verifier does not need it; an absent AIR's data is not needed either */
+/* a key without the prover's preprocessed data: one decoded from bytes verifies the proof of the
+ * original key, and the prover refuses it with a message naming the first preprocessed AIR in vk
+ * order; the same with the data taken off one AIR of the original key; an absent AIR's data is not
+ * needed */
 static void test_key_without_prover_data(void) {
     sys s;
     sys_init(&s);
-    swirl_proof proof;
+    swirl_proof proof, bad;
     prove_mixed(&proof, &s, 1);
+    uint8_t *bytes;
+    size_t len;
+    CHECK_OK(swirl_vk_encode(&bytes, &len, s.vk));
+    swirl_vk *dec;
+    CHECK_OK(swirl_vk_decode(&dec, bytes, len));
+    free(bytes);
+    CHECK(dec->per_air[A_PC1].has_preprocessed && dec->per_air[A_PC1].preprocessed_data == NULL);
+    CHECK_OK(swirl_verify(dec, &proof));
+    CHECK_STATUS(swirl_prove(&bad, dec, s.in), SWIRL_E_INVALID_ARG);
+    CHECK(strstr(swirl_last_error(), "preprocessed prover data") != NULL);
+    CHECK(strstr(swirl_last_error(), dec->per_air[A_PC1].air->name) != NULL);
+    swirl_vk_destroy(dec);
     swirl_stacked_pcs_data *kd = s.vk->per_air[A_FSEL].preprocessed_data;
     s.vk->per_air[A_FSEL].preprocessed_data = NULL;
     CHECK_OK(swirl_verify(s.vk, &proof));
     swirl_proof_clear(&proof);
-    swirl_proof bad;
     CHECK_STATUS(swirl_prove(&bad, s.vk, s.in), SWIRL_E_INVALID_ARG);
-    CHECK(strstr(swirl_last_error(), "preprocessed") != NULL);
+    CHECK(strstr(swirl_last_error(), "preprocessed prover data") != NULL);
     CHECK(strstr(swirl_last_error(), s.lk.fib->name) != NULL);
     s.vk->per_air[A_FSEL].preprocessed_data = kd;
     kd = s.vk->per_air[A_PC2].preprocessed_data;
