@@ -7,9 +7,9 @@
  *    PreprocessedCachedAir present and absent): proved, verified, and equal byte for byte to a
  *    proof chained by hand from the stages in OpenVM's order of commitments and observations;
  *  - tampering: a changed or swapped cached commitment, a missing cached commitment list, a wrong
- *    log height for a preprocessed AIR, a cached partition breaking a constraint or the bus, a
- *    preprocessed value changed in the prover's copy (the vk's commitment is fixed), a key without
- *    the prover's preprocessed data;
+ *    log height for a preprocessed AIR, stacked widths above w_stack, a cached partition breaking
+ *    a constraint or the bus, a preprocessed value changed in the prover's copy (the vk's
+ *    commitment is fixed), a key without the prover's preprocessed data (decoded from bytes);
  *  - the proof does not depend on the thread count, nor on the backend (the CUDA backend's commit
  *    slot commits the cached partitions too; that case skips without a CUDA device).
  */
@@ -546,6 +546,16 @@ static void test_tampered_proof(void) {
     proof.stacking.stacking_openings[last - 1] =
         bb31x4_sub(proof.stacking.stacking_openings[last - 1], bb31x4_one());
     CHECK_OK(swirl_verify(s.vk, &proof));
+    /* the stacked widths of all 8 commitments (3 + 7) against w_stack (OpenVM's proof shape) */
+    s.vk->params.w_stack = 9;
+    CHECK_STATUS(swirl_verify(s.vk, &proof), SWIRL_E_PROOF_MALFORMED);
+    CHECK(strstr(swirl_last_error(), "w_stack") != NULL);
+    swirl_proof again;
+    CHECK_STATUS(swirl_prove(&again, s.vk, s.in), SWIRL_E_INVALID_ARG);
+    CHECK(strstr(swirl_last_error(), "w_stack") != NULL);
+    s.vk->params.w_stack = 10;
+    CHECK_OK(swirl_verify(s.vk, &proof));
+    s.vk->params.w_stack = 16;
     swirl_proof_clear(&proof);
     sys_clear(&s);
 }
