@@ -6,6 +6,7 @@
  *    only with a lookup, a bus sender whose fields are a cached partition, an optional
  *    PreprocessedCachedAir present and absent): proved, verified, and equal byte for byte to a
  *    proof chained by hand from the stages in OpenVM's order of commitments and observations;
+ *    through the proof codec and a decoded key it stays the same proof and verifies;
  *  - tampering: a changed or swapped cached commitment, a missing cached commitment list, a wrong
  *    log height for a preprocessed AIR, stacked widths above w_stack, a cached partition breaking
  *    a constraint or the bus, a preprocessed value changed in the prover's copy (the vk's
@@ -24,6 +25,7 @@
 #include "harness.h"
 #include "protocol/bytes.h"
 #include "protocol/codec_pcs.h"
+#include "protocol/codec_proof.h"
 #include "protocol/flow.h"
 #include "protocol/vk_codec.h"
 #include "util/span.h"
@@ -462,6 +464,24 @@ static void test_mixed(void) {
                         present ? 7 : 6);
         check_same_proof(&proof, &ref, s.vk);
         swirl_proof_clear(&ref);
+        /* through the proof codec and a key decoded from bytes: the same proof, verified */
+        uint8_t *pb, *kb, *pb2;
+        size_t plen, klen, plen2;
+        CHECK_OK(swirl_proof_encode(&pb, &plen, &proof, s.vk));
+        CHECK_OK(swirl_vk_encode(&kb, &klen, s.vk));
+        swirl_vk *dec;
+        CHECK_OK(swirl_vk_decode(&dec, kb, klen));
+        swirl_proof back;
+        CHECK_OK(swirl_proof_decode(&back, pb, plen, dec));
+        CHECK_OK(swirl_verify(dec, &back));
+        check_same_proof(&proof, &back, s.vk);
+        CHECK_OK(swirl_proof_encode(&pb2, &plen2, &back, dec));
+        CHECK(plen2 == plen && memcmp(pb, pb2, plen) == 0);
+        free(pb);
+        free(pb2);
+        free(kb);
+        swirl_proof_clear(&back);
+        swirl_vk_destroy(dec);
         if (!present) {
             /* claiming the absent AIR present with cached commitments: the transcript differs */
             proof.present[A_PC2] = 1;

@@ -18,8 +18,8 @@
  *    and WHIR over the same commitments; their stacked widths together at most w_stack.
  *
  * Status: prove-then-verify, tampering and agreement with the stages chained by hand in OpenVM's
- * order are tested (test_flow, test_flow_partitions); the proof is held in memory (no codec for the
- * GKR and batch constraint parts yet) and byte agreement with OpenVM is unchecked.
+ * order are tested (test_flow, test_flow_partitions); the proof's bytes are codec_proof.h's; byte
+ * agreement with OpenVM is unchecked.
  */
 #ifndef SWIRL_PROTOCOL_FLOW_H
 #define SWIRL_PROTOCOL_FLOW_H
