@@ -136,6 +136,40 @@ static void test_optional_air(void) {
 }
 
 /* bad prover input is refused with SWIRL_E_INVALID_ARG and nothing left allocated (ASan) */
+/* The key's trace-height constraints (OpenVM verifier/mod.rs:111-123): sum over present AIRs of
+ * 2^max(log_height, l_skip) * coefficient must stay below the threshold. The fixture's heights are
+ * 2, 32, 4 (fib, sender, receiver); at threshold = sum the proof is rejected, at sum + 1 accepted. */
+static void test_trace_height_constraints(void) {
+    swirl_system_params p = params();
+    swirl_fixture_three f;
+    swirl_fixture_three_init(&f, &p);
+    swirl_proof proof;
+    CHECK_OK(swirl_prove(&proof, f.vk, f.in));
+    CHECK(f.vk->n_thc > 0);
+    static const unsigned heights[3] = {2, 32, 4};
+    int tested = 0;
+    for (size_t c = 0; c < f.vk->n_thc; c++) {
+        uint64_t sum = 0;
+        for (size_t i = 0; i < 3; i++) {
+            uint64_t h = heights[i] < (1u << p.l_skip) ? (1u << p.l_skip) : heights[i];
+            sum += h * f.vk->thc[c].coefficients[i];
+        }
+        if (sum == 0 || sum >= UINT32_MAX)
+            continue;
+        uint32_t saved = f.vk->thc[c].threshold;
+        f.vk->thc[c].threshold = (uint32_t)sum;
+        CHECK_STATUS(swirl_verify(f.vk, &proof), SWIRL_E_PROOF_REJECTED);
+        CHECK(strstr(swirl_last_error(), "trace heights too large") != NULL);
+        f.vk->thc[c].threshold = (uint32_t)sum + 1;
+        CHECK_OK(swirl_verify(f.vk, &proof));
+        f.vk->thc[c].threshold = saved;
+        tested++;
+    }
+    CHECK(tested > 0);
+    swirl_proof_clear(&proof);
+    swirl_fixture_three_clear(&f);
+}
+
 static void test_bad_input(void) {
     swirl_system_params p = params();
     swirl_fixture_three f;
@@ -162,6 +196,7 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_optional_air),
     SWIRL_TEST(test_prove_verify),
     SWIRL_TEST(test_unbalanced_bus),
+    SWIRL_TEST(test_trace_height_constraints),
 };
 
 int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }

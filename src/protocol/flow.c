@@ -425,6 +425,32 @@ done:
         goto vdone;                                                                                \
     } while (0)
 
+/* The trace-height constraints of the key (OpenVM verifier/mod.rs:111-123): for each, the sum over
+ * present AIRs of 2^max(log_height, l_skip) * coefficient stays below the threshold (u64 sums as
+ * OpenVM; an overflowing sum, possible only with absurd keys, counts as too large). */
+static enum swirl_status check_trace_heights(const swirl_vk *vk, const swirl_proof *proof) {
+    size_t l_skip = vk->params.l_skip;
+    for (size_t c = 0; c < vk->n_thc; c++) {
+        uint64_t sum = 0;
+        for (size_t i = 0; i < vk->n_airs; i++) {
+            if (!proof->present[i])
+                continue;
+            size_t lh = proof->log_heights[i] > l_skip ? proof->log_heights[i] : l_skip;
+            uint64_t term;
+            if (lh > 63 ||
+                __builtin_mul_overflow((uint64_t)1 << lh, (uint64_t)vk->thc[c].coefficients[i],
+                                       &term) ||
+                __builtin_add_overflow(sum, term, &sum))
+                sum = UINT64_MAX;
+        }
+        if (sum >= vk->thc[c].threshold)
+            return SWIRL_RAISE(SWIRL_E_PROOF_REJECTED,
+                               "trace heights too large: constraint %zu sums to %llu, threshold %u",
+                               c, (unsigned long long)sum, vk->thc[c].threshold);
+    }
+    return SWIRL_OK;
+}
+
 /* The proof's per-AIR data against the key (OpenVM proof_shape.rs:328-368,
  * verifier/mod.rs:141-144): a required AIR present; a present AIR's log height within the stacked
  * height, its public values and exactly its AIR's cached commitments (an absent AIR none); a
@@ -465,7 +491,7 @@ static enum swirl_status check_trace_vdata(const swirl_vk *vk, const swirl_proof
     }
     if (*n_present == 0)
         return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "no AIR is present");
-    return SWIRL_OK;
+    return check_trace_heights(vk, proof);
 }
 
 /* The stacked reduction's claims from the column openings (OpenVM verifier/stacked_reduction.rs
