@@ -79,6 +79,11 @@ else bad "proof bytes differ between 1 and 2 threads"; fi
 run 0 "" "" keygen interactions $T --vk inter.vk
 run 0 "" "" prove interactions $T --rows 16 --out inter.proof --quiet
 run 0 "accepted" "" verify --vk inter.vk inter.proof
+run 0 "" "" keygen self-interaction $T --vk self.vk
+for rows in 2 8 128; do
+    run 0 "" "" prove self-interaction $T --rows $rows --out self.proof --quiet
+    run 0 "accepted" "" verify --vk self.vk self.proof
+done
 printf '# one permutation: the zero state\n%s\n' "$(printf '0 %.0s' $(seq 25))" >zero.txt
 run 0 "" "" keygen keccakf $T --vk keccak.vk
 run 0 "1 permutation, trace 32 x 2633" "" prove keccakf $T --inputs zero.txt --out keccak.proof --quiet
