@@ -54,7 +54,24 @@ void swirl_fixture_lookup_clear(swirl_fixture_lookup *f) {
     memset(f, 0, sizeof *f);
 }
 
-static swirl_air *compile_fixture(swirl_air_builder *b) {
+swirl_system_params swirl_fixture_small_params(size_t l_skip, size_t n_stack,
+                                               size_t security_bits) {
+    swirl_system_params p;
+    memset(&p, 0, sizeof p);
+    p.l_skip = l_skip;
+    p.n_stack = n_stack;
+    p.w_stack = 16;
+    p.log_blowup = 1;
+    p.max_constraint_degree = 3;
+    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
+    CHECK_OK(swirl_whir_config_init(&p.whir, 1, l_skip + n_stack, 2, 2, 1, ud, 1, 1,
+                                    security_bits));
+    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
+    p.logup.pow_bits = 2;
+    return p;
+}
+
+swirl_air *swirl_fixture_compile(swirl_air_builder *b) {
     swirl_air *a = NULL;
     CHECK_OK(swirl_air_compile(&a, b, 3));
     swirl_air_builder_destroy(b);
@@ -66,11 +83,11 @@ void swirl_fixture_three_init(swirl_fixture_three *f, const swirl_system_params 
     memset(f, 0, sizeof *f);
     swirl_air_builder *b;
     CHECK_OK(swirl_fib_air_build(&b));
-    f->fib = compile_fixture(b);
+    f->fib = swirl_fixture_compile(b);
     CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 3, 0));
-    f->send = compile_fixture(b);
+    f->send = swirl_fixture_compile(b);
     CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0));
-    f->recv = compile_fixture(b);
+    f->recv = swirl_fixture_compile(b);
     swirl_keygen_air ka[3] = {{f->fib, NULL, 0, 1}, {f->send, NULL, 0, 1}, {f->recv, NULL, 0, 1}};
     CHECK_OK(swirl_keygen(&f->vk, params, ka, 3));
     swirl_fixture_bus_traces(f->sm, f->rm);

@@ -9,6 +9,13 @@
 
 enum { SWIRL_FIX_HS = 32, SWIRL_FIX_HR = 4 };
 
+/* Small, fast (insecure) SystemParams for tests: l_skip, n_stack, w_stack 16, log_blowup 1, degree
+ * 3, WHIR k 2 with final length 2^2, PoW bits 1, `security_bits` of WHIR security, LogUp PoW 2. */
+swirl_system_params swirl_fixture_small_params(size_t l_skip, size_t n_stack, size_t security_bits);
+
+/* Compiles a builder with max degree 3 and destroys it (CHECK on failure). */
+swirl_air *swirl_fixture_compile(swirl_air_builder *b);
+
 /* A DummyInteractionAir sender of 32 rows (count, field): rows 0..3 send 100 + i with count i + 1,
  * the other rows count 0; the receiver's 4 rows take exactly those messages, so the bus balances.
  */

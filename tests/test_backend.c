@@ -11,21 +11,6 @@
 #include "protocol/codec_pcs.h"
 #include "protocol/flow.h"
 
-static swirl_system_params small_params(void) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = 2;
-    p.n_stack = 4;
-    p.w_stack = 16;
-    p.log_blowup = 1;
-    p.max_constraint_degree = 3;
-    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, 6, 2, 2, 2, ud, 2, 2, 32));
-    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
-    p.logup.pow_bits = 2;
-    return p;
-}
-
 static void test_select(void) {
     swirl_backend *be = NULL;
     CHECK_OK(swirl_backend_select(&be, "cpu"));
@@ -88,7 +73,7 @@ static enum swirl_status c_whir(const swirl_backend *be, swirl_whir_proof *proof
 }
 
 static void test_flow_uses_table(void) {
-    swirl_system_params p = small_params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     const swirl_backend counting = {"counting", NULL, c_commit, c_rap, c_sr, c_whir};

@@ -11,31 +11,9 @@
 #include "harness.h"
 #include "protocol/flow.h"
 
-static swirl_system_params params(void) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = 2;
-    p.n_stack = 4;
-    p.w_stack = 16;
-    p.log_blowup = 1;
-    p.max_constraint_degree = 3;
-    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, 6, 2, 2, 1, ud, 1, 1, 31));
-    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
-    p.logup.pow_bits = 2;
-    return p;
-}
-
-static swirl_air *compile(swirl_air_builder *b) {
-    swirl_air *a = NULL;
-    CHECK_OK(swirl_air_compile(&a, b, 3));
-    swirl_air_builder_destroy(b);
-    return a;
-}
-
 static void run(int corrupt_trace) {
     enum { HR = SWIRL_FIX_HR };
-    swirl_system_params p = params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     swirl_vk *vk = f.vk;
@@ -89,10 +67,10 @@ static void test_unbalanced_bus(void) { run(1); }
 static void test_optional_air(void) {
     swirl_air_builder *b;
     CHECK_OK(swirl_fib_air_build(&b));
-    swirl_air *fib = compile(b);
+    swirl_air *fib = swirl_fixture_compile(b);
     CHECK_OK(swirl_fib_air_build(&b));
-    swirl_air *opt = compile(b);
-    swirl_system_params p = params();
+    swirl_air *opt = swirl_fixture_compile(b);
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_keygen_air ka[2] = {{fib, NULL, 0, 1}, {opt, NULL, 0, 0}};
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, ka, 2));
@@ -140,7 +118,7 @@ static void test_optional_air(void) {
  * 2^max(log_height, l_skip) * coefficient must stay below the threshold. The fixture's heights are
  * 2, 32, 4 (fib, sender, receiver); at threshold = sum the proof is rejected, at sum + 1 accepted. */
 static void test_trace_height_constraints(void) {
-    swirl_system_params p = params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     swirl_proof proof;
@@ -171,7 +149,7 @@ static void test_trace_height_constraints(void) {
 }
 
 static void test_bad_input(void) {
-    swirl_system_params p = params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     swirl_trace_input in[3];

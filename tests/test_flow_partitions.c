@@ -32,28 +32,6 @@
 
 enum { L_SKIP = 2, N_STACK = 4 };
 
-static swirl_system_params params(void) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = L_SKIP;
-    p.n_stack = N_STACK;
-    p.w_stack = 16;
-    p.log_blowup = 1;
-    p.max_constraint_degree = 3;
-    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, L_SKIP + N_STACK, 2, 2, 1, ud, 1, 1, 31));
-    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
-    p.logup.pow_bits = 2;
-    return p;
-}
-
-static swirl_air *compile(swirl_air_builder *b) {
-    swirl_air *a = NULL;
-    CHECK_OK(swirl_air_compile(&a, b, 3));
-    swirl_air_builder_destroy(b);
-    return a;
-}
-
 /* ---- PreprocessedCachedAir traces: sel preprocessed, common = row index, cached k = common +
  * (k + 1) sel (each partition the previous one plus sel) ---- */
 
@@ -74,7 +52,7 @@ static void pc_init(pc_traces *t, size_t h, size_t k, unsigned salt) {
     memset(t, 0, sizeof *t);
     swirl_air_builder *b;
     CHECK_OK(swirl_preprocessed_cached_air_build(&b, k));
-    t->air = compile(b);
+    t->air = swirl_fixture_compile(b);
     t->h = h;
     t->k = k;
     t->pre = malloc(h * sizeof(bb31));
@@ -318,7 +296,7 @@ static void check_cached_roots(const swirl_proof *proof, const swirl_vk *vk,
  * 16 and 64 (the whole stacked height): four commitments (common main, preprocessed, 2 cached),
  * each of one stacked column; the proof is the hand-chained one */
 static void test_pc_alone(void) {
-    swirl_system_params p = params();
+    swirl_system_params p = swirl_fixture_small_params(L_SKIP, N_STACK, 31);
     static const size_t heights[] = {2, 4, 16, 64};
     for (size_t hi = 0; hi < sizeof heights / sizeof heights[0]; hi++) {
         size_t h = heights[hi];
@@ -378,17 +356,17 @@ typedef struct sys {
 
 static void sys_init(sys *s) {
     memset(s, 0, sizeof *s);
-    swirl_system_params p = params();
+    swirl_system_params p = swirl_fixture_small_params(L_SKIP, N_STACK, 31);
     pc_init(&s->pc1, 16, 2, 1);
     pc_init(&s->pc2, 8, 1, 2);
     swirl_air_builder *b;
     CHECK_OK(swirl_fib_air_build(&b));
-    s->fib = compile(b);
+    s->fib = swirl_fixture_compile(b);
     CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 1, 3, 1));
-    s->psend = compile(b);
+    s->psend = swirl_fixture_compile(b);
     CHECK(s->psend->n_cached == 1 && s->psend->common_width == 1);
     CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0));
-    s->recv = compile(b);
+    s->recv = swirl_fixture_compile(b);
     swirl_fixture_lookup_init(&s->lk);
     swirl_fixture_bus_traces(s->sm, s->rm);
     s->psend_cached[0] = s->sm + SWIRL_FIX_HS;
@@ -626,7 +604,7 @@ static void test_tampered_traces(void) {
     swirl_proof_clear(&proof);
     /* the same selectors through a key of their own (consistent PcsData, another commitment)
      * lent to the prover: rejected against the original key */
-    swirl_system_params p = params();
+    swirl_system_params p = swirl_fixture_small_params(L_SKIP, N_STACK, 31);
     swirl_keygen_air ka = {s.pc1.air, s.pc1.pre, 16, 1};
     swirl_vk *other;
     CHECK_OK(swirl_keygen(&other, &p, &ka, 1));

@@ -18,27 +18,6 @@
 #include "protocol/logup.h"
 
 /* test_flow's shape with 8-bit WHIR security: 17 + 11 queries, a proof of about 7 KB */
-static swirl_system_params small_params(void) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = 2;
-    p.n_stack = 4;
-    p.w_stack = 16;
-    p.log_blowup = 1;
-    p.max_constraint_degree = 3;
-    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, 6, 2, 2, 1, ud, 1, 1, 8));
-    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
-    p.logup.pow_bits = 2;
-    return p;
-}
-
-static swirl_air *compile(swirl_air_builder *b) {
-    swirl_air *a = NULL;
-    CHECK_OK(swirl_air_compile(&a, b, 3));
-    swirl_air_builder_destroy(b);
-    return a;
-}
 
 static uint32_t le32(const uint8_t *b) {
     return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
@@ -132,7 +111,7 @@ static void check_sections(const uint8_t *b, size_t len, size_t off, const swirl
 }
 
 static void prove_three(swirl_fixture_three *f, swirl_proof *proof) {
-    swirl_system_params p = small_params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 8);
     swirl_fixture_three_init(f, &p);
     CHECK_OK(swirl_prove(proof, f->vk, f->in));
 }
@@ -200,12 +179,12 @@ typedef struct nine {
 
 static void nine_init(nine *n) {
     memset(n, 0, sizeof *n);
-    swirl_system_params p = small_params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 8);
     swirl_keygen_air ka[9];
     for (int i = 0; i < 9; i++) {
         swirl_air_builder *b;
         CHECK_OK(swirl_fib_air_build(&b));
-        n->airs[i] = compile(b);
+        n->airs[i] = swirl_fixture_compile(b);
         swirl_keygen_air k = {n->airs[i], NULL, 0, i == 0};
         ka[i] = k;
     }
@@ -282,8 +261,8 @@ static void test_optional_airs_absent(void) {
 static void test_fib_without_interactions(void) {
     swirl_air_builder *bld;
     CHECK_OK(swirl_fib_air_build(&bld));
-    swirl_air *fib = compile(bld);
-    swirl_system_params p = small_params();
+    swirl_air *fib = swirl_fixture_compile(bld);
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 8);
     swirl_keygen_air ka[1] = {{fib, NULL, 0, 1}};
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, ka, 1));
@@ -349,12 +328,12 @@ static size_t stacked_width(const swirl_system_params *p, size_t w, unsigned lh)
 }
 
 static void test_preprocessed_cached_parts(void) {
-    swirl_system_params p = small_params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 8);
     swirl_air_builder *bld;
     CHECK_OK(swirl_preprocessed_cached_air_build(&bld, 2));
-    swirl_air *pc = compile(bld);
+    swirl_air *pc = swirl_fixture_compile(bld);
     CHECK_OK(swirl_fib_air_build(&bld));
-    swirl_air *fib = compile(bld);
+    swirl_air *fib = swirl_fixture_compile(bld);
     CHECK(pc->preprocessed_width == 1 && pc->n_cached == 2 && pc->n_interactions == 0);
     bb31 sel[8];
     for (int i = 0; i < 8; i++)
@@ -685,8 +664,8 @@ static void test_shapes_against_the_key(void) {
     /* the bytes decoded for another key (one fib AIR): the AIR count differs */
     swirl_air_builder *bld;
     CHECK_OK(swirl_fib_air_build(&bld));
-    swirl_air *fib = compile(bld);
-    swirl_system_params p = small_params();
+    swirl_air *fib = swirl_fixture_compile(bld);
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 8);
     swirl_keygen_air ka[1] = {{fib, NULL, 0, 1}};
     swirl_vk *vk1;
     CHECK_OK(swirl_keygen(&vk1, &p, ka, 1));

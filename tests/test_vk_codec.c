@@ -15,28 +15,7 @@
 #include "protocol/flow.h"
 #include "protocol/vk_codec.h"
 
-static swirl_air *compile(swirl_air_builder *b) {
-    swirl_air *air = NULL;
-    CHECK_OK(swirl_air_compile(&air, b, 3));
-    swirl_air_builder_destroy(b);
-    return air;
-}
-
 /* test_flow's parameters (small WHIR, cheap proofs) */
-static swirl_system_params flow_params(void) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = 2;
-    p.n_stack = 4;
-    p.w_stack = 16;
-    p.log_blowup = 1;
-    p.max_constraint_degree = 3;
-    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, 6, 2, 2, 1, ud, 1, 1, 31));
-    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
-    p.logup.pow_bits = 2;
-    return p;
-}
 
 /* ---- comparisons ---- */
 
@@ -159,7 +138,7 @@ static void expect_io(const uint8_t *bytes, size_t len, const char *what) {
 /* ---- round trips ---- */
 
 static void test_roundtrip_three_air_fixture(void) {
-    swirl_system_params p = flow_params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     size_t len;
@@ -178,7 +157,7 @@ static void test_roundtrip_keccak(void) {
     CHECK_OK(swirl_params_100_bits(&p, 1, 4, 17, 2048, 5, 15, ud, 3, 20, 4, 8));
     swirl_air_builder *b;
     CHECK_OK(swirl_keccak_air_build(&b));
-    swirl_air *keccak = compile(b);
+    swirl_air *keccak = swirl_fixture_compile(b);
     swirl_keygen_air ka = {keccak, NULL, 0, 1};
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, &ka, 1));
@@ -207,15 +186,15 @@ typedef struct test_air_set {
 static void test_air_set_init(test_air_set *s) {
     swirl_air_builder *b;
     CHECK_OK(swirl_fib_air_build(&b));
-    s->airs[0] = compile(b);
+    s->airs[0] = swirl_fixture_compile(b);
     CHECK_OK(swirl_fib_selector_air_build(&b, 1));
-    s->airs[1] = compile(b);
+    s->airs[1] = swirl_fixture_compile(b);
     CHECK_OK(swirl_dummy_interaction_air_build(&b, 2, 1, 0, 1));
-    s->airs[2] = compile(b);
+    s->airs[2] = swirl_fixture_compile(b);
     CHECK_OK(swirl_self_interaction_air_build(&b, 4, 5));
-    s->airs[3] = compile(b);
+    s->airs[3] = swirl_fixture_compile(b);
     CHECK_OK(swirl_preprocessed_cached_air_build(&b, 2));
-    s->airs[4] = compile(b);
+    s->airs[4] = swirl_fixture_compile(b);
     for (int i = 0; i < 8; i++)
         s->sel8[i] = bb31_from_u32((uint32_t)(i % 3 == 0));
     for (int i = 0; i < 16; i++)
@@ -269,7 +248,7 @@ static void test_roundtrip_test_airs(void) {
 /* ---- the decoded key in the verifier ---- */
 
 static void test_decoded_vk_verifies(void) {
-    swirl_system_params p = flow_params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     swirl_vk *dec = roundtrip(f.vk, NULL, NULL);
@@ -280,7 +259,7 @@ static void test_decoded_vk_verifies(void) {
     /* another AIR set: the receiver on bus 4, and the three AIRs in another order */
     swirl_air_builder *b;
     CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 0, 4, 0));
-    swirl_air *recv4 = compile(b);
+    swirl_air *recv4 = swirl_fixture_compile(b);
     swirl_keygen_air other[2][3] = {
         {{f.fib, NULL, 0, 1}, {f.send, NULL, 0, 1}, {recv4, NULL, 0, 1}},
         {{f.fib, NULL, 0, 1}, {f.recv, NULL, 0, 1}, {f.send, NULL, 0, 1}}};
@@ -319,7 +298,7 @@ static void truncations_of(const uint8_t *bytes, size_t len) {
 }
 
 static void test_every_truncation(void) {
-    swirl_system_params p = flow_params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     size_t len;
@@ -358,7 +337,7 @@ static void changes_of(uint8_t *bytes, size_t len) {
 }
 
 static void test_every_byte_change(void) {
-    swirl_system_params p = flow_params();
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     size_t len;
@@ -481,7 +460,7 @@ static swirl_vk *tiny_vk(swirl_air **air_out) {
     CHECK_OK(swirl_air_builder_create(&b, "tiny", 0, NULL, 0, 1, 0));
     swirl_air_assert_zero_when_transition(
         b, swirl_air_sub(b, swirl_air_main(b, 0, 1), swirl_air_main(b, 0, 0)));
-    *air_out = compile(b);
+    *air_out = swirl_fixture_compile(b);
     swirl_system_params p;
     memset(&p, 0, sizeof p);
     p.l_skip = 1;
