@@ -186,7 +186,7 @@ static void commit_case(const unsigned *logs, const size_t *widths, size_t n, un
     CHECK(strcmp(st[1].name, "stacked_commit") == 0 && st[1].syncs == 1);
     unsigned log_rs = l_skip + n_stack + log_blowup;
     size_t levels = (size_t)(log_rs - k_whir) + 1;
-    size_t expect = 2 /* memset + k_stack */ + 2 /* memset + k_rs_message */ +
+    size_t expect = 2 /* memset + k_stack */ + 1 /* k_rs_message (no memset) */ +
                     1 + ntt_passes(log_rs) /* twiddles + passes */ + 1 + k_whir /* leaves, folds */ +
                     1 + (levels - 1) /* layer copy + layers */ + 1 /* root download */;
     CHECK_MSG(st[1].kernels == expect, "stacked_commit enqueued %u operations, expected %zu",
@@ -222,6 +222,66 @@ static void test_commit_vs_cpu(void) {
         static const size_t widths[] = {263};
         commit_case(logs, widths, 1, 4, 13, 1, 4);
     }
+    {
+        /* the RS message kernel's extremes: l_skip 0 and 5, blowup 2^3, a 2^0-chunk column */
+        static const unsigned logs[] = {9, 6, 0};
+        static const size_t widths[] = {2, 3, 1};
+        commit_case(logs, widths, 3, 5, 5, 3, 3);
+        commit_case(logs, widths, 3, 0, 10, 3, 2);
+        commit_case(logs, widths, 3, 1, 9, 1, 1);
+    }
+}
+
+/* Gathered transfers through the pinned staging buffers: pieces of odd sizes that straddle the
+ * 64 MiB chunks (and empty ones) arrive intact in both directions; the waits are counted. */
+static void test_staged_transfers(void) {
+    const size_t mib = (size_t)1 << 20;
+    const size_t total = 150 * mib + 12345; /* three chunks */
+    unsigned char *h = malloc(total), *back = malloc(total);
+    CHECK(h && back);
+    for (size_t i = 0; i < total; i += 4) {
+        uint32_t r = swirl_test_rand32();
+        memcpy(h + i, &r, total - i < 4 ? total - i : 4);
+    }
+    memset(back, 0xA5, total);
+    swirl_cuda_arena_reset(g_ctx);
+    unsigned char *d;
+    CHECK_OK(swirl_cuda_alloc(g_ctx, (void **)&d, total));
+    /* upload in pieces cut one way, download cut another way */
+    const size_t cut_up[] = {0, 3, mib + 7, 64 * mib + 1, 64 * mib + 1, 100 * mib + 9, total};
+    const size_t cut_down[] = {0, 64 * mib - 1, 64 * mib - 1, 128 * mib + 2, total - 1, total};
+    swirl_cuda_copy up[6], down[5];
+    for (size_t i = 0; i < 6; i++)
+        up[i] = (swirl_cuda_copy){d + cut_up[i], h + cut_up[i], cut_up[i + 1] - cut_up[i]};
+    for (size_t i = 0; i < 5; i++)
+        down[i] = (swirl_cuda_copy){back + cut_down[i], d + cut_down[i],
+                                    cut_down[i + 1] - cut_down[i]};
+    swirl_cuda_stage_trace_clear(g_ctx);
+    CHECK_OK(swirl_cuda_stage_begin(g_ctx, "staged_up"));
+    CHECK_OK(swirl_cuda_upload_many(g_ctx, up, 6));
+    CHECK_OK(swirl_cuda_stage_end(g_ctx));
+    CHECK_OK(swirl_cuda_stage_begin(g_ctx, "staged_down"));
+    CHECK_OK(swirl_cuda_download_many(g_ctx, down, 5));
+    CHECK_OK(swirl_cuda_stage_end(g_ctx));
+    CHECK(memcmp(h, back, total) == 0);
+    size_t ns;
+    const swirl_stage_trace *st = swirl_cuda_stage_trace(g_ctx, &ns);
+    CHECK(ns == 2);
+    /* upload: 3 chunks, 5 non-empty pieces, two split by a chunk bound -> 7 copies; the waits for a
+     * free buffer (at most one, before chunk 2) plus stage_end */
+    CHECK_MSG(st[0].kernels == 7, "upload copies %u", st[0].kernels);
+    CHECK(st[0].syncs >= 1 && st[0].syncs <= 2);
+    /* download: 4 non-empty pieces, one crossing both chunk bounds -> 6 copies; at most one wait
+     * per chunk plus stage_end */
+    CHECK_MSG(st[1].kernels == 6, "download copies %u", st[1].kernels);
+    CHECK(st[1].syncs >= 1 && st[1].syncs <= 4);
+    /* bad pieces are argument errors */
+    swirl_cuda_copy bad = {NULL, d, 4};
+    CHECK_STATUS(swirl_cuda_download_many(g_ctx, &bad, 1), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_cuda_upload_many(g_ctx, NULL, 1), SWIRL_E_INVALID_ARG);
+    CHECK_OK(swirl_cuda_upload_many(g_ctx, NULL, 0));
+    free(h);
+    free(back);
 }
 
 static void test_errors(void) {
@@ -240,6 +300,7 @@ static void test_errors(void) {
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_poseidon2),      SWIRL_TEST(test_ntt_vs_cpu),   SWIRL_TEST(test_ntt_round_trip),
     SWIRL_TEST(test_merkle_vs_cpu),  SWIRL_TEST(test_commit_vs_cpu), SWIRL_TEST(test_errors),
+    SWIRL_TEST(test_staged_transfers),
 };
 
 int main(int argc, char **argv) {

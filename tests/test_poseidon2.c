@@ -5,12 +5,40 @@
 
 #include "harness.h"
 #include "hash/poseidon2.h"
+#include "hash/poseidon2_impl.h"
 #include "hash/poseidon2_x8.h"
 #include "vectors/poseidon2_kat.h"
 
 static void load(bb31 *s, const uint32_t *v, size_t n) {
     for (size_t i = 0; i < n; i++)
         s[i] = bb31_from_u32(v[i]);
+}
+
+/* The internal diagonal's shift-based x * 2^-k equals the Montgomery multiplication by the
+ * Montgomery form of 2^-k (P2_MONT_INV2POW*) for boundary and random x and every k it serves. */
+static void test_mul_inv2pow(void) {
+    static const struct {
+        unsigned k;
+        uint32_t mont;
+    } ks[] = {{2, P2_MONT_INV2POW2},
+              {3, P2_MONT_INV2POW3},
+              {4, P2_MONT_INV2POW4},
+              {8, P2_MONT_INV2POW8},
+              {27, P2_MONT_INV2POW27}};
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++) {
+        bb31 c = p2_bb31_const(ks[i].mont);
+        bb31 four = bb31_from_u32(1u << ks[i].k);
+        CHECK(bb31_eq(bb31_mul(c, four), bb31_one())); /* the constant really is 2^-k */
+        for (uint32_t it = 0; it < 200000; it++) {
+            bb31 x;
+            x.v = it < 64 ? (it < 32 ? it : BB31_P - 1 - (it - 32)) : swirl_test_rand32() % BB31_P;
+            bb31 want = bb31_mul(x, c), got = p2_mul_inv2pow(x, ks[i].k);
+            if (!bb31_eq(want, got)) {
+                CHECK_MSG(0, "k=%u x=%u: got %u, want %u", ks[i].k, x.v, got.v, want.v);
+                return;
+            }
+        }
+    }
 }
 
 static void test_permutation_kat(void) {
@@ -182,6 +210,7 @@ static void test_x16_paths(void) {
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_x8_paths),
     SWIRL_TEST(test_x16_paths),
+    SWIRL_TEST(test_mul_inv2pow),
     SWIRL_TEST(test_permutation_kat),
     SWIRL_TEST(test_permute_many_matches_single),
     SWIRL_TEST(test_sponge),

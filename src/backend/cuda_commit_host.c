@@ -43,12 +43,17 @@ enum swirl_status swirl_cuda_commit_to_host(swirl_cuda_ctx *ctx, swirl_stacked_p
     st = swirl_cuda_stage_begin(ctx, "commit_download");
     if (st != SWIRL_OK)
         goto fail;
-    st = swirl_cuda_download(ctx, d->matrix, dq, h * w * sizeof(bb31));
-    if (st == SWIRL_OK)
-        st = swirl_cuda_download(ctx, d->codeword, dcw, ch * w * sizeof(bb31));
-    for (size_t l = 0; l < tree.num_layers && st == SWIRL_OK; l++)
-        st = swirl_cuda_download(ctx, layers[l], tree.d_layers[l],
-                                 tree.layer_len[l] * sizeof(swirl_digest));
+    {
+        /* one gathered transfer through the pinned staging buffers (cuda_backend.h) */
+        swirl_cuda_copy pieces[50];
+        size_t np = 0;
+        pieces[np++] = (swirl_cuda_copy){d->matrix, dq, h * w * sizeof(bb31)};
+        pieces[np++] = (swirl_cuda_copy){d->codeword, dcw, ch * w * sizeof(bb31)};
+        for (size_t l = 0; l < tree.num_layers; l++)
+            pieces[np++] = (swirl_cuda_copy){layers[l], tree.d_layers[l],
+                                             tree.layer_len[l] * sizeof(swirl_digest)};
+        st = swirl_cuda_download_many(ctx, pieces, np);
+    }
     enum swirl_status st2 = swirl_cuda_stage_end(ctx);
     if (st == SWIRL_OK)
         st = st2;

@@ -56,6 +56,20 @@ enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst, const void
     (void)bytes;
     return NO_CUDA();
 }
+enum swirl_status swirl_cuda_download_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
+                                           size_t n) {
+    (void)ctx;
+    (void)pieces;
+    (void)n;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_upload_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
+                                         size_t n) {
+    (void)ctx;
+    (void)pieces;
+    (void)n;
+    return NO_CUDA();
+}
 enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx, const char *name) {
     (void)ctx;
     (void)name;

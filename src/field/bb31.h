@@ -62,16 +62,27 @@ SWIRL_HD int bb31_eq(bb31 a, bb31 b) {
 SWIRL_HD int bb31_is_zero(bb31 a) {
     return a.v == 0;
 }
+/* Device code corrects with an unsigned min (two instructions, no compare/select): for s < 2p,
+ * min(s, s - p) is s - p when s >= p and s otherwise (s - p wraps above p); for d = a - b mod 2^32
+ * with a, b < p, min(d, d + p) is d when a >= b and a - b + p otherwise. Same values as the host. */
 SWIRL_HD bb31 bb31_add(bb31 a, bb31 b) {
     uint32_t s = a.v + b.v; /* < 2p < 2^32 */
     bb31 r;
+#if defined(__CUDA_ARCH__)
+    r.v = min(s, s - BB31_P);
+#else
     r.v = s >= BB31_P ? s - BB31_P : s;
+#endif
     return r;
 }
 SWIRL_HD bb31 bb31_sub(bb31 a, bb31 b) {
     uint32_t d = a.v - b.v;
     bb31 r;
+#if defined(__CUDA_ARCH__)
+    r.v = min(d, d + BB31_P);
+#else
     r.v = a.v < b.v ? d + BB31_P : d;
+#endif
     return r;
 }
 SWIRL_HD bb31 bb31_neg(bb31 a) {
@@ -89,7 +100,8 @@ SWIRL_HD bb31 bb31_mul(bb31 a, bb31 b) {
      * (t = lo * p^-1 mod 2^32), so (x - t*p) / 2^32 = hi - u, corrected by p when negative. */
     uint32_t lo = a.v * b.v, hi = __umulhi(a.v, b.v);
     uint32_t u = __umulhi(lo * BB31_MU, BB31_P);
-    r.v = hi - u + (hi < u ? BB31_P : 0u);
+    uint32_t d = hi - u; /* hi, u < p: corrected as in bb31_sub */
+    r.v = min(d, d + BB31_P);
 #else
     r.v = bb31_monty_reduce((uint64_t)a.v * b.v);
 #endif

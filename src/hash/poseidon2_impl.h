@@ -68,6 +68,20 @@ SWIRL_HD bb31 p2_bb31_const(uint32_t mont) {
     return r;
 }
 
+/*
+ * x * 2^-k for 2 <= k <= 27 without a multiplication modulo p (the internal diagonal's 1/2^k
+ * entries; valid on Montgomery forms, since scaling by a plain constant commutes with the factor
+ * R). p = 15 * 2^27 + 1, so p = 1 mod 2^k and m = -x mod 2^k makes x + m*p divisible by 2^k:
+ * (x + m*p) / 2^k = (x + m) / 2^k + m * 15 * 2^(27-k), which is below p + p/2^k (one correction).
+ */
+SWIRL_HD bb31 p2_mul_inv2pow(bb31 x, unsigned k) {
+    uint32_t m = (0u - x.v) & ((1u << k) - 1u);
+    uint32_t t = ((x.v + m) >> k) + m * (15u << (27u - k));
+    bb31 r;
+    r.v = t >= BB31_P ? t - BB31_P : t;
+    return r;
+}
+
 /* x^7 */
 SWIRL_HD bb31 p2_sbox(bb31 x) {
     bb31 x2 = bb31_square(x);
@@ -115,13 +129,13 @@ SWIRL_HD void p2_internal_linear(bb31 *s) {
     s[6] = bb31_sub(full, bb31_halve(s[6]));                            /* V6 = -1/2 */
     s[7] = bb31_sub(full, bb31_add(bb31_double(s[7]), s[7]));           /* V7 = -3 */
     s[8] = bb31_sub(full, bb31_double(bb31_double(s[8])));              /* V8 = -4 */
-    s[9] = bb31_add(bb31_mul(s[9], p2_bb31_const(P2_MONT_INV2POW8)), full);   /* 1/2^8 */
-    s[10] = bb31_add(bb31_mul(s[10], p2_bb31_const(P2_MONT_INV2POW2)), full); /* 1/4 */
-    s[11] = bb31_add(bb31_mul(s[11], p2_bb31_const(P2_MONT_INV2POW3)), full); /* 1/8 */
-    s[12] = bb31_add(bb31_mul(s[12], p2_bb31_const(P2_MONT_INV2POW27)), full); /* 1/2^27 */
-    s[13] = bb31_sub(full, bb31_mul(s[13], p2_bb31_const(P2_MONT_INV2POW8)));  /* -1/2^8 */
-    s[14] = bb31_sub(full, bb31_mul(s[14], p2_bb31_const(P2_MONT_INV2POW4)));  /* -1/16 */
-    s[15] = bb31_sub(full, bb31_mul(s[15], p2_bb31_const(P2_MONT_INV2POW27))); /* -1/2^27 */
+    s[9] = bb31_add(p2_mul_inv2pow(s[9], 8), full);   /* 1/2^8 */
+    s[10] = bb31_add(p2_mul_inv2pow(s[10], 2), full); /* 1/4 */
+    s[11] = bb31_add(p2_mul_inv2pow(s[11], 3), full); /* 1/8 */
+    s[12] = bb31_add(p2_mul_inv2pow(s[12], 27), full); /* 1/2^27 */
+    s[13] = bb31_sub(full, p2_mul_inv2pow(s[13], 8));  /* -1/2^8 */
+    s[14] = bb31_sub(full, p2_mul_inv2pow(s[14], 4));  /* -1/16 */
+    s[15] = bb31_sub(full, p2_mul_inv2pow(s[15], 27)); /* -1/2^27 */
 }
 
 /*

@@ -62,6 +62,29 @@ enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, const void *
 enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst, const void *src,
                                       size_t bytes) SWIRL_WARN_UNUSED_RESULT;
 
+/** One piece of a gathered transfer: `bytes` from `src` to `dst` (host or device as the call says). */
+typedef struct swirl_cuda_copy {
+    void *dst;
+    const void *src;
+    size_t bytes;
+} swirl_cuda_copy;
+
+/**
+ * Large transfers through the context's pinned staging buffers (two of SWIRL_CUDA_STAGING_BYTES,
+ * allocated with the context): the pieces are packed into staging-sized chunks; the DMA of one
+ * chunk overlaps the multi-threaded host copy of the other (util/pcopy.h). Both return with the
+ * transfer's host side done: download_many with every dst filled, upload_many with every src
+ * read (the last DMA may still be in flight on the stream; stream order protects its users).
+ * Each wait for a chunk is a counted host sync of the current stage (reason "staging"), so a
+ * transfer of B bytes costs about B / SWIRL_CUDA_STAGING_BYTES syncs. Device pieces must stay
+ * valid until the stream reaches them. Without staging buffers the pieces are copied directly.
+ */
+#define SWIRL_CUDA_STAGING_BYTES ((size_t)64 << 20)
+enum swirl_status swirl_cuda_download_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
+                                           size_t n) SWIRL_WARN_UNUSED_RESULT;
+enum swirl_status swirl_cuda_upload_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
+                                         size_t n) SWIRL_WARN_UNUSED_RESULT;
+
 enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx,
                                          const char *name) SWIRL_WARN_UNUSED_RESULT;
 enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) SWIRL_WARN_UNUSED_RESULT;

@@ -26,6 +26,12 @@ struct swirl_cuda_ctx {
     swirl_stage_trace trace[SWIRL_CUDA_MAX_STAGES];
     size_t n_trace;
     int sm_count;
+    /* pinned host staging for large transfers (swirl_cuda_download_many / upload_many): two
+     * buffers used in turn, each with the event of the last copy that used it; NULL when pinned
+     * memory could not be had (the transfers then go straight from/to pageable memory) */
+    void *staging[2];
+    size_t staging_bytes;
+    cudaEvent_t ev_staging[2];
 };
 
 /* Converts a CUDA error into a libswirl status; sticky errors poison the context. */

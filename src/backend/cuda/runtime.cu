@@ -2,11 +2,13 @@
  * CUDA runtime: device probe, context (stream, arena), error conversion and poisoning, staged
  * dispatch with counted launches and host syncs.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/cuda/cuda_common.cuh"
+#include "util/pcopy.h"
 
 extern "C" int swirl_cuda_device_count(void) {
     static int cached = -1;
@@ -91,6 +93,28 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
         if (e == cudaSuccess)
             ctx->arena_bytes = arena_bytes;
     }
+    if (e == cudaSuccess) {
+        /* pinned staging: optional (a host without pinnable memory copies directly) */
+        int ok = 1;
+        for (int b = 0; b < 2 && ok; b++)
+            ok = cudaHostAlloc(&ctx->staging[b], SWIRL_CUDA_STAGING_BYTES, cudaHostAllocDefault) ==
+                     cudaSuccess &&
+                 cudaEventCreateWithFlags(&ctx->ev_staging[b], cudaEventDisableTiming) ==
+                     cudaSuccess;
+        if (ok) {
+            ctx->staging_bytes = SWIRL_CUDA_STAGING_BYTES;
+        } else {
+            cudaGetLastError();
+            for (int b = 0; b < 2; b++) {
+                if (ctx->staging[b])
+                    cudaFreeHost(ctx->staging[b]);
+                if (ctx->ev_staging[b])
+                    cudaEventDestroy(ctx->ev_staging[b]);
+                ctx->staging[b] = NULL;
+                ctx->ev_staging[b] = NULL;
+            }
+        }
+    }
     if (e != cudaSuccess) {
         st = swirl_cuda_fail(NULL, e, __FILE__, __LINE__, "creating the CUDA context");
         swirl_cuda_ctx_destroy(ctx);
@@ -105,6 +129,12 @@ extern "C" void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx) {
         return;
     if (ctx->arena)
         cudaFree(ctx->arena);
+    for (int b = 0; b < 2; b++) {
+        if (ctx->staging[b])
+            cudaFreeHost(ctx->staging[b]);
+        if (ctx->ev_staging[b])
+            cudaEventDestroy(ctx->ev_staging[b]);
+    }
     if (ctx->ev_start)
         cudaEventDestroy(ctx->ev_start);
     if (ctx->ev_stop)
@@ -183,6 +213,139 @@ extern "C" enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst,
         return SWIRL_OK;
     SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ctx->stream));
     ctx->current.kernels++;
+    return SWIRL_OK;
+}
+
+/* Waits until staging buffer b is free (its last copy done); a wait that blocks is a counted
+ * host sync. */
+static enum swirl_status staging_wait(swirl_cuda_ctx *ctx, int b) {
+    cudaError_t e = cudaEventQuery(ctx->ev_staging[b]);
+    if (e == cudaSuccess)
+        return SWIRL_OK;
+    if (e != cudaErrorNotReady)
+        return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, "cudaEventQuery(staging)");
+    ctx->current.syncs++;
+    SWIRL_CUDA_TRY(ctx, cudaEventSynchronize(ctx->ev_staging[b]));
+    return SWIRL_OK;
+}
+
+/* Calls f(piece index, offset inside the piece, offset inside the chunk, length) for every part
+ * of the pieces that falls in the packed byte range [lo, hi). */
+template <typename F>
+static enum swirl_status for_each_part(const swirl_cuda_copy *pieces, size_t n, size_t lo,
+                                       size_t hi, F f) {
+    size_t pos = 0;
+    for (size_t i = 0; i < n && pos < hi; i++) {
+        size_t a = pos, b = pos + pieces[i].bytes;
+        pos = b;
+        if (b <= lo || a >= hi)
+            continue;
+        size_t s = a > lo ? a : lo, t = b < hi ? b : hi;
+        enum swirl_status st = f(i, s - a, s - lo, t - s);
+        if (st != SWIRL_OK)
+            return st;
+    }
+    return SWIRL_OK;
+}
+
+static enum swirl_status check_pieces(const swirl_cuda_copy *pieces, size_t n, size_t *total) {
+    SWIRL_ARG_CHECK(pieces != NULL || n == 0);
+    *total = 0;
+    for (size_t i = 0; i < n; i++) {
+        SWIRL_ARG_CHECK((pieces[i].dst != NULL && pieces[i].src != NULL) || pieces[i].bytes == 0);
+        if (pieces[i].bytes > SIZE_MAX - *total)
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "transfer size overflows");
+        *total += pieces[i].bytes;
+    }
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_download_many(swirl_cuda_ctx *ctx,
+                                                      const swirl_cuda_copy *pieces, size_t n) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    size_t total;
+    SWIRL_TRY(check_pieces(pieces, n, &total));
+    if (total == 0)
+        return SWIRL_OK;
+    if (!ctx->staging_bytes) {
+        for (size_t i = 0; i < n; i++)
+            SWIRL_TRY(swirl_cuda_download(ctx, pieces[i].dst, pieces[i].src, pieces[i].bytes));
+        return swirl_cuda_sync(ctx, "download without staging");
+    }
+    const size_t C = ctx->staging_bytes, nchunks = (total + C - 1) / C;
+    /* enqueues chunk c's device-to-staging copies */
+    auto enqueue = [&](size_t c) -> enum swirl_status {
+        int b = (int)(c & 1);
+        SWIRL_TRY(staging_wait(ctx, b));
+        char *buf = (char *)ctx->staging[b];
+        size_t lo = c * C, hi = lo + C < total ? lo + C : total;
+        SWIRL_TRY(for_each_part(pieces, n, lo, hi,
+                                [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
+                                    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(
+                                                            buf + in_chunk,
+                                                            (const char *)pieces[i].src + in_piece,
+                                                            len, cudaMemcpyDeviceToHost,
+                                                            ctx->stream));
+                                    ctx->current.kernels++;
+                                    return SWIRL_OK;
+                                }));
+        SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_staging[b], ctx->stream));
+        return SWIRL_OK;
+    };
+    SWIRL_TRY(enqueue(0));
+    for (size_t c = 0; c < nchunks; c++) {
+        if (c + 1 < nchunks)
+            SWIRL_TRY(enqueue(c + 1)); /* its buffer was drained in the previous iteration */
+        int b = (int)(c & 1);
+        SWIRL_TRY(staging_wait(ctx, b));
+        const char *buf = (const char *)ctx->staging[b];
+        size_t lo = c * C, hi = lo + C < total ? lo + C : total;
+        SWIRL_TRY(for_each_part(pieces, n, lo, hi,
+                                [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
+                                    swirl_memcpy_parallel((char *)pieces[i].dst + in_piece,
+                                                          buf + in_chunk, len);
+                                    return SWIRL_OK;
+                                }));
+    }
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_upload_many(swirl_cuda_ctx *ctx,
+                                                    const swirl_cuda_copy *pieces, size_t n) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    size_t total;
+    SWIRL_TRY(check_pieces(pieces, n, &total));
+    if (total == 0)
+        return SWIRL_OK;
+    if (!ctx->staging_bytes) {
+        for (size_t i = 0; i < n; i++)
+            SWIRL_TRY(swirl_cuda_upload(ctx, pieces[i].dst, pieces[i].src, pieces[i].bytes));
+        return SWIRL_OK;
+    }
+    const size_t C = ctx->staging_bytes, nchunks = (total + C - 1) / C;
+    for (size_t c = 0; c < nchunks; c++) {
+        int b = (int)(c & 1);
+        SWIRL_TRY(staging_wait(ctx, b)); /* the DMA of chunk c - 2 has left the buffer */
+        char *buf = (char *)ctx->staging[b];
+        size_t lo = c * C, hi = lo + C < total ? lo + C : total;
+        SWIRL_TRY(for_each_part(pieces, n, lo, hi,
+                                [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
+                                    swirl_memcpy_parallel(buf + in_chunk,
+                                                          (const char *)pieces[i].src + in_piece,
+                                                          len);
+                                    return SWIRL_OK;
+                                }));
+        SWIRL_TRY(for_each_part(pieces, n, lo, hi,
+                                [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
+                                    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(
+                                                            (char *)pieces[i].dst + in_piece,
+                                                            buf + in_chunk, len,
+                                                            cudaMemcpyHostToDevice, ctx->stream));
+                                    ctx->current.kernels++;
+                                    return SWIRL_OK;
+                                }));
+        SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_staging[b], ctx->stream));
+    }
     return SWIRL_OK;
 }
 

@@ -31,42 +31,108 @@ __global__ void k_stack(bb31 *dst, const bb31 *__restrict__ src, const stack_sli
         dst[s.dst_off + i * s.stride] = src[s.src_off + i];
 }
 
-/* One thread per chunk of L = 2^l_skip values of a stacked column. */
+/*
+ * The Reed-Solomon message, one thread per chunk of L = 2^LS values of a stacked column: the
+ * inverse DFT of the chunk over the L-th roots of unity (a radix-2 transform in registers), the
+ * monomial-to-hypercube (zeta) transform, and the scatter of the L coefficients to their
+ * bit-reversed positions in a codeword column of 2^log_cw = height * 2^log_blowup rows, whose other
+ * entries are zero.
+ *
+ * Coefficient k = ch * L + j of the column sits at brev(k) = (brev_LS(j) << (log_cw - LS)) +
+ * (brev_m(ch) << log_blowup), m = log2(height) - LS. Thread t of a column takes chunk ch = brev_m(t),
+ * so for each j consecutive threads write consecutive 2^log_blowup-word runs (the value, then the
+ * zeros of the padding): every codeword word is written exactly once, coalesced, and no memset of
+ * the codeword is needed. The chunk reads (L contiguous words per thread) stay sector-efficient.
+ */
+/* bit reversal of the low `bits` bits, foldable at compile time (keeps register arrays in
+ * registers) */
+__host__ __device__ constexpr unsigned brev_bits(unsigned x, unsigned bits) {
+    unsigned r = 0;
+    for (unsigned b = 0; b < bits; b++)
+        r |= ((x >> b) & 1u) << (bits - 1 - b);
+    return r;
+}
+
+template <unsigned LS>
 __global__ void k_rs_message(bb31 *cw, const bb31 *__restrict__ q, size_t height, size_t chunks,
-                             size_t cw_height, unsigned log_cw, unsigned l_skip, bb31 inv_root,
+                             size_t cw_height, unsigned log_cw, unsigned log_blowup, bb31 inv_root,
                              bb31 inv_len) {
+    constexpr unsigned L = 1u << LS;
     size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-    size_t width_chunks = chunks; /* chunks over all columns */
-    if (idx >= width_chunks)
+    if (idx >= chunks)
         return;
-    const unsigned L = 1u << l_skip;
-    size_t per_col = height >> l_skip;
-    size_t col = idx / per_col, ch = idx % per_col;
+    const unsigned m = log_cw - log_blowup - LS;
+    const size_t per_col = (size_t)1 << m;
+    const size_t col = idx >> m, t = idx & (per_col - 1);
+    const size_t ch = m ? (size_t)(__brevll((unsigned long long)t) >> (64 - m)) : 0;
     const bb31 *e = q + col * height + ch * L;
-    bb31 ev[1 << MAX_L_SKIP], c[1 << MAX_L_SKIP];
-    for (unsigned i = 0; i < L; i++)
-        ev[i] = e[i];
-    /* c_j = L^-1 sum_i e_i w^(-ij) */
-    bb31 wj = bb31_one();
-    for (unsigned j = 0; j < L; j++) {
-        bb31 acc = bb31_zero(), p = bb31_one();
-        for (unsigned i = 0; i < L; i++) {
-            acc = bb31_add(acc, bb31_mul(ev[i], p));
-            p = bb31_mul(p, wj);
-        }
-        c[j] = bb31_mul(acc, inv_len);
-        wj = bb31_mul(wj, inv_root);
+    bb31 a[L];
+    /* bit-reversed load, then an in-register DIT transform: a_j = sum_i e_i inv_root^(ij) */
+#pragma unroll
+    for (unsigned i = 0; i < L; i++) {
+        a[brev_bits(i, LS)] = e[i];
     }
+    constexpr unsigned H = L / 2 > 0 ? L / 2 : 1;
+    bb31 pw[H];
+    pw[0] = bb31_one();
+#pragma unroll
+    for (unsigned k = 1; k < H; k++)
+        pw[k] = bb31_mul(pw[k - 1], inv_root);
+#pragma unroll
+    for (unsigned len = 2; len <= L; len <<= 1) {
+#pragma unroll
+        for (unsigned s0 = 0; s0 < L; s0 += len) {
+#pragma unroll
+            for (unsigned k = 0; k < len / 2; k++) {
+                bb31 u = a[s0 + k], v = bb31_mul(a[s0 + k + len / 2], pw[k * (L / len)]);
+                a[s0 + k] = bb31_add(u, v);
+                a[s0 + k + len / 2] = bb31_sub(u, v);
+            }
+        }
+    }
+#pragma unroll
+    for (unsigned j = 0; j < L; j++)
+        a[j] = bb31_mul(a[j], inv_len);
     /* monomial coefficients over exponent bits -> hypercube evaluations */
+#pragma unroll
     for (unsigned step = 1; step < L; step <<= 1)
+#pragma unroll
         for (unsigned i = 0; i < L; i += 2 * step)
+#pragma unroll
             for (unsigned j = 0; j < step; j++)
-                c[i + j + step] = bb31_add(c[i + j + step], c[i + j]);
-    bb31 *out = cw + col * cw_height;
+                a[i + j + step] = bb31_add(a[i + j + step], a[i + j]);
+    bb31 *out = cw + col * cw_height + (t << log_blowup);
+    const unsigned run = 1u << log_blowup;
+#pragma unroll
     for (unsigned j = 0; j < L; j++) {
-        size_t k = ch * L + j;
-        size_t pos = (size_t)(__brevll((unsigned long long)k) >> (64 - log_cw));
-        out[pos] = c[j];
+        const size_t top = (size_t)brev_bits(j, LS) << (log_cw - LS);
+        out[top] = a[j];
+        for (unsigned z = 1; z < run; z++)
+            out[top + z] = bb31_zero();
+    }
+}
+
+static enum swirl_status launch_rs_message(swirl_cuda_ctx *ctx, unsigned l_skip, bb31 *cw,
+                                           const bb31 *q, size_t height, size_t chunks,
+                                           size_t cw_height, unsigned log_cw, unsigned log_blowup,
+                                           bb31 inv_root, bb31 inv_len) {
+    const unsigned blocks = swirl_cuda_blocks(chunks, 128);
+    switch (l_skip) {
+#define RS_CASE(LS)                                                                                \
+    case LS:                                                                                       \
+        SWIRL_LAUNCH(ctx, k_rs_message<LS>, blocks, 128, 0, cw, q, height, chunks, cw_height,      \
+                     log_cw, log_blowup, inv_root, inv_len);                                       \
+        return SWIRL_OK;
+        RS_CASE(0)
+        RS_CASE(1)
+        RS_CASE(2)
+        RS_CASE(3)
+        RS_CASE(4)
+        RS_CASE(5)
+#undef RS_CASE
+    default:
+        return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "GPU commit supports l_skip <= %d (got %u)",
+                           MAX_L_SKIP, l_skip);
     }
 }
 
@@ -174,12 +240,24 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
         FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&q, height * width * sizeof(bb31)));
         FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&cw, rs_h * width * sizeof(bb31)));
 
-        /* stage 1: the trace upload (pageable host memory) */
+        /* stage 1: the trace upload (through the pinned staging buffers) */
         FAIL_CLEAN(swirl_cuda_stage_begin(ctx, "trace_upload"));
-        for (size_t m = 0; m < n_traces; m++)
-            FAIL_CLEAN(swirl_cuda_upload(ctx, d_traces + trace_off[m], traces[m].values,
-                                         traces[m].height * traces[m].width * sizeof(bb31)));
-        FAIL_CLEAN(swirl_cuda_upload(ctx, d_slices, slices, layout->num_cols * sizeof(stack_slice)));
+        {
+            swirl_cuda_copy *pieces =
+                (swirl_cuda_copy *)malloc((n_traces + 1) * sizeof(swirl_cuda_copy));
+            if (!pieces) {
+                st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
+                goto fail;
+            }
+            for (size_t m = 0; m < n_traces; m++)
+                pieces[m] = {d_traces + trace_off[m], traces[m].values,
+                             traces[m].height * traces[m].width * sizeof(bb31)};
+            pieces[n_traces] = {d_slices, slices, layout->num_cols * sizeof(stack_slice)};
+            st = swirl_cuda_upload_many(ctx, pieces, n_traces + 1);
+            free(pieces);
+            if (st != SWIRL_OK)
+                goto fail;
+        }
         FAIL_CLEAN(swirl_cuda_stage_end(ctx));
 
         /* stage 2: the commitment */
@@ -204,23 +282,15 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
             goto fail_events;
         cudaEventRecord(ev_rs, ctx->stream);
         {
-            cudaError_t e = cudaMemsetAsync(cw, 0, rs_h * width * sizeof(bb31), ctx->stream);
-            ctx->current.kernels++;
-            if (e != cudaSuccess) {
-                st = swirl_cuda_fail(ctx, e, __FILE__, __LINE__, "cudaMemsetAsync");
-                goto fail_events;
-            }
-        }
-        {
+            /* writes every codeword word (the padding zeros too): no memset */
             bb31 w;
             st = bb31_two_adic_generator(&w, l_skip);
             if (st != SWIRL_OK)
                 goto fail_events;
             size_t chunks = (height >> l_skip) * width;
             bb31 inv_len = bb31_inv(bb31_from_u32(1u << l_skip));
-            k_rs_message<<<swirl_cuda_blocks(chunks, 128), 128, 0, ctx->stream>>>(
-                cw, q, height, chunks, rs_h, log_rs, l_skip, bb31_inv(w), inv_len);
-            st = swirl_cuda_after_launch(ctx, "k_rs_message", __FILE__, __LINE__);
+            st = launch_rs_message(ctx, l_skip, cw, q, height, chunks, rs_h, log_rs, log_blowup,
+                                   bb31_inv(w), inv_len);
             if (st != SWIRL_OK)
                 goto fail_events;
         }
