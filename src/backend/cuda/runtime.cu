@@ -238,7 +238,7 @@ static enum swirl_status for_each_part(const swirl_cuda_copy *pieces, size_t n, 
     for (size_t i = 0; i < n && pos < hi; i++) {
         size_t a = pos, b = pos + pieces[i].bytes;
         pos = b;
-        if (b <= lo || a >= hi)
+        if (a == b || b <= lo || a >= hi) /* empty, or outside the range */
             continue;
         size_t s = a > lo ? a : lo, t = b < hi ? b : hi;
         enum swirl_status st = f(i, s - a, s - lo, t - s);
