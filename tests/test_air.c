@@ -47,6 +47,89 @@ static void test_dag_rules(void) {
     swirl_air_builder_destroy(b);
 }
 
+/* OpenVM's own DAG unit tests, with their expected values (openvm-org/stark-backend v2.0.1,
+ * crates/stark-backend/src/air_builders/symbolic/dag.rs tests test_symbolic_constraints_dag,
+ * test_structural_deduplication, test_duplicate_constraints_are_deduplicated; statistics.rs
+ * test_dag_statistics). One difference: OpenVM's first test reads its variable at row offset 2,
+ * which our builder does not offer (rows 0 and 1 only); offset 1 gives the same DAG shape. */
+static void test_openvm_dag_unit_tests(void) {
+    static const size_t cached1[1] = {1};
+    swirl_air_builder *b;
+    swirl_air *air;
+    /* test_symbolic_constraints_dag: main partition 1 (the common main after one cached part) */
+    CHECK_OK(swirl_air_builder_create(&b, "dag", 0, cached1, 1, 4, 0));
+    swirl_expr first = swirl_air_is_first_row(b), last = swirl_air_is_last_row(b);
+    swirl_expr expr = swirl_air_mul(b, swirl_air_const(b, 1), swirl_air_main(b, 3, 1));
+    swirl_expr fl = swirl_air_mul(b, first, last);
+    swirl_air_assert_zero(
+        b, swirl_air_add(b, swirl_air_add(b, swirl_air_add(b, fl, swirl_air_const(b, 1)), fl), expr));
+    swirl_air_assert_zero(b, swirl_air_mul(b, expr, expr));
+    swirl_expr msg[2] = {expr, swirl_air_const(b, 2)};
+    swirl_air_push_interaction(b, 0, msg, 2, swirl_air_const(b, 1), 1);
+    CHECK_OK(swirl_air_compile(&air, b, 3));
+    const swirl_dag_node *n = air->nodes;
+    CHECK_MSG(air->n_nodes == 10, "nodes %zu", air->n_nodes);
+    CHECK(n[0].kind == SWIRL_NODE_IS_FIRST_ROW && n[1].kind == SWIRL_NODE_IS_LAST_ROW);
+    CHECK(n[2].kind == SWIRL_NODE_MUL && n[2].left == 0 && n[2].right == 1 && n[2].degree == 2);
+    CHECK(n[3].kind == SWIRL_NODE_CONST && bb31_to_u32(n[3].constant) == 1);
+    CHECK(n[4].kind == SWIRL_NODE_ADD && n[4].left == 2 && n[4].right == 3 && n[4].degree == 2);
+    CHECK(n[5].kind == SWIRL_NODE_ADD && n[5].left == 4 && n[5].right == 2 && n[5].degree == 2);
+    CHECK(n[6].kind == SWIRL_NODE_VAR && n[6].entry == SWIRL_ENTRY_MAIN && n[6].part == 1 &&
+          n[6].offset == 1 && n[6].index == 3);
+    CHECK(n[7].kind == SWIRL_NODE_ADD && n[7].left == 5 && n[7].right == 6 && n[7].degree == 2);
+    CHECK(n[8].kind == SWIRL_NODE_MUL && n[8].left == 6 && n[8].right == 6 && n[8].degree == 2);
+    CHECK(n[9].kind == SWIRL_NODE_CONST && bb31_to_u32(n[9].constant) == 2);
+    CHECK(air->n_constraints == 2 && air->constraint_idx[0] == 7 && air->constraint_idx[1] == 8);
+    CHECK(air->n_interactions == 1);
+    const swirl_dag_interaction *it = &air->interactions[0];
+    CHECK(it->bus_index == 0 && it->n_fields == 2 && it->fields[0] == 6 && it->fields[1] == 9 &&
+          it->count == 3 && it->count_weight == 1);
+    swirl_air_destroy(air);
+    swirl_air_builder_destroy(b);
+
+    /* test_structural_deduplication: x - 1 twice -> Variable, Constant, Sub; roots [2] */
+    CHECK_OK(swirl_air_builder_create(&b, "dedup", 0, NULL, 0, 1, 0));
+    for (int k = 0; k < 2; k++)
+        swirl_air_assert_zero(b, swirl_air_sub(b, swirl_air_main(b, 0, 0), swirl_air_const(b, 1)));
+    CHECK_OK(swirl_air_compile(&air, b, 3));
+    CHECK(air->n_nodes == 3 && air->nodes[2].kind == SWIRL_NODE_SUB);
+    CHECK(air->n_constraints == 1 && air->constraint_idx[0] == 2);
+    swirl_air_destroy(air);
+    swirl_air_builder_destroy(b);
+
+    /* test_duplicate_constraints_are_deduplicated: x twice -> one node, one constraint [0] */
+    CHECK_OK(swirl_air_builder_create(&b, "dup", 0, NULL, 0, 1, 0));
+    swirl_air_assert_zero(b, swirl_air_main(b, 0, 0));
+    swirl_air_assert_zero(b, swirl_air_main(b, 0, 0));
+    CHECK_OK(swirl_air_compile(&air, b, 3));
+    CHECK(air->n_nodes == 1 && air->n_constraints == 1 && air->constraint_idx[0] == 0);
+    swirl_air_destroy(air);
+    swirl_air_builder_destroy(b);
+
+    /* test_dag_statistics: e1 = Main{part 0, offset 0} col 1, e2 = Main{part 1, offset 1} col 2,
+     * constraints [IsFirstRow + (e1 + e2) * 2, (e1 + e2) * 2], interaction [e1, e2] count 1:
+     * num_nodes 8, 2 constraints, 2 constants, 2 variables */
+    static const size_t cached2[1] = {2};
+    CHECK_OK(swirl_air_builder_create(&b, "stats", 0, cached2, 1, 3, 0));
+    swirl_expr e1 = swirl_air_cached(b, 0, 1, 0), e2 = swirl_air_main(b, 2, 1);
+    swirl_expr e4 = swirl_air_mul(b, swirl_air_add(b, e1, e2), swirl_air_const(b, 2));
+    swirl_air_assert_zero(b, swirl_air_add(b, swirl_air_is_first_row(b), e4));
+    swirl_air_assert_zero(b, e4);
+    swirl_expr m2[2] = {e1, e2};
+    swirl_air_push_interaction(b, 0, m2, 2, swirl_air_const(b, 1), 1);
+    CHECK_OK(swirl_air_compile(&air, b, 3));
+    CHECK_MSG(air->n_nodes == 8, "nodes %zu", air->n_nodes);
+    CHECK(air->n_constraints == 2 && air->n_interactions == 1);
+    size_t consts = 0, vars = 0;
+    for (size_t i = 0; i < air->n_nodes; i++) {
+        consts += air->nodes[i].kind == SWIRL_NODE_CONST;
+        vars += air->nodes[i].kind == SWIRL_NODE_VAR;
+    }
+    CHECK(consts == 2 && vars == 2);
+    swirl_air_destroy(air);
+    swirl_air_builder_destroy(b);
+}
+
 static void test_keccak_air_shape(void) {
     swirl_air_builder *b;
     CHECK_OK(swirl_keccak_air_build(&b));
@@ -236,6 +319,7 @@ static void test_builder_misuse(void) {
 
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_dag_rules),
+    SWIRL_TEST(test_openvm_dag_unit_tests),
     SWIRL_TEST(test_keccak_air_shape),
     SWIRL_TEST(test_keccak_trace_satisfies_air),
     SWIRL_TEST(test_random_rows_dag_equals_tree),
