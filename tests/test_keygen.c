@@ -209,6 +209,58 @@ static void test_trace_height_constraints(void) {
     swirl_air_destroy(self);
 }
 
+/* DummyInteractionAir(field_width 1, send, bus) with a count weight, as OpenVM's tests set it on
+ * the struct: column 0 the count, column 1 the field. */
+static swirl_air *weighted_sender(uint16_t bus, uint32_t count_weight) {
+    swirl_air_builder *b;
+    CHECK_OK(swirl_air_builder_create(&b, "sender", 0, NULL, 0, 2, 0));
+    swirl_expr f = swirl_air_main(b, 1, 0);
+    swirl_air_push_interaction(b, bus, &f, 1, swirl_air_main(b, 0, 0), count_weight);
+    return compile(b);
+}
+
+/* OpenVM v2.0.1 crates/backend-tests/src/lib.rs interaction_trace_height_constraints and
+ * trace_height_constraints_implied_removal: FibonacciSelectorAir with interactions (bus 0,
+ * weight 0) and senders of weights 3 (bus 0), 1 (bus 0), 7 (bus 1); the expected constraints are
+ * OpenVM's assertions. */
+static void test_openvm_trace_height_tests(void) {
+    swirl_system_params p = tiny_params();
+    p.logup.max_interaction_count = 1u << 30;
+    swirl_air_builder *b;
+    CHECK_OK(swirl_fib_selector_air_build(&b, 1));
+    swirl_air *fib = compile(b);
+    bb31 sels[8];
+    for (int i = 0; i < 8; i++)
+        sels[i] = bb31_from_u32((uint32_t)(i % 2 == 0));
+    swirl_air *s3 = weighted_sender(0, 3), *s1 = weighted_sender(0, 1), *s7 = weighted_sender(1, 7);
+    swirl_keygen_air ka[4] = {{fib, sels, 8, 1}, {s3, NULL, 0, 1}, {s1, NULL, 0, 1}, {s7, NULL, 0, 1}};
+    swirl_vk *vk;
+    CHECK_OK(swirl_keygen(&vk, &p, ka, 4));
+    static const uint32_t want[3][4] = {{0, 3, 1, 0}, {0, 0, 0, 7}, {1, 1, 1, 1}};
+    const uint32_t thr[3] = {BB31_P, BB31_P, 1u << 30};
+    CHECK_MSG(vk->n_thc == 3, "%zu constraints", (size_t)vk->n_thc);
+    for (size_t c = 0; c < 3 && c < vk->n_thc; c++) {
+        CHECK(memcmp(vk->thc[c].coefficients, want[c], sizeof want[c]) == 0);
+        CHECK(vk->thc[c].threshold == thr[c]);
+    }
+    swirl_vk_destroy(vk);
+    /* implied removal: weights 0 on buses 0 and 1 -> only the global [1, 1, 1] stays */
+    swirl_air *z0 = weighted_sender(0, 0), *z1 = weighted_sender(1, 0);
+    swirl_keygen_air kb[3] = {{fib, sels, 8, 1}, {z0, NULL, 0, 1}, {z1, NULL, 0, 1}};
+    CHECK_OK(swirl_keygen(&vk, &p, kb, 3));
+    CHECK(vk->n_thc == 1);
+    static const uint32_t ones[3] = {1, 1, 1};
+    CHECK(vk->n_thc >= 1 && memcmp(vk->thc[0].coefficients, ones, sizeof ones) == 0 &&
+          vk->thc[0].threshold == (1u << 30));
+    swirl_vk_destroy(vk);
+    swirl_air_destroy(fib);
+    swirl_air_destroy(s3);
+    swirl_air_destroy(s1);
+    swirl_air_destroy(s7);
+    swirl_air_destroy(z0);
+    swirl_air_destroy(z1);
+}
+
 static void test_keygen_errors(void) {
     swirl_system_params p = tiny_params();
     swirl_air_builder *b;
@@ -244,6 +296,7 @@ static void test_keygen_errors(void) {
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_tiny_vk_bytes),       SWIRL_TEST(test_unused_and_rotation),
     SWIRL_TEST(test_keccak_and_fib_selector), SWIRL_TEST(test_trace_height_constraints),
+    SWIRL_TEST(test_openvm_trace_height_tests),
     SWIRL_TEST(test_keygen_errors),
 };
 
