@@ -76,7 +76,7 @@ static void test_flow_uses_table(void) {
     swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
-    const swirl_backend counting = {"counting", NULL, c_commit, c_rap, c_sr, c_whir};
+    const swirl_backend counting = {"counting", NULL, c_commit, c_rap, c_sr, c_whir, NULL};
     swirl_proof a, b;
     CHECK_OK(swirl_prove(&a, f.vk, f.in));
     memset(g_calls, 0, sizeof g_calls);

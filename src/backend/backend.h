@@ -26,6 +26,7 @@
 #define SWIRL_BACKEND_BACKEND_H
 
 #include "backend/cuda/cuda_backend.h"
+#include "backend/ops.h"
 #include "pcs/stacked.h"
 #include "pcs/stacked_reduction.h"
 #include "pcs/whir.h"
@@ -58,6 +59,11 @@ struct swirl_backend {
                               swirl_transcript *t, const swirl_system_params *params,
                               const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                               const bb31x4 *u_cube);
+
+    /** The primitive operations (backend/ops.h) the CPU stage drivers above call for their heavy
+     *  steps; NULL means the CPU table (swirl_backend_cpu_ops). A backend that replaces a whole
+     *  stage need not use them. */
+    const swirl_backend_ops *ops;
 };
 
 #ifdef __cplusplus
