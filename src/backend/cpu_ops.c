@@ -51,4 +51,6 @@ static const swirl_backend_ops g_cpu_ops = {
     .whir_fold = swirl_cpu_whir_fold,
 };
 
-const swirl_backend_ops *swirl_backend_cpu_ops(void) { return &g_cpu_ops; }
+const swirl_backend_ops *swirl_backend_cpu_ops(void) {
+    return &g_cpu_ops;
+}
