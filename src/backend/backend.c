@@ -14,16 +14,15 @@ static enum swirl_status cpu_commit(const swirl_backend *be, swirl_stacked_pcs_d
                                     swirl_digest *root, const swirl_trace_view *traces, size_t n,
                                     unsigned l_skip, unsigned n_stack, unsigned log_blowup,
                                     unsigned k_whir) {
-    (void)be;
-    return swirl_stacked_commit(out, root, traces, n, l_skip, n_stack, log_blowup, k_whir);
+    return swirl_stacked_commit_ex(be->ops, out, root, traces, n, l_skip, n_stack, log_blowup,
+                                   k_whir);
 }
 
 static enum swirl_status cpu_rap_constraints(const swirl_backend *be, swirl_gkr_proof *gkr,
                                              swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                              swirl_transcript *t, const swirl_zc_params *zp,
                                              const swirl_air_instance *traces, size_t n) {
-    (void)be;
-    return swirl_zerocheck_prove(gkr, proof, r_out, n_r, t, zp, traces, n);
+    return swirl_zerocheck_prove_ex(be->ops, gkr, proof, r_out, n_r, t, zp, traces, n);
 }
 
 static enum swirl_status cpu_stacked_reduction(const swirl_backend *be,
@@ -32,20 +31,26 @@ static enum swirl_status cpu_stacked_reduction(const swirl_backend *be,
                                                const swirl_stacked_commit_view *commits,
                                                size_t n_commits, unsigned l_skip, unsigned n_stack,
                                                const bb31x4 *r) {
-    (void)be;
-    return swirl_stacked_reduction_prove(proof, u_out, t, commits, n_commits, l_skip, n_stack, r);
+    return swirl_stacked_reduction_prove_ex(be->ops, proof, u_out, t, commits, n_commits, l_skip,
+                                            n_stack, r);
 }
 
 static enum swirl_status cpu_whir(const swirl_backend *be, swirl_whir_proof *proof,
                                   swirl_transcript *t, const swirl_system_params *params,
                                   const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                                   const bb31x4 *u_cube) {
-    (void)be;
-    return swirl_whir_prove(proof, t, params, commits, n_commits, u_cube);
+    return swirl_whir_prove_ex(be->ops, proof, t, params, commits, n_commits, u_cube);
 }
 
-static const swirl_backend g_cpu = {"cpu",    NULL, cpu_commit, cpu_rap_constraints,
-                                    cpu_stacked_reduction, cpu_whir};
+static const swirl_backend g_cpu = {
+    .name = "cpu",
+    .gpu = NULL,
+    .commit = cpu_commit,
+    .rap_constraints = cpu_rap_constraints,
+    .stacked_reduction = cpu_stacked_reduction,
+    .whir = cpu_whir,
+    .ops = NULL, /* the CPU primitive-operation table */
+};
 
 const swirl_backend *swirl_backend_cpu(void) {
     return &g_cpu;
@@ -129,8 +134,15 @@ enum swirl_status swirl_backend_cuda_create(swirl_backend **out, int device) {
         swirl_cuda_ctx_destroy(ctx);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     }
-    swirl_backend b = {"cuda",          ctx, cuda_commit, cuda_rap_constraints,
-                       cuda_stacked_reduction, cuda_whir};
+    swirl_backend b = {
+        .name = "cuda",
+        .gpu = ctx,
+        .commit = cuda_commit,
+        .rap_constraints = cuda_rap_constraints,
+        .stacked_reduction = cuda_stacked_reduction,
+        .whir = cuda_whir,
+        .ops = NULL, /* the stages without GPU kernels run the CPU drivers on the CPU table */
+    };
     *be = b;
     *out = be;
     return SWIRL_OK;

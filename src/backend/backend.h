@@ -1,13 +1,23 @@
 /*
- * The backend table: the prover calls its heavy stages through it, and each backend fills it.
+ * The backend table: the prover calls its heavy work through it, and each backend fills it. It
+ * has two levels.
  *
- * The slots follow OpenVM v2.0.1's device HAL (crates/stark-backend/src/prover/hal.rs):
- * TraceCommitter::commit (stacking, rs_code_matrix, merkle_tree), MultiRapProver::
- * prove_rap_constraints (LogUp PoW, LogUp-GKR, the batch constraint sumcheck's round 0 and
- * multilinear rounds with their folds), OpeningProver::prove_openings (split here into the stacked
- * reduction and WHIR, so a backend can take one without the other). A slot is a whole stage, not a
- * single kernel: the transcript is sampled between rounds inside a stage, so finer slots would force
- * a host round trip per round, which staged dispatch exists to avoid.
+ * Stage slots (commit, rap_constraints, stacked_reduction, whir) follow OpenVM v2.0.1's device
+ * HAL (crates/stark-backend/src/prover/hal.rs): TraceCommitter::commit (stacking, rs_code_matrix,
+ * merkle_tree), MultiRapProver::prove_rap_constraints (LogUp PoW, LogUp-GKR, the batch constraint
+ * sumcheck's round 0 and multilinear rounds with their folds), OpeningProver::prove_openings (split
+ * here into the stacked reduction and WHIR, so a backend can take one without the other). A stage
+ * slot is for a backend that runs a whole stage itself, Fiat–Shamir included (a GPU sampling the
+ * transcript on device): the transcript is sampled between rounds inside a stage, so a backend
+ * with only per-round operations would pay a host round trip per round, which staged dispatch
+ * exists to avoid.
+ *
+ * Primitive slots (`ops`, a swirl_backend_ops: backend/ops.h) are the heavy inner steps of the CPU
+ * stage drivers: merkle_tree, rs_code_matrix, constraint_round0, constraint_round, gkr_tree,
+ * gkr_layer, sumcheck_fold, whir_sumcheck, whir_fold. The CPU stage slots run the drivers (the
+ * transcript logic) on be->ops, so a backend may also keep the CPU stage slots and replace
+ * primitive slots one at a time (starting from a copy of *swirl_backend_cpu_ops()). NULL ops means
+ * the CPU table.
  *
  * Backends:
  *  - "cpu" (swirl_backend_cpu): the multi-threaded reference; a static table, nothing to free.
@@ -26,6 +36,7 @@
 #define SWIRL_BACKEND_BACKEND_H
 
 #include "backend/cuda/cuda_backend.h"
+#include "backend/ops.h"
 #include "pcs/stacked.h"
 #include "pcs/stacked_reduction.h"
 #include "pcs/whir.h"
@@ -58,6 +69,11 @@ struct swirl_backend {
                               swirl_transcript *t, const swirl_system_params *params,
                               const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                               const bb31x4 *u_cube);
+
+    /** The primitive operations (backend/ops.h) the CPU stage drivers above call for their heavy
+     *  steps; NULL means the CPU table (swirl_backend_cpu_ops). A backend that replaces a whole
+     *  stage need not use them. */
+    const swirl_backend_ops *ops;
 };
 
 #ifdef __cplusplus

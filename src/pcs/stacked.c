@@ -225,6 +225,16 @@ enum swirl_status swirl_stacked_commit(swirl_stacked_pcs_data **out, swirl_diges
                                        const swirl_trace_view *traces, size_t n_traces,
                                        unsigned l_skip, unsigned n_stack, unsigned log_blowup,
                                        unsigned k_whir) {
+    return swirl_stacked_commit_ex(NULL, out, root, traces, n_traces, l_skip, n_stack, log_blowup,
+                                   k_whir);
+}
+
+enum swirl_status swirl_stacked_commit_ex(const swirl_backend_ops *ops,
+                                          swirl_stacked_pcs_data **out, swirl_digest *root,
+                                          const swirl_trace_view *traces, size_t n_traces,
+                                          unsigned l_skip, unsigned n_stack, unsigned log_blowup,
+                                          unsigned k_whir) {
+    ops = swirl_ops_or_cpu(ops);
     SWIRL_ARG_CHECK(out != NULL && root != NULL);
     *out = NULL;
     swirl_stacked_pcs_data *d = calloc(1, sizeof *d);
@@ -237,15 +247,15 @@ enum swirl_status swirl_stacked_commit(swirl_stacked_pcs_data **out, swirl_diges
         st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "stacked_commit: nothing to commit (no columns)");
     if (st == SWIRL_OK) {
         swirl_span_begin("rs_code_matrix");
-        st = swirl_rs_code_matrix(&d->codeword, d->matrix, d->layout.height, d->layout.width,
-                                  l_skip, log_blowup);
+        st = ops->rs_code_matrix(ops, &d->codeword, d->matrix, d->layout.height, d->layout.width,
+                                 l_skip, log_blowup);
         swirl_span_end();
         d->cw_height = d->layout.height << log_blowup;
     }
     if (st == SWIRL_OK) {
         swirl_span_begin("merkle_tree");
-        st = swirl_merkle_tree_build(&d->tree, d->codeword, d->cw_height, d->layout.width, 1,
-                                     (size_t)1 << k_whir);
+        st = ops->merkle_tree(ops, &d->tree, d->codeword, d->cw_height, d->layout.width, 1,
+                              (size_t)1 << k_whir);
         swirl_span_end();
     }
     swirl_span_end();

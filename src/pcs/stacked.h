@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "backend/ops.h"
 #include "hash/merkle.h"
 
 /** A column-major trace matrix view (not owned). height must be a power of two. */
@@ -109,6 +110,13 @@ enum swirl_status swirl_stacked_commit(swirl_stacked_pcs_data **out, swirl_diges
                                        const swirl_trace_view *traces, size_t n_traces,
                                        unsigned l_skip, unsigned n_stack, unsigned log_blowup,
                                        unsigned k_whir) SWIRL_WARN_UNUSED_RESULT;
+/** The same with the RS encoding and the Merkle tree through `ops` (NULL: the CPU table, which is
+ *  what swirl_stacked_commit uses). */
+enum swirl_status swirl_stacked_commit_ex(const swirl_backend_ops *ops,
+                                          swirl_stacked_pcs_data **out, swirl_digest *root,
+                                          const swirl_trace_view *traces, size_t n_traces,
+                                          unsigned l_skip, unsigned n_stack, unsigned log_blowup,
+                                          unsigned k_whir) SWIRL_WARN_UNUSED_RESULT;
 void swirl_stacked_pcs_data_destroy(swirl_stacked_pcs_data *data);
 
 #ifdef __cplusplus

@@ -196,6 +196,17 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
                                                 const swirl_stacked_commit_view *commits,
                                                 size_t n_commits, unsigned l_skip,
                                                 unsigned n_stack, const bb31x4 *r) {
+    return swirl_stacked_reduction_prove_ex(NULL, proof, u_out, t, commits, n_commits, l_skip,
+                                            n_stack, r);
+}
+
+enum swirl_status swirl_stacked_reduction_prove_ex(const swirl_backend_ops *ops,
+                                                   swirl_stacking_proof *proof, bb31x4 *u_out,
+                                                   swirl_transcript *t,
+                                                   const swirl_stacked_commit_view *commits,
+                                                   size_t n_commits, unsigned l_skip,
+                                                   unsigned n_stack, const bb31x4 *r) {
+    ops = swirl_ops_or_cpu(ops);
     SWIRL_ARG_CHECK(proof != NULL && u_out != NULL && t != NULL && r != NULL);
     memset(proof, 0, sizeof *proof);
     SWIRL_ARG_CHECK(n_commits > 0 && commits != NULL && l_skip <= MAX_L_SKIP && n_stack <= 30);
@@ -421,21 +432,14 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
         u_out[round] = u;
         /* fold everything at u */
         size_t nh = qh / 2;
-        for (size_t c = 0; c < n_commits; c++) {
-            size_t w = commits[c].layout->width;
-            for (size_t j = 0; j < w; j++)
-                for (size_t i = 0; i < nh; i++) {
-                    bb31x4 a = q[c][j * qh + 2 * i], b = q[c][j * qh + 2 * i + 1];
-                    q[c][j * nh + i] = bb31x4_add(a, bb31x4_mul(bb31x4_sub(b, a), u));
-                }
-        }
+        for (size_t c = 0; c < n_commits && st == SWIRL_OK; c++)
+            st = ops->sumcheck_fold(ops, q[c], commits[c].layout->width, qh, nh, qh, u);
         qh = nh;
-        for (size_t k = 0; k < ntv; k++) {
+        for (size_t k = 0; k < ntv && st == SWIRL_OK; k++) {
             if (elen[k] > 1) {
-                for (size_t i = 0; i < elen[k] / 2; i++) {
-                    e[k][i] = bb31x4_add(e[k][2 * i], bb31x4_mul(bb31x4_sub(e[k][2 * i + 1], e[k][2 * i]), u));
-                    kr[k][i] = bb31x4_add(kr[k][2 * i], bb31x4_mul(bb31x4_sub(kr[k][2 * i + 1], kr[k][2 * i]), u));
-                }
+                st = ops->sumcheck_fold(ops, e[k], 1, elen[k], elen[k], elen[k], u);
+                if (st == SWIRL_OK)
+                    st = ops->sumcheck_fold(ops, kr[k], 1, elen[k], elen[k], elen[k], u);
                 elen[k] /= 2;
             }
             size_t n_lift = tv[k].log_h > l_skip ? tv[k].log_h - l_skip : 0;
@@ -444,6 +448,8 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
                 eq_ub[k] = bb31x4_mul(eq_ub[k], swirl_eval_eq_mle(&u, &bv, 1));
             }
         }
+        if (st != SWIRL_OK)
+            goto done;
     }
 
     /* ---- stacked openings ---- */

@@ -50,6 +50,12 @@ enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb3
                                                 size_t n_commits, unsigned l_skip,
                                                 unsigned n_stack,
                                                 const bb31x4 *r) SWIRL_WARN_UNUSED_RESULT;
+/** The same with the folds through `ops` (NULL: the CPU table, which is what
+ *  swirl_stacked_reduction_prove uses). */
+enum swirl_status swirl_stacked_reduction_prove_ex(
+    const swirl_backend_ops *ops, swirl_stacking_proof *proof, bb31x4 *u_out, swirl_transcript *t,
+    const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
+    const bb31x4 *r) SWIRL_WARN_UNUSED_RESULT;
 
 /**
  * Verifier. claims[k] = (t_eq, t_rot) for column k in claim order (t_rot ignored where the

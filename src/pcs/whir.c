@@ -268,7 +268,10 @@ bb31x4 swirl_whir_opening_oracle(const swirl_stacked_pcs_data *d, size_t col, un
  * Sumcheck */
 
 /* s(1) = sum_y f[2y+1] w[2y+1], s(2) = sum_y (2f[2y+1] - f[2y]) (2w[2y+1] - w[2y]) */
-static void sumcheck_evals(bb31x4 s[2], const bb31x4 *f, const bb31x4 *w, size_t len) {
+enum swirl_status swirl_cpu_whir_sumcheck(const swirl_backend_ops *ops, bb31x4 s[2],
+                                          const bb31x4 *f, const bb31x4 *w, size_t len) {
+    (void)ops;
+    SWIRL_ARG_CHECK(s != NULL && (len < 2 || (f != NULL && w != NULL)));
     bb31x4 s1 = bb31x4_zero(), s2 = bb31x4_zero();
     long long half = (long long)(len / 2);
 #pragma omp parallel if (half >= 4096)
@@ -289,17 +292,22 @@ static void sumcheck_evals(bb31x4 s[2], const bb31x4 *f, const bb31x4 *w, size_t
     }
     s[0] = s1;
     s[1] = s2;
+    return SWIRL_OK;
 }
 
 /* fo[y] = f[2y] + α (f[2y+1] - f[2y]), the same for w; outputs do not alias the inputs */
-static void fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 *w, size_t half,
-                 bb31x4 alpha) {
+enum swirl_status swirl_cpu_whir_fold(const swirl_backend_ops *ops, bb31x4 *fo, bb31x4 *wo,
+                                      const bb31x4 *f, const bb31x4 *w, size_t len, bb31x4 alpha) {
+    (void)ops;
+    SWIRL_ARG_CHECK(len < 2 || (fo != NULL && wo != NULL && f != NULL && w != NULL));
+    size_t half = len / 2;
     ext_pre a = ext_prepare(alpha);
 #pragma omp parallel for schedule(static) if (half >= 4096)
     for (long long y = 0; y < (long long)half; y++) {
         fo[y] = bb31x4_add(f[2 * y], ext_mul_pre(bb31x4_sub(f[2 * y + 1], f[2 * y]), &a));
         wo[y] = bb31x4_add(w[2 * y], ext_mul_pre(bb31x4_sub(w[2 * y + 1], w[2 * y]), &a));
     }
+    return SWIRL_OK;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -500,9 +508,9 @@ static enum swirl_status grind(swirl_transcript *t, bb31 *witness, size_t bits) 
     return st;
 }
 
-static enum swirl_status whir_prove_rounds(swirl_whir_proof *proof, whir_bufs *b,
-                                           swirl_transcript *t, const swirl_system_params *params,
-                                           const whir_shape *sh,
+static enum swirl_status whir_prove_rounds(const swirl_backend_ops *ops, swirl_whir_proof *proof,
+                                           whir_bufs *b, swirl_transcript *t,
+                                           const swirl_system_params *params, const whir_shape *sh,
                                            const swirl_stacked_pcs_data *const *commits,
                                            size_t n_commits, size_t total_width,
                                            const bb31x4 *u_cube) {
@@ -523,7 +531,9 @@ static enum swirl_status whir_prove_rounds(swirl_whir_proof *proof, whir_bufs *b
         swirl_span_begin("whir_sumcheck");
         for (size_t round = 0; round < k && st == SWIRL_OK; round++, sc++) {
             bb31x4 s[2];
-            sumcheck_evals(s, f, w, len);
+            st = ops->whir_sumcheck(ops, s, f, w, len);
+            if (st != SWIRL_OK)
+                break;
             swirl_transcript_observe_ext(t, s[0]);
             swirl_transcript_observe_ext(t, s[1]);
             proof->sumcheck_polys[sc][0] = s[0];
@@ -533,7 +543,9 @@ static enum swirl_status whir_prove_rounds(swirl_whir_proof *proof, whir_bufs *b
             if (st != SWIRL_OK)
                 break;
             bb31x4 alpha = swirl_transcript_sample_ext(t);
-            fold(fo, wo, f, w, len / 2, alpha);
+            st = ops->whir_fold(ops, fo, wo, f, w, len, alpha);
+            if (st != SWIRL_OK)
+                break;
             bb31x4 *tf = f, *tw = w;
             f = fo, w = wo, fo = tf, wo = tw;
             len /= 2;
@@ -554,8 +566,8 @@ static enum swirl_status whir_prove_rounds(swirl_whir_proof *proof, whir_bufs *b
             swirl_span_begin("whir_dft_merkle");
             st = encode_ext(b->g_rs, b->g, len, (unsigned)(log_rs - 1));
             if (st == SWIRL_OK)
-                st = swirl_merkle_tree_build(&b->g_tree, (const bb31 *)b->g_rs, cw_len, 1, 4,
-                                             (size_t)1 << k);
+                st = ops->merkle_tree(ops, &b->g_tree, (const bb31 *)b->g_rs, cw_len, 1, 4,
+                                      (size_t)1 << k);
             swirl_span_end();
             SWIRL_TRY(st);
             swirl_digest root = swirl_merkle_tree_root(b->g_tree);
@@ -603,6 +615,14 @@ enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
                                    const swirl_system_params *params,
                                    const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                                    const bb31x4 *u_cube) {
+    return swirl_whir_prove_ex(NULL, proof, t, params, commits, n_commits, u_cube);
+}
+
+enum swirl_status swirl_whir_prove_ex(const swirl_backend_ops *ops, swirl_whir_proof *proof,
+                                      swirl_transcript *t, const swirl_system_params *params,
+                                      const swirl_stacked_pcs_data *const *commits,
+                                      size_t n_commits, const bb31x4 *u_cube) {
+    ops = swirl_ops_or_cpu(ops);
     SWIRL_ARG_CHECK(proof != NULL && t != NULL && params != NULL && u_cube != NULL);
     memset(proof, 0, sizeof *proof);
     SWIRL_ARG_CHECK(commits != NULL && n_commits > 0);
@@ -637,7 +657,8 @@ enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
     }
     if (st == SWIRL_OK)
-        st = whir_prove_rounds(proof, &b, t, params, &sh, commits, n_commits, total_width, u_cube);
+        st = whir_prove_rounds(ops, proof, &b, t, params, &sh, commits, n_commits, total_width,
+                               u_cube);
     swirl_span_end();
     swirl_merkle_tree_destroy(b.rs_tree);
     swirl_merkle_tree_destroy(b.g_tree);

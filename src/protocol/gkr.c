@@ -21,8 +21,51 @@ static void observe_claims(swirl_transcript *t, const swirl_gkr_layer_claims *c)
     swirl_transcript_observe_ext(t, c->q_xi_1);
 }
 
+enum swirl_status swirl_cpu_gkr_tree(const swirl_backend_ops *ops, bb31x4 *tp, bb31x4 *tq,
+                                     size_t n_leaves) {
+    (void)ops;
+    SWIRL_ARG_CHECK(tp != NULL && tq != NULL && n_leaves >= 2 && swirl_is_pow2(n_leaves));
+    for (size_t i = n_leaves - 1; i >= 1; i--) {
+        tp[i] =
+            bb31x4_add(bb31x4_mul(tp[2 * i], tq[2 * i + 1]), bb31x4_mul(tq[2 * i], tp[2 * i + 1]));
+        tq[i] = bb31x4_mul(tq[2 * i], tq[2 * i + 1]);
+    }
+    return SWIRL_OK;
+}
+
+enum swirl_status swirl_cpu_gkr_layer(const swirl_backend_ops *ops, bb31x4 s[3], const bb31x4 *eq,
+                                      const bb31x4 *cols, size_t stride, size_t len,
+                                      bb31x4 lambda) {
+    (void)ops;
+    SWIRL_ARG_CHECK(s != NULL && eq != NULL && cols != NULL && len <= stride);
+    const bb31x4 *c_p0 = cols, *c_q0 = cols + stride, *c_p1 = cols + 2 * stride,
+                 *c_q1 = cols + 3 * stride;
+    for (uint32_t xi = 1; xi <= 3; xi++) {
+        bb31 x = bb31_from_u32(xi);
+        bb31x4 acc = bb31x4_zero();
+        for (size_t y = 0; y < len / 2; y++) {
+#define LERP(col)                                                                                  \
+    bb31x4_add((col)[2 * y], bb31x4_mul_base(bb31x4_sub((col)[2 * y + 1], (col)[2 * y]), x))
+            bb31x4 e = LERP(eq), p0 = LERP(c_p0), q0 = LERP(c_q0), p1 = LERP(c_p1), q1 = LERP(c_q1);
+#undef LERP
+            bb31x4 pp = bb31x4_add(bb31x4_mul(p0, q1), bb31x4_mul(p1, q0));
+            bb31x4 qq = bb31x4_mul(q0, q1);
+            acc = bb31x4_add(acc, bb31x4_mul(e, bb31x4_add(pp, bb31x4_mul(lambda, qq))));
+        }
+        s[xi - 1] = acc;
+    }
+    return SWIRL_OK;
+}
+
 enum swirl_status swirl_gkr_prove(swirl_gkr_proof *proof, bb31x4 *xi_out, swirl_transcript *t,
                                   const bb31x4 *p, const bb31x4 *q, unsigned n) {
+    return swirl_gkr_prove_ex(NULL, proof, xi_out, t, p, q, n);
+}
+
+enum swirl_status swirl_gkr_prove_ex(const swirl_backend_ops *ops, swirl_gkr_proof *proof,
+                                     bb31x4 *xi_out, swirl_transcript *t, const bb31x4 *p,
+                                     const bb31x4 *q, unsigned n) {
+    ops = swirl_ops_or_cpu(ops);
     SWIRL_ARG_CHECK(proof != NULL && xi_out != NULL && t != NULL && p != NULL && q != NULL);
     memset(proof, 0, sizeof *proof);
     SWIRL_ARG_CHECK(n >= 1 && n <= 30);
@@ -41,10 +84,9 @@ enum swirl_status swirl_gkr_prove(swirl_gkr_proof *proof, bb31x4 *xi_out, swirl_
     proof->n_layers = n;
     memcpy(tp + N, p, N * sizeof *tp);
     memcpy(tq + N, q, N * sizeof *tq);
-    for (size_t i = N - 1; i >= 1; i--) {
-        tp[i] = bb31x4_add(bb31x4_mul(tp[2 * i], tq[2 * i + 1]), bb31x4_mul(tq[2 * i], tp[2 * i + 1]));
-        tq[i] = bb31x4_mul(tq[2 * i], tq[2 * i + 1]);
-    }
+    st = ops->gkr_tree(ops, tp, tq, N);
+    if (st != SWIRL_OK)
+        goto done;
     if (!bb31x4_is_zero(tp[1])) {
         st = SWIRL_RAISE(SWIRL_E_UNSATISFIED, "LogUp: the interaction fractions do not sum to zero");
         goto done;
@@ -72,20 +114,9 @@ enum swirl_status swirl_gkr_prove(swirl_gkr_proof *proof, bb31x4 *xi_out, swirl_
         size_t len = E;
         for (unsigned sr = 0; sr < round; sr++) {
             bb31x4 s[3];
-            for (uint32_t xi = 1; xi <= 3; xi++) {
-                bb31 x = bb31_from_u32(xi);
-                bb31x4 acc = bb31x4_zero();
-                for (size_t y = 0; y < len / 2; y++) {
-#define LERP(col) bb31x4_add((col)[2 * y], bb31x4_mul_base(bb31x4_sub((col)[2 * y + 1], (col)[2 * y]), x))
-                    bb31x4 e = LERP(eq), p0 = LERP(c_p0), q0 = LERP(c_q0), p1 = LERP(c_p1),
-                           q1 = LERP(c_q1);
-#undef LERP
-                    bb31x4 pp = bb31x4_add(bb31x4_mul(p0, q1), bb31x4_mul(p1, q0));
-                    bb31x4 qq = bb31x4_mul(q0, q1);
-                    acc = bb31x4_add(acc, bb31x4_mul(e, bb31x4_add(pp, bb31x4_mul(lambda, qq))));
-                }
-                s[xi - 1] = acc;
-            }
+            st = ops->gkr_layer(ops, s, eq, cols, E, len, lambda);
+            if (st != SWIRL_OK)
+                goto done;
             for (int i = 0; i < 3; i++) {
                 swirl_transcript_observe_ext(t, s[i]);
                 proof->sumcheck_polys[entry][i] = s[i];
@@ -93,15 +124,11 @@ enum swirl_status swirl_gkr_prove(swirl_gkr_proof *proof, bb31x4 *xi_out, swirl_
             entry++;
             bb31x4 r = swirl_transcript_sample_ext(t);
             rho[sr] = r;
-            for (size_t y = 0; y < len / 2; y++) {
-#define FOLD(col) (col)[y] = bb31x4_add((col)[2 * y], bb31x4_mul(bb31x4_sub((col)[2 * y + 1], (col)[2 * y]), r))
-                FOLD(eq);
-                FOLD(c_p0);
-                FOLD(c_q0);
-                FOLD(c_p1);
-                FOLD(c_q1);
-#undef FOLD
-            }
+            st = ops->sumcheck_fold(ops, eq, 1, len, len, len, r);
+            if (st == SWIRL_OK)
+                st = ops->sumcheck_fold(ops, cols, 4, E, E, len, r);
+            if (st != SWIRL_OK)
+                goto done;
             len /= 2;
         }
         swirl_gkr_layer_claims c = {c_p0[0], c_p1[0], c_q0[0], c_q1[0]};

@@ -11,6 +11,7 @@
 #ifndef SWIRL_PROTOCOL_GKR_H
 #define SWIRL_PROTOCOL_GKR_H
 
+#include "backend/ops.h"
 #include "field/bb31_ext4.h"
 #include "transcript/transcript.h"
 
@@ -42,6 +43,11 @@ void swirl_gkr_proof_clear(swirl_gkr_proof *p);
 enum swirl_status swirl_gkr_prove(swirl_gkr_proof *proof, bb31x4 *xi_out, swirl_transcript *t,
                                   const bb31x4 *p, const bb31x4 *q,
                                   unsigned n) SWIRL_WARN_UNUSED_RESULT;
+/** The same with the fraction tree, the layer rounds and the folds through `ops` (NULL: the CPU
+ *  table, which is what swirl_gkr_prove uses). */
+enum swirl_status swirl_gkr_prove_ex(const swirl_backend_ops *ops, swirl_gkr_proof *proof,
+                                     bb31x4 *xi_out, swirl_transcript *t, const bb31x4 *p,
+                                     const bb31x4 *q, unsigned n) SWIRL_WARN_UNUSED_RESULT;
 
 /**
  * Verifier: on success writes the claimed leaf-MLE evaluations (numer, denom) at the returned point

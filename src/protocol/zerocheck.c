@@ -8,11 +8,12 @@
 #include "pcs/stacked.h"
 #include "poly/poly_common.h"
 #include "protocol/logup.h"
+#include "protocol/zerocheck_trace.h"
 #include "util/span.h"
 
 #define ZC_MAX_L 8
 #define ZC_MAX_COS 8
-#define ZC_MAX_PARTS 66   /* preprocessed + cached + common */
+#define ZC_MAX_PARTS SWIRL_ZC_MAX_PARTS
 #define ZC_MAX_WIDTH 4096 /* columns per partition */
 
 void swirl_batch_proof_clear(swirl_batch_proof *p) {
@@ -38,30 +39,8 @@ int swirl_zc_need_rot(const swirl_air *air) {
     return 0;
 }
 
-/* view order: (prep, prep_rot?), (cached_i, cached_i_rot?)..., (common, common_rot?) */
-typedef struct view {
-    const bb31 *base; /* column-major, height h */
-    size_t width;
-    int rot;
-} view;
-
-typedef struct tr {
-    const swirl_air_instance *in;
-    const swirl_air *air;
-    long n;
-    size_t n_lift, h, L;
-    int rot, has_prep;
-    unsigned deg;
-    view v[2 * ZC_MAX_PARTS];
-    size_t nv;
-    bb31x4 *eq3b; /* per interaction */
-    bb31 norm;
-    /* folded values per view (ext, width x cur_h), sels (3 x cur_h) */
-    bb31x4 *fold[2 * ZC_MAX_PARTS];
-    bb31x4 *fsel;
-    size_t cur_h;
-    bb31x4 tz, tn, td; /* tilde evaluations */
-} tr;
+typedef swirl_zc_view view;
+typedef swirl_zc_trace tr;
 
 static size_t view_of(const tr *t, uint8_t entry, uint32_t part, uint8_t off) {
     size_t step = t->rot ? 2 : 1;
@@ -492,10 +471,28 @@ AVX512 static void interp16(bb31 *dst, const bb31 *vals, const bb31 *lagT, size_
  * points x (in parallel, one partial sum per thread, added in thread order: deterministic for a
  * fixed thread count; the sums are exact field sums so any order gives the same result).
  */
-static enum swirl_status round0_trace(bb31x4 *S, const tr *tt, const bb31x4 *eqt, const bb31 *lag,
-                                      const bb31 *pts, size_t P, size_t N, size_t np, size_t nzc,
-                                      size_t nlu, const bb31x4 *lam_pows, const bb31x4 *bp,
-                                      size_t max_nodes, size_t max_nv, size_t max_w) {
+static size_t trace_max_width(const tr *tt) {
+    size_t w = 1;
+    for (size_t v = 0; v < tt->nv; v++)
+        if (tt->v[v].width > w)
+            w = tt->v[v].width;
+    return w;
+}
+
+enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31x4 *S,
+                                              const swirl_zc_trace *tt,
+                                              const swirl_zc_round0_in *in) {
+    (void)ops;
+    SWIRL_ARG_CHECK(S && tt && in && in->eq_x && in->lag && in->pts && in->lambda_pows);
+    SWIRL_ARG_CHECK(in->N >= 1 && in->N <= ((size_t)1 << ZC_MAX_L) && in->np <= in->n_points &&
+                    in->n_points <= ((size_t)ZC_MAX_COS << ZC_MAX_L) &&
+                    (in->nlu == 0 || in->beta_pows));
+    const bb31x4 *eqt = in->eq_x, *lam_pows = in->lambda_pows, *bp = in->beta_pows;
+    const bb31 *lag = in->lag, *pts = in->pts;
+    size_t P = in->n_points, N = in->N, np = in->np, nzc = in->nzc, nlu = in->nlu;
+    /* scratch sizes of this trace */
+    size_t max_nodes = tt->air->n_nodes > 0 ? tt->air->n_nodes : 1;
+    size_t max_nv = tt->nv > 0 ? tt->nv : 1, max_w = trace_max_width(tt);
     size_t nx = (size_t)1 << tt->n_lift;
     int nthreads = omp_get_max_threads();
     if ((size_t)nthreads > nx)
@@ -627,10 +624,15 @@ static enum swirl_status round0_trace(bb31x4 *S, const tr *tt, const bb31x4 *eqt
 /* One multilinear round for one trace: for X = 1..G, the eq(y)-weighted sums over y of the batched
  * constraints (az) and of the LogUp numerator / denominator (an, ad), with the folded columns
  * interpolated at X; parallel over y with per-thread partial sums added in thread order. */
-static enum swirl_status mle_round_trace(bb31x4 *az, bb31x4 *an, bb31x4 *ad, const tr *tt,
-                                         const bb31x4 *eqy, size_t ny, unsigned G,
-                                         const bb31x4 *lam_pows, const bb31x4 *bp, size_t max_nodes,
-                                         size_t max_nv, size_t max_w) {
+enum swirl_status swirl_cpu_constraint_round(const swirl_backend_ops *ops, bb31x4 *out,
+                                             const swirl_zc_trace *tt, const bb31x4 *eqy, size_t ny,
+                                             unsigned G, const bb31x4 *lam_pows, const bb31x4 *bp) {
+    (void)ops;
+    SWIRL_ARG_CHECK(out && tt && eqy && lam_pows && ny >= 1 && G >= 1 && 2 * ny <= tt->cur_h);
+    SWIRL_ARG_CHECK(tt->air->n_interactions == 0 || bp);
+    bb31x4 *az = out, *an = out + G, *ad = out + 2 * G;
+    size_t max_nodes = tt->air->n_nodes > 0 ? tt->air->n_nodes : 1;
+    size_t max_nv = tt->nv > 0 ? tt->nv : 1, max_w = trace_max_width(tt);
     int nthreads = omp_get_max_threads();
     if ((size_t)nthreads > ny)
         nthreads = (int)ny;
@@ -709,6 +711,14 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
                                         bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
                                         const swirl_zc_params *zp, const swirl_air_instance *traces,
                                         size_t n) {
+    return swirl_zerocheck_prove_ex(NULL, gkr, proof, r_out, n_r, t, zp, traces, n);
+}
+
+enum swirl_status swirl_zerocheck_prove_ex(const swirl_backend_ops *ops, swirl_gkr_proof *gkr,
+                                           swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
+                                           swirl_transcript *t, const swirl_zc_params *zp,
+                                           const swirl_air_instance *traces, size_t n) {
+    ops = swirl_ops_or_cpu(ops);
     SWIRL_ARG_CHECK(gkr && proof && r_out && n_r && t && zp && traces && n > 0);
     memset(gkr, 0, sizeof *gkr);
     memset(proof, 0, sizeof *proof);
@@ -784,7 +794,7 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
         unsigned Lg;
         st = swirl_logup_gkr_input(&p, &q, &Lg, traces, n, l, alpha, beta);
         if (st == SWIRL_OK)
-            st = swirl_gkr_prove(gkr, xi, t, p, q, Lg);
+            st = swirl_gkr_prove_ex(ops, gkr, xi, t, p, q, Lg);
         if (st != SWIRL_OK)
             goto done;
         nxi = Lg;
@@ -841,8 +851,8 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
         }
         swirl_evals_eq_hypercube(eqt, xi + l, tt->n_lift);
         if (np > 0) {
-            st = round0_trace(S, tt, eqt, lag, pts, P, N, np, nzc, nlu, lam_pows, bp, max_nodes,
-                              max_nv, max_w);
+            swirl_zc_round0_in r0in = {eqt, lag, pts, P, N, np, nzc, nlu, lam_pows, bp};
+            st = ops->constraint_round0(ops, S, tt, &r0in);
             if (st != SWIRL_OK) {
                 free(eqt);
                 free(lag);
@@ -1074,9 +1084,9 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
                 goto done;
             }
             swirl_evals_eq_hypercube(eqy, xi + l + round, hyper);
-            bb31x4 az[ZC_MAX_COS], an[ZC_MAX_COS], ad[ZC_MAX_COS];
-            st =
-                mle_round_trace(az, an, ad, tt, eqy, ny, G, lam_pows, bp, max_nodes, max_nv, max_w);
+            bb31x4 sums[3 * ZC_MAX_COS];
+            const bb31x4 *az = sums, *an = sums + G, *ad = sums + 2 * G;
+            st = ops->constraint_round(ops, sums, tt, eqy, ny, G, lam_pows, bp);
             if (st != SWIRL_OK) {
                 free(eqy);
                 goto done;
@@ -1118,18 +1128,12 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
             if (tt->cur_h <= 1)
                 continue;
             size_t H = tt->cur_h, h2 = H / 2;
-            for (size_t v = 0; v < tt->nv; v++)
-                for (size_t c = 0; c < tt->v[v].width; c++)
-                    for (size_t y = 0; y < h2; y++) {
-                        bb31x4 a0 = tt->fold[v][c * H + 2 * y], a1 = tt->fold[v][c * H + 2 * y + 1];
-                        tt->fold[v][c * h2 + y] =
-                            bb31x4_add(a0, bb31x4_mul(bb31x4_sub(a1, a0), rr));
-                    }
-            for (int k = 0; k < 3; k++)
-                for (size_t y = 0; y < h2; y++) {
-                    bb31x4 a0 = tt->fsel[k * H + 2 * y], a1 = tt->fsel[k * H + 2 * y + 1];
-                    tt->fsel[k * h2 + y] = bb31x4_add(a0, bb31x4_mul(bb31x4_sub(a1, a0), rr));
-                }
+            for (size_t v = 0; v < tt->nv && st == SWIRL_OK; v++)
+                st = ops->sumcheck_fold(ops, tt->fold[v], tt->v[v].width, H, h2, H, rr);
+            if (st == SWIRL_OK)
+                st = ops->sumcheck_fold(ops, tt->fsel, 3, H, h2, H, rr);
+            if (st != SWIRL_OK)
+                goto done;
             tt->cur_h = h2;
         }
         bb31x4 em = swirl_eval_eq_mle(&xi[l + round - 1], &rr, 1);

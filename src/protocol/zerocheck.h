@@ -25,6 +25,7 @@
 #define SWIRL_PROTOCOL_ZEROCHECK_H
 
 #include "air/dag.h"
+#include "backend/ops.h"
 #include "protocol/gkr.h"
 
 /** BatchConstraintProof (owned; swirl_batch_proof_clear frees it). */
@@ -62,6 +63,13 @@ enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof 
                                         bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
                                         const swirl_zc_params *zp, const swirl_air_instance *traces,
                                         size_t n) SWIRL_WARN_UNUSED_RESULT;
+/** The same with its heavy steps (round evaluations, folds, the GKR's) through `ops` (NULL: the
+ *  CPU table, which is what swirl_zerocheck_prove uses). */
+enum swirl_status swirl_zerocheck_prove_ex(const swirl_backend_ops *ops, swirl_gkr_proof *gkr,
+                                           swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
+                                           swirl_transcript *t, const swirl_zc_params *zp,
+                                           const swirl_air_instance *traces,
+                                           size_t n) SWIRL_WARN_UNUSED_RESULT;
 
 /** Verifier: the AIRs and log heights of the traces (sorted), public values per trace. */
 enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
