@@ -2,6 +2,9 @@
  * are defined there; the commit's two are thin wrappers of the library functions. */
 #include "backend/ops.h"
 
+#include <omp.h>
+#include <stdlib.h>
+
 #include "pcs/stacked.h"
 
 enum swirl_status swirl_cpu_merkle_tree(const swirl_backend_ops *ops, swirl_merkle_tree **out,
@@ -27,6 +30,36 @@ enum swirl_status swirl_cpu_sumcheck_fold(const swirl_backend_ops *ops, bb31x4 *
                            "sumcheck_fold: %zu columns of %zu, strides %zu -> %zu", n_cols, len,
                            in_stride, out_stride);
     size_t half = len / 2;
+    /* Threads: a fold in place (out_stride == in_stride) touches only its own column, so
+     * columns go to threads. A packing fold writes column c over the sources of columns <= c,
+     * so in parallel it folds into a scratch matrix first and copies back. Small folds, and a
+     * packing fold without memory for the scratch, stay serial. The values are the same. */
+    const size_t work = n_cols * half, parallel_min = (size_t)1 << 14;
+    if (work >= parallel_min && omp_get_max_threads() > 1) {
+        if (out_stride == in_stride && n_cols > 1) {
+#pragma omp parallel for schedule(dynamic, 1)
+            for (size_t c = 0; c < n_cols; c++) {
+                bb31x4 *col = cols + c * in_stride;
+                for (size_t y = 0; y < half; y++)
+                    col[y] = bb31x4_add(col[2 * y],
+                                        bb31x4_mul(bb31x4_sub(col[2 * y + 1], col[2 * y]), r));
+            }
+            return SWIRL_OK;
+        }
+        bb31x4 *tmp = malloc(work * sizeof *tmp);
+        if (tmp) {
+#pragma omp parallel for schedule(static)
+            for (size_t i = 0; i < work; i++) {
+                const bb31x4 *src = cols + (i / half) * in_stride + 2 * (i % half);
+                tmp[i] = bb31x4_add(src[0], bb31x4_mul(bb31x4_sub(src[1], src[0]), r));
+            }
+#pragma omp parallel for schedule(static)
+            for (size_t i = 0; i < work; i++)
+                cols[(i / half) * out_stride + i % half] = tmp[i];
+            free(tmp);
+            return SWIRL_OK;
+        }
+    }
     for (size_t c = 0; c < n_cols; c++) {
         const bb31x4 *src = cols + c * in_stride;
         bb31x4 *dst = cols + c * out_stride;

@@ -226,6 +226,7 @@ enum swirl_status swirl_stacked_reduction_prove_ex(const swirl_backend_ops *ops,
     /* per trace view tables: e (eq over the cube), kr (rotation), eq_ub */
     bb31x4 **e = calloc(ntv + 1, sizeof *e), **kr = calloc(ntv + 1, sizeof *kr);
     size_t *elen = calloc(ntv + 1, sizeof *elen);
+    bb31x4 *e_block = NULL, *kr_block = NULL; /* storage of every e[k] / kr[k] */
     bb31x4 *eq_ub = malloc((ntv + 1) * sizeof *eq_ub);
     bb31x4 **q = calloc(n_commits, sizeof *q); /* folded stacked columns */
     size_t qh = H;
@@ -246,19 +247,30 @@ enum swirl_status swirl_stacked_reduction_prove_ex(const swirl_backend_ops *ops,
     lp[0] = bb31x4_one();
     for (size_t i = 1; i < 2 * ntv; i++)
         lp[i] = bb31x4_mul(lp[i - 1], lambda);
-    for (size_t k = 0; k < ntv && st == SWIRL_OK; k++) {
-        height_info h = hinfo(tv[k].log_h, l_skip, r0, omega);
-        elen[k] = (size_t)1 << h.n_lift;
-        e[k] = malloc(elen[k] * sizeof(bb31x4));
-        kr[k] = malloc(elen[k] * sizeof(bb31x4));
-        if (!e[k] || !kr[k])
+    {
+        /* every view's e and kr table lives in one block (e_block, kr_block), views one after
+         * the other: consecutive views of one height are columns of one strided matrix, so a
+         * round folds them in one sumcheck_fold call */
+        size_t total = 0;
+        for (size_t k = 0; k < ntv; k++) {
+            elen[k] = (size_t)1 << (tv[k].log_h > l_skip ? tv[k].log_h - l_skip : 0);
+            total += elen[k];
+        }
+        e_block = malloc((total + 1) * sizeof(bb31x4));
+        kr_block = malloc((total + 1) * sizeof(bb31x4));
+        if (!e_block || !kr_block) {
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
-        else
-            swirl_evals_eq_hypercube(e[k], r + 1, h.n_lift);
-        eq_ub[k] = bb31x4_one();
+            goto done;
+        }
+        for (size_t k = 0, off = 0; k < ntv; off += elen[k], k++) {
+            e[k] = e_block + off;
+            kr[k] = kr_block + off;
+            eq_ub[k] = bb31x4_one();
+        }
+#pragma omp parallel for schedule(dynamic, 8)
+        for (size_t k = 0; k < ntv; k++)
+            swirl_evals_eq_hypercube(e[k], r + 1, swirl_log2_exact(elen[k]));
     }
-    if (st != SWIRL_OK)
-        goto done;
 
     /* ---- round 0: S at the points g^(c+1) w^i ---- */
     {
@@ -360,15 +372,20 @@ enum swirl_status swirl_stacked_reduction_prove_ex(const swirl_backend_ops *ops,
         if (st != SWIRL_OK)
             goto done;
         bb31x4 eq_uni_u01 = swirl_eval_eq_uni_at_one(l_skip, u0);
+        /* kr[x] = ind * (eur * e[x] + eq_const * eq_uni(u0, 1) * (e[x-1] - e[x])) and
+         * e[x] *= ind * eu, with the per-view constants multiplied out once (exact field
+         * arithmetic: the values do not change); independent per view, so parallel */
+#pragma omp parallel for schedule(dynamic, 8)
         for (size_t k = 0; k < ntv; k++) {
             height_info h = hinfo(tv[k].log_h, l_skip, r0, omega);
             bb31x4 ind = swirl_eval_in_uni(l_skip, h.n, u0);
             bb31x4 eu = swirl_eval_eq_uni(h.lp, u0, h.r_uni);
             bb31x4 eur = swirl_eval_eq_uni(h.lp, u0, bb31x4_mul_base(h.r_uni, h.omega_p));
+            bb31x4 ce = bb31x4_mul(ind, eur);
+            bb31x4 cd = bb31x4_mul(ind, bb31x4_mul(eq_const, eq_uni_u01));
             for (size_t x = 0; x < elen[k]; x++) {
                 bb31x4 d = bb31x4_sub(e[k][rot_prev(x, h.n_lift)], e[k][x]);
-                kr[k][x] = bb31x4_mul(ind, bb31x4_add(bb31x4_mul(eur, e[k][x]),
-                                                      bb31x4_mul(bb31x4_mul(eq_const, eq_uni_u01), d)));
+                kr[k][x] = bb31x4_add(bb31x4_mul(ce, e[k][x]), bb31x4_mul(cd, d));
             }
             bb31x4 f = bb31x4_mul(ind, eu);
             for (size_t x = 0; x < elen[k]; x++)
@@ -396,28 +413,49 @@ enum swirl_status swirl_stacked_reduction_prove_ex(const swirl_backend_ops *ops,
                                                : (tv[k].row_idx >> (l_skip + round)) << 1;
             const bb31x4 *col = q[tv[k].com] + tv[k].col_idx * qh + row_start;
             uint32_t bbit = (uint32_t)((tv[k].row_idx >> (l_skip + round - 1)) & 1);
-            for (size_t y = 0; y < ((size_t)1 << hyper); y++)
+            /* s(X) at X = 1, 2 of sum_y q(y, X) * (lp_k * eq_k(y, X) + lp'_k * krot_k(y, X)) *
+             * eq_ub_k. The per-view factors are pulled out of the sums over y, and q, eq, krot
+             * are linear in X: at 1 they are the odd entries, at 2 twice the odd minus the even
+             * (exact field arithmetic: the same values as evaluating every product) */
+            bb31x4 qe[2] = {bb31x4_zero(), bb31x4_zero()}, qk[2] = {bb31x4_zero(), bb31x4_zero()};
+            const size_t ny = (size_t)1 << hyper;
+            if (round > n_lift) {
+                /* eq and krot do not depend on y: sum q alone */
+                bb31x4 q1 = bb31x4_zero(), q2 = bb31x4_zero();
+                for (size_t y = 0; y < ny; y++) {
+                    q1 = bb31x4_add(q1, col[2 * y + 1]);
+                    q2 = bb31x4_add(q2, bb31x4_sub(bb31x4_add(col[2 * y + 1], col[2 * y + 1]),
+                                                   col[2 * y]));
+                }
                 for (uint32_t xi = 1; xi <= 2; xi++) {
                     bb31x4 x = ext(bb31_from_u32(xi));
-                    bb31x4 qv = bb31x4_add(col[2 * y], bb31x4_mul(bb31x4_sub(col[2 * y + 1], col[2 * y]), x));
-                    bb31x4 eq, krot;
-                    if (round > n_lift) {
-                        bb31x4 bv = ext(bb31_from_u32(bbit));
-                        bb31x4 ub = bb31x4_mul(eq_ub[k], swirl_eval_eq_mle(&x, &bv, 1));
-                        eq = bb31x4_mul(e[k][0], ub);
-                        krot = bb31x4_mul(kr[k][0], ub);
-                    } else {
-                        bb31x4 omx = bb31x4_sub(bb31x4_one(), x);
-                        eq = bb31x4_mul(bb31x4_add(bb31x4_mul(e[k][2 * y], omx),
-                                                   bb31x4_mul(e[k][2 * y + 1], x)), eq_ub[k]);
-                        krot = bb31x4_mul(bb31x4_add(bb31x4_mul(kr[k][2 * y], omx),
-                                                     bb31x4_mul(kr[k][2 * y + 1], x)), eq_ub[k]);
-                    }
-                    bb31x4 add = bb31x4_mul(bb31x4_mul(lp[2 * k], qv), eq);
-                    if (tv[k].rot)
-                        add = bb31x4_add(add, bb31x4_mul(bb31x4_mul(lp[2 * k + 1], qv), krot));
-                    sl[xi - 1] = bb31x4_add(sl[xi - 1], add);
+                    bb31x4 bv = ext(bb31_from_u32(bbit));
+                    bb31x4 qs = xi == 1 ? q1 : q2;
+                    bb31x4 ub = swirl_eval_eq_mle(&x, &bv, 1);
+                    qe[xi - 1] = bb31x4_mul(qs, bb31x4_mul(e[k][0], ub));
+                    qk[xi - 1] = bb31x4_mul(qs, bb31x4_mul(kr[k][0], ub));
                 }
+            } else {
+                const bb31x4 *ek = e[k], *kk = kr[k];
+                for (size_t y = 0; y < ny; y++) {
+                    bb31x4 q1 = col[2 * y + 1];
+                    bb31x4 q2 = bb31x4_sub(bb31x4_add(q1, q1), col[2 * y]);
+                    bb31x4 e1 = ek[2 * y + 1], e2 = bb31x4_sub(bb31x4_add(e1, e1), ek[2 * y]);
+                    qe[0] = bb31x4_add(qe[0], bb31x4_mul(q1, e1));
+                    qe[1] = bb31x4_add(qe[1], bb31x4_mul(q2, e2));
+                    if (tv[k].rot) {
+                        bb31x4 k1 = kk[2 * y + 1], k2 = bb31x4_sub(bb31x4_add(k1, k1), kk[2 * y]);
+                        qk[0] = bb31x4_add(qk[0], bb31x4_mul(q1, k1));
+                        qk[1] = bb31x4_add(qk[1], bb31x4_mul(q2, k2));
+                    }
+                }
+            }
+            for (int xi = 0; xi < 2; xi++) {
+                bb31x4 add = bb31x4_mul(lp[2 * k], qe[xi]);
+                if (tv[k].rot)
+                    add = bb31x4_add(add, bb31x4_mul(lp[2 * k + 1], qk[xi]));
+                sl[xi] = bb31x4_add(sl[xi], bb31x4_mul(add, eq_ub[k]));
+            }
         }
         }
         for (int th = 0; th < nth; th++) {
@@ -435,13 +473,22 @@ enum swirl_status swirl_stacked_reduction_prove_ex(const swirl_backend_ops *ops,
         for (size_t c = 0; c < n_commits && st == SWIRL_OK; c++)
             st = ops->sumcheck_fold(ops, q[c], commits[c].layout->width, qh, nh, qh, u);
         qh = nh;
-        for (size_t k = 0; k < ntv && st == SWIRL_OK; k++) {
-            if (elen[k] > 1) {
-                st = ops->sumcheck_fold(ops, e[k], 1, elen[k], elen[k], elen[k], u);
+        /* the views' tables, a run of equal original length at a time (their stride) */
+        for (size_t k0 = 0; k0 < ntv && st == SWIRL_OK;) {
+            size_t stride = (size_t)1 << (tv[k0].log_h > l_skip ? tv[k0].log_h - l_skip : 0);
+            size_t k1 = k0 + 1;
+            while (k1 < ntv && tv[k1].log_h == tv[k0].log_h)
+                k1++;
+            if (elen[k0] > 1) {
+                st = ops->sumcheck_fold(ops, e[k0], k1 - k0, stride, stride, elen[k0], u);
                 if (st == SWIRL_OK)
-                    st = ops->sumcheck_fold(ops, kr[k], 1, elen[k], elen[k], elen[k], u);
-                elen[k] /= 2;
+                    st = ops->sumcheck_fold(ops, kr[k0], k1 - k0, stride, stride, elen[k0], u);
+                for (size_t k = k0; k < k1; k++)
+                    elen[k] /= 2;
             }
+            k0 = k1;
+        }
+        for (size_t k = 0; k < ntv && st == SWIRL_OK; k++) {
             size_t n_lift = tv[k].log_h > l_skip ? tv[k].log_h - l_skip : 0;
             if (round > n_lift) {
                 bb31x4 bv = ext(bb31_from_u32((uint32_t)((tv[k].row_idx >> (l_skip + round - 1)) & 1)));
@@ -473,11 +520,8 @@ enum swirl_status swirl_stacked_reduction_prove_ex(const swirl_backend_ops *ops,
 
 done:
     swirl_span_end();
-    if (e)
-        for (size_t k = 0; k < ntv; k++) {
-            free(e[k]);
-            free(kr[k]);
-        }
+    free(e_block);
+    free(kr_block);
     if (q)
         for (size_t c = 0; c < n_commits; c++)
             free(q[c]);
