@@ -17,9 +17,10 @@
  * the transcript takes every trace's common main openings first, then per trace its other parts
  * (prover logup_zerocheck/mod.rs:408-421, verifier batch_constraints.rs:274-301); both checked
  * against the source. The flow (protocol/flow.h) supplies the preprocessed trace from the key and
- * opens every part in its own commitment. The CPU code is a straightforward
- * reference (round 0 interpolates each column on G cosets directly, O(2^l_skip) per point); it is
- * single-threaded and not tuned.
+ * opens every part in its own commitment. The CPU code is the reference: round 0 evaluates the
+ * constraint DAG in the base field with 16-lane AVX-512 blocks where available, and round 0, the
+ * multilinear rounds and the folds run on OpenMP threads through the backend's primitive slots
+ * (backend/ops.h: constraint_round0, constraint_round, sumcheck_fold).
  */
 #ifndef SWIRL_PROTOCOL_ZEROCHECK_H
 #define SWIRL_PROTOCOL_ZEROCHECK_H
