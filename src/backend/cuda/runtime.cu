@@ -260,18 +260,9 @@ static enum swirl_status check_pieces(const swirl_cuda_copy *pieces, size_t n, s
     return SWIRL_OK;
 }
 
-extern "C" enum swirl_status swirl_cuda_download_many(swirl_cuda_ctx *ctx,
-                                                      const swirl_cuda_copy *pieces, size_t n) {
-    SWIRL_CUDA_CHECK_CTX(ctx);
-    size_t total;
-    SWIRL_TRY(check_pieces(pieces, n, &total));
-    if (total == 0)
-        return SWIRL_OK;
-    if (!ctx->staging_bytes) {
-        for (size_t i = 0; i < n; i++)
-            SWIRL_TRY(swirl_cuda_download(ctx, pieces[i].dst, pieces[i].src, pieces[i].bytes));
-        return swirl_cuda_sync(ctx, "download without staging");
-    }
+/* download_many's chunk pipeline (staging buffers present, total > 0) */
+static enum swirl_status download_chunks(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
+                                         size_t n, size_t total) {
     const size_t C = ctx->staging_bytes, nchunks = (total + C - 1) / C;
     /* enqueues chunk c's device-to-staging copies */
     auto enqueue = [&](size_t c) -> enum swirl_status {
@@ -310,18 +301,9 @@ extern "C" enum swirl_status swirl_cuda_download_many(swirl_cuda_ctx *ctx,
     return SWIRL_OK;
 }
 
-extern "C" enum swirl_status swirl_cuda_upload_many(swirl_cuda_ctx *ctx,
-                                                    const swirl_cuda_copy *pieces, size_t n) {
-    SWIRL_CUDA_CHECK_CTX(ctx);
-    size_t total;
-    SWIRL_TRY(check_pieces(pieces, n, &total));
-    if (total == 0)
-        return SWIRL_OK;
-    if (!ctx->staging_bytes) {
-        for (size_t i = 0; i < n; i++)
-            SWIRL_TRY(swirl_cuda_upload(ctx, pieces[i].dst, pieces[i].src, pieces[i].bytes));
-        return SWIRL_OK;
-    }
+/* upload_many's chunk pipeline (staging buffers present, total > 0) */
+static enum swirl_status upload_chunks(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
+                                       size_t n, size_t total) {
     const size_t C = ctx->staging_bytes, nchunks = (total + C - 1) / C;
     for (size_t c = 0; c < nchunks; c++) {
         int b = (int)(c & 1);
@@ -347,6 +329,35 @@ extern "C" enum swirl_status swirl_cuda_upload_many(swirl_cuda_ctx *ctx,
         SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_staging[b], ctx->stream));
     }
     return SWIRL_OK;
+}
+
+/* The checks and the path without staging buffers, shared by both directions. */
+static enum swirl_status transfer_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
+                                       size_t n, int to_device) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    size_t total = 0;
+    SWIRL_TRY(check_pieces(pieces, n, &total));
+    if (total == 0)
+        return SWIRL_OK;
+    if (ctx->staging_bytes)
+        return to_device ? upload_chunks(ctx, pieces, n, total)
+                         : download_chunks(ctx, pieces, n, total);
+    for (size_t i = 0; i < n; i++)
+        SWIRL_TRY(to_device
+                      ? swirl_cuda_upload(ctx, pieces[i].dst, pieces[i].src, pieces[i].bytes)
+                      : swirl_cuda_download(ctx, pieces[i].dst, pieces[i].src, pieces[i].bytes));
+    /* a download's host side is done only once the stream has run it */
+    return to_device ? SWIRL_OK : swirl_cuda_sync(ctx, "download without staging");
+}
+
+extern "C" enum swirl_status swirl_cuda_download_many(swirl_cuda_ctx *ctx,
+                                                      const swirl_cuda_copy *pieces, size_t n) {
+    return transfer_many(ctx, pieces, n, 0);
+}
+
+extern "C" enum swirl_status swirl_cuda_upload_many(swirl_cuda_ctx *ctx,
+                                                    const swirl_cuda_copy *pieces, size_t n) {
+    return transfer_many(ctx, pieces, n, 1);
 }
 
 extern "C" enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx, const char *name) {
