@@ -62,7 +62,8 @@ static void test_openvm_dag_unit_tests(void) {
     swirl_expr expr = swirl_air_mul(b, swirl_air_const(b, 1), swirl_air_main(b, 3, 1));
     swirl_expr fl = swirl_air_mul(b, first, last);
     swirl_air_assert_zero(
-        b, swirl_air_add(b, swirl_air_add(b, swirl_air_add(b, fl, swirl_air_const(b, 1)), fl), expr));
+        b,
+        swirl_air_add(b, swirl_air_add(b, swirl_air_add(b, fl, swirl_air_const(b, 1)), fl), expr));
     swirl_air_assert_zero(b, swirl_air_mul(b, expr, expr));
     swirl_expr msg[2] = {expr, swirl_air_const(b, 2)};
     swirl_air_push_interaction(b, 0, msg, 2, swirl_air_const(b, 1), 1);

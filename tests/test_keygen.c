@@ -294,8 +294,10 @@ static void test_keygen_errors(void) {
 }
 
 static const struct swirl_test tests[] = {
-    SWIRL_TEST(test_tiny_vk_bytes),       SWIRL_TEST(test_unused_and_rotation),
-    SWIRL_TEST(test_keccak_and_fib_selector), SWIRL_TEST(test_trace_height_constraints),
+    SWIRL_TEST(test_tiny_vk_bytes),
+    SWIRL_TEST(test_unused_and_rotation),
+    SWIRL_TEST(test_keccak_and_fib_selector),
+    SWIRL_TEST(test_trace_height_constraints),
     SWIRL_TEST(test_openvm_trace_height_tests),
     SWIRL_TEST(test_keygen_errors),
 };
