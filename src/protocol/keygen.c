@@ -6,6 +6,7 @@
 
 #include "pcs/stacked.h"
 #include "protocol/bytes.h"
+#include "protocol/vk_codec.h"
 
 /* ---- postcard writer (serde data model: varint integers, zigzag for signed, u8 raw, bool one
  * byte, sequences with a varint length, enums with a varint variant index, arrays as tuples) ---- */
@@ -404,21 +405,8 @@ enum swirl_status swirl_keygen(swirl_vk **out, const swirl_system_params *params
         size_t len;
         st = swirl_vk_postcard(vk, &bytes, &len);
         if (st == SWIRL_OK) {
-            bb31 *elems = malloc((len + 12) * sizeof *elems);
-            if (!elems) {
-                st = SWIRL_RAISE(SWIRL_E_NOMEM, "keygen: out of memory");
-            } else {
-                uint32_t ver = SWIRL_CODEC_VERSION;
-                uint64_t l64 = len;
-                for (int i = 0; i < 4; i++)
-                    elems[i] = bb31_from_u32((ver >> (8 * i)) & 0xff);
-                for (int i = 0; i < 8; i++)
-                    elems[4 + i] = bb31_from_u32((uint32_t)((l64 >> (8 * i)) & 0xff));
-                for (size_t i = 0; i < len; i++)
-                    elems[12 + i] = bb31_from_u32(bytes[i]);
-                p2_hash_slice(&vk->pre_hash, elems, len + 12);
-                free(elems);
-            }
+            /* the versioned pre-hash over the postcard bytes (vk_codec.h) */
+            st = swirl_vk_pre_hash(&vk->pre_hash, bytes, len);
             free(bytes);
         }
     }
