@@ -8,14 +8,7 @@
 #include "harness.h"
 
 void swirl_fixture_bus_traces(bb31 sm[2 * SWIRL_FIX_HS], bb31 rm[2 * SWIRL_FIX_HR]) {
-    memset(sm, 0, 2 * SWIRL_FIX_HS * sizeof(bb31));
-    for (int i = 0; i < SWIRL_FIX_HS; i++)
-        sm[SWIRL_FIX_HS + i] = bb31_from_u32((uint32_t)(100 + i));
-    for (int i = 0; i < SWIRL_FIX_HR; i++) {
-        sm[i] = bb31_from_u32((uint32_t)(i + 1));
-        rm[i] = sm[i];
-        rm[SWIRL_FIX_HR + i] = sm[SWIRL_FIX_HS + i];
-    }
+    swirl_dummy_interaction_pair_traces(sm, SWIRL_FIX_HS, rm, SWIRL_FIX_HR);
 }
 
 void swirl_fixture_lookup_init(swirl_fixture_lookup *f) {
@@ -54,8 +47,9 @@ void swirl_fixture_lookup_clear(swirl_fixture_lookup *f) {
     memset(f, 0, sizeof *f);
 }
 
-swirl_system_params swirl_fixture_small_params(size_t l_skip, size_t n_stack,
-                                               size_t security_bits) {
+swirl_system_params swirl_fixture_params(unsigned l_skip, unsigned n_stack, unsigned k,
+                                         unsigned log_final, unsigned pow_bits,
+                                         unsigned security_bits) {
     swirl_system_params p;
     memset(&p, 0, sizeof p);
     p.l_skip = l_skip;
@@ -64,10 +58,38 @@ swirl_system_params swirl_fixture_small_params(size_t l_skip, size_t n_stack,
     p.log_blowup = 1;
     p.max_constraint_degree = 3;
     swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, l_skip + n_stack, 2, 2, 1, ud, 1, 1,
-                                    security_bits));
+    CHECK_OK(swirl_whir_config_init(&p.whir, 1, l_skip + n_stack, k, log_final, pow_bits, ud,
+                                    pow_bits, pow_bits, security_bits));
     p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
+    return p;
+}
+
+swirl_system_params swirl_fixture_small_params(size_t l_skip, size_t n_stack,
+                                               size_t security_bits) {
+    swirl_system_params p = swirl_fixture_params((unsigned)l_skip, (unsigned)n_stack, 2, 2, 1,
+                                                 (unsigned)security_bits);
     p.logup.pow_bits = 2;
+    return p;
+}
+
+swirl_system_params swirl_fixture_tiny_params(void) {
+    swirl_system_params p;
+    memset(&p, 0, sizeof p);
+    p.l_skip = 1;
+    p.n_stack = 2;
+    p.w_stack = 3;
+    p.log_blowup = 1;
+    p.whir.k = 1;
+    p.whir.num_rounds = 1;
+    p.whir.num_queries[0] = 5;
+    p.whir.mu_pow_bits = 2;
+    p.whir.query_phase_pow_bits = 3;
+    p.whir.folding_pow_bits = 4;
+    p.whir.proximity.kind = SWIRL_PROXIMITY_UNIQUE_DECODING;
+    p.logup.max_interaction_count = 300;
+    p.logup.log_max_message_length = 7;
+    p.logup.pow_bits = 18;
+    p.max_constraint_degree = 3;
     return p;
 }
 

@@ -9,9 +9,18 @@
 
 enum { SWIRL_FIX_HS = 32, SWIRL_FIX_HR = 4 };
 
-/* Small, fast (insecure) SystemParams for tests: l_skip, n_stack, w_stack 16, log_blowup 1, degree
- * 3, WHIR k 2 with final length 2^2, PoW bits 1, `security_bits` of WHIR security, LogUp PoW 2. */
+/* Fast (insecure) SystemParams for tests: l_skip, n_stack, w_stack 16, log_blowup 1, degree 3,
+ * unique decoding, WHIR folding factor k with final length 2^log_final, `pow_bits` for each WHIR
+ * grinding (mu, folding, query), `security_bits` of WHIR security; OpenVM's 100-bit LogUp
+ * parameters. */
+swirl_system_params swirl_fixture_params(unsigned l_skip, unsigned n_stack, unsigned k,
+                                         unsigned log_final, unsigned pow_bits,
+                                         unsigned security_bits);
+/* swirl_fixture_params with k 2, final length 2^2, PoW bits 1, and LogUp PoW 2. */
 swirl_system_params swirl_fixture_small_params(size_t l_skip, size_t n_stack, size_t security_bits);
+/* Hand-set SystemParams whose verifying-key bytes tests spell out (l_skip 1, n_stack 2, w_stack 3,
+ * one WHIR round of 5 queries, PoW 2/3/4, LogUp max count 300, message length 2^7, PoW 18). */
+swirl_system_params swirl_fixture_tiny_params(void);
 
 /* Compiles a builder with max degree 3 and destroys it (CHECK on failure). */
 swirl_air *swirl_fixture_compile(swirl_air_builder *b);

@@ -23,17 +23,8 @@ static swirl_air *compile(swirl_air_builder *b) {
     return a;
 }
 
-static swirl_system_params params(size_t l_skip, size_t n_stack) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = l_skip;
-    p.n_stack = n_stack;
-    p.w_stack = 16;
-    p.log_blowup = 1;
-    p.max_constraint_degree = 3;
-    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, l_skip + n_stack, 2, 2, 2, ud, 2, 2, 32));
-    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
+static swirl_system_params params(unsigned l_skip, unsigned n_stack) {
+    swirl_system_params p = swirl_fixture_params(l_skip, n_stack, 2, 2, 2, 32);
     p.logup.pow_bits = 2;
     return p;
 }

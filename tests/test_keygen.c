@@ -6,37 +6,11 @@
 
 #include "air/keccak_air.h"
 #include "air/test_airs.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "pcs/stacked.h"
 #include "protocol/keygen.h"
 
-static swirl_air *compile(swirl_air_builder *b) {
-    swirl_air *air;
-    CHECK_OK(swirl_air_compile(&air, b, 3));
-    swirl_air_builder_destroy(b);
-    return air;
-}
-
-static swirl_system_params tiny_params(void) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = 1;
-    p.n_stack = 2;
-    p.w_stack = 3;
-    p.log_blowup = 1;
-    p.whir.k = 1;
-    p.whir.num_rounds = 1;
-    p.whir.num_queries[0] = 5;
-    p.whir.mu_pow_bits = 2;
-    p.whir.query_phase_pow_bits = 3;
-    p.whir.folding_pow_bits = 4;
-    p.whir.proximity.kind = SWIRL_PROXIMITY_UNIQUE_DECODING;
-    p.logup.max_interaction_count = 300;
-    p.logup.log_max_message_length = 7;
-    p.logup.pow_bits = 18;
-    p.max_constraint_degree = 3;
-    return p;
-}
 
 static void test_tiny_vk_bytes(void) {
     /* one column x, constraint when_transition: next.x - x */
@@ -44,8 +18,8 @@ static void test_tiny_vk_bytes(void) {
     CHECK_OK(swirl_air_builder_create(&b, "tiny", 0, NULL, 0, 1, 0));
     swirl_air_assert_zero_when_transition(
         b, swirl_air_sub(b, swirl_air_main(b, 0, 1), swirl_air_main(b, 0, 0)));
-    swirl_air *air = compile(b);
-    swirl_system_params p = tiny_params();
+    swirl_air *air = swirl_fixture_compile(b);
+    swirl_system_params p = swirl_fixture_tiny_params();
     swirl_keygen_air ka = {air, NULL, 0, 1};
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, &ka, 1));
@@ -107,8 +81,8 @@ static void test_unused_and_rotation(void) {
     swirl_air_builder *b;
     CHECK_OK(swirl_air_builder_create(&b, "u", 0, NULL, 0, 3, 0));
     swirl_air_assert_zero(b, swirl_air_mul(b, swirl_air_main(b, 0, 0), swirl_air_main(b, 2, 0)));
-    swirl_air *air = compile(b);
-    swirl_system_params p = tiny_params();
+    swirl_air *air = swirl_fixture_compile(b);
+    swirl_system_params p = swirl_fixture_tiny_params();
     swirl_keygen_air ka = {air, NULL, 0, 0};
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, &ka, 1));
@@ -127,7 +101,7 @@ static void test_keccak_and_fib_selector(void) {
     CHECK_OK(swirl_params_100_bits(&p, 1, 4, 6, 2048, 5, 15, ud, 3, 20, 4, 8));
     swirl_air_builder *b;
     CHECK_OK(swirl_keccak_air_build(&b));
-    swirl_air *keccak = compile(b);
+    swirl_air *keccak = swirl_fixture_compile(b);
     swirl_keygen_air ka = {keccak, NULL, 0, 1};
     swirl_vk *vk1, *vk2;
     CHECK_OK(swirl_keygen(&vk1, &p, &ka, 1));
@@ -138,7 +112,7 @@ static void test_keccak_and_fib_selector(void) {
 
     /* fib_selector: the preprocessed trace is committed with the system's stacked PCS */
     CHECK_OK(swirl_fib_selector_air_build(&b, 0));
-    swirl_air *fs = compile(b);
+    swirl_air *fs = swirl_fixture_compile(b);
     bb31 sels[8];
     for (int i = 0; i < 8; i++)
         sels[i] = bb31_from_u32((uint32_t)(i % 3 == 0));
@@ -177,13 +151,13 @@ static void test_keccak_and_fib_selector(void) {
 }
 
 static void test_trace_height_constraints(void) {
-    swirl_system_params p = tiny_params();
+    swirl_system_params p = swirl_fixture_tiny_params();
     p.logup.max_interaction_count = BB31_P;
     swirl_air_builder *b;
     CHECK_OK(swirl_dummy_interaction_air_build(&b, 2, 1, 7, 0));
-    swirl_air *s = compile(b);
+    swirl_air *s = swirl_fixture_compile(b);
     CHECK_OK(swirl_self_interaction_air_build(&b, 2, 3));
-    swirl_air *self = compile(b);
+    swirl_air *self = swirl_fixture_compile(b);
     swirl_keygen_air ka[2] = {{s, NULL, 0, 1}, {self, NULL, 0, 0}};
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, ka, 2));
@@ -197,7 +171,7 @@ static void test_trace_height_constraints(void) {
     CHECK_OK(swirl_air_builder_create(&b, "heavy", 0, NULL, 0, 1, 0));
     swirl_expr f = swirl_air_main(b, 0, 0);
     swirl_air_push_interaction(b, 9, &f, 1, f, 5);
-    swirl_air *heavy = compile(b);
+    swirl_air *heavy = swirl_fixture_compile(b);
     swirl_keygen_air kh = {heavy, NULL, 0, 1};
     p.logup.max_interaction_count = 1000;
     CHECK_OK(swirl_keygen(&vk, &p, &kh, 1));
@@ -216,7 +190,7 @@ static swirl_air *weighted_sender(uint16_t bus, uint32_t count_weight) {
     CHECK_OK(swirl_air_builder_create(&b, "sender", 0, NULL, 0, 2, 0));
     swirl_expr f = swirl_air_main(b, 1, 0);
     swirl_air_push_interaction(b, bus, &f, 1, swirl_air_main(b, 0, 0), count_weight);
-    return compile(b);
+    return swirl_fixture_compile(b);
 }
 
 /* OpenVM v2.0.1 crates/backend-tests/src/lib.rs interaction_trace_height_constraints and
@@ -224,11 +198,11 @@ static swirl_air *weighted_sender(uint16_t bus, uint32_t count_weight) {
  * weight 0) and senders of weights 3 (bus 0), 1 (bus 0), 7 (bus 1); the expected constraints are
  * OpenVM's assertions. */
 static void test_openvm_trace_height_tests(void) {
-    swirl_system_params p = tiny_params();
+    swirl_system_params p = swirl_fixture_tiny_params();
     p.logup.max_interaction_count = 1u << 30;
     swirl_air_builder *b;
     CHECK_OK(swirl_fib_selector_air_build(&b, 1));
-    swirl_air *fib = compile(b);
+    swirl_air *fib = swirl_fixture_compile(b);
     bb31 sels[8];
     for (int i = 0; i < 8; i++)
         sels[i] = bb31_from_u32((uint32_t)(i % 2 == 0));
@@ -262,10 +236,10 @@ static void test_openvm_trace_height_tests(void) {
 }
 
 static void test_keygen_errors(void) {
-    swirl_system_params p = tiny_params();
+    swirl_system_params p = swirl_fixture_tiny_params();
     swirl_air_builder *b;
     CHECK_OK(swirl_air_builder_create(&b, "empty", 0, NULL, 0, 2, 0));
-    swirl_air *empty = compile(b);
+    swirl_air *empty = swirl_fixture_compile(b);
     swirl_keygen_air ka = {empty, NULL, 0, 1};
     swirl_vk *vk;
     CHECK_STATUS(swirl_keygen(&vk, &p, &ka, 1), SWIRL_E_INVALID_ARG);
@@ -275,7 +249,7 @@ static void test_keygen_errors(void) {
     CHECK_OK(swirl_air_builder_create(&b, "deg3", 0, NULL, 0, 1, 0));
     swirl_expr x = swirl_air_main(b, 0, 0);
     swirl_air_assert_zero(b, swirl_air_mul(b, swirl_air_mul(b, x, x), x));
-    swirl_air *deg3 = compile(b);
+    swirl_air *deg3 = swirl_fixture_compile(b);
     p.max_constraint_degree = 2;
     ka.air = deg3;
     CHECK_STATUS(swirl_keygen(&vk, &p, &ka, 1), SWIRL_E_INVALID_ARG);
@@ -283,7 +257,7 @@ static void test_keygen_errors(void) {
     swirl_air_destroy(deg3);
     CHECK_OK(swirl_air_builder_create(&b, "nomsg", 0, NULL, 0, 1, 0));
     swirl_air_push_interaction(b, 1, NULL, 0, swirl_air_main(b, 0, 0), 0);
-    swirl_air *nomsg = compile(b);
+    swirl_air *nomsg = swirl_fixture_compile(b);
     ka.air = nomsg;
     p.max_constraint_degree = 3;
     CHECK_STATUS(swirl_keygen(&vk, &p, &ka, 1), SWIRL_E_INVALID_ARG);

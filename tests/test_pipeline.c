@@ -18,17 +18,7 @@
 enum { L_SKIP = 2, N_STACK = 3 };
 
 static swirl_system_params params(void) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = L_SKIP;
-    p.n_stack = N_STACK;
-    p.w_stack = 16;
-    p.log_blowup = 1;
-    p.max_constraint_degree = 3;
-    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, L_SKIP + N_STACK, 2, 1, 1, ud, 1, 1, 31));
-    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
-    return p;
+    return swirl_fixture_params(L_SKIP, N_STACK, 2, 1, 1, 31);
 }
 
 /* tamper: 0 none, 1 wrong trace, 2 wrong column opening */

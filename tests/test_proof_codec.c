@@ -258,14 +258,21 @@ static void test_optional_airs_absent(void) {
     nine_clear(&n);
 }
 
-static void test_fib_without_interactions(void) {
+/* a key for one fib AIR (the AIR is returned: it outlives the key) */
+static swirl_vk *fib_vk(swirl_air **fib_out) {
     swirl_air_builder *bld;
     CHECK_OK(swirl_fib_air_build(&bld));
-    swirl_air *fib = swirl_fixture_compile(bld);
+    *fib_out = swirl_fixture_compile(bld);
     swirl_system_params p = swirl_fixture_small_params(2, 4, 8);
-    swirl_keygen_air ka[1] = {{fib, NULL, 0, 1}};
+    swirl_keygen_air ka[1] = {{*fib_out, NULL, 0, 1}};
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, ka, 1));
+    return vk;
+}
+
+static void test_fib_without_interactions(void) {
+    swirl_air *fib;
+    swirl_vk *vk = fib_vk(&fib);
     bb31 *tr;
     CHECK_OK(swirl_fib_trace(&tr, 0, 1, 16));
     bb31 pv[3] = {bb31_zero(), bb31_one(), tr[2 * 16 - 1]};
@@ -662,13 +669,8 @@ static void test_shapes_against_the_key(void) {
     set_le32(b + rounds + 4, 4);
     CHECK_OK(decode_verify(f.vk, b, len));
     /* the bytes decoded for another key (one fib AIR): the AIR count differs */
-    swirl_air_builder *bld;
-    CHECK_OK(swirl_fib_air_build(&bld));
-    swirl_air *fib = swirl_fixture_compile(bld);
-    swirl_system_params p = swirl_fixture_small_params(2, 4, 8);
-    swirl_keygen_air ka[1] = {{fib, NULL, 0, 1}};
-    swirl_vk *vk1;
-    CHECK_OK(swirl_keygen(&vk1, &p, ka, 1));
+    swirl_air *fib;
+    swirl_vk *vk1 = fib_vk(&fib);
     CHECK_STATUS(swirl_proof_decode(&d, b, len, vk1), SWIRL_E_PROOF_MALFORMED);
     CHECK(last_error_has("AIRs"));
     /* and encoding the proof for that key is refused */

@@ -297,13 +297,14 @@ static void truncations_of(const uint8_t *bytes, size_t len) {
         expect_io(n ? bytes : NULL, n, NULL);
 }
 
-static void test_every_truncation(void) {
+/* runs `fn` on the bytes of two keys: the three-AIR fixture's and the five test AIRs' */
+static void on_both_keys(void (*fn)(uint8_t *bytes, size_t len)) {
     swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     size_t len;
     uint8_t *bytes = key_bytes(f.vk, &len);
-    truncations_of(bytes, len);
+    fn(bytes, len);
     free(bytes);
     swirl_fixture_three_clear(&f);
     test_air_set s;
@@ -312,10 +313,18 @@ static void test_every_truncation(void) {
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, s.ka, 5));
     bytes = key_bytes(vk, &len);
-    truncations_of(bytes, len);
+    fn(bytes, len);
     free(bytes);
     swirl_vk_destroy(vk);
     test_air_set_clear(&s);
+}
+
+static void truncations_of_key(uint8_t *bytes, size_t len) {
+    truncations_of(bytes, len);
+}
+
+static void test_every_truncation(void) {
+    on_both_keys(truncations_of_key);
 }
 
 /* each byte xor 0x01, 0x80 and 0xff: refused; prints how many only the pre-hash check caught */
@@ -337,24 +346,7 @@ static void changes_of(uint8_t *bytes, size_t len) {
 }
 
 static void test_every_byte_change(void) {
-    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
-    swirl_fixture_three f;
-    swirl_fixture_three_init(&f, &p);
-    size_t len;
-    uint8_t *bytes = key_bytes(f.vk, &len);
-    changes_of(bytes, len);
-    free(bytes);
-    swirl_fixture_three_clear(&f);
-    test_air_set s;
-    test_air_set_init(&s);
-    p = small_params();
-    swirl_vk *vk;
-    CHECK_OK(swirl_keygen(&vk, &p, s.ka, 5));
-    bytes = key_bytes(vk, &len);
-    changes_of(bytes, len);
-    free(bytes);
-    swirl_vk_destroy(vk);
-    test_air_set_clear(&s);
+    on_both_keys(changes_of);
 }
 
 /* random damage to the test-AIR key: 1-4 bytes set to random values, a byte inserted or deleted.
@@ -461,23 +453,7 @@ static swirl_vk *tiny_vk(swirl_air **air_out) {
     swirl_air_assert_zero_when_transition(
         b, swirl_air_sub(b, swirl_air_main(b, 0, 1), swirl_air_main(b, 0, 0)));
     *air_out = swirl_fixture_compile(b);
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = 1;
-    p.n_stack = 2;
-    p.w_stack = 3;
-    p.log_blowup = 1;
-    p.whir.k = 1;
-    p.whir.num_rounds = 1;
-    p.whir.num_queries[0] = 5;
-    p.whir.mu_pow_bits = 2;
-    p.whir.query_phase_pow_bits = 3;
-    p.whir.folding_pow_bits = 4;
-    p.whir.proximity.kind = SWIRL_PROXIMITY_UNIQUE_DECODING;
-    p.logup.max_interaction_count = 300;
-    p.logup.log_max_message_length = 7;
-    p.logup.pow_bits = 18;
-    p.max_constraint_degree = 3;
+    swirl_system_params p = swirl_fixture_tiny_params();
     swirl_keygen_air ka = {*air_out, NULL, 0, 1};
     swirl_vk *vk;
     CHECK_OK(swirl_keygen(&vk, &p, &ka, 1));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "harness.h"
 #include "pcs/stacked_reduction.h"
 #include "pcs/whir.h"
@@ -20,18 +21,7 @@ static bb31x4 rnd(void) {
 
 static swirl_system_params small_params(unsigned l_skip, unsigned n_stack, unsigned k,
                                         unsigned log_final, unsigned pow_bits) {
-    swirl_system_params p;
-    memset(&p, 0, sizeof p);
-    p.l_skip = l_skip;
-    p.n_stack = n_stack;
-    p.w_stack = 16;
-    p.log_blowup = 1;
-    p.max_constraint_degree = 3;
-    swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
-    CHECK_OK(swirl_whir_config_init(&p.whir, 1, l_skip + n_stack, k, log_final, pow_bits, ud,
-                                    pow_bits, pow_bits, 30 + pow_bits));
-    p.logup = swirl_logup_params_baby_bear_100_bits(0.0);
-    return p;
+    return swirl_fixture_params(l_skip, n_stack, k, log_final, pow_bits, 30 + pow_bits);
 }
 
 typedef struct wfix {

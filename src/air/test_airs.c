@@ -206,3 +206,15 @@ enum swirl_status swirl_preprocessed_cached_air_build(swirl_air_builder **out, s
     }
     FINISH(b);
 }
+
+void swirl_dummy_interaction_pair_traces(bb31 *sm, size_t rows, bb31 *rm, size_t hr) {
+    for (size_t i = 0; i < rows; i++) {
+        sm[i] = bb31_zero();
+        sm[rows + i] = bb31_from_u32((uint32_t)(100 + i));
+    }
+    for (size_t i = 0; i < hr; i++) {
+        sm[i] = bb31_from_u32((uint32_t)(i + 1));
+        rm[i] = sm[i];
+        rm[hr + i] = sm[rows + i];
+    }
+}

@@ -43,6 +43,13 @@ enum swirl_status swirl_dummy_interaction_air_build(swirl_air_builder **out, siz
                                                     int is_send, uint16_t bus_index,
                                                     int partition) SWIRL_WARN_UNUSED_RESULT;
 
+/**
+ * Balanced traces for a field_width-1 sender / receiver pair (column-major: count, field): the
+ * sender's first hr of its `rows` rows send (100 + i) with count i + 1 (the other rows count 0),
+ * the receiver's hr rows take exactly those. sm holds 2 * rows values, rm 2 * hr; hr <= rows.
+ */
+void swirl_dummy_interaction_pair_traces(bb31 *sm, size_t rows, bb31 *rm, size_t hr);
+
 /** SelfInteractionAir of `width` columns on `bus_index` (8 interactions, balanced by itself on
  *  the trace where row r, column i holds (r + i) mod width). */
 enum swirl_status swirl_self_interaction_air_build(swirl_air_builder **out, size_t width,

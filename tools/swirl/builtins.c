@@ -184,13 +184,7 @@ static int setup_interactions(cli_job *job, const cli_opts *o, int traces) {
         return CLI_FAILED;
     }
     /* the sender's rows 0..3 send (100 + i) with count i + 1, the receiver takes exactly those */
-    for (size_t i = 0; i < rows; i++)
-        sm[rows + i] = bb31_from_u32((uint32_t)(100 + i));
-    for (size_t i = 0; i < HR; i++) {
-        sm[i] = bb31_from_u32((uint32_t)(i + 1));
-        rm[i] = sm[i];
-        rm[HR + i] = sm[rows + i];
-    }
+    swirl_dummy_interaction_pair_traces(sm, rows, rm, HR);
     set_trace(job, 0, sm, rows, NULL);
     set_trace(job, 1, rm, HR, NULL);
     snprintf(job->desc, sizeof job->desc, "sender %zu rows, receiver %d rows, bus 3", rows, HR);
