@@ -28,7 +28,9 @@ enum swirl_status swirl_stacked_layout_init(swirl_stacked_layout *layout, unsign
         if (m > 0 && log_heights[m] > log_heights[m - 1])
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
                                "stacking: traces must be sorted by height, descending (trace %zu)", m);
-        if (log_heights[m] > log_stacked_height)
+        /* OpenVM's StackedLayout::new skips a zero-width matrix before its height check (the
+         * LogUp layout lists every trace, with or without interactions, at its lifted height) */
+        if (widths[m] != 0 && log_heights[m] > log_stacked_height)
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
                                "stacking: trace %zu has log height %u > stacked log height %u", m,
                                log_heights[m], log_stacked_height);

@@ -258,6 +258,12 @@ static enum swirl_status commit_partitions(other_commits *x, swirl_proof *proof,
 
 enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
                                  const swirl_trace_input *traces, const swirl_backend *be) {
+    return swirl_prove_logged(proof, vk, traces, be, NULL);
+}
+
+enum swirl_status swirl_prove_logged(swirl_proof *proof, const swirl_vk *vk,
+                                     const swirl_trace_input *traces, const swirl_backend *be,
+                                     swirl_transcript_log *log) {
     SWIRL_ARG_CHECK(proof && vk && traces);
     if (!be)
         be = swirl_backend_cpu();
@@ -354,6 +360,7 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
     swirl_span_begin("stark_prove_excluding_trace");
     swirl_transcript t;
     swirl_transcript_init(&t);
+    swirl_transcript_set_log(&t, log);
     swirl_span_begin("prover.main_trace_commit");
     st = be->commit(be, &d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
                     (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k);
@@ -519,6 +526,11 @@ static void gather_claims(bb31x4 (*claims)[2], const swirl_batch_proof *bp,
 }
 
 enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
+    return swirl_verify_logged(vk, proof, NULL);
+}
+
+enum swirl_status swirl_verify_logged(const swirl_vk *vk, const swirl_proof *proof,
+                                      swirl_transcript_log *log) {
     SWIRL_ARG_CHECK(vk && proof);
     SWIRL_TRY(check_vk(vk));
     const swirl_system_params *p = &vk->params;
@@ -598,6 +610,7 @@ enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof) {
              p->w_stack);
     swirl_transcript t;
     swirl_transcript_init(&t);
+    swirl_transcript_set_log(&t, log);
     observe_header(&t, vk, proof);
     swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree,
                           (unsigned)p->logup.pow_bits};

@@ -80,6 +80,12 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
                                  const swirl_trace_input *traces,
                                  const swirl_backend *be) SWIRL_WARN_UNUSED_RESULT;
 
+/** swirl_prove_ex recording the proof's whole Fiat-Shamir transcript into `log` (NULL: none), in
+ *  the layout of OpenVM's TranscriptLog, for diffing against OpenVM position by position. */
+enum swirl_status swirl_prove_logged(swirl_proof *proof, const swirl_vk *vk,
+                                     const swirl_trace_input *traces, const swirl_backend *be,
+                                     swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
+
 /** SWIRL_OK, SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED (never crashes on a bad proof).
  *  MALFORMED for a wrong shape: a required AIR absent, a log height above the stacked height,
  *  cached_commits present for an AIR without cached partitions or absent, missing for one with
@@ -87,6 +93,9 @@ enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
  *  preprocessed AIR whose log height is not its preprocessed trace's. */
 enum swirl_status swirl_verify(const swirl_vk *vk,
                                const swirl_proof *proof) SWIRL_WARN_UNUSED_RESULT;
+/** swirl_verify recording the verifier's transcript into `log` (NULL: none). */
+enum swirl_status swirl_verify_logged(const swirl_vk *vk, const swirl_proof *proof,
+                                      swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

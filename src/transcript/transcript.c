@@ -2,10 +2,83 @@
  * the FiatShamirTranscript helpers (traits.rs): ext observe/sample, sample_bits, PoW. */
 #include "transcript/transcript.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void swirl_transcript_init(swirl_transcript *t) {
     memset(t, 0, sizeof *t);
+    t->log = NULL;
+}
+
+void swirl_transcript_set_log(swirl_transcript *t, swirl_transcript_log *log) {
+    t->log = log;
+}
+
+void swirl_transcript_log_init(swirl_transcript_log *log) {
+    memset(log, 0, sizeof *log);
+    log->values = NULL;
+    log->is_sample = NULL;
+    log->perms = NULL;
+}
+
+void swirl_transcript_log_clear(swirl_transcript_log *log) {
+    if (!log)
+        return;
+    free(log->values);
+    free(log->is_sample);
+    free(log->perms);
+    swirl_transcript_log_init(log);
+}
+
+/* Grows *p (elements of `size` bytes) to hold at least `need`; 0 on failure (nothing changed). */
+static int log_grow(void **p, size_t *cap, size_t need, size_t size) {
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return 0;
+    *p = q;
+    *cap = c;
+    return 1;
+}
+
+static void log_value(swirl_transcript_log *log, bb31 v, int sampled) {
+    if (log->failed)
+        return;
+    size_t cap = log->cap_values;
+    void *vals = log->values, *flags = log->is_sample;
+    if (!log_grow(&vals, &cap, log->n_values + 1, sizeof(uint32_t))) {
+        log->failed = 1;
+        return;
+    }
+    log->values = vals;
+    cap = log->cap_values;
+    if (!log_grow(&flags, &cap, log->n_values + 1, 1)) {
+        log->failed = 1;
+        return;
+    }
+    log->is_sample = flags;
+    log->cap_values = cap;
+    log->values[log->n_values] = bb31_to_u32(v);
+    log->is_sample[log->n_values] = (uint8_t)(sampled != 0);
+    log->n_values++;
+}
+
+static void log_perm(swirl_transcript_log *log, const bb31 *state) {
+    if (log->failed)
+        return;
+    void *p = log->perms;
+    if (!log_grow(&p, &log->cap_perms, log->n_perms + 1, P2_WIDTH * sizeof(uint32_t))) {
+        log->failed = 1;
+        return;
+    }
+    log->perms = p;
+    for (int i = 0; i < P2_WIDTH; i++)
+        log->perms[log->n_perms * P2_WIDTH + i] = bb31_to_u32(state[i]);
+    log->n_perms++;
 }
 
 /* absorb: overwrite state[absorb_idx]; permute when RATE values are pending. */
@@ -13,10 +86,14 @@ void swirl_transcript_observe(swirl_transcript *t, bb31 value) {
     t->state[t->absorb_idx] = value;
     t->absorb_idx++;
     t->last_op_perm = t->absorb_idx == P2_RATE;
+    if (t->log)
+        log_value(t->log, value, 0);
     if (t->last_op_perm) {
         p2_bb16_permute(t->state);
         t->absorb_idx = 0;
         t->sample_idx = P2_RATE;
+        if (t->log)
+            log_perm(t->log, t->state);
     }
 }
 
@@ -28,8 +105,12 @@ bb31 swirl_transcript_sample(swirl_transcript *t) {
         p2_bb16_permute(t->state);
         t->absorb_idx = 0;
         t->sample_idx = P2_RATE;
+        if (t->log)
+            log_perm(t->log, t->state);
     }
     t->sample_idx--;
+    if (t->log)
+        log_value(t->log, t->state[t->sample_idx], 1);
     return t->state[t->sample_idx];
 }
 

@@ -13,18 +13,43 @@
 #include "field/bb31_ext4.h"
 #include "hash/poseidon2.h"
 
+/**
+ * A record of everything a transcript did, in the layout of OpenVM's DuplexSpongeRecorder /
+ * TranscriptLog (and of the reference vectors' transcript_*.npy): every base element observed or
+ * sampled, in order, with a flag (1 = sampled), and the 16-element sponge state after each
+ * permutation. Caller-owned: init, attach with swirl_transcript_set_log, clear. Appending never
+ * fails the transcript: when memory runs out the log stops growing and `failed` is set.
+ */
+typedef struct swirl_transcript_log {
+    uint32_t *values;    /* canonical, n_values */
+    uint8_t *is_sample;  /* n_values flags */
+    uint32_t *perms;     /* canonical, 16 per permutation, n_perms */
+    size_t n_values, cap_values;
+    size_t n_perms, cap_perms;
+    int failed; /* an append ran out of memory (the log is incomplete) */
+} swirl_transcript_log;
+
 typedef struct swirl_transcript {
     bb31 state[P2_WIDTH];
     unsigned absorb_idx; /* 0 <= absorb_idx < RATE */
     unsigned sample_idx; /* 0 <= sample_idx <= RATE */
     int last_op_perm;
+    /* the debug hook: NULL, or a log every observe / sample / permutation is appended to. A copy of
+     * the transcript shares it; the prover and verifier never copy their transcript. */
+    swirl_transcript_log *log;
 } swirl_transcript;
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/** The empty state, no log attached. */
 void swirl_transcript_init(swirl_transcript *t);
+/** Attaches `log` (NULL detaches); from now on every observe, sample and permutation is recorded. */
+void swirl_transcript_set_log(swirl_transcript *t, swirl_transcript_log *log);
+
+void swirl_transcript_log_init(swirl_transcript_log *log);
+void swirl_transcript_log_clear(swirl_transcript_log *log);
 void swirl_transcript_observe(swirl_transcript *t, bb31 value);
 bb31 swirl_transcript_sample(swirl_transcript *t);
 /** Observes the 4 basis coefficients in order. */
