@@ -79,6 +79,9 @@ enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) {
     (void)ctx;
     return NO_CUDA();
 }
+void swirl_cuda_stage_abort(swirl_cuda_ctx *ctx) {
+    (void)ctx;
+}
 enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) {
     (void)ctx;
     (void)reason;

@@ -531,7 +531,14 @@ enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31
         if (!nodes || !colvals) {
 #pragma omp atomic write
             failed = 1;
-        } else {
+        }
+        /* every thread must reach the worksharing loop below or none may (a thread that skipped
+         * it would leave the others waiting at its barrier): agree after a barrier */
+#pragma omp barrier
+        int any_failed;
+#pragma omp atomic read
+        any_failed = failed;
+        if (!any_failed) {
             bb31x4 *Sz = part + (size_t)tid * 3 * P, *Sn = Sz + P, *Sd = Sz + 2 * P;
 #pragma omp for schedule(static)
             for (size_t x = 0; x < nx; x++) {
@@ -649,7 +656,12 @@ enum swirl_status swirl_cpu_constraint_round(const swirl_backend_ops *ops, bb31x
         if (!nodes || !rowbuf) {
 #pragma omp atomic write
             failed = 1;
-        } else {
+        }
+#pragma omp barrier /* all threads run the worksharing loop, or none (see round 0) */
+        int any_failed;
+#pragma omp atomic read
+        any_failed = failed;
+        if (!any_failed) {
             bb31x4 *pz = part + (size_t)tid * 3 * G, *pn = pz + G, *pd = pz + 2 * G;
             bb31x4 *cols[2 * ZC_MAX_PARTS], sels[3];
             for (size_t v = 0; v < tt->nv; v++)

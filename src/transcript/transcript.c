@@ -152,8 +152,10 @@ enum swirl_status swirl_transcript_grind(swirl_transcript *t, bb31 *witness, uns
         return SWIRL_OK;
     }
     /* Search candidates in blocks; within a block every thread tests its share and the smallest
-     * success wins, so the result is the smallest witness whatever the thread count. */
-    const uint64_t block = 1u << 16;
+     * success wins, so the result is the smallest witness whatever the thread count. A block holds
+     * 16x the expected work (2^bits candidates), between 64 and 65,536 candidates, so a 2-bit
+     * grind tests 64 candidates on one thread instead of a 65,536-candidate parallel block. */
+    const uint64_t block = (uint64_t)1 << (bits + 4 < 6 ? 6 : bits + 4 > 16 ? 16 : bits + 4);
     uint64_t found = UINT64_MAX;
     for (uint64_t base = 0; base < BB31_P && found == UINT64_MAX; base += block) {
         uint64_t end = base + block < BB31_P ? base + block : BB31_P;
@@ -163,7 +165,7 @@ enum swirl_status swirl_transcript_grind(swirl_transcript *t, bb31 *witness, uns
          * at absorb_idx, then the output state[RATE-1]; 16 candidates go through the vector
          * permutation at once */
         const uint32_t mask = (uint32_t)((1ull << bits) - 1);
-#pragma omp parallel for schedule(static) reduction(min : best)
+#pragma omp parallel for schedule(static) reduction(min : best) if (hi - lo >= 4096)
         for (long long c = lo; c < hi; c += 16) {
             bb31 st[16 * P2_WIDTH];
             size_t cnt = hi - c < 16 ? (size_t)(hi - c) : 16;

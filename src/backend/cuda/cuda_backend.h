@@ -88,6 +88,9 @@ enum swirl_status swirl_cuda_upload_many(swirl_cuda_ctx *ctx, const swirl_cuda_c
 enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx,
                                          const char *name) SWIRL_WARN_UNUSED_RESULT;
 enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) SWIRL_WARN_UNUSED_RESULT;
+/** Closes the open stage (if any) on an error path without synchronizing or recording it, so the
+ *  context can begin stages again; every failing path between stage_begin and stage_end calls it. */
+void swirl_cuda_stage_abort(swirl_cuda_ctx *ctx);
 /** The one counted way to synchronize outside stage_end. */
 enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) SWIRL_WARN_UNUSED_RESULT;
 /** The recorded stages; *n receives their count. */

@@ -397,6 +397,11 @@ extern "C" enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) {
     return SWIRL_OK;
 }
 
+extern "C" void swirl_cuda_stage_abort(swirl_cuda_ctx *ctx) {
+    if (ctx)
+        ctx->stage_open = 0;
+}
+
 extern "C" const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_t *n) {
     if (n)
         *n = ctx ? ctx->n_trace : 0;

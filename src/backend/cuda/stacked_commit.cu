@@ -326,14 +326,14 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
         free(trace_off);
         return SWIRL_OK;
     fail_events:
-        if (ctx->stage_open)
-            ctx->stage_open = 0;
         if (ev_rs)
             cudaEventDestroy(ev_rs);
         if (ev_mk)
             cudaEventDestroy(ev_mk);
     }
 fail:
+    /* every failure path lands here, inside a stage or not: close it without a sync */
+    swirl_cuda_stage_abort(ctx);
     free(slices);
     free(trace_off);
     swirl_stacked_layout_clear(layout);
