@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "air/dag.h"
+#include "air/program.h"
 #include "air/keccak_air.h"
 #include "air/keccak_trace.h"
 #include "air/test_airs.h"
@@ -162,14 +163,15 @@ static void check_keccak_trace(const uint64_t (*in)[25], size_t n, int mutate) {
     CHECK_OK(swirl_keccak_generate_trace(&m, &h, in, n));
     CHECK_OK(swirl_air_check_constraints(air, NULL, NULL, m, h, NULL, NULL, NULL));
     /* DAG evaluation equals tree evaluation of every emitted constraint on a few rows */
-    bb31 *vals = malloc(air->n_nodes * sizeof *vals);
+    bb31 *vals = malloc(air->program->n_vals * sizeof *vals);
     bb31 *tree = malloc(swirl_air_builder_num_exprs(b) * sizeof *tree);
     CHECK(vals != NULL && tree != NULL);
+    swirl_air_eval_init(air, vals);
     for (int it = 0; it < 3; it++) {
         swirl_air_window w = {NULL, NULL, m, NULL, h, (size_t)swirl_test_rand_below(h)};
-        swirl_dag_eval_row(air, &w, vals);
+        swirl_air_eval_row(air, &w, vals);
         for (size_t c = 0; c < air->n_constraints; c++)
-            CHECK(bb31_is_zero(vals[air->constraint_idx[c]]));
+            CHECK(bb31_is_zero(vals[air->program->constraint_val[c]]));
         swirl_air_builder_eval_all(b, &w, tree);
         for (size_t c = 0; c < swirl_air_builder_num_constraints(b); c++)
             CHECK(bb31_is_zero(tree[swirl_air_builder_constraint(b, c)]));
@@ -213,14 +215,15 @@ static void test_random_rows_dag_equals_tree(void) {
     CHECK_OK(swirl_air_compile(&air, b, 3));
     size_t h = 4;
     bb31 *m = malloc(h * SWIRL_KECCAK_NUM_COLS * sizeof *m);
-    bb31 *vals = malloc(air->n_nodes * sizeof *vals);
+    bb31 *vals = malloc(air->program->n_vals * sizeof *vals);
     bb31 *tree = malloc(swirl_air_builder_num_exprs(b) * sizeof *tree);
     CHECK(m && vals && tree);
+    swirl_air_eval_init(air, vals);
     for (size_t i = 0; i < h * SWIRL_KECCAK_NUM_COLS; i++)
         m[i] = bb31_from_u32(swirl_test_rand32());
     for (size_t row = 0; row < h; row++) {
         swirl_air_window w = {NULL, NULL, m, NULL, h, row};
-        swirl_dag_eval_row(air, &w, vals);
+        swirl_air_eval_row(air, &w, vals);
         swirl_air_builder_eval_all(b, &w, tree);
         /* constraint_idx is sorted, emission order is not: compare sets of values via a match */
         size_t nz = 0;
@@ -228,7 +231,7 @@ static void test_random_rows_dag_equals_tree(void) {
             bb31 t = tree[swirl_air_builder_constraint(b, c)];
             int found = 0;
             for (size_t k = 0; k < air->n_constraints && !found; k++)
-                found = bb31_eq(vals[air->constraint_idx[k]], t);
+                found = bb31_eq(vals[air->program->constraint_val[k]], t);
             CHECK(found);
             nz += !bb31_is_zero(t);
         }

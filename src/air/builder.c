@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "air/dag.h"
+#include "air/program.h"
 
 /* An expression record has the shape of a DAG node; children are expression ids. */
 typedef swirl_dag_node expr_rec;
@@ -523,6 +524,7 @@ void swirl_air_destroy(swirl_air *air) {
     free(air->constraint_idx);
     free(air->nodes);
     free(air->cached_widths);
+    swirl_air_program_destroy(air->program);
     free(air);
 }
 
@@ -619,6 +621,11 @@ enum swirl_status swirl_air_compile(swirl_air **out, const swirl_air_builder *b,
     if (d.oom) {
         swirl_air_destroy(air);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "AIR '%s': out of memory compiling the DAG", b->name);
+    }
+    enum swirl_status pst = swirl_air_program_build(air);
+    if (pst != SWIRL_OK) {
+        swirl_air_destroy(air);
+        return pst;
     }
     *out = air;
     return SWIRL_OK;

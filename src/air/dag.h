@@ -70,6 +70,9 @@ struct swirl_air {
     swirl_dag_interaction *interactions;
     size_t n_interactions;
     unsigned max_degree; /* max over constraints and interaction fields/counts */
+    /* the DAG compiled for evaluation (air/program.h), built with the AIR (swirl_air_compile,
+     * vk decoding, system files) by swirl_air_program_build; owned by the AIR */
+    struct swirl_air_program *program;
 };
 
 /* ---- evaluation ---- */
@@ -89,8 +92,11 @@ typedef struct swirl_air_window {
 extern "C" {
 #endif
 
-/** Evaluates every node on one row (out: n_nodes values). */
-void swirl_dag_eval_row(const swirl_air *air, const swirl_air_window *w, bb31 *out);
+/** Evaluates air's constraint program (air/program.h) on one row: vals holds
+ *  air->program->n_vals values, its constants written once by swirl_air_eval_init; afterwards the
+ *  constraint, field and count values sit at the program's output indices. */
+void swirl_air_eval_init(const swirl_air *air, bb31 *vals);
+void swirl_air_eval_row(const swirl_air *air, const swirl_air_window *w, bb31 *vals);
 
 /**
  * Debug constraint checker: evaluates every constraint on every row of the traces (column-major,

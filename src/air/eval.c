@@ -3,42 +3,42 @@
 #include <stdlib.h>
 
 #include "air/dag.h"
+#include "air/program.h"
 
-static bb31 var_value(const swirl_air *air, const swirl_dag_node *n, const swirl_air_window *w) {
-    size_t r = (w->row + n->offset) & (w->height - 1);
-    switch (n->entry) {
+/* the value of one program input variable on the window's row */
+static bb31 var_value(const swirl_air *air, const swirl_prog_var *v, const swirl_air_window *w) {
+    size_t r = (w->row + v->offset) & (w->height - 1);
+    switch (v->entry) {
     case SWIRL_ENTRY_PREPROCESSED:
-        return w->preprocessed[n->index * w->height + r];
+        return w->preprocessed[v->index * w->height + r];
     case SWIRL_ENTRY_MAIN:
-        if (n->part < air->n_cached)
-            return w->cached[n->part][n->index * w->height + r];
-        return w->common[n->index * w->height + r];
-    case SWIRL_ENTRY_PUBLIC:
-        return w->public_values[n->index];
+        if (v->part < air->n_cached)
+            return w->cached[v->part][v->index * w->height + r];
+        return w->common[v->index * w->height + r];
     default:
-        return bb31_zero(); /* challenges are not used by SWIRL AIRs */
+        return w->public_values[v->index];
     }
 }
 
-void swirl_dag_eval_row(const swirl_air *air, const swirl_air_window *w, bb31 *out) {
+static bb31 id_base(bb31 x) {
+    return x;
+}
+
+void swirl_air_eval_init(const swirl_air *air, bb31 *vals) {
+    SWIRL_PROG_INIT_CONSTS(air->program, vals, id_base);
+}
+
+void swirl_air_eval_row(const swirl_air *air, const swirl_air_window *w, bb31 *vals) {
+    const swirl_air_program *p = air->program;
+    bb31 *in = vals + p->in_base;
     bb31 one = bb31_one(), zero = bb31_zero();
-    for (size_t i = 0; i < air->n_nodes; i++) {
-        const swirl_dag_node *n = &air->nodes[i];
-        bb31 v;
-        switch (n->kind) {
-        case SWIRL_NODE_VAR: v = var_value(air, n, w); break;
-        case SWIRL_NODE_IS_FIRST_ROW: v = w->row == 0 ? one : zero; break;
-        case SWIRL_NODE_IS_LAST_ROW: v = w->row == w->height - 1 ? one : zero; break;
-        case SWIRL_NODE_IS_TRANSITION: v = w->row != w->height - 1 ? one : zero; break;
-        case SWIRL_NODE_CONST: v = n->constant; break;
-        case SWIRL_NODE_ADD: v = bb31_add(out[n->left], out[n->right]); break;
-        case SWIRL_NODE_SUB: v = bb31_sub(out[n->left], out[n->right]); break;
-        case SWIRL_NODE_NEG: v = bb31_neg(out[n->left]); break;
-        case SWIRL_NODE_MUL: v = bb31_mul(out[n->left], out[n->right]); break;
-        default: v = zero; break;
-        }
-        out[i] = v;
-    }
+    int last = w->row == w->height - 1;
+    in[0] = w->row == 0 ? one : zero;
+    in[1] = last ? zero : one;
+    in[2] = last ? one : zero;
+    for (uint32_t s = SWIRL_PROG_N_SELECTORS; s < p->n_inputs; s++)
+        in[s] = var_value(air, &p->vars[s - SWIRL_PROG_N_SELECTORS], w);
+    SWIRL_PROG_RUN(p, vals, bb31_add, bb31_sub, bb31_mul, bb31_neg);
 }
 
 enum swirl_status swirl_air_check_constraints(const swirl_air *air, const bb31 *preprocessed,
@@ -58,10 +58,12 @@ enum swirl_status swirl_air_check_constraints(const swirl_air *air, const bb31 *
     int oom = 0;
 #pragma omp parallel
     {
-        bb31 *vals = malloc((air->n_nodes + 1) * sizeof *vals);
+        bb31 *vals = malloc((air->program->n_vals + 1) * sizeof *vals);
         if (!vals) {
 #pragma omp atomic write
             oom = 1;
+        } else {
+            swirl_air_eval_init(air, vals);
         }
         swirl_air_window w = {preprocessed, cached, common, public_values, height, 0};
 #pragma omp for schedule(static)
@@ -69,9 +71,9 @@ enum swirl_status swirl_air_check_constraints(const swirl_air *air, const bb31 *
             if (!vals)
                 continue;
             w.row = (size_t)r;
-            swirl_dag_eval_row(air, &w, vals);
+            swirl_air_eval_row(air, &w, vals);
             for (size_t c = 0; c < air->n_constraints; c++) {
-                if (!bb31_is_zero(vals[air->constraint_idx[c]])) {
+                if (!bb31_is_zero(vals[air->program->constraint_val[c]])) {
 #pragma omp critical(swirl_check)
                     {
                         if ((size_t)r < first_row) {
@@ -143,8 +145,8 @@ enum swirl_status swirl_check_interactions(const swirl_air_instance *inst, size_
     bb31 *vals = NULL;
     size_t maxn = 1;
     for (size_t k = 0; k < n; k++)
-        if (inst[k].air->n_nodes > maxn)
-            maxn = inst[k].air->n_nodes;
+        if (inst[k].air->program->n_vals > maxn)
+            maxn = inst[k].air->program->n_vals;
     vals = malloc(maxn * sizeof *vals);
     if (!recs || !fields || !vals) {
         free(recs);
@@ -159,18 +161,20 @@ enum swirl_status swirl_check_interactions(const swirl_air_instance *inst, size_
             continue;
         swirl_air_window w = {inst[k].preprocessed, inst[k].cached, inst[k].common,
                               inst[k].public_values, inst[k].height, 0};
+        const swirl_air_program *prog = air->program;
+        swirl_air_eval_init(air, vals);
         for (size_t row = 0; row < inst[k].height; row++) {
             w.row = row;
-            swirl_dag_eval_row(air, &w, vals);
+            swirl_air_eval_row(air, &w, vals);
             for (size_t i = 0; i < air->n_interactions; i++) {
                 const swirl_dag_interaction *it = &air->interactions[i];
                 msg_rec *m = &recs[r_i++];
                 m->bus = it->bus_index;
                 m->n_fields = (uint32_t)it->n_fields;
                 m->off = f_i;
-                m->count = vals[it->count];
+                m->count = vals[prog->count_val[i]];
                 for (size_t f = 0; f < it->n_fields; f++)
-                    fields[f_i++] = vals[it->fields[f]];
+                    fields[f_i++] = vals[prog->field_val[prog->field_start[i] + f]];
             }
         }
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "air/program.h"
 #include "pcs/stacked.h"
 
 unsigned swirl_calculate_n_logup(unsigned l_skip, uint64_t total) {
@@ -77,8 +78,8 @@ enum swirl_status swirl_logup_gkr_input(bb31x4 **p_out, bb31x4 **q_out, unsigned
     bb31 *vals = NULL;
     size_t max_nodes = 1;
     for (size_t t = 0; t < n; t++)
-        if (traces[t].air->n_nodes > max_nodes)
-            max_nodes = traces[t].air->n_nodes;
+        if (traces[t].air->program->n_vals > max_nodes)
+            max_nodes = traces[t].air->program->n_vals;
     vals = malloc(max_nodes * sizeof *vals);
     if (!p || !q || !bp || !vals) {
         free(p);
@@ -98,13 +99,16 @@ enum swirl_status swirl_logup_gkr_input(bb31x4 **p_out, bb31x4 **q_out, unsigned
         size_t h = tr->height, len = (size_t)1 << s->log_height;
         bb31 norm = bb31_inv(bb31_from_u32((uint32_t)(len / h)));
         swirl_air_window w = {tr->preprocessed, tr->cached, tr->common, tr->public_values, h, 0};
+        const swirl_air_program *prog = tr->air->program;
+        const uint32_t *fv = prog->field_val + prog->field_start[s->col];
+        swirl_air_eval_init(tr->air, vals);
         for (size_t row = 0; row < h; row++) {
             w.row = row;
-            swirl_dag_eval_row(tr->air, &w, vals);
+            swirl_air_eval_row(tr->air, &w, vals);
             bb31x4 denom = bb31x4_mul_base(bp[it->n_fields], bb31_from_u32((uint32_t)it->bus_index + 1));
             for (size_t j = 0; j < it->n_fields; j++)
-                denom = bb31x4_add(denom, bb31x4_mul_base(bp[j], vals[it->fields[j]]));
-            bb31x4 numer = bb31x4_from_base(bb31_mul(vals[it->count], norm));
+                denom = bb31x4_add(denom, bb31x4_mul_base(bp[j], vals[fv[j]]));
+            bb31x4 numer = bb31x4_from_base(bb31_mul(vals[prog->count_val[s->col]], norm));
             for (size_t rep = row; rep < len; rep += h) {
                 p[s->row_idx + rep] = numer;
                 q[s->row_idx + rep] = denom;

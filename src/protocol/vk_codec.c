@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "air/program.h"
 #include "pcs/whir_config.h"
 
 #define VK_MAX_WIDTH ((uint64_t)1 << 24) /* the AIR builder's limit on widths / public values */
@@ -520,6 +521,11 @@ static enum swirl_status rd_air(rd *r, swirl_vk *vk, size_t i) {
     SWIRL_TRY(rd_widths(r, v, air, i, params));
     size_t rot_pos = r->pos - 1, dag_pos = r->pos;
     SWIRL_TRY(rd_dag(r, air, params));
+    if (swirl_air_program_build(air) != SWIRL_OK) {
+        char why[160];
+        snprintf(why, sizeof why, "%s", swirl_last_error());
+        return bad(dag_pos, "AIR %zu: %s", i, why);
+    }
     /* max_constraint_degree: u8, one raw byte */
     size_t deg_pos = r->pos;
     if (r->pos >= r->len)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "air/program.h"
 #include "pcs/stacked.h"
 #include "poly/poly_common.h"
 #include "protocol/logup.h"
@@ -50,49 +51,42 @@ static size_t view_of(const tr *t, uint8_t entry, uint32_t part, uint8_t off) {
     return base + part * step + off;
 }
 
-/* DAG values from row parts: sels[3] (first, transition, last) and per-view column values */
-static void eval_dag(bb31x4 *out, const tr *t, const bb31x4 *sels, bb31x4 *const *cols) {
-    const swirl_air *air = t->air;
-    for (size_t i = 0; i < air->n_nodes; i++) {
-        const swirl_dag_node *nd = &air->nodes[i];
-        bb31x4 v = bb31x4_zero();
-        switch (nd->kind) {
-        case SWIRL_NODE_VAR:
-            if (nd->entry == SWIRL_ENTRY_PUBLIC)
-                v = E(t->in->public_values[nd->index]);
-            else
-                v = cols[view_of(t, nd->entry, nd->part, nd->offset)][nd->index];
-            break;
-        case SWIRL_NODE_IS_FIRST_ROW: v = sels[0]; break;
-        case SWIRL_NODE_IS_TRANSITION: v = sels[1]; break;
-        case SWIRL_NODE_IS_LAST_ROW: v = sels[2]; break;
-        case SWIRL_NODE_CONST: v = E(nd->constant); break;
-        case SWIRL_NODE_ADD: v = bb31x4_add(out[nd->left], out[nd->right]); break;
-        case SWIRL_NODE_SUB: v = bb31x4_sub(out[nd->left], out[nd->right]); break;
-        case SWIRL_NODE_NEG: v = bb31x4_neg(out[nd->left]); break;
-        case SWIRL_NODE_MUL: v = bb31x4_mul(out[nd->left], out[nd->right]); break;
-        default: break;
-        }
-        out[i] = v;
+/* The constraint program on one point from row parts: sels[3] (first, transition, last) and
+ * per-view column values; V holds the program's n_vals values (outputs at its output indices). */
+static void eval_prog_ext(bb31x4 *V, const tr *t, const bb31x4 *sels, bb31x4 *const *cols) {
+    const swirl_air_program *p = t->air->program;
+    bb31x4 *in = V + p->in_base;
+    SWIRL_PROG_INIT_CONSTS(p, V, E);
+    in[0] = sels[0];
+    in[1] = sels[1];
+    in[2] = sels[2];
+    for (uint32_t s = SWIRL_PROG_N_SELECTORS; s < p->n_inputs; s++) {
+        const swirl_prog_var *v = &p->vars[s - SWIRL_PROG_N_SELECTORS];
+        in[s] = v->entry == SWIRL_ENTRY_PUBLIC
+                    ? E(t->in->public_values[v->index])
+                    : cols[view_of(t, v->entry, v->part, v->offset)][v->index];
     }
+    SWIRL_PROG_RUN(p, V, bb31x4_add, bb31x4_sub, bb31x4_mul, bb31x4_neg);
 }
 
 static bb31x4 acc_constraints(const tr *t, const bb31x4 *nodes, const bb31x4 *lp) {
     bb31x4 acc = bb31x4_zero();
     for (size_t k = 0; k < t->air->n_constraints; k++)
-        acc = bb31x4_add(acc, bb31x4_mul(lp[k], nodes[t->air->constraint_idx[k]]));
+        acc = bb31x4_add(acc, bb31x4_mul(lp[k], nodes[t->air->program->constraint_val[k]]));
     return acc;
 }
 
 static void acc_interactions(bb31x4 *num, bb31x4 *den, const tr *t, const bb31x4 *nodes,
                              const bb31x4 *bp) {
     bb31x4 nn = bb31x4_zero(), dd = bb31x4_zero();
+    const swirl_air_program *p = t->air->program;
     for (size_t i = 0; i < t->air->n_interactions; i++) {
         const swirl_dag_interaction *it = &t->air->interactions[i];
+        const uint32_t *fv = p->field_val + p->field_start[i];
         bb31x4 h = bb31x4_mul_base(bp[it->n_fields], bb31_from_u32((uint32_t)it->bus_index + 1));
         for (size_t j = 0; j < it->n_fields; j++)
-            h = bb31x4_add(h, bb31x4_mul(bp[j], nodes[it->fields[j]]));
-        nn = bb31x4_add(nn, bb31x4_mul(t->eq3b[i], nodes[it->count]));
+            h = bb31x4_add(h, bb31x4_mul(bp[j], nodes[fv[j]]));
+        nn = bb31x4_add(nn, bb31x4_mul(t->eq3b[i], nodes[p->count_val[i]]));
         dd = bb31x4_add(dd, bb31x4_mul(t->eq3b[i], h));
     }
     *num = nn;
@@ -357,34 +351,28 @@ static enum swirl_status setup_trs(tr **out, const swirl_air_instance *in, size_
         goto done;                                                                                 \
     } while (0)
 
-/* base-field DAG evaluation (round 0: every column value, selector and constant is in the base
- * field) */
-static void eval_point_base(bb31 *out, const tr *t, const bb31 *sels, const bb31 *colvals,
+static bb31 id_base(bb31 x) {
+    return x;
+}
+
+/* the constraint program in the base field (round 0: every column value, selector and constant is
+ * in the base field) at point pp of the interpolated column values */
+static void eval_point_base(bb31 *V, const tr *t, const bb31 *sels, const bb31 *colvals,
                             size_t np, size_t pp, size_t max_w) {
-    const swirl_air *air = t->air;
-    for (size_t i = 0; i < air->n_nodes; i++) {
-        const swirl_dag_node *nd = &air->nodes[i];
-        bb31 v = bb31_zero();
-        switch (nd->kind) {
-        case SWIRL_NODE_VAR:
-            if (nd->entry == SWIRL_ENTRY_PUBLIC)
-                v = t->in->public_values[nd->index];
-            else
-                v = colvals[(view_of(t, nd->entry, nd->part, nd->offset) * max_w + nd->index) * np +
-                            pp];
-            break;
-        case SWIRL_NODE_IS_FIRST_ROW: v = sels[0]; break;
-        case SWIRL_NODE_IS_TRANSITION: v = sels[1]; break;
-        case SWIRL_NODE_IS_LAST_ROW: v = sels[2]; break;
-        case SWIRL_NODE_CONST: v = nd->constant; break;
-        case SWIRL_NODE_ADD: v = bb31_add(out[nd->left], out[nd->right]); break;
-        case SWIRL_NODE_SUB: v = bb31_sub(out[nd->left], out[nd->right]); break;
-        case SWIRL_NODE_NEG: v = bb31_neg(out[nd->left]); break;
-        case SWIRL_NODE_MUL: v = bb31_mul(out[nd->left], out[nd->right]); break;
-        default: break;
-        }
-        out[i] = v;
+    const swirl_air_program *p = t->air->program;
+    bb31 *in = V + p->in_base;
+    SWIRL_PROG_INIT_CONSTS(p, V, id_base);
+    in[0] = sels[0];
+    in[1] = sels[1];
+    in[2] = sels[2];
+    for (uint32_t s = SWIRL_PROG_N_SELECTORS; s < p->n_inputs; s++) {
+        const swirl_prog_var *v = &p->vars[s - SWIRL_PROG_N_SELECTORS];
+        in[s] = v->entry == SWIRL_ENTRY_PUBLIC
+                    ? t->in->public_values[v->index]
+                    : colvals[(view_of(t, v->entry, v->part, v->offset) * max_w + v->index) * np +
+                              pp];
     }
+    SWIRL_PROG_RUN(p, V, bb31_add, bb31_sub, bb31_mul, bb31_neg);
 }
 
 #if defined(__x86_64__)
@@ -406,40 +394,30 @@ AVX512 static void round0_block16(bb31x4 *Sz, __m512i *nodes, const tr *tt, cons
                                   const bb31 *colvals, size_t np, size_t p0, size_t max_w,
                                   const bb31x4 *lam_pows, bb31x4 eqx, const bb31 *zfinv) {
     const swirl_air *air = tt->air;
-    __m512i sv[3];
-    for (int k = 0; k < 3; k++)
-        sv[k] = _mm512_loadu_si512((const void *)(sel3 + k * 16));
+    const swirl_air_program *prog = air->program;
     const __m512i zero = _mm512_setzero_si512();
-    for (size_t i = 0; i < air->n_nodes; i++) {
-        const swirl_dag_node *nd = &air->nodes[i];
-        __m512i v = zero;
-        switch (nd->kind) {
-        case SWIRL_NODE_VAR:
-            if (nd->entry == SWIRL_ENTRY_PUBLIC)
-                v = _mm512_set1_epi32((int)tt->in->public_values[nd->index].v);
-            else
-                v = _mm512_loadu_si512(
-                    (const void *)(colvals +
-                                   (view_of(tt, nd->entry, nd->part, nd->offset) * max_w +
-                                    nd->index) *
-                                       np +
-                                   p0));
-            break;
-        case SWIRL_NODE_IS_FIRST_ROW: v = sv[0]; break;
-        case SWIRL_NODE_IS_TRANSITION: v = sv[1]; break;
-        case SWIRL_NODE_IS_LAST_ROW: v = sv[2]; break;
-        case SWIRL_NODE_CONST: v = _mm512_set1_epi32((int)nd->constant.v); break;
-        case SWIRL_NODE_ADD: v = w_add(nodes[nd->left], nodes[nd->right]); break;
-        case SWIRL_NODE_SUB: v = w_sub(nodes[nd->left], nodes[nd->right]); break;
-        case SWIRL_NODE_NEG: v = w_sub(zero, nodes[nd->left]); break;
-        case SWIRL_NODE_MUL: v = w_mul(nodes[nd->left], nodes[nd->right]); break;
-        default: break;
-        }
-        nodes[i] = v;
+    __m512i *in = nodes + prog->in_base;
+    for (uint32_t c = 0; c < prog->n_consts; c++)
+        nodes[prog->const_base + c] = _mm512_set1_epi32((int)prog->consts[c].v);
+    for (int k = 0; k < 3; k++)
+        in[k] = _mm512_loadu_si512((const void *)(sel3 + k * 16));
+    for (uint32_t s = SWIRL_PROG_N_SELECTORS; s < prog->n_inputs; s++) {
+        const swirl_prog_var *v = &prog->vars[s - SWIRL_PROG_N_SELECTORS];
+        in[s] = v->entry == SWIRL_ENTRY_PUBLIC
+                    ? _mm512_set1_epi32((int)tt->in->public_values[v->index].v)
+                    : _mm512_loadu_si512(
+                          (const void *)(colvals +
+                                         (view_of(tt, v->entry, v->part, v->offset) * max_w +
+                                          v->index) *
+                                             np +
+                                         p0));
     }
+#define ZC_W_NEG(x) w_sub(zero, (x))
+    SWIRL_PROG_RUN(prog, nodes, w_add, w_sub, w_mul, ZC_W_NEG);
+#undef ZC_W_NEG
     __m512i acc[4] = {zero, zero, zero, zero};
     for (size_t k = 0; k < air->n_constraints; k++) {
-        __m512i c = nodes[air->constraint_idx[k]];
+        __m512i c = nodes[prog->constraint_val[k]];
         for (int e = 0; e < 4; e++)
             acc[e] = w_add(acc[e], w_mul(_mm512_set1_epi32((int)lam_pows[k].c[e].v), c));
     }
@@ -491,7 +469,8 @@ enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31
     const bb31 *lag = in->lag, *pts = in->pts;
     size_t P = in->n_points, N = in->N, np = in->np, nzc = in->nzc, nlu = in->nlu;
     /* scratch sizes of this trace */
-    size_t max_nodes = tt->air->n_nodes > 0 ? tt->air->n_nodes : 1;
+    const swirl_air_program *prog = tt->air->program;
+    size_t max_nodes = tt->air->program->n_vals > 0 ? tt->air->program->n_vals : 1;
     size_t max_nv = tt->nv > 0 ? tt->nv : 1, max_w = trace_max_width(tt);
     size_t nx = (size_t)1 << tt->n_lift;
     int nthreads = omp_get_max_threads();
@@ -590,7 +569,8 @@ enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31
                         bb31x4 a = bb31x4_zero();
                         for (size_t k = 0; k < tt->air->n_constraints; k++)
                             a = bb31x4_add(
-                                a, bb31x4_mul_base(lam_pows[k], nodes[tt->air->constraint_idx[k]]));
+                                a, bb31x4_mul_base(lam_pows[k],
+                                                   nodes[tt->air->program->constraint_val[k]]));
                         Sz[pp] =
                             bb31x4_add(Sz[pp], bb31x4_mul(eqt[x], bb31x4_mul_base(a, zfinv[pp])));
                     }
@@ -601,8 +581,10 @@ enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31
                             bb31x4 hh = bb31x4_mul_base(bp[it->n_fields],
                                                         bb31_from_u32((uint32_t)it->bus_index + 1));
                             for (size_t j = 0; j < it->n_fields; j++)
-                                hh = bb31x4_add(hh, bb31x4_mul_base(bp[j], nodes[it->fields[j]]));
-                            nn = bb31x4_add(nn, bb31x4_mul_base(tt->eq3b[i], nodes[it->count]));
+                                hh = bb31x4_add(
+                                    hh, bb31x4_mul_base(bp[j], nodes[prog->field_val[prog->field_start[i] + j]]));
+                            nn = bb31x4_add(nn,
+                                            bb31x4_mul_base(tt->eq3b[i], nodes[prog->count_val[i]]));
                             dd = bb31x4_add(dd, bb31x4_mul(tt->eq3b[i], hh));
                         }
                         Sn[pp] = bb31x4_add(Sn[pp], bb31x4_mul(eqt[x], nn));
@@ -638,7 +620,7 @@ enum swirl_status swirl_cpu_constraint_round(const swirl_backend_ops *ops, bb31x
     SWIRL_ARG_CHECK(out && tt && eqy && lam_pows && ny >= 1 && G >= 1 && 2 * ny <= tt->cur_h);
     SWIRL_ARG_CHECK(tt->air->n_interactions == 0 || bp);
     bb31x4 *az = out, *an = out + G, *ad = out + 2 * G;
-    size_t max_nodes = tt->air->n_nodes > 0 ? tt->air->n_nodes : 1;
+    size_t max_nodes = tt->air->program->n_vals > 0 ? tt->air->program->n_vals : 1;
     size_t max_nv = tt->nv > 0 ? tt->nv : 1, max_w = trace_max_width(tt);
     int nthreads = omp_get_max_threads();
     if ((size_t)nthreads > ny)
@@ -680,7 +662,7 @@ enum swirl_status swirl_cpu_constraint_round(const swirl_backend_ops *ops, bb31x
                         bb31x4 a0 = tt->fsel[k * H + 2 * y], a1 = tt->fsel[k * H + 2 * y + 1];
                         sels[k] = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
                     }
-                    eval_dag(nodes, tt, sels, cols);
+                    eval_prog_ext(nodes, tt, sels, cols);
                     pz[xv - 1] = bb31x4_add(
                         pz[xv - 1], bb31x4_mul(eqy[y], acc_constraints(tt, nodes, lam_pows)));
                     if (tt->air->n_interactions) {
@@ -773,8 +755,8 @@ enum swirl_status swirl_zerocheck_prove_ex(const swirl_backend_ops *ops, swirl_g
     for (size_t i = 0; i < n; i++) {
         if (T[i].nv > max_nv)
             max_nv = T[i].nv;
-        if (T[i].air->n_nodes > max_nodes)
-            max_nodes = T[i].air->n_nodes;
+        if (T[i].air->program->n_vals > max_nodes)
+            max_nodes = T[i].air->program->n_vals;
         if (T[i].air->n_constraints > max_cons)
             max_cons = T[i].air->n_constraints;
         for (size_t k = 0; k < T[i].air->n_interactions; k++)
@@ -1069,7 +1051,7 @@ enum swirl_status swirl_zerocheck_prove_ex(const swirl_backend_ops *ops, swirl_g
                     }
                     for (int k = 0; k < 3; k++)
                         sels[k] = tt->fsel[k * tt->cur_h];
-                    eval_dag(nodes, tt, sels, cols);
+                    eval_prog_ext(nodes, tt, sels, cols);
                     tt->tz = bb31x4_mul(eq_ns[round - 1], acc_constraints(tt, nodes, lam_pows));
                     bb31x4 nn, dd;
                     if (tt->air->n_interactions) {
@@ -1288,8 +1270,8 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
         if (tt->air->max_degree > G)
             FAIL(SWIRL_E_INVALID_ARG, "AIR %s degree %u exceeds %u", tt->air->name,
                  tt->air->max_degree, G);
-        if (tt->air->n_nodes > max_nodes)
-            max_nodes = tt->air->n_nodes;
+        if (tt->air->program->n_vals > max_nodes)
+            max_nodes = tt->air->program->n_vals;
         if (tt->air->n_constraints > max_cons)
             max_cons = tt->air->n_constraints;
         for (size_t q = 0; q < tt->air->n_interactions; q++)
@@ -1448,7 +1430,7 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
             }
         }
         bb31x4 sels[3] = {first, bb31x4_sub(lsum, last), last};
-        eval_dag(nodes, tt, sels, cols);
+        eval_prog_ext(nodes, tt, sels, cols);
         bb31x4 lift = bb31x4_one();
         for (size_t k = tt->n_lift + 1; k <= n_max; k++)
             lift = bb31x4_mul(lift, r_out[k]);
