@@ -678,6 +678,12 @@ static void test_verifier(void) {
     swirl_transcript_log_init(&vlog);
     CHECK_OK(swirl_verify_logged(c->vk, &c->proof, &vlog));
     /* the verifier's transcript is the prover's, so it is OpenVM's too */
+    CHECK(!vlog.failed && vlog.n_values == c->log.n_values && vlog.n_perms == c->log.n_perms);
+    for (size_t i = 0; i < vlog.n_values; i++)
+        CHECK_MSG(vlog.values[i] == c->log.values[i] && vlog.is_sample[i] == c->log.is_sample[i],
+                  "verifier and prover transcripts differ at position %zu (stage %s): %u, %u", i,
+                  stage_of(c, i), vlog.values[i], c->log.values[i]);
+    ovm_cmp_u32("verifier permutation states", c->log.perms, vlog.perms, 16 * vlog.n_perms);
     check_log(c, &vlog, "whir/outputs");
     swirl_transcript_log_clear(&vlog);
 
