@@ -10,8 +10,14 @@ void swirl_transcript_init(swirl_transcript *t) {
     t->log = NULL;
 }
 
+static void log_perm(swirl_transcript_log *log, const bb31 *state);
+
+/* OpenVM's DuplexSpongeRecorder::from starts its log's perm_results with the sponge's initial state
+ * (all zeros), so an empty log attached here records the current state first. */
 void swirl_transcript_set_log(swirl_transcript *t, swirl_transcript_log *log) {
     t->log = log;
+    if (log && log->n_values == 0 && log->n_perms == 0)
+        log_perm(log, t->state);
 }
 
 void swirl_transcript_log_init(swirl_transcript_log *log) {

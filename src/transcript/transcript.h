@@ -17,7 +17,8 @@
  * A record of everything a transcript did, in the layout of OpenVM's DuplexSpongeRecorder /
  * TranscriptLog (and of the reference vectors' transcript_*.npy): every base element observed or
  * sampled, in order, with a flag (1 = sampled), and the 16-element sponge state after each
- * permutation. Caller-owned: init, attach with swirl_transcript_set_log, clear. Appending never
+ * permutation, preceded (as DuplexSpongeRecorder::from does) by the state when the log was attached
+ * empty: all zeros for a fresh transcript, so n_perms = permutations + 1. Caller-owned: init, attach with swirl_transcript_set_log, clear. Appending never
  * fails the transcript: when memory runs out the log stops growing and `failed` is set.
  */
 typedef struct swirl_transcript_log {
@@ -45,7 +46,8 @@ extern "C" {
 
 /** The empty state, no log attached. */
 void swirl_transcript_init(swirl_transcript *t);
-/** Attaches `log` (NULL detaches); from now on every observe, sample and permutation is recorded. */
+/** Attaches `log` (NULL detaches); from now on every observe, sample and permutation is recorded.
+ *  An empty log first records the transcript's current state (OpenVM's initial perm_results entry). */
 void swirl_transcript_set_log(swirl_transcript *t, swirl_transcript_log *log);
 
 void swirl_transcript_log_init(swirl_transcript_log *log);
