@@ -154,8 +154,33 @@ size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_wid
     return 0;
 }
 
+enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
+                                               const uint32_t *d_ops, size_t n_ops,
+                                               uint32_t *d_out) {
+    (void)ctx;
+    (void)d_t;
+    (void)d_ops;
+    (void)n_ops;
+    (void)d_out;
+    return NO_CUDA();
+}
+size_t swirl_cuda_transcript_grind_bytes(void) {
+    return 8;
+}
+enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
+                                              unsigned bits, uint32_t *d_witness,
+                                              void *d_scratch) {
+    (void)ctx;
+    (void)d_t;
+    (void)bits;
+    (void)d_witness;
+    (void)d_scratch;
+    return NO_CUDA();
+}
+
 #else
 /* Built with CUDA: the real implementations are in the .cu files of src/backend/cuda. ISO C forbids an empty
  * translation unit, so declare something harmless. */
 typedef int swirl_cuda_stub_unused;
 #endif
+

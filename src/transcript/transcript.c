@@ -5,12 +5,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the log hook of the host instantiation (transcript_impl.h) */
+static void log_value(swirl_transcript_log *log, bb31 v, int sampled);
+static void log_perm(swirl_transcript_log *log, const bb31 *state);
+#define SWIRL_TS_ON_VALUE(t, value, sampled)                                                       \
+    do {                                                                                           \
+        if ((t)->log)                                                                              \
+            log_value((t)->log, (value), (sampled));                                               \
+    } while (0)
+#define SWIRL_TS_ON_PERM(t)                                                                        \
+    do {                                                                                           \
+        if ((t)->log)                                                                              \
+            log_perm((t)->log, (t)->state);                                                        \
+    } while (0)
+#include "transcript/transcript_impl.h"
+
+static const uint32_t g_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
+static const uint32_t g_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
+static const uint32_t g_internal[13] = P2_BB16_RC_INTERNAL_MONT;
+static const swirl_ts_tables g_tables = {g_ext_init, g_ext_final, g_internal};
+
 void swirl_transcript_init(swirl_transcript *t) {
     memset(t, 0, sizeof *t);
     t->log = NULL;
 }
-
-static void log_perm(swirl_transcript_log *log, const bb31 *state);
 
 /* OpenVM's DuplexSpongeRecorder::from starts its log's perm_results with the sponge's initial state
  * (all zeros), so an empty log attached here records the current state first. */
@@ -87,66 +105,32 @@ static void log_perm(swirl_transcript_log *log, const bb31 *state) {
     log->n_perms++;
 }
 
-/* absorb: overwrite state[absorb_idx]; permute when RATE values are pending. */
 void swirl_transcript_observe(swirl_transcript *t, bb31 value) {
-    t->state[t->absorb_idx] = value;
-    t->absorb_idx++;
-    t->last_op_perm = t->absorb_idx == P2_RATE;
-    if (t->log)
-        log_value(t->log, value, 0);
-    if (t->last_op_perm) {
-        p2_bb16_permute(t->state);
-        t->absorb_idx = 0;
-        t->sample_idx = P2_RATE;
-        if (t->log)
-            log_perm(t->log, t->state);
-    }
+    swirl_ts_observe(t, value, &g_tables);
 }
 
-/* squeeze: permute if anything was absorbed since the last permutation or the outputs are used up;
- * outputs are read from state[RATE-1] down to state[0]. */
 bb31 swirl_transcript_sample(swirl_transcript *t) {
-    t->last_op_perm = t->absorb_idx != 0 || t->sample_idx == 0;
-    if (t->last_op_perm) {
-        p2_bb16_permute(t->state);
-        t->absorb_idx = 0;
-        t->sample_idx = P2_RATE;
-        if (t->log)
-            log_perm(t->log, t->state);
-    }
-    t->sample_idx--;
-    if (t->log)
-        log_value(t->log, t->state[t->sample_idx], 1);
-    return t->state[t->sample_idx];
+    return swirl_ts_sample(t, &g_tables);
 }
 
 void swirl_transcript_observe_ext(swirl_transcript *t, bb31x4 value) {
-    for (int i = 0; i < 4; i++)
-        swirl_transcript_observe(t, value.c[i]);
+    swirl_ts_observe_ext(t, value, &g_tables);
 }
 
 bb31x4 swirl_transcript_sample_ext(swirl_transcript *t) {
-    bb31x4 r;
-    for (int i = 0; i < 4; i++)
-        r.c[i] = swirl_transcript_sample(t);
-    return r;
+    return swirl_ts_sample_ext(t, &g_tables);
 }
 
 void swirl_transcript_observe_digest(swirl_transcript *t, const swirl_digest *d) {
-    for (int i = 0; i < P2_DIGEST_LEN; i++)
-        swirl_transcript_observe(t, d->v[i]);
+    swirl_ts_observe_digest(t, d, &g_tables);
 }
 
 uint32_t swirl_transcript_sample_bits(swirl_transcript *t, unsigned bits) {
-    uint32_t v = bb31_to_u32(swirl_transcript_sample(t));
-    return bits >= 32 ? v : v & (uint32_t)((1ull << bits) - 1);
+    return swirl_ts_sample_bits(t, bits, &g_tables);
 }
 
 int swirl_transcript_check_witness(swirl_transcript *t, unsigned bits, bb31 witness) {
-    if (bits == 0)
-        return 1;
-    swirl_transcript_observe(t, witness);
-    return swirl_transcript_sample_bits(t, bits) == 0;
+    return swirl_ts_check_witness(t, bits, witness, &g_tables);
 }
 
 enum swirl_status swirl_transcript_grind(swirl_transcript *t, bb31 *witness, unsigned bits) {

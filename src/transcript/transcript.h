@@ -3,7 +3,10 @@
  * (crates/stark-backend/src/transcript/{duplex_sponge.rs,traits.rs}).
  *
  * A plain value type: copy it to fork (grinding tries witnesses on copies). Caller-allocated;
- * swirl_transcript_init sets the empty state.
+ * swirl_transcript_init sets the empty state. The state machine itself is host/device code
+ * (transcript_impl.h): these functions are its host instantiation, and the CUDA backend runs the
+ * same code on a swirl_transcript in device memory (backend/cuda/transcript.cu), so a device stage
+ * takes the state in, runs Fiat-Shamir itself and hands the state back.
  */
 #ifndef SWIRL_TRANSCRIPT_TRANSCRIPT_H
 #define SWIRL_TRANSCRIPT_TRANSCRIPT_H

@@ -22,6 +22,7 @@
 
 #include "hash/poseidon2.h"
 #include "pcs/stacked.h"
+#include "transcript/transcript.h"
 
 typedef struct swirl_cuda_ctx swirl_cuda_ctx;
 
@@ -105,6 +106,25 @@ enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log
                                  int inverse) SWIRL_WARN_UNUSED_RESULT;
 enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,
                                              size_t n) SWIRL_WARN_UNUSED_RESULT;
+
+/* ---- Fiat-Shamir on the device (transcript.cu; the CPU twin is transcript/transcript.c) ---- */
+
+/** An op of swirl_cuda_transcript_script: a canonical value (< p) to observe, or SWIRL_TS_OP_SAMPLE
+ *  to sample one value into the next slot of the output list. */
+#define SWIRL_TS_OP_SAMPLE 0x80000000u
+/** Replays `n_ops` ops on the device transcript *d_t (enqueued, one thread; no host sync); the
+ *  sampled values (canonical) go to d_out in order. */
+enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
+                                               const uint32_t *d_ops, size_t n_ops,
+                                               uint32_t *d_out) SWIRL_WARN_UNUSED_RESULT;
+/** Device scratch bytes swirl_cuda_transcript_grind needs. */
+size_t swirl_cuda_transcript_grind_bytes(void);
+/** PoW on the device, enqueued with no host sync: finds the smallest witness w with
+ *  check_witness(bits, w), applies check_witness to *d_t with it and writes w (canonical) to
+ *  *d_witness — the same witness and state as swirl_transcript_grind; p when none exists. */
+enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
+                                              unsigned bits, uint32_t *d_witness,
+                                              void *d_scratch) SWIRL_WARN_UNUSED_RESULT;
 
 /** Device Merkle tree (layers live in the arena); same shape as hash/merkle.h. */
 typedef struct swirl_cuda_merkle {

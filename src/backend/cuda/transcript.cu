@@ -1,0 +1,121 @@
+/*
+ * Fiat-Shamir on the device: the host/device transcript (transcript/transcript_impl.h) run by
+ * kernels on a swirl_transcript in device memory, so later stages can observe their proof values
+ * and sample their challenges without a host round trip.
+ *  - k_ts_script: one thread replays an op list (observe a value, or sample into the output list);
+ *  - PoW grinding with no host sync: candidates in chunks of growing size (2^(bits+4), doubling),
+ *    one launch per chunk; a chunk exits at once when an earlier chunk found a witness, threads of
+ *    a chunk keep the smallest success (atomicMin), so the witness is the smallest one, as on the
+ *    CPU; a last one-thread kernel applies check_witness to the device transcript and writes the
+ *    witness (p, an impossible value, when none exists).
+ * The CPU twin is transcript.c (same implementation); tests/test_gpu_transcript.c compares them.
+ */
+#include "backend/cuda/cuda_common.cuh"
+#include "transcript/transcript_impl.h"
+
+__constant__ uint32_t c_ts_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
+__constant__ uint32_t c_ts_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
+__constant__ uint32_t c_ts_internal[13] = P2_BB16_RC_INTERNAL_MONT;
+
+__device__ __forceinline__ swirl_ts_tables d_ts_tables() {
+    swirl_ts_tables tb = {c_ts_ext_init, c_ts_ext_final, c_ts_internal};
+    return tb;
+}
+
+__global__ void k_ts_script(swirl_transcript *t, const uint32_t *ops, size_t n, uint32_t *outs) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = d_ts_tables();
+    swirl_transcript s = *t;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t op = ops[i];
+        if (op & SWIRL_TS_OP_SAMPLE)
+            outs[o++] = bb31_to_u32(swirl_ts_sample(&s, &tb));
+        else
+            swirl_ts_observe(&s, bb31_from_u32(op), &tb);
+    }
+    *t = s;
+}
+
+#define TS_NOT_FOUND 0xffffffffffffffffull
+
+__global__ void k_ts_grind_init(unsigned long long *best) {
+    *best = TS_NOT_FOUND;
+}
+
+__global__ void k_ts_grind_chunk(const swirl_transcript *t, unsigned bits, unsigned long long base,
+                                 unsigned long long count, unsigned long long *best) {
+    if (*(volatile unsigned long long *)best != TS_NOT_FOUND)
+        return; /* an earlier chunk found one */
+    swirl_ts_tables tb = d_ts_tables();
+    swirl_transcript s = *t;
+    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    for (unsigned long long i = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;
+         i < count; i += stride) {
+        unsigned long long w = base + i;
+        if (swirl_ts_pow_candidate_ok(&s, bits, bb31_from_u32((uint32_t)w), &tb)) {
+            atomicMin(best, w);
+            return; /* later candidates of this thread are larger */
+        }
+    }
+}
+
+__global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits,
+                                 const unsigned long long *best, uint32_t *witness) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    if (*best == TS_NOT_FOUND) {
+        *witness = BB31_P;
+        return;
+    }
+    swirl_ts_tables tb = d_ts_tables();
+    swirl_transcript s = *t;
+    swirl_ts_check_witness(&s, bits, bb31_from_u32((uint32_t)*best), &tb);
+    *t = s;
+    *witness = (uint32_t)*best;
+}
+
+extern "C" enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
+                                                          const uint32_t *d_ops, size_t n_ops,
+                                                          uint32_t *d_out) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(d_t != NULL && (n_ops == 0 || d_ops != NULL));
+    if (n_ops == 0)
+        return SWIRL_OK;
+    SWIRL_LAUNCH(ctx, k_ts_script, 1, 1, 0, d_t, d_ops, n_ops, d_out);
+    return SWIRL_OK;
+}
+
+extern "C" size_t swirl_cuda_transcript_grind_bytes(void) {
+    return sizeof(unsigned long long);
+}
+
+extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
+                                                         unsigned bits, uint32_t *d_witness,
+                                                         void *d_scratch) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(d_t != NULL && d_witness != NULL && d_scratch != NULL);
+    if (bits >= 31)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "PoW bits %u: must be < 31", bits);
+    unsigned long long *best = (unsigned long long *)d_scratch;
+    SWIRL_LAUNCH(ctx, k_ts_grind_init, 1, 1, 0, best);
+    if (bits > 0) {
+        unsigned long long base = 0, count = 1ull << (bits + 4 < 31 ? bits + 4 : 30);
+        while (base < BB31_P) {
+            if (base + count > BB31_P)
+                count = BB31_P - base;
+            unsigned blocks = swirl_cuda_blocks((size_t)count, 256);
+            if (blocks > 4u * (unsigned)(ctx->sm_count > 0 ? ctx->sm_count : 1) * 8u)
+                blocks = 4u * (unsigned)(ctx->sm_count > 0 ? ctx->sm_count : 1) * 8u;
+            SWIRL_LAUNCH(ctx, k_ts_grind_chunk, blocks, 256, 0, d_t, bits, base, count, best);
+            base += count;
+            count *= 2;
+        }
+    } else {
+        /* bits == 0: the witness is 0 and nothing is observed (check_witness accepts at once) */
+        SWIRL_LAUNCH(ctx, k_ts_grind_chunk, 1, 1, 0, d_t, 0u, 0ull, 1ull, best);
+    }
+    SWIRL_LAUNCH(ctx, k_ts_grind_apply, 1, 1, 0, d_t, bits, best, d_witness);
+    return SWIRL_OK;
+}

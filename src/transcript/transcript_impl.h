@@ -1,0 +1,105 @@
+/*
+ * The duplex-sponge transcript as host/device code (SWIRL_HD, like the field and Poseidon2): the
+ * one implementation of observe / sample / the ext and digest helpers / sample_bits /
+ * check_witness (OpenVM v2.0.1 transcript/duplex_sponge.rs and traits.rs), over a swirl_transcript
+ * in host or device memory. The CPU transcript (transcript.c) instantiates it with the host
+ * Poseidon2 tables and its log hooks; a device stage instantiates it with the __constant__ tables,
+ * so a kernel can run Fiat-Shamir itself and hand the state back.
+ *
+ * The permutation's constant tables (Montgomery form, poseidon2_impl.h) come in a swirl_ts_tables;
+ * the optional hooks SWIRL_TS_ON_VALUE(t, value, sampled) and SWIRL_TS_ON_PERM(t), defined by the
+ * includer before including this header, see every value and every permutation (device code leaves
+ * them undefined: t->log is never touched there).
+ */
+#ifndef SWIRL_TRANSCRIPT_TRANSCRIPT_IMPL_H
+#define SWIRL_TRANSCRIPT_TRANSCRIPT_IMPL_H
+
+#include "hash/poseidon2_impl.h"
+#include "transcript/transcript.h"
+
+#ifndef SWIRL_TS_ON_VALUE
+#define SWIRL_TS_ON_VALUE(t, value, sampled) ((void)0)
+#endif
+#ifndef SWIRL_TS_ON_PERM
+#define SWIRL_TS_ON_PERM(t) ((void)0)
+#endif
+
+typedef struct swirl_ts_tables {
+    const uint32_t *ext_init, *ext_final, *internal;
+} swirl_ts_tables;
+
+SWIRL_HD void swirl_ts_permute(swirl_transcript *t, const swirl_ts_tables *tb) {
+    p2_bb16_permute_tables(t->state, tb->ext_init, tb->ext_final, tb->internal);
+    t->absorb_idx = 0;
+    t->sample_idx = P2_RATE;
+    SWIRL_TS_ON_PERM(t);
+}
+
+/* absorb: overwrite state[absorb_idx]; permute when RATE values are pending */
+SWIRL_HD void swirl_ts_observe(swirl_transcript *t, bb31 value, const swirl_ts_tables *tb) {
+    t->state[t->absorb_idx] = value;
+    t->absorb_idx++;
+    t->last_op_perm = t->absorb_idx == P2_RATE;
+    SWIRL_TS_ON_VALUE(t, value, 0);
+    if (t->last_op_perm)
+        swirl_ts_permute(t, tb);
+}
+
+/* squeeze: permute if anything was absorbed since the last permutation or the outputs are used up;
+ * outputs are read from state[RATE-1] down to state[0] */
+SWIRL_HD bb31 swirl_ts_sample(swirl_transcript *t, const swirl_ts_tables *tb) {
+    t->last_op_perm = t->absorb_idx != 0 || t->sample_idx == 0;
+    if (t->last_op_perm)
+        swirl_ts_permute(t, tb);
+    t->sample_idx--;
+    SWIRL_TS_ON_VALUE(t, t->state[t->sample_idx], 1);
+    return t->state[t->sample_idx];
+}
+
+SWIRL_HD void swirl_ts_observe_ext(swirl_transcript *t, bb31x4 value, const swirl_ts_tables *tb) {
+    for (int i = 0; i < 4; i++)
+        swirl_ts_observe(t, value.c[i], tb);
+}
+
+SWIRL_HD bb31x4 swirl_ts_sample_ext(swirl_transcript *t, const swirl_ts_tables *tb) {
+    bb31x4 r;
+    for (int i = 0; i < 4; i++)
+        r.c[i] = swirl_ts_sample(t, tb);
+    return r;
+}
+
+SWIRL_HD void swirl_ts_observe_digest(swirl_transcript *t, const swirl_digest *d,
+                                      const swirl_ts_tables *tb) {
+    for (int i = 0; i < P2_DIGEST_LEN; i++)
+        swirl_ts_observe(t, d->v[i], tb);
+}
+
+SWIRL_HD uint32_t swirl_ts_sample_bits(swirl_transcript *t, unsigned bits,
+                                       const swirl_ts_tables *tb) {
+    uint32_t v = bb31_to_u32(swirl_ts_sample(t, tb));
+    return bits >= 32 ? v : v & (uint32_t)((1ull << bits) - 1);
+}
+
+/* bits == 0 accepts; else observe(witness) and accept iff sample_bits == 0 */
+SWIRL_HD int swirl_ts_check_witness(swirl_transcript *t, unsigned bits, bb31 witness,
+                                    const swirl_ts_tables *tb) {
+    if (bits == 0)
+        return 1;
+    swirl_ts_observe(t, witness, tb);
+    return swirl_ts_sample_bits(t, bits, tb) == 0;
+}
+
+/* One PoW candidate without touching t: the output check_witness would sample for `witness`
+ * (one permutation of the state with the witness at absorb_idx; state[RATE-1] masked), for
+ * parallel searches (a thread, a lane or a GPU thread per candidate). */
+SWIRL_HD int swirl_ts_pow_candidate_ok(const swirl_transcript *t, unsigned bits, bb31 witness,
+                                       const swirl_ts_tables *tb) {
+    bb31 s[P2_WIDTH];
+    for (int i = 0; i < P2_WIDTH; i++)
+        s[i] = t->state[i];
+    s[t->absorb_idx] = witness;
+    p2_bb16_permute_tables(s, tb->ext_init, tb->ext_final, tb->internal);
+    return (bb31_to_u32(s[P2_RATE - 1]) & (uint32_t)((1ull << bits) - 1)) == 0;
+}
+
+#endif /* SWIRL_TRANSCRIPT_TRANSCRIPT_IMPL_H */
