@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "field/bb31.h"
+#include "util/settings.h"
 
 /* Plonky3 0.4.3 baby-bear/src/baby_bear.rs TWO_ADIC_GENERATORS (canonical values);
  * entry k is 0x1a427a41^(2^(27-k)) mod p. */
@@ -55,23 +56,9 @@ enum swirl_status bb31_batch_inverse(bb31 *vals, size_t n, bb31 *scratch) {
 }
 
 int bb31_avx2_supported(void) {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    static int cached = -1;
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return cached;
-#else
-    return 0;
-#endif
+    return swirl_settings_get()->cpu_avx2;
 }
 
 int bb31_avx2_enabled(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        const char *no = getenv("SWIRL_NO_AVX2");
-        cached = bb31_avx2_supported() && !(no && no[0] && no[0] != '0');
-    }
-    return cached;
+    return swirl_settings_get()->use_avx2;
 }

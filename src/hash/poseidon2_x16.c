@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hash/poseidon2_impl.h"
+#include "util/settings.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define P2_HAVE_AVX512_CODE 1
@@ -152,14 +153,7 @@ AVX512 static void hash_x16_avx512(swirl_digest out[16], const bb31 *const in[16
 
 int p2_x16_avx512_enabled(void) {
 #if P2_HAVE_AVX512_CODE
-    static int cached = -1;
-    if (cached < 0) {
-        const char *no = getenv("SWIRL_NO_AVX512");
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") && !(no && no[0] && no[0] != '0') &&
-                 bb31_avx2_enabled();
-    }
-    return cached;
+    return swirl_settings_get()->use_avx512;
 #else
     return 0;
 #endif

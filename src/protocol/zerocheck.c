@@ -10,6 +10,7 @@
 #include "poly/poly_common.h"
 #include "protocol/logup.h"
 #include "protocol/zerocheck_trace.h"
+#include "util/settings.h"
 #include "util/span.h"
 
 #define ZC_MAX_L 8
@@ -379,13 +380,7 @@ static void eval_point_base(bb31 *V, const tr *t, const bb31 *sels, const bb31 *
 #include "field/bb31_avx512.h"
 
 static int zc_avx512_enabled(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        const char *no = getenv("SWIRL_NO_AVX512");
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx512f") && !(no && no[0] && no[0] != '0');
-    }
-    return cached;
+    return swirl_settings_get()->use_avx512;
 }
 
 /* 16 consecutive points p0..p0+15 of round 0 at once (base field, one lane per point); adds

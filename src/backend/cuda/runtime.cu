@@ -9,6 +9,7 @@
 
 #include "backend/cuda/cuda_common.cuh"
 #include "util/pcopy.h"
+#include "util/settings.h"
 
 extern "C" int swirl_cuda_device_count(void) {
     static int cached = -1;
@@ -76,8 +77,7 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
     if (!ctx)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
     ctx->device = device;
-    const char *dbg = getenv("SWIRL_DEBUG_SYNC");
-    ctx->debug_sync = dbg && dbg[0] && dbg[0] != '0';
+    ctx->debug_sync = swirl_settings_get()->debug_sync;
     enum swirl_status st = SWIRL_OK;
     cudaError_t e = cudaSetDevice(device);
     if (e == cudaSuccess)

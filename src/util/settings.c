@@ -1,0 +1,30 @@
+/* Settings read once from the environment (see settings.h). */
+#include "util/settings.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+static swirl_settings g_settings;
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+
+static int env_on(const char *name) {
+    const char *v = getenv(name);
+    return v && v[0] && !(v[0] == '0' && v[1] == 0);
+}
+
+static void read_settings(void) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    g_settings.cpu_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    g_settings.cpu_avx512f = __builtin_cpu_supports("avx512f") ? 1 : 0;
+#endif
+    g_settings.use_avx2 = g_settings.cpu_avx2 && !env_on("SWIRL_NO_AVX2");
+    g_settings.use_avx512 =
+        g_settings.cpu_avx512f && g_settings.use_avx2 && !env_on("SWIRL_NO_AVX512");
+    g_settings.debug_sync = env_on("SWIRL_DEBUG_SYNC");
+}
+
+const swirl_settings *swirl_settings_get(void) {
+    pthread_once(&g_once, read_settings);
+    return &g_settings;
+}

@@ -1,0 +1,28 @@
+/*
+ * Process-wide settings read from the environment once (thread-safe, on first use) rather than by
+ * getenv in hot code: the SIMD tiers (SWIRL_NO_AVX2, SWIRL_NO_AVX512: a non-empty value other than
+ * "0" turns the tier off, for tests and CI of the portable paths), the CPU's features, and
+ * SWIRL_DEBUG_SYNC (the CUDA backend syncs after every launch).
+ */
+#ifndef SWIRL_UTIL_SETTINGS_H
+#define SWIRL_UTIL_SETTINGS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct swirl_settings {
+    int cpu_avx2, cpu_avx512f; /* what the CPU has */
+    int use_avx2;              /* cpu_avx2 and not SWIRL_NO_AVX2 */
+    int use_avx512;            /* cpu_avx512f, use_avx2 and not SWIRL_NO_AVX512 */
+    int debug_sync;            /* SWIRL_DEBUG_SYNC */
+} swirl_settings;
+
+/** The settings, read on the first call (any thread); never NULL. */
+const swirl_settings *swirl_settings_get(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIRL_UTIL_SETTINGS_H */
