@@ -5,7 +5,8 @@
  * (absent AIRs null, extension elements 4 ints, digests 8, WHIR rows commit x query x row x
  * column); malformed JSON (missing and unknown keys, wrong types, values >= p, negative and
  * fractional numbers, wrong and ragged lengths, a wrong vk_pre_hash, shapes the key refuses) is
- * SWIRL_E_PROOF_MALFORMED naming the JSON path; truncated and extended bytes are refused. */
+ * SWIRL_E_PROOF_MALFORMED naming the JSON path; truncated and extended bytes are refused, and
+ * randomly changed bytes that the keyless walker accepts encode back to the same bytes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -416,10 +417,50 @@ static void test_bytes(void) {
     fixture_clear(&x);
 }
 
+/* random byte changes: the keyless walker never crashes, and whatever it accepts either encodes
+ * back to exactly the same bytes or is refused (the few encodings OpenVM's own encoder could not
+ * produce) */
+static void test_mutated_bytes(void) {
+    fixture x;
+    fixture_init(&x);
+    uint8_t *b = NULL, *c, *back = NULL;
+    size_t len = 0, blen = 0;
+    CHECK_OK(swirl_proof_encode(&b, &len, &x.proof, x.f.vk));
+    c = malloc(len);
+    CHECK(c != NULL);
+    size_t accepted = 0;
+    for (int it = 0; it < 400; it++) {
+        memcpy(c, b, len);
+        size_t pos = (size_t)swirl_test_rand_below(len);
+        if (it % 2 && pos + 4 <= len) /* a small count where a length might be */
+            c[pos] = (uint8_t)swirl_test_rand_below(8), c[pos + 1] = c[pos + 2] = c[pos + 3] = 0;
+        else
+            c[pos] ^= (uint8_t)(1u << swirl_test_rand_below(8));
+        json_t *j = NULL;
+        enum swirl_status st = swirl_proof_json_from_bytes(&j, c, len);
+        CHECK(st == SWIRL_OK || st == SWIRL_E_PROOF_MALFORMED);
+        if (st != SWIRL_OK)
+            continue;
+        accepted++;
+        if (swirl_proof_json_to_bytes(&back, &blen, j) == SWIRL_OK) {
+            CHECK_MSG(blen == len && memcmp(back, c, len) == 0, "byte %zu changed: not the same",
+                      pos);
+            free(back);
+            back = NULL;
+        }
+        json_decref(j);
+    }
+    CHECK(accepted > 0);
+    free(c);
+    free(b);
+    fixture_clear(&x);
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_fib),           SWIRL_TEST(test_bus),
     SWIRL_TEST(test_optional_absent), SWIRL_TEST(test_preprocessed_cached),
     SWIRL_TEST(test_malformed_json), SWIRL_TEST(test_bytes),
+    SWIRL_TEST(test_mutated_bytes),
 };
 
 int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }
