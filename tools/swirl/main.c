@@ -58,7 +58,8 @@ static const char *const usage_prove =
 static const char *const usage_verify =
     "usage: swirl verify --vk VK_FILE PROOF_FILE [--transcript-log DIR]\n"
     "Prints one line: 'accepted', 'rejected: WHY' or 'malformed: WHY'. --transcript-log DIR\n"
-    "writes the verifier's transcript (as swirl prove does; also for a rejected proof).\n"
+    "writes the verifier's transcript (as swirl prove does; also for a rejected proof, not for\n"
+    "a malformed one).\n"
     "Exit: 0 accepted, 1 rejected, 2 malformed proof or key, bad input or bad usage.\n";
 static const char *const usage_inspect =
     "usage: swirl inspect PROOF_FILE [--vk VK_FILE] [--json]\n"
@@ -367,9 +368,10 @@ static int cmd_verify(int argc, char **argv) {
         have_proof = 1;
         st = swirl_verify_logged(vk, &proof, o.transcript_log ? &tlog : NULL);
         /* the log of a rejected proof too: that is when it helps */
-        if (o.transcript_log && cli_write_transcript_log(o.transcript_log, &tlog) != CLI_OK) {
+        int lrc = o.transcript_log ? cli_write_transcript_log(o.transcript_log, &tlog) : CLI_OK;
+        if (lrc != CLI_OK) {
             printf("error: cannot write the transcript log\n");
-            rc = CLI_FAILED;
+            rc = lrc;
             goto out;
         }
     }
