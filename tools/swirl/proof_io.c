@@ -8,21 +8,18 @@
  * key's pre-hash is added as "vk_pre_hash". encode-json is the reverse: JSON to proof bytes, with
  * --vk checked against the key as a decoded proof would be (and its vk_pre_hash, if any).
  *
- * A transcript log directory holds OpenVM's TranscriptLog as the reference vectors lay it out:
- * transcript_values.npy (<u4, (n,)), transcript_is_sample.npy (|u1, (n,)) and
- * transcript_perm_results.npy (<u4, (n_perms, 16)). Each file is written to a temporary name in
- * the directory and renamed into place.
+ * A transcript log directory is transcript/log_npy.h's: OpenVM's TranscriptLog as the reference
+ * vectors lay it out, each file written under a temporary name and renamed into place.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "protocol/codec_proof.h"
 #include "protocol/proof_json.h"
 #include "protocol/vk_codec.h"
-#include "util/npy.h"
+#include "transcript/log_npy.h"
 
 /* reads and decodes a key (prints the reason on failure) */
 static int load_vk(swirl_vk **vk, const char *path) {
@@ -149,68 +146,13 @@ out:
     return rc;
 }
 
-/* one .npy file of the log, atomically */
-static int write_npy(const char *dir, const char *name, enum swirl_npy_dtype dt,
-                     const size_t *shape, size_t ndim, const void *data) {
-    char path[4096];
-    uint8_t *b = NULL;
-    size_t len = 0;
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
-        fprintf(stderr, "swirl: --transcript-log: path too long\n");
-        return CLI_BAD;
-    }
-    if (swirl_npy_encode(&b, &len, dt, shape, ndim, data) != SWIRL_OK) {
-        fprintf(stderr, "swirl: %s: %s\n", path, swirl_last_error());
-        return CLI_FAILED;
-    }
-    int rc = write_atomic(path, b, len);
-    free(b);
-    return rc;
-}
-
-/* mkdir -p */
-static int make_dirs(const char *dir) {
-    char p[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof p) {
-        fprintf(stderr, "swirl: --transcript-log: bad directory name\n");
-        return CLI_BAD;
-    }
-    memcpy(p, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (p[i] != '/' && p[i] != '\0')
-            continue;
-        char c = p[i];
-        p[i] = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            fprintf(stderr, "swirl: cannot create %s: %s\n", p, strerror(errno));
-            return CLI_BAD;
-        }
-        p[i] = c;
-    }
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        fprintf(stderr, "swirl: --transcript-log %s is not a directory\n", dir);
-        return CLI_BAD;
-    }
-    return CLI_OK;
-}
-
 int cli_write_transcript_log(const char *dir, const swirl_transcript_log *log) {
-    if (log->failed) {
-        fprintf(stderr, "swirl: the transcript log ran out of memory; nothing written to %s\n", dir);
-        return CLI_FAILED;
+    enum swirl_status st = swirl_transcript_log_write_npy(dir, log);
+    if (st != SWIRL_OK) {
+        fprintf(stderr, "swirl: --transcript-log %s: %s\n", dir, swirl_last_error());
+        return st == SWIRL_E_IO ? CLI_BAD : CLI_FAILED;
     }
-    int rc = make_dirs(dir);
-    size_t n[1] = {log->n_values}, perms[2] = {log->n_perms, 16};
-    if (rc == CLI_OK)
-        rc = write_npy(dir, "transcript_values.npy", SWIRL_NPY_U32, n, 1, log->values);
-    if (rc == CLI_OK)
-        rc = write_npy(dir, "transcript_is_sample.npy", SWIRL_NPY_U8, n, 1, log->is_sample);
-    if (rc == CLI_OK)
-        rc = write_npy(dir, "transcript_perm_results.npy", SWIRL_NPY_U32, perms, 2, log->perms);
-    if (rc == CLI_OK)
-        fprintf(stderr, "swirl: wrote %s/transcript_*.npy: %zu values, %zu permutations\n", dir,
-                log->n_values, log->n_perms);
-    return rc;
+    fprintf(stderr, "swirl: wrote %s/transcript_*.npy: %zu values, %zu permutations\n", dir,
+            log->n_values, log->n_perms);
+    return CLI_OK;
 }
