@@ -16,11 +16,13 @@
 #include "protocol/codec_proof.h"
 #include "protocol/proof_json.h"
 
-static int last_error_has(const char *what) { return strstr(swirl_last_error(), what) != NULL; }
+static int last_error_has(const char *what) {
+    return strstr(swirl_last_error(), what) != NULL;
+}
 
-static const char *const top_keys[] = {"common_main_commit",     "trace_vdata",    "public_values",
-                                       "gkr_proof",              "batch_constraint_proof",
-                                       "stacking_proof",         "whir_proof",     NULL};
+static const char *const top_keys[] = {
+    "common_main_commit",     "trace_vdata",    "public_values", "gkr_proof",
+    "batch_constraint_proof", "stacking_proof", "whir_proof",    NULL};
 static const char *const sub_keys[][12] = {
     {"gkr_proof", "logup_pow_witness", "q0_claim", "claims_per_layer", "sumcheck_polys", NULL},
     {"batch_constraint_proof", "numerator_term_per_air", "denominator_term_per_air",
@@ -56,15 +58,16 @@ static const json_t *path2(const json_t *j, const char *a, const char *b) {
 }
 
 /* an array of n arrays (n SIZE_MAX: any) */
-static size_t alen(const json_t *j) { return json_is_array(j) ? json_array_size(j) : SIZE_MAX; }
+static size_t alen(const json_t *j) {
+    return json_is_array(j) ? json_array_size(j) : SIZE_MAX;
+}
 
 /* checks the JSON's content against the proof where the structs map one to one */
 static void check_content(const json_t *j, const swirl_proof *p, const swirl_vk *vk) {
     const json_t *c = json_object_get(j, "common_main_commit"), *tv;
     CHECK(alen(c) == 8);
     for (size_t i = 0; i < 8; i++)
-        CHECK(json_integer_value(json_array_get(c, i)) ==
-              bb31_to_u32(p->common_main_commit.v[i]));
+        CHECK(json_integer_value(json_array_get(c, i)) == bb31_to_u32(p->common_main_commit.v[i]));
     tv = json_object_get(j, "trace_vdata");
     CHECK(alen(tv) == p->n_airs && alen(json_object_get(j, "public_values")) == p->n_airs);
     for (size_t i = 0; i < p->n_airs; i++) {
@@ -78,8 +81,7 @@ static void check_content(const json_t *j, const swirl_proof *p, const swirl_vk 
         const json_t *pv = json_array_get(json_object_get(j, "public_values"), i);
         CHECK(alen(pv) == air->num_public_values);
         for (size_t k = 0; k < air->num_public_values; k++)
-            CHECK(json_integer_value(json_array_get(pv, k)) ==
-                  bb31_to_u32(p->public_values[i][k]));
+            CHECK(json_integer_value(json_array_get(pv, k)) == bb31_to_u32(p->public_values[i][k]));
     }
     const json_t *g = json_object_get(j, "gkr_proof");
     CHECK(alen(json_object_get(g, "claims_per_layer")) == p->gkr.n_layers);
@@ -140,7 +142,9 @@ static json_t *round_trip(const swirl_vk *vk, const swirl_proof *p) {
 
 /* ---- the systems ---- */
 
-static swirl_system_params params(void) { return swirl_fixture_small_params(2, 4, 8); }
+static swirl_system_params params(void) {
+    return swirl_fixture_small_params(2, 4, 8);
+}
 
 static void test_fib(void) {
     swirl_air_builder *bld;
@@ -341,7 +345,8 @@ static void test_malformed_json(void) {
     expect_bad(&x, P("common_main_commit", "#0"), json_integer(-1), "$.common_main_commit[0]");
     expect_bad(&x, P("common_main_commit", "#0"), json_real(1.5), "expected an integer");
     expect_bad(&x, P("common_main_commit", "#0"), json_string("7"), "expected an integer");
-    expect_bad(&x, P("common_main_commit", "#7"), NULL, "$.common_main_commit: 7 items, expected 8");
+    expect_bad(&x, P("common_main_commit", "#7"), NULL,
+               "$.common_main_commit: 7 items, expected 8");
     expect_bad(&x, P("gkr_proof", "q0_claim", "#3"), NULL, "$.gkr_proof.q0_claim: 3 items");
     expect_bad(&x, P("gkr_proof", "sumcheck_polys", "#0"), NULL, "$.gkr_proof.sumcheck_polys:");
     expect_bad(&x, P("gkr_proof", "sumcheck_polys", "#1", "#0"), NULL,
@@ -457,10 +462,15 @@ static void test_mutated_bytes(void) {
 }
 
 static const struct swirl_test tests[] = {
-    SWIRL_TEST(test_fib),           SWIRL_TEST(test_bus),
-    SWIRL_TEST(test_optional_absent), SWIRL_TEST(test_preprocessed_cached),
-    SWIRL_TEST(test_malformed_json), SWIRL_TEST(test_bytes),
+    SWIRL_TEST(test_fib),
+    SWIRL_TEST(test_bus),
+    SWIRL_TEST(test_optional_absent),
+    SWIRL_TEST(test_preprocessed_cached),
+    SWIRL_TEST(test_malformed_json),
+    SWIRL_TEST(test_bytes),
     SWIRL_TEST(test_mutated_bytes),
 };
 
-int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }
+int main(int argc, char **argv) {
+    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+}

@@ -17,7 +17,7 @@
 #include "util/npy.h"
 
 static const char *const files[] = {"transcript_values.npy", "transcript_is_sample.npy",
-                                     "transcript_perm_results.npy"};
+                                    "transcript_perm_results.npy"};
 
 static int exists(const char *path) {
     struct stat sb;
@@ -137,4 +137,6 @@ static void test_reference_vectors(void) {
 static const struct swirl_test tests[] = {SWIRL_TEST(test_write_read),
                                           SWIRL_TEST(test_reference_vectors)};
 
-int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }
+int main(int argc, char **argv) {
+    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+}

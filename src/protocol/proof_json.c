@@ -78,8 +78,12 @@ static json_t *set(rd *c, json_t *obj, const char *key, json_t *v) {
     return obj;
 }
 
-static json_t *new_array(rd *c) { return c->st == SWIRL_OK ? node(c, json_array()) : NULL; }
-static json_t *new_object(rd *c) { return c->st == SWIRL_OK ? node(c, json_object()) : NULL; }
+static json_t *new_array(rd *c) {
+    return c->st == SWIRL_OK ? node(c, json_array()) : NULL;
+}
+static json_t *new_object(rd *c) {
+    return c->st == SWIRL_OK ? node(c, json_object()) : NULL;
+}
 
 static int get_count(rd *c, size_t *n, size_t min_bytes_each) {
     enum swirl_status st;
@@ -118,12 +122,24 @@ static json_t *r_vec(rd *c, rfn f, size_t each) {
     return get_count(c, &n, each) ? r_n(c, n, f) : NULL;
 }
 
-static json_t *r_ext(rd *c) { return r_n(c, 4, r_field); }
-static json_t *r_digest(rd *c) { return r_n(c, 8, r_field); }
-static json_t *r_ext_pair(rd *c) { return r_n(c, 2, r_ext); }
-static json_t *r_ext_triple(rd *c) { return r_n(c, 3, r_ext); }
-static json_t *r_ext_vec(rd *c) { return r_vec(c, r_ext, EXT_BYTES); }
-static json_t *r_field_vec(rd *c) { return r_vec(c, r_field, F_BYTES); }
+static json_t *r_ext(rd *c) {
+    return r_n(c, 4, r_field);
+}
+static json_t *r_digest(rd *c) {
+    return r_n(c, 8, r_field);
+}
+static json_t *r_ext_pair(rd *c) {
+    return r_n(c, 2, r_ext);
+}
+static json_t *r_ext_triple(rd *c) {
+    return r_n(c, 3, r_ext);
+}
+static json_t *r_ext_vec(rd *c) {
+    return r_vec(c, r_ext, EXT_BYTES);
+}
+static json_t *r_field_vec(rd *c) {
+    return r_vec(c, r_field, F_BYTES);
+}
 
 /* n items, each of `m` items of f (Vec<Vec<..>> whose lengths the encoding leaves implicit) */
 static json_t *r_nm(rd *c, size_t n, size_t m, rfn f) {
@@ -172,10 +188,10 @@ static json_t *r_header(rd *c, json_t *obj) {
     enum swirl_status st = swirl_get_u32(&c->r, &version);
     if (st != SWIRL_OK || version != 3) {
         json_decref(obj);
-        return fail(c, st != SWIRL_OK ? st
-                                      : SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED,
-                                                    "proof bytes: codec version %u, expected 3",
-                                                    version));
+        return fail(c, st != SWIRL_OK
+                           ? st
+                           : SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED,
+                                         "proof bytes: codec version %u, expected 3", version));
     }
     obj = set(c, obj, "common_main_commit", r_digest(c));
     obj = set(c, obj, "trace_vdata", r_trace_vdata(c));
@@ -290,8 +306,8 @@ static json_t *r_whir_codewords(rd *c, json_t *o, const whir_dims *d) {
     size_t qs_buf[64], *qs = qs_buf, depth = 0;
     if (d->rounds > 64) {
         json_decref(o);
-        return fail(c, SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "proof bytes: %zu WHIR rounds",
-                                   d->rounds));
+        return fail(
+            c, SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "proof bytes: %zu WHIR rounds", d->rounds));
     }
     json_t *vals = new_array(c);
     for (size_t r = 0; vals && r + 1 < d->rounds; r++)

@@ -31,16 +31,20 @@
  * key, and every other unknown key is refused.
  *
  * The conversion goes through OpenVM's byte encoding (codec version 3), which describes its own
- * shape: bytes <-> JSON needs no key and maps every encoding OpenVM's Decode accepts to the JSON of
- * the decoded struct and back to the same bytes. The proof-level functions add the key: a proof is
+ * shape: bytes <-> JSON needs no key and maps an encoding OpenVM's Decode accepts to the JSON of
+ * the decoded struct and back to the same bytes. (Exceptions, refused on the way back rather than
+ * re-encoded differently: a WHIR codeword Merkle depth the JSON cannot carry because the rounds it
+ * describes have no queries, bytes OpenVM's Encode cannot produce either. The walker refuses a
+ * trace_vdata bitmap with padding bits set, as OpenVM's Decode does.) The proof-level functions add the key: a proof is
  * encoded with swirl_proof_encode, and JSON becomes a proof through swirl_proof_decode, so it gets
  * every shape check against the key (codec_proof.h).
  *
  * Errors: JSON that is not the shape above (a missing or unknown key, a wrong type, an array of the
- * wrong length, arrays that should be rectangular but are not, an integer outside 0..p-1 for a field
- * element or outside u32 for a count) is SWIRL_E_PROOF_MALFORMED with the JSON path in the message
- * (e.g. "$.whir_proof.final_poly[3][1]"); bytes that do not decode are SWIRL_E_PROOF_MALFORMED with
- * the byte offset; SWIRL_E_NOMEM when memory runs out. Nothing is left allocated on failure.
+ * wrong length, arrays that should be rectangular but are not, an integer outside 0..p-1 for a
+ * field element or outside u32 for a count) is SWIRL_E_PROOF_MALFORMED with the JSON path in the
+ * message (e.g. "$.whir_proof.final_poly[3][1]"); bytes that do not decode are
+ * SWIRL_E_PROOF_MALFORMED with the byte offset; SWIRL_E_NOMEM when memory runs out. Nothing is left
+ * allocated on failure.
  */
 #ifndef SWIRL_PROTOCOL_PROOF_JSON_H
 #define SWIRL_PROTOCOL_PROOF_JSON_H

@@ -157,8 +157,8 @@ static enum swirl_status w_digest_vec(swirl_bytes *o, const json_t *j, const cha
 }
 
 /* array j of `n` items (SIZE_MAX: any), each an array of exactly `m` items of f */
-static enum swirl_status w_nm(swirl_bytes *o, const json_t *j, const char *path, size_t n,
-                              size_t m, wfn f) {
+static enum swirl_status w_nm(swirl_bytes *o, const json_t *j, const char *path, size_t n, size_t m,
+                              wfn f) {
     SWIRL_TRY(get_array(j, path, n, &n));
     for (size_t i = 0; i < n; i++) {
         jpath p = at_index(path, i);
@@ -168,7 +168,9 @@ static enum swirl_status w_nm(swirl_bytes *o, const json_t *j, const char *path,
 }
 
 /* the length of j[i] when j[i] is an array (else 0: its own check reports it) */
-static size_t len_at(const json_t *j, size_t i) { return json_array_size(json_array_get(j, i)); }
+static size_t len_at(const json_t *j, size_t i) {
+    return json_array_size(json_array_get(j, i));
+}
 
 /* ---- header ---- */
 
@@ -236,9 +238,9 @@ static enum swirl_status w_gkr(swirl_bytes *o, const json_t *j, const char *path
 /* ---- BatchConstraintProof ---- */
 
 static enum swirl_status w_batch(swirl_bytes *o, const json_t *j, const char *path) {
-    static const char *const keys[] = {"numerator_term_per_air", "denominator_term_per_air",
+    static const char *const keys[] = {"numerator_term_per_air",  "denominator_term_per_air",
                                        "univariate_round_coeffs", "sumcheck_round_polys",
-                                       "column_openings", NULL};
+                                       "column_openings",         NULL};
     const json_t *v[5];
     jpath p[5];
     SWIRL_TRY(check_keys(j, path, keys, NULL));
@@ -275,14 +277,31 @@ static enum swirl_status w_stacking(swirl_bytes *o, const json_t *j, const char 
 /* ---- WhirProof ---- */
 
 enum {
-    W_MU, W_SUMCHECK, W_COMMITS, W_OOD, W_FOLD_POW, W_QUERY_POW, W_ROWS, W_ROW_PATHS, W_VALUES,
-    W_PATHS, W_FINAL, W_N
+    W_MU,
+    W_SUMCHECK,
+    W_COMMITS,
+    W_OOD,
+    W_FOLD_POW,
+    W_QUERY_POW,
+    W_ROWS,
+    W_ROW_PATHS,
+    W_VALUES,
+    W_PATHS,
+    W_FINAL,
+    W_N
 };
-static const char *const whir_keys[] = {
-    "mu_pow_witness",           "whir_sumcheck_polys",         "codeword_commits",
-    "ood_values",               "folding_pow_witnesses",       "query_phase_pow_witnesses",
-    "initial_round_opened_rows", "initial_round_merkle_proofs", "codeword_opened_values",
-    "codeword_merkle_proofs",   "final_poly",                  NULL};
+static const char *const whir_keys[] = {"mu_pow_witness",
+                                        "whir_sumcheck_polys",
+                                        "codeword_commits",
+                                        "ood_values",
+                                        "folding_pow_witnesses",
+                                        "query_phase_pow_witnesses",
+                                        "initial_round_opened_rows",
+                                        "initial_round_merkle_proofs",
+                                        "codeword_opened_values",
+                                        "codeword_merkle_proofs",
+                                        "final_poly",
+                                        NULL};
 
 typedef struct whir_json {
     const json_t *v[W_N];
@@ -382,14 +401,9 @@ static enum swirl_status w_whir(swirl_bytes *o, const json_t *j, const char *pat
 /* ---- the whole proof ---- */
 
 static enum swirl_status w_proof(swirl_bytes *o, const json_t *j) {
-    static const char *const keys[] = {"common_main_commit",
-                                       "trace_vdata",
-                                       "public_values",
-                                       "gkr_proof",
-                                       "batch_constraint_proof",
-                                       "stacking_proof",
-                                       "whir_proof",
-                                       NULL};
+    static const char *const keys[] = {
+        "common_main_commit",     "trace_vdata",    "public_values", "gkr_proof",
+        "batch_constraint_proof", "stacking_proof", "whir_proof",    NULL};
     static const wfn parts[] = {w_digest, w_trace_vdata, NULL, w_gkr, w_batch, w_stacking, w_whir};
     const json_t *v;
     jpath p;

@@ -3,8 +3,8 @@
  * layout of OpenVM's reference vectors (tests/vectors/openvm-v2.0.0/logup_gkr/outputs):
  *   transcript_values.npy        '<u4', shape (n,): every base element observed or sampled
  *   transcript_is_sample.npy     '|u1', shape (n,): 1 where the element was sampled
- *   transcript_perm_results.npy  '<u4', shape (n_perms, 16): the sponge state after each permutation
- * so a log can be diffed against OpenVM's position by position.
+ *   transcript_perm_results.npy  '<u4', shape (n_perms, 16): the sponge state after each
+ * permutation so a log can be diffed against OpenVM's position by position.
  */
 #ifndef SWIRL_TRANSCRIPT_LOG_NPY_H
 #define SWIRL_TRANSCRIPT_LOG_NPY_H
