@@ -35,9 +35,9 @@
  * the decoded struct and back to the same bytes. (Exceptions, refused on the way back rather than
  * re-encoded differently: a WHIR codeword Merkle depth the JSON cannot carry because the rounds it
  * describes have no queries, bytes OpenVM's Encode cannot produce either. The walker refuses a
- * trace_vdata bitmap with padding bits set, as OpenVM's Decode does.) The proof-level functions add the key: a proof is
- * encoded with swirl_proof_encode, and JSON becomes a proof through swirl_proof_decode, so it gets
- * every shape check against the key (codec_proof.h).
+ * trace_vdata bitmap with padding bits set, as OpenVM's Decode does.) The proof-level functions add
+ * the key: a proof is encoded with swirl_proof_encode, and JSON becomes a proof through
+ * swirl_proof_decode, so it gets every shape check against the key (codec_proof.h).
  *
  * Errors: JSON that is not the shape above (a missing or unknown key, a wrong type, an array of the
  * wrong length, arrays that should be rectangular but are not, an integer outside 0..p-1 for a
