@@ -1,5 +1,6 @@
 /* The `swirl` command-line program: shared declarations of its files (main.c: commands and
- * options, builtins.c: the built-in AIR sets, inspect.c: the proof summary, metrics.c: JSON). */
+ * options, builtins.c: the built-in AIR sets, inspect.c: the proof summary, metrics.c: JSON,
+ * proof_io.c: proofs as JSON and transcript logs). */
 #ifndef SWIRL_TOOLS_CLI_H
 #define SWIRL_TOOLS_CLI_H
 
@@ -16,8 +17,9 @@ enum { CLI_OK = 0, CLI_REJECTED = 1, CLI_FAILED = 1, CLI_BAD = 2 };
 /* Options shared by the commands (NULL / 0: not given). */
 typedef struct cli_opts {
     const char *vk, *out, *inputs, *backend, *metrics, *security;
+    const char *transcript_log; /* --transcript-log DIR */
     long perms, rows, threads, iters, warmup;
-    int quiet;
+    int quiet, json;
 } cli_opts;
 
 /* A built-in AIR set with its parameters and (for prove/bench) its traces. Owns everything. */
@@ -50,6 +52,15 @@ int cli_write_file(const char *path, const uint8_t *data, size_t len);
 
 /* `swirl inspect` */
 int cli_inspect(const char *proof_path, const char *vk_path);
+
+/* `swirl inspect --json`: the proof as OpenVM-named JSON on stdout (with vk_path: checked against
+ * the key, plus "vk_pre_hash"). `swirl encode-json`: JSON back to proof bytes at out_path (vk_path
+ * may be NULL: then only OpenVM's structure is checked). Print the reason; return an exit code. */
+int cli_inspect_json(const char *proof_path, const char *vk_path);
+int cli_encode_json(const char *json_path, const char *vk_path, const char *out_path);
+/* Writes the log's three .npy files into dir (created if needed); a log whose `failed` flag is
+ * set is an error (CLI_FAILED), never a short file. */
+int cli_write_transcript_log(const char *dir, const swirl_transcript_log *log);
 
 /* Metrics JSON: the spans of the calling thread and the GPU stage trace. */
 void cli_json_spans(FILE *f);

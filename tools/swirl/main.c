@@ -3,9 +3,10 @@
  *
  *   swirl keygen AIR --vk VK_FILE [AIR options]
  *   swirl prove AIR --out PROOF_FILE [AIR options] [--backend cpu|cuda|auto] [--threads N]
- *               [--metrics JSON_FILE] [--quiet]
- *   swirl verify --vk VK_FILE PROOF_FILE
- *   swirl inspect PROOF_FILE [--vk VK_FILE]
+ *               [--metrics JSON_FILE] [--quiet] [--transcript-log DIR]
+ *   swirl verify --vk VK_FILE PROOF_FILE [--transcript-log DIR]
+ *   swirl inspect PROOF_FILE [--vk VK_FILE] [--json]
+ *   swirl encode-json JSON_FILE [--vk VK_FILE] --out PROOF_FILE
  *   swirl bench AIR [AIR options] [--backend B] [--threads N] [--iters N] [--warmup N]
  *               [--metrics JSON_FILE]
  *
@@ -31,6 +32,8 @@ static const char *const usage_main =
     "  prove AIR --out PROOF_FILE       prove a built-in AIR set, print the span report\n"
     "  verify --vk VK_FILE PROOF_FILE   verify a proof (exit 0 accepted, 1 rejected, 2 malformed)\n"
     "  inspect PROOF_FILE [--vk VK]     summarize a proof file: parts and sizes, heights\n"
+    "                    [--json]       or print the whole proof as JSON\n"
+    "  encode-json JSON_FILE --out P    turn a proof's JSON (inspect --json) back into bytes\n"
     "  bench AIR                        prove repeatedly and report medians\n"
     "\n"
     "Run 'swirl COMMAND --help' for a command's options.\n";
@@ -43,19 +46,35 @@ static const char *const usage_keygen =
     "Writes the verifying key (OpenVM's MultiStarkVerifyingKey, postcard) of the AIR set.\n";
 static const char *const usage_prove =
     "usage: swirl prove AIR --out PROOF_FILE [AIR options] [--backend cpu|cuda|auto]\n"
-    "                   [--threads N] [--metrics JSON_FILE] [--quiet]\n"
+    "                   [--threads N] [--metrics JSON_FILE] [--quiet] [--transcript-log DIR]\n"
     "Generates the traces, proves them (the proof in OpenVM's encoding, codec version 3) and\n"
     "prints the span tree on stderr. --metrics writes every span's time, the proof size and the\n"
     "trace cells as JSON. --backend auto (default) uses the GPU when there is one.\n"
+    "--transcript-log DIR writes the Fiat-Shamir transcript in OpenVM's TranscriptLog layout:\n"
+    "DIR/transcript_values.npy (<u4, (n,)), DIR/transcript_is_sample.npy (|u1, (n,): 1 =\n"
+    "sampled), DIR/transcript_perm_results.npy (<u4, (n_perms, 16): the sponge state after each\n"
+    "permutation), to diff against OpenVM's log position by position.\n"
     "Exit: 0 proved, 1 the prover failed (e.g. the trace does not satisfy the AIR), 2 bad input.\n";
 static const char *const usage_verify =
-    "usage: swirl verify --vk VK_FILE PROOF_FILE\n"
-    "Prints one line: 'accepted', 'rejected: WHY' or 'malformed: WHY'.\n"
+    "usage: swirl verify --vk VK_FILE PROOF_FILE [--transcript-log DIR]\n"
+    "Prints one line: 'accepted', 'rejected: WHY' or 'malformed: WHY'. --transcript-log DIR\n"
+    "writes the verifier's transcript (as swirl prove does; also for a rejected proof, not for\n"
+    "a malformed one).\n"
     "Exit: 0 accepted, 1 rejected, 2 malformed proof or key, bad input or bad usage.\n";
 static const char *const usage_inspect =
-    "usage: swirl inspect PROOF_FILE [--vk VK_FILE]\n"
+    "usage: swirl inspect PROOF_FILE [--vk VK_FILE] [--json]\n"
     "Prints the proof's parts with their sizes, the AIRs present with their heights, and the\n"
-    "parameters the proof's shape implies (with --vk: the key's parameters, and a full decode).\n";
+    "parameters the proof's shape implies (with --vk: the key's parameters, and a full decode).\n"
+    "--json prints the whole proof as one JSON object named and nested as OpenVM's Proof struct\n"
+    "(proof.rs): field elements as integers, extension elements as [4 ints], digests as [8\n"
+    "ints], absent AIRs' trace_vdata null. It needs no key; with --vk the proof must fit the key\n"
+    "and \"vk_pre_hash\" (8 ints) is added.\n";
+static const char *const usage_encode_json =
+    "usage: swirl encode-json JSON_FILE [--vk VK_FILE] --out PROOF_FILE\n"
+    "Encodes a proof's JSON (as swirl inspect --json prints it, possibly edited) as proof bytes.\n"
+    "Every shape the encoding leaves implicit is checked (errors name the JSON path); with --vk\n"
+    "the proof must also fit the key (and its vk_pre_hash, if any, be the key's). The proof is\n"
+    "not verified: use swirl verify.\n";
 static const char *const usage_bench =
     "usage: swirl bench AIR [AIR options] [--backend cpu|cuda|auto] [--threads N] [--iters N]\n"
     "                   [--warmup N] [--metrics JSON_FILE]\n"
@@ -94,6 +113,10 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
             o->quiet = 1;
             continue;
         }
+        if (strcmp(a, "--json") == 0) {
+            o->json = 1;
+            continue;
+        }
         if (a[0] == '-' && a[1] == '-') {
             if (i + 1 >= argc) {
                 fprintf(stderr, "swirl: option %s needs a value\n%s", a, usage);
@@ -114,6 +137,8 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
                 sv = &o->metrics;
             else if (strcmp(a, "--security") == 0)
                 sv = &o->security;
+            else if (strcmp(a, "--transcript-log") == 0)
+                sv = &o->transcript_log;
             else if (strcmp(a, "--perms") == 0)
                 lv = &o->perms;
             else if (strcmp(a, "--rows") == 0)
@@ -245,6 +270,8 @@ static int cmd_prove(int argc, char **argv) {
     int have_proof = 0;
     uint8_t *bytes = NULL;
     size_t len = 0;
+    swirl_transcript_log tlog;
+    swirl_transcript_log_init(&tlog);
     if ((rc = keygen_job(&vk, &job)) != CLI_OK || (rc = select_backend(&be, &o)) != CLI_OK)
         goto out;
     if (!o.quiet)
@@ -253,7 +280,8 @@ static int cmd_prove(int argc, char **argv) {
     swirl_span_reset();
     swirl_span_set_progress(o.quiet ? NULL : stderr, 1);
     double t0 = swirl_now_ms();
-    enum swirl_status st = swirl_prove_ex(&proof, vk, job.in, be);
+    enum swirl_status st =
+        swirl_prove_logged(&proof, vk, job.in, be, o.transcript_log ? &tlog : NULL);
     double t_prove = swirl_now_ms() - t0;
     swirl_span_set_progress(NULL, 0);
     if (st != SWIRL_OK) {
@@ -262,6 +290,8 @@ static int cmd_prove(int argc, char **argv) {
         goto out;
     }
     have_proof = 1;
+    if (o.transcript_log && (rc = cli_write_transcript_log(o.transcript_log, &tlog)) != CLI_OK)
+        goto out;
     if (!o.quiet) {
         swirl_span_print(stderr);
         print_gpu_stages(be);
@@ -299,6 +329,7 @@ static int cmd_prove(int argc, char **argv) {
         }
     }
 out:
+    swirl_transcript_log_clear(&tlog);
     free(bytes);
     if (have_proof)
         swirl_proof_clear(&proof);
@@ -321,6 +352,8 @@ static int cmd_verify(int argc, char **argv) {
     swirl_vk *vk = NULL;
     swirl_proof proof;
     int have_proof = 0;
+    swirl_transcript_log tlog;
+    swirl_transcript_log_init(&tlog);
     rc = CLI_BAD;
     if (cli_read_file(o.vk, &vkb, &vkl) || cli_read_file(pos[0], &pb, &pl)) {
         printf("malformed: cannot read the input files\n");
@@ -333,7 +366,14 @@ static int cmd_verify(int argc, char **argv) {
     enum swirl_status st = swirl_proof_decode(&proof, pb, pl, vk);
     if (st == SWIRL_OK) {
         have_proof = 1;
-        st = swirl_verify(vk, &proof);
+        st = swirl_verify_logged(vk, &proof, o.transcript_log ? &tlog : NULL);
+        /* the log of a rejected proof too: that is when it helps */
+        int lrc = o.transcript_log ? cli_write_transcript_log(o.transcript_log, &tlog) : CLI_OK;
+        if (lrc != CLI_OK) {
+            printf("error: cannot write the transcript log\n");
+            rc = lrc;
+            goto out;
+        }
     }
     if (st == SWIRL_OK) {
         printf("accepted\n");
@@ -348,6 +388,7 @@ static int cmd_verify(int argc, char **argv) {
         rc = prove_status_exit(st);
     }
 out:
+    swirl_transcript_log_clear(&tlog);
     if (have_proof)
         swirl_proof_clear(&proof);
     swirl_vk_destroy(vk);
@@ -364,7 +405,18 @@ static int cmd_inspect(int argc, char **argv) {
         return rc < 0 ? CLI_OK : rc;
     if (np != 1)
         return bad_usage("inspect needs a PROOF_FILE", usage_inspect);
-    return cli_inspect(pos[0], o.vk);
+    return o.json ? cli_inspect_json(pos[0], o.vk) : cli_inspect(pos[0], o.vk);
+}
+
+static int cmd_encode_json(int argc, char **argv) {
+    cli_opts o;
+    const char *pos[1];
+    int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_encode_json);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (np != 1 || !o.out)
+        return bad_usage("encode-json needs a JSON_FILE and --out PROOF_FILE", usage_encode_json);
+    return cli_encode_json(pos[0], o.vk, o.out);
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -484,6 +536,8 @@ int main(int argc, char **argv) {
         return cmd_inspect(argc, argv);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(argc, argv);
+    if (strcmp(cmd, "encode-json") == 0)
+        return cmd_encode_json(argc, argv);
     fprintf(stderr, "swirl: unknown command '%s'\n%s", cmd, usage_main);
     return CLI_BAD;
 }
