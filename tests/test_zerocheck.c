@@ -1,7 +1,8 @@
 /* The rap_constraints stage (LogUp PoW, GKR, batch constraint sumcheck): prove then verify for a
  * Fibonacci AIR alone (rotation, public values, selectors, no interactions) and for a preprocessed
  * AIR plus an interaction sender of another height, at l_skip values that lift neither, one, or
- * both traces; a wrong trace, tampered proof values and a wrong shape are rejected. */
+ * both traces; a wrong trace, tampered proof values and a wrong shape are rejected; parameters
+ * and AIRs past the fixed tables are refused up front. */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "protocol/zerocheck.h"
+#include "util/span.h"
 
 static void prove_verify(const swirl_air_instance *inst, size_t n, unsigned l, int expect_ok) {
     swirl_zc_params zp = {l, 3, 2};
@@ -114,8 +116,15 @@ static void interaction_case(unsigned l, int corrupt) {
         swirl_batch_proof bp;
         bb31x4 r[64];
         size_t nr;
+        swirl_span_reset();
         CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, inst, 2),
                      SWIRL_E_UNSATISFIED);
+        /* the failure inside the GKR closed the spans it had opened */
+        size_t ns;
+        const swirl_span_record *rec = swirl_span_records(&ns);
+        CHECK(ns == 2);
+        for (size_t i = 0; i < ns; i++)
+            CHECK(rec[i].ms >= 0);
         /* traces out of height order are refused */
         swirl_air_instance swapped[2] = {inst[1], inst[0]};
         CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, swapped, 2),
@@ -176,11 +185,77 @@ static void test_threads_equal(void) {
     swirl_air_destroy(fib);
 }
 
+/* parameters and AIRs past the prover's and verifier's fixed tables are refused up front, with a
+ * message naming the limit, and leave no span open */
+static void test_limits(void) {
+    swirl_air_builder *b;
+    swirl_air *fib, *wide;
+    CHECK_OK(swirl_fib_air_build(&b));
+    CHECK_OK(swirl_air_compile(&fib, b, 3));
+    swirl_air_builder_destroy(b);
+    CHECK_OK(swirl_air_builder_create(&b, "ManyConstraints", 0, NULL, 0, 1, 0));
+    for (int k = 0; k < 4097; k++)
+        swirl_air_assert_zero(
+            b, swirl_air_mul(b, swirl_air_main(b, 0, 0), swirl_air_const(b, (uint64_t)k + 1)));
+    CHECK_OK(swirl_air_compile(&wide, b, 3)); /* distinct constraints: the DAG keeps 4097 */
+    swirl_air_builder_destroy(b);
+    enum { H = 8 };
+    bb31 *m, zeros[H] = {{0}};
+    CHECK_OK(swirl_fib_trace(&m, 0, 1, H));
+    bb31 pv[3] = {bb31_zero(), bb31_one(), m[2 * H - 1]};
+    swirl_air_instance inst = {fib, NULL, NULL, m, H, pv},
+                       inst_wide = {wide, NULL, NULL, zeros, H, NULL};
+    swirl_gkr_proof gkr;
+    swirl_batch_proof bp;
+    bb31x4 r[64];
+    size_t nr;
+    struct {
+        swirl_zc_params zp;
+        const swirl_air_instance *in;
+        enum swirl_status st;
+        const char *msg;
+    } cases[] = {
+        {{9, 3, 1}, &inst, SWIRL_E_INVALID_ARG, "l_skip 9"},
+        {{2, 8, 1}, &inst, SWIRL_E_INVALID_ARG, "max_constraint_degree 8"},
+        {{2, 0, 1}, &inst, SWIRL_E_INVALID_ARG, "max_constraint_degree must be"},
+        {{2, 1, 1}, &inst, SWIRL_E_INVALID_ARG, "degree 2 exceeds 1"},
+        {{2, 3, 1}, &inst_wide, SWIRL_E_UNSUPPORTED, "4097 constraints"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        swirl_span_reset();
+        swirl_transcript t;
+        swirl_transcript_init(&t);
+        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &t, &cases[i].zp, cases[i].in, 1),
+                     cases[i].st);
+        CHECK_MSG(strstr(swirl_last_error(), cases[i].msg) != NULL, "case %zu: %s", i,
+                  swirl_last_error());
+        size_t ns;
+        swirl_span_records(&ns);
+        CHECK(ns == 0);
+        /* the verifier refuses the same before reading the (empty) proof */
+        const swirl_air *air = cases[i].in->air;
+        unsigned lh = 3;
+        const bb31 *pvs = cases[i].in->public_values;
+        swirl_transcript_init(&t);
+        memset(&gkr, 0, sizeof gkr);
+        memset(&bp, 0, sizeof bp);
+        CHECK_STATUS(
+            swirl_zerocheck_verify(r, &nr, &t, &cases[i].zp, &gkr, &bp, &air, &lh, &pvs, 1),
+            cases[i].st);
+        CHECK_MSG(strstr(swirl_last_error(), cases[i].msg) != NULL, "case %zu: %s", i,
+                  swirl_last_error());
+    }
+    free(m);
+    swirl_air_destroy(fib);
+    swirl_air_destroy(wide);
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_threads_equal),
     SWIRL_TEST(test_fib),
     SWIRL_TEST(test_fib_wrong_trace),
     SWIRL_TEST(test_interactions),
+    SWIRL_TEST(test_limits),
 };
 
 int main(int argc, char **argv) { return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests)); }
