@@ -6,6 +6,7 @@
 #include "air/keccak_trace.h"
 #include "air/test_airs.h"
 #include "cli.h"
+#include "protocol/system.h"
 #include "util/common.h"
 #include "vectors/keccakf_inputs_1024.h"
 
@@ -210,6 +211,10 @@ static int setup_self_interaction(cli_job *job, const cli_opts *o, int traces) {
 
 int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces) {
     memset(job, 0, sizeof *job);
+    if (!air)
+        return cli_system_job_init(job, o->system, traces, !o->no_check);
+    job->ka = job->ka_store;
+    job->in = job->in_store;
     snprintf(job->air, sizeof job->air, "%s", air);
     int rc;
     if (strcmp(air, "keccakf") == 0)
@@ -231,9 +236,14 @@ int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces) {
 }
 
 void cli_job_clear(cli_job *job) {
+    if (job->ka != job->ka_store)
+        free(job->ka);
+    if (job->in != job->in_store)
+        free(job->in);
     for (size_t i = 0; i < job->n_owned; i++)
         free(job->owned[i]);
-    for (size_t i = 0; i < job->n_airs; i++)
+    for (size_t i = 0; !job->sys && i < job->n_airs; i++) /* a system owns its AIRs */
         swirl_air_destroy(job->airs[i]);
+    swirl_system_destroy(job->sys);
     memset(job, 0, sizeof *job);
 }

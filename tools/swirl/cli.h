@@ -1,6 +1,7 @@
 /* The `swirl` command-line program: shared declarations of its files (main.c: commands and
- * options, builtins.c: the built-in AIR sets, inspect.c: the proof summary, metrics.c: JSON,
- * proof_io.c: proofs as JSON and transcript logs). */
+ * options, builtins.c: the built-in AIR sets, system_cmd.c: AIR systems read from / written to
+ * directories, inspect.c: the proof summary, metrics.c: JSON, proof_io.c: proofs as JSON and
+ * transcript logs). */
 #ifndef SWIRL_TOOLS_CLI_H
 #define SWIRL_TOOLS_CLI_H
 
@@ -17,19 +18,27 @@ enum { CLI_OK = 0, CLI_REJECTED = 1, CLI_FAILED = 1, CLI_BAD = 2 };
 /* Options shared by the commands (NULL / 0: not given). */
 typedef struct cli_opts {
     const char *vk, *out, *inputs, *backend, *metrics, *security;
-    const char *transcript_log; /* --transcript-log DIR */
+    const char *transcript_log;       /* --transcript-log DIR */
+    const char *system, *dump_system; /* --system DIR, --dump-system DIR */
     long perms, rows, threads, iters, warmup;
-    int quiet, json;
+    int quiet, json, no_check; /* --quiet, --json, --no-check */
 } cli_opts;
 
-/* A built-in AIR set with its parameters and (for prove/bench) its traces. Owns everything. */
+struct swirl_system;
+
+/* A built-in AIR set or a --system directory with its parameters and (for prove/bench) its
+ * traces. Owns everything. */
 typedef struct cli_job {
     char air[32];
     swirl_system_params params;
-    swirl_air *airs[4];
-    swirl_keygen_air ka[4];
-    swirl_trace_input in[4];
+    swirl_air *airs[4];      /* built-ins (a system's AIRs belong to sys) */
+    swirl_keygen_air *ka;    /* n_airs entries: ka_store, or malloc'd for a system */
+    swirl_trace_input *in;   /* n_airs entries: in_store, or malloc'd for a system */
+    swirl_keygen_air ka_store[4];
+    swirl_trace_input in_store[4];
     size_t n_airs;
+    struct swirl_system *sys; /* --system: the loaded directory */
+    const char *sys_dir;      /* --system: its path (borrowed) */
     void *owned[16]; /* trace and public-value buffers */
     size_t n_owned;
     bb31 pv[4][4];
@@ -41,10 +50,21 @@ typedef struct cli_job {
 extern const char *const cli_builtin_names[];
 extern const char *const cli_builtin_help;
 
-/* Sets up the AIRs and parameters of `air` and, with traces != 0, its traces. On failure prints
- * the reason to stderr and returns CLI_BAD (unknown AIR, bad option) or CLI_FAILED. */
+/* Sets up the AIRs and parameters of `air` (or of the directory o->system when air is NULL) and,
+ * with traces != 0, its traces. On failure prints the reason to stderr and returns CLI_BAD
+ * (unknown AIR, bad option, bad system files) or CLI_FAILED. */
 int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces);
 void cli_job_clear(cli_job *job);
+
+/* system_cmd.c: loads a system directory into a job (cli_job_init's --system case); with traces
+ * and check, every constraint and the interaction balance are checked on the traces first (exit 1
+ * naming the trace file, AIR, constraint and row when they fail). */
+int cli_system_job_init(cli_job *job, const char *dir, int traces, int check);
+/* Checks a system job's key against its meta.json expectations (CLI_OK for built-ins); prints
+ * the mismatch and returns CLI_BAD. */
+int cli_job_check_vk(const cli_job *job, const swirl_vk *vk);
+/* Writes a job (with traces) as a system directory with the key's pre-hash as expectation. */
+int cli_dump_system(const cli_job *job, const swirl_vk *vk, const char *dir);
 
 /* Reads a whole file (free() *data). Prints the reason and returns non-zero on failure. */
 int cli_read_file(const char *path, uint8_t **data, size_t *len);

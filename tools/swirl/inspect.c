@@ -14,6 +14,7 @@
 #include "protocol/codec_proof.h"
 #include "protocol/vk_codec.h"
 #include "util/common.h"
+#include "util/json.h"
 
 enum { EXT_BYTES = 16, F_BYTES = 4, DIGEST_BYTES = 32 };
 
@@ -293,14 +294,9 @@ int cli_read_file(const char *path, uint8_t **data, size_t *len) {
 }
 
 int cli_write_file(const char *path, const uint8_t *data, size_t len) {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fprintf(stderr, "swirl: cannot write %s: %s\n", path, strerror(errno));
-        return CLI_BAD;
-    }
-    size_t w = fwrite(data, 1, len, f);
-    if (fclose(f) != 0 || w != len) {
-        fprintf(stderr, "swirl: writing %s failed\n", path);
+    /* a temporary file in the same directory, renamed over path: no partial file on failure */
+    if (swirl_write_file_atomic(path, data, len, 0) != SWIRL_OK) {
+        fprintf(stderr, "swirl: %s\n", swirl_last_error());
         return CLI_BAD;
     }
     return CLI_OK;

@@ -1,14 +1,18 @@
 /*
- * swirl: key, prove, verify, inspect and benchmark SWIRL proofs of the built-in AIR sets.
+ * swirl: key, prove, verify, inspect and benchmark SWIRL proofs of the built-in AIR sets or of
+ * AIR systems read from a directory (--system DIR: meta.json, inputs/constraints_<i>.json,
+ * inputs/trace_<i>.npy, the format of OpenVM's fixtures; protocol/system.h documents it).
  *
- *   swirl keygen AIR --vk VK_FILE [AIR options]
- *   swirl prove AIR --out PROOF_FILE [AIR options] [--backend cpu|cuda|auto] [--threads N]
- *               [--metrics JSON_FILE] [--quiet] [--transcript-log DIR]
+ *   swirl keygen AIR|--system DIR --vk VK_FILE [AIR options]
+ *   swirl keygen AIR --dump-system DIR [--vk VK_FILE] [AIR options]
+ *   swirl prove AIR|--system DIR --out PROOF_FILE [AIR options] [--backend cpu|cuda|auto]
+ *               [--threads N] [--metrics JSON_FILE] [--quiet] [--transcript-log DIR]
+ *               [--no-check]
  *   swirl verify --vk VK_FILE PROOF_FILE [--transcript-log DIR]
  *   swirl inspect PROOF_FILE [--vk VK_FILE] [--json]
  *   swirl encode-json JSON_FILE [--vk VK_FILE] --out PROOF_FILE
- *   swirl bench AIR [AIR options] [--backend B] [--threads N] [--iters N] [--warmup N]
- *               [--metrics JSON_FILE]
+ *   swirl bench AIR|--system DIR [AIR options] [--backend B] [--threads N] [--iters N]
+ *               [--warmup N] [--metrics JSON_FILE]
  *
  * Exit codes: 0 ok / accepted; 1 rejected (verify) or the work failed (prove: the trace does not
  * satisfy the AIR, a device error); 2 malformed proof or key, bad input, bad usage.
@@ -29,24 +33,41 @@ static const char *const usage_main =
     "\n"
     "Commands:\n"
     "  keygen AIR --vk VK_FILE          write the verifying key of a built-in AIR set\n"
+    "  keygen --system DIR --vk VK      ... of an AIR system read from DIR\n"
+    "  keygen AIR --dump-system DIR     write a built-in AIR set as a system directory\n"
     "  prove AIR --out PROOF_FILE       prove a built-in AIR set, print the span report\n"
+    "  prove --system DIR --out PROOF   prove an AIR system read from DIR\n"
     "  verify --vk VK_FILE PROOF_FILE   verify a proof (exit 0 accepted, 1 rejected, 2 malformed)\n"
     "  inspect PROOF_FILE [--vk VK]     summarize a proof file: parts and sizes, heights\n"
     "                    [--json]       or print the whole proof as JSON\n"
     "  encode-json JSON_FILE --out P    turn a proof's JSON (inspect --json) back into bytes\n"
-    "  bench AIR                        prove repeatedly and report medians\n"
+    "  bench AIR | --system DIR         prove repeatedly and report medians\n"
     "\n"
     "Run 'swirl COMMAND --help' for a command's options.\n";
 
 static const char *const usage_common =
-    "AIR options: --perms N | --inputs FILE (keccakf), --rows N, --security 100|toy\n";
+    "AIR options: --perms N | --inputs FILE (keccakf), --rows N, --security 100|toy\n"
+    "System directories (--system DIR): DIR/meta.json (params {l_skip, n_stack, k_whir, ...},\n"
+    "num_queries, airs [{public_values, is_required, ...}], optional expectations vk_pre_hash,\n"
+    "sorted_airs), DIR/inputs/constraints_<i>.json (OpenVM's symbolic DAG of AIR i),\n"
+    "DIR/inputs/trace_<i>.npy ((height, width) uint32, canonical values), as OpenVM's fixtures.\n";
 
 static const char *const usage_keygen =
-    "usage: swirl keygen AIR --vk VK_FILE [--security 100|toy]\n"
-    "Writes the verifying key (OpenVM's MultiStarkVerifyingKey, postcard) of the AIR set.\n";
+    "usage: swirl keygen AIR --vk VK_FILE [AIR options]\n"
+    "       swirl keygen --system DIR --vk VK_FILE\n"
+    "       swirl keygen AIR --dump-system DIR [--vk VK_FILE] [AIR options]\n"
+    "Writes the verifying key (OpenVM's MultiStarkVerifyingKey, postcard) of the AIR set. With\n"
+    "--system, of the system in DIR (traces are read only for AIRs whose meta gives no width);\n"
+    "meta.json's vk_pre_hash, needs_next and constraint_degree are checked against the key.\n"
+    "--dump-system writes the built-in AIR set (its traces from the AIR options) as a new system\n"
+    "directory DIR (must not exist or be empty) whose keygen --system gives the same key bytes.\n"
+    "Exit: 0 written, 2 bad input (the message names the file and the position).\n";
 static const char *const usage_prove =
-    "usage: swirl prove AIR --out PROOF_FILE [AIR options] [--backend cpu|cuda|auto]\n"
-    "                   [--threads N] [--metrics JSON_FILE] [--quiet] [--transcript-log DIR]\n"
+    "usage: swirl prove AIR|--system DIR --out PROOF_FILE [AIR options] [--no-check]\n"
+    "                   [--backend cpu|cuda|auto] [--threads N] [--metrics JSON_FILE] [--quiet]\n"
+    "                   [--transcript-log DIR]\n"
+    "--system reads DIR's traces and checks every constraint on every row and the interaction\n"
+    "balance first (exit 1 naming the trace, constraint and row; --no-check skips this).\n"
     "Generates the traces, proves them (the proof in OpenVM's encoding, codec version 3) and\n"
     "prints the span tree on stderr. --metrics writes every span's time, the proof size and the\n"
     "trace cells as JSON. --backend auto (default) uses the GPU when there is one.\n"
@@ -76,8 +97,8 @@ static const char *const usage_encode_json =
     "the proof must also fit the key (and its vk_pre_hash, if any, be the key's). The proof is\n"
     "not verified: use swirl verify.\n";
 static const char *const usage_bench =
-    "usage: swirl bench AIR [AIR options] [--backend cpu|cuda|auto] [--threads N] [--iters N]\n"
-    "                   [--warmup N] [--metrics JSON_FILE]\n"
+    "usage: swirl bench AIR|--system DIR [AIR options] [--backend cpu|cuda|auto] [--threads N]\n"
+    "                   [--iters N] [--warmup N] [--metrics JSON_FILE]\n"
     "Proves --warmup times (default 1), then --iters times (default 3), and prints the median,\n"
     "min and max of stark_prove_excluding_trace and of each stage.\n";
 
@@ -117,6 +138,10 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
             o->json = 1;
             continue;
         }
+        if (strcmp(a, "--no-check") == 0) {
+            o->no_check = 1;
+            continue;
+        }
         if (a[0] == '-' && a[1] == '-') {
             if (i + 1 >= argc) {
                 fprintf(stderr, "swirl: option %s needs a value\n%s", a, usage);
@@ -139,6 +164,10 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
                 sv = &o->security;
             else if (strcmp(a, "--transcript-log") == 0)
                 sv = &o->transcript_log;
+            else if (strcmp(a, "--system") == 0)
+                sv = &o->system;
+            else if (strcmp(a, "--dump-system") == 0)
+                sv = &o->dump_system;
             else if (strcmp(a, "--perms") == 0)
                 lv = &o->perms;
             else if (strcmp(a, "--rows") == 0)
@@ -176,11 +205,17 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
 }
 
 static int keygen_job(swirl_vk **vk, const cli_job *job) {
-    if (swirl_keygen(vk, &job->params, job->ka, job->n_airs) != SWIRL_OK) {
+    enum swirl_status st = swirl_keygen(vk, &job->params, job->ka, job->n_airs);
+    if (st != SWIRL_OK) {
         fprintf(stderr, "swirl: keygen failed: %s\n", swirl_last_error());
-        return CLI_FAILED;
+        return st == SWIRL_E_INVALID_ARG ? CLI_BAD : CLI_FAILED;
     }
-    return CLI_OK;
+    int rc = cli_job_check_vk(job, *vk);
+    if (rc != CLI_OK) {
+        swirl_vk_destroy(*vk);
+        *vk = NULL;
+    }
+    return rc;
 }
 
 static void print_hex_digest(FILE *f, const swirl_digest *d) {
@@ -194,15 +229,19 @@ static int cmd_keygen(int argc, char **argv) {
     int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_keygen);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
-    if (np != 1 || !o.vk)
-        return bad_usage("keygen needs an AIR and --vk VK_FILE", usage_keygen);
+    if (np != (o.system ? 0 : 1) || (!o.vk && !o.dump_system))
+        return bad_usage("keygen needs an AIR and --vk VK_FILE (or --system DIR, or "
+                         "--dump-system DIR)",
+                         usage_keygen);
     cli_job job;
-    if ((rc = cli_job_init(&job, pos[0], &o, 0)) != CLI_OK)
+    if ((rc = cli_job_init(&job, np ? pos[0] : NULL, &o, o.dump_system != NULL)) != CLI_OK)
         return rc;
     swirl_vk *vk = NULL;
     uint8_t *bytes = NULL;
     size_t len = 0;
-    if ((rc = keygen_job(&vk, &job)) == CLI_OK) {
+    if ((rc = keygen_job(&vk, &job)) == CLI_OK && o.dump_system)
+        rc = cli_dump_system(&job, vk, o.dump_system);
+    if (rc == CLI_OK && o.vk) {
         if (swirl_vk_encode(&bytes, &len, vk) != SWIRL_OK) {
             fprintf(stderr, "swirl: encoding the key failed: %s\n", swirl_last_error());
             rc = CLI_FAILED;
@@ -259,10 +298,11 @@ static int cmd_prove(int argc, char **argv) {
     int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_prove);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
-    if (np != 1 || !o.out)
-        return bad_usage("prove needs an AIR and --out PROOF_FILE", usage_prove);
+    if (np != (o.system ? 0 : 1) || !o.out || o.dump_system)
+        return bad_usage("prove needs an AIR and --out PROOF_FILE (or --system DIR and --out)",
+                         usage_prove);
     cli_job job;
-    if ((rc = cli_job_init(&job, pos[0], &o, 1)) != CLI_OK)
+    if ((rc = cli_job_init(&job, np ? pos[0] : NULL, &o, 1)) != CLI_OK)
         return rc;
     swirl_vk *vk = NULL;
     swirl_backend *be = NULL;
@@ -435,13 +475,14 @@ static int cmd_bench(int argc, char **argv) {
     int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_bench);
     if (rc)
         return rc < 0 ? CLI_OK : rc;
-    if (np != 1)
-        return bad_usage("bench needs an AIR", usage_bench);
+    if (np != (o.system ? 0 : 1) || o.dump_system)
+        return bad_usage("bench needs an AIR (or --system DIR)", usage_bench);
     long iters = o.iters ? o.iters : 3, warmup = o.warmup ? o.warmup : 1;
+    o.no_check = 1; /* bench: a system's traces are not checked (prove --system does) */
     if (iters > 1000 || warmup > 100)
         return bad_usage("--iters takes 1 to 1000, --warmup 0 to 100", usage_bench);
     cli_job job;
-    if ((rc = cli_job_init(&job, pos[0], &o, 1)) != CLI_OK)
+    if ((rc = cli_job_init(&job, np ? pos[0] : NULL, &o, 1)) != CLI_OK)
         return rc;
     swirl_vk *vk = NULL;
     swirl_backend *be = NULL;
