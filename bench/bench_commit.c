@@ -26,7 +26,7 @@ static void run(unsigned log_h, size_t width, unsigned n_stack, int threads, int
         swirl_stacked_pcs_data *d;
         swirl_digest root;
         double t0 = bench_now_ms();
-        if (swirl_stacked_commit(&d, &root, &tv, 1, 4, n_stack, 1, 4) != SWIRL_OK) {
+        if (swirl_stacked_commit(NULL, &d, &root, &tv, 1, 4, n_stack, 1, 4) != SWIRL_OK) {
             fprintf(stderr, "commit failed: %s\n", swirl_last_error());
             exit(1);
         }

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cuda/cuda_backend.h"
+#include "device/cuda/cuda_backend.h"
+#include "prover/cuda_stacked_commit.h"
 #include "bench_util.h"
 #include "poly/ntt.h"
 

@@ -42,7 +42,7 @@ int main(int argc, char **argv) {
     bb31x4 r[64];
     size_t nr;
     double t0 = bench_now_ms();
-    if (swirl_zerocheck_prove(&gkr, &bp, r, &nr, &t, &zp, &inst, 1) != SWIRL_OK) {
+    if (swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &t, &zp, &inst, 1) != SWIRL_OK) {
         fprintf(stderr, "prove failed: %s\n", swirl_last_error());
         return 1;
     }

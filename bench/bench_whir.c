@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
     swirl_trace_view tv = {trace, h, width};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
-    if (swirl_stacked_commit(&d, &root, &tv, 1, l_skip, n_stack, 1, 4) != SWIRL_OK)
+    if (swirl_stacked_commit(NULL, &d, &root, &tv, 1, l_skip, n_stack, 1, 4) != SWIRL_OK)
         die("commit");
     bb31x4 u[32];
     for (unsigned i = 0; i < m; i++)
@@ -91,7 +91,7 @@ int main(int argc, char **argv) {
         swirl_span_reset();
         swirl_whir_proof proof;
         double t0 = bench_now_ms();
-        if (swirl_whir_prove(&proof, &t, &p, cs, 1, u) != SWIRL_OK)
+        if (swirl_whir_prove(NULL, &proof, &t, &p, cs, 1, u) != SWIRL_OK)
             die("prove");
         tot[r] = bench_now_ms() - t0;
         for (int s = 0; s < 6; s++)

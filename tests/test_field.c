@@ -145,6 +145,10 @@ static void test_ext4(void) {
         bb31x4 a = rand_ext(), b = rand_ext(), c = rand_ext();
         CHECK(bb31x4_eq(bb31x4_mul(a, b), ref_ext_mul(a, b)));
         CHECK(bb31x4_eq(bb31x4_mul(a, b), bb31x4_mul(b, a)));
+        /* the lazy-reduction path (prepare + mul_pre) gives the same canonical result */
+        bb31x4_pre pb = bb31x4_prepare(b);
+        CHECK(bb31x4_eq(bb31x4_mul_pre(a, &pb), ref_ext_mul(a, b)));
+        CHECK(bb31x4_eq(bb31x4_mul_lazy(a, b), ref_ext_mul(a, b)));
         CHECK(bb31x4_eq(bb31x4_mul(bb31x4_mul(a, b), c), bb31x4_mul(a, bb31x4_mul(b, c))));
         CHECK(bb31x4_eq(bb31x4_mul(a, bb31x4_add(b, c)),
                         bb31x4_add(bb31x4_mul(a, b), bb31x4_mul(a, c))));
@@ -154,6 +158,11 @@ static void test_ext4(void) {
         if (!bb31x4_is_zero(a))
             CHECK(bb31x4_eq(bb31x4_mul(a, bb31x4_inv(a)), bb31x4_one()));
     }
+    /* the lazy path at its largest inputs: every coefficient p - 1 */
+    bb31x4 m;
+    for (int i = 0; i < 4; i++)
+        m.c[i] = bb31_from_u32(BB31_P - 1);
+    CHECK(bb31x4_eq(bb31x4_mul_lazy(m, m), ref_ext_mul(m, m)));
     /* X^4 = 11 */
     bb31x4 x = bb31x4_zero();
     x.c[1] = bb31_one();

@@ -41,7 +41,7 @@ static void check_size(unsigned n, int tamper) {
     swirl_transcript t0 = tp;
     swirl_gkr_proof proof;
     bb31x4 xi[32], r[32], numer, denom;
-    CHECK_OK(swirl_gkr_prove(&proof, xi, &tp, p, q, n));
+    CHECK_OK(swirl_gkr_prove(NULL, &proof, xi, &tp, p, q, n));
     CHECK_OK(swirl_gkr_verify(&numer, &denom, r, &proof, &tv, n));
     CHECK(memcmp(xi, r, n * sizeof *r) == 0);
     CHECK(memcmp(&tp, &tv, sizeof tp) == 0);
@@ -76,7 +76,7 @@ static void check_size(unsigned n, int tamper) {
     /* a non-zero sum is refused */
     p[0] = bb31x4_add(p[0], bb31x4_one());
     swirl_transcript t3 = t0;
-    CHECK_STATUS(swirl_gkr_prove(&proof, xi, &t3, p, q, n), SWIRL_E_UNSATISFIED);
+    CHECK_STATUS(swirl_gkr_prove(NULL, &proof, xi, &t3, p, q, n), SWIRL_E_UNSATISFIED);
     free(p);
     free(q);
     free(tmp);
@@ -94,8 +94,8 @@ static void test_bad_args(void) {
     swirl_transcript t;
     swirl_transcript_init(&t);
     bb31x4 x[2];
-    CHECK_STATUS(swirl_gkr_prove(&p, x, &t, x, x, 0), SWIRL_E_INVALID_ARG);
-    CHECK_STATUS(swirl_gkr_prove(NULL, x, &t, x, x, 1), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_gkr_prove(NULL, &p, x, &t, x, x, 0), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_gkr_prove(NULL, NULL, x, &t, x, x, 1), SWIRL_E_INVALID_ARG);
     swirl_gkr_proof_clear(NULL);
 }
 

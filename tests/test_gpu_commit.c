@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cuda/cuda_backend.h"
+#include "device/cuda/cuda_backend.h"
+#include "prover/cuda_stacked_commit.h"
 #include "harness.h"
 #include "poly/ntt.h"
 
@@ -158,7 +159,7 @@ static void commit_case(const unsigned *logs, const size_t *widths, size_t n, un
     }
     swirl_stacked_pcs_data *cpu;
     swirl_digest croot, groot;
-    CHECK_OK(swirl_stacked_commit(&cpu, &croot, t, n, l_skip, n_stack, log_blowup, k_whir));
+    CHECK_OK(swirl_stacked_commit(NULL, &cpu, &croot, t, n, l_skip, n_stack, log_blowup, k_whir));
     swirl_cuda_arena_reset(g_ctx);
     swirl_cuda_stage_trace_clear(g_ctx);
     swirl_stacked_layout layout;

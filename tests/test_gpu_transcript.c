@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cuda/cuda_backend.h"
+#include "device/cuda/cuda_backend.h"
 #include "harness.h"
 #include "transcript/transcript.h"
 #include "util/npy.h"

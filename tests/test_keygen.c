@@ -124,7 +124,7 @@ static void test_keccak_and_fib_selector(void) {
     swirl_trace_view tv = {sels, 8, 1};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
-    CHECK_OK(swirl_stacked_commit(&d, &root, &tv, 1, 4, 6, 1, 4));
+    CHECK_OK(swirl_stacked_commit(NULL, &d, &root, &tv, 1, 4, 6, 1, 4));
     CHECK(memcmp(&root, &vk2->per_air[0].preprocessed_commit, sizeof root) == 0);
     /* the key keeps the prover's PcsData: the same stacked matrix, codeword and tree */
     const swirl_stacked_pcs_data *kd = vk2->per_air[0].preprocessed_data;

@@ -54,9 +54,9 @@ static void run(unsigned l_skip, int unbalance) {
     swirl_gkr_proof proof;
     bb31x4 xi[32], r[32], nu, de;
     if (unbalance) {
-        CHECK_STATUS(swirl_gkr_prove(&proof, xi, &tp, p, q, L), SWIRL_E_UNSATISFIED);
+        CHECK_STATUS(swirl_gkr_prove(NULL, &proof, xi, &tp, p, q, L), SWIRL_E_UNSATISFIED);
     } else {
-        CHECK_OK(swirl_gkr_prove(&proof, xi, &tp, p, q, L));
+        CHECK_OK(swirl_gkr_prove(NULL, &proof, xi, &tp, p, q, L));
         CHECK_OK(swirl_gkr_verify(&nu, &de, r, &proof, &tv, L));
         swirl_gkr_proof_clear(&proof);
     }

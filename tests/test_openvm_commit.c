@@ -82,7 +82,7 @@ static void test_stacked_commit(void) {
 
     swirl_stacked_pcs_data *data;
     swirl_digest root;
-    CHECK_OK(swirl_stacked_commit(&data, &root, t, 3, l_skip, n_stack, log_blowup, k_whir));
+    CHECK_OK(swirl_stacked_commit(NULL, &data, &root, t, 3, l_skip, n_stack, log_blowup, k_whir));
     CHECK(data->layout.height == sh && data->layout.width == sw);
 
     swirl_npy a;

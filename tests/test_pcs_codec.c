@@ -50,7 +50,7 @@ static void setup(ctx *c) {
         tv[m].width = widths[m];
         c->need_rot[m] = m == 0;
     }
-    CHECK_OK(swirl_stacked_commit(&c->d, &c->root, tv, 2, 2, 3, 1, 2));
+    CHECK_OK(swirl_stacked_commit(NULL, &c->d, &c->root, tv, 2, 2, 3, 1, 2));
     c->view.layout = &c->d->layout;
     c->view.matrix = c->d->matrix;
     c->view.need_rot = c->need_rot;
@@ -75,14 +75,14 @@ static swirl_bytes prove_encode(ctx *c) {
     swirl_transcript t = c->t0;
     swirl_stacking_proof sp;
     bb31x4 u[8], ucube[8];
-    CHECK_OK(swirl_stacked_reduction_prove(&sp, u, &t, &c->view, 1, 2, 3, c->r));
+    CHECK_OK(swirl_stacked_reduction_prove(NULL, &sp, u, &t, &c->view, 1, 2, 3, c->r));
     ucube[0] = u[0];
     ucube[1] = bb31x4_square(u[0]);
     for (int i = 1; i <= 3; i++)
         ucube[1 + i] = u[i];
     const swirl_stacked_pcs_data *cs[1] = {c->d};
     swirl_whir_proof wp;
-    CHECK_OK(swirl_whir_prove(&wp, &t, &c->p, cs, 1, ucube));
+    CHECK_OK(swirl_whir_prove(NULL, &wp, &t, &c->p, cs, 1, ucube));
     swirl_bytes b = {0};
     swirl_stacking_proof_encode(&b, &sp);
     swirl_whir_proof_encode(&b, &wp, &c->p);

@@ -39,7 +39,7 @@ static void run(int tamper) {
     swirl_trace_view tv = {m, H, 2};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
-    CHECK_OK(swirl_stacked_commit(&d, &root, &tv, 1, L_SKIP, N_STACK, 1, 2));
+    CHECK_OK(swirl_stacked_commit(NULL, &d, &root, &tv, 1, L_SKIP, N_STACK, 1, 2));
     swirl_transcript tp, tvr;
     swirl_transcript_init(&tp);
     swirl_transcript_observe_digest(&tp, &root);
@@ -49,12 +49,12 @@ static void run(int tamper) {
     swirl_batch_proof bp;
     bb31x4 r[16], rv[16], u[16], uv[16];
     size_t nr, nrv;
-    CHECK_OK(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, &inst, 1));
+    CHECK_OK(swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &tp, &zp, &inst, 1));
     CHECK(nr == 1 + N_STACK);
     int need_rot[1] = {1};
     swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
     swirl_stacking_proof sp;
-    CHECK_OK(swirl_stacked_reduction_prove(&sp, u, &tp, &cv, 1, L_SKIP, N_STACK, r));
+    CHECK_OK(swirl_stacked_reduction_prove(NULL, &sp, u, &tp, &cv, 1, L_SKIP, N_STACK, r));
     bb31x4 ucube[16];
     ucube[0] = u[0];
     for (int i = 1; i < L_SKIP; i++)
@@ -63,7 +63,7 @@ static void run(int tamper) {
         ucube[L_SKIP - 1 + i] = u[i];
     const swirl_stacked_pcs_data *cs[1] = {d};
     swirl_whir_proof wp;
-    CHECK_OK(swirl_whir_prove(&wp, &tp, &p, cs, 1, ucube));
+    CHECK_OK(swirl_whir_prove(NULL, &wp, &tp, &p, cs, 1, ucube));
 
     /* verifier */
     if (tamper == 2) /* a false opening of column 0: the constraint check no longer closes */
@@ -148,7 +148,7 @@ static void test_three_airs(void) {
     swirl_trace_view tv[3] = {{sm, HS, 2}, {rm, HR, 2}, {fm, HF, 2}};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
-    CHECK_OK(swirl_stacked_commit(&d, &root, tv, 3, L_SKIP, N_STACK, 1, 2));
+    CHECK_OK(swirl_stacked_commit(NULL, &d, &root, tv, 3, L_SKIP, N_STACK, 1, 2));
     swirl_transcript tp, tvr;
     swirl_transcript_init(&tp);
     swirl_transcript_observe_digest(&tp, &root);
@@ -158,11 +158,11 @@ static void test_three_airs(void) {
     swirl_batch_proof bp;
     bb31x4 r[16], rv[16], u[16], uv[16];
     size_t nr, nrv;
-    CHECK_OK(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, inst, 3));
+    CHECK_OK(swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &tp, &zp, inst, 3));
     int need_rot[3] = {0, 0, 1};
     swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
     swirl_stacking_proof sp;
-    CHECK_OK(swirl_stacked_reduction_prove(&sp, u, &tp, &cv, 1, L_SKIP, N_STACK, r));
+    CHECK_OK(swirl_stacked_reduction_prove(NULL, &sp, u, &tp, &cv, 1, L_SKIP, N_STACK, r));
     const swirl_air *airs[3] = {send, recv, fib};
     unsigned lh[3] = {5, 2, 1};
     const bb31 *pvs[3] = {NULL, NULL, pv};
@@ -195,7 +195,7 @@ static void test_three_airs(void) {
         ucube[L_SKIP - 1 + i] = u[i];
     const swirl_stacked_pcs_data *cs[1] = {d};
     swirl_whir_proof wp;
-    CHECK_OK(swirl_whir_prove(&wp, &tp, &p, cs, 1, ucube));
+    CHECK_OK(swirl_whir_prove(NULL, &wp, &tp, &p, cs, 1, ucube));
     size_t w0 = d->layout.width;
     CHECK_OK(swirl_whir_verify(&tvr, &p, &wp, sp.stacking_openings, &w0, &root, 1, ucube));
     CHECK(memcmp(&tp, &tvr, sizeof tp) == 0);

@@ -106,7 +106,7 @@ static void test_rs_codeword(void) {
     bb31 **store = make_traces(t, logs, widths, 3);
     swirl_stacked_pcs_data *d;
     swirl_digest root;
-    CHECK_OK(swirl_stacked_commit(&d, &root, t, 3, l_skip, n_stack, log_blowup, 2));
+    CHECK_OK(swirl_stacked_commit(NULL, &d, &root, t, 3, l_skip, n_stack, log_blowup, 2));
     size_t h = d->layout.height, w = d->layout.width, ch = d->cw_height;
     CHECK(h == 64 && ch == 128);
     for (size_t c = 0; c < w; c++) {
@@ -136,7 +136,7 @@ static void test_rs_codeword(void) {
         store[m][cell] = bb31_add(saved, bb31_one());
         swirl_stacked_pcs_data *d2;
         swirl_digest root2;
-        CHECK_OK(swirl_stacked_commit(&d2, &root2, t, 3, l_skip, n_stack, log_blowup, 2));
+        CHECK_OK(swirl_stacked_commit(NULL, &d2, &root2, t, 3, l_skip, n_stack, log_blowup, 2));
         CHECK(memcmp(&root2, &root, sizeof root) != 0);
         swirl_stacked_pcs_data_destroy(d2);
         store[m][cell] = saved;
@@ -174,10 +174,10 @@ static void test_threads_equal(void) {
     bb31 **store = make_traces(t, logs, widths, 3);
     swirl_stacked_pcs_data *a, *b;
     swirl_digest ra, rb;
-    CHECK_OK(swirl_stacked_commit(&a, &ra, t, 3, 4, 7, 1, 4));
+    CHECK_OK(swirl_stacked_commit(NULL, &a, &ra, t, 3, 4, 7, 1, 4));
     int nt = omp_get_max_threads();
     omp_set_num_threads(1);
-    CHECK_OK(swirl_stacked_commit(&b, &rb, t, 3, 4, 7, 1, 4));
+    CHECK_OK(swirl_stacked_commit(NULL, &b, &rb, t, 3, 4, 7, 1, 4));
     omp_set_num_threads(nt);
     CHECK(memcmp(&ra, &rb, sizeof ra) == 0);
     CHECK(memcmp(a->codeword, b->codeword, a->cw_height * a->layout.width * sizeof(bb31)) == 0);
@@ -199,8 +199,8 @@ static void test_bad_input(void) {
     swirl_trace_view tall = {v, 8, 1};
     CHECK_STATUS(swirl_stacked_matrix(&q, &layout, 1, 1, &tall, 1), SWIRL_E_INVALID_ARG);
     swirl_trace_view empty = {v, 8, 0};
-    CHECK_STATUS(swirl_stacked_commit(&d, &root, &empty, 1, 1, 3, 1, 1), SWIRL_E_INVALID_ARG);
-    CHECK_STATUS(swirl_stacked_commit(NULL, &root, &tall, 1, 1, 3, 1, 1), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_stacked_commit(NULL, &d, &root, &empty, 1, 1, 3, 1, 1), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_stacked_commit(NULL, NULL, &root, &tall, 1, 1, 3, 1, 1), SWIRL_E_INVALID_ARG);
     CHECK_STATUS(swirl_rs_code_matrix(&q, v, 8, 1, 4, 1), SWIRL_E_INVALID_ARG);
     CHECK_STATUS(swirl_rs_code_matrix(&q, v, 8, 1, 1, 26), SWIRL_E_INVALID_ARG);
     swirl_stacked_pcs_data_destroy(NULL);

@@ -69,7 +69,7 @@ static void prove_verify(fixture *f, unsigned l_skip, unsigned n_stack, int tamp
     swirl_transcript_observe(&tp, bb31_from_u32(42));
     tv = tp;
     swirl_stacking_proof proof;
-    CHECK_OK(swirl_stacked_reduction_prove(&proof, up, &tp, f->views, f->n_commits, l_skip, n_stack, r));
+    CHECK_OK(swirl_stacked_reduction_prove(NULL, &proof, up, &tp, f->views, f->n_commits, l_skip, n_stack, r));
     CHECK(proof.n_univariate == (2u << l_skip) - 1 && proof.n_rounds == n_stack);
     swirl_transcript tv0 = tv;
     CHECK_OK(swirl_stacked_reduction_verify(uv, &tv, &proof, f->views, f->n_commits, l_skip, n_stack,
@@ -157,8 +157,8 @@ static void test_bad_args(void) {
     swirl_transcript_init(&t);
     bb31x4 u[4], r[4];
     memset(r, 0, sizeof r);
-    CHECK_STATUS(swirl_stacked_reduction_prove(&p, u, &t, NULL, 1, 2, 2, r), SWIRL_E_INVALID_ARG);
-    CHECK_STATUS(swirl_stacked_reduction_prove(NULL, u, &t, NULL, 1, 2, 2, r), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_stacked_reduction_prove(NULL, &p, u, &t, NULL, 1, 2, 2, r), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_stacked_reduction_prove(NULL, NULL, u, &t, NULL, 1, 2, 2, r), SWIRL_E_INVALID_ARG);
     swirl_stacking_proof_clear(NULL);
 }
 

@@ -45,7 +45,7 @@ static void commit(wfix *f, size_t c, const unsigned *logs, const size_t *widths
         t[i].height = h;
         t[i].width = widths[i];
     }
-    CHECK_OK(swirl_stacked_commit(&f->d[c], &f->roots[c], t, n, (unsigned)p->l_skip,
+    CHECK_OK(swirl_stacked_commit(NULL, &f->d[c], &f->roots[c], t, n, (unsigned)p->l_skip,
                                   (unsigned)p->n_stack, (unsigned)p->log_blowup,
                                   (unsigned)p->whir.k));
 }
@@ -80,7 +80,7 @@ static void run_case(const swirl_system_params *p, wfix *f, size_t nc, int tampe
     swirl_transcript t0 = tp;
     const swirl_stacked_pcs_data *cs[2] = {f->d[0], nc > 1 ? f->d[1] : NULL};
     swirl_whir_proof proof;
-    CHECK_OK(swirl_whir_prove(&proof, &tp, p, cs, nc, u));
+    CHECK_OK(swirl_whir_prove(NULL, &proof, &tp, p, cs, nc, u));
     CHECK_OK(swirl_whir_verify(&tv, p, &proof, open, widths, f->roots, nc, u));
     CHECK(memcmp(&tp, &tv, sizeof tp) == 0);
     if (tamper) {
@@ -194,7 +194,7 @@ static void test_stacked_reduction_feeds_whir(void) {
     swirl_transcript t;
     swirl_transcript_init(&t);
     swirl_stacking_proof sp;
-    CHECK_OK(swirl_stacked_reduction_prove(&sp, uprism, &t, &v, 1, 2, 5, r));
+    CHECK_OK(swirl_stacked_reduction_prove(NULL, &sp, uprism, &t, &v, 1, 2, 5, r));
     bb31x4 ucube[16];
     ucube[0] = uprism[0];
     ucube[1] = bb31x4_square(uprism[0]);
@@ -206,7 +206,7 @@ static void test_stacked_reduction_feeds_whir(void) {
     const swirl_stacked_pcs_data *cs[1] = {f.d[0]};
     swirl_whir_proof wp;
     swirl_transcript t2 = t;
-    CHECK_OK(swirl_whir_prove(&wp, &t, &p, cs, 1, ucube));
+    CHECK_OK(swirl_whir_prove(NULL, &wp, &t, &p, cs, 1, ucube));
     size_t w0 = f.d[0]->layout.width;
     CHECK_OK(swirl_whir_verify(&t2, &p, &wp, sp.stacking_openings, &w0, f.roots, 1, ucube));
     swirl_whir_proof_clear(&wp);
@@ -234,7 +234,7 @@ static void test_threads_equal(void) {
         swirl_transcript t;
         swirl_transcript_init(&t);
         swirl_whir_proof wp;
-        CHECK_OK(swirl_whir_prove(&wp, &t, &p, cs, 1, u));
+        CHECK_OK(swirl_whir_prove(NULL, &wp, &t, &p, cs, 1, u));
         swirl_whir_proof_encode(&enc[run], &wp, &p);
         swirl_whir_proof_clear(&wp);
     }
@@ -273,7 +273,7 @@ static void inst_prove(inst *in) {
     swirl_transcript_observe_digest(&in->t0, &in->f.roots[0]);
     swirl_transcript t = in->t0;
     const swirl_stacked_pcs_data *cs[2] = {in->f.d[0], in->nc > 1 ? in->f.d[1] : NULL};
-    CHECK_OK(swirl_whir_prove(&in->proof, &t, &in->p, cs, in->nc, in->u));
+    CHECK_OK(swirl_whir_prove(NULL, &in->proof, &t, &in->p, cs, in->nc, in->u));
 }
 
 static enum swirl_status inst_verify(const inst *in) {
@@ -405,7 +405,7 @@ static void test_extreme_values(void) {
         v[i] = bb31_from_u32(BB31_P - 1);
     in.f.store[in.f.ns++] = v;
     swirl_trace_view tv = {v, h, wd};
-    CHECK_OK(swirl_stacked_commit(&in.f.d[0], &in.f.roots[0], &tv, 1, 3, 8, 1, 3));
+    CHECK_OK(swirl_stacked_commit(NULL, &in.f.d[0], &in.f.roots[0], &tv, 1, 3, 8, 1, 3));
     in.nc = 1;
     inst_prove(&in);
     CHECK_OK(inst_verify(&in));
@@ -418,7 +418,7 @@ static void test_extreme_values(void) {
         in.open[j] = swirl_whir_opening_oracle(in.f.d[0], j, 3, in.u);
     swirl_transcript t = in.t0;
     const swirl_stacked_pcs_data *cs[1] = {in.f.d[0]};
-    CHECK_OK(swirl_whir_prove(&in.proof, &t, &in.p, cs, 1, in.u));
+    CHECK_OK(swirl_whir_prove(NULL, &in.proof, &t, &in.p, cs, 1, in.u));
     CHECK_OK(inst_verify(&in));
     inst_free(&in);
 }
@@ -435,16 +435,16 @@ static void test_bad_arguments(void) {
     swirl_transcript t = in.t0;
     const swirl_stacked_pcs_data *cs[1] = {in.f.d[0]};
     swirl_whir_proof q;
-    CHECK_STATUS(swirl_whir_prove(NULL, &t, &in.p, cs, 1, in.u), SWIRL_E_INVALID_ARG);
-    CHECK_STATUS(swirl_whir_prove(&q, &t, &in.p, cs, 0, in.u), SWIRL_E_INVALID_ARG);
-    CHECK_STATUS(swirl_whir_prove(&q, &t, &in.p, NULL, 1, in.u), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_whir_prove(NULL, NULL, &t, &in.p, cs, 1, in.u), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_whir_prove(NULL, &q, &t, &in.p, cs, 0, in.u), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_whir_prove(NULL, &q, &t, &in.p, NULL, 1, in.u), SWIRL_E_INVALID_ARG);
     /* parameters for another stacked height */
     swirl_system_params other = small_params(2, 5, 2, 2, 0);
-    CHECK_STATUS(swirl_whir_prove(&q, &t, &other, cs, 1, in.u), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_whir_prove(NULL, &q, &t, &other, cs, 1, in.u), SWIRL_E_INVALID_ARG);
     CHECK(q.sumcheck_polys == NULL); /* nothing left allocated */
     swirl_system_params bad = in.p;
     bad.whir.num_rounds = 0;
-    CHECK_STATUS(swirl_whir_prove(&q, &t, &bad, cs, 1, in.u), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_whir_prove(NULL, &q, &t, &bad, cs, 1, in.u), SWIRL_E_INVALID_ARG);
     CHECK_STATUS(swirl_whir_verify(&t, &bad, &in.proof, in.open, in.widths, in.f.roots, 1, in.u),
                  SWIRL_E_INVALID_ARG);
     /* the verifier: a width that differs from the proof's is malformed */

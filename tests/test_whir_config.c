@@ -104,7 +104,7 @@ static void test_plan_matches_proof(void) {
     swirl_trace_view tv = {v, h, 3};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
-    CHECK_OK(swirl_stacked_commit(&d, &root, &tv, 1, 2, 6, 1, 2));
+    CHECK_OK(swirl_stacked_commit(NULL, &d, &root, &tv, 1, 2, 6, 1, 2));
     bb31x4 u[8];
     for (int i = 0; i < 8; i++)
         for (int c = 0; c < 4; c++)
@@ -113,7 +113,7 @@ static void test_plan_matches_proof(void) {
     swirl_transcript_init(&t);
     const swirl_stacked_pcs_data *cs[1] = {d};
     swirl_whir_proof pf;
-    CHECK_OK(swirl_whir_prove(&pf, &t, &p, cs, 1, u));
+    CHECK_OK(swirl_whir_prove(NULL, &pf, &t, &p, cs, 1, u));
     CHECK(pf.n_rounds == w.num_rounds && pf.n_sumcheck == w.num_sumcheck_rounds);
     CHECK(pf.n_final == w.final_poly_len && pf.n_codeword == w.num_rounds - 1);
     CHECK(swirl_merkle_tree_proof_depth(d->tree) == w.rounds[0].log_query_domain);

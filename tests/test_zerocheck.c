@@ -23,7 +23,7 @@ static void prove_verify(const swirl_air_instance *inst, size_t n, unsigned l, i
     swirl_batch_proof bp;
     bb31x4 rp[64], rv[64];
     size_t np = 0, nv = 0;
-    CHECK_OK(swirl_zerocheck_prove(&gkr, &bp, rp, &np, &tp, &zp, inst, n));
+    CHECK_OK(swirl_zerocheck_prove(NULL, &gkr, &bp, rp, &np, &tp, &zp, inst, n));
     const swirl_air *airs[4];
     unsigned lh[4];
     const bb31 *pvs[4];
@@ -117,7 +117,7 @@ static void interaction_case(unsigned l, int corrupt) {
         bb31x4 r[64];
         size_t nr;
         swirl_span_reset();
-        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, inst, 2),
+        CHECK_STATUS(swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &tp, &zp, inst, 2),
                      SWIRL_E_UNSATISFIED);
         /* the failure inside the GKR closed the spans it had opened */
         size_t ns;
@@ -127,7 +127,7 @@ static void interaction_case(unsigned l, int corrupt) {
             CHECK(rec[i].ms >= 0);
         /* traces out of height order are refused */
         swirl_air_instance swapped[2] = {inst[1], inst[0]};
-        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &tp, &zp, swapped, 2),
+        CHECK_STATUS(swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &tp, &zp, swapped, 2),
                      SWIRL_E_INVALID_ARG);
     } else {
         prove_verify(inst, 2, l, !corrupt);
@@ -167,7 +167,7 @@ static void test_threads_equal(void) {
         omp_set_num_threads(run == 0 ? 1 : 2);
         swirl_transcript t;
         swirl_transcript_init(&t);
-        CHECK_OK(swirl_zerocheck_prove(&gkr[run], &bp[run], r[run], &nr[run], &t, &zp, &inst, 1));
+        CHECK_OK(swirl_zerocheck_prove(NULL, &gkr[run], &bp[run], r[run], &nr[run], &t, &zp, &inst, 1));
     }
     omp_set_num_threads(nt);
     CHECK(nr[0] == nr[1] && memcmp(r[0], r[1], nr[0] * sizeof(bb31x4)) == 0);
@@ -225,7 +225,7 @@ static void test_limits(void) {
         swirl_span_reset();
         swirl_transcript t;
         swirl_transcript_init(&t);
-        CHECK_STATUS(swirl_zerocheck_prove(&gkr, &bp, r, &nr, &t, &cases[i].zp, cases[i].in, 1),
+        CHECK_STATUS(swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &t, &cases[i].zp, cases[i].in, 1),
                      cases[i].st);
         CHECK_MSG(strstr(swirl_last_error(), cases[i].msg) != NULL, "case %zu: %s", i,
                   swirl_last_error());

@@ -15,8 +15,8 @@
 
 #include "air/keccak_air.h"
 #include "air/keccak_trace.h"
-#include "backend/backend.h"
-#include "protocol/flow.h"
+#include "prover/stages.h"
+#include "prover/prove.h"
 #include "util/span.h"
 #include "vectors/keccakf_inputs_1024.h"
 
@@ -82,7 +82,7 @@ int main(int argc, char **argv) {
     swirl_trace_input in = {trace, h, NULL, NULL};
     swirl_proof proof;
     double t1 = swirl_now_ms();
-    if (swirl_prove_ex(&proof, vk, &in, be) != SWIRL_OK) {
+    if (swirl_prove(&proof, vk, &in, be, NULL) != SWIRL_OK) {
         fprintf(stderr, "keccakf: prove failed: %s\n", swirl_last_error());
         goto out;
     }
@@ -106,7 +106,7 @@ int main(int argc, char **argv) {
         snprintf(gpu_json + off, sizeof gpu_json - off, "]");
     }
     double t2 = swirl_now_ms();
-    enum swirl_status vs = swirl_verify(vk, &proof);
+    enum swirl_status vs = swirl_verify(vk, &proof, NULL);
     double t_verify = swirl_now_ms() - t2;
     fprintf(stderr, "keccakf: verify %s (%.0f ms)\n", vs == SWIRL_OK ? "ok" : swirl_last_error(),
             t_verify);

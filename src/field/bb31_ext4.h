@@ -123,4 +123,54 @@ SWIRL_HD bb31x4 bb31x4_inv(bb31x4 a) {
     return bb31x4_mul(ap, conj);
 }
 
+/*
+ * Extension products with lazy reduction, for hot loops that multiply many values by the same b.
+ * Montgomery representatives are < p < 2^31, so a product of two is < p^2 < 2^62 and four such
+ * products sum to < 4p^2 < 2^64. One conditional subtraction of p*2^32 (= 0 mod p) brings the sum
+ * below p*2^32, the input bound of the Montgomery reduction, which returns the canonical
+ * representative: the results equal bb31x4_mul's exactly.
+ */
+#define BB31X4_LAZY_PR ((uint64_t)BB31_P << 32)
+
+SWIRL_HD uint64_t bb31x4_lazy_cut(uint64_t x) {
+    return x >= BB31X4_LAZY_PR ? x - BB31X4_LAZY_PR : x;
+}
+SWIRL_HD bb31 bb31x4_lazy_reduce(uint64_t x) {
+    bb31 r;
+    r.v = bb31_monty_reduce(bb31x4_lazy_cut(x));
+    return r;
+}
+
+/** b with its W-multiples precomputed, for repeated products by the same b. */
+typedef struct bb31x4_pre {
+    uint64_t b[4], wb[4]; /* wb[i] = W * b_i (i = 1..3) */
+} bb31x4_pre;
+
+SWIRL_HD bb31x4_pre bb31x4_prepare(bb31x4 b) {
+    bb31x4_pre p;
+    bb31 W = bb31x4_w();
+    for (int i = 0; i < 4; i++) {
+        p.b[i] = b.c[i].v;
+        p.wb[i] = bb31_mul(W, b.c[i]).v;
+    }
+    return p;
+}
+
+/** a * b with b prepared; equal to bb31x4_mul(a, b). */
+SWIRL_HD bb31x4 bb31x4_mul_pre(bb31x4 a, const bb31x4_pre *b) {
+    uint64_t a0 = a.c[0].v, a1 = a.c[1].v, a2 = a.c[2].v, a3 = a.c[3].v;
+    bb31x4 r;
+    r.c[0] = bb31x4_lazy_reduce(a0 * b->b[0] + a1 * b->wb[3] + a2 * b->wb[2] + a3 * b->wb[1]);
+    r.c[1] = bb31x4_lazy_reduce(a0 * b->b[1] + a1 * b->b[0] + a2 * b->wb[3] + a3 * b->wb[2]);
+    r.c[2] = bb31x4_lazy_reduce(a0 * b->b[2] + a1 * b->b[1] + a2 * b->b[0] + a3 * b->wb[3]);
+    r.c[3] = bb31x4_lazy_reduce(a0 * b->b[3] + a1 * b->b[2] + a2 * b->b[1] + a3 * b->b[0]);
+    return r;
+}
+
+/** a * b by the lazy path (prepare + mul_pre); equal to bb31x4_mul(a, b). */
+SWIRL_HD bb31x4 bb31x4_mul_lazy(bb31x4 a, bb31x4 b) {
+    bb31x4_pre p = bb31x4_prepare(b);
+    return bb31x4_mul_pre(a, &p);
+}
+
 #endif /* SWIRL_FIELD_BB31_EXT4_H */

@@ -5,8 +5,8 @@
  *    columns of a stacked matrix of height 2^(l_skip + n_stack); a trace column of height
  *    2^h >= 2^l_skip occupies 2^h consecutive rows, a shorter one occupies 2^l_skip rows with its
  *    values 2^(l_skip - h) apart (strided, zeros between);
- *  - rs_code_matrix: each stacked column (evaluations on D x {0,1}^n, |D| = 2^l_skip) is turned into
- *    the RS message (per chunk of 2^l_skip: inverse DFT, then the monomial-to-hypercube transform
+ *  - rs_code_matrix: each stacked column (evaluations on D x {0,1}^n, |D| = 2^l_skip) is turned
+ * into the RS message (per chunk of 2^l_skip: inverse DFT, then the monomial-to-hypercube transform
  *    over the bits of the exponent: poly.rs eval_to_coeff_rs_message), zero-padded to
  *    2^(log_blowup + l_skip + n_stack) and evaluated by a forward DFT (natural order);
  *  - merkle_tree over the codeword rows with rows_per_query = 2^k_whir; the root is the commitment.
@@ -18,8 +18,9 @@
 
 #include <stddef.h>
 
-#include "backend/ops.h"
+#include "device/ops.h"
 #include "hash/merkle.h"
+#include "poly/rs_code.h"
 
 /** A column-major trace matrix view (not owned). height must be a power of two. */
 typedef struct swirl_trace_view {
@@ -30,18 +31,18 @@ typedef struct swirl_trace_view {
 
 /** Where one trace column lives in the stacked matrix. */
 typedef struct swirl_stacked_slice {
-    size_t mat_idx;  /* index of the trace in the (sorted) input list */
-    size_t col;      /* column index within that trace */
-    size_t col_idx;  /* stacked column */
-    size_t row_idx;  /* first stacked row */
+    size_t mat_idx; /* index of the trace in the (sorted) input list */
+    size_t col;     /* column index within that trace */
+    size_t col_idx; /* stacked column */
+    size_t row_idx; /* first stacked row */
     unsigned log_height;
 } swirl_stacked_slice;
 
 /** StackedLayout. Owns its arrays; clear with swirl_stacked_layout_clear. */
 typedef struct swirl_stacked_layout {
     unsigned l_skip;
-    size_t height; /* 2^(log stacked height) */
-    size_t width;  /* number of stacked columns */
+    size_t height;             /* 2^(log stacked height) */
+    size_t width;              /* number of stacked columns */
     swirl_stacked_slice *cols; /* sorted_cols, in stacking order */
     size_t num_cols;
     size_t *mat_starts; /* mat_starts[m]: index in cols of trace m's first column */
@@ -61,8 +62,8 @@ static inline size_t swirl_stacked_slice_stride(const swirl_stacked_slice *s, un
  * swirl_stacked_pcs_data_destroy. */
 typedef struct swirl_stacked_pcs_data {
     swirl_stacked_layout layout;
-    bb31 *matrix;    /* stacked evaluations, layout.height x layout.width, column-major */
-    bb31 *codeword;  /* RS codewords, cw_height x layout.width, column-major */
+    bb31 *matrix;   /* stacked evaluations, layout.height x layout.width, column-major */
+    bb31 *codeword; /* RS codewords, cw_height x layout.width, column-major */
     size_t cw_height;
     swirl_merkle_tree *tree; /* over codeword rows, rows_per_query = 2^k_whir */
 } swirl_stacked_pcs_data;
@@ -90,33 +91,13 @@ enum swirl_status swirl_stacked_matrix(bb31 **out, swirl_stacked_layout *layout,
                                        unsigned n_stack, const swirl_trace_view *traces,
                                        size_t n_traces) SWIRL_WARN_UNUSED_RESULT;
 
-/** eval_to_coeff_rs_message on one column of 2^k >= 2^l_skip evaluations, in place. */
-enum swirl_status swirl_eval_to_coeff_rs_message(bb31 *col, unsigned log_len,
-                                                 unsigned l_skip) SWIRL_WARN_UNUSED_RESULT;
-/** The inverse: RS message coefficients back to the evaluations on D x {0,1}^n, in place. */
-enum swirl_status swirl_rs_message_to_evals(bb31 *col, unsigned log_len,
-                                            unsigned l_skip) SWIRL_WARN_UNUSED_RESULT;
-
-/**
- * rs_code_matrix: codewords of every column of the height x width column-major matrix `evals`
- * (height a power of two >= 2^l_skip), into a new matrix of height << log_blowup (caller frees).
- */
-enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t height, size_t width,
-                                       unsigned l_skip,
-                                       unsigned log_blowup) SWIRL_WARN_UNUSED_RESULT;
-
 /** stacked_commit: stacking, RS encoding, Merkle tree; writes the root to *root. */
-enum swirl_status swirl_stacked_commit(swirl_stacked_pcs_data **out, swirl_digest *root,
-                                       const swirl_trace_view *traces, size_t n_traces,
-                                       unsigned l_skip, unsigned n_stack, unsigned log_blowup,
+/* `ops`: the primitive table for the RS encoding and the Merkle tree (NULL: the CPU table). */
+enum swirl_status swirl_stacked_commit(const swirl_backend_ops *ops, swirl_stacked_pcs_data **out,
+                                       swirl_digest *root, const swirl_trace_view *traces,
+                                       size_t n_traces, unsigned l_skip, unsigned n_stack,
+                                       unsigned log_blowup,
                                        unsigned k_whir) SWIRL_WARN_UNUSED_RESULT;
-/** The same with the RS encoding and the Merkle tree through `ops` (NULL: the CPU table, which is
- *  what swirl_stacked_commit uses). */
-enum swirl_status swirl_stacked_commit_ex(const swirl_backend_ops *ops,
-                                          swirl_stacked_pcs_data **out, swirl_digest *root,
-                                          const swirl_trace_view *traces, size_t n_traces,
-                                          unsigned l_skip, unsigned n_stack, unsigned log_blowup,
-                                          unsigned k_whir) SWIRL_WARN_UNUSED_RESULT;
 void swirl_stacked_pcs_data_destroy(swirl_stacked_pcs_data *data);
 
 #ifdef __cplusplus

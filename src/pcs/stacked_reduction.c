@@ -584,18 +584,9 @@ static enum swirl_status sr_openings(sr_prover *s, size_t *n_out) {
     return SWIRL_OK;
 }
 
-enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb31x4 *u_out,
-                                                swirl_transcript *t,
-                                                const swirl_stacked_commit_view *commits,
-                                                size_t n_commits, unsigned l_skip,
-                                                unsigned n_stack, const bb31x4 *r) {
-    return swirl_stacked_reduction_prove_ex(NULL, proof, u_out, t, commits, n_commits, l_skip,
-                                            n_stack, r);
-}
-
 /* The driver (OpenVM prove_stacked_opening_reduction): every transcript operation is here, the
  * work in the sr_* phases above. Past the argument checks, every exit goes through sr_clear. */
-enum swirl_status swirl_stacked_reduction_prove_ex(const swirl_backend_ops *ops,
+enum swirl_status swirl_stacked_reduction_prove(const swirl_backend_ops *ops,
                                                    swirl_stacking_proof *proof, bb31x4 *u_out,
                                                    swirl_transcript *t,
                                                    const swirl_stacked_commit_view *commits,

@@ -3,7 +3,8 @@
  * verifier/stacked_reduction.rs): reduces the trace-column opening claims at r (each column's
  * claim t_eq and, when its AIR needs the rotation, t_rot) to openings of the stacked columns at
  * u = (u_0, ..., u_{n_stack}), by a sumcheck whose round 0 is univariate over the skip domain D
- * (2^(l_skip+1) - 1 coefficients) and whose rounds 1..n_stack are multilinear (evaluations at 1, 2).
+ * (2^(l_skip+1) - 1 coefficients) and whose rounds 1..n_stack are multilinear (evaluations at 1,
+ * 2).
  *
  * Claim order: per commit, per column in layout order (layout->cols); claim k carries the weights
  * lambda^(2k) (eq) and lambda^(2k+1) (rotation).
@@ -19,7 +20,7 @@
 /** A committed stacked matrix as the reduction sees it (not owned). */
 typedef struct swirl_stacked_commit_view {
     const swirl_stacked_layout *layout;
-    const bb31 *matrix; /* layout->height x layout->width, column-major */
+    const bb31 *matrix;  /* layout->height x layout->width, column-major */
     const int *need_rot; /* per matrix of the layout (layout->num_mats entries) */
 } swirl_stacked_commit_view;
 
@@ -44,31 +45,23 @@ void swirl_stacking_proof_clear(swirl_stacking_proof *p);
  * Prover. r has 1 + n_stack coordinates (r_0 on D, then the cube); u_out receives 1 + n_stack
  * values. All layouts must have height 2^(l_skip + n_stack).
  */
-enum swirl_status swirl_stacked_reduction_prove(swirl_stacking_proof *proof, bb31x4 *u_out,
+/* `ops`: the primitive table for the folds (NULL: the CPU table). */
+enum swirl_status swirl_stacked_reduction_prove(const swirl_backend_ops *ops,
+                                                swirl_stacking_proof *proof, bb31x4 *u_out,
                                                 swirl_transcript *t,
                                                 const swirl_stacked_commit_view *commits,
-                                                size_t n_commits, unsigned l_skip,
-                                                unsigned n_stack,
+                                                size_t n_commits, unsigned l_skip, unsigned n_stack,
                                                 const bb31x4 *r) SWIRL_WARN_UNUSED_RESULT;
-/** The same with the folds through `ops` (NULL: the CPU table, which is what
- *  swirl_stacked_reduction_prove uses). */
-enum swirl_status swirl_stacked_reduction_prove_ex(
-    const swirl_backend_ops *ops, swirl_stacking_proof *proof, bb31x4 *u_out, swirl_transcript *t,
-    const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
-    const bb31x4 *r) SWIRL_WARN_UNUSED_RESULT;
 
 /**
  * Verifier. claims[k] = (t_eq, t_rot) for column k in claim order (t_rot ignored where the
  * rotation is not needed). Returns SWIRL_OK with u_out filled, SWIRL_E_PROOF_REJECTED when a check
  * fails, SWIRL_E_PROOF_MALFORMED when the proof has the wrong shape.
  */
-enum swirl_status swirl_stacked_reduction_verify(bb31x4 *u_out, swirl_transcript *t,
-                                                 const swirl_stacking_proof *proof,
-                                                 const swirl_stacked_commit_view *commits,
-                                                 size_t n_commits, unsigned l_skip,
-                                                 unsigned n_stack, const bb31x4 (*claims)[2],
-                                                 size_t n_claims,
-                                                 const bb31x4 *r) SWIRL_WARN_UNUSED_RESULT;
+enum swirl_status swirl_stacked_reduction_verify(
+    bb31x4 *u_out, swirl_transcript *t, const swirl_stacking_proof *proof,
+    const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
+    const bb31x4 (*claims)[2], size_t n_claims, const bb31x4 *r) SWIRL_WARN_UNUSED_RESULT;
 
 /** Test oracle: the claims a correct opening gives, computed by direct sums over D x cube. */
 enum swirl_status swirl_stacked_reduction_claims(bb31x4 (*claims)[2],

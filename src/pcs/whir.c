@@ -42,53 +42,9 @@ void swirl_whir_proof_clear(swirl_whir_proof *p) {
     memset(p, 0, sizeof *p);
 }
 
-/* ---------------------------------------------------------------------------------------------
- * Field helpers: extension products with lazy reduction.
- * Montgomery representatives are < p < 2^31, so a product of two is < p^2 < 2^62 and four such
- * products sum to < 4p^2 < 2^64. One conditional subtraction of p*2^32 (≡ 0 mod p) brings the sum
- * below p*2^32, the input bound of the Montgomery reduction, which returns the canonical
- * representative of the sum. */
-
-#define WHIR_PR ((uint64_t)BB31_P << 32)
-
-static inline uint64_t lazy_cut(uint64_t x) {
-    return x >= WHIR_PR ? x - WHIR_PR : x;
-}
-static inline bb31 lazy_reduce(uint64_t x) {
-    bb31 r;
-    r.v = bb31_monty_reduce(lazy_cut(x));
-    return r;
-}
-
-/* b with its W-multiples precomputed, for repeated products by the same b */
-typedef struct ext_pre {
-    uint64_t b[4], wb[4]; /* wb[i] = W * b_i (i = 1..3) */
-} ext_pre;
-
-static inline ext_pre ext_prepare(bb31x4 b) {
-    ext_pre p;
-    bb31 W = bb31x4_w();
-    for (int i = 0; i < 4; i++) {
-        p.b[i] = b.c[i].v;
-        p.wb[i] = bb31_mul(W, b.c[i]).v;
-    }
-    return p;
-}
-
-static inline bb31x4 ext_mul_pre(bb31x4 a, const ext_pre *b) {
-    uint64_t a0 = a.c[0].v, a1 = a.c[1].v, a2 = a.c[2].v, a3 = a.c[3].v;
-    bb31x4 r;
-    r.c[0] = lazy_reduce(a0 * b->b[0] + a1 * b->wb[3] + a2 * b->wb[2] + a3 * b->wb[1]);
-    r.c[1] = lazy_reduce(a0 * b->b[1] + a1 * b->b[0] + a2 * b->wb[3] + a3 * b->wb[2]);
-    r.c[2] = lazy_reduce(a0 * b->b[2] + a1 * b->b[1] + a2 * b->b[0] + a3 * b->wb[3]);
-    r.c[3] = lazy_reduce(a0 * b->b[3] + a1 * b->b[2] + a2 * b->b[1] + a3 * b->b[0]);
-    return r;
-}
-
-static inline bb31x4 ext_mul(bb31x4 a, bb31x4 b) {
-    ext_pre p = ext_prepare(b);
-    return ext_mul_pre(a, &p);
-}
+/* lazy sums of Montgomery products: see bb31x4_lazy_cut (field/bb31_ext4.h) */
+#define lazy_cut bb31x4_lazy_cut
+#define lazy_reduce bb31x4_lazy_reduce
 
 /* ---------------------------------------------------------------------------------------------
  * Multilinear tables */
@@ -98,14 +54,14 @@ static inline bb31x4 ext_mul(bb31x4 a, bb31x4 b) {
 static void evals_mobius_eq(bb31x4 *out, const bb31x4 *u, size_t n) {
     out[0] = bb31x4_one();
     for (size_t i = 0; i < n; i++) {
-        ext_pre w0 = ext_prepare(bb31x4_sub(bb31x4_one(), bb31x4_add(u[i], u[i])));
-        ext_pre w1 = ext_prepare(u[i]);
+        bb31x4_pre w0 = bb31x4_prepare(bb31x4_sub(bb31x4_one(), bb31x4_add(u[i], u[i])));
+        bb31x4_pre w1 = bb31x4_prepare(u[i]);
         long long half = (long long)1 << i;
 #pragma omp parallel for schedule(static) if (half >= 4096)
         for (long long k = 0; k < half; k++) {
             bb31x4 prev = out[k];
-            out[half + k] = ext_mul_pre(prev, &w1);
-            out[k] = ext_mul_pre(prev, &w0);
+            out[half + k] = bb31x4_mul_pre(prev, &w1);
+            out[k] = bb31x4_mul_pre(prev, &w0);
         }
     }
 }
@@ -129,14 +85,14 @@ static void evals_eq_pow_base(bb31 *out, bb31 z, size_t n) {
 static void evals_eq_pow_ext(bb31x4 *out, bb31x4 z, size_t n) {
     out[0] = bb31x4_one();
     for (size_t i = 0; i < n; i++) {
-        ext_pre zp = ext_prepare(z), om = ext_prepare(bb31x4_sub(bb31x4_one(), z));
+        bb31x4_pre zp = bb31x4_prepare(z), om = bb31x4_prepare(bb31x4_sub(bb31x4_one(), z));
         size_t half = (size_t)1 << i;
         for (size_t k = 0; k < half; k++) {
             bb31x4 prev = out[k];
-            out[half + k] = ext_mul_pre(prev, &zp);
-            out[k] = ext_mul_pre(prev, &om);
+            out[half + k] = bb31x4_mul_pre(prev, &zp);
+            out[k] = bb31x4_mul_pre(prev, &om);
         }
-        z = ext_mul(z, z);
+        z = bb31x4_mul_lazy(z, z);
     }
 }
 
@@ -264,51 +220,8 @@ bb31x4 swirl_whir_opening_oracle(const swirl_stacked_pcs_data *d, size_t col, un
     return acc;
 }
 
-/* ---------------------------------------------------------------------------------------------
- * Sumcheck */
-
-/* s(1) = sum_y f[2y+1] w[2y+1], s(2) = sum_y (2f[2y+1] - f[2y]) (2w[2y+1] - w[2y]) */
-enum swirl_status swirl_cpu_whir_sumcheck(const swirl_backend_ops *ops, bb31x4 s[2],
-                                          const bb31x4 *f, const bb31x4 *w, size_t len) {
-    (void)ops;
-    SWIRL_ARG_CHECK(s != NULL && (len < 2 || (f != NULL && w != NULL)));
-    bb31x4 s1 = bb31x4_zero(), s2 = bb31x4_zero();
-    long long half = (long long)(len / 2);
-#pragma omp parallel if (half >= 4096)
-    {
-        bb31x4 p1 = bb31x4_zero(), p2 = bb31x4_zero();
-#pragma omp for schedule(static)
-        for (long long y = 0; y < half; y++) {
-            bb31x4 f0 = f[2 * y], f1 = f[2 * y + 1], w0 = w[2 * y], w1 = w[2 * y + 1];
-            p1 = bb31x4_add(p1, ext_mul(f1, w1));
-            bb31x4 f2 = bb31x4_sub(bb31x4_add(f1, f1), f0), w2 = bb31x4_sub(bb31x4_add(w1, w1), w0);
-            p2 = bb31x4_add(p2, ext_mul(f2, w2));
-        }
-#pragma omp critical(swirl_whir_sumcheck)
-        {
-            s1 = bb31x4_add(s1, p1);
-            s2 = bb31x4_add(s2, p2);
-        }
-    }
-    s[0] = s1;
-    s[1] = s2;
-    return SWIRL_OK;
-}
-
-/* fo[y] = f[2y] + α (f[2y+1] - f[2y]), the same for w; outputs do not alias the inputs */
-enum swirl_status swirl_cpu_whir_fold(const swirl_backend_ops *ops, bb31x4 *fo, bb31x4 *wo,
-                                      const bb31x4 *f, const bb31x4 *w, size_t len, bb31x4 alpha) {
-    (void)ops;
-    SWIRL_ARG_CHECK(len < 2 || (fo != NULL && wo != NULL && f != NULL && w != NULL));
-    size_t half = len / 2;
-    ext_pre a = ext_prepare(alpha);
-#pragma omp parallel for schedule(static) if (half >= 4096)
-    for (long long y = 0; y < (long long)half; y++) {
-        fo[y] = bb31x4_add(f[2 * y], ext_mul_pre(bb31x4_sub(f[2 * y + 1], f[2 * y]), &a));
-        wo[y] = bb31x4_add(w[2 * y], ext_mul_pre(bb31x4_sub(w[2 * y + 1], w[2 * y]), &a));
-    }
-    return SWIRL_OK;
-}
+/* The sumcheck round and the fold are the device table's whir_sumcheck / whir_fold
+ * (device/cpu/whir.c on the CPU). */
 
 /* ---------------------------------------------------------------------------------------------
  * ŵ update: w[x] += c0 eq(pow(z0), x) + sum_i c_i eq(pow(z_i), x), x in {0,1}^dim, z0 in the
@@ -343,7 +256,7 @@ static enum swirl_status w_accumulate(bb31x4 *w, size_t dim, bb31x4 z0, bb31x4 c
         bb31x4 z = z0;
         evals_eq_pow_ext(xlo, z, lo);
         for (size_t j = 0; j < lo; j++)
-            z = ext_mul(z, z);
+            z = bb31x4_mul_lazy(z, z);
         evals_eq_pow_ext(xhi, z, hi);
     }
 #pragma omp parallel for schedule(static)
@@ -371,9 +284,9 @@ static enum swirl_status w_accumulate(bb31x4 *w, size_t dim, bb31x4 z0, bb31x4 c
             wb[x] = v;
         }
         if (with_z0) {
-            ext_pre k = ext_prepare(ext_mul(c0, xhi[hb]));
+            bb31x4_pre k = bb31x4_prepare(bb31x4_mul_lazy(c0, xhi[hb]));
             for (size_t x = 0; x < nlo; x++)
-                wb[x] = bb31x4_add(wb[x], ext_mul_pre(xlo[x], &k));
+                wb[x] = bb31x4_add(wb[x], bb31x4_mul_pre(xlo[x], &k));
         }
     }
     free(elo);
@@ -519,7 +432,7 @@ static enum swirl_status whir_prove_rounds(const swirl_backend_ops *ops, swirl_w
     bb31x4 mu = swirl_transcript_sample_ext(t);
     b->mu_pows[0] = bb31x4_one();
     for (size_t i = 1; i < total_width; i++)
-        b->mu_pows[i] = ext_mul(b->mu_pows[i - 1], mu);
+        b->mu_pows[i] = bb31x4_mul_lazy(b->mu_pows[i - 1], mu);
     SWIRL_TRY(batched_mle(b->f, (bb31 *)b->half, commits, n_commits, b->mu_pows, total_width,
                           (unsigned)m, (unsigned)params->l_skip));
     evals_mobius_eq(b->w, u_cube, m);
@@ -595,11 +508,11 @@ static enum swirl_status whir_prove_rounds(const swirl_backend_ops *ops, swirl_w
         b->g_tree = NULL;
         bb31x4 gamma = swirl_transcript_sample_ext(t);
         if (!last) {
-            bb31x4 gp = ext_mul(gamma, gamma);
+            bb31x4 gp = bb31x4_mul_lazy(gamma, gamma);
             for (size_t qi = 0; qi < nq; qi++) {
                 b->zs[qi] = bb31_pow(omega, b->idx[qi]);
                 b->cs[qi] = gp;
-                gp = ext_mul(gp, gamma);
+                gp = bb31x4_mul_lazy(gp, gamma);
             }
             swirl_span_begin("whir_w_evals_accum");
             st = w_accumulate(w, swirl_log2_exact(len), z0, gamma, 1, b->zs, b->cs, nq);
@@ -611,14 +524,7 @@ static enum swirl_status whir_prove_rounds(const swirl_backend_ops *ops, swirl_w
     return SWIRL_OK;
 }
 
-enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
-                                   const swirl_system_params *params,
-                                   const swirl_stacked_pcs_data *const *commits, size_t n_commits,
-                                   const bb31x4 *u_cube) {
-    return swirl_whir_prove_ex(NULL, proof, t, params, commits, n_commits, u_cube);
-}
-
-enum swirl_status swirl_whir_prove_ex(const swirl_backend_ops *ops, swirl_whir_proof *proof,
+enum swirl_status swirl_whir_prove(const swirl_backend_ops *ops, swirl_whir_proof *proof,
                                       swirl_transcript *t, const swirl_system_params *params,
                                       const swirl_stacked_pcs_data *const *commits,
                                       size_t n_commits, const bb31x4 *u_cube) {
@@ -853,7 +759,7 @@ enum swirl_status swirl_whir_verify(swirl_transcript *t, const swirl_system_para
         bb31x4 gp = bb31x4_square(gamma);
         for (size_t qi = 0; qi < nq; qi++) {
             claim = bb31x4_add(claim, bb31x4_mul(ys[qi], gp));
-            gp = bb31x4_mul(gp, gamma);
+            gp = bb31x4_mul_lazy(gp, gamma);
         }
         free(ys);
         (void)zq0;

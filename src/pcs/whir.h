@@ -57,17 +57,12 @@ void swirl_whir_proof_clear(swirl_whir_proof *p);
  * Errors: SWIRL_E_INVALID_ARG (NULL, no commits, a commit of another height, parameters the plan
  * refuses), SWIRL_E_NOMEM.
  */
-enum swirl_status swirl_whir_prove(swirl_whir_proof *proof, swirl_transcript *t,
-                                   const swirl_system_params *params,
+/* `ops`: the primitive table for the sumcheck evaluations, the folds and the codeword Merkle
+ * trees (NULL: the CPU table). */
+enum swirl_status swirl_whir_prove(const swirl_backend_ops *ops, swirl_whir_proof *proof,
+                                   swirl_transcript *t, const swirl_system_params *params,
                                    const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                                    const bb31x4 *u_cube) SWIRL_WARN_UNUSED_RESULT;
-/** The same with the sumcheck evaluations, the folds and the codeword Merkle trees through `ops`
- *  (NULL: the CPU table, which is what swirl_whir_prove uses). */
-enum swirl_status swirl_whir_prove_ex(const swirl_backend_ops *ops, swirl_whir_proof *proof,
-                                      swirl_transcript *t, const swirl_system_params *params,
-                                      const swirl_stacked_pcs_data *const *commits,
-                                      size_t n_commits,
-                                      const bb31x4 *u_cube) SWIRL_WARN_UNUSED_RESULT;
 
 /**
  * Verifier: openings[] holds the stacked openings of all commits concatenated (widths[c] per

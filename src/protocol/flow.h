@@ -1,7 +1,8 @@
 /*
- * The prover and verifier flow (OpenVM v2.0.1 prover/mod.rs Coordinator::prove, cpu_backend.rs
- * prove_openings, verifier/mod.rs verify, verifier/proof_shape.rs) on the CPU or through a backend
- * table, for AIRs with common main, preprocessed and cached main partitions:
+ * The proof, the prover's input, and the verifier's flow (OpenVM v2.0.1 verifier/mod.rs verify,
+ * verifier/proof_shape.rs); the prover's flow (prover/mod.rs Coordinator::prove, cpu_backend.rs
+ * prove_openings) is prover/prove.h, on the CPU or through a backend's stage table. For AIRs with
+ * common main, preprocessed and cached main partitions:
  *
  *  - traces sorted by height, descending, ties in AIR order; optional AIRs may be left out;
  *  - commitments: the common main traces of all present AIRs in one stacked commitment, then per
@@ -62,40 +63,14 @@ extern "C" {
 
 void swirl_proof_clear(swirl_proof *p);
 
-/** Proves traces[i] for vk->per_air[i], i < vk->n_airs. SWIRL_E_INVALID_ARG for bad input (a
- *  height not a power of two or above the stacked height, missing public values or cached
- *  partitions, a preprocessed AIR's height other than its preprocessed trace's, a key without the
- *  preprocessed prover data, as decoded from bytes, the commitments' stacked widths above
- *  w_stack); SWIRL_E_UNSATISFIED when the interactions do not balance. Records the spans
- *  prover.cached_trace_commit when there are cached partitions (outside
- *  stark_prove_excluding_trace: OpenVM receives cached traces committed) and
- *  stark_prove_excluding_trace with OpenVM's sub-spans. */
-enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
-                              const swirl_trace_input *traces) SWIRL_WARN_UNUSED_RESULT;
-
-typedef struct swirl_backend swirl_backend;
-/** swirl_prove with its stages run through the backend table `be` (backend/backend.h; NULL: the
- *  CPU backend). Every backend gives the same proof as swirl_prove. */
-enum swirl_status swirl_prove_ex(swirl_proof *proof, const swirl_vk *vk,
-                                 const swirl_trace_input *traces,
-                                 const swirl_backend *be) SWIRL_WARN_UNUSED_RESULT;
-
-/** swirl_prove_ex recording the proof's whole Fiat-Shamir transcript into `log` (NULL: none), in
- *  the layout of OpenVM's TranscriptLog, for diffing against OpenVM position by position. */
-enum swirl_status swirl_prove_logged(swirl_proof *proof, const swirl_vk *vk,
-                                     const swirl_trace_input *traces, const swirl_backend *be,
-                                     swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
-
 /** SWIRL_OK, SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED (never crashes on a bad proof).
  *  MALFORMED for a wrong shape: a required AIR absent, a log height above the stacked height,
  *  cached_commits present for an AIR without cached partitions or absent, missing for one with
  *  them, the stacked widths above w_stack, ...; REJECTED when a check fails, including a
- *  preprocessed AIR whose log height is not its preprocessed trace's. */
-enum swirl_status swirl_verify(const swirl_vk *vk,
-                               const swirl_proof *proof) SWIRL_WARN_UNUSED_RESULT;
-/** swirl_verify recording the verifier's transcript into `log` (NULL: none). */
-enum swirl_status swirl_verify_logged(const swirl_vk *vk, const swirl_proof *proof,
-                                      swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
+ *  preprocessed AIR whose log height is not its preprocessed trace's. `log` (NULL: none) records
+ *  the verifier's transcript (swirl_transcript_log). */
+enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof,
+                               swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@
 #ifndef SWIRL_PROTOCOL_GKR_H
 #define SWIRL_PROTOCOL_GKR_H
 
-#include "backend/ops.h"
+#include "device/ops.h"
 #include "field/bb31_ext4.h"
 #include "transcript/transcript.h"
 
@@ -40,14 +40,11 @@ void swirl_gkr_proof_clear(swirl_gkr_proof *p);
  * Prover with assert_zero: leaves p[i]/q[i], i < 2^n (n >= 1). Fails with SWIRL_E_UNSATISFIED when
  * the fractions do not sum to zero. Fills the proof (not the PoW witness) and xi_out (n values).
  */
-enum swirl_status swirl_gkr_prove(swirl_gkr_proof *proof, bb31x4 *xi_out, swirl_transcript *t,
-                                  const bb31x4 *p, const bb31x4 *q,
-                                  unsigned n) SWIRL_WARN_UNUSED_RESULT;
-/** The same with the fraction tree, the layer rounds and the folds through `ops` (NULL: the CPU
- *  table, which is what swirl_gkr_prove uses). */
-enum swirl_status swirl_gkr_prove_ex(const swirl_backend_ops *ops, swirl_gkr_proof *proof,
-                                     bb31x4 *xi_out, swirl_transcript *t, const bb31x4 *p,
-                                     const bb31x4 *q, unsigned n) SWIRL_WARN_UNUSED_RESULT;
+/* `ops`: the primitive table for the fraction tree, the layer rounds and the folds (NULL: the CPU
+ * table). */
+enum swirl_status swirl_gkr_prove(const swirl_backend_ops *ops, swirl_gkr_proof *proof,
+                                  bb31x4 *xi_out, swirl_transcript *t, const bb31x4 *p,
+                                  const bb31x4 *q, unsigned n) SWIRL_WARN_UNUSED_RESULT;
 
 /**
  * Verifier: on success writes the claimed leaf-MLE evaluations (numer, denom) at the returned point

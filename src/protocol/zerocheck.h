@@ -20,13 +20,13 @@
  * opens every part in its own commitment. The CPU code is the reference: round 0 evaluates the
  * constraint DAG in the base field with 16-lane AVX-512 blocks where available, and round 0, the
  * multilinear rounds and the folds run on OpenMP threads through the backend's primitive slots
- * (backend/ops.h: constraint_round0, constraint_round, sumcheck_fold).
+ * (device/ops.h: constraint_round0, constraint_round, sumcheck_fold).
  */
 #ifndef SWIRL_PROTOCOL_ZEROCHECK_H
 #define SWIRL_PROTOCOL_ZEROCHECK_H
 
 #include "air/dag.h"
-#include "backend/ops.h"
+#include "device/ops.h"
 #include "protocol/gkr.h"
 
 /** BatchConstraintProof (owned; swirl_batch_proof_clear frees it). */
@@ -60,17 +60,13 @@ void swirl_batch_proof_clear(swirl_batch_proof *p);
 int swirl_zc_need_rot(const swirl_air *air);
 
 /** Prover over the traces (sorted by height, descending). r_out gets n_max + 1 values. */
-enum swirl_status swirl_zerocheck_prove(swirl_gkr_proof *gkr, swirl_batch_proof *proof,
-                                        bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
-                                        const swirl_zc_params *zp, const swirl_air_instance *traces,
+/* `ops`: the primitive table for its heavy steps (round evaluations, folds, the GKR's; NULL: the
+ * CPU table). */
+enum swirl_status swirl_zerocheck_prove(const swirl_backend_ops *ops, swirl_gkr_proof *gkr,
+                                        swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
+                                        swirl_transcript *t, const swirl_zc_params *zp,
+                                        const swirl_air_instance *traces,
                                         size_t n) SWIRL_WARN_UNUSED_RESULT;
-/** The same with its heavy steps (round evaluations, folds, the GKR's) through `ops` (NULL: the
- *  CPU table, which is what swirl_zerocheck_prove uses). */
-enum swirl_status swirl_zerocheck_prove_ex(const swirl_backend_ops *ops, swirl_gkr_proof *gkr,
-                                           swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
-                                           swirl_transcript *t, const swirl_zc_params *zp,
-                                           const swirl_air_instance *traces,
-                                           size_t n) SWIRL_WARN_UNUSED_RESULT;
 
 /** Verifier: the AIRs and log heights of the traces (sorted), public values per trace. */
 enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_transcript *t,

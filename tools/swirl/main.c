@@ -22,11 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/backend.h"
+#include "prover/stages.h"
 #include "cli.h"
 #include "protocol/codec_proof.h"
 #include "protocol/vk_codec.h"
 #include "util/span.h"
+#include "prover/prove.h"
 
 static const char *const usage_main =
     "usage: swirl COMMAND [options]\n"
@@ -321,7 +322,7 @@ static int cmd_prove(int argc, char **argv) {
     swirl_span_set_progress(o.quiet ? NULL : stderr, 1);
     double t0 = swirl_now_ms();
     enum swirl_status st =
-        swirl_prove_logged(&proof, vk, job.in, be, o.transcript_log ? &tlog : NULL);
+        swirl_prove(&proof, vk, job.in, be, o.transcript_log ? &tlog : NULL);
     double t_prove = swirl_now_ms() - t0;
     swirl_span_set_progress(NULL, 0);
     if (st != SWIRL_OK) {
@@ -406,7 +407,7 @@ static int cmd_verify(int argc, char **argv) {
     enum swirl_status st = swirl_proof_decode(&proof, pb, pl, vk);
     if (st == SWIRL_OK) {
         have_proof = 1;
-        st = swirl_verify_logged(vk, &proof, o.transcript_log ? &tlog : NULL);
+        st = swirl_verify(vk, &proof, o.transcript_log ? &tlog : NULL);
         /* the log of a rejected proof too: that is when it helps */
         int lrc = o.transcript_log ? cli_write_transcript_log(o.transcript_log, &tlog) : CLI_OK;
         if (lrc != CLI_OK) {
@@ -500,7 +501,7 @@ static int cmd_bench(int argc, char **argv) {
     for (long it = -warmup; it < iters; it++) {
         swirl_proof proof;
         swirl_span_reset();
-        enum swirl_status st = swirl_prove_ex(&proof, vk, job.in, be);
+        enum swirl_status st = swirl_prove(&proof, vk, job.in, be, NULL);
         if (st != SWIRL_OK) {
             fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
             rc = prove_status_exit(st);

@@ -1,6 +1,7 @@
 /*
- * The primitive-operation table (the second level of the backend table, see backend.h): the heavy
- * inner computations of the CPU stage drivers. The drivers (pcs/stacked.c, protocol/zerocheck.c,
+ * The primitive-operation table of the device layer (the second level of the backend table; the
+ * first, the stage slots, is prover/stages.h): the heavy inner computations of the CPU stage
+ * drivers. The drivers (pcs/stacked.c, protocol/zerocheck.c,
  * protocol/gkr.c, pcs/stacked_reduction.c, pcs/whir.c) keep the protocol logic (transcript
  * observe/sample, claims, proof layout) and call every heavy step through one of these pointers.
  *
@@ -18,8 +19,8 @@
  * Ownership: outputs are owned as the slot says; no slot keeps a pointer to its inputs after it
  * returns, except merkle_tree, whose tree reads `matrix` while it lives (hash/merkle.h).
  */
-#ifndef SWIRL_BACKEND_OPS_H
-#define SWIRL_BACKEND_OPS_H
+#ifndef SWIRL_DEVICE_OPS_H
+#define SWIRL_DEVICE_OPS_H
 
 #include <stddef.h>
 
@@ -130,9 +131,8 @@ static inline const swirl_backend_ops *swirl_ops_or_cpu(const swirl_backend_ops 
     return ops ? ops : swirl_backend_cpu_ops();
 }
 
-/* The CPU implementations, defined next to the drivers that use them (hash/merkle.c,
- * pcs/stacked.c, protocol/zerocheck.c, protocol/gkr.c, pcs/whir.c); backend/cpu_ops.c puts them in
- * the table. */
+/* The CPU implementations, in device/cpu/ (cpu_ops.c: merkle_tree, rs_code_matrix, sumcheck_fold
+ * and the table; constraint.c: constraint_round0 / constraint_round; gkr.c; whir.c). */
 enum swirl_status swirl_cpu_merkle_tree(const swirl_backend_ops *ops, swirl_merkle_tree **out,
                                         const bb31 *matrix, size_t height, size_t width,
                                         unsigned ext_degree, size_t rows_per_query);
@@ -162,4 +162,4 @@ enum swirl_status swirl_cpu_whir_fold(const swirl_backend_ops *ops, bb31x4 *f_ou
 }
 #endif
 
-#endif /* SWIRL_BACKEND_OPS_H */
+#endif /* SWIRL_DEVICE_OPS_H */

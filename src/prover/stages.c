@@ -1,11 +1,12 @@
 /* The backend table (see backend.h): the CPU backend and the CUDA backend with its fallbacks. */
-#include "backend/backend.h"
+#include "prover/stages.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cuda_commit_host.h"
+#include "prover/cuda_commit_host.h"
+#include "prover/cuda_stacked_commit.h"
 #include "util/common.h"
 
 /* ---- CPU ---- */
@@ -14,7 +15,7 @@ static enum swirl_status cpu_commit(const swirl_backend *be, swirl_stacked_pcs_d
                                     swirl_digest *root, const swirl_trace_view *traces, size_t n,
                                     unsigned l_skip, unsigned n_stack, unsigned log_blowup,
                                     unsigned k_whir) {
-    return swirl_stacked_commit_ex(be->ops, out, root, traces, n, l_skip, n_stack, log_blowup,
+    return swirl_stacked_commit(be->ops, out, root, traces, n, l_skip, n_stack, log_blowup,
                                    k_whir);
 }
 
@@ -22,7 +23,7 @@ static enum swirl_status cpu_rap_constraints(const swirl_backend *be, swirl_gkr_
                                              swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                              swirl_transcript *t, const swirl_zc_params *zp,
                                              const swirl_air_instance *traces, size_t n) {
-    return swirl_zerocheck_prove_ex(be->ops, gkr, proof, r_out, n_r, t, zp, traces, n);
+    return swirl_zerocheck_prove(be->ops, gkr, proof, r_out, n_r, t, zp, traces, n);
 }
 
 static enum swirl_status cpu_stacked_reduction(const swirl_backend *be,
@@ -31,7 +32,7 @@ static enum swirl_status cpu_stacked_reduction(const swirl_backend *be,
                                                const swirl_stacked_commit_view *commits,
                                                size_t n_commits, unsigned l_skip, unsigned n_stack,
                                                const bb31x4 *r) {
-    return swirl_stacked_reduction_prove_ex(be->ops, proof, u_out, t, commits, n_commits, l_skip,
+    return swirl_stacked_reduction_prove(be->ops, proof, u_out, t, commits, n_commits, l_skip,
                                             n_stack, r);
 }
 
@@ -39,7 +40,7 @@ static enum swirl_status cpu_whir(const swirl_backend *be, swirl_whir_proof *pro
                                   swirl_transcript *t, const swirl_system_params *params,
                                   const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                                   const bb31x4 *u_cube) {
-    return swirl_whir_prove_ex(be->ops, proof, t, params, commits, n_commits, u_cube);
+    return swirl_whir_prove(be->ops, proof, t, params, commits, n_commits, u_cube);
 }
 
 static const swirl_backend g_cpu = {

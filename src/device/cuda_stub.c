@@ -1,6 +1,6 @@
 /* The CUDA backend's entry points when libswirl is built without CUDA: every call reports that no
  * device is available, so callers and GPU tests take their CPU/skip paths. */
-#include "backend/cuda/cuda_backend.h"
+#include "device/cuda/cuda_backend.h"
 
 #ifndef SWIRL_HAVE_CUDA
 
@@ -126,33 +126,6 @@ enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle
     (void)rows_per_query;
     return NO_CUDA();
 }
-enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root,
-                                            swirl_stacked_layout *layout, bb31 **d_stacked,
-                                            bb31 **d_codeword, swirl_cuda_merkle *tree,
-                                            const swirl_trace_view *traces, size_t n_traces,
-                                            unsigned l_skip, unsigned n_stack, unsigned log_blowup,
-                                            unsigned k_whir) {
-    (void)ctx;
-    (void)root;
-    (void)layout;
-    (void)d_stacked;
-    (void)d_codeword;
-    (void)tree;
-    (void)traces;
-    (void)n_traces;
-    (void)l_skip;
-    (void)n_stack;
-    (void)log_blowup;
-    (void)k_whir;
-    return NO_CUDA();
-}
-size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_width,
-                                       unsigned log_blowup) {
-    (void)stacked_height;
-    (void)stacked_width;
-    (void)log_blowup;
-    return 0;
-}
 
 enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
                                                const uint32_t *d_ops, size_t n_ops,
@@ -179,7 +152,7 @@ enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, swirl_transcr
 }
 
 #else
-/* Built with CUDA: the real implementations are in the .cu files of src/backend/cuda. ISO C forbids an empty
+/* Built with CUDA: the real implementations are in the .cu files of src/device/cuda. ISO C forbids an empty
  * translation unit, so declare something harmless. */
 typedef int swirl_cuda_stub_unused;
 #endif

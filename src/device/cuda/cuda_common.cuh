@@ -2,12 +2,12 @@
  * Internal CUDA helpers shared by the backend's .cu files: the context struct, error macros and
  * the counted kernel launch. Not part of any public header.
  */
-#ifndef SWIRL_BACKEND_CUDA_COMMON_CUH
-#define SWIRL_BACKEND_CUDA_COMMON_CUH
+#ifndef SWIRL_DEVICE_CUDA_COMMON_CUH
+#define SWIRL_DEVICE_CUDA_COMMON_CUH
 
 #include <cuda_runtime.h>
 
-#include "backend/cuda/cuda_backend.h"
+#include "device/cuda/cuda_backend.h"
 
 #define SWIRL_CUDA_MAX_STAGES 256
 
@@ -71,4 +71,4 @@ static inline unsigned swirl_cuda_blocks(size_t n, unsigned threads) {
     return (unsigned)(b > 0x7fffffffu ? 0x7fffffffu : (b ? b : 1));
 }
 
-#endif /* SWIRL_BACKEND_CUDA_COMMON_CUH */
+#endif /* SWIRL_DEVICE_CUDA_COMMON_CUH */

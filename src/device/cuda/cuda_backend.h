@@ -1,6 +1,7 @@
 /*
- * The CUDA backend's C interface (implemented in the .cu files of src/backend/cuda; when the library is built
- * without CUDA, src/backend/cuda_stub.c provides the same functions returning SWIRL_E_NO_DEVICE).
+ * The CUDA device layer's C interface (implemented in the .cu files of src/device/cuda; when the
+ * library is built without CUDA, src/device/cuda_stub.c provides the same functions returning
+ * SWIRL_E_NO_DEVICE). Stages built on it (the GPU commitment) are in src/prover.
  *
  * Staged dispatch: work is enqueued on the context's stream inside a named stage;
  * swirl_cuda_stage_end makes the stage's single host synchronization and appends
@@ -15,13 +16,12 @@
  * Memory: one device arena per context (cudaMalloc once, sized up front); swirl_cuda_alloc hands
  * out 256-byte aligned slices, swirl_cuda_arena_reset frees them all at once.
  */
-#ifndef SWIRL_BACKEND_CUDA_BACKEND_H
-#define SWIRL_BACKEND_CUDA_BACKEND_H
+#ifndef SWIRL_DEVICE_CUDA_BACKEND_H
+#define SWIRL_DEVICE_CUDA_BACKEND_H
 
 #include <stddef.h>
 
 #include "hash/poseidon2.h"
-#include "pcs/stacked.h"
 #include "transcript/transcript.h"
 
 typedef struct swirl_cuda_ctx swirl_cuda_ctx;
@@ -137,25 +137,8 @@ enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle
                                           unsigned ext_degree,
                                           size_t rows_per_query) SWIRL_WARN_UNUSED_RESULT;
 
-/**
- * The whole main-trace commitment on the GPU in one stage ("stacked_commit", with sub-stage
- * timings rs_code_matrix / merkle_tree taken from events, not syncs): uploads the traces, stacks,
- * encodes, builds the tree, downloads the root. Optional outputs (device pointers into the arena,
- * valid until the arena is reset): *d_stacked (layout.height x width), *d_codeword.
- */
-enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root,
-                                            swirl_stacked_layout *layout, bb31 **d_stacked,
-                                            bb31 **d_codeword, swirl_cuda_merkle *tree,
-                                            const swirl_trace_view *traces, size_t n_traces,
-                                            unsigned l_skip, unsigned n_stack, unsigned log_blowup,
-                                            unsigned k_whir) SWIRL_WARN_UNUSED_RESULT;
-
-/** Device memory the commitment needs (arena bytes), for planning. */
-size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_width,
-                                       unsigned log_blowup);
-
 #ifdef __cplusplus
 }
 #endif
 
-#endif /* SWIRL_BACKEND_CUDA_BACKEND_H */
+#endif /* SWIRL_DEVICE_CUDA_BACKEND_H */

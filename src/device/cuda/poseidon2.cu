@@ -5,7 +5,7 @@
  * consecutive rows: coalesced), then one kernel per compression layer.
  * Cost per leaf of a width-w base matrix: ceil(w/8) permutations; per internal node: 1.
  */
-#include "backend/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_common.cuh"
 #include "hash/poseidon2_impl.h"
 
 __constant__ uint32_t c_p2_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;

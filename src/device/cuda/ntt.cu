@@ -16,7 +16,7 @@
  * tw[2^b - 1 + j] = root^(j * n / 2^(b+1)), j < 2^b; consecutive threads read consecutive j.
  * Computed on the device per call (n - 1 elements, no host sync).
  */
-#include "backend/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_common.cuh"
 #include "poly/ntt.h"
 
 #define NTT_TILE_LOG 12

@@ -12,7 +12,7 @@
  * with only per-round operations would pay a host round trip per round, which staged dispatch
  * exists to avoid.
  *
- * Primitive slots (`ops`, a swirl_backend_ops: backend/ops.h) are the heavy inner steps of the CPU
+ * Primitive slots (`ops`, a swirl_backend_ops: device/ops.h) are the heavy inner steps of the CPU
  * stage drivers: merkle_tree, rs_code_matrix, constraint_round0, constraint_round, gkr_tree,
  * gkr_layer, sumcheck_fold, whir_sumcheck, whir_fold. The CPU stage slots run the drivers (the
  * transcript logic) on be->ops, so a backend may also keep the CPU stage slots and replace
@@ -32,11 +32,11 @@
  * are owned as the CPU functions they mirror say (pcs/stacked.h, protocol/zerocheck.h,
  * pcs/stacked_reduction.h, pcs/whir.h).
  */
-#ifndef SWIRL_BACKEND_BACKEND_H
-#define SWIRL_BACKEND_BACKEND_H
+#ifndef SWIRL_PROVER_STAGES_H
+#define SWIRL_PROVER_STAGES_H
 
-#include "backend/cuda/cuda_backend.h"
-#include "backend/ops.h"
+#include "device/cuda/cuda_backend.h"
+#include "device/ops.h"
 #include "pcs/stacked.h"
 #include "pcs/stacked_reduction.h"
 #include "pcs/whir.h"
@@ -70,7 +70,7 @@ struct swirl_backend {
                               const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                               const bb31x4 *u_cube);
 
-    /** The primitive operations (backend/ops.h) the CPU stage drivers above call for their heavy
+    /** The primitive operations (device/ops.h) the CPU stage drivers above call for their heavy
      *  steps; NULL means the CPU table (swirl_backend_cpu_ops). A backend that replaces a whole
      *  stage need not use them. */
     const swirl_backend_ops *ops;
@@ -107,4 +107,4 @@ const swirl_stage_trace *swirl_backend_stage_trace(const swirl_backend *be, size
 }
 #endif
 
-#endif /* SWIRL_BACKEND_BACKEND_H */
+#endif /* SWIRL_PROVER_STAGES_H */

@@ -1,6 +1,6 @@
 /* The GPU main-trace commitment returned as host PCS data (see cuda_commit_host.c). */
-#ifndef SWIRL_BACKEND_CUDA_COMMIT_HOST_H
-#define SWIRL_BACKEND_CUDA_COMMIT_HOST_H
+#ifndef SWIRL_PROVER_CUDA_COMMIT_HOST_H
+#define SWIRL_PROVER_CUDA_COMMIT_HOST_H
 
 #include "pcs/stacked.h"
 

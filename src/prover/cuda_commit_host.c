@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cuda/cuda_backend.h"
-#include "backend/cuda_commit_host.h"
+#include "prover/cuda_stacked_commit.h"
+#include "prover/cuda_commit_host.h"
 
 enum swirl_status swirl_cuda_commit_to_host(swirl_cuda_ctx *ctx, swirl_stacked_pcs_data **out,
                                             swirl_digest *root, const swirl_trace_view *traces,

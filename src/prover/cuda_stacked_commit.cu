@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_common.cuh"
+#include "prover/cuda_stacked_commit.h"
 #include "poly/ntt.h"
 
 #define MAX_L_SKIP 5 /* chunks of up to 32 values live in registers/local memory */

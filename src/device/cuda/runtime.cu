@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_common.cuh"
 #include "util/pcopy.h"
 #include "util/settings.h"
 

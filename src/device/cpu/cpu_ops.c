@@ -1,11 +1,11 @@
-/* The CPU primitive-operation table (backend/ops.h). The slots whose code lives next to its driver
+/* The CPU primitive-operation table (device/ops.h). The slots whose code lives next to its driver
  * are defined there; the commit's two are thin wrappers of the library functions. */
-#include "backend/ops.h"
+#include "device/ops.h"
 
 #include <omp.h>
 #include <stdlib.h>
 
-#include "pcs/stacked.h"
+#include "poly/rs_code.h"
 
 enum swirl_status swirl_cpu_merkle_tree(const swirl_backend_ops *ops, swirl_merkle_tree **out,
                                         const bb31 *matrix, size_t height, size_t width,

@@ -10,7 +10,7 @@
  *    witness (p, an impossible value, when none exists).
  * The CPU twin is transcript.c (same implementation); tests/test_gpu_transcript.c compares them.
  */
-#include "backend/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_common.cuh"
 #include "transcript/transcript_impl.h"
 
 __constant__ uint32_t c_ts_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;

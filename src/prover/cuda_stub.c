@@ -1,0 +1,40 @@
+/* Without a CUDA build: the prover's GPU stages answer SWIRL_E_NO_DEVICE (as device/cuda_stub.c
+ * does for the device layer). */
+#include "prover/cuda_stacked_commit.h"
+
+#ifndef SWIRL_HAVE_CUDA
+#include "util/common.h"
+
+#define NO_CUDA() SWIRL_RAISE(SWIRL_E_NO_DEVICE, "libswirl was built without the CUDA backend")
+
+enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root,
+                                            swirl_stacked_layout *layout, bb31 **d_stacked,
+                                            bb31 **d_codeword, swirl_cuda_merkle *tree,
+                                            const swirl_trace_view *traces, size_t n_traces,
+                                            unsigned l_skip, unsigned n_stack, unsigned log_blowup,
+                                            unsigned k_whir) {
+    (void)ctx;
+    (void)root;
+    (void)layout;
+    (void)d_stacked;
+    (void)d_codeword;
+    (void)tree;
+    (void)traces;
+    (void)n_traces;
+    (void)l_skip;
+    (void)n_stack;
+    (void)log_blowup;
+    (void)k_whir;
+    return NO_CUDA();
+}
+size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_width,
+                                       unsigned log_blowup) {
+    (void)stacked_height;
+    (void)stacked_width;
+    (void)log_blowup;
+    return 0;
+}
+
+#else
+typedef int swirl_prover_cuda_stub_unused;
+#endif
