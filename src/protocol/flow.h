@@ -19,8 +19,9 @@
  *    and WHIR over the same commitments; their stacked widths together at most w_stack.
  *
  * Status: prove-then-verify, tampering and agreement with the stages chained by hand in OpenVM's
- * order are tested (test_flow, test_flow_partitions); the proof's bytes are codec_proof.h's; byte
- * agreement with OpenVM is unchecked.
+ * order are tested (test_flow, test_flow_partitions); the proof's bytes are codec_proof.h's; for
+ * OpenVM's 5-AIR reference proof every transcript element, challenge and proof value equals
+ * OpenVM's own output (test_openvm_proof).
  */
 #ifndef SWIRL_PROTOCOL_FLOW_H
 #define SWIRL_PROTOCOL_FLOW_H
