@@ -83,9 +83,9 @@ static void test_flow_uses_table(void) {
     swirl_fixture_three_init(&f, &p);
     const swirl_backend counting = {"counting", NULL, c_commit, c_rap, c_sr, c_whir, NULL};
     swirl_proof a, b;
-    CHECK_OK(swirl_prove(&a, f.vk, f.in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&a, f.vk, f.in, NULL, NULL));
     memset(g_calls, 0, sizeof g_calls);
-    CHECK_OK(swirl_prove(&b, f.vk, f.in, &counting, NULL));
+    CHECK_OK(swirl_flow_prove(&b, f.vk, f.in, &counting, NULL));
     for (int i = 0; i < 4; i++)
         CHECK(g_calls[i] == 1);
     CHECK(memcmp(&a.common_main_commit, &b.common_main_commit, sizeof a.common_main_commit) == 0);
@@ -93,13 +93,13 @@ static void test_flow_uses_table(void) {
     swirl_whir_proof_encode(&ea, &a.whir, &p);
     swirl_whir_proof_encode(&eb, &b.whir, &p);
     CHECK(ea.len > 0 && ea.len == eb.len && memcmp(ea.p, eb.p, ea.len) == 0);
-    CHECK_OK(swirl_verify(f.vk, &b, NULL));
+    CHECK_OK(swirl_flow_verify(f.vk, &b, NULL));
     swirl_bytes_free(&ea);
     swirl_bytes_free(&eb);
     swirl_proof_clear(&b);
     /* a failing slot: its status and message reach the caller, the proof is left empty */
     g_fail_whir = 1;
-    CHECK_STATUS(swirl_prove(&b, f.vk, f.in, &counting, NULL), SWIRL_E_CUDA);
+    CHECK_STATUS(swirl_flow_prove(&b, f.vk, f.in, &counting, NULL), SWIRL_E_CUDA);
     CHECK(strstr(swirl_last_error(), "injected WHIR failure") != NULL);
     CHECK(b.n_airs == 0 && b.log_heights == NULL);
     g_fail_whir = 0;
@@ -329,11 +329,11 @@ static void test_ops_table_called(void) {
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     swirl_proof a, b;
-    CHECK_OK(swirl_prove(&a, f.vk, f.in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&a, f.vk, f.in, NULL, NULL));
     memset(g_op_calls, 0, sizeof g_op_calls);
     g_wrong_op = -1;
     g_perturbed = 0;
-    CHECK_OK(swirl_prove(&b, f.vk, f.in, &g_wrapped, NULL));
+    CHECK_OK(swirl_flow_prove(&b, f.vk, f.in, &g_wrapped, NULL));
     CHECK(g_perturbed == 0 && g_stage == ST_NONE);
     /* every slot, in every stage whose driver uses it; nothing outside the stages */
     static const int uses[N_OPS][N_STAGES] = {
@@ -358,7 +358,7 @@ static void test_ops_table_called(void) {
     encode_proof(&ea, &la, &a, f.vk);
     encode_proof(&eb, &lb, &b, f.vk);
     CHECK(la == lb && memcmp(ea, eb, la) == 0);
-    CHECK_OK(swirl_verify(f.vk, &b, NULL));
+    CHECK_OK(swirl_flow_verify(f.vk, &b, NULL));
     free(ea);
     free(eb);
     swirl_proof_clear(&a);
@@ -388,11 +388,11 @@ static void test_wrong_op_rejected(void) {
         g_wrong_packed = cases[i].packed_only;
         g_perturbed = 0;
         swirl_proof b;
-        enum swirl_status st = swirl_prove(&b, f.vk, f.in, &g_wrapped, NULL);
+        enum swirl_status st = swirl_flow_prove(&b, f.vk, f.in, &g_wrapped, NULL);
         free_wrong_mats();
         CHECK_MSG(g_perturbed > 0, "case %zu: %s never perturbed", i, op_names[cases[i].op]);
         if (st == SWIRL_OK) {
-            enum swirl_status vs = swirl_verify(f.vk, &b, NULL);
+            enum swirl_status vs = swirl_flow_verify(f.vk, &b, NULL);
             CHECK_MSG(vs == SWIRL_E_PROOF_REJECTED || vs == SWIRL_E_PROOF_MALFORMED,
                       "case %zu: a wrong %s, and the verifier returned %s", i,
                       op_names[cases[i].op], swirl_status_str(vs));

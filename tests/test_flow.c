@@ -23,36 +23,36 @@ static void run(int corrupt_trace) {
         rm[HR + 1] = bb31_add(rm[HR + 1], bb31_one()); /* the bus no longer balances */
     swirl_proof proof;
     if (corrupt_trace) {
-        CHECK_STATUS(swirl_prove(&proof, vk, in, NULL, NULL), SWIRL_E_UNSATISFIED);
+        CHECK_STATUS(swirl_flow_prove(&proof, vk, in, NULL, NULL), SWIRL_E_UNSATISFIED);
     } else {
-        CHECK_OK(swirl_prove(&proof, vk, in, NULL, NULL));
-        CHECK_OK(swirl_verify(vk, &proof, NULL));
+        CHECK_OK(swirl_flow_prove(&proof, vk, in, NULL, NULL));
+        CHECK_OK(swirl_flow_verify(vk, &proof, NULL));
         /* a changed public value */
         proof.public_values[0][2] = bb31_add(proof.public_values[0][2], bb31_one());
-        CHECK(swirl_verify(vk, &proof, NULL) != SWIRL_OK);
+        CHECK(swirl_flow_verify(vk, &proof, NULL) != SWIRL_OK);
         proof.public_values[0][2] = bb31_sub(proof.public_values[0][2], bb31_one());
         /* a changed column opening */
         proof.batch.openings[1] = bb31x4_add(proof.batch.openings[1], bb31x4_one());
-        CHECK_STATUS(swirl_verify(vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+        CHECK_STATUS(swirl_flow_verify(vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
         proof.batch.openings[1] = bb31x4_sub(proof.batch.openings[1], bb31x4_one());
         /* a changed stacked opening (WHIR's claim) */
         proof.stacking.stacking_openings[0] =
             bb31x4_add(proof.stacking.stacking_openings[0], bb31x4_one());
-        CHECK_STATUS(swirl_verify(vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+        CHECK_STATUS(swirl_flow_verify(vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
         proof.stacking.stacking_openings[0] =
             bb31x4_sub(proof.stacking.stacking_openings[0], bb31x4_one());
         /* a wrong log height: another shape */
         proof.log_heights[2] = 3;
-        CHECK(swirl_verify(vk, &proof, NULL) != SWIRL_OK);
+        CHECK(swirl_flow_verify(vk, &proof, NULL) != SWIRL_OK);
         proof.log_heights[2] = 40;
-        CHECK_STATUS(swirl_verify(vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
+        CHECK_STATUS(swirl_flow_verify(vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
         proof.log_heights[2] = 2;
-        CHECK_OK(swirl_verify(vk, &proof, NULL));
+        CHECK_OK(swirl_flow_verify(vk, &proof, NULL));
         swirl_proof_clear(&proof);
         /* a fib trace that breaks its constraints (the bus still balances): proved, rejected */
         fm[1] = bb31_add(fm[1], bb31_one());
-        CHECK_OK(swirl_prove(&proof, vk, in, NULL, NULL));
-        CHECK_STATUS(swirl_verify(vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+        CHECK_OK(swirl_flow_prove(&proof, vk, in, NULL, NULL));
+        CHECK_STATUS(swirl_flow_verify(vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
         swirl_proof_clear(&proof);
     }
     swirl_fixture_three_clear(&f);
@@ -82,30 +82,30 @@ static void test_optional_air(void) {
     swirl_proof proof;
     for (int present = 1; present >= 0; present--) {
         swirl_trace_input in[2] = {{f1, 16, pv1, NULL}, {present ? f2 : NULL, 8, pv2, NULL}};
-        CHECK_OK(swirl_prove(&proof, vk, in, NULL, NULL));
+        CHECK_OK(swirl_flow_prove(&proof, vk, in, NULL, NULL));
         CHECK(proof.present[0] == 1 && proof.present[1] == (uint8_t)present);
-        CHECK_OK(swirl_verify(vk, &proof, NULL));
+        CHECK_OK(swirl_flow_verify(vk, &proof, NULL));
         if (!present) {
             /* claiming the absent AIR present: no height / public values: malformed */
             proof.present[1] = 1;
-            CHECK(swirl_verify(vk, &proof, NULL) != SWIRL_OK);
+            CHECK(swirl_flow_verify(vk, &proof, NULL) != SWIRL_OK);
             proof.present[1] = 0;
             /* leaving the required AIR out */
             proof.present[0] = 0;
-            CHECK_STATUS(swirl_verify(vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
+            CHECK_STATUS(swirl_flow_verify(vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
             proof.present[0] = 1;
         } else {
             /* dropping the optional AIR from a proof that has it: the transcript differs */
             proof.present[1] = 0;
-            CHECK(swirl_verify(vk, &proof, NULL) != SWIRL_OK);
+            CHECK(swirl_flow_verify(vk, &proof, NULL) != SWIRL_OK);
             proof.present[1] = 1;
         }
-        CHECK_OK(swirl_verify(vk, &proof, NULL));
+        CHECK_OK(swirl_flow_verify(vk, &proof, NULL));
         swirl_proof_clear(&proof);
     }
     /* a required AIR without a trace is bad input */
     swirl_trace_input in[2] = {{NULL, 16, pv1, NULL}, {f2, 8, pv2, NULL}};
-    CHECK_STATUS(swirl_prove(&proof, vk, in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&proof, vk, in, NULL, NULL), SWIRL_E_INVALID_ARG);
     free(f1);
     free(f2);
     swirl_vk_destroy(vk);
@@ -122,7 +122,7 @@ static void test_trace_height_constraints(void) {
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, f.vk, f.in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, f.vk, f.in, NULL, NULL));
     CHECK(f.vk->n_thc > 0);
     static const unsigned heights[3] = {2, 32, 4};
     int tested = 0;
@@ -136,10 +136,10 @@ static void test_trace_height_constraints(void) {
             continue;
         uint32_t saved = f.vk->thc[c].threshold;
         f.vk->thc[c].threshold = (uint32_t)sum;
-        CHECK_STATUS(swirl_verify(f.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+        CHECK_STATUS(swirl_flow_verify(f.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
         CHECK(strstr(swirl_last_error(), "trace heights too large") != NULL);
         f.vk->thc[c].threshold = (uint32_t)sum + 1;
-        CHECK_OK(swirl_verify(f.vk, &proof, NULL));
+        CHECK_OK(swirl_flow_verify(f.vk, &proof, NULL));
         f.vk->thc[c].threshold = saved;
         tested++;
     }
@@ -156,16 +156,16 @@ static void test_bad_input(void) {
     swirl_proof proof;
     memcpy(in, f.in, sizeof in);
     in[1].height = 24; /* not a power of two */
-    CHECK_STATUS(swirl_prove(&proof, f.vk, in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&proof, f.vk, in, NULL, NULL), SWIRL_E_INVALID_ARG);
     memcpy(in, f.in, sizeof in);
     in[1].height = (size_t)1 << (p.l_skip + p.n_stack + 1); /* taller than the stacked matrix */
-    CHECK_STATUS(swirl_prove(&proof, f.vk, in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&proof, f.vk, in, NULL, NULL), SWIRL_E_INVALID_ARG);
     memcpy(in, f.in, sizeof in);
     in[0].public_values = NULL; /* fib needs its public values */
-    CHECK_STATUS(swirl_prove(&proof, f.vk, in, NULL, NULL), SWIRL_E_INVALID_ARG);
-    CHECK_STATUS(swirl_prove(NULL, f.vk, f.in, NULL, NULL), SWIRL_E_INVALID_ARG);
-    CHECK_STATUS(swirl_prove(&proof, NULL, f.in, NULL, NULL), SWIRL_E_INVALID_ARG);
-    CHECK_STATUS(swirl_verify(f.vk, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&proof, f.vk, in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(NULL, f.vk, f.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&proof, NULL, f.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_verify(f.vk, NULL, NULL), SWIRL_E_INVALID_ARG);
     swirl_fixture_three_clear(&f);
 }
 

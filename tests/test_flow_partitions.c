@@ -309,7 +309,7 @@ static void test_pc_alone(void) {
         swirl_trace_input in = {t.common, h, NULL, t.cptr};
         swirl_proof proof, ref;
         swirl_span_reset();
-        CHECK_OK(swirl_prove(&proof, vk, &in, NULL, NULL));
+        CHECK_OK(swirl_flow_prove(&proof, vk, &in, NULL, NULL));
         /* the cached commitments come before stark_prove_excluding_trace, not inside it */
         size_t nspans, i_cached = SIZE_MAX, i_prove = SIZE_MAX;
         const swirl_span_record *sp = swirl_span_records(&nspans);
@@ -320,7 +320,7 @@ static void test_pc_alone(void) {
                 i_prove = i;
         }
         CHECK(i_cached < i_prove && i_prove < nspans);
-        CHECK_OK(swirl_verify(vk, &proof, NULL));
+        CHECK_OK(swirl_flow_verify(vk, &proof, NULL));
         CHECK(proof.stacking.n_commits == 4 && proof.whir.n_commits == 4);
         for (size_t c = 0; c < 4; c++)
             CHECK(proof.stacking.openings_per_commit[c] == 1 && proof.whir.widths[c] == 1);
@@ -415,7 +415,7 @@ static const size_t ORDER_NO_PC2[] = {A_LSEND, A_PSEND, A_PC1, A_FSEL, A_RECV, A
 
 static void prove_mixed(swirl_proof *proof, sys *s, int pc2_present) {
     s->in[A_PC2].common = pc2_present ? s->pc2.common : NULL;
-    CHECK_OK(swirl_prove(proof, s->vk, s->in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(proof, s->vk, s->in, NULL, NULL));
 }
 
 /* the mixed system with the optional PreprocessedCachedAir present and absent: verifies, equals
@@ -428,7 +428,7 @@ static void test_mixed(void) {
     for (int present = 1; present >= 0; present--) {
         swirl_proof proof, ref;
         prove_mixed(&proof, &s, present);
-        CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+        CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
         CHECK(proof.present[A_PC2] == (uint8_t)present);
         size_t n_commits = present ? 8 : 6;
         CHECK(proof.stacking.n_commits == n_commits && proof.whir.n_commits == n_commits);
@@ -451,7 +451,7 @@ static void test_mixed(void) {
         CHECK_OK(swirl_vk_decode(&dec, kb, klen));
         swirl_proof back;
         CHECK_OK(swirl_proof_decode(&back, pb, plen, dec));
-        CHECK_OK(swirl_verify(dec, &back, NULL));
+        CHECK_OK(swirl_flow_verify(dec, &back, NULL));
         check_same_proof(&proof, &back, s.vk);
         CHECK_OK(swirl_proof_encode(&pb2, &plen2, &back, dec));
         CHECK(plen2 == plen && memcmp(pb, pb2, plen) == 0);
@@ -464,15 +464,15 @@ static void test_mixed(void) {
             /* claiming the absent AIR present with cached commitments: the transcript differs */
             proof.present[A_PC2] = 1;
             proof.log_heights[A_PC2] = 3;
-            CHECK(swirl_verify(s.vk, &proof, NULL) != SWIRL_OK);
+            CHECK(swirl_flow_verify(s.vk, &proof, NULL) != SWIRL_OK);
             proof.present[A_PC2] = 0;
             /* an absent AIR cannot carry cached commitments */
             swirl_digest dummy[1];
             memset(dummy, 0, sizeof dummy);
             proof.cached_commits[A_PC2] = dummy;
-            CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
+            CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
             proof.cached_commits[A_PC2] = NULL;
-            CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+            CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
         }
         swirl_proof_clear(&proof);
     }
@@ -485,54 +485,54 @@ static void test_tampered_proof(void) {
     sys_init(&s);
     swirl_proof proof;
     prove_mixed(&proof, &s, 1);
-    CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
     /* a changed cached commitment: pc1's second, the partitioned sender's */
     swirl_digest save = proof.cached_commits[A_PC1][1];
     proof.cached_commits[A_PC1][1].v[3] = bb31_add(save.v[3], bb31_one());
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     proof.cached_commits[A_PC1][1] = save;
     save = proof.cached_commits[A_PSEND][0];
     proof.cached_commits[A_PSEND][0].v[0] = bb31_add(save.v[0], bb31_one());
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     proof.cached_commits[A_PSEND][0] = save;
     /* pc1's two cached commitments swapped */
     save = proof.cached_commits[A_PC1][0];
     proof.cached_commits[A_PC1][0] = proof.cached_commits[A_PC1][1];
     proof.cached_commits[A_PC1][1] = save;
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     proof.cached_commits[A_PC1][1] = proof.cached_commits[A_PC1][0];
     proof.cached_commits[A_PC1][0] = save;
-    CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
     /* the count of cached commitments: missing for an AIR that has cached partitions, present
      * for one that has none, or no list at all */
     swirl_digest *keep = proof.cached_commits[A_PC1];
     proof.cached_commits[A_PC1] = NULL;
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
     CHECK(strstr(swirl_last_error(), "cached") != NULL);
     proof.cached_commits[A_PC1] = keep;
     proof.cached_commits[A_FIB] = keep;
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
     proof.cached_commits[A_FIB] = NULL;
     swirl_digest **all = proof.cached_commits;
     proof.cached_commits = NULL;
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
     proof.cached_commits = all;
-    CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
     /* a wrong log height for a preprocessed AIR: refused by OpenVM's preprocessed height rule
      * (before any transcript work), for pc1 (16 -> 8, pc2's height) and fib_selector (8 -> 16) */
     proof.log_heights[A_PC1] = 3;
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     CHECK(strstr(swirl_last_error(), "preprocessed") != NULL);
     proof.log_heights[A_PC1] = 4;
     proof.log_heights[A_FSEL] = 4;
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     CHECK(strstr(swirl_last_error(), "preprocessed") != NULL);
     proof.log_heights[A_FSEL] = 3;
     /* a changed preprocessed opening (pc1's sel at r: the second part of its openings) */
     size_t off = proof.batch.openings_per_trace[0] + proof.batch.openings_per_trace[1];
     CHECK(proof.batch.openings_per_trace[2] == 8);
     proof.batch.openings[off + 2] = bb31x4_add(proof.batch.openings[off + 2], bb31x4_one());
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     proof.batch.openings[off + 2] = bb31x4_sub(proof.batch.openings[off + 2], bb31x4_one());
     /* a changed stacked opening of a cached commitment (WHIR's claim) */
     size_t last = 0;
@@ -540,19 +540,19 @@ static void test_tampered_proof(void) {
         last += proof.stacking.openings_per_commit[c];
     proof.stacking.stacking_openings[last - 1] =
         bb31x4_add(proof.stacking.stacking_openings[last - 1], bb31x4_one());
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     proof.stacking.stacking_openings[last - 1] =
         bb31x4_sub(proof.stacking.stacking_openings[last - 1], bb31x4_one());
-    CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
     /* the stacked widths of all 8 commitments (3 + 7) against w_stack (OpenVM's proof shape) */
     s.vk->params.w_stack = 9;
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_MALFORMED);
     CHECK(strstr(swirl_last_error(), "w_stack") != NULL);
     swirl_proof again;
-    CHECK_STATUS(swirl_prove(&again, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&again, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
     CHECK(strstr(swirl_last_error(), "w_stack") != NULL);
     s.vk->params.w_stack = 10;
-    CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
     s.vk->params.w_stack = 16;
     swirl_proof_clear(&proof);
     sys_clear(&s);
@@ -566,24 +566,24 @@ static void test_tampered_traces(void) {
     /* a cached partition breaking a constraint (pc1's second partition, row 5): proved, rejected */
     s.pc1.cached[1][5] = bb31_add(s.pc1.cached[1][5], bb31_one());
     prove_mixed(&proof, &s, 1);
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     swirl_proof_clear(&proof);
     pc_fix_cached(&s.pc1);
     /* a cached partition breaking the bus (the partitioned sender's field): refused */
     s.sm[SWIRL_FIX_HS + 2] = bb31_add(s.sm[SWIRL_FIX_HS + 2], bb31_one());
-    CHECK_STATUS(swirl_prove(&proof, s.vk, s.in, NULL, NULL), SWIRL_E_UNSATISFIED);
+    CHECK_STATUS(swirl_flow_prove(&proof, s.vk, s.in, NULL, NULL), SWIRL_E_UNSATISFIED);
     s.sm[SWIRL_FIX_HS + 2] = bb31_sub(s.sm[SWIRL_FIX_HS + 2], bb31_one());
     /* a trace whose height is not the preprocessed trace's: refused (pc1 given 8 of its rows) */
     s.in[A_PC1].height = 8;
-    CHECK_STATUS(swirl_prove(&proof, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&proof, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
     CHECK(strstr(swirl_last_error(), "preprocessed") != NULL);
     s.in[A_PC1].height = 16;
     /* missing cached partitions */
     s.in[A_PSEND].cached = NULL;
-    CHECK_STATUS(swirl_prove(&proof, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&proof, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
     s.in[A_PSEND].cached = s.psend_cached;
     s.pc1.cptr[1] = NULL;
-    CHECK_STATUS(swirl_prove(&proof, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&proof, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
     s.pc1.cptr[1] = s.pc1.cached[1];
 
     /* a preprocessed value changed in the prover's copy (the key's PcsData matrix), the cached
@@ -600,7 +600,7 @@ static void test_tampered_traces(void) {
     CHECK_OK(swirl_air_check_constraints(s.pc1.air, s.pc1.pre, s.pc1.cptr, s.pc1.common, 16, NULL,
                                          NULL, NULL));
     prove_mixed(&proof, &s, 1);
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     swirl_proof_clear(&proof);
     /* the same selectors through a key of their own (consistent PcsData, another commitment)
      * lent to the prover: rejected against the original key */
@@ -611,14 +611,14 @@ static void test_tampered_traces(void) {
     kd->matrix[row] = old;
     s.vk->per_air[A_PC1].preprocessed_data = other->per_air[0].preprocessed_data;
     prove_mixed(&proof, &s, 1);
-    CHECK_STATUS(swirl_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);
     swirl_proof_clear(&proof);
     s.vk->per_air[A_PC1].preprocessed_data = kd;
     swirl_vk_destroy(other);
     s.pc1.pre[row] = old;
     pc_fix_cached(&s.pc1);
     prove_mixed(&proof, &s, 1);
-    CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
     swirl_proof_clear(&proof);
     sys_clear(&s);
 }
@@ -639,24 +639,24 @@ static void test_key_without_prover_data(void) {
     CHECK_OK(swirl_vk_decode(&dec, bytes, len));
     free(bytes);
     CHECK(dec->per_air[A_PC1].has_preprocessed && dec->per_air[A_PC1].preprocessed_data == NULL);
-    CHECK_OK(swirl_verify(dec, &proof, NULL));
-    CHECK_STATUS(swirl_prove(&bad, dec, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_OK(swirl_flow_verify(dec, &proof, NULL));
+    CHECK_STATUS(swirl_flow_prove(&bad, dec, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
     CHECK(strstr(swirl_last_error(), "preprocessed prover data") != NULL);
     CHECK(strstr(swirl_last_error(), dec->per_air[A_PC1].air->name) != NULL);
     swirl_vk_destroy(dec);
     swirl_stacked_pcs_data *kd = s.vk->per_air[A_FSEL].preprocessed_data;
     s.vk->per_air[A_FSEL].preprocessed_data = NULL;
-    CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
     swirl_proof_clear(&proof);
-    CHECK_STATUS(swirl_prove(&bad, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&bad, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
     CHECK(strstr(swirl_last_error(), "preprocessed prover data") != NULL);
     CHECK(strstr(swirl_last_error(), s.lk.fib->name) != NULL);
     s.vk->per_air[A_FSEL].preprocessed_data = kd;
     kd = s.vk->per_air[A_PC2].preprocessed_data;
     s.vk->per_air[A_PC2].preprocessed_data = NULL;
-    CHECK_STATUS(swirl_prove(&bad, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_flow_prove(&bad, s.vk, s.in, NULL, NULL), SWIRL_E_INVALID_ARG);
     prove_mixed(&proof, &s, 0); /* pc2 absent */
-    CHECK_OK(swirl_verify(s.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
     swirl_proof_clear(&proof);
     s.vk->per_air[A_PC2].preprocessed_data = kd;
     sys_clear(&s);
@@ -673,7 +673,7 @@ static void test_threads(void) {
     omp_set_num_threads(2);
     prove_mixed(&b, &s, 1);
     omp_set_num_threads(saved);
-    CHECK_OK(swirl_verify(s.vk, &a, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &a, NULL));
     check_same_proof(&a, &b, s.vk);
     swirl_proof_clear(&a);
     swirl_proof_clear(&b);
@@ -693,14 +693,14 @@ static void test_cuda_backend(void) {
     swirl_proof a, b;
     prove_mixed(&a, &s, 1);
     swirl_cuda_stage_trace_clear(be->gpu);
-    CHECK_OK(swirl_prove(&b, s.vk, s.in, be, NULL));
+    CHECK_OK(swirl_flow_prove(&b, s.vk, s.in, be, NULL));
     size_t ns, commits = 0;
     const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
     for (size_t i = 0; i < ns; i++)
         if (strcmp(tr[i].name, "stacked_commit") == 0 && tr[i].kernels > 0)
             commits++;
     CHECK(commits == 5);
-    CHECK_OK(swirl_verify(s.vk, &b, NULL));
+    CHECK_OK(swirl_flow_verify(s.vk, &b, NULL));
     check_same_proof(&a, &b, s.vk);
     swirl_proof_clear(&a);
     swirl_proof_clear(&b);

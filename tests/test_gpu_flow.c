@@ -31,9 +31,9 @@ static swirl_system_params params(unsigned l_skip, unsigned n_stack) {
 
 static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     swirl_proof a, b;
-    CHECK_OK(swirl_prove(&a, vk, in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&a, vk, in, NULL, NULL));
     swirl_cuda_stage_trace_clear(g_be->gpu);
-    CHECK_OK(swirl_prove(&b, vk, in, g_be, NULL));
+    CHECK_OK(swirl_flow_prove(&b, vk, in, g_be, NULL));
     /* the stage trace shows the GPU commit and every CPU fallback */
     size_t ns;
     const swirl_stage_trace *tr = swirl_backend_stage_trace(g_be, &ns);
@@ -59,7 +59,7 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     swirl_whir_proof_encode(&ea, &a.whir, &vk->params);
     swirl_whir_proof_encode(&eb, &b.whir, &vk->params);
     CHECK(ea.len == eb.len && ea.len > 0 && memcmp(ea.p, eb.p, ea.len) == 0);
-    CHECK_OK(swirl_verify(vk, &b, NULL));
+    CHECK_OK(swirl_flow_verify(vk, &b, NULL));
     swirl_bytes_free(&ea);
     swirl_bytes_free(&eb);
     swirl_proof_clear(&a);

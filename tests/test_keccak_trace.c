@@ -10,7 +10,7 @@
 #include "sha256.h"
 #include "vectors/keccak_kat.h"
 #include "vectors/keccak_trace_rows_1024.h"
-#include "vectors/keccakf_inputs_1024.h"
+#include "air/keccakf_inputs_1024.h"
 
 static void test_keccak_f_kat(void) {
     size_t n = sizeof kat_keccak_in / sizeof kat_keccak_in[0];

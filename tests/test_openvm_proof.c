@@ -130,7 +130,7 @@ static staged_case *staged(void) {
     C.stage5_end = meta_size("whir/meta.json", "stage5_end");
     CHECK(C.stage5_end == meta_size("whir/meta.json", "transcript_len"));
     swirl_transcript_log_init(&C.log);
-    CHECK_OK(swirl_prove(&C.proof, C.vk, C.in, NULL, &C.log));
+    CHECK_OK(swirl_flow_prove(&C.proof, C.vk, C.in, NULL, &C.log));
     CHECK(!C.log.failed);
     CHECK(swirl_proof_trace_order(C.sorted, C.proof.present, C.proof.log_heights, N_AIRS) ==
           N_AIRS);
@@ -673,10 +673,10 @@ static void test_whir_stage(void) {
 
 static void test_verifier(void) {
     staged_case *c = staged();
-    CHECK_OK(swirl_verify(c->vk, &c->proof, NULL));
+    CHECK_OK(swirl_flow_verify(c->vk, &c->proof, NULL));
     swirl_transcript_log vlog;
     swirl_transcript_log_init(&vlog);
-    CHECK_OK(swirl_verify(c->vk, &c->proof, &vlog));
+    CHECK_OK(swirl_flow_verify(c->vk, &c->proof, &vlog));
     /* the verifier's transcript is the prover's, so it is OpenVM's too */
     CHECK(!vlog.failed && vlog.n_values == c->log.n_values && vlog.n_perms == c->log.n_perms);
     for (size_t i = 0; i < vlog.n_values; i++)
@@ -693,7 +693,7 @@ static void test_verifier(void) {
     CHECK_OK(swirl_proof_encode(&bytes, &len, &c->proof, c->vk));
     swirl_proof back;
     CHECK_OK(swirl_proof_decode(&back, bytes, len, c->vk));
-    CHECK_OK(swirl_verify(c->vk, &back, NULL));
+    CHECK_OK(swirl_flow_verify(c->vk, &back, NULL));
     uint8_t *bytes2;
     size_t len2;
     CHECK_OK(swirl_proof_encode(&bytes2, &len2, &back, c->vk));
@@ -702,28 +702,28 @@ static void test_verifier(void) {
 
     /* tampered values are rejected */
     back.public_values[0][2] = bb31_add(back.public_values[0][2], bb31_one());
-    CHECK(swirl_verify(c->vk, &back, NULL) != SWIRL_OK);
+    CHECK(swirl_flow_verify(c->vk, &back, NULL) != SWIRL_OK);
     back.public_values[0][2] = bb31_sub(back.public_values[0][2], bb31_one());
     back.gkr.q0_claim = bb31x4_add(back.gkr.q0_claim, bb31x4_one());
-    CHECK(swirl_verify(c->vk, &back, NULL) != SWIRL_OK);
+    CHECK(swirl_flow_verify(c->vk, &back, NULL) != SWIRL_OK);
     back.gkr.q0_claim = bb31x4_sub(back.gkr.q0_claim, bb31x4_one());
     back.batch.openings[0] = bb31x4_add(back.batch.openings[0], bb31x4_one());
-    CHECK_STATUS(swirl_verify(c->vk, &back, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(c->vk, &back, NULL), SWIRL_E_PROOF_REJECTED);
     back.batch.openings[0] = bb31x4_sub(back.batch.openings[0], bb31x4_one());
     back.whir.final_poly[0] = bb31x4_add(back.whir.final_poly[0], bb31x4_one());
-    CHECK_STATUS(swirl_verify(c->vk, &back, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(c->vk, &back, NULL), SWIRL_E_PROOF_REJECTED);
     back.whir.final_poly[0] = bb31x4_sub(back.whir.final_poly[0], bb31x4_one());
     back.whir.initial_rows[3] = bb31_add(back.whir.initial_rows[3], bb31_one());
-    CHECK_STATUS(swirl_verify(c->vk, &back, NULL), SWIRL_E_PROOF_REJECTED);
+    CHECK_STATUS(swirl_flow_verify(c->vk, &back, NULL), SWIRL_E_PROOF_REJECTED);
     back.whir.initial_rows[3] = bb31_sub(back.whir.initial_rows[3], bb31_one());
-    CHECK_OK(swirl_verify(c->vk, &back, NULL));
+    CHECK_OK(swirl_flow_verify(c->vk, &back, NULL));
     swirl_proof_clear(&back);
 
     /* a changed byte of the encoding: refused by the decoder or the verifier */
     for (size_t at = 4; at < len; at += len / 7) {
         bytes[at] ^= 1;
         if (swirl_proof_decode(&back, bytes, len, c->vk) == SWIRL_OK) {
-            CHECK_MSG(swirl_verify(c->vk, &back, NULL) != SWIRL_OK, "byte %zu changed, still accepted",
+            CHECK_MSG(swirl_flow_verify(c->vk, &back, NULL) != SWIRL_OK, "byte %zu changed, still accepted",
                       at);
             swirl_proof_clear(&back);
         }
@@ -747,8 +747,8 @@ static void test_prove_case(void) {
     memset(&c, 0, sizeof c);
     load_system(&c, "prove", &p);
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, c.vk, c.in, NULL, NULL));
-    CHECK_OK(swirl_verify(c.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, c.vk, c.in, NULL, NULL));
+    CHECK_OK(swirl_flow_verify(c.vk, &proof, NULL));
     swirl_proof_clear(&proof);
     free_system(&c);
 }

@@ -36,7 +36,7 @@ static enum swirl_status decode_verify(const swirl_vk *vk, const uint8_t *b, siz
     enum swirl_status st = swirl_proof_decode(&p, b, len, vk);
     if (st != SWIRL_OK)
         return st;
-    st = swirl_verify(vk, &p, NULL);
+    st = swirl_flow_verify(vk, &p, NULL);
     swirl_proof_clear(&p);
     return st;
 }
@@ -68,7 +68,7 @@ static uint8_t *round_trip(const swirl_vk *vk, const swirl_proof *proof, size_t 
                                            air->n_cached * sizeof(swirl_digest)) == 0);
     }
     if (verify)
-        CHECK_OK(swirl_verify(vk, &d, NULL));
+        CHECK_OK(swirl_flow_verify(vk, &d, NULL));
     free(b2);
     swirl_proof_clear(&d);
     return b;
@@ -114,7 +114,7 @@ static void check_sections(const uint8_t *b, size_t len, size_t off, const swirl
 static void prove_three(swirl_fixture_three *f, swirl_proof *proof) {
     swirl_system_params p = swirl_fixture_small_params(2, 4, 8);
     swirl_fixture_three_init(f, &p);
-    CHECK_OK(swirl_prove(proof, f->vk, f->in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(proof, f->vk, f->in, NULL, NULL));
 }
 
 /* ---- round trips and layout ---- */
@@ -206,7 +206,7 @@ static void nine_init(nine *n) {
     for (int i = 0; i < 9; i++)
         if (!in[i].common)
             in[i].height = 4; /* absent: the height is ignored */
-    CHECK_OK(swirl_prove(&n->proof, n->vk, in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&n->proof, n->vk, in, NULL, NULL));
 }
 
 static void nine_clear(nine *n) {
@@ -279,7 +279,7 @@ static void test_fib_without_interactions(void) {
     bb31 pv[3] = {bb31_zero(), bb31_one(), tr[2 * 16 - 1]};
     swirl_trace_input in[1] = {{tr, 16, pv, NULL}};
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, vk, in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, vk, in, NULL, NULL));
     size_t len;
     uint8_t *b = round_trip(vk, &proof, &len, 1);
     CHECK(le32(b + 36) == 1 && b[40] == 0x01 && le32(b + 41) == 4);

@@ -126,7 +126,7 @@ static json_t *round_trip(const swirl_vk *vk, const swirl_proof *p) {
     CHECK_OK(swirl_proof_from_json(&d, parsed, vk));
     CHECK_OK(swirl_proof_encode(&b2, &len2, &d, vk));
     CHECK(len2 == len && memcmp(b, b2, len) == 0);
-    CHECK_OK(swirl_verify(vk, &d, NULL));
+    CHECK_OK(swirl_flow_verify(vk, &d, NULL));
     swirl_proof_clear(&d);
     /* without the key: the same JSON from the bytes, and the same bytes back */
     CHECK_OK(swirl_proof_json_from_bytes(&k, b, len));
@@ -160,7 +160,7 @@ static void test_fib(void) {
     bb31 pv[3] = {bb31_zero(), bb31_one(), tr[2 * 16 - 1]};
     swirl_trace_input in[1] = {{tr, 16, pv, NULL}};
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, vk, in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, vk, in, NULL, NULL));
     json_t *j = round_trip(vk, &proof);
     /* no interactions: no GKR layers */
     CHECK(alen(path2(j, "gkr_proof", "claims_per_layer")) == 0);
@@ -176,7 +176,7 @@ static void test_bus(void) {
     swirl_system_params p = params();
     swirl_fixture_three_init(&f, &p);
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, f.vk, f.in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, f.vk, f.in, NULL, NULL));
     json_t *j = round_trip(f.vk, &proof);
     const json_t *layers = path2(j, "gkr_proof", "claims_per_layer");
     CHECK(alen(layers) > 1);
@@ -216,7 +216,7 @@ static void test_optional_absent(void) {
         in[which[k]] = t;
     }
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, vk, in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, vk, in, NULL, NULL));
     json_t *j = round_trip(vk, &proof);
     const json_t *tv = json_object_get(j, "trace_vdata");
     CHECK(json_is_null(json_array_get(tv, 1)) && json_is_null(json_array_get(tv, 7)));
@@ -254,7 +254,7 @@ static void test_preprocessed_cached(void) {
     CHECK_OK(swirl_keygen(&vk, &p, &ka, 1));
     swirl_trace_input in = {common, H, NULL, cptr};
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, vk, &in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, vk, &in, NULL, NULL));
     json_t *j = round_trip(vk, &proof);
     const json_t *tv0 = json_array_get(json_object_get(j, "trace_vdata"), 0);
     CHECK(alen(json_object_get(tv0, "cached_commitments")) == K);
@@ -280,7 +280,7 @@ typedef struct fixture {
 static void fixture_init(fixture *x) {
     swirl_system_params p = params();
     swirl_fixture_three_init(&x->f, &p);
-    CHECK_OK(swirl_prove(&x->proof, x->f.vk, x->f.in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&x->proof, x->f.vk, x->f.in, NULL, NULL));
     CHECK_OK(swirl_proof_to_json(&x->good, &x->proof, x->f.vk));
 }
 

@@ -57,8 +57,8 @@ static void fib_logs(swirl_transcript_log *pl, swirl_transcript_log *vl, swirl_d
     swirl_proof proof;
     swirl_transcript_log_init(pl);
     swirl_transcript_log_init(vl);
-    CHECK_OK(swirl_prove(&proof, vk, in, NULL, pl));
-    CHECK_OK(swirl_verify(vk, &proof, vl));
+    CHECK_OK(swirl_flow_prove(&proof, vk, in, NULL, pl));
+    CHECK_OK(swirl_flow_verify(vk, &proof, vl));
     *pre = vk->pre_hash;
     swirl_proof_clear(&proof);
     free(tr);

@@ -253,9 +253,9 @@ static void test_decoded_vk_verifies(void) {
     swirl_fixture_three_init(&f, &p);
     swirl_vk *dec = roundtrip(f.vk, NULL, NULL);
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, f.vk, f.in, NULL, NULL));
-    CHECK_OK(swirl_verify(f.vk, &proof, NULL));
-    CHECK_OK(swirl_verify(dec, &proof, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, f.vk, f.in, NULL, NULL));
+    CHECK_OK(swirl_flow_verify(f.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_verify(dec, &proof, NULL));
     /* another AIR set: the receiver on bus 4, and the three AIRs in another order */
     swirl_air_builder *b;
     CHECK_OK(swirl_dummy_interaction_air_build(&b, 1, 0, 4, 0));
@@ -268,7 +268,7 @@ static void test_decoded_vk_verifies(void) {
         CHECK_OK(swirl_keygen(&vk2, &p, other[k], 3));
         dec2 = roundtrip(vk2, NULL, NULL);
         CHECK(memcmp(&dec2->pre_hash, &dec->pre_hash, sizeof dec->pre_hash) != 0);
-        enum swirl_status st = swirl_verify(dec2, &proof, NULL);
+        enum swirl_status st = swirl_flow_verify(dec2, &proof, NULL);
         CHECK_MSG(st == SWIRL_E_PROOF_REJECTED || st == SWIRL_E_PROOF_MALFORMED,
                   "other AIR set %d: %s", k, swirl_status_str(st));
         swirl_vk_destroy(dec2);
@@ -276,8 +276,8 @@ static void test_decoded_vk_verifies(void) {
     }
     swirl_proof_clear(&proof);
     /* proved under the decoded key, verified under the original */
-    CHECK_OK(swirl_prove(&proof, dec, f.in, NULL, NULL));
-    CHECK_OK(swirl_verify(f.vk, &proof, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, dec, f.in, NULL, NULL));
+    CHECK_OK(swirl_flow_verify(f.vk, &proof, NULL));
     swirl_proof_clear(&proof);
     swirl_air_destroy(recv4);
     swirl_vk_destroy(dec);

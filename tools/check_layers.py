@@ -21,6 +21,7 @@ LAYERS = [
     ("pcs", 7),
     ("protocol", 8),   # verifiers, codecs, what prover and verifier share
     ("prover", 9),     # stage drivers, the stage table, the flow
+    ("api", 10),       # the public API's implementation (include/swirl)
 ]
 RANK = dict(LAYERS)
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')

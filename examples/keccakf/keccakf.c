@@ -1,11 +1,11 @@
 /*
  * The keccakf example: proves 1024 Keccak-f permutations (OpenVM's
- * crates/stark-sdk/examples/keccakf.rs inputs, StdRng seed 42) with KeccakAir on the CPU and
- * verifies the proof. Parameters: l_skip 4, n_stack 17, k_whir 4, log_blowup 1, log_final_poly_len
- * 8, query PoW 20 bits, 100-bit security. Prints the span tree (OpenVM span names) and a JSON
- * metrics line.
+ * crates/stark-sdk/examples/keccakf.rs inputs, StdRng seed 42) with KeccakAir and verifies the
+ * proof, through the public API only (include/swirl). Parameters: l_skip 4, n_stack 17, k_whir 4,
+ * log_blowup 1, log_final_poly_len 8, query PoW 20 bits, 100-bit security. Prints progress and
+ * the span tree (OpenVM span names) on stderr and a JSON metrics line on stdout.
  *
- *   usage: keccakf [--perms N] [--backend cpu|cuda|auto]
+ *   usage: keccakf [--perms N] [--backend cpu|cuda|auto] [--threads N]
  *   N: a count from 1 to 1024 (default 1024). --backend auto (the default) commits the main trace
  * on the GPU when a CUDA device is present; every other stage runs on the CPU for now.
  */
@@ -13,120 +13,139 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "air/keccak_air.h"
-#include "air/keccak_trace.h"
-#include "prover/stages.h"
-#include "prover/prove.h"
-#include "util/span.h"
-#include "vectors/keccakf_inputs_1024.h"
+#include "swirl/swirl.h"
+#include "swirl/swirl_air.h"
+#include "swirl/swirl_airs.h"
+#include "swirl/swirl_params.h"
+#include "swirl/swirl_prover.h"
+#include "swirl/swirl_report.h"
+
+static void log_stderr(void *user, enum swirl_log_level level, const char *msg) {
+    (void)user;
+    fprintf(stderr, "keccakf: %s%s\n", level <= SWIRL_LOG_WARN ? "warning: " : "", msg);
+}
+
+static int parse_count(const char *s, long lo, long hi, long *out) {
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == 0 || *end || v < lo || v > hi)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+/* the GPU stage trace as a JSON array (at most `cap` bytes) */
+static void stages_json(char *out, size_t cap, const swirl_context *ctx) {
+    size_t ns = 0, off = 0;
+    const swirl_stage *tr = swirl_context_stage_trace(ctx, &ns);
+    off += (size_t)snprintf(out, cap, "[");
+    for (size_t i = 0; i < ns && off + 200 < cap; i++) {
+        fprintf(stderr, "  %-44s %5u %3u %9.3f\n", tr[i].name, tr[i].kernels, tr[i].syncs,
+                tr[i].gpu_ms);
+        off += (size_t)snprintf(out + off, cap - off,
+                                "%s{\"stage\":\"%s\",\"kernel_count\":%u,\"sync_count\":%u,"
+                                "\"gpu_ms\":%.3f}",
+                                i ? "," : "", tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
+    }
+    snprintf(out + off, cap - off, "]");
+}
 
 int main(int argc, char **argv) {
-    size_t n_perm = 1024;
-    const char *backend = "auto";
+    long n_perm = 1024, threads = 0;
+    swirl_context_options opts;
+    swirl_context_options_init(&opts);
+    opts.backend = "auto";
+    opts.log = log_stderr;
+    opts.progress_depth = 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc) {
-            backend = argv[++i];
-            if (strcmp(backend, "cpu") && strcmp(backend, "cuda") && strcmp(backend, "auto")) {
-                fprintf(stderr, "keccakf: --backend takes cpu, cuda or auto\n");
-                return 2;
-            }
-            continue;
-        }
-        if (strcmp(argv[i], "--perms") == 0 && i + 1 < argc) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 1024) {
+            opts.backend = argv[++i];
+        } else if (strcmp(argv[i], "--perms") == 0 && i + 1 < argc) {
+            if (!parse_count(argv[++i], 1, 1024, &n_perm)) {
                 fprintf(stderr, "keccakf: --perms takes a count from 1 to 1024\n");
                 return 2;
             }
-            n_perm = (size_t)v;
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            if (!parse_count(argv[++i], 1, 4096, &threads)) {
+                fprintf(stderr, "keccakf: --threads takes a count from 1 to 4096\n");
+                return 2;
+            }
         } else {
-            fprintf(stderr, "usage: %s [--perms N] [--backend cpu|cuda|auto]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--perms N] [--backend cpu|cuda|auto] [--threads N]\n",
+                    argv[0]);
             return 2;
         }
     }
+    opts.threads = (int)threads;
+    swirl_context *ctx = NULL;
     swirl_system_params p;
     swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
     swirl_air_builder *b = NULL;
     swirl_air *air = NULL;
     swirl_vk *vk = NULL;
-    swirl_backend *be = NULL;
-    bb31 *trace = NULL;
-    size_t h = 0;
+    swirl_proof *proof = NULL;
+    swirl_felt *trace = NULL;
+    size_t h = 0, n_inputs = 0;
     int rc = 1;
+    if (swirl_context_create(&ctx, &opts) != SWIRL_OK) {
+        fprintf(stderr, "keccakf: --backend %s: %s\n", opts.backend, swirl_last_error());
+        return 2;
+    }
     if (swirl_params_100_bits(&p, 1, 4, 17, 2048, 5, 15, ud, 3, 20, 4, 8) != SWIRL_OK ||
         swirl_keccak_air_build(&b) != SWIRL_OK || swirl_air_compile(&air, b, 3) != SWIRL_OK) {
         fprintf(stderr, "keccakf: setup failed: %s\n", swirl_last_error());
         goto out;
     }
-    swirl_keygen_air ka = {air, NULL, 0, 1};
-    if (swirl_keygen(&vk, &p, &ka, 1) != SWIRL_OK) {
+    swirl_air_spec spec = {air, NULL, 0, 1};
+    if (swirl_vk_create(&vk, &p, &spec, 1) != SWIRL_OK) {
         fprintf(stderr, "keccakf: keygen failed: %s\n", swirl_last_error());
         goto out;
     }
+    const uint64_t(*inputs)[25] = swirl_keccakf_example_inputs(&n_inputs);
     double t0 = swirl_now_ms();
-    if (swirl_keccak_generate_trace(&trace, &h, kat_keccakf_inputs_1024, n_perm) != SWIRL_OK) {
+    if (swirl_keccak_generate_trace(&trace, &h, inputs, (size_t)n_perm) != SWIRL_OK) {
         fprintf(stderr, "keccakf: trace generation failed: %s\n", swirl_last_error());
         goto out;
     }
     double t_trace = swirl_now_ms() - t0;
-    if (swirl_backend_select(&be, backend) != SWIRL_OK) {
-        fprintf(stderr, "keccakf: --backend %s: %s\n", backend, swirl_last_error());
-        goto out;
-    }
-    int gpu = be->gpu != NULL;
-    fprintf(stderr, "keccakf: %zu permutations, trace %zu x %zu (%.0f ms); proving (%s)...\n",
-            n_perm, h, air->common_width, t_trace,
-            gpu ? "commit on the GPU, other stages on the CPU" : "CPU");
-    swirl_span_reset();
-    swirl_trace_input in = {trace, h, NULL, NULL};
-    swirl_proof proof;
+    int gpu = strcmp(swirl_context_backend(ctx), "cuda") == 0;
+    fprintf(stderr, "keccakf: %ld permutations, trace %zu x %zu (%.0f ms); proving (%s, %d threads)...\n",
+            n_perm, h, swirl_air_width(air), t_trace,
+            gpu ? "commit on the GPU, other stages on the CPU" : "CPU", swirl_context_threads(ctx));
+    swirl_report_reset();
+    swirl_trace in = {trace, h, NULL, NULL};
     double t1 = swirl_now_ms();
-    if (swirl_prove(&proof, vk, &in, be, NULL) != SWIRL_OK) {
+    if (swirl_prove(ctx, &proof, vk, &in) != SWIRL_OK) {
         fprintf(stderr, "keccakf: prove failed: %s\n", swirl_last_error());
         goto out;
     }
     double t_prove = swirl_now_ms() - t1;
-    swirl_span_print(stderr);
-    char gpu_json[4096] = "[]";
-    if (gpu) {
-        size_t ns, off = 0;
-        const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
-        fprintf(stderr, "GPU stage trace (name, kernels, host syncs, GPU ms):\n");
-        off += (size_t)snprintf(gpu_json + off, sizeof gpu_json - off, "[");
-        for (size_t i = 0; i < ns; i++) {
-            fprintf(stderr, "  %-44s %5u %3u %9.3f\n", tr[i].name, tr[i].kernels, tr[i].syncs,
-                    tr[i].gpu_ms);
-            if (off < sizeof gpu_json - 200)
-                off += (size_t)snprintf(
-                    gpu_json + off, sizeof gpu_json - off,
-                    "%s{\"name\":\"%s\",\"kernels\":%u,\"syncs\":%u,\"gpu_ms\":%.3f}", i ? "," : "",
-                    tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
-        }
-        snprintf(gpu_json + off, sizeof gpu_json - off, "]");
-    }
+    swirl_report_print(stderr);
+    char stages[4096];
+    if (gpu)
+        fprintf(stderr, "GPU stage trace (stage, kernel_count, sync_count, GPU ms):\n");
+    stages_json(stages, sizeof stages, ctx);
+    double commit_ms = swirl_report_span_ms("prover.main_trace_commit"),
+           rap_ms = swirl_report_span_ms("prover.rap_constraints"),
+           open_ms = swirl_report_span_ms("prover.openings");
     double t2 = swirl_now_ms();
-    enum swirl_status vs = swirl_verify(vk, &proof, NULL);
+    enum swirl_status vs = swirl_verify(ctx, vk, proof);
     double t_verify = swirl_now_ms() - t2;
     fprintf(stderr, "keccakf: verify %s (%.0f ms)\n", vs == SWIRL_OK ? "ok" : swirl_last_error(),
             t_verify);
-    printf("{\"example\":\"keccakf\",\"backend\":\"%s\",\"perms\":%zu,\"trace_rows\":%zu,\"trace_"
-           "width\":%zu,"
-           "\"trace_gen_ms\":%.1f,\"stark_prove_excluding_trace_ms\":%.1f,\"main_trace_commit_ms\":"
-           "%.1f,"
-           "\"rap_constraints_ms\":%.1f,\"openings_ms\":%.1f,\"verify_ms\":%.1f,\"verified\":%s,"
-           "\"gpu_stages\":%s}\n",
-           gpu ? "cuda-commit" : "cpu", n_perm, h, air->common_width, t_trace, t_prove,
-           swirl_span_total_ms("prover.main_trace_commit"),
-           swirl_span_total_ms("prover.rap_constraints"), swirl_span_total_ms("prover.openings"),
-           t_verify, vs == SWIRL_OK ? "true" : "false", gpu_json);
-    swirl_proof_clear(&proof);
+    printf("{\"example\":\"keccakf\",\"backend\":\"%s\",\"perms\":%ld,\"trace_rows\":%zu,"
+           "\"trace_width\":%zu,\"trace_gen_ms\":%.1f,\"stark_prove_excluding_trace_ms\":%.1f,"
+           "\"main_trace_commit_ms\":%.1f,\"rap_constraints_ms\":%.1f,\"openings_ms\":%.1f,"
+           "\"verify_ms\":%.1f,\"verified\":%s,\"gpu_stages\":%s}\n",
+           gpu ? "cuda-commit" : "cpu", n_perm, h, swirl_air_width(air), t_trace, t_prove,
+           commit_ms, rap_ms, open_ms, t_verify, vs == SWIRL_OK ? "true" : "false", stages);
     rc = vs == SWIRL_OK ? 0 : 1;
 out:
-    swirl_backend_destroy(be);
-    free(trace);
+    swirl_proof_destroy(proof);
+    swirl_free(trace);
     swirl_vk_destroy(vk);
     swirl_air_destroy(air);
     swirl_air_builder_destroy(b);
+    swirl_context_destroy(ctx);
     return rc;
 }

@@ -9,11 +9,18 @@
  *  - Every status-returning function returns an enum swirl_status. Bad input is SWIRL_E_INVALID_ARG
  *    (never an abort); swirl_last_error() then holds a message naming the problem.
  *  - Out-parameters are written only on success unless the function says otherwise.
- *  - Ownership: whoever creates a handle destroys it; buffers the library returns are freed by the
- *    named destroy function of their handle, never by free().
+ *  - Ownership: whoever creates a handle destroys it with its destroy function; byte and text
+ *    buffers the library returns (encodings, JSON) are the caller's and are released with
+ *    swirl_free().
+ *  - Threads: a swirl_context is used by one thread at a time; distinct contexts may be used from
+ *    distinct threads. The library never writes to stdout or stderr: messages go to the context's
+ *    log callback.
  */
 #ifndef SWIRL_SWIRL_H
 #define SWIRL_SWIRL_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,6 +66,72 @@ void swirl_clear_error(void);
 
 /** Returns the version string, e.g. "0.1.0". */
 const char *swirl_version(void);
+
+/** Releases a byte or text buffer the library returned (NULL: nothing). */
+void swirl_free(void *p);
+
+/* ---- field elements ---- */
+
+/**
+ * A BabyBear element (p = 2^31 - 2^27 + 1) as the library stores it: Montgomery form, so traces
+ * are used in place. Convert canonical integers with swirl_felt_from_u32 / swirl_felt_to_u32.
+ */
+typedef struct swirl_felt {
+    uint32_t v; /* Montgomery form; not the canonical value */
+} swirl_felt;
+
+/** The element x mod p (any 32-bit x). */
+swirl_felt swirl_felt_from_u32(uint32_t x);
+/** The canonical value of a, in [0, p). */
+uint32_t swirl_felt_to_u32(swirl_felt a);
+
+/* ---- the library context ---- */
+
+/** A library context: thread count, backend, log callback (opaque; swirl_context_create). */
+typedef struct swirl_context swirl_context;
+
+enum swirl_log_level { SWIRL_LOG_ERROR = 0, SWIRL_LOG_WARN, SWIRL_LOG_INFO, SWIRL_LOG_DEBUG };
+/** A log message (one line, no newline); `user` is the options' log_user. */
+typedef void (*swirl_log_fn)(void *user, enum swirl_log_level level, const char *message);
+
+typedef struct swirl_context_options {
+    /** Worker threads for this context's calls; 0: the environment's SWIRL_THREADS, else OpenMP's
+     *  default (all cores). Applied to the calling thread for the duration of each call only;
+     *  the process-wide setting is never changed. */
+    int threads;
+    /** "cpu", "cuda" or "auto" (CUDA when a device is present); NULL: "cpu". */
+    const char *backend;
+    /** Receives warnings (e.g. a stage falling back to the CPU) and, at SWIRL_LOG_INFO, progress
+     *  (spans of depth <= progress_depth as they begin and end); NULL: nothing is reported. */
+    swirl_log_fn log;
+    void *log_user;
+    int progress_depth; /* -1 (the default from swirl_context_options_init): no progress */
+} swirl_context_options;
+
+/** The defaults: threads 0, backend "cpu", no log, no progress. */
+void swirl_context_options_init(swirl_context_options *opts);
+
+/**
+ * Creates a context (opts NULL: the defaults). Reads the environment once, here. Errors:
+ * SWIRL_E_INVALID_ARG (unknown backend name, negative thread count), SWIRL_E_NO_DEVICE ("cuda"
+ * without a device or a CUDA build), SWIRL_E_NOMEM, SWIRL_E_CUDA.
+ */
+enum swirl_status swirl_context_create(swirl_context **out,
+                                       const swirl_context_options *opts) SWIRL_WARN_UNUSED_RESULT;
+/** Destroys a context (NULL: nothing). */
+void swirl_context_destroy(swirl_context *ctx);
+/** The thread count the context's calls run with. */
+int swirl_context_threads(const swirl_context *ctx);
+/** The backend in use: "cpu" or "cuda". */
+const char *swirl_context_backend(const swirl_context *ctx);
+/**
+ * Debugging interop: with dir != NULL, every later swirl_prove / swirl_verify on this context
+ * writes its whole Fiat-Shamir transcript to dir as OpenVM's TranscriptLog .npy files
+ * (transcript_values.npy, transcript_is_sample.npy, transcript_perm_results.npy; the directory is
+ * created). The string is copied. SWIRL_E_NOMEM.
+ */
+enum swirl_status swirl_context_set_transcript_dir(swirl_context *ctx,
+                                                   const char *dir) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

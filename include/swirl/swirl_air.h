@@ -108,6 +108,9 @@ size_t swirl_air_num_nodes(const swirl_air *air);
 size_t swirl_air_num_constraints(const swirl_air *air);
 size_t swirl_air_num_interactions(const swirl_air *air);
 unsigned swirl_air_max_degree(const swirl_air *air);
+/** Columns of the common main partition (the trace a prover passes as swirl_trace.common). */
+size_t swirl_air_width(const swirl_air *air);
+size_t swirl_air_num_public_values(const swirl_air *air);
 
 #ifdef __cplusplus
 }

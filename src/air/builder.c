@@ -646,6 +646,12 @@ size_t swirl_air_num_interactions(const swirl_air *air) {
 unsigned swirl_air_max_degree(const swirl_air *air) {
     return air ? air->max_degree : 0;
 }
+size_t swirl_air_width(const swirl_air *air) {
+    return air ? air->common_width : 0;
+}
+size_t swirl_air_num_public_values(const swirl_air *air) {
+    return air ? air->num_public_values : 0;
+}
 
 /* ---------------------------------------------------------------------------------------------
  * Test oracle */

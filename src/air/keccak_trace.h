@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "swirl/swirl_airs.h"
 #include "field/bb31.h"
 
 #define SWIRL_KECCAK_NUM_ROUNDS 24
@@ -41,27 +42,6 @@ void swirl_keccak_f(uint64_t st[25]);
 /** Round constant RC[r] (r < 24) and rotation offset R[x][y]. */
 uint64_t swirl_keccak_rc(unsigned r);
 unsigned swirl_keccak_rot(unsigned x, unsigned y);
-
-/**
- * generate_trace_rows(inputs, 0): height = next power of two of 24 * n_inputs (n_inputs >= 1),
- * padded with all-zero inputs (the last one possibly truncated). Writes a column-major matrix
- * (column c at *out + c * height; free it with free()) and its height.
- */
-enum swirl_status swirl_keccak_generate_trace(bb31 **out, size_t *height,
-                                              const uint64_t (*inputs)[25],
-                                              size_t n_inputs) SWIRL_WARN_UNUSED_RESULT;
-
-/**
- * Parses the inputs format: one permutation per line, 25 unsigned 64-bit words separated by
- * whitespace, decimal or 0x-hexadecimal; empty lines and lines starting with '#' are skipped.
- * On success *out (free() it) holds *n permutations. Errors: SWIRL_E_IO with a message naming the
- * line and the problem; SWIRL_E_INVALID_ARG when there is no permutation at all.
- */
-enum swirl_status swirl_keccak_parse_inputs(uint64_t (**out)[25], size_t *n, const char *text,
-                                            size_t len) SWIRL_WARN_UNUSED_RESULT;
-/** Reads and parses a file (SWIRL_E_IO when it cannot be read). */
-enum swirl_status swirl_keccak_read_inputs(uint64_t (**out)[25], size_t *n,
-                                           const char *path) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

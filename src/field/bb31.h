@@ -22,9 +22,8 @@
 #define BB31_TWO_ADICITY 27
 #define BB31_GENERATOR 31u /* multiplicative generator (Plonky3 BabyBear GENERATOR) */
 
-typedef struct bb31 {
-    uint32_t v; /* Montgomery form, canonical */
-} bb31;
+/* the public swirl_felt (swirl/swirl.h): Montgomery form, canonical representative */
+typedef swirl_felt bb31;
 
 SWIRL_HD uint32_t bb31_monty_reduce(uint64_t x) {
     /* t = x * p^-1 mod 2^32, then (x - t*p) / 2^32 lies in (-p, p). */

@@ -214,7 +214,7 @@ static void gather_claims(bb31x4 (*claims)[2], const swirl_batch_proof *bp,
     }
 }
 
-enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof,
+enum swirl_status swirl_flow_verify(const swirl_vk *vk, const swirl_proof *proof,
                                swirl_transcript_log *log) {
     SWIRL_ARG_CHECK(vk && proof);
     SWIRL_TRY(swirl_flow_check_vk(vk));

@@ -47,16 +47,8 @@ typedef struct swirl_proof {
     swirl_whir_proof whir;
 } swirl_proof;
 
-/** One AIR's trace for the prover: common main, column-major, height a power of two; common = NULL
- *  leaves an optional (not is_required) AIR out of the proof. An AIR with a preprocessed trace
- *  takes it from the key (its height must be the preprocessed trace's); cached partitions are
- *  committed by the prover. */
-typedef struct swirl_trace_input {
-    const bb31 *common;
-    size_t height;
-    const bb31 *public_values;
-    const bb31 *const *cached; /* air->n_cached partitions (column-major, same height), or NULL */
-} swirl_trace_input;
+/** One AIR's trace for the prover: the public swirl_trace (swirl/swirl_prover.h). */
+typedef swirl_trace swirl_trace_input;
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,7 +62,7 @@ void swirl_proof_clear(swirl_proof *p);
  *  them, the stacked widths above w_stack, ...; REJECTED when a check fails, including a
  *  preprocessed AIR whose log height is not its preprocessed trace's. `log` (NULL: none) records
  *  the verifier's transcript (swirl_transcript_log). */
-enum swirl_status swirl_verify(const swirl_vk *vk, const swirl_proof *proof,
+enum swirl_status swirl_flow_verify(const swirl_vk *vk, const swirl_proof *proof,
                                swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus

@@ -16,17 +16,12 @@
 #include "hash/poseidon2.h"
 #include "pcs/stacked.h"
 #include "swirl/swirl_params.h"
+#include "swirl/swirl_prover.h"
 
 #define SWIRL_CODEC_VERSION 3u
 
-/** One AIR handed to keygen. The AIR must outlive the keys; the preprocessed trace is copied (its
- *  stacked form is kept in the key's preprocessed_data). */
-typedef struct swirl_keygen_air {
-    const swirl_air *air;
-    const bb31 *preprocessed; /* column-major, air->preprocessed_width columns, or NULL */
-    size_t preprocessed_height;
-    int is_required;
-} swirl_keygen_air;
+/** One AIR handed to keygen: the public swirl_air_spec (swirl/swirl_prover.h). */
+typedef swirl_air_spec swirl_keygen_air;
 
 typedef struct swirl_linear_constraint {
     uint32_t *coefficients; /* one per AIR */

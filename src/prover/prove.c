@@ -147,7 +147,7 @@ static enum swirl_status commit_partitions(other_commits *x, swirl_proof *proof,
     return SWIRL_OK;
 }
 
-enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
+enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
                               const swirl_trace_input *traces, const swirl_backend *be,
                               swirl_transcript_log *log) {
     SWIRL_ARG_CHECK(proof && vk && traces);

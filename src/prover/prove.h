@@ -28,7 +28,7 @@ extern "C" {
  * stark_prove_excluding_trace: OpenVM receives cached traces committed) and
  * stark_prove_excluding_trace with OpenVM's sub-spans.
  */
-enum swirl_status swirl_prove(swirl_proof *proof, const swirl_vk *vk,
+enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
                               const swirl_trace_input *traces, const swirl_backend *be,
                               swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
 

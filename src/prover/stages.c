@@ -8,6 +8,7 @@
 #include "prover/cuda_commit_host.h"
 #include "prover/cuda_stacked_commit.h"
 #include "util/common.h"
+#include "util/log.h"
 
 /* ---- CPU ---- */
 
@@ -61,8 +62,8 @@ const swirl_backend *swirl_backend_cpu(void) {
 
 /* A slot without GPU kernels: logged, recorded as a zero-kernel stage, then the CPU code. */
 static enum swirl_status fallback(const swirl_backend *be, const char *stage_name) {
-    fprintf(stderr, "swirl: %s: no GPU kernels yet, running on the CPU\n",
-            stage_name + strlen("cpu_fallback:"));
+    swirl_log(SWIRL_LOG_WARN, "%s: no GPU kernels yet, running on the CPU",
+              stage_name + strlen("cpu_fallback:"));
     SWIRL_TRY(swirl_cuda_stage_begin(be->gpu, stage_name));
     return swirl_cuda_stage_end(be->gpu);
 }

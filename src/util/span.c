@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 199309L
 #include "util/span.h"
 
+#include "util/log.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -10,12 +12,10 @@ static _Thread_local size_t span_n;
 static _Thread_local int span_open = -1; /* innermost open span */
 static _Thread_local int span_dropped_depth; /* begins past the limit, still to be ended */
 
-static FILE *span_progress; /* process-wide, see swirl_span_set_progress */
-static int span_progress_depth;
-
-void swirl_span_set_progress(FILE *f, int max_depth) {
-    span_progress = f;
-    span_progress_depth = max_depth;
+/* progress goes to the calling thread's logger (util/log.h) */
+static int progress_on(int depth) {
+    const swirl_logger *lg = swirl_logger_current();
+    return lg->fn != NULL && depth <= lg->progress_depth;
 }
 
 double swirl_now_ms(void) {
@@ -35,8 +35,8 @@ void swirl_span_begin(const char *name) {
     r->depth = span_open < 0 ? 0 : span_rec[span_open].depth + 1;
     r->ms = -1.0;
     span_open = (int)span_n++;
-    if (span_progress && r->depth <= span_progress_depth)
-        fprintf(span_progress, "swirl: %*s%s ...\n", 2 * r->depth, "", name);
+    if (progress_on(r->depth))
+        swirl_log(SWIRL_LOG_INFO, "%*s%s ...", 2 * r->depth, "", name);
     r->start_ms = swirl_now_ms();
 }
 
@@ -49,8 +49,8 @@ void swirl_span_end(void) {
         return;
     swirl_span_record *r = &span_rec[span_open];
     r->ms = swirl_now_ms() - r->start_ms;
-    if (span_progress && r->depth <= span_progress_depth)
-        fprintf(span_progress, "swirl: %*s%s done (%.1f ms)\n", 2 * r->depth, "", r->name, r->ms);
+    if (progress_on(r->depth))
+        swirl_log(SWIRL_LOG_INFO, "%*s%s done (%.1f ms)", 2 * r->depth, "", r->name, r->ms);
     span_open = r->parent;
 }
 

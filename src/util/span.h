@@ -11,15 +11,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "swirl/swirl_report.h"
+
 #define SWIRL_SPAN_MAX 1024
 
-typedef struct swirl_span_record {
-    const char *name;
-    int parent; /* index of the parent span, -1 at the root */
-    int depth;
-    double start_ms;
-    double ms; /* elapsed; negative while open */
-} swirl_span_record;
+typedef swirl_span swirl_span_record; /* the public swirl_span (swirl/swirl_report.h) */
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,13 +31,8 @@ const swirl_span_record *swirl_span_records(size_t *n);
 void swirl_span_print(FILE *f);
 /** Total milliseconds of the spans named `name` (0 when none). */
 double swirl_span_total_ms(const char *name);
-/**
- * Progress reporting: with f != NULL, every span of depth <= max_depth prints a line to f when it
- * begins ("swirl: <name> ...") and when it ends ("swirl: <name> done (<ms> ms)"), indented by
- * depth. Process-wide; NULL turns it off (the default).
- */
-void swirl_span_set_progress(FILE *f, int max_depth);
-double swirl_now_ms(void);
+/* Progress: spans of depth <= the calling thread's logger's progress_depth are reported to it
+ * (SWIRL_LOG_INFO) as they begin and end (util/log.h). */
 
 #ifdef __cplusplus
 }

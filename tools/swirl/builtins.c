@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "protocol/system.h"
 #include "util/common.h"
-#include "vectors/keccakf_inputs_1024.h"
+#include "air/keccakf_inputs_1024.h"
 
 const char *const cli_builtin_names[] = {"keccakf", "fib", "interactions", "self-interaction",
                                          NULL};

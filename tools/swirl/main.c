@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "protocol/codec_proof.h"
 #include "protocol/vk_codec.h"
+#include "util/log.h"
 #include "util/span.h"
 #include "prover/prove.h"
 
@@ -102,6 +103,12 @@ static const char *const usage_bench =
     "                   [--iters N] [--warmup N] [--metrics JSON_FILE]\n"
     "Proves --warmup times (default 1), then --iters times (default 3), and prints the median,\n"
     "min and max of stark_prove_excluding_trace and of each stage.\n";
+
+/* the library's messages (warnings, progress) on stderr */
+static void cli_log(void *user, enum swirl_log_level level, const char *msg) {
+    (void)user;
+    fprintf(stderr, "swirl: %s%s\n", level <= SWIRL_LOG_WARN ? "warning: " : "", msg);
+}
 
 static int bad_usage(const char *msg, const char *usage) {
     fprintf(stderr, "swirl: %s\n%s", msg, usage);
@@ -319,12 +326,13 @@ static int cmd_prove(int argc, char **argv) {
         fprintf(stderr, "swirl: proving %s (%s) on %s, %d thread%s\n", job.air, job.desc, be->name,
                 omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s");
     swirl_span_reset();
-    swirl_span_set_progress(o.quiet ? NULL : stderr, 1);
+    swirl_logger progress = {cli_log, NULL, o.quiet ? -1 : 1};
+    swirl_logger prev_logger = swirl_logger_swap(&progress);
     double t0 = swirl_now_ms();
     enum swirl_status st =
-        swirl_prove(&proof, vk, job.in, be, o.transcript_log ? &tlog : NULL);
+        swirl_flow_prove(&proof, vk, job.in, be, o.transcript_log ? &tlog : NULL);
     double t_prove = swirl_now_ms() - t0;
-    swirl_span_set_progress(NULL, 0);
+    swirl_logger_swap(&prev_logger);
     if (st != SWIRL_OK) {
         fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
         rc = prove_status_exit(st);
@@ -407,7 +415,7 @@ static int cmd_verify(int argc, char **argv) {
     enum swirl_status st = swirl_proof_decode(&proof, pb, pl, vk);
     if (st == SWIRL_OK) {
         have_proof = 1;
-        st = swirl_verify(vk, &proof, o.transcript_log ? &tlog : NULL);
+        st = swirl_flow_verify(vk, &proof, o.transcript_log ? &tlog : NULL);
         /* the log of a rejected proof too: that is when it helps */
         int lrc = o.transcript_log ? cli_write_transcript_log(o.transcript_log, &tlog) : CLI_OK;
         if (lrc != CLI_OK) {
@@ -501,7 +509,7 @@ static int cmd_bench(int argc, char **argv) {
     for (long it = -warmup; it < iters; it++) {
         swirl_proof proof;
         swirl_span_reset();
-        enum swirl_status st = swirl_prove(&proof, vk, job.in, be, NULL);
+        enum swirl_status st = swirl_flow_prove(&proof, vk, job.in, be, NULL);
         if (st != SWIRL_OK) {
             fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
             rc = prove_status_exit(st);
@@ -554,6 +562,8 @@ out:
 }
 
 int main(int argc, char **argv) {
+    swirl_logger warnings = {cli_log, NULL, -1};
+    swirl_logger_swap(&warnings);
     if (argc < 2)
         return bad_usage("no command", usage_main);
     const char *cmd = argv[1];

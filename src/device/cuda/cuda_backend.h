@@ -22,17 +22,13 @@
 #include <stddef.h>
 
 #include "hash/poseidon2.h"
+#include "swirl/swirl_report.h"
 #include "transcript/transcript.h"
 
 typedef struct swirl_cuda_ctx swirl_cuda_ctx;
 
-/** One stage of the trace. */
-typedef struct swirl_stage_trace {
-    const char *name; /* string literal passed to stage_begin */
-    unsigned kernels; /* launches (and memsets/copies) enqueued in the stage */
-    unsigned syncs;   /* host synchronizations made in the stage (1 for a well-behaved stage) */
-    float gpu_ms;     /* elapsed GPU time between the stage's start and end events */
-} swirl_stage_trace;
+/** One stage of the trace: the public swirl_stage (swirl/swirl_report.h). */
+typedef swirl_stage swirl_stage_trace;
 
 #ifdef __cplusplus
 extern "C" {
