@@ -158,6 +158,16 @@ enum swirl_status swirl_proof_bytes_to_json(char **json, const uint8_t *bytes, s
         if (st == SWIRL_OK)
             st = swirl_proof_to_json(&j, &p, vk);
         swirl_proof_clear(&p);
+        if (st == SWIRL_OK) { /* the key's pre-hash, as `swirl inspect --json --vk` adds it */
+            json_t *h = json_array();
+            for (int i = 0; h && i < 8; i++)
+                if (json_array_append_new(h, json_integer(bb31_to_u32(vk->pre_hash.v[i]))) != 0)
+                    break;
+            if (!h || json_array_size(h) != 8 || json_object_set_new(j, "vk_pre_hash", h) != 0) {
+                json_decref(j);
+                return SWIRL_RAISE(SWIRL_E_NOMEM, "proof JSON: out of memory");
+            }
+        }
     } else {
         st = swirl_proof_json_from_bytes(&j, bytes, len);
     }
