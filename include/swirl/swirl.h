@@ -32,8 +32,11 @@ extern "C" {
 
 #if defined(__GNUC__) || defined(__clang__)
 #define SWIRL_WARN_UNUSED_RESULT __attribute__((warn_unused_result))
+/* every public function: exported from the shared library, whose other symbols are hidden */
+#define SWIRL_API __attribute__((visibility("default")))
 #else
 #define SWIRL_WARN_UNUSED_RESULT
+#define SWIRL_API
 #endif
 
 /** Result of every fallible libswirl call. */
@@ -52,23 +55,23 @@ enum swirl_status {
 };
 
 /** Returns a static, human-readable name of `status` ("SWIRL_OK", ...). Never NULL. */
-const char *swirl_status_str(enum swirl_status status);
+SWIRL_API const char *swirl_status_str(enum swirl_status status);
 
 /**
  * Returns the message of the last error raised on the calling thread (what went wrong and where),
  * or "" when none. The string is owned by libswirl and valid until the next failing call on the
  * same thread.
  */
-const char *swirl_last_error(void);
+SWIRL_API const char *swirl_last_error(void);
 
 /** Clears the calling thread's last error message. */
-void swirl_clear_error(void);
+SWIRL_API void swirl_clear_error(void);
 
 /** Returns the version string, e.g. "0.1.0". */
-const char *swirl_version(void);
+SWIRL_API const char *swirl_version(void);
 
 /** Releases a byte or text buffer the library returned (NULL: nothing). */
-void swirl_free(void *p);
+SWIRL_API void swirl_free(void *p);
 
 /* ---- field elements ---- */
 
@@ -81,9 +84,9 @@ typedef struct swirl_felt {
 } swirl_felt;
 
 /** The element x mod p (any 32-bit x). */
-swirl_felt swirl_felt_from_u32(uint32_t x);
+SWIRL_API swirl_felt swirl_felt_from_u32(uint32_t x);
 /** The canonical value of a, in [0, p). */
-uint32_t swirl_felt_to_u32(swirl_felt a);
+SWIRL_API uint32_t swirl_felt_to_u32(swirl_felt a);
 
 /* ---- the library context ---- */
 
@@ -109,28 +112,28 @@ typedef struct swirl_context_options {
 } swirl_context_options;
 
 /** The defaults: threads 0, backend "cpu", no log, no progress. */
-void swirl_context_options_init(swirl_context_options *opts);
+SWIRL_API void swirl_context_options_init(swirl_context_options *opts);
 
 /**
  * Creates a context (opts NULL: the defaults). Reads the environment once, here. Errors:
  * SWIRL_E_INVALID_ARG (unknown backend name, negative thread count), SWIRL_E_NO_DEVICE ("cuda"
  * without a device or a CUDA build), SWIRL_E_NOMEM, SWIRL_E_CUDA.
  */
-enum swirl_status swirl_context_create(swirl_context **out,
+SWIRL_API enum swirl_status swirl_context_create(swirl_context **out,
                                        const swirl_context_options *opts) SWIRL_WARN_UNUSED_RESULT;
 /** Destroys a context (NULL: nothing). */
-void swirl_context_destroy(swirl_context *ctx);
+SWIRL_API void swirl_context_destroy(swirl_context *ctx);
 /** The thread count the context's calls run with. */
-int swirl_context_threads(const swirl_context *ctx);
+SWIRL_API int swirl_context_threads(const swirl_context *ctx);
 /** The backend in use: "cpu" or "cuda". */
-const char *swirl_context_backend(const swirl_context *ctx);
+SWIRL_API const char *swirl_context_backend(const swirl_context *ctx);
 /**
  * Debugging interop: with dir != NULL, every later swirl_prove / swirl_verify on this context
  * writes its whole Fiat-Shamir transcript to dir as OpenVM's TranscriptLog .npy files
  * (transcript_values.npy, transcript_is_sample.npy, transcript_perm_results.npy; the directory is
  * created). The string is copied. SWIRL_E_NOMEM.
  */
-enum swirl_status swirl_context_set_transcript_dir(swirl_context *ctx,
+SWIRL_API enum swirl_status swirl_context_set_transcript_dir(swirl_context *ctx,
                                                    const char *dir) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus

@@ -49,48 +49,48 @@ typedef struct swirl_air swirl_air;
  * a common main partition of `common_width` columns (0: none) and `num_public_values` public values.
  * Main partitions are numbered as OpenVM does: cached ones 0..n_cached-1, the common main last.
  */
-enum swirl_status swirl_air_builder_create(swirl_air_builder **out, const char *name,
+SWIRL_API enum swirl_status swirl_air_builder_create(swirl_air_builder **out, const char *name,
                                            size_t preprocessed_width, const size_t *cached_widths,
                                            size_t n_cached, size_t common_width,
                                            size_t num_public_values) SWIRL_WARN_UNUSED_RESULT;
-void swirl_air_builder_destroy(swirl_air_builder *b);
+SWIRL_API void swirl_air_builder_destroy(swirl_air_builder *b);
 /** SWIRL_OK, or the first misuse recorded (its message is in swirl_last_error()). */
-enum swirl_status swirl_air_builder_status(const swirl_air_builder *b);
+SWIRL_API enum swirl_status swirl_air_builder_status(const swirl_air_builder *b);
 
 /* Variables. offset 0 = current row, 1 = next row. */
-swirl_expr swirl_air_main(swirl_air_builder *b, size_t col, unsigned offset); /* common main */
-swirl_expr swirl_air_cached(swirl_air_builder *b, size_t part, size_t col, unsigned offset);
-swirl_expr swirl_air_preprocessed(swirl_air_builder *b, size_t col, unsigned offset);
-swirl_expr swirl_air_public(swirl_air_builder *b, size_t index);
+SWIRL_API swirl_expr swirl_air_main(swirl_air_builder *b, size_t col, unsigned offset); /* common main */
+SWIRL_API swirl_expr swirl_air_cached(swirl_air_builder *b, size_t part, size_t col, unsigned offset);
+SWIRL_API swirl_expr swirl_air_preprocessed(swirl_air_builder *b, size_t col, unsigned offset);
+SWIRL_API swirl_expr swirl_air_public(swirl_air_builder *b, size_t index);
 /** A constant; `value` is reduced mod p. */
-swirl_expr swirl_air_const(swirl_air_builder *b, uint64_t value);
-swirl_expr swirl_air_is_first_row(swirl_air_builder *b);
-swirl_expr swirl_air_is_last_row(swirl_air_builder *b);
-swirl_expr swirl_air_is_transition(swirl_air_builder *b);
+SWIRL_API swirl_expr swirl_air_const(swirl_air_builder *b, uint64_t value);
+SWIRL_API swirl_expr swirl_air_is_first_row(swirl_air_builder *b);
+SWIRL_API swirl_expr swirl_air_is_last_row(swirl_air_builder *b);
+SWIRL_API swirl_expr swirl_air_is_transition(swirl_air_builder *b);
 
 /* Arithmetic (new nodes, exactly as OpenVM's operators build them). */
-swirl_expr swirl_air_add(swirl_air_builder *b, swirl_expr x, swirl_expr y);
-swirl_expr swirl_air_sub(swirl_air_builder *b, swirl_expr x, swirl_expr y);
-swirl_expr swirl_air_mul(swirl_air_builder *b, swirl_expr x, swirl_expr y);
-swirl_expr swirl_air_neg(swirl_air_builder *b, swirl_expr x);
+SWIRL_API swirl_expr swirl_air_add(swirl_air_builder *b, swirl_expr x, swirl_expr y);
+SWIRL_API swirl_expr swirl_air_sub(swirl_air_builder *b, swirl_expr x, swirl_expr y);
+SWIRL_API swirl_expr swirl_air_mul(swirl_air_builder *b, swirl_expr x, swirl_expr y);
+SWIRL_API swirl_expr swirl_air_neg(swirl_air_builder *b, swirl_expr x);
 
 /** Degree of an expression (OpenVM degree_multiple); 0 for an invalid handle. */
-unsigned swirl_air_degree(const swirl_air_builder *b, swirl_expr x);
+SWIRL_API unsigned swirl_air_degree(const swirl_air_builder *b, swirl_expr x);
 
 /* Constraints, in emission order. */
-void swirl_air_assert_zero(swirl_air_builder *b, swirl_expr x);
+SWIRL_API void swirl_air_assert_zero(swirl_air_builder *b, swirl_expr x);
 /** assert_zero(cond * x): `when(cond)`. */
-void swirl_air_assert_zero_when(swirl_air_builder *b, swirl_expr cond, swirl_expr x);
-void swirl_air_assert_zero_when_first_row(swirl_air_builder *b, swirl_expr x);
-void swirl_air_assert_zero_when_last_row(swirl_air_builder *b, swirl_expr x);
-void swirl_air_assert_zero_when_transition(swirl_air_builder *b, swirl_expr x);
+SWIRL_API void swirl_air_assert_zero_when(swirl_air_builder *b, swirl_expr cond, swirl_expr x);
+SWIRL_API void swirl_air_assert_zero_when_first_row(swirl_air_builder *b, swirl_expr x);
+SWIRL_API void swirl_air_assert_zero_when_last_row(swirl_air_builder *b, swirl_expr x);
+SWIRL_API void swirl_air_assert_zero_when_transition(swirl_air_builder *b, swirl_expr x);
 /** assert_eq(x, y): assert_zero(x - y). */
-void swirl_air_assert_eq(swirl_air_builder *b, swirl_expr x, swirl_expr y);
+SWIRL_API void swirl_air_assert_eq(swirl_air_builder *b, swirl_expr x, swirl_expr y);
 /** assert_bool(x): assert_zero(x * (x - 1)). */
-void swirl_air_assert_bool(swirl_air_builder *b, swirl_expr x);
+SWIRL_API void swirl_air_assert_bool(swirl_air_builder *b, swirl_expr x);
 
 /** An interaction on bus `bus_index`: message fields, multiplicity `count`, and the count weight. */
-void swirl_air_push_interaction(swirl_air_builder *b, uint16_t bus_index, const swirl_expr *fields,
+SWIRL_API void swirl_air_push_interaction(swirl_air_builder *b, uint16_t bus_index, const swirl_expr *fields,
                                 size_t n_fields, swirl_expr count, uint32_t count_weight);
 
 /**
@@ -99,18 +99,18 @@ void swirl_air_push_interaction(swirl_air_builder *b, uint16_t bus_index, const 
  * expression has degree above max_constraint_degree (message names it). The builder is not
  * consumed; the AIR is independent of it.
  */
-enum swirl_status swirl_air_compile(swirl_air **out, const swirl_air_builder *b,
+SWIRL_API enum swirl_status swirl_air_compile(swirl_air **out, const swirl_air_builder *b,
                                     unsigned max_constraint_degree) SWIRL_WARN_UNUSED_RESULT;
-void swirl_air_destroy(swirl_air *air);
+SWIRL_API void swirl_air_destroy(swirl_air *air);
 
-const char *swirl_air_name(const swirl_air *air);
-size_t swirl_air_num_nodes(const swirl_air *air);
-size_t swirl_air_num_constraints(const swirl_air *air);
-size_t swirl_air_num_interactions(const swirl_air *air);
-unsigned swirl_air_max_degree(const swirl_air *air);
+SWIRL_API const char *swirl_air_name(const swirl_air *air);
+SWIRL_API size_t swirl_air_num_nodes(const swirl_air *air);
+SWIRL_API size_t swirl_air_num_constraints(const swirl_air *air);
+SWIRL_API size_t swirl_air_num_interactions(const swirl_air *air);
+SWIRL_API unsigned swirl_air_max_degree(const swirl_air *air);
 /** Columns of the common main partition (the trace a prover passes as swirl_trace.common). */
-size_t swirl_air_width(const swirl_air *air);
-size_t swirl_air_num_public_values(const swirl_air *air);
+SWIRL_API size_t swirl_air_width(const swirl_air *air);
+SWIRL_API size_t swirl_air_num_public_values(const swirl_air *air);
 
 #ifdef __cplusplus
 }

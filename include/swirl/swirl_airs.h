@@ -21,13 +21,13 @@ extern "C" {
 
 /* ---- KeccakAir ---- */
 
-enum swirl_status swirl_keccak_air_build(swirl_air_builder **out) SWIRL_WARN_UNUSED_RESULT;
+SWIRL_API enum swirl_status swirl_keccak_air_build(swirl_air_builder **out) SWIRL_WARN_UNUSED_RESULT;
 /**
  * generate_trace_rows(inputs, 0): height = next power of two of 24 * n_inputs (n_inputs >= 1),
  * padded with all-zero inputs (the last one possibly truncated). Writes a column-major matrix
  * (column c at *out + c * height; release it with swirl_free) and its height.
  */
-enum swirl_status swirl_keccak_generate_trace(swirl_felt **out, size_t *height,
+SWIRL_API enum swirl_status swirl_keccak_generate_trace(swirl_felt **out, size_t *height,
                                               const uint64_t (*inputs)[25],
                                               size_t n_inputs) SWIRL_WARN_UNUSED_RESULT;
 /**
@@ -36,14 +36,14 @@ enum swirl_status swirl_keccak_generate_trace(swirl_felt **out, size_t *height,
  * On success *out (swirl_free it) holds *n permutations. Errors: SWIRL_E_IO with a message naming
  * the line and the problem; SWIRL_E_INVALID_ARG when there is no permutation at all.
  */
-enum swirl_status swirl_keccak_parse_inputs(uint64_t (**out)[25], size_t *n, const char *text,
+SWIRL_API enum swirl_status swirl_keccak_parse_inputs(uint64_t (**out)[25], size_t *n, const char *text,
                                             size_t len) SWIRL_WARN_UNUSED_RESULT;
 /** Reads and parses a file (SWIRL_E_IO when it cannot be read). */
-enum swirl_status swirl_keccak_read_inputs(uint64_t (**out)[25], size_t *n,
+SWIRL_API enum swirl_status swirl_keccak_read_inputs(uint64_t (**out)[25], size_t *n,
                                            const char *path) SWIRL_WARN_UNUSED_RESULT;
 /** OpenVM's keccakf example inputs (crates/stark-sdk/examples/keccakf.rs: StdRng seed 42, 1024
  *  permutations); *n receives their count. Static data. */
-const uint64_t (*swirl_keccakf_example_inputs(size_t *n))[25];
+SWIRL_API const uint64_t (*swirl_keccakf_example_inputs(size_t *n))[25];
 
 /* ---- OpenVM's test AIRs ---- */
 
@@ -52,9 +52,9 @@ const uint64_t (*swirl_keccakf_example_inputs(size_t *n))[25];
  *   first row: left = a, right = b; transition: next.left = right, next.right = left + right;
  *   last row: right = x.
  */
-enum swirl_status swirl_fib_air_build(swirl_air_builder **out) SWIRL_WARN_UNUSED_RESULT;
+SWIRL_API enum swirl_status swirl_fib_air_build(swirl_air_builder **out) SWIRL_WARN_UNUSED_RESULT;
 /** fib trace of n rows (power of two), column-major (swirl_free), starting (a, b). */
-enum swirl_status swirl_fib_trace(swirl_felt **out, uint64_t a, uint64_t b,
+SWIRL_API enum swirl_status swirl_fib_trace(swirl_felt **out, uint64_t a, uint64_t b,
                                   size_t n) SWIRL_WARN_UNUSED_RESULT;
 
 /**
@@ -62,7 +62,7 @@ enum swirl_status swirl_fib_trace(swirl_felt **out, uint64_t a, uint64_t b,
  * (fields, count), a receiver (fields, -1 * count), both with count_weight 0. With `partition`, the
  * fields live in one cached partition and the count in the common main.
  */
-enum swirl_status swirl_dummy_interaction_air_build(swirl_air_builder **out, size_t field_width,
+SWIRL_API enum swirl_status swirl_dummy_interaction_air_build(swirl_air_builder **out, size_t field_width,
                                                     int is_send, uint16_t bus_index,
                                                     int partition) SWIRL_WARN_UNUSED_RESULT;
 /**
@@ -70,13 +70,13 @@ enum swirl_status swirl_dummy_interaction_air_build(swirl_air_builder **out, siz
  * sender's first hr of its `rows` rows send (100 + i) with count i + 1 (the other rows count 0),
  * the receiver's hr rows take exactly those. sm holds 2 * rows values, rm 2 * hr; hr <= rows.
  */
-void swirl_dummy_interaction_pair_traces(swirl_felt *sm, size_t rows, swirl_felt *rm, size_t hr);
+SWIRL_API void swirl_dummy_interaction_pair_traces(swirl_felt *sm, size_t rows, swirl_felt *rm, size_t hr);
 
 /** SelfInteractionAir of `width` columns on `bus_index` (8 interactions, balanced by itself on
  *  the trace where row r, column i holds (r + i) mod width). */
-enum swirl_status swirl_self_interaction_air_build(swirl_air_builder **out, size_t width,
+SWIRL_API enum swirl_status swirl_self_interaction_air_build(swirl_air_builder **out, size_t width,
                                                    uint16_t bus_index) SWIRL_WARN_UNUSED_RESULT;
-enum swirl_status swirl_self_interaction_trace(swirl_felt **out, size_t width,
+SWIRL_API enum swirl_status swirl_self_interaction_trace(swirl_felt **out, size_t width,
                                                size_t log_height) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus

@@ -68,7 +68,7 @@ extern "C" {
 #endif
 
 /** WhirConfig::new. Errors: k == 0, more than SWIRL_WHIR_MAX_ROUNDS rounds. */
-enum swirl_status swirl_whir_config_init(swirl_whir_config *out, size_t log_blowup,
+SWIRL_API enum swirl_status swirl_whir_config_init(swirl_whir_config *out, size_t log_blowup,
                                          size_t log_stacked_height, size_t k,
                                          size_t log_final_poly_len, size_t query_phase_pow_bits,
                                          swirl_whir_proximity proximity, size_t folding_pow_bits,
@@ -76,17 +76,17 @@ enum swirl_status swirl_whir_config_init(swirl_whir_config *out, size_t log_blow
                                          size_t security_bits) SWIRL_WARN_UNUSED_RESULT;
 
 /** log2 of the final WHIR polynomial length: log_stacked_height - rounds * k. */
-size_t swirl_whir_log_final_poly_len(const swirl_whir_config *w, size_t log_stacked_height);
+SWIRL_API size_t swirl_whir_log_final_poly_len(const swirl_whir_config *w, size_t log_stacked_height);
 
 /** log_up_security_params_baby_bear_100_bits(log2_pcs_list_size). */
-swirl_logup_params swirl_logup_params_baby_bear_100_bits(double log2_pcs_list_size);
+SWIRL_API swirl_logup_params swirl_logup_params_baby_bear_100_bits(double log2_pcs_list_size);
 
 /**
  * params_with_100_bits_security (stark-sdk config/mod.rs) with the final-polynomial bound made
  * explicit (OpenVM passes WHIR_MAX_LOG_FINAL_POLY_LEN = 10). Only unique decoding is supported for
  * the LogUp list-size calibration (SWIRL_E_UNSUPPORTED otherwise).
  */
-enum swirl_status swirl_params_100_bits(swirl_system_params *out, size_t log_blowup, size_t l_skip,
+SWIRL_API enum swirl_status swirl_params_100_bits(swirl_system_params *out, size_t log_blowup, size_t l_skip,
                                         size_t n_stack, size_t w_stack, size_t folding_pow_bits,
                                         size_t mu_pow_bits, swirl_whir_proximity proximity,
                                         size_t max_constraint_degree, size_t query_phase_pow_bits,
@@ -95,7 +95,7 @@ enum swirl_status swirl_params_100_bits(swirl_system_params *out, size_t log_blo
 
 /** app_params_with_100_bits_security(log_stacked_height): log_blowup 1, l_skip 4, w_stack 2048,
  *  folding PoW 5, mu PoW 15, unique decoding, degree 3, query PoW 20, k 4, final poly bound 10. */
-enum swirl_status swirl_app_params_100_bits(swirl_system_params *out,
+SWIRL_API enum swirl_status swirl_app_params_100_bits(swirl_system_params *out,
                                             size_t log_stacked_height) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus

@@ -62,23 +62,23 @@ typedef struct swirl_trace {
  * no constraints and no interactions, an empty or too long interaction message, a degree above
  * params->max_constraint_degree, a missing or mis-shaped preprocessed trace; SWIRL_E_NOMEM.
  */
-enum swirl_status swirl_vk_create(swirl_vk **out, const swirl_system_params *params,
+SWIRL_API enum swirl_status swirl_vk_create(swirl_vk **out, const swirl_system_params *params,
                                   const swirl_air_spec *airs,
                                   size_t n_airs) SWIRL_WARN_UNUSED_RESULT;
 /** Destroys a key (NULL: nothing). */
-void swirl_vk_destroy(swirl_vk *vk);
+SWIRL_API void swirl_vk_destroy(swirl_vk *vk);
 /** The key's bytes, postcard(MultiStarkVerifyingKey) (release *bytes with swirl_free). */
-enum swirl_status swirl_vk_to_bytes(uint8_t **bytes, size_t *len,
+SWIRL_API enum swirl_status swirl_vk_to_bytes(uint8_t **bytes, size_t *len,
                                     const swirl_vk *vk) SWIRL_WARN_UNUSED_RESULT;
 /** A key from its bytes (verification only: it has no prover data). SWIRL_E_IO for bad bytes
  *  (the message names the offset). */
-enum swirl_status swirl_vk_from_bytes(swirl_vk **out, const uint8_t *bytes,
+SWIRL_API enum swirl_status swirl_vk_from_bytes(swirl_vk **out, const uint8_t *bytes,
                                       size_t len) SWIRL_WARN_UNUSED_RESULT;
 /** The pre-hash that starts every transcript of this key: 8 canonical values. */
-void swirl_vk_get_pre_hash(const swirl_vk *vk, uint32_t out[8]);
-size_t swirl_vk_num_airs(const swirl_vk *vk);
+SWIRL_API void swirl_vk_get_pre_hash(const swirl_vk *vk, uint32_t out[8]);
+SWIRL_API size_t swirl_vk_num_airs(const swirl_vk *vk);
 /** The key's parameters (owned by the key). */
-const swirl_system_params *swirl_vk_params(const swirl_vk *vk);
+SWIRL_API const swirl_system_params *swirl_vk_params(const swirl_vk *vk);
 
 /* ---- proving and verifying ---- */
 
@@ -90,37 +90,37 @@ const swirl_system_params *swirl_vk_params(const swirl_vk *vk);
  * SWIRL_E_CUDA. A trace that violates a constraint gives a proof that does not verify: check
  * traces first with swirl_check_traces when they are not trusted.
  */
-enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl_vk *vk,
+SWIRL_API enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl_vk *vk,
                               const swirl_trace *traces) SWIRL_WARN_UNUSED_RESULT;
 /** Checks traces against the key's AIRs: every constraint on every row, then the interaction
  *  balance. SWIRL_E_UNSATISFIED naming the AIR, constraint and row, or the unbalanced bus and
  *  message; SWIRL_E_UNSUPPORTED for an AIR with a preprocessed trace. */
-enum swirl_status swirl_check_traces(const swirl_vk *vk,
+SWIRL_API enum swirl_status swirl_check_traces(const swirl_vk *vk,
                                      const swirl_trace *traces) SWIRL_WARN_UNUSED_RESULT;
 /** SWIRL_OK (accepted), SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED; never crashes on a bad
  *  proof. */
-enum swirl_status swirl_verify(swirl_context *ctx, const swirl_vk *vk,
+SWIRL_API enum swirl_status swirl_verify(swirl_context *ctx, const swirl_vk *vk,
                                const swirl_proof *proof) SWIRL_WARN_UNUSED_RESULT;
 /** Destroys a proof (NULL: nothing). */
-void swirl_proof_destroy(swirl_proof *proof);
+SWIRL_API void swirl_proof_destroy(swirl_proof *proof);
 
 /* ---- proof encodings ---- */
 
 /** OpenVM's Proof bytes for the key the proof was made with (release *bytes with swirl_free). */
-enum swirl_status swirl_proof_to_bytes(uint8_t **bytes, size_t *len, const swirl_proof *proof,
+SWIRL_API enum swirl_status swirl_proof_to_bytes(uint8_t **bytes, size_t *len, const swirl_proof *proof,
                                        const swirl_vk *vk) SWIRL_WARN_UNUSED_RESULT;
 /** Decodes proof bytes against the key (every shape checked): SWIRL_E_PROOF_MALFORMED naming the
  *  part and the offset. */
-enum swirl_status swirl_proof_from_bytes(swirl_proof **out, const swirl_vk *vk,
+SWIRL_API enum swirl_status swirl_proof_from_bytes(swirl_proof **out, const swirl_vk *vk,
                                          const uint8_t *bytes,
                                          size_t len) SWIRL_WARN_UNUSED_RESULT;
 /** Proof bytes as one JSON object named as OpenVM's proof.rs (vk may be NULL; with a key the
  *  bytes are checked against it and "vk_pre_hash" is added). Release *json with swirl_free. */
-enum swirl_status swirl_proof_bytes_to_json(char **json, const uint8_t *bytes, size_t len,
+SWIRL_API enum swirl_status swirl_proof_bytes_to_json(char **json, const uint8_t *bytes, size_t len,
                                             const swirl_vk *vk) SWIRL_WARN_UNUSED_RESULT;
 /** The reverse (vk may be NULL): SWIRL_E_PROOF_MALFORMED naming the JSON path. Release *bytes
  *  with swirl_free. */
-enum swirl_status swirl_proof_json_to_bytes_text(uint8_t **bytes, size_t *len, const char *json,
+SWIRL_API enum swirl_status swirl_proof_json_to_bytes_text(uint8_t **bytes, size_t *len, const char *json,
                                                  const swirl_vk *vk) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus

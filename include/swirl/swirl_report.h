@@ -35,17 +35,17 @@ typedef struct swirl_stage {
 } swirl_stage;
 
 /** Forgets the calling thread's spans. */
-void swirl_report_reset(void);
+SWIRL_API void swirl_report_reset(void);
 /** The calling thread's spans in begin order; *n receives their count. */
-const swirl_span *swirl_report_spans(size_t *n);
+SWIRL_API const swirl_span *swirl_report_spans(size_t *n);
 /** Total milliseconds of the spans named `name` (0 when none). */
-double swirl_report_span_ms(const char *name);
+SWIRL_API double swirl_report_span_ms(const char *name);
 /** Prints the tree to f, one line per span: indentation, name, milliseconds. */
-void swirl_report_print(FILE *f);
+SWIRL_API void swirl_report_print(FILE *f);
 /** The stage trace of the context's CUDA backend since it was created; *n = 0 for the CPU. */
-const swirl_stage *swirl_context_stage_trace(const swirl_context *ctx, size_t *n);
+SWIRL_API const swirl_stage *swirl_context_stage_trace(const swirl_context *ctx, size_t *n);
 /** Milliseconds since an arbitrary point (monotonic clock), for timing around calls. */
-double swirl_now_ms(void);
+SWIRL_API double swirl_now_ms(void);
 
 #ifdef __cplusplus
 }

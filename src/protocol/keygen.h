@@ -77,7 +77,6 @@ extern "C" {
  */
 enum swirl_status swirl_keygen(swirl_vk **out, const swirl_system_params *params,
                                const swirl_keygen_air *airs, size_t n) SWIRL_WARN_UNUSED_RESULT;
-void swirl_vk_destroy(swirl_vk *vk);
 
 /** postcard(MultiStarkVerifyingKey0): the bytes the pre-hash covers (caller frees *bytes). */
 enum swirl_status swirl_vk_postcard(const swirl_vk *vk, uint8_t **bytes,
