@@ -70,6 +70,10 @@ int cli_dump_system(const cli_job *job, const swirl_vk *vk, const char *dir);
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
 
+/* `swirl report METRICS --svg OUT` (report.c) */
+int cli_cmd_report(int argc, char **argv);
+int cli_report(const char *metrics_path, const char *svg_path);
+
 /* `swirl inspect` */
 int cli_inspect(const char *proof_path, const char *vk_path);
 

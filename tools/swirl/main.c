@@ -43,6 +43,7 @@ static const char *const usage_main =
     "  inspect PROOF_FILE [--vk VK]     summarize a proof file: parts and sizes, heights\n"
     "                    [--json]       or print the whole proof as JSON\n"
     "  encode-json JSON_FILE --out P    turn a proof's JSON (inspect --json) back into bytes\n"
+    "  report METRICS --svg OUT.svg     draw a metrics file's spans (and GPU stages) as a chart\n"
     "  bench AIR | --system DIR         prove repeatedly and report medians\n"
     "\n"
     "Run 'swirl COMMAND --help' for a command's options.\n";
@@ -588,6 +589,8 @@ int main(int argc, char **argv) {
         return cmd_inspect(argc, argv);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(argc, argv);
+    if (strcmp(cmd, "report") == 0)
+        return cli_cmd_report(argc, argv);
     if (strcmp(cmd, "encode-json") == 0)
         return cmd_encode_json(argc, argv);
     fprintf(stderr, "swirl: unknown command '%s'\n%s", cmd, usage_main);

@@ -6,9 +6,10 @@ void cli_json_spans(FILE *f) {
     size_t n = 0;
     const swirl_span_record *r = swirl_span_records(&n);
     fprintf(f, "[");
+    double t0 = n ? r[0].start_ms : 0; /* start_ms: relative to the first span's start */
     for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s{\"name\":\"%s\",\"depth\":%d,\"parent\":%d,\"ms\":%.3f}", i ? "," : "",
-                r[i].name, r[i].depth, r[i].parent, r[i].ms);
+        fprintf(f, "%s{\"name\":\"%s\",\"depth\":%d,\"parent\":%d,\"start_ms\":%.3f,\"ms\":%.3f}",
+                i ? "," : "", r[i].name, r[i].depth, r[i].parent, r[i].start_ms - t0, r[i].ms);
     fprintf(f, "]");
 }
 
