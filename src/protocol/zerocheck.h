@@ -17,10 +17,11 @@
  * the transcript takes every trace's common main openings first, then per trace its other parts
  * (prover logup_zerocheck/mod.rs:408-421, verifier batch_constraints.rs:274-301); both checked
  * against the source. The flow (protocol/flow.h) supplies the preprocessed trace from the key and
- * opens every part in its own commitment. The CPU code is the reference: round 0 evaluates the
- * constraint DAG in the base field with 16-lane AVX-512 blocks where available, and round 0, the
- * multilinear rounds and the folds run on OpenMP threads through the backend's primitive slots
- * (device/ops.h: constraint_round0, constraint_round, sumcheck_fold).
+ * opens every part in its own commitment. The CPU code is the reference: round 0 runs each AIR's
+ * constraint program (air/program.h) in the base field, 16 points at a time with AVX-512 where
+ * available; round 0, the multilinear rounds and the folds run on OpenMP threads through the
+ * device table's slots (device/ops.h: constraint_round0, constraint_round, sumcheck_fold; the CPU
+ * ones in device/cpu/).
  */
 #ifndef SWIRL_PROTOCOL_ZEROCHECK_H
 #define SWIRL_PROTOCOL_ZEROCHECK_H

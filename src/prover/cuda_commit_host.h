@@ -11,7 +11,7 @@ extern "C" {
 #endif
 
 /** Same outputs as swirl_stacked_commit, computed on the GPU (resets the context's arena). Without
- * a CUDA device or build: the error of the CUDA layer (SWIRL_E_UNSUPPORTED / SWIRL_E_CUDA). */
+ * a CUDA build: SWIRL_E_NO_DEVICE; a device failure: SWIRL_E_CUDA (SWIRL_E_NOMEM for memory). */
 enum swirl_status swirl_cuda_commit_to_host(swirl_cuda_ctx *ctx, swirl_stacked_pcs_data **out,
                                             swirl_digest *root, const swirl_trace_view *traces,
                                             size_t n, unsigned l_skip, unsigned n_stack,

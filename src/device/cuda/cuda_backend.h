@@ -88,7 +88,7 @@ enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) SWIRL_WARN_UNUSED_RE
 /** Closes the open stage (if any) on an error path without synchronizing or recording it, so the
  *  context can begin stages again; every failing path between stage_begin and stage_end calls it. */
 void swirl_cuda_stage_abort(swirl_cuda_ctx *ctx);
-/** The one counted way to synchronize outside stage_end. */
+/** The one counted way to synchronize outside stage_end; the reason goes to the log (debug). */
 enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) SWIRL_WARN_UNUSED_RESULT;
 /** The recorded stages; *n receives their count. */
 const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_t *n);

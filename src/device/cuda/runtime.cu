@@ -9,6 +9,7 @@
 
 #include "device/cuda/cuda_common.cuh"
 #include "util/pcopy.h"
+#include "util/log.h"
 #include "util/settings.h"
 
 extern "C" int swirl_cuda_device_count(void) {
@@ -375,8 +376,10 @@ extern "C" enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx, const c
 
 extern "C" enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) {
     SWIRL_CUDA_CHECK_CTX(ctx);
-    (void)reason;
     ctx->current.syncs++;
+    swirl_log(SWIRL_LOG_DEBUG, "stage %s: host sync %u (%s)",
+              ctx->current.name ? ctx->current.name : "(none)", ctx->current.syncs,
+              reason ? reason : "no reason given");
     SWIRL_CUDA_TRY(ctx, cudaStreamSynchronize(ctx->stream));
     return SWIRL_OK;
 }
