@@ -135,6 +135,16 @@ SWIRL_API const char *swirl_context_backend(const swirl_context *ctx);
  */
 SWIRL_API enum swirl_status swirl_context_set_transcript_dir(swirl_context *ctx,
                                                    const char *dir) SWIRL_WARN_UNUSED_RESULT;
+/**
+ * What the context's last swirl_prove / swirl_verify did with its transcript log: *written = 1
+ * (and the log's values and permutations counted) when it wrote the files, 0 when it wrote none
+ * (no directory; the call failed before its transcript was complete; the write failed). Returns
+ * the write's status: SWIRL_OK, or its error, which the call returned too (except for a rejected
+ * proof: the call returns SWIRL_E_PROOF_REJECTED) and whose message swirl_last_error() held when
+ * the call returned. Raises nothing; any pointer may be NULL.
+ */
+enum swirl_status swirl_context_transcript_result(const swirl_context *ctx, int *written,
+                                                  size_t *n_values, size_t *n_perms);
 
 #ifdef __cplusplus
 }

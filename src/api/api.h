@@ -15,6 +15,10 @@ struct swirl_context {
     swirl_backend *backend; /* owned (the CPU table is static) */
     swirl_logger logger;
     char *transcript_dir; /* NULL: no transcript logs */
+    /* the last call's transcript log (swirl_context_transcript_result) */
+    int transcript_written;           /* 1 written, 0 none */
+    enum swirl_status transcript_status; /* the write's status */
+    size_t transcript_values, transcript_perms;
 };
 
 typedef struct swirl_api_scope {
@@ -24,5 +28,7 @@ typedef struct swirl_api_scope {
 
 void swirl_api_enter(swirl_api_scope *sc, const swirl_context *ctx);
 void swirl_api_leave(const swirl_api_scope *sc);
+/* forgets the last call's transcript result (at the start of swirl_prove / swirl_verify) */
+void swirl_api_transcript_reset(swirl_context *ctx);
 
 #endif /* SWIRL_API_API_H */

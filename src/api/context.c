@@ -55,8 +55,7 @@ enum swirl_status swirl_context_create(swirl_context **out, const swirl_context_
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "context: %d threads", opts->threads);
     const char *bname = opts->backend ? opts->backend : "cpu";
     if (strcmp(bname, "cpu") != 0 && strcmp(bname, "cuda") != 0 && strcmp(bname, "auto") != 0)
-        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "context: unknown backend '%s': the backend is cpu, cuda or auto",
-                           bname);
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "unknown backend '%s' (cpu, cuda or auto)", bname);
     (void)swirl_settings_get(); /* the environment's settings, read once, now */
     swirl_context *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
@@ -104,6 +103,24 @@ enum swirl_status swirl_context_set_transcript_dir(swirl_context *ctx, const cha
     free(ctx->transcript_dir);
     ctx->transcript_dir = copy;
     return SWIRL_OK;
+}
+
+void swirl_api_transcript_reset(swirl_context *ctx) {
+    ctx->transcript_written = 0;
+    ctx->transcript_status = SWIRL_OK;
+    ctx->transcript_values = ctx->transcript_perms = 0;
+}
+
+enum swirl_status swirl_context_transcript_result(const swirl_context *ctx, int *written,
+                                                  size_t *n_values, size_t *n_perms) {
+    int w = ctx ? ctx->transcript_written : 0;
+    if (written)
+        *written = w;
+    if (n_values)
+        *n_values = w ? ctx->transcript_values : 0;
+    if (n_perms)
+        *n_perms = w ? ctx->transcript_perms : 0;
+    return ctx ? ctx->transcript_status : SWIRL_OK;
 }
 
 void swirl_api_enter(swirl_api_scope *sc, const swirl_context *ctx) {

@@ -69,10 +69,14 @@ enum swirl_status swirl_check_traces(const swirl_vk *vk, const swirl_trace *trac
 }
 
 /* the transcript log of one call, written to the context's directory when it has one */
-static enum swirl_status finish_log(const swirl_context *ctx, swirl_transcript_log *log,
+static enum swirl_status finish_log(swirl_context *ctx, swirl_transcript_log *log,
                                     enum swirl_status st) {
     if (st == SWIRL_OK || st == SWIRL_E_PROOF_REJECTED) {
         enum swirl_status w = swirl_transcript_log_write_npy(ctx->transcript_dir, log);
+        ctx->transcript_written = w == SWIRL_OK;
+        ctx->transcript_status = w;
+        ctx->transcript_values = log->n_values;
+        ctx->transcript_perms = log->n_perms;
         if (w != SWIRL_OK && st == SWIRL_OK)
             st = w;
     }
@@ -91,6 +95,7 @@ enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl
     swirl_transcript_log_init(&log);
     swirl_api_scope sc;
     swirl_api_enter(&sc, ctx);
+    swirl_api_transcript_reset(ctx);
     enum swirl_status st =
         swirl_flow_prove(p, vk, traces, ctx->backend, ctx->transcript_dir ? &log : NULL);
     if (ctx->transcript_dir)
@@ -110,6 +115,7 @@ enum swirl_status swirl_verify(swirl_context *ctx, const swirl_vk *vk, const swi
     swirl_transcript_log_init(&log);
     swirl_api_scope sc;
     swirl_api_enter(&sc, ctx);
+    swirl_api_transcript_reset(ctx);
     enum swirl_status st = swirl_flow_verify(vk, proof, ctx->transcript_dir ? &log : NULL);
     if (ctx->transcript_dir)
         st = finish_log(ctx, &log, st);

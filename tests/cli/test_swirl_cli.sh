@@ -5,6 +5,7 @@
 # bad flags, missing files, corrupt and truncated proofs, and a proof checked against another key.
 # Usage: test_swirl_cli.sh BUILD_DIR
 set -u
+src_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bin="$(cd "$1" && pwd)/swirl"
 [ -x "$bin" ] || { echo "SKIP: $bin not built"; exit 77; }
 tmp=$(mktemp -d)
@@ -138,6 +139,14 @@ if [ "$rc" -eq 0 ]; then
     else bad "--backend cuda: proof bytes differ from the CPU's"; fi
 elif [ "$rc" -eq 1 ] && grep -q -i "cuda" err; then ok "--backend cuda without a device: exit 1 ($(head -c 80 err))"
 else bad "--backend cuda: exit $rc, $(cat err)"; fi
+
+# the program is a user of the public API: it includes no header of src/ (CMake also gives it no
+# private include path)
+priv=$(grep -h '^#include "' "$src_dir"/tools/swirl/*.c "$src_dir"/tools/swirl/*.h |
+       grep -v -e '"cli.h"' -e '"swirl/' || true)
+if [ ! -f "$src_dir/tools/swirl/main.c" ]; then bad "tools/swirl not found from $src_dir"
+elif [ -z "$priv" ]; then ok "tools/swirl includes public headers only"
+else bad "tools/swirl includes private headers: $priv"; fi
 
 echo "$pass passed, $fail failed, 0 skipped"
 [ "$fail" -eq 0 ]

@@ -2,13 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "air/keccak_air.h"
-#include "air/keccak_trace.h"
-#include "air/test_airs.h"
 #include "cli.h"
-#include "protocol/system.h"
-#include "util/common.h"
-#include "air/keccakf_inputs_1024.h"
+#include "swirl/swirl_airs.h"
 
 const char *const cli_builtin_names[] = {"keccakf", "fib", "interactions", "self-interaction",
                                          NULL};
@@ -59,9 +54,17 @@ static int set_params(cli_job *job, const cli_opts *o, size_t n_stack) {
     return CLI_OK;
 }
 
+/* a buffer of this program (free) */
 static void *own(cli_job *job, void *p) {
     if (p && job->n_owned < sizeof job->owned / sizeof job->owned[0])
         job->owned[job->n_owned++] = p;
+    return p;
+}
+
+/* a buffer the library returned (swirl_free) */
+static void *lib_own(cli_job *job, void *p) {
+    if (p && job->n_lib_owned < sizeof job->lib_owned / sizeof job->lib_owned[0])
+        job->lib_owned[job->n_lib_owned++] = p;
     return p;
 }
 
@@ -78,15 +81,17 @@ static int add_air(cli_job *job, swirl_air_builder **bp, enum swirl_status st) {
         return fail("compiling the AIR");
     size_t i = job->n_airs++;
     job->airs[i] = a;
-    swirl_keygen_air ka = {a, NULL, 0, 1};
+    swirl_air_spec ka = {a, NULL, 0, 1};
     job->ka[i] = ka;
     return CLI_OK;
 }
 
-static void set_trace(cli_job *job, size_t i, bb31 *t, size_t height, const bb31 *pv) {
-    swirl_trace_input in = {own(job, t), height, pv, NULL};
+/* trace i (owned by the job already) */
+static void set_trace(cli_job *job, size_t i, const swirl_felt *t, size_t height,
+                      const swirl_felt *pv) {
+    swirl_trace in = {t, height, pv, NULL};
     job->in[i] = in;
-    job->trace_cells += height * job->airs[i]->common_width;
+    job->trace_cells += height * swirl_air_width(job->airs[i]);
 }
 
 /* rows: a power of two in [lo, max] */
@@ -118,8 +123,9 @@ static int setup_keccakf(cli_job *job, const cli_opts *o, int traces) {
         return rc;
     if (!traces)
         return CLI_OK;
-    const uint64_t(*inputs)[25] = kat_keccakf_inputs_1024;
-    size_t n = o->perms ? (size_t)o->perms : 1024;
+    size_t n_example = 0;
+    const uint64_t(*inputs)[25] = swirl_keccakf_example_inputs(&n_example);
+    size_t n = o->perms ? (size_t)o->perms : n_example;
     uint64_t(*file_inputs)[25] = NULL;
     if (o->inputs) {
         enum swirl_status st = swirl_keccak_read_inputs(&file_inputs, &n, o->inputs);
@@ -127,7 +133,7 @@ static int setup_keccakf(cli_job *job, const cli_opts *o, int traces) {
             fprintf(stderr, "swirl: --inputs %s: %s\n", o->inputs, swirl_last_error());
             return CLI_BAD;
         }
-        own(job, file_inputs);
+        lib_own(job, file_inputs);
         inputs = (const uint64_t(*)[25])file_inputs;
     }
     size_t max_rows = (size_t)1 << (job->params.l_skip + job->params.n_stack);
@@ -136,13 +142,13 @@ static int setup_keccakf(cli_job *job, const cli_opts *o, int traces) {
                 n, max_rows);
         return CLI_BAD;
     }
-    bb31 *t = NULL;
+    swirl_felt *t = NULL;
     size_t h = 0;
     if (swirl_keccak_generate_trace(&t, &h, inputs, n) != SWIRL_OK)
         return fail("keccakf trace generation");
-    set_trace(job, 0, t, h, NULL);
+    set_trace(job, 0, lib_own(job, t), h, NULL);
     snprintf(job->desc, sizeof job->desc, "%zu permutation%s, trace %zu x %zu", n,
-             n == 1 ? "" : "s", h, job->airs[0]->common_width);
+             n == 1 ? "" : "s", h, swirl_air_width(job->airs[0]));
     return CLI_OK;
 }
 
@@ -155,13 +161,13 @@ static int setup_fib(cli_job *job, const cli_opts *o, int traces) {
         return rc;
     if (!traces)
         return CLI_OK;
-    bb31 *t = NULL;
+    swirl_felt *t = NULL;
     if (swirl_fib_trace(&t, 0, 1, rows) != SWIRL_OK)
         return fail("fib trace");
-    job->pv[0][0] = bb31_zero();
-    job->pv[0][1] = bb31_one();
+    job->pv[0][0] = swirl_felt_from_u32(0);
+    job->pv[0][1] = swirl_felt_from_u32(1);
     job->pv[0][2] = t[2 * rows - 1];
-    set_trace(job, 0, t, rows, job->pv[0]);
+    set_trace(job, 0, lib_own(job, t), rows, job->pv[0]);
     snprintf(job->desc, sizeof job->desc, "fib, %zu rows", rows);
     return CLI_OK;
 }
@@ -177,7 +183,7 @@ static int setup_interactions(cli_job *job, const cli_opts *o, int traces) {
     if (!traces)
         return CLI_OK;
     enum { HR = 4 };
-    bb31 *sm = calloc(2 * rows, sizeof *sm), *rm = calloc(2 * HR, sizeof *rm);
+    swirl_felt *sm = calloc(2 * rows, sizeof *sm), *rm = calloc(2 * HR, sizeof *rm);
     if (!sm || !rm) {
         free(sm);
         free(rm);
@@ -186,8 +192,8 @@ static int setup_interactions(cli_job *job, const cli_opts *o, int traces) {
     }
     /* the sender's rows 0..3 send (100 + i) with count i + 1, the receiver takes exactly those */
     swirl_dummy_interaction_pair_traces(sm, rows, rm, HR);
-    set_trace(job, 0, sm, rows, NULL);
-    set_trace(job, 1, rm, HR, NULL);
+    set_trace(job, 0, own(job, sm), rows, NULL);
+    set_trace(job, 1, own(job, rm), HR, NULL);
     snprintf(job->desc, sizeof job->desc, "sender %zu rows, receiver %d rows, bus 3", rows, HR);
     return CLI_OK;
 }
@@ -201,10 +207,13 @@ static int setup_self_interaction(cli_job *job, const cli_opts *o, int traces) {
         return rc;
     if (!traces)
         return CLI_OK;
-    bb31 *t = NULL;
-    if (swirl_self_interaction_trace(&t, 4, swirl_log2_exact(rows)) != SWIRL_OK)
+    swirl_felt *t = NULL;
+    size_t log_rows = 0;
+    while (((size_t)1 << log_rows) < rows) /* rows is a power of two (rows_opt) */
+        log_rows++;
+    if (swirl_self_interaction_trace(&t, 4, log_rows) != SWIRL_OK)
         return fail("self-interaction trace");
-    set_trace(job, 0, t, rows, NULL);
+    set_trace(job, 0, lib_own(job, t), rows, NULL);
     snprintf(job->desc, sizeof job->desc, "self-interaction, %zu rows x 4", rows);
     return CLI_OK;
 }
@@ -242,6 +251,8 @@ void cli_job_clear(cli_job *job) {
         free(job->in);
     for (size_t i = 0; i < job->n_owned; i++)
         free(job->owned[i]);
+    for (size_t i = 0; i < job->n_lib_owned; i++)
+        swirl_free(job->lib_owned[i]);
     for (size_t i = 0; !job->sys && i < job->n_airs; i++) /* a system owns its AIRs */
         swirl_air_destroy(job->airs[i]);
     swirl_system_destroy(job->sys);

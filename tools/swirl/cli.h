@@ -1,7 +1,8 @@
 /* The `swirl` command-line program: shared declarations of its files (main.c: commands and
  * options, builtins.c: the built-in AIR sets, system_cmd.c: AIR systems read from / written to
  * directories, inspect.c: the proof summary, metrics.c: JSON, proof_io.c: proofs as JSON and
- * transcript logs). */
+ * transcript logs, files.c: whole files read and written). The program uses the public API only
+ * (include/swirl): CMake gives it no private include path. */
 #ifndef SWIRL_TOOLS_CLI_H
 #define SWIRL_TOOLS_CLI_H
 
@@ -9,8 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "protocol/flow.h"
-#include "protocol/keygen.h"
+#include "swirl/swirl.h"
+#include "swirl/swirl_air.h"
+#include "swirl/swirl_params.h"
+#include "swirl/swirl_prover.h"
+#include "swirl/swirl_system.h"
 
 /* Exit codes (the README's CLI contract). */
 enum { CLI_OK = 0, CLI_REJECTED = 1, CLI_FAILED = 1, CLI_BAD = 2 };
@@ -24,24 +28,23 @@ typedef struct cli_opts {
     int quiet, json, no_check; /* --quiet, --json, --no-check */
 } cli_opts;
 
-struct swirl_system;
-
 /* A built-in AIR set or a --system directory with its parameters and (for prove/bench) its
  * traces. Owns everything. */
 typedef struct cli_job {
     char air[32];
     swirl_system_params params;
-    swirl_air *airs[4];      /* built-ins (a system's AIRs belong to sys) */
-    swirl_keygen_air *ka;    /* n_airs entries: ka_store, or malloc'd for a system */
-    swirl_trace_input *in;   /* n_airs entries: in_store, or malloc'd for a system */
-    swirl_keygen_air ka_store[4];
-    swirl_trace_input in_store[4];
+    swirl_air *airs[4]; /* built-ins (a system's AIRs belong to sys) */
+    swirl_air_spec *ka; /* n_airs entries: ka_store, or malloc'd for a system */
+    swirl_trace *in;    /* n_airs entries: in_store, or malloc'd for a system */
+    swirl_air_spec ka_store[4];
+    swirl_trace in_store[4];
     size_t n_airs;
-    struct swirl_system *sys; /* --system: the loaded directory */
-    const char *sys_dir;      /* --system: its path (borrowed) */
-    void *owned[16]; /* trace and public-value buffers */
-    size_t n_owned;
-    bb31 pv[4][4];
+    swirl_system *sys;   /* --system: the loaded directory */
+    const char *sys_dir; /* --system: its path (borrowed) */
+    void *owned[16];     /* buffers of this program (free) */
+    void *lib_owned[16]; /* buffers the library returned (swirl_free) */
+    size_t n_owned, n_lib_owned;
+    swirl_felt pv[4][4];
     size_t trace_cells;
     char desc[160]; /* e.g. "1024 permutations, trace 32768 x 2633" */
 } cli_job;
@@ -68,6 +71,8 @@ int cli_dump_system(const cli_job *job, const swirl_vk *vk, const char *dir);
 
 /* Reads a whole file (free() *data). Prints the reason and returns non-zero on failure. */
 int cli_read_file(const char *path, uint8_t **data, size_t *len);
+/* Writes through a temporary file in the same directory renamed over path (a device or pipe is
+ * written in place): no partial file on failure. Prints the reason; returns CLI_BAD. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
 
 /* `swirl report METRICS --svg OUT` (report.c) */
@@ -82,9 +87,10 @@ int cli_inspect(const char *proof_path, const char *vk_path);
  * may be NULL: then only OpenVM's structure is checked). Print the reason; return an exit code. */
 int cli_inspect_json(const char *proof_path, const char *vk_path);
 int cli_encode_json(const char *json_path, const char *vk_path, const char *out_path);
-/* Writes the log's three .npy files into dir (created if needed); a log whose `failed` flag is
- * set is an error (CLI_FAILED), never a short file. */
-int cli_write_transcript_log(const char *dir, const swirl_transcript_log *log);
+/* After swirl_prove / swirl_verify on a context with the transcript directory dir: prints what
+ * was written (stderr) and returns CLI_OK, or prints why the write failed and returns CLI_BAD
+ * (I/O) or CLI_FAILED. */
+int cli_transcript_result(const swirl_context *ctx, const char *dir);
 
 /* Metrics JSON: the spans of the calling thread and the GPU stage trace. */
 void cli_json_spans(FILE *f);

@@ -18,17 +18,11 @@
  * satisfy the AIR, a device error); 2 malformed proof or key, bad input, bad usage.
  */
 #include <errno.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "prover/stages.h"
 #include "cli.h"
-#include "protocol/codec_proof.h"
-#include "protocol/vk_codec.h"
-#include "util/log.h"
-#include "util/span.h"
-#include "prover/prove.h"
+#include "swirl/swirl_report.h"
 
 static const char *const usage_main =
     "usage: swirl COMMAND [options]\n"
@@ -129,8 +123,8 @@ static int parse_long(const char *flag, const char *s, long *out) {
 }
 
 /* Parses argv[first..]: options into *o, the positional arguments into pos[] (at most max_pos). */
-static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char **pos,
-                      int *n_pos, int max_pos, const char *usage) {
+static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char **pos, int *n_pos,
+                      int max_pos, const char *usage) {
     memset(o, 0, sizeof *o);
     *n_pos = 0;
     for (int i = first; i < argc; i++) {
@@ -205,16 +199,37 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
     }
     if (o->perms < 0 || o->rows < 0) /* parse_long refuses negatives; kept for clarity */
         return CLI_BAD;
-    if (o->threads) {
-        if (o->threads > 1024)
-            return bad_usage("--threads takes 1 to 1024", usage);
-        omp_set_num_threads((int)o->threads);
+    if (o->threads > 1024)
+        return bad_usage("--threads takes 1 to 1024", usage);
+    return CLI_OK;
+}
+
+/* The context of a command: --threads, --backend (default auto), the library's warnings on
+ * stderr and, with progress, its progress (spans of depth <= 1). */
+static int make_context(swirl_context **ctx, const cli_opts *o, const char *backend, int progress) {
+    swirl_context_options opts;
+    swirl_context_options_init(&opts);
+    opts.threads = (int)o->threads;
+    opts.backend = backend;
+    opts.log = cli_log;
+    opts.progress_depth = progress ? 1 : -1;
+    enum swirl_status st = swirl_context_create(ctx, &opts);
+    if (st != SWIRL_OK) {
+        fprintf(stderr, "swirl: --backend %s: %s\n", backend, swirl_last_error());
+        return st == SWIRL_E_INVALID_ARG ? CLI_BAD : CLI_FAILED;
+    }
+    if (o->transcript_log &&
+        swirl_context_set_transcript_dir(*ctx, o->transcript_log) != SWIRL_OK) {
+        fprintf(stderr, "swirl: %s\n", swirl_last_error());
+        swirl_context_destroy(*ctx);
+        *ctx = NULL;
+        return CLI_FAILED;
     }
     return CLI_OK;
 }
 
 static int keygen_job(swirl_vk **vk, const cli_job *job) {
-    enum swirl_status st = swirl_keygen(vk, &job->params, job->ka, job->n_airs);
+    enum swirl_status st = swirl_vk_create(vk, &job->params, job->ka, job->n_airs);
     if (st != SWIRL_OK) {
         fprintf(stderr, "swirl: keygen failed: %s\n", swirl_last_error());
         return st == SWIRL_E_INVALID_ARG ? CLI_BAD : CLI_FAILED;
@@ -227,9 +242,11 @@ static int keygen_job(swirl_vk **vk, const cli_job *job) {
     return rc;
 }
 
-static void print_hex_digest(FILE *f, const swirl_digest *d) {
+static void print_pre_hash(FILE *f, const swirl_vk *vk) {
+    uint32_t h[8];
+    swirl_vk_get_pre_hash(vk, h);
     for (int i = 0; i < 8; i++)
-        fprintf(f, "%08x", bb31_to_u32(d->v[i]));
+        fprintf(f, "%08x", h[i]);
 }
 
 static int cmd_keygen(int argc, char **argv) {
@@ -251,25 +268,25 @@ static int cmd_keygen(int argc, char **argv) {
     if ((rc = keygen_job(&vk, &job)) == CLI_OK && o.dump_system)
         rc = cli_dump_system(&job, vk, o.dump_system);
     if (rc == CLI_OK && o.vk) {
-        if (swirl_vk_encode(&bytes, &len, vk) != SWIRL_OK) {
+        if (swirl_vk_to_bytes(&bytes, &len, vk) != SWIRL_OK) {
             fprintf(stderr, "swirl: encoding the key failed: %s\n", swirl_last_error());
             rc = CLI_FAILED;
         } else if ((rc = cli_write_file(o.vk, bytes, len)) == CLI_OK) {
-            printf("wrote %s: verifying key of %s (%zu AIR%s, %zu bytes), pre-hash ", o.vk,
-                   job.air, job.n_airs, job.n_airs == 1 ? "" : "s", len);
-            print_hex_digest(stdout, &vk->pre_hash);
+            printf("wrote %s: verifying key of %s (%zu AIR%s, %zu bytes), pre-hash ", o.vk, job.air,
+                   job.n_airs, job.n_airs == 1 ? "" : "s", len);
+            print_pre_hash(stdout, vk);
             printf("\n");
         }
     }
-    free(bytes);
+    swirl_free(bytes);
     swirl_vk_destroy(vk);
     cli_job_clear(&job);
     return rc;
 }
 
-static void json_gpu_stages(FILE *f, const swirl_backend *be) {
+static void json_gpu_stages(FILE *f, const swirl_context *ctx) {
     size_t ns = 0;
-    const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
+    const swirl_stage *tr = swirl_context_stage_trace(ctx, &ns);
     fprintf(f, "[");
     for (size_t i = 0; i < ns; i++)
         fprintf(f, "%s{\"name\":\"%s\",\"kernels\":%u,\"syncs\":%u,\"gpu_ms\":%.3f}", i ? "," : "",
@@ -277,9 +294,9 @@ static void json_gpu_stages(FILE *f, const swirl_backend *be) {
     fprintf(f, "]");
 }
 
-static void print_gpu_stages(const swirl_backend *be) {
+static void print_gpu_stages(const swirl_context *ctx) {
     size_t ns = 0;
-    const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
+    const swirl_stage *tr = swirl_context_stage_trace(ctx, &ns);
     if (!ns)
         return;
     fprintf(stderr, "GPU stage trace (name, kernels, host syncs, GPU ms):\n");
@@ -288,17 +305,55 @@ static void print_gpu_stages(const swirl_backend *be) {
                 tr[i].gpu_ms);
 }
 
-static int select_backend(swirl_backend **be, const cli_opts *o) {
-    const char *name = o->backend ? o->backend : "auto";
-    enum swirl_status st = swirl_backend_select(be, name);
-    if (st == SWIRL_OK)
-        return CLI_OK;
-    fprintf(stderr, "swirl: --backend %s: %s\n", name, swirl_last_error());
-    return st == SWIRL_E_INVALID_ARG ? CLI_BAD : CLI_FAILED;
-}
-
 static int prove_status_exit(enum swirl_status st) {
     return st == SWIRL_E_INVALID_ARG || st == SWIRL_E_IO ? CLI_BAD : CLI_FAILED;
+}
+
+/* prove --metrics FILE */
+static int write_prove_metrics(const char *path, const cli_job *job, const swirl_context *ctx,
+                               size_t len, double t_prove) {
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "swirl: cannot write %s: %s\n", path, strerror(errno));
+        return CLI_BAD;
+    }
+    fprintf(f,
+            "{\"command\":\"prove\",\"air\":\"%s\",\"description\":\"%s\",\"backend\":\"%s\","
+            "\"threads\":%d,\"trace_cells\":%zu,\"proof_bytes\":%zu,\"prove_ms\":%.3f,"
+            "\"params\":",
+            job->air, job->desc, swirl_context_backend(ctx), swirl_context_threads(ctx),
+            job->trace_cells, len, t_prove);
+    cli_json_params(f, &job->params);
+    fprintf(f, ",\"spans\":");
+    cli_json_spans(f);
+    fprintf(f, ",\"gpu_stages\":");
+    json_gpu_stages(f, ctx);
+    fprintf(f, "}\n");
+    if (fclose(f) != 0) {
+        fprintf(stderr, "swirl: writing %s failed\n", path);
+        return CLI_BAD;
+    }
+    return CLI_OK;
+}
+
+/* proves the job on ctx into *proof; prints the reason on failure */
+static int prove_job(swirl_proof **proof, double *t_prove, swirl_context *ctx, const swirl_vk *vk,
+                     const cli_job *job, const cli_opts *o) {
+    int threads = swirl_context_threads(ctx);
+    if (!o->quiet)
+        fprintf(stderr, "swirl: proving %s (%s) on %s, %d thread%s\n", job->air, job->desc,
+                swirl_context_backend(ctx), threads, threads == 1 ? "" : "s");
+    swirl_report_reset();
+    double t0 = swirl_now_ms();
+    enum swirl_status st = swirl_prove(ctx, proof, vk, job->in);
+    *t_prove = swirl_now_ms() - t0;
+    if (o->transcript_log && swirl_context_transcript_result(ctx, NULL, NULL, NULL) != SWIRL_OK)
+        return cli_transcript_result(ctx, o->transcript_log); /* the proof was made, not logged */
+    if (st != SWIRL_OK) {
+        fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
+        return prove_status_exit(st);
+    }
+    return o->transcript_log ? cli_transcript_result(ctx, o->transcript_log) : CLI_OK;
 }
 
 static int cmd_prove(int argc, char **argv) {
@@ -314,39 +369,20 @@ static int cmd_prove(int argc, char **argv) {
     if ((rc = cli_job_init(&job, np ? pos[0] : NULL, &o, 1)) != CLI_OK)
         return rc;
     swirl_vk *vk = NULL;
-    swirl_backend *be = NULL;
-    swirl_proof proof;
-    int have_proof = 0;
+    swirl_context *ctx = NULL;
+    swirl_proof *proof = NULL;
     uint8_t *bytes = NULL;
     size_t len = 0;
-    swirl_transcript_log tlog;
-    swirl_transcript_log_init(&tlog);
-    if ((rc = keygen_job(&vk, &job)) != CLI_OK || (rc = select_backend(&be, &o)) != CLI_OK)
-        goto out;
-    if (!o.quiet)
-        fprintf(stderr, "swirl: proving %s (%s) on %s, %d thread%s\n", job.air, job.desc, be->name,
-                omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s");
-    swirl_span_reset();
-    swirl_logger progress = {cli_log, NULL, o.quiet ? -1 : 1};
-    swirl_logger prev_logger = swirl_logger_swap(&progress);
-    double t0 = swirl_now_ms();
-    enum swirl_status st =
-        swirl_flow_prove(&proof, vk, job.in, be, o.transcript_log ? &tlog : NULL);
-    double t_prove = swirl_now_ms() - t0;
-    swirl_logger_swap(&prev_logger);
-    if (st != SWIRL_OK) {
-        fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
-        rc = prove_status_exit(st);
-        goto out;
-    }
-    have_proof = 1;
-    if (o.transcript_log && (rc = cli_write_transcript_log(o.transcript_log, &tlog)) != CLI_OK)
+    double t_prove = 0;
+    if ((rc = keygen_job(&vk, &job)) != CLI_OK ||
+        (rc = make_context(&ctx, &o, o.backend ? o.backend : "auto", !o.quiet)) != CLI_OK ||
+        (rc = prove_job(&proof, &t_prove, ctx, vk, &job, &o)) != CLI_OK)
         goto out;
     if (!o.quiet) {
-        swirl_span_print(stderr);
-        print_gpu_stages(be);
+        swirl_report_print(stderr);
+        print_gpu_stages(ctx);
     }
-    if (swirl_proof_encode(&bytes, &len, &proof, vk) != SWIRL_OK) {
+    if (swirl_proof_to_bytes(&bytes, &len, proof, vk) != SWIRL_OK) {
         fprintf(stderr, "swirl: encoding the proof failed: %s\n", swirl_last_error());
         rc = CLI_FAILED;
         goto out;
@@ -354,39 +390,53 @@ static int cmd_prove(int argc, char **argv) {
     if ((rc = cli_write_file(o.out, bytes, len)) != CLI_OK)
         goto out;
     printf("wrote %s: proof of %s (%s), %zu bytes, stark_prove_excluding_trace %.1f ms\n", o.out,
-           job.air, job.desc, len, swirl_span_total_ms("stark_prove_excluding_trace"));
-    if (o.metrics) {
-        FILE *f = fopen(o.metrics, "w");
-        if (!f) {
-            fprintf(stderr, "swirl: cannot write %s: %s\n", o.metrics, strerror(errno));
-            rc = CLI_BAD;
-            goto out;
-        }
-        fprintf(f,
-                "{\"command\":\"prove\",\"air\":\"%s\",\"description\":\"%s\",\"backend\":\"%s\","
-                "\"threads\":%d,\"trace_cells\":%zu,\"proof_bytes\":%zu,\"prove_ms\":%.3f,"
-                "\"params\":",
-                job.air, job.desc, be->name, omp_get_max_threads(), job.trace_cells, len, t_prove);
-        cli_json_params(f, &job.params);
-        fprintf(f, ",\"spans\":");
-        cli_json_spans(f);
-        fprintf(f, ",\"gpu_stages\":");
-        json_gpu_stages(f, be);
-        fprintf(f, "}\n");
-        if (fclose(f) != 0) {
-            fprintf(stderr, "swirl: writing %s failed\n", o.metrics);
-            rc = CLI_BAD;
-        }
-    }
+           job.air, job.desc, len, swirl_report_span_ms("stark_prove_excluding_trace"));
+    if (o.metrics)
+        rc = write_prove_metrics(o.metrics, &job, ctx, len, t_prove);
 out:
-    swirl_transcript_log_clear(&tlog);
-    free(bytes);
-    if (have_proof)
-        swirl_proof_clear(&proof);
-    swirl_backend_destroy(be);
+    swirl_free(bytes);
+    swirl_proof_destroy(proof);
+    swirl_context_destroy(ctx);
     swirl_vk_destroy(vk);
     cli_job_clear(&job);
     return rc;
+}
+
+/* verifies the proof bytes against the key; prints the verdict line and returns the exit code */
+static int verify_bytes(const swirl_vk *vk, const uint8_t *pb, size_t pl, const cli_opts *o) {
+    swirl_proof *proof = NULL;
+    swirl_context *ctx = NULL;
+    enum swirl_status st = swirl_proof_from_bytes(&proof, vk, pb, pl);
+    if (st == SWIRL_OK) {
+        int rc = make_context(&ctx, o, "cpu", 0);
+        if (rc != CLI_OK) {
+            swirl_proof_destroy(proof);
+            return rc;
+        }
+        st = swirl_verify(ctx, vk, proof);
+        /* the log of a rejected proof too: that is when it helps */
+        int lrc = o->transcript_log ? cli_transcript_result(ctx, o->transcript_log) : CLI_OK;
+        swirl_context_destroy(ctx);
+        swirl_proof_destroy(proof);
+        if (lrc != CLI_OK) {
+            printf("error: cannot write the transcript log\n");
+            return lrc;
+        }
+    }
+    if (st == SWIRL_OK) {
+        printf("accepted\n");
+        return CLI_OK;
+    }
+    if (st == SWIRL_E_PROOF_REJECTED) {
+        printf("rejected: %s\n", swirl_last_error());
+        return CLI_REJECTED;
+    }
+    if (st == SWIRL_E_PROOF_MALFORMED) {
+        printf("malformed: %s\n", swirl_last_error());
+        return CLI_BAD;
+    }
+    printf("error: %s\n", swirl_last_error());
+    return prove_status_exit(st);
 }
 
 static int cmd_verify(int argc, char **argv) {
@@ -400,47 +450,13 @@ static int cmd_verify(int argc, char **argv) {
     uint8_t *vkb = NULL, *pb = NULL;
     size_t vkl = 0, pl = 0;
     swirl_vk *vk = NULL;
-    swirl_proof proof;
-    int have_proof = 0;
-    swirl_transcript_log tlog;
-    swirl_transcript_log_init(&tlog);
     rc = CLI_BAD;
-    if (cli_read_file(o.vk, &vkb, &vkl) || cli_read_file(pos[0], &pb, &pl)) {
+    if (cli_read_file(o.vk, &vkb, &vkl) || cli_read_file(pos[0], &pb, &pl))
         printf("malformed: cannot read the input files\n");
-        goto out;
-    }
-    if (swirl_vk_decode(&vk, vkb, vkl) != SWIRL_OK) {
+    else if (swirl_vk_from_bytes(&vk, vkb, vkl) != SWIRL_OK)
         printf("malformed: %s is not a verifying key: %s\n", o.vk, swirl_last_error());
-        goto out;
-    }
-    enum swirl_status st = swirl_proof_decode(&proof, pb, pl, vk);
-    if (st == SWIRL_OK) {
-        have_proof = 1;
-        st = swirl_flow_verify(vk, &proof, o.transcript_log ? &tlog : NULL);
-        /* the log of a rejected proof too: that is when it helps */
-        int lrc = o.transcript_log ? cli_write_transcript_log(o.transcript_log, &tlog) : CLI_OK;
-        if (lrc != CLI_OK) {
-            printf("error: cannot write the transcript log\n");
-            rc = lrc;
-            goto out;
-        }
-    }
-    if (st == SWIRL_OK) {
-        printf("accepted\n");
-        rc = CLI_OK;
-    } else if (st == SWIRL_E_PROOF_REJECTED) {
-        printf("rejected: %s\n", swirl_last_error());
-        rc = CLI_REJECTED;
-    } else if (st == SWIRL_E_PROOF_MALFORMED) {
-        printf("malformed: %s\n", swirl_last_error());
-    } else {
-        printf("error: %s\n", swirl_last_error());
-        rc = prove_status_exit(st);
-    }
-out:
-    swirl_transcript_log_clear(&tlog);
-    if (have_proof)
-        swirl_proof_clear(&proof);
+    else
+        rc = verify_bytes(vk, pb, pl, &o);
     swirl_vk_destroy(vk);
     free(vkb);
     free(pb);
@@ -479,62 +495,36 @@ static const char *const bench_spans[] = {
     "prover.openings.stacked_reduction", "prover.openings.whir"};
 enum { N_BENCH_SPANS = sizeof bench_spans / sizeof bench_spans[0] };
 
-static int cmd_bench(int argc, char **argv) {
-    cli_opts o;
-    const char *pos[1];
-    int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_bench);
-    if (rc)
-        return rc < 0 ? CLI_OK : rc;
-    if (np != (o.system ? 0 : 1) || o.dump_system)
-        return bad_usage("bench needs an AIR (or --system DIR)", usage_bench);
-    long iters = o.iters ? o.iters : 3, warmup = o.warmup ? o.warmup : 1;
-    o.no_check = 1; /* bench: a system's traces are not checked (prove --system does) */
-    if (iters > 1000 || warmup > 100)
-        return bad_usage("--iters takes 1 to 1000, --warmup 0 to 100", usage_bench);
-    cli_job job;
-    if ((rc = cli_job_init(&job, np ? pos[0] : NULL, &o, 1)) != CLI_OK)
-        return rc;
-    swirl_vk *vk = NULL;
-    swirl_backend *be = NULL;
-    double *ms = calloc((size_t)iters * N_BENCH_SPANS, sizeof *ms);
-    double *col = calloc((size_t)iters, sizeof *col);
-    if (!ms || !col) {
-        fprintf(stderr, "swirl: out of memory\n");
-        rc = CLI_FAILED;
-        goto out;
-    }
-    if ((rc = keygen_job(&vk, &job)) != CLI_OK || (rc = select_backend(&be, &o)) != CLI_OK)
-        goto out;
-    fprintf(stderr, "swirl: bench %s (%s) on %s, %d threads: %ld warm-up, %ld timed\n", job.air,
-            job.desc, be->name, omp_get_max_threads(), warmup, iters);
+/* runs warmup + iters proofs; ms[it * N_BENCH_SPANS + s]: span s of timed run it */
+static int bench_runs(double *ms, long warmup, long iters, swirl_context *ctx, const swirl_vk *vk,
+                      const cli_job *job) {
     for (long it = -warmup; it < iters; it++) {
-        swirl_proof proof;
-        swirl_span_reset();
-        enum swirl_status st = swirl_flow_prove(&proof, vk, job.in, be, NULL);
+        swirl_proof *proof = NULL;
+        swirl_report_reset();
+        enum swirl_status st = swirl_prove(ctx, &proof, vk, job->in);
         if (st != SWIRL_OK) {
             fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
-            rc = prove_status_exit(st);
-            goto out;
+            return prove_status_exit(st);
         }
-        swirl_proof_clear(&proof);
+        swirl_proof_destroy(proof);
         if (it < 0)
             continue;
         for (int s = 0; s < N_BENCH_SPANS; s++)
-            ms[(size_t)it * N_BENCH_SPANS + (size_t)s] = swirl_span_total_ms(bench_spans[s]);
+            ms[(size_t)it * N_BENCH_SPANS + (size_t)s] = swirl_report_span_ms(bench_spans[s]);
         fprintf(stderr, "swirl: run %ld: %.1f ms\n", it + 1, ms[(size_t)it * N_BENCH_SPANS]);
     }
-    FILE *mf = NULL;
-    if (o.metrics && !(mf = fopen(o.metrics, "w"))) {
-        fprintf(stderr, "swirl: cannot write %s: %s\n", o.metrics, strerror(errno));
-        rc = CLI_BAD;
-        goto out;
-    }
+    return CLI_OK;
+}
+
+/* the table of medians on stdout and, with mf, the metrics JSON */
+static int bench_report(FILE *mf, const double *ms, double *col, long iters, long warmup,
+                        const swirl_context *ctx, const cli_job *job) {
     if (mf)
         fprintf(mf,
                 "{\"command\":\"bench\",\"air\":\"%s\",\"description\":\"%s\",\"backend\":\"%s\","
                 "\"threads\":%d,\"iters\":%ld,\"warmup\":%ld,\"trace_cells\":%zu,\"spans\":{",
-                job.air, job.desc, be->name, omp_get_max_threads(), iters, warmup,
-                job.trace_cells);
+                job->air, job->desc, swirl_context_backend(ctx), swirl_context_threads(ctx), iters,
+                warmup, job->trace_cells);
     printf("%-36s %10s %10s %10s   (ms over %ld runs)\n", "span", "median", "min", "max", iters);
     for (int s = 0; s < N_BENCH_SPANS; s++) {
         for (long it = 0; it < iters; it++)
@@ -546,25 +536,63 @@ static int cmd_bench(int argc, char **argv) {
             fprintf(mf, "%s\"%s\":{\"median_ms\":%.3f,\"min_ms\":%.3f,\"max_ms\":%.3f}",
                     s ? "," : "", bench_spans[s], med, col[0], col[iters - 1]);
     }
-    if (mf) {
-        fprintf(mf, "},\"gpu_stages_last_run\":");
-        json_gpu_stages(mf, be);
-        fprintf(mf, "}\n");
-        if (fclose(mf) != 0)
-            rc = CLI_BAD;
+    if (!mf)
+        return CLI_OK;
+    fprintf(mf, "},\"gpu_stages_last_run\":");
+    json_gpu_stages(mf, ctx);
+    fprintf(mf, "}\n");
+    return fclose(mf) != 0 ? CLI_BAD : CLI_OK;
+}
+
+static int cmd_bench(int argc, char **argv) {
+    cli_opts o;
+    const char *pos[1];
+    int np, rc = parse_opts(argc, argv, 2, &o, pos, &np, 1, usage_bench);
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (np != (o.system ? 0 : 1) || o.dump_system)
+        return bad_usage("bench needs an AIR (or --system DIR)", usage_bench);
+    long iters = o.iters ? o.iters : 3, warmup = o.warmup ? o.warmup : 1;
+    o.no_check = 1;          /* bench: a system's traces are not checked (prove --system does) */
+    o.transcript_log = NULL; /* bench writes no transcript */
+    if (iters > 1000 || warmup > 100)
+        return bad_usage("--iters takes 1 to 1000, --warmup 0 to 100", usage_bench);
+    cli_job job;
+    if ((rc = cli_job_init(&job, np ? pos[0] : NULL, &o, 1)) != CLI_OK)
+        return rc;
+    swirl_vk *vk = NULL;
+    swirl_context *ctx = NULL;
+    double *ms = calloc((size_t)iters * N_BENCH_SPANS, sizeof *ms);
+    double *col = calloc((size_t)iters, sizeof *col);
+    if (!ms || !col) {
+        fprintf(stderr, "swirl: out of memory\n");
+        rc = CLI_FAILED;
+        goto out;
     }
+    if ((rc = keygen_job(&vk, &job)) != CLI_OK ||
+        (rc = make_context(&ctx, &o, o.backend ? o.backend : "auto", 0)) != CLI_OK)
+        goto out;
+    fprintf(stderr, "swirl: bench %s (%s) on %s, %d threads: %ld warm-up, %ld timed\n", job.air,
+            job.desc, swirl_context_backend(ctx), swirl_context_threads(ctx), warmup, iters);
+    if ((rc = bench_runs(ms, warmup, iters, ctx, vk, &job)) != CLI_OK)
+        goto out;
+    FILE *mf = NULL;
+    if (o.metrics && !(mf = fopen(o.metrics, "w"))) {
+        fprintf(stderr, "swirl: cannot write %s: %s\n", o.metrics, strerror(errno));
+        rc = CLI_BAD;
+        goto out;
+    }
+    rc = bench_report(mf, ms, col, iters, warmup, ctx, &job);
 out:
     free(ms);
     free(col);
-    swirl_backend_destroy(be);
+    swirl_context_destroy(ctx);
     swirl_vk_destroy(vk);
     cli_job_clear(&job);
     return rc;
 }
 
 int main(int argc, char **argv) {
-    swirl_logger warnings = {cli_log, NULL, -1};
-    swirl_logger_swap(&warnings);
     if (argc < 2)
         return bad_usage("no command", usage_main);
     const char *cmd = argv[1];
@@ -575,8 +603,7 @@ int main(int argc, char **argv) {
         return CLI_OK;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("swirl %s (OpenVM stark-backend v2.0.1 proofs, codec version 3)\n",
-               swirl_version());
+        printf("swirl %s (OpenVM stark-backend v2.0.1 proofs, codec version 3)\n", swirl_version());
         return CLI_OK;
     }
     if (strcmp(cmd, "keygen") == 0)

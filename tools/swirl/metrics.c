@@ -1,10 +1,10 @@
 /* Metrics JSON pieces of the `swirl` program: the span tree and the system parameters. */
 #include "cli.h"
-#include "util/span.h"
+#include "swirl/swirl_report.h"
 
 void cli_json_spans(FILE *f) {
     size_t n = 0;
-    const swirl_span_record *r = swirl_span_records(&n);
+    const swirl_span *r = swirl_report_spans(&n);
     fprintf(f, "[");
     double t0 = n ? r[0].start_ms : 0; /* start_ms: relative to the first span's start */
     for (size_t i = 0; i < n; i++)

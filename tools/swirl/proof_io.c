@@ -2,24 +2,22 @@
  * `swirl inspect --json`, `swirl encode-json` and the --transcript-log directories of prove and
  * verify.
  *
- * inspect --json prints the proof as one JSON object (protocol/proof_json.h: OpenVM's field names
- * and nesting). The encoding describes its own shape, so no key is needed; with --vk the proof is
- * also decoded against the key (every shape check; a proof that does not fit is an error) and the
- * key's pre-hash is added as "vk_pre_hash". encode-json is the reverse: JSON to proof bytes, with
- * --vk checked against the key as a decoded proof would be (and its vk_pre_hash, if any).
+ * inspect --json prints the proof as one JSON object (swirl_proof_bytes_to_json: OpenVM's field
+ * names and nesting). The encoding describes its own shape, so no key is needed; with --vk the
+ * proof is also decoded against the key (every shape check; a proof that does not fit is an
+ * error) and the key's pre-hash is added as "vk_pre_hash". encode-json is the reverse: JSON to
+ * proof bytes, with --vk checked against the key as a decoded proof would be (and its
+ * vk_pre_hash, if any).
  *
- * A transcript log directory is transcript/log_npy.h's: OpenVM's TranscriptLog as the reference
- * vectors lay it out, each file written under a temporary name and renamed into place.
+ * A transcript log directory is written by the library (swirl_context_set_transcript_dir):
+ * OpenVM's TranscriptLog as the reference vectors lay it out.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "protocol/codec_proof.h"
-#include "protocol/proof_json.h"
-#include "protocol/vk_codec.h"
-#include "transcript/log_npy.h"
 
 /* reads and decodes a key (prints the reason on failure) */
 static int load_vk(swirl_vk **vk, const char *path) {
@@ -28,7 +26,7 @@ static int load_vk(swirl_vk **vk, const char *path) {
     *vk = NULL;
     if (cli_read_file(path, &b, &len))
         return CLI_BAD;
-    enum swirl_status st = swirl_vk_decode(vk, b, len);
+    enum swirl_status st = swirl_vk_from_bytes(vk, b, len);
     free(b);
     if (st != SWIRL_OK) {
         fprintf(stderr, "swirl: %s is not a verifying key: %s\n", path, swirl_last_error());
@@ -39,52 +37,57 @@ static int load_vk(swirl_vk **vk, const char *path) {
 
 /* decodes bytes against the key, only to check that they fit it */
 static int check_fits(const uint8_t *b, size_t len, const swirl_vk *vk, const char *what) {
-    swirl_proof p;
-    if (swirl_proof_decode(&p, b, len, vk) != SWIRL_OK) {
+    swirl_proof *p = NULL;
+    if (swirl_proof_from_bytes(&p, vk, b, len) != SWIRL_OK) {
         fprintf(stderr, "swirl: %s does not fit the key: %s\n", what, swirl_last_error());
         return CLI_BAD;
     }
-    swirl_proof_clear(&p);
+    swirl_proof_destroy(p);
     return CLI_OK;
 }
 
-static json_t *digest_json(const swirl_digest *d) {
-    json_t *a = json_array();
-    for (int i = 0; a && i < 8; i++)
-        if (json_array_append_new(a, json_integer(bb31_to_u32(d->v[i]))) != 0) {
-            json_decref(a);
-            return NULL;
-        }
-    return a;
+/* the JSON of the bytes (vk: with "vk_pre_hash"); prints the reason on failure */
+static int to_json(char **text, const uint8_t *b, size_t len, const swirl_vk *vk,
+                   const char *path) {
+    enum swirl_status st = swirl_proof_bytes_to_json(text, b, len, vk);
+    if (st == SWIRL_OK)
+        return CLI_OK;
+    if (st == SWIRL_E_NOMEM) {
+        fprintf(stderr, "swirl: out of memory\n");
+        return CLI_FAILED;
+    }
+    fprintf(stderr, "swirl: %s: malformed: %s\n", path, swirl_last_error());
+    return CLI_BAD;
 }
 
 int cli_inspect_json(const char *proof_path, const char *vk_path) {
     uint8_t *b = NULL;
     size_t len = 0;
     swirl_vk *vk = NULL;
-    json_t *j = NULL;
+    char *text = NULL;
     int rc = CLI_BAD;
     if (cli_read_file(proof_path, &b, &len) || (vk_path && load_vk(&vk, vk_path) != CLI_OK))
         goto out;
-    if (swirl_proof_json_from_bytes(&j, b, len) != SWIRL_OK) {
-        fprintf(stderr, "swirl: %s: malformed: %s\n", proof_path, swirl_last_error());
+    /* without the key first: a malformed proof is reported as such, not as a misfit */
+    if ((rc = to_json(&text, b, len, NULL, proof_path)) != CLI_OK)
         goto out;
-    }
+    rc = CLI_BAD;
     if (vk && check_fits(b, len, vk, proof_path) != CLI_OK)
         goto out;
-    if (vk && json_object_set_new(j, "vk_pre_hash", digest_json(&vk->pre_hash)) != 0) {
-        fprintf(stderr, "swirl: out of memory\n");
-        rc = CLI_FAILED;
-        goto out;
+    if (vk) {
+        swirl_free(text);
+        text = NULL;
+        if ((rc = to_json(&text, b, len, vk, proof_path)) != CLI_OK)
+            goto out;
     }
-    if (json_dumpf(j, stdout, JSON_COMPACT) != 0 || printf("\n") < 0 || fflush(stdout) != 0) {
+    if (printf("%s\n", text) < 0 || fflush(stdout) != 0) {
         fprintf(stderr, "swirl: writing the JSON failed\n");
         rc = CLI_FAILED;
         goto out;
     }
     rc = CLI_OK;
 out:
-    json_decref(j);
+    swirl_free(text);
     swirl_vk_destroy(vk);
     free(b);
     return rc;
@@ -110,49 +113,62 @@ static int write_atomic(const char *path, const uint8_t *data, size_t len) {
     return rc;
 }
 
-int cli_encode_json(const char *json_path, const char *vk_path, const char *out_path) {
+/* the JSON text of a file (duplicate keys refused, errors with line and column) */
+static char *load_json_text(const char *json_path) {
     json_error_t err;
     json_t *j = json_load_file(json_path, JSON_REJECT_DUPLICATES, &err);
     if (!j) {
         fprintf(stderr, "swirl: %s: not JSON (line %d, column %d): %s\n", json_path, err.line,
                 err.column, err.text);
-        return CLI_BAD;
+        return NULL;
     }
+    char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(j);
+    if (!text)
+        fprintf(stderr, "swirl: out of memory\n");
+    return text;
+}
+
+int cli_encode_json(const char *json_path, const char *vk_path, const char *out_path) {
+    char *text = load_json_text(json_path);
+    if (!text)
+        return CLI_BAD;
     swirl_vk *vk = NULL;
-    swirl_proof p;
-    uint8_t *b = NULL;
-    size_t len = 0;
+    uint8_t *b = NULL, *kb = NULL;
+    size_t len = 0, klen = 0;
     int rc = CLI_BAD;
     if (vk_path && load_vk(&vk, vk_path) != CLI_OK)
         goto out;
-    if (swirl_proof_json_to_bytes(&b, &len, j) != SWIRL_OK) {
+    if (swirl_proof_json_to_bytes_text(&b, &len, text, NULL) != SWIRL_OK) {
         fprintf(stderr, "swirl: %s: malformed: %s\n", json_path, swirl_last_error());
         goto out;
     }
-    if (vk) { /* the key's checks, the pre-hash included */
-        if (swirl_proof_from_json(&p, j, vk) != SWIRL_OK) {
-            fprintf(stderr, "swirl: %s does not fit the key: %s\n", json_path, swirl_last_error());
-            goto out;
-        }
-        swirl_proof_clear(&p);
+    /* the key's checks, the pre-hash included */
+    if (vk && swirl_proof_json_to_bytes_text(&kb, &klen, text, vk) != SWIRL_OK) {
+        fprintf(stderr, "swirl: %s does not fit the key: %s\n", json_path, swirl_last_error());
+        goto out;
     }
     if ((rc = write_atomic(out_path, b, len)) == CLI_OK)
         printf("wrote %s: %zu bytes%s\n", out_path, len,
                vk ? ", fits the key (not verified: use swirl verify)" : " (no key: not checked)");
 out:
-    free(b);
+    swirl_free(b);
+    swirl_free(kb);
     swirl_vk_destroy(vk);
-    json_decref(j);
+    free(text);
     return rc;
 }
 
-int cli_write_transcript_log(const char *dir, const swirl_transcript_log *log) {
-    enum swirl_status st = swirl_transcript_log_write_npy(dir, log);
+int cli_transcript_result(const swirl_context *ctx, const char *dir) {
+    int written = 0;
+    size_t n_values = 0, n_perms = 0;
+    enum swirl_status st = swirl_context_transcript_result(ctx, &written, &n_values, &n_perms);
     if (st != SWIRL_OK) {
         fprintf(stderr, "swirl: --transcript-log %s: %s\n", dir, swirl_last_error());
         return st == SWIRL_E_IO ? CLI_BAD : CLI_FAILED;
     }
-    fprintf(stderr, "swirl: wrote %s/transcript_*.npy: %zu values, %zu permutations\n", dir,
-            log->n_values, log->n_perms);
+    if (written)
+        fprintf(stderr, "swirl: wrote %s/transcript_*.npy: %zu values, %zu permutations\n", dir,
+                n_values, n_perms);
     return CLI_OK;
 }
