@@ -143,7 +143,7 @@ SWIRL_API enum swirl_status swirl_context_set_transcript_dir(swirl_context *ctx,
  * proof: the call returns SWIRL_E_PROOF_REJECTED) and whose message swirl_last_error() held when
  * the call returned. Raises nothing; any pointer may be NULL.
  */
-enum swirl_status swirl_context_transcript_result(const swirl_context *ctx, int *written,
+SWIRL_API enum swirl_status swirl_context_transcript_result(const swirl_context *ctx, int *written,
                                                   size_t *n_values, size_t *n_perms);
 
 #ifdef __cplusplus

@@ -68,10 +68,10 @@ typedef struct swirl_proof_summary {
  * trailing bytes, impossible sizes); SWIRL_E_INVALID_ARG; SWIRL_E_NOMEM. On failure *out holds
  * nothing to release.
  */
-enum swirl_status swirl_proof_summarize(swirl_proof_summary *out, const uint8_t *bytes,
+SWIRL_API enum swirl_status swirl_proof_summarize(swirl_proof_summary *out, const uint8_t *bytes,
                                         size_t len) SWIRL_WARN_UNUSED_RESULT;
 /** Releases what a summary holds (NULL: nothing); it may be cleared twice. */
-void swirl_proof_summary_clear(swirl_proof_summary *s);
+SWIRL_API void swirl_proof_summary_clear(swirl_proof_summary *s);
 
 #ifdef __cplusplus
 }

@@ -54,26 +54,26 @@ typedef struct swirl_system swirl_system;
  * sorted_airs); with 0 a trace file is read only for an AIR whose meta gives no "width". On
  * success *out is the caller's (swirl_system_destroy); on failure *out is NULL.
  */
-enum swirl_status swirl_system_load(swirl_system **out, const char *dir,
+SWIRL_API enum swirl_status swirl_system_load(swirl_system **out, const char *dir,
                                     int with_traces) SWIRL_WARN_UNUSED_RESULT;
 /** Destroys a system (NULL: nothing). Keys made from its AIRs must be destroyed first. */
-void swirl_system_destroy(swirl_system *sys);
+SWIRL_API void swirl_system_destroy(swirl_system *sys);
 
 /** The system's parameters (owned by the system). */
-const swirl_system_params *swirl_system_get_params(const swirl_system *sys);
-size_t swirl_system_num_airs(const swirl_system *sys);
+SWIRL_API const swirl_system_params *swirl_system_get_params(const swirl_system *sys);
+SWIRL_API size_t swirl_system_num_airs(const swirl_system *sys);
 /** Whether the traces were loaded (swirl_system_load's with_traces). */
-int swirl_system_has_traces(const swirl_system *sys);
+SWIRL_API int swirl_system_has_traces(const swirl_system *sys);
 /** Sum of height * width over the loaded traces (0 without traces). */
-size_t swirl_system_trace_cells(const swirl_system *sys);
+SWIRL_API size_t swirl_system_trace_cells(const swirl_system *sys);
 
 /** Fills specs[0 .. num_airs) for swirl_vk_create; the AIRs are borrowed from the system. */
-void swirl_system_get_air_specs(const swirl_system *sys, swirl_air_spec *specs);
+SWIRL_API void swirl_system_get_air_specs(const swirl_system *sys, swirl_air_spec *specs);
 /**
  * Fills traces[0 .. num_airs) for swirl_prove / swirl_check_traces, borrowing the system's traces
  * and public values. SWIRL_E_INVALID_ARG when the traces were not loaded.
  */
-enum swirl_status swirl_system_get_traces(const swirl_system *sys,
+SWIRL_API enum swirl_status swirl_system_get_traces(const swirl_system *sys,
                                           swirl_trace *traces) SWIRL_WARN_UNUSED_RESULT;
 
 /**
@@ -83,7 +83,7 @@ enum swirl_status swirl_system_get_traces(const swirl_system *sys,
  * or swirl_system_num_airs when the interactions do not balance. SWIRL_E_INVALID_ARG without
  * traces; SWIRL_E_NOMEM.
  */
-enum swirl_status swirl_system_check_traces(const swirl_system *sys,
+SWIRL_API enum swirl_status swirl_system_check_traces(const swirl_system *sys,
                                             size_t *bad_air) SWIRL_WARN_UNUSED_RESULT;
 
 /**
@@ -92,7 +92,7 @@ enum swirl_status swirl_system_check_traces(const swirl_system *sys,
  * "."). SWIRL_E_INVALID_ARG naming DIR/meta.json, the key and both values on a mismatch, or when
  * the key has another number of AIRs.
  */
-enum swirl_status swirl_system_check_vk(const swirl_system *sys, const swirl_vk *vk,
+SWIRL_API enum swirl_status swirl_system_check_vk(const swirl_system *sys, const swirl_vk *vk,
                                         const char *dir) SWIRL_WARN_UNUSED_RESULT;
 
 /**
@@ -105,7 +105,7 @@ enum swirl_status swirl_system_check_vk(const swirl_system *sys, const swirl_vk 
  * on failure nothing is left behind. SWIRL_E_IO, SWIRL_E_UNSUPPORTED (preprocessed or cached
  * partitions), SWIRL_E_INVALID_ARG, SWIRL_E_NOMEM.
  */
-enum swirl_status swirl_system_write(const char *dir, const swirl_system_params *params,
+SWIRL_API enum swirl_status swirl_system_write(const char *dir, const swirl_system_params *params,
                                      const swirl_air_spec *specs, const swirl_trace *traces,
                                      size_t n_airs, const swirl_vk *vk,
                                      const char *reference) SWIRL_WARN_UNUSED_RESULT;

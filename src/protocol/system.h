@@ -38,6 +38,7 @@
 
 #include "protocol/flow.h"
 #include "protocol/keygen.h"
+#include "swirl/swirl_system.h"
 
 /** One AIR of a system. */
 typedef struct swirl_system_air {
@@ -73,24 +74,13 @@ typedef struct swirl_system_out_air {
 extern "C" {
 #endif
 
-/**
- * Loads DIR. With with_traces != 0 every trace is read and checked (and sorted_airs, height
- * checked); without, a trace file is read only for an AIR whose meta has no "width". On success
- * *out is owned by the caller; on failure *out is NULL.
- */
-enum swirl_status swirl_system_load(swirl_system **out, const char *dir,
-                                    int with_traces) SWIRL_WARN_UNUSED_RESULT;
-void swirl_system_destroy(swirl_system *s);
+/* swirl_system_load / swirl_system_destroy / swirl_system_check_vk: the public swirl/swirl_system.h. */
 
 /** Fills airs[0..n_airs) for swirl_keygen (borrowing from s). */
 void swirl_system_keygen_airs(const swirl_system *s, swirl_keygen_air *airs);
 /** Fills in[0..n_airs) for swirl_prove (borrowing from s; traces must have been loaded). */
 void swirl_system_trace_inputs(const swirl_system *s, swirl_trace_input *in);
 
-/** Checks the key against meta.json's expectations (vk_pre_hash, needs_next, constraint_degree):
- *  SWIRL_E_INVALID_ARG naming DIR/meta.json, the key and both values on a mismatch. */
-enum swirl_status swirl_system_check_vk(const swirl_system *s, const swirl_vk *vk,
-                                        const char *dir) SWIRL_WARN_UNUSED_RESULT;
 
 /**
  * Writes a system directory DIR that swirl_system_load reads back into the same parameters, AIRs
