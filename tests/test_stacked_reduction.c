@@ -76,6 +76,15 @@ static void prove_verify(fixture *f, unsigned l_skip, unsigned n_stack, int tamp
                                             (const bb31x4(*)[2])claims, ncl, r));
     CHECK(memcmp(up, uv, (n_stack + 1) * sizeof *up) == 0);
     CHECK(memcmp(&tp, &tv, sizeof tp) == 0); /* same transcript traffic */
+    {
+        /* a claim count that is not the columns' (the flow derives both from the same layouts) */
+        swirl_transcript t3 = tv0;
+        CHECK_STATUS(swirl_stacked_reduction_verify(uv, &t3, &proof, f->views, f->n_commits, l_skip,
+                                                    n_stack, (const bb31x4(*)[2])claims, ncl - 1,
+                                                    r),
+                     SWIRL_E_INVALID_ARG);
+        CHECK(strstr(swirl_last_error(), "claims for") != NULL);
+    }
     if (tamper) {
         /* a wrong claim */
         size_t k = (size_t)swirl_test_rand_below(ncl);

@@ -7,6 +7,7 @@
 
 #include "poly/poly_common.h"
 #include "util/span.h"
+#include "util/test_hooks.h"
 
 #define MAX_L_SKIP 10
 
@@ -628,6 +629,9 @@ enum swirl_status swirl_stacked_reduction_prove(const swirl_backend_ops *ops,
     /* round 0 (univariate skip), then the fold at u0 */
     if ((st = sr_round0_poly(&s)) != SWIRL_OK)
         goto done;
+    if (SWIRL_TEST_HOOK(sr_forge_univariate))
+        proof->univariate_round_coeffs[0] =
+            bb31x4_add(proof->univariate_round_coeffs[0], bb31x4_one());
     for (size_t i = 0; i < s.P - 1; i++)
         swirl_transcript_observe_ext(t, proof->univariate_round_coeffs[i]);
     bb31x4 u0 = swirl_transcript_sample_ext(t);

@@ -24,6 +24,7 @@
 #include "poly/ntt.h"
 #include "poly/poly_common.h"
 #include "util/span.h"
+#include "util/test_hooks.h"
 
 void swirl_whir_proof_clear(swirl_whir_proof *p) {
     if (!p)
@@ -447,6 +448,8 @@ static enum swirl_status whir_prove_rounds(const swirl_backend_ops *ops, swirl_w
             st = ops->whir_sumcheck(ops, s, f, w, len);
             if (st != SWIRL_OK)
                 break;
+            if (sc == 0 && SWIRL_TEST_HOOK(whir_forge_sumcheck))
+                s[0] = bb31x4_add(s[0], bb31x4_one());
             swirl_transcript_observe_ext(t, s[0]);
             swirl_transcript_observe_ext(t, s[1]);
             proof->sumcheck_polys[sc][0] = s[0];

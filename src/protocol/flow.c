@@ -162,7 +162,10 @@ static enum swirl_status check_trace_vdata(const swirl_vk *vk, const swirl_proof
     *n_present = 0;
     for (size_t i = 0; i < n; i++) {
         const swirl_air *air = vk->per_air[i].air;
-        if (proof->present[i] > 1 || (!proof->present[i] && vk->per_air[i].is_required))
+        if (proof->present[i] > 1)
+            return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "AIR %zu: presence flag %u is not 0 or 1",
+                               i, proof->present[i]);
+        if (!proof->present[i] && vk->per_air[i].is_required)
             return SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "AIR %zu: a required AIR is absent", i);
         const swirl_digest *cc = proof->cached_commits ? proof->cached_commits[i] : NULL;
         if (!proof->present[i]) {

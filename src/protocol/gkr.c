@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "poly/poly_common.h"
+#include "util/test_hooks.h"
 
 void swirl_gkr_proof_clear(swirl_gkr_proof *p) {
     if (!p)
@@ -46,13 +47,17 @@ enum swirl_status swirl_gkr_prove(const swirl_backend_ops *ops, swirl_gkr_proof 
     st = ops->gkr_tree(ops, tp, tq, N);
     if (st != SWIRL_OK)
         goto done;
-    if (!bb31x4_is_zero(tp[1])) {
+    if (!bb31x4_is_zero(tp[1]) && !SWIRL_TEST_HOOK(gkr_skip_balance_check)) {
         st = SWIRL_RAISE(SWIRL_E_UNSATISFIED, "LogUp: the interaction fractions do not sum to zero");
         goto done;
     }
     proof->q0_claim = tq[1];
-    swirl_transcript_observe_ext(t, tq[1]);
+    if (SWIRL_TEST_HOOK(gkr_forge_q0))
+        proof->q0_claim = bb31x4_add(proof->q0_claim, bb31x4_one());
+    swirl_transcript_observe_ext(t, proof->q0_claim);
     swirl_gkr_layer_claims c0 = {tp[2], tp[3], tq[2], tq[3]};
+    if (SWIRL_TEST_HOOK(gkr_forge_root_p0))
+        c0.p_xi_0 = bb31x4_add(c0.p_xi_0, bb31x4_one());
     proof->claims_per_layer[0] = c0;
     observe_claims(t, &c0);
     xi_out[0] = swirl_transcript_sample_ext(t);

@@ -11,6 +11,7 @@
 #include "protocol/logup.h"
 #include "device/constraint_trace.h"
 #include "util/span.h"
+#include "util/test_hooks.h"
 
 #define ZC_MAX_L SWIRL_ZC_MAX_L
 #define ZC_MAX_COS SWIRL_ZC_MAX_COS
@@ -516,6 +517,8 @@ static enum swirl_status prove_logup_gkr(zc_prover *s) {
         c->nxi = Lg;
     } else {
         s->gkr->q0_claim = bb31x4_one();
+        if (SWIRL_TEST_HOOK(zc_forge_q0))
+            s->gkr->q0_claim = bb31x4_from_base(bb31_from_u32(2));
     }
     s->gkr->logup_pow_witness = pow;
     prover_span_end(s);
@@ -638,6 +641,12 @@ static enum swirl_status round0_logup_terms(zc_prover *s, const bb31x4 *eqsharp)
         }
         proof->numerator_term_per_air[ti] = bb31x4_mul_base(sn, bb31_from_u32((uint32_t)N));
         proof->denominator_term_per_air[ti] = bb31x4_mul_base(sd, bb31_from_u32((uint32_t)N));
+        if (ti == 0 && SWIRL_TEST_HOOK(zc_forge_numerator))
+            proof->numerator_term_per_air[0] =
+                bb31x4_add(proof->numerator_term_per_air[0], bb31x4_one());
+        if (ti == 0 && SWIRL_TEST_HOOK(zc_forge_denominator))
+            proof->denominator_term_per_air[0] =
+                bb31x4_add(proof->denominator_term_per_air[0], bb31x4_one());
         swirl_transcript_observe_ext(c->t, proof->numerator_term_per_air[ti]);
         swirl_transcript_observe_ext(c->t, proof->denominator_term_per_air[ti]);
     }
@@ -667,6 +676,8 @@ static enum swirl_status round0_poly(zc_prover *s, const bb31x4 *equni) {
         bb31x4 co = s0zc[j];
         for (size_t i = 0; i < 2 * n; i++)
             co = bb31x4_add(co, bb31x4_mul(mp[i], s->prods[i * (s0deg + 1) + j]));
+        if (j == 0 && SWIRL_TEST_HOOK(zc_forge_univariate))
+            co = bb31x4_add(co, bb31x4_one());
         proof->univariate_round_coeffs[j] = co;
         swirl_transcript_observe_ext(c->t, co);
     }
