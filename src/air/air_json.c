@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "air/air_json.h"
 #include "air/program.h"
 #include "util/common.h"
@@ -196,7 +197,7 @@ static enum swirl_status elem_ref(const loader *L, const json_t *v, const char *
 static enum swirl_status load_constraints(const loader *L, const json_t *arr) {
     char pos[48];
     size_t n = json_array_size(arr);
-    L->air->constraint_idx = malloc((n + 1) * sizeof *L->air->constraint_idx);
+    L->air->constraint_idx = swirl_malloc((n + 1) * sizeof *L->air->constraint_idx);
     if (!L->air->constraint_idx)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t c = 0; c < n; c++) {
@@ -230,7 +231,7 @@ static enum swirl_status load_interaction(const loader *L, const json_t *it, siz
     const json_t *msg;
     SWIRL_TRY(swirl_json_array(it, "message", &msg, L->file, pos));
     size_t nf = json_array_size(msg);
-    di->fields = malloc((nf ? nf : 1) * sizeof *di->fields);
+    di->fields = swirl_malloc((nf ? nf : 1) * sizeof *di->fields);
     if (!di->fields)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     L->air->n_interactions = i + 1;
@@ -276,8 +277,8 @@ static enum swirl_status load_dag(const loader *L, const json_t *root) {
     if (nn >= UINT32_MAX)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "%s: nodes: too many nodes", L->file);
     swirl_air *a = L->air;
-    a->nodes = calloc(nn + 1, sizeof *a->nodes);
-    a->interactions = calloc(ni + 1, sizeof *a->interactions);
+    a->nodes = swirl_calloc(nn + 1, sizeof *a->nodes);
+    a->interactions = swirl_calloc(ni + 1, sizeof *a->interactions);
     if (!a->nodes || !a->interactions)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t i = 0; i < nn; i++) {
@@ -296,7 +297,7 @@ enum swirl_status swirl_air_from_json(swirl_air **out, const json_t *root, const
     SWIRL_ARG_CHECK(out != NULL);
     *out = NULL;
     SWIRL_ARG_CHECK(root != NULL);
-    loader L = {file ? file : "(json)", calloc(1, sizeof(swirl_air)), max_constraint_degree};
+    loader L = {file ? file : "(json)", swirl_calloc(1, sizeof(swirl_air)), max_constraint_degree};
     if (!L.air)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     snprintf(L.air->name, sizeof L.air->name, "%s", name ? name : "air");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "air/dag.h"
 #include "air/program.h"
 
@@ -60,7 +61,7 @@ enum swirl_status swirl_air_builder_create(swirl_air_builder **out, const char *
         if (cached_widths[i] == 0 || cached_widths[i] > limit)
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "cached main partition %zu has width %zu", i,
                                cached_widths[i]);
-    swirl_air_builder *b = calloc(1, sizeof *b);
+    swirl_air_builder *b = swirl_calloc(1, sizeof *b);
     if (!b)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     snprintf(b->name, sizeof b->name, "%s", name ? name : "air");
@@ -69,7 +70,7 @@ enum swirl_status swirl_air_builder_create(swirl_air_builder **out, const char *
     b->common_width = common_width;
     b->num_public_values = num_public_values;
     if (n_cached) {
-        b->cached_widths = malloc(n_cached * sizeof *b->cached_widths);
+        b->cached_widths = swirl_malloc(n_cached * sizeof *b->cached_widths);
         if (!b->cached_widths) {
             free(b);
             return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -106,7 +107,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
     size_t nc = *cap ? *cap * 2 : 64;
     while (nc < need)
         nc *= 2;
-    void *np = realloc(*p, nc * elem);
+    void *np = swirl_realloc(*p, nc * elem);
     if (!np)
         return 0;
     *p = np;
@@ -316,7 +317,7 @@ void swirl_air_push_interaction(swirl_air_builder *b, uint16_t bus_index, const 
         return;
     }
     builder_interaction *it = &b->interactions[b->n_interactions];
-    it->fields = malloc((n_fields ? n_fields : 1) * sizeof *it->fields);
+    it->fields = swirl_malloc((n_fields ? n_fields : 1) * sizeof *it->fields);
     if (!it->fields) {
         builder_fail(b, SWIRL_E_NOMEM, "out of memory");
         return;
@@ -360,7 +361,7 @@ static int node_eq(const swirl_dag_node *a, const swirl_dag_node *b) {
 }
 
 static int table_rehash(dag_builder *d, size_t cap) {
-    uint32_t *t = calloc(cap, sizeof *t);
+    uint32_t *t = swirl_calloc(cap, sizeof *t);
     if (!t)
         return 0;
     for (size_t i = 0; i < d->n; i++) {
@@ -551,10 +552,10 @@ enum swirl_status swirl_air_compile(swirl_air **out, const swirl_air_builder *b,
                                "AIR '%s': interaction %zu has degree %u > max constraint degree %u",
                                b->name, i, dmax, max_constraint_degree);
     }
-    swirl_air *air = calloc(1, sizeof *air);
+    swirl_air *air = swirl_calloc(1, sizeof *air);
     dag_builder d;
     memset(&d, 0, sizeof d);
-    d.memo = calloc(b->n_exprs + 1, sizeof *d.memo);
+    d.memo = swirl_calloc(b->n_exprs + 1, sizeof *d.memo);
     if (!air || !d.memo) {
         free(air);
         free(d.memo);
@@ -566,14 +567,14 @@ enum swirl_status swirl_air_compile(swirl_air **out, const swirl_air_builder *b,
     air->common_width = b->common_width;
     air->num_public_values = b->num_public_values;
     if (b->n_cached) {
-        air->cached_widths = malloc(b->n_cached * sizeof *air->cached_widths);
+        air->cached_widths = swirl_malloc(b->n_cached * sizeof *air->cached_widths);
         if (air->cached_widths)
             memcpy(air->cached_widths, b->cached_widths, b->n_cached * sizeof *air->cached_widths);
         else
             d.oom = 1;
     }
-    air->constraint_idx = malloc((b->n_constraints + 1) * sizeof *air->constraint_idx);
-    air->interactions = calloc(b->n_interactions + 1, sizeof *air->interactions);
+    air->constraint_idx = swirl_malloc((b->n_constraints + 1) * sizeof *air->constraint_idx);
+    air->interactions = swirl_calloc(b->n_interactions + 1, sizeof *air->interactions);
     if (!air->constraint_idx || !air->interactions)
         d.oom = 1;
     unsigned maxdeg = 0;
@@ -595,7 +596,7 @@ enum swirl_status swirl_air_compile(swirl_air **out, const swirl_air_builder *b,
     for (size_t i = 0; i < b->n_interactions && !d.oom; i++) {
         const builder_interaction *it = &b->interactions[i];
         swirl_dag_interaction *di = &air->interactions[i];
-        di->fields = malloc((it->n_fields ? it->n_fields : 1) * sizeof *di->fields);
+        di->fields = swirl_malloc((it->n_fields ? it->n_fields : 1) * sizeof *di->fields);
         if (!di->fields) {
             d.oom = 1;
             break;

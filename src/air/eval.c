@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "util/alloc.h"
 #include "air/dag.h"
 #include "air/program.h"
 
@@ -58,7 +59,7 @@ enum swirl_status swirl_air_check_constraints(const swirl_air *air, const bb31 *
     int oom = 0;
 #pragma omp parallel
     {
-        bb31 *vals = malloc((air->program->n_vals + 1) * sizeof *vals);
+        bb31 *vals = swirl_malloc((air->program->n_vals + 1) * sizeof *vals);
         if (!vals) {
 #pragma omp atomic write
             oom = 1;
@@ -140,14 +141,14 @@ enum swirl_status swirl_check_interactions(const swirl_air_instance *inst, size_
     }
     if (total == 0)
         return SWIRL_OK;
-    msg_rec *recs = malloc(total * sizeof *recs);
-    bb31 *fields = malloc((total_fields + 1) * sizeof *fields);
+    msg_rec *recs = swirl_malloc(total * sizeof *recs);
+    bb31 *fields = swirl_malloc((total_fields + 1) * sizeof *fields);
     bb31 *vals = NULL;
     size_t maxn = 1;
     for (size_t k = 0; k < n; k++)
         if (inst[k].air->program->n_vals > maxn)
             maxn = inst[k].air->program->n_vals;
-    vals = malloc(maxn * sizeof *vals);
+    vals = swirl_malloc(maxn * sizeof *vals);
     if (!recs || !fields || !vals) {
         free(recs);
         free(fields);

@@ -1,4 +1,5 @@
 /* KeccakAir trace generation (Plonky3 0.4.3 keccak-air/src/generation.rs) and the inputs parser. */
+#include "util/alloc.h"
 #include "air/keccak_trace.h"
 
 #include <ctype.h>
@@ -137,7 +138,7 @@ enum swirl_status swirl_keccak_generate_trace(bb31 **out, size_t *height,
     size_t cells;
     if (!swirl_mul_size(h, SWIRL_KECCAK_NUM_COLS, &cells))
         return SWIRL_RAISE(SWIRL_E_NOMEM, "keccak trace: size overflows");
-    bb31 *m = calloc(cells, sizeof *m);
+    bb31 *m = swirl_calloc(cells, sizeof *m);
     if (!m)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "keccak trace: out of memory (%zu cells)", cells);
     size_t nperm = (h + 23) / 24; /* real inputs then zero padding inputs */
@@ -175,7 +176,7 @@ enum swirl_status swirl_keccak_parse_inputs(uint64_t (**out)[25], size_t *n, con
         if (p < end && text[p] != '#') {
             if (count == cap) {
                 size_t ncap = cap ? 2 * cap : 64;
-                uint64_t (*nv)[25] = realloc(v, ncap * sizeof *v);
+                uint64_t (*nv)[25] = swirl_realloc(v, ncap * sizeof *v);
                 if (!nv) {
                     free(v);
                     return SWIRL_RAISE(SWIRL_E_NOMEM, "keccak inputs: out of memory");
@@ -251,7 +252,7 @@ enum swirl_status swirl_keccak_read_inputs(uint64_t (**out)[25], size_t *n, cons
         return SWIRL_RAISE(SWIRL_E_IO, "cannot open keccak inputs file '%s': %s", path,
                            strerror(errno));
     size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
+    char *buf = swirl_malloc(cap);
     while (buf) {
         size_t got = fread(buf + len, 1, cap - len, f);
         len += got;
@@ -262,7 +263,7 @@ enum swirl_status swirl_keccak_read_inputs(uint64_t (**out)[25], size_t *n, cons
             fclose(f);
             return SWIRL_RAISE(SWIRL_E_IO, "keccak inputs file '%s' is larger than 1 GiB", path);
         }
-        char *nb = realloc(buf, cap * 2);
+        char *nb = swirl_realloc(buf, cap * 2);
         if (!nb) {
             free(buf);
             buf = NULL;

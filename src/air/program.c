@@ -1,4 +1,5 @@
 /* The constraint program's compiler (see program.h): reachability, liveness, register reuse. */
+#include "util/alloc.h"
 #include "air/program.h"
 
 #include <stdlib.h>
@@ -160,12 +161,12 @@ static enum swirl_status emit(prog_builder *b, swirl_air_program *p) {
     p->in_base = p->n_regs;
     p->const_base = p->n_regs + p->n_inputs;
     p->n_vals = p->const_base + p->n_consts;
-    p->vars = malloc((b->n_vars + 1) * sizeof *p->vars);
-    p->consts = malloc((b->n_consts + 1) * sizeof *p->consts);
-    p->constraint_val = malloc((air->n_constraints + 1) * sizeof *p->constraint_val);
-    p->field_val = malloc((n_fields + 1) * sizeof *p->field_val);
-    p->field_start = malloc((air->n_interactions + 1) * sizeof *p->field_start);
-    p->count_val = malloc((air->n_interactions + 1) * sizeof *p->count_val);
+    p->vars = swirl_malloc((b->n_vars + 1) * sizeof *p->vars);
+    p->consts = swirl_malloc((b->n_consts + 1) * sizeof *p->consts);
+    p->constraint_val = swirl_malloc((air->n_constraints + 1) * sizeof *p->constraint_val);
+    p->field_val = swirl_malloc((n_fields + 1) * sizeof *p->field_val);
+    p->field_start = swirl_malloc((air->n_interactions + 1) * sizeof *p->field_start);
+    p->count_val = swirl_malloc((air->n_interactions + 1) * sizeof *p->count_val);
     if (!p->vars || !p->consts || !p->constraint_val || !p->field_val || !p->field_start ||
         !p->count_val)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "AIR %s: out of memory for the constraint program",
@@ -211,14 +212,14 @@ enum swirl_status swirl_air_program_build(swirl_air *air) {
     prog_builder b;
     memset(&b, 0, sizeof b);
     b.air = air;
-    b.need = calloc(n + 1, 1);
-    b.pinned = calloc(n + 1, 1);
-    b.kind = calloc(n + 1, 1);
-    b.idx = calloc(n + 1, sizeof *b.idx);
-    b.last_use = calloc(n + 1, sizeof *b.last_use);
-    b.free_regs = malloc((n + 1) * sizeof *b.free_regs);
-    b.ins = malloc((n + 1) * sizeof *b.ins);
-    swirl_air_program *p = calloc(1, sizeof *p);
+    b.need = swirl_calloc(n + 1, 1);
+    b.pinned = swirl_calloc(n + 1, 1);
+    b.kind = swirl_calloc(n + 1, 1);
+    b.idx = swirl_calloc(n + 1, sizeof *b.idx);
+    b.last_use = swirl_calloc(n + 1, sizeof *b.last_use);
+    b.free_regs = swirl_malloc((n + 1) * sizeof *b.free_regs);
+    b.ins = swirl_malloc((n + 1) * sizeof *b.ins);
+    swirl_air_program *p = swirl_calloc(1, sizeof *p);
     enum swirl_status st = SWIRL_OK;
     if (!b.need || !b.pinned || !b.kind || !b.idx || !b.last_use || !b.free_regs || !b.ins || !p) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "AIR %s: out of memory for the constraint program",

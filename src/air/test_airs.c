@@ -1,4 +1,5 @@
 /* OpenVM's test AIRs written with the builder (same constraint order and shapes as the Rust). */
+#include "util/alloc.h"
 #include "air/test_airs.h"
 
 #include <stdlib.h>
@@ -32,7 +33,7 @@ enum swirl_status swirl_fib_trace(bb31 **out, uint64_t a, uint64_t b, size_t n) 
     SWIRL_ARG_CHECK(out != NULL);
     *out = NULL;
     SWIRL_ARG_CHECK(swirl_is_pow2(n) && n <= ((size_t)1 << 30));
-    bb31 *m = malloc(2 * n * sizeof *m);
+    bb31 *m = swirl_malloc(2 * n * sizeof *m);
     if (!m)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "fib trace: out of memory");
     m[0] = bb31_from_u64(a);
@@ -94,7 +95,7 @@ enum swirl_status swirl_fib_selector_trace(bb31 **out, uint64_t a, uint64_t bv, 
     SWIRL_ARG_CHECK(out != NULL);
     *out = NULL;
     SWIRL_ARG_CHECK(sels != NULL && swirl_is_pow2(n) && n <= ((size_t)1 << 30));
-    bb31 *m = malloc(2 * n * sizeof *m);
+    bb31 *m = swirl_malloc(2 * n * sizeof *m);
     if (!m)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "fib_selector trace: out of memory");
     m[0] = bb31_from_u64(a);
@@ -170,7 +171,7 @@ enum swirl_status swirl_self_interaction_trace(bb31 **out, size_t width, size_t 
     *out = NULL;
     SWIRL_ARG_CHECK(width > 0 && log_height <= 24);
     size_t h = (size_t)1 << log_height;
-    bb31 *m = malloc(h * width * sizeof *m);
+    bb31 *m = swirl_malloc(h * width * sizeof *m);
     if (!m)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "self-interaction trace: out of memory");
     for (size_t r = 0; r < h; r++)

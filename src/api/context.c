@@ -1,5 +1,6 @@
 /* The library context (swirl.h): threads, backend, logger, transcript directory; and what every
  * public call does on entry and exit (api.h). */
+#include "util/alloc.h"
 #include "api/api.h"
 
 #include <errno.h>
@@ -57,7 +58,7 @@ enum swirl_status swirl_context_create(swirl_context **out, const swirl_context_
     if (strcmp(bname, "cpu") != 0 && strcmp(bname, "cuda") != 0 && strcmp(bname, "auto") != 0)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "unknown backend '%s' (cpu, cuda or auto)", bname);
     (void)swirl_settings_get(); /* the environment's settings, read once, now */
-    swirl_context *ctx = calloc(1, sizeof *ctx);
+    swirl_context *ctx = swirl_calloc(1, sizeof *ctx);
     if (!ctx)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "context: out of memory");
     ctx->threads = opts->threads ? opts->threads : env_threads();
@@ -95,7 +96,7 @@ enum swirl_status swirl_context_set_transcript_dir(swirl_context *ctx, const cha
     char *copy = NULL;
     if (dir) {
         size_t n = strlen(dir);
-        copy = malloc(n + 1);
+        copy = swirl_malloc(n + 1);
         if (!copy)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "context: out of memory");
         memcpy(copy, dir, n + 1);

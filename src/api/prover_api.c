@@ -1,4 +1,5 @@
 /* The public prover API (include/swirl/swirl_prover.h) over keygen, the flows and the codecs. */
+#include "util/alloc.h"
 #include "swirl/swirl_prover.h"
 
 #include <jansson.h>
@@ -41,7 +42,7 @@ const swirl_system_params *swirl_vk_params(const swirl_vk *vk) {
 
 enum swirl_status swirl_check_traces(const swirl_vk *vk, const swirl_trace *traces) {
     SWIRL_ARG_CHECK(vk != NULL && traces != NULL);
-    swirl_air_instance *inst = calloc(vk->n_airs + 1, sizeof *inst);
+    swirl_air_instance *inst = swirl_calloc(vk->n_airs + 1, sizeof *inst);
     if (!inst)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     size_t n = 0;
@@ -88,7 +89,7 @@ enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl
                               const swirl_trace *traces) {
     SWIRL_ARG_CHECK(ctx != NULL && out != NULL && vk != NULL && traces != NULL);
     *out = NULL;
-    swirl_proof *p = calloc(1, sizeof *p);
+    swirl_proof *p = swirl_calloc(1, sizeof *p);
     if (!p)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     swirl_transcript_log log;
@@ -139,7 +140,7 @@ enum swirl_status swirl_proof_from_bytes(swirl_proof **out, const swirl_vk *vk,
                                          const uint8_t *bytes, size_t len) {
     SWIRL_ARG_CHECK(out != NULL && vk != NULL && (bytes != NULL || len == 0));
     *out = NULL;
-    swirl_proof *p = calloc(1, sizeof *p);
+    swirl_proof *p = swirl_calloc(1, sizeof *p);
     if (!p)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     enum swirl_status st = swirl_proof_decode(p, bytes, len, vk);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "field/bb31.h"
 #include "util/settings.h"
 
@@ -31,7 +32,7 @@ enum swirl_status bb31_batch_inverse(bb31 *vals, size_t n, bb31 *scratch) {
         size_t bytes;
         if (!swirl_mul_size(n, sizeof(bb31), &bytes))
             return SWIRL_RAISE(SWIRL_E_NOMEM, "batch inverse of %zu elements overflows", n);
-        pre = (bb31 *)malloc(bytes);
+        pre = (bb31 *)swirl_malloc(bytes);
         if (!pre)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "batch inverse: out of memory (%zu bytes)", bytes);
     }

@@ -1,4 +1,5 @@
 /* Merkle tree over the rows of a column-major matrix (see merkle.h for the exact shape). */
+#include "util/alloc.h"
 #include "hash/merkle.h"
 #include "hash/poseidon2_x8.h"
 
@@ -40,7 +41,7 @@ void swirl_merkle_tree_destroy(swirl_merkle_tree *tree) {
 /* A tree's header with empty layer tables (num_layers from the shape); NULL when out of memory. */
 static swirl_merkle_tree *tree_new(const bb31 *matrix, size_t height, size_t width,
                                    unsigned ext_degree, size_t rows_per_query, size_t num_leaves) {
-    swirl_merkle_tree *t = calloc(1, sizeof *t);
+    swirl_merkle_tree *t = swirl_calloc(1, sizeof *t);
     if (!t)
         return NULL;
     t->matrix = matrix;
@@ -50,8 +51,8 @@ static swirl_merkle_tree *tree_new(const bb31 *matrix, size_t height, size_t wid
     t->rows_per_query = rows_per_query;
     t->num_leaves = num_leaves;
     t->num_layers = swirl_log2_exact(num_leaves / rows_per_query) + 1;
-    t->layers = calloc(t->num_layers, sizeof *t->layers);
-    t->layer_len = calloc(t->num_layers, sizeof *t->layer_len);
+    t->layers = swirl_calloc(t->num_layers, sizeof *t->layers);
+    t->layer_len = swirl_calloc(t->num_layers, sizeof *t->layer_len);
     if (!t->layers || !t->layer_len) {
         swirl_merkle_tree_destroy(t);
         return NULL;
@@ -83,7 +84,7 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
 
     size_t query_stride = num_leaves / rows_per_query;
     swirl_merkle_tree *t = tree_new(matrix, height, width, ext_degree, rows_per_query, num_leaves);
-    swirl_digest *cur = malloc(num_leaves * sizeof *cur);
+    swirl_digest *cur = swirl_malloc(num_leaves * sizeof *cur);
     if (!t || !cur) {
         free(cur);
         swirl_merkle_tree_destroy(t);
@@ -95,7 +96,7 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
     long long ngroups = (long long)((num_leaves + 15) / 16);
 #pragma omp parallel reduction(| : oom)
     {
-        bb31 *buf = malloc(16 * row_len * sizeof(bb31) + 1);
+        bb31 *buf = swirl_malloc(16 * row_len * sizeof(bb31) + 1);
         if (!buf)
             oom = 1;
 #pragma omp for schedule(static)
@@ -131,7 +132,7 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
     size_t len = num_leaves;
     for (size_t step = 1; step < rows_per_query; step <<= 1) {
         size_t half = len / 2;
-        swirl_digest *next = malloc(half * sizeof *next);
+        swirl_digest *next = swirl_malloc(half * sizeof *next);
         if (!next) {
             free(cur);
             swirl_merkle_tree_destroy(t);
@@ -160,7 +161,7 @@ enum swirl_status swirl_merkle_tree_build(swirl_merkle_tree **out, const bb31 *m
     t->layer_len[0] = len;
     for (size_t l = 1; l < t->num_layers; l++) {
         size_t half = t->layer_len[l - 1] / 2;
-        swirl_digest *next = malloc(half * sizeof *next);
+        swirl_digest *next = swirl_malloc(half * sizeof *next);
         if (!next) {
             swirl_merkle_tree_destroy(t);
             return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle: out of memory");
@@ -242,7 +243,7 @@ enum swirl_status swirl_merkle_verify(const swirl_digest *root, const bb31 *rows
         return SWIRL_RAISE(SWIRL_E_PROOF_REJECTED, "merkle: query index %zu does not fit depth %zu",
                            query_idx, depth);
     size_t row_len = width * ext_degree;
-    swirl_digest *leaves = malloc(rows_per_query * sizeof *leaves);
+    swirl_digest *leaves = swirl_malloc(rows_per_query * sizeof *leaves);
     if (!leaves)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "merkle verify: out of memory");
     for (size_t t = 0; t < rows_per_query; t++)

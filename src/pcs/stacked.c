@@ -1,4 +1,5 @@
 /* Stacked PCS commitment on the CPU: layout, stacked matrix, RS encoding, Merkle tree. */
+#include "util/alloc.h"
 #include "pcs/stacked.h"
 
 #include <stdlib.h>
@@ -42,8 +43,8 @@ enum swirl_status swirl_stacked_layout_init(swirl_stacked_layout *layout, unsign
     layout->height = (size_t)1 << log_stacked_height;
     layout->num_mats = n_mats;
     layout->num_cols = total;
-    layout->cols = malloc((total ? total : 1) * sizeof *layout->cols);
-    layout->mat_starts = malloc((n_mats ? n_mats : 1) * sizeof *layout->mat_starts);
+    layout->cols = swirl_malloc((total ? total : 1) * sizeof *layout->cols);
+    layout->mat_starts = swirl_malloc((n_mats ? n_mats : 1) * sizeof *layout->mat_starts);
     if (!layout->cols || !layout->mat_starts) {
         swirl_stacked_layout_clear(layout);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacking: out of memory");
@@ -81,8 +82,8 @@ enum swirl_status swirl_stacked_matrix(bb31 **out, swirl_stacked_layout *layout,
     *out = NULL;
     SWIRL_ARG_CHECK(n_traces == 0 || traces != NULL);
     SWIRL_ARG_CHECK(l_skip + n_stack <= 40);
-    size_t *widths = malloc((n_traces ? n_traces : 1) * sizeof *widths);
-    unsigned *logs = malloc((n_traces ? n_traces : 1) * sizeof *logs);
+    size_t *widths = swirl_malloc((n_traces ? n_traces : 1) * sizeof *widths);
+    unsigned *logs = swirl_malloc((n_traces ? n_traces : 1) * sizeof *logs);
     if (!widths || !logs) {
         free(widths);
         free(logs);
@@ -110,7 +111,7 @@ enum swirl_status swirl_stacked_matrix(bb31 **out, swirl_stacked_layout *layout,
         swirl_stacked_layout_clear(layout);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacking: stacked matrix size overflows");
     }
-    bb31 *q = calloc(cells, sizeof *q);
+    bb31 *q = swirl_calloc(cells, sizeof *q);
     if (!q) {
         swirl_stacked_layout_clear(layout);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacking: out of memory for %zu cells", cells);
@@ -150,7 +151,7 @@ enum swirl_status swirl_stacked_commit(const swirl_backend_ops *ops,
     ops = swirl_ops_or_cpu(ops);
     SWIRL_ARG_CHECK(out != NULL && root != NULL);
     *out = NULL;
-    swirl_stacked_pcs_data *d = calloc(1, sizeof *d);
+    swirl_stacked_pcs_data *d = swirl_calloc(1, sizeof *d);
     if (!d)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked_commit: out of memory");
     enum swirl_status st;

@@ -1,4 +1,5 @@
 /* Stacked opening reduction: prover, verifier, and a direct-sum oracle for the claims. */
+#include "util/alloc.h"
 #include "pcs/stacked_reduction.h"
 
 #include <omp.h>
@@ -62,7 +63,7 @@ static enum swirl_status collect_views(trace_view **out, size_t *n_out,
                                commits[c].layout->height, l_skip + n_stack);
         n += commits[c].layout->num_cols;
     }
-    trace_view *tv = malloc((n + 1) * sizeof *tv);
+    trace_view *tv = swirl_malloc((n + 1) * sizeof *tv);
     if (!tv)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
     size_t k = 0;
@@ -127,7 +128,7 @@ enum swirl_status swirl_stacked_reduction_claims(bb31x4 (*claims)[2],
     SWIRL_TRY(bb31_two_adic_generator(&omega, l_skip));
     bb31x4 eq_const = swirl_eval_eq_uni_at_one(l_skip, bb31x4_mul_base(r[0], omega));
     size_t N = (size_t)1 << l_skip;
-    bb31x4 *eqr = malloc(((size_t)1 << n_stack) * sizeof *eqr);
+    bb31x4 *eqr = swirl_malloc(((size_t)1 << n_stack) * sizeof *eqr);
     if (!eqr) {
         free(tv);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -248,21 +249,22 @@ static void sr_clear(sr_prover *s, enum swirl_status st) {
 static enum swirl_status sr_alloc(sr_prover *s) {
     size_t ntv = s->ntv, n_commits = s->n_commits;
     swirl_stacking_proof *proof = s->proof;
-    s->lp = malloc((2 * ntv + 1) * sizeof *s->lp);
-    s->e = calloc(ntv + 1, sizeof *s->e);
-    s->kr = calloc(ntv + 1, sizeof *s->kr);
-    s->elen = calloc(ntv + 1, sizeof *s->elen);
-    s->eq_ub = malloc((ntv + 1) * sizeof *s->eq_ub);
-    s->q = calloc(n_commits, sizeof *s->q);
+    s->lp = swirl_malloc((2 * ntv + 1) * sizeof *s->lp);
+    s->e = swirl_calloc(ntv + 1, sizeof *s->e);
+    s->kr = swirl_calloc(ntv + 1, sizeof *s->kr);
+    s->elen = swirl_calloc(ntv + 1, sizeof *s->elen);
+    s->eq_ub = swirl_malloc((ntv + 1) * sizeof *s->eq_ub);
+    s->q = swirl_calloc(n_commits, sizeof *s->q);
     s->qh = s->H;
-    s->lag = malloc(s->P * s->N * sizeof *s->lag);
-    s->S = calloc(s->P, sizeof *s->S);
+    s->lag = swirl_malloc(s->P * s->N * sizeof *s->lag);
+    s->S = swirl_calloc(s->P, sizeof *s->S);
     proof->n_univariate = s->P - 1;
-    proof->univariate_round_coeffs = malloc(s->P * sizeof(bb31x4));
+    proof->univariate_round_coeffs = swirl_malloc(s->P * sizeof(bb31x4));
     proof->n_rounds = s->n_stack;
-    proof->sumcheck_round_polys = malloc((s->n_stack + 1) * sizeof *proof->sumcheck_round_polys);
+    proof->sumcheck_round_polys =
+        swirl_malloc((s->n_stack + 1) * sizeof *proof->sumcheck_round_polys);
     proof->n_commits = n_commits;
-    proof->openings_per_commit = calloc(n_commits, sizeof(size_t));
+    proof->openings_per_commit = swirl_calloc(n_commits, sizeof(size_t));
     if (!s->lp || !s->e || !s->kr || !s->elen || !s->eq_ub || !s->q || !s->lag || !s->S ||
         !proof->univariate_round_coeffs || !proof->sumcheck_round_polys ||
         !proof->openings_per_commit)
@@ -288,8 +290,8 @@ static enum swirl_status sr_eq_tables(sr_prover *s) {
         s->elen[k] = (size_t)1 << (tv[k].log_h > s->l_skip ? tv[k].log_h - s->l_skip : 0);
         total += s->elen[k];
     }
-    s->e_block = malloc((total + 1) * sizeof(bb31x4));
-    s->kr_block = malloc((total + 1) * sizeof(bb31x4));
+    s->e_block = swirl_malloc((total + 1) * sizeof(bb31x4));
+    s->kr_block = swirl_malloc((total + 1) * sizeof(bb31x4));
     if (!s->e_block || !s->kr_block)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
     for (size_t k = 0, off = 0; k < ntv; off += s->elen[k], k++) {
@@ -377,7 +379,7 @@ static enum swirl_status sr_round0_poly(sr_prover *s) {
     /* parallel over the trace columns; per-thread partial sums added in thread order (exact
      * field sums: the result does not depend on the thread count) */
     int nth = omp_get_max_threads();
-    bb31x4 *Sp = calloc((size_t)nth * P, sizeof *Sp);
+    bb31x4 *Sp = swirl_calloc((size_t)nth * P, sizeof *Sp);
     if (!Sp)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
     const size_t ntv = s->ntv;
@@ -406,7 +408,7 @@ static enum swirl_status sr_fold_ple(sr_prover *s, bb31x4 u0) {
     for (size_t c = 0; c < s->n_commits; c++) {
         const swirl_stacked_commit_view *cv = &s->commits[c];
         size_t w = cv->layout->width;
-        bb31x4 *qc = s->q[c] = malloc((w * H + 1) * sizeof(bb31x4));
+        bb31x4 *qc = s->q[c] = swirl_malloc((w * H + 1) * sizeof(bb31x4));
         if (!qc)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
 #pragma omp parallel for schedule(static)
@@ -574,7 +576,7 @@ static enum swirl_status sr_openings(sr_prover *s, size_t *n_out) {
     size_t total = 0;
     for (size_t c = 0; c < s->n_commits; c++)
         total += proof->openings_per_commit[c];
-    proof->stacking_openings = malloc((total + 1) * sizeof(bb31x4));
+    proof->stacking_openings = swirl_malloc((total + 1) * sizeof(bb31x4));
     if (!proof->stacking_openings)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
     size_t o = 0;
@@ -738,7 +740,7 @@ enum swirl_status swirl_stacked_reduction_verify(bb31x4 *u, swirl_transcript *t,
     bb31x4 lk2 = bb31x4_one();
     for (size_t c = 0; c < n_commits; c++) {
         const swirl_stacked_layout *L = commits[c].layout;
-        bb31x4 *coef = calloc(L->width + 1, sizeof *coef);
+        bb31x4 *coef = swirl_calloc(L->width + 1, sizeof *coef);
         if (!coef)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
         for (size_t i = 0; i < L->num_cols; i++, k++) {

@@ -15,6 +15,7 @@
  * Every loop that runs on several threads either writes disjoint outputs or adds exact field
  * values (any order gives the same element), so the proof bytes do not depend on the thread
  * count. */
+#include "util/alloc.h"
 #include "pcs/whir.h"
 #include "pcs/whir_config.h"
 
@@ -171,7 +172,7 @@ static enum swirl_status batched_mle(bb31x4 *f, bb31 *planes,
                                      const bb31x4 *mu_pows, size_t total_width, unsigned m,
                                      unsigned l_skip) {
     size_t n = (size_t)1 << m;
-    const bb31 **cols = malloc((total_width + 1) * sizeof *cols);
+    const bb31 **cols = swirl_malloc((total_width + 1) * sizeof *cols);
     if (!cols)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
     for (size_t c = 0, j = 0; c < n_commits; c++)
@@ -208,8 +209,8 @@ bb31x4 swirl_whir_opening_oracle(const swirl_stacked_pcs_data *d, size_t col, un
                                  const bb31x4 *u_cube) {
     unsigned m = (unsigned)swirl_log2_exact(d->layout.height);
     size_t n = (size_t)1 << m;
-    bb31 *mle = malloc(n * sizeof *mle);
-    bb31x4 *w = malloc(n * sizeof *w);
+    bb31 *mle = swirl_malloc(n * sizeof *mle);
+    bb31x4 *w = swirl_malloc(n * sizeof *w);
     bb31x4 acc = bb31x4_zero();
     if (mle && w && column_mle(mle, d->matrix + col * n, m, l_skip) == SWIRL_OK) {
         evals_mobius_eq(w, u_cube, m);
@@ -235,9 +236,9 @@ static enum swirl_status w_accumulate(bb31x4 *w, size_t dim, bb31x4 z0, bb31x4 c
                                       const bb31 *zs, const bb31x4 *cs, size_t nq) {
     size_t lo = dim < ACC_LO_MAX ? dim : ACC_LO_MAX, hi = dim - lo;
     size_t nlo = (size_t)1 << lo, nhi = (size_t)1 << hi;
-    bb31 *elo = malloc((nq * nlo + 1) * sizeof *elo);
-    bb31 *ehi = malloc((nq * nhi + 1) * sizeof *ehi);
-    bb31x4 *xlo = malloc(nlo * sizeof *xlo), *xhi = malloc(nhi * sizeof *xhi);
+    bb31 *elo = swirl_malloc((nq * nlo + 1) * sizeof *elo);
+    bb31 *ehi = swirl_malloc((nq * nhi + 1) * sizeof *ehi);
+    bb31x4 *xlo = swirl_malloc(nlo * sizeof *xlo), *xhi = swirl_malloc(nhi * sizeof *xhi);
     if (!elo || !ehi || !xlo || !xhi) {
         free(elo);
         free(ehi);
@@ -302,7 +303,7 @@ static enum swirl_status w_accumulate(bb31x4 *w, size_t dim, bb31x4 z0, bb31x4 c
  * on the subgroup of order 2^log_n (natural order), component by component */
 static enum swirl_status encode_ext(bb31x4 *out, const bb31x4 *coeffs, size_t len, unsigned log_n) {
     size_t n = (size_t)1 << log_n;
-    bb31 *tmp = malloc(4 * n * sizeof *tmp);
+    bb31 *tmp = swirl_malloc(4 * n * sizeof *tmp);
     if (!tmp)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
 #pragma omp parallel for schedule(static) if (n >= 4096)
@@ -364,21 +365,21 @@ static enum swirl_status proof_alloc(swirl_whir_proof *proof, const whir_shape *
     for (size_t c = 0; c < n_commits; c++)
         rows0 += (q0 << k) * commits[c]->layout.width;
     proof->n_sumcheck = R * k;
-    proof->sumcheck_polys = malloc((R * k + 1) * sizeof *proof->sumcheck_polys);
-    proof->folding_pow_witnesses = malloc((R * k + 1) * sizeof(bb31));
-    proof->query_pow_witnesses = malloc((R + 1) * sizeof(bb31));
+    proof->sumcheck_polys = swirl_malloc((R * k + 1) * sizeof *proof->sumcheck_polys);
+    proof->folding_pow_witnesses = swirl_malloc((R * k + 1) * sizeof(bb31));
+    proof->query_pow_witnesses = swirl_malloc((R + 1) * sizeof(bb31));
     proof->n_rounds = R;
     proof->n_codeword = R - 1;
-    proof->codeword_commits = malloc(R * sizeof(swirl_digest));
-    proof->ood_values = malloc(R * sizeof(bb31x4));
+    proof->codeword_commits = swirl_malloc(R * sizeof(swirl_digest));
+    proof->ood_values = swirl_malloc(R * sizeof(bb31x4));
     proof->n_commits = n_commits;
-    proof->widths = malloc(n_commits * sizeof(size_t));
-    proof->initial_rows = malloc((rows0 + 1) * sizeof(bb31));
-    proof->initial_paths = malloc((n_commits * q0 * sh->depth[0] + 1) * sizeof(swirl_digest));
-    proof->codeword_values = malloc((sh->cw_vals + 1) * sizeof(bb31x4));
-    proof->codeword_paths = malloc((sh->cw_paths + 1) * sizeof(swirl_digest));
+    proof->widths = swirl_malloc(n_commits * sizeof(size_t));
+    proof->initial_rows = swirl_malloc((rows0 + 1) * sizeof(bb31));
+    proof->initial_paths = swirl_malloc((n_commits * q0 * sh->depth[0] + 1) * sizeof(swirl_digest));
+    proof->codeword_values = swirl_malloc((sh->cw_vals + 1) * sizeof(bb31x4));
+    proof->codeword_paths = swirl_malloc((sh->cw_paths + 1) * sizeof(swirl_digest));
     proof->n_final = sh->final_len;
-    proof->final_poly = malloc(sh->final_len * sizeof(bb31x4));
+    proof->final_poly = swirl_malloc(sh->final_len * sizeof(bb31x4));
     if (!proof->sumcheck_polys || !proof->folding_pow_witnesses || !proof->query_pow_witnesses ||
         !proof->codeword_commits || !proof->ood_values || !proof->widths || !proof->initial_rows ||
         !proof->initial_paths || !proof->codeword_values || !proof->codeword_paths ||
@@ -476,7 +477,7 @@ static enum swirl_status whir_prove_rounds(const swirl_backend_ops *ops, swirl_w
             size_t cw_len = (size_t)1 << (log_rs - 1);
             free(b->prev_rs);
             b->prev_rs = b->g_rs; /* still read by rs_tree until the queries below are opened */
-            b->g_rs = malloc(cw_len * sizeof *b->g_rs);
+            b->g_rs = swirl_malloc(cw_len * sizeof *b->g_rs);
             if (!b->g_rs)
                 return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
             swirl_span_begin("whir_dft_merkle");
@@ -554,14 +555,14 @@ enum swirl_status swirl_whir_prove(const swirl_backend_ops *ops, swirl_whir_proo
     memset(&b, 0, sizeof b);
     enum swirl_status st = proof_alloc(proof, &sh, commits, n_commits);
     if (st == SWIRL_OK) {
-        b.f = malloc(n * sizeof *b.f);
-        b.w = malloc(n * sizeof *b.w);
-        b.half = malloc(n * sizeof *b.half); /* 16n bytes: the 4n base planes fit */
-        b.mu_pows = malloc(total_width * sizeof *b.mu_pows);
-        b.g = malloc((n >> sh.k) * sizeof *b.g);
-        b.zs = malloc((max_q + 1) * sizeof *b.zs);
-        b.cs = malloc((max_q + 1) * sizeof *b.cs);
-        b.idx = malloc((max_q + 1) * sizeof *b.idx);
+        b.f = swirl_malloc(n * sizeof *b.f);
+        b.w = swirl_malloc(n * sizeof *b.w);
+        b.half = swirl_malloc(n * sizeof *b.half); /* 16n bytes: the 4n base planes fit */
+        b.mu_pows = swirl_malloc(total_width * sizeof *b.mu_pows);
+        b.g = swirl_malloc((n >> sh.k) * sizeof *b.g);
+        b.zs = swirl_malloc((max_q + 1) * sizeof *b.zs);
+        b.cs = swirl_malloc((max_q + 1) * sizeof *b.cs);
+        b.idx = swirl_malloc((max_q + 1) * sizeof *b.idx);
         if (!b.f || !b.w || !b.half || !b.mu_pows || !b.g || !b.zs || !b.cs || !b.idx)
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
     }
@@ -650,15 +651,15 @@ enum swirl_status swirl_whir_verify(swirl_transcript *t, const swirl_system_para
         return REJECT("WHIR: mu proof-of-work witness check failed");
     bb31x4 mu = swirl_transcript_sample_ext(t);
     bb31x4 claim = bb31x4_zero(), mp = bb31x4_one();
-    bb31x4 *mu_pows = malloc((total_width + 1) * sizeof *mu_pows);
-    bb31x4 *alphas = malloc((R * k + 1) * sizeof *alphas);
-    bb31x4 *gammas = malloc((R + 1) * sizeof *gammas);
-    bb31x4 *z0s = malloc((R + 1) * sizeof *z0s);
+    bb31x4 *mu_pows = swirl_malloc((total_width + 1) * sizeof *mu_pows);
+    bb31x4 *alphas = swirl_malloc((R * k + 1) * sizeof *alphas);
+    bb31x4 *gammas = swirl_malloc((R + 1) * sizeof *gammas);
+    bb31x4 *z0s = swirl_malloc((R + 1) * sizeof *z0s);
     size_t total_q = 0;
     for (size_t r = 0; r < R; r++)
         total_q += sh.q[r];
-    bb31 *zs = malloc((total_q + 1) * sizeof *zs);
-    bb31x4 *vals = malloc(((size_t)1 << k) * sizeof *vals);
+    bb31 *zs = swirl_malloc((total_q + 1) * sizeof *zs);
+    bb31x4 *vals = swirl_malloc(((size_t)1 << k) * sizeof *vals);
     enum swirl_status st = SWIRL_OK;
     if (!mu_pows || !alphas || !gammas || !z0s || !zs || !vals) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR verify: out of memory");
@@ -709,7 +710,7 @@ enum swirl_status swirl_whir_verify(swirl_transcript *t, const swirl_system_para
         if (st != SWIRL_OK)
             goto out;
         size_t nq = sh.q[r], zq0 = zq;
-        bb31x4 *ys = malloc((nq + 1) * sizeof *ys);
+        bb31x4 *ys = swirl_malloc((nq + 1) * sizeof *ys);
         if (!ys) {
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR verify: out of memory");
             goto out;
@@ -772,7 +773,7 @@ enum swirl_status swirl_whir_verify(swirl_transcript *t, const swirl_system_para
         /* final check */
         size_t T = k * R;
         bb31x4 prefix = eval_mobius_eq_mle(u, alphas, T);
-        bb31x4 *fp = malloc(sh.final_len * sizeof *fp);
+        bb31x4 *fp = swirl_malloc(sh.final_len * sizeof *fp);
         if (!fp) {
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR verify: out of memory");
             goto out;

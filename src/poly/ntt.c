@@ -10,6 +10,7 @@
  * Threads: many columns -> one column per thread; few columns -> threads split each stage. Every
  * butterfly computes the same bits either way, so results do not depend on the thread count.
  */
+#include "util/alloc.h"
 #include "poly/ntt.h"
 
 #include <omp.h>
@@ -48,7 +49,7 @@ AVX2 static void dit_run_avx2(bb31 *x, bb31 *y, const bb31 *tw, size_t len) {
  * w_{2len}^j = root^(j * n / (2 len)) for j < len at offset len - 1 (n - 1 elements in all), so
  * every stage reads its twiddles contiguously. */
 static bb31 *ntt_twiddles(bb31 root, size_t n) {
-    bb31 *tw = malloc((n > 1 ? n - 1 : 1) * sizeof *tw);
+    bb31 *tw = swirl_malloc((n > 1 ? n - 1 : 1) * sizeof *tw);
     if (!tw)
         return NULL;
     /* the largest stage: powers of root; each smaller stage takes every other power */
@@ -355,7 +356,7 @@ enum swirl_status swirl_ntt_inverse_chunks(bb31 *data, unsigned log_chunk, size_
     bb31 root;
     SWIRL_TRY(bb31_two_adic_generator(&root, log_chunk));
     bb31 *tw = ntt_twiddles(bb31_inv(root), n);
-    uint32_t *rev = malloc(n * sizeof *rev);
+    uint32_t *rev = swirl_malloc(n * sizeof *rev);
     if (!tw || !rev) {
         free(tw);
         free(rev);

@@ -1,4 +1,5 @@
 /* Reed-Solomon encoding of prismalinear columns (see rs_code.h). */
+#include "util/alloc.h"
 #include "poly/rs_code.h"
 
 #include <stdlib.h>
@@ -41,7 +42,7 @@ enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t hei
     size_t rs_h = height << log_blowup, cells;
     if (!swirl_mul_size(rs_h, width ? width : 1, &cells) || cells > SIZE_MAX / sizeof(bb31))
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rs_code_matrix: size overflows");
-    bb31 *cw = calloc(cells, sizeof *cw);
+    bb31 *cw = swirl_calloc(cells, sizeof *cw);
     if (!cw)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rs_code_matrix: out of memory for %zu cells", cells);
     /* message per column (chunked inverse DFTs, then the monomial-to-hypercube transform per
@@ -53,7 +54,7 @@ enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t hei
     enum swirl_status st = SWIRL_OK;
 #pragma omp parallel reduction(| : oom)
     {
-        bb31 *tmp = malloc(height * sizeof *tmp);
+        bb31 *tmp = swirl_malloc(height * sizeof *tmp);
         if (!tmp)
             oom = 1;
 #pragma omp for schedule(dynamic, 1)

@@ -1,4 +1,5 @@
 /* Byte writer/reader for the proof codec (see bytes.h). */
+#include "util/alloc.h"
 #include "protocol/bytes.h"
 
 #include <stdlib.h>
@@ -18,7 +19,7 @@ static void put(swirl_bytes *b, const uint8_t *src, size_t n) {
         size_t nc = b->cap ? b->cap : 4096;
         while (nc < b->len + n)
             nc *= 2;
-        uint8_t *np = realloc(b->p, nc);
+        uint8_t *np = swirl_realloc(b->p, nc);
         if (!np) {
             b->oom = 1;
             return;

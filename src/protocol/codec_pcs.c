@@ -1,4 +1,5 @@
 /* StackingProof / WhirProof codec (OpenVM v2.0.1 proof.rs Encode/Decode). */
+#include "util/alloc.h"
 #include "protocol/codec_pcs.h"
 
 #include <stdlib.h>
@@ -33,7 +34,7 @@ enum swirl_status swirl_stacking_proof_decode(swirl_stacking_proof *p, swirl_rea
     size_t n;
     if ((st = swirl_get_count(r, &n, EXT_BYTES)) != SWIRL_OK)
         goto fail;
-    p->univariate_round_coeffs = malloc((n + 1) * sizeof(bb31x4));
+    p->univariate_round_coeffs = swirl_malloc((n + 1) * sizeof(bb31x4));
     if (!p->univariate_round_coeffs) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
         goto fail;
@@ -44,7 +45,7 @@ enum swirl_status swirl_stacking_proof_decode(swirl_stacking_proof *p, swirl_rea
             goto fail;
     if ((st = swirl_get_count(r, &n, 2 * EXT_BYTES)) != SWIRL_OK)
         goto fail;
-    p->sumcheck_round_polys = malloc((n + 1) * sizeof *p->sumcheck_round_polys);
+    p->sumcheck_round_polys = swirl_malloc((n + 1) * sizeof *p->sumcheck_round_polys);
     if (!p->sumcheck_round_polys) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
         goto fail;
@@ -57,7 +58,7 @@ enum swirl_status swirl_stacking_proof_decode(swirl_stacking_proof *p, swirl_rea
     size_t nc;
     if ((st = swirl_get_count(r, &nc, 4)) != SWIRL_OK)
         goto fail;
-    p->openings_per_commit = calloc(nc + 1, sizeof(size_t));
+    p->openings_per_commit = swirl_calloc(nc + 1, sizeof(size_t));
     size_t cap = 0, used = 0;
     if (!p->openings_per_commit) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -70,7 +71,7 @@ enum swirl_status swirl_stacking_proof_decode(swirl_stacking_proof *p, swirl_rea
             goto fail;
         if (used + w > cap) {
             size_t ncap = (used + w) * 2 + 8;
-            bb31x4 *np = realloc(p->stacking_openings, ncap * sizeof *np);
+            bb31x4 *np = swirl_realloc(p->stacking_openings, ncap * sizeof *np);
             if (!np) {
                 st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
                 goto fail;
@@ -84,7 +85,7 @@ enum swirl_status swirl_stacking_proof_decode(swirl_stacking_proof *p, swirl_rea
                 goto fail;
     }
     if (!p->stacking_openings)
-        p->stacking_openings = malloc(sizeof(bb31x4));
+        p->stacking_openings = swirl_malloc(sizeof(bb31x4));
     return SWIRL_OK;
 fail:
     swirl_stacking_proof_clear(p);
@@ -176,7 +177,7 @@ enum swirl_status swirl_whir_proof_decode(swirl_whir_proof *p, swirl_reader *r,
     } while (0)
 #define ALLOC_(ptr, count)                                                                         \
     do {                                                                                           \
-        (ptr) = malloc(((count) + 1) * sizeof *(ptr));                                             \
+        (ptr) = swirl_malloc(((count) + 1) * sizeof *(ptr));                                       \
         if (!(ptr)) {                                                                              \
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");                                      \
             goto fail;                                                                             \

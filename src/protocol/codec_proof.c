@@ -1,4 +1,5 @@
 /* The whole-proof codec (see codec_proof.h): OpenVM v2.0.1 proof.rs Encode/Decode for Proof. */
+#include "util/alloc.h"
 #include "protocol/codec_proof.h"
 
 #include <stdio.h>
@@ -27,7 +28,7 @@
 /* count + 1 elements, so that a zero count still gives a non-NULL pointer */
 #define ALLOC_(ptr, count)                                                                         \
     do {                                                                                           \
-        (ptr) = calloc((size_t)(count) + 1, sizeof *(ptr));                                        \
+        (ptr) = swirl_calloc((size_t)(count) + 1, sizeof *(ptr));                                  \
         if (!(ptr)) {                                                                              \
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");                                      \
             goto fail;                                                                             \
@@ -273,8 +274,8 @@ static enum swirl_status shape_init(proof_shape *s, const swirl_vk *vk, const ui
                                     const unsigned *log_heights) {
     memset(s, 0, sizeof *s);
     size_t n = vk->n_airs;
-    s->order = malloc((n + 1) * sizeof *s->order);
-    s->airs = malloc((n + 1) * sizeof *s->airs);
+    s->order = swirl_malloc((n + 1) * sizeof *s->order);
+    s->airs = swirl_malloc((n + 1) * sizeof *s->airs);
     if (!s->order || !s->airs) {
         shape_clear(s);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -375,8 +376,8 @@ static enum swirl_status in_section(enum swirl_status st, const char *section, s
 static enum swirl_status commit_widths(size_t *widths, size_t n_commits, const swirl_vk *vk,
                                        const proof_shape *s, const unsigned *log_heights) {
     size_t n = s->batch.n_traces, l = vk->params.l_skip, lsh = l + vk->params.n_stack;
-    size_t *w = malloc((n + 1) * sizeof *w);
-    unsigned *lh = malloc((n + 1) * sizeof *lh);
+    size_t *w = swirl_malloc((n + 1) * sizeof *w);
+    unsigned *lh = swirl_malloc((n + 1) * sizeof *lh);
     if (!w || !lh) {
         free(w);
         free(lh);

@@ -1,4 +1,5 @@
 /* The CPU prover and verifier flow (see flow.h). */
+#include "util/alloc.h"
 #include "protocol/flow.h"
 
 #include <stdio.h>
@@ -225,11 +226,11 @@ enum swirl_status swirl_flow_verify(const swirl_vk *vk, const swirl_proof *proof
     size_t n = vk->n_airs, n_present;
     SWIRL_TRY(check_trace_vdata(vk, proof, &n_present));
     enum swirl_status st = SWIRL_OK;
-    size_t *order = malloc(n * sizeof *order), *widths = malloc(n * sizeof *widths);
-    unsigned *lh = malloc(n * sizeof *lh);
-    const swirl_air **airs = malloc(n * sizeof *airs);
-    const bb31 **pvs = malloc(n * sizeof *pvs);
-    int *need_rot = malloc(n * sizeof *need_rot);
+    size_t *order = swirl_malloc(n * sizeof *order), *widths = swirl_malloc(n * sizeof *widths);
+    unsigned *lh = swirl_malloc(n * sizeof *lh);
+    const swirl_air **airs = swirl_malloc(n * sizeof *airs);
+    const bb31 **pvs = swirl_malloc(n * sizeof *pvs);
+    int *need_rot = swirl_malloc(n * sizeof *need_rot);
     bb31x4(*claims)[2] = NULL;
     /* commitment 0 is the common main; the others follow in opening order */
     swirl_stacked_layout *lays = NULL;
@@ -241,10 +242,10 @@ enum swirl_status swirl_flow_verify(const swirl_vk *vk, const swirl_proof *proof
     size_t n_all = n;
     n = swirl_flow_sort_order(order, proof->log_heights, proof->present, n_all);
     size_t m = 1 + swirl_flow_count_other_commits(vk, order, n);
-    lays = calloc(m, sizeof *lays);
-    cv = malloc(m * sizeof *cv);
-    roots = malloc(m * sizeof *roots);
-    cw = malloc(m * sizeof *cw);
+    lays = swirl_calloc(m, sizeof *lays);
+    cv = swirl_malloc(m * sizeof *cv);
+    roots = swirl_malloc(m * sizeof *roots);
+    cw = swirl_malloc(m * sizeof *cw);
     if (!lays || !cv || !roots || !cw)
         FAIL(SWIRL_E_NOMEM, "out of memory");
     for (size_t k = 0; k < n; k++) {
@@ -309,7 +310,7 @@ enum swirl_status swirl_flow_verify(const swirl_vk *vk, const swirl_proof *proof
         goto vdone;
     while (nr < 1 + p->n_stack)
         r[nr++] = bb31x4_zero();
-    claims = calloc(n_cols + 1, sizeof *claims);
+    claims = swirl_calloc(n_cols + 1, sizeof *claims);
     if (!claims)
         FAIL(SWIRL_E_NOMEM, "out of memory");
     gather_claims(claims, &proof->batch, airs, n);

@@ -1,4 +1,5 @@
 /* LogUp-GKR fractional sumcheck: prover and verifier (see gkr.h). */
+#include "util/alloc.h"
 #include "protocol/gkr.h"
 
 #include <stdlib.h>
@@ -31,11 +32,12 @@ enum swirl_status swirl_gkr_prove(const swirl_backend_ops *ops, swirl_gkr_proof 
     SWIRL_ARG_CHECK(n >= 1 && n <= 30);
     size_t N = (size_t)1 << n;
     /* fraction tree: node i has children 2i, 2i+1; leaves at N..2N-1 */
-    bb31x4 *tp = malloc(2 * N * sizeof *tp), *tq = malloc(2 * N * sizeof *tq);
-    proof->claims_per_layer = malloc(n * sizeof *proof->claims_per_layer);
+    bb31x4 *tp = swirl_malloc(2 * N * sizeof *tp), *tq = swirl_malloc(2 * N * sizeof *tq);
+    proof->claims_per_layer = swirl_malloc(n * sizeof *proof->claims_per_layer);
     proof->n_sumcheck_entries = (size_t)n * (n - 1) / 2;
-    proof->sumcheck_polys = malloc((proof->n_sumcheck_entries + 1) * sizeof *proof->sumcheck_polys);
-    bb31x4 *eq = malloc(N * sizeof *eq), *cols = malloc(4 * N * sizeof *cols);
+    proof->sumcheck_polys =
+        swirl_malloc((proof->n_sumcheck_entries + 1) * sizeof *proof->sumcheck_polys);
+    bb31x4 *eq = swirl_malloc(N * sizeof *eq), *cols = swirl_malloc(4 * N * sizeof *cols);
     enum swirl_status st = SWIRL_OK;
     if (!tp || !tq || !proof->claims_per_layer || !proof->sumcheck_polys || !eq || !cols) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "GKR: out of memory");

@@ -1,4 +1,5 @@
 /* Keygen: verifying-key data, trace-height constraints, postcard serialization, pre-hash. */
+#include "util/alloc.h"
 #include "protocol/keygen.h"
 
 #include <stdlib.h>
@@ -193,8 +194,8 @@ static enum swirl_status find_unused(swirl_vk_air *v) {
     size_t total = air->preprocessed_width;
     for (size_t p = 0; p < nparts; p++)
         total += p < air->n_cached ? air->cached_widths[p] : air->common_width;
-    uint8_t *present = calloc(2 * (total + 1), 1);
-    size_t *part_base = calloc(nparts + 1, sizeof *part_base);
+    uint8_t *present = swirl_calloc(2 * (total + 1), 1);
+    size_t *part_base = swirl_calloc(nparts + 1, sizeof *part_base);
     if (!present || !part_base) {
         free(present);
         free(part_base);
@@ -214,7 +215,7 @@ static enum swirl_status find_unused(swirl_vk_air *v) {
         else if (n->entry == SWIRL_ENTRY_MAIN)
             present[2 * (part_base[n->part] + n->index) + n->offset] = 1;
     }
-    v->unused = malloc((2 * total + 1) * sizeof *v->unused);
+    v->unused = swirl_malloc((2 * total + 1) * sizeof *v->unused);
     if (!v->unused) {
         free(present);
         free(part_base);
@@ -317,17 +318,17 @@ enum swirl_status swirl_keygen(swirl_vk **out, const swirl_system_params *params
     SWIRL_ARG_CHECK(params != NULL && (airs != NULL || n == 0));
     for (size_t i = 0; i < n; i++)
         SWIRL_ARG_CHECK(airs[i].air != NULL);
-    swirl_vk *vk = calloc(1, sizeof *vk);
+    swirl_vk *vk = swirl_calloc(1, sizeof *vk);
     if (!vk)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "keygen: out of memory");
     vk->params = *params;
     vk->n_airs = n;
-    vk->per_air = calloc(n + 1, sizeof *vk->per_air);
+    vk->per_air = swirl_calloc(n + 1, sizeof *vk->per_air);
     /* at most one constraint per bus plus the global one */
     size_t max_thc = 1;
     for (size_t i = 0; i < n; i++)
         max_thc += airs[i].air->n_interactions;
-    vk->thc = calloc(max_thc, sizeof *vk->thc);
+    vk->thc = swirl_calloc(max_thc, sizeof *vk->thc);
     if (!vk->per_air || !vk->thc) {
         swirl_vk_destroy(vk);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "keygen: out of memory");
@@ -340,7 +341,7 @@ enum swirl_status swirl_keygen(swirl_vk **out, const swirl_system_params *params
     swirl_linear_constraint *all = NULL;
     size_t n_all = 0;
     if (st == SWIRL_OK) {
-        all = calloc(max_thc, sizeof *all);
+        all = swirl_calloc(max_thc, sizeof *all);
         if (!all)
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "keygen: out of memory");
     }
@@ -351,7 +352,7 @@ enum swirl_status swirl_keygen(swirl_vk **out, const swirl_system_params *params
                 used = airs[a].air->interactions[i].bus_index == bus;
         if (!used)
             continue;
-        all[n_all].coefficients = calloc(n + 1, sizeof(uint32_t));
+        all[n_all].coefficients = swirl_calloc(n + 1, sizeof(uint32_t));
         if (!all[n_all].coefficients) {
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "keygen: out of memory");
             break;
@@ -364,7 +365,7 @@ enum swirl_status swirl_keygen(swirl_vk **out, const swirl_system_params *params
         n_all++;
     }
     if (st == SWIRL_OK) {
-        all[n_all].coefficients = calloc(n + 1, sizeof(uint32_t));
+        all[n_all].coefficients = swirl_calloc(n + 1, sizeof(uint32_t));
         if (!all[n_all].coefficients) {
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "keygen: out of memory");
         } else {

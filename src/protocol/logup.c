@@ -1,4 +1,5 @@
 /* The LogUp input layer (see logup.h). */
+#include "util/alloc.h"
 #include "protocol/logup.h"
 
 #include <stdlib.h>
@@ -25,8 +26,8 @@ enum swirl_status swirl_logup_gkr_input(bb31x4 **p_out, bb31x4 **q_out, unsigned
     SWIRL_ARG_CHECK(traces != NULL || n == 0);
     uint64_t total = 0;
     size_t max_msg = 0;
-    size_t *widths = malloc((n + 1) * sizeof *widths);
-    unsigned *logs = malloc((n + 1) * sizeof *logs);
+    size_t *widths = swirl_malloc((n + 1) * sizeof *widths);
+    unsigned *logs = swirl_malloc((n + 1) * sizeof *logs);
     if (!widths || !logs) {
         free(widths);
         free(logs);
@@ -73,14 +74,14 @@ enum swirl_status swirl_logup_gkr_input(bb31x4 **p_out, bb31x4 **q_out, unsigned
     free(logs);
     SWIRL_TRY(st);
     size_t N = (size_t)1 << L;
-    bb31x4 *p = calloc(N, sizeof *p), *q = calloc(N, sizeof *q);
-    bb31x4 *bp = malloc((max_msg + 2) * sizeof *bp);
+    bb31x4 *p = swirl_calloc(N, sizeof *p), *q = swirl_calloc(N, sizeof *q);
+    bb31x4 *bp = swirl_malloc((max_msg + 2) * sizeof *bp);
     bb31 *vals = NULL;
     size_t max_nodes = 1;
     for (size_t t = 0; t < n; t++)
         if (traces[t].air->program->n_vals > max_nodes)
             max_nodes = traces[t].air->program->n_vals;
-    vals = malloc(max_nodes * sizeof *vals);
+    vals = swirl_malloc(max_nodes * sizeof *vals);
     if (!p || !q || !bp || !vals) {
         free(p);
         free(q);

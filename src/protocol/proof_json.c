@@ -8,6 +8,7 @@
  * values is bounded by the input's size (arrays of zero-byte items, e.g. rows of width 0, could
  * otherwise be made arbitrarily many by a small hostile input).
  */
+#include "util/alloc.h"
 #include "protocol/proof_json.h"
 
 #include <stdlib.h>
@@ -276,7 +277,7 @@ static json_t *r_whir_initial(rd *c, json_t *o, whir_dims *d) {
         json_decref(o);
         return fail(c, SWIRL_RAISE(SWIRL_E_PROOF_MALFORMED, "proof bytes: WHIR with 0 commits"));
     }
-    if (d->n_commits > 16 && !(widths = calloc(d->n_commits, sizeof *widths))) {
+    if (d->n_commits > 16 && !(widths = swirl_calloc(d->n_commits, sizeof *widths))) {
         json_decref(o);
         return fail(c, SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory"));
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "air/air_json.h"
 #include "pcs/whir_config.h"
 #include "protocol/system.h"
@@ -33,7 +34,7 @@ static char *path_fmt(const char *dir, const char *fmt, ...) {
     vsnprintf(tail, sizeof tail, fmt, ap);
     va_end(ap);
     size_t n = strlen(dir) + strlen(tail) + 2;
-    char *p = malloc(n);
+    char *p = swirl_malloc(n);
     if (p)
         snprintf(p, n, "%s/%s", dir, tail);
     return p;
@@ -227,7 +228,7 @@ static enum swirl_status load_trace(const char *path, size_t want_width, size_t 
                          "%s: shape (%zu, %zu): the height must be a power "
                          "of two from 1 to 2^(l_skip + n_stack) = %zu",
                          path, h, w, (size_t)1 << log_max_height);
-    bb31 *t = st == SWIRL_OK ? malloc(h * w * sizeof *t) : NULL;
+    bb31 *t = st == SWIRL_OK ? swirl_malloc(h * w * sizeof *t) : NULL;
     if (st == SWIRL_OK && !t)
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "%s: out of memory", path);
     const uint32_t *v = a.data;
@@ -269,8 +270,8 @@ static enum swirl_status parse_public_values(const sysload *L, const json_t *a, 
     char ppos[64];
     snprintf(ppos, sizeof ppos, "%s.public_values", pos);
     size_t cap = json_is_array(pv) ? json_array_size(pv) : 0;
-    uint64_t *v = malloc((cap + 1) * sizeof *v);
-    sa->public_values = malloc((cap + 1) * sizeof *sa->public_values);
+    uint64_t *v = swirl_malloc((cap + 1) * sizeof *v);
+    sa->public_values = swirl_malloc((cap + 1) * sizeof *sa->public_values);
     if (!v || !sa->public_values) {
         free(v);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -400,8 +401,8 @@ static enum swirl_status check_sorted_airs(const sysload *L, const json_t *meta)
     if (!arr || !L->with_traces)
         return SWIRL_OK;
     size_t n = L->s->n_airs, got_n;
-    uint64_t *got = malloc((json_is_array(arr) ? json_array_size(arr) : 0) * sizeof *got + 8);
-    size_t *want = malloc(n * sizeof *want + 8), *gz = malloc(n * sizeof *gz + 8);
+    uint64_t *got = swirl_malloc((json_is_array(arr) ? json_array_size(arr) : 0) * sizeof *got + 8);
+    size_t *want = swirl_malloc(n * sizeof *want + 8), *gz = swirl_malloc(n * sizeof *gz + 8);
     enum swirl_status st = SWIRL_OK;
     if (!got || !want || !gz)
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -512,8 +513,8 @@ static enum swirl_status load_meta(sysload *L, const json_t *meta) {
     if (n == 0 || n > MAX_AIRS)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "%s: airs: expected 1 to %zu AIRs, not %zu",
                            L->meta, MAX_AIRS, n);
-    L->s->airs = calloc(n, sizeof *L->s->airs);
-    L->heights = calloc(n, sizeof *L->heights);
+    L->s->airs = swirl_calloc(n, sizeof *L->s->airs);
+    L->heights = swirl_calloc(n, sizeof *L->heights);
     if (!L->s->airs || !L->heights)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -526,8 +527,8 @@ static enum swirl_status load_meta(sysload *L, const json_t *meta) {
 enum swirl_status swirl_system_load(swirl_system **out, const char *dir, int with_traces) {
     SWIRL_ARG_CHECK(out != NULL && dir != NULL);
     *out = NULL;
-    sysload L = {dir, path_fmt(dir, "meta.json"), calloc(1, sizeof(swirl_system)), with_traces,
-                 NULL};
+    sysload L = {dir, path_fmt(dir, "meta.json"), swirl_calloc(1, sizeof(swirl_system)),
+                 with_traces, NULL};
     json_t *meta = NULL;
     enum swirl_status st = SWIRL_OK;
     if (!L.meta || !L.s)

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "util/alloc.h"
 #include "air/air_json.h"
 #include "protocol/system.h"
 #include "util/common.h"
@@ -67,7 +68,7 @@ static json_t *air_json(const swirl_system_out_air *a, size_t i) {
 
 static json_t *meta_json(const swirl_system_params *p, const swirl_system_out_air *airs, size_t n,
                          const swirl_digest *pre_hash, const char *reference) {
-    size_t q[SWIRL_WHIR_MAX_ROUNDS], *sorted = malloc(n * sizeof *sorted), h[8];
+    size_t q[SWIRL_WHIR_MAX_ROUNDS], *sorted = swirl_malloc(n * sizeof *sorted), h[8];
     json_t *air_arr = json_array();
     int ok = sorted && air_arr;
     for (size_t i = 0; ok && i < n; i++) {
@@ -123,7 +124,7 @@ static enum swirl_status write_trace(const char *path, const swirl_system_out_ai
     size_t h = a->height, w = a->air->common_width, cells;
     if (!swirl_mul_size(h, w, &cells))
         return SWIRL_RAISE(SWIRL_E_NOMEM, "trace size overflows");
-    uint32_t *v = malloc((cells ? cells : 1) * sizeof *v);
+    uint32_t *v = swirl_malloc((cells ? cells : 1) * sizeof *v);
     if (!v)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t r = 0; r < h; r++)
@@ -143,7 +144,7 @@ typedef struct out_dir {
 
 static char *join(const char *a, const char *b, size_t i) {
     size_t n = strlen(a) + strlen(b) + 32;
-    char *p = malloc(n);
+    char *p = swirl_malloc(n);
     if (p) {
         snprintf(p, n, "%s/", a);
         snprintf(p + strlen(p), n - strlen(p), b, i);
@@ -238,7 +239,7 @@ enum swirl_status swirl_system_save(const char *dir, const swirl_system_params *
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--;
-    char *tmpl = malloc(len + 16);
+    char *tmpl = swirl_malloc(len + 16);
     if (!tmpl)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     snprintf(tmpl, len + 16, "%.*s.tmp.XXXXXX", (int)len, dir);

@@ -1,4 +1,5 @@
 /* The verifying-key file: postcard(MultiStarkVerifyingKey) out and in (see vk_codec.h). */
+#include "util/alloc.h"
 #include "protocol/vk_codec.h"
 
 #include <stdarg.h>
@@ -34,7 +35,7 @@ enum swirl_status swirl_vk_encode(uint8_t **bytes, size_t *len, const swirl_vk *
     size_t n;
     SWIRL_TRY(swirl_vk_postcard(vk, &inner, &n));
     /* pre_hash: [F; 8], a tuple of 8 u32 varints (at most 5 bytes each) */
-    uint8_t *b = realloc(inner, n + 5 * P2_DIGEST_LEN);
+    uint8_t *b = swirl_realloc(inner, n + 5 * P2_DIGEST_LEN);
     if (!b) {
         free(inner);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk encoding: out of memory");
@@ -51,7 +52,7 @@ enum swirl_status swirl_vk_pre_hash(swirl_digest *out, const uint8_t *inner, siz
     size_t n;
     if (!swirl_add_size(len, 12, &n) || n > SIZE_MAX / sizeof(bb31))
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk pre-hash: %zu bytes are too many", len);
-    bb31 *elems = malloc(n * sizeof *elems);
+    bb31 *elems = swirl_malloc(n * sizeof *elems);
     if (!elems)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk pre-hash: out of memory");
     uint32_t ver = SWIRL_CODEC_VERSION;
@@ -344,8 +345,8 @@ static enum swirl_status check_unused(const swirl_vk_air *v, size_t pos) {
     if (total > vars + v->n_unused)
         return bad(pos, "unused_variables: %zu columns but %zu variables and %zu unused ones",
                    total, vars, v->n_unused);
-    uint8_t *present = calloc(2 * total + 1, 1);
-    size_t *base = malloc((nparts + 1) * sizeof *base);
+    uint8_t *present = swirl_calloc(2 * total + 1, 1);
+    size_t *base = swirl_malloc((nparts + 1) * sizeof *base);
     if (!present || !base) {
         free(present);
         free(base);
@@ -405,7 +406,7 @@ static enum swirl_status rd_widths(rd *r, swirl_vk_air *v, swirl_air *air, size_
     if (nc > VK_MAX_CACHED)
         return bad(cached_pos, "%zu cached partitions exceed %d", nc, VK_MAX_CACHED);
     if (nc) {
-        air->cached_widths = malloc(nc * sizeof *air->cached_widths);
+        air->cached_widths = swirl_malloc(nc * sizeof *air->cached_widths);
         if (!air->cached_widths)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
         air->n_cached = nc;
@@ -448,7 +449,7 @@ static enum swirl_status rd_dag(rd *r, swirl_air *air, const swirl_system_params
     SWIRL_TRY(rd_count(r, &nn, 1, "nodes"));
     if (nn > UINT32_MAX)
         return bad(r->pos, "%zu nodes", nn);
-    air->nodes = calloc(nn ? nn : 1, sizeof *air->nodes);
+    air->nodes = swirl_calloc(nn ? nn : 1, sizeof *air->nodes);
     if (!air->nodes)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
     air->n_nodes = nn;
@@ -456,7 +457,7 @@ static enum swirl_status rd_dag(rd *r, swirl_air *air, const swirl_system_params
         SWIRL_TRY(rd_node(r, air->nodes, j, air));
     size_t ncs = 0;
     SWIRL_TRY(rd_count(r, &ncs, 1, "constraint_idx"));
-    air->constraint_idx = malloc((ncs + 1) * sizeof *air->constraint_idx);
+    air->constraint_idx = swirl_malloc((ncs + 1) * sizeof *air->constraint_idx);
     if (!air->constraint_idx)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
     air->n_constraints = ncs;
@@ -470,7 +471,7 @@ static enum swirl_status rd_dag(rd *r, swirl_air *air, const swirl_system_params
     }
     size_t ni = 0;
     SWIRL_TRY(rd_count(r, &ni, 5, "interactions"));
-    air->interactions = calloc(ni + 1, sizeof *air->interactions);
+    air->interactions = swirl_calloc(ni + 1, sizeof *air->interactions);
     if (!air->interactions)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
     air->n_interactions = ni;
@@ -485,7 +486,7 @@ static enum swirl_status rd_dag(rd *r, swirl_air *air, const swirl_system_params
         if (nf > max_fields)
             return bad(pos, "interaction %zu: message length %zu + 1 (bus) exceeds 2^%u", k, nf,
                        params->logup.log_max_message_length);
-        it->fields = malloc(nf * sizeof *it->fields);
+        it->fields = swirl_malloc(nf * sizeof *it->fields);
         if (!it->fields)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
         it->n_fields = nf;
@@ -512,7 +513,7 @@ static enum swirl_status rd_dag(rd *r, swirl_air *air, const swirl_system_params
 static enum swirl_status rd_air(rd *r, swirl_vk *vk, size_t i) {
     const swirl_system_params *params = &vk->params;
     swirl_vk_air *v = &vk->per_air[i];
-    swirl_air *air = calloc(1, sizeof *air);
+    swirl_air *air = swirl_calloc(1, sizeof *air);
     if (!air)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
     vk->owned_airs[i] = air;
@@ -554,7 +555,7 @@ static enum swirl_status rd_air(rd *r, swirl_vk *vk, size_t i) {
     size_t unused_pos = r->pos;
     size_t nu = 0;
     SWIRL_TRY(rd_count(r, &nu, 2, "unused_variables"));
-    v->unused = malloc((nu + 1) * sizeof *v->unused);
+    v->unused = swirl_malloc((nu + 1) * sizeof *v->unused);
     if (!v->unused)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
     v->n_unused = nu;
@@ -567,8 +568,8 @@ static enum swirl_status decode(swirl_vk *vk, rd *r) {
     SWIRL_TRY(rd_params(r, &vk->params));
     size_t n;
     SWIRL_TRY(rd_count(r, &n, 12, "per_air"));
-    vk->per_air = calloc(n + 1, sizeof *vk->per_air);
-    vk->owned_airs = calloc(n + 1, sizeof *vk->owned_airs);
+    vk->per_air = swirl_calloc(n + 1, sizeof *vk->per_air);
+    vk->owned_airs = swirl_calloc(n + 1, sizeof *vk->owned_airs);
     if (!vk->per_air || !vk->owned_airs)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
     vk->n_airs = n;
@@ -577,7 +578,7 @@ static enum swirl_status decode(swirl_vk *vk, rd *r) {
     /* trace_height_constraints: each n coefficients and a threshold */
     size_t nt;
     SWIRL_TRY(rd_count(r, &nt, n + 2, "trace_height_constraints"));
-    vk->thc = calloc(nt + 1, sizeof *vk->thc);
+    vk->thc = swirl_calloc(nt + 1, sizeof *vk->thc);
     if (!vk->thc)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
     vk->n_thc = nt;
@@ -587,7 +588,7 @@ static enum swirl_status decode(swirl_vk *vk, rd *r) {
         if (m != n)
             return bad(pos, "trace height constraint %zu has %zu coefficients for %zu AIRs", c, m,
                        n);
-        vk->thc[c].coefficients = malloc((n + 1) * sizeof(uint32_t));
+        vk->thc[c].coefficients = swirl_malloc((n + 1) * sizeof(uint32_t));
         if (!vk->thc[c].coefficients)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
         for (size_t a = 0; a < n; a++)
@@ -611,7 +612,7 @@ enum swirl_status swirl_vk_decode(swirl_vk **out, const uint8_t *bytes, size_t l
     SWIRL_ARG_CHECK(out != NULL);
     *out = NULL;
     SWIRL_ARG_CHECK(bytes != NULL || len == 0);
-    swirl_vk *vk = calloc(1, sizeof *vk);
+    swirl_vk *vk = swirl_calloc(1, sizeof *vk);
     if (!vk)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "vk decoding: out of memory");
     rd r = {bytes, len, 0};

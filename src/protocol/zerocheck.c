@@ -1,4 +1,5 @@
 /* The rap_constraints stage: LogUp-GKR + batch constraint sumcheck (see zerocheck.h). */
+#include "util/alloc.h"
 #include "protocol/zerocheck.h"
 
 #include <omp.h>
@@ -155,8 +156,8 @@ static enum swirl_status compute_eq3b(tr *T, size_t n, unsigned l, unsigned n_lo
         any += T[i].air->n_interactions;
     if (any == 0)
         return SWIRL_OK;
-    size_t *w = calloc(n + 1, sizeof *w);
-    unsigned *lg = calloc(n + 1, sizeof *lg);
+    size_t *w = swirl_calloc(n + 1, sizeof *w);
+    unsigned *lg = swirl_calloc(n + 1, sizeof *lg);
     if (!w || !lg) {
         free(w);
         free(lg);
@@ -175,7 +176,7 @@ static enum swirl_status compute_eq3b(tr *T, size_t n, unsigned l, unsigned n_lo
     free(lg);
     SWIRL_TRY(st);
     for (size_t i = 0; i < n; i++) {
-        T[i].eq3b = malloc((T[i].air->n_interactions + 1) * sizeof(bb31x4));
+        T[i].eq3b = swirl_malloc((T[i].air->n_interactions + 1) * sizeof(bb31x4));
         if (!T[i].eq3b) {
             swirl_stacked_layout_clear(&lay);
             return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -241,7 +242,7 @@ static void free_trs(tr *T, size_t n) {
 }
 
 static enum swirl_status setup_trs(tr **out, const swirl_air_instance *in, size_t n, unsigned l) {
-    tr *T = calloc(n + 1, sizeof *T);
+    tr *T = swirl_calloc(n + 1, sizeof *T);
     if (!T)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
@@ -370,7 +371,7 @@ static enum swirl_status derive_challenges(zc_common *c) {
 
 /* mu^0 .. mu^(3n - 1): the batching of every AIR's (numerator, denominator, zerocheck) claims */
 static enum swirl_status mu_powers(zc_common *c, bb31x4 mu) {
-    c->mu_pows = malloc((3 * c->n + 1) * sizeof *c->mu_pows);
+    c->mu_pows = swirl_malloc((3 * c->n + 1) * sizeof *c->mu_pows);
     if (!c->mu_pows)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     c->mu_pows[0] = bb31x4_one();
@@ -531,13 +532,13 @@ static enum swirl_status round0_setup(zc_prover *s) {
     size_t N = c->N, rows = c->n * (c->s0deg + 1);
     s->P = c->G * N;
     s->sp0 = c->G * (N - 1);
-    s->lag = malloc(s->P * N * sizeof *s->lag);
-    s->nodes = malloc(c->max_nodes * sizeof *s->nodes);
-    s->rowbuf = malloc(c->max_nv * c->max_w * sizeof *s->rowbuf);
-    s->zc = calloc(rows, sizeof *s->zc);
-    s->nu = calloc(rows, sizeof *s->nu);
-    s->de = calloc(rows, sizeof *s->de);
-    s->S = malloc(3 * s->P * sizeof *s->S);
+    s->lag = swirl_malloc(s->P * N * sizeof *s->lag);
+    s->nodes = swirl_malloc(c->max_nodes * sizeof *s->nodes);
+    s->rowbuf = swirl_malloc(c->max_nv * c->max_w * sizeof *s->rowbuf);
+    s->zc = swirl_calloc(rows, sizeof *s->zc);
+    s->nu = swirl_calloc(rows, sizeof *s->nu);
+    s->de = swirl_calloc(rows, sizeof *s->de);
+    s->S = swirl_malloc(3 * s->P * sizeof *s->S);
     if (!s->lag || !s->nodes || !s->rowbuf || !s->zc || !s->nu || !s->de || !s->S)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     bb31 g = bb31_from_u32(BB31_GENERATOR), sh = bb31_one();
@@ -565,7 +566,7 @@ static enum swirl_status round0_trace(zc_prover *s, size_t ti) {
     bb31x4 *Szc = s->S, *Sn = s->S + P, *Sd = s->S + 2 * P;
     for (size_t i = 0; i < 3 * P; i++)
         s->S[i] = bb31x4_zero();
-    bb31x4 *eqt = malloc(((size_t)1 << tt->n_lift) * sizeof *eqt);
+    bb31x4 *eqt = swirl_malloc(((size_t)1 << tt->n_lift) * sizeof *eqt);
     if (!eqt)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     swirl_evals_eq_hypercube(eqt, c->xi + c->l, tt->n_lift);
@@ -625,9 +626,9 @@ static enum swirl_status round0_logup_terms(zc_prover *s, const bb31x4 *eqsharp)
     swirl_batch_proof *proof = s->proof;
     size_t n = c->n, N = c->N, s0deg = c->s0deg, sp0 = s->sp0;
     proof->n_traces = n;
-    proof->numerator_term_per_air = malloc(n * sizeof(bb31x4));
-    proof->denominator_term_per_air = malloc(n * sizeof(bb31x4));
-    s->prods = malloc(2 * n * (s0deg + 1) * sizeof *s->prods);
+    proof->numerator_term_per_air = swirl_malloc(n * sizeof(bb31x4));
+    proof->denominator_term_per_air = swirl_malloc(n * sizeof(bb31x4));
+    s->prods = swirl_malloc(2 * n * (s0deg + 1) * sizeof *s->prods);
     if (!proof->numerator_term_per_air || !proof->denominator_term_per_air || !s->prods)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t ti = 0; ti < n; ti++) {
@@ -660,9 +661,10 @@ static enum swirl_status round0_poly(zc_prover *s, const bb31x4 *equni) {
     swirl_batch_proof *proof = s->proof;
     size_t n = c->n, s0deg = c->s0deg, sp0 = s->sp0;
     const bb31x4 *mp = c->mu_pows;
-    bb31x4 *zsum = calloc(sp0 + 1, sizeof *zsum), *s0zc = malloc((s0deg + 1) * sizeof *s0zc);
+    bb31x4 *zsum = swirl_calloc(sp0 + 1, sizeof *zsum),
+           *s0zc = swirl_malloc((s0deg + 1) * sizeof *s0zc);
     proof->n_univariate = s0deg + 1;
-    proof->univariate_round_coeffs = malloc((s0deg + 1) * sizeof(bb31x4));
+    proof->univariate_round_coeffs = swirl_malloc((s0deg + 1) * sizeof(bb31x4));
     if (!zsum || !s0zc || !proof->univariate_round_coeffs) {
         free(zsum);
         free(s0zc);
@@ -722,7 +724,7 @@ static enum swirl_status fold_at_r0(zc_prover *s) {
         size_t H = (size_t)1 << tt->n_lift;
         tt->cur_h = H;
         for (size_t v = 0; v < tt->nv; v++) {
-            tt->fold[v] = malloc((tt->v[v].width * H + 1) * sizeof(bb31x4));
+            tt->fold[v] = swirl_malloc((tt->v[v].width * H + 1) * sizeof(bb31x4));
             if (!tt->fold[v])
                 return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
             const swirl_zc_view *vw = &tt->v[v];
@@ -739,7 +741,7 @@ static enum swirl_status fold_at_r0(zc_prover *s) {
                     tt->fold[v][col * H + x] = acc;
                 }
         }
-        tt->fsel = malloc((3 * H + 1) * sizeof(bb31x4));
+        tt->fsel = swirl_malloc((3 * H + 1) * sizeof(bb31x4));
         if (!tt->fsel)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
         for (size_t x = 0; x < H; x++) {
@@ -814,7 +816,7 @@ static enum swirl_status mle_head(zc_prover *s, size_t ti, size_t round, bb31x4 
     const bb31x4 *mp = c->mu_pows;
     unsigned G = c->G;
     size_t hyper = tt->n_lift - round, ny = (size_t)1 << hyper;
-    bb31x4 *eqy = malloc(ny * sizeof *eqy);
+    bb31x4 *eqy = swirl_malloc(ny * sizeof *eqy);
     if (!eqy)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     swirl_evals_eq_hypercube(eqy, c->xi + c->l + round, hyper);
@@ -902,7 +904,7 @@ static enum swirl_status prove_mle_rounds(zc_prover *s) {
     prover_span_begin(s, "prover.rap_constraints.mle_rounds");
     s->proof->n_rounds = c->n_max;
     s->proof->s_deg = c->s_deg;
-    s->proof->sumcheck_round_polys = malloc((c->n_max * c->s_deg + 1) * sizeof(bb31x4));
+    s->proof->sumcheck_round_polys = swirl_malloc((c->n_max * c->s_deg + 1) * sizeof(bb31x4));
     if (!s->proof->sumcheck_round_polys)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t round = 1; round <= c->n_max; round++)
@@ -917,11 +919,11 @@ static enum swirl_status prove_openings(zc_prover *s) {
     zc_common *c = &s->c;
     swirl_batch_proof *proof = s->proof;
     size_t total_vals = 0;
-    proof->openings_per_trace = calloc(c->n, sizeof(size_t));
+    proof->openings_per_trace = swirl_calloc(c->n, sizeof(size_t));
     for (size_t ti = 0; ti < c->n; ti++)
         for (size_t v = 0; v < c->T[ti].nv; v++)
             total_vals += c->T[ti].v[v].width;
-    proof->openings = malloc((total_vals + 1) * sizeof(bb31x4));
+    proof->openings = swirl_malloc((total_vals + 1) * sizeof(bb31x4));
     if (!proof->openings_per_trace || !proof->openings)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     size_t o = 0;
@@ -963,7 +965,7 @@ enum swirl_status swirl_zerocheck_prove(const swirl_backend_ops *ops, swirl_gkr_
     SWIRL_ARG_CHECK(gkr && proof && r_out && n_r && t && zp && traces && n > 0);
     memset(gkr, 0, sizeof *gkr);
     memset(proof, 0, sizeof *proof);
-    zc_prover *s = calloc(1, sizeof *s);
+    zc_prover *s = swirl_calloc(1, sizeof *s);
     if (!s)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     s->ops = swirl_ops_or_cpu(ops);
@@ -1007,8 +1009,8 @@ static enum swirl_status verifier_setup(zc_verifier *s, const swirl_air *const *
                                         const bb31 *const *public_values) {
     zc_common *c = &s->c;
     size_t N = c->N;
-    c->T = calloc(c->n + 1, sizeof *c->T);
-    s->inst = calloc(c->n + 1, sizeof *s->inst);
+    c->T = swirl_calloc(c->n + 1, sizeof *c->T);
+    s->inst = swirl_calloc(c->n + 1, sizeof *s->inst);
     if (!c->T || !s->inst)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t i = 0; i < c->n; i++) {
@@ -1095,12 +1097,12 @@ static enum swirl_status verify_logup_terms(zc_verifier *s) {
     if (!bb31x4_is_zero(s->numer) || !bb31x4_eq(s->denom, c->alpha))
         return SWIRL_RAISE(SWIRL_E_PROOF_REJECTED, "LogUp claims do not match the per-AIR terms");
     bb31x4 mu = swirl_transcript_sample_ext(c->t);
-    s->nodes = malloc(c->max_nodes * sizeof *s->nodes);
+    s->nodes = swirl_malloc(c->max_nodes * sizeof *s->nodes);
     size_t max_open = 1;
     for (size_t i = 0; i < c->n; i++)
         if (proof->openings_per_trace[i] > max_open)
             max_open = proof->openings_per_trace[i];
-    s->colbuf = malloc(max_open * sizeof *s->colbuf);
+    s->colbuf = swirl_malloc(max_open * sizeof *s->colbuf);
     if (!s->nodes || !s->colbuf)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     return mu_powers(c, mu);
@@ -1266,7 +1268,7 @@ enum swirl_status swirl_zerocheck_verify(bb31x4 *r_out, size_t *n_r, swirl_trans
                                          const bb31 *const *public_values, size_t n) {
     SWIRL_ARG_CHECK(r_out && n_r && t && zp && gkr && proof && airs && log_heights && n > 0);
     SWIRL_TRY(check_params(zp));
-    zc_verifier *s = calloc(1, sizeof *s);
+    zc_verifier *s = swirl_calloc(1, sizeof *s);
     if (!s)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     s->zp = zp;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "prover/cuda_stacked_commit.h"
 #include "prover/cuda_commit_host.h"
 
@@ -14,7 +15,7 @@ enum swirl_status swirl_cuda_commit_to_host(swirl_cuda_ctx *ctx, swirl_stacked_p
     SWIRL_ARG_CHECK(ctx && out && root && traces && n > 0);
     *out = NULL;
     swirl_cuda_arena_reset(ctx);
-    swirl_stacked_pcs_data *d = calloc(1, sizeof *d);
+    swirl_stacked_pcs_data *d = swirl_calloc(1, sizeof *d);
     if (!d)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     bb31 *dq = NULL, *dcw = NULL;
@@ -29,10 +30,10 @@ enum swirl_status swirl_cuda_commit_to_host(swirl_cuda_ctx *ctx, swirl_stacked_p
     size_t h = d->layout.height, w = d->layout.width, ch = h << log_blowup;
     swirl_digest *layers[48] = {NULL};
     d->cw_height = ch;
-    d->matrix = malloc(h * w * sizeof(bb31));
-    d->codeword = malloc(ch * w * sizeof(bb31));
+    d->matrix = swirl_malloc(h * w * sizeof(bb31));
+    d->codeword = swirl_malloc(ch * w * sizeof(bb31));
     for (size_t l = 0; l < tree.num_layers; l++)
-        layers[l] = malloc(tree.layer_len[l] * sizeof(swirl_digest));
+        layers[l] = swirl_malloc(tree.layer_len[l] * sizeof(swirl_digest));
     int ok = d->matrix && d->codeword;
     for (size_t l = 0; l < tree.num_layers; l++)
         ok = ok && layers[l];

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "device/cuda/cuda_common.cuh"
 #include "prover/cuda_stacked_commit.h"
 #include "poly/ntt.h"
@@ -169,8 +170,8 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "codeword length 2^%u exceeds 2^27",
                            l_skip + n_stack + log_blowup);
     /* layout on the host (cheap metadata) */
-    size_t *widths = (size_t *)malloc((n_traces + 1) * sizeof(size_t));
-    unsigned *logs = (unsigned *)malloc((n_traces + 1) * sizeof(unsigned));
+    size_t *widths = (size_t *)swirl_malloc((n_traces + 1) * sizeof(size_t));
+    unsigned *logs = (unsigned *)swirl_malloc((n_traces + 1) * sizeof(unsigned));
     if (!widths || !logs) {
         free(widths);
         free(logs);
@@ -201,8 +202,8 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
     size_t rs_h = height << log_blowup;
     unsigned log_rs = l_skip + n_stack + log_blowup;
 
-    stack_slice *slices = (stack_slice *)malloc(layout->num_cols * sizeof(stack_slice));
-    size_t *trace_off = (size_t *)malloc((n_traces + 1) * sizeof(size_t));
+    stack_slice *slices = (stack_slice *)swirl_malloc(layout->num_cols * sizeof(stack_slice));
+    size_t *trace_off = (size_t *)swirl_malloc((n_traces + 1) * sizeof(size_t));
     if (!slices || !trace_off) {
         free(slices);
         free(trace_off);
@@ -245,7 +246,7 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
         FAIL_CLEAN(swirl_cuda_stage_begin(ctx, "trace_upload"));
         {
             swirl_cuda_copy *pieces =
-                (swirl_cuda_copy *)malloc((n_traces + 1) * sizeof(swirl_cuda_copy));
+                (swirl_cuda_copy *)swirl_malloc((n_traces + 1) * sizeof(swirl_cuda_copy));
             if (!pieces) {
                 st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
                 goto fail;

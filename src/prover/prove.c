@@ -2,6 +2,7 @@
  * prove_openings): the commitments, the header observations, and the stages through a backend's
  * stage table (see prover/prove.h). The verifier's flow and the pieces both share are in
  * protocol/flow.c. */
+#include "util/alloc.h"
 #include "prover/prove.h"
 
 #include <stdio.h>
@@ -74,7 +75,7 @@ static enum swirl_status unstack_preprocessed(const bb31 **out, bb31 **copy,
         *out = d->matrix;
         return SWIRL_OK;
     }
-    bb31 *m = malloc((width * height + 1) * sizeof *m);
+    bb31 *m = swirl_malloc((width * height + 1) * sizeof *m);
     if (!m)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t c = 0; c < width; c++) {
@@ -115,9 +116,9 @@ static enum swirl_status commit_partitions(other_commits *x, swirl_proof *proof,
                                            size_t n) {
     const swirl_system_params *p = &vk->params;
     size_t m = swirl_flow_count_other_commits(vk, order, n);
-    x->data = malloc((m + 1) * sizeof *x->data);
-    x->need_rot = malloc((m + 1) * sizeof *x->need_rot);
-    x->owned = malloc((m + 1) * sizeof *x->owned);
+    x->data = swirl_malloc((m + 1) * sizeof *x->data);
+    x->need_rot = swirl_malloc((m + 1) * sizeof *x->need_rot);
+    x->owned = swirl_malloc((m + 1) * sizeof *x->owned);
     if (!x->data || !x->need_rot || !x->owned)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t k = 0; k < n; k++) {
@@ -131,7 +132,7 @@ static enum swirl_status commit_partitions(other_commits *x, swirl_proof *proof,
         }
         if (air->n_cached == 0)
             continue;
-        proof->cached_commits[i] = malloc(air->n_cached * sizeof(swirl_digest));
+        proof->cached_commits[i] = swirl_malloc(air->n_cached * sizeof(swirl_digest));
         if (!proof->cached_commits[i])
             return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
         for (size_t c = 0; c < air->n_cached; c++) {
@@ -159,20 +160,20 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     const swirl_system_params *p = &vk->params;
     size_t n = vk->n_airs;
     enum swirl_status st = SWIRL_OK;
-    size_t *order = malloc(n * sizeof *order);
-    swirl_air_instance *inst = calloc(n, sizeof *inst);
-    swirl_trace_view *views = calloc(n, sizeof *views);
-    int *need_rot = calloc(n, sizeof *need_rot);
-    bb31 **prep_copy = calloc(n, sizeof *prep_copy);
+    size_t *order = swirl_malloc(n * sizeof *order);
+    swirl_air_instance *inst = swirl_calloc(n, sizeof *inst);
+    swirl_trace_view *views = swirl_calloc(n, sizeof *views);
+    int *need_rot = swirl_calloc(n, sizeof *need_rot);
+    bb31 **prep_copy = swirl_calloc(n, sizeof *prep_copy);
     swirl_stacked_pcs_data *d = NULL;
     other_commits oc = {0};
     const swirl_stacked_pcs_data **cs = NULL;
     swirl_stacked_commit_view *cv = NULL;
     proof->n_airs = n;
-    proof->log_heights = calloc(n, sizeof *proof->log_heights);
-    proof->public_values = calloc(n, sizeof *proof->public_values);
-    proof->present = calloc(n, sizeof *proof->present);
-    proof->cached_commits = calloc(n, sizeof *proof->cached_commits);
+    proof->log_heights = swirl_calloc(n, sizeof *proof->log_heights);
+    proof->public_values = swirl_calloc(n, sizeof *proof->public_values);
+    proof->present = swirl_calloc(n, sizeof *proof->present);
+    proof->cached_commits = swirl_calloc(n, sizeof *proof->cached_commits);
     if (!order || !inst || !views || !need_rot || !prep_copy || !proof->log_heights ||
         !proof->public_values || !proof->present || !proof->cached_commits)
         FAIL(SWIRL_E_NOMEM, "out of memory");
@@ -197,7 +198,7 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
         if (st != SWIRL_OK)
             goto done;
         proof->log_heights[i] = lh;
-        proof->public_values[i] = malloc((air->num_public_values + 1) * sizeof(bb31));
+        proof->public_values[i] = swirl_malloc((air->num_public_values + 1) * sizeof(bb31));
         if (!proof->public_values[i])
             FAIL(SWIRL_E_NOMEM, "out of memory");
         if (air->num_public_values)
@@ -242,8 +243,8 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
         swirl_span_end();
     if (st != SWIRL_OK)
         goto done;
-    cs = malloc((1 + oc.n) * sizeof *cs);
-    cv = malloc((1 + oc.n) * sizeof *cv);
+    cs = swirl_malloc((1 + oc.n) * sizeof *cs);
+    cv = swirl_malloc((1 + oc.n) * sizeof *cv);
     if (!cs || !cv)
         FAIL(SWIRL_E_NOMEM, "out of memory");
     swirl_span_begin("stark_prove_excluding_trace");

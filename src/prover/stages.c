@@ -1,4 +1,5 @@
 /* The backend table (see backend.h): the CPU backend and the CUDA backend with its fallbacks. */
+#include "util/alloc.h"
 #include "prover/stages.h"
 
 #include <stdio.h>
@@ -74,8 +75,8 @@ static enum swirl_status cuda_commit(const swirl_backend *be, swirl_stacked_pcs_
                                      unsigned k_whir) {
     SWIRL_ARG_CHECK(traces && n > 0);
     /* plan the arena for this commitment once, before any allocation */
-    size_t *widths = malloc(n * sizeof *widths);
-    unsigned *lh = malloc(n * sizeof *lh);
+    size_t *widths = swirl_malloc(n * sizeof *widths);
+    unsigned *lh = swirl_malloc(n * sizeof *lh);
     if (!widths || !lh) {
         free(widths);
         free(lh);
@@ -131,7 +132,7 @@ enum swirl_status swirl_backend_cuda_create(swirl_backend **out, int device) {
     *out = NULL;
     swirl_cuda_ctx *ctx = NULL;
     SWIRL_TRY(swirl_cuda_ctx_create(&ctx, device, 0));
-    swirl_backend *be = malloc(sizeof *be);
+    swirl_backend *be = swirl_malloc(sizeof *be);
     if (!be) {
         swirl_cuda_ctx_destroy(ctx);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");

@@ -1,5 +1,6 @@
 /* OpenVM v2.0.1 DuplexSponge transcript (crates/stark-backend/src/transcript/duplex_sponge.rs) and
  * the FiatShamirTranscript helpers (traits.rs): ext observe/sample, sample_bits, PoW. */
+#include "util/alloc.h"
 #include "transcript/transcript.h"
 
 #include <stdlib.h>
@@ -62,7 +63,7 @@ static int log_grow(void **p, size_t *cap, size_t need, size_t size) {
     size_t c = *cap ? *cap : 256;
     while (c < need)
         c *= 2;
-    void *q = realloc(*p, c * size);
+    void *q = swirl_realloc(*p, c * size);
     if (!q)
         return 0;
     *p = q;

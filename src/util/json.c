@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "util/alloc.h"
 #include "util/common.h"
 #include "util/json.h"
 
@@ -51,7 +52,7 @@ enum swirl_status swirl_write_file_atomic(const char *path, const uint8_t *data,
     if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode))
         return write_in_place(path, data, len, newline);
     size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
+    char *tmp = swirl_malloc(n);
     if (!tmp)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     snprintf(tmp, n, "%s.tmp.XXXXXX", path);

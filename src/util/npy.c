@@ -1,4 +1,5 @@
 /* .npy reading and writing (see npy.h). */
+#include "util/alloc.h"
 #include "util/npy.h"
 
 #include <errno.h>
@@ -178,7 +179,7 @@ enum swirl_status swirl_npy_parse(swirl_npy *out, const uint8_t *buf, size_t len
         return NPY_BAD("%s: .npy data is %zu bytes, the shape needs %zu", name, dlen,
                        count * esize);
     a.count = count;
-    a.data = malloc(count * esize + 1);
+    a.data = swirl_malloc(count * esize + 1);
     if (!a.data)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "%s: out of memory (%zu bytes)", name, count * esize);
     const uint8_t *d = buf + off + hlen;
@@ -205,7 +206,7 @@ enum swirl_status swirl_npy_read(swirl_npy *out, const char *path) {
     for (;;) {
         if (len == cap) {
             size_t nc = cap ? cap * 2 : 4096;
-            uint8_t *nb = realloc(buf, nc);
+            uint8_t *nb = swirl_realloc(buf, nc);
             if (!nb) {
                 st = SWIRL_RAISE(SWIRL_E_NOMEM, "%s: out of memory", path);
                 break;
@@ -259,7 +260,7 @@ enum swirl_status swirl_npy_encode(uint8_t **out, size_t *out_len, enum swirl_np
     size_t hlen = (size_t)n + pad + 1;
     size_t esize = dtype == SWIRL_NPY_U32 ? 4 : 1;
     size_t len = 10 + hlen + count * esize;
-    uint8_t *b = malloc(len);
+    uint8_t *b = swirl_malloc(len);
     if (!b)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory (%zu bytes)", len);
     memcpy(b, "\x93NUMPY\x01\x00", 8);

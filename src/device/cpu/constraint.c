@@ -5,6 +5,7 @@
  * denominator by the same program) and constraint_round (a multilinear round on the folded tables),
  * and the program's extension-field evaluation the verifier shares (constraint_trace.h).
  */
+#include "util/alloc.h"
 #include "device/constraint_trace.h"
 
 #include <omp.h>
@@ -209,7 +210,7 @@ enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31
     int nthreads = omp_get_max_threads();
     if ((size_t)nthreads > nx)
         nthreads = (int)nx;
-    bb31x4 *part = calloc((size_t)nthreads * 3 * P, sizeof *part);
+    bb31x4 *part = swirl_calloc((size_t)nthreads * 3 * P, sizeof *part);
     bb31 zfinv[ZC_MAX_COS << ZC_MAX_L];
     if (!part)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -219,7 +220,8 @@ enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31
 #if defined(__x86_64__)
     /* 16 points per vector: AIRs without interactions, cosets of at least 16 points */
     int vec = zc_avx512_enabled() && nlu == 0 && N % 16 == 0;
-    bb31 *lagT = vec ? malloc(N * np * sizeof *lagT) : NULL; /* lagT[j * np + p] = lag[p * N + j] */
+    /* lagT[j * np + p] = lag[p * N + j] */
+    bb31 *lagT = vec ? swirl_malloc(N * np * sizeof *lagT) : NULL;
     if (vec && !lagT) {
         free(part);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -231,10 +233,10 @@ enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31
 #pragma omp parallel num_threads(nthreads)
     {
         int tid = omp_get_thread_num();
-        bb31 *nodes = malloc(max_nodes * sizeof *nodes);
-        bb31 *colvals = malloc(max_nv * max_w * np * sizeof *colvals);
+        bb31 *nodes = swirl_malloc(max_nodes * sizeof *nodes);
+        bb31 *colvals = swirl_malloc(max_nv * max_w * np * sizeof *colvals);
 #if defined(__x86_64__)
-        __m512i *vnodes = vec ? aligned_alloc(64, max_nodes * 64) : NULL;
+        __m512i *vnodes = vec ? swirl_aligned_alloc(64, max_nodes * 64) : NULL;
         if (vec && !vnodes) {
 #pragma omp atomic write
             failed = 1;
@@ -359,7 +361,7 @@ enum swirl_status swirl_cpu_constraint_round(const swirl_backend_ops *ops, bb31x
     int nthreads = omp_get_max_threads();
     if ((size_t)nthreads > ny)
         nthreads = (int)ny;
-    bb31x4 *part = calloc((size_t)nthreads * 3 * G, sizeof *part);
+    bb31x4 *part = swirl_calloc((size_t)nthreads * 3 * G, sizeof *part);
     if (!part)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     size_t H = tt->cur_h;
@@ -367,8 +369,8 @@ enum swirl_status swirl_cpu_constraint_round(const swirl_backend_ops *ops, bb31x
 #pragma omp parallel num_threads(nthreads)
     {
         int tid = omp_get_thread_num();
-        bb31x4 *nodes = malloc(max_nodes * sizeof *nodes);
-        bb31x4 *rowbuf = malloc(max_nv * max_w * sizeof *rowbuf);
+        bb31x4 *nodes = swirl_malloc(max_nodes * sizeof *nodes);
+        bb31x4 *rowbuf = swirl_malloc(max_nv * max_w * sizeof *rowbuf);
         if (!nodes || !rowbuf) {
 #pragma omp atomic write
             failed = 1;

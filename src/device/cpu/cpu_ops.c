@@ -1,5 +1,6 @@
 /* The CPU primitive-operation table (device/ops.h). The slots whose code lives next to its driver
  * are defined there; the commit's two are thin wrappers of the library functions. */
+#include "util/alloc.h"
 #include "device/ops.h"
 
 #include <omp.h>
@@ -46,7 +47,7 @@ enum swirl_status swirl_cpu_sumcheck_fold(const swirl_backend_ops *ops, bb31x4 *
             }
             return SWIRL_OK;
         }
-        bb31x4 *tmp = malloc(work * sizeof *tmp);
+        bb31x4 *tmp = swirl_malloc(work * sizeof *tmp);
         if (tmp) {
 #pragma omp parallel for schedule(static)
             for (size_t i = 0; i < work; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "device/cuda/cuda_common.cuh"
 #include "util/pcopy.h"
 #include "util/log.h"
@@ -74,7 +75,7 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
         return SWIRL_RAISE(SWIRL_E_NO_DEVICE, "no CUDA device (cudaGetDeviceCount=0)");
     if (device < 0 || device >= n)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "CUDA device %d out of range (%d devices)", device, n);
-    swirl_cuda_ctx *ctx = (swirl_cuda_ctx *)calloc(1, sizeof *ctx);
+    swirl_cuda_ctx *ctx = (swirl_cuda_ctx *)swirl_calloc(1, sizeof *ctx);
     if (!ctx)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
     ctx->device = device;
