@@ -407,6 +407,8 @@ static enum swirl_status commit_widths(size_t *widths, size_t n_commits, const s
     }
     free(w);
     free(lh);
+    if (st == SWIRL_E_NOMEM)
+        return st;
     if (st != SWIRL_OK)
         return BAD("proof decode: trace data: the trace heights do not fit the stacked matrix");
     return c == n_commits ? SWIRL_OK : SWIRL_RAISE(SWIRL_E_INTERNAL, "commit count");

@@ -258,6 +258,8 @@ enum swirl_status swirl_flow_verify(const swirl_vk *vk, const swirl_proof *proof
     }
     unsigned ls = (unsigned)p->l_skip, lsh = (unsigned)(p->l_skip + p->n_stack);
     st = swirl_stacked_layout_init(&lays[0], ls, lsh, widths, lh, n);
+    if (st == SWIRL_E_NOMEM)
+        goto vdone;
     if (st != SWIRL_OK)
         FAIL(SWIRL_E_PROOF_MALFORMED, "trace heights do not fit the stacked matrix");
     n_lays = 1;

@@ -522,7 +522,10 @@ static enum swirl_status rd_air(rd *r, swirl_vk *vk, size_t i) {
     SWIRL_TRY(rd_widths(r, v, air, i, params));
     size_t rot_pos = r->pos - 1, dag_pos = r->pos;
     SWIRL_TRY(rd_dag(r, air, params));
-    if (swirl_air_program_build(air) != SWIRL_OK) {
+    enum swirl_status pst = swirl_air_program_build(air);
+    if (pst == SWIRL_E_NOMEM)
+        return pst;
+    if (pst != SWIRL_OK) {
         char why[160];
         snprintf(why, sizeof why, "%s", swirl_last_error());
         return bad(dag_pos, "AIR %zu: %s", i, why);
