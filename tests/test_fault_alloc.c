@@ -1,0 +1,304 @@
+/* Host-allocation fault injection (util/alloc.h): a small but complete sequence (AIR builders and
+ * compilation, traces, keygen of four AIRs: fib, a LogUp bus sender and receiver so the GKR runs,
+ * OpenVM's PreprocessedCachedAir with a preprocessed trace and a cached partition; prove; verify;
+ * proof and key encode / decode; the decoded proof verified against the decoded key) is first run
+ * once to count its allocations, then once for every N from 1 to that count with the N-th
+ * allocation failing. Each run checks that:
+ *
+ *  - the call during which the N-th allocation was made returns SWIRL_E_NOMEM (never another
+ *    status, and no earlier call fails), or, where the code has a fallback for that allocation,
+ *    the whole sequence succeeds with the same proof bytes;
+ *  - nothing is left allocated: in glibc builds without sanitizers the heap's bytes in use
+ *    (mallinfo2) are the same before and after the run; under ASan (CI runs this test with
+ *    ASAN_OPTIONS=detect_leaks=1) LeakSanitizer reports any leak at exit;
+ *  - nothing crashes, and no run hangs (an OpenMP region where one thread's allocation fails must
+ *    not leave the others waiting at a barrier): a run that takes more than HANG_SECONDS aborts
+ *    the test naming N.
+ *
+ * The sequence makes a few hundred allocations, so every N is run (no stride). The OpenMP team
+ * has at least two threads so the per-thread buffers of parallel regions are exercised.
+ *
+ * Out of scope: allocations inside jansson (not used by this sequence), and device memory:
+ * TODO(GPU): inject cudaMalloc / arena and kernel-launch failures in the CUDA backend's stages
+ * (device/cuda/runtime.cu, prover/cuda_stacked_commit.cu) and check SWIRL_E_CUDA / NOMEM with no
+ * leaked device memory; that needs a CUDA device to test.
+ */
+#define _POSIX_C_SOURCE 200809L /* setenv */
+#include <omp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "air/test_airs.h"
+#include "fixtures.h"
+#include "harness.h"
+#include "protocol/codec_proof.h"
+#include "protocol/vk_codec.h"
+#include "prover/prove.h"
+#include "util/alloc.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define FAULT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FAULT_ASAN 1
+#endif
+#endif
+
+enum { HF = 2, HP = 16, HANG_SECONDS = 120 };
+
+/* What one run of the sequence did. */
+typedef struct outcome {
+    enum swirl_status st; /* the first failing call's status (SWIRL_OK: none failed) */
+    const char *step;     /* that call */
+    uint64_t before;      /* swirl_alloc_count() before that call */
+    uint8_t *proof;       /* the proof's bytes when the sequence got that far (owned) */
+    size_t proof_len;
+} outcome;
+
+/* Runs `expr` as step `name`: on failure records it and ends the sequence. */
+#define STEP(name, expr)                                                                           \
+    do {                                                                                           \
+        o->step = (name);                                                                          \
+        o->before = swirl_alloc_count();                                                           \
+        o->st = (expr);                                                                            \
+        if (o->st != SWIRL_OK)                                                                     \
+            goto done;                                                                             \
+    } while (0)
+
+static enum swirl_status compile(swirl_air **out, swirl_air_builder *b) {
+    enum swirl_status st = swirl_air_compile(out, b, 3);
+    swirl_air_builder_destroy(b);
+    return st;
+}
+
+static void sequence(outcome *o) {
+    memset(o, 0, sizeof *o);
+    swirl_air_builder *b = NULL;
+    swirl_air *fib = NULL, *send = NULL, *recv = NULL, *pc = NULL;
+    swirl_vk *vk = NULL, *vk2 = NULL;
+    bb31 *fm = NULL;
+    uint8_t *vkb = NULL;
+    size_t vkb_len = 0;
+    swirl_proof proof, proof2;
+    memset(&proof, 0, sizeof proof);
+    memset(&proof2, 0, sizeof proof2);
+
+    STEP("fib_air_build", swirl_fib_air_build(&b));
+    STEP("compile fib", compile(&fib, b));
+    STEP("sender_build", swirl_dummy_interaction_air_build(&b, 1, 1, 3, 0));
+    STEP("compile sender", compile(&send, b));
+    STEP("receiver_build", swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0));
+    STEP("compile receiver", compile(&recv, b));
+    STEP("preprocessed_cached_air_build", swirl_preprocessed_cached_air_build(&b, 1));
+    STEP("compile preprocessed_cached", compile(&pc, b));
+    STEP("fib_trace", swirl_fib_trace(&fm, 0, 1, HF));
+
+    /* PreprocessedCachedAir's traces (the test's own memory): sel, common = row, cached =
+     * common + sel */
+    bb31 sel[HP], common[HP], cached[HP];
+    for (size_t r = 0; r < HP; r++) {
+        sel[r] = bb31_from_u32((uint32_t)((r % 3) == 0));
+        common[r] = bb31_from_u32((uint32_t)r);
+        cached[r] = bb31_add(common[r], sel[r]);
+    }
+    const bb31 *cptr[1] = {cached};
+    bb31 sm[2 * SWIRL_FIX_HS], rm[2 * SWIRL_FIX_HR];
+    swirl_fixture_bus_traces(sm, rm);
+    bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
+
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
+    swirl_keygen_air ka[4] = {
+        {fib, NULL, 0, 1}, {send, NULL, 0, 1}, {recv, NULL, 0, 1}, {pc, sel, HP, 1}};
+    STEP("keygen", swirl_keygen(&vk, &p, ka, 4));
+    swirl_trace_input in[4] = {{fm, HF, pv, NULL},
+                               {sm, SWIRL_FIX_HS, NULL, NULL},
+                               {rm, SWIRL_FIX_HR, NULL, NULL},
+                               {common, HP, NULL, cptr}};
+    STEP("prove", swirl_prove(&proof, vk, in, NULL, NULL));
+    STEP("verify", swirl_verify(vk, &proof, NULL));
+    STEP("proof_encode", swirl_proof_encode(&o->proof, &o->proof_len, &proof, vk));
+    STEP("vk_encode", swirl_vk_encode(&vkb, &vkb_len, vk));
+    STEP("vk_decode", swirl_vk_decode(&vk2, vkb, vkb_len));
+    STEP("proof_decode", swirl_proof_decode(&proof2, o->proof, o->proof_len, vk2));
+    STEP("verify decoded", swirl_verify(vk2, &proof2, NULL));
+    o->step = NULL;
+done:
+    swirl_proof_clear(&proof);
+    swirl_proof_clear(&proof2);
+    swirl_vk_destroy(vk);
+    swirl_vk_destroy(vk2);
+    free(vkb);
+    free(fm);
+    swirl_air_destroy(fib);
+    swirl_air_destroy(send);
+    swirl_air_destroy(recv);
+    swirl_air_destroy(pc);
+    if (o->st != SWIRL_OK) {
+        free(o->proof);
+        o->proof = NULL;
+    }
+}
+
+#if defined(__GLIBC__) && !defined(FAULT_ASAN) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+#define FAULT_HEAP_CHECK 1
+#endif
+
+/* glibc's per-thread cache keeps freed chunks counted as in use: main() runs the test with it off
+ * (GLIBC_TUNABLES, re-executing itself); with other tunables set by the caller the heap check is
+ * off */
+#if defined(FAULT_HEAP_CHECK)
+#define FAULT_TUNABLE "glibc.malloc.tcache_count=0"
+static int g_heap_check;
+#endif
+
+static size_t heap_in_use(void) {
+#if defined(FAULT_HEAP_CHECK)
+    if (g_heap_check) {
+        struct mallinfo2 m = mallinfo2();
+        return m.uordblks + m.hblkhd;
+    }
+#endif
+    return 0; /* no cheap measure: LeakSanitizer checks instead */
+}
+
+static volatile sig_atomic_t g_current_n;
+
+static void on_alarm(int sig) {
+    (void)sig;
+    char msg[96];
+    int len = snprintf(msg, sizeof msg, "test_fault_alloc: run with allocation %ld failing hangs\n",
+                       (long)g_current_n);
+    if (len > 0 && write(2, msg, (size_t)len) < 0)
+        _exit(3);
+    _exit(2);
+}
+
+static void test_every_allocation_fails_cleanly(void) {
+    if (omp_get_max_threads() < 2)
+        omp_set_num_threads(2);
+    outcome ref, o;
+    /* warm-up: the OpenMP runtime's and other lazily made state is not a leak */
+    sequence(&ref);
+    CHECK_MSG(ref.st == SWIRL_OK, "sequence fails at %s: %s", ref.step, swirl_last_error());
+    free(ref.proof);
+    size_t heap0 = heap_in_use();
+    uint64_t c0 = swirl_alloc_count();
+    sequence(&ref);
+    CHECK(ref.st == SWIRL_OK && ref.proof != NULL);
+    uint64_t total = swirl_alloc_count() - c0;
+    CHECK(total > 0);
+    free(ref.proof);
+    CHECK_MSG(heap_in_use() == heap0, "the successful sequence leaks %zu bytes",
+              heap_in_use() - heap0);
+    sequence(&ref); /* the reference proof */
+    CHECK(ref.st == SWIRL_OK && swirl_alloc_count() - c0 == 2 * total);
+    printf("    %llu allocations in the sequence, %d threads\n", (unsigned long long)total,
+           omp_get_max_threads());
+
+    signal(SIGALRM, on_alarm);
+    uint64_t tolerated = 0, failed = 0, bad = 0;
+    uint64_t max_n = total;
+    const char *env_max = getenv("SWIRL_FAULT_MAX_N"); /* for debugging: stop early */
+    if (env_max && strtoull(env_max, NULL, 10) > 0 && strtoull(env_max, NULL, 10) < total)
+        max_n = strtoull(env_max, NULL, 10);
+    for (uint64_t n = 1; n <= max_n; n++) {
+        g_current_n = (sig_atomic_t)n;
+        alarm(HANG_SECONDS);
+        size_t h0 = heap_in_use();
+        uint64_t start = swirl_alloc_count();
+        uint64_t target = start + n; /* the count value of the failing allocation */
+        swirl_alloc_fail_at(n);
+        sequence(&o);
+        swirl_alloc_fail_at(0);
+        alarm(0);
+        uint64_t after = swirl_alloc_count();
+        uint8_t *op = o.proof;
+        size_t op_len = o.proof_len;
+        o.proof = NULL;
+        int same = op && op_len == ref.proof_len && memcmp(op, ref.proof, op_len) == 0;
+        free(op);
+        size_t h1 = heap_in_use();
+        const char *step = o.step ? o.step : "no failure";
+        if (h1 != h0) {
+            printf("    N=%llu (%s): %td bytes leaked\n", (unsigned long long)n, step,
+                   (ptrdiff_t)(h1 - h0));
+            bad++;
+        }
+        if (o.st == SWIRL_OK) {
+            /* the failing allocation had a fallback: same proof */
+            if (after < target || !same) {
+                printf("    N=%llu: %s\n", (unsigned long long)n,
+                       after < target ? "allocation never made" : "the proof changed");
+                bad++;
+            }
+            tolerated++;
+        } else if (o.st != SWIRL_E_NOMEM || o.before >= target || after < target) {
+            printf("    N=%llu: %s returned %s%s (%s)\n", (unsigned long long)n, step,
+                   swirl_status_str(o.st),
+                   o.st != SWIRL_E_NOMEM ? ", not NOMEM" : " before the failing allocation",
+                   swirl_last_error());
+            bad++;
+        } else {
+            failed++;
+        }
+    }
+    printf("    N = 1..%llu: %llu runs failed with SWIRL_E_NOMEM, %llu tolerated the failure\n",
+           (unsigned long long)total, (unsigned long long)failed, (unsigned long long)tolerated);
+    free(ref.proof);
+    CHECK_MSG(bad == 0, "%llu runs went wrong", (unsigned long long)bad);
+}
+
+/* The hook itself: counts, fails exactly the n-th allocation from now, once. */
+static void test_hook(void) {
+    uint64_t c0 = swirl_alloc_count();
+    void *a = swirl_malloc(8);
+    CHECK(a && swirl_alloc_count() == c0 + 1);
+    swirl_alloc_fail_at(2);
+    void *b = swirl_calloc(2, 8);
+    void *c = swirl_realloc(a, 64);
+    void *d = swirl_aligned_alloc(64, 100);
+    swirl_alloc_fail_at(0);
+    CHECK(b && !c && d);
+    CHECK(((uintptr_t)d % 64) == 0);
+    free(a);
+    free(b);
+    free(d);
+    /* many threads: exactly one allocation fails */
+    swirl_alloc_fail_at(777);
+    int nfail = 0;
+#pragma omp parallel for reduction(+ : nfail)
+    for (int i = 0; i < 4000; i++) {
+        void *q = swirl_malloc(16);
+        nfail += q == NULL;
+        free(q);
+    }
+    swirl_alloc_fail_at(0);
+    CHECK(nfail == 1);
+}
+
+int main(int argc, char **argv) {
+#if defined(FAULT_HEAP_CHECK)
+    const char *tun = getenv("GLIBC_TUNABLES");
+    if (!tun) {
+        if (setenv("GLIBC_TUNABLES", FAULT_TUNABLE, 1) == 0)
+            execv("/proc/self/exe", argv);
+    } else {
+        g_heap_check = strstr(tun, FAULT_TUNABLE) != NULL;
+    }
+    if (!g_heap_check)
+        printf("heap check off (GLIBC_TUNABLES without %s)\n", FAULT_TUNABLE);
+#endif
+    static const struct swirl_test tests[] = {
+        SWIRL_TEST(test_hook),
+        SWIRL_TEST(test_every_allocation_fails_cleanly),
+    };
+    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+}
