@@ -38,6 +38,8 @@
 #endif
 
 #include "air/air_json.h"
+#include "air/keccak_air.h"
+#include "air/keccak_trace.h"
 #include "air/test_airs.h"
 #include "fixtures.h"
 #include "harness.h"
@@ -316,15 +318,20 @@ static void every_allocation_fails(void (*seq)(outcome *), const char *what) {
 
 /* Sequence 2, the files: the fib and bus AIRs saved as a system directory (JSON DAGs, .npy
  * traces) and loaded back, keyed and checked against meta.json; an AIR through its JSON DAG; a
- * proof for that key (made beforehand) through the proof JSON and decoded, verified. */
+ * proof for that key (made beforehand) through the proof JSON and decoded, verified; the debug
+ * checkers (constraints, interaction balance); KeccakAir built and compiled, its inputs parsed,
+ * a trace generated and checked. */
 static uint8_t *g_fproof;
 static size_t g_fproof_len;
 
 static void sequence_files(outcome *o) {
     memset(o, 0, sizeof *o);
     swirl_air_builder *b = NULL;
-    swirl_air *airs[3] = {NULL, NULL, NULL}, *back = NULL;
+    swirl_air *airs[3] = {NULL, NULL, NULL}, *back = NULL, *keccak = NULL;
     swirl_system *sys = NULL;
+    uint64_t(*kin)[25] = NULL;
+    size_t n_kin = 0, kh = 0;
+    bb31 *km = NULL;
     swirl_vk *vk = NULL;
     bb31 *fm = NULL;
     json_t *dag = NULL, *pj = NULL;
@@ -349,6 +356,12 @@ static void sequence_files(outcome *o) {
     swirl_system_out_air out[3] = {{airs[0], 1, fm, HF, pv},
                                    {airs[1], 1, sm, SWIRL_FIX_HS, NULL},
                                    {airs[2], 1, rm, SWIRL_FIX_HR, NULL}};
+    swirl_air_instance inst[3] = {{airs[0], NULL, NULL, fm, HF, pv},
+                                  {airs[1], NULL, NULL, sm, SWIRL_FIX_HS, NULL},
+                                  {airs[2], NULL, NULL, rm, SWIRL_FIX_HR, NULL}};
+    STEP("check_interactions", swirl_check_interactions(inst, 3));
+    STEP("check_constraints fib",
+         swirl_air_check_constraints(airs[0], NULL, NULL, fm, HF, pv, NULL, NULL));
     STEP("system_save", swirl_system_save(dir, &p, out, 3, NULL, NULL));
     STEP("system_load", swirl_system_load(&sys, dir, 1));
     swirl_keygen_air ka[3];
@@ -358,6 +371,18 @@ static void sequence_files(outcome *o) {
     STEP("air_to_json", swirl_air_to_json(&dag, airs[1]));
     STEP("air_from_json", swirl_air_from_json(&back, dag, "(dag)", "back", airs[1]->common_width,
                                               airs[1]->num_public_values, 3));
+    /* KeccakAir: a large DAG through the builder and the program; one permutation's trace */
+    static const char kin_text[] = "# one permutation\n"
+                                   "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 "
+                                   "24 0x19\n";
+    STEP("keccak_air_build", swirl_keccak_air_build(&b));
+    STEP("compile keccak", compile(&keccak, b));
+    STEP("keccak_parse_inputs",
+         swirl_keccak_parse_inputs(&kin, &n_kin, kin_text, sizeof kin_text - 1));
+    STEP("keccak_generate_trace",
+         swirl_keccak_generate_trace(&km, &kh, (const uint64_t(*)[25])kin, n_kin));
+    STEP("check_constraints keccak",
+         swirl_air_check_constraints(keccak, NULL, NULL, km, kh, NULL, NULL, NULL));
     STEP("proof_json_from_bytes", swirl_proof_json_from_bytes(&pj, g_fproof, g_fproof_len));
     STEP("proof_json_to_bytes", swirl_proof_json_to_bytes(&pb, &pb_len, pj));
     STEP("proof_from_json", swirl_proof_from_json(&proof, pj, vk));
@@ -372,6 +397,9 @@ done:
     json_decref(pj);
     json_decref(dag);
     swirl_air_destroy(back);
+    swirl_air_destroy(keccak);
+    free(kin);
+    free(km);
     swirl_vk_destroy(vk);
     swirl_system_destroy(sys);
     free(fm);
