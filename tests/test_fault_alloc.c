@@ -160,8 +160,8 @@ static void sequence(outcome *o) {
                                {sm, SWIRL_FIX_HS, NULL, NULL},
                                {rm, SWIRL_FIX_HR, NULL, NULL},
                                {common, HP, NULL, cptr}};
-    STEP("prove", swirl_prove(&proof, vk, in, NULL, &log));
-    STEP("verify", swirl_verify(vk, &proof, NULL));
+    STEP("prove", swirl_flow_prove(&proof, vk, in, NULL, &log));
+    STEP("verify", swirl_flow_verify(vk, &proof, NULL));
     /* swirl_prove does not fail when its transcript log runs out of memory (the log is a
      * debugging record): the log is marked failed, and writing it is NOMEM */
     o->deferred = log.failed;
@@ -172,7 +172,7 @@ static void sequence(outcome *o) {
     STEP("vk_encode", swirl_vk_encode(&vkb, &vkb_len, vk));
     STEP("vk_decode", swirl_vk_decode(&vk2, vkb, vkb_len));
     STEP("proof_decode", swirl_proof_decode(&proof2, o->proof, o->proof_len, vk2));
-    STEP("verify decoded", swirl_verify(vk2, &proof2, NULL));
+    STEP("verify decoded", swirl_flow_verify(vk2, &proof2, NULL));
     o->step = NULL;
 done:
     swirl_transcript_log_clear(&log);
@@ -386,7 +386,7 @@ static void sequence_files(outcome *o) {
     STEP("proof_json_from_bytes", swirl_proof_json_from_bytes(&pj, g_fproof, g_fproof_len));
     STEP("proof_json_to_bytes", swirl_proof_json_to_bytes(&pb, &pb_len, pj));
     STEP("proof_from_json", swirl_proof_from_json(&proof, pj, vk));
-    STEP("verify", swirl_verify(vk, &proof, NULL));
+    STEP("verify", swirl_flow_verify(vk, &proof, NULL));
     o->proof = pb; /* compared with the reference run's */
     o->proof_len = pb_len;
     pb = NULL;
@@ -422,7 +422,7 @@ static void test_every_allocation_fails_cleanly_files(void) {
     swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three_init(&f, &p);
     swirl_proof proof;
-    CHECK_OK(swirl_prove(&proof, f.vk, f.in, NULL, NULL));
+    CHECK_OK(swirl_flow_prove(&proof, f.vk, f.in, NULL, NULL));
     CHECK_OK(swirl_proof_encode(&g_fproof, &g_fproof_len, &proof, f.vk));
     swirl_proof_clear(&proof);
     swirl_fixture_three_clear(&f);
