@@ -411,6 +411,8 @@ static enum swirl_status w_proof(swirl_bytes *o, const json_t *j) {
     if ((v = json_object_get(j, "vk_pre_hash")) != NULL) {
         swirl_bytes scratch = {0};
         enum swirl_status st = w_digest(&scratch, v, "$.vk_pre_hash");
+        if (st == SWIRL_OK && scratch.oom)
+            st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory checking $.vk_pre_hash");
         swirl_bytes_free(&scratch);
         SWIRL_TRY(st);
     }
