@@ -49,6 +49,7 @@
 #include "protocol/vk_codec.h"
 #include "prover/prove.h"
 #include "transcript/log_npy.h"
+#include "swirl/swirl_prover.h"
 #include "util/alloc.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -296,6 +297,8 @@ static void every_allocation_fails(void (*seq)(outcome *), const char *what) {
                        after < target ? "allocation never made" : "the proof changed");
                 bad++;
             }
+            if (getenv("SWIRL_FAULT_VERBOSE"))
+                printf("    N=%llu: tolerated\n", (unsigned long long)n);
             tolerated++;
         } else if (o.st != SWIRL_E_NOMEM || (o.before >= target && !o.deferred) || after < target) {
             printf("    N=%llu: %s returned %s%s (%s)\n", (unsigned long long)n, step,
@@ -412,6 +415,77 @@ done:
     }
 }
 
+/* Sequence 3, the public API (swirl/swirl_prover.h): a context with a transcript directory, keygen
+ * of fib and a bus pair, the trace check, prove, verify, the proof and key as bytes and back,
+ * verified again, the proof as JSON text and back. */
+static void sequence_api(outcome *o) {
+    memset(o, 0, sizeof *o);
+    swirl_air_builder *b = NULL;
+    swirl_air *airs[3] = {NULL, NULL, NULL};
+    swirl_context *ctx = NULL;
+    swirl_vk *vk = NULL, *vk2 = NULL;
+    swirl_proof *proof = NULL, *proof2 = NULL;
+    bb31 *fm = NULL;
+    uint8_t *vkb = NULL, *pb2 = NULL;
+    size_t vkb_len = 0, pb2_len = 0;
+    char *json = NULL;
+    char tdir[128];
+    sub_path(tdir, sizeof tdir, "transcript");
+
+    swirl_context_options opts;
+    swirl_context_options_init(&opts);
+    opts.threads = 2;
+    STEP("context_create", swirl_context_create(&ctx, &opts));
+    STEP("context_set_transcript_dir", swirl_context_set_transcript_dir(ctx, tdir));
+    STEP("fib_air_build", swirl_fib_air_build(&b));
+    STEP("compile fib", compile(&airs[0], b));
+    STEP("sender_build", swirl_dummy_interaction_air_build(&b, 1, 1, 3, 0));
+    STEP("compile sender", compile(&airs[1], b));
+    STEP("receiver_build", swirl_dummy_interaction_air_build(&b, 1, 0, 3, 0));
+    STEP("compile receiver", compile(&airs[2], b));
+    STEP("fib_trace", swirl_fib_trace(&fm, 0, 1, HF));
+    bb31 sm[2 * SWIRL_FIX_HS], rm[2 * SWIRL_FIX_HR];
+    swirl_fixture_bus_traces(sm, rm);
+    bb31 pv[3] = {bb31_zero(), bb31_one(), fm[2 * HF - 1]};
+    swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
+    swirl_air_spec spec[3] = {{airs[0], NULL, 0, 1}, {airs[1], NULL, 0, 1}, {airs[2], NULL, 0, 1}};
+    STEP("vk_create", swirl_vk_create(&vk, &p, spec, 3));
+    swirl_trace tr[3] = {
+        {fm, HF, pv, NULL}, {sm, SWIRL_FIX_HS, NULL, NULL}, {rm, SWIRL_FIX_HR, NULL, NULL}};
+    STEP("check_traces", swirl_check_traces(vk, tr));
+    STEP("prove", swirl_prove(ctx, &proof, vk, tr));
+    STEP("verify", swirl_verify(ctx, vk, proof));
+    STEP("proof_to_bytes", swirl_proof_to_bytes(&o->proof, &o->proof_len, proof, vk));
+    STEP("vk_to_bytes", swirl_vk_to_bytes(&vkb, &vkb_len, vk));
+    STEP("vk_from_bytes", swirl_vk_from_bytes(&vk2, vkb, vkb_len));
+    STEP("proof_from_bytes", swirl_proof_from_bytes(&proof2, vk2, o->proof, o->proof_len));
+    STEP("verify decoded", swirl_verify(ctx, vk2, proof2));
+    STEP("proof_bytes_to_json", swirl_proof_bytes_to_json(&json, o->proof, o->proof_len, vk));
+    STEP("proof_json_to_bytes_text", swirl_proof_json_to_bytes_text(&pb2, &pb2_len, json, vk));
+    o->step = NULL;
+done:
+    swirl_free(pb2);
+    swirl_free(json);
+    swirl_free(vkb);
+    swirl_proof_destroy(proof);
+    swirl_proof_destroy(proof2);
+    swirl_vk_destroy(vk);
+    swirl_vk_destroy(vk2);
+    swirl_context_destroy(ctx);
+    free(fm);
+    for (int i = 0; i < 3; i++)
+        swirl_air_destroy(airs[i]);
+    if (o->st != SWIRL_OK) {
+        free(o->proof);
+        o->proof = NULL;
+        o->proof_len = 0;
+    }
+}
+
+static void test_every_allocation_fails_cleanly_api(void) {
+    every_allocation_fails(sequence_api, "the public API sequence");
+}
+
 static void test_every_allocation_fails_cleanly(void) {
     every_allocation_fails(sequence, "the proof sequence");
 }
@@ -482,6 +556,7 @@ int main(int argc, char **argv) {
         SWIRL_TEST(test_hook),
         SWIRL_TEST(test_every_allocation_fails_cleanly),
         SWIRL_TEST(test_every_allocation_fails_cleanly_files),
+        SWIRL_TEST(test_every_allocation_fails_cleanly_api),
     };
     return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
 }
