@@ -1,27 +1,42 @@
-/* Host-allocation fault injection (util/alloc.h): a small but complete sequence (AIR builders and
- * compilation, traces, keygen of four AIRs: fib, a LogUp bus sender and receiver so the GKR runs,
- * OpenVM's PreprocessedCachedAir with a preprocessed trace and a cached partition; prove; verify;
- * proof and key encode / decode; the decoded proof verified against the decoded key) is first run
- * once to count its allocations, then once for every N from 1 to that count with the N-th
- * allocation failing. Each run checks that:
+/* Host-allocation fault injection (util/alloc.h). Three small but complete sequences:
+ *
+ *  1. the proof: AIR builders and compilation, traces, keygen of four AIRs (fib, a LogUp bus
+ *     sender and receiver so the GKR runs, OpenVM's PreprocessedCachedAir with a preprocessed
+ *     trace and a cached partition), prove recording the transcript, verify, the transcript log
+ *     written as .npy files and read back, proof and key encode / decode, the decoded proof
+ *     verified against the decoded key;
+ *  2. the files: the fib and bus AIRs saved as a system directory and loaded back, keyed, an AIR
+ *     through its JSON DAG, a proof through its JSON, the debug checkers, KeccakAir's builder,
+ *     input parser and trace generation;
+ *  3. the public API (swirl/swirl_prover.h): context, keys, check_traces, prove, verify, bytes,
+ *     JSON text;
+ *
+ * each first run once to count its allocations, then once for every N from 1 to that count with
+ * the N-th allocation failing. Each run checks that:
  *
  *  - the call during which the N-th allocation was made returns SWIRL_E_NOMEM (never another
- *    status, and no earlier call fails), or, where the code has a fallback for that allocation,
- *    the whole sequence succeeds with the same proof bytes;
+ *    status, and no earlier call fails; the one exception by design: swirl_flow_prove does not
+ *    fail when its transcript log runs out of memory, the log's write reports it), or, where the
+ *    code has a fallback for that allocation, the whole sequence succeeds with the same bytes;
  *  - nothing is left allocated: in glibc builds without sanitizers the heap's bytes in use
- *    (mallinfo2) are the same before and after the run; under ASan (CI runs this test with
- *    ASAN_OPTIONS=detect_leaks=1) LeakSanitizer reports any leak at exit;
+ *    (mallinfo2, with glibc's per-thread cache off) are the same before and after the run; under
+ *    ASan (CI runs this test with ASAN_OPTIONS=detect_leaks=1) LeakSanitizer reports any leak at
+ *    exit;
  *  - nothing crashes, and no run hangs (an OpenMP region where one thread's allocation fails must
  *    not leave the others waiting at a barrier): a run that takes more than HANG_SECONDS aborts
  *    the test naming N.
  *
- * The sequence makes a few hundred allocations, so every N is run (no stride). The OpenMP team
- * has at least two threads so the per-thread buffers of parallel regions are exercised.
+ * The sequences make about 1150, 480 and 830 allocations, so every N is run (no stride): a few
+ * seconds in a release build, a few minutes under ASan. The OpenMP team has at least two threads
+ * so the per-thread buffers of parallel regions are exercised. SWIRL_FAULT_MAX_N=K stops each
+ * sequence after N = K, SWIRL_FAULT_VERBOSE=1 names the runs that tolerated their failure (both
+ * for debugging).
  *
- * Out of scope: allocations inside jansson (not used by this sequence), and device memory:
+ * Out of scope: allocations inside jansson (JSON objects and text are jansson's; they are not
+ * counted or injected), and device memory:
  * TODO(GPU): inject cudaMalloc / arena and kernel-launch failures in the CUDA backend's stages
- * (device/cuda/runtime.cu, prover/cuda_stacked_commit.cu) and check SWIRL_E_CUDA / NOMEM with no
- * leaked device memory; that needs a CUDA device to test.
+ * (device/cuda/runtime.cu, prover/cuda_stacked_commit.cu, cuda_commit_host.c) and check
+ * SWIRL_E_CUDA / NOMEM with no leaked device memory and no hang; that needs a CUDA device.
  */
 #define _XOPEN_SOURCE 700 /* setenv, mkdtemp, nftw */
 #include <ftw.h>
