@@ -3,6 +3,7 @@
  * version 3) without a key. Reads through swirl_reader (never past the end); the only allocation
  * is the list of present AIRs, at most one entry per 8 bytes of proof.
  */
+#include "util/alloc.h"
 #include "swirl/swirl_inspect.h"
 
 #include <stdlib.h>
@@ -35,7 +36,7 @@ static enum swirl_status slice(swirl_reader *r, size_t *n, size_t each) {
 static enum swirl_status add_present(swirl_proof_summary *s, size_t *cap, size_t air, uint32_t lh) {
     if (s->n_present == *cap) {
         size_t nc = *cap ? 2 * *cap : 8;
-        swirl_proof_summary_air *p = realloc(s->present, nc * sizeof *p);
+        swirl_proof_summary_air *p = swirl_realloc(s->present, nc * sizeof *p);
         if (!p)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "proof summary: out of memory");
         s->present = p;

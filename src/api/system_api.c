@@ -1,6 +1,7 @@
 /* The public AIR-system API (include/swirl/swirl_system.h) over protocol/system.h: loading,
  * destroying and checking a key are protocol/system.c's functions themselves (same names and
  * signatures); the accessors, the trace check and the writer are here. */
+#include "util/alloc.h"
 #include "swirl/swirl_system.h"
 
 #include <stdlib.h>
@@ -41,7 +42,7 @@ enum swirl_status swirl_system_check_traces(const swirl_system *sys, size_t *bad
     SWIRL_ARG_CHECK(sys != NULL);
     if (!swirl_system_has_traces(sys))
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "system: the traces were not loaded");
-    swirl_air_instance *inst = calloc(sys->n_airs, sizeof *inst);
+    swirl_air_instance *inst = swirl_calloc(sys->n_airs, sizeof *inst);
     if (!inst)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "system: out of memory");
     enum swirl_status st = SWIRL_OK;
@@ -68,7 +69,7 @@ enum swirl_status swirl_system_write(const char *dir, const swirl_system_params 
                                      const swirl_air_spec *specs, const swirl_trace *traces,
                                      size_t n_airs, const swirl_vk *vk, const char *reference) {
     SWIRL_ARG_CHECK(dir != NULL && params != NULL && specs != NULL && traces != NULL && n_airs > 0);
-    swirl_system_out_air *airs = calloc(n_airs, sizeof *airs);
+    swirl_system_out_air *airs = swirl_calloc(n_airs, sizeof *airs);
     if (!airs)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "system: out of memory");
     for (size_t i = 0; i < n_airs; i++) {
