@@ -8,8 +8,8 @@
  *  2. the files: the fib and bus AIRs saved as a system directory and loaded back, keyed, an AIR
  *     through its JSON DAG, a proof through its JSON, the debug checkers, KeccakAir's builder,
  *     input parser and trace generation;
- *  3. the public API (swirl/swirl_prover.h): context, keys, check_traces, prove, verify, bytes,
- *     JSON text;
+ *  3. the public API (swirl_prover.h, swirl_system.h, swirl_inspect.h): context, keys,
+ *     check_traces, prove, verify, bytes, JSON text, proof summary, system directories;
  *
  * each first run once to count its allocations, then once for every N from 1 to that count with
  * the N-th allocation failing. Each run checks that:
@@ -26,7 +26,7 @@
  *    not leave the others waiting at a barrier): a run that takes more than HANG_SECONDS aborts
  *    the test naming N.
  *
- * The sequences make about 1150, 480 and 830 allocations, so every N is run (no stride): a few
+ * The sequences make about 1150, 480 and 950 allocations, so every N is run (no stride): a few
  * seconds in a release build, a few minutes under ASan. The OpenMP team has at least two threads
  * so the per-thread buffers of parallel regions are exercised. SWIRL_FAULT_MAX_N=K stops each
  * sequence after N = K, SWIRL_FAULT_VERBOSE=1 names the runs that tolerated their failure (both
@@ -64,7 +64,9 @@
 #include "protocol/vk_codec.h"
 #include "prover/prove.h"
 #include "transcript/log_npy.h"
+#include "swirl/swirl_inspect.h"
 #include "swirl/swirl_prover.h"
+#include "swirl/swirl_system.h"
 #include "util/alloc.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -432,7 +434,8 @@ done:
 
 /* Sequence 3, the public API (swirl/swirl_prover.h): a context with a transcript directory, keygen
  * of fib and a bus pair, the trace check, prove, verify, the proof and key as bytes and back,
- * verified again, the proof as JSON text and back. */
+ * verified again, the proof as JSON text and back, the keyless proof summary, the system
+ * directory written, loaded and its traces checked (swirl/swirl_system.h). */
 static void sequence_api(outcome *o) {
     memset(o, 0, sizeof *o);
     swirl_air_builder *b = NULL;
@@ -444,6 +447,12 @@ static void sequence_api(outcome *o) {
     uint8_t *vkb = NULL, *pb2 = NULL;
     size_t vkb_len = 0, pb2_len = 0;
     char *json = NULL;
+    swirl_system *sys = NULL;
+    swirl_proof_summary sum;
+    memset(&sum, 0, sizeof sum);
+    size_t bad_air = 0;
+    char sdir[128];
+    sub_path(sdir, sizeof sdir, "sys");
     char tdir[128];
     sub_path(tdir, sizeof tdir, "transcript");
 
@@ -477,8 +486,14 @@ static void sequence_api(outcome *o) {
     STEP("verify decoded", swirl_verify(ctx, vk2, proof2));
     STEP("proof_bytes_to_json", swirl_proof_bytes_to_json(&json, o->proof, o->proof_len, vk));
     STEP("proof_json_to_bytes_text", swirl_proof_json_to_bytes_text(&pb2, &pb2_len, json, vk));
+    STEP("proof_summarize", swirl_proof_summarize(&sum, o->proof, o->proof_len));
+    STEP("system_write", swirl_system_write(sdir, &p, spec, tr, 3, vk, NULL));
+    STEP("system_load", swirl_system_load(&sys, sdir, 1));
+    STEP("system_check_traces", swirl_system_check_traces(sys, &bad_air));
     o->step = NULL;
 done:
+    swirl_proof_summary_clear(&sum);
+    swirl_system_destroy(sys);
     swirl_free(pb2);
     swirl_free(json);
     swirl_free(vkb);
