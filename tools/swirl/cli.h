@@ -75,6 +75,17 @@ int cli_read_file(const char *path, uint8_t **data, size_t *len);
  * written in place): no partial file on failure. Prints the reason; returns CLI_BAD. */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
 
+/* A text file built in memory and written atomically (temporary file + rename) by cli_mem_commit:
+ * metrics files never exist half-written (files.c). */
+typedef struct cli_mem_file {
+    FILE *f;
+    char *buf;
+    size_t len;
+} cli_mem_file;
+FILE *cli_mem_open(cli_mem_file *m);
+int cli_mem_commit(cli_mem_file *m, const char *path);
+void cli_mem_discard(cli_mem_file *m);
+
 /* `swirl report METRICS --svg OUT` (report.c) */
 int cli_cmd_report(int argc, char **argv);
 int cli_report(const char *metrics_path, const char *svg_path);

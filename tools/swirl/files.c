@@ -107,3 +107,32 @@ int cli_write_file(const char *path, const uint8_t *data, size_t len) {
     free(tmp);
     return ok ? CLI_OK : CLI_BAD;
 }
+
+FILE *cli_mem_open(cli_mem_file *m) {
+    m->buf = NULL;
+    m->len = 0;
+    m->f = open_memstream(&m->buf, &m->len);
+    if (!m->f)
+        fprintf(stderr, "swirl: out of memory\n");
+    return m->f;
+}
+
+int cli_mem_commit(cli_mem_file *m, const char *path) {
+    int rc = fclose(m->f) == 0 ? CLI_OK : CLI_FAILED;
+    m->f = NULL;
+    if (rc == CLI_OK)
+        rc = cli_write_file(path, (const uint8_t *)m->buf, m->len);
+    else
+        fprintf(stderr, "swirl: writing %s failed\n", path);
+    free(m->buf);
+    m->buf = NULL;
+    return rc;
+}
+
+void cli_mem_discard(cli_mem_file *m) {
+    if (m->f)
+        fclose(m->f);
+    free(m->buf);
+    m->f = NULL;
+    m->buf = NULL;
+}

@@ -312,11 +312,10 @@ static int prove_status_exit(enum swirl_status st) {
 /* prove --metrics FILE */
 static int write_prove_metrics(const char *path, const cli_job *job, const swirl_context *ctx,
                                size_t len, double t_prove) {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        fprintf(stderr, "swirl: cannot write %s: %s\n", path, strerror(errno));
-        return CLI_BAD;
-    }
+    cli_mem_file m;
+    FILE *f = cli_mem_open(&m);
+    if (!f)
+        return CLI_FAILED;
     fprintf(f,
             "{\"command\":\"prove\",\"air\":\"%s\",\"description\":\"%s\",\"backend\":\"%s\","
             "\"threads\":%d,\"trace_cells\":%zu,\"proof_bytes\":%zu,\"prove_ms\":%.3f,"
@@ -329,11 +328,7 @@ static int write_prove_metrics(const char *path, const cli_job *job, const swirl
     fprintf(f, ",\"gpu_stages\":");
     json_gpu_stages(f, ctx);
     fprintf(f, "}\n");
-    if (fclose(f) != 0) {
-        fprintf(stderr, "swirl: writing %s failed\n", path);
-        return CLI_BAD;
-    }
-    return CLI_OK;
+    return cli_mem_commit(&m, path);
 }
 
 /* proves the job on ctx into *proof; prints the reason on failure */
@@ -541,7 +536,7 @@ static int bench_report(FILE *mf, const double *ms, double *col, long iters, lon
     fprintf(mf, "},\"gpu_stages_last_run\":");
     json_gpu_stages(mf, ctx);
     fprintf(mf, "}\n");
-    return fclose(mf) != 0 ? CLI_BAD : CLI_OK;
+    return ferror(mf) ? CLI_FAILED : CLI_OK; /* the caller commits the file */
 }
 
 static int cmd_bench(int argc, char **argv) {
@@ -576,13 +571,15 @@ static int cmd_bench(int argc, char **argv) {
             job.desc, swirl_context_backend(ctx), swirl_context_threads(ctx), warmup, iters);
     if ((rc = bench_runs(ms, warmup, iters, ctx, vk, &job)) != CLI_OK)
         goto out;
+    cli_mem_file m = {NULL, NULL, 0};
     FILE *mf = NULL;
-    if (o.metrics && !(mf = fopen(o.metrics, "w"))) {
-        fprintf(stderr, "swirl: cannot write %s: %s\n", o.metrics, strerror(errno));
-        rc = CLI_BAD;
+    if (o.metrics && !(mf = cli_mem_open(&m))) {
+        rc = CLI_FAILED;
         goto out;
     }
     rc = bench_report(mf, ms, col, iters, warmup, ctx, &job);
+    if (mf)
+        rc = rc == CLI_OK ? cli_mem_commit(&m, o.metrics) : (cli_mem_discard(&m), rc);
 out:
     free(ms);
     free(col);
