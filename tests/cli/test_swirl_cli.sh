@@ -6,28 +6,8 @@
 # Usage: test_swirl_cli.sh BUILD_DIR
 set -u
 src_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bin="$(cd "$1" && pwd)/swirl"
-[ -x "$bin" ] || { echo "SKIP: $bin not built"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
-
-# run CODE STDOUT_SUBSTRING STDERR_SUBSTRING ARGS...: exit code and output substrings ("" = any)
-run() {
-    local code=$1 out_want=$2 err_want=$3; shift 3
-    local rc
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
-    local out err
-    out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
-    if [ "$rc" -ne "$code" ] || [[ "$out" != *"$out_want"* ]] || [[ "$err" != *"$err_want"* ]]; then
-        bad "swirl $* -> exit $rc (want $code); stdout '${out:0:300}'; stderr '${err: -300}'"
-    else
-        ok "swirl $*"
-    fi
-}
-
+. "$(dirname "$0")/lib.sh"
+cli_setup "$1"
 # flip byte N of FILE into NEW (xor 0x01)
 flip() {
     local file=$1 n=$2 new=$3 b

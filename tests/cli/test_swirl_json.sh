@@ -7,30 +7,10 @@
 # pre-hash. Needs python3 (standard library only) to read JSON and .npy.
 # Usage: test_swirl_json.sh BUILD_DIR
 set -u
-bin="$(cd "$1" && pwd)/swirl"
+. "$(dirname "$0")/lib.sh"
+cli_setup "$1"
 vectors="$(cd "$(dirname "$0")/../vectors/openvm-v2.0.0" && pwd)"
-[ -x "$bin" ] || { echo "SKIP: $bin not built"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
-
-# run CODE STDOUT_SUBSTRING STDERR_SUBSTRING ARGS...: exit code and output substrings ("" = any)
-run() {
-    local code=$1 out_want=$2 err_want=$3; shift 3
-    local rc
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
-    local out err
-    out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
-    if [ "$rc" -ne "$code" ] || [[ "$out" != *"$out_want"* ]] || [[ "$err" != *"$err_want"* ]]; then
-        bad "swirl $* -> exit $rc (want $code); stdout '${out:0:300}'; stderr '${err: -300}'"
-    else
-        ok "swirl $*"
-    fi
-}
-
 # check NAME PYTHON_SNIPPET ARGS...: the snippet (argv[1:] = ARGS) exits 0
 check() {
     local name=$1 code=$2; shift 2

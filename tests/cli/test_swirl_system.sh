@@ -9,31 +9,11 @@
 #    output file.
 # Usage: test_swirl_system.sh BUILD_DIR   (needs python3 to write the broken copies)
 set -u
-bin="$(cd "$1" && pwd)/swirl"
-[ -x "$bin" ] || { echo "SKIP: $bin not built"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+cli_setup "$1"
 command -v python3 >/dev/null || { echo "SKIP: python3 not found"; exit 77; }
 here="$(cd "$(dirname "$0")" && pwd)"
 V="$here/../vectors/openvm-v2.0.0/prove"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { echo "ok   $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; fail=$((fail + 1)); }
-
-# run CODE STDOUT_SUBSTRING STDERR_SUBSTRING ARGS...: exit code and output substrings ("" = any)
-run() {
-    local code=$1 out_want=$2 err_want=$3; shift 3
-    local rc
-    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?
-    local out err
-    out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
-    if [ "$rc" -ne "$code" ] || [[ "$out" != *"$out_want"* ]] || [[ "$err" != *"$err_want"* ]]; then
-        bad "swirl $* -> exit $rc (want $code); stdout '${out:0:300}'; stderr '$(tail -c 400 "$tmp/err")'"
-    else
-        ok "swirl $*"
-    fi
-}
-
 same() { # same FILE1 FILE2 WHAT
     if cmp -s "$1" "$2"; then ok "$3"; else bad "$3: $1 and $2 differ"; fi
 }
