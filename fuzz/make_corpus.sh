@@ -11,7 +11,7 @@ OUT="$(realpath -m "${2:-$ROOT/fuzz/corpus}")"
 VEC="$ROOT/tests/vectors/openvm-v2.0.0"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-mkdir -p "$OUT"/{proof,proof_json,vk,air_json,npy,keccak_inputs}
+mkdir -p "$OUT"/{proof,proof_json,vk,air_json,npy,keccak_inputs,system_meta}
 T="--security toy"
 
 # (a) proofs: the three AIR sets whose keys the proof target builds (toy parameters, the CLI's
@@ -85,6 +85,16 @@ for sysdir, tag in systems:
                     add('air_json', hdr + data, f'{tag}-{f[:-5]}')
 PY
 
+# (c') meta.json next to the prove vector's inputs (the system_meta target's fixed files): its own
+# and the zerocheck vector's (same inputs); the key of that system joins the vk seeds
+cp "$VEC/prove/meta.json" "$OUT/system_meta/vec-prove-meta.json"
+cp "$VEC/zerocheck/meta.json" "$OUT/system_meta/vec-zerocheck-meta.json"
+mkdir -p "$TMP/vecsys/inputs"
+cp "$VEC/prove/meta.json" "$TMP/vecsys/"
+cp "$VEC/prove/inputs/"* "$TMP/vecsys/inputs/"
+"$SWIRL" keygen --system "$TMP/vecsys" --vk "$TMP/vecsys.vk" >/dev/null
+cp "$TMP/vecsys.vk" "$OUT/vk/vec-prove.vk"
+
 # (d) keccakf inputs files: OpenVM's first permutations in hex and decimal, comments, a zero line
 python3 - "$ROOT/src/air/keccakf_inputs_1024.h" "$OUT/keccak_inputs" <<'PY'
 import re, sys
@@ -102,6 +112,6 @@ with open(f'{out}/mixed.txt', 'w') as f:
     f.write('  ' + ' '.join(['0xFFFFFFFFFFFFFFFF', '18446744073709551615'] * 12 + ['0x1']) + '  \n#end')
 PY
 echo "corpus written to $OUT:"
-for t in proof proof_json vk air_json npy keccak_inputs; do
+for t in proof proof_json vk air_json npy keccak_inputs system_meta; do
   echo "  $t: $(ls "$OUT/$t" | wc -l) files, $(du -sh "$OUT/$t" | cut -f1)"
 done

@@ -5,6 +5,7 @@
  * Exit 0 after all of them; a finding aborts as under libFuzzer. Exit 2 when a path cannot be
  * read or nothing was replayed.
  */
+#define _POSIX_C_SOURCE 200809L /* opendir, stat */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

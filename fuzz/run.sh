@@ -2,7 +2,7 @@
 # Runs the libFuzzer targets of a SWIRL_FUZZ=ON build for a bounded time each, one after the
 # other, starting from the committed corpus (fuzz/README.md):
 #   fuzz/run.sh BUILD_DIR SECONDS [TARGET...]      (targets: proof proof_json vk air_json
-#                                                   npy keccak_inputs)
+#                                                   npy keccak_inputs system_meta)
 # New inputs go to $FUZZ_WORK/<target>/ (default BUILD_DIR/fuzz-work), crashes, leaks, timeouts
 # and OOMs to $FUZZ_WORK/artifacts/<target>-*; fuzz/corpus is never written. Exit 1 when a target
 # found something (its artifact is listed), 0 otherwise. Extra libFuzzer flags: $FUZZ_FLAGS.
@@ -12,7 +12,7 @@ BUILD="$(realpath "${1:?usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...]}")"
 SECONDS_EACH="${2:?usage: fuzz/run.sh BUILD_DIR SECONDS [TARGET...]}"
 shift 2
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(proof proof_json vk air_json npy keccak_inputs)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(proof proof_json vk air_json npy keccak_inputs system_meta)
 WORK="${FUZZ_WORK:-$BUILD/fuzz-work}"
 mkdir -p "$WORK/artifacts"
 failed=0
