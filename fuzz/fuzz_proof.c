@@ -52,8 +52,8 @@ static int one_input(const uint8_t *data, size_t size) {
             fuzz_fail("proof encoding not canonical: decoded bytes re-encode differently", st);
         st = swirl_verify(ctx, k->vk, proof);
         if (getenv("SWIRL_FUZZ_VERBOSE"))
-            fprintf(stderr, "fuzz_proof: %zu bytes decode with the %s key; verify: %s\n", size,
-                    k->name, swirl_status_str(st));
+            fprintf(stderr, "fuzz_proof: %zu bytes decode with the %s key; verify: %s %s\n",
+                    size, k->name, swirl_status_str(st), st == SWIRL_OK ? "" : swirl_last_error());
         if (st == SWIRL_OK) {
             if (re_len != k->proof_len || memcmp(re, k->proof, re_len) != 0)
                 fuzz_fail("ACCEPTED a proof that is not a known valid proof", st);

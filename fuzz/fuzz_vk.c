@@ -11,6 +11,7 @@
  *    against it and, when that succeeds, verified; an accepted proof needs the key to be the one
  *    the proof was made with, byte for byte (the pre-hash starts the transcript).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 static void check_key(const uint8_t *data, size_t size) {
     swirl_vk *vk = NULL;
     enum swirl_status st = swirl_vk_from_bytes(&vk, data, size);
+    if (getenv("SWIRL_FUZZ_VERBOSE"))
+        fprintf(stderr, "fuzz_vk: %zu bytes: %s\n", size,
+                st == SWIRL_OK ? "decoded" : swirl_last_error());
     if (st != SWIRL_OK) {
         if (st != SWIRL_E_IO && st != SWIRL_E_NOMEM)
             fuzz_fail("swirl_vk_from_bytes: undocumented status", st);
