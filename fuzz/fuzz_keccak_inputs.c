@@ -5,8 +5,10 @@
  *
  * Invariants (abort() otherwise): errors are SWIRL_E_IO, SWIRL_E_INVALID_ARG (no permutation) or
  * SWIRL_E_NOMEM with nothing to free; on success n >= 1, and writing the permutations back as
- * 0x-hex lines and parsing that gives the same words.
+ * 0x-hex lines and parsing that gives the same words; an accepted file has only whitespace,
+ * digits and 0x prefixes outside its comment lines (lines whose first non-space is '#').
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,24 @@
  * own re-written text (measured: 18 bytes a byte). */
 #define HEAP_PER_BYTE ((size_t)32)
 #define HEAP_FIXED ((size_t)64 << 10)
+
+/* the characters an accepted file may have outside comment lines */
+static int only_words(const uint8_t *t, size_t len) {
+    for (size_t pos = 0; pos < len;) {
+        size_t end = pos;
+        while (end < len && t[end] != '\n')
+            end++;
+        size_t p = pos;
+        while (p < end && isspace(t[p]))
+            p++;
+        if (p < end && t[p] != '#')
+            for (; p < end; p++)
+                if (!isspace(t[p]) && !isxdigit(t[p]) && t[p] != 'x' && t[p] != 'X')
+                    return 0;
+        pos = end + 1;
+    }
+    return 1;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc;
@@ -37,6 +57,8 @@ static int one_input(const uint8_t *data, size_t size) {
     }
     if (n == 0 || !in)
         fuzz_fail("swirl_keccak_parse_inputs: success without a permutation", st);
+    if (!only_words(data, size))
+        fuzz_fail("swirl_keccak_parse_inputs accepted a file with bytes that are not words", st);
     /* 25 words of at most "0x" + 16 digits + a separator each */
     size_t cap = n * 25 * 19 + 1;
     char *text = malloc(cap), *p = text;
