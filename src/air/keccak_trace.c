@@ -211,9 +211,10 @@ enum swirl_status swirl_keccak_parse_inputs(uint64_t (**out)[25], size_t *n, con
                 }
                 int hex = tl > 2 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X');
                 const char *digits = hex ? tok + 2 : tok;
-                int ok = *digits != '\0';
-                for (const char *d = digits; *d && ok; d++)
-                    ok = hex ? isxdigit((unsigned char)*d) : isdigit((unsigned char)*d);
+                /* every byte of the word, a NUL included (strtoull would stop there) */
+                int ok = 1;
+                for (size_t d = (size_t)(digits - tok); d < tl && ok; d++)
+                    ok = hex ? isxdigit((unsigned char)tok[d]) : isdigit((unsigned char)tok[d]);
                 errno = 0;
                 unsigned long long val = ok ? strtoull(digits, NULL, hex ? 16 : 10) : 0;
                 if (!ok || errno == ERANGE) {

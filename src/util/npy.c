@@ -244,11 +244,13 @@ enum swirl_status swirl_npy_encode(uint8_t **out, size_t *out_len, enum swirl_np
     char hdr[256];
     int n = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': (",
                      dtype == SWIRL_NPY_U32 ? "<u4" : "|u1");
+    /* the product as swirl_npy_parse takes it (a zero dimension makes any other one fine), so
+     * every array the parser returns can be written */
     size_t count = 1;
     for (size_t d = 0; d < ndim; d++) {
         n += snprintf(hdr + n, sizeof hdr - (size_t)n, ndim == 1 ? "%zu," : d ? ", %zu" : "%zu",
                       shape[d]);
-        if (shape[d] && count > SIZE_MAX / 4 / shape[d])
+        if (shape[d] && count > SIZE_MAX / shape[d])
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "npy shape overflows");
         count *= shape[d];
     }
@@ -259,6 +261,8 @@ enum swirl_status swirl_npy_encode(uint8_t **out, size_t *out_len, enum swirl_np
     size_t pad = (64 - total_hdr % 64) % 64;
     size_t hlen = (size_t)n + pad + 1;
     size_t esize = dtype == SWIRL_NPY_U32 ? 4 : 1;
+    if (count > (SIZE_MAX - 10 - hlen) / esize)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "npy shape overflows");
     size_t len = 10 + hlen + count * esize;
     uint8_t *b = swirl_malloc(len);
     if (!b)
