@@ -93,26 +93,35 @@ enum swirl_status swirl_logup_gkr_input(bb31x4 **p_out, bb31x4 **q_out, unsigned
     bp[0] = bb31x4_one();
     for (size_t j = 1; j <= max_msg; j++)
         bp[j] = bb31x4_mul(bp[j - 1], beta);
-    for (size_t k = 0; k < layout.num_cols; k++) {
-        const swirl_stacked_slice *s = &layout.cols[k];
-        const swirl_air_instance *tr = &traces[s->mat_idx];
-        const swirl_dag_interaction *it = &tr->air->interactions[s->col];
-        size_t h = tr->height, len = (size_t)1 << s->log_height;
+    /* per trace, its constraint program runs once per row and fills every interaction's column
+     * (the trace's interaction columns are layout.cols[mat_starts[m] .. mat_starts[m] + n_int)) */
+    for (size_t m = 0; m < n; m++) {
+        const swirl_air_instance *tr = &traces[m];
+        size_t n_int = tr->air->n_interactions;
+        if (n_int == 0)
+            continue;
+        const swirl_stacked_slice *cols = &layout.cols[layout.mat_starts[m]];
+        size_t h = tr->height, len = (size_t)1 << cols[0].log_height;
         bb31 norm = bb31_inv(bb31_from_u32((uint32_t)(len / h)));
         swirl_air_window w = {tr->preprocessed, tr->cached, tr->common, tr->public_values, h, 0};
         const swirl_air_program *prog = tr->air->program;
-        const uint32_t *fv = prog->field_val + prog->field_start[s->col];
         swirl_air_eval_init(tr->air, vals);
         for (size_t row = 0; row < h; row++) {
             w.row = row;
             swirl_air_eval_row(tr->air, &w, vals);
-            bb31x4 denom = bb31x4_mul_base(bp[it->n_fields], bb31_from_u32((uint32_t)it->bus_index + 1));
-            for (size_t j = 0; j < it->n_fields; j++)
-                denom = bb31x4_add(denom, bb31x4_mul_base(bp[j], vals[fv[j]]));
-            bb31x4 numer = bb31x4_from_base(bb31_mul(vals[prog->count_val[s->col]], norm));
-            for (size_t rep = row; rep < len; rep += h) {
-                p[s->row_idx + rep] = numer;
-                q[s->row_idx + rep] = denom;
+            for (size_t c = 0; c < n_int; c++) {
+                const swirl_stacked_slice *sl = &cols[c];
+                const swirl_dag_interaction *it = &tr->air->interactions[sl->col];
+                const uint32_t *fv = prog->field_val + prog->field_start[sl->col];
+                bb31x4 denom =
+                    bb31x4_mul_base(bp[it->n_fields], bb31_from_u32((uint32_t)it->bus_index + 1));
+                for (size_t j = 0; j < it->n_fields; j++)
+                    denom = bb31x4_add(denom, bb31x4_mul_base(bp[j], vals[fv[j]]));
+                bb31x4 numer = bb31x4_from_base(bb31_mul(vals[prog->count_val[sl->col]], norm));
+                for (size_t rep = row; rep < len; rep += h) {
+                    p[sl->row_idx + rep] = numer;
+                    q[sl->row_idx + rep] = denom;
+                }
             }
         }
     }
