@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One device call: build the CUDA backend (sm_90a), run the GPU tests, compare --backend cuda
+# proofs with --backend cpu proofs byte for byte, and bench keccakf. Logs go to $OUT.
+# Usage (on the device machine, repo root): tools/gpu/session.sh [steps...]
+#   steps: build tests cmp bench sanitize (default: build tests cmp bench)
+# Needs libjansson-dev and pkg-config: .debs/*.deb (carried) are unpacked first when present.
+set -u
+OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
+B=${SWIRL_GPU_BUILD:-build-gpu}
+steps=${*:-build tests cmp bench}
+log() { echo "== $*" | tee -a "$OUT/summary.txt"; }
+if ls .debs/*.deb >/dev/null 2>&1; then for f in .debs/*.deb; do dpkg -x "$f" /; done; ldconfig; fi
+nvidia-smi --query-gpu=name,memory.total,clocks.max.sm --format=csv,noheader | tee -a "$OUT/summary.txt"
+for s in $steps; do case $s in
+build)
+  t0=$(date +%s)
+  cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWIRL_CUDA=ON \
+        -DCMAKE_CUDA_ARCHITECTURES=90a >"$OUT/build.log" 2>&1 &&
+  cmake --build "$B" -j16 >>"$OUT/build.log" 2>&1
+  rc=$?; log "build rc=$rc $(( $(date +%s) - t0 )) s"; [ $rc = 0 ] || { tail -40 "$OUT/build.log"; exit 1; } ;;
+tests)
+  ctest --test-dir "$B" -L gpu --output-on-failure --timeout 300 >"$OUT/gpu_tests.log" 2>&1
+  log "gpu tests rc=$?"; grep -E "tests passed|Failed|Passed|\*\*\*" "$OUT/gpu_tests.log" | tee -a "$OUT/summary.txt" ;;
+alltests)
+  ctest --test-dir "$B" -j16 --output-on-failure --timeout 600 >"$OUT/all_tests.log" 2>&1
+  log "all tests rc=$?"; grep -E "tests passed|Failed|\*\*\*" "$OUT/all_tests.log" | tee -a "$OUT/summary.txt" ;;
+cmp)
+  S="$B/swirl"; d=/tmp/cmp; mkdir -p $d
+  for a in "fib" "interactions" "self-interaction" "fib --security toy" "keccakf --perms 16" "keccakf --perms 1024"; do
+    n=$(echo "$a" | tr -c 'a-z0-9' _)
+    $S prove $a --backend cpu --out $d/$n.cpu --quiet >/dev/null 2>&1; r1=$?
+    $S prove $a --backend cuda --out $d/$n.cuda --quiet >$d/$n.log 2>&1; r2=$?
+    if cmp -s $d/$n.cpu $d/$n.cuda; then c=same; else c=DIFFER; fi
+    log "cmp [$a] cpu=$r1 cuda=$r2 $c"
+  done ;;
+bench)
+  "$B/swirl" bench keccakf --backend cuda --iters 5 --warmup 1 --metrics "$OUT/keccakf_cuda.json" >"$OUT/bench_keccakf.log" 2>&1
+  log "bench keccakf cuda rc=$?"; cat "$OUT/bench_keccakf.log" | tail -40 | tee -a "$OUT/summary.txt" ;;
+sanitize)
+  for t in $(ls "$B"/tests/test_gpu_* "$B"/test_gpu_* 2>/dev/null | grep -v '\.'); do
+    for tool in memcheck racecheck; do
+      compute-sanitizer --tool $tool --error-exitcode 9 "$t" >"$OUT/san_$(basename $t)_$tool.log" 2>&1
+      log "compute-sanitizer $tool $(basename $t) rc=$? $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$OUT/san_$(basename $t)_$tool.log" | tail -1)"
+    done
+  done ;;
+esac; done
