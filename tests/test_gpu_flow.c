@@ -1,8 +1,8 @@
-/* The flow through the CUDA backend table (swirl_prove_ex with swirl_backend_cuda_create): for the three-AIR set of
- * test_flow and for a taller fib trace (l_skip 4, 2^12 rows), the proof equals the CPU-only proof
- * (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and verifies, and the
- * GPU stage trace lists the commit and the three CPU-fallback stages. Skips (77) without a CUDA
- * device. */
+/* The flow through the CUDA backend table (swirl_prove_ex with swirl_backend_cuda_create): for the
+ * three-AIR set of test_flow and for a taller fib trace (l_skip 4, 2^12 rows), the proof equals the
+ * CPU-only proof (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and
+ * verifies, and the GPU stage trace lists the commit and the three CPU-fallback stages. Skips (77)
+ * without a CUDA device. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "protocol/codec_pcs.h"
+#include "prover/cuda_pow.h"
 #include "prover/prove.h"
 
 static swirl_backend *g_be;
@@ -37,8 +38,12 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     /* the stage trace shows the GPU commit and every CPU fallback */
     size_t ns;
     const swirl_stage_trace *tr = swirl_backend_stage_trace(g_be, &ns);
-    int seen_commit = 0, seen_fb = 0;
+    int seen_commit = 0, seen_fb = 0, seen_pow = 0;
     for (size_t i = 0; i < ns; i++) {
+        if (strcmp(tr[i].name, "pow_grind") == 0) {
+            CHECK(tr[i].kernels > 0 && tr[i].syncs == 1);
+            seen_pow++;
+        }
         if (strcmp(tr[i].name, "stacked_commit") == 0)
             seen_commit = tr[i].kernels > 0 && tr[i].syncs == 1;
         if (strncmp(tr[i].name, "cpu_fallback:", 13) == 0 && tr[i].kernels == 0)
@@ -46,6 +51,7 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     }
     CHECK(seen_commit);
     CHECK(seen_fb == 3);
+    CHECK(seen_pow > 0); /* the PoW searches ran on the device */
     CHECK(memcmp(&a.common_main_commit, &b.common_main_commit, sizeof a.common_main_commit) == 0);
     CHECK(a.batch.n_univariate == b.batch.n_univariate &&
           memcmp(a.batch.univariate_round_coeffs, b.batch.univariate_round_coeffs,
@@ -64,6 +70,27 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     swirl_bytes_free(&eb);
     swirl_proof_clear(&a);
     swirl_proof_clear(&b);
+}
+
+/* the device PoW search attached to a host transcript: the same witness and state as the CPU */
+static void test_pow_grinder(void) {
+    CHECK_OK(swirl_cuda_arena_reserve(g_be->gpu, swirl_cuda_pow_bytes()));
+    const unsigned bits[] = {1, 3, 8, 12, 16, 20};
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+        swirl_transcript a, b;
+        swirl_transcript_init(&a);
+        for (uint32_t v = 0; v <= i; v++)
+            swirl_transcript_observe(&a, bb31_from_u32(1000 + 7 * v));
+        b = a;
+        swirl_transcript_set_grinder(&b, swirl_cuda_pow_grind, g_be->gpu);
+        bb31 wa, wb;
+        CHECK_OK(swirl_transcript_grind(&a, &wa, bits[i]));
+        CHECK_OK(swirl_transcript_grind(&b, &wb, bits[i]));
+        CHECK_MSG(bb31_eq(wa, wb), "%u bits: GPU witness %u, CPU %u", bits[i], bb31_to_u32(wb),
+                  bb31_to_u32(wa));
+        CHECK(memcmp(a.state, b.state, sizeof a.state) == 0 && a.absorb_idx == b.absorb_idx &&
+              a.sample_idx == b.sample_idx);
+    }
 }
 
 static void test_three_airs(void) {
@@ -94,6 +121,7 @@ static void test_tall_fib(void) {
 }
 
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_pow_grinder),
     SWIRL_TEST(test_three_airs),
     SWIRL_TEST(test_tall_fib),
 };

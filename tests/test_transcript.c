@@ -99,7 +99,8 @@ static void test_grind(void) {
         omp_set_num_threads(nt);
         CHECK(bb31_eq(w, w1));
     }
-    /* a witness that falls short: for 14 bits, find some candidate that fails and check it is refused */
+    /* a witness that falls short: for 14 bits, find some candidate that fails and check it is
+     * refused */
     swirl_transcript base;
     swirl_transcript_init(&base);
     int refused = 0;
@@ -120,10 +121,71 @@ static void test_grind_bad_args(void) {
     CHECK_STATUS(swirl_transcript_grind(NULL, &w, 3), SWIRL_E_INVALID_ARG);
 }
 
+/* a PoW accelerator: the one attached finds the witness; the transcript applies and checks it */
+static int g_grinder_calls;
+static uint32_t g_grinder_offset; /* 0: the smallest witness; else that much above it */
+static enum swirl_status fake_grinder(void *ctx, const swirl_transcript *t, unsigned bits,
+                                      bb31 *witness) {
+    g_grinder_calls++;
+    if (ctx != NULL)
+        return SWIRL_RAISE(SWIRL_E_CUDA, "fake device failure");
+    swirl_transcript plain = *t;
+    plain.grinder = NULL;
+    plain.log = NULL;
+    bb31 w;
+    SWIRL_TRY(swirl_transcript_grind(&plain, &w, bits));
+    *witness = bb31_from_u32(bb31_to_u32(w) + g_grinder_offset);
+    return SWIRL_OK;
+}
+
+static void test_grinder(void) {
+    swirl_transcript a, b;
+    swirl_transcript_init(&a);
+    swirl_transcript_observe(&a, bb31_from_u32(42));
+    b = a;
+    swirl_transcript_set_grinder(&b, fake_grinder, NULL);
+    bb31 wa, wb;
+    g_grinder_calls = 0;
+    g_grinder_offset = 0;
+    CHECK_OK(swirl_transcript_grind(&a, &wa, 9));
+    CHECK_OK(swirl_transcript_grind(&b, &wb, 9));
+    CHECK(g_grinder_calls == 1 && bb31_eq(wa, wb));
+    CHECK(memcmp(a.state, b.state, sizeof a.state) == 0 && a.absorb_idx == b.absorb_idx &&
+          a.sample_idx == b.sample_idx);
+    /* 0 bits: no search at all */
+    CHECK_OK(swirl_transcript_grind(&b, &wb, 0));
+    CHECK(g_grinder_calls == 1 && bb31_is_zero(wb));
+    /* a witness that fails the check is an internal error, never accepted: the grinder answers
+     * the smallest witness plus k, for the first k >= 1 whose candidate fails */
+    swirl_transcript c = b, probe = b;
+    probe.grinder = NULL;
+    bb31 ws;
+    CHECK_OK(swirl_transcript_grind(&probe, &ws, 12));
+    uint32_t k = 1;
+    for (;; k++) {
+        swirl_transcript copy = b;
+        copy.grinder = NULL;
+        if (!swirl_transcript_check_witness(&copy, 12, bb31_from_u32(bb31_to_u32(ws) + k)))
+            break;
+    }
+    g_grinder_offset = k;
+    CHECK_STATUS(swirl_transcript_grind(&c, &wb, 12), SWIRL_E_INTERNAL);
+    CHECK(strstr(swirl_last_error(), "does not pass") != NULL);
+    /* the accelerator's own error comes back as it is */
+    swirl_transcript_set_grinder(&c, fake_grinder, &c);
+    CHECK_STATUS(swirl_transcript_grind(&c, &wb, 5), SWIRL_E_CUDA);
+    CHECK(strstr(swirl_last_error(), "fake device failure") != NULL);
+    g_grinder_offset = 0;
+}
+
 static const struct swirl_test tests[] = {
-    SWIRL_TEST(test_sponge_kat),   SWIRL_TEST(test_fresh_samples_are_zero_state_permutation),
-    SWIRL_TEST(test_ext_and_digest_order), SWIRL_TEST(test_sample_bits),
-    SWIRL_TEST(test_grind),        SWIRL_TEST(test_grind_bad_args),
+    SWIRL_TEST(test_sponge_kat),
+    SWIRL_TEST(test_fresh_samples_are_zero_state_permutation),
+    SWIRL_TEST(test_ext_and_digest_order),
+    SWIRL_TEST(test_sample_bits),
+    SWIRL_TEST(test_grind),
+    SWIRL_TEST(test_grind_bad_args),
+    SWIRL_TEST(test_grinder),
 };
 
 int main(int argc, char **argv) {

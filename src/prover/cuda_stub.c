@@ -1,5 +1,6 @@
 /* Without a CUDA build: the prover's GPU stages answer SWIRL_E_NO_DEVICE (as device/cuda_stub.c
  * does for the device layer). */
+#include "prover/cuda_pow.h"
 #include "prover/cuda_stacked_commit.h"
 
 #ifndef SWIRL_HAVE_CUDA
@@ -32,6 +33,17 @@ size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_wid
     (void)stacked_height;
     (void)stacked_width;
     (void)log_blowup;
+    return 0;
+}
+enum swirl_status swirl_cuda_pow_grind(void *ctx, const swirl_transcript *t, unsigned bits,
+                                       bb31 *witness) {
+    (void)ctx;
+    (void)t;
+    (void)bits;
+    (void)witness;
+    return NO_CUDA();
+}
+size_t swirl_cuda_pow_bytes(void) {
     return 0;
 }
 

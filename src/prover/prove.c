@@ -11,6 +11,7 @@
 
 #include "protocol/flow_common.h"
 #include "util/span.h"
+#include "prover/cuda_pow.h"
 #include "util/test_hooks.h"
 
 #define FAIL(...)                                                                                  \
@@ -251,6 +252,8 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     swirl_transcript t;
     swirl_transcript_init(&t);
     swirl_transcript_set_log(&t, log);
+    if (be->gpu) /* every PoW of the proof searches on the device */
+        swirl_transcript_set_grinder(&t, swirl_cuda_pow_grind, be->gpu);
     swirl_span_begin("prover.main_trace_commit");
     st = be->commit(be, &d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
                     (unsigned)p->n_stack, (unsigned)p->log_blowup, (unsigned)p->whir.k);

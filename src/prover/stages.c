@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "prover/cuda_commit_host.h"
+#include "prover/cuda_pow.h"
 #include "prover/cuda_stacked_commit.h"
 #include "util/common.h"
 #include "util/log.h"
@@ -95,7 +96,8 @@ static enum swirl_status cuda_commit(const swirl_backend *be, swirl_stacked_pcs_
     size_t bytes = swirl_cuda_stacked_commit_bytes(lay.height, lay.width, log_blowup);
     swirl_stacked_layout_clear(&lay);
     swirl_cuda_arena_reset(be->gpu);
-    SWIRL_TRY(swirl_cuda_arena_reserve(be->gpu, bytes));
+    /* headroom for the PoW searches of the later stages (scratch taken and given back) */
+    SWIRL_TRY(swirl_cuda_arena_reserve(be->gpu, bytes + swirl_cuda_pow_bytes()));
     return swirl_cuda_commit_to_host(be->gpu, out, root, traces, n, l_skip, n_stack, log_blowup,
                                      k_whir);
 }

@@ -40,6 +40,11 @@ void swirl_transcript_set_log(swirl_transcript *t, swirl_transcript_log *log) {
         log_perm(log, t->state);
 }
 
+void swirl_transcript_set_grinder(swirl_transcript *t, swirl_grind_fn fn, void *ctx) {
+    t->grinder = fn;
+    t->grinder_ctx = ctx;
+}
+
 void swirl_transcript_log_init(swirl_transcript_log *log) {
     memset(log, 0, sizeof *log);
     log->values = NULL;
@@ -155,6 +160,16 @@ enum swirl_status swirl_transcript_grind(swirl_transcript *t, bb31 *witness, uns
         }
         *witness = bb31_from_u32(w);
         (void)swirl_transcript_check_witness(t, bits, *witness);
+        return SWIRL_OK;
+    }
+    if (t->grinder) {
+        bb31 w;
+        SWIRL_TRY(t->grinder(t->grinder_ctx, t, bits, &w));
+        if (!swirl_transcript_check_witness(t, bits, w))
+            return SWIRL_RAISE(SWIRL_E_INTERNAL,
+                               "PoW accelerator: witness %u does not pass %u-bit check",
+                               bb31_to_u32(w), bits);
+        *witness = w;
         return SWIRL_OK;
     }
     /* Search candidates in blocks; within a block every thread tests its share and the smallest

@@ -33,7 +33,19 @@ typedef struct swirl_transcript_log {
     int failed; /* an append ran out of memory (the log is incomplete) */
 } swirl_transcript_log;
 
-typedef struct swirl_transcript {
+typedef struct swirl_transcript swirl_transcript;
+
+/**
+ * A PoW accelerator (the CUDA backend's device grinder): finds the smallest witness w that
+ * check_witness(bits, w) accepts from state *t, without changing *t. swirl_transcript_grind then
+ * applies the witness on the host (its log sees the same operations as a CPU grind) and fails with
+ * SWIRL_E_INTERNAL if the witness does not pass; an error of the grinder is returned as it is (no
+ * silent CPU fallback).
+ */
+typedef enum swirl_status (*swirl_grind_fn)(void *ctx, const swirl_transcript *t, unsigned bits,
+                                            bb31 *witness);
+
+struct swirl_transcript {
     bb31 state[P2_WIDTH];
     unsigned absorb_idx; /* 0 <= absorb_idx < RATE */
     unsigned sample_idx; /* 0 <= sample_idx <= RATE */
@@ -41,7 +53,11 @@ typedef struct swirl_transcript {
     /* the debug hook: NULL, or a log every observe / sample / permutation is appended to. A copy of
      * the transcript shares it; the prover and verifier never copy their transcript. */
     swirl_transcript_log *log;
-} swirl_transcript;
+    /* NULL, or the PoW accelerator swirl_transcript_grind hands the search to (host-only, shared
+     * by copies like the log) */
+    swirl_grind_fn grinder;
+    void *grinder_ctx;
+};
 
 #ifdef __cplusplus
 extern "C" {
@@ -52,6 +68,8 @@ void swirl_transcript_init(swirl_transcript *t);
 /** Attaches `log` (NULL detaches); from now on every observe, sample and permutation is recorded.
  *  An empty log first records the transcript's current state (OpenVM's initial perm_results entry). */
 void swirl_transcript_set_log(swirl_transcript *t, swirl_transcript_log *log);
+/** Attaches a PoW accelerator (NULL: grind on the CPU threads). */
+void swirl_transcript_set_grinder(swirl_transcript *t, swirl_grind_fn fn, void *ctx);
 
 void swirl_transcript_log_init(swirl_transcript_log *log);
 void swirl_transcript_log_clear(swirl_transcript_log *log);
