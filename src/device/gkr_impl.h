@@ -25,6 +25,13 @@
 #include "field/bb31_ext4.h"
 #include "transcript/transcript_impl.h"
 
+/* loops over the five tables and three points unrolled on the device (registers, not stack) */
+#if defined(__CUDA_ARCH__)
+#define SWIRL_GKR_UNROLL _Pragma("unroll")
+#else
+#define SWIRL_GKR_UNROLL
+#endif
+
 #define SWIRL_GKR_MAX_LAYERS 30 /* n <= 30, as swirl_gkr_prove */
 #define SWIRL_GKR_TABLES 5      /* eq, p0, q0, p1, q1 */
 
@@ -71,12 +78,15 @@ SWIRL_HD bb31x4 swirl_gkr_fold(bb31x4 a, bb31x4 b, bb31x4 r) {
 SWIRL_HD void swirl_gkr_round_terms(bb31x4 acc[3], bb31x4 v[SWIRL_GKR_TABLES][2],
                                     bb31x4 lambda) {
     bb31x4 x[SWIRL_GKR_TABLES], d[SWIRL_GKR_TABLES];
+    SWIRL_GKR_UNROLL
     for (int k = 0; k < SWIRL_GKR_TABLES; k++) {
         x[k] = v[k][1];
         d[k] = bb31x4_sub(v[k][1], v[k][0]);
     }
+    SWIRL_GKR_UNROLL
     for (int X = 0; X < 3; X++) {
         if (X > 0)
+            SWIRL_GKR_UNROLL
             for (int k = 0; k < SWIRL_GKR_TABLES; k++)
                 x[k] = bb31x4_add(x[k], d[k]);
         bb31x4 pp = bb31x4_add(bb31x4_mul(x[1], x[4]), bb31x4_mul(x[3], x[2]));
@@ -89,6 +99,7 @@ SWIRL_HD void swirl_gkr_round_terms(bb31x4 acc[3], bb31x4 v[SWIRL_GKR_TABLES][2]
 SWIRL_HD void swirl_gkr_sum_y(bb31x4 acc[3], const bb31x4 *buf, size_t L, size_t y,
                               bb31x4 lambda) {
     bb31x4 v[SWIRL_GKR_TABLES][2];
+    SWIRL_GKR_UNROLL
     for (int k = 0; k < SWIRL_GKR_TABLES; k++) {
         v[k][0] = buf[(size_t)k * L + 2 * y];
         v[k][1] = buf[(size_t)k * L + 2 * y + 1];
@@ -103,6 +114,7 @@ SWIRL_HD void swirl_gkr_fold_sum_y(bb31x4 acc[3], bb31x4 *out, const bb31x4 *in,
                                    size_t y2, bb31x4 r, bb31x4 lambda) {
     size_t L_out = L_in / 2;
     bb31x4 v[SWIRL_GKR_TABLES][2];
+    SWIRL_GKR_UNROLL
     for (int k = 0; k < SWIRL_GKR_TABLES; k++) {
         const bb31x4 *src = in + (size_t)k * L_in + 4 * y2;
         v[k][0] = swirl_gkr_fold(src[0], src[1], r);
