@@ -28,7 +28,7 @@ extern "C" {
 typedef struct swirl_cuda_program swirl_cuda_program;
 
 /** Default scratch of a program object: the per-thread value arrays of one launch. */
-#define SWIRL_CUDA_ZC_SCRATCH_DEFAULT ((size_t)512 << 20)
+#define SWIRL_CUDA_ZC_SCRATCH_DEFAULT ((size_t)2 << 30)
 
 /**
  * Uploads air's constraint program (device/zc_eval.h's flat form: instructions, constants, the
@@ -36,7 +36,8 @@ typedef struct swirl_cuda_program swirl_cuda_program;
  * allocates the object's scratch: `scratch_bytes` (0: SWIRL_CUDA_ZC_SCRATCH_DEFAULT) for the
  * per-thread value arrays, which bound the threads of one launch, plus the block partial sums.
  * The memory is the object's own (cudaMalloc, once, freed by destroy), outside the context's
- * arena, so it survives swirl_cuda_arena_reset and can serve every round of a proof.
+ * arena, so it survives swirl_cuda_arena_reset and can serve every round of a proof. The
+ * tables are copied synchronously: create (and destroy) outside a stage, at planning time.
  */
 enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx, swirl_cuda_program **out,
                                             const swirl_air *air,

@@ -15,8 +15,12 @@
  * Constants are not stored per thread: an operand carries a flag and indexes the constant table.
  * The scratch (owned by the program object, allocated once) bounds the threads of one launch
  * (T <= scratch / (slots x 4 or 16 bytes)); the blocks of a launch stride over the hypercube,
- * so any trace height runs in bounded scratch: for KeccakAir the default 512 MiB holds 22,192
- * round-0 evaluations at once (173 columns of blocks x 2 point groups x 64... see plan_round0).
+ * so any trace height runs in bounded scratch. KeccakAir at 1024 permutations has 2^11 x 32 =
+ * 65,536 round-0 evaluations: 1.6 GB of values, within the default 2 GiB scratch, so round 0 is
+ * one wave of 512 blocks (about 4 per SM on an H100); a 512 MiB scratch would run 173 blocks of
+ * 128 threads, each striding over 3 groups of hypercube points. The multilinear rounds have
+ * 96 KB per evaluation and few evaluations (round 1: 1024 x 3), so they run few blocks and are
+ * latency-bound.
  * Not done yet (the program order keeps up to 2,671 values live): re-allocating the slots by
  * liveness with the constraint outputs accumulated where they are defined (399 live values for
  * KeccakAir without inputs), and interpolating inputs at their use, which would let the values
@@ -242,6 +246,7 @@ extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
     *out = NULL;
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(air != NULL);
+    SWIRL_CUDA_TRY(ctx, cudaSetDevice(ctx->device));
     swirl_zc_dprog host;
     void *storage = NULL;
     SWIRL_TRY(swirl_zc_dprog_build(&host, &storage, air));
@@ -251,7 +256,6 @@ extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     }
     prog->ctx = ctx;
-    SWIRL_CUDA_TRY(ctx, cudaSetDevice(ctx->device));
     enum swirl_status st = zc_upload_tables(prog, &host);
     free(storage);
     if (st == SWIRL_OK)
