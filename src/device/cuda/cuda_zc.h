@@ -1,0 +1,123 @@
+/*
+ * The batch constraint sumcheck's constraint evaluation on the GPU (zc_constraint.cu): an AIR's
+ * constraint program as a device object, round 0 and the multilinear rounds on device-resident
+ * inputs, and slot adapters with the signatures of device/ops.h's constraint_round0 /
+ * constraint_round (host inputs: upload, launch, download). Without CUDA, device/cuda_zc_stub.c
+ * answers SWIRL_E_NO_DEVICE.
+ *
+ * Device-resident entry points (swirl_cuda_zc_round0 / swirl_cuda_zc_round): every input is a
+ * device pointer; challenge-derived values (eq tables, lambda and beta powers, eq3b) are read by
+ * the kernels from device memory, so a stage that samples them on the device needs no host round
+ * trip. They enqueue on the context's stream (counted launches of the open stage) and never
+ * synchronize; the result is written (not added) to a device array.
+ */
+#ifndef SWIRL_DEVICE_CUDA_CUDA_ZC_H
+#define SWIRL_DEVICE_CUDA_CUDA_ZC_H
+
+#include <stddef.h>
+
+#include "air/dag.h"
+#include "device/constraint_trace.h"
+#include "device/cuda/cuda_backend.h"
+#include "device/ops.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct swirl_cuda_program swirl_cuda_program;
+
+/** Default scratch of a program object: the per-thread value arrays of one launch. */
+#define SWIRL_CUDA_ZC_SCRATCH_DEFAULT ((size_t)2 << 30)
+
+/**
+ * Uploads air's constraint program (device/zc_eval.h's flat form: instructions, constants, the
+ * variable -> (view, column, row offset) map, constraint / field / count operands, buses) and
+ * allocates the object's scratch: `scratch_bytes` (0: SWIRL_CUDA_ZC_SCRATCH_DEFAULT) for the
+ * per-thread value arrays, which bound the threads of one launch, plus the block partial sums.
+ * The memory is the object's own (cudaMalloc, once, freed by destroy), outside the context's
+ * arena, so it survives swirl_cuda_arena_reset and can serve every round of a proof. The
+ * tables are copied synchronously: create (and destroy) outside a stage, at planning time.
+ */
+enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx, swirl_cuda_program **out,
+                                            const swirl_air *air,
+                                            size_t scratch_bytes) SWIRL_WARN_UNUSED_RESULT;
+/** Frees the object's device memory (a cudaFree: waits for the device); NULL is ignored. */
+void swirl_cuda_program_destroy(swirl_cuda_program *prog);
+/** The per-thread value slots (temporaries and inputs) and the threads one launch can hold in
+ *  the scratch for round 0 (base field) and the multilinear rounds (extension field). */
+size_t swirl_cuda_program_slots(const swirl_cuda_program *prog);
+size_t swirl_cuda_program_max_threads(const swirl_cuda_program *prog, int ext);
+
+/** Round 0 of one trace, device-resident (see device/ops.h constraint_round0 for the sums). */
+typedef struct swirl_cuda_zc_round0_in {
+    const bb31 *view[2 * SWIRL_ZC_MAX_PARTS]; /* per view: device columns (column-major, height
+                                               * h); a rotated view may share its part's base */
+    size_t nv;             /* must equal the program's view count */
+    size_t h;              /* trace height (a power of two) */
+    size_t n_lift;         /* hypercube points 2^n_lift */
+    const bb31 *pub;       /* device public values (NULL when the AIR has none) */
+    const bb31x4 *eq_x;    /* 2^n_lift */
+    const bb31 *lag;       /* n_points x N */
+    const bb31 *pts;       /* n_points */
+    const bb31x4 *lambda_pows, *beta_pows, *eq3b;
+    size_t n_points, N, np, nzc, nlu;
+} swirl_cuda_zc_round0_in;
+
+/** Writes d_S[0 .. 3 n_points): the sums of constraint_round0 for this trace alone (entries no
+ *  coset covers are zero). Enqueued; no host sync. */
+enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cuda_program *prog,
+                                       bb31x4 *d_S,
+                                       const swirl_cuda_zc_round0_in *in) SWIRL_WARN_UNUSED_RESULT;
+
+/** A multilinear round of one trace, device-resident (device/ops.h constraint_round). */
+typedef struct swirl_cuda_zc_round_in {
+    const bb31x4 *fold[2 * SWIRL_ZC_MAX_PARTS]; /* per view: folded columns of height cur_h */
+    size_t nv, cur_h;
+    const bb31x4 *fsel; /* 3 columns of cur_h */
+    const bb31 *pub;
+    const bb31x4 *eq_y; /* ny */
+    size_t ny;          /* 2 ny <= cur_h */
+    unsigned G;
+    const bb31x4 *lambda_pows, *beta_pows, *eq3b;
+} swirl_cuda_zc_round_in;
+
+/** Writes d_out[0 .. 3G): constraint_round's values. Enqueued; no host sync. */
+enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda_program *prog,
+                                      bb31x4 *d_out,
+                                      const swirl_cuda_zc_round_in *in) SWIRL_WARN_UNUSED_RESULT;
+
+/**
+ * The slots' work with the scratch of their program object given (0: planned from the launch,
+ * at most SWIRL_CUDA_ZC_SCRATCH_DEFAULT); a small scratch makes each thread stride over several
+ * hypercube points (tests use it).
+ */
+enum swirl_status swirl_cuda_zc_round0_host(swirl_cuda_ctx *ctx, size_t scratch_bytes, bb31x4 *S,
+                                            const swirl_zc_trace *trace,
+                                            const swirl_zc_round0_in *in) SWIRL_WARN_UNUSED_RESULT;
+enum swirl_status swirl_cuda_zc_round_host(swirl_cuda_ctx *ctx, size_t scratch_bytes, bb31x4 *out,
+                                           const swirl_zc_trace *trace, const bb31x4 *eq_y,
+                                           size_t ny, unsigned G, const bb31x4 *lambda_pows,
+                                           const bb31x4 *beta_pows) SWIRL_WARN_UNUSED_RESULT;
+
+/**
+ * The slots (device/ops.h signatures; ops->ctx is the swirl_cuda_ctx): each creates the trace's
+ * program object, uploads the host inputs into a workspace of its own (one cudaMalloc, freed on
+ * return), runs the device-resident entry point in one stage ("zerocheck.constraint_round0" /
+ * "zerocheck.constraint_round": its single host sync is the download of the result) and adds
+ * (round 0) or writes (rounds) the result like the CPU slot.
+ */
+enum swirl_status swirl_cuda_slot_constraint_round0(const swirl_backend_ops *ops, bb31x4 *S,
+                                                    const swirl_zc_trace *trace,
+                                                    const swirl_zc_round0_in *in);
+enum swirl_status swirl_cuda_slot_constraint_round(const swirl_backend_ops *ops, bb31x4 *out,
+                                                   const swirl_zc_trace *trace,
+                                                   const bb31x4 *eq_y, size_t ny, unsigned G,
+                                                   const bb31x4 *lambda_pows,
+                                                   const bb31x4 *beta_pows);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIRL_DEVICE_CUDA_CUDA_ZC_H */

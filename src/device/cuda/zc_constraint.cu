@@ -1,0 +1,596 @@
+/*
+ * The batch constraint sumcheck's constraint evaluation on the GPU (cuda_zc.h): the compiled
+ * constraint program (air/program.h, re-encoded as device/zc_eval.h's flat form) run by one thread
+ * per (hypercube point, evaluation point), with the per-thread work in device/zc_eval.h's SWIRL_HD
+ * functions (the CPU runs the same functions in tests/test_zc_eval.c).
+ *
+ * Value layout. KeccakAir's program has 36,354 instructions over 6,046 values (3,183
+ * temporaries — most of them the 3,182 pinned constraint outputs —, 2,860 inputs, 3 constants):
+ * 24 KB of base-field values per evaluation in round 0, 96 KB in the extension field. That fits
+ * neither registers nor shared memory (228 KB per SM would hold 9 evaluations), so each thread's
+ * values live in global memory, structure of arrays over the threads of a launch: slot s of
+ * thread t at V[s T + t] (extension: component e at V[(4 s + e) T + t]). Every thread runs the
+ * same instruction at the same time, so each slot access of a warp is one coalesced 128-byte
+ * transaction, and the instruction words are uniform loads through the read-only cache.
+ * Constants are not stored per thread: an operand carries a flag and indexes the constant table.
+ * The scratch (owned by the program object, allocated once) bounds the threads of one launch
+ * (T <= scratch / (slots x 4 or 16 bytes)); the blocks of a launch stride over the hypercube,
+ * so any trace height runs in bounded scratch. KeccakAir at 1024 permutations has 2^11 x 32 =
+ * 65,536 round-0 evaluations: 1.6 GB of values, within the default 2 GiB scratch, so round 0 is
+ * one wave of 512 blocks (about 4 per SM on an H100); a 512 MiB scratch would run 173 blocks of
+ * 128 threads, each striding over 3 groups of hypercube points. The multilinear rounds have
+ * 96 KB per evaluation and few evaluations (round 1: 1024 x 3), so they run few blocks and are
+ * latency-bound.
+ * Not done yet (the program order keeps up to 2,671 values live): re-allocating the slots by
+ * liveness with the constraint outputs accumulated where they are defined (399 live values for
+ * KeccakAir without inputs), and interpolating inputs at their use, which would let the values
+ * of a block sit in shared memory.
+ *
+ * Round 0 (k_zc_round0): a block of 128 threads covers PB points (the largest power of two <= 128
+ * dividing np) by XB = 128 / PB hypercube points; blockIdx.y picks the point group, blockIdx.x
+ * strides over the hypercube. A thread interpolates every variable's column at its point (N
+ * products with its Lagrange row), computes the selectors, runs the program, and accumulates
+ * eq_x[x] C_lambda / (p^N - 1) and the eq3b-weighted LogUp numerator / denominator in registers;
+ * the block sums them over its hypercube points in shared memory and writes one partial per
+ * (column of blocks, point); k_zc_final sums the partials in a fixed order (the result is an exact
+ * field sum, so it equals the CPU's). Challenge-derived inputs are device pointers.
+ * Multilinear rounds (k_zc_round): the same with (y, X), X = 1..G, and extension-field values
+ * interpolated linearly between the folded rows 2y and 2y + 1.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "air/program.h"
+#include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_zc.h"
+#include "device/zc_eval.h"
+#include "util/alloc.h"
+
+#define ZC_BLOCK 128u
+#define ZC_MAX_THREADS ((size_t)1 << 18) /* per launch: about a full H100 (132 SMs x 2048) */
+
+struct swirl_cuda_program {
+    swirl_cuda_ctx *ctx;
+    swirl_zc_dprog dp; /* device pointers into d_tables */
+    void *d_tables;
+    bb31 *d_scratch;
+    bb31x4 *d_partial;
+    size_t thr_b, thr_x; /* threads one launch holds: base-field, extension-field values */
+    size_t n_partial;    /* bb31x4 entries of d_partial */
+};
+
+typedef struct zc_views {
+    const bb31 *b[2 * SWIRL_ZC_MAX_PARTS];
+} zc_views;
+
+typedef struct zc_folds {
+    const bb31x4 *f[2 * SWIRL_ZC_MAX_PARTS];
+} zc_folds;
+
+/* ------------------------------------------------------------------------------------------ */
+/* kernels */
+
+__device__ __forceinline__ bb31x4 zc_ldx(const bb31x4 *p) {
+    bb31x4 r;
+    for (int e = 0; e < 4; e++)
+        r.c[e] = swirl_zc_ldb(&p->c[e]);
+    return r;
+}
+
+/* sums red[k][pi + PB xi] over xi < XB into red[k][pi] (XB any positive count); every thread of
+ * the block calls it */
+__device__ void zc_block_reduce(bb31x4 (*red)[ZC_BLOCK], uint32_t PB, uint32_t XB, uint32_t xi,
+                                uint32_t pi) {
+    __syncthreads();
+    for (uint32_t s = 1; s < XB; s <<= 1) {
+        if (xi < XB && (xi % (2 * s)) == 0 && xi + s < XB)
+            for (int k = 0; k < 3; k++)
+                red[k][pi + PB * xi] = bb31x4_add(red[k][pi + PB * xi], red[k][pi + PB * (xi + s)]);
+        __syncthreads();
+    }
+}
+
+__global__ void __launch_bounds__(ZC_BLOCK)
+    k_zc_round0(swirl_zc_dprog pg, zc_views vw, const bb31 *pub, bb31 *V, size_t T,
+                const bb31x4 *eq_x, const bb31 *lag, const bb31 *pts, const bb31x4 *lp,
+                const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long nx,
+                unsigned long long h, uint32_t N, uint32_t np, uint32_t PB, uint32_t nzcN,
+                uint32_t nluN, bb31x4 *partial) {
+    __shared__ bb31x4 red[3][ZC_BLOCK];
+    uint32_t XB = ZC_BLOCK / PB, pi = threadIdx.x % PB, xi = threadIdx.x / PB;
+    uint32_t p = blockIdx.y * PB + pi;
+    size_t t = ((size_t)blockIdx.y * gridDim.x + blockIdx.x) * ZC_BLOCK + threadIdx.x;
+    bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+    int zc = p < nzcN, lu = p < nluN;
+    bb31 zfinv = bb31_zero();
+    if (zc)
+        zfinv = bb31_inv(bb31_sub(bb31_pow(swirl_zc_ldb(&pts[p]), N), bb31_one()));
+    const bb31 *lg = lag + (size_t)p * N;
+    for (unsigned long long xg = blockIdx.x; xg * XB < nx; xg += gridDim.x) {
+        unsigned long long x = xg * XB + xi;
+        if (x >= nx || (!zc && !lu))
+            continue;
+        swirl_zc_r0_eval(&pg, vw.b, pub, V, T, t, (size_t)x, lg, N, (size_t)h);
+        bb31x4 c[3];
+        swirl_zc_r0_contrib(c, &pg, V, T, t, zc_ldx(&eq_x[x]), zfinv, zc, lu, lp, bp, eq3b);
+        for (int k = 0; k < 3; k++)
+            acc[k] = bb31x4_add(acc[k], c[k]);
+    }
+    for (int k = 0; k < 3; k++)
+        red[k][threadIdx.x] = acc[k];
+    zc_block_reduce(red, PB, XB, xi, pi);
+    if (xi == 0)
+        for (int k = 0; k < 3; k++)
+            partial[((size_t)blockIdx.x * np + p) * 3 + k] = red[k][pi];
+}
+
+__global__ void __launch_bounds__(ZC_BLOCK)
+    k_zc_round(swirl_zc_dprog pg, zc_folds fv, const bb31x4 *fsel, const bb31 *pub, bb31 *V,
+               size_t T, const bb31x4 *eq_y, unsigned long long ny, unsigned long long H,
+               uint32_t G, const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
+               bb31x4 *partial) {
+    __shared__ bb31x4 red[3][ZC_BLOCK];
+    uint32_t XB = ZC_BLOCK / G, pi = threadIdx.x % G, xi = threadIdx.x / G;
+    size_t t = (size_t)blockIdx.x * ZC_BLOCK + threadIdx.x;
+    bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+    bb31 X = bb31_from_u32(pi + 1);
+    for (unsigned long long yg = blockIdx.x; yg * XB < ny; yg += gridDim.x) {
+        unsigned long long y = yg * XB + xi;
+        if (xi >= XB || y >= ny)
+            continue;
+        bb31x4 c[3];
+        swirl_zc_round_eval(c, &pg, fv.f, fsel, pub, V, T, t, (size_t)y, (size_t)H, X,
+                            zc_ldx(&eq_y[y]), lp, bp, eq3b);
+        for (int k = 0; k < 3; k++)
+            acc[k] = bb31x4_add(acc[k], c[k]);
+    }
+    for (int k = 0; k < 3; k++)
+        red[k][threadIdx.x] = acc[k];
+    zc_block_reduce(red, G, XB, xi, pi);
+    if (xi == 0)
+        for (int k = 0; k < 3; k++)
+            partial[((size_t)blockIdx.x * G + pi) * 3 + k] = red[k][pi];
+}
+
+/* out[k P + p] = sum over the nb columns of blocks of partial[(b np + p) 3 + k] for p < np, zero
+ * for np <= p < P; in the order of b (an exact field sum either way) */
+__global__ void k_zc_final(bb31x4 *out, const bb31x4 *partial, uint32_t nb, uint32_t np,
+                           uint32_t P) {
+    uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= 3 * P)
+        return;
+    uint32_t k = i / P, p = i % P;
+    bb31x4 s = bb31x4_zero();
+    if (p < np)
+        for (uint32_t b = 0; b < nb; b++)
+            s = bb31x4_add(s, partial[((size_t)b * np + p) * 3 + k]);
+    out[i] = s;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the program object */
+
+static size_t zc_align(size_t b) {
+    return (b + 255) & ~(size_t)255;
+}
+
+static enum swirl_status zc_malloc(swirl_cuda_ctx *ctx, void **p, size_t bytes, const char *what) {
+    *p = NULL;
+    cudaError_t e = cudaMalloc(p, bytes ? bytes : 256);
+    if (e != cudaSuccess) {
+        *p = NULL;
+        return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, what);
+    }
+    return SWIRL_OK;
+}
+
+/* the host tables of dp copied into one device allocation; prog->dp gets the device pointers */
+static enum swirl_status zc_upload_tables(swirl_cuda_program *prog, const swirl_zc_dprog *h) {
+    size_t ni = h->n_interactions, nf = h->field_start[ni];
+    const void *src[8] = {h->instrs,      h->consts,    h->var_info,  h->cons_val,
+                          h->field_start, h->field_val, h->count_val, h->bus1};
+    size_t bytes[8] = {4 * h->n_instrs * 4, h->n_consts * 4u, 3 * (size_t)h->n_vars * 4,
+                       h->n_constraints * 4u, (ni + 1) * 4, nf * 4, ni * 4, ni * 4};
+    size_t off[8], total = 0;
+    for (int i = 0; i < 8; i++) {
+        off[i] = total;
+        total += zc_align(bytes[i]);
+    }
+    SWIRL_TRY(zc_malloc(prog->ctx, &prog->d_tables, total, "cudaMalloc(program tables)"));
+    char *d = (char *)prog->d_tables;
+    for (int i = 0; i < 8; i++)
+        if (bytes[i])
+            SWIRL_CUDA_TRY(prog->ctx, cudaMemcpy(d + off[i], src[i], bytes[i],
+                                                 cudaMemcpyHostToDevice));
+    prog->dp = *h;
+    prog->dp.instrs = (const uint32_t *)(d + off[0]);
+    prog->dp.consts = (const bb31 *)(d + off[1]);
+    prog->dp.var_info = (const uint32_t *)(d + off[2]);
+    prog->dp.cons_val = (const uint32_t *)(d + off[3]);
+    prog->dp.field_start = (const uint32_t *)(d + off[4]);
+    prog->dp.field_val = (const uint32_t *)(d + off[5]);
+    prog->dp.count_val = (const uint32_t *)(d + off[6]);
+    prog->dp.bus1 = (const bb31 *)(d + off[7]);
+    return SWIRL_OK;
+}
+
+/* scratch for the launches: thr_b base-field / thr_x extension-field evaluations at once (at
+ * least one block of each), and their block partials */
+static enum swirl_status zc_alloc_scratch(swirl_cuda_program *prog, size_t scratch_bytes) {
+    size_t slots = prog->dp.n_slots ? prog->dp.n_slots : 1;
+    size_t tb = scratch_bytes / (slots * 4), tx = scratch_bytes / (slots * 16);
+    tb = tb > ZC_MAX_THREADS ? ZC_MAX_THREADS : tb;
+    tx = tx > ZC_MAX_THREADS ? ZC_MAX_THREADS : tx;
+    tb = tb / ZC_BLOCK * ZC_BLOCK;
+    tx = tx / ZC_BLOCK * ZC_BLOCK;
+    if (tb < ZC_BLOCK)
+        tb = ZC_BLOCK;
+    if (tx < ZC_BLOCK)
+        tx = ZC_BLOCK;
+    if (slots > ((size_t)1 << 40) / (tx * 16))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "constraint program too large for the device");
+    size_t bytes = tb * slots * 4 > tx * slots * 16 ? tb * slots * 4 : tx * slots * 16;
+    prog->thr_b = tb;
+    prog->thr_x = tx;
+    prog->n_partial = 3 * (tb > tx ? tb : tx);
+    SWIRL_TRY(zc_malloc(prog->ctx, (void **)&prog->d_scratch, bytes, "cudaMalloc(program scratch)"));
+    return zc_malloc(prog->ctx, (void **)&prog->d_partial, prog->n_partial * sizeof(bb31x4),
+                     "cudaMalloc(program partials)");
+}
+
+extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
+                                                       swirl_cuda_program **out,
+                                                       const swirl_air *air,
+                                                       size_t scratch_bytes) {
+    SWIRL_ARG_CHECK(out != NULL);
+    *out = NULL;
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(air != NULL);
+    SWIRL_CUDA_TRY(ctx, cudaSetDevice(ctx->device));
+    swirl_zc_dprog host;
+    void *storage = NULL;
+    SWIRL_TRY(swirl_zc_dprog_build(&host, &storage, air));
+    swirl_cuda_program *prog = (swirl_cuda_program *)swirl_calloc(1, sizeof *prog);
+    if (!prog) {
+        free(storage);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    }
+    prog->ctx = ctx;
+    enum swirl_status st = zc_upload_tables(prog, &host);
+    free(storage);
+    if (st == SWIRL_OK)
+        st = zc_alloc_scratch(prog, scratch_bytes ? scratch_bytes : SWIRL_CUDA_ZC_SCRATCH_DEFAULT);
+    if (st != SWIRL_OK) {
+        swirl_cuda_program_destroy(prog);
+        return st;
+    }
+    *out = prog;
+    return SWIRL_OK;
+}
+
+extern "C" void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
+    if (!prog)
+        return;
+    if (prog->d_tables)
+        cudaFree(prog->d_tables);
+    if (prog->d_scratch)
+        cudaFree(prog->d_scratch);
+    if (prog->d_partial)
+        cudaFree(prog->d_partial);
+    free(prog);
+}
+
+extern "C" size_t swirl_cuda_program_slots(const swirl_cuda_program *prog) {
+    return prog ? prog->dp.n_slots : 0;
+}
+
+extern "C" size_t swirl_cuda_program_max_threads(const swirl_cuda_program *prog, int ext) {
+    return prog ? (ext ? prog->thr_x : prog->thr_b) : 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* device-resident launches */
+
+extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cuda_program *prog,
+                                                  bb31x4 *d_S,
+                                                  const swirl_cuda_zc_round0_in *in) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(prog && prog->ctx == ctx && d_S && in);
+    SWIRL_ARG_CHECK(in->eq_x && in->lag && in->pts && in->lambda_pows);
+    SWIRL_ARG_CHECK(in->N >= 1 && (in->N & (in->N - 1)) == 0 && in->N <= 256);
+    SWIRL_ARG_CHECK(in->h >= 1 && (in->h & (in->h - 1)) == 0 && in->n_lift < 40);
+    SWIRL_ARG_CHECK(in->np <= in->n_points && in->n_points <= ((size_t)SWIRL_ZC_MAX_COS << 8));
+    SWIRL_ARG_CHECK(in->np % in->N == 0 && in->nzc * in->N <= in->np && in->nlu * in->N <= in->np);
+    SWIRL_ARG_CHECK(in->nv == prog->dp.nv);
+    SWIRL_ARG_CHECK(prog->dp.n_interactions == 0 || in->nlu == 0 || (in->beta_pows && in->eq3b));
+    for (size_t v = 0; v < in->nv; v++)
+        SWIRL_ARG_CHECK(in->view[v] != NULL);
+    size_t P = in->n_points, np = in->np;
+    if (np == 0) {
+        SWIRL_CUDA_TRY(ctx, cudaMemsetAsync(d_S, 0, 3 * P * sizeof(bb31x4), ctx->stream));
+        return SWIRL_OK;
+    }
+    uint32_t PB = (uint32_t)(np & (~np + 1));
+    if (PB > ZC_BLOCK)
+        PB = ZC_BLOCK;
+    size_t n_pg = np / PB, XB = ZC_BLOCK / PB, nx = (size_t)1 << in->n_lift;
+    size_t n_xg = (nx + XB - 1) / XB, cols = prog->thr_b / (n_pg * ZC_BLOCK);
+    if (cols == 0)
+        return SWIRL_RAISE(SWIRL_E_NOMEM,
+                           "constraint program scratch holds %zu threads, round 0 needs %zu",
+                           prog->thr_b, n_pg * ZC_BLOCK);
+    size_t gx = n_xg < cols ? n_xg : cols;
+    if (gx * np * 3 > prog->n_partial)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 partials exceed the plan");
+    zc_views vw;
+    memset(&vw, 0, sizeof vw);
+    for (size_t v = 0; v < in->nv; v++)
+        vw.b[v] = in->view[v];
+    size_t T = gx * n_pg * ZC_BLOCK;
+    dim3 grid((unsigned)gx, (unsigned)n_pg);
+    SWIRL_LAUNCH(ctx, k_zc_round0, grid, ZC_BLOCK, 0, prog->dp, vw, in->pub, prog->d_scratch, T,
+                 in->eq_x, in->lag, in->pts, in->lambda_pows, in->beta_pows, in->eq3b,
+                 (unsigned long long)nx, (unsigned long long)in->h, (uint32_t)in->N,
+                 (uint32_t)np, PB, (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N),
+                 prog->d_partial);
+    SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
+                 (uint32_t)gx, (uint32_t)np, (uint32_t)P);
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda_program *prog,
+                                                 bb31x4 *d_out,
+                                                 const swirl_cuda_zc_round_in *in) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(prog && prog->ctx == ctx && d_out && in);
+    SWIRL_ARG_CHECK(in->eq_y && in->fsel && in->lambda_pows && in->ny >= 1);
+    SWIRL_ARG_CHECK(in->G >= 1 && in->G <= ZC_BLOCK && 2 * in->ny <= in->cur_h);
+    SWIRL_ARG_CHECK(in->nv == prog->dp.nv);
+    SWIRL_ARG_CHECK(prog->dp.n_interactions == 0 || (in->beta_pows && in->eq3b));
+    for (size_t v = 0; v < in->nv; v++)
+        SWIRL_ARG_CHECK(in->fold[v] != NULL);
+    size_t XB = ZC_BLOCK / in->G, n_yg = (in->ny + XB - 1) / XB, cols = prog->thr_x / ZC_BLOCK;
+    size_t gx = n_yg < cols ? n_yg : cols;
+    if (gx * in->G * 3 > prog->n_partial)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "round partials exceed the plan");
+    zc_folds fv;
+    memset(&fv, 0, sizeof fv);
+    for (size_t v = 0; v < in->nv; v++)
+        fv.f[v] = in->fold[v];
+    size_t T = gx * ZC_BLOCK;
+    SWIRL_LAUNCH(ctx, k_zc_round, (unsigned)gx, ZC_BLOCK, 0, prog->dp, fv, in->fsel, in->pub,
+                 prog->d_scratch, T, in->eq_y, (unsigned long long)in->ny,
+                 (unsigned long long)in->cur_h, (uint32_t)in->G, in->lambda_pows, in->beta_pows,
+                 in->eq3b, prog->d_partial);
+    SWIRL_LAUNCH(ctx, k_zc_final, 1, 256, 0, d_out, prog->d_partial, (uint32_t)gx, in->G, in->G);
+    return SWIRL_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the slots (host inputs): one workspace per call, laid out twice (sizing, then placing) */
+
+typedef struct zc_ws {
+    char *base; /* NULL while sizing */
+    size_t used;
+    swirl_cuda_copy up[2 * SWIRL_ZC_MAX_PARTS + 16];
+    size_t n_up;
+} zc_ws;
+
+/* a device region of `bytes`, filled from host `src` (when not NULL) by the stage's uploads */
+static void *zc_take(zc_ws *w, const void *src, size_t bytes) {
+    void *d = (void *)((uintptr_t)w->base + w->used);
+    w->used += zc_align(bytes ? bytes : 16);
+    if (src && bytes && w->n_up < sizeof w->up / sizeof w->up[0]) {
+        swirl_cuda_copy c = {d, src, bytes};
+        w->up[w->n_up++] = c;
+    }
+    return d;
+}
+
+static size_t zc_max_fields(const swirl_air *air) {
+    size_t m = 0;
+    for (size_t i = 0; i < air->n_interactions; i++)
+        if (air->interactions[i].n_fields > m)
+            m = air->interactions[i].n_fields;
+    return m;
+}
+
+/* the inputs every evaluation reads besides the trace: public values, lambda and beta powers,
+ * eq3b (the caller's host arrays; the ones the AIR does not use are not uploaded) */
+static void zc_take_common(zc_ws *w, const swirl_zc_trace *tt, const bb31 **pub,
+                           const bb31x4 **lp, const bb31x4 **bp, const bb31x4 **eq3b,
+                           const bb31x4 *h_lp, const bb31x4 *h_bp, int logup) {
+    const swirl_air *air = tt->air;
+    *pub = (const bb31 *)zc_take(w, tt->in->public_values, air->num_public_values * sizeof(bb31));
+    *lp = (const bb31x4 *)zc_take(w, h_lp, air->n_constraints * sizeof(bb31x4));
+    *bp = *eq3b = NULL;
+    if (logup && air->n_interactions) {
+        *bp = (const bb31x4 *)zc_take(w, h_bp, (zc_max_fields(air) + 1) * sizeof(bb31x4));
+        *eq3b = (const bb31x4 *)zc_take(w, tt->eq3b, air->n_interactions * sizeof(bb31x4));
+    }
+}
+
+static void zc_r0_layout(zc_ws *w, swirl_cuda_zc_round0_in *d, bb31x4 **d_S,
+                         const swirl_zc_trace *tt, const swirl_zc_round0_in *in) {
+    w->used = w->n_up = 0;
+    memset(d, 0, sizeof *d);
+    for (size_t v = 0; v < tt->nv; v++) {
+        size_t u = 0;
+        while (u < v && tt->v[u].base != tt->v[v].base)
+            u++;
+        d->view[v] = u < v ? d->view[u]
+                           : (const bb31 *)zc_take(w, tt->v[v].base,
+                                                   tt->v[v].width * tt->h * sizeof(bb31));
+    }
+    d->nv = tt->nv;
+    d->h = tt->h;
+    d->n_lift = tt->n_lift;
+    d->eq_x = (const bb31x4 *)zc_take(w, in->eq_x, ((size_t)1 << tt->n_lift) * sizeof(bb31x4));
+    d->lag = (const bb31 *)zc_take(w, in->lag, in->n_points * in->N * sizeof(bb31));
+    d->pts = (const bb31 *)zc_take(w, in->pts, in->n_points * sizeof(bb31));
+    zc_take_common(w, tt, &d->pub, &d->lambda_pows, &d->beta_pows, &d->eq3b, in->lambda_pows,
+                   in->beta_pows, in->nlu > 0);
+    d->n_points = in->n_points;
+    d->N = in->N;
+    d->np = in->np;
+    d->nzc = in->nzc;
+    d->nlu = in->nlu;
+    *d_S = (bb31x4 *)zc_take(w, NULL, 3 * in->n_points * sizeof(bb31x4));
+}
+
+static void zc_round_layout(zc_ws *w, swirl_cuda_zc_round_in *d, bb31x4 **d_out,
+                            const swirl_zc_trace *tt, const bb31x4 *eq_y, size_t ny, unsigned G,
+                            const bb31x4 *lp, const bb31x4 *bp) {
+    w->used = w->n_up = 0;
+    memset(d, 0, sizeof *d);
+    size_t H = tt->cur_h;
+    for (size_t v = 0; v < tt->nv; v++)
+        d->fold[v] = (const bb31x4 *)zc_take(w, tt->fold[v], tt->v[v].width * H * sizeof(bb31x4));
+    d->nv = tt->nv;
+    d->cur_h = H;
+    d->fsel = (const bb31x4 *)zc_take(w, tt->fsel, 3 * H * sizeof(bb31x4));
+    d->eq_y = (const bb31x4 *)zc_take(w, eq_y, ny * sizeof(bb31x4));
+    d->ny = ny;
+    d->G = G;
+    zc_take_common(w, tt, &d->pub, &d->lambda_pows, &d->beta_pows, &d->eq3b, lp, bp, 1);
+    *d_out = (bb31x4 *)zc_take(w, NULL, 3 * (size_t)G * sizeof(bb31x4));
+}
+
+/* the stage of a slot: the uploads, `launch`, the download of n results into host; one sync */
+template <typename F>
+static enum swirl_status zc_slot_stage(swirl_cuda_ctx *ctx, const char *name, const zc_ws *w,
+                                       bb31x4 *host, const bb31x4 *d_res, size_t n, F launch) {
+    SWIRL_TRY(swirl_cuda_stage_begin(ctx, name));
+    enum swirl_status st = SWIRL_OK;
+    for (size_t i = 0; i < w->n_up && st == SWIRL_OK; i++)
+        st = swirl_cuda_upload(ctx, w->up[i].dst, w->up[i].src, w->up[i].bytes);
+    if (st == SWIRL_OK)
+        st = launch();
+    if (st == SWIRL_OK)
+        st = swirl_cuda_download(ctx, host, d_res, n * sizeof(bb31x4));
+    if (st != SWIRL_OK) {
+        swirl_cuda_stage_abort(ctx);
+        return st;
+    }
+    return swirl_cuda_stage_end(ctx);
+}
+
+/* threads a launch would use at most, capped: the scratch bytes the slot's program asks for */
+static size_t zc_slot_scratch(const swirl_air *air, size_t threads, size_t bytes_per_slot) {
+    size_t slots = air->program ? air->program->const_base : 1;
+    if (threads > ZC_MAX_THREADS)
+        threads = ZC_MAX_THREADS;
+    size_t want = (threads + ZC_BLOCK) * (slots ? slots : 1) * bytes_per_slot;
+    return want < SWIRL_CUDA_ZC_SCRATCH_DEFAULT ? want : SWIRL_CUDA_ZC_SCRATCH_DEFAULT;
+}
+
+static enum swirl_status zc_slot_check(swirl_cuda_ctx *ctx, const swirl_zc_trace *tt) {
+    if (!ctx)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "CUDA constraint slot: the table has no context");
+    SWIRL_ARG_CHECK(tt && tt->air && tt->in);
+    if (!tt->air->program)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "AIR %s has no compiled program", tt->air->name);
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_zc_round0_host(swirl_cuda_ctx *ctx, size_t scratch_bytes,
+                                                       bb31x4 *S, const swirl_zc_trace *tt,
+                                                       const swirl_zc_round0_in *in) {
+    SWIRL_TRY(zc_slot_check(ctx, tt));
+    SWIRL_ARG_CHECK(S && in && in->eq_x && in->lag && in->pts && in->lambda_pows);
+    SWIRL_ARG_CHECK(in->N >= 1 && in->N <= ((size_t)1 << SWIRL_ZC_MAX_L) &&
+                    in->np <= in->n_points &&
+                    in->n_points <= ((size_t)SWIRL_ZC_MAX_COS << SWIRL_ZC_MAX_L) &&
+                    (in->nlu == 0 || in->beta_pows));
+    if (in->np == 0)
+        return SWIRL_OK;
+    size_t P = in->n_points, np = in->np, PB = np & (~np + 1);
+    PB = PB > ZC_BLOCK ? ZC_BLOCK : PB;
+    size_t threads = (((size_t)1 << tt->n_lift) * PB + ZC_BLOCK - 1) / ZC_BLOCK * (np / PB) *
+                     ZC_BLOCK;
+    swirl_cuda_program *prog = NULL;
+    if (!scratch_bytes)
+        scratch_bytes = zc_slot_scratch(tt->air, threads, 4);
+    SWIRL_TRY(swirl_cuda_program_create(ctx, &prog, tt->air, scratch_bytes));
+    bb31x4 *hS = (bb31x4 *)swirl_malloc(3 * P * sizeof *hS);
+    zc_ws *w = (zc_ws *)swirl_calloc(1, sizeof *w);
+    enum swirl_status st = hS && w ? SWIRL_OK : SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    if (st == SWIRL_OK && (prog->dp.rot != tt->rot || prog->dp.nv != tt->nv))
+        st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "trace views do not match AIR %s", tt->air->name);
+    swirl_cuda_zc_round0_in d;
+    bb31x4 *d_S = NULL;
+    if (st == SWIRL_OK) {
+        zc_r0_layout(w, &d, &d_S, tt, in); /* sizing */
+        st = zc_malloc(ctx, (void **)&w->base, w->used, "cudaMalloc(round 0 workspace)");
+    }
+    if (st == SWIRL_OK) {
+        zc_r0_layout(w, &d, &d_S, tt, in);
+        st = zc_slot_stage(ctx, "zerocheck.constraint_round0", w, hS, d_S, 3 * P,
+                           [&]() { return swirl_cuda_zc_round0(ctx, prog, d_S, &d); });
+    }
+    if (st == SWIRL_OK)
+        for (size_t i = 0; i < 3 * P; i++)
+            S[i] = bb31x4_add(S[i], hS[i]);
+    if (w && w->base)
+        cudaFree(w->base);
+    free(w);
+    free(hS);
+    swirl_cuda_program_destroy(prog);
+    return st;
+}
+
+extern "C" enum swirl_status swirl_cuda_zc_round_host(swirl_cuda_ctx *ctx, size_t scratch_bytes,
+                                                      bb31x4 *out, const swirl_zc_trace *tt,
+                                                      const bb31x4 *eq_y, size_t ny, unsigned G,
+                                                      const bb31x4 *lp, const bb31x4 *bp) {
+    SWIRL_TRY(zc_slot_check(ctx, tt));
+    SWIRL_ARG_CHECK(out && eq_y && lp && ny >= 1 && G >= 1 && G <= ZC_BLOCK &&
+                    2 * ny <= tt->cur_h && tt->fsel);
+    SWIRL_ARG_CHECK(tt->air->n_interactions == 0 || (bp && tt->eq3b));
+    SWIRL_ARG_CHECK(tt->nv <= 2 * SWIRL_ZC_MAX_PARTS);
+    size_t XB = ZC_BLOCK / G, threads = (ny + XB - 1) / XB * ZC_BLOCK;
+    swirl_cuda_program *prog = NULL;
+    if (!scratch_bytes)
+        scratch_bytes = zc_slot_scratch(tt->air, threads, 16);
+    SWIRL_TRY(swirl_cuda_program_create(ctx, &prog, tt->air, scratch_bytes));
+    zc_ws *w = (zc_ws *)swirl_calloc(1, sizeof *w);
+    enum swirl_status st = w ? SWIRL_OK : SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    if (st == SWIRL_OK && (prog->dp.rot != tt->rot || prog->dp.nv != tt->nv))
+        st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "trace views do not match AIR %s", tt->air->name);
+    swirl_cuda_zc_round_in d;
+    bb31x4 *d_out = NULL;
+    if (st == SWIRL_OK) {
+        zc_round_layout(w, &d, &d_out, tt, eq_y, ny, G, lp, bp); /* sizing */
+        st = zc_malloc(ctx, (void **)&w->base, w->used, "cudaMalloc(round workspace)");
+    }
+    if (st == SWIRL_OK) {
+        zc_round_layout(w, &d, &d_out, tt, eq_y, ny, G, lp, bp);
+        st = zc_slot_stage(ctx, "zerocheck.constraint_round", w, out, d_out, 3 * (size_t)G,
+                           [&]() { return swirl_cuda_zc_round(ctx, prog, d_out, &d); });
+    }
+    if (w && w->base)
+        cudaFree(w->base);
+    free(w);
+    swirl_cuda_program_destroy(prog);
+    return st;
+}
+
+extern "C" enum swirl_status swirl_cuda_slot_constraint_round0(const swirl_backend_ops *ops,
+                                                               bb31x4 *S,
+                                                               const swirl_zc_trace *trace,
+                                                               const swirl_zc_round0_in *in) {
+    SWIRL_ARG_CHECK(ops != NULL);
+    return swirl_cuda_zc_round0_host((swirl_cuda_ctx *)ops->ctx, 0, S, trace, in);
+}
+
+extern "C" enum swirl_status swirl_cuda_slot_constraint_round(const swirl_backend_ops *ops,
+                                                              bb31x4 *out,
+                                                              const swirl_zc_trace *trace,
+                                                              const bb31x4 *eq_y, size_t ny,
+                                                              unsigned G,
+                                                              const bb31x4 *lambda_pows,
+                                                              const bb31x4 *beta_pows) {
+    SWIRL_ARG_CHECK(ops != NULL);
+    return swirl_cuda_zc_round_host((swirl_cuda_ctx *)ops->ctx, 0, out, trace, eq_y, ny, G,
+                                    lambda_pows, beta_pows);
+}

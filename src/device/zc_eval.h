@@ -1,0 +1,277 @@
+/*
+ * The constraint program in the flat form the GPU runs (device/cuda/zc_constraint.cu), with the
+ * per-thread work of the batch constraint sumcheck's evaluations as SWIRL_HD functions, so the
+ * same code runs in the kernels and, one point at a time, on the CPU (tests/test_zc_eval.c
+ * checks it against device/cpu/constraint.c without a GPU).
+ *
+ * swirl_zc_dprog is an AIR's program (air/program.h) re-encoded for one evaluation per thread:
+ *  - values: the program's value array minus its constants. Slot s < n_slots (= const_base: the
+ *    temporaries, then the inputs) of thread t lives at V[s * T + t] (base field) or, in the
+ *    extension field, component e at V[(4 s + e) * T + t]: structure of arrays over the T threads
+ *    of a launch, so a warp's accesses to one slot are coalesced;
+ *  - operands: a slot index, or SWIRL_ZC_CONST | c for the constant consts[c] (the flag test is
+ *    uniform over a warp: every thread runs the same instruction);
+ *  - inputs: per variable (var_info, 3 words each) the view of the trace it reads (view order of
+ *    device/constraint_trace.h; SWIRL_ZC_PUBLIC for a public value), the column (or public index)
+ *    and the row offset (0 or 1; in round 0 the row read is x·N + j + offset mod h);
+ *  - outputs: constraint_val, field_val / field_start, count_val as encoded operands, the bus of
+ *    each interaction as the field element bus + 1.
+ * swirl_zc_dprog_build fills one with host arrays; the CUDA program object uploads the same
+ * arrays and passes the struct, with device pointers, to the kernels by value.
+ */
+#ifndef SWIRL_DEVICE_ZC_EVAL_H
+#define SWIRL_DEVICE_ZC_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "air/dag.h"
+#include "field/bb31_ext4.h"
+#include "util/common.h"
+
+#define SWIRL_ZC_CONST 0x80000000u
+#define SWIRL_ZC_PUBLIC 0xffffffffu
+
+#if defined(__CUDA_ARCH__)
+#define SWIRL_ZC_LD(p) __ldg(p)
+#else
+#define SWIRL_ZC_LD(p) (*(p))
+#endif
+
+typedef struct swirl_zc_dprog {
+    uint32_t n_slots; /* per-thread values: temporaries and inputs (the program's const_base) */
+    uint32_t in_base; /* first input slot: the three selectors, then the variables */
+    uint32_t n_vars;  /* variables (inputs after the selectors) */
+    uint32_t n_consts, n_constraints, n_interactions;
+    size_t n_instrs;
+    int rot, has_prep; /* the trace's view layout (constraint_trace.h) this program expects */
+    uint32_t nv;       /* views */
+    const uint32_t *instrs;   /* 4 words each: op, dst slot, a, b (encoded operands) */
+    const bb31 *consts;       /* n_consts */
+    const uint32_t *var_info; /* 3 words per variable: view or SWIRL_ZC_PUBLIC, column, offset */
+    const uint32_t *cons_val; /* n_constraints encoded operands */
+    const uint32_t *field_start; /* n_interactions + 1 */
+    const uint32_t *field_val;   /* encoded operands */
+    const uint32_t *count_val;   /* n_interactions encoded operands */
+    const bb31 *bus1;            /* n_interactions: bus_index + 1 */
+} swirl_zc_dprog;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Builds the flat program of `air` (its compiled program) with host arrays in one allocation,
+ *  *storage (free it to release them). SWIRL_E_INVALID_ARG when the AIR has no program or a size
+ *  does not fit the encoding; SWIRL_E_NOMEM. */
+enum swirl_status swirl_zc_dprog_build(swirl_zc_dprog *out, void **storage,
+                                       const swirl_air *air) SWIRL_WARN_UNUSED_RESULT;
+
+#ifdef __cplusplus
+}
+#endif
+
+/* ---- per-thread evaluation (host and device) ---- */
+
+/* a read-only base-field value (through the read-only data cache on the device) */
+SWIRL_HD bb31 swirl_zc_ldb(const bb31 *p) {
+    bb31 r;
+    r.v = SWIRL_ZC_LD(&p->v);
+    return r;
+}
+
+/* base-field value of encoded operand o of thread t (T threads) */
+SWIRL_HD bb31 swirl_zc_ld_b(const swirl_zc_dprog *pg, const bb31 *V, size_t T, size_t t,
+                            uint32_t o) {
+    return (o & SWIRL_ZC_CONST) ? swirl_zc_ldb(&pg->consts[o & ~SWIRL_ZC_CONST])
+                                : V[(size_t)o * T + t];
+}
+
+SWIRL_HD bb31x4 swirl_zc_ld_x(const swirl_zc_dprog *pg, const bb31 *V, size_t T, size_t t,
+                              uint32_t o) {
+    if (o & SWIRL_ZC_CONST)
+        return bb31x4_from_base(swirl_zc_ldb(&pg->consts[o & ~SWIRL_ZC_CONST]));
+    bb31x4 r;
+    const bb31 *p = V + (size_t)o * 4 * T + t;
+    r.c[0] = p[0];
+    r.c[1] = p[T];
+    r.c[2] = p[2 * T];
+    r.c[3] = p[3 * T];
+    return r;
+}
+
+SWIRL_HD void swirl_zc_st_x(bb31 *V, size_t T, size_t t, uint32_t s, bb31x4 v) {
+    bb31 *p = V + (size_t)s * 4 * T + t;
+    p[0] = v.c[0];
+    p[T] = v.c[1];
+    p[2 * T] = v.c[2];
+    p[3 * T] = v.c[3];
+}
+
+/* the program over thread t's base-field values (inputs already written) */
+SWIRL_HD void swirl_zc_run_b(const swirl_zc_dprog *pg, bb31 *V, size_t T, size_t t) {
+    for (size_t i = 0; i < pg->n_instrs; i++) {
+        const uint32_t *in = pg->instrs + 4 * i;
+        uint32_t op = SWIRL_ZC_LD(in), dst = SWIRL_ZC_LD(in + 1), a = SWIRL_ZC_LD(in + 2),
+                 b = SWIRL_ZC_LD(in + 3);
+        bb31 x = swirl_zc_ld_b(pg, V, T, t, a), r;
+        if (op == 3u) {
+            r = bb31_neg(x);
+        } else {
+            bb31 y = swirl_zc_ld_b(pg, V, T, t, b);
+            r = op == 0u ? bb31_add(x, y) : op == 1u ? bb31_sub(x, y) : bb31_mul(x, y);
+        }
+        V[(size_t)dst * T + t] = r;
+    }
+}
+
+/* the program over thread t's extension-field values */
+SWIRL_HD void swirl_zc_run_x(const swirl_zc_dprog *pg, bb31 *V, size_t T, size_t t) {
+    for (size_t i = 0; i < pg->n_instrs; i++) {
+        const uint32_t *in = pg->instrs + 4 * i;
+        uint32_t op = SWIRL_ZC_LD(in), dst = SWIRL_ZC_LD(in + 1), a = SWIRL_ZC_LD(in + 2),
+                 b = SWIRL_ZC_LD(in + 3);
+        bb31x4 x = swirl_zc_ld_x(pg, V, T, t, a), r;
+        if (op == 3u) {
+            r = bb31x4_neg(x);
+        } else {
+            bb31x4 y = swirl_zc_ld_x(pg, V, T, t, b);
+            r = op == 0u ? bb31x4_add(x, y) : op == 1u ? bb31x4_sub(x, y) : bb31x4_mul(x, y);
+        }
+        swirl_zc_st_x(V, T, t, dst, r);
+    }
+}
+
+/* (is_first, is_transition, is_last) at a round-0 point with Lagrange row lg (N weights) for
+ * hypercube point x of a trace of height h (a power of two; rows x·N + j mod h) */
+SWIRL_HD void swirl_zc_r0_selectors(bb31 sel[3], const bb31 *lg, size_t x, size_t N, size_t h) {
+    sel[0] = sel[1] = sel[2] = bb31_zero();
+    for (size_t j = 0; j < N; j++) {
+        size_t i = (x * N + j) & (h - 1);
+        bb31 w = swirl_zc_ldb(&lg[j]);
+        if (i == 0)
+            sel[0] = bb31_add(sel[0], w);
+        if (i != h - 1)
+            sel[1] = bb31_add(sel[1], w);
+        else
+            sel[2] = bb31_add(sel[2], w);
+    }
+}
+
+/* Round 0, thread t at hypercube point x and the point with Lagrange row lg: writes the inputs
+ * (selectors, every variable's column interpolated at the point) and runs the program in the
+ * base field. base[v]: view v's columns (column-major, height h, a power of two); pub: the
+ * public values. */
+SWIRL_HD void swirl_zc_r0_eval(const swirl_zc_dprog *pg, const bb31 *const *base, const bb31 *pub,
+                               bb31 *V, size_t T, size_t t, size_t x, const bb31 *lg, size_t N,
+                               size_t h) {
+    bb31 sel[3];
+    swirl_zc_r0_selectors(sel, lg, x, N, h);
+    for (int k = 0; k < 3; k++)
+        V[(size_t)(pg->in_base + (uint32_t)k) * T + t] = sel[k];
+    size_t mask = h - 1, row0 = x * N;
+    for (uint32_t s = 0; s < pg->n_vars; s++) {
+        uint32_t view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
+                 col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]),
+                 off = SWIRL_ZC_LD(&pg->var_info[3 * s + 2]);
+        bb31 acc;
+        if (view == SWIRL_ZC_PUBLIC) {
+            acc = swirl_zc_ldb(&pub[col]);
+        } else {
+            const bb31 *c = base[view] + (size_t)col * h;
+            acc = bb31_zero();
+            for (size_t j = 0; j < N; j++)
+                acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[j]),
+                                             swirl_zc_ldb(&c[(row0 + j + off) & mask])));
+        }
+        V[(size_t)(pg->in_base + 3u + s) * T + t] = acc;
+    }
+    swirl_zc_run_b(pg, V, T, t);
+}
+
+/* sum_k lp[k] * constraint_k over thread t's base-field values */
+SWIRL_HD bb31x4 swirl_zc_cons_b(const swirl_zc_dprog *pg, const bb31 *V, size_t T, size_t t,
+                                const bb31x4 *lp) {
+    bb31x4 acc = bb31x4_zero();
+    for (uint32_t k = 0; k < pg->n_constraints; k++)
+        acc = bb31x4_add(acc,
+                         bb31x4_mul_base(lp[k], swirl_zc_ld_b(pg, V, T, t, pg->cons_val[k])));
+    return acc;
+}
+
+/* the LogUp numerator and denominator (eq3b-weighted, beta powers bp) over base-field values */
+SWIRL_HD void swirl_zc_logup_b(bb31x4 *num, bb31x4 *den, const swirl_zc_dprog *pg, const bb31 *V,
+                               size_t T, size_t t, const bb31x4 *bp, const bb31x4 *eq3b) {
+    bb31x4 nn = bb31x4_zero(), dd = bb31x4_zero();
+    for (uint32_t i = 0; i < pg->n_interactions; i++) {
+        uint32_t f0 = pg->field_start[i], nf = pg->field_start[i + 1] - f0;
+        bb31x4 hh = bb31x4_mul_base(bp[nf], pg->bus1[i]);
+        for (uint32_t j = 0; j < nf; j++)
+            hh = bb31x4_add(hh,
+                            bb31x4_mul_base(bp[j], swirl_zc_ld_b(pg, V, T, t, pg->field_val[f0 + j])));
+        nn = bb31x4_add(nn,
+                        bb31x4_mul_base(eq3b[i], swirl_zc_ld_b(pg, V, T, t, pg->count_val[i])));
+        dd = bb31x4_add(dd, bb31x4_mul(eq3b[i], hh));
+    }
+    *num = nn;
+    *den = dd;
+}
+
+/* Round 0's contribution of one (x, point): z = eqx·C_lambda·zfinv (when zc), n, d = eqx·(LogUp
+ * numerator, denominator) (when lu), the program already run. */
+SWIRL_HD void swirl_zc_r0_contrib(bb31x4 out[3], const swirl_zc_dprog *pg, const bb31 *V, size_t T,
+                                  size_t t, bb31x4 eqx, bb31 zfinv, int zc, int lu,
+                                  const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b) {
+    out[0] = out[1] = out[2] = bb31x4_zero();
+    if (zc)
+        out[0] = bb31x4_mul(eqx, bb31x4_mul_base(swirl_zc_cons_b(pg, V, T, t, lp), zfinv));
+    if (lu && pg->n_interactions) {
+        bb31x4 nn, dd;
+        swirl_zc_logup_b(&nn, &dd, pg, V, T, t, bp, eq3b);
+        out[1] = bb31x4_mul(eqx, nn);
+        out[2] = bb31x4_mul(eqx, dd);
+    }
+}
+
+/* A multilinear round, thread t at hypercube point y and X (a small integer): the inputs
+ * interpolated linearly between rows 2y and 2y + 1 of the folded tables (fold[v]: view v,
+ * column-major of height H; fsel: the three selectors), the program run in the extension field,
+ * and its contribution out[3] = eqy·(C_lambda, numerator, denominator). */
+SWIRL_HD void swirl_zc_round_eval(bb31x4 out[3], const swirl_zc_dprog *pg,
+                                  const bb31x4 *const *fold, const bb31x4 *fsel, const bb31 *pub,
+                                  bb31 *V, size_t T, size_t t, size_t y, size_t H, bb31 X,
+                                  bb31x4 eqy, const bb31x4 *lp, const bb31x4 *bp,
+                                  const bb31x4 *eq3b) {
+    for (uint32_t k = 0; k < 3; k++) {
+        bb31x4 a0 = fsel[k * H + 2 * y], a1 = fsel[k * H + 2 * y + 1];
+        swirl_zc_st_x(V, T, t, pg->in_base + k, bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X)));
+    }
+    for (uint32_t s = 0; s < pg->n_vars; s++) {
+        uint32_t view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
+                 col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]);
+        bb31x4 v;
+        if (view == SWIRL_ZC_PUBLIC) {
+            v = bb31x4_from_base(pub[col]);
+        } else {
+            const bb31x4 *c = fold[view] + (size_t)col * H + 2 * y;
+            v = bb31x4_add(c[0], bb31x4_mul_base(bb31x4_sub(c[1], c[0]), X));
+        }
+        swirl_zc_st_x(V, T, t, pg->in_base + 3u + s, v);
+    }
+    swirl_zc_run_x(pg, V, T, t);
+    bb31x4 acc = bb31x4_zero(), nn = bb31x4_zero(), dd = bb31x4_zero();
+    for (uint32_t k = 0; k < pg->n_constraints; k++)
+        acc = bb31x4_add(acc, bb31x4_mul(lp[k], swirl_zc_ld_x(pg, V, T, t, pg->cons_val[k])));
+    for (uint32_t i = 0; i < pg->n_interactions; i++) {
+        uint32_t f0 = pg->field_start[i], nf = pg->field_start[i + 1] - f0;
+        bb31x4 hh = bb31x4_mul_base(bp[nf], pg->bus1[i]);
+        for (uint32_t j = 0; j < nf; j++)
+            hh = bb31x4_add(hh, bb31x4_mul(bp[j], swirl_zc_ld_x(pg, V, T, t, pg->field_val[f0 + j])));
+        nn = bb31x4_add(nn, bb31x4_mul(eq3b[i], swirl_zc_ld_x(pg, V, T, t, pg->count_val[i])));
+        dd = bb31x4_add(dd, bb31x4_mul(eq3b[i], hh));
+    }
+    out[0] = bb31x4_mul(eqy, acc);
+    out[1] = bb31x4_mul(eqy, nn);
+    out[2] = bb31x4_mul(eqy, dd);
+}
+
+#endif /* SWIRL_DEVICE_ZC_EVAL_H */

@@ -1,0 +1,167 @@
+/* The GPU constraint evaluation's per-thread code (device/zc_eval.h: the flat program, round 0's
+ * interpolation + program + LogUp sums, the multilinear rounds' extension-field evaluation) run
+ * on the CPU, one point at a time in a structure-of-arrays value buffer of several threads, on
+ * the exact inputs the zerocheck prover passes to its slots (tests/zc_cases.h), compared with the
+ * CPU slots (device/cpu/constraint.c) for every AIR we have, KeccakAir included; a wrong trace
+ * value changes round 0's sums. What runs only on a GPU (launch shapes, block reductions) is
+ * tests/test_gpu_constraint.c's. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "device/zc_eval.h"
+#include "harness.h"
+#include "zc_cases.h"
+
+enum { EMU_T = 3 }; /* threads of the emulated value buffer; thread t = (x + p) mod EMU_T */
+
+static void emu_build(swirl_zc_dprog *dp, void **storage, bb31 **V, const swirl_zc_trace *tt) {
+    CHECK_OK(swirl_zc_dprog_build(dp, storage, tt->air));
+    CHECK(dp->nv == tt->nv && dp->rot == tt->rot);
+    *V = (bb31 *)calloc((size_t)dp->n_slots * 4 * EMU_T + 1, sizeof **V);
+    CHECK(*V);
+}
+
+static enum swirl_status emu_r0(const swirl_backend_ops *ops, bb31x4 *S, const swirl_zc_trace *tt,
+                                const swirl_zc_round0_in *in) {
+    (void)ops;
+    swirl_zc_dprog dp;
+    void *storage;
+    bb31 *V;
+    emu_build(&dp, &storage, &V, tt);
+    const bb31 *base[2 * SWIRL_ZC_MAX_PARTS];
+    for (size_t v = 0; v < tt->nv; v++)
+        base[v] = tt->v[v].base;
+    size_t nx = (size_t)1 << tt->n_lift, P = in->n_points, N = in->N;
+    for (size_t x = 0; x < nx; x++)
+        for (size_t p = 0; p < in->np; p++) {
+            size_t t = (x + p) % EMU_T;
+            int zc = p < in->nzc * N, lu = p < in->nlu * N;
+            swirl_zc_r0_eval(&dp, base, tt->in->public_values, V, EMU_T, t, x, in->lag + p * N,
+                             N, tt->h);
+            bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
+            bb31x4 c[3];
+            swirl_zc_r0_contrib(c, &dp, V, EMU_T, t, in->eq_x[x], zfinv, zc, lu, in->lambda_pows,
+                                in->beta_pows, tt->eq3b);
+            for (int k = 0; k < 3; k++)
+                S[k * P + p] = bb31x4_add(S[k * P + p], c[k]);
+        }
+    free(V);
+    free(storage);
+    return SWIRL_OK;
+}
+
+static enum swirl_status emu_round(const swirl_backend_ops *ops, bb31x4 *out,
+                                   const swirl_zc_trace *tt, const bb31x4 *eq_y, size_t ny,
+                                   unsigned G, const bb31x4 *lp, const bb31x4 *bp) {
+    (void)ops;
+    swirl_zc_dprog dp;
+    void *storage;
+    bb31 *V;
+    emu_build(&dp, &storage, &V, tt);
+    const bb31x4 *fold[2 * SWIRL_ZC_MAX_PARTS];
+    for (size_t v = 0; v < tt->nv; v++)
+        fold[v] = tt->fold[v];
+    for (unsigned i = 0; i < 3 * G; i++)
+        out[i] = bb31x4_zero();
+    for (size_t y = 0; y < ny; y++)
+        for (unsigned X = 1; X <= G; X++) {
+            bb31x4 c[3];
+            swirl_zc_round_eval(c, &dp, fold, tt->fsel, tt->in->public_values, V, EMU_T,
+                                (y + X) % EMU_T, y, tt->cur_h, bb31_from_u32(X), eq_y[y], lp, bp,
+                                tt->eq3b);
+            for (int k = 0; k < 3; k++)
+                out[k * G + X - 1] = bb31x4_add(out[k * G + X - 1], c[k]);
+        }
+    free(V);
+    free(storage);
+    return SWIRL_OK;
+}
+
+static void run(zc_case *c) {
+    zcc_run(c, emu_r0, emu_round, NULL, 1);
+    CHECK(zcc.n_round > 0 || c->inst[0].height <= ((size_t)1 << c->l_skip));
+    zcc_clear(c);
+}
+
+static void test_fib(void) {
+    zc_case c;
+    zcc_fib(&c, 256, 2);
+    run(&c);
+    zcc_fib(&c, 64, 4);
+    run(&c);
+    zcc_fib(&c, 2, 3); /* shorter than the skip domain */
+    run(&c);
+}
+
+static void test_dummy_interaction(void) {
+    zc_case c;
+    zcc_bus(&c, 2);
+    run(&c);
+    zcc_bus(&c, 3); /* the receiver's 4 rows repeat over the skip domain */
+    run(&c);
+}
+
+static void test_self_interaction(void) {
+    zc_case c;
+    zcc_self(&c, 4, 6, 2);
+    run(&c);
+}
+
+static void test_preprocessed_cached(void) {
+    zc_case c;
+    zcc_parts(&c, 2);
+    run(&c);
+}
+
+static void test_keccak_real(void) {
+    zc_case c;
+    zcc_keccak(&c, 2, 0);
+    run(&c);
+}
+
+static void test_keccak_random(void) {
+    zc_case c;
+    zcc_keccak(&c, 0, 6);
+    run(&c);
+}
+
+/* the flat program equals the program: operands, constants and outputs on random inputs */
+static void test_dprog_matches_program(void) {
+    zc_case c;
+    zcc_self(&c, 4, 3, 2);
+    const swirl_air *air = c.air[0];
+    const swirl_air_program *p = air->program;
+    swirl_zc_dprog dp;
+    void *storage;
+    CHECK_OK(swirl_zc_dprog_build(&dp, &storage, air));
+    CHECK(dp.n_slots == p->const_base && dp.n_vars + 3 == p->n_inputs);
+    bb31 *ref = (bb31 *)calloc(p->n_vals + 1, sizeof *ref), *V = (bb31 *)calloc(dp.n_slots + 1, sizeof *V);
+    CHECK(ref && V);
+    for (uint32_t s = 0; s < p->n_inputs; s++)
+        ref[p->in_base + s] = V[p->in_base + s] = bb31_from_u32(swirl_test_rand32());
+    for (uint32_t k = 0; k < p->n_consts; k++)
+        ref[p->const_base + k] = p->consts[k];
+    SWIRL_PROG_RUN(p, ref, bb31_add, bb31_sub, bb31_mul, bb31_neg);
+    swirl_zc_run_b(&dp, V, 1, 0);
+    for (size_t k = 0; k < air->n_constraints; k++)
+        CHECK(bb31_eq(ref[p->constraint_val[k]], swirl_zc_ld_b(&dp, V, 1, 0, dp.cons_val[k])));
+    for (size_t i = 0; i < air->n_interactions; i++)
+        CHECK(bb31_eq(ref[p->count_val[i]], swirl_zc_ld_b(&dp, V, 1, 0, dp.count_val[i])));
+    for (size_t f = 0; f < p->field_start[air->n_interactions]; f++)
+        CHECK(bb31_eq(ref[p->field_val[f]], swirl_zc_ld_b(&dp, V, 1, 0, dp.field_val[f])));
+    free(ref);
+    free(V);
+    free(storage);
+    zcc_clear(&c);
+}
+
+static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_dprog_matches_program), SWIRL_TEST(test_fib),
+    SWIRL_TEST(test_dummy_interaction),     SWIRL_TEST(test_self_interaction),
+    SWIRL_TEST(test_preprocessed_cached),   SWIRL_TEST(test_keccak_real),
+    SWIRL_TEST(test_keccak_random),
+};
+
+int main(int argc, char **argv) {
+    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+}
