@@ -78,7 +78,7 @@ static inline size_t swirl_stacked_slice_stride(const swirl_stacked_slice *s, un
  */
 typedef struct swirl_stacked_pcs_data swirl_stacked_pcs_data;
 
-/** The backend side of PCS data it committed (prover/cuda_commit_host.c for the GPU). */
+/** The backend side of PCS data it committed (prover/cuda_pcs.c for the GPU). */
 typedef struct swirl_stacked_pcs_impl {
     const char *name;
     /** Opens queries idx[0..n) (each < plan->layer_len[0]) as swirl_merkle_open_host would: the
