@@ -96,6 +96,9 @@ enum swirl_status swirl_cuda_commit_pcs(swirl_cuda_ctx *ctx, swirl_stacked_pcs_d
             tree.d_layers[l] != tree.d_layers[0] + plan.layer_off[l])
             st = SWIRL_RAISE(SWIRL_E_INTERNAL, "GPU commit: Merkle layer %zu off the plan", l);
     if (st != SWIRL_OK) {
+        /* give the commitment's persistent slices back when no other data holds the region */
+        swirl_cuda_arena_hold(ctx);
+        swirl_cuda_arena_release(ctx);
         swirl_stacked_layout_clear(&layout);
         free(s);
         return st;
