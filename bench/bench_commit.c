@@ -33,7 +33,7 @@ static void run(unsigned log_h, size_t width, unsigned n_stack, int threads, int
         tot[r] = bench_now_ms() - t0;
         rs[r] = swirl_span_total_ms("rs_code_matrix");
         mk[r] = swirl_span_total_ms("merkle_tree");
-        sw = d->layout.width;
+        sw = swirl_stacked_pcs_layout(d)->width;
         swirl_stacked_pcs_data_destroy(d);
     }
     printf("cpu_commit trace=2^%u x %zu stacked=2^%u x %zu threads=%d median_ms: stacked_commit=%.1f "

@@ -81,7 +81,7 @@ static void test_flow_uses_table(void) {
     swirl_system_params p = swirl_fixture_small_params(2, 4, 31);
     swirl_fixture_three f;
     swirl_fixture_three_init(&f, &p);
-    const swirl_backend counting = {"counting", NULL, c_commit, c_rap, c_sr, c_whir, NULL};
+    const swirl_backend counting = {"counting", NULL, NULL, c_commit, c_rap, c_sr, c_whir, NULL};
     swirl_proof a, b;
     CHECK_OK(swirl_flow_prove(&a, f.vk, f.in, NULL, NULL));
     memset(g_calls, 0, sizeof g_calls);
@@ -144,50 +144,39 @@ static int op_called(int op) {
     g_perturbed += wrong;
     return wrong;
 }
-/* the matrices a wrong merkle_tree committed to instead (a tree reads its matrix while it lives:
- * freed after the proof) */
-static bb31 *g_wrong_mats[16];
-static size_t g_n_wrong_mats;
-static void free_wrong_mats(void) {
-    for (size_t i = 0; i < g_n_wrong_mats; i++)
-        free(g_wrong_mats[i]);
-    g_n_wrong_mats = 0;
-}
 
 static bb31x4 plus_one(bb31x4 a) {
     return bb31x4_add(a, bb31x4_one());
 }
 
-static enum swirl_status w_merkle(const swirl_backend_ops *ops, swirl_merkle_tree **out,
-                                  const bb31 *matrix, size_t height, size_t width,
-                                  unsigned ext_degree, size_t rows_per_query) {
+static enum swirl_status w_merkle(const swirl_backend_ops *ops, const swirl_merkle_plan *plan,
+                                  swirl_buf layers, swirl_buf matrix) {
     (void)ops;
-    if (op_called(OP_MERKLE)) {
-        /* commit to the matrix with every value of column 0 off by one (the openings come from
-         * the tree's matrix, so they match the root; every query sees the change) */
-        size_t cells = height * width * ext_degree;
-        bb31 *m = malloc(cells * sizeof *m);
-        if (!m || g_n_wrong_mats == sizeof g_wrong_mats / sizeof g_wrong_mats[0]) {
-            free(m);
-            return SWIRL_RAISE(SWIRL_E_NOMEM, "test: out of memory");
-        }
-        memcpy(m, matrix, cells * sizeof *m);
-        for (size_t i = 0; i < height * ext_degree; i++)
-            m[i] = bb31_add(m[i], bb31_one());
-        g_wrong_mats[g_n_wrong_mats++] = m;
-        matrix = m;
-    }
-    return cpu_ops()->merkle_tree(cpu_ops(), out, matrix, height, width, ext_degree,
-                                  rows_per_query);
+    if (!op_called(OP_MERKLE))
+        return cpu_ops()->merkle_tree(cpu_ops(), plan, layers, matrix);
+    /* the tree of the matrix with every value of column 0 off by one: the root no longer
+     * matches the opened rows (they come from the committed data); every query sees it */
+    size_t cells = plan->height * plan->width * plan->ext_degree;
+    bb31 *m = malloc(cells * sizeof *m);
+    if (!m)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "test: out of memory");
+    memcpy(m, matrix.ptr, cells * sizeof *m);
+    for (size_t i = 0; i < plan->height * plan->ext_degree; i++)
+        m[i] = bb31_add(m[i], bb31_one());
+    enum swirl_status st =
+        cpu_ops()->merkle_tree(cpu_ops(), plan, layers, swirl_buf_host(m, cells * sizeof *m));
+    free(m);
+    return st;
 }
-static enum swirl_status w_rs(const swirl_backend_ops *ops, bb31 **out, const bb31 *evals,
+static enum swirl_status w_rs(const swirl_backend_ops *ops, swirl_buf out, swirl_buf evals,
                               size_t height, size_t width, unsigned l_skip, unsigned log_blowup) {
     (void)ops;
     int wrong = op_called(OP_RS);
     SWIRL_TRY(cpu_ops()->rs_code_matrix(cpu_ops(), out, evals, height, width, l_skip, log_blowup));
+    bb31 *cw = out.ptr;
     if (wrong) /* every codeword value of column 0 off by one: every query sees it */
         for (size_t i = 0; i < height << log_blowup; i++)
-            (*out)[i] = bb31_add((*out)[i], bb31_one());
+            cw[i] = bb31_add(cw[i], bb31_one());
     return SWIRL_OK;
 }
 static enum swirl_status w_cr0(const swirl_backend_ops *ops, bb31x4 *S, const swirl_zc_trace *tr,
@@ -262,6 +251,12 @@ static enum swirl_status w_whir_fold(const swirl_backend_ops *ops, bb31x4 *f_out
 
 static const swirl_backend_ops g_wrapped_ops = {
     .ctx = NULL,
+    .buf_alloc = swirl_cpu_buf_alloc,
+    .buf_free = swirl_cpu_buf_free,
+    .buf_upload = swirl_cpu_buf_upload,
+    .buf_download = swirl_cpu_buf_download,
+    .buf_copy = swirl_cpu_buf_copy,
+    .buf_sync = swirl_cpu_buf_sync,
     .merkle_tree = w_merkle,
     .rs_code_matrix = w_rs,
     .constraint_round0 = w_cr0,
@@ -315,8 +310,8 @@ static enum swirl_status s_whir(const swirl_backend *be, swirl_whir_proof *proof
     return st;
 }
 
-static const swirl_backend g_wrapped = {"cpu+wrapped-ops", NULL, s_commit, s_rap, s_sr, s_whir,
-                                        &g_wrapped_ops};
+static const swirl_backend g_wrapped = {"cpu+wrapped-ops", NULL, NULL,  s_commit,
+                                        s_rap,             s_sr, s_whir, &g_wrapped_ops};
 
 static void encode_proof(uint8_t **bytes, size_t *len, const swirl_proof *p, const swirl_vk *vk) {
     CHECK_OK(swirl_proof_encode(bytes, len, p, vk));
@@ -389,7 +384,6 @@ static void test_wrong_op_rejected(void) {
         g_perturbed = 0;
         swirl_proof b;
         enum swirl_status st = swirl_flow_prove(&b, f.vk, f.in, &g_wrapped, NULL);
-        free_wrong_mats();
         CHECK_MSG(g_perturbed > 0, "case %zu: %s never perturbed", i, op_names[cases[i].op]);
         if (st == SWIRL_OK) {
             enum swirl_status vs = swirl_flow_verify(f.vk, &b, NULL);

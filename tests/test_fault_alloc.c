@@ -34,9 +34,9 @@
  *
  * Out of scope: allocations inside jansson (JSON objects and text are jansson's; they are not
  * counted or injected), and device memory:
- * TODO(GPU): inject cudaMalloc / arena and kernel-launch failures in the CUDA backend's stages
- * (device/cuda/runtime.cu, prover/cuda_stacked_commit.cu, cuda_commit_host.c) and check
- * SWIRL_E_CUDA / NOMEM with no leaked device memory and no hang; that needs a CUDA device.
+ * The device side (arena / cudaMalloc failures, failing kernel launches in the CUDA backend's
+ * stages) is tests/test_gpu_fault.c (swirl_cuda_fault_alloc_at / swirl_cuda_fault_launch_at);
+ * it needs a CUDA device.
  */
 #define _XOPEN_SOURCE 700 /* setenv, mkdtemp, nftw */
 #include <ftw.h>

@@ -249,11 +249,12 @@ static void reference_proof(swirl_proof *ref, const swirl_vk *vk, const swirl_tr
         r[nr++] = bb31x4_zero();
     swirl_stacked_commit_view cv[17];
     const swirl_stacked_pcs_data *cs[17];
-    swirl_stacked_commit_view c0 = {&main_d->layout, main_d->matrix, need_rot};
+    swirl_stacked_commit_view c0 = {swirl_stacked_pcs_layout(main_d), NULL, need_rot, main_d};
     cv[0] = c0;
     cs[0] = main_d;
     for (size_t e = 0; e < n_extra; e++) {
-        swirl_stacked_commit_view ce = {&extra[e]->layout, extra[e]->matrix, &extra_rot[e]};
+        swirl_stacked_commit_view ce = {swirl_stacked_pcs_layout(extra[e]), NULL, &extra_rot[e],
+                                        extra[e]};
         cv[1 + e] = ce;
         cs[1 + e] = extra[e];
     }
@@ -590,12 +591,16 @@ static void test_tampered_traces(void) {
      * partitions following it so every constraint holds: the vk's commitment is fixed, so the
      * openings no longer match it */
     swirl_stacked_pcs_data *kd = s.vk->per_air[A_PC1].preprocessed_data;
-    CHECK(kd->layout.cols[0].col_idx == 0 && kd->layout.cols[0].row_idx == 0);
+    const swirl_stacked_layout *klay = swirl_stacked_pcs_layout(kd);
+    CHECK(klay->cols[0].col_idx == 0 && klay->cols[0].row_idx == 0);
+    const bb31 *kconst = NULL;
+    CHECK_OK(swirl_stacked_pcs_host_matrix(kd, &kconst)); /* host data: its own, mutable, matrix */
+    bb31 *kmat = (bb31 *)kconst;
     size_t row = 6;
-    bb31 old = kd->matrix[row];
+    bb31 old = kmat[row];
     CHECK(bb31_eq(old, s.pc1.pre[row]));
-    kd->matrix[row] = bb31_sub(bb31_one(), old);
-    s.pc1.pre[row] = kd->matrix[row];
+    kmat[row] = bb31_sub(bb31_one(), old);
+    s.pc1.pre[row] = kmat[row];
     pc_fix_cached(&s.pc1);
     CHECK_OK(swirl_air_check_constraints(s.pc1.air, s.pc1.pre, s.pc1.cptr, s.pc1.common, 16, NULL,
                                          NULL, NULL));
@@ -608,7 +613,7 @@ static void test_tampered_traces(void) {
     swirl_keygen_air ka = {s.pc1.air, s.pc1.pre, 16, 1};
     swirl_vk *other;
     CHECK_OK(swirl_keygen(&other, &p, &ka, 1));
-    kd->matrix[row] = old;
+    kmat[row] = old;
     s.vk->per_air[A_PC1].preprocessed_data = other->per_air[0].preprocessed_data;
     prove_mixed(&proof, &s, 1);
     CHECK_STATUS(swirl_flow_verify(s.vk, &proof, NULL), SWIRL_E_PROOF_REJECTED);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcs_test_util.h"
+#include "hash/merkle.h"
 #include "device/cuda/cuda_backend.h"
 #include "prover/cuda_stacked_commit.h"
 #include "harness.h"
@@ -169,15 +171,15 @@ static void commit_case(const unsigned *logs, const size_t *widths, size_t n, un
                                        n_stack, log_blowup, k_whir));
     CHECK_MSG(memcmp(&croot, &groot, sizeof croot) == 0, "GPU commit root differs from the CPU");
     size_t h = layout.height, w = layout.width, ch = h << log_blowup;
-    CHECK(w == cpu->layout.width && h == cpu->layout.height);
+    CHECK(w == swirl_stacked_pcs_layout(cpu)->width && h == swirl_stacked_pcs_layout(cpu)->height);
     bb31 *q = malloc(h * w * sizeof(bb31)), *cw = malloc(ch * w * sizeof(bb31));
     CHECK(q && cw);
     CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_download"));
     CHECK_OK(swirl_cuda_download(g_ctx, q, dq, h * w * sizeof(bb31)));
     CHECK_OK(swirl_cuda_download(g_ctx, cw, dcw, ch * w * sizeof(bb31)));
     CHECK_OK(swirl_cuda_stage_end(g_ctx));
-    CHECK(memcmp(q, cpu->matrix, h * w * sizeof(bb31)) == 0);
-    CHECK(memcmp(cw, cpu->codeword, ch * w * sizeof(bb31)) == 0);
+    CHECK(memcmp(q, test_pcs_matrix(cpu), h * w * sizeof(bb31)) == 0);
+    CHECK(memcmp(cw, swirl_stacked_pcs_host_codeword(cpu), ch * w * sizeof(bb31)) == 0);
     /* stage trace: trace_upload, stacked_commit (one sync each), then the two event timings */
     size_t ns;
     const swirl_stage_trace *st = swirl_cuda_stage_trace(g_ctx, &ns);
@@ -189,16 +191,103 @@ static void commit_case(const unsigned *logs, const size_t *widths, size_t n, un
     size_t levels = (size_t)(log_rs - k_whir) + 1;
     size_t expect = 2 /* memset + k_stack */ + 1 /* k_rs_message (no memset) */ +
                     1 + ntt_passes(log_rs) /* twiddles + passes */ + 1 + k_whir /* leaves, folds */ +
-                    1 + (levels - 1) /* layer copy + layers */ + 1 /* root download */;
+                    1 + (levels - 1) /* layer copy + layers */ +
+                    1 /* the layers into the persistent region */ + 1 /* root download */;
     CHECK_MSG(st[1].kernels == expect, "stacked_commit enqueued %u operations, expected %zu",
               st[1].kernels, expect);
     CHECK(strcmp(st[2].name, "rs_code_matrix") == 0 && strcmp(st[3].name, "merkle_tree") == 0);
+    CHECK(st[0].bytes > 0 && st[1].bytes == sizeof(swirl_digest));
+    /* the matrix and codeword sit in the persistent region, the scratch is rewound */
+    CHECK(swirl_cuda_arena_mark(g_ctx) == 0 && swirl_cuda_arena_persistent_used(g_ctx) > 0);
+    /* open_rows on the device equals the CPU data's openings, rows and paths */
+    {
+        const swirl_merkle_plan *pl = swirl_stacked_pcs_plan(cpu);
+        size_t qs = pl->layer_len[0], depth = swirl_merkle_plan_depth(pl), nq = 5;
+        size_t per = pl->rows_per_query * w;
+        uint32_t idx[5] = {0, (uint32_t)(qs - 1), (uint32_t)(qs / 2), 0, (uint32_t)(qs / 3)};
+        bb31 *r1 = malloc(nq * per * sizeof(bb31)), *r2 = malloc(nq * per * sizeof(bb31));
+        swirl_digest *p1 = malloc((nq * depth + 1) * sizeof *p1);
+        swirl_digest *p2 = malloc((nq * depth + 1) * sizeof *p2);
+        CHECK(r1 && r2 && p1 && p2);
+        CHECK_OK(swirl_stacked_pcs_open_rows(cpu, idx, nq, r1, p1));
+        CHECK_OK(swirl_cuda_open_rows(g_ctx, dcw, tree.d_layers[0], pl, idx, nq, r2, p2));
+        CHECK_MSG(memcmp(r1, r2, nq * per * sizeof(bb31)) == 0, "GPU open_rows: rows differ");
+        CHECK_MSG(memcmp(p1, p2, nq * depth * sizeof *p1) == 0, "GPU open_rows: paths differ");
+        CHECK(swirl_cuda_arena_mark(g_ctx) == 0);
+        free(r1);
+        free(r2);
+        free(p1);
+        free(p2);
+    }
+    swirl_cuda_arena_reset(g_ctx);
     free(q);
     free(cw);
     swirl_stacked_layout_clear(&layout);
     swirl_stacked_pcs_data_destroy(cpu);
     for (size_t m = 0; m < n; m++)
         free(store[m]);
+}
+
+/* the arena's two regions, scopes, holds and epochs; the CUDA table's buffer slots */
+static void test_arena_and_buffers(void) {
+    swirl_cuda_arena_reset(g_ctx);
+    size_t total = swirl_cuda_arena_free(g_ctx);
+    void *a, *b, *p;
+    CHECK_OK(swirl_cuda_alloc(g_ctx, &a, 1000));
+    size_t mark = swirl_cuda_arena_mark(g_ctx);
+    CHECK(mark == 1024);
+    CHECK_OK(swirl_cuda_alloc_persistent(g_ctx, &p, 300));
+    CHECK_OK(swirl_cuda_alloc(g_ctx, &b, 10));
+    CHECK((char *)p + 512 == (char *)a + total && (char *)b == (char *)a + 1024);
+    CHECK(swirl_cuda_arena_used(g_ctx) == 1024 + 256 + 512);
+    swirl_cuda_arena_rewind(g_ctx, mark);
+    CHECK(swirl_cuda_arena_mark(g_ctx) == 1024 && swirl_cuda_arena_persistent_used(g_ctx) == 512);
+    CHECK_STATUS(swirl_cuda_arena_reserve(g_ctx, total * 2), SWIRL_E_INVALID_ARG); /* in use */
+    CHECK_STATUS(swirl_cuda_alloc(g_ctx, &b, total), SWIRL_E_NOMEM);
+    /* holds: the last release empties the persistent region and changes the epoch */
+    unsigned long long e0 = swirl_cuda_arena_epoch(g_ctx);
+    swirl_cuda_arena_hold(g_ctx);
+    swirl_cuda_arena_hold(g_ctx);
+    swirl_cuda_arena_release(g_ctx);
+    CHECK(swirl_cuda_arena_persistent_used(g_ctx) == 512 && swirl_cuda_arena_epoch(g_ctx) == e0);
+    swirl_cuda_arena_release(g_ctx);
+    CHECK(swirl_cuda_arena_persistent_used(g_ctx) == 0 && swirl_cuda_arena_epoch(g_ctx) != e0);
+    swirl_cuda_arena_reset(g_ctx);
+    CHECK(swirl_cuda_arena_used(g_ctx) == 0);
+    /* injected allocation failures: the n-th one, once */
+    swirl_cuda_fault_alloc_at(2);
+    CHECK_OK(swirl_cuda_alloc(g_ctx, &a, 8));
+    CHECK(swirl_cuda_fault_pending());
+    CHECK_STATUS(swirl_cuda_alloc_persistent(g_ctx, &p, 8), SWIRL_E_NOMEM);
+    CHECK(!swirl_cuda_fault_pending() && strstr(swirl_last_error(), "injected") != NULL);
+    CHECK_OK(swirl_cuda_alloc_persistent(g_ctx, &p, 8));
+    swirl_cuda_arena_reset(g_ctx);
+    /* buffer slots: upload, device copy, download, LIFO free */
+    swirl_backend_ops ops;
+    CHECK_OK(swirl_cuda_ops_init(&ops, g_ctx));
+    swirl_buf x, y;
+    bb31 *h = rand_vec(1000), *back = malloc(1000 * sizeof(bb31));
+    CHECK(back != NULL);
+    CHECK_OK(ops.buf_alloc(&ops, &x, 1000 * sizeof(bb31)));
+    CHECK_OK(ops.buf_alloc(&ops, &y, 1000 * sizeof(bb31)));
+    CHECK(x.where == SWIRL_MEM_DEVICE && y.where == SWIRL_MEM_DEVICE);
+    CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_buffers"));
+    CHECK_OK(ops.buf_upload(&ops, x, 0, h, 1000 * sizeof(bb31)));
+    CHECK_OK(ops.buf_copy(&ops, y, 4, x, 0, 999 * sizeof(bb31)));
+    CHECK_OK(ops.buf_download(&ops, back, y, 4, 999 * sizeof(bb31)));
+    CHECK_STATUS(ops.buf_download(&ops, back, y, 8, 1000 * sizeof(bb31)), SWIRL_E_INVALID_ARG);
+    CHECK_OK(ops.buf_sync(&ops));
+    CHECK_OK(swirl_cuda_stage_end(g_ctx));
+    CHECK(memcmp(back, h, 999 * sizeof(bb31)) == 0);
+    size_t ns;
+    const swirl_stage_trace *st = swirl_cuda_stage_trace(g_ctx, &ns);
+    CHECK(ns > 0 && st[ns - 1].bytes == 3 * 999 * sizeof(bb31) + sizeof(bb31));
+    ops.buf_free(&ops, &y); /* the top slice: back at once */
+    CHECK(y.ptr == NULL && swirl_cuda_arena_mark(g_ctx) == 4096);
+    ops.buf_free(&ops, &x);
+    CHECK(swirl_cuda_arena_mark(g_ctx) == 0);
+    free(h);
+    free(back);
 }
 
 static void test_commit_vs_cpu(void) {
@@ -301,7 +390,7 @@ static void test_errors(void) {
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_poseidon2),      SWIRL_TEST(test_ntt_vs_cpu),   SWIRL_TEST(test_ntt_round_trip),
     SWIRL_TEST(test_merkle_vs_cpu),  SWIRL_TEST(test_commit_vs_cpu), SWIRL_TEST(test_errors),
-    SWIRL_TEST(test_staged_transfers),
+    SWIRL_TEST(test_staged_transfers), SWIRL_TEST(test_arena_and_buffers),
 };
 
 int main(int argc, char **argv) {

@@ -1,8 +1,10 @@
 /* The flow through the CUDA backend table (swirl_prove_ex with swirl_backend_cuda_create): for the
  * three-AIR set of test_flow and for a taller fib trace (l_skip 4, 2^12 rows), the proof equals the
  * CPU-only proof (commit root, stacked openings, WHIR proof bytes, batch sumcheck values) and
- * verifies, and the GPU stage trace lists the commit and the three CPU-fallback stages. Skips (77)
- * without a CUDA device. */
+ * verifies, and the GPU stage trace lists the commit, the three CPU-fallback stages, WHIR's
+ * openings gathered on the device (pcs_open_rows) and the one counted download of the stacked
+ * matrix (cpu_fallback:pcs_download, with its bytes), and the PoW searches on the device
+ * (pow_grind). Skips (77) without a CUDA device. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +40,7 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     /* the stage trace shows the GPU commit and every CPU fallback */
     size_t ns;
     const swirl_stage_trace *tr = swirl_backend_stage_trace(g_be, &ns);
-    int seen_commit = 0, seen_fb = 0, seen_pow = 0;
+    int seen_commit = 0, seen_fb = 0, seen_open = 0, seen_download = 0, seen_pow = 0;
     for (size_t i = 0; i < ns; i++) {
         if (strcmp(tr[i].name, "pow_grind") == 0) {
             CHECK(tr[i].kernels > 0 && tr[i].syncs == 1);
@@ -48,10 +50,20 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
             seen_commit = tr[i].kernels > 0 && tr[i].syncs == 1;
         if (strncmp(tr[i].name, "cpu_fallback:", 13) == 0 && tr[i].kernels == 0)
             seen_fb++;
+        /* WHIR's first-round openings gathered on the device: one sync, rows and paths down */
+        if (strcmp(tr[i].name, "pcs_open_rows") == 0)
+            seen_open += tr[i].syncs == 1 && tr[i].bytes > 0;
+        /* the one counted fallback: the stacked matrix for the CPU stages, once per proof */
+        if (strcmp(tr[i].name, "cpu_fallback:pcs_download") == 0)
+            seen_download += tr[i].kernels > 0 && tr[i].bytes > 0;
+        CHECK_MSG(strcmp(tr[i].name, "commit_download") != 0,
+                  "the commitment is downloaded as a whole");
     }
     CHECK(seen_commit);
     CHECK(seen_fb == 3);
     CHECK(seen_pow > 0); /* the PoW searches ran on the device */
+    CHECK(seen_open == 1);
+    CHECK(seen_download == 1);
     CHECK(memcmp(&a.common_main_commit, &b.common_main_commit, sizeof a.common_main_commit) == 0);
     CHECK(a.batch.n_univariate == b.batch.n_univariate &&
           memcmp(a.batch.univariate_round_coeffs, b.batch.univariate_round_coeffs,

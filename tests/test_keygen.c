@@ -129,15 +129,21 @@ static void test_keccak_and_fib_selector(void) {
     /* the key keeps the prover's PcsData: the same stacked matrix, codeword and tree */
     const swirl_stacked_pcs_data *kd = vk2->per_air[0].preprocessed_data;
     CHECK(kd != NULL && vk1->per_air[0].preprocessed_data == NULL);
-    CHECK(kd->layout.height == d->layout.height && kd->layout.width == 1);
-    CHECK(memcmp(kd->matrix, d->matrix, d->layout.height * sizeof(bb31)) == 0);
-    CHECK(kd->cw_height == d->cw_height);
-    CHECK(memcmp(kd->codeword, d->codeword, d->cw_height * sizeof(bb31)) == 0);
-    swirl_digest kroot = swirl_merkle_tree_root(kd->tree);
+    const swirl_stacked_layout *kl = swirl_stacked_pcs_layout(kd), *dl = swirl_stacked_pcs_layout(d);
+    CHECK(kl->height == dl->height && kl->width == 1);
+    const bb31 *km = NULL, *dm = NULL;
+    CHECK_OK(swirl_stacked_pcs_host_matrix(kd, &km));
+    CHECK_OK(swirl_stacked_pcs_host_matrix(d, &dm));
+    CHECK(memcmp(km, dm, dl->height * sizeof(bb31)) == 0);
+    size_t ch = swirl_stacked_pcs_cw_height(d);
+    CHECK(swirl_stacked_pcs_cw_height(kd) == ch);
+    CHECK(memcmp(swirl_stacked_pcs_host_codeword(kd), swirl_stacked_pcs_host_codeword(d),
+                 ch * sizeof(bb31)) == 0);
+    swirl_digest kroot = swirl_stacked_pcs_root(kd);
     CHECK(memcmp(&kroot, &root, sizeof root) == 0);
     /* 8 rows < 2^l_skip = 16: the selectors sit 2 rows apart in the stacked column */
     for (int i = 0; i < 16; i++)
-        CHECK(bb31_eq(kd->matrix[i], i % 2 ? bb31_zero() : sels[i / 2]));
+        CHECK(bb31_eq(km[i], i % 2 ? bb31_zero() : sels[i / 2]));
     swirl_stacked_pcs_data_destroy(d);
     CHECK(memcmp(&vk1->pre_hash, &vk2->pre_hash, sizeof(swirl_digest)) != 0);
     swirl_vk_destroy(vk2);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcs_test_util.h"
 #include "air/dag.h"
 #include "air/test_airs.h"
 #include "hash/merkle.h"
@@ -83,20 +84,20 @@ static void test_stacked_commit(void) {
     swirl_stacked_pcs_data *data;
     swirl_digest root;
     CHECK_OK(swirl_stacked_commit(NULL, &data, &root, t, 3, l_skip, n_stack, log_blowup, k_whir));
-    CHECK(data->layout.height == sh && data->layout.width == sw);
+    CHECK(swirl_stacked_pcs_layout(data)->height == sh && swirl_stacked_pcs_layout(data)->width == sw);
 
     swirl_npy a;
     OVM_LOAD(&a, "stacked_commit/outputs/stacked_matrix.npy", sh, sw);
-    ovm_cmp_matrix("stacked_matrix", &a, data->matrix, sh, sw);
+    ovm_cmp_matrix("stacked_matrix", &a, test_pcs_matrix(data), sh, sw);
     swirl_npy_clear(&a);
     OVM_LOAD(&a, "stacked_commit/outputs/codeword.npy", sh << log_blowup, sw);
-    CHECK(data->cw_height == sh << log_blowup);
-    ovm_cmp_matrix("codeword", &a, data->codeword, data->cw_height, sw);
+    CHECK(swirl_stacked_pcs_cw_height(data) == sh << log_blowup);
+    ovm_cmp_matrix("codeword", &a, swirl_stacked_pcs_host_codeword(data), swirl_stacked_pcs_cw_height(data), sw);
     swirl_npy_clear(&a);
 
     /* digest layers: the first after the 2^k_whir-row fold, up to the root (OpenVM's
      * MerkleTree::digest_layers) */
-    size_t depth = swirl_merkle_tree_proof_depth(data->tree);
+    size_t depth = swirl_merkle_plan_depth(swirl_stacked_pcs_plan(data));
     size_t expect_len = (sh << log_blowup) >> k_whir;
     CHECK(depth == 4);
     for (size_t i = 0; i <= depth; i++, expect_len >>= 1) {
@@ -104,16 +105,16 @@ static void test_stacked_commit(void) {
         snprintf(rel, sizeof rel, "stacked_commit/outputs/digest_layer_%zu.npy", i);
         snprintf(what, sizeof what, "digest_layer_%zu", i);
         size_t len;
-        const swirl_digest *layer = swirl_merkle_tree_layer(data->tree, i, &len);
+        const swirl_digest *layer = swirl_stacked_pcs_host_layer(data, i, &len);
         CHECK(layer != NULL && len == expect_len);
         OVM_LOAD(&a, rel, len, 8);
         ovm_cmp_digests(what, ovm_u32(&a), layer, len);
         swirl_npy_clear(&a);
     }
-    CHECK(swirl_merkle_tree_layer(data->tree, depth + 1, NULL) == NULL);
+    CHECK(swirl_stacked_pcs_host_layer(data, depth + 1, NULL) == NULL);
     OVM_LOAD(&a, "stacked_commit/outputs/root.npy", 8);
     ovm_cmp_digests("root", ovm_u32(&a), &root, 1);
-    swirl_digest tree_root = swirl_merkle_tree_root(data->tree);
+    swirl_digest tree_root = swirl_stacked_pcs_root(data);
     ovm_cmp_digests("tree root", ovm_u32(&a), &tree_root, 1);
     swirl_npy_clear(&a);
 

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcs_test_util.h"
 #include "air/test_airs.h"
 #include "harness.h"
 #include "openvm_vectors.h"
@@ -556,16 +557,16 @@ static void test_stacked_reduction_stage(void) {
     swirl_digest root;
     CHECK_OK(swirl_stacked_commit(NULL, &data, &root, tv, N_AIRS, 2, 8, 1, 3));
     CHECK(memcmp(&root, &c->proof.common_main_commit, sizeof root) == 0);
-    CHECK(data->layout.height == sh && data->layout.width == sw);
+    CHECK(swirl_stacked_pcs_layout(data)->height == sh && swirl_stacked_pcs_layout(data)->width == sw);
     swirl_npy a;
     OVM_LOAD(&a, "stacked_reduction/outputs/stacked_matrix.npy", sh, sw);
-    ovm_cmp_matrix("stacked_matrix", &a, data->matrix, sh, sw);
+    ovm_cmp_matrix("stacked_matrix", &a, test_pcs_matrix(data), sh, sw);
     swirl_npy_clear(&a);
     json_t *layout = json_object_get(meta, "layout");
-    CHECK(json_is_array(layout) && json_array_size(layout) == data->layout.num_cols);
-    for (size_t i = 0; i < data->layout.num_cols; i++) {
+    CHECK(json_is_array(layout) && json_array_size(layout) == swirl_stacked_pcs_layout(data)->num_cols);
+    for (size_t i = 0; i < swirl_stacked_pcs_layout(data)->num_cols; i++) {
         const json_t *o = json_array_get(layout, i);
-        const swirl_stacked_slice *sl = &data->layout.cols[i];
+        const swirl_stacked_slice *sl = &swirl_stacked_pcs_layout(data)->cols[i];
         CHECK_MSG(ovm_json_size(o, "mat_idx") == sl->mat_idx &&
                       ovm_json_size(o, "col_in_mat") == sl->col &&
                       ovm_json_size(o, "col_idx") == sl->col_idx &&

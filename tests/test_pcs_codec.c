@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcs_test_util.h"
 #include "harness.h"
 #include "protocol/codec_pcs.h"
 
@@ -51,12 +52,12 @@ static void setup(ctx *c) {
         c->need_rot[m] = m == 0;
     }
     CHECK_OK(swirl_stacked_commit(NULL, &c->d, &c->root, tv, 2, 2, 3, 1, 2));
-    c->view.layout = &c->d->layout;
-    c->view.matrix = c->d->matrix;
+    c->view.layout = swirl_stacked_pcs_layout(c->d);
+    c->view.matrix = test_pcs_matrix(c->d);
     c->view.need_rot = c->need_rot;
     for (int i = 0; i < 4; i++)
         c->r[i] = rnd();
-    c->n_claims = c->d->layout.num_cols;
+    c->n_claims = swirl_stacked_pcs_layout(c->d)->num_cols;
     c->claims = malloc(c->n_claims * sizeof *c->claims);
     CHECK(c->claims != NULL);
     CHECK_OK(swirl_stacked_reduction_claims(c->claims, &c->view, 1, 2, c->r));
@@ -119,7 +120,7 @@ static enum swirl_status decode_verify(ctx *c, const uint8_t *bytes, size_t len)
         ucube[1] = bb31x4_square(u[0]);
         for (int i = 1; i <= 3; i++)
             ucube[1 + i] = u[i];
-        size_t w = c->d->layout.width;
+        size_t w = swirl_stacked_pcs_layout(c->d)->width;
         if (sp.n_commits != 1 || sp.openings_per_commit[0] != w)
             st = SWIRL_E_PROOF_MALFORMED;
         else

@@ -52,7 +52,7 @@ static void run(int tamper) {
     CHECK_OK(swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &tp, &zp, &inst, 1));
     CHECK(nr == 1 + N_STACK);
     int need_rot[1] = {1};
-    swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
+    swirl_stacked_commit_view cv = {swirl_stacked_pcs_layout(d), NULL, need_rot, d};
     swirl_stacking_proof sp;
     CHECK_OK(swirl_stacked_reduction_prove(NULL, &sp, u, &tp, &cv, 1, L_SKIP, N_STACK, r));
     bb31x4 ucube[16];
@@ -91,7 +91,7 @@ static void run(int tamper) {
         CHECK_OK(swirl_stacked_reduction_verify(uv, &tvr, &sp, &cv, 1, L_SKIP, N_STACK,
                                                 (const bb31x4(*)[2])claims, 2, rv));
         CHECK(memcmp(u, uv, (1 + N_STACK) * sizeof *u) == 0);
-        size_t w0 = d->layout.width;
+        size_t w0 = swirl_stacked_pcs_layout(d)->width;
         CHECK_OK(swirl_whir_verify(&tvr, &p, &wp, sp.stacking_openings, &w0, &root, 1, ucube));
         CHECK(memcmp(&tp, &tvr, sizeof tp) == 0);
         /* a claim that is not the committed column's value fails the stacked reduction */
@@ -160,7 +160,7 @@ static void test_three_airs(void) {
     size_t nr, nrv;
     CHECK_OK(swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &tp, &zp, inst, 3));
     int need_rot[3] = {0, 0, 1};
-    swirl_stacked_commit_view cv = {&d->layout, d->matrix, need_rot};
+    swirl_stacked_commit_view cv = {swirl_stacked_pcs_layout(d), NULL, need_rot, d};
     swirl_stacking_proof sp;
     CHECK_OK(swirl_stacked_reduction_prove(NULL, &sp, u, &tp, &cv, 1, L_SKIP, N_STACK, r));
     const swirl_air *airs[3] = {send, recv, fib};
@@ -196,7 +196,7 @@ static void test_three_airs(void) {
     const swirl_stacked_pcs_data *cs[1] = {d};
     swirl_whir_proof wp;
     CHECK_OK(swirl_whir_prove(NULL, &wp, &tp, &p, cs, 1, ucube));
-    size_t w0 = d->layout.width;
+    size_t w0 = swirl_stacked_pcs_layout(d)->width;
     CHECK_OK(swirl_whir_verify(&tvr, &p, &wp, sp.stacking_openings, &w0, &root, 1, ucube));
     CHECK(memcmp(&tp, &tvr, sizeof tp) == 0);
     swirl_whir_proof_clear(&wp);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pcs_test_util.h"
+#include "hash/merkle.h"
 #include "harness.h"
 #include "pcs/stacked.h"
 #include "poly/ntt.h"
@@ -107,24 +109,24 @@ static void test_rs_codeword(void) {
     swirl_stacked_pcs_data *d;
     swirl_digest root;
     CHECK_OK(swirl_stacked_commit(NULL, &d, &root, t, 3, l_skip, n_stack, log_blowup, 2));
-    size_t h = d->layout.height, w = d->layout.width, ch = d->cw_height;
+    size_t h = swirl_stacked_pcs_layout(d)->height, w = swirl_stacked_pcs_layout(d)->width, ch = swirl_stacked_pcs_cw_height(d);
     CHECK(h == 64 && ch == 128);
     for (size_t c = 0; c < w; c++) {
         /* interpolate the codeword back: the message has degree < h (upper half zero) and maps
          * back to the stacked column */
         bb31 *col = malloc(ch * sizeof *col);
         CHECK(col != NULL);
-        memcpy(col, d->codeword + c * ch, ch * sizeof *col);
+        memcpy(col, swirl_stacked_pcs_host_codeword(d) + c * ch, ch * sizeof *col);
         CHECK_OK(swirl_ntt_inverse(col, 7, 1, ch, bb31_one(), SWIRL_NTT_NONE));
         for (size_t i = h; i < ch; i++)
             CHECK(bb31_is_zero(col[i]));
         CHECK_OK(swirl_rs_message_to_evals(col, 6, l_skip));
-        CHECK(memcmp(col, d->matrix + c * h, h * sizeof *col) == 0);
+        CHECK(memcmp(col, test_pcs_matrix(d) + c * h, h * sizeof *col) == 0);
         free(col);
     }
     /* the root is the Merkle root of the codeword rows with 2^k_whir rows per query */
     swirl_merkle_tree *tree;
-    CHECK_OK(swirl_merkle_tree_build(&tree, d->codeword, ch, w, 1, 4));
+    CHECK_OK(swirl_merkle_tree_build(&tree, swirl_stacked_pcs_host_codeword(d), ch, w, 1, 4));
     swirl_digest r2 = swirl_merkle_tree_root(tree);
     CHECK(memcmp(&r2, &root, sizeof root) == 0);
     swirl_merkle_tree_destroy(tree);
@@ -180,7 +182,7 @@ static void test_threads_equal(void) {
     CHECK_OK(swirl_stacked_commit(NULL, &b, &rb, t, 3, 4, 7, 1, 4));
     omp_set_num_threads(nt);
     CHECK(memcmp(&ra, &rb, sizeof ra) == 0);
-    CHECK(memcmp(a->codeword, b->codeword, a->cw_height * a->layout.width * sizeof(bb31)) == 0);
+    CHECK(memcmp(swirl_stacked_pcs_host_codeword(a), swirl_stacked_pcs_host_codeword(b), swirl_stacked_pcs_cw_height(a) * swirl_stacked_pcs_layout(a)->width * sizeof(bb31)) == 0);
     swirl_stacked_pcs_data_destroy(a);
     swirl_stacked_pcs_data_destroy(b);
     free_traces(store, 3);

@@ -64,7 +64,7 @@ static void run_case(const swirl_system_params *p, wfix *f, size_t nc, int tampe
         u[i] = rnd();
     size_t widths[2], total = 0;
     for (size_t c = 0; c < nc; c++) {
-        widths[c] = f->d[c]->layout.width;
+        widths[c] = swirl_stacked_pcs_layout(f->d[c])->width;
         total += widths[c];
     }
     bb31x4 *open = malloc(total * sizeof *open);
@@ -187,7 +187,7 @@ static void test_stacked_reduction_feeds_whir(void) {
     static const size_t widths[] = {2, 3, 2};
     commit(&f, 0, logs, widths, 3, &p);
     int need_rot[3] = {1, 0, 1};
-    swirl_stacked_commit_view v = {&f.d[0]->layout, f.d[0]->matrix, need_rot};
+    swirl_stacked_commit_view v = {swirl_stacked_pcs_layout(f.d[0]), NULL, need_rot, f.d[0]};
     bb31x4 r[16], uprism[16];
     for (int i = 0; i < 6; i++)
         r[i] = rnd();
@@ -200,14 +200,14 @@ static void test_stacked_reduction_feeds_whir(void) {
     ucube[1] = bb31x4_square(uprism[0]);
     for (int i = 1; i <= 5; i++)
         ucube[1 + i] = uprism[i];
-    for (size_t j = 0; j < f.d[0]->layout.width; j++)
+    for (size_t j = 0; j < swirl_stacked_pcs_layout(f.d[0])->width; j++)
         CHECK(bb31x4_eq(sp.stacking_openings[j], swirl_whir_opening_oracle(f.d[0], j, 2, ucube)));
     /* and WHIR proves them */
     const swirl_stacked_pcs_data *cs[1] = {f.d[0]};
     swirl_whir_proof wp;
     swirl_transcript t2 = t;
     CHECK_OK(swirl_whir_prove(NULL, &wp, &t, &p, cs, 1, ucube));
-    size_t w0 = f.d[0]->layout.width;
+    size_t w0 = swirl_stacked_pcs_layout(f.d[0])->width;
     CHECK_OK(swirl_whir_verify(&t2, &p, &wp, sp.stacking_openings, &w0, f.roots, 1, ucube));
     swirl_whir_proof_clear(&wp);
     swirl_stacking_proof_clear(&sp);
@@ -261,7 +261,7 @@ static void inst_prove(inst *in) {
     for (size_t i = 0; i < m; i++)
         in->u[i] = rnd();
     for (size_t c = 0; c < in->nc; c++) {
-        in->widths[c] = in->f.d[c]->layout.width;
+        in->widths[c] = swirl_stacked_pcs_layout(in->f.d[c])->width;
         total += in->widths[c];
     }
     in->open = malloc(total * sizeof *in->open);

@@ -116,7 +116,7 @@ static void test_plan_matches_proof(void) {
     CHECK_OK(swirl_whir_prove(NULL, &pf, &t, &p, cs, 1, u));
     CHECK(pf.n_rounds == w.num_rounds && pf.n_sumcheck == w.num_sumcheck_rounds);
     CHECK(pf.n_final == w.final_poly_len && pf.n_codeword == w.num_rounds - 1);
-    CHECK(swirl_merkle_tree_proof_depth(d->tree) == w.rounds[0].log_query_domain);
+    CHECK(swirl_merkle_plan_depth(swirl_stacked_pcs_plan(d)) == w.rounds[0].log_query_domain);
     swirl_whir_proof_clear(&pf);
     swirl_stacked_pcs_data_destroy(d);
 }

@@ -32,6 +32,7 @@ typedef struct swirl_stage {
     unsigned kernels; /* launches and copies enqueued in the stage */
     unsigned syncs;   /* host synchronizations made in the stage */
     float gpu_ms;     /* GPU time between the stage's start and end events */
+    size_t bytes;     /* host<->device bytes the stage moved (a fallback's download included) */
 } swirl_stage;
 
 /** Forgets the calling thread's spans. */

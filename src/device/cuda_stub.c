@@ -34,12 +34,59 @@ enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_t bytes) {
     (void)bytes;
     return NO_CUDA();
 }
+enum swirl_status swirl_cuda_alloc_persistent(swirl_cuda_ctx *ctx, void **dptr, size_t bytes) {
+    (void)ctx;
+    (void)bytes;
+    if (dptr)
+        *dptr = NULL;
+    return NO_CUDA();
+}
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
     (void)ctx;
 }
 size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx) {
     (void)ctx;
     return 0;
+}
+size_t swirl_cuda_arena_persistent_used(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 0;
+}
+size_t swirl_cuda_arena_free(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 0;
+}
+size_t swirl_cuda_arena_mark(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 0;
+}
+void swirl_cuda_arena_rewind(swirl_cuda_ctx *ctx, size_t mark) {
+    (void)ctx;
+    (void)mark;
+}
+void swirl_cuda_arena_hold(swirl_cuda_ctx *ctx) {
+    (void)ctx;
+}
+void swirl_cuda_arena_release(swirl_cuda_ctx *ctx) {
+    (void)ctx;
+}
+unsigned long long swirl_cuda_arena_epoch(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 0;
+}
+void swirl_cuda_fault_alloc_at(unsigned long long n) {
+    (void)n;
+}
+void swirl_cuda_fault_launch_at(unsigned long long n) {
+    (void)n;
+}
+int swirl_cuda_fault_pending(void) {
+    return 0;
+}
+enum swirl_status swirl_cuda_ops_init(swirl_backend_ops *ops, swirl_cuda_ctx *ctx) {
+    (void)ops;
+    (void)ctx;
+    return NO_CUDA();
 }
 enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, const void *src, size_t bytes) {
     (void)ctx;

@@ -1,14 +1,21 @@
 /*
  * The primitive-operation table of the device layer (the second level of the backend table; the
- * first, the stage slots, is prover/stages.h): the heavy inner computations of the CPU stage
- * drivers. The drivers (pcs/stacked.c, protocol/zerocheck.c,
- * protocol/gkr.c, pcs/stacked_reduction.c, pcs/whir.c) keep the protocol logic (transcript
- * observe/sample, claims, proof layout) and call every heavy step through one of these pointers.
+ * first, the stage slots, is prover/stages.h): buffer management and the heavy inner computations
+ * of the CPU stage drivers. The drivers (pcs/stacked.c, protocol/zerocheck.c, protocol/gkr.c,
+ * pcs/stacked_reduction.c, pcs/whir.c) keep the protocol logic (transcript observe/sample,
+ * claims, proof layout) and call every heavy step through one of these pointers.
  *
- * The slots take contiguous buffers, sizes and field elements, never a transcript, so a device
- * backend can implement one on device-resident data. Every slot returns SWIRL_OK or an error
- * status (never aborts), and must produce exactly the values the CPU slot produces (the proof
- * bytes depend on them).
+ * Buffers (device/buffer.h): buf_alloc gives memory where the table computes (host for the CPU
+ * table, the device arena's scratch for the CUDA table); upload / download / copy move bytes
+ * between host memory and the table's buffers, enqueued in order (on the CUDA stream), and
+ * buf_sync waits until they are done. The commitment's slots (rs_code_matrix, merkle_tree) take
+ * buffers and write into caller-owned buffers the caller sized with the size query next to the
+ * slot (swirl_rs_code_matrix_bytes, swirl_merkle_plan_init). The other slots still take host
+ * pointers (their drivers run on the CPU): a device table keeps the CPU versions of those until
+ * it has kernels for them.
+ *
+ * Every slot returns SWIRL_OK or an error status (never aborts), and must produce exactly the
+ * values the CPU slot produces (the proof bytes depend on them).
  *
  * A table has no NULL slots: a backend that accelerates some of them starts from a copy of
  * *swirl_backend_cpu_ops() and replaces those. Every driver that takes a table treats NULL as the
@@ -16,16 +23,16 @@
  * table it was called through, so a wrapper (tests/test_backend.c counts calls) can reach its ctx
  * and forward to another table.
  *
- * Ownership: outputs are owned as the slot says; no slot keeps a pointer to its inputs after it
- * returns, except merkle_tree, whose tree reads `matrix` while it lives (hash/merkle.h).
+ * Ownership: outputs go to caller-owned memory; no slot keeps a pointer to its inputs or outputs
+ * after it returns.
  */
 #ifndef SWIRL_DEVICE_OPS_H
 #define SWIRL_DEVICE_OPS_H
 
 #include <stddef.h>
 
+#include "device/buffer.h"
 #include "field/bb31_ext4.h"
-#include "hash/merkle.h"
 
 /* One trace as the batch constraint sumcheck sees it (protocol/zerocheck_trace.h). */
 typedef struct swirl_zc_trace swirl_zc_trace;
@@ -49,20 +56,43 @@ struct swirl_backend_ops {
     void *ctx; /* the backend's state (not owned by the table); NULL for the CPU table */
 
     /**
-     * Merkle tree over a column-major matrix: swirl_merkle_tree_build's contract (hash/merkle.h).
-     * Used by the stacked commitment and by WHIR's per-round codeword commitments.
+     * A buffer of `bytes` (> 0) where the table computes (out->where says which); freed with
+     * buf_free. The CUDA table hands out arena scratch: buf_free of the most recent allocation
+     * gives its bytes back at once, others return at the stage scope's rewind (cuda_backend.h).
      */
-    enum swirl_status (*merkle_tree)(const swirl_backend_ops *ops, swirl_merkle_tree **out,
-                                     const bb31 *matrix, size_t height, size_t width,
-                                     unsigned ext_degree, size_t rows_per_query);
+    enum swirl_status (*buf_alloc)(const swirl_backend_ops *ops, swirl_buf *out, size_t bytes);
+    /** Frees a buffer from buf_alloc (a NULL ptr: nothing) and clears *buf. */
+    void (*buf_free)(const swirl_backend_ops *ops, swirl_buf *buf);
+    /** Enqueues bytes from host memory `src` into dst at dst_off; src stays valid until buf_sync. */
+    enum swirl_status (*buf_upload)(const swirl_backend_ops *ops, swirl_buf dst, size_t dst_off,
+                                    const void *src, size_t bytes);
+    /** Enqueues bytes from src at src_off into host memory `dst`, readable after buf_sync. */
+    enum swirl_status (*buf_download)(const swirl_backend_ops *ops, void *dst, swirl_buf src,
+                                      size_t src_off, size_t bytes);
+    /** Enqueues a copy between two buffers of the table (or host buffers). */
+    enum swirl_status (*buf_copy)(const swirl_backend_ops *ops, swirl_buf dst, size_t dst_off,
+                                  swirl_buf src, size_t src_off, size_t bytes);
+    /** Waits for every enqueued transfer and computation of the table (the CPU: nothing). */
+    enum swirl_status (*buf_sync)(const swirl_backend_ops *ops);
+
+    /**
+     * Merkle tree over a column-major matrix (hash/merkle.h's tree), written into `layers`: every
+     * digest layer from the query layer to the root at the offsets of `plan` (from
+     * swirl_merkle_plan_init for the matrix's shape; layers.bytes >= swirl_merkle_plan_bytes).
+     * matrix holds plan->height * plan->width cells of plan->ext_degree elements. Used by the
+     * stacked commitment and by WHIR's per-round codeword commitments.
+     */
+    enum swirl_status (*merkle_tree)(const swirl_backend_ops *ops, const swirl_merkle_plan *plan,
+                                     swirl_buf layers, swirl_buf matrix);
     /**
      * Reed–Solomon codewords of the columns of a column-major height x width matrix of evaluations
-     * on D x {0,1}^n: swirl_rs_code_matrix's contract (pcs/stacked.h; *out malloc'ed, caller
-     * frees).
+     * on D x {0,1}^n (poly/rs_code.h swirl_rs_code_matrix), written into `out`, a buffer of
+     * swirl_rs_code_matrix_bytes(height, width, log_blowup) bytes (column c at c * (height <<
+     * log_blowup) elements).
      */
-    enum swirl_status (*rs_code_matrix)(const swirl_backend_ops *ops, bb31 **out, const bb31 *evals,
-                                        size_t height, size_t width, unsigned l_skip,
-                                        unsigned log_blowup);
+    enum swirl_status (*rs_code_matrix)(const swirl_backend_ops *ops, swirl_buf out,
+                                        swirl_buf evals, size_t height, size_t width,
+                                        unsigned l_skip, unsigned log_blowup);
     /**
      * Batch constraint sumcheck, round 0, one trace: adds to S[p] (p < nzc N) the sum over the
      * cube points x of eq_x[x] C_lambda(p, x) / (p^N - 1), and to S[P + p], S[2 P + p] (p < nlu N)
@@ -126,18 +156,33 @@ extern "C" {
 /** The CPU table (static; never NULL). */
 const swirl_backend_ops *swirl_backend_cpu_ops(void);
 
+/**
+ * The size query of rs_code_matrix: bytes of the codeword matrix of a height x width matrix
+ * ((height << log_blowup) * width elements). SWIRL_E_INVALID_ARG when it overflows.
+ */
+enum swirl_status swirl_rs_code_matrix_bytes(size_t *bytes, size_t height, size_t width,
+                                             unsigned log_blowup) SWIRL_WARN_UNUSED_RESULT;
+
 /** `ops`, or the CPU table when it is NULL. */
 static inline const swirl_backend_ops *swirl_ops_or_cpu(const swirl_backend_ops *ops) {
     return ops ? ops : swirl_backend_cpu_ops();
 }
 
-/* The CPU implementations, in device/cpu/ (cpu_ops.c: merkle_tree, rs_code_matrix, sumcheck_fold
- * and the table; constraint.c: constraint_round0 / constraint_round; gkr.c; whir.c). */
-enum swirl_status swirl_cpu_merkle_tree(const swirl_backend_ops *ops, swirl_merkle_tree **out,
-                                        const bb31 *matrix, size_t height, size_t width,
-                                        unsigned ext_degree, size_t rows_per_query);
-enum swirl_status swirl_cpu_rs_code_matrix(const swirl_backend_ops *ops, bb31 **out,
-                                           const bb31 *evals, size_t height, size_t width,
+/* The CPU implementations, in device/cpu/ (cpu_ops.c: the buffer slots, merkle_tree,
+ * rs_code_matrix, sumcheck_fold and the table; constraint.c: constraint_round0 / constraint_round; gkr.c; whir.c). */
+enum swirl_status swirl_cpu_buf_alloc(const swirl_backend_ops *ops, swirl_buf *out, size_t bytes);
+void swirl_cpu_buf_free(const swirl_backend_ops *ops, swirl_buf *buf);
+enum swirl_status swirl_cpu_buf_upload(const swirl_backend_ops *ops, swirl_buf dst, size_t dst_off,
+                                       const void *src, size_t bytes);
+enum swirl_status swirl_cpu_buf_download(const swirl_backend_ops *ops, void *dst, swirl_buf src,
+                                         size_t src_off, size_t bytes);
+enum swirl_status swirl_cpu_buf_copy(const swirl_backend_ops *ops, swirl_buf dst, size_t dst_off,
+                                     swirl_buf src, size_t src_off, size_t bytes);
+enum swirl_status swirl_cpu_buf_sync(const swirl_backend_ops *ops);
+enum swirl_status swirl_cpu_merkle_tree(const swirl_backend_ops *ops, const swirl_merkle_plan *plan,
+                                        swirl_buf layers, swirl_buf matrix);
+enum swirl_status swirl_cpu_rs_code_matrix(const swirl_backend_ops *ops, swirl_buf out,
+                                           swirl_buf evals, size_t height, size_t width,
                                            unsigned l_skip, unsigned log_blowup);
 enum swirl_status swirl_cpu_constraint_round0(const swirl_backend_ops *ops, bb31x4 *S,
                                               const swirl_zc_trace *trace,

@@ -133,14 +133,165 @@ enum swirl_status swirl_stacked_matrix(bb31 **out, swirl_stacked_layout *layout,
     return SWIRL_OK;
 }
 
+struct swirl_stacked_pcs_data {
+    swirl_stacked_layout layout;
+    size_t cw_height;
+    swirl_merkle_plan plan; /* the tree over the codeword rows */
+    swirl_digest root;
+    /* the stacked matrix in host memory: the CPU commitment's own, or the fallback copy of
+     * device data (made once, by swirl_stacked_pcs_host_matrix) */
+    bb31 *matrix;
+    /* host data only (impl == NULL): the codeword and every digest layer (plan's offsets) */
+    bb31 *codeword;
+    swirl_digest *layers;
+    /* device data: the owner's operations and state */
+    const swirl_stacked_pcs_impl *impl;
+    void *state;
+};
+
 void swirl_stacked_pcs_data_destroy(swirl_stacked_pcs_data *data) {
     if (!data)
         return;
     swirl_stacked_layout_clear(&data->layout);
     free(data->matrix);
     free(data->codeword);
-    swirl_merkle_tree_destroy(data->tree);
+    free(data->layers);
+    if (data->impl && data->impl->destroy)
+        data->impl->destroy(data->state);
     free(data);
+}
+
+enum swirl_status swirl_stacked_pcs_data_wrap(swirl_stacked_pcs_data **out,
+                                              swirl_stacked_layout *layout, unsigned log_blowup,
+                                              const swirl_merkle_plan *plan,
+                                              const swirl_digest *root,
+                                              const swirl_stacked_pcs_impl *impl, void *state) {
+    enum swirl_status st = SWIRL_OK;
+    swirl_stacked_pcs_data *d = NULL;
+    if (!out || !layout || !plan || !root || !impl || !impl->open_rows || !impl->host_matrix)
+        st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "pcs_data_wrap: a NULL argument or slot");
+    else if (plan->height != (layout->height << log_blowup) || plan->width != layout->width ||
+             plan->ext_degree != 1)
+        st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "pcs_data_wrap: the tree's plan (%zu x %zu) does "
+                         "not fit the layout", plan->height, plan->width);
+    else if (!(d = swirl_calloc(1, sizeof *d)))
+        st = SWIRL_RAISE(SWIRL_E_NOMEM, "pcs_data_wrap: out of memory");
+    if (st != SWIRL_OK) {
+        /* what was handed over is freed on failure too */
+        if (impl && impl->destroy)
+            impl->destroy(state);
+        swirl_stacked_layout_clear(layout);
+        if (out)
+            *out = NULL;
+        return st;
+    }
+    d->layout = *layout;
+    memset(layout, 0, sizeof *layout);
+    d->cw_height = plan->height;
+    d->plan = *plan;
+    d->root = *root;
+    d->impl = impl;
+    d->state = state;
+    *out = d;
+    return SWIRL_OK;
+}
+
+const swirl_stacked_layout *swirl_stacked_pcs_layout(const swirl_stacked_pcs_data *d) {
+    return &d->layout;
+}
+size_t swirl_stacked_pcs_cw_height(const swirl_stacked_pcs_data *d) {
+    return d->cw_height;
+}
+swirl_digest swirl_stacked_pcs_root(const swirl_stacked_pcs_data *d) {
+    return d->root;
+}
+const swirl_merkle_plan *swirl_stacked_pcs_plan(const swirl_stacked_pcs_data *d) {
+    return &d->plan;
+}
+int swirl_stacked_pcs_on_host(const swirl_stacked_pcs_data *d) {
+    return d->impl == NULL;
+}
+
+enum swirl_status swirl_stacked_pcs_open_rows(const swirl_stacked_pcs_data *d, const uint32_t *idx,
+                                              size_t n, bb31 *rows, swirl_digest *paths) {
+    SWIRL_ARG_CHECK(d != NULL && (idx != NULL || n == 0));
+    const swirl_merkle_plan *pl = &d->plan;
+    for (size_t i = 0; i < n; i++)
+        if (idx[i] >= pl->layer_len[0])
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "open_rows: query %u out of range (stride %zu)",
+                               idx[i], pl->layer_len[0]);
+    if (d->impl)
+        return d->impl->open_rows(d->state, pl, idx, n, rows, paths);
+    const size_t per = pl->rows_per_query * pl->width, depth = swirl_merkle_plan_depth(pl);
+    for (size_t i = 0; i < n; i++)
+        SWIRL_TRY(swirl_merkle_open_host(pl, d->layers, d->codeword, idx[i],
+                                         rows ? rows + i * per : NULL,
+                                         paths ? paths + i * depth : NULL));
+    return SWIRL_OK;
+}
+
+enum swirl_status swirl_stacked_pcs_host_matrix(const swirl_stacked_pcs_data *d, const bb31 **out) {
+    SWIRL_ARG_CHECK(d != NULL && out != NULL);
+    *out = NULL;
+    if (!d->matrix) {
+        /* device data: the one fallback copy, kept with the data (logically const: the data
+         * does not change, it gains a host copy) */
+        swirl_stacked_pcs_data *m = (swirl_stacked_pcs_data *)d;
+        size_t cells = d->layout.height * d->layout.width;
+        bb31 *h = swirl_malloc((cells + 1) * sizeof *h);
+        if (!h)
+            return SWIRL_RAISE(SWIRL_E_NOMEM, "pcs host matrix: out of memory for %zu cells", cells);
+        enum swirl_status st = d->impl->host_matrix(d->state, h, cells * sizeof *h);
+        if (st != SWIRL_OK) {
+            free(h);
+            return st;
+        }
+        m->matrix = h;
+    }
+    *out = d->matrix;
+    return SWIRL_OK;
+}
+
+const bb31 *swirl_stacked_pcs_host_codeword(const swirl_stacked_pcs_data *d) {
+    return d && !d->impl ? d->codeword : NULL;
+}
+
+const swirl_digest *swirl_stacked_pcs_host_layer(const swirl_stacked_pcs_data *d, size_t i,
+                                                 size_t *len) {
+    if (!d || d->impl || i >= d->plan.num_layers)
+        return NULL;
+    if (len)
+        *len = d->plan.layer_len[i];
+    return d->layers + d->plan.layer_off[i];
+}
+
+/* the RS encoding and the tree of the CPU commitment, through the table's slots on host buffers */
+static enum swirl_status commit_encode(const swirl_backend_ops *ops, swirl_stacked_pcs_data *d,
+                                       unsigned l_skip, unsigned log_blowup, unsigned k_whir) {
+    const size_t h = d->layout.height, w = d->layout.width;
+    size_t cw_bytes;
+    SWIRL_TRY(swirl_rs_code_matrix_bytes(&cw_bytes, h, w, log_blowup));
+    d->cw_height = h << log_blowup;
+    SWIRL_TRY(swirl_merkle_plan_init(&d->plan, d->cw_height, w, 1, (size_t)1 << k_whir));
+    d->codeword = swirl_malloc(cw_bytes);
+    d->layers = swirl_malloc(swirl_merkle_plan_bytes(&d->plan));
+    if (!d->codeword || !d->layers)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked_commit: out of memory for the codeword");
+    swirl_span_begin("rs_code_matrix");
+    enum swirl_status st =
+        ops->rs_code_matrix(ops, swirl_buf_host(d->codeword, cw_bytes),
+                            swirl_buf_host_const(d->matrix, h * w * sizeof(bb31)), h, w, l_skip,
+                            log_blowup);
+    swirl_span_end();
+    SWIRL_TRY(st);
+    swirl_span_begin("merkle_tree");
+    st = ops->merkle_tree(ops, &d->plan,
+                          swirl_buf_host(d->layers, swirl_merkle_plan_bytes(&d->plan)),
+                          swirl_buf_host_const(d->codeword, cw_bytes));
+    swirl_span_end();
+    SWIRL_TRY(st);
+    d->root = d->layers[d->plan.layer_off[d->plan.num_layers - 1]];
+    return SWIRL_OK;
 }
 
 enum swirl_status swirl_stacked_commit(const swirl_backend_ops *ops,
@@ -159,25 +310,14 @@ enum swirl_status swirl_stacked_commit(const swirl_backend_ops *ops,
     st = swirl_stacked_matrix(&d->matrix, &d->layout, l_skip, n_stack, traces, n_traces);
     if (st == SWIRL_OK && d->layout.width == 0)
         st = SWIRL_RAISE(SWIRL_E_INVALID_ARG, "stacked_commit: nothing to commit (no columns)");
-    if (st == SWIRL_OK) {
-        swirl_span_begin("rs_code_matrix");
-        st = ops->rs_code_matrix(ops, &d->codeword, d->matrix, d->layout.height, d->layout.width,
-                                 l_skip, log_blowup);
-        swirl_span_end();
-        d->cw_height = d->layout.height << log_blowup;
-    }
-    if (st == SWIRL_OK) {
-        swirl_span_begin("merkle_tree");
-        st = ops->merkle_tree(ops, &d->tree, d->codeword, d->cw_height, d->layout.width, 1,
-                              (size_t)1 << k_whir);
-        swirl_span_end();
-    }
+    if (st == SWIRL_OK)
+        st = commit_encode(ops, d, l_skip, log_blowup, k_whir);
     swirl_span_end();
     if (st != SWIRL_OK) {
         swirl_stacked_pcs_data_destroy(d);
         return st;
     }
-    *root = swirl_merkle_tree_root(d->tree);
+    *root = d->root;
     *out = d;
     return SWIRL_OK;
 }

@@ -18,8 +18,9 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "device/ops.h"
-#include "hash/merkle.h"
 #include "poly/rs_code.h"
 
 /** A column-major trace matrix view (not owned). height must be a power of two. */
@@ -58,19 +59,88 @@ static inline size_t swirl_stacked_slice_stride(const swirl_stacked_slice *s, un
     return s->log_height >= l_skip ? 1 : (size_t)1 << (l_skip - s->log_height);
 }
 
-/** Committed stacked data (StackedPcsData). Owns everything; destroy with
- * swirl_stacked_pcs_data_destroy. */
-typedef struct swirl_stacked_pcs_data {
-    swirl_stacked_layout layout;
-    bb31 *matrix;   /* stacked evaluations, layout.height x layout.width, column-major */
-    bb31 *codeword; /* RS codewords, cw_height x layout.width, column-major */
-    size_t cw_height;
-    swirl_merkle_tree *tree; /* over codeword rows, rows_per_query = 2^k_whir */
-} swirl_stacked_pcs_data;
+/*
+ * Committed stacked data (StackedPcsData): opaque, owned by the backend that committed it. The
+ * CPU commitment (swirl_stacked_commit) keeps the stacked matrix, the codeword and the Merkle
+ * layers in host memory; a device backend keeps its own copies where it computed them and wraps
+ * them with swirl_stacked_pcs_data_wrap and a swirl_stacked_pcs_impl. The openings reach the data
+ * only through the functions below:
+ *
+ *  - swirl_stacked_pcs_open_rows: WHIR's query openings (rows and Merkle paths), served by the
+ *    owner (the GPU gathers them on the device);
+ *  - swirl_stacked_pcs_host_matrix: the stacked matrix in host memory, for the stages that still
+ *    run on the CPU (the stacked reduction, WHIR's first batching). For device data this is the
+ *    ONE fallback path that copies it to the host: the owner logs it and records it (a CUDA
+ *    backend as stage "cpu_fallback:pcs_download" with its bytes); it happens once per data, the
+ *    copy is kept with the data.
+ *
+ * Destroy with swirl_stacked_pcs_data_destroy, before the backend that committed it.
+ */
+typedef struct swirl_stacked_pcs_data swirl_stacked_pcs_data;
+
+/** The backend side of PCS data it committed (prover/cuda_pcs.c for the GPU). */
+typedef struct swirl_stacked_pcs_impl {
+    const char *name;
+    /** Opens queries idx[0..n) (each < plan->layer_len[0]) as swirl_merkle_open_host would: the
+     *  rows of query i at rows + i * rows_per_query * width, its path at paths + i * depth. */
+    enum swirl_status (*open_rows)(void *state, const swirl_merkle_plan *plan,
+                                   const uint32_t *idx, size_t n, bb31 *rows,
+                                   swirl_digest *paths);
+    /** Copies the stacked matrix (`bytes`, column-major) into host memory `out`, counted and
+     *  logged as a fallback. */
+    enum swirl_status (*host_matrix)(void *state, bb31 *out, size_t bytes);
+    /** Frees the state (NULL: nothing). */
+    void (*destroy)(void *state);
+} swirl_stacked_pcs_impl;
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/**
+ * PCS data of a backend: takes the layout (moved: *layout is left empty, on failure too), the
+ * tree's plan and root, and `state` (owned: impl->destroy frees it, on failure too). cw_height =
+ * layout->height << log_blowup. Errors: SWIRL_E_NOMEM, SWIRL_E_INVALID_ARG (a plan that does not
+ * fit).
+ */
+enum swirl_status swirl_stacked_pcs_data_wrap(swirl_stacked_pcs_data **out,
+                                              swirl_stacked_layout *layout, unsigned log_blowup,
+                                              const swirl_merkle_plan *plan,
+                                              const swirl_digest *root,
+                                              const swirl_stacked_pcs_impl *impl,
+                                              void *state) SWIRL_WARN_UNUSED_RESULT;
+
+const swirl_stacked_layout *swirl_stacked_pcs_layout(const swirl_stacked_pcs_data *d);
+/** Rows of the codeword (layout height << log_blowup). */
+size_t swirl_stacked_pcs_cw_height(const swirl_stacked_pcs_data *d);
+swirl_digest swirl_stacked_pcs_root(const swirl_stacked_pcs_data *d);
+/** The Merkle tree's shape (rows per query, layer lengths, path depth). */
+const swirl_merkle_plan *swirl_stacked_pcs_plan(const swirl_stacked_pcs_data *d);
+/** Non-zero when the data lives in host memory (the CPU commitment). */
+int swirl_stacked_pcs_on_host(const swirl_stacked_pcs_data *d);
+
+/**
+ * Opens the queries idx[0..n) (each below the query stride): rows_per_query rows of the codeword
+ * per query (row by row, width values each) at rows + i * rows_per_query * width, and the
+ * Merkle path (depth digests, bottom up) at paths + i * depth. Either output may be NULL.
+ */
+enum swirl_status swirl_stacked_pcs_open_rows(const swirl_stacked_pcs_data *d, const uint32_t *idx,
+                                              size_t n, bb31 *rows,
+                                              swirl_digest *paths) SWIRL_WARN_UNUSED_RESULT;
+
+/**
+ * The stacked matrix in host memory (layout height x width, column-major), valid while d lives.
+ * Host data: at once. Device data: the fallback copy (counted and logged by the owner) the first
+ * time, kept with the data after.
+ */
+enum swirl_status swirl_stacked_pcs_host_matrix(const swirl_stacked_pcs_data *d,
+                                                const bb31 **out) SWIRL_WARN_UNUSED_RESULT;
+
+/** Host data only (tests, OpenVM vectors): the codeword and digest layer i (NULL otherwise). */
+const bb31 *swirl_stacked_pcs_host_codeword(const swirl_stacked_pcs_data *d);
+const swirl_digest *swirl_stacked_pcs_host_layer(const swirl_stacked_pcs_data *d, size_t i,
+                                                 size_t *len);
+
 
 /**
  * StackedLayout::new: widths[m] columns of height 2^log_heights[m] for each of n_mats matrices,
@@ -91,8 +161,11 @@ enum swirl_status swirl_stacked_matrix(bb31 **out, swirl_stacked_layout *layout,
                                        unsigned n_stack, const swirl_trace_view *traces,
                                        size_t n_traces) SWIRL_WARN_UNUSED_RESULT;
 
-/** stacked_commit: stacking, RS encoding, Merkle tree; writes the root to *root. */
-/* `ops`: the primitive table for the RS encoding and the Merkle tree (NULL: the CPU table). */
+/**
+ * stacked_commit on the CPU: stacking, RS encoding, Merkle tree (host data); writes the root to
+ * *root. `ops`: the primitive table for the RS encoding and the Merkle tree (NULL: the CPU
+ * table); its slots are given host buffers.
+ */
 enum swirl_status swirl_stacked_commit(const swirl_backend_ops *ops, swirl_stacked_pcs_data **out,
                                        swirl_digest *root, const swirl_trace_view *traces,
                                        size_t n_traces, unsigned l_skip, unsigned n_stack,

@@ -109,6 +109,30 @@ static height_info hinfo(unsigned log_h, unsigned l_skip, bb31x4 r0, bb31 omega)
     return h;
 }
 
+static enum swirl_status claims_with(bb31x4 (*claims)[2], const swirl_stacked_commit_view *commits,
+                                     size_t n_commits, unsigned l_skip, const bb31x4 *r);
+
+/* The views with their stacked columns in host memory: each view's matrix, or its PCS data's host
+ * matrix (for device data the data's counted fallback copy). *out: a new array (caller frees). */
+static enum swirl_status resolve_views(swirl_stacked_commit_view **out,
+                                       const swirl_stacked_commit_view *commits, size_t n) {
+    swirl_stacked_commit_view *cvs = swirl_malloc((n + 1) * sizeof *cvs);
+    if (!cvs)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction: out of memory");
+    for (size_t c = 0; c < n; c++) {
+        cvs[c] = commits[c];
+        if (!cvs[c].matrix && cvs[c].pcs) {
+            enum swirl_status st = swirl_stacked_pcs_host_matrix(cvs[c].pcs, &cvs[c].matrix);
+            if (st != SWIRL_OK) {
+                free(cvs);
+                return st;
+            }
+        }
+    }
+    *out = cvs;
+    return SWIRL_OK;
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Oracle: t_eq = sum_{x, z in D} q(z, x) ind(z) eq_uni(l', z, r_uni) eq_r[x];
  *         t_rot = sum q(z, x) ind(z) (eq_uni(l', z, r_uni w') eq_r[x]
@@ -119,7 +143,17 @@ enum swirl_status swirl_stacked_reduction_claims(bb31x4 (*claims)[2],
                                                  size_t n_commits, unsigned l_skip,
                                                  const bb31x4 *r) {
     SWIRL_ARG_CHECK(claims != NULL && r != NULL && l_skip <= MAX_L_SKIP);
-    SWIRL_ARG_CHECK(n_commits > 0 && commits != NULL);
+    SWIRL_ARG_CHECK(n_commits > 0 && commits != NULL && commits[0].layout != NULL);
+    swirl_stacked_commit_view *cvs = NULL;
+    SWIRL_TRY(resolve_views(&cvs, commits, n_commits));
+    enum swirl_status st = claims_with(claims, cvs, n_commits, l_skip, r);
+    free(cvs);
+    return st;
+}
+
+/* swirl_stacked_reduction_claims on views whose matrices are in host memory */
+static enum swirl_status claims_with(bb31x4 (*claims)[2], const swirl_stacked_commit_view *commits,
+                                     size_t n_commits, unsigned l_skip, const bb31x4 *r) {
     unsigned n_stack = (unsigned)swirl_log2_exact(commits[0].layout->height) - l_skip;
     trace_view *tv;
     size_t n;
@@ -599,6 +633,10 @@ enum swirl_status swirl_stacked_reduction_prove(const swirl_backend_ops *ops,
     SWIRL_ARG_CHECK(proof != NULL && u_out != NULL && t != NULL && r != NULL);
     memset(proof, 0, sizeof *proof);
     SWIRL_ARG_CHECK(n_commits > 0 && commits != NULL && l_skip <= MAX_L_SKIP && n_stack <= 30);
+    /* the stacked columns in host memory (for device data: the PCS data's counted fallback) */
+    swirl_stacked_commit_view *cvs = NULL;
+    SWIRL_TRY(resolve_views(&cvs, commits, n_commits));
+    commits = cvs;
     sr_prover s = {.ops = ops,
                    .proof = proof,
                    .commits = commits,
@@ -660,6 +698,7 @@ enum swirl_status swirl_stacked_reduction_prove(const swirl_backend_ops *ops,
 
 done:
     sr_clear(&s, st);
+    free(cvs);
     return st;
 }
 

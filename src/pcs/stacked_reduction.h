@@ -17,11 +17,16 @@
 #include "pcs/stacked.h"
 #include "transcript/transcript.h"
 
-/** A committed stacked matrix as the reduction sees it (not owned). */
+/**
+ * A committed stacked matrix as the reduction sees it (not owned). The prover reads the stacked
+ * columns from `matrix` when it is set, else from `pcs` (swirl_stacked_pcs_host_matrix: for
+ * device data the counted fallback copy); the verifier needs neither.
+ */
 typedef struct swirl_stacked_commit_view {
     const swirl_stacked_layout *layout;
-    const bb31 *matrix;  /* layout->height x layout->width, column-major */
+    const bb31 *matrix;  /* layout->height x layout->width, column-major, or NULL */
     const int *need_rot; /* per matrix of the layout (layout->num_mats entries) */
+    const swirl_stacked_pcs_data *pcs; /* the committed data, or NULL */
 } swirl_stacked_commit_view;
 
 /** StackingProof (owned; swirl_stacking_proof_clear frees it). */

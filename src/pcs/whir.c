@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash/merkle.h"
 #include "poly/ntt.h"
 #include "poly/poly_common.h"
 #include "util/span.h"
@@ -175,9 +176,17 @@ static enum swirl_status batched_mle(bb31x4 *f, bb31 *planes,
     const bb31 **cols = swirl_malloc((total_width + 1) * sizeof *cols);
     if (!cols)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
-    for (size_t c = 0, j = 0; c < n_commits; c++)
-        for (size_t col = 0; col < commits[c]->layout.width; col++)
-            cols[j++] = commits[c]->matrix + col * n;
+    /* the stacked columns in host memory (for device data: the PCS data's counted fallback) */
+    for (size_t c = 0, j = 0; c < n_commits; c++) {
+        const bb31 *mat = NULL;
+        enum swirl_status hs = swirl_stacked_pcs_host_matrix(commits[c], &mat);
+        if (hs != SWIRL_OK) {
+            free(cols);
+            return hs;
+        }
+        for (size_t col = 0; col < swirl_stacked_pcs_layout(commits[c])->width; col++)
+            cols[j++] = mat + col * n;
+    }
     swirl_span_begin("whir_f_evals_batch");
     batch_columns(planes, cols, mu_pows, total_width, n);
     swirl_span_end();
@@ -207,12 +216,14 @@ static enum swirl_status column_mle(bb31 *out, const bb31 *col, unsigned m, unsi
 
 bb31x4 swirl_whir_opening_oracle(const swirl_stacked_pcs_data *d, size_t col, unsigned l_skip,
                                  const bb31x4 *u_cube) {
-    unsigned m = (unsigned)swirl_log2_exact(d->layout.height);
+    unsigned m = (unsigned)swirl_log2_exact(swirl_stacked_pcs_layout(d)->height);
     size_t n = (size_t)1 << m;
+    const bb31 *matrix = NULL;
     bb31 *mle = swirl_malloc(n * sizeof *mle);
     bb31x4 *w = swirl_malloc(n * sizeof *w);
     bb31x4 acc = bb31x4_zero();
-    if (mle && w && column_mle(mle, d->matrix + col * n, m, l_skip) == SWIRL_OK) {
+    if (mle && w && swirl_stacked_pcs_host_matrix(d, &matrix) == SWIRL_OK &&
+        column_mle(mle, matrix + col * n, m, l_skip) == SWIRL_OK) {
         evals_mobius_eq(w, u_cube, m);
         for (size_t i = 0; i < n; i++)
             acc = bb31x4_add(acc, bb31x4_mul_base(w[i], mle[i]));
@@ -355,7 +366,12 @@ typedef struct whir_bufs {
     bb31x4 *mu_pows, *g, *g_rs, *prev_rs, *cs;
     bb31 *zs;
     uint32_t *idx;
-    swirl_merkle_tree *rs_tree, *g_tree;
+    /* the Merkle trees of the previous round's codeword (rs_cw: prev_rs or, in the last round,
+     * g_rs) and of this round's (g_rs): their shapes and digest layers, written by the
+     * merkle_tree slot */
+    swirl_merkle_plan rs_plan, g_plan;
+    swirl_digest *rs_layers, *g_layers;
+    const bb31x4 *rs_cw;
 } whir_bufs;
 
 static enum swirl_status proof_alloc(swirl_whir_proof *proof, const whir_shape *sh,
@@ -363,7 +379,7 @@ static enum swirl_status proof_alloc(swirl_whir_proof *proof, const whir_shape *
                                      size_t n_commits) {
     size_t R = sh->R, k = sh->k, q0 = sh->q[0], rows0 = 0;
     for (size_t c = 0; c < n_commits; c++)
-        rows0 += (q0 << k) * commits[c]->layout.width;
+        rows0 += (q0 << k) * swirl_stacked_pcs_layout(commits[c])->width;
     proof->n_sumcheck = R * k;
     proof->sumcheck_polys = swirl_malloc((R * k + 1) * sizeof *proof->sumcheck_polys);
     proof->folding_pow_witnesses = swirl_malloc((R * k + 1) * sizeof(bb31));
@@ -386,32 +402,32 @@ static enum swirl_status proof_alloc(swirl_whir_proof *proof, const whir_shape *
         !proof->final_poly)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory for the proof");
     for (size_t c = 0; c < n_commits; c++)
-        proof->widths[c] = commits[c]->layout.width;
+        proof->widths[c] = swirl_stacked_pcs_layout(commits[c])->width;
     return SWIRL_OK;
 }
 
-/* the query openings of round r (r = 0: every stacked commitment; later: the previous codeword) */
+/* the query openings of round r (r = 0: every stacked commitment, through its owner's open_rows
+ * slot; later: the previous codeword, whose tree the prover keeps in host memory) */
 static enum swirl_status open_queries(swirl_whir_proof *proof, const whir_shape *sh, size_t r,
                                       const swirl_stacked_pcs_data *const *commits,
-                                      size_t n_commits, const swirl_merkle_tree *rs_tree,
-                                      const uint32_t *idx) {
+                                      size_t n_commits, const whir_bufs *b, const uint32_t *idx) {
     size_t k = sh->k, q0 = sh->q[0];
-    for (size_t qi = 0; qi < sh->q[r]; qi++) {
-        if (r == 0) {
-            size_t row_off = 0;
-            for (size_t c = 0; c < n_commits; c++) {
-                size_t per = ((size_t)1 << k) * commits[c]->layout.width;
-                SWIRL_TRY(swirl_merkle_tree_open(
-                    commits[c]->tree, proof->initial_rows + row_off + qi * per,
-                    proof->initial_paths + (c * q0 + qi) * sh->depth[0], idx[qi]));
-                row_off += q0 * per;
-            }
-        } else {
-            bb31x4 *vals = proof->codeword_values + sh->cw_val_off[r] + (qi << k);
-            SWIRL_TRY(swirl_merkle_tree_open(
-                rs_tree, (bb31 *)vals,
-                proof->codeword_paths + sh->cw_path_off[r] + qi * sh->depth[r], idx[qi]));
+    if (r == 0) {
+        size_t row_off = 0;
+        for (size_t c = 0; c < n_commits; c++) {
+            size_t per = ((size_t)1 << k) * swirl_stacked_pcs_layout(commits[c])->width;
+            SWIRL_TRY(swirl_stacked_pcs_open_rows(commits[c], idx, q0,
+                                                  proof->initial_rows + row_off,
+                                                  proof->initial_paths + c * q0 * sh->depth[0]));
+            row_off += q0 * per;
         }
+        return SWIRL_OK;
+    }
+    for (size_t qi = 0; qi < sh->q[r]; qi++) {
+        bb31x4 *vals = proof->codeword_values + sh->cw_val_off[r] + (qi << k);
+        SWIRL_TRY(swirl_merkle_open_host(
+            &b->rs_plan, b->rs_layers, (const bb31 *)b->rs_cw, idx[qi], (bb31 *)vals,
+            proof->codeword_paths + sh->cw_path_off[r] + qi * sh->depth[r]));
     }
     return SWIRL_OK;
 }
@@ -476,18 +492,25 @@ static enum swirl_status whir_prove_rounds(const swirl_backend_ops *ops, swirl_w
         if (!last) {
             size_t cw_len = (size_t)1 << (log_rs - 1);
             free(b->prev_rs);
-            b->prev_rs = b->g_rs; /* still read by rs_tree until the queries below are opened */
+            b->prev_rs = b->g_rs; /* still opened (rs_cw) until the queries below */
             b->g_rs = swirl_malloc(cw_len * sizeof *b->g_rs);
             if (!b->g_rs)
                 return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory");
+            SWIRL_TRY(swirl_merkle_plan_init(&b->g_plan, cw_len, 1, 4, (size_t)1 << k));
+            free(b->g_layers);
+            b->g_layers = swirl_malloc(swirl_merkle_plan_bytes(&b->g_plan));
+            if (!b->g_layers)
+                return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR: out of memory for a codeword tree");
             swirl_span_begin("whir_dft_merkle");
             st = encode_ext(b->g_rs, b->g, len, (unsigned)(log_rs - 1));
             if (st == SWIRL_OK)
-                st = ops->merkle_tree(ops, &b->g_tree, (const bb31 *)b->g_rs, cw_len, 1, 4,
-                                      (size_t)1 << k);
+                st = ops->merkle_tree(
+                    ops, &b->g_plan,
+                    swirl_buf_host(b->g_layers, swirl_merkle_plan_bytes(&b->g_plan)),
+                    swirl_buf_host_const(b->g_rs, cw_len * sizeof *b->g_rs));
             swirl_span_end();
             SWIRL_TRY(st);
-            swirl_digest root = swirl_merkle_tree_root(b->g_tree);
+            swirl_digest root = b->g_layers[b->g_plan.layer_off[b->g_plan.num_layers - 1]];
             swirl_transcript_observe_digest(t, &root);
             proof->codeword_commits[r] = root;
             z0 = swirl_transcript_sample_ext(t);
@@ -506,10 +529,13 @@ static enum swirl_status whir_prove_rounds(const swirl_backend_ops *ops, swirl_w
         size_t nq = sh->q[r];
         for (size_t qi = 0; qi < nq; qi++)
             b->idx[qi] = swirl_transcript_sample_bits(t, (unsigned)(log_rs - k));
-        SWIRL_TRY(open_queries(proof, sh, r, commits, n_commits, b->rs_tree, b->idx));
-        swirl_merkle_tree_destroy(b->rs_tree);
-        b->rs_tree = b->g_tree;
-        b->g_tree = NULL;
+        SWIRL_TRY(open_queries(proof, sh, r, commits, n_commits, b, b->idx));
+        /* this round's tree is the next round's to open */
+        free(b->rs_layers);
+        b->rs_layers = b->g_layers;
+        b->rs_plan = b->g_plan;
+        b->rs_cw = b->g_rs; /* kept alive as prev_rs next round, or as g_rs in the last */
+        b->g_layers = NULL;
         bb31x4 gamma = swirl_transcript_sample_ext(t);
         if (!last) {
             bb31x4 gp = bb31x4_mul_lazy(gamma, gamma);
@@ -540,13 +566,19 @@ enum swirl_status swirl_whir_prove(const swirl_backend_ops *ops, swirl_whir_proo
     SWIRL_TRY(whir_shape_of(&sh, params));
     size_t n = (size_t)1 << sh.m, total_width = 0, max_q = 0;
     for (size_t c = 0; c < n_commits; c++) {
-        SWIRL_ARG_CHECK(commits[c] != NULL && commits[c]->tree != NULL &&
-                        commits[c]->matrix != NULL);
-        if (commits[c]->layout.height != n || commits[c]->cw_height != (n << sh.log_blowup))
+        SWIRL_ARG_CHECK(commits[c] != NULL);
+        const swirl_stacked_layout *lay = swirl_stacked_pcs_layout(commits[c]);
+        const swirl_merkle_plan *pl = swirl_stacked_pcs_plan(commits[c]);
+        if (lay->height != n || swirl_stacked_pcs_cw_height(commits[c]) != (n << sh.log_blowup))
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: commit %zu has the wrong height", c);
-        if (commits[c]->layout.width == 0)
+        if (lay->width == 0)
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "WHIR: commit %zu has no columns", c);
-        total_width += commits[c]->layout.width;
+        if (pl->rows_per_query != ((size_t)1 << sh.k) || swirl_merkle_plan_depth(pl) != sh.depth[0])
+            return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                               "WHIR: commit %zu's tree opens %zu rows per query, depth %zu "
+                               "(expected %zu, %zu)", c, pl->rows_per_query,
+                               swirl_merkle_plan_depth(pl), (size_t)1 << sh.k, sh.depth[0]);
+        total_width += lay->width;
     }
     for (size_t r = 0; r < sh.R; r++)
         max_q = sh.q[r] > max_q ? sh.q[r] : max_q;
@@ -570,8 +602,8 @@ enum swirl_status swirl_whir_prove(const swirl_backend_ops *ops, swirl_whir_proo
         st = whir_prove_rounds(ops, proof, &b, t, params, &sh, commits, n_commits, total_width,
                                u_cube);
     swirl_span_end();
-    swirl_merkle_tree_destroy(b.rs_tree);
-    swirl_merkle_tree_destroy(b.g_tree);
+    free(b.rs_layers);
+    free(b.g_layers);
     free(b.f);
     free(b.w);
     free(b.half);

@@ -26,11 +26,8 @@ enum swirl_status swirl_rs_message_to_evals(bb31 *col, unsigned log_len, unsigne
     return swirl_ntt_forward(col, l_skip, n / chunk, chunk, bb31_one(), SWIRL_NTT_NONE);
 }
 
-enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t height, size_t width,
-                                       unsigned l_skip, unsigned log_blowup) {
-    SWIRL_ARG_CHECK(out != NULL);
-    *out = NULL;
-    SWIRL_ARG_CHECK(evals != NULL || width == 0);
+/* the shape checks both forms make before touching memory */
+static enum swirl_status rs_check(size_t height, size_t width, unsigned l_skip, unsigned log_blowup) {
     SWIRL_ARG_CHECK(swirl_is_pow2(height));
     unsigned log_h = swirl_log2_exact(height);
     if (log_h < l_skip)
@@ -39,19 +36,45 @@ enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t hei
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
                            "rs_code_matrix: codeword length 2^%u exceeds the two-adicity 2^27",
                            log_h + log_blowup);
-    size_t rs_h = height << log_blowup, cells;
-    if (!swirl_mul_size(rs_h, width ? width : 1, &cells) || cells > SIZE_MAX / sizeof(bb31))
+    size_t cells;
+    if (!swirl_mul_size(height << log_blowup, width ? width : 1, &cells) ||
+        cells > SIZE_MAX / sizeof(bb31))
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rs_code_matrix: size overflows");
-    bb31 *cw = swirl_calloc(cells, sizeof *cw);
+    return SWIRL_OK;
+}
+
+enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t height, size_t width,
+                                       unsigned l_skip, unsigned log_blowup) {
+    SWIRL_ARG_CHECK(out != NULL);
+    *out = NULL;
+    SWIRL_ARG_CHECK(evals != NULL || width == 0);
+    SWIRL_TRY(rs_check(height, width, l_skip, log_blowup));
+    size_t cells = (height << log_blowup) * (width ? width : 1);
+    bb31 *cw = swirl_malloc(cells * sizeof *cw);
     if (!cw)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rs_code_matrix: out of memory for %zu cells", cells);
+    enum swirl_status st = swirl_rs_code_matrix_into(cw, evals, height, width, l_skip, log_blowup);
+    if (st != SWIRL_OK) {
+        free(cw);
+        return st;
+    }
+    *out = cw;
+    return SWIRL_OK;
+}
+
+enum swirl_status swirl_rs_code_matrix_into(bb31 *cw, const bb31 *evals, size_t height,
+                                            size_t width, unsigned l_skip, unsigned log_blowup) {
+    SWIRL_ARG_CHECK(cw != NULL || width == 0);
+    SWIRL_ARG_CHECK(evals != NULL || width == 0);
+    SWIRL_TRY(rs_check(height, width, l_skip, log_blowup));
+    unsigned log_h = swirl_log2_exact(height);
+    size_t rs_h = height << log_blowup;
     /* message per column (chunked inverse DFTs, then the monomial-to-hypercube transform per
      * chunk), scattered to bit-reversed positions so the forward NTT (bit-reversed in, natural out)
      * needs no separate permutation pass */
     size_t chunk = (size_t)1 << l_skip, chunks_per_col = height / chunk;
     unsigned log_rs = log_h + log_blowup;
     int oom = 0;
-    enum swirl_status st = SWIRL_OK;
 #pragma omp parallel reduction(| : oom)
     {
         bb31 *tmp = swirl_malloc(height * sizeof *tmp);
@@ -73,20 +96,13 @@ enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t hei
              * whole zero-padded column: the same as scattering message[k] to rev(k) */
             bb31 *dst = cw + c * rs_h;
             memcpy(dst, tmp, height * sizeof *tmp);
+            memset(dst + height, 0, (rs_h - height) * sizeof *dst);
             if (swirl_bit_reverse(dst, log_rs, 1, rs_h) != SWIRL_OK)
                 oom = 1;
         }
         free(tmp);
     }
-    if (oom) {
-        free(cw);
+    if (oom)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rs_code_matrix: out of memory");
-    }
-    st = swirl_ntt_forward(cw, log_rs, width, rs_h, bb31_one(), SWIRL_NTT_IN_BITREV);
-    if (st != SWIRL_OK) {
-        free(cw);
-        return st;
-    }
-    *out = cw;
-    return SWIRL_OK;
+    return swirl_ntt_forward(cw, log_rs, width, rs_h, bb31_one(), SWIRL_NTT_IN_BITREV);
 }

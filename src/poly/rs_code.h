@@ -31,6 +31,10 @@ enum swirl_status swirl_rs_message_to_evals(bb31 *col, unsigned log_len,
 enum swirl_status swirl_rs_code_matrix(bb31 **out, const bb31 *evals, size_t height, size_t width,
                                        unsigned l_skip,
                                        unsigned log_blowup) SWIRL_WARN_UNUSED_RESULT;
+/** The same, written into caller memory `cw` of (height << log_blowup) * width elements. */
+enum swirl_status swirl_rs_code_matrix_into(bb31 *cw, const bb31 *evals, size_t height,
+                                            size_t width, unsigned l_skip,
+                                            unsigned log_blowup) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

@@ -264,7 +264,7 @@ enum swirl_status swirl_flow_verify(const swirl_vk *vk, const swirl_proof *proof
         FAIL(SWIRL_E_PROOF_MALFORMED, "trace heights do not fit the stacked matrix");
     n_lays = 1;
     roots[0] = proof->common_main_commit;
-    cv[0] = (swirl_stacked_commit_view){&lays[0], NULL, need_rot};
+    cv[0] = (swirl_stacked_commit_view){&lays[0], NULL, need_rot, NULL};
     /* the other commitments (verifier/mod.rs:183-224, proof_shape.rs:548-563): per present AIR in
      * the sorted order its preprocessed commitment (the key's) and its cached ones (the proof's),
      * each one matrix at the AIR's height, opened with the AIR's need_rot */
@@ -285,7 +285,7 @@ enum swirl_status swirl_flow_verify(const swirl_vk *vk, const swirl_proof *proof
             }
             roots[n_lays] =
                 part == 0 ? va->preprocessed_commit : proof->cached_commits[i][part - 1];
-            cv[n_lays] = (swirl_stacked_commit_view){&lays[n_lays], NULL, &need_rot[k]};
+            cv[n_lays] = (swirl_stacked_commit_view){&lays[n_lays], NULL, &need_rot[k], NULL};
             n_lays++;
         }
     }

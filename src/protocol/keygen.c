@@ -301,7 +301,7 @@ static enum swirl_status keygen_air(swirl_vk_air *v, const swirl_system_params *
         v->has_preprocessed = 1;
         v->preprocessed_hypercube_dim =
             (int64_t)swirl_log2_exact(in->preprocessed_height) - (int64_t)params->l_skip;
-        v->preprocessed_stacking_width = d->layout.width;
+        v->preprocessed_stacking_width = swirl_stacked_pcs_layout(d)->width;
         v->preprocessed_data = d; /* the proving key's part: the prover opens it */
     } else if (in->preprocessed) {
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG,

@@ -12,7 +12,7 @@ extern "C" enum swirl_status swirl_cuda_pow_grind(void *vctx, const swirl_transc
     swirl_cuda_ctx *ctx = (swirl_cuda_ctx *)vctx;
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(t != NULL && witness != NULL);
-    const size_t mark = ctx->arena_used;
+    const size_t mark = swirl_cuda_arena_mark(ctx);
     swirl_transcript *d_t = NULL;
     uint32_t *d_w = NULL;
     void *d_scratch = NULL;
@@ -28,10 +28,10 @@ extern "C" enum swirl_status swirl_cuda_pow_grind(void *vctx, const swirl_transc
         (st = swirl_cuda_download(ctx, &w, d_w, sizeof w)) != SWIRL_OK ||
         (st = swirl_cuda_stage_end(ctx)) != SWIRL_OK) {
         swirl_cuda_stage_abort(ctx);
-        ctx->arena_used = mark;
+        swirl_cuda_arena_rewind(ctx, mark);
         return st;
     }
-    ctx->arena_used = mark; /* scratch: the stage has synchronized */
+    swirl_cuda_arena_rewind(ctx, mark); /* scratch: the stage has synchronized */
     *witness = bb31_from_u32(w);
     return SWIRL_OK;
 }

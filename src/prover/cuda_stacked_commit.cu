@@ -2,13 +2,20 @@
  * The main-trace commitment on the GPU (stacked_pcs.rs stacked_commit): traces are uploaded in a
  * stage of their own ("trace_upload"), then one stage "stacked_commit" runs
  *   memset + k_stack                 stacking (one block per trace column; strided short columns)
- *   memset + k_rs_message            per 2^l_skip chunk: inverse DFT + monomial-to-hypercube
+ *   k_rs_message                     per 2^l_skip chunk: inverse DFT + monomial-to-hypercube
  *                                    transform, written to bit-reversed positions of the codeword
  *                                    column (zero padded to 2^log_blowup times the height)
  *   NTT passes (DIT)                 bit-reversed coefficients -> natural-order codeword
  *   Merkle leaves + layers           rows_per_query = 2^k_whir
+ *   layer copy                       the digest layers into the persistent region
  *   root download
  * and synchronizes once. The rs_code_matrix and merkle_tree timings come from events.
+ *
+ * Memory: the stacked matrix, the codeword and the digest layers are allocated in the arena's
+ * persistent region (the opening stages read them); the uploaded traces, the slice table and the
+ * NTT / Merkle scratch are scratch, rewound when the commitment returns.
+ *
+ * Also here: swirl_cuda_open_rows, the GPU side of the PCS data's open_rows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -138,18 +145,42 @@ static enum swirl_status launch_rs_message(swirl_cuda_ctx *ctx, unsigned l_skip,
     }
 }
 
-extern "C" size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_width,
-                                                  unsigned log_blowup) {
+extern "C" void swirl_cuda_stacked_commit_plan(size_t *persistent, size_t *scratch,
+                                               size_t stacked_height, size_t stacked_width,
+                                               unsigned log_blowup) {
     size_t cells = stacked_height * stacked_width;
     size_t rs_h = stacked_height << log_blowup;
-    size_t b = 0;
-    b += cells * sizeof(bb31);                  /* uploaded traces (at most the stacked cells) */
-    b += cells * sizeof(bb31);                  /* stacked matrix */
-    b += rs_h * stacked_width * sizeof(bb31);   /* codeword */
-    b += rs_h / 2 * sizeof(bb31);               /* twiddles */
-    b += rs_h * sizeof(swirl_digest) * 3;       /* leaves, fold scratch, layers */
-    b += (stacked_width * 64 + 4096) * 64;      /* slice table and alignment slack */
-    return b;
+    /* persistent: stacked matrix, codeword, digest layers (at most 2 rs_h digests), slack */
+    *persistent = cells * sizeof(bb31) + rs_h * stacked_width * sizeof(bb31) +
+                  rs_h * 2 * sizeof(swirl_digest) + 3 * 256;
+    /* scratch: uploaded traces (at most the stacked cells), twiddles, leaves + fold scratch +
+     * the layers before their copy, slice table and alignment slack */
+    *scratch = cells * sizeof(bb31) + rs_h / 2 * sizeof(bb31) + rs_h * sizeof(swirl_digest) * 3 +
+               (stacked_width * 64 + 4096) * 64;
+}
+
+extern "C" size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_width,
+                                                  unsigned log_blowup) {
+    size_t p, sc;
+    swirl_cuda_stacked_commit_plan(&p, &sc, stacked_height, stacked_width, log_blowup);
+    return p + sc;
+}
+
+/* moves the tree's digest layers (scratch, contiguous from layer 0) into the persistent region */
+static enum swirl_status persist_layers(swirl_cuda_ctx *ctx, swirl_cuda_merkle *tree) {
+    size_t digests = 0;
+    for (size_t l = 0; l < tree->num_layers; l++)
+        digests += tree->layer_len[l];
+    swirl_digest *dst = NULL;
+    SWIRL_TRY(swirl_cuda_alloc_persistent(ctx, (void **)&dst, digests * sizeof(swirl_digest)));
+    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, tree->d_layers[0], digests * sizeof(swirl_digest),
+                                        cudaMemcpyDeviceToDevice, ctx->stream));
+    ctx->current.kernels++;
+    for (size_t l = 0, off = 0; l < tree->num_layers; l++) {
+        tree->d_layers[l] = dst + off;
+        off += tree->layer_len[l];
+    }
+    return SWIRL_OK;
 }
 
 extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root,
@@ -201,6 +232,7 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
     size_t height = layout->height, width = layout->width;
     size_t rs_h = height << log_blowup;
     unsigned log_rs = l_skip + n_stack + log_blowup;
+    const size_t mark = swirl_cuda_arena_mark(ctx), persist_mark = ctx->persist_used;
 
     stack_slice *slices = (stack_slice *)swirl_malloc(layout->num_cols * sizeof(stack_slice));
     size_t *trace_off = (size_t *)swirl_malloc((n_traces + 1) * sizeof(size_t));
@@ -237,10 +269,10 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
         swirl_digest *d_root;
         cudaEvent_t ev_rs = NULL, ev_mk = NULL;
         float ms_rs = 0, ms_mk = 0;
+        FAIL_CLEAN(swirl_cuda_alloc_persistent(ctx, (void **)&q, height * width * sizeof(bb31)));
+        FAIL_CLEAN(swirl_cuda_alloc_persistent(ctx, (void **)&cw, rs_h * width * sizeof(bb31)));
         FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_traces, (trace_cells + 1) * sizeof(bb31)));
         FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_slices, layout->num_cols * sizeof(stack_slice)));
-        FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&q, height * width * sizeof(bb31)));
-        FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&cw, rs_h * width * sizeof(bb31)));
 
         /* stage 1: the trace upload (through the pinned staging buffers) */
         FAIL_CLEAN(swirl_cuda_stage_begin(ctx, "trace_upload"));
@@ -301,6 +333,8 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
             goto fail_events;
         cudaEventRecord(ev_mk, ctx->stream);
         st = swirl_cuda_merkle_build(ctx, tree, cw, rs_h, width, 1, (size_t)1 << k_whir);
+        if (st == SWIRL_OK)
+            st = persist_layers(ctx, tree);
         if (st != SWIRL_OK)
             goto fail_events;
         d_root = tree->d_layers[tree->num_layers - 1];
@@ -313,8 +347,8 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
         cudaEventElapsedTime(&ms_rs, ev_rs, ev_mk);
         cudaEventElapsedTime(&ms_mk, ev_mk, ctx->ev_stop);
         if (ctx->n_trace + 2 <= SWIRL_CUDA_MAX_STAGES) {
-            swirl_stage_trace a = {"rs_code_matrix", 0, 0, ms_rs};
-            swirl_stage_trace b = {"merkle_tree", 0, 0, ms_mk};
+            swirl_stage_trace a = {"rs_code_matrix", 0, 0, ms_rs, 0};
+            swirl_stage_trace b = {"merkle_tree", 0, 0, ms_mk, 0};
             ctx->trace[ctx->n_trace++] = a;
             ctx->trace[ctx->n_trace++] = b;
         }
@@ -324,6 +358,7 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
             *d_stacked = q;
         if (d_codeword)
             *d_codeword = cw;
+        swirl_cuda_arena_rewind(ctx, mark);
         free(slices);
         free(trace_off);
         return SWIRL_OK;
@@ -334,11 +369,96 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
             cudaEventDestroy(ev_mk);
     }
 fail:
-    /* every failure path lands here, inside a stage or not: close it without a sync */
+    /* every failure path lands here, inside a stage or not: close it without a sync; the scratch
+     * and this commitment's persistent slices go back */
     swirl_cuda_stage_abort(ctx);
+    swirl_cuda_arena_rewind(ctx, mark);
+    if (ctx->persist_used >= persist_mark) /* the region is a stack: nothing was taken above ours */
+        ctx->persist_used = persist_mark;
     free(slices);
     free(trace_off);
     swirl_stacked_layout_clear(layout);
     return st;
 #undef FAIL_CLEAN
+}
+
+/* ---- open_rows on the device ---- */
+
+struct open_shape {
+    size_t cw_h, width, qs, rpq, depth, n;
+    size_t layer_off[SWIRL_MERKLE_MAX_LAYERS];
+};
+
+/* one thread per output word: first the rows (n queries x rpq rows x width), then the path
+ * digests (n queries x depth) */
+__global__ void k_open_rows(bb31 *rows, swirl_digest *paths, const bb31 *__restrict__ cw,
+                            const swirl_digest *__restrict__ layers, const uint32_t *idx,
+                            open_shape sh) {
+    size_t t = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    const size_t per = sh.rpq * sh.width, n_rows = sh.n * per;
+    if (t < n_rows) {
+        size_t i = t / per, j = t % per, row = j / sh.width, col = j % sh.width;
+        rows[t] = cw[col * sh.cw_h + idx[i] + row * sh.qs];
+        return;
+    }
+    t -= n_rows;
+    if (t >= sh.n * sh.depth)
+        return;
+    size_t i = t / sh.depth, l = t % sh.depth;
+    size_t node = ((size_t)idx[i] >> l) ^ 1;
+    paths[t] = layers[sh.layer_off[l] + node];
+}
+
+extern "C" enum swirl_status swirl_cuda_open_rows(swirl_cuda_ctx *ctx, const bb31 *d_codeword,
+                                                  const swirl_digest *d_layers,
+                                                  const swirl_merkle_plan *plan,
+                                                  const uint32_t *idx, size_t n, bb31 *rows,
+                                                  swirl_digest *paths) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(d_codeword && d_layers && plan && (idx || n == 0));
+    SWIRL_ARG_CHECK(plan->ext_degree == 1 && plan->height == plan->num_leaves);
+    if (n == 0)
+        return SWIRL_OK;
+    open_shape sh;
+    memset(&sh, 0, sizeof sh);
+    sh.cw_h = plan->height;
+    sh.width = plan->width;
+    sh.qs = plan->layer_len[0];
+    sh.rpq = plan->rows_per_query;
+    sh.depth = swirl_merkle_plan_depth(plan);
+    sh.n = n;
+    for (size_t l = 0; l < plan->num_layers; l++)
+        sh.layer_off[l] = plan->layer_off[l];
+    const size_t row_words = n * sh.rpq * sh.width, path_words = n * sh.depth;
+    const size_t mark = swirl_cuda_arena_mark(ctx);
+    uint32_t *d_idx = NULL;
+    bb31 *d_rows = NULL;
+    swirl_digest *d_paths = NULL;
+    enum swirl_status st = swirl_cuda_alloc(ctx, (void **)&d_idx, n * sizeof *d_idx);
+    if (st == SWIRL_OK)
+        st = swirl_cuda_alloc(ctx, (void **)&d_rows, (row_words + 1) * sizeof *d_rows);
+    if (st == SWIRL_OK)
+        st = swirl_cuda_alloc(ctx, (void **)&d_paths, (path_words + 1) * sizeof *d_paths);
+    if (st == SWIRL_OK)
+        st = swirl_cuda_stage_begin(ctx, "pcs_open_rows");
+    if (st != SWIRL_OK) {
+        swirl_cuda_arena_rewind(ctx, mark);
+        return st;
+    }
+    st = swirl_cuda_upload(ctx, d_idx, idx, n * sizeof *d_idx);
+    if (st == SWIRL_OK) {
+        k_open_rows<<<swirl_cuda_blocks(row_words + path_words, 256), 256, 0, ctx->stream>>>(
+            d_rows, d_paths, d_codeword, d_layers, d_idx, sh);
+        st = swirl_cuda_after_launch(ctx, "k_open_rows", __FILE__, __LINE__);
+    }
+    if (st == SWIRL_OK && rows)
+        st = swirl_cuda_download(ctx, rows, d_rows, row_words * sizeof *rows);
+    if (st == SWIRL_OK && paths)
+        st = swirl_cuda_download(ctx, paths, d_paths, path_words * sizeof *paths);
+    if (st == SWIRL_OK)
+        st = swirl_cuda_stage_end(ctx); /* the one host sync: the downloads are done */
+    else
+        swirl_cuda_stage_abort(ctx);
+    swirl_cuda_arena_rewind(ctx, mark);
+    return st;
 }

@@ -28,6 +28,14 @@ enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *r
     (void)k_whir;
     return NO_CUDA();
 }
+void swirl_cuda_stacked_commit_plan(size_t *persistent, size_t *scratch, size_t stacked_height,
+                                    size_t stacked_width, unsigned log_blowup) {
+    (void)stacked_height;
+    (void)stacked_width;
+    (void)log_blowup;
+    *persistent = 0;
+    *scratch = 0;
+}
 size_t swirl_cuda_stacked_commit_bytes(size_t stacked_height, size_t stacked_width,
                                        unsigned log_blowup) {
     (void)stacked_height;
@@ -45,6 +53,20 @@ enum swirl_status swirl_cuda_pow_grind(void *ctx, const swirl_transcript *t, uns
 }
 size_t swirl_cuda_pow_bytes(void) {
     return 0;
+}
+enum swirl_status swirl_cuda_open_rows(swirl_cuda_ctx *ctx, const bb31 *d_codeword,
+                                       const swirl_digest *d_layers, const swirl_merkle_plan *plan,
+                                       const uint32_t *idx, size_t n, bb31 *rows,
+                                       swirl_digest *paths) {
+    (void)ctx;
+    (void)d_codeword;
+    (void)d_layers;
+    (void)plan;
+    (void)idx;
+    (void)n;
+    (void)rows;
+    (void)paths;
+    return NO_CUDA();
 }
 
 #else

@@ -56,7 +56,8 @@ static enum swirl_status check_partitions(const swirl_vk *vk, size_t i,
 static enum swirl_status unstack_preprocessed(const bb31 **out, bb31 **copy,
                                               const swirl_stacked_pcs_data *d, size_t width,
                                               size_t height) {
-    const swirl_stacked_layout *lay = &d->layout;
+    const swirl_stacked_layout *lay = swirl_stacked_pcs_layout(d);
+    const bb31 *matrix = NULL;
     *out = NULL;
     *copy = NULL;
     unsigned lh = swirl_log2_exact(height);
@@ -72,8 +73,9 @@ static enum swirl_status unstack_preprocessed(const bb31 **out, bb31 **copy,
             sl->col_idx * lay->height + sl->row_idx != c * height)
             in_place = 0;
     }
+    SWIRL_TRY(swirl_stacked_pcs_host_matrix(d, &matrix)); /* the key's data: host memory */
     if (in_place) {
-        *out = d->matrix;
+        *out = matrix;
         return SWIRL_OK;
     }
     bb31 *m = swirl_malloc((width * height + 1) * sizeof *m);
@@ -82,7 +84,7 @@ static enum swirl_status unstack_preprocessed(const bb31 **out, bb31 **copy,
     for (size_t c = 0; c < width; c++) {
         const swirl_stacked_slice *sl = &lay->cols[c];
         size_t stride = swirl_stacked_slice_stride(sl, lay->l_skip);
-        const bb31 *src = d->matrix + sl->col_idx * lay->height + sl->row_idx;
+        const bb31 *src = matrix + sl->col_idx * lay->height + sl->row_idx;
         for (size_t r = 0; r < height; r++)
             m[c * height + r] = src[r * stride];
     }
@@ -148,6 +150,50 @@ static enum swirl_status commit_partitions(other_commits *x, swirl_proof *proof,
         }
     }
     return SWIRL_OK;
+}
+
+/* the stacked shape of traces of the given widths and heights (sorted, tallest first) */
+static enum swirl_status shape_of(swirl_commit_shape *out, const swirl_system_params *p,
+                                  const size_t *widths, const unsigned *logs, size_t n) {
+    swirl_stacked_layout lay;
+    SWIRL_TRY(swirl_stacked_layout_init(&lay, (unsigned)p->l_skip,
+                                        (unsigned)(p->l_skip + p->n_stack), widths, logs, n));
+    out->height = lay.height;
+    out->width = lay.width;
+    swirl_stacked_layout_clear(&lay);
+    return SWIRL_OK;
+}
+
+/* The backend's plan for this proof: every stacked matrix it will commit, the cached partitions
+ * (one trace each) and the common main (views, sorted). */
+static enum swirl_status plan_proof(const swirl_backend *be, const swirl_vk *vk,
+                                    const swirl_trace_view *views, const size_t *order, size_t n) {
+    if (!be->begin_proof)
+        return SWIRL_OK;
+    const swirl_system_params *p = &vk->params;
+    size_t m = 1 + swirl_flow_count_other_commits(vk, order, n);
+    swirl_commit_shape *shapes = swirl_malloc(m * sizeof *shapes);
+    size_t *widths = swirl_malloc(n * sizeof *widths);
+    unsigned *logs = swirl_malloc(n * sizeof *logs);
+    enum swirl_status st = SWIRL_OK;
+    size_t k_shape = 0;
+    if (!shapes || !widths || !logs)
+        st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    for (size_t k = 0; k < n && st == SWIRL_OK; k++) {
+        widths[k] = views[k].width;
+        logs[k] = swirl_log2_exact(views[k].height);
+        const swirl_air *air = vk->per_air[order[k]].air;
+        for (size_t c = 0; c < air->n_cached && st == SWIRL_OK; c++)
+            st = shape_of(&shapes[k_shape++], p, &air->cached_widths[c], &logs[k], 1);
+    }
+    if (st == SWIRL_OK)
+        st = shape_of(&shapes[k_shape++], p, widths, logs, n);
+    if (st == SWIRL_OK)
+        st = be->begin_proof(be, shapes, k_shape, (unsigned)p->log_blowup);
+    free(shapes);
+    free(widths);
+    free(logs);
+    return st;
 }
 
 enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
@@ -237,6 +283,9 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     int any_cached = 0;
     for (size_t k = 0; k < n; k++)
         any_cached |= vk->per_air[order[k]].air->n_cached > 0;
+    st = plan_proof(be, vk, views, order, n);
+    if (st != SWIRL_OK)
+        goto done;
     if (any_cached)
         swirl_span_begin("prover.cached_trace_commit");
     st = commit_partitions(&oc, proof, be, vk, traces, order, n);
@@ -261,9 +310,9 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     if (st != SWIRL_OK)
         goto done_span;
     /* OpenVM's proof_shape.rs:572-580: all commitments' stacked widths together within w_stack */
-    size_t total_w = d->layout.width;
+    size_t total_w = swirl_stacked_pcs_layout(d)->width;
     for (size_t e = 0; e < oc.n; e++)
-        total_w += oc.data[e]->layout.width;
+        total_w += swirl_stacked_pcs_layout(oc.data[e])->width;
     if (total_w > p->w_stack) {
         st = SWIRL_RAISE(SWIRL_E_INVALID_ARG,
                          "the commitments' stacked widths total %zu, more than w_stack = %zu",
@@ -281,12 +330,14 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     while (nr < 1 + p->n_stack)
         r[nr++] = bb31x4_zero(); /* coordinates past the tallest trace are never read */
     swirl_span_begin("prover.openings");
-    /* the commitments: common main, then the others in opening order */
-    swirl_stacked_commit_view c0 = {&d->layout, d->matrix, need_rot};
+    /* the commitments: common main, then the others in opening order; the views carry the PCS
+     * data, whose owner serves the stacked columns (stacked reduction, WHIR) and the openings */
+    swirl_stacked_commit_view c0 = {swirl_stacked_pcs_layout(d), NULL, need_rot, d};
     cv[0] = c0;
     cs[0] = d;
     for (size_t e = 0; e < oc.n; e++) {
-        swirl_stacked_commit_view ce = {&oc.data[e]->layout, oc.data[e]->matrix, &oc.need_rot[e]};
+        swirl_stacked_commit_view ce = {swirl_stacked_pcs_layout(oc.data[e]), NULL,
+                                        &oc.need_rot[e], oc.data[e]};
         cv[1 + e] = ce;
         cs[1 + e] = oc.data[e];
     }

@@ -1,4 +1,4 @@
-/* The backend table (see backend.h): the CPU backend and the CUDA backend with its fallbacks. */
+/* The backend table (see stages.h): the CPU backend and the CUDA backend with its fallbacks. */
 #include "util/alloc.h"
 #include "prover/stages.h"
 
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prover/cuda_commit_host.h"
+#include "prover/cuda_pcs.h"
 #include "prover/cuda_pow.h"
 #include "prover/cuda_stacked_commit.h"
 #include "util/common.h"
@@ -18,8 +18,7 @@ static enum swirl_status cpu_commit(const swirl_backend *be, swirl_stacked_pcs_d
                                     swirl_digest *root, const swirl_trace_view *traces, size_t n,
                                     unsigned l_skip, unsigned n_stack, unsigned log_blowup,
                                     unsigned k_whir) {
-    return swirl_stacked_commit(be->ops, out, root, traces, n, l_skip, n_stack, log_blowup,
-                                   k_whir);
+    return swirl_stacked_commit(be->ops, out, root, traces, n, l_skip, n_stack, log_blowup, k_whir);
 }
 
 static enum swirl_status cpu_rap_constraints(const swirl_backend *be, swirl_gkr_proof *gkr,
@@ -29,14 +28,13 @@ static enum swirl_status cpu_rap_constraints(const swirl_backend *be, swirl_gkr_
     return swirl_zerocheck_prove(be->ops, gkr, proof, r_out, n_r, t, zp, traces, n);
 }
 
-static enum swirl_status cpu_stacked_reduction(const swirl_backend *be,
-                                               swirl_stacking_proof *proof, bb31x4 *u_out,
-                                               swirl_transcript *t,
+static enum swirl_status cpu_stacked_reduction(const swirl_backend *be, swirl_stacking_proof *proof,
+                                               bb31x4 *u_out, swirl_transcript *t,
                                                const swirl_stacked_commit_view *commits,
                                                size_t n_commits, unsigned l_skip, unsigned n_stack,
                                                const bb31x4 *r) {
     return swirl_stacked_reduction_prove(be->ops, proof, u_out, t, commits, n_commits, l_skip,
-                                            n_stack, r);
+                                         n_stack, r);
 }
 
 static enum swirl_status cpu_whir(const swirl_backend *be, swirl_whir_proof *proof,
@@ -49,6 +47,7 @@ static enum swirl_status cpu_whir(const swirl_backend *be, swirl_whir_proof *pro
 static const swirl_backend g_cpu = {
     .name = "cpu",
     .gpu = NULL,
+    .begin_proof = NULL, /* host memory: nothing to plan */
     .commit = cpu_commit,
     .rap_constraints = cpu_rap_constraints,
     .stacked_reduction = cpu_stacked_reduction,
@@ -70,12 +69,10 @@ static enum swirl_status fallback(const swirl_backend *be, const char *stage_nam
     return swirl_cuda_stage_end(be->gpu);
 }
 
-static enum swirl_status cuda_commit(const swirl_backend *be, swirl_stacked_pcs_data **out,
-                                     swirl_digest *root, const swirl_trace_view *traces, size_t n,
-                                     unsigned l_skip, unsigned n_stack, unsigned log_blowup,
-                                     unsigned k_whir) {
-    SWIRL_ARG_CHECK(traces && n > 0);
-    /* plan the arena for this commitment once, before any allocation */
+/* the arena bytes of one commitment: persistent (kept for the openings) and scratch */
+static enum swirl_status commit_bytes(size_t *persist, size_t *scratch, const swirl_trace_view *t,
+                                      size_t n, unsigned l_skip, unsigned n_stack,
+                                      unsigned log_blowup) {
     size_t *widths = swirl_malloc(n * sizeof *widths);
     unsigned *lh = swirl_malloc(n * sizeof *lh);
     if (!widths || !lh) {
@@ -84,39 +81,83 @@ static enum swirl_status cuda_commit(const swirl_backend *be, swirl_stacked_pcs_
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
-        widths[i] = traces[i].width;
-        lh[i] = swirl_log2_exact(traces[i].height);
+        widths[i] = t[i].width;
+        lh[i] = swirl_is_pow2(t[i].height) ? swirl_log2_exact(t[i].height) : 64;
     }
     swirl_stacked_layout lay;
-    enum swirl_status st =
-        swirl_stacked_layout_init(&lay, l_skip, l_skip + n_stack, widths, lh, n);
+    enum swirl_status st = swirl_stacked_layout_init(&lay, l_skip, l_skip + n_stack, widths, lh, n);
     free(widths);
     free(lh);
     SWIRL_TRY(st);
-    size_t bytes = swirl_cuda_stacked_commit_bytes(lay.height, lay.width, log_blowup);
+    swirl_cuda_stacked_commit_plan(persist, scratch, lay.height, lay.width, log_blowup);
     swirl_stacked_layout_clear(&lay);
+    return SWIRL_OK;
+}
+
+/* The proof's plan: one arena holding every commitment's persistent data and the largest
+ * scratch; the arena is emptied (no PCS data of an earlier proof may still be alive). */
+static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_commit_shape *shapes,
+                                          size_t n, unsigned log_blowup) {
+    SWIRL_ARG_CHECK(shapes != NULL || n == 0);
+    if (swirl_cuda_arena_persistent_used(be->gpu) != 0)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "begin_proof: GPU PCS data of an earlier commit "
+                           "is still alive (%zu bytes); destroy it first",
+                           swirl_cuda_arena_persistent_used(be->gpu));
+    size_t total = 0, max_scratch = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t p, sc;
+        swirl_cuda_stacked_commit_plan(&p, &sc, shapes[i].height, shapes[i].width, log_blowup);
+        if (p > SIZE_MAX - total)
+            return SWIRL_RAISE(SWIRL_E_NOMEM, "begin_proof: device memory plan overflows");
+        total += p;
+        max_scratch = sc > max_scratch ? sc : max_scratch;
+    }
+    if (max_scratch > SIZE_MAX - total)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "begin_proof: device memory plan overflows");
+    /* the scratch region also serves the PoW searches of the later stages (swirl_cuda_pow_grind) */
+    if (max_scratch < swirl_cuda_pow_bytes())
+        max_scratch = swirl_cuda_pow_bytes();
     swirl_cuda_arena_reset(be->gpu);
-    /* headroom for the PoW searches of the later stages (scratch taken and given back) */
-    SWIRL_TRY(swirl_cuda_arena_reserve(be->gpu, bytes + swirl_cuda_pow_bytes()));
-    return swirl_cuda_commit_to_host(be->gpu, out, root, traces, n, l_skip, n_stack, log_blowup,
-                                     k_whir);
+    return swirl_cuda_arena_reserve(be->gpu, total + max_scratch);
+}
+
+static enum swirl_status cuda_commit(const swirl_backend *be, swirl_stacked_pcs_data **out,
+                                     swirl_digest *root, const swirl_trace_view *traces, size_t n,
+                                     unsigned l_skip, unsigned n_stack, unsigned log_blowup,
+                                     unsigned k_whir) {
+    SWIRL_ARG_CHECK(out && traces && n > 0);
+    *out = NULL;
+    size_t persist = 0, scratch = 0;
+    SWIRL_TRY(commit_bytes(&persist, &scratch, traces, n, l_skip, n_stack, log_blowup));
+    size_t need = persist + (scratch > swirl_cuda_pow_bytes() ? scratch : swirl_cuda_pow_bytes());
+    if (swirl_cuda_arena_free(be->gpu) < need) {
+        /* unplanned (a commit outside a proof): plan this one commitment, if no data is alive */
+        if (swirl_cuda_arena_persistent_used(be->gpu) != 0)
+            return SWIRL_RAISE(SWIRL_E_NOMEM,
+                               "device arena: the commitment needs %zu bytes, %zu are free and "
+                               "%zu hold live PCS data (plan the proof with begin_proof)",
+                               need, swirl_cuda_arena_free(be->gpu),
+                               swirl_cuda_arena_persistent_used(be->gpu));
+        swirl_cuda_arena_reset(be->gpu);
+        SWIRL_TRY(swirl_cuda_arena_reserve(be->gpu, need));
+    }
+    return swirl_cuda_commit_pcs(be->gpu, out, root, traces, n, l_skip, n_stack, log_blowup,
+                                 k_whir);
 }
 
 static enum swirl_status cuda_rap_constraints(const swirl_backend *be, swirl_gkr_proof *gkr,
-                                              swirl_batch_proof *proof, bb31x4 *r_out,
-                                              size_t *n_r, swirl_transcript *t,
-                                              const swirl_zc_params *zp,
+                                              swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
+                                              swirl_transcript *t, const swirl_zc_params *zp,
                                               const swirl_air_instance *traces, size_t n) {
     SWIRL_TRY(fallback(be, "cpu_fallback:prover.rap_constraints"));
     return cpu_rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n);
 }
 
-static enum swirl_status cuda_stacked_reduction(const swirl_backend *be,
-                                                swirl_stacking_proof *proof, bb31x4 *u_out,
-                                                swirl_transcript *t,
-                                                const swirl_stacked_commit_view *commits,
-                                                size_t n_commits, unsigned l_skip,
-                                                unsigned n_stack, const bb31x4 *r) {
+static enum swirl_status
+cuda_stacked_reduction(const swirl_backend *be, swirl_stacking_proof *proof, bb31x4 *u_out,
+                       swirl_transcript *t, const swirl_stacked_commit_view *commits,
+                       size_t n_commits, unsigned l_skip, unsigned n_stack, const bb31x4 *r) {
     SWIRL_TRY(fallback(be, "cpu_fallback:prover.openings.stacked_reduction"));
     return cpu_stacked_reduction(be, proof, u_out, t, commits, n_commits, l_skip, n_stack, r);
 }
@@ -129,27 +170,42 @@ static enum swirl_status cuda_whir(const swirl_backend *be, swirl_whir_proof *pr
     return cpu_whir(be, proof, t, params, commits, n_commits, u_cube);
 }
 
+/* the CUDA backend and the primitive table it owns, in one allocation */
+typedef struct cuda_backend {
+    swirl_backend be; /* first: a swirl_backend * is a cuda_backend * */
+    swirl_backend_ops ops;
+} cuda_backend;
+
 enum swirl_status swirl_backend_cuda_create(swirl_backend **out, int device) {
     SWIRL_ARG_CHECK(out);
     *out = NULL;
     swirl_cuda_ctx *ctx = NULL;
     SWIRL_TRY(swirl_cuda_ctx_create(&ctx, device, 0));
-    swirl_backend *be = swirl_malloc(sizeof *be);
-    if (!be) {
+    cuda_backend *cb = swirl_calloc(1, sizeof *cb);
+    if (!cb) {
         swirl_cuda_ctx_destroy(ctx);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    }
+    enum swirl_status st = swirl_cuda_ops_init(&cb->ops, ctx);
+    if (st != SWIRL_OK) {
+        free(cb);
+        swirl_cuda_ctx_destroy(ctx);
+        return st;
     }
     swirl_backend b = {
         .name = "cuda",
         .gpu = ctx,
+        .begin_proof = cuda_begin_proof,
         .commit = cuda_commit,
         .rap_constraints = cuda_rap_constraints,
         .stacked_reduction = cuda_stacked_reduction,
         .whir = cuda_whir,
-        .ops = NULL, /* the stages without GPU kernels run the CPU drivers on the CPU table */
+        /* device buffers; the stages without GPU kernels run the CPU drivers on its CPU compute
+         * slots, with host buffers */
+        .ops = &cb->ops,
     };
-    *be = b;
-    *out = be;
+    cb->be = b;
+    *out = &cb->be;
     return SWIRL_OK;
 }
 
@@ -175,7 +231,7 @@ void swirl_backend_destroy(swirl_backend *be) {
     if (!be || be == &g_cpu)
         return;
     swirl_cuda_ctx_destroy(be->gpu);
-    free(be);
+    free(be); /* the cuda_backend around it (its first member) */
 }
 
 const swirl_stage_trace *swirl_backend_stage_trace(const swirl_backend *be, size_t *n) {

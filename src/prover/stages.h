@@ -21,10 +21,13 @@
  *
  * Backends:
  *  - "cpu" (swirl_backend_cpu): the multi-threaded reference; a static table, nothing to free.
- *  - "cuda" (swirl_backend_cuda_create): commit runs on the GPU (one stage, one host sync, the
- *    data brought back as host PCS data); the slots without GPU kernels yet run the CPU code with
- *    an explicit fallback: logged on stderr once per proof stage and recorded in the GPU stage
- *    trace as "cpu_fallback:<stage>" (0 kernels), so nothing hides.
+ *  - "cuda" (swirl_backend_cuda_create): commit runs on the GPU (one stage, one host sync); its
+ *    PCS data stays on the device (prover/cuda_pcs.h: openings gathered there; the stacked
+ *    matrix copied to the host only through the data's counted fallback, stage
+ *    "cpu_fallback:pcs_download" with its bytes). The slots without GPU kernels yet run the CPU
+ *    code with an explicit fallback: a warning through the log once per proof stage and a
+ *    zero-kernel stage "cpu_fallback:<stage>" in the GPU stage trace, so nothing hides. Its
+ *    primitive table (be->ops) is swirl_cuda_ops_init's: device buffers, CPU compute slots.
  * Every backend produces the same proof bytes (tests/test_gpu_flow.c, tests/test_backend.c).
  *
  * Ownership: a backend from swirl_backend_cuda_create / swirl_backend_select is owned by the
@@ -44,11 +47,22 @@
 
 typedef struct swirl_backend swirl_backend;
 
+/** A stacked matrix a proof will commit (its layout's height and width), for planning. */
+typedef struct swirl_commit_shape {
+    size_t height, width;
+} swirl_commit_shape;
+
 struct swirl_backend {
     const char *name; /* "cpu" or "cuda" */
     swirl_cuda_ctx *gpu; /* the CUDA context (owned), NULL for the CPU backend */
 
-    /** prover.main_trace_commit / cached commits: swirl_stacked_commit's contract. */
+    /** Called once per proof before its first commit with every stacked matrix the proof will
+     *  commit (cached partitions and the common main): a device backend sizes its memory here
+     *  (the CUDA arena: one reserve, no allocation on the hot path). NULL: nothing to plan. */
+    enum swirl_status (*begin_proof)(const swirl_backend *be, const swirl_commit_shape *shapes,
+                                     size_t n, unsigned log_blowup);
+    /** prover.main_trace_commit / cached commits: swirl_stacked_commit's contract; the PCS data
+     *  is the backend's (pcs/stacked.h), destroyed before the backend. */
     enum swirl_status (*commit)(const swirl_backend *be, swirl_stacked_pcs_data **out,
                                 swirl_digest *root, const swirl_trace_view *traces, size_t n,
                                 unsigned l_skip, unsigned n_stack, unsigned log_blowup,

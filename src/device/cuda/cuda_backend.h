@@ -5,7 +5,7 @@
  *
  * Staged dispatch: work is enqueued on the context's stream inside a named stage;
  * swirl_cuda_stage_end makes the stage's single host synchronization and appends
- * {name, kernels, syncs, gpu_ms} to the trace. Any other host sync goes through swirl_cuda_sync
+ * {name, kernels, syncs, gpu_ms, bytes} to the trace. Any other host sync goes through swirl_cuda_sync
  * (counted, with a reason). Environment SWIRL_DEBUG_SYNC=1 syncs after every launch and names the
  * kernel that failed.
  *
@@ -13,14 +13,31 @@
  * device fault (illegal address, launch failure...) poisons the context: later calls return
  * SWIRL_E_CUDA without touching the device. Out of device memory is SWIRL_E_NOMEM.
  *
- * Memory: one device arena per context (cudaMalloc once, sized up front); swirl_cuda_alloc hands
- * out 256-byte aligned slices, swirl_cuda_arena_reset frees them all at once.
+ * Memory: one device arena per context (one cudaMalloc, sized up front by
+ * swirl_cuda_arena_reserve; nothing else on the device is allocated on a hot path), 256-byte
+ * aligned slices in two regions:
+ *  - scratch, from the bottom: swirl_cuda_alloc; a stage scopes its scratch with
+ *    swirl_cuda_arena_mark / swirl_cuda_arena_rewind;
+ *  - persistent, from the top: swirl_cuda_alloc_persistent, for data that outlives a stage (a
+ *    commitment's matrix, codeword and Merkle layers, kept for the proof's opening stages). Its
+ *    owners hold it (swirl_cuda_arena_hold / release); when the last owner releases it, or at
+ *    swirl_cuda_arena_reset, the region is emptied and the arena's epoch changes, so an owner can
+ *    tell its data is gone.
+ * swirl_cuda_arena_reset empties both regions (the start of a proof).
+ *
+ * Transfers: every upload/download counts its bytes in the current stage (swirl_stage.bytes).
+ *
+ * Fault injection (tests only): swirl_cuda_fault_alloc_at(n) makes the n-th device allocation
+ * from now (arena slices and the arena's cudaMalloc) fail with SWIRL_E_NOMEM;
+ * swirl_cuda_fault_launch_at(n) makes the n-th kernel launch from now report SWIRL_E_CUDA (the
+ * kernel itself ran; the context is not poisoned). Each fires once; 0 disables. Not thread-safe.
  */
 #ifndef SWIRL_DEVICE_CUDA_BACKEND_H
 #define SWIRL_DEVICE_CUDA_BACKEND_H
 
 #include <stddef.h>
 
+#include "device/ops.h"
 #include "hash/poseidon2.h"
 #include "swirl/swirl_report.h"
 #include "transcript/transcript.h"
@@ -44,16 +61,43 @@ void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx);
 /** Non-zero once a sticky device fault has poisoned the context. */
 int swirl_cuda_ctx_poisoned(const swirl_cuda_ctx *ctx);
 
+/** A scratch slice of the arena (SWIRL_E_NOMEM when the arena lacks room). */
 enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr,
                                    size_t bytes) SWIRL_WARN_UNUSED_RESULT;
+/** A slice of the persistent region (from the top of the arena). */
+enum swirl_status swirl_cuda_alloc_persistent(swirl_cuda_ctx *ctx, void **dptr,
+                                              size_t bytes) SWIRL_WARN_UNUSED_RESULT;
 /** Grows the arena to at least `bytes` (planned once per proof, before any allocation: refused
- *  while slices are handed out). A smaller request keeps the arena as it is. */
+ *  while slices of either region are handed out). A smaller request keeps the arena as it is. */
 enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx,
                                            size_t bytes) SWIRL_WARN_UNUSED_RESULT;
+/** Empties both regions (the persistent one even while held: its epoch changes). */
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx);
+/** Scratch and persistent bytes in use together. */
 size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx);
+size_t swirl_cuda_arena_persistent_used(const swirl_cuda_ctx *ctx);
+/** Bytes still free between the two regions. */
+size_t swirl_cuda_arena_free(const swirl_cuda_ctx *ctx);
+/** The scratch top, to rewind to at the end of a scope. */
+size_t swirl_cuda_arena_mark(const swirl_cuda_ctx *ctx);
+/** Frees every scratch slice handed out since `mark` (a mark above the top: nothing). */
+void swirl_cuda_arena_rewind(swirl_cuda_ctx *ctx, size_t mark);
+/** One more owner of persistent data. */
+void swirl_cuda_arena_hold(swirl_cuda_ctx *ctx);
+/** One owner less; the last one empties the persistent region. */
+void swirl_cuda_arena_release(swirl_cuda_ctx *ctx);
+/** Changes whenever the persistent region is emptied. */
+unsigned long long swirl_cuda_arena_epoch(const swirl_cuda_ctx *ctx);
 
-/** Asynchronous copies on the context's stream (counted as operations of the current stage). */
+/** Tests only: the n-th device allocation from now fails (SWIRL_E_NOMEM); 0 disables. */
+void swirl_cuda_fault_alloc_at(unsigned long long n);
+/** Tests only: the n-th kernel launch from now reports SWIRL_E_CUDA; 0 disables. */
+void swirl_cuda_fault_launch_at(unsigned long long n);
+/** Non-zero while an injected fault is armed and has not fired. */
+int swirl_cuda_fault_pending(void);
+
+/** Asynchronous copies on the context's stream (counted as operations of the current stage, their
+ *  bytes as the stage's bytes). */
 enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, const void *src,
                                     size_t bytes) SWIRL_WARN_UNUSED_RESULT;
 enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst, const void *src,
@@ -93,6 +137,14 @@ enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) SWIRL
 /** The recorded stages; *n receives their count. */
 const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_t *n);
 void swirl_cuda_stage_trace_clear(swirl_cuda_ctx *ctx);
+
+/**
+ * The CUDA primitive table (device/ops.h): a copy of the CPU table whose buffer slots work on the
+ * context (buf_alloc: arena scratch, DEVICE buffers; transfers enqueued on the stream; buf_sync:
+ * a counted host sync). The compute slots stay the CPU's until they get kernels.
+ */
+enum swirl_status swirl_cuda_ops_init(swirl_backend_ops *ops,
+                                      swirl_cuda_ctx *ctx) SWIRL_WARN_UNUSED_RESULT;
 
 /* ---- primitives: device pointers, enqueued on the stream, no host sync ---- */
 

@@ -14,8 +14,12 @@
 struct swirl_cuda_ctx {
     int device;
     cudaStream_t stream;
+    /* the device arena (one cudaMalloc, grown only by swirl_cuda_arena_reserve): scratch slices
+     * from the bottom (arena_used), the persistent region from the top (persist_used) */
     char *arena;
-    size_t arena_bytes, arena_used;
+    size_t arena_bytes, arena_used, persist_used;
+    unsigned persist_holds; /* owners of persistent data; the region is released at 0 */
+    unsigned long long arena_epoch; /* bumped whenever the persistent region is released */
     int poisoned;
     int debug_sync;
     /* the open stage */
@@ -54,7 +58,8 @@ enum swirl_status swirl_cuda_fail(swirl_cuda_ctx *ctx, cudaError_t err, const ch
     } while (0)
 
 /* Counts a launch in the current stage and checks launch errors without waiting; in debug-sync
- * mode also synchronizes and names the kernel on failure. */
+ * mode also synchronizes and names the kernel on failure. A test's injected launch fault
+ * (swirl_cuda_fault_launch_at) is reported here as SWIRL_E_CUDA. */
 enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kernel, const char *file,
                                           int line);
 

@@ -1,6 +1,7 @@
 /*
- * CUDA runtime: device probe, context (stream, arena), error conversion and poisoning, staged
- * dispatch with counted launches and host syncs.
+ * CUDA runtime: device probe, context (stream, arena with its scratch and persistent regions),
+ * error conversion and poisoning, staged dispatch with counted launches, bytes and host syncs,
+ * the test-only fault injection, and the CUDA primitive table's buffer slots.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -52,9 +53,37 @@ enum swirl_status swirl_cuda_fail(swirl_cuda_ctx *ctx, cudaError_t err, const ch
                              ctx && ctx->poisoned ? "; CUDA context poisoned" : "");
 }
 
+/* ---- fault injection (tests only; one host thread drives a context, so plain counters) ---- */
+
+static unsigned long long g_fault_alloc, g_fault_launch; /* countdowns; 0: disarmed */
+
+extern "C" void swirl_cuda_fault_alloc_at(unsigned long long n) {
+    g_fault_alloc = n;
+}
+extern "C" void swirl_cuda_fault_launch_at(unsigned long long n) {
+    g_fault_launch = n;
+}
+extern "C" int swirl_cuda_fault_pending(void) {
+    return g_fault_alloc != 0 || g_fault_launch != 0;
+}
+/* counts one event against an armed countdown; non-zero when this one must fail */
+static int fault_fires(unsigned long long *countdown) {
+    return *countdown != 0 && --*countdown == 0;
+}
+/* every device allocation passes here first */
+static enum swirl_status device_alloc_check(const char *what, size_t bytes) {
+    if (fault_fires(&g_fault_alloc))
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "%s of %zu bytes: injected device allocation failure "
+                           "(test hook)", what, bytes);
+    return SWIRL_OK;
+}
+
 enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kernel, const char *file,
                                           int line) {
     ctx->current.kernels++;
+    if (fault_fires(&g_fault_launch))
+        return swirl_error_raise(SWIRL_E_CUDA, file, line,
+                                 "%s: injected launch failure (test hook)", kernel);
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess)
         return swirl_cuda_fail(ctx, e, file, line, kernel);
@@ -91,6 +120,11 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
     if (e == cudaSuccess)
         e = cudaDeviceGetAttribute(&ctx->sm_count, cudaDevAttrMultiProcessorCount, device);
     if (e == cudaSuccess && arena_bytes > 0) {
+        st = device_alloc_check("the device arena", arena_bytes);
+        if (st != SWIRL_OK) {
+            swirl_cuda_ctx_destroy(ctx);
+            return st;
+        }
         e = cudaMalloc((void **)&ctx->arena, arena_bytes);
         if (e == cudaSuccess)
             ctx->arena_bytes = arena_bytes;
@@ -150,27 +184,54 @@ extern "C" int swirl_cuda_ctx_poisoned(const swirl_cuda_ctx *ctx) {
     return ctx == NULL || ctx->poisoned;
 }
 
+/* ---- the arena: scratch from the bottom, persistent from the top ---- */
+
+static size_t align256(size_t bytes) {
+    return (bytes + 255) & ~(size_t)255;
+}
+
 extern "C" enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr, size_t bytes) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(dptr != NULL);
     *dptr = NULL;
-    size_t aligned = (bytes + 255) & ~(size_t)255;
-    if (aligned < bytes || aligned > ctx->arena_bytes - ctx->arena_used)
+    SWIRL_TRY(device_alloc_check("arena scratch slice", bytes));
+    size_t aligned = align256(bytes);
+    if (aligned < bytes || aligned > swirl_cuda_arena_free(ctx))
         return SWIRL_RAISE(SWIRL_E_NOMEM,
-                           "device arena exhausted: need %zu bytes, %zu of %zu used", bytes,
-                           ctx->arena_used, ctx->arena_bytes);
+                           "device arena exhausted: need %zu scratch bytes, %zu scratch + %zu "
+                           "persistent of %zu used", bytes, ctx->arena_used, ctx->persist_used,
+                           ctx->arena_bytes);
     *dptr = ctx->arena + ctx->arena_used;
     ctx->arena_used += aligned;
     return SWIRL_OK;
 }
 
+extern "C" enum swirl_status swirl_cuda_alloc_persistent(swirl_cuda_ctx *ctx, void **dptr,
+                                                         size_t bytes) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(dptr != NULL);
+    *dptr = NULL;
+    SWIRL_TRY(device_alloc_check("arena persistent slice", bytes));
+    size_t aligned = align256(bytes);
+    if (aligned < bytes || aligned > swirl_cuda_arena_free(ctx))
+        return SWIRL_RAISE(SWIRL_E_NOMEM,
+                           "device arena exhausted: need %zu persistent bytes, %zu scratch + %zu "
+                           "persistent of %zu used", bytes, ctx->arena_used, ctx->persist_used,
+                           ctx->arena_bytes);
+    ctx->persist_used += aligned;
+    *dptr = ctx->arena + (ctx->arena_bytes - ctx->persist_used);
+    return SWIRL_OK;
+}
+
 extern "C" enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_t bytes) {
     SWIRL_CUDA_CHECK_CTX(ctx);
-    if (ctx->arena_used != 0)
-        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "arena_reserve: %zu bytes of the arena are in use",
-                           ctx->arena_used);
+    if (ctx->arena_used != 0 || ctx->persist_used != 0)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "arena_reserve: %zu scratch and %zu persistent bytes are in use",
+                           ctx->arena_used, ctx->persist_used);
     if (bytes <= ctx->arena_bytes)
         return SWIRL_OK;
+    SWIRL_TRY(device_alloc_check("the device arena", bytes));
     if (ctx->arena) {
         cudaError_t e = cudaFree(ctx->arena);
         ctx->arena = NULL;
@@ -188,12 +249,45 @@ extern "C" enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_
 }
 
 extern "C" void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
-    if (ctx)
-        ctx->arena_used = 0;
+    if (!ctx)
+        return;
+    ctx->arena_used = 0;
+    if (ctx->persist_used || ctx->persist_holds)
+        ctx->arena_epoch++;
+    ctx->persist_used = 0;
+    ctx->persist_holds = 0;
 }
 
 extern "C" size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx) {
+    return ctx ? ctx->arena_used + ctx->persist_used : 0;
+}
+extern "C" size_t swirl_cuda_arena_persistent_used(const swirl_cuda_ctx *ctx) {
+    return ctx ? ctx->persist_used : 0;
+}
+extern "C" size_t swirl_cuda_arena_free(const swirl_cuda_ctx *ctx) {
+    return ctx ? ctx->arena_bytes - ctx->arena_used - ctx->persist_used : 0;
+}
+extern "C" size_t swirl_cuda_arena_mark(const swirl_cuda_ctx *ctx) {
     return ctx ? ctx->arena_used : 0;
+}
+extern "C" void swirl_cuda_arena_rewind(swirl_cuda_ctx *ctx, size_t mark) {
+    if (ctx && mark < ctx->arena_used)
+        ctx->arena_used = mark;
+}
+extern "C" void swirl_cuda_arena_hold(swirl_cuda_ctx *ctx) {
+    if (ctx)
+        ctx->persist_holds++;
+}
+extern "C" void swirl_cuda_arena_release(swirl_cuda_ctx *ctx) {
+    if (!ctx || ctx->persist_holds == 0)
+        return;
+    if (--ctx->persist_holds == 0) {
+        ctx->persist_used = 0;
+        ctx->arena_epoch++;
+    }
+}
+extern "C" unsigned long long swirl_cuda_arena_epoch(const swirl_cuda_ctx *ctx) {
+    return ctx ? ctx->arena_epoch : 0;
 }
 
 extern "C" enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, const void *src,
@@ -204,6 +298,7 @@ extern "C" enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, c
         return SWIRL_OK;
     SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ctx->stream));
     ctx->current.kernels++;
+    ctx->current.bytes += bytes;
     return SWIRL_OK;
 }
 
@@ -215,6 +310,7 @@ extern "C" enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst,
         return SWIRL_OK;
     SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ctx->stream));
     ctx->current.kernels++;
+    ctx->current.bytes += bytes;
     return SWIRL_OK;
 }
 
@@ -280,6 +376,7 @@ static enum swirl_status download_chunks(swirl_cuda_ctx *ctx, const swirl_cuda_c
                                                             len, cudaMemcpyDeviceToHost,
                                                             ctx->stream));
                                     ctx->current.kernels++;
+                                    ctx->current.bytes += len;
                                     return SWIRL_OK;
                                 }));
         SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_staging[b], ctx->stream));
@@ -326,6 +423,7 @@ static enum swirl_status upload_chunks(swirl_cuda_ctx *ctx, const swirl_cuda_cop
                                                             buf + in_chunk, len,
                                                             cudaMemcpyHostToDevice, ctx->stream));
                                     ctx->current.kernels++;
+                                    ctx->current.bytes += len;
                                     return SWIRL_OK;
                                 }));
         SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_staging[b], ctx->stream));
@@ -415,4 +513,91 @@ extern "C" const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx 
 extern "C" void swirl_cuda_stage_trace_clear(swirl_cuda_ctx *ctx) {
     if (ctx)
         ctx->n_trace = 0;
+}
+
+/* ---- the CUDA primitive table's buffer slots (device/ops.h) ---- */
+
+static swirl_cuda_ctx *ops_ctx(const swirl_backend_ops *ops) {
+    return ops ? (swirl_cuda_ctx *)ops->ctx : NULL;
+}
+
+/* [off, off + bytes) inside b */
+static enum swirl_status buf_range(const char *what, swirl_buf b, size_t off, size_t bytes) {
+    if (off > b.bytes || bytes > b.bytes - off || (bytes > 0 && !b.ptr))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "%s: %zu bytes at %zu outside a %zu-byte buffer",
+                           what, bytes, off, b.bytes);
+    return SWIRL_OK;
+}
+
+static enum swirl_status cuda_buf_alloc(const swirl_backend_ops *ops, swirl_buf *out,
+                                        size_t bytes) {
+    SWIRL_ARG_CHECK(out != NULL && bytes > 0);
+    memset(out, 0, sizeof *out);
+    void *p = NULL;
+    SWIRL_TRY(swirl_cuda_alloc(ops_ctx(ops), &p, bytes));
+    out->ptr = p;
+    out->bytes = bytes;
+    out->where = SWIRL_MEM_DEVICE;
+    return SWIRL_OK;
+}
+
+/* the most recent scratch slice goes back at once; others at the scope's rewind */
+static void cuda_buf_free(const swirl_backend_ops *ops, swirl_buf *buf) {
+    swirl_cuda_ctx *ctx = ops_ctx(ops);
+    if (!buf)
+        return;
+    if (ctx && buf->ptr && buf->where == SWIRL_MEM_DEVICE &&
+        (char *)buf->ptr + align256(buf->bytes) == ctx->arena + ctx->arena_used)
+        ctx->arena_used = (size_t)((char *)buf->ptr - ctx->arena);
+    memset(buf, 0, sizeof *buf);
+}
+
+static enum swirl_status cuda_copy(swirl_cuda_ctx *ctx, void *dst, const void *src, size_t bytes) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    if (bytes == 0)
+        return SWIRL_OK;
+    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDefault, ctx->stream));
+    ctx->current.kernels++;
+    ctx->current.bytes += bytes;
+    return SWIRL_OK;
+}
+
+static enum swirl_status cuda_buf_upload(const swirl_backend_ops *ops, swirl_buf dst,
+                                         size_t dst_off, const void *src, size_t bytes) {
+    SWIRL_TRY(buf_range("buf_upload", dst, dst_off, bytes));
+    SWIRL_ARG_CHECK(src != NULL || bytes == 0);
+    return cuda_copy(ops_ctx(ops), (char *)dst.ptr + dst_off, src, bytes);
+}
+
+static enum swirl_status cuda_buf_download(const swirl_backend_ops *ops, void *dst, swirl_buf src,
+                                           size_t src_off, size_t bytes) {
+    SWIRL_TRY(buf_range("buf_download", src, src_off, bytes));
+    SWIRL_ARG_CHECK(dst != NULL || bytes == 0);
+    return cuda_copy(ops_ctx(ops), dst, (const char *)src.ptr + src_off, bytes);
+}
+
+static enum swirl_status cuda_buf_copy(const swirl_backend_ops *ops, swirl_buf dst, size_t dst_off,
+                                       swirl_buf src, size_t src_off, size_t bytes) {
+    SWIRL_TRY(buf_range("buf_copy", dst, dst_off, bytes));
+    SWIRL_TRY(buf_range("buf_copy", src, src_off, bytes));
+    return cuda_copy(ops_ctx(ops), (char *)dst.ptr + dst_off, (const char *)src.ptr + src_off,
+                     bytes);
+}
+
+static enum swirl_status cuda_buf_sync(const swirl_backend_ops *ops) {
+    return swirl_cuda_sync(ops_ctx(ops), "buf_sync");
+}
+
+extern "C" enum swirl_status swirl_cuda_ops_init(swirl_backend_ops *ops, swirl_cuda_ctx *ctx) {
+    SWIRL_ARG_CHECK(ops != NULL);
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    *ops = *swirl_backend_cpu_ops();
+    ops->ctx = ctx;
+    ops->buf_alloc = cuda_buf_alloc;
+    ops->buf_free = cuda_buf_free;
+    ops->buf_upload = cuda_buf_upload;
+    ops->buf_download = cuda_buf_download;
+    ops->buf_copy = cuda_buf_copy;
+    ops->buf_sync = cuda_buf_sync;
+    return SWIRL_OK;
 }
