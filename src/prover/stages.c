@@ -11,6 +11,8 @@
 #include "prover/cuda_stacked_commit.h"
 #include "util/common.h"
 #include "util/log.h"
+#include "util/settings.h"
+#include "device/cuda/cuda_zc.h"
 
 /* ---- CPU ---- */
 
@@ -150,7 +152,15 @@ static enum swirl_status cuda_rap_constraints(const swirl_backend *be, swirl_gkr
                                               swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                               swirl_transcript *t, const swirl_zc_params *zp,
                                               const swirl_air_instance *traces, size_t n) {
-    SWIRL_TRY(fallback(be, "cpu_fallback:prover.rap_constraints"));
+    if (be->ops->constraint_round0 != swirl_cuda_slot_constraint_round0) {
+        SWIRL_TRY(fallback(be, "cpu_fallback:prover.rap_constraints"));
+        return cpu_rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n);
+    }
+    /* the CPU driver with the constraint rounds on the GPU: said as plainly as a fallback */
+    swirl_log(SWIRL_LOG_WARN, "prover.rap_constraints: CPU driver; the constraint rounds run on "
+                              "the GPU with one host round trip each");
+    SWIRL_TRY(swirl_cuda_stage_begin(be->gpu, "cpu_driver:prover.rap_constraints"));
+    SWIRL_TRY(swirl_cuda_stage_end(be->gpu));
     return cpu_rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n);
 }
 
@@ -191,6 +201,10 @@ enum swirl_status swirl_backend_cuda_create(swirl_backend **out, int device) {
         free(cb);
         swirl_cuda_ctx_destroy(ctx);
         return st;
+    }
+    if (swirl_settings_get()->gpu_constraints) {
+        cb->ops.constraint_round0 = swirl_cuda_slot_constraint_round0;
+        cb->ops.constraint_round = swirl_cuda_slot_constraint_round;
     }
     swirl_backend b = {
         .name = "cuda",

@@ -16,6 +16,8 @@ typedef struct swirl_settings {
     int use_avx2;              /* cpu_avx2 and not SWIRL_NO_AVX2 */
     int use_avx512;            /* cpu_avx512f, use_avx2 and not SWIRL_NO_AVX512 */
     int debug_sync;            /* SWIRL_DEBUG_SYNC */
+    int gpu_constraints;       /* SWIRL_GPU_CONSTRAINTS: the CUDA backend evaluates the constraint
+                                  rounds on the GPU (device/cuda/cuda_zc.h) */
 } swirl_settings;
 
 /** The settings, read on the first call (any thread); never NULL. */
