@@ -44,8 +44,9 @@ static void stages_json(char *out, size_t cap, const swirl_context *ctx) {
                 tr[i].gpu_ms);
         off += (size_t)snprintf(out + off, cap - off,
                                 "%s{\"stage\":\"%s\",\"kernel_count\":%u,\"sync_count\":%u,"
-                                "\"gpu_ms\":%.3f}",
-                                i ? "," : "", tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
+                                "\"gpu_ms\":%.3f,\"bytes\":%zu}",
+                                i ? "," : "", tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms,
+                                tr[i].bytes);
     }
     snprintf(out + off, cap - off, "]");
 }

@@ -289,8 +289,10 @@ static void json_gpu_stages(FILE *f, const swirl_context *ctx) {
     const swirl_stage *tr = swirl_context_stage_trace(ctx, &ns);
     fprintf(f, "[");
     for (size_t i = 0; i < ns; i++)
-        fprintf(f, "%s{\"name\":\"%s\",\"kernels\":%u,\"syncs\":%u,\"gpu_ms\":%.3f}", i ? "," : "",
-                tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms);
+        fprintf(f,
+                "%s{\"stage\":\"%s\",\"kernel_count\":%u,\"sync_count\":%u,\"gpu_ms\":%.3f,"
+                "\"bytes\":%zu}",
+                i ? "," : "", tr[i].name, tr[i].kernels, tr[i].syncs, tr[i].gpu_ms, tr[i].bytes);
     fprintf(f, "]");
 }
 
@@ -299,10 +301,10 @@ static void print_gpu_stages(const swirl_context *ctx) {
     const swirl_stage *tr = swirl_context_stage_trace(ctx, &ns);
     if (!ns)
         return;
-    fprintf(stderr, "GPU stage trace (name, kernels, host syncs, GPU ms):\n");
+    fprintf(stderr, "GPU stage trace (stage, kernel_count, sync_count, GPU ms, bytes moved):\n");
     for (size_t i = 0; i < ns; i++)
-        fprintf(stderr, "  %-44s %5u %3u %9.3f\n", tr[i].name, tr[i].kernels, tr[i].syncs,
-                tr[i].gpu_ms);
+        fprintf(stderr, "  %-44s %5u %3u %9.3f %12zu\n", tr[i].name, tr[i].kernels, tr[i].syncs,
+                tr[i].gpu_ms, tr[i].bytes);
 }
 
 static int prove_status_exit(enum swirl_status st) {
