@@ -135,8 +135,45 @@ static void test_reference_vectors(void) {
     swirl_transcript_log_clear(&log);
 }
 
+/* a .npy file with the given header dict (padded as numpy pads it) and 2 u32 values */
+static enum swirl_status parse_with_header(const char *dict, size_t dict_len) {
+    uint8_t buf[256];
+    size_t hlen = 128 - 10; /* magic(6) + version(2) + length(2) + header = 128 */
+    memset(buf, 0, sizeof buf);
+    memcpy(buf, "\x93NUMPY\x01\x00", 8);
+    buf[8] = (uint8_t)hlen;
+    memset(buf + 10, ' ', hlen);
+    memcpy(buf + 10, dict, dict_len);
+    buf[10 + hlen - 1] = '\n';
+    uint32_t v[2] = {7, 9};
+    memcpy(buf + 128, v, sizeof v);
+    swirl_npy a;
+    enum swirl_status st = swirl_npy_parse(&a, buf, 128 + sizeof v, "h.npy");
+    if (st == SWIRL_OK) {
+        CHECK(a.count == 2 && ((uint32_t *)a.data)[1] == 9);
+        swirl_npy_clear(&a);
+    }
+    return st;
+}
+
+/* the header dict is read strictly: nothing but padding after it, no NUL in a key, no key twice */
+static void test_header_strict(void) {
+    static const char good[] = "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }";
+    CHECK_OK(parse_with_header(good, sizeof good - 1));
+    static const char trailing[] = "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), } x";
+    CHECK_STATUS(parse_with_header(trailing, sizeof trailing - 1), SWIRL_E_IO);
+    CHECK(strstr(swirl_last_error(), "after the .npy header") != NULL);
+    static const char nul[] = "{'descr': '<u4', 'fortran_order': False, 'sha\0pe': (2,), }";
+    CHECK_STATUS(parse_with_header(nul, sizeof nul - 1), SWIRL_E_IO);
+    static const char twice[] =
+        "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), 'shape': (1,), }";
+    CHECK_STATUS(parse_with_header(twice, sizeof twice - 1), SWIRL_E_IO);
+    CHECK(strstr(swirl_last_error(), "duplicate") != NULL);
+}
+
 static const struct swirl_test tests[] = {SWIRL_TEST(test_write_read),
-                                          SWIRL_TEST(test_reference_vectors)};
+                                          SWIRL_TEST(test_reference_vectors),
+                                          SWIRL_TEST(test_header_strict)};
 
 int main(int argc, char **argv) {
     return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));

@@ -39,8 +39,8 @@ static int quoted(hdr_cursor *c, char *buf, size_t cap) {
     char q = *c->s++;
     size_t n = 0;
     while (c->s < c->end && *c->s != q) {
-        if (n + 1 >= cap)
-            return 0;
+        if (n + 1 >= cap || *c->s == 0)
+            return 0; /* too long, or a NUL that would cut the key short */
         buf[n++] = *c->s++;
     }
     if (c->s >= c->end)
@@ -90,7 +90,8 @@ static int shape_tuple(hdr_cursor *c, size_t *shape, size_t *ndim) {
     }
 }
 
-static enum swirl_status parse_header(swirl_npy *out, const char *h, size_t hlen, const char *name) {
+static enum swirl_status parse_header(swirl_npy *out, const char *h, size_t hlen,
+                                      const char *name) {
     hdr_cursor c = {h, h + hlen};
     int have_descr = 0, have_order = 0, have_shape = 0;
     if (!eat(&c, '{'))
@@ -101,6 +102,10 @@ static enum swirl_status parse_header(swirl_npy *out, const char *h, size_t hlen
         char key[32], val[16];
         if (!quoted(&c, key, sizeof key) || !eat(&c, ':'))
             return NPY_BAD("%s: malformed .npy header", name);
+        if ((strcmp(key, "descr") == 0 && have_descr) ||
+            (strcmp(key, "fortran_order") == 0 && have_order) ||
+            (strcmp(key, "shape") == 0 && have_shape))
+            return NPY_BAD("%s: duplicate .npy header key '%s'", name, key);
         if (strcmp(key, "descr") == 0) {
             if (!quoted(&c, val, sizeof val))
                 return NPY_BAD("%s: malformed .npy descr", name);
@@ -132,9 +137,16 @@ static enum swirl_status parse_header(swirl_npy *out, const char *h, size_t hlen
         if (!eat(&c, ','))
             return NPY_BAD("%s: malformed .npy header", name);
     }
+    skip_ws(&c);
+    if (c.s != c.end)
+        return NPY_BAD("%s: bytes after the .npy header's dict (only spaces and a newline may "
+                       "follow it)",
+                       name);
     if (!have_descr || !have_order || !have_shape)
         return NPY_BAD("%s: .npy header lacks %s", name,
-                       !have_descr ? "descr" : !have_order ? "fortran_order" : "shape");
+                       !have_descr   ? "descr"
+                       : !have_order ? "fortran_order"
+                                     : "shape");
     return SWIRL_OK;
 }
 
@@ -248,7 +260,10 @@ enum swirl_status swirl_npy_encode(uint8_t **out, size_t *out_len, enum swirl_np
      * every array the parser returns can be written */
     size_t count = 1;
     for (size_t d = 0; d < ndim; d++) {
-        n += snprintf(hdr + n, sizeof hdr - (size_t)n, ndim == 1 ? "%zu," : d ? ", %zu" : "%zu",
+        n += snprintf(hdr + n, sizeof hdr - (size_t)n,
+                      ndim == 1 ? "%zu,"
+                      : d       ? ", %zu"
+                                : "%zu",
                       shape[d]);
         if (shape[d] && count > SIZE_MAX / shape[d])
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "npy shape overflows");
@@ -290,8 +305,8 @@ enum swirl_status swirl_npy_encode(uint8_t **out, size_t *out_len, enum swirl_np
     return SWIRL_OK;
 }
 
-enum swirl_status swirl_npy_write(const char *path, enum swirl_npy_dtype dtype,
-                                  const size_t *shape, size_t ndim, const void *data) {
+enum swirl_status swirl_npy_write(const char *path, enum swirl_npy_dtype dtype, const size_t *shape,
+                                  size_t ndim, const void *data) {
     SWIRL_ARG_CHECK(path != NULL);
     uint8_t *b;
     size_t len;
