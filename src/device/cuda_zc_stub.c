@@ -2,6 +2,8 @@
  * without CUDA: every call reports that no device is available. */
 #include "device/cuda/cuda_zc.h"
 
+#include <string.h>
+
 #ifndef SWIRL_HAVE_CUDA
 
 #define NO_CUDA() SWIRL_RAISE(SWIRL_E_NO_DEVICE, "libswirl was built without the CUDA backend")
@@ -21,6 +23,12 @@ void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
 size_t swirl_cuda_program_slots(const swirl_cuda_program *prog) {
     (void)prog;
     return 0;
+}
+swirl_zc_dprog swirl_cuda_program_dprog(const swirl_cuda_program *prog) {
+    swirl_zc_dprog d;
+    (void)prog;
+    memset(&d, 0, sizeof d);
+    return d;
 }
 size_t swirl_cuda_program_max_threads(const swirl_cuda_program *prog, int ext) {
     (void)prog;

@@ -10,6 +10,7 @@
 #include "pcs/stacked.h"
 #include "poly/poly_common.h"
 #include "protocol/logup.h"
+#include "protocol/zerocheck_math.h"
 #include "device/constraint_trace.h"
 #include "util/span.h"
 #include "util/test_hooks.h"
@@ -48,105 +49,6 @@ int swirl_zc_need_rot(const swirl_air *air) {
 
 typedef swirl_zc_view view;
 typedef swirl_zc_trace tr;
-
-/* coefficients (length d*N) of the polynomial with values S[c*N + i] at g^(c+1) w^i, c < d */
-static void interpolate_cosets(bb31x4 *coeffs, const bb31x4 *S, size_t d, size_t l, bb31 w) {
-    size_t N = (size_t)1 << l;
-    if (d == 0)
-        return;
-    bb31 g = bb31_from_u32(BB31_GENERATOR), winv = bb31_inv(w),
-         ninv = bb31_inv(bb31_from_u32((uint32_t)N));
-    bb31x4 h[ZC_MAX_COS][1 << ZC_MAX_L];
-    bb31 gam[ZC_MAX_COS], shift = bb31_one();
-    for (size_t c = 0; c < d; c++) {
-        shift = bb31_mul(shift, g);
-        gam[c] = bb31_pow(shift, N);
-        bb31 sinv = bb31_inv(shift), sk = ninv;
-        for (size_t k = 0; k < N; k++) {
-            bb31x4 acc = bb31x4_zero();
-            bb31 wk = bb31_pow(winv, k), wik = bb31_one();
-            for (size_t i = 0; i < N; i++) {
-                acc = bb31x4_add(acc, bb31x4_mul_base(S[c * N + i], wik));
-                wik = bb31_mul(wik, wk);
-            }
-            h[c][k] = bb31x4_mul_base(acc, sk);
-            sk = bb31_mul(sk, sinv);
-        }
-    }
-    /* invert the Vandermonde V[c][m] = gam[c]^m */
-    bb31 V[ZC_MAX_COS][2 * ZC_MAX_COS];
-    for (size_t c = 0; c < d; c++) {
-        for (size_t m = 0; m < d; m++) {
-            V[c][m] = bb31_pow(gam[c], m);
-            V[c][d + m] = c == m ? bb31_one() : bb31_zero();
-        }
-    }
-    for (size_t col = 0; col < d; col++) {
-        size_t piv = col;
-        while (bb31_is_zero(V[piv][col]))
-            piv++;
-        for (size_t m = 0; m < 2 * d; m++) {
-            bb31 tmp = V[col][m];
-            V[col][m] = V[piv][m];
-            V[piv][m] = tmp;
-        }
-        bb31 inv = bb31_inv(V[col][col]);
-        for (size_t m = 0; m < 2 * d; m++)
-            V[col][m] = bb31_mul(V[col][m], inv);
-        for (size_t r = 0; r < d; r++) {
-            if (r == col || bb31_is_zero(V[r][col]))
-                continue;
-            bb31 f = V[r][col];
-            for (size_t m = 0; m < 2 * d; m++)
-                V[r][m] = bb31_sub(V[r][m], bb31_mul(f, V[col][m]));
-        }
-    }
-    /* A_m[k] = sum_c Vinv[m][c] h_c[k] */
-    for (size_t m = 0; m < d; m++)
-        for (size_t k = 0; k < N; k++) {
-            bb31x4 acc = bb31x4_zero();
-            for (size_t c = 0; c < d; c++)
-                acc = bb31x4_add(acc, bb31x4_mul_base(h[c][k], V[m][d + c]));
-            coeffs[m * N + k] = acc;
-        }
-}
-
-static void poly_mul(bb31x4 *out, size_t out_len, const bb31x4 *a, size_t na, const bb31x4 *b,
-                     size_t nb) {
-    for (size_t i = 0; i < out_len; i++)
-        out[i] = bb31x4_zero();
-    for (size_t i = 0; i < na; i++)
-        for (size_t j = 0; j < nb && i + j < out_len; j++)
-            out[i + j] = bb31x4_add(out[i + j], bb31x4_mul(a[i], b[j]));
-}
-
-static void lagrange_coeffs(bb31x4 *coeffs, const bb31x4 *vals, size_t npts) {
-    /* polynomial of degree < npts through (i, vals[i]) for i < npts */
-    for (size_t k = 0; k < npts; k++)
-        coeffs[k] = bb31x4_zero();
-    for (size_t i = 0; i < npts; i++) {
-        bb31 basis[16] = {{0}};
-        basis[0] = bb31_one();
-        size_t deg = 0;
-        bb31 denom = bb31_one();
-        for (size_t j = 0; j < npts; j++) {
-            if (j == i)
-                continue;
-            /* basis *= (X - j) */
-            bb31 mj = bb31_neg(bb31_from_u32((uint32_t)j));
-            for (size_t k = deg + 2; k-- > 0;) {
-                bb31 up = k > 0 ? basis[k - 1] : bb31_zero();
-                basis[k] = bb31_add(bb31_mul(basis[k], mj), up);
-            }
-            deg++;
-            denom =
-                bb31_mul(denom, bb31_sub(bb31_from_u32((uint32_t)i), bb31_from_u32((uint32_t)j)));
-        }
-        bb31 dinv = bb31_inv(denom);
-        for (size_t k = 0; k < npts; k++)
-            coeffs[k] = bb31x4_add(coeffs[k], bb31x4_mul_base(vals[i], bb31_mul(basis[k], dinv)));
-    }
-}
 
 /* interactions layout eq weights: eq(xi[l+n_lift .. l+n_logup], bits(row_idx >> (l + n_lift))) */
 static enum swirl_status compute_eq3b(tr *T, size_t n, unsigned l, unsigned n_logup,
@@ -563,7 +465,6 @@ static enum swirl_status round0_trace(zc_prover *s, size_t ti) {
     size_t N = c->N, P = s->P, sp0 = s->sp0, s0deg = c->s0deg;
     size_t deg = tt->deg, nzc = deg >= 1 ? deg - 1 : 0, nlu = tt->air->n_interactions ? deg : 0;
     size_t np = (nzc > nlu ? nzc : nlu) * N;
-    bb31x4 *Szc = s->S, *Sn = s->S + P, *Sd = s->S + 2 * P;
     for (size_t i = 0; i < 3 * P; i++)
         s->S[i] = bb31x4_zero();
     bb31x4 *eqt = swirl_malloc(((size_t)1 << tt->n_lift) * sizeof *eqt);
@@ -577,46 +478,19 @@ static enum swirl_status round0_trace(zc_prover *s, size_t ti) {
     }
     free(eqt);
     SWIRL_TRY(st);
-    /* zerocheck: q over nzc cosets, then times (Z^N - 1), truncated to sp0 + 1 */
-    bb31x4 qz[ZC_MAX_COS << ZC_MAX_L];
-    memset(qz, 0, sizeof qz);
-    interpolate_cosets(qz, Szc, nzc, c->l, c->omega);
-    bb31x4 *zt = s->zc + ti * (s0deg + 1);
-    if (deg >= 1)
-        for (size_t i = 0; i <= deg * (N - 1) && i <= sp0; i++) {
-            bb31x4 co = i < nzc * N ? bb31x4_neg(qz[i]) : bb31x4_zero();
-            if (i >= N && i - N < nzc * N)
-                co = bb31x4_add(co, qz[i - N]);
-            zt[i] = co;
-        }
-    if (nlu) {
-        bb31x4 qn[ZC_MAX_COS << ZC_MAX_L], qd[ZC_MAX_COS << ZC_MAX_L];
-        interpolate_cosets(qn, Sn, nlu, c->l, c->omega);
-        interpolate_cosets(qd, Sd, nlu, c->l, c->omega);
-        bb31x4 *nt = s->nu + ti * (s0deg + 1), *dt = s->de + ti * (s0deg + 1);
-        for (size_t i = 0; i < nlu * N && i <= sp0; i++) {
-            nt[i] = bb31x4_mul_base(qn[i], tt->norm);
-            dt[i] = qd[i];
-        }
-    }
+    /* zerocheck: q over nzc cosets, then times (Z^N - 1), truncated to sp0 + 1; the LogUp
+     * polynomials normalized */
+    bb31x4 hs[ZC_MAX_COS << ZC_MAX_L], qs[ZC_MAX_COS << ZC_MAX_L];
+    swirl_zm_round0_trace_polys(s->zc + ti * (s0deg + 1), s->nu + ti * (s0deg + 1),
+                                s->de + ti * (s0deg + 1), s->S, P, deg, nzc, nlu, c->l, c->omega,
+                                sp0, tt->norm, hs, qs);
     return SWIRL_OK;
 }
 
 /* eq_sharp (eq of xi[0..l) over the skipped domain, in coefficients) and eq_uni(xi[0], Z)/N */
 static void round0_eq_polys(const zc_common *c, bb31x4 *eqsharp, bb31x4 *equni) {
-    size_t N = c->N;
     bb31x4 eqs[1 << ZC_MAX_L];
-    swirl_evals_eq_hypercube(eqs, c->xi, c->l);
-    bb31 winv = bb31_inv(c->omega), ninv = bb31_inv(bb31_from_u32((uint32_t)N));
-    for (size_t k = 0; k < N; k++) {
-        bb31x4 acc = bb31x4_zero();
-        for (size_t i = 0; i < N; i++)
-            acc = bb31x4_add(acc, bb31x4_mul_base(eqs[i], bb31_pow(winv, i * k)));
-        eqsharp[k] = bb31x4_mul_base(acc, ninv);
-    }
-    equni[0] = E(ninv);
-    for (size_t k = 1; k < N; k++)
-        equni[k] = bb31x4_mul_base(bb31x4_pow(c->xi[0], N - k), ninv);
+    swirl_zm_round0_eq_polys(eqsharp, equni, c->xi, c->l, c->omega, eqs);
 }
 
 /* numerator_term_per_air / denominator_term_per_air: N times the sums over the skipped domain of
@@ -633,15 +507,10 @@ static enum swirl_status round0_logup_terms(zc_prover *s, const bb31x4 *eqsharp)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t ti = 0; ti < n; ti++) {
         bb31x4 *pn = s->prods + (2 * ti) * (s0deg + 1), *pd = s->prods + (2 * ti + 1) * (s0deg + 1);
-        poly_mul(pn, s0deg + 1, s->nu + ti * (s0deg + 1), sp0 + 1, eqsharp, N);
-        poly_mul(pd, s0deg + 1, s->de + ti * (s0deg + 1), sp0 + 1, eqsharp, N);
-        bb31x4 sn = bb31x4_zero(), sd = bb31x4_zero();
-        for (size_t j = 0; j <= s0deg; j += N) {
-            sn = bb31x4_add(sn, pn[j]);
-            sd = bb31x4_add(sd, pd[j]);
-        }
-        proof->numerator_term_per_air[ti] = bb31x4_mul_base(sn, bb31_from_u32((uint32_t)N));
-        proof->denominator_term_per_air[ti] = bb31x4_mul_base(sd, bb31_from_u32((uint32_t)N));
+        swirl_zm_poly_mul(pn, s0deg + 1, s->nu + ti * (s0deg + 1), sp0 + 1, eqsharp, N);
+        swirl_zm_poly_mul(pd, s0deg + 1, s->de + ti * (s0deg + 1), sp0 + 1, eqsharp, N);
+        proof->numerator_term_per_air[ti] = swirl_zm_sum_over_domain(pn, s0deg, N);
+        proof->denominator_term_per_air[ti] = swirl_zm_sum_over_domain(pd, s0deg, N);
         if (ti == 0 && SWIRL_TEST_HOOK(zc_forge_numerator))
             proof->numerator_term_per_air[0] =
                 bb31x4_add(proof->numerator_term_per_air[0], bb31x4_one());
@@ -673,7 +542,7 @@ static enum swirl_status round0_poly(zc_prover *s, const bb31x4 *equni) {
     for (size_t ti = 0; ti < n; ti++)
         for (size_t j = 0; j <= sp0; j++)
             zsum[j] = bb31x4_add(zsum[j], bb31x4_mul(mp[2 * n + ti], s->zc[ti * (s0deg + 1) + j]));
-    poly_mul(s0zc, s0deg + 1, zsum, sp0 + 1, equni, c->N);
+    swirl_zm_poly_mul(s0zc, s0deg + 1, zsum, sp0 + 1, equni, c->N);
     for (size_t j = 0; j <= s0deg; j++) {
         bb31x4 co = s0zc[j];
         for (size_t i = 0; i < 2 * n; i++)
@@ -717,8 +586,7 @@ static enum swirl_status fold_at_r0(zc_prover *s) {
     zc_common *c = &s->c;
     size_t N = c->N;
     bb31x4 r0 = c->r[0], lagr[1 << ZC_MAX_L];
-    for (size_t j = 0; j < N; j++)
-        lagr[j] = swirl_eval_eq_uni(c->l, r0, E(bb31_pow(c->omega, j)));
+    swirl_zm_fold_weights(lagr, c->l, r0, c->omega);
     for (size_t ti = 0; ti < c->n; ti++) {
         tr *tt = &c->T[ti];
         size_t H = (size_t)1 << tt->n_lift;
@@ -847,15 +715,8 @@ static void mle_round_poly(zc_prover *s, size_t round, const bb31x4 *head_zc, co
     for (size_t i = 0; i < c->G; i++)
         he[i + 1] = bb31x4_add(bb31x4_mul(s->eq_ns[round - 1], head_zc[i]),
                                bb31x4_mul(s->eq_sh[round - 1], head_lu[i]));
-    bb31x4 xc = c->xi[c->l + round - 1], b = bb31x4_sub(bb31x4_one(), xc), a = bb31x4_sub(xc, b);
-    he[0] = bb31x4_mul(bb31x4_sub(bb31x4_sub(c->prev, bb31x4_mul(xc, he[1])), tail), bb31x4_inv(b));
     bb31x4 co[ZC_MAX_COS + 3];
-    lagrange_coeffs(co, he, s_deg);
-    co[s_deg] = bb31x4_zero();
-    for (size_t i = s_deg; i-- > 0;)
-        co[i + 1] = bb31x4_add(bb31x4_mul(a, co[i]), bb31x4_mul(b, co[i + 1]));
-    co[0] = bb31x4_mul(co[0], b);
-    co[1] = bb31x4_add(co[1], tail);
+    swirl_zm_round_poly(co, he, s_deg, c->prev, c->xi[c->l + round - 1], tail);
     for (size_t i = 1; i <= s_deg; i++) {
         bb31x4 ev = swirl_horner_eval(co, s_deg + 1, E(bb31_from_u32((uint32_t)i)));
         s->proof->sumcheck_round_polys[(round - 1) * s_deg + (i - 1)] = ev;
@@ -1145,7 +1006,7 @@ static void verify_mle_rounds(zc_verifier *s) {
             swirl_transcript_observe_ext(c->t, rp[i]);
         }
         c->r[round] = swirl_transcript_sample_ext(c->t);
-        lagrange_coeffs(co, ev, s_deg + 1);
+        swirl_zm_lagrange_coeffs(co, ev, s_deg + 1);
         c->prev = swirl_horner_eval(co, s_deg + 1, c->r[round]);
     }
 }

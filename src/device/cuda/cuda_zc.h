@@ -20,6 +20,7 @@
 #include "device/constraint_trace.h"
 #include "device/cuda/cuda_backend.h"
 #include "device/ops.h"
+#include "device/zc_eval.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,6 +49,9 @@ void swirl_cuda_program_destroy(swirl_cuda_program *prog);
  *  the scratch for round 0 (base field) and the multilinear rounds (extension field). */
 size_t swirl_cuda_program_slots(const swirl_cuda_program *prog);
 size_t swirl_cuda_program_max_threads(const swirl_cuda_program *prog, int ext);
+/** The program's flat form with device pointers (device/zc_eval.h), for kernels of other stages
+ *  that run it themselves (prover/cuda_rap.cu: the LogUp input rows, the tails). NULL: zeroes. */
+swirl_zc_dprog swirl_cuda_program_dprog(const swirl_cuda_program *prog);
 
 /** Round 0 of one trace, device-resident (see device/ops.h constraint_round0 for the sums). */
 typedef struct swirl_cuda_zc_round0_in {

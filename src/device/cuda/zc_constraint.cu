@@ -288,6 +288,12 @@ extern "C" size_t swirl_cuda_program_max_threads(const swirl_cuda_program *prog,
     return prog ? (ext ? prog->thr_x : prog->thr_b) : 0;
 }
 
+extern "C" swirl_zc_dprog swirl_cuda_program_dprog(const swirl_cuda_program *prog) {
+    swirl_zc_dprog d;
+    memset(&d, 0, sizeof d);
+    return prog ? prog->dp : d;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* device-resident launches */
 

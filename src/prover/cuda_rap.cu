@@ -1,0 +1,680 @@
+/*
+ * The rap_constraints stage on the GPU with Fiat–Shamir on the device (cuda_rap.h). The schedule
+ * and its host/device code are prover/rap_impl.h (the CPU replays it in tests/test_rap_twin.c);
+ * the host plan is prover/rap_sched.h; the heavy kernels are the device GKR (device/cuda/gkr.cu),
+ * the constraint program's round 0 and multilinear rounds (device/cuda/zc_constraint.cu), the
+ * PoW grinder (device/cuda/transcript.cu) and the sumcheck fold (gkr.cu). This file adds the LogUp
+ * input layer, the fold at r0, the tails, the openings' gather, the eq tables and the one-thread
+ * control-step kernels.
+ *
+ * Host syncs: the upload stage counts its staging waits; the main stage "prover.rap_constraints"
+ * has exactly one (its end): nothing in between waits for the device, every challenge is read by
+ * the kernels from device memory (the control state, the proof buffer's r).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "air/program.h"
+#include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_gkr.h"
+#include "device/cuda/cuda_zc.h"
+#include "prover/cuda_rap.h"
+#include "prover/rap_sched.h"
+#include "util/alloc.h"
+
+__constant__ uint32_t c_rap_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
+__constant__ uint32_t c_rap_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
+__constant__ uint32_t c_rap_internal[13] = P2_BB16_RC_INTERNAL_MONT;
+
+#define RAP_THREADS 256
+#define RAP_MAX_BLOCKS 8192
+#define RAP_LEAF_V_BYTES ((size_t)64 << 20) /* value arrays of the LogUp input kernel */
+
+typedef struct rap_views {
+    const bb31 *b[SWIRL_RAP_MAX_VIEWS];
+} rap_views;
+
+typedef struct rap_folds {
+    const bb31x4 *f[SWIRL_RAP_MAX_VIEWS];
+} rap_folds;
+
+/* ------------------------------------------------------------------------------------------ */
+/* kernels */
+
+__device__ __forceinline__ swirl_ts_tables rap_tables() {
+    swirl_ts_tables tb = {c_rap_ext_init, c_rap_ext_final, c_rap_internal};
+    return tb;
+}
+
+/* a control step on one thread with the transcript in a local copy */
+#define RAP_CTL(call)                                                                              \
+    do {                                                                                           \
+        if (blockIdx.x != 0 || threadIdx.x != 0)                                                   \
+            return;                                                                                \
+        swirl_ts_tables tb = rap_tables();                                                         \
+        swirl_transcript ts = *b.t;                                                                \
+        swirl_rap_bufs bl = b;                                                                     \
+        bl.t = &ts;                                                                                \
+        call;                                                                                      \
+        *b.t = ts;                                                                                 \
+    } while (0)
+
+__global__ void k_rap_ctl_pow(swirl_rap_shape sh, swirl_rap_bufs b, const uint32_t *w) {
+    RAP_CTL(swirl_rap_ctl_pow(&sh, &bl, *w, &tb));
+}
+
+__global__ void k_rap_ctl_gkr(swirl_rap_shape sh, swirl_rap_bufs b) {
+    if (blockIdx.x == 0 && threadIdx.x == 0)
+        swirl_rap_ctl_gkr(&sh, &b);
+}
+
+__global__ void k_rap_ctl_challenges(swirl_rap_shape sh, swirl_rap_bufs b) {
+    RAP_CTL(swirl_rap_ctl_challenges(&sh, &bl, &tb));
+}
+
+__global__ void k_rap_ctl_round0(swirl_rap_shape sh, swirl_rap_bufs b) {
+    RAP_CTL(swirl_rap_ctl_round0(&sh, &bl, &tb));
+}
+
+__global__ void k_rap_ctl_round(swirl_rap_shape sh, swirl_rap_bufs b, uint32_t round) {
+    RAP_CTL(swirl_rap_ctl_round(&sh, &bl, round, &tb));
+}
+
+__global__ void k_rap_ctl_openings(swirl_rap_shape sh, swirl_rap_bufs b) {
+    RAP_CTL(swirl_rap_ctl_openings(&sh, &bl, &tb));
+}
+
+__global__ void k_rap_leaf_init(bb31x4 *p, bb31x4 *q, size_t n, const swirl_rap_ctl *ctl) {
+    bb31x4 alpha = ctl->alpha;
+    size_t stride = (size_t)gridDim.x * blockDim.x;
+    for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride)
+        swirl_rap_leaf_init(p, q, i, alpha);
+}
+
+/* thread t of T (= the grid) takes rows t, t + T, ... */
+__global__ void k_rap_leaf_rows(swirl_zc_dprog pg, rap_views vw, const bb31 *pub, bb31 *V,
+                                bb31x4 *p, bb31x4 *q, size_t h, size_t len,
+                                const uint32_t *row_idx, const bb31x4 *bp,
+                                const swirl_rap_ctl *ctl, bb31 norm) {
+    size_t T = (size_t)gridDim.x * blockDim.x, t = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    bb31x4 alpha = ctl->alpha;
+    for (size_t row = t; row < h; row += T) {
+        swirl_rap_row_eval(&pg, vw.b, pub, V, T, t, row, h);
+        swirl_rap_row_leaves(p, q, &pg, V, T, t, row, h, len, row_idx, bp, alpha, norm);
+    }
+}
+
+/* out[x] = eq(xi, x) over nv coordinates, x < count */
+__global__ void k_rap_eq(bb31x4 *out, const bb31x4 *xi, unsigned nv, size_t count) {
+    size_t stride = (size_t)gridDim.x * blockDim.x;
+    for (size_t x = (size_t)blockIdx.x * blockDim.x + threadIdx.x; x < count; x += stride)
+        out[x] = swirl_gkr_eq_entry(xi, nv, x);
+}
+
+/* one view's columns folded at r0 into its columns of the table (out: column-major, height H) */
+__global__ void k_rap_fold_r0(bb31x4 *out, const bb31 *base, size_t width, size_t h, int rot,
+                              size_t N, const bb31x4 *lagr, size_t H) {
+    size_t stride = (size_t)gridDim.x * blockDim.x, total = width * H;
+    for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += stride) {
+        size_t col = i / H, x = i - col * H;
+        out[i] = swirl_rap_fold_r0(base + col * h, h, rot, N, lagr, x);
+    }
+}
+
+__global__ void k_rap_fold_sel(bb31x4 *fsel, size_t H, size_t h, size_t N, const bb31x4 *lagr) {
+    size_t stride = (size_t)gridDim.x * blockDim.x;
+    for (size_t x = (size_t)blockIdx.x * blockDim.x + threadIdx.x; x < H; x += stride)
+        swirl_rap_fold_sel(fsel, H, h, N, lagr, x);
+}
+
+__global__ void k_rap_tail(swirl_zc_dprog pg, rap_folds fv, const bb31x4 *fsel, const bb31 *pub,
+                           bb31 *V, const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
+                           bb31x4 *out) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_rap_tail_eval(out, &pg, fv.f, fsel, pub, V, 1, 0, lp, bp, eq3b);
+}
+
+__global__ void k_rap_gather(bb31x4 *out, const bb31x4 *const *src, size_t n) {
+    size_t stride = (size_t)gridDim.x * blockDim.x;
+    for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride)
+        out[i] = *src[i];
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the run: plan, device memory, uploads */
+
+typedef struct rap_run {
+    swirl_cuda_ctx *ctx;
+    const swirl_air_instance *traces;
+    swirl_rap_sched s;
+    int sizing;   /* the layout pass that only counts bytes */
+    size_t bytes; /* arena bytes counted (sizing) */
+    size_t mark;
+    swirl_cuda_program **prog; /* n (owned) */
+    swirl_zc_dprog *dp;        /* n */
+    rap_views *vw;             /* n: device views */
+    const bb31 **pub;          /* n: device public values */
+    swirl_cuda_copy *up;       /* the trace uploads */
+    size_t n_up;
+    swirl_rap_bufs b; /* device buffers */
+    bb31x4 *d_p, *d_q, *d_gkr, *d_eq, **fa, **fb;
+    uint32_t *d_w, *d_row_idx;
+    void *d_grind;
+    bb31 *d_pts, *d_lag, *d_V;
+    swirl_rap_trace *d_tr;
+    const bb31x4 **d_open;
+    size_t T_leaf, slots;
+    /* host data uploaded in the stage */
+    bb31 *h_pts, *h_lag;
+    const bb31x4 **h_open;
+} rap_run;
+
+static size_t rap_align(size_t b) {
+    return ((b ? b : 16) + 255) & ~(size_t)255;
+}
+
+/* an arena slice (or, while sizing, its bytes) */
+static enum swirl_status rap_take(rap_run *r, void **p, size_t bytes) {
+    *p = NULL;
+    if (r->sizing) {
+        r->bytes += rap_align(bytes);
+        return SWIRL_OK;
+    }
+    return swirl_cuda_alloc(r->ctx, p, bytes ? bytes : 16);
+}
+
+#define RAP_TAKE(r, ptr, bytes)                                                                    \
+    do {                                                                                           \
+        void *rap_p_;                                                                              \
+        SWIRL_TRY(rap_take((r), &rap_p_, (bytes)));                                                \
+        (ptr) = (__typeof__(ptr))rap_p_;                                                           \
+    } while (0)
+
+/* the traces' distinct partitions: device copies, and every view's device columns */
+static enum swirl_status rap_take_traces(rap_run *r) {
+    size_t n = r->s.sh.n;
+    for (size_t ti = 0; ti < n; ti++) {
+        const swirl_rap_view_set *v = &r->s.vs[ti];
+        size_t h = r->traces[ti].height;
+        for (size_t vi = 0; vi < v->nv; vi++) {
+            size_t u = 0;
+            while (u < vi && v->base[u] != v->base[vi])
+                u++;
+            if (u < vi) {
+                r->vw[ti].b[vi] = r->vw[ti].b[u];
+                continue;
+            }
+            size_t bytes = v->width[vi] * h * sizeof(bb31);
+            bb31 *d;
+            RAP_TAKE(r, d, bytes);
+            r->vw[ti].b[vi] = d;
+            if (!r->sizing && bytes) {
+                swirl_cuda_copy c = {d, v->base[vi], bytes};
+                r->up[r->n_up++] = c;
+            }
+        }
+        const swirl_air *air = r->traces[ti].air;
+        r->pub[ti] = NULL;
+        if (air->num_public_values) {
+            bb31 *d;
+            size_t bytes = air->num_public_values * sizeof(bb31);
+            RAP_TAKE(r, d, bytes);
+            r->pub[ti] = d;
+            if (!r->sizing) {
+                swirl_cuda_copy c = {d, r->traces[ti].public_values, bytes};
+                r->up[r->n_up++] = c;
+            }
+        }
+    }
+    return SWIRL_OK;
+}
+
+/* the control steps' buffers (rap_impl.h swirl_rap_bufs) */
+static enum swirl_status rap_take_bufs(rap_run *r) {
+    const swirl_rap_shape *sh = &r->s.sh;
+    size_t n = sh->n, row = sh->s0deg + 1, N = sh->N, x4 = sizeof(bb31x4);
+    swirl_rap_bufs *b = &r->b;
+    RAP_TAKE(r, b->t, sizeof(swirl_transcript));
+    RAP_TAKE(r, b->proof, r->s.plan.buffer_len * x4);
+    RAP_TAKE(r, b->ctl, sizeof(swirl_rap_ctl));
+    RAP_TAKE(r, r->d_tr, n * sizeof(swirl_rap_trace));
+    b->tr = r->d_tr;
+    RAP_TAKE(r, b->lam_pows, sh->max_cons * x4);
+    RAP_TAKE(r, b->bp, (sh->max_msg + 1) * x4);
+    RAP_TAKE(r, b->mu_pows, 3 * n * x4);
+    RAP_TAKE(r, b->eq3b, r->s.n_int * x4);
+    RAP_TAKE(r, r->d_row_idx, r->s.n_int * sizeof(uint32_t));
+    b->row_idx = r->d_row_idx;
+    RAP_TAKE(r, b->S, 3 * n * sh->P * x4);
+    RAP_TAKE(r, b->zc, n * row * x4);
+    RAP_TAKE(r, b->nu, n * row * x4);
+    RAP_TAKE(r, b->de, n * row * x4);
+    RAP_TAKE(r, b->prods, 2 * n * row * x4);
+    RAP_TAKE(r, b->h, SWIRL_ZM_MAX_COS * N * x4);
+    RAP_TAKE(r, b->q, SWIRL_ZM_MAX_COS * N * x4);
+    RAP_TAKE(r, b->eqsharp, N * x4);
+    RAP_TAKE(r, b->equni, N * x4);
+    RAP_TAKE(r, b->eqs, N * x4);
+    RAP_TAKE(r, b->zsum, (sh->sp0 + 1) * x4);
+    RAP_TAKE(r, b->s0zc, row * x4);
+    RAP_TAKE(r, b->lagr, N * x4);
+    RAP_TAKE(r, b->heads, 3 * (size_t)sh->G * n * x4);
+    RAP_TAKE(r, b->tails, 3 * n * x4);
+    return SWIRL_OK;
+}
+
+/* the rest: leaves and GKR, PoW scratch, round 0's points, eq tables, the folded tables, the
+ * programs' value arrays, the openings' sources */
+static enum swirl_status rap_take_work(rap_run *r) {
+    const swirl_rap_shape *sh = &r->s.sh;
+    size_t n = sh->n, x4 = sizeof(bb31x4);
+    if (sh->gkr_layers) {
+        size_t NL = (size_t)1 << sh->gkr_layers;
+        RAP_TAKE(r, r->d_p, NL * x4);
+        RAP_TAKE(r, r->d_q, NL * x4);
+        RAP_TAKE(r, r->d_gkr, swirl_gkr_proof_len(sh->gkr_layers) * x4);
+        if (r->sizing)
+            r->bytes += swirl_cuda_gkr_scratch_bytes(sh->gkr_layers);
+    }
+    r->b.gkr = r->d_gkr;
+    RAP_TAKE(r, r->d_w, sizeof(uint32_t));
+    RAP_TAKE(r, r->d_grind, swirl_cuda_transcript_grind_bytes());
+    RAP_TAKE(r, r->d_pts, sh->P * sizeof(bb31));
+    RAP_TAKE(r, r->d_lag, (size_t)sh->P * sh->N * sizeof(bb31));
+    RAP_TAKE(r, r->d_eq, ((size_t)1 << sh->n_max) * x4);
+    for (size_t ti = 0; ti < n; ti++) {
+        size_t H = (size_t)1 << r->s.tr[ti].n_lift, F = r->s.vs[ti].fold_cols;
+        RAP_TAKE(r, r->fa[ti], F * H * x4);
+        RAP_TAKE(r, r->fb[ti], F * (H / 2 ? H / 2 : 1) * x4);
+    }
+    size_t vb = r->T_leaf * r->slots * 4, vt = r->slots * 16;
+    RAP_TAKE(r, r->d_V, vb > vt ? vb : vt);
+    RAP_TAKE(r, r->d_open, r->s.plan.n_openings * sizeof(bb31x4 *));
+    return SWIRL_OK;
+}
+
+/* threads of the LogUp input kernel (a multiple of RAP_THREADS) and the programs' largest value
+ * count: their value arrays are one slice */
+static void rap_size_values(rap_run *r) {
+    size_t rows = 0;
+    r->slots = 1;
+    for (size_t ti = 0; ti < r->s.sh.n; ti++) {
+        const swirl_air_program *p = r->traces[ti].air->program;
+        size_t slots = p->const_base ? p->const_base : 1;
+        if (slots > r->slots)
+            r->slots = slots;
+        if (r->s.tr[ti].n_int && r->traces[ti].height > rows)
+            rows = r->traces[ti].height;
+    }
+    size_t cap = RAP_LEAF_V_BYTES / (r->slots * 4);
+    size_t T = rows < cap ? rows : cap;
+    T = (T + RAP_THREADS - 1) / RAP_THREADS * RAP_THREADS;
+    r->T_leaf = rows ? (T ? T : RAP_THREADS) : 0;
+}
+
+static enum swirl_status rap_layout(rap_run *r) {
+    SWIRL_TRY(rap_take_traces(r));
+    SWIRL_TRY(rap_take_bufs(r));
+    return rap_take_work(r);
+}
+
+/* scratch of a trace's program object: round 0's and round 1's threads at most (like the
+ * constraint slots), capped at the default */
+static size_t rap_prog_scratch(const swirl_rap_trace *tt, size_t slots, unsigned G, size_t N) {
+    size_t np = (tt->nzc > tt->nlu ? tt->nzc : tt->nlu) * N, PB = np & (~np + 1);
+    PB = PB > 128 ? 128 : (PB ? PB : 1);
+    size_t nx = (size_t)1 << tt->n_lift;
+    size_t t0 = np ? (nx * PB + 127) / 128 * (np / PB) * 128 : 128;
+    size_t ny = tt->n_lift ? nx / 2 : 1, XB = 128 / G, t1 = (ny + XB - 1) / XB * 128;
+    size_t cap = (size_t)1 << 18;
+    t0 = t0 > cap ? cap : t0;
+    t1 = t1 > cap ? cap : t1;
+    size_t b0 = (t0 + 128) * slots * 4, b1 = (t1 + 128) * slots * 16;
+    size_t want = b0 > b1 ? b0 : b1;
+    return want < SWIRL_CUDA_ZC_SCRATCH_DEFAULT ? want : SWIRL_CUDA_ZC_SCRATCH_DEFAULT;
+}
+
+static void rap_run_clear(rap_run *r) {
+    if (r->prog)
+        for (size_t i = 0; i < r->s.sh.n; i++)
+            swirl_cuda_program_destroy(r->prog[i]);
+    free(r->prog);
+    free(r->dp);
+    free(r->vw);
+    free(r->pub);
+    free(r->up);
+    free(r->fa);
+    free(r->fb);
+    free(r->h_pts);
+    free(r->h_lag);
+    free(r->h_open);
+    swirl_rap_sched_clear(&r->s);
+}
+
+/* the plan and the host arrays (no device work) */
+static enum swirl_status rap_plan(rap_run *r, const swirl_zc_params *zp,
+                                  const swirl_air_instance *traces, size_t n) {
+    r->traces = traces;
+    SWIRL_TRY(swirl_rap_sched_make(&r->s, zp, traces, n));
+    size_t views = 0;
+    for (size_t i = 0; i < n; i++)
+        views += r->s.vs[i].nv;
+    r->prog = (swirl_cuda_program **)swirl_calloc(n, sizeof *r->prog);
+    r->dp = (swirl_zc_dprog *)swirl_calloc(n, sizeof *r->dp);
+    r->vw = (rap_views *)swirl_calloc(n, sizeof *r->vw);
+    r->pub = (const bb31 **)swirl_calloc(n, sizeof *r->pub);
+    r->up = (swirl_cuda_copy *)swirl_calloc(views + n + 1, sizeof *r->up);
+    r->fa = (bb31x4 **)swirl_calloc(n, sizeof *r->fa);
+    r->fb = (bb31x4 **)swirl_calloc(n, sizeof *r->fb);
+    r->h_pts = (bb31 *)swirl_malloc(r->s.sh.P * sizeof(bb31));
+    r->h_lag = (bb31 *)swirl_malloc((size_t)r->s.sh.P * r->s.sh.N * sizeof(bb31));
+    r->h_open = (const bb31x4 **)swirl_calloc(r->s.plan.n_openings + 1, sizeof *r->h_open);
+    if (!r->prog || !r->dp || !r->vw || !r->pub || !r->up || !r->fa || !r->fb || !r->h_pts ||
+        !r->h_lag || !r->h_open)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
+    swirl_rap_sched_round0_points(&r->s, r->h_pts, r->h_lag);
+    rap_size_values(r);
+    return SWIRL_OK;
+}
+
+/* every opened value's source: entry (view column, row 0) of the trace's fully folded table */
+static void rap_open_sources(rap_run *r) {
+    for (size_t o = 0; o < r->s.plan.n_openings; o++) {
+        uint32_t ti = r->s.open_src[3 * o], vi = r->s.open_src[3 * o + 1],
+                 col = r->s.open_src[3 * o + 2];
+        const bb31x4 *tab = r->s.tr[ti].n_lift % 2 == 0 ? r->fa[ti] : r->fb[ti];
+        r->h_open[o] = tab + r->s.vs[ti].col0[vi] + col;
+    }
+}
+
+/* device views of trace ti's table after k folds */
+static void rap_fold_views(const rap_run *r, size_t ti, size_t k, rap_folds *fv,
+                           const bb31x4 **fsel) {
+    const swirl_rap_view_set *v = &r->s.vs[ti];
+    size_t Hk = ((size_t)1 << r->s.tr[ti].n_lift) >> k;
+    const bb31x4 *tab = k % 2 == 0 ? r->fa[ti] : r->fb[ti];
+    memset(fv, 0, sizeof *fv);
+    for (size_t vi = 0; vi < v->nv; vi++)
+        fv->f[vi] = tab + v->col0[vi] * Hk;
+    *fsel = tab + (v->fold_cols - 3) * Hk;
+}
+
+static unsigned rap_grid(size_t work) {
+    unsigned b = swirl_cuda_blocks(work, RAP_THREADS);
+    return b > RAP_MAX_BLOCKS ? RAP_MAX_BLOCKS : b;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* the enqueued schedule (rap_impl.h) */
+
+/* LogUp PoW, alpha/beta, the input layer, the GKR */
+static enum swirl_status rap_enqueue_logup(rap_run *r) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_rap_shape *sh = &r->s.sh;
+    SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->b.t, (unsigned)r->s.pow_bits, r->d_w,
+                                          r->d_grind));
+    SWIRL_LAUNCH(ctx, k_rap_ctl_pow, 1, 1, 0, *sh, r->b, (const uint32_t *)r->d_w);
+    if (!sh->gkr_layers)
+        return SWIRL_OK;
+    size_t NL = (size_t)1 << sh->gkr_layers;
+    SWIRL_LAUNCH(ctx, k_rap_leaf_init, rap_grid(NL), RAP_THREADS, 0, r->d_p, r->d_q, NL,
+                 (const swirl_rap_ctl *)r->b.ctl);
+    for (size_t ti = 0; ti < sh->n; ti++) {
+        const swirl_rap_trace *tt = &r->s.tr[ti];
+        if (!tt->n_int)
+            continue;
+        size_t h = r->traces[ti].height, len = h > sh->N ? h : sh->N;
+        SWIRL_LAUNCH(ctx, k_rap_leaf_rows, (unsigned)(r->T_leaf / RAP_THREADS), RAP_THREADS, 0,
+                     r->dp[ti], r->vw[ti], r->pub[ti], r->d_V, r->d_p, r->d_q, h, len,
+                     (const uint32_t *)r->d_row_idx + tt->int_off, (const bb31x4 *)r->b.bp,
+                     (const swirl_rap_ctl *)r->b.ctl, tt->norm);
+    }
+    SWIRL_TRY(swirl_cuda_gkr_prove_enqueue(ctx, r->d_gkr, r->b.t, r->d_p, r->d_q,
+                                           sh->gkr_layers));
+    SWIRL_LAUNCH(ctx, k_rap_ctl_gkr, 1, 1, 0, *sh, r->b);
+    return SWIRL_OK;
+}
+
+/* round 0: every trace's sums (eq_x, the constraint program), the control step, the fold at r0 */
+static enum swirl_status rap_enqueue_round0(rap_run *r) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_rap_shape *sh = &r->s.sh;
+    for (size_t ti = 0; ti < sh->n; ti++) {
+        const swirl_rap_trace *tt = &r->s.tr[ti];
+        size_t nx = (size_t)1 << tt->n_lift;
+        SWIRL_LAUNCH(ctx, k_rap_eq, rap_grid(nx), RAP_THREADS, 0, r->d_eq,
+                     (const bb31x4 *)(r->b.ctl->xi + sh->l), (unsigned)tt->n_lift, nx);
+        swirl_cuda_zc_round0_in in;
+        memset(&in, 0, sizeof in);
+        for (size_t v = 0; v < r->s.vs[ti].nv; v++)
+            in.view[v] = r->vw[ti].b[v];
+        in.nv = r->s.vs[ti].nv;
+        in.h = r->traces[ti].height;
+        in.n_lift = tt->n_lift;
+        in.pub = r->pub[ti];
+        in.eq_x = r->d_eq;
+        in.lag = r->d_lag;
+        in.pts = r->d_pts;
+        in.lambda_pows = r->b.lam_pows;
+        in.beta_pows = r->b.bp;
+        in.eq3b = r->b.eq3b + tt->int_off;
+        in.n_points = sh->P;
+        in.N = sh->N;
+        in.nzc = tt->nzc;
+        in.nlu = tt->nlu;
+        in.np = (tt->nzc > tt->nlu ? tt->nzc : tt->nlu) * (size_t)sh->N;
+        SWIRL_TRY(swirl_cuda_zc_round0(ctx, r->prog[ti], r->b.S + 3 * (size_t)sh->P * ti, &in));
+    }
+    SWIRL_LAUNCH(ctx, k_rap_ctl_round0, 1, 1, 0, *sh, r->b);
+    for (size_t ti = 0; ti < sh->n; ti++) {
+        const swirl_rap_view_set *v = &r->s.vs[ti];
+        size_t H = (size_t)1 << r->s.tr[ti].n_lift, h = r->traces[ti].height;
+        for (size_t vi = 0; vi < v->nv; vi++)
+            if (v->width[vi])
+                SWIRL_LAUNCH(ctx, k_rap_fold_r0, rap_grid(v->width[vi] * H), RAP_THREADS, 0,
+                             r->fa[ti] + v->col0[vi] * H, r->vw[ti].b[vi], v->width[vi], h,
+                             v->rot[vi], (size_t)sh->N, (const bb31x4 *)r->b.lagr, H);
+        SWIRL_LAUNCH(ctx, k_rap_fold_sel, rap_grid(H), RAP_THREADS, 0,
+                     r->fa[ti] + (v->fold_cols - 3) * H, H, h, (size_t)sh->N,
+                     (const bb31x4 *)r->b.lagr);
+    }
+    return SWIRL_OK;
+}
+
+/* one multilinear round: heads, tails, the control step, the folds at r_round */
+static enum swirl_status rap_enqueue_round(rap_run *r, uint32_t round) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_rap_shape *sh = &r->s.sh;
+    rap_folds fv;
+    const bb31x4 *fsel;
+    for (size_t ti = 0; ti < sh->n; ti++) {
+        const swirl_rap_trace *tt = &r->s.tr[ti];
+        const bb31x4 *eq3b = r->b.eq3b + tt->int_off;
+        if (round <= tt->n_lift) {
+            size_t hyper = tt->n_lift - round, ny = (size_t)1 << hyper;
+            SWIRL_LAUNCH(ctx, k_rap_eq, rap_grid(ny), RAP_THREADS, 0, r->d_eq,
+                         (const bb31x4 *)(r->b.ctl->xi + sh->l + round), (unsigned)hyper, ny);
+            rap_fold_views(r, ti, round - 1, &fv, &fsel);
+            swirl_cuda_zc_round_in in;
+            memset(&in, 0, sizeof in);
+            for (size_t v = 0; v < r->s.vs[ti].nv; v++)
+                in.fold[v] = fv.f[v];
+            in.nv = r->s.vs[ti].nv;
+            in.cur_h = (size_t)1 << (tt->n_lift - (round - 1));
+            in.fsel = fsel;
+            in.pub = r->pub[ti];
+            in.eq_y = r->d_eq;
+            in.ny = ny;
+            in.G = sh->G;
+            in.lambda_pows = r->b.lam_pows;
+            in.beta_pows = r->b.bp;
+            in.eq3b = eq3b;
+            SWIRL_TRY(swirl_cuda_zc_round(ctx, r->prog[ti], r->b.heads + 3 * (size_t)sh->G * ti,
+                                          &in));
+        } else if (round == tt->n_lift + 1) {
+            rap_fold_views(r, ti, tt->n_lift, &fv, &fsel);
+            SWIRL_LAUNCH(ctx, k_rap_tail, 1, 1, 0, r->dp[ti], fv, fsel, r->pub[ti], r->d_V,
+                         (const bb31x4 *)r->b.lam_pows, (const bb31x4 *)r->b.bp, eq3b,
+                         r->b.tails + 3 * ti);
+        }
+    }
+    SWIRL_LAUNCH(ctx, k_rap_ctl_round, 1, 1, 0, *sh, r->b, round);
+    const bb31x4 *d_r = r->b.proof + sh->off_r + round;
+    for (size_t ti = 0; ti < sh->n; ti++) {
+        size_t nl = r->s.tr[ti].n_lift;
+        if (round > nl)
+            continue;
+        size_t k = round - 1, H = (size_t)1 << (nl - k);
+        const bb31x4 *in = k % 2 == 0 ? r->fa[ti] : r->fb[ti];
+        bb31x4 *out = k % 2 == 0 ? r->fb[ti] : r->fa[ti];
+        SWIRL_TRY(swirl_cuda_sumcheck_fold(ctx, out, in, r->s.vs[ti].fold_cols, H, d_r));
+    }
+    return SWIRL_OK;
+}
+
+/* the stage's uploads (transcript, plan data), the schedule, the one download */
+static enum swirl_status rap_enqueue(rap_run *r, const swirl_transcript *t, bb31x4 *h_proof,
+                                     swirl_transcript *h_t, uint32_t *h_fail) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_rap_shape *sh = &r->s.sh;
+    SWIRL_TRY(swirl_cuda_upload(ctx, r->b.t, t, sizeof *t));
+    SWIRL_TRY(swirl_cuda_upload(ctx, r->d_tr, r->s.tr, sh->n * sizeof(swirl_rap_trace)));
+    if (r->s.n_int)
+        SWIRL_TRY(swirl_cuda_upload(ctx, r->d_row_idx, r->s.row_idx,
+                                    r->s.n_int * sizeof(uint32_t)));
+    SWIRL_TRY(swirl_cuda_upload(ctx, r->d_pts, r->h_pts, sh->P * sizeof(bb31)));
+    SWIRL_TRY(swirl_cuda_upload(ctx, r->d_lag, r->h_lag, (size_t)sh->P * sh->N * sizeof(bb31)));
+    SWIRL_TRY(swirl_cuda_upload(ctx, r->d_open, r->h_open,
+                                r->s.plan.n_openings * sizeof(bb31x4 *)));
+    SWIRL_TRY(rap_enqueue_logup(r));
+    SWIRL_LAUNCH(ctx, k_rap_ctl_challenges, 1, 1, 0, *sh, r->b);
+    SWIRL_TRY(rap_enqueue_round0(r));
+    for (uint32_t round = 1; round <= sh->n_max; round++)
+        SWIRL_TRY(rap_enqueue_round(r, round));
+    size_t no = r->s.plan.n_openings;
+    if (no)
+        SWIRL_LAUNCH(ctx, k_rap_gather, rap_grid(no), RAP_THREADS, 0, r->b.proof + sh->off_open,
+                     (const bb31x4 *const *)r->d_open, no);
+    SWIRL_LAUNCH(ctx, k_rap_ctl_openings, 1, 1, 0, *sh, r->b);
+    SWIRL_TRY(swirl_cuda_download(ctx, h_proof, r->b.proof,
+                                  r->s.plan.buffer_len * sizeof(bb31x4)));
+    SWIRL_TRY(swirl_cuda_download(ctx, h_t, r->b.t, sizeof *h_t));
+    return swirl_cuda_download(ctx, h_fail, &r->b.ctl->fail, sizeof *h_fail);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* entry points */
+
+extern "C" enum swirl_status swirl_cuda_rap_arena_bytes(size_t *bytes, const swirl_zc_params *zp,
+                                                        const swirl_air_instance *traces,
+                                                        size_t n) {
+    SWIRL_ARG_CHECK(bytes && zp && traces && n > 0);
+    *bytes = 0;
+    rap_run r;
+    memset(&r, 0, sizeof r);
+    enum swirl_status st = rap_plan(&r, zp, traces, n);
+    if (st == SWIRL_OK) {
+        r.sizing = 1;
+        st = rap_layout(&r);
+    }
+    if (st == SWIRL_OK)
+        *bytes = r.bytes;
+    rap_run_clear(&r);
+    return st;
+}
+
+/* programs (their own device memory, synchronous: before the stages), the layout in the arena,
+ * the trace upload stage */
+static enum swirl_status rap_prepare(rap_run *r) {
+    for (size_t ti = 0; ti < r->s.sh.n; ti++) {
+        const swirl_air *air = r->traces[ti].air;
+        size_t slots = air->program->const_base ? air->program->const_base : 1;
+        SWIRL_TRY(swirl_cuda_program_create(
+            r->ctx, &r->prog[ti], air,
+            rap_prog_scratch(&r->s.tr[ti], slots, r->s.sh.G, r->s.sh.N)));
+        r->dp[ti] = swirl_cuda_program_dprog(r->prog[ti]);
+        if (r->dp[ti].nv != r->s.vs[ti].nv)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "rap_constraints: AIR %s: program views differ",
+                               air->name);
+    }
+    r->sizing = 0;
+    SWIRL_TRY(rap_layout(r));
+    rap_open_sources(r);
+    SWIRL_TRY(swirl_cuda_stage_begin(r->ctx, "prover.rap_constraints.upload"));
+    enum swirl_status st = swirl_cuda_upload_many(r->ctx, r->up, r->n_up);
+    if (st != SWIRL_OK) {
+        swirl_cuda_stage_abort(r->ctx);
+        return st;
+    }
+    return swirl_cuda_stage_end(r->ctx);
+}
+
+/* the stage: enqueue, one download, one sync; then the proof and the transcript on the host */
+static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch_proof *proof,
+                                   bb31x4 *r_out, size_t *n_r, swirl_transcript *t) {
+    bb31x4 *h_proof =
+        (bb31x4 *)swirl_malloc((r->s.plan.buffer_len + 1) * sizeof(bb31x4));
+    if (!h_proof)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
+    swirl_transcript h_t;
+    uint32_t fail = 0;
+    enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.rap_constraints");
+    if (st == SWIRL_OK) {
+        st = rap_enqueue(r, t, h_proof, &h_t, &fail);
+        if (st == SWIRL_OK)
+            st = swirl_cuda_stage_end(r->ctx);
+        else
+            swirl_cuda_stage_abort(r->ctx);
+    }
+    if (st == SWIRL_OK && fail)
+        st = SWIRL_RAISE(SWIRL_E_UNSATISFIED,
+                         "LogUp: the interaction fractions do not sum to zero");
+    if (st == SWIRL_OK)
+        st = swirl_rap_proof_unpack(&r->s.plan, h_proof, gkr, proof, r_out);
+    if (st == SWIRL_OK) {
+        memcpy(t->state, h_t.state, sizeof t->state);
+        t->absorb_idx = h_t.absorb_idx;
+        t->sample_idx = h_t.sample_idx;
+        t->last_op_perm = h_t.last_op_perm;
+        *n_r = r->s.plan.r.len;
+    }
+    free(h_proof);
+    return st;
+}
+
+extern "C" enum swirl_status swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr,
+                                                        swirl_batch_proof *proof, bb31x4 *r_out,
+                                                        size_t *n_r, swirl_transcript *t,
+                                                        const swirl_zc_params *zp,
+                                                        const swirl_air_instance *traces,
+                                                        size_t n) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(gkr && proof && r_out && n_r && t && zp && traces && n > 0);
+    memset(gkr, 0, sizeof *gkr);
+    memset(proof, 0, sizeof *proof);
+    if (ctx->stage_open)
+        return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "rap_constraints inside stage '%s'",
+                           ctx->current.name);
+    if (t->log)
+        return SWIRL_RAISE(SWIRL_E_UNSUPPORTED,
+                           "rap_constraints on the device: the transcript has a log attached");
+    rap_run *r = (rap_run *)swirl_calloc(1, sizeof *r);
+    if (!r)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
+    r->ctx = ctx;
+    r->mark = swirl_cuda_arena_mark(ctx);
+    enum swirl_status st = rap_plan(r, zp, traces, n);
+    if (st == SWIRL_OK)
+        st = rap_prepare(r);
+    if (st == SWIRL_OK)
+        st = rap_stage(r, gkr, proof, r_out, n_r, t);
+    swirl_cuda_arena_rewind(ctx, r->mark);
+    rap_run_clear(r);
+    free(r);
+    if (st != SWIRL_OK) {
+        swirl_gkr_proof_clear(gkr);
+        swirl_batch_proof_clear(proof);
+    }
+    return st;
+}

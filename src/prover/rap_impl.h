@@ -1,0 +1,400 @@
+/*
+ * The rap_constraints stage on a device, as host/device code (SWIRL_HD): the per-thread work of
+ * the stage's own kernels (prover/cuda_rap.cu: the LogUp input layer, the fold at r0, the tails'
+ * evaluation, the openings' gather) and the one-thread "control steps" that run Fiat–Shamir on
+ * the device transcript and write every proof value into the device proof buffer at the offsets of
+ * the stage's plan (prover/rap_plan.h). tests/test_rap_twin.c replays the device schedule with
+ * these functions on the CPU against swirl_zerocheck_prove (protocol/zerocheck.c), byte for byte.
+ *
+ * The schedule (cuda_rap.cu; n traces, sorted tallest first):
+ *   grind (device PoW) -> ctl_pow (witness, alpha, beta, beta powers)
+ *   [interactions] leaf_init + leaf_rows per trace -> device GKR (gkr_impl.h, its own buffer)
+ *                  -> ctl_gkr (balance flag, q0, claims, sumcheck polys, xi)
+ *   ctl_challenges (xi, lambda powers, eq3b)
+ *   per trace: eq_x (gkr eq entries) -> swirl_cuda_zc_round0 into S[trace]
+ *   ctl_round0 (per-trace polynomials, eq polynomials, LogUp terms, mu, s0, r0, fold weights, eq)
+ *   per trace: fold_r0 per view, fold_sel
+ *   per round 1..n_max: per head trace eq_y -> swirl_cuda_zc_round into heads[trace]; per trace
+ *     that ends (round = n_lift + 1) tail_eval into tails[trace]; ctl_round (tails, heads, the
+ *     round polynomial, r_round, eq factors); per trace still folding: the sumcheck fold at r_round
+ *   gather (openings) -> ctl_openings (observed).
+ * Every challenge a kernel reads is in device memory (the control state, the proof buffer's r).
+ */
+#ifndef SWIRL_PROVER_RAP_IMPL_H
+#define SWIRL_PROVER_RAP_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/gkr_impl.h"
+#include "device/zc_eval.h"
+#include "protocol/zerocheck_math.h"
+#include "transcript/transcript_impl.h"
+
+#define SWIRL_RAP_MAX_XI 96     /* coordinates of xi (zerocheck.c ZC_MAX_XI) */
+#define SWIRL_RAP_MAX_ROUNDS 28 /* multilinear rounds + 1 (log height <= 27) */
+
+/* One trace as the control steps see it (host-planned, uploaded). */
+typedef struct swirl_rap_trace {
+    uint32_t n_lift, deg, nzc, nlu, n_int, rot;
+    uint32_t cw;        /* opened values of the common part (width x (rot ? 2 : 1)) */
+    uint32_t n_open;    /* opened values of the trace */
+    uint32_t int_off;   /* first entry of the trace's interactions in eq3b / row_idx */
+    uint32_t open_off;  /* first opened value of the trace */
+    bb31 norm;          /* 1 / (L / h) */
+} swirl_rap_trace;
+
+/* The stage's shape (host-planned, passed by value). */
+typedef struct swirl_rap_shape {
+    uint32_t n, l, G, N, n_max, s_deg, s0deg, sp0, P;
+    uint32_t n_logup, gkr_layers, n_xi, max_cons, max_msg;
+    bb31 omega;
+    /* the plan's proof buffer (rap_plan.h spans) */
+    size_t off_pow, off_q0, off_claims, off_polys, off_num, off_den, off_uni, off_mle, off_open,
+        off_r;
+} swirl_rap_shape;
+
+/* The control state (device memory; written by one thread at a time). */
+typedef struct swirl_rap_ctl {
+    bb31x4 alpha, beta, prev;
+    bb31x4 xi[SWIRL_RAP_MAX_XI];
+    bb31x4 eq_ns[SWIRL_RAP_MAX_ROUNDS], eq_sh[SWIRL_RAP_MAX_ROUNDS];
+    uint32_t fail; /* 1: the LogUp fractions do not sum to zero */
+} swirl_rap_ctl;
+
+/* The buffers the steps use (device pointers on the GPU, host pointers in the twin). */
+typedef struct swirl_rap_bufs {
+    swirl_transcript *t;
+    bb31x4 *proof; /* the plan's buffer */
+    swirl_rap_ctl *ctl;
+    const swirl_rap_trace *tr; /* n */
+    bb31x4 *lam_pows;          /* max_cons */
+    bb31x4 *bp;                /* max_msg + 1 */
+    bb31x4 *mu_pows;           /* 3 n */
+    bb31x4 *eq3b;              /* all interactions */
+    const uint32_t *row_idx;   /* all interactions: the first leaf of its LogUp column */
+    bb31x4 *S;                 /* n x 3 P: round 0's sums */
+    bb31x4 *zc, *nu, *de;      /* n x (s0deg + 1) */
+    bb31x4 *prods;             /* 2 n x (s0deg + 1) */
+    bb31x4 *h, *q;             /* SWIRL_ZM_MAX_COS N each */
+    bb31x4 *eqsharp, *equni, *eqs; /* N each */
+    bb31x4 *zsum, *s0zc;           /* sp0 + 1, s0deg + 1 */
+    bb31x4 *lagr;                  /* N: the weights of the fold at r0 */
+    bb31x4 *heads;                 /* n x 3 G: a multilinear round's sums per trace */
+    bb31x4 *tails;                 /* n x 3: the tails (tz, tn, td) */
+    const bb31x4 *gkr;             /* the device GKR's proof buffer (gkr_impl.h layout) */
+} swirl_rap_bufs;
+
+/* ------------------------------ per-thread work ------------------------------ */
+
+/* leaf i of the input layer before any column is written: 0 / alpha */
+SWIRL_HD void swirl_rap_leaf_init(bb31x4 *p, bb31x4 *q, size_t i, bb31x4 alpha) {
+    p[i] = bb31x4_zero();
+    q[i] = alpha;
+}
+
+/* The program over row `row` of a trace of height h in the base field (swirl_air_eval_row's
+ * inputs: the selectors of the row, every variable at row + offset mod h). */
+SWIRL_HD void swirl_rap_row_eval(const swirl_zc_dprog *pg, const bb31 *const *base, const bb31 *pub,
+                                 bb31 *V, size_t T, size_t t, size_t row, size_t h) {
+    int last = row == h - 1;
+    V[(size_t)pg->in_base * T + t] = row == 0 ? bb31_one() : bb31_zero();
+    V[(size_t)(pg->in_base + 1u) * T + t] = last ? bb31_zero() : bb31_one();
+    V[(size_t)(pg->in_base + 2u) * T + t] = last ? bb31_one() : bb31_zero();
+    for (uint32_t s = 0; s < pg->n_vars; s++) {
+        uint32_t view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
+                 col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]),
+                 off = SWIRL_ZC_LD(&pg->var_info[3 * s + 2]);
+        bb31 v = view == SWIRL_ZC_PUBLIC
+                     ? swirl_zc_ldb(&pub[col])
+                     : swirl_zc_ldb(&base[view][(size_t)col * h + ((row + off) & (h - 1))]);
+        V[(size_t)(pg->in_base + 3u + s) * T + t] = v;
+    }
+    swirl_zc_run_b(pg, V, T, t);
+}
+
+/* The LogUp leaves of one row (program already run): interaction i's fraction count·norm /
+ * (alpha + h_beta(fields)) at leaf row_idx[i] + row and its repetitions every h below len
+ * (len = the trace's lifted height). */
+SWIRL_HD void swirl_rap_row_leaves(bb31x4 *p, bb31x4 *q, const swirl_zc_dprog *pg, const bb31 *V,
+                                   size_t T, size_t t, size_t row, size_t h, size_t len,
+                                   const uint32_t *row_idx, const bb31x4 *bp, bb31x4 alpha,
+                                   bb31 norm) {
+    for (uint32_t i = 0; i < pg->n_interactions; i++) {
+        uint32_t f0 = pg->field_start[i], nf = pg->field_start[i + 1] - f0;
+        bb31x4 den = bb31x4_mul_base(bp[nf], pg->bus1[i]);
+        for (uint32_t j = 0; j < nf; j++)
+            den = bb31x4_add(den,
+                             bb31x4_mul_base(bp[j], swirl_zc_ld_b(pg, V, T, t, pg->field_val[f0 + j])));
+        bb31x4 num = bb31x4_from_base(bb31_mul(swirl_zc_ld_b(pg, V, T, t, pg->count_val[i]), norm));
+        den = bb31x4_add(den, alpha);
+        for (size_t rep = row; rep < len; rep += h) {
+            p[row_idx[i] + rep] = num;
+            q[row_idx[i] + rep] = den;
+        }
+    }
+}
+
+/* The fold at r0 of column col of a view at hypercube point x: sum_j lagr[j] v[x N + j + rot]. */
+SWIRL_HD bb31x4 swirl_rap_fold_r0(const bb31 *col_base, size_t h, int rot, size_t N,
+                                  const bb31x4 *lagr, size_t x) {
+    bb31x4 acc = bb31x4_zero();
+    for (size_t j = 0; j < N; j++)
+        acc = bb31x4_add(acc, bb31x4_mul_base(lagr[j], col_base[(x * N + j + (size_t)rot) & (h - 1)]));
+    return acc;
+}
+
+/* The selectors folded at r0 at point x: fsel[k H + x] for (is_first, is_transition, is_last). */
+SWIRL_HD void swirl_rap_fold_sel(bb31x4 *fsel, size_t H, size_t h, size_t N, const bb31x4 *lagr,
+                                 size_t x) {
+    bb31x4 s3[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+    for (size_t j = 0; j < N; j++) {
+        size_t i = (x * N + j) & (h - 1);
+        if (i == 0)
+            s3[0] = bb31x4_add(s3[0], lagr[j]);
+        if (i != h - 1)
+            s3[1] = bb31x4_add(s3[1], lagr[j]);
+        else
+            s3[2] = bb31x4_add(s3[2], lagr[j]);
+    }
+    for (int k = 0; k < 3; k++)
+        fsel[k * H + x] = s3[k];
+}
+
+/* A trace's tail at its fully folded row (every table of height 1): the program in the extension
+ * field (thread t of T), out = (sum_k lambda^k C_k, the LogUp numerator, denominator). */
+SWIRL_HD void swirl_rap_tail_eval(bb31x4 out[3], const swirl_zc_dprog *pg,
+                                  const bb31x4 *const *fold, const bb31x4 *fsel, const bb31 *pub,
+                                  bb31 *V, size_t T, size_t t, const bb31x4 *lp, const bb31x4 *bp,
+                                  const bb31x4 *eq3b) {
+    for (uint32_t k = 0; k < 3; k++)
+        swirl_zc_st_x(V, T, t, pg->in_base + k, fsel[k]);
+    for (uint32_t s = 0; s < pg->n_vars; s++) {
+        uint32_t view = pg->var_info[3 * s], col = pg->var_info[3 * s + 1];
+        bb31x4 v = view == SWIRL_ZC_PUBLIC ? bb31x4_from_base(pub[col]) : fold[view][col];
+        swirl_zc_st_x(V, T, t, pg->in_base + 3u + s, v);
+    }
+    swirl_zc_run_x(pg, V, T, t);
+    bb31x4 acc = bb31x4_zero(), nn = bb31x4_zero(), dd = bb31x4_zero();
+    for (uint32_t k = 0; k < pg->n_constraints; k++)
+        acc = bb31x4_add(acc, bb31x4_mul(lp[k], swirl_zc_ld_x(pg, V, T, t, pg->cons_val[k])));
+    for (uint32_t i = 0; i < pg->n_interactions; i++) {
+        uint32_t f0 = pg->field_start[i], nf = pg->field_start[i + 1] - f0;
+        bb31x4 hh = bb31x4_mul_base(bp[nf], pg->bus1[i]);
+        for (uint32_t j = 0; j < nf; j++)
+            hh = bb31x4_add(hh, bb31x4_mul(bp[j], swirl_zc_ld_x(pg, V, T, t, pg->field_val[f0 + j])));
+        nn = bb31x4_add(nn, bb31x4_mul(eq3b[i], swirl_zc_ld_x(pg, V, T, t, pg->count_val[i])));
+        dd = bb31x4_add(dd, bb31x4_mul(eq3b[i], hh));
+    }
+    out[0] = acc;
+    out[1] = nn;
+    out[2] = dd;
+}
+
+/* ------------------------------ control steps (one thread) ------------------------------ */
+
+/* After the PoW (witness w, canonical, already applied to the transcript): the witness into the
+ * proof, alpha, beta, the powers of beta; without interactions q0_claim = 1. */
+SWIRL_HD void swirl_rap_ctl_pow(const swirl_rap_shape *sh, const swirl_rap_bufs *b, uint32_t w,
+                                const swirl_ts_tables *tb) {
+    swirl_rap_ctl *c = b->ctl;
+    bb31x4 wv = bb31x4_zero();
+    wv.c[0] = bb31_from_u32(w);
+    b->proof[sh->off_pow] = wv;
+    c->alpha = swirl_ts_sample_ext(b->t, tb);
+    c->beta = swirl_ts_sample_ext(b->t, tb);
+    c->fail = 0;
+    b->bp[0] = bb31x4_one();
+    for (uint32_t k = 1; k <= sh->max_msg; k++)
+        b->bp[k] = bb31x4_mul(b->bp[k - 1], c->beta);
+    if (sh->gkr_layers == 0)
+        b->proof[sh->off_q0] = bb31x4_one();
+}
+
+/* After the device GKR: its root numerator must be zero (else fail = 1), its q0, claims and
+ * sumcheck polynomials into the plan's spans, xi starts with its point. */
+SWIRL_HD void swirl_rap_ctl_gkr(const swirl_rap_shape *sh, const swirl_rap_bufs *b) {
+    unsigned L = sh->gkr_layers;
+    const bb31x4 *g = b->gkr;
+    if (!bb31x4_is_zero(g[1]))
+        b->ctl->fail = 1;
+    b->proof[sh->off_q0] = g[0];
+    for (size_t i = 0; i < 4 * (size_t)L; i++)
+        b->proof[sh->off_claims + i] = g[swirl_gkr_off_claims(0) + i];
+    size_t polys = 3 * ((size_t)L * (L - 1) / 2);
+    for (size_t i = 0; i < polys; i++)
+        b->proof[sh->off_polys + i] = g[swirl_gkr_off_polys(L) + i];
+    for (unsigned i = 0; i < L; i++)
+        b->ctl->xi[i] = g[swirl_gkr_off_xi(L) + i];
+}
+
+/* derive_challenges: xi extended to n_xi coordinates, lambda and its powers, the eq weight of
+ * every interaction's LogUp column: eq(xi[l + n_lift ..], bits(row_idx >> (l + n_lift))). */
+SWIRL_HD void swirl_rap_ctl_challenges(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
+                                       const swirl_ts_tables *tb) {
+    swirl_rap_ctl *c = b->ctl;
+    for (uint32_t i = sh->gkr_layers; i < sh->n_xi; i++)
+        c->xi[i] = swirl_ts_sample_ext(b->t, tb);
+    bb31x4 lambda = swirl_ts_sample_ext(b->t, tb);
+    b->lam_pows[0] = bb31x4_one();
+    for (uint32_t k = 1; k < sh->max_cons; k++)
+        b->lam_pows[k] = bb31x4_mul(b->lam_pows[k - 1], lambda);
+    for (uint32_t ti = 0; ti < sh->n; ti++) {
+        const swirl_rap_trace *tt = &b->tr[ti];
+        uint32_t shift = sh->l + tt->n_lift, nb = sh->n_logup - tt->n_lift;
+        for (uint32_t k = 0; k < tt->n_int; k++)
+            b->eq3b[tt->int_off + k] =
+                swirl_gkr_eq_entry(c->xi + shift, nb, (size_t)(b->row_idx[tt->int_off + k] >> shift));
+    }
+}
+
+/* Round 0 after the sums: every trace's polynomials, eq_sharp / eq_uni, the per-AIR LogUp terms
+ * (observed) and their products. */
+SWIRL_HD void swirl_rap_r0_terms(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
+                                 const swirl_ts_tables *tb) {
+    size_t n = sh->n, N = sh->N, row = sh->s0deg + 1, sp0 = sh->sp0;
+    for (size_t ti = 0; ti < n; ti++) {
+        const swirl_rap_trace *tt = &b->tr[ti];
+        for (size_t i = 0; i < row; i++)
+            b->zc[ti * row + i] = b->nu[ti * row + i] = b->de[ti * row + i] = bb31x4_zero();
+        swirl_zm_round0_trace_polys(b->zc + ti * row, b->nu + ti * row, b->de + ti * row,
+                                    b->S + ti * 3 * (size_t)sh->P, sh->P, tt->deg, tt->nzc,
+                                    tt->nlu, sh->l, sh->omega, sp0, tt->norm, b->h, b->q);
+    }
+    swirl_zm_round0_eq_polys(b->eqsharp, b->equni, b->ctl->xi, sh->l, sh->omega, b->eqs);
+    for (size_t ti = 0; ti < n; ti++) {
+        bb31x4 *pn = b->prods + (2 * ti) * row, *pd = b->prods + (2 * ti + 1) * row;
+        swirl_zm_poly_mul(pn, row, b->nu + ti * row, sp0 + 1, b->eqsharp, N);
+        swirl_zm_poly_mul(pd, row, b->de + ti * row, sp0 + 1, b->eqsharp, N);
+        bb31x4 sn = swirl_zm_sum_over_domain(pn, sh->s0deg, N);
+        bb31x4 sd = swirl_zm_sum_over_domain(pd, sh->s0deg, N);
+        b->proof[sh->off_num + ti] = sn;
+        b->proof[sh->off_den + ti] = sd;
+        swirl_ts_observe_ext(b->t, sn, tb);
+        swirl_ts_observe_ext(b->t, sd, tb);
+    }
+}
+
+/* Round 0's end: mu and its powers, the batched univariate polynomial (observed), r0, the claim
+ * s0(r0), the fold weights at r0 and the eq factors eq_ns[0], eq_sh[0]. */
+SWIRL_HD void swirl_rap_r0_poly(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
+                                const swirl_ts_tables *tb) {
+    size_t n = sh->n, row = sh->s0deg + 1, sp0 = sh->sp0;
+    swirl_rap_ctl *c = b->ctl;
+    bb31x4 mu = swirl_ts_sample_ext(b->t, tb);
+    bb31x4 *mp = b->mu_pows;
+    mp[0] = bb31x4_one();
+    for (size_t k = 1; k < 3 * n; k++)
+        mp[k] = bb31x4_mul(mp[k - 1], mu);
+    for (size_t j = 0; j <= sp0; j++)
+        b->zsum[j] = bb31x4_zero();
+    for (size_t ti = 0; ti < n; ti++)
+        for (size_t j = 0; j <= sp0; j++)
+            b->zsum[j] = bb31x4_add(b->zsum[j], bb31x4_mul(mp[2 * n + ti], b->zc[ti * row + j]));
+    swirl_zm_poly_mul(b->s0zc, row, b->zsum, sp0 + 1, b->equni, sh->N);
+    bb31x4 *uni = b->proof + sh->off_uni;
+    for (size_t j = 0; j < row; j++) {
+        bb31x4 co = b->s0zc[j];
+        for (size_t i = 0; i < 2 * n; i++)
+            co = bb31x4_add(co, bb31x4_mul(mp[i], b->prods[i * row + j]));
+        uni[j] = co;
+        swirl_ts_observe_ext(b->t, co, tb);
+    }
+    bb31x4 r0 = swirl_ts_sample_ext(b->t, tb);
+    b->proof[sh->off_r] = r0;
+    c->prev = swirl_zm_horner(uni, row, r0);
+    swirl_zm_fold_weights(b->lagr, sh->l, r0, sh->omega);
+    c->eq_ns[0] = swirl_zm_eq_uni(sh->l, c->xi[0], r0);
+    swirl_zm_evals_eq_hypercube(b->eqs, c->xi, sh->l);
+    bb31x4 acc = bb31x4_zero();
+    for (size_t i = 0; i < sh->N; i++)
+        acc = bb31x4_add(acc, bb31x4_mul(b->lagr[i], b->eqs[i]));
+    c->eq_sh[0] = acc;
+}
+
+SWIRL_HD void swirl_rap_ctl_round0(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
+                                   const swirl_ts_tables *tb) {
+    swirl_rap_r0_terms(sh, b, tb);
+    swirl_rap_r0_poly(sh, b, tb);
+}
+
+/* Multilinear round `round`: every trace's tail (a trace that ends this round: its evaluation in
+ * tails[] times the eq factors; later: times r_{round-1}) or head (heads[]: 3 G sums), the round
+ * polynomial (values at 1..s_deg observed), r_round, the claim, the eq factors of the next round. */
+SWIRL_HD void swirl_rap_ctl_round(const swirl_rap_shape *sh, const swirl_rap_bufs *b, uint32_t round,
+                                  const swirl_ts_tables *tb) {
+    swirl_rap_ctl *c = b->ctl;
+    const bb31x4 *mp = b->mu_pows;
+    uint32_t G = sh->G, n = sh->n;
+    bb31x4 hz[SWIRL_ZM_MAX_COS], hl[SWIRL_ZM_MAX_COS], tail = bb31x4_zero();
+    for (uint32_t i = 0; i < G; i++)
+        hz[i] = hl[i] = bb31x4_zero();
+    for (uint32_t ti = 0; ti < n; ti++) {
+        const swirl_rap_trace *tt = &b->tr[ti];
+        bb31x4 *tl = b->tails + 3 * (size_t)ti;
+        if (round > tt->n_lift) {
+            if (round == tt->n_lift + 1) {
+                tl[0] = bb31x4_mul(c->eq_ns[round - 1], tl[0]);
+                if (tt->n_int) {
+                    tl[1] = bb31x4_mul_base(bb31x4_mul(c->eq_sh[round - 1], tl[1]), tt->norm);
+                    tl[2] = bb31x4_mul(c->eq_sh[round - 1], tl[2]);
+                } else {
+                    tl[1] = tl[2] = bb31x4_zero();
+                }
+            } else {
+                bb31x4 rp = b->proof[sh->off_r + round - 1];
+                for (int k = 0; k < 3; k++)
+                    tl[k] = bb31x4_mul(tl[k], rp);
+            }
+            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * n + ti], tl[0]));
+            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * ti], tl[1]));
+            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * ti + 1], tl[2]));
+        } else {
+            const bb31x4 *az = b->heads + 3 * (size_t)G * ti, *an = az + G, *ad = az + 2 * G;
+            for (uint32_t x = 0; x < G; x++) {
+                bb31x4 nnorm = bb31x4_mul_base(an[x], tt->norm);
+                hz[x] = bb31x4_add(hz[x], bb31x4_mul(mp[2 * n + ti], az[x]));
+                hl[x] = bb31x4_add(hl[x], bb31x4_add(bb31x4_mul(mp[2 * ti], nnorm),
+                                                     bb31x4_mul(mp[2 * ti + 1], ad[x])));
+            }
+        }
+    }
+    size_t s_deg = sh->s_deg;
+    bb31x4 he[SWIRL_ZM_MAX_COS + 2], co[SWIRL_ZM_MAX_COS + 3];
+    for (uint32_t i = 0; i < G; i++)
+        he[i + 1] = bb31x4_add(bb31x4_mul(c->eq_ns[round - 1], hz[i]),
+                               bb31x4_mul(c->eq_sh[round - 1], hl[i]));
+    bb31x4 xc = c->xi[sh->l + round - 1];
+    swirl_zm_round_poly(co, he, s_deg, c->prev, xc, tail);
+    for (size_t i = 1; i <= s_deg; i++) {
+        bb31x4 ev = swirl_zm_horner(co, s_deg + 1, bb31x4_from_base(bb31_from_u32((uint32_t)i)));
+        b->proof[sh->off_mle + (round - 1) * s_deg + (i - 1)] = ev;
+        swirl_ts_observe_ext(b->t, ev, tb);
+    }
+    bb31x4 rr = swirl_ts_sample_ext(b->t, tb);
+    b->proof[sh->off_r + round] = rr;
+    c->prev = swirl_zm_horner(co, s_deg + 1, rr);
+    bb31x4 em = swirl_zm_eq_mle(&xc, &rr, 1);
+    c->eq_ns[round] = bb31x4_mul(c->eq_ns[round - 1], em);
+    c->eq_sh[round] = bb31x4_mul(c->eq_sh[round - 1], em);
+}
+
+/* The openings (already gathered into the proof) into the transcript: every trace's common part
+ * (claim, claim_rot or zero), then every trace's other parts (zerocheck.c observe_openings). */
+SWIRL_HD void swirl_rap_ctl_openings(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
+                                     const swirl_ts_tables *tb) {
+    const bb31x4 *op = b->proof + sh->off_open;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t ti = 0; ti < sh->n; ti++) {
+            const swirl_rap_trace *tt = &b->tr[ti];
+            uint32_t step = tt->rot ? 2 : 1, from = pass == 0 ? 0 : tt->cw,
+                     to = pass == 0 ? tt->cw : tt->n_open;
+            for (uint32_t i = from; i < to; i += step) {
+                swirl_ts_observe_ext(b->t, op[tt->open_off + i], tb);
+                swirl_ts_observe_ext(b->t, tt->rot ? op[tt->open_off + i + 1] : bb31x4_zero(),
+                                     tb);
+            }
+        }
+}
+
+#endif /* SWIRL_PROVER_RAP_IMPL_H */
