@@ -208,6 +208,11 @@ swirl_digest swirl_stacked_pcs_root(const swirl_stacked_pcs_data *d) {
 const swirl_merkle_plan *swirl_stacked_pcs_plan(const swirl_stacked_pcs_data *d) {
     return &d->plan;
 }
+void *swirl_stacked_pcs_impl_state(const swirl_stacked_pcs_data *d,
+                                   const swirl_stacked_pcs_impl *impl) {
+    return d && impl && d->impl == impl ? d->state : NULL;
+}
+
 int swirl_stacked_pcs_on_host(const swirl_stacked_pcs_data *d) {
     return d->impl == NULL;
 }

@@ -136,6 +136,11 @@ enum swirl_status swirl_stacked_pcs_open_rows(const swirl_stacked_pcs_data *d, c
 enum swirl_status swirl_stacked_pcs_host_matrix(const swirl_stacked_pcs_data *d,
                                                 const bb31 **out) SWIRL_WARN_UNUSED_RESULT;
 
+/** The backend state of data wrapped with `impl` (swirl_stacked_pcs_data_wrap), NULL for any
+ *  other data: a device backend reaches its own buffers (its device matrix) through it. */
+void *swirl_stacked_pcs_impl_state(const swirl_stacked_pcs_data *d,
+                                   const swirl_stacked_pcs_impl *impl);
+
 /** Host data only (tests, OpenVM vectors): the codeword and digest layer i (NULL otherwise). */
 const bb31 *swirl_stacked_pcs_host_codeword(const swirl_stacked_pcs_data *d);
 const swirl_digest *swirl_stacked_pcs_host_layer(const swirl_stacked_pcs_data *d, size_t i,

@@ -111,3 +111,26 @@ enum swirl_status swirl_cuda_commit_pcs(swirl_cuda_ctx *ctx, swirl_stacked_pcs_d
     swirl_cuda_arena_hold(ctx); /* released by cuda_pcs_destroy, on wrap's failure too */
     return swirl_stacked_pcs_data_wrap(out, &layout, log_blowup, &plan, root, &g_cuda_pcs, s);
 }
+
+int swirl_cuda_pcs_on_device(const swirl_stacked_pcs_data *d, const swirl_cuda_ctx *ctx) {
+    const cuda_pcs_state *s = swirl_stacked_pcs_impl_state(d, &g_cuda_pcs);
+    return s && ctx && s->ctx == ctx && swirl_cuda_arena_epoch(s->ctx) == s->epoch;
+}
+
+enum swirl_status swirl_cuda_pcs_device(const swirl_stacked_pcs_data *d,
+                                        const swirl_cuda_ctx *ctx, const bb31 **d_matrix,
+                                        const bb31 **d_codeword,
+                                        const swirl_digest **d_layers) {
+    SWIRL_ARG_CHECK(d != NULL && ctx != NULL);
+    const cuda_pcs_state *s = swirl_stacked_pcs_impl_state(d, &g_cuda_pcs);
+    if (!s || s->ctx != ctx)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "PCS data is not GPU data of this CUDA context");
+    SWIRL_TRY(live(s));
+    if (d_matrix)
+        *d_matrix = s->d_matrix;
+    if (d_codeword)
+        *d_codeword = s->d_codeword;
+    if (d_layers)
+        *d_layers = s->d_layers;
+    return SWIRL_OK;
+}

@@ -27,6 +27,19 @@ enum swirl_status swirl_cuda_commit_pcs(swirl_cuda_ctx *ctx, swirl_stacked_pcs_d
                                         unsigned log_blowup,
                                         unsigned k_whir) SWIRL_WARN_UNUSED_RESULT;
 
+/**
+ * The device buffers of GPU PCS data committed on ctx (any output may be NULL): the stacked
+ * matrix (layout height x width, column-major), the codeword (cw_height x width, column-major)
+ * and the digest layers (one block at the plan's offsets), for the opening stages that run on
+ * the device. SWIRL_E_INVALID_ARG when d is not GPU data of ctx, or its arena was emptied.
+ */
+enum swirl_status swirl_cuda_pcs_device(const swirl_stacked_pcs_data *d,
+                                        const swirl_cuda_ctx *ctx, const bb31 **d_matrix,
+                                        const bb31 **d_codeword,
+                                        const swirl_digest **d_layers) SWIRL_WARN_UNUSED_RESULT;
+/** Non-zero when d is live GPU PCS data committed on ctx. */
+int swirl_cuda_pcs_on_device(const swirl_stacked_pcs_data *d, const swirl_cuda_ctx *ctx);
+
 #ifdef __cplusplus
 }
 #endif

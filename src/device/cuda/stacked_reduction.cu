@@ -1,0 +1,398 @@
+/*
+ * The stacked opening reduction on the GPU (cuda_sr.h): kernels over the device plan, every
+ * challenge sampled on the device transcript, no host sync. The per-thread math and the
+ * one-thread transcript steps are device/sr_impl.h (tests/test_sr_twin.c replays this schedule
+ * on the CPU against swirl_stacked_reduction_prove).
+ */
+#include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_gkr.h"
+#include "device/cuda/cuda_sr.h"
+
+__constant__ uint32_t c_sr_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
+__constant__ uint32_t c_sr_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
+__constant__ uint32_t c_sr_internal[13] = P2_BB16_RC_INTERNAL_MONT;
+
+#define SR_THREADS 256
+#define SR_MAX_BLOCKS 1024 /* partial sums per round (grid-stride beyond) */
+
+__device__ __forceinline__ swirl_ts_tables sr_tables() {
+    swirl_ts_tables tb = {c_sr_ext_init, c_sr_ext_final, c_sr_internal};
+    return tb;
+}
+
+__device__ __forceinline__ bb31x4 sr_shfl_down(bb31x4 v, unsigned off) {
+    bb31x4 o;
+    for (int c = 0; c < 4; c++)
+        o.c[c].v = __shfl_down_sync(0xffffffffu, v.c[c].v, off);
+    return o;
+}
+
+/* Sums v[0..n) over the block (n <= 2; exact field additions); the sum is in thread 0's v.
+ * blockDim.x is a multiple of 32; sh holds 2 * 32 entries. */
+__device__ void sr_block_sum(bb31x4 *v, int n, bb31x4 *sh) {
+    unsigned lane = threadIdx.x & 31u, warp = threadIdx.x >> 5, nw = blockDim.x >> 5;
+    for (unsigned off = 16; off > 0; off >>= 1)
+        for (int k = 0; k < n; k++)
+            v[k] = bb31x4_add(v[k], sr_shfl_down(v[k], off));
+    if (lane == 0)
+        for (int k = 0; k < n; k++)
+            sh[warp * 2 + k] = v[k];
+    __syncthreads();
+    if (warp == 0) {
+        for (int k = 0; k < n; k++)
+            v[k] = lane < nw ? sh[lane * 2 + k] : bb31x4_zero();
+        for (unsigned off = 16; off > 0; off >>= 1)
+            for (int k = 0; k < n; k++)
+                v[k] = bb31x4_add(v[k], sr_shfl_down(v[k], off));
+    }
+    __syncthreads();
+}
+
+__device__ __forceinline__ uint64_t sr_tid() {
+    return (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+}
+__device__ __forceinline__ uint64_t sr_stride() {
+    return (uint64_t)gridDim.x * blockDim.x;
+}
+
+/* the class whose tables hold entry i (classes in eoff order) */
+__device__ __forceinline__ uint64_t sr_class_at(const swirl_sr_class *cls, uint64_t ncls,
+                                                uint64_t i) {
+    uint64_t g = 0;
+    while (g + 1 < ncls && cls[g + 1].eoff <= i)
+        g++;
+    return g;
+}
+
+/* ---------------- setup and round 0 ---------------- */
+
+__global__ void k_sr_lambda(swirl_transcript *t, swirl_sr_ctl *ctl) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = sr_tables();
+    swirl_transcript s = *t;
+    swirl_sr_seq_lambda(&s, ctl, &tb);
+    *t = s;
+}
+
+__global__ void k_sr_pows(bb31x4 *lp, uint64_t n, const swirl_sr_ctl *ctl) {
+    bb31x4 lambda = ctl->lambda;
+    for (uint64_t i = sr_tid(); i < n; i += sr_stride())
+        lp[i] = bb31x4_pow(lambda, i);
+}
+
+__global__ void k_sr_eq(bb31x4 *E, const swirl_sr_class *cls, swirl_sr_params pr,
+                        const bb31x4 *r) {
+    for (uint64_t i = sr_tid(); i < pr.etot; i += sr_stride()) {
+        const swirl_sr_class *c = &cls[sr_class_at(cls, pr.ncls, i)];
+        E[i] = swirl_sr_eq_entry(r + 1, c->n_lift, i - c->eoff);
+    }
+}
+
+/* W partials: entry (c, k, j) at 2 ((c ntv + k) N + j) */
+__global__ void k_sr_w(bb31x4 *W, const swirl_sr_view *views, const swirl_sr_class *cls,
+                       const bb31 *const *mats, const bb31x4 *E, swirl_sr_params pr) {
+    uint64_t nk = pr.ntv * pr.N, total = nk * pr.w_chunks;
+    for (uint64_t idx = sr_tid(); idx < total; idx += sr_stride()) {
+        uint64_t c = idx / nk, rem = idx - c * nk, k = rem / pr.N, j = rem - k * pr.N;
+        const swirl_sr_view *v = &views[k];
+        const swirl_sr_class *cl = &cls[v->cls];
+        uint64_t x0, x1;
+        swirl_sr_chunk(&x0, &x1, cl->n_lift, pr.w_chunks, (uint32_t)c);
+        bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
+        const bb31 *col = mats[v->com] + (uint64_t)v->col_idx * pr.Hs + v->row_idx;
+        swirl_sr_w(acc, col, E + cl->eoff, cl->n_lift, pr.N, j, x0, x1);
+        W[2 * idx] = acc[0];
+        W[2 * idx + 1] = acc[1];
+    }
+}
+
+/* block p: S[p], the batched sum at round-0 point p */
+__global__ void __launch_bounds__(SR_THREADS)
+    k_sr_s0(bb31x4 *S, const bb31x4 *W, const swirl_sr_view *views, const swirl_sr_class *cls,
+            const bb31x4 *lp, swirl_sr_params pr) {
+    __shared__ bb31 lag[1 << SWIRL_SR_MAX_L_SKIP];
+    __shared__ bb31x4 sh[64];
+    uint64_t p = blockIdx.x, nk = pr.ntv * pr.N;
+    bb31 pt = swirl_sr_point(&pr, p);
+    for (uint64_t j = threadIdx.x; j < pr.N; j += blockDim.x)
+        lag[j] = swirl_sr_lag(&pr, pt, j);
+    __syncthreads();
+    bb31x4 acc[1] = {bb31x4_zero()};
+    for (uint64_t k = threadIdx.x; k < pr.ntv; k += blockDim.x) {
+        bb31x4 q1 = bb31x4_zero(), q2 = bb31x4_zero();
+        for (uint64_t j = 0; j < pr.N; j++) {
+            bb31x4 w1 = bb31x4_zero(), w2 = bb31x4_zero();
+            for (uint32_t c = 0; c < pr.w_chunks; c++) {
+                const bb31x4 *w = W + 2 * (c * nk + k * pr.N + j);
+                w1 = bb31x4_add(w1, w[0]);
+                w2 = bb31x4_add(w2, w[1]);
+            }
+            q1 = bb31x4_add(q1, bb31x4_mul_base(w1, lag[j]));
+            q2 = bb31x4_add(q2, bb31x4_mul_base(w2, lag[j]));
+        }
+        const swirl_sr_view *v = &views[k];
+        acc[0] = bb31x4_add(acc[0], swirl_sr_round0_term(&pr, &cls[v->cls], lp[2 * k],
+                                                         lp[2 * k + 1], v->rot, pt, q1, q2));
+    }
+    sr_block_sum(acc, 1, sh);
+    if (threadIdx.x == 0)
+        S[p] = acc[0];
+}
+
+/* one block: the round-0 coefficients, observe, u_0; then eq_uni(u_0, omega^i) and the classes'
+ * u_0 constants */
+__global__ void __launch_bounds__(SR_THREADS)
+    k_sr_round0_ctl(swirl_transcript *t, bb31x4 *proof, swirl_sr_ctl *ctl, const bb31x4 *S,
+                    bb31x4 *lagu, swirl_sr_class *cls, swirl_sr_params pr) {
+    for (uint64_t k = threadIdx.x; k < pr.N; k += blockDim.x)
+        swirl_sr_interp_k(proof, S, &pr, k);
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        swirl_ts_tables tb = sr_tables();
+        swirl_transcript s = *t;
+        swirl_sr_seq_round0(&s, proof, ctl, &pr, &tb);
+        *t = s;
+    }
+    __syncthreads();
+    bb31x4 u0 = ctl->u[0];
+    for (uint64_t i = threadIdx.x; i < pr.N; i += blockDim.x)
+        lagu[i] = swirl_sr_lagu(&pr, u0, i);
+    for (uint64_t g = threadIdx.x; g < pr.ncls; g += blockDim.x)
+        swirl_sr_class_u0(&cls[g], &pr, u0);
+}
+
+/* commit c's columns folded at u_0 into q (its first global column), wc columns of H */
+__global__ void k_sr_fold_ple(bb31x4 *q, const bb31 *mat, uint64_t wc, const bb31x4 *lagu,
+                              swirl_sr_params pr) {
+    uint64_t total = wc * pr.H;
+    for (uint64_t idx = sr_tid(); idx < total; idx += sr_stride()) {
+        uint64_t j = idx / pr.H, x = idx - j * pr.H;
+        q[idx] = swirl_sr_fold_ple(mat + j * pr.Hs + x * pr.N, lagu, pr.N);
+    }
+}
+
+__global__ void k_sr_kr(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in,
+                        const swirl_sr_class *cls, swirl_sr_params pr) {
+    for (uint64_t i = sr_tid(); i < pr.etot; i += sr_stride()) {
+        const swirl_sr_class *c = &cls[sr_class_at(cls, pr.ncls, i)];
+        swirl_sr_kr_entry(E_out + c->eoff, K_out + c->eoff, E_in + c->eoff, c, i - c->eoff);
+    }
+}
+
+__global__ void k_sr_eq_ub_init(bb31x4 *eq_ub, uint64_t n) {
+    for (uint64_t i = sr_tid(); i < n; i += sr_stride())
+        eq_ub[i] = bb31x4_one();
+}
+
+/* ---------------- multilinear rounds ---------------- */
+
+__global__ void __launch_bounds__(SR_THREADS)
+    k_sr_round_sums(bb31x4 *partials, const swirl_sr_view *views, const swirl_sr_class *cls,
+                    const uint64_t *offs, uint64_t total, const bb31x4 *Q, uint64_t qh,
+                    const bb31x4 *E, const bb31x4 *K, const bb31x4 *lp, const bb31x4 *eq_ub,
+                    swirl_sr_params pr, uint32_t round) {
+    __shared__ bb31x4 sh[64];
+    bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
+    for (uint64_t i = sr_tid(); i < total; i += sr_stride()) {
+        uint64_t k = swirl_sr_find_view(offs, pr.ntv, i);
+        const swirl_sr_view *v = &views[k];
+        uint64_t eoff = cls[v->cls].eoff;
+        swirl_sr_round_y(acc, v, pr.l_skip, round, Q, qh, E + eoff, K + eoff, lp[2 * k],
+                         lp[2 * k + 1], eq_ub[k], i - offs[k]);
+    }
+    sr_block_sum(acc, 2, sh);
+    if (threadIdx.x == 0) {
+        partials[2 * (uint64_t)blockIdx.x] = acc[0];
+        partials[2 * (uint64_t)blockIdx.x + 1] = acc[1];
+    }
+}
+
+__global__ void __launch_bounds__(SR_THREADS)
+    k_sr_round_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *proof,
+                   swirl_sr_ctl *ctl, swirl_sr_params pr, uint32_t round) {
+    __shared__ bb31x4 sh[64];
+    bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
+    for (unsigned i = threadIdx.x; i < nb; i += blockDim.x) {
+        acc[0] = bb31x4_add(acc[0], partials[2 * (uint64_t)i]);
+        acc[1] = bb31x4_add(acc[1], partials[2 * (uint64_t)i + 1]);
+    }
+    sr_block_sum(acc, 2, sh);
+    if (threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = sr_tables();
+    swirl_transcript s = *t;
+    swirl_sr_seq_round(&s, proof, ctl, &pr, round, acc, &tb);
+    *t = s;
+}
+
+/* row g < ncls of the grid (blockIdx.y): class g's tables; row ncls: eq_ub of every view */
+__global__ void k_sr_tables(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in,
+                            const bb31x4 *K_in, const swirl_sr_class *cls,
+                            const swirl_sr_view *views, bb31x4 *eq_ub, const swirl_sr_ctl *ctl,
+                            swirl_sr_params pr, uint32_t round) {
+    bb31x4 u = ctl->u[round];
+    uint64_t g = blockIdx.y;
+    if (g == pr.ncls) {
+        for (uint64_t k = sr_tid(); k < pr.ntv; k += sr_stride())
+            eq_ub[k] = swirl_sr_eq_ub_next(&views[k], pr.l_skip, round, eq_ub[k], u);
+        return;
+    }
+    const swirl_sr_class *c = &cls[g];
+    uint64_t ny = round <= c->n_lift ? swirl_sr_table_len(c, round) / 2 : 1;
+    for (uint64_t y = sr_tid(); y < ny; y += sr_stride())
+        swirl_sr_table_fold(E_out + c->eoff, K_out + c->eoff, E_in + c->eoff, K_in + c->eoff, c,
+                            round, y, u);
+}
+
+__global__ void k_sr_openings(swirl_transcript *t, bb31x4 *proof, const bb31x4 *Q,
+                              swirl_sr_params pr) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = sr_tables();
+    swirl_transcript s = *t;
+    swirl_sr_seq_openings(&s, proof, Q, &pr, &tb);
+    *t = s;
+}
+
+/* ---------------- host side ---------------- */
+
+static size_t sr_round_up(size_t bytes) {
+    return ((bytes ? bytes : 1) + 255) & ~(size_t)255;
+}
+
+static unsigned sr_grid(uint64_t work, unsigned cap) {
+    unsigned b = swirl_cuda_blocks((size_t)work, SR_THREADS);
+    return b > cap ? cap : b;
+}
+
+/* the scratch pieces: bytes[i] for piece i (see swirl_cuda_sr_alloc_scratch's order) */
+#define SR_PIECES 13
+static void sr_piece_bytes(size_t bytes[SR_PIECES], const swirl_sr_params *pr) {
+    size_t x4 = sizeof(bb31x4), hq = pr->H / 2 ? pr->H / 2 : 1;
+    bytes[0] = sizeof(swirl_sr_ctl);
+    bytes[1] = 2 * pr->ntv * x4;                           /* lp */
+    bytes[2] = 2 * (size_t)pr->w_chunks * pr->ntv * pr->N * x4; /* W */
+    bytes[3] = pr->P * x4;                                 /* S */
+    bytes[4] = pr->N * x4;                                 /* lagu */
+    bytes[5] = pr->ntv * x4;                               /* eq_ub */
+    bytes[6] = 2 * SR_MAX_BLOCKS * x4;                     /* partials */
+    bytes[7] = bytes[8] = bytes[9] = bytes[10] = pr->etot * x4; /* E[0..1], K[0..1] */
+    bytes[11] = pr->wtot * pr->H * x4;                     /* Q[0] */
+    bytes[12] = pr->wtot * hq * x4;                        /* Q[1] */
+}
+
+extern "C" size_t swirl_cuda_sr_scratch_bytes(const swirl_sr_params *pr) {
+    size_t bytes[SR_PIECES], total = 0;
+    sr_piece_bytes(bytes, pr);
+    for (int i = 0; i < SR_PIECES; i++)
+        total += sr_round_up(bytes[i]);
+    return total;
+}
+
+extern "C" enum swirl_status swirl_cuda_sr_alloc_scratch(swirl_cuda_ctx *ctx, swirl_cuda_sr_dev *d,
+                                                         const swirl_sr_params *pr) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(d != NULL && pr != NULL);
+    size_t bytes[SR_PIECES];
+    void *p[SR_PIECES];
+    sr_piece_bytes(bytes, pr);
+    for (int i = 0; i < SR_PIECES; i++)
+        SWIRL_TRY(swirl_cuda_alloc(ctx, &p[i], bytes[i] ? bytes[i] : 1));
+    d->ctl = (swirl_sr_ctl *)p[0];
+    d->lp = (bb31x4 *)p[1];
+    d->W = (bb31x4 *)p[2];
+    d->S = (bb31x4 *)p[3];
+    d->lagu = (bb31x4 *)p[4];
+    d->eq_ub = (bb31x4 *)p[5];
+    d->partials = (bb31x4 *)p[6];
+    d->E[0] = (bb31x4 *)p[7];
+    d->E[1] = (bb31x4 *)p[8];
+    d->K[0] = (bb31x4 *)p[9];
+    d->K[1] = (bb31x4 *)p[10];
+    d->Q[0] = (bb31x4 *)p[11];
+    d->Q[1] = (bb31x4 *)p[12];
+    return SWIRL_OK;
+}
+
+/* setup, round 0, the fold at u_0 */
+static enum swirl_status sr_enqueue_round0(swirl_cuda_ctx *ctx, const swirl_sr_params *pr,
+                                           const swirl_cuda_sr_dev *d, const bb31 *const *h_mats,
+                                           const uint64_t *h_col_base, size_t n_commits) {
+    const unsigned cap = 8 * SR_MAX_BLOCKS;
+    SWIRL_LAUNCH(ctx, k_sr_lambda, 1, 1, 0, d->t, d->ctl);
+    SWIRL_LAUNCH(ctx, k_sr_pows, sr_grid(2 * pr->ntv, cap), SR_THREADS, 0, d->lp, 2 * pr->ntv,
+                 (const swirl_sr_ctl *)d->ctl);
+    SWIRL_LAUNCH(ctx, k_sr_eq, sr_grid(pr->etot, cap), SR_THREADS, 0, d->E[0],
+                 (const swirl_sr_class *)d->cls, *pr, d->r);
+    uint64_t wn = pr->ntv * pr->N * pr->w_chunks;
+    SWIRL_LAUNCH(ctx, k_sr_w, sr_grid(wn, cap), SR_THREADS, 0, d->W, d->views,
+                 (const swirl_sr_class *)d->cls, d->mats, (const bb31x4 *)d->E[0], *pr);
+    SWIRL_LAUNCH(ctx, k_sr_s0, (unsigned)pr->P, SR_THREADS, 0, d->S, (const bb31x4 *)d->W,
+                 d->views, (const swirl_sr_class *)d->cls, (const bb31x4 *)d->lp, *pr);
+    SWIRL_LAUNCH(ctx, k_sr_round0_ctl, 1, SR_THREADS, 0, d->t, d->proof, d->ctl,
+                 (const bb31x4 *)d->S, d->lagu, d->cls, *pr);
+    for (size_t c = 0; c < n_commits; c++) {
+        uint64_t wc = h_col_base[c + 1] - h_col_base[c];
+        if (wc == 0)
+            continue;
+        SWIRL_LAUNCH(ctx, k_sr_fold_ple, sr_grid(wc * pr->H, cap), SR_THREADS, 0,
+                     d->Q[0] + h_col_base[c] * pr->H, h_mats[c], wc, (const bb31x4 *)d->lagu,
+                     *pr);
+    }
+    SWIRL_LAUNCH(ctx, k_sr_kr, sr_grid(pr->etot, cap), SR_THREADS, 0, d->E[1], d->K[0],
+                 (const bb31x4 *)d->E[0], (const swirl_sr_class *)d->cls, *pr);
+    SWIRL_LAUNCH(ctx, k_sr_eq_ub_init, sr_grid(pr->ntv, cap), SR_THREADS, 0, d->eq_ub, pr->ntv);
+    return SWIRL_OK;
+}
+
+/* round `round` from buffers qc / ec / kc into the others */
+static enum swirl_status sr_enqueue_round(swirl_cuda_ctx *ctx, const swirl_sr_params *pr,
+                                          const swirl_cuda_sr_dev *d, const uint64_t *h_offs,
+                                          uint32_t round, int qc, int ec, int kc) {
+    const uint64_t *ho = h_offs + (size_t)(round - 1) * (pr->ntv + 1);
+    const uint64_t *doffs = d->offs + (size_t)(round - 1) * (pr->ntv + 1);
+    uint64_t total = ho[pr->ntv], qh = pr->H >> (round - 1);
+    unsigned nb = sr_grid(total, SR_MAX_BLOCKS);
+    SWIRL_LAUNCH(ctx, k_sr_round_sums, nb, SR_THREADS, 0, d->partials, d->views,
+                 (const swirl_sr_class *)d->cls, doffs, total, (const bb31x4 *)d->Q[qc], qh,
+                 (const bb31x4 *)d->E[ec], (const bb31x4 *)d->K[kc], (const bb31x4 *)d->lp,
+                 (const bb31x4 *)d->eq_ub, *pr, round);
+    SWIRL_LAUNCH(ctx, k_sr_round_ctl, 1, SR_THREADS, 0, (const bb31x4 *)d->partials, nb, d->t,
+                 d->proof, d->ctl, *pr, round);
+    SWIRL_TRY(swirl_cuda_sumcheck_fold(ctx, d->Q[1 - qc], d->Q[qc], pr->wtot, qh,
+                                       &d->ctl->u[round]));
+    /* the widest class folds 2^(n_stack - round) pairs at most; the last row updates eq_ub */
+    uint64_t max_ny = pr->H >> round ? pr->H >> round : 1;
+    if (max_ny < pr->ntv)
+        max_ny = pr->ntv;
+    dim3 grid(sr_grid(max_ny, SR_MAX_BLOCKS), (unsigned)pr->ncls + 1);
+    SWIRL_LAUNCH(ctx, k_sr_tables, grid, SR_THREADS, 0, d->E[1 - ec], d->K[1 - kc],
+                 (const bb31x4 *)d->E[ec], (const bb31x4 *)d->K[kc],
+                 (const swirl_sr_class *)d->cls, d->views, d->eq_ub,
+                 (const swirl_sr_ctl *)d->ctl, *pr, round);
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_sr_enqueue(swirl_cuda_ctx *ctx, const swirl_sr_params *pr,
+                                                   const swirl_cuda_sr_dev *d,
+                                                   const bb31 *const *h_mats,
+                                                   const uint64_t *h_col_base, size_t n_commits,
+                                                   const uint64_t *h_offs) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(pr != NULL && d != NULL && h_mats != NULL && h_col_base != NULL);
+    SWIRL_ARG_CHECK(pr->n_stack == 0 || h_offs != NULL);
+    if (pr->P > 2 * ((uint64_t)1 << SWIRL_SR_MAX_L_SKIP) || pr->n_stack > SWIRL_SR_MAX_ROUNDS ||
+        pr->ncls > 65535)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "stacked reduction: l_skip %u / n_stack %u / %llu "
+                           "height classes out of range", pr->l_skip, pr->n_stack,
+                           (unsigned long long)pr->ncls);
+    SWIRL_TRY(sr_enqueue_round0(ctx, pr, d, h_mats, h_col_base, n_commits));
+    int qc = 0, ec = 1, kc = 0;
+    for (uint32_t round = 1; round <= pr->n_stack; round++) {
+        SWIRL_TRY(sr_enqueue_round(ctx, pr, d, h_offs, round, qc, ec, kc));
+        qc ^= 1, ec ^= 1, kc ^= 1;
+    }
+    SWIRL_LAUNCH(ctx, k_sr_openings, 1, 1, 0, d->t, d->proof, (const bb31x4 *)d->Q[qc], *pr);
+    return SWIRL_OK;
+}

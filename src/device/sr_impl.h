@@ -1,0 +1,370 @@
+/*
+ * The stacked opening reduction as host/device code (SWIRL_HD, like device/gkr_impl.h): the
+ * per-thread math of the GPU kernels of prover/cuda_openings.cu (device/cuda/stacked_reduction.cu)
+ * and the single-thread Fiat-Shamir steps they run on a device transcript, so the same code runs
+ * on the CPU (tests/test_sr_twin.c replays the device schedule with it against
+ * swirl_stacked_reduction_prove) and on the GPU.
+ *
+ * The values are those of the CPU prover (pcs/stacked_reduction.c): the field is exact, so another
+ * summation order or another grouping of products gives the same bits. Two differences of layout:
+ *  - the eq / rotation tables depend on a trace view's log height only, so the device keeps one
+ *    pair per height class (the CPU keeps one per view);
+ *  - the folded stacked columns of every commit live in one table of `wtot` columns (commit c's
+ *    column j is global column col_base[c] + j), so a round folds them in one pass.
+ *
+ * Transcript order (the CPU driver's): sample lambda; observe the 2N - 1 round-0 coefficients;
+ * sample u_0; per round observe s(1), s(2), sample u_round; observe every stacked opening.
+ *
+ * The device proof buffer (bb31x4 entries): [0, P) the round-0 coefficients (P = 2N; entry P - 1
+ * is the interpolation's top coefficient, not part of the proof), [off_rounds + 2 (j - 1)] round
+ * j's s(1), s(2), [off_open ..] the wtot stacked openings in commit order, [off_u ..] u_0..u_n.
+ */
+#ifndef SWIRL_DEVICE_SR_IMPL_H
+#define SWIRL_DEVICE_SR_IMPL_H
+
+#include "field/bb31_ext4.h"
+#include "transcript/transcript_impl.h"
+
+#define SWIRL_SR_MAX_L_SKIP 10
+#define SWIRL_SR_MAX_ROUNDS 30
+
+/* One trace column (claim k, in claim order). */
+typedef struct swirl_sr_view {
+    uint64_t row_idx;  /* first stacked row */
+    uint32_t com;      /* commit */
+    uint32_t col;      /* global column of the folded table (col_base[com] + col_idx) */
+    uint32_t col_idx;  /* stacked column within its commit */
+    uint32_t cls;      /* height class */
+    uint32_t log_h;    /* true log height */
+    uint32_t rot;      /* needs the rotation claim */
+} swirl_sr_view;
+
+/* One log height: its tables (e, kr) at eoff, of length 2^n_lift before the rounds; the
+ * per-height constants of round 0 (host) and of the fold at u_0 (device, after u_0). */
+typedef struct swirl_sr_class {
+    uint64_t eoff;
+    int32_t n;        /* log_h - l_skip */
+    uint32_t n_lift;  /* max(n, 0) */
+    uint32_t lp;      /* l' = l_skip - max(-n, 0) */
+    uint32_t log_h;
+    bb31x4 r_uni;     /* r_0^(2^m) for n = -m < 0, else r_0 */
+    bb31 omega_p;     /* omega^(2^m) */
+    bb31x4 ce, cd, f; /* after u_0: kr = ce e + cd (e[x-1] - e[x]); e *= f */
+} swirl_sr_class;
+
+/* Everything the kernels need by value. */
+typedef struct swirl_sr_params {
+    uint32_t l_skip, n_stack;
+    uint64_t N, H, P, Hs; /* |D|, 2^n_stack, 2N, the stacked height N H */
+    uint64_t ntv, ncls, wtot, etot;
+    uint32_t w_chunks; /* round 0: x-range chunks per (view, j) */
+    bb31 omega;
+    bb31x4 r0, eq_const;
+    uint64_t off_rounds, off_open, off_u, proof_len;
+} swirl_sr_params;
+
+/* The driver's state between kernels (device memory; one writer at a time). */
+typedef struct swirl_sr_ctl {
+    bb31x4 lambda;
+    bb31x4 u[SWIRL_SR_MAX_ROUNDS + 1];
+} swirl_sr_ctl;
+
+/* ---- the protocol's polynomials (poly/poly_common.c's formulas, host/device) ---- */
+
+SWIRL_HD bb31x4 swirl_sr_half_pow(uint32_t l) {
+    return bb31x4_from_base(bb31_pow(bb31_halve(bb31_one()), l));
+}
+
+SWIRL_HD bb31x4 swirl_sr_eq_uni(uint32_t l, bb31x4 x, bb31x4 y) {
+    bb31x4 res = bb31x4_one(), xp = x, yp = y;
+    for (uint32_t i = 0; i < l; i++) {
+        res = bb31x4_add(bb31x4_mul(bb31x4_add(xp, yp), res),
+                         bb31x4_mul(bb31x4_sub(xp, bb31x4_one()), bb31x4_sub(yp, bb31x4_one())));
+        xp = bb31x4_square(xp);
+        yp = bb31x4_square(yp);
+    }
+    return bb31x4_mul(res, swirl_sr_half_pow(l));
+}
+
+SWIRL_HD bb31x4 swirl_sr_eq_uni_at_one(uint32_t l, bb31x4 x) {
+    bb31x4 res = bb31x4_one(), xp = x;
+    for (uint32_t i = 0; i < l; i++) {
+        res = bb31x4_mul(res, bb31x4_add(xp, bb31x4_one()));
+        xp = bb31x4_square(xp);
+    }
+    return bb31x4_mul(res, swirl_sr_half_pow(l));
+}
+
+SWIRL_HD bb31x4 swirl_sr_in_uni(uint32_t l_skip, int32_t n, bb31x4 z) {
+    if (n >= 0)
+        return bb31x4_one();
+    uint32_t m = (uint32_t)(-n), e = l_skip - m;
+    for (uint32_t i = 0; i < e; i++)
+        z = bb31x4_square(z);
+    return swirl_sr_eq_uni_at_one(m, z);
+}
+
+/* eq over one variable at (x, bit) */
+SWIRL_HD bb31x4 swirl_sr_eq1(bb31x4 x, uint32_t bit) {
+    bb31x4 y = bit ? bb31x4_one() : bb31x4_zero();
+    bb31x4 xy2 = bb31x4_add(bb31x4_mul(x, y), bb31x4_mul(x, y));
+    return bb31x4_add(bb31x4_sub(bb31x4_sub(bb31x4_one(), y), x), xy2);
+}
+
+/* eq(r, x) over nv variables, bit i of x against r[i] (swirl_evals_eq_hypercube's order) */
+SWIRL_HD bb31x4 swirl_sr_eq_entry(const bb31x4 *r, uint32_t nv, uint64_t x) {
+    bb31x4 e = bb31x4_one();
+    for (uint32_t i = 0; i < nv; i++)
+        e = bb31x4_mul(e, (x >> i) & 1 ? r[i] : bb31x4_sub(bb31x4_one(), r[i]));
+    return e;
+}
+
+SWIRL_HD uint64_t swirl_sr_rot_prev(uint64_t x, uint32_t n) {
+    return x == 0 ? ((uint64_t)1 << n) - 1 : x - 1;
+}
+
+SWIRL_HD bb31x4 swirl_sr_fold(bb31x4 a, bb31x4 b, bb31x4 r) {
+    return bb31x4_add(a, bb31x4_mul(bb31x4_sub(b, a), r));
+}
+
+/* ---- round 0 ---- */
+
+/* Round-0 point p < 2N: g^(c+1) omega^i, c = p / N, i = p % N. */
+SWIRL_HD bb31 swirl_sr_point(const swirl_sr_params *pr, uint64_t p) {
+    bb31 g = bb31_from_u32(BB31_GENERATOR);
+    bb31 shift = p < pr->N ? g : bb31_square(g);
+    return bb31_mul(shift, bb31_pow(pr->omega, p % pr->N));
+}
+
+/* The Lagrange basis of D at pt: eq_uni(l_skip, pt, omega^j) (a base-field value). */
+SWIRL_HD bb31 swirl_sr_lag(const swirl_sr_params *pr, bb31 pt, uint64_t j) {
+    bb31x4 v = swirl_sr_eq_uni(pr->l_skip, bb31x4_from_base(pt),
+                               bb31x4_from_base(bb31_pow(pr->omega, j)));
+    return v.c[0];
+}
+
+/* W of view v at column offset j over x in [x0, x1): w[0] += e[x] q, w[1] += (e[x-1] - e[x]) q,
+ * q = col[x N + j] (col: the view's first stacked row; e: its class table). */
+SWIRL_HD void swirl_sr_w(bb31x4 w[2], const bb31 *col, const bb31x4 *e, uint32_t n_lift,
+                         uint64_t N, uint64_t j, uint64_t x0, uint64_t x1) {
+    for (uint64_t x = x0; x < x1; x++) {
+        bb31 val = col[x * N + j];
+        bb31x4 ex = e[x], dx = bb31x4_sub(e[swirl_sr_rot_prev(x, n_lift)], e[x]);
+        w[0] = bb31x4_add(w[0], bb31x4_mul_base(ex, val));
+        w[1] = bb31x4_add(w[1], bb31x4_mul_base(dx, val));
+    }
+}
+
+/* The x-range of chunk c of a view with 2^n_lift entries (w_chunks chunks). */
+SWIRL_HD void swirl_sr_chunk(uint64_t *x0, uint64_t *x1, uint32_t n_lift, uint32_t chunks,
+                             uint32_t c) {
+    uint64_t len = (uint64_t)1 << n_lift;
+    *x0 = len * c / chunks;
+    *x1 = len * (c + 1) / chunks;
+}
+
+/* View v's weighted contribution at point Pz given q1 = sum_j W1[j] lag[j], q2 likewise. */
+SWIRL_HD bb31x4 swirl_sr_round0_term(const swirl_sr_params *pr, const swirl_sr_class *c,
+                                     bb31x4 lp_e, bb31x4 lp_r, uint32_t rot, bb31 pt, bb31x4 q1,
+                                     bb31x4 q2) {
+    bb31x4 Pz = bb31x4_from_base(pt);
+    bb31x4 ind = swirl_sr_in_uni(pr->l_skip, c->n, Pz);
+    bb31x4 A = bb31x4_mul(ind, swirl_sr_eq_uni(c->lp, Pz, c->r_uni));
+    bb31x4 acc = bb31x4_mul(bb31x4_mul(lp_e, A), q1);
+    if (rot) {
+        bb31x4 B = bb31x4_mul(ind, swirl_sr_eq_uni(c->lp, Pz, bb31x4_mul_base(c->r_uni, c->omega_p)));
+        bb31x4 C = bb31x4_mul(bb31x4_mul(ind, pr->eq_const), swirl_sr_eq_uni_at_one(pr->l_skip, Pz));
+        bb31x4 rt = bb31x4_add(bb31x4_mul(B, q1), bb31x4_mul(C, q2));
+        acc = bb31x4_add(acc, bb31x4_mul(lp_r, rt));
+    }
+    return acc;
+}
+
+/* Coefficients k and N + k of the polynomial of degree < 2N with values S[c N + i] at
+ * g^(c+1) omega^i (interpolation through the two cosets). */
+SWIRL_HD void swirl_sr_interp_k(bb31x4 *coeffs, const bb31x4 *S, const swirl_sr_params *pr,
+                                uint64_t k) {
+    uint64_t N = pr->N;
+    bb31 g = bb31_from_u32(BB31_GENERATOR), winv = bb31_inv(pr->omega);
+    bb31 ninv = bb31_inv(bb31_from_u32((uint32_t)N));
+    bb31x4 h[2];
+    bb31 gam[2];
+    for (int c = 0; c < 2; c++) {
+        bb31 shift = c == 0 ? g : bb31_square(g), sinv = bb31_inv(shift);
+        gam[c] = bb31_pow(shift, N);
+        bb31 sk = bb31_mul(ninv, bb31_pow(sinv, k));
+        bb31x4 acc = bb31x4_zero();
+        bb31 wk = bb31_pow(winv, k), wik = bb31_one();
+        for (uint64_t i = 0; i < N; i++) {
+            acc = bb31x4_add(acc, bb31x4_mul_base(S[(uint64_t)c * N + i], wik));
+            wik = bb31_mul(wik, wk);
+        }
+        h[c] = bb31x4_mul_base(acc, sk);
+    }
+    bb31 dinv = bb31_inv(bb31_sub(gam[0], gam[1]));
+    bb31x4 B = bb31x4_mul_base(bb31x4_sub(h[0], h[1]), dinv);
+    coeffs[N + k] = B;
+    coeffs[k] = bb31x4_sub(h[0], bb31x4_mul_base(B, gam[0]));
+}
+
+/* ---- the fold at u_0 ---- */
+
+/* eq_uni(l_skip, u_0, omega^i) */
+SWIRL_HD bb31x4 swirl_sr_lagu(const swirl_sr_params *pr, bb31x4 u0, uint64_t i) {
+    return swirl_sr_eq_uni(pr->l_skip, u0, bb31x4_from_base(bb31_pow(pr->omega, i)));
+}
+
+/* The class's constants of the fold at u_0 (ce, cd, f). */
+SWIRL_HD void swirl_sr_class_u0(swirl_sr_class *c, const swirl_sr_params *pr, bb31x4 u0) {
+    bb31x4 ind = swirl_sr_in_uni(pr->l_skip, c->n, u0);
+    bb31x4 eu = swirl_sr_eq_uni(c->lp, u0, c->r_uni);
+    bb31x4 eur = swirl_sr_eq_uni(c->lp, u0, bb31x4_mul_base(c->r_uni, c->omega_p));
+    c->ce = bb31x4_mul(ind, eur);
+    c->cd = bb31x4_mul(ind, bb31x4_mul(pr->eq_const, swirl_sr_eq_uni_at_one(pr->l_skip, u0)));
+    c->f = bb31x4_mul(ind, eu);
+}
+
+/* The prismalinear fold of one stacked cell block: sum_i lagu[i] chunk[i]. */
+SWIRL_HD bb31x4 swirl_sr_fold_ple(const bb31 *chunk, const bb31x4 *lagu, uint64_t N) {
+    bb31x4 acc = bb31x4_zero();
+    for (uint64_t i = 0; i < N; i++)
+        acc = bb31x4_add(acc, bb31x4_mul_base(lagu[i], chunk[i]));
+    return acc;
+}
+
+/* Entry x of a class's tables after u_0: kr_out[x] and e_out[x] from e_in (not in place). */
+SWIRL_HD void swirl_sr_kr_entry(bb31x4 *e_out, bb31x4 *kr_out, const bb31x4 *e_in,
+                                const swirl_sr_class *c, uint64_t x) {
+    bb31x4 d = bb31x4_sub(e_in[swirl_sr_rot_prev(x, c->n_lift)], e_in[x]);
+    kr_out[x] = bb31x4_add(bb31x4_mul(c->ce, e_in[x]), bb31x4_mul(c->cd, d));
+    e_out[x] = bb31x4_mul(e_in[x], c->f);
+}
+
+/* ---- multilinear rounds ---- */
+
+/* The number of pairs view v sums in `round` (1..n_stack): 2^max(n_lift - round, 0). */
+SWIRL_HD uint64_t swirl_sr_round_pairs(uint32_t log_h, uint32_t l_skip, uint32_t round) {
+    uint32_t n_lift = log_h > l_skip ? log_h - l_skip : 0;
+    return (uint64_t)1 << (n_lift > round ? n_lift - round : 0);
+}
+
+/* Pair y of view v in `round`: adds (lp_e qe(X) + lp_r qk(X)) eq_ub at X = 1, 2 to acc.
+ * q: the folded table (wtot columns of qh); e, kr: the class's current tables. */
+SWIRL_HD void swirl_sr_round_y(bb31x4 acc[2], const swirl_sr_view *v, uint32_t l_skip,
+                               uint32_t round, const bb31x4 *q, uint64_t qh, const bb31x4 *e,
+                               const bb31x4 *kr, bb31x4 lp_e, bb31x4 lp_r, bb31x4 eq_ub,
+                               uint64_t y) {
+    uint32_t n_lift = v->log_h > l_skip ? v->log_h - l_skip : 0;
+    uint32_t hyper = n_lift > round ? n_lift - round : 0;
+    uint64_t row_start = round <= n_lift ? (v->row_idx >> v->log_h) << (hyper + 1)
+                                         : (v->row_idx >> (l_skip + round)) << 1;
+    const bb31x4 *col = q + (uint64_t)v->col * qh + row_start;
+    bb31x4 q1 = col[2 * y + 1];
+    bb31x4 q2 = bb31x4_sub(bb31x4_add(q1, q1), col[2 * y]);
+    bb31x4 qe[2], qk[2];
+    if (round > n_lift) {
+        uint32_t bbit = (uint32_t)((v->row_idx >> (l_skip + round - 1)) & 1);
+        for (uint32_t xi = 1; xi <= 2; xi++) {
+            bb31x4 ub = swirl_sr_eq1(bb31x4_from_base(bb31_from_u32(xi)), bbit);
+            bb31x4 qs = xi == 1 ? q1 : q2;
+            qe[xi - 1] = bb31x4_mul(qs, bb31x4_mul(e[0], ub));
+            qk[xi - 1] = bb31x4_mul(qs, bb31x4_mul(kr[0], ub));
+        }
+    } else {
+        bb31x4 e1 = e[2 * y + 1], e2 = bb31x4_sub(bb31x4_add(e1, e1), e[2 * y]);
+        bb31x4 k1 = kr[2 * y + 1], k2 = bb31x4_sub(bb31x4_add(k1, k1), kr[2 * y]);
+        qe[0] = bb31x4_mul(q1, e1);
+        qe[1] = bb31x4_mul(q2, e2);
+        qk[0] = bb31x4_mul(q1, k1);
+        qk[1] = bb31x4_mul(q2, k2);
+    }
+    for (int xi = 0; xi < 2; xi++) {
+        bb31x4 add = bb31x4_mul(lp_e, qe[xi]);
+        if (v->rot)
+            add = bb31x4_add(add, bb31x4_mul(lp_r, qk[xi]));
+        acc[xi] = bb31x4_add(acc[xi], bb31x4_mul(add, eq_ub));
+    }
+}
+
+/* View k of the flattened (view, pair) index i of `round`: offs = the round's prefix sums of the
+ * pairs (ntv + 1 entries). */
+SWIRL_HD uint64_t swirl_sr_find_view(const uint64_t *offs, uint64_t ntv, uint64_t i) {
+    uint64_t lo = 0, hi = ntv; /* offs[lo] <= i < offs[hi] */
+    while (hi - lo > 1) {
+        uint64_t mid = (lo + hi) / 2;
+        if (offs[mid] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* After round `round`'s challenge u: eq_ub of a view the round has passed. */
+SWIRL_HD bb31x4 swirl_sr_eq_ub_next(const swirl_sr_view *v, uint32_t l_skip, uint32_t round,
+                                    bb31x4 eq_ub, bb31x4 u) {
+    uint32_t n_lift = v->log_h > l_skip ? v->log_h - l_skip : 0;
+    if (round <= n_lift)
+        return eq_ub;
+    uint32_t bit = (uint32_t)((v->row_idx >> (l_skip + round - 1)) & 1);
+    return bb31x4_mul(eq_ub, swirl_sr_eq1(u, bit));
+}
+
+/* Entry y of class c's tables after round `round`'s fold (from cur to out; a class the round
+ * does not fold keeps its one entry). len_before = 2^(n_lift - round + 1) when folded. */
+SWIRL_HD void swirl_sr_table_fold(bb31x4 *e_out, bb31x4 *k_out, const bb31x4 *e_in,
+                                  const bb31x4 *k_in, const swirl_sr_class *c, uint32_t round,
+                                  uint64_t y, bb31x4 u) {
+    if (round <= c->n_lift) {
+        e_out[y] = swirl_sr_fold(e_in[2 * y], e_in[2 * y + 1], u);
+        k_out[y] = swirl_sr_fold(k_in[2 * y], k_in[2 * y + 1], u);
+    } else if (y == 0) {
+        e_out[0] = e_in[0];
+        k_out[0] = k_in[0];
+    }
+}
+
+/* Entries class c's tables have going into round `round` (1 after its last fold). */
+SWIRL_HD uint64_t swirl_sr_table_len(const swirl_sr_class *c, uint32_t round) {
+    return round <= c->n_lift + 1 ? (uint64_t)1 << (c->n_lift + 1 - round) : 1;
+}
+
+/* ---- single-thread Fiat-Shamir steps ---- */
+
+SWIRL_HD void swirl_sr_seq_lambda(swirl_transcript *t, swirl_sr_ctl *ctl,
+                                  const swirl_ts_tables *tb) {
+    ctl->lambda = swirl_ts_sample_ext(t, tb);
+}
+
+/* The round-0 coefficients (already in proof[0, P - 1)) observed, u_0 sampled. */
+SWIRL_HD void swirl_sr_seq_round0(swirl_transcript *t, bb31x4 *proof, swirl_sr_ctl *ctl,
+                                  const swirl_sr_params *pr, const swirl_ts_tables *tb) {
+    for (uint64_t i = 0; i + 1 < pr->P; i++)
+        swirl_ts_observe_ext(t, proof[i], tb);
+    ctl->u[0] = swirl_ts_sample_ext(t, tb);
+    proof[pr->off_u] = ctl->u[0];
+}
+
+/* Round `round`: s(1), s(2) written and observed, u_round sampled. */
+SWIRL_HD void swirl_sr_seq_round(swirl_transcript *t, bb31x4 *proof, swirl_sr_ctl *ctl,
+                                 const swirl_sr_params *pr, uint32_t round, const bb31x4 s[2],
+                                 const swirl_ts_tables *tb) {
+    bb31x4 *o = proof + pr->off_rounds + 2 * (uint64_t)(round - 1);
+    o[0] = s[0];
+    o[1] = s[1];
+    swirl_ts_observe_ext(t, s[0], tb);
+    swirl_ts_observe_ext(t, s[1], tb);
+    ctl->u[round] = swirl_ts_sample_ext(t, tb);
+    proof[pr->off_u + round] = ctl->u[round];
+}
+
+/* The stacked openings (the fully folded table: wtot columns of length 1) written and observed. */
+SWIRL_HD void swirl_sr_seq_openings(swirl_transcript *t, bb31x4 *proof, const bb31x4 *q,
+                                    const swirl_sr_params *pr, const swirl_ts_tables *tb) {
+    for (uint64_t o = 0; o < pr->wtot; o++) {
+        proof[pr->off_open + o] = q[o];
+        swirl_ts_observe_ext(t, q[o], tb);
+    }
+}
+
+#endif /* SWIRL_DEVICE_SR_IMPL_H */

@@ -1,0 +1,363 @@
+/* The device WHIR's CPU twin: the device schedule described in device/whir_impl.h replayed on the
+ * CPU with its host/device code (batching, the MLE conversion steps, mobius eq, sumcheck pairs,
+ * folds, coefficient steps, OOD terms, the w update, the one-thread transcript steps), with the
+ * CPU's NTT, Merkle tree, PoW grinding and row openings standing in for the GPU primitives the
+ * device stage calls (swirl_cuda_ntt, swirl_cuda_merkle_build, swirl_cuda_transcript_grind and a
+ * gather, each compared with these CPU functions elsewhere), against swirl_whir_prove on the same
+ * transcript: every proof field and the final transcript. Runs without a GPU. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "device/whir_impl.h"
+#include "fixtures.h"
+#include "harness.h"
+#include "pcs/whir.h"
+#include "pcs/whir_config.h"
+#include "poly/ntt.h"
+
+static const uint32_t g_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
+static const uint32_t g_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
+static const uint32_t g_internal[13] = P2_BB16_RC_INTERNAL_MONT;
+static const swirl_ts_tables g_tb = {g_ext_init, g_ext_final, g_internal};
+
+static void *xmalloc(size_t bytes) {
+    void *p = malloc(bytes ? bytes : 1);
+    CHECK(p != NULL);
+    return p;
+}
+
+/* the twin's buffers and its output (the proof's fields, flat) */
+typedef struct wtwin {
+    swirl_whir_plan plan;
+    size_t m, n, k, R, log_blowup;
+    swirl_whir_ctl *ctl;
+    bb31x4 *f, *w, *fo, *wo, *g, *polys, *ood, *final_poly, *cw_vals;
+    bb31 *fold_w, *query_w, *rows0, mu_w;
+    swirl_digest *commits, *paths0, *cw_paths;
+    /* the previous codeword's tree */
+    swirl_merkle_plan rs_plan;
+    swirl_digest *rs_layers;
+    bb31x4 *rs_cw;
+} wtwin;
+
+/* mu, the batched planes, the MLE conversion, f and w */
+static void twin_batch(wtwin *tw, swirl_transcript *t, const swirl_system_params *p,
+                       const swirl_stacked_pcs_data *const *d, size_t nc, const bb31x4 *u) {
+    size_t n = tw->n, ncols = 0;
+    CHECK_OK(swirl_transcript_grind(t, &tw->mu_w, (unsigned)p->whir.mu_pow_bits));
+    swirl_whir_seq_mu(t, tw->ctl, &g_tb);
+    for (size_t c = 0; c < nc; c++)
+        ncols += swirl_stacked_pcs_layout(d[c])->width;
+    const bb31 **cols = xmalloc(ncols * sizeof *cols);
+    bb31x4 *mu_pows = xmalloc(ncols * sizeof *mu_pows);
+    for (size_t c = 0, j = 0; c < nc; c++) {
+        const bb31 *mat;
+        CHECK_OK(swirl_stacked_pcs_host_matrix(d[c], &mat));
+        for (size_t col = 0; col < swirl_stacked_pcs_layout(d[c])->width; col++, j++) {
+            cols[j] = mat + col * n;
+            mu_pows[j] = bb31x4_pow(tw->ctl->mu, j);
+        }
+    }
+    bb31 *planes = xmalloc(4 * n * sizeof *planes);
+    for (size_t i = 0; i < n; i++)
+        swirl_whir_batch_entry(planes, cols, mu_pows, ncols, n, i);
+    unsigned l_skip = (unsigned)p->l_skip;
+    if (l_skip > 0)
+        CHECK_OK(swirl_ntt_inverse(planes, l_skip, (4 * n) >> l_skip, (size_t)1 << l_skip,
+                                   bb31_one(), SWIRL_NTT_NONE));
+    for (uint32_t bit = 0; bit < tw->m; bit++)
+        for (int rep = 0; rep < (bit < l_skip ? 2 : 1); rep++)
+            for (uint64_t t2 = 0; t2 < 2 * n; t2++)
+                swirl_whir_c2e_pair(planes, n, bit, t2);
+    for (size_t i = 0; i < n; i++) {
+        tw->f[i] = swirl_whir_plane_entry(planes, n, i);
+        tw->w[i] = swirl_whir_mobius_entry(u, (uint32_t)tw->m, i);
+    }
+    free(planes);
+    free(cols);
+    free(mu_pows);
+}
+
+/* RS encoding of g (len coefficients) on 2^log_n points and its tree (the new rs_*) */
+static void twin_commit(wtwin *tw, size_t len, unsigned log_n) {
+    size_t cw = (size_t)1 << log_n;
+    bb31 *tmp = xmalloc(4 * cw * sizeof *tmp);
+    for (size_t i = 0; i < cw; i++)
+        for (int c = 0; c < 4; c++)
+            tmp[(size_t)c * cw + i] = i < len ? tw->g[i].c[c] : bb31_zero();
+    CHECK_OK(swirl_ntt_forward(tmp, log_n, 4, cw, bb31_one(), SWIRL_NTT_NONE));
+    free(tw->rs_cw);
+    free(tw->rs_layers);
+    tw->rs_cw = xmalloc(cw * sizeof *tw->rs_cw);
+    for (size_t i = 0; i < cw; i++)
+        tw->rs_cw[i] = swirl_whir_plane_entry(tmp, cw, i);
+    free(tmp);
+    CHECK_OK(swirl_merkle_plan_init(&tw->rs_plan, cw, 1, 4, (size_t)1 << tw->k));
+    tw->rs_layers = xmalloc(swirl_merkle_plan_bytes(&tw->rs_plan));
+    CHECK_OK(swirl_cpu_merkle_tree(
+        NULL, &tw->rs_plan, swirl_buf_host(tw->rs_layers, swirl_merkle_plan_bytes(&tw->rs_plan)),
+        swirl_buf_host_const(tw->rs_cw, cw * sizeof *tw->rs_cw)));
+}
+
+/* the query openings of round r (round 0: the commitments; later: the previous codeword) */
+static void twin_open(wtwin *tw, size_t r, const swirl_stacked_pcs_data *const *d, size_t nc,
+                      const swirl_merkle_plan *prev, const swirl_digest *prev_layers,
+                      const bb31x4 *prev_cw, size_t *cw_off, size_t *path_off) {
+    size_t nq = tw->plan.rounds[r].num_queries, depth = tw->plan.rounds[r].log_query_domain;
+    if (r == 0) {
+        size_t row_off = 0;
+        for (size_t c = 0; c < nc; c++) {
+            CHECK_OK(swirl_stacked_pcs_open_rows(d[c], tw->ctl->idx, nq, tw->rows0 + row_off,
+                                                 tw->paths0 + c * nq * depth));
+            row_off += nq * (((size_t)1 << tw->k) * swirl_stacked_pcs_layout(d[c])->width);
+        }
+        return;
+    }
+    for (size_t qi = 0; qi < nq; qi++) {
+        CHECK_OK(swirl_merkle_open_host(prev, prev_layers, (const bb31 *)prev_cw, tw->ctl->idx[qi],
+                                        (bb31 *)(tw->cw_vals + *cw_off),
+                                        tw->cw_paths + *path_off));
+        *cw_off += (size_t)1 << tw->k;
+        *path_off += depth;
+    }
+}
+
+/* k sumcheck rounds: sums, the transcript step, folding PoW, alpha, the fold */
+static size_t twin_sumcheck(wtwin *tw, swirl_transcript *t, const swirl_system_params *p,
+                            size_t len, size_t *sc) {
+    for (size_t j = 0; j < tw->k; j++, (*sc)++) {
+        bb31x4 s[2] = {bb31x4_zero(), bb31x4_zero()};
+        for (uint64_t y = 0; y < len / 2; y++)
+            swirl_whir_sumcheck_pair(s, tw->f, tw->w, y);
+        swirl_whir_seq_sumcheck(t, tw->polys, *sc, s, &g_tb);
+        CHECK_OK(swirl_transcript_grind(t, &tw->fold_w[*sc], (unsigned)p->whir.folding_pow_bits));
+        swirl_whir_seq_alpha(t, tw->ctl, &g_tb);
+        for (uint64_t y = 0; y < len / 2; y++)
+            swirl_whir_fold_pair(tw->fo, tw->wo, tw->f, tw->w, y, tw->ctl->alpha);
+        bb31x4 *a = tw->f, *b = tw->w;
+        tw->f = tw->fo, tw->w = tw->wo, tw->fo = a, tw->wo = b;
+        len /= 2;
+    }
+    return len;
+}
+
+static void twin_prove(wtwin *tw, swirl_transcript *t, const swirl_system_params *p,
+                       const swirl_stacked_pcs_data *const *d, size_t nc, const bb31x4 *u) {
+    twin_batch(tw, t, p, d, nc, u);
+    size_t len = tw->n, log_rs = tw->m + tw->log_blowup, sc = 0, cw_off = 0, path_off = 0;
+    for (size_t r = 0; r < tw->R; r++) {
+        int last = r + 1 == tw->R;
+        len = twin_sumcheck(tw, t, p, len, &sc);
+        memcpy(tw->g, tw->f, len * sizeof *tw->g);
+        for (uint32_t bit = 0; ((size_t)1 << bit) < len; bit++)
+            for (uint64_t y = 0; y < len / 2; y++)
+                swirl_whir_e2c_pair(tw->g, bit, y);
+        /* the previous round's tree is opened below, after this round's is made */
+        swirl_merkle_plan prev = tw->rs_plan;
+        swirl_digest *prev_layers = tw->rs_layers;
+        bb31x4 *prev_cw = tw->rs_cw;
+        if (!last) {
+            tw->rs_layers = NULL, tw->rs_cw = NULL;
+            twin_commit(tw, len, (unsigned)(log_rs - 1));
+            swirl_digest root = tw->rs_layers[tw->rs_plan.layer_off[tw->rs_plan.num_layers - 1]];
+            tw->commits[r] = root;
+            swirl_whir_seq_commit(t, tw->ctl, &root, &g_tb);
+            bb31x4 y0 = bb31x4_zero();
+            for (uint64_t i = 0; i < len; i++)
+                y0 = bb31x4_add(y0, swirl_whir_horner_term(tw->g, i, tw->ctl->z0));
+            tw->ood[r] = y0;
+            swirl_whir_seq_ood(t, y0, &g_tb);
+        } else {
+            swirl_whir_seq_final(t, tw->final_poly, tw->g, len, &g_tb);
+        }
+        bb31 omega;
+        CHECK_OK(bb31_two_adic_generator(&omega, (unsigned)(log_rs - tw->k)));
+        CHECK_OK(swirl_transcript_grind(t, &tw->query_w[r], (unsigned)p->whir.query_phase_pow_bits));
+        uint32_t nq = (uint32_t)tw->plan.rounds[r].num_queries;
+        swirl_whir_seq_queries(t, tw->ctl, nq, (uint32_t)(log_rs - tw->k), &g_tb);
+        twin_open(tw, r, d, nc, &prev, prev_layers, prev_cw, &cw_off, &path_off);
+        if (!last) {
+            free(prev_layers);
+            free(prev_cw);
+        }
+        swirl_whir_seq_gamma(t, tw->ctl, last ? 0 : nq, omega, &g_tb);
+        if (!last)
+            for (uint64_t x = 0; x < len; x++)
+                tw->w[x] = bb31x4_add(tw->w[x], swirl_whir_w_term(tw->ctl, nq,
+                                                                  (uint32_t)swirl_log2_exact(len), x));
+        log_rs -= 1;
+    }
+}
+
+static void twin_alloc(wtwin *tw, const swirl_system_params *p, const swirl_whir_proof *ref) {
+    memset(tw, 0, sizeof *tw);
+    CHECK_OK(swirl_whir_plan_init(&tw->plan, p));
+    tw->m = tw->plan.m;
+    tw->n = (size_t)1 << tw->m;
+    tw->k = tw->plan.k;
+    tw->R = tw->plan.num_rounds;
+    tw->log_blowup = p->log_blowup;
+    size_t n = tw->n, rows0 = 0;
+    for (size_t c = 0; c < ref->n_commits; c++)
+        rows0 += (tw->plan.rounds[0].num_queries << tw->k) * ref->widths[c];
+    for (size_t r = 0; r < tw->R; r++)
+        CHECK(tw->plan.rounds[r].num_queries <= SWIRL_WHIR_IMPL_MAX_QUERIES);
+    size_t cw_vals = 0, cw_paths = 0;
+    for (size_t r = 1; r < tw->R; r++) {
+        cw_vals += tw->plan.rounds[r].num_queries << tw->k;
+        cw_paths += tw->plan.rounds[r].num_queries * tw->plan.rounds[r].log_query_domain;
+    }
+    tw->ctl = xmalloc(sizeof *tw->ctl);
+    tw->f = xmalloc(n * sizeof(bb31x4));
+    tw->w = xmalloc(n * sizeof(bb31x4));
+    tw->fo = xmalloc(n / 2 * sizeof(bb31x4));
+    tw->wo = xmalloc(n / 2 * sizeof(bb31x4));
+    tw->g = xmalloc(n * sizeof(bb31x4));
+    tw->polys = xmalloc(2 * tw->R * tw->k * sizeof(bb31x4));
+    tw->ood = xmalloc(tw->R * sizeof(bb31x4));
+    tw->final_poly = xmalloc(tw->plan.final_poly_len * sizeof(bb31x4));
+    tw->cw_vals = xmalloc(cw_vals * sizeof(bb31x4));
+    tw->fold_w = xmalloc(tw->R * tw->k * sizeof(bb31));
+    tw->query_w = xmalloc(tw->R * sizeof(bb31));
+    tw->rows0 = xmalloc(rows0 * sizeof(bb31));
+    tw->commits = xmalloc(tw->R * sizeof(swirl_digest));
+    tw->paths0 = xmalloc(ref->n_commits * tw->plan.rounds[0].num_queries *
+                         tw->plan.rounds[0].log_query_domain * sizeof(swirl_digest));
+    tw->cw_paths = xmalloc(cw_paths * sizeof(swirl_digest));
+    CHECK(cw_vals == (ref->n_rounds > 1 ? cw_vals : 0));
+}
+
+static void twin_free(wtwin *tw) {
+    /* f / fo and w / wo were swapped an unknown number of times: free all four */
+    free(tw->ctl);
+    free(tw->f);
+    free(tw->w);
+    free(tw->fo);
+    free(tw->wo);
+    free(tw->g);
+    free(tw->polys);
+    free(tw->ood);
+    free(tw->final_poly);
+    free(tw->cw_vals);
+    free(tw->fold_w);
+    free(tw->query_w);
+    free(tw->rows0);
+    free(tw->commits);
+    free(tw->paths0);
+    free(tw->cw_paths);
+    free(tw->rs_layers);
+    free(tw->rs_cw);
+}
+
+static void compare(const wtwin *tw, const swirl_whir_proof *ref) {
+    size_t R = tw->R, k = tw->k, q0 = tw->plan.rounds[0].num_queries;
+    size_t d0 = tw->plan.rounds[0].log_query_domain, rows0 = 0, vals = 0, paths = 0;
+    for (size_t c = 0; c < ref->n_commits; c++)
+        rows0 += (q0 << k) * ref->widths[c];
+    for (size_t r = 1; r < R; r++) {
+        vals += tw->plan.rounds[r].num_queries << k;
+        paths += tw->plan.rounds[r].num_queries * tw->plan.rounds[r].log_query_domain;
+    }
+    CHECK(bb31_eq(tw->mu_w, ref->mu_pow_witness));
+    CHECK_MSG(memcmp(tw->polys, ref->sumcheck_polys, 2 * R * k * sizeof(bb31x4)) == 0,
+              "sumcheck polynomials differ");
+    CHECK(memcmp(tw->fold_w, ref->folding_pow_witnesses, R * k * sizeof(bb31)) == 0);
+    CHECK(memcmp(tw->query_w, ref->query_pow_witnesses, R * sizeof(bb31)) == 0);
+    CHECK_MSG(R < 2 || memcmp(tw->commits, ref->codeword_commits,
+                              (R - 1) * sizeof(swirl_digest)) == 0, "codeword roots differ");
+    CHECK_MSG(R < 2 || memcmp(tw->ood, ref->ood_values, (R - 1) * sizeof(bb31x4)) == 0,
+              "OOD values differ");
+    CHECK_MSG(memcmp(tw->rows0, ref->initial_rows, rows0 * sizeof(bb31)) == 0,
+              "initial rows differ");
+    CHECK(memcmp(tw->paths0, ref->initial_paths, ref->n_commits * q0 * d0 * sizeof(swirl_digest)) ==
+          0);
+    CHECK_MSG(memcmp(tw->cw_vals, ref->codeword_values, vals * sizeof(bb31x4)) == 0,
+              "codeword values differ");
+    CHECK(memcmp(tw->cw_paths, ref->codeword_paths, paths * sizeof(swirl_digest)) == 0);
+    CHECK_MSG(memcmp(tw->final_poly, ref->final_poly, ref->n_final * sizeof(bb31x4)) == 0,
+              "final polynomials differ");
+}
+
+static void check_case(const swirl_system_params *p, const unsigned *logs, const size_t *widths,
+                       const size_t *per_commit, size_t nc) {
+    swirl_stacked_pcs_data *d[3];
+    bb31 *store[8];
+    size_t ns = 0, ti = 0;
+    for (size_t c = 0; c < nc; c++) {
+        swirl_trace_view t[4];
+        for (size_t i = 0; i < per_commit[c]; i++, ti++) {
+            size_t h = (size_t)1 << logs[ti];
+            bb31 *v = xmalloc(h * widths[ti] * sizeof *v);
+            for (size_t j = 0; j < h * widths[ti]; j++)
+                v[j] = bb31_from_u32(swirl_test_rand32());
+            store[ns++] = v;
+            t[i].values = v;
+            t[i].height = h;
+            t[i].width = widths[ti];
+        }
+        swirl_digest root;
+        CHECK_OK(swirl_stacked_commit(NULL, &d[c], &root, t, per_commit[c], (unsigned)p->l_skip,
+                                      (unsigned)p->n_stack, (unsigned)p->log_blowup,
+                                      (unsigned)p->whir.k));
+    }
+    bb31x4 u[64];
+    for (size_t i = 0; i < p->l_skip + p->n_stack; i++)
+        for (int c = 0; c < 4; c++)
+            u[i].c[c] = bb31_from_u32(swirl_test_rand32());
+    swirl_transcript tc, tg;
+    swirl_transcript_init(&tc);
+    swirl_transcript_observe(&tc, bb31_from_u32(7));
+    tg = tc;
+    swirl_whir_proof ref;
+    CHECK_OK(swirl_whir_prove(NULL, &ref, &tc, p, (const swirl_stacked_pcs_data *const *)d, nc, u));
+    wtwin tw;
+    twin_alloc(&tw, p, &ref);
+    twin_prove(&tw, &tg, p, (const swirl_stacked_pcs_data *const *)d, nc, u);
+    compare(&tw, &ref);
+    CHECK_MSG(memcmp(&tc, &tg, sizeof tc) == 0, "final transcripts differ");
+    twin_free(&tw);
+    swirl_whir_proof_clear(&ref);
+    for (size_t c = 0; c < nc; c++)
+        swirl_stacked_pcs_data_destroy(d[c]);
+    for (size_t i = 0; i < ns; i++)
+        free(store[i]);
+}
+
+static void test_one_commit(void) {
+    swirl_system_params p = swirl_fixture_params(2, 6, 2, 2, 2, 32);
+    static const unsigned logs[] = {7, 4, 1};
+    static const size_t widths[] = {3, 2, 5}, per[] = {3};
+    check_case(&p, logs, widths, per, 1);
+}
+
+static void test_two_commits_k3(void) {
+    swirl_system_params p = swirl_fixture_params(3, 6, 3, 3, 1, 31);
+    static const unsigned logs[] = {9, 6, 2};
+    static const size_t widths[] = {2, 3, 1}, per[] = {1, 2};
+    check_case(&p, logs, widths, per, 2);
+}
+
+static void test_single_round(void) {
+    swirl_system_params p = swirl_fixture_params(2, 3, 2, 3, 0, 30);
+    static const unsigned logs[] = {5};
+    static const size_t widths[] = {2}, per[] = {1};
+    check_case(&p, logs, widths, per, 1);
+}
+
+static void test_l_skip_zero(void) {
+    swirl_system_params p = swirl_fixture_params(0, 8, 2, 2, 1, 31);
+    static const unsigned logs[] = {8, 3};
+    static const size_t widths[] = {2, 4}, per[] = {2};
+    check_case(&p, logs, widths, per, 1);
+}
+
+static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_one_commit),
+    SWIRL_TEST(test_two_commits_k3),
+    SWIRL_TEST(test_single_round),
+    SWIRL_TEST(test_l_skip_zero),
+};
+
+int main(int argc, char **argv) {
+    return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
+}
