@@ -167,7 +167,8 @@ static enum swirl_status shape_of(swirl_commit_shape *out, const swirl_system_pa
 /* The backend's plan for this proof: every stacked matrix it will commit, the cached partitions
  * (one trace each) and the common main (views, sorted). */
 static enum swirl_status plan_proof(const swirl_backend *be, const swirl_vk *vk,
-                                    const swirl_trace_view *views, const size_t *order, size_t n) {
+                                    const swirl_trace_view *views, const size_t *order, size_t n,
+                                    const swirl_air_instance *inst) {
     if (!be->begin_proof)
         return SWIRL_OK;
     const swirl_system_params *p = &vk->params;
@@ -188,8 +189,12 @@ static enum swirl_status plan_proof(const swirl_backend *be, const swirl_vk *vk,
     }
     if (st == SWIRL_OK)
         st = shape_of(&shapes[k_shape++], p, widths, logs, n);
-    if (st == SWIRL_OK)
-        st = be->begin_proof(be, shapes, k_shape, (unsigned)p->log_blowup);
+    {
+        swirl_zc_params zp = {(unsigned)p->l_skip, (unsigned)p->max_constraint_degree,
+                              (unsigned)p->logup.pow_bits};
+        if (st == SWIRL_OK)
+            st = be->begin_proof(be, shapes, k_shape, (unsigned)p->log_blowup, &zp, inst, n);
+    }
     free(shapes);
     free(widths);
     free(logs);
@@ -197,8 +202,8 @@ static enum swirl_status plan_proof(const swirl_backend *be, const swirl_vk *vk,
 }
 
 enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
-                              const swirl_trace_input *traces, const swirl_backend *be,
-                              swirl_transcript_log *log) {
+                                   const swirl_trace_input *traces, const swirl_backend *be,
+                                   swirl_transcript_log *log) {
     SWIRL_ARG_CHECK(proof && vk && traces);
     if (!be)
         be = swirl_backend_cpu();
@@ -283,7 +288,7 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     int any_cached = 0;
     for (size_t k = 0; k < n; k++)
         any_cached |= vk->per_air[order[k]].air->n_cached > 0;
-    st = plan_proof(be, vk, views, order, n);
+    st = plan_proof(be, vk, views, order, n, inst);
     if (st != SWIRL_OK)
         goto done;
     if (any_cached)
@@ -336,8 +341,8 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     cv[0] = c0;
     cs[0] = d;
     for (size_t e = 0; e < oc.n; e++) {
-        swirl_stacked_commit_view ce = {swirl_stacked_pcs_layout(oc.data[e]), NULL,
-                                        &oc.need_rot[e], oc.data[e]};
+        swirl_stacked_commit_view ce = {swirl_stacked_pcs_layout(oc.data[e]), NULL, &oc.need_rot[e],
+                                        oc.data[e]};
         cv[1 + e] = ce;
         cs[1 + e] = oc.data[e];
     }

@@ -12,7 +12,10 @@
 #include "util/common.h"
 #include "util/log.h"
 #include "util/settings.h"
+#include "util/span.h"
 #include "device/cuda/cuda_zc.h"
+#include "prover/cuda_openings.h"
+#include "prover/cuda_rap.h"
 
 /* ---- CPU ---- */
 
@@ -99,7 +102,8 @@ static enum swirl_status commit_bytes(size_t *persist, size_t *scratch, const sw
 /* The proof's plan: one arena holding every commitment's persistent data and the largest
  * scratch; the arena is emptied (no PCS data of an earlier proof may still be alive). */
 static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_commit_shape *shapes,
-                                          size_t n, unsigned log_blowup) {
+                                          size_t n, unsigned log_blowup, const swirl_zc_params *zp,
+                                          const swirl_air_instance *inst, size_t n_inst) {
     SWIRL_ARG_CHECK(shapes != NULL || n == 0);
     if (swirl_cuda_arena_persistent_used(be->gpu) != 0)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
@@ -120,6 +124,20 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
     /* the scratch region also serves the PoW searches of the later stages (swirl_cuda_pow_grind) */
     if (max_scratch < swirl_cuda_pow_bytes())
         max_scratch = swirl_cuda_pow_bytes();
+    /* the device-resident stages (SWIRL_GPU_STAGES): their scratch, one stage at a time */
+    if (swirl_settings_get()->gpu_stages && zp && inst && n_inst > 0) {
+        size_t rap = 0, wtot = 0, cube = 0;
+        SWIRL_TRY(swirl_cuda_rap_arena_bytes(&rap, zp, inst, n_inst));
+        max_scratch = rap > max_scratch ? rap : max_scratch;
+        for (size_t i = 0; i < n; i++) {
+            wtot += shapes[i].width;
+            size_t c = shapes[i].height >> zp->l_skip;
+            cube = c > cube ? c : cube;
+        }
+        /* the stacked reduction: folded columns (24 wtot 2^n_stack), tables and sums (a bound) */
+        size_t sr = 48 * wtot * cube + ((size_t)64 << 20);
+        max_scratch = sr > max_scratch ? sr : max_scratch;
+    }
     swirl_cuda_arena_reset(be->gpu);
     return swirl_cuda_arena_reserve(be->gpu, total + max_scratch);
 }
@@ -152,6 +170,13 @@ static enum swirl_status cuda_rap_constraints(const swirl_backend *be, swirl_gkr
                                               swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                               swirl_transcript *t, const swirl_zc_params *zp,
                                               const swirl_air_instance *traces, size_t n) {
+    if (swirl_settings_get()->gpu_stages && !t->log) {
+        swirl_span_begin("prover.rap_constraints");
+        enum swirl_status st =
+            swirl_cuda_rap_constraints(be->gpu, gkr, proof, r_out, n_r, t, zp, traces, n);
+        swirl_span_end();
+        return st;
+    }
     if (be->ops->constraint_round0 != swirl_cuda_slot_constraint_round0) {
         SWIRL_TRY(fallback(be, "cpu_fallback:prover.rap_constraints"));
         return cpu_rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n);
@@ -168,6 +193,9 @@ static enum swirl_status
 cuda_stacked_reduction(const swirl_backend *be, swirl_stacking_proof *proof, bb31x4 *u_out,
                        swirl_transcript *t, const swirl_stacked_commit_view *commits,
                        size_t n_commits, unsigned l_skip, unsigned n_stack, const bb31x4 *r) {
+    if (swirl_settings_get()->gpu_stages)
+        return swirl_cuda_stacked_reduction(be->gpu, proof, u_out, t, commits, n_commits, l_skip,
+                                            n_stack, r);
     SWIRL_TRY(fallback(be, "cpu_fallback:prover.openings.stacked_reduction"));
     return cpu_stacked_reduction(be, proof, u_out, t, commits, n_commits, l_skip, n_stack, r);
 }

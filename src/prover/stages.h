@@ -58,9 +58,12 @@ struct swirl_backend {
 
     /** Called once per proof before its first commit with every stacked matrix the proof will
      *  commit (cached partitions and the common main): a device backend sizes its memory here
-     *  (the CUDA arena: one reserve, no allocation on the hot path). NULL: nothing to plan. */
+     *  (the CUDA arena: one reserve, no allocation on the hot path), and the AIR instances the
+     *  rap_constraints stage will take (zp, inst[0..n_inst), sorted) so a backend that runs that
+     *  stage on the device plans its memory too. NULL: nothing to plan. */
     enum swirl_status (*begin_proof)(const swirl_backend *be, const swirl_commit_shape *shapes,
-                                     size_t n, unsigned log_blowup);
+                                     size_t n, unsigned log_blowup, const swirl_zc_params *zp,
+                                     const swirl_air_instance *inst, size_t n_inst);
     /** prover.main_trace_commit / cached commits: swirl_stacked_commit's contract; the PCS data
      *  is the backend's (pcs/stacked.h), destroyed before the backend. */
     enum swirl_status (*commit)(const swirl_backend *be, swirl_stacked_pcs_data **out,

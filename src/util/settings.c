@@ -23,6 +23,7 @@ static void read_settings(void) {
         g_settings.cpu_avx512f && g_settings.use_avx2 && !env_on("SWIRL_NO_AVX512");
     g_settings.debug_sync = env_on("SWIRL_DEBUG_SYNC");
     g_settings.gpu_constraints = env_on("SWIRL_GPU_CONSTRAINTS");
+    g_settings.gpu_stages = env_on("SWIRL_GPU_STAGES");
 }
 
 const swirl_settings *swirl_settings_get(void) {

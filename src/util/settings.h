@@ -18,6 +18,9 @@ typedef struct swirl_settings {
     int debug_sync;            /* SWIRL_DEBUG_SYNC */
     int gpu_constraints;       /* SWIRL_GPU_CONSTRAINTS: the CUDA backend evaluates the constraint
                                   rounds on the GPU (device/cuda/cuda_zc.h) */
+    int gpu_stages;            /* SWIRL_GPU_STAGES: the CUDA backend runs rap_constraints and the
+                                  stacked reduction as device-resident stages (prover/cuda_rap.h,
+                                  prover/cuda_openings.h) */
 } swirl_settings;
 
 /** The settings, read on the first call (any thread); never NULL. */
