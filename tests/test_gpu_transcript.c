@@ -1,7 +1,7 @@
 /* Fiat-Shamir on the device (backend/cuda/transcript.cu) against its CPU twin (transcript.c):
  * random observe/sample scripts, OpenVM's own transcript logs replayed as scripts, and PoW grinding
- * (the same smallest witness and the same state), each stage making exactly one host sync (its end).
- * Skips (exit 77) without a CUDA device. */
+ * (the same smallest witness and the same state), each stage making exactly one host sync (its
+ * end). Skips (exit 77) without a CUDA device. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +23,7 @@ static void check_last_stage_one_sync(void) {
     size_t n = 0;
     const swirl_stage_trace *tr = swirl_cuda_stage_trace(g_ctx, &n);
     CHECK(n > 0);
-    CHECK_MSG(tr[n - 1].syncs == 1, "stage %s made %u host syncs", tr[n - 1].name,
-              tr[n - 1].syncs);
+    CHECK_MSG(tr[n - 1].syncs == 1, "stage %s made %u host syncs", tr[n - 1].name, tr[n - 1].syncs);
 }
 
 static int same_state(const swirl_transcript *a, const swirl_transcript *b) {
@@ -33,8 +32,9 @@ static int same_state(const swirl_transcript *a, const swirl_transcript *b) {
 }
 
 /* runs ops on the device from `start`, returns the samples and the final state */
-static void gpu_script(swirl_transcript *out_state, uint32_t *samples, const swirl_transcript *start,
-                       const uint32_t *ops, size_t n, size_t n_samples) {
+static void gpu_script(swirl_transcript *out_state, uint32_t *samples,
+                       const swirl_transcript *start, const uint32_t *ops, size_t n,
+                       size_t n_samples) {
     swirl_cuda_arena_reset(g_ctx);
     swirl_transcript *d_t = dev_alloc(sizeof *d_t);
     uint32_t *d_ops = dev_alloc(n * 4), *d_out = dev_alloc(n_samples * 4);
@@ -119,7 +119,17 @@ static void test_openvm_logs_replayed(void) {
 }
 
 static void test_grind(void) {
-    for (unsigned bits = 0; bits <= 14; bits++) {
+    /* 0..14 bits, then large searches whose first chunk needs several waves of blocks (a block
+     * that starts after another block's success may still hold a smaller witness) */
+    unsigned list[15 + 8];
+    size_t nb = 0;
+    for (unsigned bits = 0; bits <= 14; bits++)
+        list[nb++] = bits;
+    const unsigned big[] = {16, 18, 18, 20, 20, 20, 22, 22};
+    for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
+        list[nb++] = big[i];
+    for (size_t li = 0; li < nb; li++) {
+        unsigned bits = list[li];
         swirl_transcript t;
         swirl_transcript_init(&t);
         size_t pre = (size_t)swirl_test_rand_below(20);
@@ -146,9 +156,9 @@ static void test_grind(void) {
         CHECK(same_state(&t, &g));
     }
     /* bits >= 31 is refused before anything is enqueued */
-    CHECK_STATUS(swirl_cuda_transcript_grind(g_ctx, (swirl_transcript *)1, 31, (uint32_t *)1,
-                                             (void *)1),
-                 SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(
+        swirl_cuda_transcript_grind(g_ctx, (swirl_transcript *)1, 31, (uint32_t *)1, (void *)1),
+        SWIRL_E_INVALID_ARG);
 }
 
 static const struct swirl_test tests[] = {

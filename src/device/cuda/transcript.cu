@@ -4,11 +4,11 @@
  * and sample their challenges without a host round trip.
  *  - k_ts_script: one thread replays an op list (observe a value, or sample into the output list);
  *  - PoW grinding with no host sync: candidates in chunks of growing size (2^(bits+4), doubling),
- *    one launch per chunk; a chunk exits at once when an earlier chunk found a witness, threads of
- *    a chunk keep the smallest success (atomicMin), so the witness is the smallest one, as on the
- *    CPU; a last one-thread kernel applies check_witness to the device transcript and writes the
- *    witness (p, an impossible value, when none exists).
- * The CPU twin is transcript.c (same implementation); tests/test_gpu_transcript.c compares them.
+ *    one launch per chunk; a thread stops at its first success or as soon as a smaller witness is
+ *    known (so a chunk after a successful one exits at once), successes meet in atomicMin, so the
+ *    witness is the smallest one, as on the CPU; a last one-thread kernel applies check_witness to
+ * the device transcript and writes the witness (p, an impossible value, when none exists). The CPU
+ * twin is transcript.c (same implementation); tests/test_gpu_transcript.c compares them.
  */
 #include "device/cuda/cuda_common.cuh"
 #include "transcript/transcript_impl.h"
@@ -46,14 +46,17 @@ __global__ void k_ts_grind_init(unsigned long long *best) {
 
 __global__ void k_ts_grind_chunk(const swirl_transcript *t, unsigned bits, unsigned long long base,
                                  unsigned long long count, unsigned long long *best) {
-    if (*(volatile unsigned long long *)best != TS_NOT_FOUND)
-        return; /* an earlier chunk found one */
     swirl_ts_tables tb = d_ts_tables();
     swirl_transcript s = *t;
     unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
     for (unsigned long long i = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;
          i < count; i += stride) {
         unsigned long long w = base + i;
+        /* stop only when a smaller witness is already known: blocks of this launch that start
+         * after another block's success may still hold smaller candidates (an earlier chunk's
+         * success is smaller than every candidate here) */
+        if (w >= *(volatile unsigned long long *)best)
+            return;
         if (swirl_ts_pow_candidate_ok(&s, bits, bb31_from_u32((uint32_t)w), &tb)) {
             atomicMin(best, w);
             return; /* later candidates of this thread are larger */
@@ -61,8 +64,8 @@ __global__ void k_ts_grind_chunk(const swirl_transcript *t, unsigned bits, unsig
     }
 }
 
-__global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits,
-                                 const unsigned long long *best, uint32_t *witness) {
+__global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits, const unsigned long long *best,
+                                 uint32_t *witness) {
     if (blockIdx.x != 0 || threadIdx.x != 0)
         return;
     if (*best == TS_NOT_FOUND) {
@@ -76,7 +79,8 @@ __global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits,
     *witness = (uint32_t)*best;
 }
 
-extern "C" enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
+extern "C" enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx,
+                                                          swirl_transcript *d_t,
                                                           const uint32_t *d_ops, size_t n_ops,
                                                           uint32_t *d_out) {
     SWIRL_CUDA_CHECK_CTX(ctx);
