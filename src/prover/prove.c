@@ -12,6 +12,7 @@
 #include "protocol/flow_common.h"
 #include "util/span.h"
 #include "prover/cuda_pow.h"
+#include "util/settings.h"
 #include "util/test_hooks.h"
 
 #define FAIL(...)                                                                                  \
@@ -306,7 +307,9 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     swirl_transcript t;
     swirl_transcript_init(&t);
     swirl_transcript_set_log(&t, log);
-    if (be->gpu) /* every PoW of the proof searches on the device */
+    /* with the device stages, every PoW of the host-driven stages searches on the device too
+     * (SWIRL_GPU_STAGES: not yet the default, see docs/PERF.md) */
+    if (be->gpu && swirl_settings_get()->gpu_stages)
         swirl_transcript_set_grinder(&t, swirl_cuda_pow_grind, be->gpu);
     swirl_span_begin("prover.main_trace_commit");
     st = be->commit(be, &d, &proof->common_main_commit, views, n, (unsigned)p->l_skip,
