@@ -79,6 +79,19 @@ static void check_case(const zc_case *c, unsigned G, unsigned pow_bits) {
     const swirl_stage_trace *st = find_stage("prover.rap_constraints");
     CHECK(st != NULL);
     CHECK_MSG(st->syncs == 1, "case %s: %u host syncs in the stage", c->name, st->syncs);
+    /* the sub-stages, timed by events inside the one stage: no sync of their own, their kernels
+     * part of the stage's */
+    static const char *const subs[] = {
+        "prover.rap_constraints.logup_gkr", "prover.rap_constraints.round0",
+        "prover.rap_constraints.mle_rounds", "prover.rap_constraints.openings"};
+    unsigned sub_kernels = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const swirl_stage_trace *ss = find_stage(subs[i]);
+        CHECK_MSG(ss != NULL, "case %s: sub-stage %s missing", c->name, subs[i]);
+        CHECK(ss->syncs == 0 && ss->gpu_ms >= 0 && ss->gpu_ms <= st->gpu_ms);
+        sub_kernels += ss->kernels;
+    }
+    CHECK(sub_kernels > 0 && sub_kernels <= st->kernels);
     printf("  %-20s l_skip %u: %u kernels, %.3f ms GPU\n", c->name, c->l_skip, st->kernels,
            (double)st->gpu_ms);
     free(bufc);

@@ -93,9 +93,8 @@ __global__ void k_rap_leaf_init(bb31x4 *p, bb31x4 *q, size_t n, const swirl_rap_
 
 /* thread t of T (= the grid) takes rows t, t + T, ... */
 __global__ void k_rap_leaf_rows(swirl_zc_dprog pg, rap_views vw, const bb31 *pub, bb31 *V,
-                                bb31x4 *p, bb31x4 *q, size_t h, size_t len,
-                                const uint32_t *row_idx, const bb31x4 *bp,
-                                const swirl_rap_ctl *ctl, bb31 norm) {
+                                bb31x4 *p, bb31x4 *q, size_t h, size_t len, const uint32_t *row_idx,
+                                const bb31x4 *bp, const swirl_rap_ctl *ctl, bb31 norm) {
     size_t T = (size_t)gridDim.x * blockDim.x, t = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     bb31x4 alpha = ctl->alpha;
     for (size_t row = t; row < h; row += T) {
@@ -168,6 +167,9 @@ typedef struct rap_run {
     /* host data uploaded in the stage */
     bb31 *h_pts, *h_lag;
     const bb31x4 **h_open;
+    /* sub-stage timing: events at the sub-stage boundaries and the kernel count at each */
+    cudaEvent_t ev[5];
+    unsigned mark_kernels[5];
 } rap_run;
 
 static size_t rap_align(size_t b) {
@@ -412,8 +414,8 @@ static unsigned rap_grid(size_t work) {
 static enum swirl_status rap_enqueue_logup(rap_run *r) {
     swirl_cuda_ctx *ctx = r->ctx;
     const swirl_rap_shape *sh = &r->s.sh;
-    SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->b.t, (unsigned)r->s.pow_bits, r->d_w,
-                                          r->d_grind));
+    SWIRL_TRY(
+        swirl_cuda_transcript_grind(ctx, r->b.t, (unsigned)r->s.pow_bits, r->d_w, r->d_grind));
     SWIRL_LAUNCH(ctx, k_rap_ctl_pow, 1, 1, 0, *sh, r->b, (const uint32_t *)r->d_w);
     if (!sh->gkr_layers)
         return SWIRL_OK;
@@ -430,8 +432,7 @@ static enum swirl_status rap_enqueue_logup(rap_run *r) {
                      (const uint32_t *)r->d_row_idx + tt->int_off, (const bb31x4 *)r->b.bp,
                      (const swirl_rap_ctl *)r->b.ctl, tt->norm);
     }
-    SWIRL_TRY(swirl_cuda_gkr_prove_enqueue(ctx, r->d_gkr, r->b.t, r->d_p, r->d_q,
-                                           sh->gkr_layers));
+    SWIRL_TRY(swirl_cuda_gkr_prove_enqueue(ctx, r->d_gkr, r->b.t, r->d_p, r->d_q, sh->gkr_layers));
     SWIRL_LAUNCH(ctx, k_rap_ctl_gkr, 1, 1, 0, *sh, r->b);
     return SWIRL_OK;
 }
@@ -510,8 +511,8 @@ static enum swirl_status rap_enqueue_round(rap_run *r, uint32_t round) {
             in.lambda_pows = r->b.lam_pows;
             in.beta_pows = r->b.bp;
             in.eq3b = eq3b;
-            SWIRL_TRY(swirl_cuda_zc_round(ctx, r->prog[ti], r->b.heads + 3 * (size_t)sh->G * ti,
-                                          &in));
+            SWIRL_TRY(
+                swirl_cuda_zc_round(ctx, r->prog[ti], r->b.heads + 3 * (size_t)sh->G * ti, &in));
         } else if (round == tt->n_lift + 1) {
             rap_fold_views(r, ti, tt->n_lift, &fv, &fsel);
             SWIRL_LAUNCH(ctx, k_rap_tail, 1, 1, 0, r->dp[ti], fv, fsel, r->pub[ti], r->d_V,
@@ -534,6 +535,52 @@ static enum swirl_status rap_enqueue_round(rap_run *r, uint32_t round) {
 }
 
 /* the stage's uploads (transcript, plan data), the schedule, the one download */
+/* Sub-stages of the one stage, timed by events (no sync): logup_gkr (PoW, alpha/beta, input
+ * layer, GKR), round0 (challenges, round 0), mle_rounds, openings. */
+#define RAP_MARKS 5
+static const char *const rap_sub_names[RAP_MARKS - 1] = {
+    "prover.rap_constraints.logup_gkr", "prover.rap_constraints.round0",
+    "prover.rap_constraints.mle_rounds", "prover.rap_constraints.openings"};
+
+static enum swirl_status rap_mark(rap_run *r, int i) {
+    if (!r->ev[i])
+        return SWIRL_OK; /* events could not be had: no sub-stage timings */
+    r->mark_kernels[i] = r->ctx->current.kernels;
+    SWIRL_CUDA_TRY(r->ctx, cudaEventRecord(r->ev[i], r->ctx->stream));
+    return SWIRL_OK;
+}
+
+/* after the stage's end: the sub-stages into the trace (0 syncs each: the stage holds the one) */
+static void rap_record_substages(rap_run *r) {
+    for (int i = 0; i + 1 < RAP_MARKS; i++) {
+        float ms = 0;
+        if (!r->ev[i] || !r->ev[i + 1] ||
+            cudaEventElapsedTime(&ms, r->ev[i], r->ev[i + 1]) != cudaSuccess) {
+            cudaGetLastError();
+            return;
+        }
+        if (r->ctx->n_trace >= SWIRL_CUDA_MAX_STAGES)
+            return;
+        swirl_stage_trace st = {rap_sub_names[i], r->mark_kernels[i + 1] - r->mark_kernels[i], 0,
+                                ms, 0};
+        r->ctx->trace[r->ctx->n_trace++] = st;
+    }
+}
+
+static void rap_events(rap_run *r, int create) {
+    for (int i = 0; i < RAP_MARKS; i++) {
+        if (create) {
+            if (cudaEventCreate(&r->ev[i]) != cudaSuccess) {
+                cudaGetLastError();
+                r->ev[i] = NULL;
+            }
+        } else if (r->ev[i]) {
+            cudaEventDestroy(r->ev[i]);
+            r->ev[i] = NULL;
+        }
+    }
+}
+
 static enum swirl_status rap_enqueue(rap_run *r, const swirl_transcript *t, bb31x4 *h_proof,
                                      swirl_transcript *h_t, uint32_t *h_fail) {
     swirl_cuda_ctx *ctx = r->ctx;
@@ -541,24 +588,28 @@ static enum swirl_status rap_enqueue(rap_run *r, const swirl_transcript *t, bb31
     SWIRL_TRY(swirl_cuda_upload(ctx, r->b.t, t, sizeof *t));
     SWIRL_TRY(swirl_cuda_upload(ctx, r->d_tr, r->s.tr, sh->n * sizeof(swirl_rap_trace)));
     if (r->s.n_int)
-        SWIRL_TRY(swirl_cuda_upload(ctx, r->d_row_idx, r->s.row_idx,
-                                    r->s.n_int * sizeof(uint32_t)));
+        SWIRL_TRY(
+            swirl_cuda_upload(ctx, r->d_row_idx, r->s.row_idx, r->s.n_int * sizeof(uint32_t)));
     SWIRL_TRY(swirl_cuda_upload(ctx, r->d_pts, r->h_pts, sh->P * sizeof(bb31)));
     SWIRL_TRY(swirl_cuda_upload(ctx, r->d_lag, r->h_lag, (size_t)sh->P * sh->N * sizeof(bb31)));
-    SWIRL_TRY(swirl_cuda_upload(ctx, r->d_open, r->h_open,
-                                r->s.plan.n_openings * sizeof(bb31x4 *)));
+    SWIRL_TRY(
+        swirl_cuda_upload(ctx, r->d_open, r->h_open, r->s.plan.n_openings * sizeof(bb31x4 *)));
+    SWIRL_TRY(rap_mark(r, 0));
     SWIRL_TRY(rap_enqueue_logup(r));
+    SWIRL_TRY(rap_mark(r, 1));
     SWIRL_LAUNCH(ctx, k_rap_ctl_challenges, 1, 1, 0, *sh, r->b);
     SWIRL_TRY(rap_enqueue_round0(r));
+    SWIRL_TRY(rap_mark(r, 2));
     for (uint32_t round = 1; round <= sh->n_max; round++)
         SWIRL_TRY(rap_enqueue_round(r, round));
+    SWIRL_TRY(rap_mark(r, 3));
     size_t no = r->s.plan.n_openings;
     if (no)
         SWIRL_LAUNCH(ctx, k_rap_gather, rap_grid(no), RAP_THREADS, 0, r->b.proof + sh->off_open,
                      (const bb31x4 *const *)r->d_open, no);
     SWIRL_LAUNCH(ctx, k_rap_ctl_openings, 1, 1, 0, *sh, r->b);
-    SWIRL_TRY(swirl_cuda_download(ctx, h_proof, r->b.proof,
-                                  r->s.plan.buffer_len * sizeof(bb31x4)));
+    SWIRL_TRY(rap_mark(r, 4));
+    SWIRL_TRY(swirl_cuda_download(ctx, h_proof, r->b.proof, r->s.plan.buffer_len * sizeof(bb31x4)));
     SWIRL_TRY(swirl_cuda_download(ctx, h_t, r->b.t, sizeof *h_t));
     return swirl_cuda_download(ctx, h_fail, &r->b.ctl->fail, sizeof *h_fail);
 }
@@ -590,9 +641,9 @@ static enum swirl_status rap_prepare(rap_run *r) {
     for (size_t ti = 0; ti < r->s.sh.n; ti++) {
         const swirl_air *air = r->traces[ti].air;
         size_t slots = air->program->const_base ? air->program->const_base : 1;
-        SWIRL_TRY(swirl_cuda_program_create(
-            r->ctx, &r->prog[ti], air,
-            rap_prog_scratch(&r->s.tr[ti], slots, r->s.sh.G, r->s.sh.N)));
+        SWIRL_TRY(
+            swirl_cuda_program_create(r->ctx, &r->prog[ti], air,
+                                      rap_prog_scratch(&r->s.tr[ti], slots, r->s.sh.G, r->s.sh.N)));
         r->dp[ti] = swirl_cuda_program_dprog(r->prog[ti]);
         if (r->dp[ti].nv != r->s.vs[ti].nv)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "rap_constraints: AIR %s: program views differ",
@@ -613,12 +664,12 @@ static enum swirl_status rap_prepare(rap_run *r) {
 /* the stage: enqueue, one download, one sync; then the proof and the transcript on the host */
 static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch_proof *proof,
                                    bb31x4 *r_out, size_t *n_r, swirl_transcript *t) {
-    bb31x4 *h_proof =
-        (bb31x4 *)swirl_malloc((r->s.plan.buffer_len + 1) * sizeof(bb31x4));
+    bb31x4 *h_proof = (bb31x4 *)swirl_malloc((r->s.plan.buffer_len + 1) * sizeof(bb31x4));
     if (!h_proof)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
     swirl_transcript h_t;
     uint32_t fail = 0;
+    rap_events(r, 1);
     enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.rap_constraints");
     if (st == SWIRL_OK) {
         st = rap_enqueue(r, t, h_proof, &h_t, &fail);
@@ -627,9 +678,12 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
         else
             swirl_cuda_stage_abort(r->ctx);
     }
+    if (st == SWIRL_OK)
+        rap_record_substages(r);
+    rap_events(r, 0);
     if (st == SWIRL_OK && fail)
-        st = SWIRL_RAISE(SWIRL_E_UNSATISFIED,
-                         "LogUp: the interaction fractions do not sum to zero");
+        st =
+            SWIRL_RAISE(SWIRL_E_UNSATISFIED, "LogUp: the interaction fractions do not sum to zero");
     if (st == SWIRL_OK)
         st = swirl_rap_proof_unpack(&r->s.plan, h_proof, gkr, proof, r_out);
     if (st == SWIRL_OK) {
@@ -643,12 +697,10 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
     return st;
 }
 
-extern "C" enum swirl_status swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr,
-                                                        swirl_batch_proof *proof, bb31x4 *r_out,
-                                                        size_t *n_r, swirl_transcript *t,
-                                                        const swirl_zc_params *zp,
-                                                        const swirl_air_instance *traces,
-                                                        size_t n) {
+extern "C" enum swirl_status
+swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batch_proof *proof,
+                           bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
+                           const swirl_zc_params *zp, const swirl_air_instance *traces, size_t n) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(gkr && proof && r_out && n_r && t && zp && traces && n > 0);
     memset(gkr, 0, sizeof *gkr);
