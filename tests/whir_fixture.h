@@ -11,6 +11,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "pcs/whir.h"
+#include "pcs/whir_config.h"
 
 #define WF_MAX_COMMITS 3
 #define WF_MAX_MATS 4
