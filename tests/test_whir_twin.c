@@ -374,19 +374,22 @@ static void test_l_skip_zero(void) {
 
 /* the plan refuses what swirl_whir_prove refuses */
 static void test_plan_errors(void) {
-    whir_fixture f;
-    wf_shape(&f, 1);
-    swirl_whir_dplan pl;
-    CHECK_STATUS(swirl_whir_dplan_init(&pl, &f.p, wf_commits(&f), 0), SWIRL_E_INVALID_ARG);
-    swirl_whir_dplan_clear(&pl);
-    swirl_system_params p = f.p;
-    p.n_stack += 1; /* the commits are one bit shorter */
-    CHECK_STATUS(swirl_whir_dplan_init(&pl, &p, wf_commits(&f), f.n_commits), SWIRL_E_INVALID_ARG);
-    swirl_whir_dplan_clear(&pl);
-    const swirl_stacked_pcs_data *none[1] = {NULL};
-    CHECK_STATUS(swirl_whir_dplan_init(&pl, &f.p, none, 1), SWIRL_E_INVALID_ARG);
-    swirl_whir_dplan_clear(&pl);
-    wf_free(&f);
+    for (int s = 0; s < WF_SHAPES; s++) {
+        whir_fixture f;
+        wf_shape(&f, s);
+        swirl_whir_dplan pl;
+        CHECK_STATUS(swirl_whir_dplan_init(&pl, &f.p, wf_commits(&f), 0), SWIRL_E_INVALID_ARG);
+        swirl_whir_dplan_clear(&pl);
+        swirl_system_params p = f.p;
+        p.n_stack += 1; /* the commits are one bit shorter */
+        CHECK_STATUS(swirl_whir_dplan_init(&pl, &p, wf_commits(&f), f.n_commits),
+                     SWIRL_E_INVALID_ARG);
+        swirl_whir_dplan_clear(&pl);
+        const swirl_stacked_pcs_data *none[1] = {NULL};
+        CHECK_STATUS(swirl_whir_dplan_init(&pl, &f.p, none, 1), SWIRL_E_INVALID_ARG);
+        swirl_whir_dplan_clear(&pl);
+        wf_free(&f);
+    }
 }
 
 static const struct swirl_test tests[] = {
