@@ -4,16 +4,19 @@
  * CPU's NTT, Merkle tree, PoW grinding and row openings standing in for the GPU primitives the
  * device stage calls (swirl_cuda_ntt, swirl_cuda_merkle_build, swirl_cuda_transcript_grind and a
  * gather, each compared with these CPU functions elsewhere), against swirl_whir_prove on the same
- * transcript: every proof field and the final transcript. Runs without a GPU. */
+ * transcript: every proof field and the final transcript. The twin's values then go into the
+ * device proof buffer at the offsets of prover/whir_dplan.h (as prover/cuda_whir.cu's kernels
+ * write them), are read back by swirl_whir_dplan_unpack and compared again, and the host replay
+ * (swirl_whir_dplan_replay, a transcript log's view) must end in the CPU prover's state. Runs
+ * without a GPU. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "device/whir_impl.h"
-#include "fixtures.h"
-#include "harness.h"
-#include "pcs/whir.h"
 #include "pcs/whir_config.h"
 #include "poly/ntt.h"
+#include "prover/whir_dplan.h"
+#include "whir_fixture.h"
 
 static const uint32_t g_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 static const uint32_t g_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
@@ -38,6 +41,9 @@ typedef struct wtwin {
     swirl_merkle_plan rs_plan;
     swirl_digest *rs_layers;
     bb31x4 *rs_cw;
+    /* the device proof buffer (the query indices are recorded as the device records them) */
+    const swirl_whir_dplan *dplan;
+    uint32_t *idx_buf;
 } wtwin;
 
 /* mu, the batched planes, the MLE conversion, f and w */
@@ -175,6 +181,7 @@ static void twin_prove(wtwin *tw, swirl_transcript *t, const swirl_system_params
         CHECK_OK(swirl_transcript_grind(t, &tw->query_w[r], (unsigned)p->whir.query_phase_pow_bits));
         uint32_t nq = (uint32_t)tw->plan.rounds[r].num_queries;
         swirl_whir_seq_queries(t, tw->ctl, nq, (uint32_t)(log_rs - tw->k), &g_tb);
+        memcpy(tw->idx_buf + tw->dplan->idx_off[r], tw->ctl->idx, nq * sizeof(uint32_t));
         twin_open(tw, r, d, nc, &prev, prev_layers, prev_cw, &cw_off, &path_off);
         if (!last) {
             free(prev_layers);
@@ -247,6 +254,7 @@ static void twin_free(wtwin *tw) {
     free(tw->cw_paths);
     free(tw->rs_layers);
     free(tw->rs_cw);
+    free(tw->idx_buf);
 }
 
 static void compare(const wtwin *tw, const swirl_whir_proof *ref) {
@@ -278,77 +286,110 @@ static void compare(const wtwin *tw, const swirl_whir_proof *ref) {
               "final polynomials differ");
 }
 
-static void check_case(const swirl_system_params *p, const unsigned *logs, const size_t *widths,
-                       const size_t *per_commit, size_t nc) {
-    swirl_stacked_pcs_data *d[3];
-    bb31 *store[8];
-    size_t ns = 0, ti = 0;
-    for (size_t c = 0; c < nc; c++) {
-        swirl_trace_view t[4];
-        for (size_t i = 0; i < per_commit[c]; i++, ti++) {
-            size_t h = (size_t)1 << logs[ti];
-            bb31 *v = xmalloc(h * widths[ti] * sizeof *v);
-            for (size_t j = 0; j < h * widths[ti]; j++)
-                v[j] = bb31_from_u32(swirl_test_rand32());
-            store[ns++] = v;
-            t[i].values = v;
-            t[i].height = h;
-            t[i].width = widths[ti];
-        }
-        swirl_digest root;
-        CHECK_OK(swirl_stacked_commit(NULL, &d[c], &root, t, per_commit[c], (unsigned)p->l_skip,
-                                      (unsigned)p->n_stack, (unsigned)p->log_blowup,
-                                      (unsigned)p->whir.k));
-    }
-    bb31x4 u[64];
-    for (size_t i = 0; i < p->l_skip + p->n_stack; i++)
-        for (int c = 0; c < 4; c++)
-            u[i].c[c] = bb31_from_u32(swirl_test_rand32());
-    swirl_transcript tc, tg;
-    swirl_transcript_init(&tc);
-    swirl_transcript_observe(&tc, bb31_from_u32(7));
+/* the twin's output in the device proof buffer (whir_dplan.h), as the device stage writes it;
+ * the round-r query indices were recorded by twin_prove */
+static void twin_pack(const wtwin *tw, const swirl_whir_dplan *pl, uint32_t *buf) {
+    size_t R = tw->R, k = tw->k;
+    buf[pl->o_mu_w] = bb31_to_u32(tw->mu_w);
+    memcpy(buf + pl->o_polys, tw->polys, 2 * R * k * sizeof(bb31x4));
+    for (size_t i = 0; i < R * k; i++)
+        buf[pl->o_fold_w + i] = bb31_to_u32(tw->fold_w[i]);
+    for (size_t r = 0; r < R; r++)
+        buf[pl->o_query_w + r] = bb31_to_u32(tw->query_w[r]);
+    memcpy(buf + pl->o_commits, tw->commits, (R - 1) * sizeof(swirl_digest));
+    memcpy(buf + pl->o_ood, tw->ood, (R - 1) * sizeof(bb31x4));
+    memcpy(buf + pl->o_final, tw->final_poly, pl->final_len * sizeof(bb31x4));
+    memcpy(buf + pl->o_rows0, tw->rows0, pl->row_off[pl->n_commits] * sizeof(bb31));
+    memcpy(buf + pl->o_paths0, tw->paths0,
+           pl->n_commits * pl->q[0] * pl->depth[0] * sizeof(swirl_digest));
+    memcpy(buf + pl->o_cw_vals, tw->cw_vals, pl->cw_vals * sizeof(bb31x4));
+    memcpy(buf + pl->o_cw_paths, tw->cw_paths, pl->cw_paths * sizeof(swirl_digest));
+}
+
+static void check_fixture(const whir_fixture *f) {
+    const swirl_system_params *p = &f->p;
+    size_t nc = f->n_commits;
+    swirl_transcript tc, tg, t0;
+    wf_transcript(&tc);
     tg = tc;
+    t0 = tc;
     swirl_whir_proof ref;
-    CHECK_OK(swirl_whir_prove(NULL, &ref, &tc, p, (const swirl_stacked_pcs_data *const *)d, nc, u));
+    CHECK_OK(swirl_whir_prove(NULL, &ref, &tc, p, wf_commits(f), nc, f->u));
+    swirl_whir_dplan pl;
+    CHECK_OK(swirl_whir_dplan_init(&pl, p, wf_commits(f), nc));
     wtwin tw;
     twin_alloc(&tw, p, &ref);
-    twin_prove(&tw, &tg, p, (const swirl_stacked_pcs_data *const *)d, nc, u);
+    tw.idx_buf = xmalloc(pl.words * sizeof(uint32_t));
+    tw.dplan = &pl;
+    twin_prove(&tw, &tg, p, wf_commits(f), nc, f->u);
     compare(&tw, &ref);
     CHECK_MSG(memcmp(&tc, &tg, sizeof tc) == 0, "final transcripts differ");
+    /* the device proof buffer: packed as the device writes it, read back by the plan */
+    uint32_t *buf = tw.idx_buf;
+    twin_pack(&tw, &pl, buf);
+    swirl_whir_proof got;
+    CHECK_OK(swirl_whir_dplan_unpack(&pl, &got, buf));
+    wf_same_proof(&ref, &got, "unpacked");
+    wf_same_openings(&ref, &got, p, "unpacked");
+    /* the host replay of the stage's transcript operations (a log's view) ends where the CPU
+     * prover's transcript does */
+    CHECK_OK(swirl_whir_dplan_replay(&pl, &t0, &got, buf));
+    CHECK_MSG(memcmp(&t0, &tc, sizeof tc) == 0, "replayed transcript differs");
+    /* a wrong index or witness is caught */
+    swirl_transcript t1;
+    wf_transcript(&t1);
+    buf[pl.idx_off[0]] ^= 1;
+    CHECK_STATUS(swirl_whir_dplan_replay(&pl, &t1, &got, buf), SWIRL_E_INTERNAL);
+    buf[pl.o_query_w] = BB31_P;
+    swirl_whir_proof bad;
+    CHECK_STATUS(swirl_whir_dplan_unpack(&pl, &bad, buf), SWIRL_E_INTERNAL);
+    swirl_whir_proof_clear(&got);
     twin_free(&tw);
     swirl_whir_proof_clear(&ref);
-    for (size_t c = 0; c < nc; c++)
-        swirl_stacked_pcs_data_destroy(d[c]);
-    for (size_t i = 0; i < ns; i++)
-        free(store[i]);
+    swirl_whir_dplan_clear(&pl);
+}
+
+static void check_shape(int s) {
+    whir_fixture f;
+    wf_shape(&f, s);
+    check_fixture(&f);
+    wf_free(&f);
 }
 
 static void test_one_commit(void) {
-    swirl_system_params p = swirl_fixture_params(2, 6, 2, 2, 2, 32);
-    static const unsigned logs[] = {7, 4, 1};
-    static const size_t widths[] = {3, 2, 5}, per[] = {3};
-    check_case(&p, logs, widths, per, 1);
+    check_shape(0);
 }
 
 static void test_two_commits_k3(void) {
-    swirl_system_params p = swirl_fixture_params(3, 6, 3, 3, 1, 31);
-    static const unsigned logs[] = {9, 6, 2};
-    static const size_t widths[] = {2, 3, 1}, per[] = {1, 2};
-    check_case(&p, logs, widths, per, 2);
+    check_shape(1);
 }
 
 static void test_single_round(void) {
-    swirl_system_params p = swirl_fixture_params(2, 3, 2, 3, 0, 30);
-    static const unsigned logs[] = {5};
-    static const size_t widths[] = {2}, per[] = {1};
-    check_case(&p, logs, widths, per, 1);
+    check_shape(2);
 }
 
 static void test_l_skip_zero(void) {
-    swirl_system_params p = swirl_fixture_params(0, 8, 2, 2, 1, 31);
-    static const unsigned logs[] = {8, 3};
-    static const size_t widths[] = {2, 4}, per[] = {2};
-    check_case(&p, logs, widths, per, 1);
+    check_shape(3);
+}
+
+/* the plan refuses what swirl_whir_prove refuses */
+static void test_plan_errors(void) {
+    for (int s = 0; s < WF_SHAPES; s++) {
+        whir_fixture f;
+        wf_shape(&f, s);
+        swirl_whir_dplan pl;
+        CHECK_STATUS(swirl_whir_dplan_init(&pl, &f.p, wf_commits(&f), 0), SWIRL_E_INVALID_ARG);
+        swirl_whir_dplan_clear(&pl);
+        swirl_system_params p = f.p;
+        p.n_stack += 1; /* the commits are one bit shorter */
+        CHECK_STATUS(swirl_whir_dplan_init(&pl, &p, wf_commits(&f), f.n_commits),
+                     SWIRL_E_INVALID_ARG);
+        swirl_whir_dplan_clear(&pl);
+        const swirl_stacked_pcs_data *none[1] = {NULL};
+        CHECK_STATUS(swirl_whir_dplan_init(&pl, &f.p, none, 1), SWIRL_E_INVALID_ARG);
+        swirl_whir_dplan_clear(&pl);
+        wf_free(&f);
+    }
 }
 
 static const struct swirl_test tests[] = {
@@ -356,6 +397,7 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_two_commits_k3),
     SWIRL_TEST(test_single_round),
     SWIRL_TEST(test_l_skip_zero),
+    SWIRL_TEST(test_plan_errors),
 };
 
 int main(int argc, char **argv) {

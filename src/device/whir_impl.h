@@ -2,8 +2,8 @@
  * WHIR's prover as host/device code (SWIRL_HD, like device/sr_impl.h): the per-thread math of a
  * device WHIR and the single-thread Fiat-Shamir steps it runs on a device transcript, so the same
  * code runs on the CPU (tests/test_whir_twin.c replays the device schedule with it against
- * swirl_whir_prove) and on the GPU. Not yet used by kernels: the device stage is the next step
- * (see the functions' schedule below).
+ * swirl_whir_prove) and on the GPU (prover/cuda_whir.cu runs the schedule below as one stage;
+ * its proof buffer layout is prover/whir_dplan.h).
  *
  * The values are those of pcs/whir.c and the CPU slots (device/cpu/whir.c): the field is exact,
  * so per-element products in place of its lazy sums, other summation orders, and Horner's rule

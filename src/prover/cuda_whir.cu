@@ -1,0 +1,780 @@
+/*
+ * WHIR on the GPU (cuda_whir.h): the schedule of device/whir_impl.h as kernels, every challenge
+ * sampled on the device transcript, every proof value written to the device proof buffer at the
+ * offsets of prover/whir_dplan.h, one download and one host sync (the stage's end).
+ * tests/test_whir_twin.c replays this schedule on the CPU against swirl_whir_prove and fills the
+ * same proof buffer; tests/test_gpu_whir.c compares this stage with swirl_whir_prove.
+ *
+ * Launches, in order:
+ *   μ-PoW (swirl_cuda_transcript_grind), μ (1 thread), μ^j, the batched planes, the inverse DFT
+ *   of every 2^l_skip chunk (swirl_cuda_ntt), m + l_skip monomial -> hypercube steps, f and
+ *   w = mobius_eq(u, .);
+ *   per round, k times: block partial sums of the sumcheck pairs, one block (reduce, write,
+ *   observe), folding PoW, α (1 thread), the fold (ping-pong buffers);
+ *   g = the folded f's coefficients (a copy and one step per bit);
+ *   not last: the 4 coefficient planes zero-padded, their NTT, the codeword as extension cells,
+ *   its Merkle tree, root + z0 (1 thread), the OOD partial sums and one block (reduce, write,
+ *   observe); last: the final polynomial (1 thread);
+ *   query PoW, the query indices (1 thread), the openings gathered with the indices read on the
+ *   device (round 0: every commit that is GPU PCS data of the context; later rounds: the previous
+ *   round's codeword and tree), γ and the query points (1 thread), not last: w += its terms.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "device/cuda/cuda_common.cuh"
+#include "device/whir_impl.h"
+#include "poly/ntt.h"
+#include "prover/cuda_pcs.h"
+#include "prover/cuda_whir.h"
+#include "prover/whir_dplan.h"
+#include "util/alloc.h"
+#include "util/span.h"
+
+__constant__ uint32_t c_wh_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
+__constant__ uint32_t c_wh_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
+__constant__ uint32_t c_wh_internal[13] = P2_BB16_RC_INTERNAL_MONT;
+
+#define WH_THREADS 256
+#define WH_MAX_BLOCKS 1024    /* partial sums per reduction (grid-stride beyond) */
+#define WH_GRID_CAP 16384     /* element-wise kernels (grid-stride beyond) */
+
+__device__ __forceinline__ swirl_ts_tables wh_tables() {
+    swirl_ts_tables tb = {c_wh_ext_init, c_wh_ext_final, c_wh_internal};
+    return tb;
+}
+
+__device__ __forceinline__ uint64_t wh_tid() {
+    return (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+}
+__device__ __forceinline__ uint64_t wh_stride() {
+    return (uint64_t)gridDim.x * blockDim.x;
+}
+
+__device__ __forceinline__ bb31x4 wh_shfl_down(bb31x4 v, unsigned off) {
+    bb31x4 o;
+    for (int c = 0; c < 4; c++)
+        o.c[c].v = __shfl_down_sync(0xffffffffu, v.c[c].v, off);
+    return o;
+}
+
+/* Sums v[0..n) over the block (n <= 2; exact field additions); the sum is in thread 0's v.
+ * blockDim.x is a multiple of 32 (at most 1024); sh holds 2 * 32 entries. Every thread of the
+ * block must call it. */
+__device__ void wh_block_sum(bb31x4 *v, int n, bb31x4 *sh) {
+    unsigned lane = threadIdx.x & 31u, warp = threadIdx.x >> 5, nw = blockDim.x >> 5;
+    for (unsigned off = 16; off > 0; off >>= 1)
+        for (int k = 0; k < n; k++)
+            v[k] = bb31x4_add(v[k], wh_shfl_down(v[k], off));
+    if (lane == 0)
+        for (int k = 0; k < n; k++)
+            sh[warp * 2 + k] = v[k];
+    __syncthreads();
+    if (warp == 0) {
+        for (int k = 0; k < n; k++)
+            v[k] = lane < nw ? sh[lane * 2 + k] : bb31x4_zero();
+        for (unsigned off = 16; off > 0; off >>= 1)
+            for (int k = 0; k < n; k++)
+                v[k] = bb31x4_add(v[k], wh_shfl_down(v[k], off));
+    }
+    __syncthreads();
+}
+
+/* ---------------- batching and the MLE conversion ---------------- */
+
+__global__ void k_wh_mu(swirl_transcript *t, swirl_whir_ctl *ctl) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = wh_tables();
+    swirl_transcript s = *t;
+    swirl_whir_seq_mu(&s, ctl, &tb);
+    *t = s;
+}
+
+__global__ void k_wh_mu_pows(bb31x4 *mp, uint64_t n, const swirl_whir_ctl *ctl) {
+    bb31x4 mu = ctl->mu;
+    for (uint64_t i = wh_tid(); i < n; i += wh_stride())
+        mp[i] = bb31x4_pow(mu, i);
+}
+
+__global__ void k_wh_batch(bb31 *planes, const bb31 *const *cols, const bb31x4 *mu_pows,
+                           uint64_t ncols, uint64_t n) {
+    for (uint64_t i = wh_tid(); i < n; i += wh_stride())
+        swirl_whir_batch_entry(planes, cols, mu_pows, ncols, n, i);
+}
+
+/* one monomial -> hypercube step of `bit` over the 4 planes (2n pairs) */
+__global__ void k_wh_c2e(bb31 *planes, uint64_t n, uint32_t bit) {
+    for (uint64_t t = wh_tid(); t < 2 * n; t += wh_stride())
+        swirl_whir_c2e_pair(planes, n, bit, t);
+}
+
+__global__ void k_wh_fw(bb31x4 *f, bb31x4 *w, const bb31 *planes, const bb31x4 *u, uint32_t m,
+                        uint64_t n) {
+    for (uint64_t i = wh_tid(); i < n; i += wh_stride()) {
+        f[i] = swirl_whir_plane_entry(planes, n, i);
+        w[i] = swirl_whir_mobius_entry(u, m, i);
+    }
+}
+
+/* ---------------- sumcheck ---------------- */
+
+__global__ void __launch_bounds__(WH_THREADS)
+    k_wh_sc_partials(bb31x4 *partials, const bb31x4 *f, const bb31x4 *w, uint64_t pairs) {
+    __shared__ bb31x4 sh[64];
+    bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
+    for (uint64_t y = wh_tid(); y < pairs; y += wh_stride())
+        swirl_whir_sumcheck_pair(acc, f, w, y);
+    wh_block_sum(acc, 2, sh);
+    if (threadIdx.x == 0) {
+        partials[2 * (uint64_t)blockIdx.x] = acc[0];
+        partials[2 * (uint64_t)blockIdx.x + 1] = acc[1];
+    }
+}
+
+/* one block: the round's two sums into polys[sc], observed */
+__global__ void __launch_bounds__(WH_THREADS)
+    k_wh_sc_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *polys,
+                uint64_t sc) {
+    __shared__ bb31x4 sh[64];
+    bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
+    for (unsigned i = threadIdx.x; i < nb; i += blockDim.x) {
+        acc[0] = bb31x4_add(acc[0], partials[2 * (uint64_t)i]);
+        acc[1] = bb31x4_add(acc[1], partials[2 * (uint64_t)i + 1]);
+    }
+    wh_block_sum(acc, 2, sh);
+    if (threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = wh_tables();
+    swirl_transcript s = *t;
+    swirl_whir_seq_sumcheck(&s, polys, sc, acc, &tb);
+    *t = s;
+}
+
+__global__ void k_wh_alpha(swirl_transcript *t, swirl_whir_ctl *ctl) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = wh_tables();
+    swirl_transcript s = *t;
+    swirl_whir_seq_alpha(&s, ctl, &tb);
+    *t = s;
+}
+
+__global__ void k_wh_fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 *w,
+                          uint64_t pairs, const swirl_whir_ctl *ctl) {
+    bb31x4 alpha = ctl->alpha;
+    for (uint64_t y = wh_tid(); y < pairs; y += wh_stride())
+        swirl_whir_fold_pair(fo, wo, f, w, y, alpha);
+}
+
+/* ---------------- the folded polynomial: coefficients, RS encoding, OOD, final ---------------- */
+
+__global__ void k_wh_copy(bb31x4 *g, const bb31x4 *f, uint64_t len) {
+    for (uint64_t i = wh_tid(); i < len; i += wh_stride())
+        g[i] = f[i];
+}
+
+__global__ void k_wh_e2c(bb31x4 *g, uint32_t bit, uint64_t pairs) {
+    for (uint64_t y = wh_tid(); y < pairs; y += wh_stride())
+        swirl_whir_e2c_pair(g, bit, y);
+}
+
+/* P[c cw + i] = g[i].c[c] (i < len), 0 above: the 4 coefficient planes, zero-padded */
+__global__ void k_wh_rs_planes(bb31 *P, const bb31x4 *g, uint64_t len, uint64_t cw) {
+    for (uint64_t idx = wh_tid(); idx < 4 * cw; idx += wh_stride()) {
+        uint64_t c = idx / cw, i = idx - c * cw;
+        P[idx] = i < len ? g[i].c[c] : bb31_zero();
+    }
+}
+
+__global__ void k_wh_rs_cells(bb31x4 *cells, const bb31 *P, uint64_t cw) {
+    for (uint64_t i = wh_tid(); i < cw; i += wh_stride())
+        cells[i] = swirl_whir_plane_entry(P, cw, i);
+}
+
+/* the root into the proof, observed; z0 sampled */
+__global__ void k_wh_commit(swirl_transcript *t, swirl_whir_ctl *ctl, const swirl_digest *root,
+                            swirl_digest *out) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_digest d = *root;
+    *out = d;
+    swirl_ts_tables tb = wh_tables();
+    swirl_transcript s = *t;
+    swirl_whir_seq_commit(&s, ctl, &d, &tb);
+    *t = s;
+}
+
+__global__ void __launch_bounds__(WH_THREADS)
+    k_wh_ood_partials(bb31x4 *partials, const bb31x4 *g, uint64_t len,
+                      const swirl_whir_ctl *ctl) {
+    __shared__ bb31x4 sh[64];
+    bb31x4 z0 = ctl->z0;
+    bb31x4 acc[1] = {bb31x4_zero()};
+    for (uint64_t i = wh_tid(); i < len; i += wh_stride())
+        acc[0] = bb31x4_add(acc[0], swirl_whir_horner_term(g, i, z0));
+    wh_block_sum(acc, 1, sh);
+    if (threadIdx.x == 0)
+        partials[blockIdx.x] = acc[0];
+}
+
+__global__ void __launch_bounds__(WH_THREADS)
+    k_wh_ood_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *out) {
+    __shared__ bb31x4 sh[64];
+    bb31x4 acc[1] = {bb31x4_zero()};
+    for (unsigned i = threadIdx.x; i < nb; i += blockDim.x)
+        acc[0] = bb31x4_add(acc[0], partials[i]);
+    wh_block_sum(acc, 1, sh);
+    if (threadIdx.x != 0)
+        return;
+    *out = acc[0];
+    swirl_ts_tables tb = wh_tables();
+    swirl_transcript s = *t;
+    swirl_whir_seq_ood(&s, acc[0], &tb);
+    *t = s;
+}
+
+__global__ void k_wh_final(swirl_transcript *t, bb31x4 *out, const bb31x4 *g, uint64_t len) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = wh_tables();
+    swirl_transcript s = *t;
+    swirl_whir_seq_final(&s, out, g, len, &tb);
+    *t = s;
+}
+
+/* ---------------- queries, openings, γ, the w update ---------------- */
+
+__global__ void k_wh_queries(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq,
+                             uint32_t bits, uint32_t *idx_out) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = wh_tables();
+    swirl_transcript s = *t;
+    swirl_whir_seq_queries(&s, ctl, nq, bits, &tb);
+    *t = s;
+    for (uint32_t i = 0; i < nq; i++)
+        idx_out[i] = ctl->idx[i];
+}
+
+/* A tree's shape for a gather: the committed matrix (column-major, cw_h rows of `width` cells
+ * of e base values), the query stride, rows per query, the path depth and the digest layers'
+ * offsets from the first layer. */
+typedef struct wh_open_shape {
+    uint64_t cw_h, width, e, qs, rpq, depth, nq;
+    uint64_t layer_off[SWIRL_MERKLE_MAX_LAYERS];
+} wh_open_shape;
+
+/* one thread per opened base value (nq queries x rpq rows x width x e, row by row, as
+ * swirl_merkle_open_host writes them), then one per path digest (nq x depth, bottom up); the
+ * query indices are read from the device (ctl->idx) */
+__global__ void k_wh_open(bb31 *rows, swirl_digest *paths, const bb31 *__restrict__ cw,
+                          const swirl_digest *__restrict__ layers, const swirl_whir_ctl *ctl,
+                          wh_open_shape sh) {
+    const uint64_t row_w = sh.width * sh.e, per = sh.rpq * row_w, n_rows = sh.nq * per;
+    const uint64_t total = n_rows + sh.nq * sh.depth;
+    for (uint64_t t = wh_tid(); t < total; t += wh_stride()) {
+        if (t < n_rows) {
+            uint64_t i = t / per, j = t - i * per, row = j / row_w, rest = j - row * row_w;
+            uint64_t col = rest / sh.e, c = rest - col * sh.e;
+            uint64_t r = (uint64_t)ctl->idx[i] + row * sh.qs;
+            rows[t] = cw[(col * sh.cw_h + r) * sh.e + c];
+        } else {
+            uint64_t u = t - n_rows, i = u / sh.depth, l = u - i * sh.depth;
+            uint64_t node = ((uint64_t)ctl->idx[i] >> l) ^ 1u;
+            paths[u] = layers[sh.layer_off[l] + node];
+        }
+    }
+}
+
+__global__ void k_wh_gamma(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq, bb31 omega) {
+    if (blockIdx.x != 0 || threadIdx.x != 0)
+        return;
+    swirl_ts_tables tb = wh_tables();
+    swirl_transcript s = *t;
+    swirl_whir_seq_gamma(&s, ctl, nq, omega, &tb);
+    *t = s;
+}
+
+__global__ void k_wh_w_update(bb31x4 *w, const swirl_whir_ctl *ctl, uint32_t nq, uint32_t nv,
+                              uint64_t len) {
+    for (uint64_t x = wh_tid(); x < len; x += wh_stride())
+        w[x] = bb31x4_add(w[x], swirl_whir_w_term(ctl, nq, nv, x));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* host side */
+
+static size_t wh_round_up(size_t bytes) {
+    return ((bytes ? bytes : 1) + 255) & ~(size_t)255;
+}
+
+static unsigned wh_grid(uint64_t work, unsigned cap) {
+    unsigned b = swirl_cuda_blocks((size_t)work, WH_THREADS);
+    return b > cap ? cap : b;
+}
+
+/* One run: the plan, the commits' sources, the device buffers (scratch), the downloaded output. */
+typedef struct wh_run {
+    swirl_cuda_ctx *ctx;
+    swirl_whir_dplan pl;
+    int sizing;   /* wh_layout only counts (bytes) */
+    size_t bytes; /* scratch taken by wh_layout */
+    /* per commit: the host matrix to upload (NULL: GPU data of ctx), its device matrix, and for
+     * GPU data its codeword and digest layers (NULL for uploaded commits: opened on the host) */
+    const bb31 **h_host, **d_mat, **d_cw;
+    const swirl_digest **d_lay;
+    /* the blob (u_cube | the column pointers), one upload */
+    unsigned char *blob;
+    size_t o_cols, blob_bytes;
+    /* the output (proof buffer | transcript), one download */
+    unsigned char *out;
+    size_t o_t, out_bytes;
+    /* device */
+    unsigned char *d_blob, *d_out;
+    uint32_t *d_proof;
+    swirl_transcript *d_t;
+    swirl_whir_ctl *ctl;
+    void *grind;
+    bb31x4 *partials, *mu_pows, *f, *w, *half, *g;
+    bb31 *P;
+    bb31x4 *cells[SWIRL_WHIR_MAX_ROUNDS];
+    swirl_cuda_merkle tree[SWIRL_WHIR_MAX_ROUNDS];
+} wh_run;
+
+static void wh_run_clear(wh_run *r) {
+    swirl_whir_dplan_clear(&r->pl);
+    free(r->h_host);
+    free(r->d_mat);
+    free(r->d_cw);
+    free(r->d_lay);
+    free(r->blob);
+    free(r->out);
+}
+
+/* a scratch slice (sizing: only counted) */
+static enum swirl_status wh_take(wh_run *r, void **p, size_t bytes) {
+    if (r->sizing) {
+        *p = NULL;
+        r->bytes += wh_round_up(bytes);
+        return SWIRL_OK;
+    }
+    return swirl_cuda_alloc(r->ctx, p, bytes ? bytes : 1);
+}
+
+template <typename T> static enum swirl_status wh_take_t(wh_run *r, T **p, size_t bytes) {
+    void *v = NULL;
+    SWIRL_TRY(wh_take(r, &v, bytes));
+    *p = (T *)v;
+    return SWIRL_OK;
+}
+
+#define WH_TAKE(r, ptr, bytes) SWIRL_TRY(wh_take_t((r), &(ptr), (bytes)))
+
+/* the codeword of round r < R - 1: 2^(log_rs[r] - 1) extension cells */
+static size_t wh_cw_len(const swirl_whir_dplan *pl, size_t r) {
+    return (size_t)1 << (pl->log_rs[r] - 1);
+}
+
+/* the plan, the sources of every commit (host work, before the stage) */
+static enum swirl_status wh_plan(wh_run *r, const swirl_cuda_ctx *ctx,
+                                 const swirl_system_params *params,
+                                 const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+                                 int fetch) {
+    SWIRL_TRY(swirl_whir_dplan_init(&r->pl, params, commits, n_commits));
+    r->h_host = (const bb31 **)swirl_calloc(n_commits, sizeof *r->h_host);
+    r->d_mat = (const bb31 **)swirl_calloc(n_commits, sizeof *r->d_mat);
+    r->d_cw = (const bb31 **)swirl_calloc(n_commits, sizeof *r->d_cw);
+    r->d_lay = (const swirl_digest **)swirl_calloc(n_commits, sizeof *r->d_lay);
+    if (!r->h_host || !r->d_mat || !r->d_cw || !r->d_lay)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR on the device: out of memory (%zu commits)",
+                           n_commits);
+    for (size_t c = 0; c < n_commits; c++) {
+        if (ctx && swirl_cuda_pcs_on_device(commits[c], ctx)) {
+            SWIRL_TRY(swirl_cuda_pcs_device(commits[c], ctx, &r->d_mat[c], &r->d_cw[c],
+                                            &r->d_lay[c]));
+        } else if (fetch) {
+            SWIRL_TRY(swirl_stacked_pcs_host_matrix(commits[c], &r->h_host[c]));
+        } else {
+            r->h_host[c] = (const bb31 *)commits[c]; /* sizing: only "not on the device" */
+        }
+    }
+    const swirl_whir_dplan *pl = &r->pl;
+    r->o_cols = wh_round_up(pl->m * sizeof(bb31x4));
+    r->blob_bytes = r->o_cols + wh_round_up(pl->total_width * sizeof(bb31 *));
+    r->o_t = wh_round_up(pl->words * sizeof(uint32_t));
+    r->out_bytes = r->o_t + sizeof(swirl_transcript);
+    return SWIRL_OK;
+}
+
+/* every scratch slice taken before the stage (sizing: their bytes) */
+static enum swirl_status wh_layout(wh_run *r) {
+    const swirl_whir_dplan *pl = &r->pl;
+    size_t x4 = sizeof(bb31x4), n = pl->n;
+    WH_TAKE(r, r->d_blob, r->blob_bytes);
+    WH_TAKE(r, r->d_out, r->out_bytes);
+    WH_TAKE(r, r->ctl, sizeof(swirl_whir_ctl));
+    WH_TAKE(r, r->grind, swirl_cuda_transcript_grind_bytes());
+    WH_TAKE(r, r->partials, 2 * WH_MAX_BLOCKS * x4);
+    WH_TAKE(r, r->mu_pows, pl->total_width * x4);
+    WH_TAKE(r, r->f, n * x4);
+    WH_TAKE(r, r->w, n * x4);
+    WH_TAKE(r, r->half, n * x4); /* first the 4 n base planes, then the folds' targets */
+    WH_TAKE(r, r->g, (n >> pl->k) * x4);
+    if (pl->R > 1)
+        WH_TAKE(r, r->P, 4 * wh_cw_len(pl, 0) * sizeof(bb31));
+    for (size_t rr = 0; rr + 1 < pl->R; rr++)
+        WH_TAKE(r, r->cells[rr], wh_cw_len(pl, rr) * x4);
+    for (size_t c = 0; c < pl->n_commits; c++)
+        if (r->h_host[c])
+            WH_TAKE(r, r->d_mat[c], n * pl->widths[c] * sizeof(bb31));
+    if (!r->sizing) {
+        r->d_proof = (uint32_t *)r->d_out;
+        r->d_t = (swirl_transcript *)(r->d_out + r->o_t);
+    }
+    return SWIRL_OK;
+}
+
+/* swirl_cuda_merkle_build's arena bytes for `leaves` extension cells (its leaves, the strided
+ * folds' second buffer, the kept layers; see device/cuda/poseidon2.cu) */
+static size_t wh_tree_bytes(size_t leaves, size_t rpq) {
+    size_t qs = leaves / rpq, layers = 0;
+    for (size_t l = qs; l >= 1; l /= 2)
+        layers += l * sizeof(swirl_digest);
+    return wh_round_up(leaves * sizeof(swirl_digest)) +
+           (rpq > 1 ? wh_round_up(leaves / 2 * sizeof(swirl_digest)) : 0) + wh_round_up(layers);
+}
+
+/* swirl_cuda_ntt's twiddle table for 2^log_n (given back when it returns) */
+static size_t wh_ntt_bytes(size_t log_n) {
+    return log_n == 0 ? 0 : wh_round_up((((size_t)1 << log_n) - 1) * sizeof(bb31));
+}
+
+/* the peak: the slices of wh_layout, then inside the stage the transient NTT tables and the
+ * trees, which stay until the rewind */
+static size_t wh_peak(const wh_run *r) {
+    const swirl_whir_dplan *pl = &r->pl;
+    size_t used = r->bytes, peak = used + wh_ntt_bytes(pl->l_skip);
+    for (size_t rr = 0; rr + 1 < pl->R; rr++) {
+        size_t cw = wh_cw_len(pl, rr), nb = used + wh_ntt_bytes(pl->log_rs[rr] - 1);
+        peak = nb > peak ? nb : peak;
+        used += wh_tree_bytes(cw, (size_t)1 << pl->k);
+    }
+    return used > peak ? used : peak;
+}
+
+extern "C" size_t swirl_cuda_whir_bytes(const swirl_cuda_ctx *ctx,
+                                        const swirl_system_params *params,
+                                        const swirl_stacked_pcs_data *const *commits,
+                                        size_t n_commits) {
+    if (!params || !commits || n_commits == 0)
+        return 0;
+    wh_run r;
+    memset(&r, 0, sizeof r);
+    r.sizing = 1;
+    size_t bytes = 0;
+    if (wh_plan(&r, ctx, params, commits, n_commits, 0) == SWIRL_OK && wh_layout(&r) == SWIRL_OK)
+        bytes = wh_peak(&r);
+    wh_run_clear(&r);
+    return bytes;
+}
+
+/* μ-PoW, μ, the batched planes, the MLE conversion, f and w */
+static enum swirl_status wh_enqueue_batch(wh_run *r) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_whir_dplan *pl = &r->pl;
+    uint64_t n = pl->n;
+    bb31 *planes = (bb31 *)r->half;
+    SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->mu_bits, r->d_proof + pl->o_mu_w,
+                                          r->grind));
+    SWIRL_LAUNCH(ctx, k_wh_mu, 1, 1, 0, r->d_t, r->ctl);
+    SWIRL_LAUNCH(ctx, k_wh_mu_pows, wh_grid(pl->total_width, WH_GRID_CAP), WH_THREADS, 0,
+                 r->mu_pows, (uint64_t)pl->total_width, (const swirl_whir_ctl *)r->ctl);
+    SWIRL_LAUNCH(ctx, k_wh_batch, wh_grid(n, WH_GRID_CAP), WH_THREADS, 0, planes,
+                 (const bb31 *const *)(r->d_blob + r->o_cols), (const bb31x4 *)r->mu_pows,
+                 (uint64_t)pl->total_width, n);
+    if (pl->l_skip > 0)
+        SWIRL_TRY(swirl_cuda_ntt(ctx, planes, (unsigned)pl->l_skip, (4 * n) >> pl->l_skip,
+                                 (size_t)1 << pl->l_skip, bb31_one(), SWIRL_NTT_NONE, 1));
+    for (uint32_t bit = 0; bit < pl->m; bit++)
+        for (int rep = 0; rep < (bit < pl->l_skip ? 2 : 1); rep++)
+            SWIRL_LAUNCH(ctx, k_wh_c2e, wh_grid(2 * n, WH_GRID_CAP), WH_THREADS, 0, planes, n,
+                         bit);
+    SWIRL_LAUNCH(ctx, k_wh_fw, wh_grid(n, WH_GRID_CAP), WH_THREADS, 0, r->f, r->w,
+                 (const bb31 *)planes, (const bb31x4 *)r->d_blob, (uint32_t)pl->m, n);
+    return SWIRL_OK;
+}
+
+/* the k sumcheck rounds of a WHIR round: *f / *w hold the tables of length *len, swapped with
+ * *fo / *wo by every fold */
+static enum swirl_status wh_enqueue_sumcheck(wh_run *r, bb31x4 **f, bb31x4 **w, bb31x4 **fo,
+                                             bb31x4 **wo, uint64_t *len, size_t *sc) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_whir_dplan *pl = &r->pl;
+    bb31x4 *polys = (bb31x4 *)(r->d_proof + pl->o_polys);
+    for (size_t j = 0; j < pl->k; j++, (*sc)++) {
+        uint64_t pairs = *len / 2;
+        unsigned nb = wh_grid(pairs, WH_MAX_BLOCKS);
+        SWIRL_LAUNCH(ctx, k_wh_sc_partials, nb, WH_THREADS, 0, r->partials,
+                     (const bb31x4 *)*f, (const bb31x4 *)*w, pairs);
+        SWIRL_LAUNCH(ctx, k_wh_sc_ctl, 1, WH_THREADS, 0, (const bb31x4 *)r->partials, nb, r->d_t,
+                     polys, (uint64_t)*sc);
+        SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->fold_bits,
+                                              r->d_proof + pl->o_fold_w + *sc, r->grind));
+        SWIRL_LAUNCH(ctx, k_wh_alpha, 1, 1, 0, r->d_t, r->ctl);
+        SWIRL_LAUNCH(ctx, k_wh_fold, wh_grid(pairs, WH_GRID_CAP), WH_THREADS, 0, *fo, *wo,
+                     (const bb31x4 *)*f, (const bb31x4 *)*w, pairs,
+                     (const swirl_whir_ctl *)r->ctl);
+        bb31x4 *tf = *f, *tw = *w;
+        *f = *fo, *w = *wo, *fo = tf, *wo = tw;
+        *len = pairs;
+    }
+    return SWIRL_OK;
+}
+
+/* g = the coefficients of f (len values); then round rr's commitment and OOD answer, or in the
+ * last round the final polynomial */
+static enum swirl_status wh_enqueue_fold_out(wh_run *r, size_t rr, const bb31x4 *f,
+                                             uint64_t len) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_whir_dplan *pl = &r->pl;
+    SWIRL_LAUNCH(ctx, k_wh_copy, wh_grid(len, WH_GRID_CAP), WH_THREADS, 0, r->g, f, len);
+    for (uint32_t bit = 0; ((uint64_t)1 << bit) < len; bit++)
+        SWIRL_LAUNCH(ctx, k_wh_e2c, wh_grid(len / 2, WH_GRID_CAP), WH_THREADS, 0, r->g, bit,
+                     len / 2);
+    if (rr + 1 == pl->R) {
+        if (len != pl->final_len)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: %llu final coefficients, "
+                               "expected %zu", (unsigned long long)len, pl->final_len);
+        SWIRL_LAUNCH(ctx, k_wh_final, 1, 1, 0, r->d_t, (bb31x4 *)(r->d_proof + pl->o_final),
+                     (const bb31x4 *)r->g, len);
+        return SWIRL_OK;
+    }
+    size_t cw = wh_cw_len(pl, rr);
+    if (len > cw)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: %llu coefficients for a "
+                           "codeword of %zu", (unsigned long long)len, cw);
+    SWIRL_LAUNCH(ctx, k_wh_rs_planes, wh_grid(4 * (uint64_t)cw, WH_GRID_CAP), WH_THREADS, 0, r->P,
+                 (const bb31x4 *)r->g, len, (uint64_t)cw);
+    SWIRL_TRY(swirl_cuda_ntt(ctx, r->P, (unsigned)(pl->log_rs[rr] - 1), 4, cw, bb31_one(),
+                             SWIRL_NTT_NONE, 0));
+    SWIRL_LAUNCH(ctx, k_wh_rs_cells, wh_grid(cw, WH_GRID_CAP), WH_THREADS, 0, r->cells[rr],
+                 (const bb31 *)r->P, (uint64_t)cw);
+    swirl_cuda_merkle *tr = &r->tree[rr];
+    SWIRL_TRY(swirl_cuda_merkle_build(ctx, tr, (const bb31 *)r->cells[rr], cw, 1, 4,
+                                      (size_t)1 << pl->k));
+    if (tr->num_layers == 0 || tr->layer_len[tr->num_layers - 1] != 1)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: round %zu's tree has no root",
+                           rr);
+    SWIRL_LAUNCH(ctx, k_wh_commit, 1, 1, 0, r->d_t, r->ctl,
+                 (const swirl_digest *)tr->d_layers[tr->num_layers - 1],
+                 (swirl_digest *)(r->d_proof + pl->o_commits) + rr);
+    unsigned nb = wh_grid(len, WH_MAX_BLOCKS);
+    SWIRL_LAUNCH(ctx, k_wh_ood_partials, nb, WH_THREADS, 0, r->partials, (const bb31x4 *)r->g, len,
+                 (const swirl_whir_ctl *)r->ctl);
+    SWIRL_LAUNCH(ctx, k_wh_ood_ctl, 1, WH_THREADS, 0, (const bb31x4 *)r->partials, nb, r->d_t,
+                 (bb31x4 *)(r->d_proof + pl->o_ood) + rr);
+    return SWIRL_OK;
+}
+
+/* a gather from a tree: nq queries (indices from ctl->idx) into rows / paths */
+static enum swirl_status wh_gather(wh_run *r, bb31 *rows, swirl_digest *paths, const bb31 *cw,
+                                   const swirl_digest *layers, const wh_open_shape *sh) {
+    uint64_t total = sh->nq * (sh->rpq * sh->width * sh->e + sh->depth);
+    if (total == 0)
+        return SWIRL_OK;
+    SWIRL_LAUNCH(r->ctx, k_wh_open, wh_grid(total, WH_GRID_CAP), WH_THREADS, 0, rows, paths, cw,
+                 layers, (const swirl_whir_ctl *)r->ctl, *sh);
+    return SWIRL_OK;
+}
+
+/* round rr's openings: round 0 from every commit on the device (the others are opened on the
+ * host after the stage), later rounds from the previous round's codeword */
+static enum swirl_status wh_enqueue_open(wh_run *r, size_t rr,
+                                         const swirl_stacked_pcs_data *const *commits) {
+    const swirl_whir_dplan *pl = &r->pl;
+    wh_open_shape sh;
+    memset(&sh, 0, sizeof sh);
+    sh.nq = pl->q[rr];
+    sh.depth = pl->depth[rr];
+    sh.rpq = (uint64_t)1 << pl->k;
+    if (rr == 0) {
+        for (size_t c = 0; c < pl->n_commits; c++) {
+            if (!r->d_cw[c])
+                continue;
+            const swirl_merkle_plan *mp = swirl_stacked_pcs_plan(commits[c]);
+            if (mp->num_layers > SWIRL_MERKLE_MAX_LAYERS || mp->num_layers - 1 != sh.depth)
+                return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: commit %zu's tree "
+                                   "does not fit round 0", c);
+            sh.cw_h = mp->height;
+            sh.width = mp->width;
+            sh.e = 1;
+            sh.qs = mp->layer_len[0];
+            for (size_t l = 0; l < mp->num_layers; l++)
+                sh.layer_off[l] = mp->layer_off[l];
+            SWIRL_TRY(wh_gather(r, (bb31 *)(r->d_proof + pl->o_rows0 + pl->row_off[c]),
+                                (swirl_digest *)(r->d_proof + pl->o_paths0) +
+                                    c * pl->q[0] * pl->depth[0],
+                                r->d_cw[c], r->d_lay[c], &sh));
+        }
+        return SWIRL_OK;
+    }
+    const swirl_cuda_merkle *tr = &r->tree[rr - 1];
+    if (tr->num_layers == 0 || tr->num_layers - 1 != sh.depth)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: round %zu's tree has %zu "
+                           "layers, expected %llu", rr - 1, tr->num_layers,
+                           (unsigned long long)sh.depth + 1);
+    sh.cw_h = wh_cw_len(pl, rr - 1);
+    sh.width = 1;
+    sh.e = 4;
+    sh.qs = tr->layer_len[0];
+    for (size_t l = 0; l < tr->num_layers; l++)
+        sh.layer_off[l] = (uint64_t)(tr->d_layers[l] - tr->d_layers[0]);
+    return wh_gather(r, (bb31 *)(r->d_proof + pl->o_cw_vals + 4 * pl->cw_val_off[rr]),
+                     (swirl_digest *)(r->d_proof + pl->o_cw_paths) + pl->cw_path_off[rr],
+                     (const bb31 *)r->cells[rr - 1], tr->d_layers[0], &sh);
+}
+
+/* query PoW, the indices, the openings, γ, and (not last) the w update */
+static enum swirl_status wh_enqueue_queries(wh_run *r, size_t rr, bb31x4 *w, uint64_t len,
+                                            const swirl_stacked_pcs_data *const *commits) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_whir_dplan *pl = &r->pl;
+    int last = rr + 1 == pl->R;
+    uint32_t nq = (uint32_t)pl->q[rr];
+    bb31 omega;
+    SWIRL_TRY(bb31_two_adic_generator(&omega, (unsigned)pl->depth[rr]));
+    SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->query_bits,
+                                          r->d_proof + pl->o_query_w + rr, r->grind));
+    SWIRL_LAUNCH(ctx, k_wh_queries, 1, 1, 0, r->d_t, r->ctl, nq, (uint32_t)pl->depth[rr],
+                 r->d_proof + pl->idx_off[rr]);
+    SWIRL_TRY(wh_enqueue_open(r, rr, commits));
+    SWIRL_LAUNCH(ctx, k_wh_gamma, 1, 1, 0, r->d_t, r->ctl, last ? 0u : nq, omega);
+    if (!last) {
+        uint32_t nv = 0;
+        while (((uint64_t)1 << nv) < len)
+            nv++;
+        SWIRL_LAUNCH(ctx, k_wh_w_update, wh_grid(len, WH_GRID_CAP), WH_THREADS, 0, w,
+                     (const swirl_whir_ctl *)r->ctl, nq, nv, len);
+    }
+    return SWIRL_OK;
+}
+
+/* inside the stage: the uploads, every round, the one download */
+static enum swirl_status wh_run_stage(wh_run *r, const swirl_transcript *t,
+                                      const swirl_stacked_pcs_data *const *commits) {
+    swirl_cuda_ctx *ctx = r->ctx;
+    const swirl_whir_dplan *pl = &r->pl;
+    SWIRL_TRY(swirl_cuda_upload(ctx, r->d_blob, r->blob, r->blob_bytes));
+    SWIRL_TRY(swirl_cuda_upload(ctx, r->d_t, t, sizeof *t));
+    for (size_t c = 0; c < pl->n_commits; c++)
+        if (r->h_host[c]) /* a plain copy (no counted staging waits: the stage keeps one sync) */
+            SWIRL_TRY(swirl_cuda_upload(ctx, (void *)r->d_mat[c], r->h_host[c],
+                                        pl->n * pl->widths[c] * sizeof(bb31)));
+    SWIRL_TRY(wh_enqueue_batch(r));
+    bb31x4 *f = r->f, *w = r->w, *fo = r->half, *wo = r->half + pl->n / 2;
+    uint64_t len = pl->n;
+    size_t sc = 0;
+    for (size_t rr = 0; rr < pl->R; rr++) {
+        SWIRL_TRY(wh_enqueue_sumcheck(r, &f, &w, &fo, &wo, &len, &sc));
+        SWIRL_TRY(wh_enqueue_fold_out(r, rr, f, len));
+        SWIRL_TRY(wh_enqueue_queries(r, rr, w, len, commits));
+    }
+    return swirl_cuda_download(ctx, r->out, r->d_out, r->out_bytes);
+}
+
+/* the blob's contents once the device matrices are known: u_cube and every column's pointer */
+static void wh_fill_blob(wh_run *r, const bb31x4 *u_cube) {
+    const swirl_whir_dplan *pl = &r->pl;
+    memcpy(r->blob, u_cube, pl->m * sizeof(bb31x4));
+    const bb31 **cols = (const bb31 **)(r->blob + r->o_cols);
+    for (size_t c = 0, j = 0; c < pl->n_commits; c++)
+        for (size_t col = 0; col < pl->widths[c]; col++, j++)
+            cols[j] = r->d_mat[c] + col * pl->n;
+}
+
+/* after the stage: the proof, the first-round openings of uploaded commits (on the host, with
+ * the device's indices), the transcript (a replay when a log is attached) */
+static enum swirl_status wh_finish(wh_run *r, swirl_whir_proof *proof, swirl_transcript *t,
+                                   const swirl_stacked_pcs_data *const *commits) {
+    const swirl_whir_dplan *pl = &r->pl;
+    const uint32_t *buf = (const uint32_t *)r->out;
+    SWIRL_TRY(swirl_whir_dplan_unpack(pl, proof, buf));
+    for (size_t c = 0; c < pl->n_commits; c++) {
+        if (r->d_cw[c])
+            continue;
+        for (size_t qi = 0; qi < pl->q[0]; qi++)
+            if (buf[pl->idx_off[0] + qi] >> pl->depth[0])
+                return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: query index %u out of "
+                                   "range", buf[pl->idx_off[0] + qi]);
+        SWIRL_TRY(swirl_stacked_pcs_open_rows(commits[c], buf + pl->idx_off[0], pl->q[0],
+                                              proof->initial_rows + pl->row_off[c],
+                                              proof->initial_paths + c * pl->q[0] * pl->depth[0]));
+    }
+    swirl_transcript dev;
+    memcpy(&dev, r->out + r->o_t, sizeof dev);
+    if (t->log) {
+        SWIRL_TRY(swirl_whir_dplan_replay(pl, t, proof, buf));
+        if (memcmp(t->state, dev.state, sizeof t->state) != 0 || t->absorb_idx != dev.absorb_idx ||
+            t->sample_idx != dev.sample_idx)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR: the device transcript does not match the "
+                               "host replay of its proof values");
+        return SWIRL_OK;
+    }
+    memcpy(t->state, dev.state, sizeof t->state);
+    t->absorb_idx = dev.absorb_idx;
+    t->sample_idx = dev.sample_idx;
+    t->last_op_perm = dev.last_op_perm;
+    return SWIRL_OK;
+}
+
+/* host preparation, the device slices, the stage */
+static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_transcript *t,
+                                  const swirl_system_params *params,
+                                  const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+                                  const bb31x4 *u_cube) {
+    SWIRL_TRY(wh_plan(r, r->ctx, params, commits, n_commits, 1));
+    r->blob = (unsigned char *)swirl_calloc(r->blob_bytes, 1);
+    r->out = (unsigned char *)swirl_malloc(r->out_bytes);
+    if (!r->blob || !r->out)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR on the device: out of memory (%zu-byte proof "
+                           "buffer)", r->out_bytes);
+    SWIRL_TRY(wh_layout(r));
+    wh_fill_blob(r, u_cube);
+    SWIRL_TRY(swirl_cuda_stage_begin(r->ctx, "prover.openings.whir"));
+    enum swirl_status st = wh_run_stage(r, t, commits);
+    if (st != SWIRL_OK) {
+        swirl_cuda_stage_abort(r->ctx);
+        return st;
+    }
+    SWIRL_TRY(swirl_cuda_stage_end(r->ctx));
+    return wh_finish(r, proof, t, commits);
+}
+
+extern "C" enum swirl_status swirl_cuda_whir(swirl_cuda_ctx *ctx, swirl_whir_proof *proof,
+                                             swirl_transcript *t,
+                                             const swirl_system_params *params,
+                                             const swirl_stacked_pcs_data *const *commits,
+                                             size_t n_commits, const bb31x4 *u_cube) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(proof != NULL && t != NULL && params != NULL && u_cube != NULL);
+    memset(proof, 0, sizeof *proof);
+    SWIRL_ARG_CHECK(commits != NULL && n_commits > 0);
+    if (ctx->stage_open)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "swirl_cuda_whir inside stage '%s'",
+                           ctx->current.name);
+    wh_run *r = (wh_run *)swirl_calloc(1, sizeof *r);
+    if (!r)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR on the device: out of memory");
+    r->ctx = ctx;
+    size_t mark = swirl_cuda_arena_mark(ctx);
+    swirl_span_begin("prover.openings.whir");
+    enum swirl_status st = wh_prove(r, proof, t, params, commits, n_commits, u_cube);
+    swirl_span_end();
+    swirl_cuda_arena_rewind(ctx, mark);
+    wh_run_clear(r);
+    free(r);
+    if (st != SWIRL_OK)
+        swirl_whir_proof_clear(proof);
+    return st;
+}
