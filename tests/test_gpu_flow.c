@@ -61,9 +61,9 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
                   "the commitment is downloaded as a whole");
     }
     CHECK(seen_commit);
-    /* SWIRL_GPU_STAGES=1: rap_constraints and the stacked reduction are device stages, WHIR is
-     * the one fallback left (run the test that way to check those stages in the flow) */
-    CHECK(seen_fb == (swirl_settings_get()->gpu_stages ? 1 : 3));
+    /* SWIRL_GPU_STAGES=1: rap_constraints, the stacked reduction and WHIR are device stages, no
+     * fallback is left (run the test that way to check those stages in the flow) */
+    CHECK(seen_fb == (swirl_settings_get()->gpu_stages ? 0 : 3));
     /* with the device stages switched on, the PoW searches run on the device */
     CHECK((seen_pow > 0) == (swirl_settings_get()->gpu_stages != 0));
     CHECK(seen_open == 1);

@@ -16,6 +16,7 @@
 #include "device/cuda/cuda_zc.h"
 #include "prover/cuda_openings.h"
 #include "prover/cuda_rap.h"
+#include "prover/cuda_whir.h"
 
 /* ---- CPU ---- */
 
@@ -137,6 +138,13 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
         /* the stacked reduction: folded columns (24 wtot 2^n_stack), tables and sums (a bound) */
         size_t sr = 48 * wtot * cube + ((size_t)64 << 20);
         max_scratch = sr > max_scratch ? sr : max_scratch;
+        /* WHIR: the batched polynomial and its weights, later rounds' codewords and trees (a
+         * bound over the tallest commitment; the stage checks its exact need before it runs) */
+        size_t hmax = 0;
+        for (size_t i = 0; i < n; i++)
+            hmax = shapes[i].height > hmax ? shapes[i].height : hmax;
+        size_t wh = 256 * (hmax << log_blowup) + ((size_t)64 << 20);
+        max_scratch = wh > max_scratch ? wh : max_scratch;
     }
     swirl_cuda_arena_reset(be->gpu);
     return swirl_cuda_arena_reserve(be->gpu, total + max_scratch);
@@ -204,6 +212,14 @@ static enum swirl_status cuda_whir(const swirl_backend *be, swirl_whir_proof *pr
                                    swirl_transcript *t, const swirl_system_params *params,
                                    const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                                    const bb31x4 *u_cube) {
+    if (swirl_settings_get()->gpu_stages) {
+        size_t need = swirl_cuda_whir_bytes(be->gpu, params, commits, n_commits);
+        if (need > 0 && need <= swirl_cuda_arena_free(be->gpu))
+            return swirl_cuda_whir(be->gpu, proof, t, params, commits, n_commits, u_cube);
+        swirl_log(SWIRL_LOG_WARN,
+                  "prover.openings.whir: the device stage needs %zu arena bytes, %zu are free",
+                  need, swirl_cuda_arena_free(be->gpu));
+    }
     SWIRL_TRY(fallback(be, "cpu_fallback:prover.openings.whir"));
     return cpu_whir(be, proof, t, params, commits, n_commits, u_cube);
 }
