@@ -34,6 +34,7 @@ static void test_context_options(void) {
     CHECK(strcmp(swirl_context_backend(ctx), "cpu") == 0);
     size_t ns = 99;
     CHECK(swirl_context_stage_trace(ctx, &ns) == NULL && ns == 0); /* no GPU stages on the CPU */
+    CHECK(swirl_context_device_peak_bytes(ctx) == 0 && swirl_context_device_peak_bytes(NULL) == 0);
     swirl_context_destroy(ctx);
     CHECK_OK(swirl_context_create(&ctx, NULL)); /* the defaults */
     CHECK(strcmp(swirl_context_backend(ctx), "cpu") == 0);

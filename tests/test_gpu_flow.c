@@ -61,6 +61,8 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
                   "the commitment is downloaded as a whole");
     }
     CHECK(seen_commit);
+    /* the device memory the proof held: at least the arena */
+    CHECK(swirl_backend_device_peak(g_be) > 0);
     /* SWIRL_GPU_STAGES=1: rap_constraints, the stacked reduction and WHIR are device stages, no
      * fallback is left (run the test that way to check those stages in the flow) */
     CHECK(seen_fb == (swirl_settings_get()->gpu_stages ? 0 : 3));

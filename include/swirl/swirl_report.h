@@ -45,6 +45,9 @@ SWIRL_API double swirl_report_span_ms(const char *name);
 SWIRL_API void swirl_report_print(FILE *f);
 /** The stage trace of the context's CUDA backend since it was created; *n = 0 for the CPU. */
 SWIRL_API const swirl_stage *swirl_context_stage_trace(const swirl_context *ctx, size_t *n);
+/** The most device memory the context's backend held at once during its last swirl_prove (its
+ *  arena and every other device allocation), in bytes; 0 for the CPU backend or NULL. */
+SWIRL_API size_t swirl_context_device_peak_bytes(const swirl_context *ctx);
 /** Milliseconds since an arbitrary point (monotonic clock), for timing around calls. */
 SWIRL_API double swirl_now_ms(void);
 

@@ -161,3 +161,7 @@ const swirl_stage *swirl_context_stage_trace(const swirl_context *ctx, size_t *n
     }
     return swirl_backend_stage_trace(ctx->backend, n);
 }
+
+size_t swirl_context_device_peak_bytes(const swirl_context *ctx) {
+    return ctx ? swirl_backend_device_peak(ctx->backend) : 0;
+}

@@ -97,6 +97,7 @@ enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl
     swirl_api_scope sc;
     swirl_api_enter(&sc, ctx);
     swirl_api_transcript_reset(ctx);
+    swirl_backend_device_peak_reset(ctx->backend);
     enum swirl_status st =
         swirl_flow_prove(p, vk, traces, ctx->backend, ctx->transcript_dir ? &log : NULL);
     if (ctx->transcript_dir)

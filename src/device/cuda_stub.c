@@ -41,6 +41,18 @@ enum swirl_status swirl_cuda_alloc_persistent(swirl_cuda_ctx *ctx, void **dptr, 
         *dptr = NULL;
     return NO_CUDA();
 }
+void swirl_cuda_dev_count(swirl_cuda_ctx *ctx, size_t bytes, int add) {
+    (void)ctx;
+    (void)bytes;
+    (void)add;
+}
+size_t swirl_cuda_dev_peak(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 0;
+}
+void swirl_cuda_dev_peak_reset(swirl_cuda_ctx *ctx) {
+    (void)ctx;
+}
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
     (void)ctx;
 }
@@ -188,8 +200,7 @@ size_t swirl_cuda_transcript_grind_bytes(void) {
     return 8;
 }
 enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
-                                              unsigned bits, uint32_t *d_witness,
-                                              void *d_scratch) {
+                                              unsigned bits, uint32_t *d_witness, void *d_scratch) {
     (void)ctx;
     (void)d_t;
     (void)bits;
@@ -199,8 +210,7 @@ enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, swirl_transcr
 }
 
 #else
-/* Built with CUDA: the real implementations are in the .cu files of src/device/cuda. ISO C forbids an empty
- * translation unit, so declare something harmless. */
+/* Built with CUDA: the real implementations are in the .cu files of src/device/cuda. ISO C forbids
+ * an empty translation unit, so declare something harmless. */
 typedef int swirl_cuda_stub_unused;
 #endif
-

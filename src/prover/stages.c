@@ -298,3 +298,12 @@ const swirl_stage_trace *swirl_backend_stage_trace(const swirl_backend *be, size
         return NULL;
     return swirl_cuda_stage_trace(be->gpu, n);
 }
+
+size_t swirl_backend_device_peak(const swirl_backend *be) {
+    return be && be->gpu ? swirl_cuda_dev_peak(be->gpu) : 0;
+}
+
+void swirl_backend_device_peak_reset(swirl_backend *be) {
+    if (be && be->gpu)
+        swirl_cuda_dev_peak_reset(be->gpu);
+}

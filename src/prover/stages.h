@@ -120,6 +120,11 @@ void swirl_backend_destroy(swirl_backend *be);
  *  NULL for the CPU backend. */
 const swirl_stage_trace *swirl_backend_stage_trace(const swirl_backend *be, size_t *n);
 
+/** The most device memory the backend held at once since the last reset (0 for the CPU backend);
+ *  a reset starts over from what it holds now. */
+size_t swirl_backend_device_peak(const swirl_backend *be);
+void swirl_backend_device_peak_reset(swirl_backend *be);
+
 #ifdef __cplusplus
 }
 #endif

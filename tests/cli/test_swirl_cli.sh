@@ -44,7 +44,8 @@ run 0 "wrote fib.proof" "stark_prove_excluding_trace" prove fib $T --rows 64 --t
     --out fib.proof --metrics fib.json
 run 0 "accepted" "" verify --vk fib.vk fib.proof
 for key in '"proof_bytes":' '"trace_cells":128' '"name":"stark_prove_excluding_trace"' \
-           '"name":"prover.rap_constraints"' '"name":"rs_code_matrix"' '"l_skip":2'; do
+           '"name":"prover.rap_constraints"' '"name":"rs_code_matrix"' '"l_skip":2' \
+           '"gpu_stages":\[' '"peak_device_bytes":'; do
     if grep -q "$key" fib.json; then ok "metrics has $key"; else bad "metrics lacks $key"; fi
 done
 size=$(stat -c %s fib.proof)
@@ -109,7 +110,8 @@ run 2 "" "cannot open" inspect missing.proof
 
 # bench
 run 0 "median" "" bench fib $T --rows 32 --iters 2 --warmup 0 --metrics bench.json
-if grep -q '"stark_prove_excluding_trace":{"median_ms":' bench.json; then ok "bench metrics"
+if grep -q '"stark_prove_excluding_trace":{"median_ms":' bench.json &&
+   grep -q '"peak_device_bytes":' bench.json; then ok "bench metrics"
 else bad "bench metrics lack the median"; fi
 
 # the CUDA backend: proves when there is a device, else a clear refusal (exit 1)

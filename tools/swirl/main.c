@@ -329,7 +329,7 @@ static int write_prove_metrics(const char *path, const cli_job *job, const swirl
     cli_json_spans(f);
     fprintf(f, ",\"gpu_stages\":");
     json_gpu_stages(f, ctx);
-    fprintf(f, "}\n");
+    fprintf(f, ",\"peak_device_bytes\":%zu}\n", swirl_context_device_peak_bytes(ctx));
     return cli_mem_commit(&m, path);
 }
 
@@ -537,7 +537,7 @@ static int bench_report(FILE *mf, const double *ms, double *col, long iters, lon
         return CLI_OK;
     fprintf(mf, "},\"gpu_stages_last_run\":");
     json_gpu_stages(mf, ctx);
-    fprintf(mf, "}\n");
+    fprintf(mf, ",\"peak_device_bytes\":%zu}\n", swirl_context_device_peak_bytes(ctx));
     return ferror(mf) ? CLI_FAILED : CLI_OK; /* the caller commits the file */
 }
 

@@ -73,6 +73,13 @@ enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx,
                                            size_t bytes) SWIRL_WARN_UNUSED_RESULT;
 /** Empties both regions (the persistent one even while held: its epoch changes). */
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx);
+/** Device memory accounting: every cudaMalloc of the context (the arena, the constraint programs
+ *  and their workspaces) is counted by swirl_cuda_dev_count (add 1, free 0); swirl_cuda_dev_peak
+ *  is the most held at once since the context's creation or swirl_cuda_dev_peak_reset (which
+ *  starts over from what is held now). */
+void swirl_cuda_dev_count(swirl_cuda_ctx *ctx, size_t bytes, int add);
+size_t swirl_cuda_dev_peak(const swirl_cuda_ctx *ctx);
+void swirl_cuda_dev_peak_reset(swirl_cuda_ctx *ctx);
 /** Scratch and persistent bytes in use together. */
 size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx);
 size_t swirl_cuda_arena_persistent_used(const swirl_cuda_ctx *ctx);

@@ -18,6 +18,9 @@ struct swirl_cuda_ctx {
      * from the bottom (arena_used), the persistent region from the top (persist_used) */
     char *arena;
     size_t arena_bytes, arena_used, persist_used;
+    /* device memory this context holds (the arena and every other cudaMalloc through
+     * swirl_cuda_dev_malloc) and the most it held at once */
+    size_t dev_bytes, dev_peak;
     unsigned persist_holds; /* owners of persistent data; the region is released at 0 */
     unsigned long long arena_epoch; /* bumped whenever the persistent region is released */
     int poisoned;

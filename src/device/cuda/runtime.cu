@@ -36,10 +36,8 @@ static int swirl_cuda_is_sticky(cudaError_t e) {
     case cudaErrorIllegalInstruction:
     case cudaErrorAssert:
     case cudaErrorLaunchTimeout:
-    case cudaErrorECCUncorrectable:
-        return 1;
-    default:
-        return 0;
+    case cudaErrorECCUncorrectable: return 1;
+    default: return 0;
     }
 }
 
@@ -73,8 +71,10 @@ static int fault_fires(unsigned long long *countdown) {
 /* every device allocation passes here first */
 static enum swirl_status device_alloc_check(const char *what, size_t bytes) {
     if (fault_fires(&g_fault_alloc))
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "%s of %zu bytes: injected device allocation failure "
-                           "(test hook)", what, bytes);
+        return SWIRL_RAISE(SWIRL_E_NOMEM,
+                           "%s of %zu bytes: injected device allocation failure "
+                           "(test hook)",
+                           what, bytes);
     return SWIRL_OK;
 }
 
@@ -103,7 +103,8 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
     if (n == 0)
         return SWIRL_RAISE(SWIRL_E_NO_DEVICE, "no CUDA device (cudaGetDeviceCount=0)");
     if (device < 0 || device >= n)
-        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "CUDA device %d out of range (%d devices)", device, n);
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "CUDA device %d out of range (%d devices)", device,
+                           n);
     swirl_cuda_ctx *ctx = (swirl_cuda_ctx *)swirl_calloc(1, sizeof *ctx);
     if (!ctx)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
@@ -126,8 +127,10 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
             return st;
         }
         e = cudaMalloc((void **)&ctx->arena, arena_bytes);
-        if (e == cudaSuccess)
+        if (e == cudaSuccess) {
             ctx->arena_bytes = arena_bytes;
+            swirl_cuda_dev_count(ctx, arena_bytes, 1);
+        }
     }
     if (e == cudaSuccess) {
         /* pinned staging: optional (a host without pinnable memory copies directly) */
@@ -199,8 +202,8 @@ extern "C" enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr, 
     if (aligned < bytes || aligned > swirl_cuda_arena_free(ctx))
         return SWIRL_RAISE(SWIRL_E_NOMEM,
                            "device arena exhausted: need %zu scratch bytes, %zu scratch + %zu "
-                           "persistent of %zu used", bytes, ctx->arena_used, ctx->persist_used,
-                           ctx->arena_bytes);
+                           "persistent of %zu used",
+                           bytes, ctx->arena_used, ctx->persist_used, ctx->arena_bytes);
     *dptr = ctx->arena + ctx->arena_used;
     ctx->arena_used += aligned;
     return SWIRL_OK;
@@ -216,8 +219,8 @@ extern "C" enum swirl_status swirl_cuda_alloc_persistent(swirl_cuda_ctx *ctx, vo
     if (aligned < bytes || aligned > swirl_cuda_arena_free(ctx))
         return SWIRL_RAISE(SWIRL_E_NOMEM,
                            "device arena exhausted: need %zu persistent bytes, %zu scratch + %zu "
-                           "persistent of %zu used", bytes, ctx->arena_used, ctx->persist_used,
-                           ctx->arena_bytes);
+                           "persistent of %zu used",
+                           bytes, ctx->arena_used, ctx->persist_used, ctx->arena_bytes);
     ctx->persist_used += aligned;
     *dptr = ctx->arena + (ctx->arena_bytes - ctx->persist_used);
     return SWIRL_OK;
@@ -234,6 +237,7 @@ extern "C" enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_
     SWIRL_TRY(device_alloc_check("the device arena", bytes));
     if (ctx->arena) {
         cudaError_t e = cudaFree(ctx->arena);
+        swirl_cuda_dev_count(ctx, ctx->arena_bytes, 0);
         ctx->arena = NULL;
         ctx->arena_bytes = 0;
         if (e != cudaSuccess)
@@ -245,7 +249,29 @@ extern "C" enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_
         return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, "cudaMalloc(arena)");
     }
     ctx->arena_bytes = bytes;
+    swirl_cuda_dev_count(ctx, bytes, 1);
     return SWIRL_OK;
+}
+
+extern "C" void swirl_cuda_dev_count(swirl_cuda_ctx *ctx, size_t bytes, int add) {
+    if (!ctx)
+        return;
+    if (add) {
+        ctx->dev_bytes += bytes;
+        if (ctx->dev_bytes > ctx->dev_peak)
+            ctx->dev_peak = ctx->dev_bytes;
+    } else {
+        ctx->dev_bytes = bytes > ctx->dev_bytes ? 0 : ctx->dev_bytes - bytes;
+    }
+}
+
+extern "C" size_t swirl_cuda_dev_peak(const swirl_cuda_ctx *ctx) {
+    return ctx ? ctx->dev_peak : 0;
+}
+
+extern "C" void swirl_cuda_dev_peak_reset(swirl_cuda_ctx *ctx) {
+    if (ctx)
+        ctx->dev_peak = ctx->dev_bytes;
 }
 
 extern "C" void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
@@ -364,21 +390,18 @@ static enum swirl_status download_chunks(swirl_cuda_ctx *ctx, const swirl_cuda_c
     const size_t C = ctx->staging_bytes, nchunks = (total + C - 1) / C;
     /* enqueues chunk c's device-to-staging copies */
     auto enqueue = [&](size_t c) -> enum swirl_status {
-        int b = (int)(c & 1);
-        SWIRL_TRY(staging_wait(ctx, b));
-        char *buf = (char *)ctx->staging[b];
+        int b = (int)(c & 1); SWIRL_TRY(staging_wait(ctx, b)); char *buf = (char *)ctx->staging[b];
         size_t lo = c * C, hi = lo + C < total ? lo + C : total;
-        SWIRL_TRY(for_each_part(pieces, n, lo, hi,
-                                [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
-                                    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(
-                                                            buf + in_chunk,
-                                                            (const char *)pieces[i].src + in_piece,
-                                                            len, cudaMemcpyDeviceToHost,
-                                                            ctx->stream));
-                                    ctx->current.kernels++;
-                                    ctx->current.bytes += len;
-                                    return SWIRL_OK;
-                                }));
+        SWIRL_TRY(for_each_part(
+            pieces, n, lo, hi,
+            [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
+                SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(buf + in_chunk,
+                                                    (const char *)pieces[i].src + in_piece, len,
+                                                    cudaMemcpyDeviceToHost, ctx->stream));
+                ctx->current.kernels++;
+                ctx->current.bytes += len;
+                return SWIRL_OK;
+            }));
         SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_staging[b], ctx->stream));
         return SWIRL_OK;
     };
@@ -390,50 +413,46 @@ static enum swirl_status download_chunks(swirl_cuda_ctx *ctx, const swirl_cuda_c
         SWIRL_TRY(staging_wait(ctx, b));
         const char *buf = (const char *)ctx->staging[b];
         size_t lo = c * C, hi = lo + C < total ? lo + C : total;
-        SWIRL_TRY(for_each_part(pieces, n, lo, hi,
-                                [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
-                                    swirl_memcpy_parallel((char *)pieces[i].dst + in_piece,
-                                                          buf + in_chunk, len);
-                                    return SWIRL_OK;
-                                }));
+        SWIRL_TRY(for_each_part(
+            pieces, n, lo, hi, [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
+                swirl_memcpy_parallel((char *)pieces[i].dst + in_piece, buf + in_chunk, len);
+                return SWIRL_OK;
+            }));
     }
     return SWIRL_OK;
 }
 
 /* upload_many's chunk pipeline (staging buffers present, total > 0) */
-static enum swirl_status upload_chunks(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
-                                       size_t n, size_t total) {
+static enum swirl_status upload_chunks(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces, size_t n,
+                                       size_t total) {
     const size_t C = ctx->staging_bytes, nchunks = (total + C - 1) / C;
     for (size_t c = 0; c < nchunks; c++) {
         int b = (int)(c & 1);
         SWIRL_TRY(staging_wait(ctx, b)); /* the DMA of chunk c - 2 has left the buffer */
         char *buf = (char *)ctx->staging[b];
         size_t lo = c * C, hi = lo + C < total ? lo + C : total;
-        SWIRL_TRY(for_each_part(pieces, n, lo, hi,
-                                [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
-                                    swirl_memcpy_parallel(buf + in_chunk,
-                                                          (const char *)pieces[i].src + in_piece,
-                                                          len);
-                                    return SWIRL_OK;
-                                }));
-        SWIRL_TRY(for_each_part(pieces, n, lo, hi,
-                                [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
-                                    SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(
-                                                            (char *)pieces[i].dst + in_piece,
-                                                            buf + in_chunk, len,
-                                                            cudaMemcpyHostToDevice, ctx->stream));
-                                    ctx->current.kernels++;
-                                    ctx->current.bytes += len;
-                                    return SWIRL_OK;
-                                }));
+        SWIRL_TRY(for_each_part(
+            pieces, n, lo, hi, [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
+                swirl_memcpy_parallel(buf + in_chunk, (const char *)pieces[i].src + in_piece, len);
+                return SWIRL_OK;
+            }));
+        SWIRL_TRY(for_each_part(
+            pieces, n, lo, hi, [&](size_t i, size_t in_piece, size_t in_chunk, size_t len) {
+                SWIRL_CUDA_TRY(ctx,
+                               cudaMemcpyAsync((char *)pieces[i].dst + in_piece, buf + in_chunk,
+                                               len, cudaMemcpyHostToDevice, ctx->stream));
+                ctx->current.kernels++;
+                ctx->current.bytes += len;
+                return SWIRL_OK;
+            }));
         SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_staging[b], ctx->stream));
     }
     return SWIRL_OK;
 }
 
 /* The checks and the path without staging buffers, shared by both directions. */
-static enum swirl_status transfer_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
-                                       size_t n, int to_device) {
+static enum swirl_status transfer_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces, size_t n,
+                                       int to_device) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     size_t total = 0;
     SWIRL_TRY(check_pieces(pieces, n, &total));

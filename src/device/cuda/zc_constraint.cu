@@ -55,6 +55,7 @@ struct swirl_cuda_program {
     void *d_tables;
     bb31 *d_scratch;
     bb31x4 *d_partial;
+    size_t tables_bytes, scratch_bytes, partial_bytes; /* the three allocations' sizes */
     size_t thr_b, thr_x; /* threads one launch holds: base-field, extension-field values */
     size_t n_partial;    /* bb31x4 entries of d_partial */
 };
@@ -93,9 +94,9 @@ __device__ void zc_block_reduce(bb31x4 (*red)[ZC_BLOCK], uint32_t PB, uint32_t X
 __global__ void __launch_bounds__(ZC_BLOCK)
     k_zc_round0(swirl_zc_dprog pg, zc_views vw, const bb31 *pub, bb31 *V, size_t T,
                 const bb31x4 *eq_x, const bb31 *lag, const bb31 *pts, const bb31x4 *lp,
-                const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long nx,
-                unsigned long long h, uint32_t N, uint32_t np, uint32_t PB, uint32_t nzcN,
-                uint32_t nluN, bb31x4 *partial) {
+                const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long nx, unsigned long long h,
+                uint32_t N, uint32_t np, uint32_t PB, uint32_t nzcN, uint32_t nluN,
+                bb31x4 *partial) {
     __shared__ bb31x4 red[3][ZC_BLOCK];
     uint32_t XB = ZC_BLOCK / PB, pi = threadIdx.x % PB, xi = threadIdx.x / PB;
     uint32_t p = blockIdx.y * PB + pi;
@@ -181,7 +182,15 @@ static enum swirl_status zc_malloc(swirl_cuda_ctx *ctx, void **p, size_t bytes, 
         *p = NULL;
         return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, what);
     }
+    swirl_cuda_dev_count(ctx, bytes ? bytes : 256, 1);
     return SWIRL_OK;
+}
+
+static void zc_free(swirl_cuda_ctx *ctx, void *p, size_t bytes) {
+    if (!p)
+        return;
+    cudaFree(p);
+    swirl_cuda_dev_count(ctx, bytes ? bytes : 256, 0);
 }
 
 /* the host tables of dp copied into one device allocation; prog->dp gets the device pointers */
@@ -189,19 +198,26 @@ static enum swirl_status zc_upload_tables(swirl_cuda_program *prog, const swirl_
     size_t ni = h->n_interactions, nf = h->field_start[ni];
     const void *src[8] = {h->instrs,      h->consts,    h->var_info,  h->cons_val,
                           h->field_start, h->field_val, h->count_val, h->bus1};
-    size_t bytes[8] = {4 * h->n_instrs * 4, h->n_consts * 4u, 3 * (size_t)h->n_vars * 4,
-                       h->n_constraints * 4u, (ni + 1) * 4, nf * 4, ni * 4, ni * 4};
+    size_t bytes[8] = {4 * h->n_instrs * 4,
+                       h->n_consts * 4u,
+                       3 * (size_t)h->n_vars * 4,
+                       h->n_constraints * 4u,
+                       (ni + 1) * 4,
+                       nf * 4,
+                       ni * 4,
+                       ni * 4};
     size_t off[8], total = 0;
     for (int i = 0; i < 8; i++) {
         off[i] = total;
         total += zc_align(bytes[i]);
     }
     SWIRL_TRY(zc_malloc(prog->ctx, &prog->d_tables, total, "cudaMalloc(program tables)"));
+    prog->tables_bytes = total;
     char *d = (char *)prog->d_tables;
     for (int i = 0; i < 8; i++)
         if (bytes[i])
-            SWIRL_CUDA_TRY(prog->ctx, cudaMemcpy(d + off[i], src[i], bytes[i],
-                                                 cudaMemcpyHostToDevice));
+            SWIRL_CUDA_TRY(prog->ctx,
+                           cudaMemcpy(d + off[i], src[i], bytes[i], cudaMemcpyHostToDevice));
     prog->dp = *h;
     prog->dp.instrs = (const uint32_t *)(d + off[0]);
     prog->dp.consts = (const bb31 *)(d + off[1]);
@@ -233,15 +249,18 @@ static enum swirl_status zc_alloc_scratch(swirl_cuda_program *prog, size_t scrat
     prog->thr_b = tb;
     prog->thr_x = tx;
     prog->n_partial = 3 * (tb > tx ? tb : tx);
-    SWIRL_TRY(zc_malloc(prog->ctx, (void **)&prog->d_scratch, bytes, "cudaMalloc(program scratch)"));
-    return zc_malloc(prog->ctx, (void **)&prog->d_partial, prog->n_partial * sizeof(bb31x4),
-                     "cudaMalloc(program partials)");
+    SWIRL_TRY(
+        zc_malloc(prog->ctx, (void **)&prog->d_scratch, bytes, "cudaMalloc(program scratch)"));
+    prog->scratch_bytes = bytes;
+    SWIRL_TRY(zc_malloc(prog->ctx, (void **)&prog->d_partial, prog->n_partial * sizeof(bb31x4),
+                        "cudaMalloc(program partials)"));
+    prog->partial_bytes = prog->n_partial * sizeof(bb31x4);
+    return SWIRL_OK;
 }
 
 extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
                                                        swirl_cuda_program **out,
-                                                       const swirl_air *air,
-                                                       size_t scratch_bytes) {
+                                                       const swirl_air *air, size_t scratch_bytes) {
     SWIRL_ARG_CHECK(out != NULL);
     *out = NULL;
     SWIRL_CUDA_CHECK_CTX(ctx);
@@ -271,12 +290,9 @@ extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
 extern "C" void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
     if (!prog)
         return;
-    if (prog->d_tables)
-        cudaFree(prog->d_tables);
-    if (prog->d_scratch)
-        cudaFree(prog->d_scratch);
-    if (prog->d_partial)
-        cudaFree(prog->d_partial);
+    zc_free(prog->ctx, prog->d_tables, prog->tables_bytes);
+    zc_free(prog->ctx, prog->d_scratch, prog->scratch_bytes);
+    zc_free(prog->ctx, prog->d_partial, prog->partial_bytes);
     free(prog);
 }
 
@@ -298,8 +314,7 @@ extern "C" swirl_zc_dprog swirl_cuda_program_dprog(const swirl_cuda_program *pro
 /* device-resident launches */
 
 extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cuda_program *prog,
-                                                  bb31x4 *d_S,
-                                                  const swirl_cuda_zc_round0_in *in) {
+                                                  bb31x4 *d_S, const swirl_cuda_zc_round0_in *in) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(prog && prog->ctx == ctx && d_S && in);
     SWIRL_ARG_CHECK(in->eq_x && in->lag && in->pts && in->lambda_pows);
@@ -336,17 +351,15 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
     dim3 grid((unsigned)gx, (unsigned)n_pg);
     SWIRL_LAUNCH(ctx, k_zc_round0, grid, ZC_BLOCK, 0, prog->dp, vw, in->pub, prog->d_scratch, T,
                  in->eq_x, in->lag, in->pts, in->lambda_pows, in->beta_pows, in->eq3b,
-                 (unsigned long long)nx, (unsigned long long)in->h, (uint32_t)in->N,
-                 (uint32_t)np, PB, (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N),
-                 prog->d_partial);
+                 (unsigned long long)nx, (unsigned long long)in->h, (uint32_t)in->N, (uint32_t)np,
+                 PB, (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N), prog->d_partial);
     SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
                  (uint32_t)gx, (uint32_t)np, (uint32_t)P);
     return SWIRL_OK;
 }
 
 extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda_program *prog,
-                                                 bb31x4 *d_out,
-                                                 const swirl_cuda_zc_round_in *in) {
+                                                 bb31x4 *d_out, const swirl_cuda_zc_round_in *in) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(prog && prog->ctx == ctx && d_out && in);
     SWIRL_ARG_CHECK(in->eq_y && in->fsel && in->lambda_pows && in->ny >= 1);
@@ -403,9 +416,9 @@ static size_t zc_max_fields(const swirl_air *air) {
 
 /* the inputs every evaluation reads besides the trace: public values, lambda and beta powers,
  * eq3b (the caller's host arrays; the ones the AIR does not use are not uploaded) */
-static void zc_take_common(zc_ws *w, const swirl_zc_trace *tt, const bb31 **pub,
-                           const bb31x4 **lp, const bb31x4 **bp, const bb31x4 **eq3b,
-                           const bb31x4 *h_lp, const bb31x4 *h_bp, int logup) {
+static void zc_take_common(zc_ws *w, const swirl_zc_trace *tt, const bb31 **pub, const bb31x4 **lp,
+                           const bb31x4 **bp, const bb31x4 **eq3b, const bb31x4 *h_lp,
+                           const bb31x4 *h_bp, int logup) {
     const swirl_air *air = tt->air;
     *pub = (const bb31 *)zc_take(w, tt->in->public_values, air->num_public_values * sizeof(bb31));
     *lp = (const bb31x4 *)zc_take(w, h_lp, air->n_constraints * sizeof(bb31x4));
@@ -424,9 +437,9 @@ static void zc_r0_layout(zc_ws *w, swirl_cuda_zc_round0_in *d, bb31x4 **d_S,
         size_t u = 0;
         while (u < v && tt->v[u].base != tt->v[v].base)
             u++;
-        d->view[v] = u < v ? d->view[u]
-                           : (const bb31 *)zc_take(w, tt->v[v].base,
-                                                   tt->v[v].width * tt->h * sizeof(bb31));
+        d->view[v] =
+            u < v ? d->view[u]
+                  : (const bb31 *)zc_take(w, tt->v[v].base, tt->v[v].width * tt->h * sizeof(bb31));
     }
     d->nv = tt->nv;
     d->h = tt->h;
@@ -512,8 +525,8 @@ extern "C" enum swirl_status swirl_cuda_zc_round0_host(swirl_cuda_ctx *ctx, size
         return SWIRL_OK;
     size_t P = in->n_points, np = in->np, PB = np & (~np + 1);
     PB = PB > ZC_BLOCK ? ZC_BLOCK : PB;
-    size_t threads = (((size_t)1 << tt->n_lift) * PB + ZC_BLOCK - 1) / ZC_BLOCK * (np / PB) *
-                     ZC_BLOCK;
+    size_t threads =
+        (((size_t)1 << tt->n_lift) * PB + ZC_BLOCK - 1) / ZC_BLOCK * (np / PB) * ZC_BLOCK;
     swirl_cuda_program *prog = NULL;
     if (!scratch_bytes)
         scratch_bytes = zc_slot_scratch(tt->air, threads, 4);
@@ -538,7 +551,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0_host(swirl_cuda_ctx *ctx, size
         for (size_t i = 0; i < 3 * P; i++)
             S[i] = bb31x4_add(S[i], hS[i]);
     if (w && w->base)
-        cudaFree(w->base);
+        zc_free(ctx, w->base, w->used);
     free(w);
     free(hS);
     swirl_cuda_program_destroy(prog);
@@ -575,7 +588,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round_host(swirl_cuda_ctx *ctx, size_
                            [&]() { return swirl_cuda_zc_round(ctx, prog, d_out, &d); });
     }
     if (w && w->base)
-        cudaFree(w->base);
+        zc_free(ctx, w->base, w->used);
     free(w);
     swirl_cuda_program_destroy(prog);
     return st;
@@ -589,13 +602,10 @@ extern "C" enum swirl_status swirl_cuda_slot_constraint_round0(const swirl_backe
     return swirl_cuda_zc_round0_host((swirl_cuda_ctx *)ops->ctx, 0, S, trace, in);
 }
 
-extern "C" enum swirl_status swirl_cuda_slot_constraint_round(const swirl_backend_ops *ops,
-                                                              bb31x4 *out,
-                                                              const swirl_zc_trace *trace,
-                                                              const bb31x4 *eq_y, size_t ny,
-                                                              unsigned G,
-                                                              const bb31x4 *lambda_pows,
-                                                              const bb31x4 *beta_pows) {
+extern "C" enum swirl_status
+swirl_cuda_slot_constraint_round(const swirl_backend_ops *ops, bb31x4 *out,
+                                 const swirl_zc_trace *trace, const bb31x4 *eq_y, size_t ny,
+                                 unsigned G, const bb31x4 *lambda_pows, const bb31x4 *beta_pows) {
     SWIRL_ARG_CHECK(ops != NULL);
     return swirl_cuda_zc_round_host((swirl_cuda_ctx *)ops->ctx, 0, out, trace, eq_y, ny, G,
                                     lambda_pows, beta_pows);
