@@ -2,7 +2,9 @@
 # One device call: build the CUDA backend (sm_90a), run the GPU tests, compare --backend cuda
 # proofs with --backend cpu proofs byte for byte, and bench keccakf. Logs go to $OUT.
 # Usage (on the device machine, repo root): tools/gpu/session.sh [steps...]
-#   steps: build tests cmp bench sanitize (default: build tests cmp bench)
+#   steps: build tests alltests cmp bench modes sanitize (default: build tests cmp bench)
+#   modes: cmp and bench keccakf for the default CUDA path, SWIRL_GPU_CONSTRAINTS=1 and
+#          SWIRL_GPU_STAGES=1 (the device stages), each proof verified
 # Needs libjansson-dev and pkg-config: .debs/*.deb (carried) are unpacked first when present.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -36,8 +38,25 @@ cmp)
 bench)
   "$B/swirl" bench keccakf --backend cuda --iters 5 --warmup 1 --metrics "$OUT/keccakf_cuda.json" >"$OUT/bench_keccakf.log" 2>&1
   log "bench keccakf cuda rc=$?"; cat "$OUT/bench_keccakf.log" | tail -40 | tee -a "$OUT/summary.txt" ;;
+modes)
+  S="$B/swirl"; d=/tmp/modes; mkdir -p $d
+  "$S" keygen keccakf --vk $d/k.vk >/dev/null 2>&1; "$S" keygen interactions --vk $d/i.vk >/dev/null 2>&1
+  for mode in default GPU_CONSTRAINTS GPU_STAGES; do
+    env=""; [ $mode = default ] || env="SWIRL_$mode=1"
+    for a in "fib" "interactions" "self-interaction" "fib --security toy" "keccakf --perms 16" "keccakf --perms 1024"; do
+      n=$(echo "$a" | tr -c 'a-z0-9' _)
+      [ -f $d/$n.cpu ] || "$S" prove $a --backend cpu --out $d/$n.cpu --quiet >/dev/null 2>&1
+      env $env "$S" prove $a --backend cuda --out $d/$n.$mode --quiet >$d/$n.$mode.log 2>&1; r=$?
+      if cmp -s $d/$n.cpu $d/$n.$mode; then c=same; else c=DIFFER; fi
+      log "$mode cmp [$a] cuda=$r $c"
+    done
+    log "$mode verify keccakf 1024: $("$S" verify --vk $d/k.vk $d/keccakf___perms_1024_.$mode 2>&1 | tail -1)"
+    env $env "$S" bench keccakf --backend cuda --iters 5 --metrics "$OUT/keccakf_$mode.json" 2>&1 |
+      grep -E "^stark|^prover" | sed "s/^/$mode /" | tee -a "$OUT/summary.txt"
+  done ;;
 sanitize)
-  for t in $(ls "$B"/tests/test_gpu_* "$B"/test_gpu_* 2>/dev/null | grep -v '\.'); do
+  export SWIRL_SANITIZED=1 # the tests keep their sizes small under the sanitizer
+  for t in $B/test_gpu_transcript $B/test_gpu_commit $B/test_gpu_gkr $B/test_gpu_rap $B/test_gpu_openings $B/test_gpu_whir; do
     for tool in memcheck racecheck; do
       compute-sanitizer --tool $tool --error-exitcode 9 "$t" >"$OUT/san_$(basename $t)_$tool.log" 2>&1
       log "compute-sanitizer $tool $(basename $t) rc=$? $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$OUT/san_$(basename $t)_$tool.log" | tail -1)"
