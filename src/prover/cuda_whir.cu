@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_reduce.cuh"
 #include "device/whir_impl.h"
 #include "poly/ntt.h"
 #include "prover/cuda_pcs.h"
@@ -36,8 +37,8 @@ __constant__ uint32_t c_wh_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
 __constant__ uint32_t c_wh_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 
 #define WH_THREADS 256
-#define WH_MAX_BLOCKS 1024    /* partial sums per reduction (grid-stride beyond) */
-#define WH_GRID_CAP 16384     /* element-wise kernels (grid-stride beyond) */
+#define WH_MAX_BLOCKS 1024 /* partial sums per reduction (grid-stride beyond) */
+#define WH_GRID_CAP 16384  /* element-wise kernels (grid-stride beyond) */
 
 __device__ __forceinline__ swirl_ts_tables wh_tables() {
     swirl_ts_tables tb = {c_wh_ext_init, c_wh_ext_final, c_wh_internal};
@@ -49,35 +50,6 @@ __device__ __forceinline__ uint64_t wh_tid() {
 }
 __device__ __forceinline__ uint64_t wh_stride() {
     return (uint64_t)gridDim.x * blockDim.x;
-}
-
-__device__ __forceinline__ bb31x4 wh_shfl_down(bb31x4 v, unsigned off) {
-    bb31x4 o;
-    for (int c = 0; c < 4; c++)
-        o.c[c].v = __shfl_down_sync(0xffffffffu, v.c[c].v, off);
-    return o;
-}
-
-/* Sums v[0..n) over the block (n <= 2; exact field additions); the sum is in thread 0's v.
- * blockDim.x is a multiple of 32 (at most 1024); sh holds 2 * 32 entries. Every thread of the
- * block must call it. */
-__device__ void wh_block_sum(bb31x4 *v, int n, bb31x4 *sh) {
-    unsigned lane = threadIdx.x & 31u, warp = threadIdx.x >> 5, nw = blockDim.x >> 5;
-    for (unsigned off = 16; off > 0; off >>= 1)
-        for (int k = 0; k < n; k++)
-            v[k] = bb31x4_add(v[k], wh_shfl_down(v[k], off));
-    if (lane == 0)
-        for (int k = 0; k < n; k++)
-            sh[warp * 2 + k] = v[k];
-    __syncthreads();
-    if (warp == 0) {
-        for (int k = 0; k < n; k++)
-            v[k] = lane < nw ? sh[lane * 2 + k] : bb31x4_zero();
-        for (unsigned off = 16; off > 0; off >>= 1)
-            for (int k = 0; k < n; k++)
-                v[k] = bb31x4_add(v[k], wh_shfl_down(v[k], off));
-    }
-    __syncthreads();
 }
 
 /* ---------------- batching and the MLE conversion ---------------- */
@@ -125,7 +97,7 @@ __global__ void __launch_bounds__(WH_THREADS)
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
     for (uint64_t y = wh_tid(); y < pairs; y += wh_stride())
         swirl_whir_sumcheck_pair(acc, f, w, y);
-    wh_block_sum(acc, 2, sh);
+    swirl_block_sum_x4(acc, 2, sh);
     if (threadIdx.x == 0) {
         partials[2 * (uint64_t)blockIdx.x] = acc[0];
         partials[2 * (uint64_t)blockIdx.x + 1] = acc[1];
@@ -142,7 +114,7 @@ __global__ void __launch_bounds__(WH_THREADS)
         acc[0] = bb31x4_add(acc[0], partials[2 * (uint64_t)i]);
         acc[1] = bb31x4_add(acc[1], partials[2 * (uint64_t)i + 1]);
     }
-    wh_block_sum(acc, 2, sh);
+    swirl_block_sum_x4(acc, 2, sh);
     if (threadIdx.x != 0)
         return;
     swirl_ts_tables tb = wh_tables();
@@ -160,8 +132,8 @@ __global__ void k_wh_alpha(swirl_transcript *t, swirl_whir_ctl *ctl) {
     *t = s;
 }
 
-__global__ void k_wh_fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 *w,
-                          uint64_t pairs, const swirl_whir_ctl *ctl) {
+__global__ void k_wh_fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 *w, uint64_t pairs,
+                          const swirl_whir_ctl *ctl) {
     bb31x4 alpha = ctl->alpha;
     for (uint64_t y = wh_tid(); y < pairs; y += wh_stride())
         swirl_whir_fold_pair(fo, wo, f, w, y, alpha);
@@ -206,14 +178,13 @@ __global__ void k_wh_commit(swirl_transcript *t, swirl_whir_ctl *ctl, const swir
 }
 
 __global__ void __launch_bounds__(WH_THREADS)
-    k_wh_ood_partials(bb31x4 *partials, const bb31x4 *g, uint64_t len,
-                      const swirl_whir_ctl *ctl) {
+    k_wh_ood_partials(bb31x4 *partials, const bb31x4 *g, uint64_t len, const swirl_whir_ctl *ctl) {
     __shared__ bb31x4 sh[64];
     bb31x4 z0 = ctl->z0;
     bb31x4 acc[1] = {bb31x4_zero()};
     for (uint64_t i = wh_tid(); i < len; i += wh_stride())
         acc[0] = bb31x4_add(acc[0], swirl_whir_horner_term(g, i, z0));
-    wh_block_sum(acc, 1, sh);
+    swirl_block_sum_x4(acc, 1, sh);
     if (threadIdx.x == 0)
         partials[blockIdx.x] = acc[0];
 }
@@ -224,7 +195,7 @@ __global__ void __launch_bounds__(WH_THREADS)
     bb31x4 acc[1] = {bb31x4_zero()};
     for (unsigned i = threadIdx.x; i < nb; i += blockDim.x)
         acc[0] = bb31x4_add(acc[0], partials[i]);
-    wh_block_sum(acc, 1, sh);
+    swirl_block_sum_x4(acc, 1, sh);
     if (threadIdx.x != 0)
         return;
     *out = acc[0];
@@ -245,8 +216,8 @@ __global__ void k_wh_final(swirl_transcript *t, bb31x4 *out, const bb31x4 *g, ui
 
 /* ---------------- queries, openings, γ, the w update ---------------- */
 
-__global__ void k_wh_queries(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq,
-                             uint32_t bits, uint32_t *idx_out) {
+__global__ void k_wh_queries(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq, uint32_t bits,
+                             uint32_t *idx_out) {
     if (blockIdx.x != 0 || threadIdx.x != 0)
         return;
     swirl_ts_tables tb = wh_tables();
@@ -391,8 +362,8 @@ static enum swirl_status wh_plan(wh_run *r, const swirl_cuda_ctx *ctx,
                            n_commits);
     for (size_t c = 0; c < n_commits; c++) {
         if (ctx && swirl_cuda_pcs_on_device(commits[c], ctx)) {
-            SWIRL_TRY(swirl_cuda_pcs_device(commits[c], ctx, &r->d_mat[c], &r->d_cw[c],
-                                            &r->d_lay[c]));
+            SWIRL_TRY(
+                swirl_cuda_pcs_device(commits[c], ctx, &r->d_mat[c], &r->d_cw[c], &r->d_lay[c]));
         } else if (fetch) {
             SWIRL_TRY(swirl_stacked_pcs_host_matrix(commits[c], &r->h_host[c]));
         } else {
@@ -485,8 +456,8 @@ static enum swirl_status wh_enqueue_batch(wh_run *r) {
     const swirl_whir_dplan *pl = &r->pl;
     uint64_t n = pl->n;
     bb31 *planes = (bb31 *)r->half;
-    SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->mu_bits, r->d_proof + pl->o_mu_w,
-                                          r->grind));
+    SWIRL_TRY(
+        swirl_cuda_transcript_grind(ctx, r->d_t, pl->mu_bits, r->d_proof + pl->o_mu_w, r->grind));
     SWIRL_LAUNCH(ctx, k_wh_mu, 1, 1, 0, r->d_t, r->ctl);
     SWIRL_LAUNCH(ctx, k_wh_mu_pows, wh_grid(pl->total_width, WH_GRID_CAP), WH_THREADS, 0,
                  r->mu_pows, (uint64_t)pl->total_width, (const swirl_whir_ctl *)r->ctl);
@@ -498,8 +469,7 @@ static enum swirl_status wh_enqueue_batch(wh_run *r) {
                                  (size_t)1 << pl->l_skip, bb31_one(), SWIRL_NTT_NONE, 1));
     for (uint32_t bit = 0; bit < pl->m; bit++)
         for (int rep = 0; rep < (bit < pl->l_skip ? 2 : 1); rep++)
-            SWIRL_LAUNCH(ctx, k_wh_c2e, wh_grid(2 * n, WH_GRID_CAP), WH_THREADS, 0, planes, n,
-                         bit);
+            SWIRL_LAUNCH(ctx, k_wh_c2e, wh_grid(2 * n, WH_GRID_CAP), WH_THREADS, 0, planes, n, bit);
     SWIRL_LAUNCH(ctx, k_wh_fw, wh_grid(n, WH_GRID_CAP), WH_THREADS, 0, r->f, r->w,
                  (const bb31 *)planes, (const bb31x4 *)r->d_blob, (uint32_t)pl->m, n);
     return SWIRL_OK;
@@ -515,16 +485,15 @@ static enum swirl_status wh_enqueue_sumcheck(wh_run *r, bb31x4 **f, bb31x4 **w, 
     for (size_t j = 0; j < pl->k; j++, (*sc)++) {
         uint64_t pairs = *len / 2;
         unsigned nb = wh_grid(pairs, WH_MAX_BLOCKS);
-        SWIRL_LAUNCH(ctx, k_wh_sc_partials, nb, WH_THREADS, 0, r->partials,
-                     (const bb31x4 *)*f, (const bb31x4 *)*w, pairs);
+        SWIRL_LAUNCH(ctx, k_wh_sc_partials, nb, WH_THREADS, 0, r->partials, (const bb31x4 *)*f,
+                     (const bb31x4 *)*w, pairs);
         SWIRL_LAUNCH(ctx, k_wh_sc_ctl, 1, WH_THREADS, 0, (const bb31x4 *)r->partials, nb, r->d_t,
                      polys, (uint64_t)*sc);
         SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->fold_bits,
                                               r->d_proof + pl->o_fold_w + *sc, r->grind));
         SWIRL_LAUNCH(ctx, k_wh_alpha, 1, 1, 0, r->d_t, r->ctl);
         SWIRL_LAUNCH(ctx, k_wh_fold, wh_grid(pairs, WH_GRID_CAP), WH_THREADS, 0, *fo, *wo,
-                     (const bb31x4 *)*f, (const bb31x4 *)*w, pairs,
-                     (const swirl_whir_ctl *)r->ctl);
+                     (const bb31x4 *)*f, (const bb31x4 *)*w, pairs, (const swirl_whir_ctl *)r->ctl);
         bb31x4 *tf = *f, *tw = *w;
         *f = *fo, *w = *wo, *fo = tf, *wo = tw;
         *len = pairs;
@@ -534,8 +503,7 @@ static enum swirl_status wh_enqueue_sumcheck(wh_run *r, bb31x4 **f, bb31x4 **w, 
 
 /* g = the coefficients of f (len values); then round rr's commitment and OOD answer, or in the
  * last round the final polynomial */
-static enum swirl_status wh_enqueue_fold_out(wh_run *r, size_t rr, const bb31x4 *f,
-                                             uint64_t len) {
+static enum swirl_status wh_enqueue_fold_out(wh_run *r, size_t rr, const bb31x4 *f, uint64_t len) {
     swirl_cuda_ctx *ctx = r->ctx;
     const swirl_whir_dplan *pl = &r->pl;
     SWIRL_LAUNCH(ctx, k_wh_copy, wh_grid(len, WH_GRID_CAP), WH_THREADS, 0, r->g, f, len);
@@ -544,16 +512,20 @@ static enum swirl_status wh_enqueue_fold_out(wh_run *r, size_t rr, const bb31x4 
                      len / 2);
     if (rr + 1 == pl->R) {
         if (len != pl->final_len)
-            return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: %llu final coefficients, "
-                               "expected %zu", (unsigned long long)len, pl->final_len);
+            return SWIRL_RAISE(SWIRL_E_INTERNAL,
+                               "WHIR on the device: %llu final coefficients, "
+                               "expected %zu",
+                               (unsigned long long)len, pl->final_len);
         SWIRL_LAUNCH(ctx, k_wh_final, 1, 1, 0, r->d_t, (bb31x4 *)(r->d_proof + pl->o_final),
                      (const bb31x4 *)r->g, len);
         return SWIRL_OK;
     }
     size_t cw = wh_cw_len(pl, rr);
     if (len > cw)
-        return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: %llu coefficients for a "
-                           "codeword of %zu", (unsigned long long)len, cw);
+        return SWIRL_RAISE(SWIRL_E_INTERNAL,
+                           "WHIR on the device: %llu coefficients for a "
+                           "codeword of %zu",
+                           (unsigned long long)len, cw);
     SWIRL_LAUNCH(ctx, k_wh_rs_planes, wh_grid(4 * (uint64_t)cw, WH_GRID_CAP), WH_THREADS, 0, r->P,
                  (const bb31x4 *)r->g, len, (uint64_t)cw);
     SWIRL_TRY(swirl_cuda_ntt(ctx, r->P, (unsigned)(pl->log_rs[rr] - 1), 4, cw, bb31_one(),
@@ -561,8 +533,8 @@ static enum swirl_status wh_enqueue_fold_out(wh_run *r, size_t rr, const bb31x4 
     SWIRL_LAUNCH(ctx, k_wh_rs_cells, wh_grid(cw, WH_GRID_CAP), WH_THREADS, 0, r->cells[rr],
                  (const bb31 *)r->P, (uint64_t)cw);
     swirl_cuda_merkle *tr = &r->tree[rr];
-    SWIRL_TRY(swirl_cuda_merkle_build(ctx, tr, (const bb31 *)r->cells[rr], cw, 1, 4,
-                                      (size_t)1 << pl->k));
+    SWIRL_TRY(
+        swirl_cuda_merkle_build(ctx, tr, (const bb31 *)r->cells[rr], cw, 1, 4, (size_t)1 << pl->k));
     if (tr->num_layers == 0 || tr->layer_len[tr->num_layers - 1] != 1)
         return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: round %zu's tree has no root",
                            rr);
@@ -604,26 +576,29 @@ static enum swirl_status wh_enqueue_open(wh_run *r, size_t rr,
                 continue;
             const swirl_merkle_plan *mp = swirl_stacked_pcs_plan(commits[c]);
             if (mp->num_layers > SWIRL_MERKLE_MAX_LAYERS || mp->num_layers - 1 != sh.depth)
-                return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: commit %zu's tree "
-                                   "does not fit round 0", c);
+                return SWIRL_RAISE(SWIRL_E_INTERNAL,
+                                   "WHIR on the device: commit %zu's tree "
+                                   "does not fit round 0",
+                                   c);
             sh.cw_h = mp->height;
             sh.width = mp->width;
             sh.e = 1;
             sh.qs = mp->layer_len[0];
             for (size_t l = 0; l < mp->num_layers; l++)
                 sh.layer_off[l] = mp->layer_off[l];
-            SWIRL_TRY(wh_gather(r, (bb31 *)(r->d_proof + pl->o_rows0 + pl->row_off[c]),
-                                (swirl_digest *)(r->d_proof + pl->o_paths0) +
-                                    c * pl->q[0] * pl->depth[0],
-                                r->d_cw[c], r->d_lay[c], &sh));
+            SWIRL_TRY(
+                wh_gather(r, (bb31 *)(r->d_proof + pl->o_rows0 + pl->row_off[c]),
+                          (swirl_digest *)(r->d_proof + pl->o_paths0) + c * pl->q[0] * pl->depth[0],
+                          r->d_cw[c], r->d_lay[c], &sh));
         }
         return SWIRL_OK;
     }
     const swirl_cuda_merkle *tr = &r->tree[rr - 1];
     if (tr->num_layers == 0 || tr->num_layers - 1 != sh.depth)
-        return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: round %zu's tree has %zu "
-                           "layers, expected %llu", rr - 1, tr->num_layers,
-                           (unsigned long long)sh.depth + 1);
+        return SWIRL_RAISE(SWIRL_E_INTERNAL,
+                           "WHIR on the device: round %zu's tree has %zu "
+                           "layers, expected %llu",
+                           rr - 1, tr->num_layers, (unsigned long long)sh.depth + 1);
     sh.cw_h = wh_cw_len(pl, rr - 1);
     sh.width = 1;
     sh.e = 4;
@@ -705,8 +680,10 @@ static enum swirl_status wh_finish(wh_run *r, swirl_whir_proof *proof, swirl_tra
             continue;
         for (size_t qi = 0; qi < pl->q[0]; qi++)
             if (buf[pl->idx_off[0] + qi] >> pl->depth[0])
-                return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: query index %u out of "
-                                   "range", buf[pl->idx_off[0] + qi]);
+                return SWIRL_RAISE(SWIRL_E_INTERNAL,
+                                   "WHIR on the device: query index %u out of "
+                                   "range",
+                                   buf[pl->idx_off[0] + qi]);
         SWIRL_TRY(swirl_stacked_pcs_open_rows(commits[c], buf + pl->idx_off[0], pl->q[0],
                                               proof->initial_rows + pl->row_off[c],
                                               proof->initial_paths + c * pl->q[0] * pl->depth[0]));
@@ -718,7 +695,7 @@ static enum swirl_status wh_finish(wh_run *r, swirl_whir_proof *proof, swirl_tra
         if (memcmp(t->state, dev.state, sizeof t->state) != 0 || t->absorb_idx != dev.absorb_idx ||
             t->sample_idx != dev.sample_idx)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR: the device transcript does not match the "
-                               "host replay of its proof values");
+                                                 "host replay of its proof values");
         return SWIRL_OK;
     }
     memcpy(t->state, dev.state, sizeof t->state);
@@ -737,8 +714,10 @@ static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_tran
     r->blob = (unsigned char *)swirl_calloc(r->blob_bytes, 1);
     r->out = (unsigned char *)swirl_malloc(r->out_bytes);
     if (!r->blob || !r->out)
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "WHIR on the device: out of memory (%zu-byte proof "
-                           "buffer)", r->out_bytes);
+        return SWIRL_RAISE(SWIRL_E_NOMEM,
+                           "WHIR on the device: out of memory (%zu-byte proof "
+                           "buffer)",
+                           r->out_bytes);
     SWIRL_TRY(wh_layout(r));
     wh_fill_blob(r, u_cube);
     SWIRL_TRY(swirl_cuda_stage_begin(r->ctx, "prover.openings.whir"));
@@ -752,8 +731,7 @@ static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_tran
 }
 
 extern "C" enum swirl_status swirl_cuda_whir(swirl_cuda_ctx *ctx, swirl_whir_proof *proof,
-                                             swirl_transcript *t,
-                                             const swirl_system_params *params,
+                                             swirl_transcript *t, const swirl_system_params *params,
                                              const swirl_stacked_pcs_data *const *commits,
                                              size_t n_commits, const bb31x4 *u_cube) {
     SWIRL_CUDA_CHECK_CTX(ctx);

@@ -17,6 +17,7 @@
  * Each kernel reads its challenges (lambda, r, xi) from the device state swirl_gkr_ctl.
  */
 #include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_reduce.cuh"
 #include "device/cuda/cuda_gkr.h"
 #include "util/alloc.h"
 
@@ -34,17 +35,10 @@ __device__ __forceinline__ swirl_ts_tables gkr_tables() {
     return tb;
 }
 
-__device__ __forceinline__ bb31x4 shfl_down_x4(bb31x4 v, unsigned off) {
-    bb31x4 o;
-    for (int c = 0; c < 4; c++)
-        o.c[c].v = __shfl_down_sync(0xffffffffu, v.c[c].v, off);
-    return o;
-}
-
 __device__ __forceinline__ void warp_sum3(bb31x4 v[3]) {
     for (unsigned off = 16; off > 0; off >>= 1)
         for (int k = 0; k < 3; k++)
-            v[k] = bb31x4_add(v[k], shfl_down_x4(v[k], off));
+            v[k] = bb31x4_add(v[k], swirl_shfl_down_x4(v[k], off));
 }
 
 /* Sums v[0..2] over the block (exact field additions); the sum is in thread 0's v. Every thread of
@@ -124,10 +118,11 @@ __global__ void __launch_bounds__(GKR_THREADS)
             partials[3 * (size_t)blockIdx.x + k] = acc[k];
 }
 
-/* The fold from L_in to L_in / 2 at *r_p (in -> out) fused with the next sub-round's partial sums. */
+/* The fold from L_in to L_in / 2 at *r_p (in -> out) fused with the next sub-round's partial sums.
+ */
 __global__ void __launch_bounds__(GKR_THREADS)
-    k_gkr_fold_sums(bb31x4 *partials, bb31x4 *out, const bb31x4 *in, size_t L_in,
-                    const bb31x4 *r_p, const bb31x4 *lambda_p) {
+    k_gkr_fold_sums(bb31x4 *partials, bb31x4 *out, const bb31x4 *in, size_t L_in, const bb31x4 *r_p,
+                    const bb31x4 *lambda_p) {
     __shared__ bb31x4 sh[96];
     bb31x4 r = *r_p, lambda = *lambda_p, acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
     size_t stride = (size_t)gridDim.x * blockDim.x, quarter = L_in / 4;
@@ -176,8 +171,8 @@ __device__ void block_fold_tables(bb31x4 *out, const bb31x4 *in, size_t L, bb31x
  * the tables in a, of length L, still wait for the fold at ctl->r); the remaining sub-rounds
  * ping-pong between a and b; thread 0 runs the transcript steps and the claims. */
 __global__ void __launch_bounds__(GKR_TAIL_THREADS)
-    k_gkr_tail(bb31x4 *a, bb31x4 *b, size_t L, unsigned done, swirl_transcript *t,
-               bb31x4 *proof, swirl_gkr_ctl *ctl, unsigned n, unsigned round) {
+    k_gkr_tail(bb31x4 *a, bb31x4 *b, size_t L, unsigned done, swirl_transcript *t, bb31x4 *proof,
+               swirl_gkr_ctl *ctl, unsigned n, unsigned round) {
     __shared__ bb31x4 sh[96];
     __shared__ bb31x4 sh_r;
     swirl_ts_tables tb = gkr_tables();
@@ -272,8 +267,8 @@ extern "C" enum swirl_status swirl_cuda_gkr_layer(swirl_cuda_ctx *ctx, bb31x4 *d
 }
 
 extern "C" enum swirl_status swirl_cuda_sumcheck_fold(swirl_cuda_ctx *ctx, bb31x4 *d_out,
-                                                      const bb31x4 *d_in, size_t n_cols,
-                                                      size_t len, const bb31x4 *d_r) {
+                                                      const bb31x4 *d_in, size_t n_cols, size_t len,
+                                                      const bb31x4 *d_r) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(d_out != NULL && d_in != NULL && d_r != NULL);
     size_t total = n_cols * (len / 2);
@@ -291,9 +286,9 @@ extern "C" enum swirl_status swirl_cuda_sumcheck_fold(swirl_cuda_ctx *ctx, bb31x
 typedef struct gkr_plan {
     unsigned n;
     size_t N, E_max;
-    bb31x4 *tp, *tq;   /* tree nodes 1..N-1 */
-    bb31x4 *a, *b;     /* packed tables: 5 E_max and 5 max(E_max / 2, 1) entries */
-    bb31x4 *partials;  /* 3 GKR_MAX_BLOCKS */
+    bb31x4 *tp, *tq;  /* tree nodes 1..N-1 */
+    bb31x4 *a, *b;    /* packed tables: 5 E_max and 5 max(E_max / 2, 1) entries */
+    bb31x4 *partials; /* 3 GKR_MAX_BLOCKS */
     swirl_gkr_ctl *ctl;
 } gkr_plan;
 
@@ -336,9 +331,9 @@ static enum swirl_status gkr_alloc(swirl_cuda_ctx *ctx, gkr_plan *pl, unsigned n
 }
 
 /* Round `round` (1 <= round < n) of the prover, enqueued. */
-static enum swirl_status gkr_enqueue_round(swirl_cuda_ctx *ctx, const gkr_plan *pl,
-                                           bb31x4 *d_proof, swirl_transcript *d_t,
-                                           const bb31x4 *d_p, const bb31x4 *d_q, unsigned round) {
+static enum swirl_status gkr_enqueue_round(swirl_cuda_ctx *ctx, const gkr_plan *pl, bb31x4 *d_proof,
+                                           swirl_transcript *d_t, const bb31x4 *d_p,
+                                           const bb31x4 *d_q, unsigned round) {
     size_t E = (size_t)1 << round;
     /* tree level round + 1 (2E nodes): the leaves for the last round */
     const bb31x4 *lp = round + 1 == pl->n ? d_p : pl->tp + 2 * E;
@@ -373,15 +368,14 @@ static enum swirl_status gkr_enqueue_round(swirl_cuda_ctx *ctx, const gkr_plan *
             done++;
         }
     }
-    SWIRL_LAUNCH(ctx, k_gkr_tail, 1, GKR_TAIL_THREADS, 0, cur, oth, L, done, d_t, d_proof,
-                 pl->ctl, pl->n, round);
+    SWIRL_LAUNCH(ctx, k_gkr_tail, 1, GKR_TAIL_THREADS, 0, cur, oth, L, done, d_t, d_proof, pl->ctl,
+                 pl->n, round);
     return SWIRL_OK;
 }
 
 extern "C" enum swirl_status swirl_cuda_gkr_prove_enqueue(swirl_cuda_ctx *ctx, bb31x4 *d_proof,
-                                                          swirl_transcript *d_t,
-                                                          const bb31x4 *d_p, const bb31x4 *d_q,
-                                                          unsigned n) {
+                                                          swirl_transcript *d_t, const bb31x4 *d_p,
+                                                          const bb31x4 *d_q, unsigned n) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(d_proof != NULL && d_t != NULL && d_p != NULL && d_q != NULL);
     if (n < 1 || n > SWIRL_GKR_MAX_LAYERS)
@@ -490,8 +484,7 @@ static enum swirl_status slot_tree_run(slot_scope *sc, bb31x4 *p, bb31x4 *q, siz
 
 extern "C" enum swirl_status swirl_cuda_slot_gkr_tree(const swirl_backend_ops *ops, bb31x4 *p,
                                                       bb31x4 *q, size_t n_leaves) {
-    SWIRL_ARG_CHECK(p != NULL && q != NULL && n_leaves >= 2 &&
-                    (n_leaves & (n_leaves - 1)) == 0);
+    SWIRL_ARG_CHECK(p != NULL && q != NULL && n_leaves >= 2 && (n_leaves & (n_leaves - 1)) == 0);
     slot_scope sc = {NULL, 0, 0, NULL};
     SWIRL_TRY(slot_begin(&sc, ops, "gkr_tree"));
     return slot_end(&sc, slot_tree_run(&sc, p, q, n_leaves));
@@ -564,8 +557,8 @@ extern "C" enum swirl_status swirl_cuda_slot_sumcheck_fold(const swirl_backend_o
     slot_scope sc = {NULL, 0, 0, NULL};
     enum swirl_status st = slot_begin(&sc, ops, "sumcheck_fold");
     if (st == SWIRL_OK)
-        st = slot_end(&sc, slot_fold_run(&sc, cols, n_cols, in_stride, out_stride, len, &r,
-                                         pieces));
+        st =
+            slot_end(&sc, slot_fold_run(&sc, cols, n_cols, in_stride, out_stride, len, &r, pieces));
     free(pieces);
     return st;
 }

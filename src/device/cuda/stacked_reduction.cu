@@ -5,6 +5,7 @@
  * on the CPU against swirl_stacked_reduction_prove).
  */
 #include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_reduce.cuh"
 #include "device/cuda/cuda_gkr.h"
 #include "device/cuda/cuda_sr.h"
 
@@ -18,34 +19,6 @@ __constant__ uint32_t c_sr_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 __device__ __forceinline__ swirl_ts_tables sr_tables() {
     swirl_ts_tables tb = {c_sr_ext_init, c_sr_ext_final, c_sr_internal};
     return tb;
-}
-
-__device__ __forceinline__ bb31x4 sr_shfl_down(bb31x4 v, unsigned off) {
-    bb31x4 o;
-    for (int c = 0; c < 4; c++)
-        o.c[c].v = __shfl_down_sync(0xffffffffu, v.c[c].v, off);
-    return o;
-}
-
-/* Sums v[0..n) over the block (n <= 2; exact field additions); the sum is in thread 0's v.
- * blockDim.x is a multiple of 32; sh holds 2 * 32 entries. */
-__device__ void sr_block_sum(bb31x4 *v, int n, bb31x4 *sh) {
-    unsigned lane = threadIdx.x & 31u, warp = threadIdx.x >> 5, nw = blockDim.x >> 5;
-    for (unsigned off = 16; off > 0; off >>= 1)
-        for (int k = 0; k < n; k++)
-            v[k] = bb31x4_add(v[k], sr_shfl_down(v[k], off));
-    if (lane == 0)
-        for (int k = 0; k < n; k++)
-            sh[warp * 2 + k] = v[k];
-    __syncthreads();
-    if (warp == 0) {
-        for (int k = 0; k < n; k++)
-            v[k] = lane < nw ? sh[lane * 2 + k] : bb31x4_zero();
-        for (unsigned off = 16; off > 0; off >>= 1)
-            for (int k = 0; k < n; k++)
-                v[k] = bb31x4_add(v[k], sr_shfl_down(v[k], off));
-    }
-    __syncthreads();
 }
 
 __device__ __forceinline__ uint64_t sr_tid() {
@@ -81,8 +54,7 @@ __global__ void k_sr_pows(bb31x4 *lp, uint64_t n, const swirl_sr_ctl *ctl) {
         lp[i] = bb31x4_pow(lambda, i);
 }
 
-__global__ void k_sr_eq(bb31x4 *E, const swirl_sr_class *cls, swirl_sr_params pr,
-                        const bb31x4 *r) {
+__global__ void k_sr_eq(bb31x4 *E, const swirl_sr_class *cls, swirl_sr_params pr, const bb31x4 *r) {
     for (uint64_t i = sr_tid(); i < pr.etot; i += sr_stride()) {
         const swirl_sr_class *c = &cls[sr_class_at(cls, pr.ncls, i)];
         E[i] = swirl_sr_eq_entry(r + 1, c->n_lift, i - c->eoff);
@@ -135,7 +107,7 @@ __global__ void __launch_bounds__(SR_THREADS)
         acc[0] = bb31x4_add(acc[0], swirl_sr_round0_term(&pr, &cls[v->cls], lp[2 * k],
                                                          lp[2 * k + 1], v->rot, pt, q1, q2));
     }
-    sr_block_sum(acc, 1, sh);
+    swirl_block_sum_x4(acc, 1, sh);
     if (threadIdx.x == 0)
         S[p] = acc[0];
 }
@@ -172,8 +144,8 @@ __global__ void k_sr_fold_ple(bb31x4 *q, const bb31 *mat, uint64_t wc, const bb3
     }
 }
 
-__global__ void k_sr_kr(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in,
-                        const swirl_sr_class *cls, swirl_sr_params pr) {
+__global__ void k_sr_kr(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, const swirl_sr_class *cls,
+                        swirl_sr_params pr) {
     for (uint64_t i = sr_tid(); i < pr.etot; i += sr_stride()) {
         const swirl_sr_class *c = &cls[sr_class_at(cls, pr.ncls, i)];
         swirl_sr_kr_entry(E_out + c->eoff, K_out + c->eoff, E_in + c->eoff, c, i - c->eoff);
@@ -201,7 +173,7 @@ __global__ void __launch_bounds__(SR_THREADS)
         swirl_sr_round_y(acc, v, pr.l_skip, round, Q, qh, E + eoff, K + eoff, lp[2 * k],
                          lp[2 * k + 1], eq_ub[k], i - offs[k]);
     }
-    sr_block_sum(acc, 2, sh);
+    swirl_block_sum_x4(acc, 2, sh);
     if (threadIdx.x == 0) {
         partials[2 * (uint64_t)blockIdx.x] = acc[0];
         partials[2 * (uint64_t)blockIdx.x + 1] = acc[1];
@@ -217,7 +189,7 @@ __global__ void __launch_bounds__(SR_THREADS)
         acc[0] = bb31x4_add(acc[0], partials[2 * (uint64_t)i]);
         acc[1] = bb31x4_add(acc[1], partials[2 * (uint64_t)i + 1]);
     }
-    sr_block_sum(acc, 2, sh);
+    swirl_block_sum_x4(acc, 2, sh);
     if (threadIdx.x != 0)
         return;
     swirl_ts_tables tb = sr_tables();
@@ -227,10 +199,9 @@ __global__ void __launch_bounds__(SR_THREADS)
 }
 
 /* row g < ncls of the grid (blockIdx.y): class g's tables; row ncls: eq_ub of every view */
-__global__ void k_sr_tables(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in,
-                            const bb31x4 *K_in, const swirl_sr_class *cls,
-                            const swirl_sr_view *views, bb31x4 *eq_ub, const swirl_sr_ctl *ctl,
-                            swirl_sr_params pr, uint32_t round) {
+__global__ void k_sr_tables(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, const bb31x4 *K_in,
+                            const swirl_sr_class *cls, const swirl_sr_view *views, bb31x4 *eq_ub,
+                            const swirl_sr_ctl *ctl, swirl_sr_params pr, uint32_t round) {
     bb31x4 u = ctl->u[round];
     uint64_t g = blockIdx.y;
     if (g == pr.ncls) {
@@ -271,15 +242,15 @@ static unsigned sr_grid(uint64_t work, unsigned cap) {
 static void sr_piece_bytes(size_t bytes[SR_PIECES], const swirl_sr_params *pr) {
     size_t x4 = sizeof(bb31x4), hq = pr->H / 2 ? pr->H / 2 : 1;
     bytes[0] = sizeof(swirl_sr_ctl);
-    bytes[1] = 2 * pr->ntv * x4;                           /* lp */
+    bytes[1] = 2 * pr->ntv * x4;                                /* lp */
     bytes[2] = 2 * (size_t)pr->w_chunks * pr->ntv * pr->N * x4; /* W */
-    bytes[3] = pr->P * x4;                                 /* S */
-    bytes[4] = pr->N * x4;                                 /* lagu */
-    bytes[5] = pr->ntv * x4;                               /* eq_ub */
-    bytes[6] = 2 * SR_MAX_BLOCKS * x4;                     /* partials */
+    bytes[3] = pr->P * x4;                                      /* S */
+    bytes[4] = pr->N * x4;                                      /* lagu */
+    bytes[5] = pr->ntv * x4;                                    /* eq_ub */
+    bytes[6] = 2 * SR_MAX_BLOCKS * x4;                          /* partials */
     bytes[7] = bytes[8] = bytes[9] = bytes[10] = pr->etot * x4; /* E[0..1], K[0..1] */
-    bytes[11] = pr->wtot * pr->H * x4;                     /* Q[0] */
-    bytes[12] = pr->wtot * hq * x4;                        /* Q[1] */
+    bytes[11] = pr->wtot * pr->H * x4;                          /* Q[0] */
+    bytes[12] = pr->wtot * hq * x4;                             /* Q[1] */
 }
 
 extern "C" size_t swirl_cuda_sr_scratch_bytes(const swirl_sr_params *pr) {
@@ -328,8 +299,8 @@ static enum swirl_status sr_enqueue_round0(swirl_cuda_ctx *ctx, const swirl_sr_p
     uint64_t wn = pr->ntv * pr->N * pr->w_chunks;
     SWIRL_LAUNCH(ctx, k_sr_w, sr_grid(wn, cap), SR_THREADS, 0, d->W, d->views,
                  (const swirl_sr_class *)d->cls, d->mats, (const bb31x4 *)d->E[0], *pr);
-    SWIRL_LAUNCH(ctx, k_sr_s0, (unsigned)pr->P, SR_THREADS, 0, d->S, (const bb31x4 *)d->W,
-                 d->views, (const swirl_sr_class *)d->cls, (const bb31x4 *)d->lp, *pr);
+    SWIRL_LAUNCH(ctx, k_sr_s0, (unsigned)pr->P, SR_THREADS, 0, d->S, (const bb31x4 *)d->W, d->views,
+                 (const swirl_sr_class *)d->cls, (const bb31x4 *)d->lp, *pr);
     SWIRL_LAUNCH(ctx, k_sr_round0_ctl, 1, SR_THREADS, 0, d->t, d->proof, d->ctl,
                  (const bb31x4 *)d->S, d->lagu, d->cls, *pr);
     for (size_t c = 0; c < n_commits; c++) {
@@ -337,8 +308,7 @@ static enum swirl_status sr_enqueue_round0(swirl_cuda_ctx *ctx, const swirl_sr_p
         if (wc == 0)
             continue;
         SWIRL_LAUNCH(ctx, k_sr_fold_ple, sr_grid(wc * pr->H, cap), SR_THREADS, 0,
-                     d->Q[0] + h_col_base[c] * pr->H, h_mats[c], wc, (const bb31x4 *)d->lagu,
-                     *pr);
+                     d->Q[0] + h_col_base[c] * pr->H, h_mats[c], wc, (const bb31x4 *)d->lagu, *pr);
     }
     SWIRL_LAUNCH(ctx, k_sr_kr, sr_grid(pr->etot, cap), SR_THREADS, 0, d->E[1], d->K[0],
                  (const bb31x4 *)d->E[0], (const swirl_sr_class *)d->cls, *pr);
@@ -360,17 +330,16 @@ static enum swirl_status sr_enqueue_round(swirl_cuda_ctx *ctx, const swirl_sr_pa
                  (const bb31x4 *)d->eq_ub, *pr, round);
     SWIRL_LAUNCH(ctx, k_sr_round_ctl, 1, SR_THREADS, 0, (const bb31x4 *)d->partials, nb, d->t,
                  d->proof, d->ctl, *pr, round);
-    SWIRL_TRY(swirl_cuda_sumcheck_fold(ctx, d->Q[1 - qc], d->Q[qc], pr->wtot, qh,
-                                       &d->ctl->u[round]));
+    SWIRL_TRY(
+        swirl_cuda_sumcheck_fold(ctx, d->Q[1 - qc], d->Q[qc], pr->wtot, qh, &d->ctl->u[round]));
     /* the widest class folds 2^(n_stack - round) pairs at most; the last row updates eq_ub */
     uint64_t max_ny = pr->H >> round ? pr->H >> round : 1;
     if (max_ny < pr->ntv)
         max_ny = pr->ntv;
     dim3 grid(sr_grid(max_ny, SR_MAX_BLOCKS), (unsigned)pr->ncls + 1);
     SWIRL_LAUNCH(ctx, k_sr_tables, grid, SR_THREADS, 0, d->E[1 - ec], d->K[1 - kc],
-                 (const bb31x4 *)d->E[ec], (const bb31x4 *)d->K[kc],
-                 (const swirl_sr_class *)d->cls, d->views, d->eq_ub,
-                 (const swirl_sr_ctl *)d->ctl, *pr, round);
+                 (const bb31x4 *)d->E[ec], (const bb31x4 *)d->K[kc], (const swirl_sr_class *)d->cls,
+                 d->views, d->eq_ub, (const swirl_sr_ctl *)d->ctl, *pr, round);
     return SWIRL_OK;
 }
 
@@ -384,9 +353,10 @@ extern "C" enum swirl_status swirl_cuda_sr_enqueue(swirl_cuda_ctx *ctx, const sw
     SWIRL_ARG_CHECK(pr->n_stack == 0 || h_offs != NULL);
     if (pr->P > 2 * ((uint64_t)1 << SWIRL_SR_MAX_L_SKIP) || pr->n_stack > SWIRL_SR_MAX_ROUNDS ||
         pr->ncls > 65535)
-        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "stacked reduction: l_skip %u / n_stack %u / %llu "
-                           "height classes out of range", pr->l_skip, pr->n_stack,
-                           (unsigned long long)pr->ncls);
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "stacked reduction: l_skip %u / n_stack %u / %llu "
+                           "height classes out of range",
+                           pr->l_skip, pr->n_stack, (unsigned long long)pr->ncls);
     SWIRL_TRY(sr_enqueue_round0(ctx, pr, d, h_mats, h_col_base, n_commits));
     int qc = 0, ec = 1, kc = 0;
     for (uint32_t round = 1; round <= pr->n_stack; round++) {
