@@ -36,10 +36,11 @@ static void run(unsigned log_h, size_t width, unsigned n_stack, int threads, int
         sw = swirl_stacked_pcs_layout(d)->width;
         swirl_stacked_pcs_data_destroy(d);
     }
-    printf("cpu_commit trace=2^%u x %zu stacked=2^%u x %zu threads=%d median_ms: stacked_commit=%.1f "
-           "rs_code_matrix=%.1f merkle_tree=%.1f\n",
-           log_h, width, 4 + n_stack, sw, threads, bench_median(tot, reps), bench_median(rs, reps),
-           bench_median(mk, reps));
+    printf(
+        "cpu_commit trace=2^%u x %zu stacked=2^%u x %zu threads=%d median_ms: stacked_commit=%.1f "
+        "rs_code_matrix=%.1f merkle_tree=%.1f\n",
+        log_h, width, 4 + n_stack, sw, threads, bench_median(tot, reps), bench_median(rs, reps),
+        bench_median(mk, reps));
     free(trace);
 }
 

@@ -19,16 +19,6 @@
 
 static swirl_cuda_ctx *ctx;
 
-static void die(const char *what) {
-    fprintf(stderr, "%s failed: %s\n", what, swirl_last_error());
-    exit(1);
-}
-#define TRY(x)                                                                                     \
-    do {                                                                                           \
-        if ((x) != SWIRL_OK)                                                                       \
-            die(#x);                                                                               \
-    } while (0)
-
 static float last_stage_ms(void) {
     size_t n;
     const swirl_stage_trace *t = swirl_cuda_stage_trace(ctx, &n);
@@ -38,8 +28,8 @@ static float last_stage_ms(void) {
 static void bench_copy(size_t bytes, int reps) {
     void *a, *b;
     swirl_cuda_arena_reset(ctx);
-    TRY(swirl_cuda_alloc(ctx, &a, bytes));
-    TRY(swirl_cuda_alloc(ctx, &b, bytes));
+    BENCH_TRY(swirl_cuda_alloc(ctx, &a, bytes));
+    BENCH_TRY(swirl_cuda_alloc(ctx, &b, bytes));
     double t[16];
     for (int r = 0; r <= reps; r++) {
         cudaEvent_t e0, e1;
@@ -64,13 +54,13 @@ static void bench_copy(size_t bytes, int reps) {
 static void bench_p2(size_t n, int reps) {
     void *d;
     swirl_cuda_arena_reset(ctx);
-    TRY(swirl_cuda_alloc(ctx, &d, n * 16 * sizeof(bb31)));
+    BENCH_TRY(swirl_cuda_alloc(ctx, &d, n * 16 * sizeof(bb31)));
     cudaMemset(d, 1, n * 16 * sizeof(bb31)); /* any bits: reduced in the field ops */
     double t[16];
     for (int r = 0; r <= reps; r++) {
-        TRY(swirl_cuda_stage_begin(ctx, "bench_p2"));
-        TRY(swirl_cuda_p2_permute_many(ctx, (bb31 *)d, n));
-        TRY(swirl_cuda_stage_end(ctx));
+        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_p2"));
+        BENCH_TRY(swirl_cuda_p2_permute_many(ctx, (bb31 *)d, n));
+        BENCH_TRY(swirl_cuda_stage_end(ctx));
         if (r > 0)
             t[r - 1] = last_stage_ms();
     }
@@ -83,13 +73,14 @@ static void bench_ntt(unsigned log_n, size_t cols, int reps) {
     size_t n = (size_t)1 << log_n;
     void *d;
     swirl_cuda_arena_reset(ctx);
-    TRY(swirl_cuda_alloc(ctx, &d, n * cols * sizeof(bb31)));
+    BENCH_TRY(swirl_cuda_alloc(ctx, &d, n * cols * sizeof(bb31)));
     cudaMemset(d, 0, n * cols * sizeof(bb31));
     double t[16];
     for (int r = 0; r <= reps; r++) {
-        TRY(swirl_cuda_stage_begin(ctx, "bench_ntt"));
-        TRY(swirl_cuda_ntt(ctx, (bb31 *)d, log_n, cols, n, bb31_one(), SWIRL_NTT_IN_BITREV, 0));
-        TRY(swirl_cuda_stage_end(ctx));
+        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_ntt"));
+        BENCH_TRY(
+            swirl_cuda_ntt(ctx, (bb31 *)d, log_n, cols, n, bb31_one(), SWIRL_NTT_IN_BITREV, 0));
+        BENCH_TRY(swirl_cuda_stage_end(ctx));
         if (r > 0)
             t[r - 1] = last_stage_ms();
     }
@@ -99,11 +90,12 @@ static void bench_ntt(unsigned log_n, size_t cols, int reps) {
            bytes / (ms * 1e-3) / 1e9);
 }
 
-static void bench_commit(unsigned log_h, size_t width, unsigned l_skip, unsigned n_stack, int reps) {
+static void bench_commit(unsigned log_h, size_t width, unsigned l_skip, unsigned n_stack,
+                         int reps) {
     size_t h = (size_t)1 << log_h;
     bb31 *trace = malloc(h * width * sizeof(bb31));
     if (!trace)
-        die("malloc");
+        bench_die("malloc");
     for (size_t i = 0; i < h * width; i++)
         trace[i] = bb31_from_u32((uint32_t)(i * 2654435761u));
     swirl_trace_view tv = {trace, h, width};
@@ -114,8 +106,8 @@ static void bench_commit(unsigned log_h, size_t width, unsigned l_skip, unsigned
         swirl_stacked_layout layout;
         swirl_cuda_merkle tree;
         swirl_digest root;
-        TRY(swirl_cuda_stacked_commit(ctx, &root, &layout, NULL, NULL, &tree, &tv, 1, l_skip,
-                                      n_stack, 1, 4));
+        BENCH_TRY(swirl_cuda_stacked_commit(ctx, &root, &layout, NULL, NULL, &tree, &tv, 1, l_skip,
+                                            n_stack, 1, 4));
         size_t ns;
         const swirl_stage_trace *st = swirl_cuda_stage_trace(ctx, &ns);
         if (r == 0)
@@ -153,7 +145,7 @@ int main(int argc, char **argv) {
     int quick = bench_has_flag(argc, argv, "--quick");
     size_t arena = quick ? ((size_t)1 << 30) : ((size_t)10 << 30);
     if (swirl_cuda_ctx_create(&ctx, 0, arena) != SWIRL_OK)
-        die("swirl_cuda_ctx_create");
+        bench_die("swirl_cuda_ctx_create");
     struct cudaDeviceProp prop;
     cudaGetDeviceProperties(&prop, 0);
     printf("# bench_gpu on %s (%d SMs)%s\n", prop.name, prop.multiProcessorCount,

@@ -17,16 +17,6 @@
 #ifdef SWIRL_HAVE_CUDA
 static swirl_cuda_ctx *ctx;
 
-static void die(const char *what) {
-    fprintf(stderr, "%s failed: %s\n", what, swirl_last_error());
-    exit(1);
-}
-#define TRY(x)                                                                                     \
-    do {                                                                                           \
-        if ((x) != SWIRL_OK)                                                                       \
-            die(#x);                                                                               \
-    } while (0)
-
 static uint64_t g_rng = 0x9e3779b97f4a7c15ull;
 static uint32_t rnd32(void) {
     g_rng ^= g_rng << 13;
@@ -54,29 +44,29 @@ static void bench_gkr(unsigned n, int reps, int cpu) {
     size_t N = (size_t)1 << n, len = swirl_gkr_proof_len(n);
     bb31x4 *p = malloc(N * sizeof *p), *q = malloc(N * sizeof *q), *buf = malloc(len * sizeof *buf);
     if (!p || !q || !buf)
-        die("malloc");
+        bench_die("malloc");
     make_leaves(p, q, N);
     swirl_transcript t0;
     swirl_transcript_init(&t0);
     swirl_transcript_observe(&t0, bb31_from_u32(n));
     swirl_cuda_arena_reset(ctx);
     void *d_t, *d_p, *d_q;
-    TRY(swirl_cuda_alloc(ctx, &d_t, sizeof t0));
-    TRY(swirl_cuda_alloc(ctx, &d_p, N * sizeof *p));
-    TRY(swirl_cuda_alloc(ctx, &d_q, N * sizeof *q));
-    TRY(swirl_cuda_stage_begin(ctx, "bench_gkr_upload"));
-    TRY(swirl_cuda_upload(ctx, d_p, p, N * sizeof *p));
-    TRY(swirl_cuda_upload(ctx, d_q, q, N * sizeof *q));
-    TRY(swirl_cuda_stage_end(ctx));
+    BENCH_TRY(swirl_cuda_alloc(ctx, &d_t, sizeof t0));
+    BENCH_TRY(swirl_cuda_alloc(ctx, &d_p, N * sizeof *p));
+    BENCH_TRY(swirl_cuda_alloc(ctx, &d_q, N * sizeof *q));
+    BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_gkr_upload"));
+    BENCH_TRY(swirl_cuda_upload(ctx, d_p, p, N * sizeof *p));
+    BENCH_TRY(swirl_cuda_upload(ctx, d_q, q, N * sizeof *q));
+    BENCH_TRY(swirl_cuda_stage_end(ctx));
     double gpu[64], wall[64];
     unsigned kernels = 0, syncs = 0;
     for (int r = 0; r <= reps; r++) {
-        TRY(swirl_cuda_stage_begin(ctx, "bench_gkr_transcript"));
-        TRY(swirl_cuda_upload(ctx, d_t, &t0, sizeof t0));
-        TRY(swirl_cuda_stage_end(ctx));
+        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_gkr_transcript"));
+        BENCH_TRY(swirl_cuda_upload(ctx, d_t, &t0, sizeof t0));
+        BENCH_TRY(swirl_cuda_stage_end(ctx));
         double t = bench_now_ms();
-        TRY(swirl_cuda_gkr_prove(ctx, buf, (swirl_transcript *)d_t, (const bb31x4 *)d_p,
-                                 (const bb31x4 *)d_q, n));
+        BENCH_TRY(swirl_cuda_gkr_prove(ctx, buf, (swirl_transcript *)d_t, (const bb31x4 *)d_p,
+                                       (const bb31x4 *)d_q, n));
         double w = bench_now_ms() - t;
         size_t ns;
         const swirl_stage_trace *st = swirl_cuda_stage_trace(ctx, &ns);
@@ -89,7 +79,7 @@ static void bench_gkr(unsigned n, int reps, int cpu) {
         swirl_cuda_stage_trace_clear(ctx);
     }
     if (!bb31x4_is_zero(buf[1]))
-        die("balance (the root numerator is not zero)");
+        bench_die("balance (the root numerator is not zero)");
     printf("gpu_gkr leaves=2^%u median_gpu_ms=%.3f median_wall_ms=%.3f kernels=%u syncs=%u "
            "scratch_MiB=%.1f\n",
            n, bench_median(gpu, reps), bench_median(wall, reps), kernels, syncs,
@@ -99,7 +89,7 @@ static void bench_gkr(unsigned n, int reps, int cpu) {
         swirl_gkr_proof proof;
         bb31x4 xi[SWIRL_GKR_MAX_LAYERS];
         double t = bench_now_ms();
-        TRY(swirl_gkr_prove(NULL, &proof, xi, &tc, p, q, n));
+        BENCH_TRY(swirl_gkr_prove(NULL, &proof, xi, &tc, p, q, n));
         printf("cpu_gkr leaves=2^%u ms=%.3f\n", n, bench_now_ms() - t);
         swirl_gkr_proof_clear(&proof);
     }
@@ -137,9 +127,10 @@ int main(int argc, char **argv) {
     size_t arena = 2 * ((size_t)16 << hi) + swirl_cuda_gkr_scratch_bytes(hi) +
                    swirl_gkr_proof_len(hi) * sizeof(bb31x4) + ((size_t)1 << 20);
     if (swirl_cuda_ctx_create(&ctx, 0, arena) != SWIRL_OK)
-        die("swirl_cuda_ctx_create");
-    printf("# bench_gpu_gkr: device LogUp-GKR (Fiat-Shamir on the device), %d reps after 1 warm-up\n",
-           reps);
+        bench_die("swirl_cuda_ctx_create");
+    printf(
+        "# bench_gpu_gkr: device LogUp-GKR (Fiat-Shamir on the device), %d reps after 1 warm-up\n",
+        reps);
     for (unsigned n = lo; n <= hi; n++)
         bench_gkr(n, reps, cpu);
     swirl_cuda_ctx_destroy(ctx);

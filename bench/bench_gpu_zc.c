@@ -25,16 +25,6 @@
 
 static swirl_cuda_ctx *ctx;
 
-static void die(const char *what) {
-    fprintf(stderr, "%s failed: %s\n", what, swirl_last_error());
-    exit(1);
-}
-#define TRY(x)                                                                                     \
-    do {                                                                                           \
-        if ((x) != SWIRL_OK)                                                                       \
-            die(#x);                                                                               \
-    } while (0)
-
 static size_t arg_size(int argc, char **argv, const char *flag, size_t def) {
     for (int i = 1; i + 1 < argc; i++)
         if (strcmp(argv[i], flag) == 0)
@@ -50,9 +40,9 @@ static float last_stage_ms(void) {
 
 static void *dev_upload(const void *src, size_t bytes) {
     void *d;
-    TRY(swirl_cuda_alloc(ctx, &d, bytes ? bytes : 16));
+    BENCH_TRY(swirl_cuda_alloc(ctx, &d, bytes ? bytes : 16));
     if (src && bytes) {
-        TRY(swirl_cuda_upload(ctx, d, src, bytes));
+        BENCH_TRY(swirl_cuda_upload(ctx, d, src, bytes));
     }
     return d;
 }
@@ -78,12 +68,12 @@ typedef struct bench_r0 {
 static void r0_inputs(bench_r0 *b, unsigned l, unsigned G) {
     size_t N = (size_t)1 << l, P = G * N;
     bb31 omega;
-    TRY(bb31_two_adic_generator(&omega, l));
+    BENCH_TRY(bb31_two_adic_generator(&omega, l));
     b->lag = malloc(P * N * sizeof *b->lag);
     b->eq_x = malloc(((size_t)1 << b->n_lift) * sizeof *b->eq_x);
     b->lp = malloc((b->air->n_constraints + 1) * sizeof *b->lp);
     if (!b->lag || !b->eq_x || !b->lp)
-        die("malloc");
+        bench_die("malloc");
     bb31 g = bb31_from_u32(BB31_GENERATOR), sh = bb31_one();
     for (size_t co = 0; co < G; co++) {
         sh = bb31_mul(sh, g);
@@ -122,9 +112,9 @@ static void r0_check(const bench_r0 *b, const bb31x4 *gpu, const swirl_zc_round0
     tt.nv = 2;
     bb31x4 *S = calloc(3 * in->n_points, sizeof *S);
     if (!S)
-        die("calloc");
+        bench_die("calloc");
     double t0 = bench_now_ms();
-    TRY(swirl_cpu_constraint_round0(NULL, S, &tt, in));
+    BENCH_TRY(swirl_cpu_constraint_round0(NULL, S, &tt, in));
     double ms = bench_now_ms() - t0;
     int same = memcmp(S, gpu, 3 * in->n_points * sizeof *S) == 0;
     printf("cpu_zc_round0 ms=%.1f gpu_equals_cpu=%s\n", ms, same ? "yes" : "NO");
@@ -138,13 +128,12 @@ static void bench_round0(bench_r0 *b, int reps, int check) {
     size_t N = (size_t)1 << l, P = G * N, nx = (size_t)1 << b->n_lift;
     r0_inputs(b, l, G);
     swirl_cuda_program *prog;
-    TRY(swirl_cuda_program_create(ctx, &prog, b->air, 0));
+    BENCH_TRY(swirl_cuda_program_create(ctx, &prog, b->air, 0));
     swirl_cuda_arena_reset(ctx);
     swirl_cuda_zc_round0_in in;
     memset(&in, 0, sizeof in);
-    TRY(swirl_cuda_stage_begin(ctx, "bench_zc_upload"));
-    in.view[0] = in.view[1] =
-        dev_upload(b->trace, b->air->common_width * b->h * sizeof(bb31));
+    BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_zc_upload"));
+    in.view[0] = in.view[1] = dev_upload(b->trace, b->air->common_width * b->h * sizeof(bb31));
     in.nv = 2;
     in.h = b->h;
     in.n_lift = b->n_lift;
@@ -158,12 +147,12 @@ static void bench_round0(bench_r0 *b, int reps, int check) {
     in.nlu = 0;
     in.np = in.nzc * N;
     bb31x4 *d_S = dev_upload(NULL, 3 * P * sizeof(bb31x4));
-    TRY(swirl_cuda_stage_end(ctx));
+    BENCH_TRY(swirl_cuda_stage_end(ctx));
     double t[64];
     for (int r = 0; r <= reps; r++) {
-        TRY(swirl_cuda_stage_begin(ctx, "bench_zc_round0"));
-        TRY(swirl_cuda_zc_round0(ctx, prog, d_S, &in));
-        TRY(swirl_cuda_stage_end(ctx));
+        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_zc_round0"));
+        BENCH_TRY(swirl_cuda_zc_round0(ctx, prog, d_S, &in));
+        BENCH_TRY(swirl_cuda_stage_end(ctx));
         if (r > 0)
             t[r - 1] = last_stage_ms();
     }
@@ -171,15 +160,16 @@ static void bench_round0(bench_r0 *b, int reps, int check) {
     double evals = (double)nx * (double)in.np, ins = (double)b->air->program->n_instrs;
     printf("gpu_zc_round0 keccak h=%zu evals=%.0f instrs=%.0f threads_per_launch<=%zu "
            "median_ms=%.3f evals_x_instrs_per_s=%.3e\n",
-           b->h, evals, ins, swirl_cuda_program_max_threads(prog, 0), ms, evals * ins / (ms * 1e-3));
+           b->h, evals, ins, swirl_cuda_program_max_threads(prog, 0), ms,
+           evals * ins / (ms * 1e-3));
     if (check) {
         swirl_zc_round0_in cin = {b->eq_x, b->lag, b->pts, P, N, in.np, in.nzc, 0, b->lp, NULL};
         bb31x4 *S = malloc(3 * P * sizeof *S);
         if (!S)
-            die("malloc");
-        TRY(swirl_cuda_stage_begin(ctx, "bench_zc_download"));
-        TRY(swirl_cuda_download(ctx, S, d_S, 3 * P * sizeof *S));
-        TRY(swirl_cuda_stage_end(ctx));
+            bench_die("malloc");
+        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_zc_download"));
+        BENCH_TRY(swirl_cuda_download(ctx, S, d_S, 3 * P * sizeof *S));
+        BENCH_TRY(swirl_cuda_stage_end(ctx));
         r0_check(b, S, &cin);
         free(S);
     }
@@ -192,17 +182,17 @@ static void bench_round1(bench_r0 *b, int reps) {
     const unsigned G = 3;
     size_t H = (size_t)1 << b->n_lift, ny = H / 2, w = b->air->common_width;
     swirl_cuda_program *prog;
-    TRY(swirl_cuda_program_create(ctx, &prog, b->air, 0));
+    BENCH_TRY(swirl_cuda_program_create(ctx, &prog, b->air, 0));
     swirl_cuda_arena_reset(ctx);
     bb31x4 *tab = malloc((w * H + 3 * H) * sizeof *tab);
     if (!tab)
-        die("malloc");
+        bench_die("malloc");
     uint64_t s = 7;
     for (size_t i = 0; i < w * H + 3 * H; i++)
         tab[i] = rand_ext(&s);
     swirl_cuda_zc_round_in in;
     memset(&in, 0, sizeof in);
-    TRY(swirl_cuda_stage_begin(ctx, "bench_zc_upload"));
+    BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_zc_upload"));
     in.fold[0] = dev_upload(tab, w * H * sizeof(bb31x4));
     in.fold[1] = dev_upload(tab, w * H * sizeof(bb31x4));
     in.nv = 2;
@@ -213,12 +203,12 @@ static void bench_round1(bench_r0 *b, int reps) {
     in.G = G;
     in.lambda_pows = dev_upload(b->lp, b->air->n_constraints * sizeof(bb31x4));
     bb31x4 *d_out = dev_upload(NULL, 3 * G * sizeof(bb31x4));
-    TRY(swirl_cuda_stage_end(ctx));
+    BENCH_TRY(swirl_cuda_stage_end(ctx));
     double t[64];
     for (int r = 0; r <= reps; r++) {
-        TRY(swirl_cuda_stage_begin(ctx, "bench_zc_round1"));
-        TRY(swirl_cuda_zc_round(ctx, prog, d_out, &in));
-        TRY(swirl_cuda_stage_end(ctx));
+        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_zc_round1"));
+        BENCH_TRY(swirl_cuda_zc_round(ctx, prog, d_out, &in));
+        BENCH_TRY(swirl_cuda_stage_end(ctx));
         if (r > 0)
             t[r - 1] = last_stage_ms();
     }
@@ -238,22 +228,23 @@ int main(int argc, char **argv) {
         return 0;
     }
     size_t perms = arg_size(argc, argv, "--perms", 1024);
-    int reps = (int)arg_size(argc, argv, "--reps", 5), check = !bench_has_flag(argc, argv, "--no-check");
+    int reps = (int)arg_size(argc, argv, "--reps", 5),
+        check = !bench_has_flag(argc, argv, "--no-check");
     if (reps < 1 || reps > 64 || perms < 1)
-        die("arguments");
-    TRY(swirl_cuda_ctx_create(&ctx, 0, (size_t)1 << 30));
+        bench_die("arguments");
+    BENCH_TRY(swirl_cuda_ctx_create(&ctx, 0, (size_t)1 << 30));
     bench_r0 b;
     memset(&b, 0, sizeof b);
     swirl_air_builder *bl;
-    TRY(swirl_keccak_air_build(&bl));
-    TRY(swirl_air_compile(&b.air, bl, 3));
+    BENCH_TRY(swirl_keccak_air_build(&bl));
+    BENCH_TRY(swirl_air_compile(&b.air, bl, 3));
     swirl_air_builder_destroy(bl);
     size_t n_in;
     const uint64_t(*inputs)[25] = swirl_keccakf_example_inputs(&n_in);
     if (perms > n_in)
         perms = n_in;
     swirl_felt *m;
-    TRY(swirl_keccak_generate_trace(&m, &b.h, inputs, perms));
+    BENCH_TRY(swirl_keccak_generate_trace(&m, &b.h, inputs, perms));
     b.trace = (bb31 *)m;
     b.n_lift = swirl_log2_exact(b.h) > 4 ? swirl_log2_exact(b.h) - 4 : 0;
     printf("# bench_gpu_zc: KeccakAir %zu permutations, %zu rows, %zu instructions, %u value "

@@ -52,7 +52,8 @@ static void bench_merkle(size_t log_h, size_t width, int threads, int reps) {
     double ms = bench_median(t, reps);
     /* permutations: ceil(width/8) per leaf plus one per internal node */
     double perms = (double)h * (double)((width + 7) / 8) + (double)(h - 1);
-    printf("merkle rows=2^%zu width=%zu threads=%d median_ms=%.1f leaves_per_s=%.3e perms_per_s=%.3e\n",
+    printf("merkle rows=2^%zu width=%zu threads=%d median_ms=%.1f leaves_per_s=%.3e "
+           "perms_per_s=%.3e\n",
            log_h, width, threads, ms, (double)h / (ms * 1e-3), perms / (ms * 1e-3));
     free(m);
 }

@@ -1,6 +1,6 @@
-/* Benchmark: forward NTT of 2^20 and 2^24 rows x 16 columns, single thread and all threads, plus the
- * rs_code_matrix shape (2^20 coefficients zero-padded to 2^21). `--quick` uses 2^16. Bytes moved are
- * counted as one read and one write of the data: 2 * n * cols * 4. */
+/* Benchmark: forward NTT of 2^20 and 2^24 rows x 16 columns, single thread and all threads, plus
+ * the rs_code_matrix shape (2^20 coefficients zero-padded to 2^21). `--quick` uses 2^16. Bytes
+ * moved are counted as one read and one write of the data: 2 * n * cols * 4. */
 #include <omp.h>
 #include <stdio.h>
 

@@ -1,10 +1,25 @@
-/* Small timing helpers shared by the CPU benchmarks (header-only; benchmarks are not tests). */
+/* Small helpers shared by the benchmarks: timing, medians, flags, failing calls (header-only;
+ * benchmarks are not tests). */
 #ifndef SWIRL_BENCH_UTIL_H
 #define SWIRL_BENCH_UTIL_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include "swirl/swirl.h"
+
+/* A failed library call ends the benchmark, naming the call and the library's message. */
+static inline void bench_die(const char *what) {
+    fprintf(stderr, "%s failed: %s\n", what, swirl_last_error());
+    exit(1);
+}
+#define BENCH_TRY(x)                                                                               \
+    do {                                                                                           \
+        if ((x) != SWIRL_OK)                                                                       \
+            bench_die(#x);                                                                         \
+    } while (0)
 
 static inline double bench_now_ms(void) {
     struct timespec ts;

@@ -23,11 +23,6 @@ static uint64_t fnv1a(const uint8_t *p, size_t n) {
     return h;
 }
 
-static void die(const char *what) {
-    fprintf(stderr, "bench_whir: %s failed: %s\n", what, swirl_last_error());
-    exit(1);
-}
-
 static const char *const sub_spans[] = {"whir_mle_conversion", "whir_f_evals_batch",
                                         "whir_sumcheck",       "whir_dft_merkle",
                                         "whir_w_evals_accum",  "whir_pow"};
@@ -50,11 +45,11 @@ int main(int argc, char **argv) {
     swirl_whir_proximity ud = {SWIRL_PROXIMITY_UNIQUE_DECODING, 0, 0};
     swirl_system_params p;
     if (swirl_params_100_bits(&p, 1, l_skip, n_stack, 2048, 5, 15, ud, 3, 20, 4, 8) != SWIRL_OK)
-        die("params");
+        bench_die("params");
     size_t h = (size_t)1 << m;
     bb31 *trace = malloc(h * width * sizeof *trace);
     if (!trace)
-        die("malloc");
+        bench_die("malloc");
     uint64_t x = 0x9e3779b97f4a7c15ull;
     for (size_t i = 0; i < h * width; i++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
@@ -64,7 +59,7 @@ int main(int argc, char **argv) {
     swirl_stacked_pcs_data *d;
     swirl_digest root;
     if (swirl_stacked_commit(NULL, &d, &root, &tv, 1, l_skip, n_stack, 1, 4) != SWIRL_OK)
-        die("commit");
+        bench_die("commit");
     bb31x4 u[32];
     for (unsigned i = 0; i < m; i++)
         for (int c = 0; c < 4; c++) {
@@ -73,7 +68,7 @@ int main(int argc, char **argv) {
         }
     bb31x4 *open = malloc(width * sizeof *open);
     if (!open)
-        die("malloc");
+        bench_die("malloc");
     for (size_t j = 0; j < width; j++)
         open[j] = swirl_whir_opening_oracle(d, j, l_skip, u);
     const swirl_stacked_pcs_data *cs[1] = {d};
@@ -92,7 +87,7 @@ int main(int argc, char **argv) {
         swirl_whir_proof proof;
         double t0 = bench_now_ms();
         if (swirl_whir_prove(NULL, &proof, &t, &p, cs, 1, u) != SWIRL_OK)
-            die("prove");
+            bench_die("prove");
         tot[r] = bench_now_ms() - t0;
         for (int s = 0; s < 6; s++)
             sub[s][r] = swirl_span_total_ms(sub_spans[s]);
@@ -100,12 +95,12 @@ int main(int argc, char **argv) {
             swirl_span_print(stdout);
         t0 = bench_now_ms();
         if (swirl_whir_verify(&tvf, &p, &proof, open, &width, &root, 1, u) != SWIRL_OK)
-            die("verify");
+            bench_die("verify");
         ver[r] = bench_now_ms() - t0;
         swirl_bytes b = {0};
         swirl_whir_proof_encode(&b, &proof, &p);
         if (b.oom)
-            die("encode");
+            bench_die("encode");
         digest = fnv1a(b.p, b.len);
         printf("rep %d: prove %.1f ms, verify %.1f ms, proof %zu bytes, fnv1a %016llx\n", r, tot[r],
                ver[r], b.len, (unsigned long long)digest);

@@ -45,13 +45,6 @@ __device__ __forceinline__ swirl_ts_tables wh_tables() {
     return tb;
 }
 
-__device__ __forceinline__ uint64_t wh_tid() {
-    return (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
-}
-__device__ __forceinline__ uint64_t wh_stride() {
-    return (uint64_t)gridDim.x * blockDim.x;
-}
-
 /* ---------------- batching and the MLE conversion ---------------- */
 
 __global__ void k_wh_mu(swirl_transcript *t, swirl_whir_ctl *ctl) {
@@ -65,25 +58,25 @@ __global__ void k_wh_mu(swirl_transcript *t, swirl_whir_ctl *ctl) {
 
 __global__ void k_wh_mu_pows(bb31x4 *mp, uint64_t n, const swirl_whir_ctl *ctl) {
     bb31x4 mu = ctl->mu;
-    for (uint64_t i = wh_tid(); i < n; i += wh_stride())
+    for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride())
         mp[i] = bb31x4_pow(mu, i);
 }
 
 __global__ void k_wh_batch(bb31 *planes, const bb31 *const *cols, const bb31x4 *mu_pows,
                            uint64_t ncols, uint64_t n) {
-    for (uint64_t i = wh_tid(); i < n; i += wh_stride())
+    for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride())
         swirl_whir_batch_entry(planes, cols, mu_pows, ncols, n, i);
 }
 
 /* one monomial -> hypercube step of `bit` over the 4 planes (2n pairs) */
 __global__ void k_wh_c2e(bb31 *planes, uint64_t n, uint32_t bit) {
-    for (uint64_t t = wh_tid(); t < 2 * n; t += wh_stride())
+    for (uint64_t t = swirl_grid_tid(); t < 2 * n; t += swirl_grid_stride())
         swirl_whir_c2e_pair(planes, n, bit, t);
 }
 
 __global__ void k_wh_fw(bb31x4 *f, bb31x4 *w, const bb31 *planes, const bb31x4 *u, uint32_t m,
                         uint64_t n) {
-    for (uint64_t i = wh_tid(); i < n; i += wh_stride()) {
+    for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride()) {
         f[i] = swirl_whir_plane_entry(planes, n, i);
         w[i] = swirl_whir_mobius_entry(u, m, i);
     }
@@ -95,7 +88,7 @@ __global__ void __launch_bounds__(WH_THREADS)
     k_wh_sc_partials(bb31x4 *partials, const bb31x4 *f, const bb31x4 *w, uint64_t pairs) {
     __shared__ bb31x4 sh[64];
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
-    for (uint64_t y = wh_tid(); y < pairs; y += wh_stride())
+    for (uint64_t y = swirl_grid_tid(); y < pairs; y += swirl_grid_stride())
         swirl_whir_sumcheck_pair(acc, f, w, y);
     swirl_block_sum_x4(acc, 2, sh);
     if (threadIdx.x == 0) {
@@ -135,32 +128,32 @@ __global__ void k_wh_alpha(swirl_transcript *t, swirl_whir_ctl *ctl) {
 __global__ void k_wh_fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 *w, uint64_t pairs,
                           const swirl_whir_ctl *ctl) {
     bb31x4 alpha = ctl->alpha;
-    for (uint64_t y = wh_tid(); y < pairs; y += wh_stride())
+    for (uint64_t y = swirl_grid_tid(); y < pairs; y += swirl_grid_stride())
         swirl_whir_fold_pair(fo, wo, f, w, y, alpha);
 }
 
 /* ---------------- the folded polynomial: coefficients, RS encoding, OOD, final ---------------- */
 
 __global__ void k_wh_copy(bb31x4 *g, const bb31x4 *f, uint64_t len) {
-    for (uint64_t i = wh_tid(); i < len; i += wh_stride())
+    for (uint64_t i = swirl_grid_tid(); i < len; i += swirl_grid_stride())
         g[i] = f[i];
 }
 
 __global__ void k_wh_e2c(bb31x4 *g, uint32_t bit, uint64_t pairs) {
-    for (uint64_t y = wh_tid(); y < pairs; y += wh_stride())
+    for (uint64_t y = swirl_grid_tid(); y < pairs; y += swirl_grid_stride())
         swirl_whir_e2c_pair(g, bit, y);
 }
 
 /* P[c cw + i] = g[i].c[c] (i < len), 0 above: the 4 coefficient planes, zero-padded */
 __global__ void k_wh_rs_planes(bb31 *P, const bb31x4 *g, uint64_t len, uint64_t cw) {
-    for (uint64_t idx = wh_tid(); idx < 4 * cw; idx += wh_stride()) {
+    for (uint64_t idx = swirl_grid_tid(); idx < 4 * cw; idx += swirl_grid_stride()) {
         uint64_t c = idx / cw, i = idx - c * cw;
         P[idx] = i < len ? g[i].c[c] : bb31_zero();
     }
 }
 
 __global__ void k_wh_rs_cells(bb31x4 *cells, const bb31 *P, uint64_t cw) {
-    for (uint64_t i = wh_tid(); i < cw; i += wh_stride())
+    for (uint64_t i = swirl_grid_tid(); i < cw; i += swirl_grid_stride())
         cells[i] = swirl_whir_plane_entry(P, cw, i);
 }
 
@@ -182,7 +175,7 @@ __global__ void __launch_bounds__(WH_THREADS)
     __shared__ bb31x4 sh[64];
     bb31x4 z0 = ctl->z0;
     bb31x4 acc[1] = {bb31x4_zero()};
-    for (uint64_t i = wh_tid(); i < len; i += wh_stride())
+    for (uint64_t i = swirl_grid_tid(); i < len; i += swirl_grid_stride())
         acc[0] = bb31x4_add(acc[0], swirl_whir_horner_term(g, i, z0));
     swirl_block_sum_x4(acc, 1, sh);
     if (threadIdx.x == 0)
@@ -244,7 +237,7 @@ __global__ void k_wh_open(bb31 *rows, swirl_digest *paths, const bb31 *__restric
                           wh_open_shape sh) {
     const uint64_t row_w = sh.width * sh.e, per = sh.rpq * row_w, n_rows = sh.nq * per;
     const uint64_t total = n_rows + sh.nq * sh.depth;
-    for (uint64_t t = wh_tid(); t < total; t += wh_stride()) {
+    for (uint64_t t = swirl_grid_tid(); t < total; t += swirl_grid_stride()) {
         if (t < n_rows) {
             uint64_t i = t / per, j = t - i * per, row = j / row_w, rest = j - row * row_w;
             uint64_t col = rest / sh.e, c = rest - col * sh.e;
@@ -269,7 +262,7 @@ __global__ void k_wh_gamma(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq
 
 __global__ void k_wh_w_update(bb31x4 *w, const swirl_whir_ctl *ctl, uint32_t nq, uint32_t nv,
                               uint64_t len) {
-    for (uint64_t x = wh_tid(); x < len; x += wh_stride())
+    for (uint64_t x = swirl_grid_tid(); x < len; x += swirl_grid_stride())
         w[x] = bb31x4_add(w[x], swirl_whir_w_term(ctl, nq, nv, x));
 }
 

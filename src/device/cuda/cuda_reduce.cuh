@@ -1,11 +1,22 @@
 /*
- * Block and warp sums of extension-field values for the GPU stages' kernels (GKR, the stacked
- * reduction, WHIR): exact field additions, so the order of the sum never changes a result.
+ * Grid-stride indices, and block and warp sums of extension-field values for the GPU stages'
+ * kernels (GKR, the stacked reduction, WHIR): exact field additions, so the order of the sum never
+ * changes a result.
  */
 #ifndef SWIRL_DEVICE_CUDA_REDUCE_CUH
 #define SWIRL_DEVICE_CUDA_REDUCE_CUH
 
+#include <stdint.h>
+
 #include "field/bb31_ext4.h"
+
+/* grid-stride loops: this thread's first index and the stride */
+__device__ __forceinline__ uint64_t swirl_grid_tid() {
+    return (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+}
+__device__ __forceinline__ uint64_t swirl_grid_stride() {
+    return (uint64_t)gridDim.x * blockDim.x;
+}
 
 /* v from the lane `off` above (a full warp takes part) */
 __device__ __forceinline__ bb31x4 swirl_shfl_down_x4(bb31x4 v, unsigned off) {

@@ -21,13 +21,6 @@ __device__ __forceinline__ swirl_ts_tables sr_tables() {
     return tb;
 }
 
-__device__ __forceinline__ uint64_t sr_tid() {
-    return (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
-}
-__device__ __forceinline__ uint64_t sr_stride() {
-    return (uint64_t)gridDim.x * blockDim.x;
-}
-
 /* the class whose tables hold entry i (classes in eoff order) */
 __device__ __forceinline__ uint64_t sr_class_at(const swirl_sr_class *cls, uint64_t ncls,
                                                 uint64_t i) {
@@ -50,12 +43,12 @@ __global__ void k_sr_lambda(swirl_transcript *t, swirl_sr_ctl *ctl) {
 
 __global__ void k_sr_pows(bb31x4 *lp, uint64_t n, const swirl_sr_ctl *ctl) {
     bb31x4 lambda = ctl->lambda;
-    for (uint64_t i = sr_tid(); i < n; i += sr_stride())
+    for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride())
         lp[i] = bb31x4_pow(lambda, i);
 }
 
 __global__ void k_sr_eq(bb31x4 *E, const swirl_sr_class *cls, swirl_sr_params pr, const bb31x4 *r) {
-    for (uint64_t i = sr_tid(); i < pr.etot; i += sr_stride()) {
+    for (uint64_t i = swirl_grid_tid(); i < pr.etot; i += swirl_grid_stride()) {
         const swirl_sr_class *c = &cls[sr_class_at(cls, pr.ncls, i)];
         E[i] = swirl_sr_eq_entry(r + 1, c->n_lift, i - c->eoff);
     }
@@ -65,7 +58,7 @@ __global__ void k_sr_eq(bb31x4 *E, const swirl_sr_class *cls, swirl_sr_params pr
 __global__ void k_sr_w(bb31x4 *W, const swirl_sr_view *views, const swirl_sr_class *cls,
                        const bb31 *const *mats, const bb31x4 *E, swirl_sr_params pr) {
     uint64_t nk = pr.ntv * pr.N, total = nk * pr.w_chunks;
-    for (uint64_t idx = sr_tid(); idx < total; idx += sr_stride()) {
+    for (uint64_t idx = swirl_grid_tid(); idx < total; idx += swirl_grid_stride()) {
         uint64_t c = idx / nk, rem = idx - c * nk, k = rem / pr.N, j = rem - k * pr.N;
         const swirl_sr_view *v = &views[k];
         const swirl_sr_class *cl = &cls[v->cls];
@@ -138,7 +131,7 @@ __global__ void __launch_bounds__(SR_THREADS)
 __global__ void k_sr_fold_ple(bb31x4 *q, const bb31 *mat, uint64_t wc, const bb31x4 *lagu,
                               swirl_sr_params pr) {
     uint64_t total = wc * pr.H;
-    for (uint64_t idx = sr_tid(); idx < total; idx += sr_stride()) {
+    for (uint64_t idx = swirl_grid_tid(); idx < total; idx += swirl_grid_stride()) {
         uint64_t j = idx / pr.H, x = idx - j * pr.H;
         q[idx] = swirl_sr_fold_ple(mat + j * pr.Hs + x * pr.N, lagu, pr.N);
     }
@@ -146,14 +139,14 @@ __global__ void k_sr_fold_ple(bb31x4 *q, const bb31 *mat, uint64_t wc, const bb3
 
 __global__ void k_sr_kr(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, const swirl_sr_class *cls,
                         swirl_sr_params pr) {
-    for (uint64_t i = sr_tid(); i < pr.etot; i += sr_stride()) {
+    for (uint64_t i = swirl_grid_tid(); i < pr.etot; i += swirl_grid_stride()) {
         const swirl_sr_class *c = &cls[sr_class_at(cls, pr.ncls, i)];
         swirl_sr_kr_entry(E_out + c->eoff, K_out + c->eoff, E_in + c->eoff, c, i - c->eoff);
     }
 }
 
 __global__ void k_sr_eq_ub_init(bb31x4 *eq_ub, uint64_t n) {
-    for (uint64_t i = sr_tid(); i < n; i += sr_stride())
+    for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride())
         eq_ub[i] = bb31x4_one();
 }
 
@@ -166,7 +159,7 @@ __global__ void __launch_bounds__(SR_THREADS)
                     swirl_sr_params pr, uint32_t round) {
     __shared__ bb31x4 sh[64];
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
-    for (uint64_t i = sr_tid(); i < total; i += sr_stride()) {
+    for (uint64_t i = swirl_grid_tid(); i < total; i += swirl_grid_stride()) {
         uint64_t k = swirl_sr_find_view(offs, pr.ntv, i);
         const swirl_sr_view *v = &views[k];
         uint64_t eoff = cls[v->cls].eoff;
@@ -205,13 +198,13 @@ __global__ void k_sr_tables(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, co
     bb31x4 u = ctl->u[round];
     uint64_t g = blockIdx.y;
     if (g == pr.ncls) {
-        for (uint64_t k = sr_tid(); k < pr.ntv; k += sr_stride())
+        for (uint64_t k = swirl_grid_tid(); k < pr.ntv; k += swirl_grid_stride())
             eq_ub[k] = swirl_sr_eq_ub_next(&views[k], pr.l_skip, round, eq_ub[k], u);
         return;
     }
     const swirl_sr_class *c = &cls[g];
     uint64_t ny = round <= c->n_lift ? swirl_sr_table_len(c, round) / 2 : 1;
-    for (uint64_t y = sr_tid(); y < ny; y += sr_stride())
+    for (uint64_t y = swirl_grid_tid(); y < ny; y += swirl_grid_stride())
         swirl_sr_table_fold(E_out + c->eoff, K_out + c->eoff, E_in + c->eoff, K_in + c->eoff, c,
                             round, y, u);
 }
