@@ -53,6 +53,13 @@ size_t swirl_cuda_dev_peak(const swirl_cuda_ctx *ctx) {
 void swirl_cuda_dev_peak_reset(swirl_cuda_ctx *ctx) {
     (void)ctx;
 }
+void swirl_cuda_stage_record(swirl_cuda_ctx *ctx, const char *name, unsigned kernels,
+                             float gpu_ms) {
+    (void)ctx;
+    (void)name;
+    (void)kernels;
+    (void)gpu_ms;
+}
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx) {
     (void)ctx;
 }

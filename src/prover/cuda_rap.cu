@@ -559,11 +559,8 @@ static void rap_record_substages(rap_run *r) {
             cudaGetLastError();
             return;
         }
-        if (r->ctx->n_trace >= SWIRL_CUDA_MAX_STAGES)
-            return;
-        swirl_stage_trace st = {rap_sub_names[i], r->mark_kernels[i + 1] - r->mark_kernels[i], 0,
-                                ms, 0};
-        r->ctx->trace[r->ctx->n_trace++] = st;
+        swirl_cuda_stage_record(r->ctx, rap_sub_names[i],
+                                r->mark_kernels[i + 1] - r->mark_kernels[i], ms);
     }
 }
 

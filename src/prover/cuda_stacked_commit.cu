@@ -48,10 +48,11 @@ __global__ void k_stack(bb31 *dst, const bb31 *__restrict__ src, const stack_sli
  * entries are zero.
  *
  * Coefficient k = ch * L + j of the column sits at brev(k) = (brev_LS(j) << (log_cw - LS)) +
- * (brev_m(ch) << log_blowup), m = log2(height) - LS. Thread t of a column takes chunk ch = brev_m(t),
- * so for each j consecutive threads write consecutive 2^log_blowup-word runs (the value, then the
- * zeros of the padding): every codeword word is written exactly once, coalesced, and no memset of
- * the codeword is needed. The chunk reads (L contiguous words per thread) stay sector-efficient.
+ * (brev_m(ch) << log_blowup), m = log2(height) - LS. Thread t of a column takes chunk ch =
+ * brev_m(t), so for each j consecutive threads write consecutive 2^log_blowup-word runs (the value,
+ * then the zeros of the padding): every codeword word is written exactly once, coalesced, and no
+ * memset of the codeword is needed. The chunk reads (L contiguous words per thread) stay
+ * sector-efficient.
  */
 /* bit reversal of the low `bits` bits, foldable at compile time (keeps register arrays in
  * registers) */
@@ -102,7 +103,7 @@ __global__ void k_rs_message(bb31 *cw, const bb31 *__restrict__ q, size_t height
 #pragma unroll
     for (unsigned j = 0; j < L; j++)
         a[j] = bb31_mul(a[j], inv_len);
-    /* monomial coefficients over exponent bits -> hypercube evaluations */
+        /* monomial coefficients over exponent bits -> hypercube evaluations */
 #pragma unroll
     for (unsigned step = 1; step < L; step <<= 1)
 #pragma unroll
@@ -183,14 +184,11 @@ static enum swirl_status persist_layers(swirl_cuda_ctx *ctx, swirl_cuda_merkle *
     return SWIRL_OK;
 }
 
-extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root,
-                                                       swirl_stacked_layout *layout,
-                                                       bb31 **d_stacked, bb31 **d_codeword,
-                                                       swirl_cuda_merkle *tree,
-                                                       const swirl_trace_view *traces,
-                                                       size_t n_traces, unsigned l_skip,
-                                                       unsigned n_stack, unsigned log_blowup,
-                                                       unsigned k_whir) {
+extern "C" enum swirl_status
+swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked_layout *layout,
+                          bb31 **d_stacked, bb31 **d_codeword, swirl_cuda_merkle *tree,
+                          const swirl_trace_view *traces, size_t n_traces, unsigned l_skip,
+                          unsigned n_stack, unsigned log_blowup, unsigned k_whir) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(root != NULL && layout != NULL && tree != NULL);
     SWIRL_ARG_CHECK(n_traces == 0 || traces != NULL);
@@ -272,7 +270,8 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
         FAIL_CLEAN(swirl_cuda_alloc_persistent(ctx, (void **)&q, height * width * sizeof(bb31)));
         FAIL_CLEAN(swirl_cuda_alloc_persistent(ctx, (void **)&cw, rs_h * width * sizeof(bb31)));
         FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_traces, (trace_cells + 1) * sizeof(bb31)));
-        FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_slices, layout->num_cols * sizeof(stack_slice)));
+        FAIL_CLEAN(
+            swirl_cuda_alloc(ctx, (void **)&d_slices, layout->num_cols * sizeof(stack_slice)));
 
         /* stage 1: the trace upload (through the pinned staging buffers) */
         FAIL_CLEAN(swirl_cuda_stage_begin(ctx, "trace_upload"));
@@ -346,12 +345,8 @@ extern "C" enum swirl_status swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swir
             goto fail_events;
         cudaEventElapsedTime(&ms_rs, ev_rs, ev_mk);
         cudaEventElapsedTime(&ms_mk, ev_mk, ctx->ev_stop);
-        if (ctx->n_trace + 2 <= SWIRL_CUDA_MAX_STAGES) {
-            swirl_stage_trace a = {"rs_code_matrix", 0, 0, ms_rs, 0};
-            swirl_stage_trace b = {"merkle_tree", 0, 0, ms_mk, 0};
-            ctx->trace[ctx->n_trace++] = a;
-            ctx->trace[ctx->n_trace++] = b;
-        }
+        swirl_cuda_stage_record(ctx, "rs_code_matrix", 0, ms_rs);
+        swirl_cuda_stage_record(ctx, "merkle_tree", 0, ms_mk);
         cudaEventDestroy(ev_rs);
         cudaEventDestroy(ev_mk);
         if (d_stacked)

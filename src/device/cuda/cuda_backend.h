@@ -5,9 +5,9 @@
  *
  * Staged dispatch: work is enqueued on the context's stream inside a named stage;
  * swirl_cuda_stage_end makes the stage's single host synchronization and appends
- * {name, kernels, syncs, gpu_ms, bytes} to the trace. Any other host sync goes through swirl_cuda_sync
- * (counted, with a reason). Environment SWIRL_DEBUG_SYNC=1 syncs after every launch and names the
- * kernel that failed.
+ * {name, kernels, syncs, gpu_ms, bytes} to the trace. Any other host sync goes through
+ * swirl_cuda_sync (counted, with a reason). Environment SWIRL_DEBUG_SYNC=1 syncs after every launch
+ * and names the kernel that failed.
  *
  * Errors: every CUDA failure becomes SWIRL_E_CUDA with "file:line: call: CUDA message"; a sticky
  * device fault (illegal address, launch failure...) poisons the context: later calls return
@@ -110,7 +110,8 @@ enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, const void *
 enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst, const void *src,
                                       size_t bytes) SWIRL_WARN_UNUSED_RESULT;
 
-/** One piece of a gathered transfer: `bytes` from `src` to `dst` (host or device as the call says). */
+/** One piece of a gathered transfer: `bytes` from `src` to `dst` (host or device as the call says).
+ */
 typedef struct swirl_cuda_copy {
     void *dst;
     const void *src;
@@ -137,10 +138,14 @@ enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx,
                                          const char *name) SWIRL_WARN_UNUSED_RESULT;
 enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) SWIRL_WARN_UNUSED_RESULT;
 /** Closes the open stage (if any) on an error path without synchronizing or recording it, so the
- *  context can begin stages again; every failing path between stage_begin and stage_end calls it. */
+ *  context can begin stages again; every failing path between stage_begin and stage_end calls it.
+ */
 void swirl_cuda_stage_abort(swirl_cuda_ctx *ctx);
 /** The one counted way to synchronize outside stage_end; the reason goes to the log (debug). */
 enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) SWIRL_WARN_UNUSED_RESULT;
+/** Records a sub-stage timed by events inside a stage that has ended (0 syncs of its own: the
+ *  enclosing stage holds them); dropped when the trace is full. */
+void swirl_cuda_stage_record(swirl_cuda_ctx *ctx, const char *name, unsigned kernels, float gpu_ms);
 /** The recorded stages; *n receives their count. */
 const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_t *n);
 void swirl_cuda_stage_trace_clear(swirl_cuda_ctx *ctx);

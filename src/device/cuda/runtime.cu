@@ -620,3 +620,11 @@ extern "C" enum swirl_status swirl_cuda_ops_init(swirl_backend_ops *ops, swirl_c
     ops->buf_sync = cuda_buf_sync;
     return SWIRL_OK;
 }
+
+extern "C" void swirl_cuda_stage_record(swirl_cuda_ctx *ctx, const char *name, unsigned kernels,
+                                        float gpu_ms) {
+    if (!ctx || ctx->n_trace >= SWIRL_CUDA_MAX_STAGES)
+        return;
+    swirl_stage_trace st = {name, kernels, 0, gpu_ms, 0};
+    ctx->trace[ctx->n_trace++] = st;
+}
