@@ -5,9 +5,11 @@
  * CPU slots (device/cpu/constraint.c) for every AIR we have, KeccakAir included; a wrong trace
  * value changes round 0's sums. What runs only on a GPU (launch shapes, block reductions) is
  * tests/test_gpu_constraint.c's. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "device/zc_block.h"
 #include "device/zc_eval.h"
 #include "harness.h"
 #include "zc_cases.h"
@@ -77,8 +79,92 @@ static enum swirl_status emu_round(const swirl_backend_ops *ops, bb31x4 *out,
     return SWIRL_OK;
 }
 
+/* round 0 as the block kernel runs it (device/zc_block.h), EMU_NT "threads" per phase */
+enum { EMU_NT = 7 };
+static enum swirl_status emu_r0_blk(const swirl_backend_ops *ops, bb31x4 *S,
+                                    const swirl_zc_trace *tt, const swirl_zc_round0_in *in) {
+    (void)ops;
+    swirl_zc_dprog dp;
+    swirl_zc_sched sc;
+    void *storage, *sst;
+    CHECK_OK(swirl_zc_dprog_build(&dp, &storage, tt->air));
+    CHECK_OK(swirl_zc_sched_build(&sc, &sst, &dp));
+    bb31 *V = (bb31 *)calloc((size_t)sc.n_slots + 1, sizeof *V);
+    CHECK(V);
+    const bb31 *base[2 * SWIRL_ZC_MAX_PARTS];
+    for (size_t v = 0; v < tt->nv; v++)
+        base[v] = tt->v[v].base;
+    size_t nx = (size_t)1 << tt->n_lift, P = in->n_points, N = in->N;
+    for (size_t p = 0; p < in->np; p++) {
+        int zc = p < in->nzc * N, lu = p < in->nlu * N;
+        if (!zc && !lu)
+            continue;
+        bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
+        for (size_t x = 0; x < nx; x++) {
+            for (uint32_t t = 0; t < EMU_NT; t++)
+                swirl_zc_blk_r0_inputs(&dp, &sc, V, base, tt->in->public_values, x,
+                                       in->lag + p * N, N, tt->h, t, EMU_NT);
+            for (uint32_t L = 0; L < sc.n_levels; L++)
+                for (uint32_t t = EMU_NT; t-- > 0;)
+                    swirl_zc_blk_level_b(&dp, &sc, V, L, t, EMU_NT);
+            for (uint32_t t = 0; t < EMU_NT; t++) {
+                bb31x4 c[3];
+                swirl_zc_blk_r0_sums(c, &dp, &sc, V, in->lambda_pows, in->beta_pows, tt->eq3b, zc,
+                                     lu && dp.n_interactions, t, EMU_NT);
+                c[0] = bb31x4_mul_base(c[0], zfinv);
+                for (int k = 0; k < 3; k++)
+                    S[k * P + p] = bb31x4_add(S[k * P + p], bb31x4_mul(in->eq_x[x], c[k]));
+            }
+        }
+    }
+    free(V);
+    free(sst);
+    free(storage);
+    return SWIRL_OK;
+}
+
+/* the multilinear rounds as the block kernel runs them (device/zc_block.h): one evaluation at a
+ * time, EMU_NT "threads" per phase, one after another (the barrier) */
+static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out,
+                                       const swirl_zc_trace *tt, const bb31x4 *eq_y, size_t ny,
+                                       unsigned G, const bb31x4 *lp, const bb31x4 *bp) {
+    (void)ops;
+    swirl_zc_dprog dp;
+    swirl_zc_sched sc;
+    void *storage, *sst;
+    CHECK_OK(swirl_zc_dprog_build(&dp, &storage, tt->air));
+    CHECK_OK(swirl_zc_sched_build(&sc, &sst, &dp));
+    bb31 *S = (bb31 *)calloc((size_t)sc.n_slots * 4 + 1, sizeof *S);
+    CHECK(S);
+    const bb31x4 *fold[2 * SWIRL_ZC_MAX_PARTS];
+    for (size_t v = 0; v < tt->nv; v++)
+        fold[v] = tt->fold[v];
+    for (unsigned i = 0; i < 3 * G; i++)
+        out[i] = bb31x4_zero();
+    for (size_t y = 0; y < ny; y++)
+        for (unsigned X = 1; X <= G; X++) {
+            for (uint32_t t = 0; t < EMU_NT; t++)
+                swirl_zc_blk_inputs(&dp, &sc, S, fold, tt->fsel, tt->in->public_values, y,
+                                    tt->cur_h, bb31_from_u32(X), t, EMU_NT);
+            for (uint32_t L = 0; L < sc.n_levels; L++)
+                for (uint32_t t = EMU_NT; t-- > 0;) /* any order within a level */
+                    swirl_zc_blk_level(&dp, &sc, S, L, t, EMU_NT);
+            for (uint32_t t = 0; t < EMU_NT; t++) {
+                bb31x4 c[3];
+                swirl_zc_blk_sums(c, &dp, &sc, S, lp, bp, tt->eq3b, t, EMU_NT);
+                for (int k = 0; k < 3; k++)
+                    out[k * G + X - 1] = bb31x4_add(out[k * G + X - 1], bb31x4_mul(eq_y[y], c[k]));
+            }
+        }
+    free(S);
+    free(sst);
+    free(storage);
+    return SWIRL_OK;
+}
+
 static void run(zc_case *c) {
     zcc_run(c, emu_r0, emu_round, NULL, 1);
+    zcc_run(c, emu_r0_blk, emu_round_blk, NULL, 1);
     CHECK(zcc.n_round > 0 || c->inst[0].height <= ((size_t)1 << c->l_skip));
     zcc_clear(c);
 }
@@ -155,7 +241,77 @@ static void test_dprog_matches_program(void) {
     zcc_clear(&c);
 }
 
+/* the levelled schedule (device/zc_block.h) equals the program on random inputs, run level by level
+ * with the instructions of each level in reverse order; every operand is written at a lower level */
+static void sched_check(const swirl_air *air, int print) {
+    const swirl_air_program *p = air->program;
+    swirl_zc_dprog dp;
+    swirl_zc_sched sc;
+    void *storage, *sst;
+    CHECK_OK(swirl_zc_dprog_build(&dp, &storage, air));
+    CHECK_OK(swirl_zc_sched_build(&sc, &sst, &dp));
+    CHECK(sc.n_inputs == p->n_inputs && (sc.n_levels > 0) == (sc.n_instrs > 0) && sc.n_instrs <= dp.n_instrs);
+    CHECK(sc.level_start[0] == 0 && sc.level_start[sc.n_levels] == sc.n_instrs);
+    if (print)
+        printf("  %s: %zu instructions -> %u live in %u levels (widest %u), %u slots (flat: %u)\n",
+               air->name, dp.n_instrs, sc.n_instrs, sc.n_levels, sc.max_width, sc.n_slots,
+               dp.n_slots);
+    /* level of each slot's current value: an operand must come from a lower level */
+    uint32_t *lvl = (uint32_t *)calloc(sc.n_slots + 1, sizeof *lvl);
+    bb31 *ref = (bb31 *)calloc(p->n_vals + 1, sizeof *ref), *S = (bb31 *)calloc(4 * (size_t)sc.n_slots + 1, sizeof *S);
+    CHECK(lvl && ref && S);
+    for (uint32_t s = 0; s < p->n_inputs; s++) {
+        bb31 v = bb31_from_u32(swirl_test_rand32());
+        ref[p->in_base + s] = v;
+        swirl_zc_blk_st(S, sc.n_slots, s, bb31x4_from_base(v));
+    }
+    for (uint32_t k = 0; k < p->n_consts; k++)
+        ref[p->const_base + k] = p->consts[k];
+    SWIRL_PROG_RUN(p, ref, bb31_add, bb31_sub, bb31_mul, bb31_neg);
+    for (uint32_t L = 0; L < sc.n_levels; L++) {
+        for (uint32_t i = sc.level_start[L]; i < sc.level_start[L + 1]; i++) {
+            const uint32_t *in = sc.instrs + 4 * (size_t)i;
+            CHECK(in[1] < sc.n_slots);
+            for (int k = 2; k < (in[0] == 3u ? 3 : 4); k++)
+                CHECK((in[k] & SWIRL_ZC_CONST) || (in[k] < sc.n_slots && lvl[in[k]] <= L));
+        }
+        for (uint32_t i = sc.level_start[L]; i < sc.level_start[L + 1]; i++)
+            lvl[sc.instrs[4 * (size_t)i + 1]] = L + 1;
+        for (uint32_t t = 5; t-- > 0;)
+            swirl_zc_blk_level(&dp, &sc, S, L, t, 5);
+    }
+    for (size_t k = 0; k < air->n_constraints; k++)
+        CHECK(bb31x4_eq(bb31x4_from_base(ref[p->constraint_val[k]]),
+                        swirl_zc_blk_ld(&dp, S, sc.n_slots, sc.cons_val[k])));
+    for (size_t i = 0; i < air->n_interactions; i++)
+        CHECK(bb31x4_eq(bb31x4_from_base(ref[p->count_val[i]]),
+                        swirl_zc_blk_ld(&dp, S, sc.n_slots, sc.count_val[i])));
+    for (size_t f = 0; f < p->field_start[air->n_interactions]; f++)
+        CHECK(bb31x4_eq(bb31x4_from_base(ref[p->field_val[f]]),
+                        swirl_zc_blk_ld(&dp, S, sc.n_slots, sc.field_val[f])));
+    free(lvl);
+    free(ref);
+    free(S);
+    free(sst);
+    free(storage);
+}
+
+static void test_sched_matches_program(void) {
+    zc_case c;
+    zcc_self(&c, 4, 3, 2);
+    sched_check(c.air[0], 1);
+    zcc_clear(&c);
+    zcc_parts(&c, 2);
+    for (size_t i = 0; i < c.n; i++)
+        sched_check(c.air[i], 1);
+    zcc_clear(&c);
+    zcc_keccak(&c, 0, 6);
+    sched_check(c.air[0], 1);
+    zcc_clear(&c);
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_sched_matches_program),
     SWIRL_TEST(test_dprog_matches_program), SWIRL_TEST(test_fib),
     SWIRL_TEST(test_dummy_interaction),     SWIRL_TEST(test_self_interaction),
     SWIRL_TEST(test_preprocessed_cached),   SWIRL_TEST(test_keccak_real),

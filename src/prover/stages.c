@@ -106,6 +106,8 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
                                           size_t n, unsigned log_blowup, const swirl_zc_params *zp,
                                           const swirl_air_instance *inst, size_t n_inst) {
     SWIRL_ARG_CHECK(shapes != NULL || n == 0);
+    /* the stage trace describes one proof (the metrics' gpu_stages_last_run) */
+    swirl_cuda_stage_trace_clear(be->gpu);
     if (swirl_cuda_arena_persistent_used(be->gpu) != 0)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
                            "begin_proof: GPU PCS data of an earlier commit "

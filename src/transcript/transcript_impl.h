@@ -29,7 +29,14 @@ typedef struct swirl_ts_tables {
 } swirl_ts_tables;
 
 SWIRL_HD void swirl_ts_permute(swirl_transcript *t, const swirl_ts_tables *tb) {
-    p2_bb16_permute_tables(t->state, tb->ext_init, tb->ext_final, tb->internal);
+    /* a local copy: on the device it lives in registers (t is in local or global memory, where
+     * every step of the permutation would be a memory access) */
+    bb31 s[16];
+    for (int i = 0; i < 16; i++)
+        s[i] = t->state[i];
+    p2_bb16_permute_tables(s, tb->ext_init, tb->ext_final, tb->internal);
+    for (int i = 0; i < 16; i++)
+        t->state[i] = s[i];
     t->absorb_idx = 0;
     t->sample_idx = P2_RATE;
     SWIRL_TS_ON_PERM(t);

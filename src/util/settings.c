@@ -23,7 +23,9 @@ static void read_settings(void) {
         g_settings.cpu_avx512f && g_settings.use_avx2 && !env_on("SWIRL_NO_AVX512");
     g_settings.debug_sync = env_on("SWIRL_DEBUG_SYNC");
     g_settings.gpu_constraints = env_on("SWIRL_GPU_CONSTRAINTS");
-    g_settings.gpu_stages = env_on("SWIRL_GPU_STAGES");
+    const char *gs = getenv("SWIRL_GPU_STAGES");
+    g_settings.gpu_stages = !gs || env_on("SWIRL_GPU_STAGES"); /* on unless SWIRL_GPU_STAGES=0 */
+    g_settings.zc_per_thread = env_on("SWIRL_ZC_PER_THREAD");
 }
 
 const swirl_settings *swirl_settings_get(void) {

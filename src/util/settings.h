@@ -18,9 +18,13 @@ typedef struct swirl_settings {
     int debug_sync;            /* SWIRL_DEBUG_SYNC */
     int gpu_constraints;       /* SWIRL_GPU_CONSTRAINTS: the CUDA backend evaluates the constraint
                                   rounds on the GPU (device/cuda/cuda_zc.h) */
-    int gpu_stages;            /* SWIRL_GPU_STAGES: the CUDA backend runs rap_constraints and the
-                                  stacked reduction as device-resident stages (prover/cuda_rap.h,
-                                  prover/cuda_openings.h) */
+    int gpu_stages;            /* SWIRL_GPU_STAGES (on unless set to 0): the CUDA backend runs
+                                  rap_constraints, the stacked reduction and WHIR as
+                                  device-resident stages (prover/cuda_rap.h, prover/cuda_openings.h,
+                                  prover/cuda_whir.h); 0: the CPU stages with the GPU commit */
+    int zc_per_thread;         /* SWIRL_ZC_PER_THREAD: the multilinear rounds' constraint kernel
+                                  runs one evaluation per thread (device/zc_eval.h) instead of one
+                                  per block (device/zc_block.h); for comparisons */
 } swirl_settings;
 
 /** The settings, read on the first call (any thread); never NULL. */

@@ -2,9 +2,13 @@
 # One device call: build the CUDA backend (sm_90a), run the GPU tests, compare --backend cuda
 # proofs with --backend cpu proofs byte for byte, and bench keccakf. Logs go to $OUT.
 # Usage (on the device machine, repo root): tools/gpu/session.sh [steps...]
-#   steps: build tests alltests cmp bench modes sanitize (default: build tests cmp bench)
-#   modes: cmp and bench keccakf for the default CUDA path, SWIRL_GPU_CONSTRAINTS=1 and
-#          SWIRL_GPU_STAGES=1 (the device stages), each proof verified
+#   steps: build tests alltests cmp bench modes hosttests prod sanitize (default: build tests cmp bench)
+#   hosttests: the GPU tests again with SWIRL_GPU_STAGES=0 (the CPU stages after the GPU commit)
+#   prod: OpenVM's "prod" 5-AIR system at 2^20 rows (SWIRL_PROD_DIR, default .debs/prod20, written by
+#         ../shared/bench/make_fib_system.py DIR 20 and carried): cpu vs cuda bytes and bench, per mode
+#   modes: cmp and bench keccakf per mode, each proof verified; SWIRL_MODES lists them as
+#          name:VAR=1,VAR2=0 (default: the device stages; host: SWIRL_GPU_STAGES=0; perthread:
+#          SWIRL_ZC_PER_THREAD=1, the per-thread constraint kernels)
 # Needs libjansson-dev and pkg-config: .debs/*.deb (carried) are unpacked first when present.
 set -u
 OUT=${OUT:-/tmp/out}; mkdir -p "$OUT"
@@ -41,8 +45,8 @@ bench)
 modes)
   S="$B/swirl"; d=/tmp/modes; mkdir -p $d
   "$S" keygen keccakf --vk $d/k.vk >/dev/null 2>&1; "$S" keygen interactions --vk $d/i.vk >/dev/null 2>&1
-  for mode in default GPU_CONSTRAINTS GPU_STAGES; do
-    env=""; [ $mode = default ] || env="SWIRL_$mode=1"
+  for m in ${SWIRL_MODES:-default host:SWIRL_GPU_STAGES=0 perthread:SWIRL_ZC_PER_THREAD=1}; do
+    mode=${m%%:*}; env=""; [ "$m" = "$mode" ] || env=$(echo "${m#*:}" | tr ',' ' ')
     for a in "fib" "interactions" "self-interaction" "fib --security toy" "keccakf --perms 16" "keccakf --perms 1024"; do
       n=$(echo "$a" | tr -c 'a-z0-9' _)
       [ -f $d/$n.cpu ] || "$S" prove $a --backend cpu --out $d/$n.cpu --quiet >/dev/null 2>&1
@@ -53,6 +57,21 @@ modes)
     log "$mode verify keccakf 1024: $("$S" verify --vk $d/k.vk $d/keccakf___perms_1024_.$mode 2>&1 | tail -1)"
     env $env "$S" bench keccakf --backend cuda --iters 5 --metrics "$OUT/keccakf_$mode.json" 2>&1 |
       grep -E "^stark|^prover" | sed "s/^/$mode /" | tee -a "$OUT/summary.txt"
+  done ;;
+hosttests)
+  SWIRL_GPU_STAGES=0 ctest --test-dir "$B" -L gpu --output-on-failure --timeout 300 >"$OUT/gpu_stage_tests.log" 2>&1
+  log "gpu tests (SWIRL_GPU_STAGES=0) rc=$?"; grep -E "tests passed|Failed|\*\*\*" "$OUT/gpu_stage_tests.log" | tee -a "$OUT/summary.txt" ;;
+prod)
+  S="$B/swirl"; P=${SWIRL_PROD_DIR:-.debs/prod20}; d=/tmp/prod; mkdir -p $d
+  [ -d "$P" ] || { log "prod: no system dir $P"; continue; }
+  "$S" prove --system "$P" --backend cpu --out $d/p.cpu --quiet >/dev/null 2>&1
+  for m in default perthread:SWIRL_ZC_PER_THREAD=1; do
+    mode=${m%%:*}; env=""; [ "$m" = "$mode" ] || env="${m#*:}"
+    env $env "$S" prove --system "$P" --backend cuda --out $d/p.$mode --quiet >$d/p.$mode.log 2>&1; r=$?
+    if cmp -s $d/p.cpu $d/p.$mode; then c=same; else c=DIFFER; fi
+    log "$mode prod cmp cuda=$r $c"
+    env $env "$S" bench --system "$P" --backend cuda --iters 5 --metrics "$OUT/prod_$mode.json" 2>&1 |
+      grep -E "^stark|^prover" | sed "s/^/prod $mode /" | tee -a "$OUT/summary.txt"
   done ;;
 sanitize)
   export SWIRL_SANITIZED=1 # the tests keep their sizes small under the sanitizer

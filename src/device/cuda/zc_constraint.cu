@@ -42,11 +42,16 @@
 
 #include "air/program.h"
 #include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_reduce.cuh"
 #include "device/cuda/cuda_zc.h"
+#include "device/zc_block.h"
 #include "device/zc_eval.h"
 #include "util/alloc.h"
+#include "util/settings.h"
 
 #define ZC_BLOCK 128u
+#define ZC_BLK_THREADS 512u /* the block kernel: threads sharing one evaluation */
+#define ZC_BLK_MAX_GRID 4096u
 #define ZC_MAX_THREADS ((size_t)1 << 18) /* per launch: about a full H100 (132 SMs x 2048) */
 
 struct swirl_cuda_program {
@@ -58,6 +63,11 @@ struct swirl_cuda_program {
     size_t tables_bytes, scratch_bytes, partial_bytes; /* the three allocations' sizes */
     size_t thr_b, thr_x; /* threads one launch holds: base-field, extension-field values */
     size_t n_partial;    /* bb31x4 entries of d_partial */
+    /* the levelled schedule (device/zc_block.h) for the block kernel of the multilinear rounds;
+     * blk_smem = 0 when it does not fit a block's shared memory (the per-thread kernel runs) */
+    swirl_zc_sched sc;   /* device pointers into d_sched */
+    void *d_sched;
+    size_t sched_bytes, blk_smem;
 };
 
 typedef struct zc_views {
@@ -153,6 +163,82 @@ __global__ void __launch_bounds__(ZC_BLOCK)
             partial[((size_t)blockIdx.x * G + pi) * 3 + k] = red[k][pi];
 }
 
+/* Round 0 with one evaluation per block (device/zc_block.h), base-field values in dynamic shared
+ * memory: block b takes the point p = b % np (neighbouring blocks read the same trace rows) and
+ * hypercube points x = b / np, + gridDim.x / np, ... (gridDim.x a multiple of np); partial[(b / np)
+ * np + p][k] gets the block's sums. */
+__global__ void __launch_bounds__(ZC_BLK_THREADS)
+    k_zc_round0_blk(swirl_zc_dprog pg, swirl_zc_sched sc, zc_views vw, const bb31 *pub,
+                    const bb31x4 *eq_x, const bb31 *lag, const bb31 *pts, const bb31x4 *lp,
+                    const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long nx,
+                    unsigned long long h, uint32_t N, uint32_t np, uint32_t nzcN, uint32_t nluN,
+                    bb31x4 *partial) {
+    extern __shared__ bb31 zs[];
+    __shared__ bb31x4 red[64];
+    uint32_t p = blockIdx.x % np, xb = blockIdx.x / np, nxb = gridDim.x / np;
+    int zc = p < nzcN, lu = p < nluN && pg.n_interactions;
+    bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+    const bb31 *lg = lag + (size_t)p * N;
+    if (zc || lu)
+        for (unsigned long long x = xb; x < nx; x += nxb) {
+            swirl_zc_blk_r0_inputs(&pg, &sc, zs, vw.b, pub, (size_t)x, lg, N, (size_t)h,
+                                   threadIdx.x, blockDim.x);
+            __syncthreads();
+            for (uint32_t L = 0; L < sc.n_levels; L++) {
+                swirl_zc_blk_level_b(&pg, &sc, zs, L, threadIdx.x, blockDim.x);
+                __syncthreads();
+            }
+            bb31x4 c[3], e = zc_ldx(&eq_x[x]);
+            swirl_zc_blk_r0_sums(c, &pg, &sc, zs, lp, bp, eq3b, zc, lu, threadIdx.x, blockDim.x);
+            for (int k = 0; k < 3; k++)
+                acc[k] = bb31x4_add(acc[k], bb31x4_mul(e, c[k]));
+            __syncthreads();
+        }
+    swirl_block_sum_x4(acc, 2, red);
+    swirl_block_sum_x4(acc + 2, 1, red);
+    if (threadIdx.x == 0) {
+        if (zc) /* times 1 / (p^N - 1), once per block */
+            acc[0] = bb31x4_mul_base(
+                acc[0], bb31_inv(bb31_sub(bb31_pow(swirl_zc_ldb(&pts[p]), N), bb31_one())));
+        for (int k = 0; k < 3; k++)
+            partial[((size_t)xb * np + p) * 3 + k] = acc[k];
+    }
+}
+
+/* A multilinear round with one evaluation per block (device/zc_block.h): block b takes X =
+ * b % G + 1 and hypercube points y = b / G, + gridDim.x / G, ... (gridDim.x a multiple of G); its
+ * values sit in dynamic shared memory; partial[(b / G) G + X - 1][k] gets the block's sums. */
+__global__ void __launch_bounds__(ZC_BLK_THREADS)
+    k_zc_round_blk(swirl_zc_dprog pg, swirl_zc_sched sc, zc_folds fv, const bb31x4 *fsel,
+                   const bb31 *pub, const bb31x4 *eq_y, unsigned long long ny,
+                   unsigned long long H, uint32_t G, const bb31x4 *lp, const bb31x4 *bp,
+                   const bb31x4 *eq3b, bb31x4 *partial) {
+    extern __shared__ bb31 zs[];
+    __shared__ bb31x4 red[64];
+    uint32_t p = blockIdx.x % G, yb = blockIdx.x / G, nyb = gridDim.x / G;
+    bb31 X = bb31_from_u32(p + 1);
+    bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+    for (unsigned long long y = yb; y < ny; y += nyb) {
+        swirl_zc_blk_inputs(&pg, &sc, zs, fv.f, fsel, pub, (size_t)y, (size_t)H, X, threadIdx.x,
+                            blockDim.x);
+        __syncthreads();
+        for (uint32_t L = 0; L < sc.n_levels; L++) {
+            swirl_zc_blk_level(&pg, &sc, zs, L, threadIdx.x, blockDim.x);
+            __syncthreads();
+        }
+        bb31x4 c[3], e = zc_ldx(&eq_y[y]);
+        swirl_zc_blk_sums(c, &pg, &sc, zs, lp, bp, eq3b, threadIdx.x, blockDim.x);
+        for (int k = 0; k < 3; k++)
+            acc[k] = bb31x4_add(acc[k], bb31x4_mul(e, c[k]));
+        __syncthreads(); /* the next point's inputs overwrite the slots */
+    }
+    swirl_block_sum_x4(acc, 2, red);
+    swirl_block_sum_x4(acc + 2, 1, red);
+    if (threadIdx.x == 0)
+        for (int k = 0; k < 3; k++)
+            partial[((size_t)yb * G + p) * 3 + k] = acc[k];
+}
+
 /* out[k P + p] = sum over the nb columns of blocks of partial[(b np + p) 3 + k] for p < np, zero
  * for np <= p < P; in the order of b (an exact field sum either way) */
 __global__ void k_zc_final(bb31x4 *out, const bb31x4 *partial, uint32_t nb, uint32_t np,
@@ -230,6 +316,51 @@ static enum swirl_status zc_upload_tables(swirl_cuda_program *prog, const swirl_
     return SWIRL_OK;
 }
 
+/* the levelled schedule of h uploaded for the block kernel, when one evaluation's values fit a
+ * block's shared memory (else blk_smem stays 0 and the per-thread kernel runs every round) */
+static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_zc_dprog *h) {
+    swirl_zc_sched sc;
+    void *mem = NULL;
+    SWIRL_TRY(swirl_zc_sched_build(&sc, &mem, h));
+    int optin = 0;
+    size_t smem = (size_t)sc.n_slots * 16;
+    if (cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin,
+                               prog->ctx->device) != cudaSuccess) {
+        cudaGetLastError();
+        optin = 0;
+    }
+    /* the kernel's static shared memory (the block sum) comes on top */
+    if (smem == 0 || smem + 64 * sizeof(bb31x4) > (size_t)optin) {
+        free(mem);
+        return SWIRL_OK;
+    }
+    size_t ni = h->n_interactions, nf = h->field_start[ni];
+    size_t words = 4 * (size_t)sc.n_instrs + sc.n_levels + 2 + h->n_constraints + nf + ni;
+    enum swirl_status st = zc_malloc(prog->ctx, &prog->d_sched, words * 4, "cudaMalloc(schedule)");
+    if (st == SWIRL_OK) {
+        prog->sched_bytes = words * 4;
+        if (cudaMemcpy(prog->d_sched, mem, words * 4, cudaMemcpyHostToDevice) != cudaSuccess ||
+            cudaFuncSetAttribute(k_zc_round_blk, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 (int)smem) != cudaSuccess ||
+            cudaFuncSetAttribute(k_zc_round0_blk, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 (int)(smem / 4)) != cudaSuccess)
+            st = swirl_cuda_fail(prog->ctx, cudaGetLastError(), __FILE__, __LINE__,
+                                 "schedule upload");
+    }
+    if (st == SWIRL_OK) {
+        const uint32_t *base = (const uint32_t *)mem, *d = (const uint32_t *)prog->d_sched;
+        prog->sc = sc;
+        prog->sc.instrs = d + (sc.instrs - base);
+        prog->sc.level_start = d + (sc.level_start - base);
+        prog->sc.cons_val = d + (sc.cons_val - base);
+        prog->sc.field_val = d + (sc.field_val - base);
+        prog->sc.count_val = d + (sc.count_val - base);
+        prog->blk_smem = smem;
+    }
+    free(mem);
+    return st;
+}
+
 /* scratch for the launches: thr_b base-field / thr_x extension-field evaluations at once (at
  * least one block of each), and their block partials */
 static enum swirl_status zc_alloc_scratch(swirl_cuda_program *prog, size_t scratch_bytes) {
@@ -276,6 +407,8 @@ extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
     }
     prog->ctx = ctx;
     enum swirl_status st = zc_upload_tables(prog, &host);
+    if (st == SWIRL_OK && !swirl_settings_get()->zc_per_thread)
+        st = zc_upload_sched(prog, &host);
     free(storage);
     if (st == SWIRL_OK)
         st = zc_alloc_scratch(prog, scratch_bytes ? scratch_bytes : SWIRL_CUDA_ZC_SCRATCH_DEFAULT);
@@ -293,6 +426,7 @@ extern "C" void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
     zc_free(prog->ctx, prog->d_tables, prog->tables_bytes);
     zc_free(prog->ctx, prog->d_scratch, prog->scratch_bytes);
     zc_free(prog->ctx, prog->d_partial, prog->partial_bytes);
+    zc_free(prog->ctx, prog->d_sched, prog->sched_bytes);
     free(prog);
 }
 
@@ -331,10 +465,32 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         SWIRL_CUDA_TRY(ctx, cudaMemsetAsync(d_S, 0, 3 * P * sizeof(bb31x4), ctx->stream));
         return SWIRL_OK;
     }
+    zc_views vw;
+    memset(&vw, 0, sizeof vw);
+    for (size_t v = 0; v < in->nv; v++)
+        vw.b[v] = in->view[v];
+    size_t nx = (size_t)1 << in->n_lift;
+    if (prog->blk_smem) {
+        /* one evaluation per block: np blocks per group of hypercube points */
+        size_t ng = nx, cap = ZC_BLK_MAX_GRID / np;
+        if (cap * np * 3 > prog->n_partial)
+            cap = prog->n_partial / (3 * np);
+        ng = ng < cap ? ng : cap;
+        if (ng == 0)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 partials exceed the plan");
+        SWIRL_LAUNCH(ctx, k_zc_round0_blk, (unsigned)(ng * np), ZC_BLK_THREADS,
+                     prog->blk_smem / 4, prog->dp, prog->sc, vw, in->pub, in->eq_x, in->lag,
+                     in->pts, in->lambda_pows, in->beta_pows, in->eq3b, (unsigned long long)nx,
+                     (unsigned long long)in->h, (uint32_t)in->N, (uint32_t)np,
+                     (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N), prog->d_partial);
+        SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
+                     (uint32_t)ng, (uint32_t)np, (uint32_t)P);
+        return SWIRL_OK;
+    }
     uint32_t PB = (uint32_t)(np & (~np + 1));
     if (PB > ZC_BLOCK)
         PB = ZC_BLOCK;
-    size_t n_pg = np / PB, XB = ZC_BLOCK / PB, nx = (size_t)1 << in->n_lift;
+    size_t n_pg = np / PB, XB = ZC_BLOCK / PB;
     size_t n_xg = (nx + XB - 1) / XB, cols = prog->thr_b / (n_pg * ZC_BLOCK);
     if (cols == 0)
         return SWIRL_RAISE(SWIRL_E_NOMEM,
@@ -343,10 +499,6 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
     size_t gx = n_xg < cols ? n_xg : cols;
     if (gx * np * 3 > prog->n_partial)
         return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 partials exceed the plan");
-    zc_views vw;
-    memset(&vw, 0, sizeof vw);
-    for (size_t v = 0; v < in->nv; v++)
-        vw.b[v] = in->view[v];
     size_t T = gx * n_pg * ZC_BLOCK;
     dim3 grid((unsigned)gx, (unsigned)n_pg);
     SWIRL_LAUNCH(ctx, k_zc_round0, grid, ZC_BLOCK, 0, prog->dp, vw, in->pub, prog->d_scratch, T,
@@ -368,14 +520,30 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
     SWIRL_ARG_CHECK(prog->dp.n_interactions == 0 || (in->beta_pows && in->eq3b));
     for (size_t v = 0; v < in->nv; v++)
         SWIRL_ARG_CHECK(in->fold[v] != NULL);
-    size_t XB = ZC_BLOCK / in->G, n_yg = (in->ny + XB - 1) / XB, cols = prog->thr_x / ZC_BLOCK;
-    size_t gx = n_yg < cols ? n_yg : cols;
-    if (gx * in->G * 3 > prog->n_partial)
-        return SWIRL_RAISE(SWIRL_E_INTERNAL, "round partials exceed the plan");
     zc_folds fv;
     memset(&fv, 0, sizeof fv);
     for (size_t v = 0; v < in->nv; v++)
         fv.f[v] = in->fold[v];
+    if (prog->blk_smem) {
+        /* one evaluation per block: G blocks per group of hypercube points */
+        size_t ng = in->ny, cap = ZC_BLK_MAX_GRID / in->G;
+        if (cap * in->G * 3 > prog->n_partial)
+            cap = prog->n_partial / (3 * (size_t)in->G);
+        ng = ng < cap ? ng : cap;
+        if (ng == 0)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "round partials exceed the plan");
+        SWIRL_LAUNCH(ctx, k_zc_round_blk, (unsigned)(ng * in->G), ZC_BLK_THREADS, prog->blk_smem,
+                     prog->dp, prog->sc, fv, in->fsel, in->pub, in->eq_y,
+                     (unsigned long long)in->ny, (unsigned long long)in->cur_h, (uint32_t)in->G,
+                     in->lambda_pows, in->beta_pows, in->eq3b, prog->d_partial);
+        SWIRL_LAUNCH(ctx, k_zc_final, 1, 256, 0, d_out, prog->d_partial, (uint32_t)ng, in->G,
+                     in->G);
+        return SWIRL_OK;
+    }
+    size_t XB = ZC_BLOCK / in->G, n_yg = (in->ny + XB - 1) / XB, cols = prog->thr_x / ZC_BLOCK;
+    size_t gx = n_yg < cols ? n_yg : cols;
+    if (gx * in->G * 3 > prog->n_partial)
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "round partials exceed the plan");
     size_t T = gx * ZC_BLOCK;
     SWIRL_LAUNCH(ctx, k_zc_round, (unsigned)gx, ZC_BLOCK, 0, prog->dp, fv, in->fsel, in->pub,
                  prog->d_scratch, T, in->eq_y, (unsigned long long)in->ny,

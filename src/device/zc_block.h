@@ -1,0 +1,229 @@
+/*
+ * The constraint program scheduled for one evaluation per thread BLOCK (device/zc_eval.h runs one
+ * evaluation per thread): the multilinear rounds of the batch constraint sumcheck have few
+ * evaluations (KeccakAir at 1024 permutations: 1,024 x 3 in round 1, 3 in the last) and a long
+ * program (36,354 instructions), so one thread per evaluation leaves the GPU latency-bound; the
+ * DAG itself is wide, so the threads of a block share one evaluation instead.
+ *
+ * swirl_zc_sched_build turns a flat program (swirl_zc_dprog) into levels: the program in SSA form
+ * (every instruction its own value), dead instructions dropped, every instruction at level
+ * 1 + max(level of its operands) (inputs and constants at level 0), in level order, and the values
+ * re-allocated to slots by liveness at level granularity: a slot is reused at level L only by a
+ * value whose previous holder was last read below L, so the instructions of one level never touch
+ * a slot another instruction of that level reads or writes, and a block runs a level with any
+ * thread order between two barriers. Input j (the selectors, then the variables, as in the flat
+ * program) starts in slot j. The values the caller reads at the end (constraints, interaction
+ * fields and counts) are never freed. Constants stay encoded operands (SWIRL_ZC_CONST).
+ *
+ * The block's values live in shared memory, extension field, structure of arrays: component e of
+ * slot s at S[e * n_slots + s]. The per-thread pieces below are SWIRL_HD: a thread tid of nt runs
+ * every nt-th input / instruction / output of a phase; the caller puts a barrier between phases
+ * (the kernel __syncthreads, the CPU twin runs the threads of a phase one after another, see
+ * tests/test_zc_eval.c). The results equal the flat program's exactly: same operations on the
+ * same values, only the order of independent instructions and of the final sums (exact field
+ * sums) differs.
+ */
+#ifndef SWIRL_DEVICE_ZC_BLOCK_H
+#define SWIRL_DEVICE_ZC_BLOCK_H
+
+#include "device/zc_eval.h"
+
+typedef struct swirl_zc_sched {
+    uint32_t n_slots;  /* peak live values: the shared memory of one evaluation is 16 x n_slots */
+    uint32_t n_inputs; /* 3 selectors + the variables, in slots [0, n_inputs) at the start */
+    uint32_t n_levels;
+    uint32_t n_instrs;
+    uint32_t max_width;         /* instructions of the widest level */
+    const uint32_t *instrs;     /* 4 words each (op, dst slot, a, b encoded), level order */
+    const uint32_t *level_start; /* n_levels + 1 */
+    const uint32_t *cons_val;   /* n_constraints encoded operands (slots of this schedule) */
+    const uint32_t *field_val;  /* the flat program's field_start indexes it */
+    const uint32_t *count_val;  /* n_interactions */
+} swirl_zc_sched;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Schedules `pg` (host arrays) into *out, its arrays in one allocation *storage (free it).
+ *  SWIRL_E_INVALID_ARG for a malformed program (an operand read before any write);
+ *  SWIRL_E_NOMEM. */
+enum swirl_status swirl_zc_sched_build(swirl_zc_sched *out, void **storage,
+                                       const swirl_zc_dprog *pg) SWIRL_WARN_UNUSED_RESULT;
+
+#ifdef __cplusplus
+}
+#endif
+
+SWIRL_HD bb31x4 swirl_zc_blk_ld(const swirl_zc_dprog *pg, const bb31 *S, uint32_t ns, uint32_t o) {
+    if (o & SWIRL_ZC_CONST)
+        return bb31x4_from_base(swirl_zc_ldb(&pg->consts[o & ~SWIRL_ZC_CONST]));
+    bb31x4 r;
+    r.c[0] = S[o];
+    r.c[1] = S[ns + o];
+    r.c[2] = S[2 * ns + o];
+    r.c[3] = S[3 * ns + o];
+    return r;
+}
+
+SWIRL_HD void swirl_zc_blk_st(bb31 *S, uint32_t ns, uint32_t s, bb31x4 v) {
+    S[s] = v.c[0];
+    S[ns + s] = v.c[1];
+    S[2 * ns + s] = v.c[2];
+    S[3 * ns + s] = v.c[3];
+}
+
+/* phase 1 of a multilinear-round evaluation at hypercube point y and X (swirl_zc_round_eval's
+ * inputs): thread tid of nt writes inputs tid, tid + nt, ... */
+SWIRL_HD void swirl_zc_blk_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
+                                  const bb31x4 *const *fold, const bb31x4 *fsel, const bb31 *pub,
+                                  size_t y, size_t H, bb31 X, uint32_t tid, uint32_t nt) {
+    uint32_t ns = sc->n_slots;
+    for (uint32_t j = tid; j < sc->n_inputs; j += nt) {
+        bb31x4 v;
+        if (j < 3) {
+            bb31x4 a0 = fsel[j * H + 2 * y], a1 = fsel[j * H + 2 * y + 1];
+            v = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
+        } else {
+            uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
+                     col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]);
+            if (view == SWIRL_ZC_PUBLIC) {
+                v = bb31x4_from_base(swirl_zc_ldb(&pub[col]));
+            } else {
+                const bb31x4 *c = fold[view] + (size_t)col * H + 2 * y;
+                v = bb31x4_add(c[0], bb31x4_mul_base(bb31x4_sub(c[1], c[0]), X));
+            }
+        }
+        swirl_zc_blk_st(S, ns, j, v);
+    }
+}
+
+/* phase 2 (once per level L): thread tid of nt runs the level's instructions tid, tid + nt, ... */
+SWIRL_HD void swirl_zc_blk_level(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
+                                 uint32_t L, uint32_t tid, uint32_t nt) {
+    uint32_t ns = sc->n_slots, i1 = SWIRL_ZC_LD(&sc->level_start[L + 1]);
+    for (uint32_t i = SWIRL_ZC_LD(&sc->level_start[L]) + tid; i < i1; i += nt) {
+        const uint32_t *in = sc->instrs + 4 * (size_t)i;
+        uint32_t op = SWIRL_ZC_LD(in), dst = SWIRL_ZC_LD(in + 1), a = SWIRL_ZC_LD(in + 2),
+                 b = SWIRL_ZC_LD(in + 3);
+        bb31x4 x = swirl_zc_blk_ld(pg, S, ns, a), r;
+        if (op == 3u) {
+            r = bb31x4_neg(x);
+        } else {
+            bb31x4 yv = swirl_zc_blk_ld(pg, S, ns, b);
+            r = op == 0u ? bb31x4_add(x, yv) : op == 1u ? bb31x4_sub(x, yv) : bb31x4_mul(x, yv);
+        }
+        swirl_zc_blk_st(S, ns, dst, r);
+    }
+}
+
+/* phase 3: thread tid's share of (sum_k lp[k] C_k, the LogUp numerator, the denominator) over
+ * constraints k = tid, tid + nt, ... and interactions i = tid, tid + nt, ... (not yet times eq_y) */
+SWIRL_HD void swirl_zc_blk_sums(bb31x4 out[3], const swirl_zc_dprog *pg, const swirl_zc_sched *sc,
+                                const bb31 *S, const bb31x4 *lp, const bb31x4 *bp,
+                                const bb31x4 *eq3b, uint32_t tid, uint32_t nt) {
+    uint32_t ns = sc->n_slots;
+    bb31x4 acc = bb31x4_zero(), nn = bb31x4_zero(), dd = bb31x4_zero();
+    for (uint32_t k = tid; k < pg->n_constraints; k += nt)
+        acc = bb31x4_add(acc, bb31x4_mul(lp[k], swirl_zc_blk_ld(pg, S, ns, SWIRL_ZC_LD(&sc->cons_val[k]))));
+    for (uint32_t i = tid; i < pg->n_interactions; i += nt) {
+        uint32_t f0 = SWIRL_ZC_LD(&pg->field_start[i]), nf = SWIRL_ZC_LD(&pg->field_start[i + 1]) - f0;
+        bb31x4 hh = bb31x4_mul_base(bp[nf], swirl_zc_ldb(&pg->bus1[i]));
+        for (uint32_t j = 0; j < nf; j++)
+            hh = bb31x4_add(hh, bb31x4_mul(bp[j], swirl_zc_blk_ld(pg, S, ns,
+                                                                  SWIRL_ZC_LD(&sc->field_val[f0 + j]))));
+        nn = bb31x4_add(nn, bb31x4_mul(eq3b[i], swirl_zc_blk_ld(pg, S, ns, SWIRL_ZC_LD(&sc->count_val[i]))));
+        dd = bb31x4_add(dd, bb31x4_mul(eq3b[i], hh));
+    }
+    out[0] = acc;
+    out[1] = nn;
+    out[2] = dd;
+}
+
+/* ---- round 0: base-field values, component 0 only (S[s]) ---- */
+
+SWIRL_HD bb31 swirl_zc_blk_ld_b(const swirl_zc_dprog *pg, const bb31 *S, uint32_t o) {
+    return (o & SWIRL_ZC_CONST) ? swirl_zc_ldb(&pg->consts[o & ~SWIRL_ZC_CONST]) : S[o];
+}
+
+/* phase 1 of a round-0 evaluation at hypercube point x and the point with Lagrange row lg (N
+ * weights), swirl_zc_r0_eval's inputs: thread 0 the three selectors, thread tid of nt the
+ * variables j - 3 = tid, tid + nt, ... (each interpolated from its column's rows x·N + i + offset
+ * mod h) */
+SWIRL_HD void swirl_zc_blk_r0_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
+                                     const bb31 *const *base, const bb31 *pub, size_t x,
+                                     const bb31 *lg, size_t N, size_t h, uint32_t tid,
+                                     uint32_t nt) {
+    if (tid == 0) {
+        bb31 sel[3];
+        swirl_zc_r0_selectors(sel, lg, x, N, h);
+        for (int k = 0; k < 3; k++)
+            S[k] = sel[k];
+    }
+    size_t mask = h - 1, row0 = x * N;
+    for (uint32_t j = 3 + tid; j < sc->n_inputs; j += nt) {
+        uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
+                 col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]),
+                 off = SWIRL_ZC_LD(&pg->var_info[3 * s + 2]);
+        bb31 acc;
+        if (view == SWIRL_ZC_PUBLIC) {
+            acc = swirl_zc_ldb(&pub[col]);
+        } else {
+            const bb31 *c = base[view] + (size_t)col * h;
+            acc = bb31_zero();
+            for (size_t i = 0; i < N; i++)
+                acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[i]),
+                                             swirl_zc_ldb(&c[(row0 + i + off) & mask])));
+        }
+        S[j] = acc;
+    }
+}
+
+/* phase 2 in the base field (once per level L) */
+SWIRL_HD void swirl_zc_blk_level_b(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
+                                   uint32_t L, uint32_t tid, uint32_t nt) {
+    uint32_t i1 = SWIRL_ZC_LD(&sc->level_start[L + 1]);
+    for (uint32_t i = SWIRL_ZC_LD(&sc->level_start[L]) + tid; i < i1; i += nt) {
+        const uint32_t *in = sc->instrs + 4 * (size_t)i;
+        uint32_t op = SWIRL_ZC_LD(in), dst = SWIRL_ZC_LD(in + 1), a = SWIRL_ZC_LD(in + 2),
+                 b = SWIRL_ZC_LD(in + 3);
+        bb31 x = swirl_zc_blk_ld_b(pg, S, a), r;
+        if (op == 3u) {
+            r = bb31_neg(x);
+        } else {
+            bb31 yv = swirl_zc_blk_ld_b(pg, S, b);
+            r = op == 0u ? bb31_add(x, yv) : op == 1u ? bb31_sub(x, yv) : bb31_mul(x, yv);
+        }
+        S[dst] = r;
+    }
+}
+
+/* phase 3 of round 0: thread tid's share of sum_k lp[k] C_k (when zc) and of the LogUp numerator
+ * and denominator (when lu), not yet times eq_x and 1 / (p^N - 1) */
+SWIRL_HD void swirl_zc_blk_r0_sums(bb31x4 out[3], const swirl_zc_dprog *pg,
+                                   const swirl_zc_sched *sc, const bb31 *S, const bb31x4 *lp,
+                                   const bb31x4 *bp, const bb31x4 *eq3b, int zc, int lu,
+                                   uint32_t tid, uint32_t nt) {
+    bb31x4 acc = bb31x4_zero(), nn = bb31x4_zero(), dd = bb31x4_zero();
+    if (zc)
+        for (uint32_t k = tid; k < pg->n_constraints; k += nt)
+            acc = bb31x4_add(acc, bb31x4_mul_base(lp[k], swirl_zc_blk_ld_b(
+                                                             pg, S, SWIRL_ZC_LD(&sc->cons_val[k]))));
+    if (lu)
+        for (uint32_t i = tid; i < pg->n_interactions; i += nt) {
+            uint32_t f0 = SWIRL_ZC_LD(&pg->field_start[i]),
+                     nf = SWIRL_ZC_LD(&pg->field_start[i + 1]) - f0;
+            bb31x4 hh = bb31x4_mul_base(bp[nf], swirl_zc_ldb(&pg->bus1[i]));
+            for (uint32_t j = 0; j < nf; j++)
+                hh = bb31x4_add(hh, bb31x4_mul_base(bp[j], swirl_zc_blk_ld_b(
+                                                               pg, S, SWIRL_ZC_LD(&sc->field_val[f0 + j]))));
+            nn = bb31x4_add(nn, bb31x4_mul_base(eq3b[i], swirl_zc_blk_ld_b(
+                                                             pg, S, SWIRL_ZC_LD(&sc->count_val[i]))));
+            dd = bb31x4_add(dd, bb31x4_mul(eq3b[i], hh));
+        }
+    out[0] = acc;
+    out[1] = nn;
+    out[2] = dd;
+}
+
+#endif /* SWIRL_DEVICE_ZC_BLOCK_H */
