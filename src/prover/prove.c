@@ -331,14 +331,9 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
                           (unsigned)p->logup.pow_bits};
     bb31x4 r[64], u[64], ucube[64];
     size_t nr;
-    st = be->rap_constraints(be, &proof->gkr, &proof->batch, r, &nr, &t, &zp, inst, n);
-    if (st != SWIRL_OK)
-        goto done_span;
-    while (nr < 1 + p->n_stack)
-        r[nr++] = bb31x4_zero(); /* coordinates past the tallest trace are never read */
-    swirl_span_begin("prover.openings");
     /* the commitments: common main, then the others in opening order; the views carry the PCS
-     * data, whose owner serves the stacked columns (stacked reduction, WHIR) and the openings */
+     * data, whose owner serves the traces' columns (rap_constraints may read them there), the
+     * stacked columns (stacked reduction, WHIR) and the openings */
     swirl_stacked_commit_view c0 = {swirl_stacked_pcs_layout(d), NULL, need_rot, d};
     cv[0] = c0;
     cs[0] = d;
@@ -348,6 +343,13 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
         cv[1 + e] = ce;
         cs[1 + e] = oc.data[e];
     }
+    st =
+        be->rap_constraints(be, &proof->gkr, &proof->batch, r, &nr, &t, &zp, inst, n, cs, 1 + oc.n);
+    if (st != SWIRL_OK)
+        goto done_span;
+    while (nr < 1 + p->n_stack)
+        r[nr++] = bb31x4_zero(); /* coordinates past the tallest trace are never read */
+    swirl_span_begin("prover.openings");
     /* spans prover.openings.stacked_reduction and prover.openings.whir are the stages' own */
     st = be->stacked_reduction(be, &proof->stacking, u, &t, cv, 1 + oc.n, (unsigned)p->l_skip,
                                (unsigned)p->n_stack, r);
