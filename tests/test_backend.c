@@ -50,11 +50,14 @@ static enum swirl_status c_commit(const swirl_backend *be, swirl_stacked_pcs_dat
 static enum swirl_status c_rap(const swirl_backend *be, swirl_gkr_proof *gkr,
                                swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                swirl_transcript *t, const swirl_zc_params *zp,
-                               const swirl_air_instance *traces, size_t n) {
+                               const swirl_air_instance *traces, size_t n,
+                               const swirl_stacked_pcs_data *const *commits, size_t n_commits) {
     (void)be;
     g_calls[1]++;
+    /* the flow hands over the common main's data (and the other commitments) */
+    CHECK(n_commits >= 1 && commits != NULL && commits[0] != NULL);
     return swirl_backend_cpu()->rap_constraints(swirl_backend_cpu(), gkr, proof, r_out, n_r, t, zp,
-                                                traces, n);
+                                                traces, n, commits, n_commits);
 }
 static enum swirl_status c_sr(const swirl_backend *be, swirl_stacking_proof *proof, bb31x4 *u_out,
                               swirl_transcript *t, const swirl_stacked_commit_view *commits,
@@ -282,10 +285,11 @@ static enum swirl_status s_commit(const swirl_backend *be, swirl_stacked_pcs_dat
 static enum swirl_status s_rap(const swirl_backend *be, swirl_gkr_proof *gkr,
                                swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                swirl_transcript *t, const swirl_zc_params *zp,
-                               const swirl_air_instance *traces, size_t n) {
+                               const swirl_air_instance *traces, size_t n,
+                               const swirl_stacked_pcs_data *const *commits, size_t n_commits) {
     g_stage = ST_RAP;
-    enum swirl_status st =
-        swirl_backend_cpu()->rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n);
+    enum swirl_status st = swirl_backend_cpu()->rap_constraints(be, gkr, proof, r_out, n_r, t, zp,
+                                                                traces, n, commits, n_commits);
     g_stage = ST_NONE;
     return st;
 }

@@ -11,8 +11,13 @@
  *    log height for a preprocessed AIR, stacked widths above w_stack, a cached partition breaking
  *    a constraint or the bus, a preprocessed value changed in the prover's copy (the vk's
  *    commitment is fixed), a key without the prover's preprocessed data (decoded from bytes);
+ *  - the rap_constraints slot's commitments (prover/stages.h order): every partition of every
+ *    trace is found in them (prover/rap_sched.h swirl_rap_sched_sources) holding exactly the
+ *    trace's values, below and above 2^l_skip; a list out of that order is not trusted;
  *  - the proof does not depend on the thread count, nor on the backend (the CUDA backend's commit
- *    slot commits the cached partitions too; that case skips without a CUDA device).
+ *    slot commits the cached partitions too; that case skips without a CUDA device; with
+ *    SWIRL_GPU_STAGES=1 its rap_constraints stage reads the common main and cached partitions
+ *    where the GPU commitments keep them and uploads only the key's preprocessed traces).
  */
 #include <omp.h>
 #include <stdint.h>
@@ -27,7 +32,9 @@
 #include "protocol/codec_pcs.h"
 #include "protocol/codec_proof.h"
 #include "prover/prove.h"
+#include "prover/rap_sched.h"
 #include "protocol/vk_codec.h"
+#include "util/settings.h"
 #include "util/span.h"
 
 enum { L_SKIP = 2, N_STACK = 4 };
@@ -699,18 +706,132 @@ static void test_cuda_backend(void) {
     prove_mixed(&a, &s, 1);
     swirl_cuda_stage_trace_clear(be->gpu);
     CHECK_OK(swirl_flow_prove(&b, s.vk, s.in, be, NULL));
-    size_t ns, commits = 0;
+    size_t ns, commits = 0, uploaded = 0, prep_bytes = 0;
     const swirl_stage_trace *tr = swirl_backend_stage_trace(be, &ns);
-    for (size_t i = 0; i < ns; i++)
+    for (size_t i = 0; i < ns; i++) {
         if (strcmp(tr[i].name, "stacked_commit") == 0 && tr[i].kernels > 0)
             commits++;
+        CHECK_MSG(strcmp(tr[i].name, "prover.rap_constraints.upload") != 0,
+                  "rap_constraints uploads the traces again");
+        if (strcmp(tr[i].name, "upload_fallback:prover.rap_constraints") == 0)
+            uploaded += tr[i].bytes;
+    }
     CHECK(commits == 5);
+    /* with the device stages, rap_constraints uploads the key's preprocessed traces (host data:
+     * pc1 16 rows, fib_selector 8, pc2 8; one column each) and nothing else */
+    if (swirl_settings_get()->gpu_stages) {
+        prep_bytes = (16 + SWIRL_FIX_NF + 8) * sizeof(bb31);
+        CHECK_MSG(uploaded == prep_bytes, "rap_constraints uploaded %zu bytes, expected %zu",
+                  uploaded, prep_bytes);
+    } else {
+        CHECK(uploaded == 0);
+    }
     CHECK_OK(swirl_flow_verify(s.vk, &b, NULL));
     check_same_proof(&a, &b, s.vk);
     swirl_proof_clear(&a);
     swirl_proof_clear(&b);
     sys_clear(&s);
     swirl_backend_destroy(be);
+}
+
+/* ---- the rap_constraints slot's commitments ---- */
+
+static size_t g_sources_checked; /* partitions found and compared */
+
+/* every view's source holds the view's values; a shorter list trusts the common main only */
+static void check_sources(const swirl_rap_sched *s, const swirl_air_instance *traces,
+                          const swirl_stacked_pcs_data *const *commits, size_t n_commits) {
+    size_t n = s->sh.n;
+    swirl_rap_source *src = calloc(n * SWIRL_RAP_MAX_VIEWS, sizeof *src);
+    CHECK(src != NULL);
+    swirl_rap_sched_sources(s, traces, commits, n_commits, src);
+    for (size_t ti = 0; ti < n; ti++) {
+        const swirl_rap_view_set *v = &s->vs[ti];
+        size_t h = traces[ti].height;
+        for (size_t vi = 0; vi < v->nv; vi++) {
+            const swirl_rap_source *o = &src[ti * SWIRL_RAP_MAX_VIEWS + vi];
+            CHECK_MSG(o->data != NULL, "AIR %s view %zu (partition %d): %s", traces[ti].air->name,
+                      vi, v->part[vi], o->why ? o->why : "?");
+            CHECK(o->block.width == v->width[vi] && o->block.height == h);
+            CHECK(o->block.stride ==
+                  (h >= ((size_t)1 << s->sh.l) ? 1 : ((size_t)1 << s->sh.l) / h));
+            const bb31 *m = NULL;
+            CHECK_OK(swirl_stacked_pcs_host_matrix(o->data, &m));
+            for (size_t c = 0; c < v->width[vi]; c++)
+                for (size_t i = 0; i < h; i++)
+                    CHECK_MSG(
+                        bb31_eq(m[o->block.offset + c * o->block.col_len + i * o->block.stride],
+                                v->base[vi][c * h + i]),
+                        "AIR %s partition %d: column %zu row %zu differs", traces[ti].air->name,
+                        v->part[vi], c, i);
+            g_sources_checked++;
+        }
+    }
+    /* one commitment short: the others are not in the slot's order any more */
+    swirl_rap_sched_sources(s, traces, commits, n_commits - 1, src);
+    for (size_t ti = 0; ti < n; ti++)
+        for (size_t vi = 0; vi < s->vs[ti].nv; vi++) {
+            const swirl_rap_source *o = &src[ti * SWIRL_RAP_MAX_VIEWS + vi];
+            CHECK((o->data != NULL) == (s->vs[ti].part[vi] == SWIRL_RAP_PART_COMMON));
+            CHECK(o->data != NULL || o->why != NULL);
+        }
+    /* none given: nothing found */
+    swirl_rap_sched_sources(s, traces, NULL, 0, src);
+    for (size_t ti = 0; ti < n; ti++)
+        for (size_t vi = 0; vi < s->vs[ti].nv; vi++)
+            CHECK(src[ti * SWIRL_RAP_MAX_VIEWS + vi].data == NULL);
+    free(src);
+}
+
+static enum swirl_status sources_rap(const swirl_backend *be, swirl_gkr_proof *gkr,
+                                     swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
+                                     swirl_transcript *t, const swirl_zc_params *zp,
+                                     const swirl_air_instance *traces, size_t n,
+                                     const swirl_stacked_pcs_data *const *commits,
+                                     size_t n_commits) {
+    (void)be;
+    swirl_rap_sched s;
+    CHECK_OK(swirl_rap_sched_make(&s, zp, traces, n));
+    CHECK(n_commits >= 1);
+    check_sources(&s, traces, commits, n_commits);
+    swirl_rap_sched_clear(&s);
+    return swirl_backend_cpu()->rap_constraints(swirl_backend_cpu(), gkr, proof, r_out, n_r, t, zp,
+                                                traces, n, commits, n_commits);
+}
+
+/* PreprocessedCachedAir alone at 2 (below 2^l_skip) and 16 rows, and the mixed system: every
+ * partition found in the commitments the flow hands to rap_constraints */
+static void test_rap_sources(void) {
+    swirl_backend be = *swirl_backend_cpu();
+    be.name = "cpu+sources";
+    be.rap_constraints = sources_rap;
+    swirl_system_params p = swirl_fixture_small_params(L_SKIP, N_STACK, 31);
+    static const size_t heights[] = {2, 16};
+    for (size_t hi = 0; hi < 2; hi++) {
+        pc_traces t;
+        pc_init(&t, heights[hi], 2, (unsigned)hi);
+        swirl_keygen_air ka = {t.air, t.pre, heights[hi], 1};
+        swirl_vk *vk;
+        CHECK_OK(swirl_keygen(&vk, &p, &ka, 1));
+        swirl_trace_input in = {t.common, heights[hi], NULL, t.cptr};
+        swirl_proof proof;
+        size_t before = g_sources_checked;
+        CHECK_OK(swirl_flow_prove(&proof, vk, &in, &be, NULL));
+        CHECK(g_sources_checked == before + 8); /* 4 partitions, each with its rotation */
+        CHECK_OK(swirl_flow_verify(vk, &proof, NULL));
+        swirl_proof_clear(&proof);
+        swirl_vk_destroy(vk);
+        pc_clear(&t);
+    }
+    sys s;
+    sys_init(&s);
+    swirl_proof proof;
+    size_t before = g_sources_checked;
+    CHECK_OK(swirl_flow_prove(&proof, s.vk, s.in, &be, NULL));
+    CHECK(g_sources_checked > before + N_AIRS);
+    CHECK_OK(swirl_flow_verify(s.vk, &proof, NULL));
+    swirl_proof_clear(&proof);
+    sys_clear(&s);
 }
 
 static const struct swirl_test tests[] = {
@@ -720,6 +841,7 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_tampered_traces),
     SWIRL_TEST(test_key_without_prover_data),
     SWIRL_TEST(test_threads),
+    SWIRL_TEST(test_rap_sources),
     SWIRL_TEST(test_cuda_backend),
 };
 

@@ -5,7 +5,10 @@
  * SWIRL_GPU_STAGES=0; none with the device stages, the default), WHIR's
  * openings gathered on the device (pcs_open_rows) and the one counted download of the stacked
  * matrix (cpu_fallback:pcs_download, with its bytes); the host transcript's device PoW search
- * (pow_grind) against the CPU's. Skips (77) without a CUDA device. */
+ * (pow_grind) against the CPU's. With the device stages the rap_constraints stage reads the traces
+ * where the GPU commitment keeps them: no trace upload (no "prover.rap_constraints.upload" stage,
+ * no "upload_fallback:prover.rap_constraints": these systems have no preprocessed traces).
+ * Skips (77) without a CUDA device. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +45,7 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     /* the stage trace shows the GPU commit and every CPU fallback */
     size_t ns;
     const swirl_stage_trace *tr = swirl_backend_stage_trace(g_be, &ns);
-    int seen_commit = 0, seen_fb = 0, seen_open = 0, seen_download = 0, seen_pow = 0;
+    int seen_commit = 0, seen_fb = 0, seen_open = 0, seen_download = 0, seen_pow = 0, seen_rap = 0;
     for (size_t i = 0; i < ns; i++) {
         if (strcmp(tr[i].name, "pow_grind") == 0) {
             CHECK(tr[i].kernels > 0 && tr[i].syncs == 1);
@@ -60,7 +63,14 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
             seen_download += tr[i].kernels > 0 && tr[i].bytes > 0;
         CHECK_MSG(strcmp(tr[i].name, "commit_download") != 0,
                   "the commitment is downloaded as a whole");
+        /* the traces go up once, with the commitment: rap_constraints reads them there */
+        CHECK_MSG(strcmp(tr[i].name, "prover.rap_constraints.upload") != 0 &&
+                      strcmp(tr[i].name, "upload_fallback:prover.rap_constraints") != 0,
+                  "rap_constraints uploads %zu bytes of the traces again", (size_t)tr[i].bytes);
+        if (strcmp(tr[i].name, "prover.rap_constraints") == 0)
+            seen_rap++;
     }
+    CHECK(seen_rap == (swirl_settings_get()->gpu_stages ? 1 : 0));
     CHECK(seen_commit);
     /* the device memory the proof held: at least the arena */
     CHECK(swirl_backend_device_peak(g_be) > 0);

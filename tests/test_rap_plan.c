@@ -82,12 +82,14 @@ static void check_against(const swirl_rap_plan *pl, const swirl_gkr_proof *g,
 static enum swirl_status planned_rap(const swirl_backend *be, swirl_gkr_proof *gkr,
                                      swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                      swirl_transcript *t, const swirl_zc_params *zp,
-                                     const swirl_air_instance *traces, size_t n) {
+                                     const swirl_air_instance *traces, size_t n,
+                                     const swirl_stacked_pcs_data *const *commits,
+                                     size_t n_commits) {
     (void)be;
     swirl_rap_plan pl;
     CHECK_OK(swirl_rap_plan_make(&pl, zp, traces, n));
-    enum swirl_status st = swirl_backend_cpu()->rap_constraints(swirl_backend_cpu(), gkr, proof,
-                                                                r_out, n_r, t, zp, traces, n);
+    enum swirl_status st = swirl_backend_cpu()->rap_constraints(
+        swirl_backend_cpu(), gkr, proof, r_out, n_r, t, zp, traces, n, commits, n_commits);
     if (st == SWIRL_OK) {
         check_against(&pl, gkr, proof, r_out, *n_r);
         g_planned++;

@@ -75,6 +75,31 @@ enum swirl_status swirl_stacked_layout_init(swirl_stacked_layout *layout, unsign
     return SWIRL_OK;
 }
 
+int swirl_stacked_layout_block(const swirl_stacked_layout *layout, size_t mat,
+                               swirl_stacked_block *out) {
+    if (!layout || !out || mat >= layout->num_mats)
+        return 0;
+    size_t first = layout->mat_starts[mat];
+    size_t end = mat + 1 < layout->num_mats ? layout->mat_starts[mat + 1] : layout->num_cols;
+    if (end <= first || end > layout->num_cols)
+        return 0;
+    const swirl_stacked_slice *s0 = &layout->cols[first];
+    swirl_stacked_block b;
+    b.offset = s0->col_idx * layout->height + s0->row_idx;
+    b.col_len = swirl_stacked_slice_len(s0, layout->l_skip);
+    b.stride = swirl_stacked_slice_stride(s0, layout->l_skip);
+    b.width = end - first;
+    b.height = (size_t)1 << s0->log_height;
+    for (size_t c = 0; c < b.width; c++) {
+        const swirl_stacked_slice *s = &layout->cols[first + c];
+        if (s->mat_idx != mat || s->col != c || s->log_height != s0->log_height ||
+            s->col_idx * layout->height + s->row_idx != b.offset + c * b.col_len)
+            return 0;
+    }
+    *out = b;
+    return 1;
+}
+
 enum swirl_status swirl_stacked_matrix(bb31 **out, swirl_stacked_layout *layout, unsigned l_skip,
                                        unsigned n_stack, const swirl_trace_view *traces,
                                        size_t n_traces) {

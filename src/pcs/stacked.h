@@ -59,6 +59,17 @@ static inline size_t swirl_stacked_slice_stride(const swirl_stacked_slice *s, un
     return s->log_height >= l_skip ? 1 : (size_t)1 << (l_skip - s->log_height);
 }
 
+/**
+ * Where one matrix of the layout lies in the stacked matrix (column-major, layout height rows):
+ * value i of the matrix's column c is at offset + c * col_len + i * stride.
+ */
+typedef struct swirl_stacked_block {
+    size_t offset;  /* the matrix's first value (column 0, row 0) */
+    size_t col_len; /* 2^max(log height, l_skip): the rows each column occupies */
+    size_t stride;  /* col_len / height: 1, or the spacing of a column shorter than 2^l_skip */
+    size_t width, height;
+} swirl_stacked_block;
+
 /*
  * Committed stacked data (StackedPcsData): opaque, owned by the backend that committed it. The
  * CPU commitment (swirl_stacked_commit) keeps the stacked matrix, the codeword and the Merkle
@@ -157,6 +168,19 @@ enum swirl_status swirl_stacked_layout_init(swirl_stacked_layout *layout, unsign
                                             const unsigned *log_heights,
                                             size_t n_mats) SWIRL_WARN_UNUSED_RESULT;
 void swirl_stacked_layout_clear(swirl_stacked_layout *layout);
+
+/**
+ * Matrix `mat` of the layout as one block of the stacked matrix (swirl_stacked_block). The greedy
+ * layout always makes one: the heights are powers of two sorted descending, so a stacked column
+ * is filled exactly before the next one starts, and column-major storage puts stacked column j + 1
+ * right after column j; the columns of a matrix therefore follow each other in memory. A matrix
+ * of height >= 2^l_skip is a contiguous column-major height x width block (stride 1: its columns
+ * can be read in place); a shorter one has its values stride apart with zeros between. Checks
+ * every column of the matrix against that formula: returns 1 and fills *out when all match, 0
+ * (nothing written) for a zero-width matrix, an index out of range, or any column elsewhere.
+ */
+int swirl_stacked_layout_block(const swirl_stacked_layout *layout, size_t mat,
+                               swirl_stacked_block *out);
 
 /**
  * stacked_matrix: lays the traces (sorted by height, descending) into a new column-major matrix of

@@ -7,9 +7,19 @@
  * input layer, the fold at r0, the tails, the openings' gather, the eq tables and the one-thread
  * control-step kernels.
  *
- * Host syncs: the upload stage counts its staging waits; the main stage "prover.rap_constraints"
- * has exactly one (its end): nothing in between waits for the device, every challenge is read by
- * the kernels from device memory (the control state, the proof buffer's r).
+ * The traces' columns are read where the commitments keep them (rap_sched.h
+ * swirl_rap_sched_sources finds each partition's block in its stacked matrix): a partition of a
+ * trace of height >= 2^l_skip committed on this context is a contiguous column-major block of the
+ * device stacked matrix and is read in place (no copy); a shorter one (its values 2^l_skip / h
+ * apart there) is copied out by k_rap_unstack, device to device, inside the main stage. Only a
+ * partition with no device copy (the key's preprocessed data is host data; a caller that passes
+ * no commitments) is uploaded from the host: a logged, counted fallback stage
+ * "upload_fallback:prover.rap_constraints" with its bytes.
+ *
+ * Host syncs: the fallback upload stage (when there is one) counts its staging waits; the main
+ * stage "prover.rap_constraints" has exactly one (its end): nothing in between waits for the
+ * device, every challenge is read by the kernels from device memory (the control state, the proof
+ * buffer's r).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +28,11 @@
 #include "device/cuda/cuda_common.cuh"
 #include "device/cuda/cuda_gkr.h"
 #include "device/cuda/cuda_zc.h"
+#include "prover/cuda_pcs.h"
 #include "prover/cuda_rap.h"
 #include "prover/rap_sched.h"
 #include "util/alloc.h"
+#include "util/log.h"
 
 __constant__ uint32_t c_rap_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 __constant__ uint32_t c_rap_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
@@ -134,6 +146,18 @@ __global__ void k_rap_tail(swirl_zc_dprog pg, rap_folds fv, const bb31x4 *fsel, 
     swirl_rap_tail_eval(out, &pg, fv.f, fsel, pub, V, 1, 0, lp, bp, eq3b);
 }
 
+/* a committed partition shorter than 2^l_skip out of the device stacked matrix (pcs/stacked.h
+ * swirl_stacked_block: value i of column c at src + c * col_len + i * stride, zeros between) into
+ * a column-major width x h block, as the views read it */
+__global__ void k_rap_unstack(bb31 *dst, const bb31 *__restrict__ src, size_t width, size_t h,
+                              size_t col_len, size_t stride) {
+    size_t step = (size_t)gridDim.x * blockDim.x, total = width * h;
+    for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += step) {
+        size_t c = i / h, row = i - c * h;
+        dst[i] = src[c * col_len + row * stride];
+    }
+}
+
 __global__ void k_rap_gather(bb31x4 *out, const bb31x4 *const *src, size_t n) {
     size_t stride = (size_t)gridDim.x * blockDim.x;
     for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride)
@@ -143,19 +167,41 @@ __global__ void k_rap_gather(bb31x4 *out, const bb31x4 *const *src, size_t n) {
 /* ------------------------------------------------------------------------------------------ */
 /* the run: plan, device memory, uploads */
 
+/* a committed short partition to copy out of the stacked matrix (k_rap_unstack) */
+typedef struct rap_unstack {
+    bb31 *dst;
+    const bb31 *src;
+    size_t width, h, col_len, stride;
+} rap_unstack;
+
+/* where the stage reads a partition from */
+enum rap_from {
+    RAP_FROM_HOST,     /* uploaded from the host (the counted fallback) */
+    RAP_FROM_IN_PLACE, /* the commitment's device stacked matrix, in place */
+    RAP_FROM_UNSTACK,  /* the commitment's device stacked matrix, through k_rap_unstack */
+};
+
 typedef struct rap_run {
     swirl_cuda_ctx *ctx;
     const swirl_air_instance *traces;
     swirl_rap_sched s;
-    int sizing;   /* the layout pass that only counts bytes */
-    size_t bytes; /* arena bytes counted (sizing) */
+    int sizing;        /* the layout pass that only counts bytes */
+    int by_flags;      /* sizing before the commitments exist: residency from `resident` */
+    unsigned resident; /* SWIRL_CUDA_RAP_RESIDENT_* (by_flags) */
+    size_t bytes;      /* arena bytes counted (sizing) */
     size_t mark;
     swirl_cuda_program **prog; /* n (owned) */
     swirl_zc_dprog *dp;        /* n */
     rap_views *vw;             /* n: device views */
     const bb31 **pub;          /* n: device public values */
-    swirl_cuda_copy *up;       /* the trace uploads */
-    size_t n_up;
+    swirl_rap_source *src;     /* n * SWIRL_RAP_MAX_VIEWS: each view's committed data */
+    swirl_cuda_copy *up;       /* the fallback uploads of partitions */
+    size_t n_up, up_bytes;
+    const char *up_why;     /* the first fallback's reason */
+    swirl_cuda_copy *pv_up; /* the public values (small, in the main stage) */
+    size_t n_pv;
+    rap_unstack *unstack; /* short committed partitions */
+    size_t n_unstack;
     swirl_rap_bufs b; /* device buffers */
     bb31x4 *d_p, *d_q, *d_gkr, *d_eq, **fa, **fb;
     uint32_t *d_w, *d_row_idx;
@@ -193,7 +239,50 @@ static enum swirl_status rap_take(rap_run *r, void **p, size_t bytes) {
         (ptr) = (__typeof__(ptr))rap_p_;                                                           \
     } while (0)
 
-/* the traces' distinct partitions: device copies, and every view's device columns */
+/* Where view vi of trace ti is read from: *d (the partition's first value in a device stacked
+ * matrix) and *blk for the committed cases. Planning before the commitments exist (by_flags)
+ * assumes what the commitments of this context will give: a partition whose kind is in
+ * `resident` is read in place when the trace is at least 2^l_skip tall, else copied out. */
+static enum swirl_status rap_from_view(const rap_run *r, size_t ti, size_t vi, enum rap_from *from,
+                                       const bb31 **d, swirl_stacked_block *blk, const char **why) {
+    const swirl_rap_view_set *v = &r->s.vs[ti];
+    *from = RAP_FROM_HOST;
+    *d = NULL;
+    *why = NULL;
+    if (v->width[vi] == 0)
+        return SWIRL_OK; /* nothing to read: an empty slice */
+    if (r->by_flags) {
+        int part = v->part[vi];
+        unsigned kind = part == SWIRL_RAP_PART_COMMON ? SWIRL_CUDA_RAP_RESIDENT_COMMON
+                        : part == SWIRL_RAP_PART_PREP ? SWIRL_CUDA_RAP_RESIDENT_PREP
+                                                      : SWIRL_CUDA_RAP_RESIDENT_CACHED;
+        if (r->resident & kind)
+            *from = r->traces[ti].height >= r->s.sh.N ? RAP_FROM_IN_PLACE : RAP_FROM_UNSTACK;
+        else
+            *why = "planned as host data";
+        return SWIRL_OK;
+    }
+    const swirl_rap_source *src = &r->src[ti * SWIRL_RAP_MAX_VIEWS + vi];
+    if (!src->data) {
+        *why = src->why;
+        return SWIRL_OK;
+    }
+    if (!swirl_cuda_pcs_on_device(src->data, r->ctx)) {
+        *why = "its commitment is host data (the key's preprocessed data, a CPU commit)";
+        return SWIRL_OK;
+    }
+    const bb31 *dm = NULL;
+    SWIRL_TRY(swirl_cuda_pcs_device(src->data, r->ctx, &dm, NULL, NULL));
+    *d = dm + src->block.offset;
+    *blk = src->block;
+    /* stride 1: the columns are a contiguous column-major height x width block (stacked.h) */
+    *from = src->block.stride == 1 && src->block.col_len == src->block.height ? RAP_FROM_IN_PLACE
+                                                                              : RAP_FROM_UNSTACK;
+    return SWIRL_OK;
+}
+
+/* the traces' distinct partitions: every view's device columns (in place in a commitment's
+ * stacked matrix, or a scratch slice filled by k_rap_unstack or the fallback upload) */
 static enum swirl_status rap_take_traces(rap_run *r) {
     size_t n = r->s.sh.n;
     for (size_t ti = 0; ti < n; ti++) {
@@ -203,18 +292,39 @@ static enum swirl_status rap_take_traces(rap_run *r) {
             size_t u = 0;
             while (u < vi && v->base[u] != v->base[vi])
                 u++;
-            if (u < vi) {
+            if (u < vi) { /* the rotated view of the same partition */
                 r->vw[ti].b[vi] = r->vw[ti].b[u];
+                continue;
+            }
+            enum rap_from from;
+            const bb31 *src = NULL;
+            swirl_stacked_block blk;
+            const char *why = NULL;
+            memset(&blk, 0, sizeof blk);
+            SWIRL_TRY(rap_from_view(r, ti, vi, &from, &src, &blk, &why));
+            if (from == RAP_FROM_IN_PLACE) {
+                r->vw[ti].b[vi] = src; /* NULL while sizing */
                 continue;
             }
             size_t bytes = v->width[vi] * h * sizeof(bb31);
             bb31 *d;
             RAP_TAKE(r, d, bytes);
             r->vw[ti].b[vi] = d;
-            if (!r->sizing && bytes) {
-                swirl_cuda_copy c = {d, v->base[vi], bytes};
-                r->up[r->n_up++] = c;
+            if (r->sizing || !bytes)
+                continue;
+            if (from == RAP_FROM_UNSTACK) {
+                rap_unstack u1 = {d, src, v->width[vi], h, blk.col_len, blk.stride};
+                r->unstack[r->n_unstack++] = u1;
+                continue;
             }
+            swirl_cuda_copy c = {d, v->base[vi], bytes};
+            r->up[r->n_up++] = c;
+            r->up_bytes += bytes;
+            if (!r->up_why)
+                r->up_why = why;
+            swirl_log(SWIRL_LOG_DEBUG,
+                      "rap_constraints: AIR %s partition %d (%zu bytes) uploaded from the host: %s",
+                      r->traces[ti].air->name, v->part[vi], bytes, why ? why : "?");
         }
         const swirl_air *air = r->traces[ti].air;
         r->pub[ti] = NULL;
@@ -225,7 +335,7 @@ static enum swirl_status rap_take_traces(rap_run *r) {
             r->pub[ti] = d;
             if (!r->sizing) {
                 swirl_cuda_copy c = {d, r->traces[ti].public_values, bytes};
-                r->up[r->n_up++] = c;
+                r->pv_up[r->n_pv++] = c;
             }
         }
     }
@@ -345,7 +455,10 @@ static void rap_run_clear(rap_run *r) {
     free(r->dp);
     free(r->vw);
     free(r->pub);
+    free(r->src);
     free(r->up);
+    free(r->pv_up);
+    free(r->unstack);
     free(r->fa);
     free(r->fb);
     free(r->h_pts);
@@ -366,14 +479,16 @@ static enum swirl_status rap_plan(rap_run *r, const swirl_zc_params *zp,
     r->dp = (swirl_zc_dprog *)swirl_calloc(n, sizeof *r->dp);
     r->vw = (rap_views *)swirl_calloc(n, sizeof *r->vw);
     r->pub = (const bb31 **)swirl_calloc(n, sizeof *r->pub);
-    r->up = (swirl_cuda_copy *)swirl_calloc(views + n + 1, sizeof *r->up);
+    r->up = (swirl_cuda_copy *)swirl_calloc(views + 1, sizeof *r->up);
+    r->pv_up = (swirl_cuda_copy *)swirl_calloc(n + 1, sizeof *r->pv_up);
+    r->unstack = (rap_unstack *)swirl_calloc(views + 1, sizeof *r->unstack);
     r->fa = (bb31x4 **)swirl_calloc(n, sizeof *r->fa);
     r->fb = (bb31x4 **)swirl_calloc(n, sizeof *r->fb);
     r->h_pts = (bb31 *)swirl_malloc(r->s.sh.P * sizeof(bb31));
     r->h_lag = (bb31 *)swirl_malloc((size_t)r->s.sh.P * r->s.sh.N * sizeof(bb31));
     r->h_open = (const bb31x4 **)swirl_calloc(r->s.plan.n_openings + 1, sizeof *r->h_open);
-    if (!r->prog || !r->dp || !r->vw || !r->pub || !r->up || !r->fa || !r->fb || !r->h_pts ||
-        !r->h_lag || !r->h_open)
+    if (!r->prog || !r->dp || !r->vw || !r->pub || !r->up || !r->pv_up || !r->unstack || !r->fa ||
+        !r->fb || !r->h_pts || !r->h_lag || !r->h_open)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
     swirl_rap_sched_round0_points(&r->s, r->h_pts, r->h_lag);
     rap_size_values(r);
@@ -591,6 +706,13 @@ static enum swirl_status rap_enqueue(rap_run *r, const swirl_transcript *t, bb31
     SWIRL_TRY(swirl_cuda_upload(ctx, r->d_lag, r->h_lag, (size_t)sh->P * sh->N * sizeof(bb31)));
     SWIRL_TRY(
         swirl_cuda_upload(ctx, r->d_open, r->h_open, r->s.plan.n_openings * sizeof(bb31x4 *)));
+    for (size_t i = 0; i < r->n_pv; i++)
+        SWIRL_TRY(swirl_cuda_upload(ctx, r->pv_up[i].dst, r->pv_up[i].src, r->pv_up[i].bytes));
+    for (size_t i = 0; i < r->n_unstack; i++) {
+        const rap_unstack *u = &r->unstack[i];
+        SWIRL_LAUNCH(ctx, k_rap_unstack, rap_grid(u->width * u->h), RAP_THREADS, 0, u->dst, u->src,
+                     u->width, u->h, u->col_len, u->stride);
+    }
     SWIRL_TRY(rap_mark(r, 0));
     SWIRL_TRY(rap_enqueue_logup(r));
     SWIRL_TRY(rap_mark(r, 1));
@@ -615,8 +737,8 @@ static enum swirl_status rap_enqueue(rap_run *r, const swirl_transcript *t, bb31
 /* entry points */
 
 extern "C" enum swirl_status swirl_cuda_rap_arena_bytes(size_t *bytes, const swirl_zc_params *zp,
-                                                        const swirl_air_instance *traces,
-                                                        size_t n) {
+                                                        const swirl_air_instance *traces, size_t n,
+                                                        unsigned resident) {
     SWIRL_ARG_CHECK(bytes && zp && traces && n > 0);
     *bytes = 0;
     rap_run r;
@@ -624,6 +746,8 @@ extern "C" enum swirl_status swirl_cuda_rap_arena_bytes(size_t *bytes, const swi
     enum swirl_status st = rap_plan(&r, zp, traces, n);
     if (st == SWIRL_OK) {
         r.sizing = 1;
+        r.by_flags = 1;
+        r.resident = resident;
         st = rap_layout(&r);
     }
     if (st == SWIRL_OK)
@@ -646,10 +770,26 @@ static enum swirl_status rap_prepare(rap_run *r) {
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "rap_constraints: AIR %s: program views differ",
                                air->name);
     }
+    /* the layout with the partitions where they are: first its size, against the arena */
+    r->sizing = 1;
+    r->bytes = 0;
+    SWIRL_TRY(rap_layout(r));
+    if (r->bytes > swirl_cuda_arena_free(r->ctx))
+        return SWIRL_RAISE(SWIRL_E_NOMEM,
+                           "rap_constraints: the stage needs %zu arena bytes, %zu are free "
+                           "(plan it with swirl_cuda_rap_arena_bytes)",
+                           r->bytes, swirl_cuda_arena_free(r->ctx));
     r->sizing = 0;
     SWIRL_TRY(rap_layout(r));
     rap_open_sources(r);
-    SWIRL_TRY(swirl_cuda_stage_begin(r->ctx, "prover.rap_constraints.upload"));
+    if (r->n_up == 0)
+        return SWIRL_OK; /* every partition is read on the device: no upload stage */
+    /* the fallback: partitions with no device copy, uploaded from the host */
+    swirl_log(SWIRL_LOG_WARN,
+              "upload_fallback:prover.rap_constraints: %zu bytes of %zu trace partitions "
+              "uploaded from the host (%s)",
+              r->up_bytes, r->n_up, r->up_why ? r->up_why : "no device copy");
+    SWIRL_TRY(swirl_cuda_stage_begin(r->ctx, "upload_fallback:prover.rap_constraints"));
     enum swirl_status st = swirl_cuda_upload_many(r->ctx, r->up, r->n_up);
     if (st != SWIRL_OK) {
         swirl_cuda_stage_abort(r->ctx);
@@ -697,9 +837,11 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
 extern "C" enum swirl_status
 swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batch_proof *proof,
                            bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
-                           const swirl_zc_params *zp, const swirl_air_instance *traces, size_t n) {
+                           const swirl_zc_params *zp, const swirl_air_instance *traces, size_t n,
+                           const swirl_stacked_pcs_data *const *commits, size_t n_commits) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(gkr && proof && r_out && n_r && t && zp && traces && n > 0);
+    SWIRL_ARG_CHECK(commits != NULL || n_commits == 0);
     memset(gkr, 0, sizeof *gkr);
     memset(proof, 0, sizeof *proof);
     if (ctx->stage_open)
@@ -714,6 +856,13 @@ swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batc
     r->ctx = ctx;
     r->mark = swirl_cuda_arena_mark(ctx);
     enum swirl_status st = rap_plan(r, zp, traces, n);
+    if (st == SWIRL_OK) {
+        r->src = (swirl_rap_source *)swirl_calloc(n * SWIRL_RAP_MAX_VIEWS, sizeof *r->src);
+        if (!r->src)
+            st = SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
+        else
+            swirl_rap_sched_sources(&r->s, traces, commits, n_commits, r->src);
+    }
     if (st == SWIRL_OK)
         st = rap_prepare(r);
     if (st == SWIRL_OK)

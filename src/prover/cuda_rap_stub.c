@@ -7,8 +7,10 @@
 #define NO_CUDA() SWIRL_RAISE(SWIRL_E_NO_DEVICE, "libswirl was built without the CUDA backend")
 
 enum swirl_status swirl_cuda_rap_arena_bytes(size_t *bytes, const swirl_zc_params *zp,
-                                             const swirl_air_instance *traces, size_t n) {
+                                             const swirl_air_instance *traces, size_t n,
+                                             unsigned resident) {
     (void)zp;
+    (void)resident;
     (void)traces;
     (void)n;
     if (bytes)
@@ -19,8 +21,12 @@ enum swirl_status swirl_cuda_rap_arena_bytes(size_t *bytes, const swirl_zc_param
 enum swirl_status swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr,
                                              swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                              swirl_transcript *t, const swirl_zc_params *zp,
-                                             const swirl_air_instance *traces, size_t n) {
+                                             const swirl_air_instance *traces, size_t n,
+                                             const swirl_stacked_pcs_data *const *commits,
+                                             size_t n_commits) {
     (void)ctx;
+    (void)commits;
+    (void)n_commits;
     (void)gkr;
     (void)proof;
     (void)r_out;

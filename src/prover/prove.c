@@ -53,41 +53,40 @@ static enum swirl_status check_partitions(const swirl_vk *vk, size_t i,
 
 /* The preprocessed trace (column-major, `height` rows) read back from the key's PcsData, as
  * OpenVM's transport_pk_to_device takes mat_view(0) of it: in place when its columns lie one after
- * the other in the stacked matrix (height >= 2^l_skip), else copied into *copy (caller frees). */
+ * the other in the stacked matrix (height >= 2^l_skip: pcs/stacked.h swirl_stacked_layout_block),
+ * else copied into *copy (caller frees). */
 static enum swirl_status unstack_preprocessed(const bb31 **out, bb31 **copy,
                                               const swirl_stacked_pcs_data *d, size_t width,
                                               size_t height) {
     const swirl_stacked_layout *lay = swirl_stacked_pcs_layout(d);
     const bb31 *matrix = NULL;
+    swirl_stacked_block blk;
     *out = NULL;
     *copy = NULL;
-    unsigned lh = swirl_log2_exact(height);
     if (lay->num_mats != 1 || lay->num_cols != width)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "preprocessed data: %zu columns, expected %zu",
                            lay->num_cols, width);
-    int in_place = 1;
-    for (size_t c = 0; c < width; c++) {
-        const swirl_stacked_slice *sl = &lay->cols[c];
-        if (sl->mat_idx != 0 || sl->col != c || sl->log_height != lh)
-            return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "preprocessed data: column %zu mis-shaped", c);
-        if (swirl_stacked_slice_stride(sl, lay->l_skip) != 1 ||
-            sl->col_idx * lay->height + sl->row_idx != c * height)
-            in_place = 0;
-    }
-    SWIRL_TRY(swirl_stacked_pcs_host_matrix(d, &matrix)); /* the key's data: host memory */
-    if (in_place) {
+    if (width == 0) { /* nothing to read (the stacked matrix has no columns of it) */
+        SWIRL_TRY(swirl_stacked_pcs_host_matrix(d, &matrix));
         *out = matrix;
+        return SWIRL_OK;
+    }
+    if (!swirl_stacked_layout_block(lay, 0, &blk) || blk.width != width || blk.height != height)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "preprocessed data: not one block of %zu columns of height %zu", width,
+                           height);
+    SWIRL_TRY(swirl_stacked_pcs_host_matrix(d, &matrix)); /* the key's data: host memory */
+    if (blk.stride == 1) {
+        *out = matrix + blk.offset;
         return SWIRL_OK;
     }
     bb31 *m = swirl_malloc((width * height + 1) * sizeof *m);
     if (!m)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
     for (size_t c = 0; c < width; c++) {
-        const swirl_stacked_slice *sl = &lay->cols[c];
-        size_t stride = swirl_stacked_slice_stride(sl, lay->l_skip);
-        const bb31 *src = matrix + sl->col_idx * lay->height + sl->row_idx;
+        const bb31 *src = matrix + blk.offset + c * blk.col_len;
         for (size_t r = 0; r < height; r++)
-            m[c * height + r] = src[r * stride];
+            m[c * height + r] = src[r * blk.stride];
     }
     *out = *copy = m;
     return SWIRL_OK;
@@ -332,14 +331,9 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
                           (unsigned)p->logup.pow_bits};
     bb31x4 r[64], u[64], ucube[64];
     size_t nr;
-    st = be->rap_constraints(be, &proof->gkr, &proof->batch, r, &nr, &t, &zp, inst, n);
-    if (st != SWIRL_OK)
-        goto done_span;
-    while (nr < 1 + p->n_stack)
-        r[nr++] = bb31x4_zero(); /* coordinates past the tallest trace are never read */
-    swirl_span_begin("prover.openings");
     /* the commitments: common main, then the others in opening order; the views carry the PCS
-     * data, whose owner serves the stacked columns (stacked reduction, WHIR) and the openings */
+     * data, whose owner serves the traces' columns (rap_constraints may read them there), the
+     * stacked columns (stacked reduction, WHIR) and the openings */
     swirl_stacked_commit_view c0 = {swirl_stacked_pcs_layout(d), NULL, need_rot, d};
     cv[0] = c0;
     cs[0] = d;
@@ -349,6 +343,13 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
         cv[1 + e] = ce;
         cs[1 + e] = oc.data[e];
     }
+    st =
+        be->rap_constraints(be, &proof->gkr, &proof->batch, r, &nr, &t, &zp, inst, n, cs, 1 + oc.n);
+    if (st != SWIRL_OK)
+        goto done_span;
+    while (nr < 1 + p->n_stack)
+        r[nr++] = bb31x4_zero(); /* coordinates past the tallest trace are never read */
+    swirl_span_begin("prover.openings");
     /* spans prover.openings.stacked_reduction and prover.openings.whir are the stages' own */
     st = be->stacked_reduction(be, &proof->stacking, u, &t, cv, 1 + oc.n, (unsigned)p->l_skip,
                                (unsigned)p->n_stack, r);

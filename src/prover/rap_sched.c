@@ -1,6 +1,7 @@
 /* The host plan of the device rap_constraints stage's schedule (see rap_sched.h). */
 #include "prover/rap_sched.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,7 +60,8 @@ static enum swirl_status check_trace(const swirl_air_instance *in, size_t i, siz
     return SWIRL_OK;
 }
 
-static void add_view(swirl_rap_view_set *v, const bb31 *base, size_t width, int rot) {
+static void add_view(swirl_rap_view_set *v, int part, const bb31 *base, size_t width, int rot) {
+    v->part[v->nv] = part;
     v->base[v->nv] = base;
     v->width[v->nv] = width;
     v->rot[v->nv] = rot;
@@ -77,12 +79,12 @@ static void plan_trace(swirl_rap_sched *s, size_t i, const swirl_air_instance *i
     size_t steps = rot ? 2 : 1;
     if (air->preprocessed_width > 0)
         for (size_t o = 0; o < steps; o++)
-            add_view(v, in->preprocessed, air->preprocessed_width, (int)o);
+            add_view(v, SWIRL_RAP_PART_PREP, in->preprocessed, air->preprocessed_width, (int)o);
     for (size_t c = 0; c < air->n_cached; c++)
         for (size_t o = 0; o < steps; o++)
-            add_view(v, in->cached[c], air->cached_widths[c], (int)o);
+            add_view(v, (int)c, in->cached[c], air->cached_widths[c], (int)o);
     for (size_t o = 0; o < steps; o++)
-        add_view(v, in->common, air->common_width, (int)o);
+        add_view(v, SWIRL_RAP_PART_COMMON, in->common, air->common_width, (int)o);
     v->fold_cols += 3;
     unsigned lh = swirl_log2_exact(in->height);
     size_t L = in->height > ((size_t)1 << l) ? in->height : ((size_t)1 << l);
@@ -233,6 +235,56 @@ enum swirl_status swirl_rap_sched_make(swirl_rap_sched *s, const swirl_zc_params
     if (st != SWIRL_OK)
         swirl_rap_sched_clear(s);
     return st;
+}
+
+/* one view's source: matrix `mat` of commitment k, when it has the partition's shape */
+static swirl_rap_source find_source(const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+                                    size_t k, size_t mat, size_t width, size_t height) {
+    swirl_rap_source src;
+    memset(&src, 0, sizeof src);
+    if (width == 0)
+        src.why = "no columns";
+    else if (k >= n_commits || !commits[k])
+        src.why = "not among the commitments given";
+    else if (!swirl_stacked_layout_block(swirl_stacked_pcs_layout(commits[k]), mat, &src.block) ||
+             src.block.width != width || src.block.height != height)
+        src.why = "the committed matrix has another shape";
+    else
+        src.data = commits[k];
+    return src;
+}
+
+void swirl_rap_sched_sources(const swirl_rap_sched *s, const swirl_air_instance *traces,
+                             const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+                             swirl_rap_source *src) {
+    /* the other commitments must be exactly those of the order, or none of them is trusted */
+    size_t expect = 1;
+    for (size_t ti = 0; ti < s->sh.n; ti++)
+        expect += (traces[ti].air->preprocessed_width > 0) + traces[ti].air->n_cached;
+    int others = n_commits == expect;
+    int main_ok = n_commits >= 1 && commits && commits[0] &&
+                  swirl_stacked_pcs_layout(commits[0])->num_mats == s->sh.n;
+    for (size_t ti = 0, next = 1; ti < s->sh.n; ti++) {
+        const swirl_air *air = traces[ti].air;
+        const swirl_rap_view_set *v = &s->vs[ti];
+        size_t prep_k = air->preprocessed_width > 0 ? next++ : SIZE_MAX, cached_k = next;
+        next += air->n_cached;
+        for (size_t vi = 0; vi < v->nv; vi++) {
+            int part = v->part[vi];
+            size_t k = part == SWIRL_RAP_PART_COMMON ? 0
+                       : part == SWIRL_RAP_PART_PREP ? prep_k
+                                                     : cached_k + (size_t)part;
+            size_t mat = part == SWIRL_RAP_PART_COMMON ? ti : 0;
+            swirl_rap_source *o = &src[ti * SWIRL_RAP_MAX_VIEWS + vi];
+            if (k == 0 ? !main_ok : !others) {
+                memset(o, 0, sizeof *o);
+                o->why = n_commits <= k ? "not among the commitments given"
+                                        : "the commitments do not follow the slot's order";
+                continue;
+            }
+            *o = find_source(commits, n_commits, k, mat, v->width[vi], traces[ti].height);
+        }
+    }
 }
 
 void swirl_rap_sched_round0_points(const swirl_rap_sched *s, bb31 *pts, bb31 *lag) {

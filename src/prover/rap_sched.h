@@ -11,14 +11,21 @@
 #define SWIRL_PROVER_RAP_SCHED_H
 
 #include "device/constraint_trace.h"
+#include "pcs/stacked.h"
 #include "prover/rap_impl.h"
 #include "prover/rap_plan.h"
 
 #define SWIRL_RAP_MAX_VIEWS (2 * SWIRL_ZC_MAX_PARTS)
 
+/* the partition a view reads (swirl_rap_view_set.part): cached partition c (c >= 0), the common
+ * main or the preprocessed trace */
+#define SWIRL_RAP_PART_COMMON (-1)
+#define SWIRL_RAP_PART_PREP (-2)
+
 typedef struct swirl_rap_view_set {
     size_t nv;
     const bb31 *base[SWIRL_RAP_MAX_VIEWS]; /* host columns of the view (column-major, height h) */
+    int part[SWIRL_RAP_MAX_VIEWS];         /* the partition it reads (SWIRL_RAP_PART_*) */
     size_t width[SWIRL_RAP_MAX_VIEWS];
     int rot[SWIRL_RAP_MAX_VIEWS];
     size_t col0[SWIRL_RAP_MAX_VIEWS]; /* first column of the view in the folded table */
@@ -36,6 +43,13 @@ typedef struct swirl_rap_sched {
     uint64_t pow_bits;
 } swirl_rap_sched;
 
+/* Where a view's partition lies in the committed data (swirl_rap_sched_sources). */
+typedef struct swirl_rap_source {
+    const swirl_stacked_pcs_data *data; /* NULL: not found among the commitments (see why) */
+    swirl_stacked_block block;          /* the partition's matrix in data's stacked matrix */
+    const char *why;                    /* data NULL: the reason, a static string */
+} swirl_rap_source;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -47,6 +61,21 @@ enum swirl_status swirl_rap_sched_make(swirl_rap_sched *s, const swirl_zc_params
                                        const swirl_air_instance *traces,
                                        size_t n) SWIRL_WARN_UNUSED_RESULT;
 void swirl_rap_sched_clear(swirl_rap_sched *s);
+
+/**
+ * Finds every view's partition in the committed data, in the rap_constraints slot's order
+ * (prover/stages.h): commits[0] the common main (trace ti's common columns are its matrix ti),
+ * then per trace in order its preprocessed data (when the AIR has a preprocessed trace) and one
+ * commitment per cached partition (matrix 0 of each). src[ti * SWIRL_RAP_MAX_VIEWS + vi] gets
+ * view vi of trace ti: the data and the matrix's block (pcs/stacked.h swirl_stacked_layout_block)
+ * when the matrix there has the partition's width and the trace's height, else data NULL and
+ * the reason (n_commits 0 or too short, a list whose length does not fit the order, a shape that
+ * differs, a zero-width partition). The values are not compared: the caller commits the traces
+ * it passes. Host-only (no device work).
+ */
+void swirl_rap_sched_sources(const swirl_rap_sched *s, const swirl_air_instance *traces,
+                             const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+                             swirl_rap_source *src);
 
 /** Round 0's points (P = G N: g^(c+1) omega^i, coset c, i < N) and the Lagrange weights of the
  *  rows at them (lag[p N + j] = eq_uni(pts[p], omega^j)), as zerocheck.c's round0_setup. */

@@ -30,7 +30,11 @@ static enum swirl_status cpu_commit(const swirl_backend *be, swirl_stacked_pcs_d
 static enum swirl_status cpu_rap_constraints(const swirl_backend *be, swirl_gkr_proof *gkr,
                                              swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                              swirl_transcript *t, const swirl_zc_params *zp,
-                                             const swirl_air_instance *traces, size_t n) {
+                                             const swirl_air_instance *traces, size_t n,
+                                             const swirl_stacked_pcs_data *const *commits,
+                                             size_t n_commits) {
+    (void)commits; /* the host traces are the committed values */
+    (void)n_commits;
     return swirl_zerocheck_prove(be->ops, gkr, proof, r_out, n_r, t, zp, traces, n);
 }
 
@@ -130,7 +134,11 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
     /* the device-resident stages (SWIRL_GPU_STAGES): their scratch, one stage at a time */
     if (swirl_settings_get()->gpu_stages && zp && inst && n_inst > 0) {
         size_t rap = 0, wtot = 0, cube = 0;
-        SWIRL_TRY(swirl_cuda_rap_arena_bytes(&rap, zp, inst, n_inst));
+        /* the common main and the cached partitions are committed here, on the device, and
+         * rap_constraints reads them there; the key's preprocessed data is host data */
+        SWIRL_TRY(swirl_cuda_rap_arena_bytes(&rap, zp, inst, n_inst,
+                                             SWIRL_CUDA_RAP_RESIDENT_COMMON |
+                                                 SWIRL_CUDA_RAP_RESIDENT_CACHED));
         max_scratch = rap > max_scratch ? rap : max_scratch;
         for (size_t i = 0; i < n; i++) {
             wtot += shapes[i].width;
@@ -179,24 +187,27 @@ static enum swirl_status cuda_commit(const swirl_backend *be, swirl_stacked_pcs_
 static enum swirl_status cuda_rap_constraints(const swirl_backend *be, swirl_gkr_proof *gkr,
                                               swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                               swirl_transcript *t, const swirl_zc_params *zp,
-                                              const swirl_air_instance *traces, size_t n) {
+                                              const swirl_air_instance *traces, size_t n,
+                                              const swirl_stacked_pcs_data *const *commits,
+                                              size_t n_commits) {
     if (swirl_settings_get()->gpu_stages && !t->log) {
         swirl_span_begin("prover.rap_constraints");
-        enum swirl_status st =
-            swirl_cuda_rap_constraints(be->gpu, gkr, proof, r_out, n_r, t, zp, traces, n);
+        enum swirl_status st = swirl_cuda_rap_constraints(be->gpu, gkr, proof, r_out, n_r, t, zp,
+                                                          traces, n, commits, n_commits);
         swirl_span_end();
         return st;
     }
     if (be->ops->constraint_round0 != swirl_cuda_slot_constraint_round0) {
         SWIRL_TRY(fallback(be, "cpu_fallback:prover.rap_constraints"));
-        return cpu_rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n);
+        return cpu_rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n, commits,
+                                   n_commits);
     }
     /* the CPU driver with the constraint rounds on the GPU: said as plainly as a fallback */
     swirl_log(SWIRL_LOG_WARN, "prover.rap_constraints: CPU driver; the constraint rounds run on "
                               "the GPU with one host round trip each");
     SWIRL_TRY(swirl_cuda_stage_begin(be->gpu, "cpu_driver:prover.rap_constraints"));
     SWIRL_TRY(swirl_cuda_stage_end(be->gpu));
-    return cpu_rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n);
+    return cpu_rap_constraints(be, gkr, proof, r_out, n_r, t, zp, traces, n, commits, n_commits);
 }
 
 static enum swirl_status

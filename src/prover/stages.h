@@ -70,11 +70,20 @@ struct swirl_backend {
                                 swirl_digest *root, const swirl_trace_view *traces, size_t n,
                                 unsigned l_skip, unsigned n_stack, unsigned log_blowup,
                                 unsigned k_whir);
-    /** prover.rap_constraints: swirl_zerocheck_prove's contract. */
+    /** prover.rap_constraints: swirl_zerocheck_prove's contract. commits[0..n_commits) is the
+     *  proof's committed data so far, as OpenVM's prove_rap_constraints gets the common main's
+     *  PcsData and the committed cached mains: commits[0] the common main (its matrix k is
+     *  traces[k].common), then per trace k in order its preprocessed data (when the AIR has a
+     *  preprocessed trace) and one commitment per cached partition (each one matrix) — the
+     *  order of the opening stages' commitments. A backend may read the traces' columns from
+     *  there instead of from traces[] (the CUDA stage reads its own device data in place); the
+     *  values are the same. n_commits may be 0 (then the traces are all there is). */
     enum swirl_status (*rap_constraints)(const swirl_backend *be, swirl_gkr_proof *gkr,
                                          swirl_batch_proof *proof, bb31x4 *r_out, size_t *n_r,
                                          swirl_transcript *t, const swirl_zc_params *zp,
-                                         const swirl_air_instance *traces, size_t n);
+                                         const swirl_air_instance *traces, size_t n,
+                                         const swirl_stacked_pcs_data *const *commits,
+                                         size_t n_commits);
     /** prover.openings.stacked_reduction: swirl_stacked_reduction_prove's contract. */
     enum swirl_status (*stacked_reduction)(const swirl_backend *be, swirl_stacking_proof *proof,
                                            bb31x4 *u_out, swirl_transcript *t,
