@@ -101,9 +101,9 @@ static enum swirl_status emu_r0_blk(const swirl_backend_ops *ops, bb31x4 *S,
             continue;
         bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
         for (size_t x = 0; x < nx; x++) {
-            for (uint32_t t = 0; t < EMU_NT; t++)
-                swirl_zc_blk_r0_inputs(&dp, &sc, V, base, tt->in->public_values, x,
-                                       in->lag + p * N, N, tt->h, t, EMU_NT);
+            for (uint32_t j = 0; j < sc.n_inputs; j++)
+                V[j] = swirl_zc_r0_input(&dp, base, tt->in->public_values, x, in->lag + p * N, N,
+                                         tt->h, j);
             for (uint32_t L = 0; L < sc.n_levels; L++)
                 for (uint32_t t = EMU_NT; t-- > 0;)
                     swirl_zc_blk_level_b(&dp, &sc, V, L, t, EMU_NT);

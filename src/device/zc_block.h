@@ -146,37 +146,29 @@ SWIRL_HD bb31 swirl_zc_blk_ld_b(const swirl_zc_dprog *pg, const bb31 *S, uint32_
     return (o & SWIRL_ZC_CONST) ? swirl_zc_ldb(&pg->consts[o & ~SWIRL_ZC_CONST]) : S[o];
 }
 
-/* phase 1 of a round-0 evaluation at hypercube point x and the point with Lagrange row lg (N
- * weights), swirl_zc_r0_eval's inputs: thread 0 the three selectors, thread tid of nt the
- * variables j - 3 = tid, tid + nt, ... (each interpolated from its column's rows x·N + i + offset
- * mod h) */
-SWIRL_HD void swirl_zc_blk_r0_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
-                                     const bb31 *const *base, const bb31 *pub, size_t x,
-                                     const bb31 *lg, size_t N, size_t h, uint32_t tid,
-                                     uint32_t nt) {
-    if (tid == 0) {
+/* Round 0's input j of the evaluation at hypercube point x and the point with Lagrange row lg
+ * (N weights), as swirl_zc_r0_eval writes it: j < 3 the selectors, then variable j - 3 (its
+ * column interpolated from rows x·N + i + offset mod h, or its public value). The GPU computes
+ * every input of a group of hypercube points first (k_zc_r0_inputs: a column's N rows read once
+ * for every point), then runs the evaluations, each copying its row of inputs into shared memory. */
+SWIRL_HD bb31 swirl_zc_r0_input(const swirl_zc_dprog *pg, const bb31 *const *base, const bb31 *pub,
+                                size_t x, const bb31 *lg, size_t N, size_t h, uint32_t j) {
+    if (j < 3) {
         bb31 sel[3];
         swirl_zc_r0_selectors(sel, lg, x, N, h);
-        for (int k = 0; k < 3; k++)
-            S[k] = sel[k];
+        return sel[j];
     }
+    uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
+             col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]),
+             off = SWIRL_ZC_LD(&pg->var_info[3 * s + 2]);
+    if (view == SWIRL_ZC_PUBLIC)
+        return swirl_zc_ldb(&pub[col]);
+    const bb31 *c = base[view] + (size_t)col * h;
     size_t mask = h - 1, row0 = x * N;
-    for (uint32_t j = 3 + tid; j < sc->n_inputs; j += nt) {
-        uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
-                 col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]),
-                 off = SWIRL_ZC_LD(&pg->var_info[3 * s + 2]);
-        bb31 acc;
-        if (view == SWIRL_ZC_PUBLIC) {
-            acc = swirl_zc_ldb(&pub[col]);
-        } else {
-            const bb31 *c = base[view] + (size_t)col * h;
-            acc = bb31_zero();
-            for (size_t i = 0; i < N; i++)
-                acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[i]),
-                                             swirl_zc_ldb(&c[(row0 + i + off) & mask])));
-        }
-        S[j] = acc;
-    }
+    bb31 acc = bb31_zero();
+    for (size_t i = 0; i < N; i++)
+        acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[i]), swirl_zc_ldb(&c[(row0 + i + off) & mask])));
+    return acc;
 }
 
 /* phase 2 in the base field (once per level L) */

@@ -75,7 +75,8 @@ prod)
   done ;;
 sanitize)
   export SWIRL_SANITIZED=1 # the tests keep their sizes small under the sanitizer
-  for t in $B/test_gpu_transcript $B/test_gpu_commit $B/test_gpu_gkr $B/test_gpu_rap $B/test_gpu_openings $B/test_gpu_whir; do
+  for t in ${SWIRL_SAN_TESTS:-transcript commit gkr constraint rap openings whir}; do
+    t=$B/test_gpu_$t
     for tool in memcheck racecheck; do
       compute-sanitizer --tool $tool --error-exitcode 9 "$t" >"$OUT/san_$(basename $t)_$tool.log" 2>&1
       log "compute-sanitizer $tool $(basename $t) rc=$? $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$OUT/san_$(basename $t)_$tool.log" | tail -1)"

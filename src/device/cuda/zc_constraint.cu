@@ -163,32 +163,47 @@ __global__ void __launch_bounds__(ZC_BLOCK)
             partial[((size_t)blockIdx.x * G + pi) * 3 + k] = red[k][pi];
 }
 
+/* Round 0's inputs of hypercube points x0 .. x0 + cx - 1 at every point p < np:
+ * U[((x - x0) np + p) n_in + j] (one row of n_in values per evaluation). Thread (x, j) reads
+ * its column's N rows once into the cache and writes input j of every point (coalesced over j). */
+__global__ void k_zc_r0_inputs(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const bb31 *pub,
+                               const bb31 *lag, unsigned long long x0, unsigned long long cx,
+                               unsigned long long h, uint32_t N, uint32_t np, bb31 *U) {
+    size_t total = (size_t)cx * n_in;
+    for (size_t i = swirl_grid_tid(); i < total; i += swirl_grid_stride()) {
+        size_t xl = i / n_in;
+        uint32_t j = (uint32_t)(i - xl * n_in);
+        for (uint32_t p = 0; p < np; p++)
+            U[(xl * np + p) * n_in + j] = swirl_zc_r0_input(&pg, vw.b, pub, (size_t)(x0 + xl),
+                                                            lag + (size_t)p * N, N, (size_t)h, j);
+    }
+}
+
 /* Round 0 with one evaluation per block (device/zc_block.h), base-field values in dynamic shared
- * memory: block b takes the point p = b % np (neighbouring blocks read the same trace rows) and
- * hypercube points x = b / np, + gridDim.x / np, ... (gridDim.x a multiple of np); partial[(b / np)
- * np + p][k] gets the block's sums. */
+ * memory, inputs from k_zc_r0_inputs' rows U: block b takes the point p = b % np and hypercube
+ * points x0 + xl, xl = b / np, + gridDim.x / np, ... < cx (gridDim.x a multiple of np);
+ * partial[(b / np) np + p][k] gets the block's sums (added to the earlier chunks' when acc_in). */
 __global__ void __launch_bounds__(ZC_BLK_THREADS)
-    k_zc_round0_blk(swirl_zc_dprog pg, swirl_zc_sched sc, zc_views vw, const bb31 *pub,
-                    const bb31x4 *eq_x, const bb31 *lag, const bb31 *pts, const bb31x4 *lp,
-                    const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long nx,
-                    unsigned long long h, uint32_t N, uint32_t np, uint32_t nzcN, uint32_t nluN,
-                    bb31x4 *partial) {
+    k_zc_round0_blk(swirl_zc_dprog pg, swirl_zc_sched sc, const bb31 *U, const bb31x4 *eq_x,
+                    const bb31 *pts, const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
+                    unsigned long long x0, unsigned long long cx, uint32_t N, uint32_t np,
+                    uint32_t nzcN, uint32_t nluN, int acc_in, bb31x4 *partial) {
     extern __shared__ bb31 zs[];
     __shared__ bb31x4 red[64];
     uint32_t p = blockIdx.x % np, xb = blockIdx.x / np, nxb = gridDim.x / np;
     int zc = p < nzcN, lu = p < nluN && pg.n_interactions;
     bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
-    const bb31 *lg = lag + (size_t)p * N;
     if (zc || lu)
-        for (unsigned long long x = xb; x < nx; x += nxb) {
-            swirl_zc_blk_r0_inputs(&pg, &sc, zs, vw.b, pub, (size_t)x, lg, N, (size_t)h,
-                                   threadIdx.x, blockDim.x);
+        for (unsigned long long xl = xb; xl < cx; xl += nxb) {
+            const bb31 *row = U + ((size_t)xl * np + p) * sc.n_inputs;
+            for (uint32_t j = threadIdx.x; j < sc.n_inputs; j += blockDim.x)
+                zs[j] = row[j];
             __syncthreads();
             for (uint32_t L = 0; L < sc.n_levels; L++) {
                 swirl_zc_blk_level_b(&pg, &sc, zs, L, threadIdx.x, blockDim.x);
                 __syncthreads();
             }
-            bb31x4 c[3], e = zc_ldx(&eq_x[x]);
+            bb31x4 c[3], e = zc_ldx(&eq_x[x0 + xl]);
             swirl_zc_blk_r0_sums(c, &pg, &sc, zs, lp, bp, eq3b, zc, lu, threadIdx.x, blockDim.x);
             for (int k = 0; k < 3; k++)
                 acc[k] = bb31x4_add(acc[k], bb31x4_mul(e, c[k]));
@@ -200,8 +215,9 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
         if (zc) /* times 1 / (p^N - 1), once per block */
             acc[0] = bb31x4_mul_base(
                 acc[0], bb31_inv(bb31_sub(bb31_pow(swirl_zc_ldb(&pts[p]), N), bb31_one())));
+        bb31x4 *out = partial + ((size_t)xb * np + p) * 3;
         for (int k = 0; k < 3; k++)
-            partial[((size_t)xb * np + p) * 3 + k] = acc[k];
+            out[k] = acc_in ? bb31x4_add(out[k], acc[k]) : acc[k];
     }
 }
 
@@ -340,10 +356,12 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
     if (st == SWIRL_OK) {
         prog->sched_bytes = words * 4;
         if (cudaMemcpy(prog->d_sched, mem, words * 4, cudaMemcpyHostToDevice) != cudaSuccess ||
+            /* the attribute belongs to the kernel, not to this program: the device's whole
+             * opt-in size, so no program's launch depends on which program was made last */
             cudaFuncSetAttribute(k_zc_round_blk, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                 (int)smem) != cudaSuccess ||
+                                 optin - (int)(64 * sizeof(bb31x4))) != cudaSuccess ||
             cudaFuncSetAttribute(k_zc_round0_blk, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                 (int)(smem / 4)) != cudaSuccess)
+                                 optin - (int)(64 * sizeof(bb31x4))) != cudaSuccess)
             st = swirl_cuda_fail(prog->ctx, cudaGetLastError(), __FILE__, __LINE__,
                                  "schedule upload");
     }
@@ -471,18 +489,30 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         vw.b[v] = in->view[v];
     size_t nx = (size_t)1 << in->n_lift;
     if (prog->blk_smem) {
-        /* one evaluation per block: np blocks per group of hypercube points */
-        size_t ng = nx, cap = ZC_BLK_MAX_GRID / np;
+        /* the inputs of cx hypercube points at a time into the program's scratch, then one
+         * evaluation per block (np blocks per group of hypercube points) */
+        uint32_t n_in = prog->sc.n_inputs;
+        size_t row = np * (size_t)n_in * sizeof(bb31), cx = prog->scratch_bytes / row;
+        cx = cx < nx ? cx : nx;
+        size_t ng = cx, cap = ZC_BLK_MAX_GRID / np;
         if (cap * np * 3 > prog->n_partial)
             cap = prog->n_partial / (3 * np);
         ng = ng < cap ? ng : cap;
-        if (ng == 0)
-            return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 partials exceed the plan");
-        SWIRL_LAUNCH(ctx, k_zc_round0_blk, (unsigned)(ng * np), ZC_BLK_THREADS,
-                     prog->blk_smem / 4, prog->dp, prog->sc, vw, in->pub, in->eq_x, in->lag,
-                     in->pts, in->lambda_pows, in->beta_pows, in->eq3b, (unsigned long long)nx,
-                     (unsigned long long)in->h, (uint32_t)in->N, (uint32_t)np,
-                     (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N), prog->d_partial);
+        if (cx == 0 || ng == 0)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 inputs or partials exceed the plan");
+        for (size_t x0 = 0; x0 < nx; x0 += cx) {
+            size_t c = nx - x0 < cx ? nx - x0 : cx;
+            SWIRL_LAUNCH(ctx, k_zc_r0_inputs, swirl_cuda_blocks(c * n_in, 256), 256, 0, prog->dp,
+                         n_in, vw, in->pub, in->lag, (unsigned long long)x0,
+                         (unsigned long long)c, (unsigned long long)in->h, (uint32_t)in->N,
+                         (uint32_t)np, prog->d_scratch);
+            SWIRL_LAUNCH(ctx, k_zc_round0_blk, (unsigned)(ng * np), ZC_BLK_THREADS,
+                         prog->blk_smem / 4, prog->dp, prog->sc, (const bb31 *)prog->d_scratch,
+                         in->eq_x, in->pts, in->lambda_pows, in->beta_pows, in->eq3b,
+                         (unsigned long long)x0, (unsigned long long)c, (uint32_t)in->N,
+                         (uint32_t)np, (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N),
+                         x0 > 0, prog->d_partial);
+        }
         SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
                      (uint32_t)ng, (uint32_t)np, (uint32_t)P);
         return SWIRL_OK;
