@@ -46,7 +46,9 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     size_t ns;
     const swirl_stage_trace *tr = swirl_backend_stage_trace(g_be, &ns);
     int seen_commit = 0, seen_fb = 0, seen_open = 0, seen_download = 0, seen_pow = 0, seen_rap = 0;
+    unsigned syncs = 0;
     for (size_t i = 0; i < ns; i++) {
+        syncs += tr[i].syncs;
         if (strcmp(tr[i].name, "pow_grind") == 0) {
             CHECK(tr[i].kernels > 0 && tr[i].syncs == 1);
             seen_pow++;
@@ -72,6 +74,11 @@ static void compare(const swirl_vk *vk, const swirl_trace_input *in) {
     }
     CHECK(seen_rap == (swirl_settings_get()->gpu_stages ? 1 : 0));
     CHECK(seen_commit);
+    /* the whole proof on the GPU (the device stages): at most 8 host syncs — the trace upload,
+     * the commit, rap_constraints, the stacked reduction and WHIR, one each here (sub-stages
+     * timed by events add none) */
+    if (swirl_settings_get()->gpu_stages)
+        CHECK_MSG(syncs <= 8, "the proof made %u host syncs", syncs);
     /* the device memory the proof held: at least the arena */
     CHECK(swirl_backend_device_peak(g_be) > 0);
     /* the device stages (default): rap_constraints, the stacked reduction and WHIR run on the
