@@ -25,6 +25,9 @@ typedef struct swirl_settings {
     int zc_per_thread;         /* SWIRL_ZC_PER_THREAD: the multilinear rounds' constraint kernel
                                   runs one evaluation per thread (device/zc_eval.h) instead of one
                                   per block (device/zc_block.h); for comparisons */
+    int zc_block_round0;       /* SWIRL_ZC_BLOCK_ROUND0: round 0 with the block kernel too
+                                  (measured slower than one evaluation per thread for KeccakAir:
+                                  31 vs 26 ms, docs/PERF.md); off by default */
 } swirl_settings;
 
 /** The settings, read on the first call (any thread); never NULL. */

@@ -52,6 +52,7 @@
 #define ZC_BLOCK 128u
 #define ZC_BLK_THREADS 512u /* the block kernel: threads sharing one evaluation */
 #define ZC_BLK_MAX_GRID 4096u
+#define ZC_BLK_MIN_INSTRS 4096u /* programs shorter than this run one evaluation per thread */
 #define ZC_MAX_THREADS ((size_t)1 << 18) /* per launch: about a full H100 (132 SMs x 2048) */
 
 struct swirl_cuda_program {
@@ -425,7 +426,10 @@ extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
     }
     prog->ctx = ctx;
     enum swirl_status st = zc_upload_tables(prog, &host);
-    if (st == SWIRL_OK && !swirl_settings_get()->zc_per_thread)
+    /* the block kernels pay off for long programs (KeccakAir: 36,354 instructions, multilinear
+     * rounds 198 -> 6.7 ms); a short one (Fibonacci: 21) leaves a block's threads idle */
+    if (st == SWIRL_OK && !swirl_settings_get()->zc_per_thread &&
+        host.n_instrs >= ZC_BLK_MIN_INSTRS)
         st = zc_upload_sched(prog, &host);
     free(storage);
     if (st == SWIRL_OK)
@@ -488,7 +492,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
     for (size_t v = 0; v < in->nv; v++)
         vw.b[v] = in->view[v];
     size_t nx = (size_t)1 << in->n_lift;
-    if (prog->blk_smem) {
+    if (prog->blk_smem && swirl_settings_get()->zc_block_round0) {
         /* the inputs of cx hypercube points at a time into the program's scratch, then one
          * evaluation per block (np blocks per group of hypercube points) */
         uint32_t n_in = prog->sc.n_inputs;
