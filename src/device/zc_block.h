@@ -73,6 +73,42 @@ SWIRL_HD void swirl_zc_blk_st(bb31 *S, uint32_t ns, uint32_t s, bb31x4 v) {
     S[3 * ns + s] = v.c[3];
 }
 
+/* One instruction's words (op, dst, a, b) and a thread's range of a level: the kernels fetch the
+ * next level's first instruction before running the current level (swirl_zc_blk_fetch ahead of the
+ * barrier) and, inside a wide level, the next instruction before running this one, so the L2
+ * latency of the instruction stream (580 KB for KeccakAir, more than L1) overlaps the work. */
+typedef struct swirl_zc_ins {
+    uint32_t i, i1; /* this thread's first index in the level and the level's end */
+    uint32_t w[4];  /* the words of instruction i (when i < i1) */
+} swirl_zc_ins;
+
+SWIRL_HD void swirl_zc_blk_words(uint32_t w[4], const swirl_zc_sched *sc, uint32_t i) {
+#if defined(__CUDA_ARCH__)
+    uint4 v = __ldg((const uint4 *)sc->instrs + i); /* 16-byte aligned: the table's start */
+    w[0] = v.x;
+    w[1] = v.y;
+    w[2] = v.z;
+    w[3] = v.w;
+#else
+    for (int k = 0; k < 4; k++)
+        w[k] = sc->instrs[4 * (size_t)i + k];
+#endif
+}
+
+/* thread tid's start of level L (an empty range past the last level) */
+SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, uint32_t tid) {
+    swirl_zc_ins f;
+    f.i = f.i1 = 0;
+    f.w[0] = f.w[1] = f.w[2] = f.w[3] = 0;
+    if (L >= sc->n_levels)
+        return f;
+    f.i = SWIRL_ZC_LD(&sc->level_start[L]) + tid;
+    f.i1 = SWIRL_ZC_LD(&sc->level_start[L + 1]);
+    if (f.i < f.i1)
+        swirl_zc_blk_words(f.w, sc, f.i);
+    return f;
+}
+
 /* phase 1 of a multilinear-round evaluation at hypercube point y and X (swirl_zc_round_eval's
  * inputs): thread tid of nt writes inputs tid, tid + nt, ... */
 SWIRL_HD void swirl_zc_blk_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
@@ -98,14 +134,15 @@ SWIRL_HD void swirl_zc_blk_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched
     }
 }
 
-/* phase 2 (once per level L): thread tid of nt runs the level's instructions tid, tid + nt, ... */
+/* phase 2 (once per level): the thread whose start of the level is f (swirl_zc_blk_fetch) runs the
+ * level's instructions f.i, f.i + nt, ... */
 SWIRL_HD void swirl_zc_blk_level(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
-                                 uint32_t L, uint32_t tid, uint32_t nt) {
-    uint32_t ns = sc->n_slots, i1 = SWIRL_ZC_LD(&sc->level_start[L + 1]);
-    for (uint32_t i = SWIRL_ZC_LD(&sc->level_start[L]) + tid; i < i1; i += nt) {
-        const uint32_t *in = sc->instrs + 4 * (size_t)i;
-        uint32_t op = SWIRL_ZC_LD(in), dst = SWIRL_ZC_LD(in + 1), a = SWIRL_ZC_LD(in + 2),
-                 b = SWIRL_ZC_LD(in + 3);
+                                 swirl_zc_ins f, uint32_t nt) {
+    uint32_t ns = sc->n_slots;
+    for (uint32_t i = f.i; i < f.i1;) {
+        uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
+        if (nx < f.i1)
+            swirl_zc_blk_words(f.w, sc, nx);
         bb31x4 x = swirl_zc_blk_ld(pg, S, ns, a), r;
         if (op == 3u) {
             r = bb31x4_neg(x);
@@ -114,6 +151,7 @@ SWIRL_HD void swirl_zc_blk_level(const swirl_zc_dprog *pg, const swirl_zc_sched 
             r = op == 0u ? bb31x4_add(x, yv) : op == 1u ? bb31x4_sub(x, yv) : bb31x4_mul(x, yv);
         }
         swirl_zc_blk_st(S, ns, dst, r);
+        i = nx;
     }
 }
 
@@ -171,14 +209,13 @@ SWIRL_HD bb31 swirl_zc_r0_input(const swirl_zc_dprog *pg, const bb31 *const *bas
     return acc;
 }
 
-/* phase 2 in the base field (once per level L) */
+/* phase 2 in the base field (once per level), as swirl_zc_blk_level */
 SWIRL_HD void swirl_zc_blk_level_b(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
-                                   uint32_t L, uint32_t tid, uint32_t nt) {
-    uint32_t i1 = SWIRL_ZC_LD(&sc->level_start[L + 1]);
-    for (uint32_t i = SWIRL_ZC_LD(&sc->level_start[L]) + tid; i < i1; i += nt) {
-        const uint32_t *in = sc->instrs + 4 * (size_t)i;
-        uint32_t op = SWIRL_ZC_LD(in), dst = SWIRL_ZC_LD(in + 1), a = SWIRL_ZC_LD(in + 2),
-                 b = SWIRL_ZC_LD(in + 3);
+                                   swirl_zc_ins f, uint32_t nt) {
+    for (uint32_t i = f.i; i < f.i1;) {
+        uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
+        if (nx < f.i1)
+            swirl_zc_blk_words(f.w, sc, nx);
         bb31 x = swirl_zc_blk_ld_b(pg, S, a), r;
         if (op == 3u) {
             r = bb31_neg(x);
@@ -187,6 +224,7 @@ SWIRL_HD void swirl_zc_blk_level_b(const swirl_zc_dprog *pg, const swirl_zc_sche
             r = op == 0u ? bb31_add(x, yv) : op == 1u ? bb31_sub(x, yv) : bb31_mul(x, yv);
         }
         S[dst] = r;
+        i = nx;
     }
 }
 

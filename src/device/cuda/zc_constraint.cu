@@ -200,9 +200,12 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
             for (uint32_t j = threadIdx.x; j < sc.n_inputs; j += blockDim.x)
                 zs[j] = row[j];
             __syncthreads();
+            swirl_zc_ins f = swirl_zc_blk_fetch(&sc, 0, threadIdx.x);
             for (uint32_t L = 0; L < sc.n_levels; L++) {
-                swirl_zc_blk_level_b(&pg, &sc, zs, L, threadIdx.x, blockDim.x);
+                swirl_zc_ins nf = swirl_zc_blk_fetch(&sc, L + 1, threadIdx.x); /* ahead */
+                swirl_zc_blk_level_b(&pg, &sc, zs, f, blockDim.x);
                 __syncthreads();
+                f = nf;
             }
             bb31x4 c[3], e = zc_ldx(&eq_x[x0 + xl]);
             swirl_zc_blk_r0_sums(c, &pg, &sc, zs, lp, bp, eq3b, zc, lu, threadIdx.x, blockDim.x);
@@ -239,9 +242,12 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
         swirl_zc_blk_inputs(&pg, &sc, zs, fv.f, fsel, pub, (size_t)y, (size_t)H, X, threadIdx.x,
                             blockDim.x);
         __syncthreads();
+        swirl_zc_ins f = swirl_zc_blk_fetch(&sc, 0, threadIdx.x);
         for (uint32_t L = 0; L < sc.n_levels; L++) {
-            swirl_zc_blk_level(&pg, &sc, zs, L, threadIdx.x, blockDim.x);
+            swirl_zc_ins nf = swirl_zc_blk_fetch(&sc, L + 1, threadIdx.x); /* ahead */
+            swirl_zc_blk_level(&pg, &sc, zs, f, blockDim.x);
             __syncthreads();
+            f = nf;
         }
         bb31x4 c[3], e = zc_ldx(&eq_y[y]);
         swirl_zc_blk_sums(c, &pg, &sc, zs, lp, bp, eq3b, threadIdx.x, blockDim.x);
