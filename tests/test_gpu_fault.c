@@ -1,18 +1,22 @@
 /*
  * Device fault injection through the CUDA backend (issue 12 item 8): for the three-AIR set of
  * test_flow (interactions, LogUp-GKR) proved with --backend cuda, the N-th device allocation
- * (arena slices, the arena's cudaMalloc: swirl_cuda_fault_alloc_at) and, separately, the N-th
- * kernel launch (swirl_cuda_fault_launch_at) fails, for N = 1, 2, ... until a proof runs with the
- * fault never reached. Every failure must be a clean status (SWIRL_E_NOMEM, SWIRL_E_CUDA) with a
- * message, never a hang or a crash; afterwards the context is not poisoned, stage_begin works
- * (the failed stage was aborted), the arena is empty (no PCS data left holding it), and the next
- * proof on the same backend succeeds with the CPU proof's bytes; a fresh backend too. Skips (77)
+ * (arena slices, the arena's cudaMalloc, the cudaMallocs of the constraint programs' tables that
+ * the first proof on a backend makes for the context's cache: swirl_cuda_fault_alloc_at) and,
+ * separately, the N-th kernel launch (swirl_cuda_fault_launch_at) fails, for N = 1, 2, ... until
+ * a proof runs with the fault never reached. Every failure must be a clean status
+ * (SWIRL_E_NOMEM, SWIRL_E_CUDA) with a message, never a hang or a crash; afterwards the context
+ * is not poisoned, stage_begin works (the failed stage was aborted), the arena is empty (no PCS
+ * data left holding it), no device memory is held beyond the arena and the program cache's whole
+ * entries (a failed make leaves nothing behind), and the next proof on the same backend (reusing
+ * what the cache holds) succeeds with the CPU proof's bytes; a fresh backend too. Skips (77)
  * without a CUDA device.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "device/cuda/cuda_zc.h"
 #include "fixtures.h"
 #include "harness.h"
 #include "protocol/codec_proof.h"
@@ -86,6 +90,14 @@ static size_t sweep(int launch) {
         CHECK_MSG(swirl_cuda_arena_persistent_used(be->gpu) == 0,
                   "fault %zu: %zu persistent arena bytes still held", n,
                   swirl_cuda_arena_persistent_used(be->gpu));
+        /* no device memory outside the arena but the program cache's whole entries: a program
+         * whose making failed was freed, not kept half-made (the next proof must remake it) */
+        swirl_cuda_zc_cache_stats cs;
+        swirl_cuda_zc_cache_stats_get(be->gpu, &cs);
+        size_t arena = swirl_cuda_arena_free(be->gpu) + swirl_cuda_arena_used(be->gpu);
+        CHECK_MSG(swirl_cuda_dev_held(be->gpu) == arena + cs.device_bytes,
+                  "fault %zu: %zu device bytes held, the arena %zu and the program cache %zu", n,
+                  swirl_cuda_dev_held(be->gpu), arena, cs.device_bytes);
         prove_equal(be, "the same backend", n);
         swirl_backend_destroy(be);
         if (n % 8 == 1) { /* now and then a fresh backend as well */

@@ -8,6 +8,8 @@
  * (pow_grind) against the CPU's. With the device stages the rap_constraints stage reads the traces
  * where the GPU commitment keeps them: no trace upload (no "prover.rap_constraints.upload" stage,
  * no "upload_fallback:prover.rap_constraints": these systems have no preprocessed traces).
+ * Two consecutive proofs on one backend give the same bytes, and the second makes no device
+ * allocation (the arena is planned, the constraint programs' tables are cached).
  * Skips (77) without a CUDA device. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,8 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "protocol/codec_pcs.h"
+#include "protocol/codec_proof.h"
+#include "device/cuda/cuda_zc.h"
 #include "prover/cuda_pow.h"
 #include "util/settings.h"
 #include "prover/prove.h"
@@ -161,10 +165,72 @@ static void test_tall_fib(void) {
     swirl_air_destroy(fib);
 }
 
+/* one proof's bytes on g_be */
+static int prove_bytes(uint8_t **bytes, size_t *len, const swirl_vk *vk,
+                       const swirl_trace_input *in) {
+    swirl_proof p;
+    *bytes = NULL;
+    *len = 0;
+    enum swirl_status st = swirl_flow_prove(&p, vk, in, g_be, NULL);
+    CHECK_MSG(st == SWIRL_OK, "prove: %s", swirl_last_error());
+    if (st != SWIRL_OK)
+        return 0;
+    st = swirl_proof_encode(bytes, len, &p, vk);
+    CHECK_OK(st);
+    swirl_proof_clear(&p);
+    return st == SWIRL_OK;
+}
+
+/* Two consecutive proofs on one backend: the same bytes, and (with the device stages) the second
+ * makes no device allocation at all: its arena plan fits the arena the first one reserved and
+ * rap_constraints takes every program's tables from the context's cache (hits, no miss) and
+ * their scratch from the arena. */
+static void test_repeat_no_alloc(void) {
+    swirl_system_params p = params(2, 4);
+    swirl_fixture_three f;
+    swirl_fixture_three_init(&f, &p);
+    uint8_t *b1 = NULL, *b2 = NULL;
+    size_t l1 = 0, l2 = 0;
+    if (prove_bytes(&b1, &l1, f.vk, f.in)) {
+        unsigned long long allocs = swirl_cuda_dev_allocs(g_be->gpu);
+        size_t held = swirl_cuda_dev_held(g_be->gpu);
+        swirl_cuda_zc_cache_stats s1, s2;
+        swirl_cuda_zc_cache_stats_get(g_be->gpu, &s1);
+        swirl_backend_device_peak_reset(g_be);
+        if (prove_bytes(&b2, &l2, f.vk, f.in)) {
+            CHECK_MSG(l1 == l2 && memcmp(b1, b2, l1) == 0,
+                      "two proofs of the same input differ (%zu and %zu bytes)", l1, l2);
+            swirl_cuda_zc_cache_stats_get(g_be->gpu, &s2);
+            if (swirl_settings_get()->gpu_stages) {
+                CHECK_MSG(swirl_cuda_dev_allocs(g_be->gpu) == allocs,
+                          "the second proof made %llu device allocations outside the arena",
+                          swirl_cuda_dev_allocs(g_be->gpu) - allocs);
+                CHECK_MSG(swirl_backend_device_peak(g_be) == held &&
+                              swirl_cuda_dev_held(g_be->gpu) == held,
+                          "device memory: %zu held after the first proof, peak %zu in the second",
+                          held, swirl_backend_device_peak(g_be));
+                /* the three AIRs' programs: cached by the first proof (or an earlier test) */
+                CHECK_MSG(s2.misses == s1.misses && s2.hits >= s1.hits + 3 &&
+                              s2.entries == s1.entries && s2.entries >= 3,
+                          "program cache: %llu hits, %llu misses, %zu entries after the second "
+                          "proof (%llu, %llu, %zu before)",
+                          s2.hits, s2.misses, s2.entries, s1.hits, s1.misses, s1.entries);
+                printf("  second proof: 0 device allocations, %llu cached programs reused "
+                       "(%zu cached device bytes)\n",
+                       s2.hits - s1.hits, s2.device_bytes);
+            }
+        }
+    }
+    free(b1);
+    free(b2);
+    swirl_fixture_three_clear(&f);
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_pow_grinder),
     SWIRL_TEST(test_three_airs),
     SWIRL_TEST(test_tall_fib),
+    SWIRL_TEST(test_repeat_no_alloc),
 };
 
 int main(int argc, char **argv) {

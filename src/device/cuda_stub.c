@@ -46,7 +46,15 @@ void swirl_cuda_dev_count(swirl_cuda_ctx *ctx, size_t bytes, int add) {
     (void)bytes;
     (void)add;
 }
+size_t swirl_cuda_dev_held(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 0;
+}
 size_t swirl_cuda_dev_peak(const swirl_cuda_ctx *ctx) {
+    (void)ctx;
+    return 0;
+}
+unsigned long long swirl_cuda_dev_allocs(const swirl_cuda_ctx *ctx) {
     (void)ctx;
     return 0;
 }

@@ -17,6 +17,55 @@ enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx, swirl_cuda_prog
         *out = NULL;
     return NO_CUDA();
 }
+enum swirl_status swirl_cuda_zc_scratch_need(size_t *values_bytes, size_t *partial_bytes,
+                                             size_t slots, size_t scratch_bytes) {
+    (void)slots;
+    (void)scratch_bytes;
+    if (values_bytes)
+        *values_bytes = 0;
+    if (partial_bytes)
+        *partial_bytes = 0;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_program_create_tables(swirl_cuda_ctx *ctx, swirl_cuda_program **out,
+                                                   const swirl_air *air) {
+    (void)ctx;
+    (void)air;
+    if (out)
+        *out = NULL;
+    return NO_CUDA();
+}
+enum swirl_status swirl_cuda_program_bind(swirl_cuda_program **out, swirl_cuda_program *tables,
+                                          int own_tables, size_t scratch_bytes,
+                                          const swirl_cuda_zc_scratch *mem) {
+    (void)tables;
+    (void)own_tables;
+    (void)scratch_bytes;
+    (void)mem;
+    if (out)
+        *out = NULL;
+    return NO_CUDA();
+}
+unsigned swirl_cuda_program_borrows(const swirl_cuda_program *prog) {
+    (void)prog;
+    return 0;
+}
+enum swirl_status swirl_cuda_program_cached(swirl_cuda_ctx *ctx, swirl_cuda_program **out,
+                                            const swirl_air *air, size_t scratch_bytes,
+                                            const swirl_cuda_zc_scratch *mem) {
+    (void)ctx;
+    (void)air;
+    (void)scratch_bytes;
+    (void)mem;
+    if (out)
+        *out = NULL;
+    return NO_CUDA();
+}
+void swirl_cuda_zc_cache_stats_get(const swirl_cuda_ctx *ctx, swirl_cuda_zc_cache_stats *out) {
+    (void)ctx;
+    if (out)
+        memset(out, 0, sizeof *out);
+}
 void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
     (void)prog;
 }

@@ -186,8 +186,12 @@ typedef struct rap_run {
     unsigned resident; /* SWIRL_CUDA_RAP_RESIDENT_* (by_flags) */
     size_t bytes;      /* arena bytes counted (sizing) */
     size_t mark;
-    swirl_cuda_program **prog; /* n (owned) */
+    swirl_cuda_program **prog; /* n (owned): cached tables bound to the arena scratch zmem */
     swirl_zc_dprog *dp;        /* n */
+    size_t *zreq;              /* n: each program's launch scratch (rap_prog_scratch) */
+    /* the programs' value arrays and partials: one arena slice each, shared by the programs
+     * (their launches run in stream order) */
+    swirl_cuda_zc_scratch zmem;
     rap_views *vw;             /* n: device views */
     const bb31 **pub;          /* n: device public values */
     swirl_rap_source *src;     /* n * SWIRL_RAP_MAX_VIEWS: each view's committed data */
@@ -373,7 +377,7 @@ static enum swirl_status rap_take_bufs(rap_run *r) {
 }
 
 /* the rest: leaves and GKR, PoW scratch, round 0's points, eq tables, the folded tables, the
- * programs' value arrays, the openings' sources */
+ * LogUp input kernel's value arrays, the openings' sources, the constraint programs' scratch */
 static enum swirl_status rap_take_work(rap_run *r) {
     const swirl_rap_shape *sh = &r->s.sh;
     size_t n = sh->n, x4 = sizeof(bb31x4);
@@ -398,6 +402,20 @@ static enum swirl_status rap_take_work(rap_run *r) {
     }
     size_t vb = r->T_leaf * r->slots * 4, vt = r->slots * 16;
     RAP_TAKE(r, r->d_V, vb > vt ? vb : vt);
+    /* the constraint programs' scratch (round 0 and the multilinear rounds): the largest need of
+     * the traces, shared by all of them */
+    size_t zv = 0, zp = 0;
+    for (size_t ti = 0; ti < n; ti++) {
+        const swirl_air_program *p = r->traces[ti].air->program;
+        size_t v, pb;
+        SWIRL_TRY(swirl_cuda_zc_scratch_need(&v, &pb, p->const_base, r->zreq[ti]));
+        zv = v > zv ? v : zv;
+        zp = pb > zp ? pb : zp;
+    }
+    RAP_TAKE(r, r->zmem.d_values, zv);
+    r->zmem.values_bytes = zv;
+    RAP_TAKE(r, r->zmem.d_partial, zp);
+    r->zmem.partial_bytes = zp;
     RAP_TAKE(r, r->d_open, r->s.plan.n_openings * sizeof(bb31x4 *));
     return SWIRL_OK;
 }
@@ -449,6 +467,7 @@ static void rap_run_clear(rap_run *r) {
             swirl_cuda_program_destroy(r->prog[i]);
     free(r->prog);
     free(r->dp);
+    free(r->zreq);
     free(r->vw);
     free(r->pub);
     free(r->src);
@@ -473,6 +492,7 @@ static enum swirl_status rap_plan(rap_run *r, const swirl_zc_params *zp,
         views += r->s.vs[i].nv;
     r->prog = (swirl_cuda_program **)swirl_calloc(n, sizeof *r->prog);
     r->dp = (swirl_zc_dprog *)swirl_calloc(n, sizeof *r->dp);
+    r->zreq = (size_t *)swirl_calloc(n, sizeof *r->zreq);
     r->vw = (rap_views *)swirl_calloc(n, sizeof *r->vw);
     r->pub = (const bb31 **)swirl_calloc(n, sizeof *r->pub);
     r->up = (swirl_cuda_copy *)swirl_calloc(views + 1, sizeof *r->up);
@@ -483,11 +503,16 @@ static enum swirl_status rap_plan(rap_run *r, const swirl_zc_params *zp,
     r->h_pts = (bb31 *)swirl_malloc(r->s.sh.P * sizeof(bb31));
     r->h_lag = (bb31 *)swirl_malloc((size_t)r->s.sh.P * r->s.sh.N * sizeof(bb31));
     r->h_open = (const bb31x4 **)swirl_calloc(r->s.plan.n_openings + 1, sizeof *r->h_open);
-    if (!r->prog || !r->dp || !r->vw || !r->pub || !r->up || !r->pv_up || !r->unstack || !r->fa ||
-        !r->fb || !r->h_pts || !r->h_lag || !r->h_open)
+    if (!r->prog || !r->dp || !r->zreq || !r->vw || !r->pub || !r->up || !r->pv_up || !r->unstack ||
+        !r->fa || !r->fb || !r->h_pts || !r->h_lag || !r->h_open)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
     swirl_rap_sched_round0_points(&r->s, r->h_pts, r->h_lag);
     rap_size_values(r);
+    for (size_t ti = 0; ti < n; ti++) {
+        const swirl_air_program *p = traces[ti].air->program;
+        r->zreq[ti] =
+            rap_prog_scratch(&r->s.tr[ti], p->const_base ? p->const_base : 1, r->s.sh.G, r->s.sh.N);
+    }
     return SWIRL_OK;
 }
 
@@ -752,20 +777,24 @@ extern "C" enum swirl_status swirl_cuda_rap_arena_bytes(size_t *bytes, const swi
     return st;
 }
 
-/* programs (their own device memory, synchronous: before the stages), the layout in the arena,
- * the trace upload stage */
-static enum swirl_status rap_prepare(rap_run *r) {
+/* the constraint programs: their tables from the context's cache (made on the first proof that
+ * runs them: setup, the only device allocation here, outside the arena), their scratch the
+ * arena slices zmem; a later proof of the same programs makes no device allocation and no
+ * synchronous copy here */
+static enum swirl_status rap_programs(rap_run *r) {
     for (size_t ti = 0; ti < r->s.sh.n; ti++) {
         const swirl_air *air = r->traces[ti].air;
-        size_t slots = air->program->const_base ? air->program->const_base : 1;
-        SWIRL_TRY(
-            swirl_cuda_program_create(r->ctx, &r->prog[ti], air,
-                                      rap_prog_scratch(&r->s.tr[ti], slots, r->s.sh.G, r->s.sh.N)));
+        SWIRL_TRY(swirl_cuda_program_cached(r->ctx, &r->prog[ti], air, r->zreq[ti], &r->zmem));
         r->dp[ti] = swirl_cuda_program_dprog(r->prog[ti]);
         if (r->dp[ti].nv != r->s.vs[ti].nv)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "rap_constraints: AIR %s: program views differ",
                                air->name);
     }
+    return SWIRL_OK;
+}
+
+/* the layout in the arena, the programs, the trace upload stage */
+static enum swirl_status rap_prepare(rap_run *r) {
     /* the layout with the partitions where they are: first its size, against the arena */
     r->sizing = 1;
     r->bytes = 0;
@@ -777,6 +806,7 @@ static enum swirl_status rap_prepare(rap_run *r) {
                            r->bytes, swirl_cuda_arena_free(r->ctx));
     r->sizing = 0;
     SWIRL_TRY(rap_layout(r));
+    SWIRL_TRY(rap_programs(r));
     rap_open_sources(r);
     if (r->n_up == 0)
         return SWIRL_OK; /* every partition is read on the device: no upload stage */

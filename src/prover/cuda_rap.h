@@ -18,9 +18,12 @@
  * a stage "upload_fallback:prover.rap_constraints" (its bytes counted, a warning in the log).
  *
  * Memory: every device buffer of the stage comes from the context's arena scratch (given back at
- * the end), except the constraint program objects (device/cuda/cuda_zc.h: their own cudaMalloc,
- * created before the stages and destroyed after). swirl_cuda_rap_arena_bytes says how much arena
- * the stage needs.
+ * the end), the constraint programs' value arrays and partials included (one shared slice each).
+ * The programs' tables and schedules come from the context's cache (device/cuda/cuda_zc.h
+ * swirl_cuda_program_cached): made and uploaded by the first proof that runs a program (its only
+ * cudaMallocs, outside the arena: setup), reused by every later proof on the context, so a proof
+ * whose arena is planned and whose programs are cached allocates nothing on the device.
+ * swirl_cuda_rap_arena_bytes says how much arena the stage needs.
  *
  * Not supported (SWIRL_E_UNSUPPORTED, nothing done): a transcript with a log attached (the device
  * cannot record it), a call inside an open stage.

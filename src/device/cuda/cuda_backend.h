@@ -28,7 +28,8 @@
  * Transfers: every upload/download counts its bytes in the current stage (swirl_stage.bytes).
  *
  * Fault injection (tests only): swirl_cuda_fault_alloc_at(n) makes the n-th device allocation
- * from now (arena slices and the arena's cudaMalloc) fail with SWIRL_E_NOMEM;
+ * from now (arena slices, the arena's cudaMalloc, the constraint programs' cudaMallocs) fail
+ * with SWIRL_E_NOMEM;
  * swirl_cuda_fault_launch_at(n) makes the n-th kernel launch from now report SWIRL_E_CUDA (the
  * kernel itself ran; the context is not poisoned). Each fires once; 0 disables. Not thread-safe.
  */
@@ -73,12 +74,17 @@ enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx,
                                            size_t bytes) SWIRL_WARN_UNUSED_RESULT;
 /** Empties both regions (the persistent one even while held: its epoch changes). */
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx);
-/** Device memory accounting: every cudaMalloc of the context (the arena, the constraint programs
- *  and their workspaces) is counted by swirl_cuda_dev_count (add 1, free 0); swirl_cuda_dev_peak
- *  is the most held at once since the context's creation or swirl_cuda_dev_peak_reset (which
- *  starts over from what is held now). */
+/** Device memory accounting: every cudaMalloc of the context (the arena, the constraint programs'
+ *  cached tables, the host-driven slots' programs and workspaces) is counted by
+ *  swirl_cuda_dev_count (add 1, free 0); swirl_cuda_dev_held is what is held now,
+ *  swirl_cuda_dev_peak the most held at once since the context's creation or
+ *  swirl_cuda_dev_peak_reset (which starts over from what is held now), swirl_cuda_dev_allocs the
+ *  number of counted allocations since the context's creation (a proof whose arena is already
+ *  large enough and whose programs are cached adds none). */
 void swirl_cuda_dev_count(swirl_cuda_ctx *ctx, size_t bytes, int add);
+size_t swirl_cuda_dev_held(const swirl_cuda_ctx *ctx);
 size_t swirl_cuda_dev_peak(const swirl_cuda_ctx *ctx);
+unsigned long long swirl_cuda_dev_allocs(const swirl_cuda_ctx *ctx);
 void swirl_cuda_dev_peak_reset(swirl_cuda_ctx *ctx);
 /** Scratch and persistent bytes in use together. */
 size_t swirl_cuda_arena_used(const swirl_cuda_ctx *ctx);

@@ -19,8 +19,11 @@ struct swirl_cuda_ctx {
     char *arena;
     size_t arena_bytes, arena_used, persist_used;
     /* device memory this context holds (the arena and every other cudaMalloc through
-     * swirl_cuda_dev_malloc) and the most it held at once */
+     * swirl_cuda_dev_malloc) and the most it held at once; dev_allocs counts the cudaMallocs */
     size_t dev_bytes, dev_peak;
+    unsigned long long dev_allocs;
+    /* the constraint programs' tables made once and reused across proofs (zc_cache.cu) */
+    struct swirl_cuda_zc_cache *zc_cache;
     unsigned persist_holds; /* owners of persistent data; the region is released at 0 */
     unsigned long long arena_epoch; /* bumped whenever the persistent region is released */
     int poisoned;
@@ -40,6 +43,16 @@ struct swirl_cuda_ctx {
     size_t staging_bytes;
     cudaEvent_t ev_staging[2];
 };
+
+/* A device allocation outside the arena (setup only: never on a hot path): passes the test-only
+ * fault injection (swirl_cuda_fault_alloc_at) like the arena's, then cudaMalloc (bytes 0: 256),
+ * counted by swirl_cuda_dev_count. *p is NULL on failure (SWIRL_E_NOMEM / SWIRL_E_CUDA). */
+enum swirl_status swirl_cuda_dev_malloc(swirl_cuda_ctx *ctx, void **p, size_t bytes,
+                                        const char *what);
+/* Frees what swirl_cuda_dev_malloc gave (the same bytes; a cudaFree: waits for the device). */
+void swirl_cuda_dev_free(swirl_cuda_ctx *ctx, void *p, size_t bytes);
+/* Frees the context's constraint-program cache (zc_cache.cu); swirl_cuda_ctx_destroy calls it. */
+void swirl_cuda_zc_cache_free(swirl_cuda_ctx *ctx);
 
 /* Converts a CUDA error into a libswirl status; sticky errors poison the context. */
 enum swirl_status swirl_cuda_fail(swirl_cuda_ctx *ctx, cudaError_t err, const char *file, int line,

@@ -39,12 +39,88 @@ typedef struct swirl_cuda_program swirl_cuda_program;
  * The memory is the object's own (cudaMalloc, once, freed by destroy), outside the context's
  * arena, so it survives swirl_cuda_arena_reset and can serve every round of a proof. The
  * tables are copied synchronously: create (and destroy) outside a stage, at planning time.
+ * The host-driven slots (swirl_cuda_zc_round0_host / _round_host) use this self-contained form;
+ * the rap_constraints stage takes cached tables bound to arena scratch instead
+ * (swirl_cuda_program_cached), so a proof allocates nothing outside the arena.
  */
 enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx, swirl_cuda_program **out,
                                             const swirl_air *air,
                                             size_t scratch_bytes) SWIRL_WARN_UNUSED_RESULT;
-/** Frees the object's device memory (a cudaFree: waits for the device); NULL is ignored. */
+
+/** The caller-owned scratch of a bound program (swirl_cuda_program_bind): the per-thread value
+ *  arrays and the block partial sums, device memory (the rap stage: slices of the arena). */
+typedef struct swirl_cuda_zc_scratch {
+    void *d_values;
+    size_t values_bytes;
+    bb31x4 *d_partial;
+    size_t partial_bytes;
+} swirl_cuda_zc_scratch;
+
+/** The bytes of the value arrays and the partials that a program of `slots` value slots
+ *  (the AIR program's const_base) needs for a launch scratch of `scratch_bytes` (0: the default):
+ *  what swirl_cuda_program_create would allocate. No device work. */
+enum swirl_status swirl_cuda_zc_scratch_need(size_t *values_bytes, size_t *partial_bytes,
+                                             size_t slots,
+                                             size_t scratch_bytes) SWIRL_WARN_UNUSED_RESULT;
+
+/** Like swirl_cuda_program_create without the scratch: the tables and the schedule only (their
+ *  cudaMallocs and synchronous uploads: setup, not a hot path). Launches refuse such an object;
+ *  bind it (swirl_cuda_program_bind) to a scratch first. */
+enum swirl_status swirl_cuda_program_create_tables(swirl_cuda_ctx *ctx, swirl_cuda_program **out,
+                                                   const swirl_air *air) SWIRL_WARN_UNUSED_RESULT;
+
+/**
+ * A program that runs `tables`' program (made by swirl_cuda_program_create[_tables]) in the
+ * caller's scratch `mem`, planned for a launch scratch of `scratch_bytes` as
+ * swirl_cuda_program_create plans its own (so the launches' geometry is the same); mem's slices
+ * must hold swirl_cuda_zc_scratch_need's bytes (SWIRL_E_INVALID_ARG otherwise). A host
+ * allocation only: no device memory, no device call. The new object borrows the tables (counted
+ * by swirl_cuda_program_borrows) until it is destroyed; `tables` must outlive it, unless
+ * own_tables is non-zero: then destroying the bound object destroys `tables` too (on an error
+ * of this call the caller still owns `tables`). `mem` must stay
+ * valid while launches of the object are in flight; programs sharing one scratch must run their
+ * launches in stream order (the context's one stream does that).
+ */
+enum swirl_status
+swirl_cuda_program_bind(swirl_cuda_program **out, swirl_cuda_program *tables, int own_tables,
+                        size_t scratch_bytes,
+                        const swirl_cuda_zc_scratch *mem) SWIRL_WARN_UNUSED_RESULT;
+/** The bound programs borrowing prog's tables now (0 for NULL). */
+unsigned swirl_cuda_program_borrows(const swirl_cuda_program *prog);
+
+/** Frees the object's own device memory (a cudaFree: waits for the device; a bound object has
+ *  none: it frees its host part and gives the tables back); NULL is ignored. An object whose
+ *  tables are borrowed must not be destroyed before its borrowers. */
 void swirl_cuda_program_destroy(swirl_cuda_program *prog);
+
+/**
+ * The context's cache of program tables (device/cuda/zc_cache.cu): a program for `air` bound to
+ * the caller's scratch `mem` (as swirl_cuda_program_bind), its tables taken from the cache. The
+ * cache is keyed by content: the AIR's flat program (swirl_zc_dprog_build: every table and size,
+ * compared word for word after a 64-bit hash) and the settings that shape the schedule, never by
+ * the AIR's address (an AIR may be freed and another made at the same address). A miss makes the
+ * tables (swirl_cuda_program_create_tables: cudaMalloc and synchronous uploads, once per program
+ * and context: setup, not the hot path) and keeps them; a hit does no device work at all. At
+ * most SWIRL_CUDA_ZC_CACHE_MAX entries: a miss with a full cache evicts the least recently used
+ * entry that no bound program borrows (its cudaFree waits for the device), and when every entry
+ * is borrowed the new tables are not cached (the bound object owns them). Entries are only
+ * inserted whole (a failed make leaves the cache as it was) and are read-only on the device, so a
+ * failed stage cannot leave one half-made or altered. Destroy the object with
+ * swirl_cuda_program_destroy, before the context; the cache is freed with the context.
+ */
+#define SWIRL_CUDA_ZC_CACHE_MAX 16
+enum swirl_status
+swirl_cuda_program_cached(swirl_cuda_ctx *ctx, swirl_cuda_program **out, const swirl_air *air,
+                          size_t scratch_bytes,
+                          const swirl_cuda_zc_scratch *mem) SWIRL_WARN_UNUSED_RESULT;
+
+/** The cache's counters since the context's creation: lookups that found their tables (hits),
+ *  that made them (misses), entries evicted, and the entries held now with their device bytes. */
+typedef struct swirl_cuda_zc_cache_stats {
+    unsigned long long hits, misses, evictions;
+    size_t entries, device_bytes;
+} swirl_cuda_zc_cache_stats;
+void swirl_cuda_zc_cache_stats_get(const swirl_cuda_ctx *ctx, swirl_cuda_zc_cache_stats *out);
 /** The per-thread value slots (temporaries and inputs) and the threads one launch can hold in
  *  the scratch for round 0 (base field) and the multilinear rounds (extension field). */
 size_t swirl_cuda_program_slots(const swirl_cuda_program *prog);

@@ -166,6 +166,7 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
 extern "C" void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx) {
     if (!ctx)
         return;
+    swirl_cuda_zc_cache_free(ctx);
     if (ctx->arena)
         cudaFree(ctx->arena);
     for (int b = 0; b < 2; b++) {
@@ -253,10 +254,32 @@ extern "C" enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_
     return SWIRL_OK;
 }
 
+enum swirl_status swirl_cuda_dev_malloc(swirl_cuda_ctx *ctx, void **p, size_t bytes,
+                                        const char *what) {
+    *p = NULL;
+    size_t b = bytes ? bytes : 256;
+    SWIRL_TRY(device_alloc_check(what, b));
+    cudaError_t e = cudaMalloc(p, b);
+    if (e != cudaSuccess) {
+        *p = NULL;
+        return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, what);
+    }
+    swirl_cuda_dev_count(ctx, b, 1);
+    return SWIRL_OK;
+}
+
+void swirl_cuda_dev_free(swirl_cuda_ctx *ctx, void *p, size_t bytes) {
+    if (!p)
+        return;
+    cudaFree(p);
+    swirl_cuda_dev_count(ctx, bytes ? bytes : 256, 0);
+}
+
 extern "C" void swirl_cuda_dev_count(swirl_cuda_ctx *ctx, size_t bytes, int add) {
     if (!ctx)
         return;
     if (add) {
+        ctx->dev_allocs++;
         ctx->dev_bytes += bytes;
         if (ctx->dev_bytes > ctx->dev_peak)
             ctx->dev_peak = ctx->dev_bytes;
@@ -267,6 +290,14 @@ extern "C" void swirl_cuda_dev_count(swirl_cuda_ctx *ctx, size_t bytes, int add)
 
 extern "C" size_t swirl_cuda_dev_peak(const swirl_cuda_ctx *ctx) {
     return ctx ? ctx->dev_peak : 0;
+}
+
+extern "C" size_t swirl_cuda_dev_held(const swirl_cuda_ctx *ctx) {
+    return ctx ? ctx->dev_bytes : 0;
+}
+
+extern "C" unsigned long long swirl_cuda_dev_allocs(const swirl_cuda_ctx *ctx) {
+    return ctx ? ctx->dev_allocs : 0;
 }
 
 extern "C" void swirl_cuda_dev_peak_reset(swirl_cuda_ctx *ctx) {

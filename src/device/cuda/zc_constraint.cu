@@ -57,18 +57,26 @@
 
 struct swirl_cuda_program {
     swirl_cuda_ctx *ctx;
-    swirl_zc_dprog dp; /* device pointers into d_tables */
-    void *d_tables;
+    swirl_zc_dprog dp; /* device pointers into d_tables (or into `tables`' d_tables) */
+    void *d_tables;    /* NULL when borrowed */
     bb31 *d_scratch;
     bb31x4 *d_partial;
-    size_t tables_bytes, scratch_bytes, partial_bytes; /* the three allocations' sizes */
+    size_t tables_bytes, scratch_bytes, partial_bytes; /* the three regions' sizes */
     size_t thr_b, thr_x; /* threads one launch holds: base-field, extension-field values */
     size_t n_partial;    /* bb31x4 entries of d_partial */
     /* the levelled schedule (device/zc_block.h) for the block kernel of the multilinear rounds;
      * blk_smem = 0 when it does not fit a block's shared memory (the per-thread kernel runs) */
-    swirl_zc_sched sc;   /* device pointers into d_sched */
-    void *d_sched;
+    swirl_zc_sched sc; /* device pointers into d_sched (or into `tables`' d_sched) */
+    void *d_sched;     /* NULL when borrowed */
     size_t sched_bytes, blk_smem;
+    /* Ownership. swirl_cuda_program_create: tables, schedule and scratch its own (cudaMalloc).
+     * swirl_cuda_program_create_tables: tables and schedule, no scratch (launches refuse it).
+     * swirl_cuda_program_bind: nothing on the device: the tables of `tables` (counted in its
+     * `borrows`), the scratch and partials of the caller (the arena). */
+    int own_scratch;
+    swirl_cuda_program *tables; /* bound: the tables' owner */
+    int own_tables_obj;         /* bound: destroy `tables` with this one */
+    unsigned borrows;           /* bound programs borrowing this one's tables now */
 };
 
 typedef struct zc_views {
@@ -284,22 +292,13 @@ static size_t zc_align(size_t b) {
     return (b + 255) & ~(size_t)255;
 }
 
+/* device memory outside the arena: counted, and failing under the tests' fault injection */
 static enum swirl_status zc_malloc(swirl_cuda_ctx *ctx, void **p, size_t bytes, const char *what) {
-    *p = NULL;
-    cudaError_t e = cudaMalloc(p, bytes ? bytes : 256);
-    if (e != cudaSuccess) {
-        *p = NULL;
-        return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, what);
-    }
-    swirl_cuda_dev_count(ctx, bytes ? bytes : 256, 1);
-    return SWIRL_OK;
+    return swirl_cuda_dev_malloc(ctx, p, bytes, what);
 }
 
 static void zc_free(swirl_cuda_ctx *ctx, void *p, size_t bytes) {
-    if (!p)
-        return;
-    cudaFree(p);
-    swirl_cuda_dev_count(ctx, bytes ? bytes : 256, 0);
+    swirl_cuda_dev_free(ctx, p, bytes);
 }
 
 /* the host tables of dp copied into one device allocation; prog->dp gets the device pointers */
@@ -386,10 +385,17 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
     return st;
 }
 
-/* scratch for the launches: thr_b base-field / thr_x extension-field evaluations at once (at
- * least one block of each), and their block partials */
-static enum swirl_status zc_alloc_scratch(swirl_cuda_program *prog, size_t scratch_bytes) {
-    size_t slots = prog->dp.n_slots ? prog->dp.n_slots : 1;
+/* the scratch plan of a program with `slots` value slots given a launch scratch of scratch_bytes
+ * (0: SWIRL_CUDA_ZC_SCRATCH_DEFAULT): thr_b base-field / thr_x extension-field evaluations at
+ * once (at least one block of each), the value arrays' bytes, and their block partials */
+typedef struct zc_scratch_plan {
+    size_t thr_b, thr_x, bytes, n_partial;
+} zc_scratch_plan;
+
+static enum swirl_status zc_plan_scratch(zc_scratch_plan *pl, size_t slots, size_t scratch_bytes) {
+    if (!scratch_bytes)
+        scratch_bytes = SWIRL_CUDA_ZC_SCRATCH_DEFAULT;
+    slots = slots ? slots : 1;
     size_t tb = scratch_bytes / (slots * 4), tx = scratch_bytes / (slots * 16);
     tb = tb > ZC_MAX_THREADS ? ZC_MAX_THREADS : tb;
     tx = tx > ZC_MAX_THREADS ? ZC_MAX_THREADS : tx;
@@ -401,22 +407,45 @@ static enum swirl_status zc_alloc_scratch(swirl_cuda_program *prog, size_t scrat
         tx = ZC_BLOCK;
     if (slots > ((size_t)1 << 40) / (tx * 16))
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "constraint program too large for the device");
-    size_t bytes = tb * slots * 4 > tx * slots * 16 ? tb * slots * 4 : tx * slots * 16;
-    prog->thr_b = tb;
-    prog->thr_x = tx;
-    prog->n_partial = 3 * (tb > tx ? tb : tx);
+    pl->thr_b = tb;
+    pl->thr_x = tx;
+    pl->bytes = tb * slots * 4 > tx * slots * 16 ? tb * slots * 4 : tx * slots * 16;
+    pl->n_partial = 3 * (tb > tx ? tb : tx);
+    return SWIRL_OK;
+}
+
+extern "C" enum swirl_status swirl_cuda_zc_scratch_need(size_t *values_bytes, size_t *partial_bytes,
+                                                        size_t slots, size_t scratch_bytes) {
+    SWIRL_ARG_CHECK(values_bytes && partial_bytes);
+    *values_bytes = *partial_bytes = 0;
+    zc_scratch_plan pl = {0, 0, 0, 0};
+    SWIRL_TRY(zc_plan_scratch(&pl, slots, scratch_bytes));
+    *values_bytes = pl.bytes;
+    *partial_bytes = pl.n_partial * sizeof(bb31x4);
+    return SWIRL_OK;
+}
+
+/* the program's own scratch (swirl_cuda_program_create) */
+static enum swirl_status zc_alloc_scratch(swirl_cuda_program *prog, size_t scratch_bytes) {
+    zc_scratch_plan pl = {0, 0, 0, 0};
+    SWIRL_TRY(zc_plan_scratch(&pl, prog->dp.n_slots, scratch_bytes));
+    prog->thr_b = pl.thr_b;
+    prog->thr_x = pl.thr_x;
+    prog->n_partial = pl.n_partial;
+    prog->own_scratch = 1;
     SWIRL_TRY(
-        zc_malloc(prog->ctx, (void **)&prog->d_scratch, bytes, "cudaMalloc(program scratch)"));
-    prog->scratch_bytes = bytes;
+        zc_malloc(prog->ctx, (void **)&prog->d_scratch, pl.bytes, "cudaMalloc(program scratch)"));
+    prog->scratch_bytes = pl.bytes;
     SWIRL_TRY(zc_malloc(prog->ctx, (void **)&prog->d_partial, prog->n_partial * sizeof(bb31x4),
                         "cudaMalloc(program partials)"));
     prog->partial_bytes = prog->n_partial * sizeof(bb31x4);
     return SWIRL_OK;
 }
 
-extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
-                                                       swirl_cuda_program **out,
-                                                       const swirl_air *air, size_t scratch_bytes) {
+/* the tables and schedule (with_scratch: and the program's own scratch); nothing is kept on a
+ * failure (the object is destroyed whole) */
+static enum swirl_status zc_create(swirl_cuda_ctx *ctx, swirl_cuda_program **out,
+                                   const swirl_air *air, int with_scratch, size_t scratch_bytes) {
     SWIRL_ARG_CHECK(out != NULL);
     *out = NULL;
     SWIRL_CUDA_CHECK_CTX(ctx);
@@ -438,8 +467,8 @@ extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
         host.n_instrs >= ZC_BLK_MIN_INSTRS)
         st = zc_upload_sched(prog, &host);
     free(storage);
-    if (st == SWIRL_OK)
-        st = zc_alloc_scratch(prog, scratch_bytes ? scratch_bytes : SWIRL_CUDA_ZC_SCRATCH_DEFAULT);
+    if (st == SWIRL_OK && with_scratch)
+        st = zc_alloc_scratch(prog, scratch_bytes);
     if (st != SWIRL_OK) {
         swirl_cuda_program_destroy(prog);
         return st;
@@ -448,12 +477,75 @@ extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
     return SWIRL_OK;
 }
 
+extern "C" enum swirl_status swirl_cuda_program_create(swirl_cuda_ctx *ctx,
+                                                       swirl_cuda_program **out,
+                                                       const swirl_air *air, size_t scratch_bytes) {
+    return zc_create(ctx, out, air, 1, scratch_bytes);
+}
+
+extern "C" enum swirl_status swirl_cuda_program_create_tables(swirl_cuda_ctx *ctx,
+                                                              swirl_cuda_program **out,
+                                                              const swirl_air *air) {
+    return zc_create(ctx, out, air, 0, 0);
+}
+
+extern "C" enum swirl_status swirl_cuda_program_bind(swirl_cuda_program **out,
+                                                     swirl_cuda_program *tables, int own_tables,
+                                                     size_t scratch_bytes,
+                                                     const swirl_cuda_zc_scratch *mem) {
+    SWIRL_ARG_CHECK(out != NULL);
+    *out = NULL;
+    SWIRL_ARG_CHECK(tables && tables->d_tables && !tables->tables && mem);
+    zc_scratch_plan pl = {0, 0, 0, 0};
+    SWIRL_TRY(zc_plan_scratch(&pl, tables->dp.n_slots, scratch_bytes));
+    if (!mem->d_values || !mem->d_partial || mem->values_bytes < pl.bytes ||
+        mem->partial_bytes < pl.n_partial * sizeof(bb31x4))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "constraint program scratch: %zu + %zu bytes given, %zu + %zu needed "
+                           "(swirl_cuda_zc_scratch_need)",
+                           mem->values_bytes, mem->partial_bytes, pl.bytes,
+                           pl.n_partial * sizeof(bb31x4));
+    swirl_cuda_program *prog = (swirl_cuda_program *)swirl_calloc(1, sizeof *prog);
+    if (!prog)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    prog->ctx = tables->ctx;
+    prog->dp = tables->dp;
+    prog->sc = tables->sc;
+    prog->blk_smem = tables->blk_smem;
+    /* the planned sizes, not the slices' (the launches' geometry as with an own scratch) */
+    prog->d_scratch = (bb31 *)mem->d_values;
+    prog->d_partial = mem->d_partial;
+    prog->scratch_bytes = pl.bytes;
+    prog->partial_bytes = pl.n_partial * sizeof(bb31x4);
+    prog->thr_b = pl.thr_b;
+    prog->thr_x = pl.thr_x;
+    prog->n_partial = pl.n_partial;
+    prog->tables = tables;
+    prog->own_tables_obj = own_tables;
+    tables->borrows++;
+    *out = prog;
+    return SWIRL_OK;
+}
+
+extern "C" unsigned swirl_cuda_program_borrows(const swirl_cuda_program *prog) {
+    return prog ? prog->borrows : 0;
+}
+
 extern "C" void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
     if (!prog)
         return;
+    if (prog->tables) { /* bound: give the tables back; the device memory is not this one's */
+        prog->tables->borrows--;
+        if (prog->own_tables_obj)
+            swirl_cuda_program_destroy(prog->tables);
+        free(prog);
+        return;
+    }
     zc_free(prog->ctx, prog->d_tables, prog->tables_bytes);
-    zc_free(prog->ctx, prog->d_scratch, prog->scratch_bytes);
-    zc_free(prog->ctx, prog->d_partial, prog->partial_bytes);
+    if (prog->own_scratch) {
+        zc_free(prog->ctx, prog->d_scratch, prog->scratch_bytes);
+        zc_free(prog->ctx, prog->d_partial, prog->partial_bytes);
+    }
     zc_free(prog->ctx, prog->d_sched, prog->sched_bytes);
     free(prog);
 }
@@ -479,6 +571,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
                                                   bb31x4 *d_S, const swirl_cuda_zc_round0_in *in) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(prog && prog->ctx == ctx && d_S && in);
+    SWIRL_ARG_CHECK(prog->d_scratch && prog->d_partial); /* not a tables-only program */
     SWIRL_ARG_CHECK(in->eq_x && in->lag && in->pts && in->lambda_pows);
     SWIRL_ARG_CHECK(in->N >= 1 && (in->N & (in->N - 1)) == 0 && in->N <= 256);
     SWIRL_ARG_CHECK(in->h >= 1 && (in->h & (in->h - 1)) == 0 && in->n_lift < 40);
@@ -554,6 +647,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
                                                  bb31x4 *d_out, const swirl_cuda_zc_round_in *in) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(prog && prog->ctx == ctx && d_out && in);
+    SWIRL_ARG_CHECK(prog->d_scratch && prog->d_partial); /* not a tables-only program */
     SWIRL_ARG_CHECK(in->eq_y && in->fsel && in->lambda_pows && in->ny >= 1);
     SWIRL_ARG_CHECK(in->G >= 1 && in->G <= ZC_BLOCK && 2 * in->ny <= in->cur_h);
     SWIRL_ARG_CHECK(in->nv == prog->dp.nv);
