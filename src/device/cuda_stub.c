@@ -107,6 +107,15 @@ void swirl_cuda_fault_alloc_at(unsigned long long n) {
 void swirl_cuda_fault_launch_at(unsigned long long n) {
     (void)n;
 }
+void swirl_cuda_fault_corrupt_at(const char *stage, size_t index) {
+    (void)stage;
+    (void)index;
+}
+void swirl_cuda_fault_corrupt_target(swirl_cuda_ctx *ctx, void *d_words, size_t nwords) {
+    (void)ctx;
+    (void)d_words;
+    (void)nwords;
+}
 int swirl_cuda_fault_pending(void) {
     return 0;
 }

@@ -108,6 +108,8 @@ enum swirl_status swirl_cuda_commit_pcs(swirl_cuda_ctx *ctx, swirl_stacked_pcs_d
     s->d_matrix = dq;
     s->d_codeword = dcw;
     s->d_layers = tree.d_layers[0];
+    /* tests only: the word swirl_cuda_fault_corrupt_at flips lies in the latest matrix */
+    swirl_cuda_fault_corrupt_target(ctx, dq, layout.height * layout.width);
     swirl_cuda_arena_hold(ctx); /* released by cuda_pcs_destroy, on wrap's failure too */
     return swirl_stacked_pcs_data_wrap(out, &layout, log_blowup, &plan, root, &g_cuda_pcs, s);
 }

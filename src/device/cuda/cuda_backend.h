@@ -32,6 +32,9 @@
  * with SWIRL_E_NOMEM;
  * swirl_cuda_fault_launch_at(n) makes the n-th kernel launch from now report SWIRL_E_CUDA (the
  * kernel itself ran; the context is not poisoned). Each fires once; 0 disables. Not thread-safe.
+ * swirl_cuda_fault_corrupt_at(stage, i) models silent data corruption: when that stage next
+ * begins, one word of the corruption target (the stacked matrix of the context's latest GPU
+ * commitment) becomes another canonical field element, with no error reported anywhere.
  */
 #ifndef SWIRL_DEVICE_CUDA_BACKEND_H
 #define SWIRL_DEVICE_CUDA_BACKEND_H
@@ -106,7 +109,24 @@ unsigned long long swirl_cuda_arena_epoch(const swirl_cuda_ctx *ctx);
 void swirl_cuda_fault_alloc_at(unsigned long long n);
 /** Tests only: the n-th kernel launch from now reports SWIRL_E_CUDA; 0 disables. */
 void swirl_cuda_fault_launch_at(unsigned long long n);
-/** Non-zero while an injected fault is armed and has not fired. */
+/**
+ * Tests only: when the stage named `stage` next begins (swirl_cuda_stage_begin, on a context
+ * whose corruption target is live), before anything the stage enqueues, word `index` modulo the
+ * target's size is replaced by (word + 1) mod p: still canonical, another field element. Enqueued
+ * on the stream (no host sync; not counted in the stage); logged as a warning. Fires once; a NULL
+ * stage disarms. Not thread-safe.
+ */
+void swirl_cuda_fault_corrupt_at(const char *stage, size_t index);
+/**
+ * Tests only: sets ctx's corruption target, `nwords` 32-bit field elements at d_words (device
+ * memory of the arena's persistent region), live until the arena's epoch changes.
+ * swirl_cuda_commit_pcs sets it to each commitment's stacked matrix, so in a proof it is the
+ * common main's (committed after the cached partitions): what rap_constraints, the stacked
+ * reduction and WHIR read.
+ */
+void swirl_cuda_fault_corrupt_target(swirl_cuda_ctx *ctx, void *d_words, size_t nwords);
+/** Non-zero while an injected fault (allocation, launch or corruption) is armed and has not
+ *  fired. */
 int swirl_cuda_fault_pending(void);
 
 /** Asynchronous copies on the context's stream (counted as operations of the current stage, their

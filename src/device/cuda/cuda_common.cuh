@@ -42,6 +42,11 @@ struct swirl_cuda_ctx {
     void *staging[2];
     size_t staging_bytes;
     cudaEvent_t ev_staging[2];
+    /* tests only: the target of swirl_cuda_fault_corrupt_at (32-bit words), live while the
+     * arena's epoch is fault_epoch */
+    uint32_t *fault_words;
+    size_t fault_nwords;
+    unsigned long long fault_epoch;
 };
 
 /* A device allocation outside the arena (setup only: never on a hot path): passes the test-only

@@ -1,7 +1,8 @@
 /*
  * CUDA runtime: device probe, context (stream, arena with its scratch and persistent regions),
  * error conversion and poisoning, staged dispatch with counted launches, bytes and host syncs,
- * the test-only fault injection, and the CUDA primitive table's buffer slots.
+ * the test-only fault injection (failed allocations and launches, a corrupted word), and the CUDA
+ * primitive table's buffer slots.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -54,6 +55,9 @@ enum swirl_status swirl_cuda_fail(swirl_cuda_ctx *ctx, cudaError_t err, const ch
 /* ---- fault injection (tests only; one host thread drives a context, so plain counters) ---- */
 
 static unsigned long long g_fault_alloc, g_fault_launch; /* countdowns; 0: disarmed */
+/* the corruption hook: armed while g_corrupt_stage[0] != 0 */
+static char g_corrupt_stage[128];
+static size_t g_corrupt_index;
 
 extern "C" void swirl_cuda_fault_alloc_at(unsigned long long n) {
     g_fault_alloc = n;
@@ -62,7 +66,40 @@ extern "C" void swirl_cuda_fault_launch_at(unsigned long long n) {
     g_fault_launch = n;
 }
 extern "C" int swirl_cuda_fault_pending(void) {
-    return g_fault_alloc != 0 || g_fault_launch != 0;
+    return g_fault_alloc != 0 || g_fault_launch != 0 || g_corrupt_stage[0] != 0;
+}
+extern "C" void swirl_cuda_fault_corrupt_at(const char *stage, size_t index) {
+    g_corrupt_stage[0] = 0;
+    if (stage && strlen(stage) < sizeof g_corrupt_stage)
+        memcpy(g_corrupt_stage, stage, strlen(stage) + 1);
+    g_corrupt_index = index;
+}
+extern "C" void swirl_cuda_fault_corrupt_target(swirl_cuda_ctx *ctx, void *d_words, size_t nwords) {
+    if (!ctx)
+        return;
+    ctx->fault_words = (uint32_t *)d_words;
+    ctx->fault_nwords = d_words ? nwords : 0;
+    ctx->fault_epoch = ctx->arena_epoch;
+}
+/* one word w of the target becomes w + 1 mod p: still canonical, a different field element (a
+ * silent data corruption, not an out-of-range value) */
+static __global__ void k_fault_corrupt(uint32_t *w) {
+    uint32_t v = *w % BB31_P;
+    *w = v + 1 == BB31_P ? 0 : v + 1;
+}
+/* at stage_begin: fires when the armed stage begins on a context with a live target, enqueued
+ * before anything the stage enqueues (no host sync, not counted as one of the stage's kernels) */
+static enum swirl_status corrupt_check(swirl_cuda_ctx *ctx, const char *name) {
+    if (!g_corrupt_stage[0] || strcmp(g_corrupt_stage, name) != 0 || !ctx->fault_words ||
+        ctx->fault_nwords == 0 || ctx->fault_epoch != ctx->arena_epoch)
+        return SWIRL_OK;
+    g_corrupt_stage[0] = 0;
+    size_t i = g_corrupt_index % ctx->fault_nwords;
+    swirl_log(SWIRL_LOG_WARN, "stage %s: word %zu of %zu corrupted on the device (test hook)", name,
+              i, ctx->fault_nwords);
+    k_fault_corrupt<<<1, 1, 0, ctx->stream>>>(ctx->fault_words + i);
+    SWIRL_CUDA_TRY(ctx, cudaGetLastError());
+    return SWIRL_OK;
 }
 /* counts one event against an armed countdown; non-zero when this one must fail */
 static int fault_fires(unsigned long long *countdown) {
@@ -520,7 +557,10 @@ extern "C" enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx, const c
     ctx->current.name = name;
     ctx->stage_open = 1;
     SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_start, ctx->stream));
-    return SWIRL_OK;
+    enum swirl_status st = corrupt_check(ctx, name);
+    if (st != SWIRL_OK)
+        ctx->stage_open = 0; /* the caller's SWIRL_TRY does not abort a stage that never began */
+    return st;
 }
 
 extern "C" enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) {
