@@ -138,6 +138,26 @@ static void test_pow_grinder(void) {
     }
 }
 
+/* a proof whose device plan exceeds the card: begin_proof fails with SWIRL_E_NOMEM naming the
+ * plan, before any allocation or kernel (no stage traced), and the backend proves afterwards */
+static void test_plan_too_large(void) {
+    swirl_commit_shape big = {(size_t)1 << 30, (size_t)1 << 12}; /* 2^42 cells: terabytes */
+    swirl_cuda_stage_trace_clear(g_be->gpu);
+    size_t held = swirl_backend_device_peak(g_be);
+    CHECK_STATUS(g_be->begin_proof(g_be, &big, 1, 1, NULL, NULL, 0), SWIRL_E_NOMEM);
+    CHECK_MSG(strstr(swirl_last_error(), "does not fit the GPU") != NULL, "message: %s",
+              swirl_last_error());
+    size_t ns;
+    swirl_backend_stage_trace(g_be, &ns);
+    CHECK(ns == 0);
+    CHECK(swirl_backend_device_peak(g_be) == held); /* nothing was allocated */
+    swirl_system_params p = params(2, 4);
+    swirl_fixture_three f;
+    swirl_fixture_three_init(&f, &p);
+    compare(f.vk, f.in);
+    swirl_fixture_three_clear(&f);
+}
+
 static void test_three_airs(void) {
     swirl_system_params p = params(2, 4);
     swirl_fixture_three f;
@@ -228,6 +248,7 @@ static void test_repeat_no_alloc(void) {
 
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_pow_grinder),
+    SWIRL_TEST(test_plan_too_large),
     SWIRL_TEST(test_three_airs),
     SWIRL_TEST(test_tall_fib),
     SWIRL_TEST(test_repeat_no_alloc),

@@ -34,6 +34,12 @@ enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_t bytes) {
     (void)bytes;
     return NO_CUDA();
 }
+enum swirl_status swirl_cuda_arena_capacity(swirl_cuda_ctx *ctx, size_t *bytes) {
+    (void)ctx;
+    if (bytes)
+        *bytes = 0;
+    return NO_CUDA();
+}
 enum swirl_status swirl_cuda_alloc_persistent(swirl_cuda_ctx *ctx, void **dptr, size_t bytes) {
     (void)ctx;
     (void)bytes;

@@ -118,6 +118,7 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
                            "is still alive (%zu bytes); destroy it first",
                            swirl_cuda_arena_persistent_used(be->gpu));
     size_t total = 0, max_scratch = 0;
+    const char *largest = "the commit"; /* the stage whose scratch sizes the region */
     for (size_t i = 0; i < n; i++) {
         size_t p, sc;
         swirl_cuda_stacked_commit_plan(&p, &sc, shapes[i].height, shapes[i].width, log_blowup);
@@ -126,11 +127,11 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
         total += p;
         max_scratch = sc > max_scratch ? sc : max_scratch;
     }
-    if (max_scratch > SIZE_MAX - total)
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "begin_proof: device memory plan overflows");
     /* the scratch region also serves the PoW searches of the later stages (swirl_cuda_pow_grind) */
-    if (max_scratch < swirl_cuda_pow_bytes())
+    if (max_scratch < swirl_cuda_pow_bytes()) {
         max_scratch = swirl_cuda_pow_bytes();
+        largest = "the PoW search";
+    }
     /* the device-resident stages (SWIRL_GPU_STAGES): their scratch, one stage at a time */
     if (swirl_settings_get()->gpu_stages && zp && inst && n_inst > 0) {
         size_t rap = 0, wtot = 0, cube = 0;
@@ -139,7 +140,10 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
         SWIRL_TRY(swirl_cuda_rap_arena_bytes(&rap, zp, inst, n_inst,
                                              SWIRL_CUDA_RAP_RESIDENT_COMMON |
                                                  SWIRL_CUDA_RAP_RESIDENT_CACHED));
-        max_scratch = rap > max_scratch ? rap : max_scratch;
+        if (rap > max_scratch) {
+            max_scratch = rap;
+            largest = "rap_constraints";
+        }
         for (size_t i = 0; i < n; i++) {
             wtot += shapes[i].width;
             size_t c = shapes[i].height >> zp->l_skip;
@@ -147,15 +151,34 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
         }
         /* the stacked reduction: folded columns (24 wtot 2^n_stack), tables and sums (a bound) */
         size_t sr = 48 * wtot * cube + ((size_t)64 << 20);
-        max_scratch = sr > max_scratch ? sr : max_scratch;
+        if (sr > max_scratch) {
+            max_scratch = sr;
+            largest = "the stacked reduction";
+        }
         /* WHIR: the batched polynomial and its weights, later rounds' codewords and trees (a
          * bound over the tallest commitment; the stage checks its exact need before it runs) */
         size_t hmax = 0;
         for (size_t i = 0; i < n; i++)
             hmax = shapes[i].height > hmax ? shapes[i].height : hmax;
         size_t wh = 256 * (hmax << log_blowup) + ((size_t)64 << 20);
-        max_scratch = wh > max_scratch ? wh : max_scratch;
+        if (wh > max_scratch) {
+            max_scratch = wh;
+            largest = "WHIR";
+        }
     }
+    if (max_scratch > SIZE_MAX - total)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "begin_proof: device memory plan overflows");
+    /* a plan the device cannot hold fails here, before any allocation or kernel, naming its
+     * parts (a smaller system, fewer rows per trace or SWIRL_GPU_STAGES=0 may fit) */
+    size_t cap = 0;
+    SWIRL_TRY(swirl_cuda_arena_capacity(be->gpu, &cap));
+    if (total + max_scratch > cap)
+        return SWIRL_RAISE(SWIRL_E_NOMEM,
+                           "the proof does not fit the GPU: it needs %zu MiB of device memory "
+                           "(%zu MiB for %zu commitment(s) kept until the openings + %zu MiB of "
+                           "scratch for the largest stage, %s), the device can give %zu MiB",
+                           (total + max_scratch) >> 20, total >> 20, n, max_scratch >> 20,
+                           largest, cap >> 20);
     swirl_cuda_arena_reset(be->gpu);
     return swirl_cuda_arena_reserve(be->gpu, total + max_scratch);
 }

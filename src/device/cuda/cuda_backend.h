@@ -75,6 +75,10 @@ enum swirl_status swirl_cuda_alloc_persistent(swirl_cuda_ctx *ctx, void **dptr,
  *  while slices of either region are handed out). A smaller request keeps the arena as it is. */
 enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx,
                                            size_t bytes) SWIRL_WARN_UNUSED_RESULT;
+/** The most bytes the arena could hold now: its current size plus the device's free memory
+ *  (cudaMemGetInfo), for a plan checked before anything is allocated. */
+enum swirl_status swirl_cuda_arena_capacity(swirl_cuda_ctx *ctx,
+                                            size_t *bytes) SWIRL_WARN_UNUSED_RESULT;
 /** Empties both regions (the persistent one even while held: its epoch changes). */
 void swirl_cuda_arena_reset(swirl_cuda_ctx *ctx);
 /** Device memory accounting: every cudaMalloc of the context (the arena, the constraint programs'

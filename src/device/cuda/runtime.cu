@@ -312,6 +312,17 @@ void swirl_cuda_dev_free(swirl_cuda_ctx *ctx, void *p, size_t bytes) {
     swirl_cuda_dev_count(ctx, bytes ? bytes : 256, 0);
 }
 
+extern "C" enum swirl_status swirl_cuda_arena_capacity(swirl_cuda_ctx *ctx, size_t *bytes) {
+    SWIRL_ARG_CHECK(bytes != NULL);
+    *bytes = 0;
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    size_t free_b = 0, total_b = 0;
+    SWIRL_CUDA_TRY(ctx, cudaSetDevice(ctx->device));
+    SWIRL_CUDA_TRY(ctx, cudaMemGetInfo(&free_b, &total_b));
+    *bytes = free_b + ctx->arena_bytes;
+    return SWIRL_OK;
+}
+
 extern "C" void swirl_cuda_dev_count(swirl_cuda_ctx *ctx, size_t bytes, int add) {
     if (!ctx)
         return;
