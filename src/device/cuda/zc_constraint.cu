@@ -19,12 +19,12 @@
  * 65,536 round-0 evaluations: 1.6 GB of values, within the default 2 GiB scratch, so round 0 is
  * one wave of 512 blocks (about 4 per SM on an H100); a 512 MiB scratch would run 173 blocks of
  * 128 threads, each striding over 3 groups of hypercube points. The multilinear rounds have
- * 96 KB per evaluation and few evaluations (round 1: 1024 x 3), so they run few blocks and are
- * latency-bound.
- * Not done yet (the program order keeps up to 2,671 values live): re-allocating the slots by
- * liveness with the constraint outputs accumulated where they are defined (399 live values for
- * KeccakAir without inputs), and interpolating inputs at their use, which would let the values
- * of a block sit in shared memory.
+ * 96 KB per evaluation and few evaluations (round 1: 1024 x 3): per thread they are
+ * latency-bound (22 ms a round), so programs of >= ZC_BLK_MIN_INSTRS instructions run them with
+ * one evaluation per block instead (k_zc_round_blk, device/zc_block.h: the program in levels,
+ * values by liveness in shared memory; 0.6 ms a round). Round 0 keeps one evaluation per thread
+ * unless SWIRL_ZC_BLOCK_ROUND0=1 (k_zc_r0_inputs + k_zc_round0_blk: measured slower, 31 vs 26 ms,
+ * docs/PERF.md).
  *
  * Round 0 (k_zc_round0): a block of 128 threads covers PB points (the largest power of two <= 128
  * dividing np) by XB = 128 / PB hypercube points; blockIdx.y picks the point group, blockIdx.x
