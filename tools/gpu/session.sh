@@ -4,6 +4,9 @@
 # Usage (on the device machine, repo root): tools/gpu/session.sh [steps...]
 #   steps: build tests alltests cmp bench modes hosttests prod sanitize (default: build tests cmp bench)
 #   hosttests: the GPU tests again with SWIRL_GPU_STAGES=0 (the CPU stages after the GPU commit)
+#   ab: the baseline in the same call: SWIRL_BASE_TGZ (a `git archive --format=tar.gz REF` of the
+#       base, carried in .debs) built for sm_90a and benched against this tree, keccakf and, when
+#       present, the prod system, alternating base / this tree twice
 #   prod: OpenVM's "prod" 5-AIR system at 2^20 rows (SWIRL_PROD_DIR, default .debs/prod20, written by
 #         ../shared/bench/make_fib_system.py DIR 20 and carried): cpu vs cuda bytes and bench, per mode
 #   modes: cmp and bench keccakf per mode, each proof verified; SWIRL_MODES lists them as
@@ -72,6 +75,22 @@ prod)
     log "$mode prod cmp cuda=$r $c"
     env $env "$S" bench --system "$P" --backend cuda --iters 5 --metrics "$OUT/prod_$mode.json" 2>&1 |
       grep -E "^stark|^prover" | sed "s/^/prod $mode /" | tee -a "$OUT/summary.txt"
+  done ;;
+ab)
+  T=${SWIRL_BASE_TGZ:-}; [ -n "$T" ] && [ -f "$T" ] || { log "ab: SWIRL_BASE_TGZ not set or missing"; continue; }
+  rm -rf /tmp/base && mkdir -p /tmp/base && tar xzf "$T" -C /tmp/base
+  (cd /tmp/base && cmake -S . -B b -G Ninja -DCMAKE_BUILD_TYPE=Release -DSWIRL_CUDA=ON \
+     -DCMAKE_CUDA_ARCHITECTURES=90a >/dev/null 2>&1 && cmake --build b -j16 --target swirl >/dev/null 2>&1)
+  [ -x /tmp/base/b/swirl ] || { log "ab: base build failed"; continue; }
+  P=${SWIRL_PROD_DIR:-.debs/prod20}
+  for r in 1 2; do
+    for who in base head; do
+      S=$B/swirl; [ $who = base ] && S=/tmp/base/b/swirl
+      "$S" bench keccakf --backend cuda --iters 5 --metrics "$OUT/ab_keccakf_${who}_$r.json" 2>&1 |
+        grep -E "^stark|^prover" | sed "s/^/ab $who keccakf ($r) /" | tee -a "$OUT/summary.txt"
+      [ -d "$P" ] && "$S" bench --system "$P" --backend cuda --iters 5 --metrics "$OUT/ab_prod_${who}_$r.json" 2>&1 |
+        grep -E "^stark" | sed "s/^/ab $who prod ($r) /" | tee -a "$OUT/summary.txt"
+    done
   done ;;
 sanitize)
   export SWIRL_SANITIZED=1 # the tests keep their sizes small under the sanitizer
