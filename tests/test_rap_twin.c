@@ -260,7 +260,7 @@ static void tw_round(twin *w, const zc_case *c, uint32_t round) {
     }
 }
 
-/* k_rap_gather: the opened values from the fully folded tables */
+/* k_rap_gather: the opened values from the fully folded tables; then the host's observation */
 static void tw_openings(twin *w) {
     const swirl_rap_shape *sh = &w->s.sh;
     for (size_t o = 0; o < w->s.plan.n_openings; o++) {
@@ -269,7 +269,7 @@ static void tw_openings(twin *w) {
         const bb31x4 *tab = tw_table(w, ti, w->s.tr[ti].n_lift);
         w->proof[sh->off_open + o] = tab[w->s.vs[ti].col0[vi] + col];
     }
-    swirl_rap_ctl_openings(sh, &w->b, &g_tb);
+    swirl_rap_sched_observe_openings(&w->s, w->proof, w->b.t);
 }
 
 /* the whole schedule on transcript *t */

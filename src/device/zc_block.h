@@ -115,23 +115,8 @@ SWIRL_HD void swirl_zc_blk_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched
                                   const bb31x4 *const *fold, const bb31x4 *fsel, const bb31 *pub,
                                   size_t y, size_t H, bb31 X, uint32_t tid, uint32_t nt) {
     uint32_t ns = sc->n_slots;
-    for (uint32_t j = tid; j < sc->n_inputs; j += nt) {
-        bb31x4 v;
-        if (j < 3) {
-            bb31x4 a0 = fsel[j * H + 2 * y], a1 = fsel[j * H + 2 * y + 1];
-            v = bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X));
-        } else {
-            uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
-                     col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]);
-            if (view == SWIRL_ZC_PUBLIC) {
-                v = bb31x4_from_base(swirl_zc_ldb(&pub[col]));
-            } else {
-                const bb31x4 *c = fold[view] + (size_t)col * H + 2 * y;
-                v = bb31x4_add(c[0], bb31x4_mul_base(bb31x4_sub(c[1], c[0]), X));
-            }
-        }
-        swirl_zc_blk_st(S, ns, j, v);
-    }
+    for (uint32_t j = tid; j < sc->n_inputs; j += nt)
+        swirl_zc_blk_st(S, ns, j, swirl_zc_round_input(pg, fold, fsel, pub, y, H, X, j));
 }
 
 /* phase 2 (once per level): the thread whose start of the level is f (swirl_zc_blk_fetch) runs the
@@ -182,31 +167,6 @@ SWIRL_HD void swirl_zc_blk_sums(bb31x4 out[3], const swirl_zc_dprog *pg, const s
 
 SWIRL_HD bb31 swirl_zc_blk_ld_b(const swirl_zc_dprog *pg, const bb31 *S, uint32_t o) {
     return (o & SWIRL_ZC_CONST) ? swirl_zc_ldb(&pg->consts[o & ~SWIRL_ZC_CONST]) : S[o];
-}
-
-/* Round 0's input j of the evaluation at hypercube point x and the point with Lagrange row lg
- * (N weights), as swirl_zc_r0_eval writes it: j < 3 the selectors, then variable j - 3 (its
- * column interpolated from rows x·N + i + offset mod h, or its public value). The GPU computes
- * every input of a group of hypercube points first (k_zc_r0_inputs: a column's N rows read once
- * for every point), then runs the evaluations, each copying its row of inputs into shared memory. */
-SWIRL_HD bb31 swirl_zc_r0_input(const swirl_zc_dprog *pg, const bb31 *const *base, const bb31 *pub,
-                                size_t x, const bb31 *lg, size_t N, size_t h, uint32_t j) {
-    if (j < 3) {
-        bb31 sel[3];
-        swirl_zc_r0_selectors(sel, lg, x, N, h);
-        return sel[j];
-    }
-    uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
-             col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]),
-             off = SWIRL_ZC_LD(&pg->var_info[3 * s + 2]);
-    if (view == SWIRL_ZC_PUBLIC)
-        return swirl_zc_ldb(&pub[col]);
-    const bb31 *c = base[view] + (size_t)col * h;
-    size_t mask = h - 1, row0 = x * N;
-    bb31 acc = bb31_zero();
-    for (size_t i = 0; i < N; i++)
-        acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[i]), swirl_zc_ldb(&c[(row0 + i + off) & mask])));
-    return acc;
 }
 
 /* phase 2 in the base field (once per level), as swirl_zc_blk_level */

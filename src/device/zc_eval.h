@@ -157,10 +157,35 @@ SWIRL_HD void swirl_zc_r0_selectors(bb31 sel[3], const bb31 *lg, size_t x, size_
     }
 }
 
+/* Round 0's input j of the evaluation at hypercube point x and the point with Lagrange row lg
+ * (N weights), as swirl_zc_r0_eval writes it: j < 3 the selectors, then variable j - 3 (its
+ * column interpolated from rows x·N + i + offset mod h, or its public value). The per-thread
+ * round 0 (swirl_zc_r0_eval) computes its own; the block round 0 (device/zc_block.h, opt-in)
+ * computes every input of a group of hypercube points first (k_zc_r0_inputs). */
+SWIRL_HD bb31 swirl_zc_r0_input(const swirl_zc_dprog *pg, const bb31 *const *base, const bb31 *pub,
+                                size_t x, const bb31 *lg, size_t N, size_t h, uint32_t j) {
+    if (j < 3) {
+        bb31 sel[3];
+        swirl_zc_r0_selectors(sel, lg, x, N, h);
+        return sel[j];
+    }
+    uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
+             col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]),
+             off = SWIRL_ZC_LD(&pg->var_info[3 * s + 2]);
+    if (view == SWIRL_ZC_PUBLIC)
+        return swirl_zc_ldb(&pub[col]);
+    const bb31 *c = base[view] + (size_t)col * h;
+    size_t mask = h - 1, row0 = x * N;
+    bb31 acc = bb31_zero();
+    for (size_t i = 0; i < N; i++)
+        acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[i]), swirl_zc_ldb(&c[(row0 + i + off) & mask])));
+    return acc;
+}
+
 /* Round 0, thread t at hypercube point x and the point with Lagrange row lg: writes the inputs
- * (selectors, every variable's column interpolated at the point) and runs the program in the
- * base field. base[v]: view v's columns (column-major, height h, a power of two); pub: the
- * public values. */
+ * (selectors, every variable's column interpolated at the point: swirl_zc_r0_input) and runs the
+ * program in the base field. base[v]: view v's columns (column-major, height h, a power of two);
+ * pub: the public values. */
 SWIRL_HD void swirl_zc_r0_eval(const swirl_zc_dprog *pg, const bb31 *const *base, const bb31 *pub,
                                bb31 *V, size_t T, size_t t, size_t x, const bb31 *lg, size_t N,
                                size_t h) {
@@ -168,23 +193,9 @@ SWIRL_HD void swirl_zc_r0_eval(const swirl_zc_dprog *pg, const bb31 *const *base
     swirl_zc_r0_selectors(sel, lg, x, N, h);
     for (int k = 0; k < 3; k++)
         V[(size_t)(pg->in_base + (uint32_t)k) * T + t] = sel[k];
-    size_t mask = h - 1, row0 = x * N;
-    for (uint32_t s = 0; s < pg->n_vars; s++) {
-        uint32_t view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
-                 col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]),
-                 off = SWIRL_ZC_LD(&pg->var_info[3 * s + 2]);
-        bb31 acc;
-        if (view == SWIRL_ZC_PUBLIC) {
-            acc = swirl_zc_ldb(&pub[col]);
-        } else {
-            const bb31 *c = base[view] + (size_t)col * h;
-            acc = bb31_zero();
-            for (size_t j = 0; j < N; j++)
-                acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[j]),
-                                             swirl_zc_ldb(&c[(row0 + j + off) & mask])));
-        }
-        V[(size_t)(pg->in_base + 3u + s) * T + t] = acc;
-    }
+    for (uint32_t s = 0; s < pg->n_vars; s++)
+        V[(size_t)(pg->in_base + 3u + s) * T + t] =
+            swirl_zc_r0_input(pg, base, pub, x, lg, N, h, 3u + s);
     swirl_zc_run_b(pg, V, T, t);
 }
 
@@ -232,32 +243,10 @@ SWIRL_HD void swirl_zc_r0_contrib(bb31x4 out[3], const swirl_zc_dprog *pg, const
     }
 }
 
-/* A multilinear round, thread t at hypercube point y and X (a small integer): the inputs
- * interpolated linearly between rows 2y and 2y + 1 of the folded tables (fold[v]: view v,
- * column-major of height H; fsel: the three selectors), the program run in the extension field,
- * and its contribution out[3] = eqy·(C_lambda, numerator, denominator). */
-SWIRL_HD void swirl_zc_round_eval(bb31x4 out[3], const swirl_zc_dprog *pg,
-                                  const bb31x4 *const *fold, const bb31x4 *fsel, const bb31 *pub,
-                                  bb31 *V, size_t T, size_t t, size_t y, size_t H, bb31 X,
-                                  bb31x4 eqy, const bb31x4 *lp, const bb31x4 *bp,
-                                  const bb31x4 *eq3b) {
-    for (uint32_t k = 0; k < 3; k++) {
-        bb31x4 a0 = fsel[k * H + 2 * y], a1 = fsel[k * H + 2 * y + 1];
-        swirl_zc_st_x(V, T, t, pg->in_base + k, bb31x4_add(a0, bb31x4_mul_base(bb31x4_sub(a1, a0), X)));
-    }
-    for (uint32_t s = 0; s < pg->n_vars; s++) {
-        uint32_t view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
-                 col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]);
-        bb31x4 v;
-        if (view == SWIRL_ZC_PUBLIC) {
-            v = bb31x4_from_base(pub[col]);
-        } else {
-            const bb31x4 *c = fold[view] + (size_t)col * H + 2 * y;
-            v = bb31x4_add(c[0], bb31x4_mul_base(bb31x4_sub(c[1], c[0]), X));
-        }
-        swirl_zc_st_x(V, T, t, pg->in_base + 3u + s, v);
-    }
-    swirl_zc_run_x(pg, V, T, t);
+/* (sum_k lp[k] C_k, the LogUp numerator, the denominator) over thread t's extension-field values
+ * (the program already run) */
+SWIRL_HD void swirl_zc_sums_x(bb31x4 out[3], const swirl_zc_dprog *pg, const bb31 *V, size_t T,
+                              size_t t, const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b) {
     bb31x4 acc = bb31x4_zero(), nn = bb31x4_zero(), dd = bb31x4_zero();
     for (uint32_t k = 0; k < pg->n_constraints; k++)
         acc = bb31x4_add(acc, bb31x4_mul(lp[k], swirl_zc_ld_x(pg, V, T, t, pg->cons_val[k])));
@@ -269,9 +258,44 @@ SWIRL_HD void swirl_zc_round_eval(bb31x4 out[3], const swirl_zc_dprog *pg,
         nn = bb31x4_add(nn, bb31x4_mul(eq3b[i], swirl_zc_ld_x(pg, V, T, t, pg->count_val[i])));
         dd = bb31x4_add(dd, bb31x4_mul(eq3b[i], hh));
     }
-    out[0] = bb31x4_mul(eqy, acc);
-    out[1] = bb31x4_mul(eqy, nn);
-    out[2] = bb31x4_mul(eqy, dd);
+    out[0] = acc;
+    out[1] = nn;
+    out[2] = dd;
+}
+
+/* A multilinear round's input j at hypercube point y and X (a small integer): j < 3 the selectors,
+ * then variable j - 3, each interpolated linearly between rows 2y and 2y + 1 of the folded tables
+ * (fold[v]: view v, column-major of height H; fsel: the three selectors), or its public value */
+SWIRL_HD bb31x4 swirl_zc_round_input(const swirl_zc_dprog *pg, const bb31x4 *const *fold,
+                                     const bb31x4 *fsel, const bb31 *pub, size_t y, size_t H,
+                                     bb31 X, uint32_t j) {
+    const bb31x4 *c;
+    if (j < 3) {
+        c = fsel + j * H + 2 * y;
+    } else {
+        uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
+                 col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]);
+        if (view == SWIRL_ZC_PUBLIC)
+            return bb31x4_from_base(swirl_zc_ldb(&pub[col]));
+        c = fold[view] + (size_t)col * H + 2 * y;
+    }
+    return bb31x4_add(c[0], bb31x4_mul_base(bb31x4_sub(c[1], c[0]), X));
+}
+
+/* A multilinear round, thread t at hypercube point y and X (a small integer): the inputs
+ * (swirl_zc_round_input), the program run in the extension field,
+ * and its contribution out[3] = eqy·(C_lambda, numerator, denominator). */
+SWIRL_HD void swirl_zc_round_eval(bb31x4 out[3], const swirl_zc_dprog *pg,
+                                  const bb31x4 *const *fold, const bb31x4 *fsel, const bb31 *pub,
+                                  bb31 *V, size_t T, size_t t, size_t y, size_t H, bb31 X,
+                                  bb31x4 eqy, const bb31x4 *lp, const bb31x4 *bp,
+                                  const bb31x4 *eq3b) {
+    for (uint32_t j = 0; j < pg->n_vars + 3u; j++)
+        swirl_zc_st_x(V, T, t, pg->in_base + j, swirl_zc_round_input(pg, fold, fsel, pub, y, H, X, j));
+    swirl_zc_run_x(pg, V, T, t);
+    swirl_zc_sums_x(out, pg, V, T, t, lp, bp, eq3b);
+    for (int k = 0; k < 3; k++)
+        out[k] = bb31x4_mul(eqy, out[k]);
 }
 
 #endif /* SWIRL_DEVICE_ZC_EVAL_H */

@@ -747,7 +747,8 @@ static enum swirl_status rap_enqueue(rap_run *r, const swirl_transcript *t, bb31
     if (no)
         SWIRL_LAUNCH(ctx, k_rap_gather, rap_grid(no), RAP_THREADS, 0, r->b.proof + sh->off_open,
                      (const bb31x4 *const *)r->d_open, no);
-    /* the openings' observation runs on the host after the download (rap_observe_openings) */
+    /* the openings' observation runs on the host after the download
+     * (swirl_rap_sched_observe_openings) */
     SWIRL_TRY(rap_mark(r, 4));
     SWIRL_TRY(swirl_cuda_download(ctx, h_proof, r->b.proof, r->s.plan.buffer_len * sizeof(bb31x4)));
     SWIRL_TRY(swirl_cuda_download(ctx, h_t, r->b.t, sizeof *h_t));
@@ -824,27 +825,6 @@ static enum swirl_status rap_prepare(rap_run *r) {
     return swirl_cuda_stage_end(r->ctx);
 }
 
-/* The column openings observed into the host transcript t (swirl_rap_ctl_openings' order, with
- * the logged host transcript): about 2,600 sponge permutations for KeccakAir's 5,266 opened
- * values, which one GPU thread runs in 25 ms (a permutation is a dependent chain of ~1,000 field
- * operations: 9.5 us on one GPU thread, under 1 us on a CPU core). They are the stage's last
- * Fiat-Shamir step, after its one sync, so running them here costs no round trip. */
-static void rap_observe_openings(const rap_run *r, const bb31x4 *h_proof, swirl_transcript *t) {
-    const swirl_rap_shape *sh = &r->s.sh;
-    const bb31x4 *op = h_proof + sh->off_open;
-    for (int pass = 0; pass < 2; pass++)
-        for (uint32_t ti = 0; ti < sh->n; ti++) {
-            const swirl_rap_trace *tt = &r->s.tr[ti];
-            uint32_t step = tt->rot ? 2 : 1, from = pass == 0 ? 0 : tt->cw,
-                     to = pass == 0 ? tt->cw : tt->n_open;
-            for (uint32_t i = from; i < to; i += step) {
-                swirl_transcript_observe_ext(t, op[tt->open_off + i]);
-                swirl_transcript_observe_ext(t, tt->rot ? op[tt->open_off + i + 1]
-                                                        : bb31x4_zero());
-            }
-        }
-}
-
 /* the stage: enqueue, one download, one sync; then the proof and the transcript on the host */
 static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch_proof *proof,
                                    bb31x4 *r_out, size_t *n_r, swirl_transcript *t) {
@@ -876,7 +856,7 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
         t->sample_idx = h_t.sample_idx;
         t->last_op_perm = h_t.last_op_perm;
         *n_r = r->s.plan.r.len;
-        rap_observe_openings(r, h_proof, t);
+        swirl_rap_sched_observe_openings(&r->s, h_proof, t); /* after the one sync */
     }
     free(h_proof);
     return st;

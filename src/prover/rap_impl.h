@@ -17,7 +17,8 @@
  *   per round 1..n_max: per head trace eq_y -> swirl_cuda_zc_round into heads[trace]; per trace
  *     that ends (round = n_lift + 1) tail_eval into tails[trace]; ctl_round (tails, heads, the
  *     round polynomial, r_round, eq factors); per trace still folding: the sumcheck fold at r_round
- *   gather (openings) -> ctl_openings (observed).
+ *   gather (openings); after the stage's one sync the host observes them
+ *   (swirl_rap_sched_observe_openings).
  * Every challenge a kernel reads is in device memory (the control state, the proof buffer's r).
  */
 #ifndef SWIRL_PROVER_RAP_IMPL_H
@@ -175,20 +176,7 @@ SWIRL_HD void swirl_rap_tail_eval(bb31x4 out[3], const swirl_zc_dprog *pg,
         swirl_zc_st_x(V, T, t, pg->in_base + 3u + s, v);
     }
     swirl_zc_run_x(pg, V, T, t);
-    bb31x4 acc = bb31x4_zero(), nn = bb31x4_zero(), dd = bb31x4_zero();
-    for (uint32_t k = 0; k < pg->n_constraints; k++)
-        acc = bb31x4_add(acc, bb31x4_mul(lp[k], swirl_zc_ld_x(pg, V, T, t, pg->cons_val[k])));
-    for (uint32_t i = 0; i < pg->n_interactions; i++) {
-        uint32_t f0 = pg->field_start[i], nf = pg->field_start[i + 1] - f0;
-        bb31x4 hh = bb31x4_mul_base(bp[nf], pg->bus1[i]);
-        for (uint32_t j = 0; j < nf; j++)
-            hh = bb31x4_add(hh, bb31x4_mul(bp[j], swirl_zc_ld_x(pg, V, T, t, pg->field_val[f0 + j])));
-        nn = bb31x4_add(nn, bb31x4_mul(eq3b[i], swirl_zc_ld_x(pg, V, T, t, pg->count_val[i])));
-        dd = bb31x4_add(dd, bb31x4_mul(eq3b[i], hh));
-    }
-    out[0] = acc;
-    out[1] = nn;
-    out[2] = dd;
+    swirl_zc_sums_x(out, pg, V, T, t, lp, bp, eq3b);
 }
 
 /* ------------------------------ control steps (one thread) ------------------------------ */
@@ -377,24 +365,6 @@ SWIRL_HD void swirl_rap_ctl_round(const swirl_rap_shape *sh, const swirl_rap_buf
     bb31x4 em = swirl_zm_eq_mle(&xc, &rr, 1);
     c->eq_ns[round] = bb31x4_mul(c->eq_ns[round - 1], em);
     c->eq_sh[round] = bb31x4_mul(c->eq_sh[round - 1], em);
-}
-
-/* The openings (already gathered into the proof) into the transcript: every trace's common part
- * (claim, claim_rot or zero), then every trace's other parts (zerocheck.c observe_openings). */
-SWIRL_HD void swirl_rap_ctl_openings(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
-                                     const swirl_ts_tables *tb) {
-    const bb31x4 *op = b->proof + sh->off_open;
-    for (int pass = 0; pass < 2; pass++)
-        for (uint32_t ti = 0; ti < sh->n; ti++) {
-            const swirl_rap_trace *tt = &b->tr[ti];
-            uint32_t step = tt->rot ? 2 : 1, from = pass == 0 ? 0 : tt->cw,
-                     to = pass == 0 ? tt->cw : tt->n_open;
-            for (uint32_t i = from; i < to; i += step) {
-                swirl_ts_observe_ext(b->t, op[tt->open_off + i], tb);
-                swirl_ts_observe_ext(b->t, tt->rot ? op[tt->open_off + i + 1] : bb31x4_zero(),
-                                     tb);
-            }
-        }
 }
 
 #endif /* SWIRL_PROVER_RAP_IMPL_H */

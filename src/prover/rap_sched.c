@@ -301,3 +301,18 @@ void swirl_rap_sched_round0_points(const swirl_rap_sched *s, bb31 *pts, bb31 *la
                                              bb31x4_from_base(bb31_pow(s->sh.omega, j)))
                                  .c[0];
 }
+
+void swirl_rap_sched_observe_openings(const swirl_rap_sched *s, const bb31x4 *proof,
+                                      swirl_transcript *t) {
+    const bb31x4 *op = proof + s->sh.off_open;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t ti = 0; ti < s->sh.n; ti++) {
+            const swirl_rap_trace *tt = &s->tr[ti];
+            uint32_t step = tt->rot ? 2 : 1, from = pass == 0 ? 0 : tt->cw,
+                     to = pass == 0 ? tt->cw : tt->n_open;
+            for (uint32_t i = from; i < to; i += step) {
+                swirl_transcript_observe_ext(t, op[tt->open_off + i]);
+                swirl_transcript_observe_ext(t, tt->rot ? op[tt->open_off + i + 1] : bb31x4_zero());
+            }
+        }
+}

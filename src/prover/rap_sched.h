@@ -81,6 +81,13 @@ void swirl_rap_sched_sources(const swirl_rap_sched *s, const swirl_air_instance 
  *  rows at them (lag[p N + j] = eq_uni(pts[p], omega^j)), as zerocheck.c's round0_setup. */
 void swirl_rap_sched_round0_points(const swirl_rap_sched *s, bb31 *pts, bb31 *lag);
 
+/** The stage's last Fiat-Shamir step, on the host transcript t after the stage's one sync: the
+ *  openings (proof buffer `proof`, already downloaded) observed as zerocheck.c's
+ *  observe_openings does — every trace's common part (claim, claim_rot or zero), then every
+ *  trace's other parts. (On one GPU thread this was 25 ms for KeccakAir's 5,266 values.) */
+void swirl_rap_sched_observe_openings(const swirl_rap_sched *s, const bb31x4 *proof,
+                                      swirl_transcript *t);
+
 #ifdef __cplusplus
 }
 #endif
