@@ -2,7 +2,8 @@
 # One device call: build the CUDA backend (sm_90a), run the GPU tests, compare --backend cuda
 # proofs with --backend cpu proofs byte for byte, and bench keccakf. Logs go to $OUT.
 # Usage (on the device machine, repo root): tools/gpu/session.sh [steps...]
-#   steps: build tests alltests cmp bench modes hosttests prod sanitize (default: build tests cmp bench)
+#   steps: build tests alltests cmp bench modes hosttests prod ab sanitize pack (default: build tests cmp bench)
+#   pack: everything under $OUT into $OUT/pack.tgz (a call brings back at most 8 files); run it last
 #   hosttests: the GPU tests again with SWIRL_GPU_STAGES=0 (the CPU stages after the GPU commit)
 #   ab: the baseline in the same call: SWIRL_BASE_TGZ (a `git archive --format=tar.gz REF` of the
 #       base, carried in .debs) built for sm_90a and benched against this tree, keccakf and, when
@@ -101,4 +102,7 @@ sanitize)
       log "compute-sanitizer $tool $(basename $t) rc=$? $(grep -E 'ERROR SUMMARY|RACECHECK SUMMARY' "$OUT/san_$(basename $t)_$tool.log" | tail -1)"
     done
   done ;;
+pack)
+  # at most 8 files come back from a device call: everything under $OUT in one archive
+  (cd "$OUT" && tar czf /tmp/pack.tgz --exclude=pack.tgz . && rm -rf ./* && mv /tmp/pack.tgz pack.tgz) ;;
 esac; done
