@@ -13,6 +13,7 @@
 #include "device/zc_eval.h"
 #include "harness.h"
 #include "zc_cases.h"
+#include "device/zc_stream.h"
 
 enum { EMU_T = 3 }; /* threads of the emulated value buffer; thread t = (x + p) mod EMU_T */
 
@@ -123,6 +124,53 @@ static enum swirl_status emu_r0_blk(const swirl_backend_ops *ops, bb31x4 *S,
     return SWIRL_OK;
 }
 
+/* round 0 as the stream kernel runs it (device/zc_stream.h): every input of every evaluation first
+ * (rows of E, as k_zc_r0_U writes them), then each evaluation through the stream with its
+ * temporaries interleaved with two other "threads" (stride 3), as in shared memory */
+static enum swirl_status emu_r0_stream(const swirl_backend_ops *ops, bb31x4 *S,
+                                       const swirl_zc_trace *tt, const swirl_zc_round0_in *in) {
+    (void)ops;
+    swirl_zc_dprog dp;
+    swirl_zc_stream sp;
+    void *storage, *sst;
+    CHECK_OK(swirl_zc_dprog_build(&dp, &storage, tt->air));
+    CHECK_OK(swirl_zc_stream_build(&sp, &sst, &dp));
+    CHECK(sp.n_inputs == dp.n_vars + 3 && sp.n_temps <= SWIRL_ZC_STREAM_MAX_TEMPS);
+    const bb31 *base[2 * SWIRL_ZC_MAX_PARTS];
+    for (size_t v = 0; v < tt->nv; v++)
+        base[v] = tt->v[v].base;
+    size_t nx = (size_t)1 << tt->n_lift, P = in->n_points, N = in->N, np = in->np, E = nx * np;
+    bb31 *U = (bb31 *)calloc((size_t)sp.n_inputs * E + 1, sizeof *U);
+    bb31 *tmp = (bb31 *)calloc(3 * (size_t)sp.n_temps + 1, sizeof *tmp);
+    CHECK(U && tmp);
+    for (uint32_t j = 0; j < sp.n_inputs; j++)
+        for (size_t e = 0; e < E; e++)
+            U[j * E + e] = swirl_zc_r0_input(&dp, base, tt->in->public_values, e / np,
+                                             in->lag + (e % np) * N, N, tt->h, j);
+    for (size_t e = 0; e < E; e++) {
+        size_t x = e / np, p = e % np;
+        int zc = p < in->nzc * N, lu = p < in->nlu * N;
+        if (!zc && !lu)
+            continue;
+        for (size_t i = 0; i < 3 * (size_t)sp.n_temps; i++) /* poison: no value lives on */
+            tmp[i] = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
+        bb31x4 c[3];
+        swirl_zc_stream_run_b(c, &sp, dp.consts, U, E, e, tmp + e % 3, 3, in->lambda_pows,
+                              in->beta_pows, tt->eq3b, dp.bus1);
+        bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
+        if (zc)
+            S[p] = bb31x4_add(S[p], bb31x4_mul(in->eq_x[x], bb31x4_mul_base(c[0], zfinv)));
+        if (lu && dp.n_interactions)
+            for (int k = 1; k < 3; k++)
+                S[k * P + p] = bb31x4_add(S[k * P + p], bb31x4_mul(in->eq_x[x], c[k]));
+    }
+    free(U);
+    free(tmp);
+    free(sst);
+    free(storage);
+    return SWIRL_OK;
+}
+
 /* the multilinear rounds as the block kernel runs them (device/zc_block.h): one evaluation at a
  * time, EMU_NT "threads" per phase, one after another (the barrier) */
 static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out,
@@ -165,6 +213,7 @@ static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out
 static void run(zc_case *c) {
     zcc_run(c, emu_r0, emu_round, NULL, 1);
     zcc_run(c, emu_r0_blk, emu_round_blk, NULL, 1);
+    zcc_run(c, emu_r0_stream, emu_round, NULL, 1);
     CHECK(zcc.n_round > 0 || c->inst[0].height <= ((size_t)1 << c->l_skip));
     zcc_clear(c);
 }
@@ -310,8 +359,86 @@ static void test_sched_matches_program(void) {
     zcc_clear(&c);
 }
 
+static bb31x4 rand_ext(void) {
+    bb31x4 r;
+    for (int e = 0; e < 4; e++)
+        r.c[e] = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
+    return r;
+}
+
+/* the stream (device/zc_stream.h) equals the program on random inputs: the constraint sum with
+ * random lambda powers and the LogUp sums with random beta powers and eq3b */
+static void stream_check(const swirl_air *air) {
+    const swirl_air_program *p = air->program;
+    swirl_zc_dprog dp;
+    swirl_zc_stream sp;
+    void *storage, *sst;
+    CHECK_OK(swirl_zc_dprog_build(&dp, &storage, air));
+    CHECK_OK(swirl_zc_stream_build(&sp, &sst, &dp));
+    printf("  %s: %zu instructions -> stream of %u (%u groups, %u temporaries, %u inputs)\n",
+           air->name, dp.n_instrs, sp.n_instrs, sp.n_groups, sp.n_temps, sp.n_inputs);
+    CHECK(sp.n_temps <= SWIRL_ZC_STREAM_MAX_TEMPS && sp.n_inputs == p->n_inputs);
+    size_t nc = air->n_constraints, ni = air->n_interactions, nfmax = 0;
+    for (size_t i = 0; i < ni; i++)
+        if (p->field_start[i + 1] - p->field_start[i] > nfmax)
+            nfmax = p->field_start[i + 1] - p->field_start[i];
+    bb31 *ref = (bb31 *)calloc(p->n_vals + 1, sizeof *ref), *V = (bb31 *)calloc(dp.n_slots + 1, sizeof *V);
+    bb31 *U = (bb31 *)calloc(2 * (size_t)p->n_inputs + 1, sizeof *U), *tmp = (bb31 *)calloc(sp.n_temps + 1, sizeof *tmp);
+    bb31x4 *lp = (bb31x4 *)calloc(nc + 1, sizeof *lp), *bp = (bb31x4 *)calloc(nfmax + 2, sizeof *bp),
+           *eq3b = (bb31x4 *)calloc(ni + 1, sizeof *eq3b);
+    CHECK(ref && V && U && tmp && lp && bp && eq3b);
+    for (int rep = 0; rep < 3; rep++) {
+        for (size_t k = 0; k < nc; k++)
+            lp[k] = rand_ext();
+        for (size_t k = 0; k <= nfmax; k++)
+            bp[k] = rand_ext();
+        for (size_t k = 0; k < ni; k++)
+            eq3b[k] = rand_ext();
+        for (uint32_t s = 0; s < p->n_inputs; s++) {
+            bb31 v = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
+            V[p->in_base + s] = v;
+            U[2 * (size_t)s + 1] = v; /* evaluation 1 of E = 2 */
+            U[2 * (size_t)s] = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
+        }
+        swirl_zc_run_b(&dp, V, 1, 0);
+        bb31x4 want[3], got[3];
+        want[0] = swirl_zc_cons_b(&dp, V, 1, 0, lp);
+        swirl_zc_logup_b(&want[1], &want[2], &dp, V, 1, 0, bp, eq3b);
+        swirl_zc_stream_run_b(got, &sp, dp.consts, U, 2, 1, tmp, 1, lp, bp, eq3b, dp.bus1);
+        for (int k = 0; k < 3; k++)
+            CHECK_MSG(bb31x4_eq(want[k], got[k]), "%s: stream sum %d differs", air->name, k);
+    }
+    free(ref);
+    free(V);
+    free(U);
+    free(tmp);
+    free(lp);
+    free(bp);
+    free(eq3b);
+    free(sst);
+    free(storage);
+}
+
+static void test_stream_matches_program(void) {
+    zc_case c;
+    zcc_self(&c, 4, 3, 2);
+    stream_check(c.air[0]);
+    zcc_clear(&c);
+    zcc_bus(&c, 2);
+    for (size_t i = 0; i < c.n; i++)
+        stream_check(c.air[i]);
+    zcc_clear(&c);
+    zcc_parts(&c, 2);
+    for (size_t i = 0; i < c.n; i++)
+        stream_check(c.air[i]);
+    zcc_clear(&c);
+    zcc_keccak(&c, 0, 6);
+    stream_check(c.air[0]);
+    zcc_clear(&c);
+}
+
 static const struct swirl_test tests[] = {
-    SWIRL_TEST(test_sched_matches_program),
+    SWIRL_TEST(test_sched_matches_program), SWIRL_TEST(test_stream_matches_program),
     SWIRL_TEST(test_dprog_matches_program), SWIRL_TEST(test_fib),
     SWIRL_TEST(test_dummy_interaction),     SWIRL_TEST(test_self_interaction),
     SWIRL_TEST(test_preprocessed_cached),   SWIRL_TEST(test_keccak_real),

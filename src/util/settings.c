@@ -27,6 +27,7 @@ static void read_settings(void) {
     g_settings.gpu_stages = !gs || env_on("SWIRL_GPU_STAGES"); /* on unless SWIRL_GPU_STAGES=0 */
     g_settings.zc_per_thread = env_on("SWIRL_ZC_PER_THREAD");
     g_settings.zc_block_round0 = env_on("SWIRL_ZC_BLOCK_ROUND0");
+    g_settings.zc_r0_flat = env_on("SWIRL_ZC_R0_FLAT");
 }
 
 const swirl_settings *swirl_settings_get(void) {

@@ -28,6 +28,9 @@ typedef struct swirl_settings {
     int zc_block_round0;       /* SWIRL_ZC_BLOCK_ROUND0: round 0 with the block kernel too
                                   (measured slower than one evaluation per thread for KeccakAir:
                                   31 vs 26 ms, docs/PERF.md); off by default */
+    int zc_r0_flat;            /* SWIRL_ZC_R0_FLAT: round 0 of long programs with the flat
+                                  per-thread kernel (device/zc_eval.h) instead of the stream
+                                  (device/zc_stream.h); for comparisons */
 } swirl_settings;
 
 /** The settings, read on the first call (any thread); never NULL. */

@@ -46,6 +46,7 @@
 #include "device/cuda/cuda_zc.h"
 #include "device/zc_block.h"
 #include "device/zc_eval.h"
+#include "device/zc_stream.h"
 #include "util/alloc.h"
 #include "util/settings.h"
 
@@ -69,6 +70,11 @@ struct swirl_cuda_program {
     swirl_zc_sched sc; /* device pointers into d_sched (or into `tables`' d_sched) */
     void *d_sched;     /* NULL when borrowed */
     size_t sched_bytes, blk_smem;
+    /* the stream (device/zc_stream.h) for round 0 of long programs; has_stream = 0: none */
+    swirl_zc_stream st; /* st.instrs: a device pointer into d_stream (or into `tables`') */
+    void *d_stream;     /* NULL when borrowed */
+    size_t stream_bytes;
+    int has_stream;
     /* Ownership. swirl_cuda_program_create: tables, schedule and scratch its own (cudaMalloc).
      * swirl_cuda_program_create_tables: tables and schedule, no scratch (launches refuse it).
      * swirl_cuda_program_bind: nothing on the device: the tables of `tables` (counted in its
@@ -270,6 +276,65 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
             partial[((size_t)yb * G + p) * 3 + k] = acc[k];
 }
 
+/* Round 0's inputs for the stream (device/zc_stream.h): input row j of evaluation
+ * e = (x - x0) np + p at U[j E + e] (E = cx np evaluations); blockIdx.y strides over the rows,
+ * the x dimension over the evaluations, so a warp writes 128 contiguous bytes */
+__global__ void k_zc_r0_U(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const bb31 *pub,
+                          const bb31 *lag, unsigned long long x0, uint32_t E,
+                          unsigned long long h, uint32_t N, uint32_t np, bb31 *U) {
+    for (uint32_t j = blockIdx.y; j < n_in; j += gridDim.y)
+        for (uint32_t e = blockIdx.x * blockDim.x + threadIdx.x; e < E; e += gridDim.x * blockDim.x) {
+            uint32_t xl = e / np, p = e - xl * np;
+            U[(size_t)j * E + e] = swirl_zc_r0_input(&pg, vw.b, pub, (size_t)(x0 + xl),
+                                                     lag + (size_t)p * N, N, (size_t)h, j);
+        }
+}
+
+/* Round 0 with the stream (device/zc_stream.h): the geometry of k_zc_round0 (PB points by
+ * XB = ZC_BLOCK / PB hypercube points per block, blockIdx.y the point group), each thread one
+ * evaluation at a time reading its inputs from U (hypercube points x0 .. x0 + cx - 1) and its
+ * temporaries in shared memory (slot s of thread t at zt[s ZC_BLOCK + t]: no bank conflicts);
+ * partial[(blockIdx.x np + p) 3 + k] gets (acc_in: adds) the block's sums */
+__global__ void __launch_bounds__(ZC_BLOCK)
+    k_zc_r0_stream(swirl_zc_stream sp, const bb31 *consts, const bb31 *bus1, const bb31 *U,
+                   uint32_t E, const bb31x4 *eq_x, const bb31 *pts, const bb31x4 *lp,
+                   const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long x0,
+                   unsigned long long cx, uint32_t N, uint32_t np, uint32_t PB, uint32_t nzcN,
+                   uint32_t nluN, int acc_in, bb31x4 *partial) {
+    extern __shared__ bb31 zt[];
+    __shared__ bb31x4 red[3][ZC_BLOCK];
+    uint32_t XB = ZC_BLOCK / PB, pi = threadIdx.x % PB, xi = threadIdx.x / PB;
+    uint32_t p = blockIdx.y * PB + pi;
+    bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+    int zc = p < nzcN, lu = p < nluN;
+    bb31 zfinv = bb31_zero();
+    if (zc)
+        zfinv = bb31_inv(bb31_sub(bb31_pow(swirl_zc_ldb(&pts[p]), N), bb31_one()));
+    for (unsigned long long xg = blockIdx.x; xg * XB < cx; xg += gridDim.x) {
+        unsigned long long x = xg * XB + xi;
+        if (x >= cx || (!zc && !lu))
+            continue;
+        bb31x4 c[3];
+        swirl_zc_stream_run_b(c, &sp, consts, U, E, (size_t)(x * np + p), zt + threadIdx.x,
+                              ZC_BLOCK, lp, bp, eq3b, bus1);
+        bb31x4 eqx = zc_ldx(&eq_x[x0 + x]);
+        if (zc)
+            acc[0] = bb31x4_add(acc[0], bb31x4_mul(eqx, bb31x4_mul_base(c[0], zfinv)));
+        if (lu) {
+            acc[1] = bb31x4_add(acc[1], bb31x4_mul(eqx, c[1]));
+            acc[2] = bb31x4_add(acc[2], bb31x4_mul(eqx, c[2]));
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        red[k][threadIdx.x] = acc[k];
+    zc_block_reduce(red, PB, XB, xi, pi);
+    if (xi == 0)
+        for (int k = 0; k < 3; k++) {
+            bb31x4 *d = &partial[((size_t)blockIdx.x * np + p) * 3 + k];
+            *d = acc_in ? bb31x4_add(*d, red[k][pi]) : red[k][pi];
+        }
+}
+
 /* out[k P + p] = sum over the nb columns of blocks of partial[(b np + p) 3 + k] for p < np, zero
  * for np <= p < P; in the order of b (an exact field sum either way) */
 __global__ void k_zc_final(bb31x4 *out, const bb31x4 *partial, uint32_t nb, uint32_t np,
@@ -385,6 +450,33 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
     return st;
 }
 
+/* the stream of h (device/zc_stream.h) uploaded for round 0; a program the stream cannot take
+ * (one output needing more than SWIRL_ZC_STREAM_MAX_TEMPS temporaries) keeps the flat kernel */
+static enum swirl_status zc_upload_stream(swirl_cuda_program *prog, const swirl_zc_dprog *h) {
+    swirl_zc_stream sp;
+    void *mem = NULL;
+    enum swirl_status st = swirl_zc_stream_build(&sp, &mem, h);
+    if (st == SWIRL_E_UNSUPPORTED)
+        return SWIRL_OK; /* (its message stays recorded; the status is what counts) */
+    SWIRL_TRY(st);
+    size_t bytes = 16 * (size_t)sp.n_instrs;
+    if (bytes)
+        st = zc_malloc(prog->ctx, &prog->d_stream, bytes, "cudaMalloc(stream)");
+    if (st == SWIRL_OK && bytes) {
+        prog->stream_bytes = bytes;
+        if (cudaMemcpy(prog->d_stream, mem, bytes, cudaMemcpyHostToDevice) != cudaSuccess)
+            st = swirl_cuda_fail(prog->ctx, cudaGetLastError(), __FILE__, __LINE__,
+                                 "stream upload");
+    }
+    if (st == SWIRL_OK) {
+        prog->st = sp;
+        prog->st.instrs = (const uint32_t *)prog->d_stream;
+        prog->has_stream = 1;
+    }
+    free(mem);
+    return st;
+}
+
 /* the scratch plan of a program with `slots` value slots given a launch scratch of scratch_bytes
  * (0: SWIRL_CUDA_ZC_SCRATCH_DEFAULT): thr_b base-field / thr_x extension-field evaluations at
  * once (at least one block of each), the value arrays' bytes, and their block partials */
@@ -466,6 +558,11 @@ static enum swirl_status zc_create(swirl_cuda_ctx *ctx, swirl_cuda_program **out
     if (st == SWIRL_OK && !swirl_settings_get()->zc_per_thread &&
         host.n_instrs >= ZC_BLK_MIN_INSTRS)
         st = zc_upload_sched(prog, &host);
+    /* round 0 of a long program: the stream (KeccakAir: 26 ms per thread through 1.6 GB of
+     * values in global memory, docs/PERF.md) */
+    if (st == SWIRL_OK && !swirl_settings_get()->zc_per_thread &&
+        !swirl_settings_get()->zc_r0_flat && host.n_instrs >= ZC_BLK_MIN_INSTRS)
+        st = zc_upload_stream(prog, &host);
     free(storage);
     if (st == SWIRL_OK && with_scratch)
         st = zc_alloc_scratch(prog, scratch_bytes);
@@ -512,6 +609,8 @@ extern "C" enum swirl_status swirl_cuda_program_bind(swirl_cuda_program **out,
     prog->dp = tables->dp;
     prog->sc = tables->sc;
     prog->blk_smem = tables->blk_smem;
+    prog->st = tables->st;
+    prog->has_stream = tables->has_stream;
     /* the planned sizes, not the slices' (the launches' geometry as with an own scratch) */
     prog->d_scratch = (bb31 *)mem->d_values;
     prog->d_partial = mem->d_partial;
@@ -547,6 +646,7 @@ extern "C" void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
         zc_free(prog->ctx, prog->d_partial, prog->partial_bytes);
     }
     zc_free(prog->ctx, prog->d_sched, prog->sched_bytes);
+    zc_free(prog->ctx, prog->d_stream, prog->stream_bytes);
     free(prog);
 }
 
@@ -624,6 +724,44 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
     if (PB > ZC_BLOCK)
         PB = ZC_BLOCK;
     size_t n_pg = np / PB, XB = ZC_BLOCK / PB;
+    if (prog->has_stream && !swirl_settings_get()->zc_block_round0) {
+        /* the inputs of cx hypercube points at a time into the scratch (rows of E = cx np
+         * evaluations), then the stream over them */
+        uint32_t n_in = prog->st.n_inputs;
+        size_t cx = prog->scratch_bytes / ((size_t)n_in * 4 * np);
+        if (cx > ((size_t)1 << 31) / np)
+            cx = ((size_t)1 << 31) / np;
+        if (cx > XB)
+            cx = cx / XB * XB;
+        cx = cx < nx ? cx : nx;
+        if (cx == 0)
+            return SWIRL_RAISE(SWIRL_E_NOMEM,
+                               "round 0: the constraint scratch (%zu bytes) holds no hypercube "
+                               "point's %zu x %u inputs", prog->scratch_bytes, np, n_in);
+        size_t gx = (cx + XB - 1) / XB, cap = prog->n_partial / (3 * np);
+        gx = gx < cap ? gx : cap;
+        if (gx == 0)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 partials exceed the plan");
+        size_t smem = (size_t)prog->st.n_temps * ZC_BLOCK * sizeof(bb31);
+        for (size_t x0 = 0; x0 < nx; x0 += cx) {
+            size_t c = nx - x0 < cx ? nx - x0 : cx;
+            uint32_t E = (uint32_t)(c * np);
+            dim3 ug((unsigned)((E + 255) / 256 < 64 ? (E + 255) / 256 : 64),
+                    (unsigned)(n_in < 65535 ? n_in : 65535));
+            SWIRL_LAUNCH(ctx, k_zc_r0_U, ug, 256, 0, prog->dp, n_in, vw, in->pub, in->lag,
+                         (unsigned long long)x0, E, (unsigned long long)in->h, (uint32_t)in->N,
+                         (uint32_t)np, prog->d_scratch);
+            SWIRL_LAUNCH(ctx, k_zc_r0_stream, dim3((unsigned)gx, (unsigned)n_pg), ZC_BLOCK, smem,
+                         prog->st, prog->dp.consts, prog->dp.bus1, (const bb31 *)prog->d_scratch,
+                         E, in->eq_x, in->pts, in->lambda_pows, in->beta_pows, in->eq3b,
+                         (unsigned long long)x0, (unsigned long long)c, (uint32_t)in->N,
+                         (uint32_t)np, PB, (uint32_t)(in->nzc * in->N),
+                         (uint32_t)(in->nlu * in->N), x0 > 0, prog->d_partial);
+        }
+        SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
+                     (uint32_t)gx, (uint32_t)np, (uint32_t)P);
+        return SWIRL_OK;
+    }
     size_t n_xg = (nx + XB - 1) / XB, cols = prog->thr_b / (n_pg * ZC_BLOCK);
     if (cols == 0)
         return SWIRL_RAISE(SWIRL_E_NOMEM,

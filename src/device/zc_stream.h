@@ -1,0 +1,138 @@
+/*
+ * The constraint program as a stream for round 0 of the batch constraint sumcheck: one evaluation
+ * per thread, with its inputs precomputed (one row per input, one column per evaluation: a warp
+ * reads 128 contiguous bytes per input) and only a handful of temporaries live at any time.
+ *
+ * Why: the flat program (device/zc_eval.h) keeps every value of an evaluation — KeccakAir: 6,046
+ * slots, 24 KB — in global memory, so round 0's 65,536 evaluations (keccakf at 1024 permutations)
+ * stream 1.6 GB of values through DRAM at every instruction step (26 ms on an H100). Measured on
+ * KeccakAir's program (36,354 instructions): in depth-first order from each constraint, at most
+ * 8 temporaries are live at once, except 641 shared nodes (fan-out 5..16) that stay live across
+ * the whole program; recomputing those shared nodes inside each group of constraints that needs
+ * them costs 9 % more instructions and leaves at most 8 temporaries live. The temporaries then
+ * fit in shared memory (a few slots per thread) and the inputs are read where they are.
+ *
+ * swirl_zc_stream_build: the flat program in SSA form; the outputs (constraints, then each
+ * interaction's fields and count) cut into groups of at most SWIRL_ZC_STREAM_GROUP_INPUTS distinct
+ * inputs (so a group's input rows stay in L1); each group's nodes emitted depth first from its
+ * outputs (a node needed by two groups is computed in each: nothing lives across groups), the
+ * temporaries allocated by liveness within the group (a freed slot is reused at once), and each
+ * output consumed by an accumulate instruction as soon as it is computed:
+ *   op 0..3  ADD SUB MUL NEG: temp[dst] = a op b
+ *   op 4     CONS k:   z += lambda^k a          (lp[k] a, k in word 1)
+ *   op 5     FIELD j:  h += beta^j a            (j in word 1)
+ *   op 6     COUNT i:  n += eq3b[i] a           (i in word 1)
+ *   op 7     IEND i:   d += eq3b[i] (h + beta^nf bus1[i]); h = 0   (i in word 1, nf in word 2)
+ * Operands: kind in the top two bits (SWIRL_ZC_ST_TEMP / _INPUT / _CONST), index below. The sums
+ * equal the flat program's (swirl_zc_cons_b, swirl_zc_logup_b) exactly: the same products, added
+ * in another order (field sums are exact).
+ *
+ * swirl_zc_stream_run_b is the per-thread interpreter (host and device: the CPU twin in
+ * tests/test_zc_eval.c runs it against the flat program).
+ */
+#ifndef SWIRL_DEVICE_ZC_STREAM_H
+#define SWIRL_DEVICE_ZC_STREAM_H
+
+#include "device/zc_eval.h"
+
+#define SWIRL_ZC_ST_TEMP 0u
+#define SWIRL_ZC_ST_INPUT 1u
+#define SWIRL_ZC_ST_CONST 2u
+#define SWIRL_ZC_ST_KIND(o) ((o) >> 30)
+#define SWIRL_ZC_ST_INDEX(o) ((o) & 0x3fffffffu)
+#define SWIRL_ZC_ST_OPERAND(kind, idx) (((uint32_t)(kind) << 30) | (uint32_t)(idx))
+
+#define SWIRL_ZC_ST_CONS 4u
+#define SWIRL_ZC_ST_FIELD 5u
+#define SWIRL_ZC_ST_COUNT 6u
+#define SWIRL_ZC_ST_IEND 7u
+
+#define SWIRL_ZC_STREAM_GROUP_INPUTS 64u /* distinct inputs of a group (its L1 working set) */
+#define SWIRL_ZC_STREAM_MAX_TEMPS 64u    /* temporaries of one thread (shared memory) */
+
+typedef struct swirl_zc_stream {
+    uint32_t n_instrs; /* 4 words each */
+    uint32_t n_temps;  /* temporary slots one evaluation needs */
+    uint32_t n_inputs; /* input rows: the 3 selectors, then the variables (as the flat program) */
+    uint32_t n_groups;
+    const uint32_t *instrs;
+} swirl_zc_stream;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Builds the stream of `pg` (host arrays) into *out, its instructions in *storage (free it).
+ *  SWIRL_E_UNSUPPORTED when one output alone needs more than SWIRL_ZC_STREAM_MAX_TEMPS
+ *  temporaries (the caller keeps the flat program); SWIRL_E_INVALID_ARG for a malformed program;
+ *  SWIRL_E_NOMEM. */
+enum swirl_status swirl_zc_stream_build(swirl_zc_stream *out, void **storage,
+                                        const swirl_zc_dprog *pg) SWIRL_WARN_UNUSED_RESULT;
+
+#ifdef __cplusplus
+}
+#endif
+
+SWIRL_HD void swirl_zc_stream_words(uint32_t w[4], const uint32_t *instrs, uint32_t i) {
+#if defined(__CUDA_ARCH__)
+    uint4 v = __ldg((const uint4 *)instrs + i); /* 16-byte aligned: the table's start */
+    w[0] = v.x;
+    w[1] = v.y;
+    w[2] = v.z;
+    w[3] = v.w;
+#else
+    for (int k = 0; k < 4; k++)
+        w[k] = instrs[4 * (size_t)i + k];
+#endif
+}
+
+/* operand o of evaluation e: temp slot s at tmp[s * ts], input row j at U[j * E + e] */
+SWIRL_HD bb31 swirl_zc_stream_ld(uint32_t o, const bb31 *consts, const bb31 *U, size_t E, size_t e,
+                                 const bb31 *tmp, size_t ts) {
+    uint32_t k = SWIRL_ZC_ST_KIND(o), i = SWIRL_ZC_ST_INDEX(o);
+    if (k == SWIRL_ZC_ST_TEMP)
+        return tmp[(size_t)i * ts];
+    if (k == SWIRL_ZC_ST_INPUT)
+        return swirl_zc_ldb(&U[(size_t)i * E + e]);
+    return swirl_zc_ldb(&consts[i]);
+}
+
+/* One evaluation (e, its input column of U) over the whole stream: out = (sum_k lp[k] C_k, the
+ * LogUp numerator, the denominator) as swirl_zc_cons_b / swirl_zc_logup_b give them (bp, eq3b
+ * only read when the program has interactions). tmp: this thread's temporaries, stride ts. */
+SWIRL_HD void swirl_zc_stream_run_b(bb31x4 out[3], const swirl_zc_stream *sp, const bb31 *consts,
+                                    const bb31 *U, size_t E, size_t e, bb31 *tmp, size_t ts,
+                                    const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
+                                    const bb31 *bus1) {
+    bb31x4 z = bb31x4_zero(), h = bb31x4_zero(), n = bb31x4_zero(), d = bb31x4_zero();
+    uint32_t w[4];
+    if (sp->n_instrs)
+        swirl_zc_stream_words(w, sp->instrs, 0);
+    for (uint32_t i = 0; i < sp->n_instrs; i++) {
+        uint32_t op = w[0], dst = w[1], a = w[2], b = w[3];
+        if (i + 1 < sp->n_instrs) /* the next words in flight while this one runs */
+            swirl_zc_stream_words(w, sp->instrs, i + 1);
+        bb31 x = op == SWIRL_ZC_ST_IEND ? bb31_zero() : swirl_zc_stream_ld(a, consts, U, E, e, tmp, ts);
+        if (op < 3u) {
+            bb31 y = swirl_zc_stream_ld(b, consts, U, E, e, tmp, ts);
+            tmp[(size_t)dst * ts] = op == 0u ? bb31_add(x, y) : op == 1u ? bb31_sub(x, y) : bb31_mul(x, y);
+        } else if (op == 3u) {
+            tmp[(size_t)dst * ts] = bb31_neg(x);
+        } else if (op == SWIRL_ZC_ST_CONS) {
+            z = bb31x4_add(z, bb31x4_mul_base(lp[dst], x));
+        } else if (op == SWIRL_ZC_ST_FIELD) {
+            h = bb31x4_add(h, bb31x4_mul_base(bp[dst], x));
+        } else if (op == SWIRL_ZC_ST_COUNT) {
+            n = bb31x4_add(n, bb31x4_mul_base(eq3b[dst], x));
+        } else { /* IEND i: word 2 is the field count nf, not an operand */
+            bb31x4 hb = bb31x4_add(h, bb31x4_mul_base(bp[a], swirl_zc_ldb(&bus1[dst])));
+            d = bb31x4_add(d, bb31x4_mul(eq3b[dst], hb));
+            h = bb31x4_zero();
+        }
+    }
+    out[0] = z;
+    out[1] = n;
+    out[2] = d;
+}
+
+#endif /* SWIRL_DEVICE_ZC_STREAM_H */
