@@ -19,7 +19,7 @@
  * unchanged); returns the smallest witness w (canonical) with candidate_ok(bits, w) to every
  * thread, SWIRL_TS_GRIND_NONE when none is < p. */
 static __device__ __noinline__ uint32_t swirl_ts_block_grind(const swirl_transcript *s, unsigned bits,
-                                                      const swirl_ts_tables *tb) {
+                                                             const swirl_ts_tables *tb) {
     __shared__ uint32_t best;
     if (threadIdx.x == 0)
         best = SWIRL_TS_GRIND_NONE;
