@@ -54,11 +54,22 @@ __device__ __forceinline__ swirl_ts_tables wh_tables() {
 
 /* ---------------- batching and the MLE conversion ---------------- */
 
+/* The control kernels below keep their transcript in ONE object, the shared `st`: thread 0
+ * loads it, runs every Fiat-Shamir step on it and stores it back; no local swirl_transcript.
+ * With a local copy before the grind and another after it (two transcript objects of disjoint
+ * lifetimes in one kernel), nvcc 13.0 -O3 gave k_wh_sc_ctl's observed value (the dynamically
+ * indexed bb31x4 of swirl_ts_observe_ext) the local slot of the live transcript copy: the
+ * second sum overwrote state[0..3] (the first sum) before its absorption, so the device absorbed
+ * (s1, s1) for (s0, s1); polys[sc] itself was right, the folding witness, alpha and every later
+ * value were not (test_gpu_whir: "sumcheck polynomials differ", replay: "folding witness 0
+ * fails"). Read the PTX (__local_depot) before adding a local transcript here. */
+
 /* In a control kernel (one block, every thread calls it, thread 0 has written *st): the PoW of
  * `bits` on the shared transcript *st by the whole block (the smallest witness, as
- * swirl_cuda_transcript_grind's), check_witness applied by thread 0, the witness written. */
+ * swirl_cuda_transcript_grind's), check_witness applied by thread 0 to *st, the witness
+ * written. */
 static __device__ void wh_block_pow(swirl_transcript *st, unsigned bits, uint32_t *witness,
-                             const swirl_ts_tables *tb) {
+                                    const swirl_ts_tables *tb) {
     __syncthreads();
     uint32_t w = swirl_ts_block_grind(st, bits, tb);
     if (threadIdx.x != 0)
@@ -67,9 +78,7 @@ static __device__ void wh_block_pow(swirl_transcript *st, unsigned bits, uint32_
         *witness = BB31_P;
         return;
     }
-    swirl_transcript r = *st;
-    swirl_ts_check_witness(&r, bits, bb31_from_u32(w), tb);
-    *st = r;
+    swirl_ts_check_witness(st, bits, bb31_from_u32(w), tb);
     *witness = w;
 }
 
@@ -84,9 +93,8 @@ __global__ void __launch_bounds__(WH_THREADS)
         wh_block_pow(&st, bits, witness, &tb);
     if (threadIdx.x != 0)
         return;
-    swirl_transcript s = st;
-    swirl_whir_seq_mu(&s, ctl, &tb);
-    *t = s;
+    swirl_whir_seq_mu(&st, ctl, &tb);
+    *t = st;
 }
 
 __global__ void k_wh_mu_pows(bb31x4 *mp, uint64_t n, const swirl_whir_ctl *ctl) {
@@ -159,18 +167,16 @@ __global__ void __launch_bounds__(WH_THREADS)
     swirl_block_sum_x4(acc, 2, sh);
     swirl_ts_tables tb = wh_tables();
     if (threadIdx.x == 0) {
-        swirl_transcript s = *t;
-        swirl_whir_seq_sumcheck(&s, polys, sc, acc, &tb);
-        st = s;
+        st = *t;
+        swirl_whir_seq_sumcheck(&st, polys, sc, acc, &tb);
     }
     if (pow)
         wh_block_pow(&st, bits, witness, &tb);
     if (threadIdx.x != 0)
         return;
-    swirl_transcript s = st;
     if (pow)
-        swirl_whir_seq_alpha(&s, ctl, &tb);
-    *t = s;
+        swirl_whir_seq_alpha(&st, ctl, &tb);
+    *t = st;
 }
 
 __global__ void k_wh_alpha(swirl_transcript *t, swirl_whir_ctl *ctl) {
@@ -287,9 +293,8 @@ __global__ void __launch_bounds__(WH_THREADS)
         wh_block_pow(&st, pow_bits, witness, &tb);
     if (threadIdx.x != 0)
         return;
-    swirl_transcript s = st;
-    swirl_whir_seq_queries(&s, ctl, nq, bits, &tb);
-    *t = s;
+    swirl_whir_seq_queries(&st, ctl, nq, bits, &tb);
+    *t = st;
     for (uint32_t i = 0; i < nq; i++)
         idx_out[i] = ctl->idx[i];
 }
