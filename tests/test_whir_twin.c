@@ -55,19 +55,30 @@ typedef struct wtwin {
 #define TWIN_E2C_TILE 10u /* WH_E2C_TILE */
 
 /* monomial -> hypercube over total entries (lg bits per plane; bits below l_skip twice) */
+/* Adversarial where the device is free: tiles (blocks) run last to first, the pairs of a step
+ * (threads) in an order that changes per step (reverse on odd steps), and the shared tile is
+ * poisoned before each load, so the twin fails if a pass depended on block or thread order or
+ * read a tile entry it did not load. */
+static uint64_t twin_pair(uint64_t t2, uint64_t pairs, uint32_t step) {
+    return step & 1 ? pairs - 1 - t2 : t2;
+}
+
 static void twin_c2e_passes_w(bb31 *a, uint64_t total, uint32_t lg, uint32_t l_skip,
                               uint32_t tile_bits) {
     bb31 *sh = xmalloc(((size_t)1 << tile_bits) * sizeof *sh);
     for (uint32_t lo = 0; lo < lg;) {
         uint32_t nb = lg - lo < tile_bits ? lg - lo : tile_bits;
         uint64_t size = (uint64_t)1 << nb;
-        for (uint64_t tile = 0; tile < (total >> nb); tile++) {
+        for (uint64_t tr = 0; tr < (total >> nb); tr++) {
+            uint64_t tile = (total >> nb) - 1 - tr;
+            memset(sh, 0x5a, ((size_t)1 << tile_bits) * sizeof *sh);
             for (uint64_t j = 0; j < size; j++)
                 sh[j] = a[swirl_whir_tile_index(lo, nb, tile, j)];
+            uint32_t step = 0;
             for (uint32_t b = 0; b < nb; b++)
-                for (int rep = 0; rep < (lo + b < l_skip ? 2 : 1); rep++)
+                for (int rep = 0; rep < (lo + b < l_skip ? 2 : 1); rep++, step++)
                     for (uint64_t t2 = 0; t2 < size / 2; t2++)
-                        swirl_whir_c2e_pair(sh, size, b, t2);
+                        swirl_whir_c2e_pair(sh, size, b, twin_pair(t2, size / 2, step));
             for (uint64_t j = 0; j < size; j++)
                 a[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
         }
@@ -88,12 +99,14 @@ static void twin_e2c_passes_w(bb31x4 *g, const bb31x4 *f, uint64_t len, uint32_t
         uint32_t nb = lg - lo < tile_bits ? lg - lo : tile_bits;
         uint64_t size = (uint64_t)1 << nb;
         const bb31x4 *src = lo == 0 ? f : g;
-        for (uint64_t tile = 0; tile < (len >> nb); tile++) {
+        for (uint64_t tr = 0; tr < (len >> nb); tr++) {
+            uint64_t tile = (len >> nb) - 1 - tr;
+            memset(sh, 0x5a, ((size_t)1 << tile_bits) * sizeof *sh);
             for (uint64_t j = 0; j < size; j++)
                 sh[j] = src[swirl_whir_tile_index(lo, nb, tile, j)];
             for (uint32_t b = 0; b < nb; b++)
                 for (uint64_t t2 = 0; t2 < size / 2; t2++)
-                    swirl_whir_e2c_pair(sh, b, t2);
+                    swirl_whir_e2c_pair(sh, b, twin_pair(t2, size / 2, b));
             for (uint64_t j = 0; j < size; j++)
                 g[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
         }
@@ -116,8 +129,8 @@ static void twin_e2c_passes(bb31x4 *g, const bb31x4 *f, uint64_t len) {
 static void twin_block_grind(swirl_transcript *t, bb31 *witness, unsigned bits) {
     uint32_t best = 0xffffffffu;
     for (uint32_t base = 0; base < BB31_P && best == 0xffffffffu; base += TWIN_BLOCK)
-        for (uint32_t lane = 0; lane < TWIN_BLOCK; lane++) {
-            uint32_t w = base + lane;
+        for (uint32_t lr = 0; lr < TWIN_BLOCK; lr++) { /* lanes last to first (atomicMin) */
+            uint32_t w = base + (TWIN_BLOCK - 1 - lr);
             if (w < BB31_P && w < best && swirl_ts_pow_candidate_ok(t, bits, bb31_from_u32(w), &g_tb))
                 best = w;
         }
