@@ -3,7 +3,8 @@
  * folds, coefficient steps, OOD terms, the w update, the one-thread transcript steps), with the
  * CPU's NTT, Merkle tree, PoW grinding and row openings standing in for the GPU primitives the
  * device stage calls (swirl_cuda_ntt, swirl_cuda_merkle_build, swirl_cuda_transcript_grind and a
- * gather, each compared with these CPU functions elsewhere), against swirl_whir_prove on the same
+ * gather, each compared with these CPU functions elsewhere; the small PoWs the control kernels
+ * grind by one block are emulated lane by lane, as are the tiled coefficient passes), against swirl_whir_prove on the same
  * transcript: every proof field and the final transcript. The twin's values then go into the
  * device proof buffer at the offsets of prover/whir_dplan.h (as prover/cuda_whir.cu's kernels
  * write them), are read back by swirl_whir_dplan_unpack and compared again, and the host replay
@@ -46,11 +47,113 @@ typedef struct wtwin {
     uint32_t *idx_buf;
 } wtwin;
 
+/* The device's tiled passes (prover/cuda_whir.cu: k_wh_c2e_tile, k_wh_e2c_tile): the bits of the
+ * index split into passes of at most `tile` bits from bit 0 up; in a pass every tile of 2^nb
+ * entries (swirl_whir_tile_index) is copied out, stepped bit by bit with the pair functions on
+ * the tile, and written back, as a thread block does in shared memory. */
+#define TWIN_C2E_TILE 12u /* WH_C2E_TILE */
+#define TWIN_E2C_TILE 10u /* WH_E2C_TILE */
+
+/* monomial -> hypercube over total entries (lg bits per plane; bits below l_skip twice) */
+/* Adversarial where the device is free: tiles (blocks) run last to first, the pairs of a step
+ * (threads) in an order that changes per step (reverse on odd steps), and the shared tile is
+ * poisoned before each load, so the twin fails if a pass depended on block or thread order or
+ * read a tile entry it did not load. */
+static uint64_t twin_pair(uint64_t t2, uint64_t pairs, uint32_t step) {
+    return step & 1 ? pairs - 1 - t2 : t2;
+}
+
+static void twin_c2e_passes_w(bb31 *a, uint64_t total, uint32_t lg, uint32_t l_skip,
+                              uint32_t tile_bits) {
+    bb31 *sh = xmalloc(((size_t)1 << tile_bits) * sizeof *sh);
+    for (uint32_t lo = 0; lo < lg;) {
+        uint32_t nb = lg - lo < tile_bits ? lg - lo : tile_bits;
+        uint64_t size = (uint64_t)1 << nb;
+        for (uint64_t tr = 0; tr < (total >> nb); tr++) {
+            uint64_t tile = (total >> nb) - 1 - tr;
+            memset(sh, 0x5a, ((size_t)1 << tile_bits) * sizeof *sh);
+            for (uint64_t j = 0; j < size; j++)
+                sh[j] = a[swirl_whir_tile_index(lo, nb, tile, j)];
+            uint32_t step = 0;
+            for (uint32_t b = 0; b < nb; b++)
+                for (int rep = 0; rep < (lo + b < l_skip ? 2 : 1); rep++, step++)
+                    for (uint64_t t2 = 0; t2 < size / 2; t2++)
+                        swirl_whir_c2e_pair(sh, size, b, twin_pair(t2, size / 2, step));
+            for (uint64_t j = 0; j < size; j++)
+                a[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
+        }
+        lo += nb;
+    }
+    free(sh);
+}
+
+static void twin_c2e_passes(bb31 *a, uint64_t total, uint32_t lg, uint32_t l_skip) {
+    twin_c2e_passes_w(a, total, lg, l_skip, TWIN_C2E_TILE);
+}
+
+/* g = the coefficients of f (len entries): the copy in the first pass, then in place */
+static void twin_e2c_passes_w(bb31x4 *g, const bb31x4 *f, uint64_t len, uint32_t tile_bits) {
+    uint32_t lg = (uint32_t)swirl_log2_exact(len);
+    bb31x4 *sh = xmalloc(((size_t)1 << tile_bits) * sizeof *sh);
+    for (uint32_t lo = 0; lo == 0 || lo < lg;) {
+        uint32_t nb = lg - lo < tile_bits ? lg - lo : tile_bits;
+        uint64_t size = (uint64_t)1 << nb;
+        const bb31x4 *src = lo == 0 ? f : g;
+        for (uint64_t tr = 0; tr < (len >> nb); tr++) {
+            uint64_t tile = (len >> nb) - 1 - tr;
+            memset(sh, 0x5a, ((size_t)1 << tile_bits) * sizeof *sh);
+            for (uint64_t j = 0; j < size; j++)
+                sh[j] = src[swirl_whir_tile_index(lo, nb, tile, j)];
+            for (uint32_t b = 0; b < nb; b++)
+                for (uint64_t t2 = 0; t2 < size / 2; t2++)
+                    swirl_whir_e2c_pair(sh, b, twin_pair(t2, size / 2, b));
+            for (uint64_t j = 0; j < size; j++)
+                g[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
+        }
+        lo += nb;
+        if (nb == 0)
+            break;
+    }
+    free(sh);
+}
+
+static void twin_e2c_passes(bb31x4 *g, const bb31x4 *f, uint64_t len) {
+    twin_e2c_passes_w(g, f, len, TWIN_E2C_TILE);
+}
+
+/* The block grind of the device's control kernels (device/cuda/ts_grind.cuh, 256 threads):
+ * lockstep strides of candidates, the first stride with a success gives its smallest one; then
+ * check_witness. Must equal swirl_transcript_grind's witness and state (checked by the caller
+ * against the CPU prover, whose PoW is swirl_transcript_grind). */
+#define TWIN_BLOCK 256u
+static void twin_block_grind(swirl_transcript *t, bb31 *witness, unsigned bits) {
+    uint32_t best = 0xffffffffu;
+    for (uint32_t base = 0; base < BB31_P && best == 0xffffffffu; base += TWIN_BLOCK)
+        for (uint32_t lr = 0; lr < TWIN_BLOCK; lr++) { /* lanes last to first (atomicMin) */
+            uint32_t w = base + (TWIN_BLOCK - 1 - lr);
+            if (w < BB31_P && w < best && swirl_ts_pow_candidate_ok(t, bits, bb31_from_u32(w), &g_tb))
+                best = w;
+        }
+    CHECK(best != 0xffffffffu);
+    CHECK(swirl_ts_check_witness(t, bits, bb31_from_u32(best), &g_tb));
+    *witness = bb31_from_u32(best);
+}
+
+/* a PoW as the device stage makes it: the block grind up to 8 bits
+ * (SWIRL_TS_BLOCK_GRIND_MAX_BITS), swirl_cuda_transcript_grind's search above (the same
+ * smallest witness as swirl_transcript_grind, compared by test_gpu_transcript) */
+static void twin_grind(swirl_transcript *t, bb31 *witness, unsigned bits) {
+    if (bits <= 8)
+        twin_block_grind(t, witness, bits);
+    else
+        CHECK_OK(swirl_transcript_grind(t, witness, bits));
+}
+
 /* mu, the batched planes, the MLE conversion, f and w */
 static void twin_batch(wtwin *tw, swirl_transcript *t, const swirl_system_params *p,
                        const swirl_stacked_pcs_data *const *d, size_t nc, const bb31x4 *u) {
     size_t n = tw->n, ncols = 0;
-    CHECK_OK(swirl_transcript_grind(t, &tw->mu_w, (unsigned)p->whir.mu_pow_bits));
+    twin_grind(t, &tw->mu_w, (unsigned)p->whir.mu_pow_bits);
     swirl_whir_seq_mu(t, tw->ctl, &g_tb);
     for (size_t c = 0; c < nc; c++)
         ncols += swirl_stacked_pcs_layout(d[c])->width;
@@ -71,10 +174,7 @@ static void twin_batch(wtwin *tw, swirl_transcript *t, const swirl_system_params
     if (l_skip > 0)
         CHECK_OK(swirl_ntt_inverse(planes, l_skip, (4 * n) >> l_skip, (size_t)1 << l_skip,
                                    bb31_one(), SWIRL_NTT_NONE));
-    for (uint32_t bit = 0; bit < tw->m; bit++)
-        for (int rep = 0; rep < (bit < l_skip ? 2 : 1); rep++)
-            for (uint64_t t2 = 0; t2 < 2 * n; t2++)
-                swirl_whir_c2e_pair(planes, n, bit, t2);
+    twin_c2e_passes(planes, 4 * n, (uint32_t)tw->m, l_skip);
     for (size_t i = 0; i < n; i++) {
         tw->f[i] = swirl_whir_plane_entry(planes, n, i);
         tw->w[i] = swirl_whir_mobius_entry(u, (uint32_t)tw->m, i);
@@ -136,7 +236,7 @@ static size_t twin_sumcheck(wtwin *tw, swirl_transcript *t, const swirl_system_p
         for (uint64_t y = 0; y < len / 2; y++)
             swirl_whir_sumcheck_pair(s, tw->f, tw->w, y);
         swirl_whir_seq_sumcheck(t, tw->polys, *sc, s, &g_tb);
-        CHECK_OK(swirl_transcript_grind(t, &tw->fold_w[*sc], (unsigned)p->whir.folding_pow_bits));
+        twin_grind(t, &tw->fold_w[*sc], (unsigned)p->whir.folding_pow_bits);
         swirl_whir_seq_alpha(t, tw->ctl, &g_tb);
         for (uint64_t y = 0; y < len / 2; y++)
             swirl_whir_fold_pair(tw->fo, tw->wo, tw->f, tw->w, y, tw->ctl->alpha);
@@ -154,10 +254,7 @@ static void twin_prove(wtwin *tw, swirl_transcript *t, const swirl_system_params
     for (size_t r = 0; r < tw->R; r++) {
         int last = r + 1 == tw->R;
         len = twin_sumcheck(tw, t, p, len, &sc);
-        memcpy(tw->g, tw->f, len * sizeof *tw->g);
-        for (uint32_t bit = 0; ((size_t)1 << bit) < len; bit++)
-            for (uint64_t y = 0; y < len / 2; y++)
-                swirl_whir_e2c_pair(tw->g, bit, y);
+        twin_e2c_passes(tw->g, tw->f, len);
         /* the previous round's tree is opened below, after this round's is made */
         swirl_merkle_plan prev = tw->rs_plan;
         swirl_digest *prev_layers = tw->rs_layers;
@@ -178,7 +275,7 @@ static void twin_prove(wtwin *tw, swirl_transcript *t, const swirl_system_params
         }
         bb31 omega;
         CHECK_OK(bb31_two_adic_generator(&omega, (unsigned)(log_rs - tw->k)));
-        CHECK_OK(swirl_transcript_grind(t, &tw->query_w[r], (unsigned)p->whir.query_phase_pow_bits));
+        twin_grind(t, &tw->query_w[r], (unsigned)p->whir.query_phase_pow_bits);
         uint32_t nq = (uint32_t)tw->plan.rounds[r].num_queries;
         swirl_whir_seq_queries(t, tw->ctl, nq, (uint32_t)(log_rs - tw->k), &g_tb);
         memcpy(tw->idx_buf + tw->dplan->idx_off[r], tw->ctl->idx, nq * sizeof(uint32_t));
@@ -372,6 +469,72 @@ static void test_l_skip_zero(void) {
     check_shape(3);
 }
 
+/* the tiled passes (several passes, tiles of 1 .. 12 bits, the last pass narrower) equal the
+ * steps bit by bit over the whole array, as the schedule before the tiles made them */
+static void test_tiled_passes(void) {
+    const uint32_t lg = 14, l_skip = 4;
+    const uint64_t n = (uint64_t)1 << lg;
+    bb31 *a = xmalloc(4 * n * sizeof *a), *ref = xmalloc(4 * n * sizeof *ref);
+    bb31x4 *f = xmalloc(n * sizeof *f), *g = xmalloc(n * sizeof *g), *gr = xmalloc(n * sizeof *gr);
+    uint32_t x = 12345u;
+    for (uint64_t i = 0; i < 4 * n; i++) {
+        x = x * 1664525u + 1013904223u;
+        ref[i] = bb31_from_u32(x % BB31_P);
+    }
+    for (uint64_t i = 0; i < n; i++)
+        for (int c = 0; c < 4; c++)
+            f[i].c[c] = ref[(uint64_t)c * n + i];
+    bb31 *orig = xmalloc(4 * n * sizeof *orig);
+    memcpy(orig, ref, 4 * n * sizeof *ref);
+    for (uint32_t bit = 0; bit < lg; bit++)
+        for (int rep = 0; rep < (bit < l_skip ? 2 : 1); rep++)
+            for (uint64_t t2 = 0; t2 < 2 * n; t2++)
+                swirl_whir_c2e_pair(ref, n, bit, t2);
+    memcpy(gr, f, n * sizeof *f);
+    for (uint32_t bit = 0; ((uint64_t)1 << bit) < n; bit++)
+        for (uint64_t y = 0; y < n / 2; y++)
+            swirl_whir_e2c_pair(gr, bit, y);
+    const uint32_t widths[] = {1, 3, 5, 10, 12};
+    for (size_t wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+        memcpy(a, orig, 4 * n * sizeof *a);
+        twin_c2e_passes_w(a, 4 * n, lg, l_skip, widths[wi]);
+        CHECK_MSG(memcmp(a, ref, 4 * n * sizeof *a) == 0, "c2e passes of %u bits", widths[wi]);
+        memset(g, 0, n * sizeof *g);
+        twin_e2c_passes_w(g, f, n, widths[wi]);
+        CHECK_MSG(memcmp(g, gr, n * sizeof *g) == 0, "e2c passes of %u bits", widths[wi]);
+    }
+    /* one entry: the copy alone */
+    memset(g, 0, sizeof *g);
+    twin_e2c_passes(g, f, 1);
+    CHECK(memcmp(g, f, sizeof *g) == 0);
+    free(a);
+    free(ref);
+    free(orig);
+    free(f);
+    free(g);
+    free(gr);
+}
+
+/* the block grind (lockstep strides of 256 lanes) gives swirl_transcript_grind's witness and
+ * state for 0 .. 8 bits */
+static void test_block_grind(void) {
+    for (unsigned bits = 0; bits <= 8; bits++)
+        for (int start = 0; start < 4; start++) {
+            swirl_transcript a, b;
+            wf_transcript(&a);
+            for (int i = 0; i < start * 5 + (int)bits; i++)
+                swirl_transcript_observe(&a, bb31_from_u32((uint32_t)(i * 7919 + 1)));
+            b = a;
+            bb31 wa, wb;
+            CHECK_OK(swirl_transcript_grind(&a, &wa, bits));
+            twin_block_grind(&b, &wb, bits);
+            CHECK_MSG(bb31_eq(wa, wb), "block grind witness, %u bits", bits);
+            CHECK_MSG(memcmp(a.state, b.state, sizeof a.state) == 0 &&
+                          a.absorb_idx == b.absorb_idx && a.sample_idx == b.sample_idx,
+                      "block grind state, %u bits", bits);
+        }
+}
+
 /* the plan refuses what swirl_whir_prove refuses */
 static void test_plan_errors(void) {
     for (int s = 0; s < WF_SHAPES; s++) {
@@ -398,6 +561,8 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_single_round),
     SWIRL_TEST(test_l_skip_zero),
     SWIRL_TEST(test_plan_errors),
+    SWIRL_TEST(test_tiled_passes),
+    SWIRL_TEST(test_block_grind),
 };
 
 int main(int argc, char **argv) {

@@ -5,6 +5,7 @@
 #ifndef SWIRL_TESTS_WHIR_FIXTURE_H
 #define SWIRL_TESTS_WHIR_FIXTURE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,8 +121,17 @@ static void wf_same_proof(const swirl_whir_proof *a, const swirl_whir_proof *b, 
     size_t k = a->n_sumcheck / R;
     CHECK(memcmp(a->widths, b->widths, a->n_commits * sizeof *a->widths) == 0);
     CHECK_MSG(bb31_eq(a->mu_pow_witness, b->mu_pow_witness), "%s: mu witness", what);
-    CHECK_MSG(memcmp(a->sumcheck_polys, b->sumcheck_polys, R * k * sizeof *a->sumcheck_polys) == 0,
-              "%s: sumcheck polynomials differ", what);
+    /* the first differing sumcheck entry, with the folding witnesses up to it (a wrong
+     * transcript shows as a right entry sc with a wrong witness sc and wrong entries after) */
+    for (size_t sc = 0; sc < R * k; sc++) {
+        if (memcmp(a->sumcheck_polys[sc], b->sumcheck_polys[sc], sizeof a->sumcheck_polys[sc]) == 0)
+            continue;
+        for (size_t j = 0; j <= sc; j++)
+            fprintf(stderr, "  %s: sumcheck %zu %s, folding witness %u / %u\n", what, j,
+                    j == sc ? "differs" : "equal", (unsigned)bb31_to_u32(a->folding_pow_witnesses[j]),
+                    (unsigned)bb31_to_u32(b->folding_pow_witnesses[j]));
+        CHECK_MSG(0, "%s: sumcheck polynomials differ from entry %zu of %zu", what, sc, R * k);
+    }
     CHECK_MSG(memcmp(a->folding_pow_witnesses, b->folding_pow_witnesses, R * k * sizeof(bb31)) == 0,
               "%s: folding witnesses differ", what);
     CHECK_MSG(memcmp(a->query_pow_witnesses, b->query_pow_witnesses, R * sizeof(bb31)) == 0,

@@ -13,10 +13,12 @@
  *   mu PoW (swirl_cuda_transcript_grind), swirl_whir_seq_mu; mu^j; the batched planes
  *   (swirl_whir_batch_entry) of every stacked column; the inverse DFT of every 2^l_skip chunk
  *   (swirl_cuda_ntt); the monomial -> hypercube steps (swirl_whir_c2e_pair: the low l_skip bits
- *   twice, the others once); f from the planes; w = mobius_eq(u_cube, .);
+ *   twice, the others once; up to 12 bits per pass on shared-memory tiles, swirl_whir_tile_index);
+ *   f from the planes; w = mobius_eq(u_cube, .);
  *   per WHIR round: k times (block sums of swirl_whir_sumcheck_pair, swirl_whir_seq_sumcheck,
  *   folding PoW, swirl_whir_seq_alpha, swirl_whir_fold_pair); g = the folded f's coefficients
- *   (swirl_whir_e2c_pair per bit); not last: RS encoding of g (swirl_cuda_ntt, 4 planes), the
+ *   (swirl_whir_e2c_pair per bit, up to 10 bits per pass on tiles); not last: RS encoding of g
+ *   (swirl_cuda_ntt, 4 planes), the
  *   Merkle tree (swirl_cuda_merkle_build), swirl_whir_seq_commit, y0 = sum g_i z0^i
  *   (swirl_whir_horner_term), swirl_whir_seq_ood; last: swirl_whir_seq_final; query PoW;
  *   swirl_whir_seq_queries; the openings gathered from the device trees; swirl_whir_seq_gamma;
@@ -66,6 +68,17 @@ SWIRL_HD void swirl_whir_e2c_pair(bb31x4 *a, uint32_t bit, uint64_t t) {
     uint64_t s = (uint64_t)1 << bit;
     uint64_t i = ((t >> bit) << (bit + 1)) + (t & (s - 1));
     a[i + s] = bb31x4_sub(a[i + s], a[i]);
+}
+
+/* The steps of bits lo .. lo + nb - 1 in one pass (one thread block per tile, the tile in shared
+ * memory, a barrier between two bits): tile `tile` gathers the 2^nb entries whose index bits
+ * outside [lo, lo + nb) are the tile's; its entry j is at this index. Bit b of the index is bit
+ * b - lo of j, so the step of bit b over the array is the step of bit b - lo over every tile: the
+ * same pairs, in the same order per bit (swirl_whir_c2e_pair with n = 2^nb, one plane, or
+ * swirl_whir_e2c_pair, on the tile). */
+SWIRL_HD uint64_t swirl_whir_tile_index(uint32_t lo, uint32_t nb, uint64_t tile, uint64_t j) {
+    uint64_t lo_mask = ((uint64_t)1 << lo) - 1;
+    return ((tile >> lo) << (lo + nb)) + (j << lo) + (tile & lo_mask);
 }
 
 SWIRL_HD bb31x4 swirl_whir_plane_entry(const bb31 *planes, uint64_t n, uint64_t i) {

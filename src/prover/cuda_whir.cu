@@ -5,25 +5,30 @@
  * tests/test_whir_twin.c replays this schedule on the CPU against swirl_whir_prove and fills the
  * same proof buffer; tests/test_gpu_whir.c compares this stage with swirl_whir_prove.
  *
- * Launches, in order:
- *   μ-PoW (swirl_cuda_transcript_grind), μ (1 thread), μ^j, the batched planes, the inverse DFT
- *   of every 2^l_skip chunk (swirl_cuda_ntt), m + l_skip monomial -> hypercube steps, f and
+ * Launches, in order (tools/whir_launches.py counts them; docs/PERF.md, "WHIR launch census"):
+ *   μ-PoW and μ (one block: it grinds, device/cuda/ts_grind.cuh, when the PoW has at most
+ *   SWIRL_TS_BLOCK_GRIND_MAX_BITS bits; else swirl_cuda_transcript_grind, then μ on 1 thread), μ^j,
+ *   the batched planes, the inverse DFT of every 2^l_skip chunk (swirl_cuda_ntt), the m + l_skip
+ *   monomial -> hypercube steps in passes of WH_C2E_TILE bits (one block per tile), f and
  *   w = mobius_eq(u, .);
  *   per round, k times: block partial sums of the sumcheck pairs, one block (reduce, write,
- *   observe), folding PoW, α (1 thread), the fold (ping-pong buffers);
- *   g = the folded f's coefficients (a copy and one step per bit);
+ *   observe, and for small PoW bits also the folding PoW and α; else the PoW and α (1 thread) are
+ *   separate launches), the fold (ping-pong buffers);
+ *   g = the folded f's coefficients (the copy and the steps, WH_E2C_TILE bits a pass);
  *   not last: the 4 coefficient planes zero-padded, their NTT, the codeword as extension cells,
  *   its Merkle tree, root + z0 (1 thread), the OOD partial sums and one block (reduce, write,
  *   observe); last: the final polynomial (1 thread);
- *   query PoW, the query indices (1 thread), the openings gathered with the indices read on the
- *   device (round 0: every commit that is GPU PCS data of the context; later rounds: the previous
- *   round's codeword and tree), γ and the query points (1 thread), not last: w += its terms.
+ *   query PoW and the query indices (one block, as μ's), the openings gathered with the indices
+ *   read on the device (round 0: every commit that is GPU PCS data of the context; later rounds:
+ *   the previous round's codeword and tree), γ and the query points (1 thread), not last: w += its
+ *   terms.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "device/cuda/cuda_common.cuh"
 #include "device/cuda/cuda_reduce.cuh"
+#include "device/cuda/ts_grind.cuh"
 #include "device/whir_impl.h"
 #include "poly/ntt.h"
 #include "prover/cuda_pcs.h"
@@ -39,6 +44,8 @@ __constant__ uint32_t c_wh_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 #define WH_THREADS 256
 #define WH_MAX_BLOCKS 1024 /* partial sums per reduction (grid-stride beyond) */
 #define WH_GRID_CAP 16384  /* element-wise kernels (grid-stride beyond) */
+#define WH_C2E_TILE 12     /* bits per monomial -> hypercube pass (16 KB of base values) */
+#define WH_E2C_TILE 10     /* bits per hypercube -> monomial pass (16 KB of extension values) */
 
 __device__ __forceinline__ swirl_ts_tables wh_tables() {
     swirl_ts_tables tb = {c_wh_ext_init, c_wh_ext_final, c_wh_internal};
@@ -47,13 +54,47 @@ __device__ __forceinline__ swirl_ts_tables wh_tables() {
 
 /* ---------------- batching and the MLE conversion ---------------- */
 
-__global__ void k_wh_mu(swirl_transcript *t, swirl_whir_ctl *ctl) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
+/* The control kernels below keep their transcript in ONE object, the shared `st`: thread 0
+ * loads it, runs every Fiat-Shamir step on it and stores it back; no local swirl_transcript.
+ * With a local copy before the grind and another after it (two transcript objects of disjoint
+ * lifetimes in one kernel), nvcc 13.0 -O3 gave k_wh_sc_ctl's observed value (the dynamically
+ * indexed bb31x4 of swirl_ts_observe_ext) the local slot of the live transcript copy: the
+ * second sum overwrote state[0..3] (the first sum) before its absorption, so the device absorbed
+ * (s1, s1) for (s0, s1); polys[sc] itself was right, the folding witness, alpha and every later
+ * value were not (test_gpu_whir: "sumcheck polynomials differ", replay: "folding witness 0
+ * fails"). Read the PTX (__local_depot) before adding a local transcript here. */
+
+/* In a control kernel (one block, every thread calls it, thread 0 has written *st): the PoW of
+ * `bits` on the shared transcript *st by the whole block (the smallest witness, as
+ * swirl_cuda_transcript_grind's), check_witness applied by thread 0 to *st, the witness
+ * written. */
+static __device__ void wh_block_pow(swirl_transcript *st, unsigned bits, uint32_t *witness,
+                                    const swirl_ts_tables *tb) {
+    __syncthreads();
+    uint32_t w = swirl_ts_block_grind(st, bits, tb);
+    if (threadIdx.x != 0)
         return;
+    if (w == SWIRL_TS_GRIND_NONE) { /* none < p: p, refused by swirl_whir_dplan_unpack */
+        *witness = BB31_P;
+        return;
+    }
+    swirl_ts_check_witness(st, bits, bb31_from_u32(w), tb);
+    *witness = w;
+}
+
+/* μ; with pow, the μ-PoW first (the block grinds; else it was ground before, 1 thread) */
+__global__ void __launch_bounds__(WH_THREADS)
+    k_wh_mu(swirl_transcript *t, swirl_whir_ctl *ctl, int pow, unsigned bits, uint32_t *witness) {
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
-    swirl_transcript s = *t;
-    swirl_whir_seq_mu(&s, ctl, &tb);
-    *t = s;
+    if (threadIdx.x == 0)
+        st = *t;
+    if (pow)
+        wh_block_pow(&st, bits, witness, &tb);
+    if (threadIdx.x != 0)
+        return;
+    swirl_whir_seq_mu(&st, ctl, &tb);
+    *t = st;
 }
 
 __global__ void k_wh_mu_pows(bb31x4 *mp, uint64_t n, const swirl_whir_ctl *ctl) {
@@ -68,10 +109,24 @@ __global__ void k_wh_batch(bb31 *planes, const bb31 *const *cols, const bb31x4 *
         swirl_whir_batch_entry(planes, cols, mu_pows, ncols, n, i);
 }
 
-/* one monomial -> hypercube step of `bit` over the 4 planes (2n pairs) */
-__global__ void k_wh_c2e(bb31 *planes, uint64_t n, uint32_t bit) {
-    for (uint64_t t = swirl_grid_tid(); t < 2 * n; t += swirl_grid_stride())
-        swirl_whir_c2e_pair(planes, n, bit, t);
+/* the monomial -> hypercube steps of bits lo .. lo + nb - 1 (bits below l_skip twice) over the
+ * 4 planes (4n entries; nb <= WH_C2E_TILE, lo + nb <= log n), one block per tile of 2^nb
+ * entries in shared memory (swirl_whir_tile_index) */
+__global__ void __launch_bounds__(WH_THREADS)
+    k_wh_c2e_tile(bb31 *planes, uint32_t lo, uint32_t nb, uint32_t l_skip) {
+    __shared__ bb31 sh[1u << WH_C2E_TILE];
+    const uint64_t size = (uint64_t)1 << nb, tile = blockIdx.x;
+    for (uint64_t j = threadIdx.x; j < size; j += blockDim.x)
+        sh[j] = planes[swirl_whir_tile_index(lo, nb, tile, j)];
+    __syncthreads();
+    for (uint32_t b = 0; b < nb; b++)
+        for (int rep = 0; rep < (lo + b < l_skip ? 2 : 1); rep++) {
+            for (uint64_t t = threadIdx.x; t < size / 2; t += blockDim.x)
+                swirl_whir_c2e_pair(sh, size, b, t);
+            __syncthreads();
+        }
+    for (uint64_t j = threadIdx.x; j < size; j += blockDim.x)
+        planes[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
 }
 
 __global__ void k_wh_fw(bb31x4 *f, bb31x4 *w, const bb31 *planes, const bb31x4 *u, uint32_t m,
@@ -97,23 +152,31 @@ __global__ void __launch_bounds__(WH_THREADS)
     }
 }
 
-/* one block: the round's two sums into polys[sc], observed */
+/* one block: the round's two sums into polys[sc], observed; with pow also the folding PoW
+ * (the block grinds) and α (else those are separate launches) */
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_sc_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *polys,
-                uint64_t sc) {
+                uint64_t sc, int pow, unsigned bits, uint32_t *witness, swirl_whir_ctl *ctl) {
     __shared__ bb31x4 sh[64];
+    __shared__ swirl_transcript st;
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
     for (unsigned i = threadIdx.x; i < nb; i += blockDim.x) {
         acc[0] = bb31x4_add(acc[0], partials[2 * (uint64_t)i]);
         acc[1] = bb31x4_add(acc[1], partials[2 * (uint64_t)i + 1]);
     }
     swirl_block_sum_x4(acc, 2, sh);
+    swirl_ts_tables tb = wh_tables();
+    if (threadIdx.x == 0) {
+        st = *t;
+        swirl_whir_seq_sumcheck(&st, polys, sc, acc, &tb);
+    }
+    if (pow)
+        wh_block_pow(&st, bits, witness, &tb);
     if (threadIdx.x != 0)
         return;
-    swirl_ts_tables tb = wh_tables();
-    swirl_transcript s = *t;
-    swirl_whir_seq_sumcheck(&s, polys, sc, acc, &tb);
-    *t = s;
+    if (pow)
+        swirl_whir_seq_alpha(&st, ctl, &tb);
+    *t = st;
 }
 
 __global__ void k_wh_alpha(swirl_transcript *t, swirl_whir_ctl *ctl) {
@@ -134,14 +197,23 @@ __global__ void k_wh_fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 
 
 /* ---------------- the folded polynomial: coefficients, RS encoding, OOD, final ---------------- */
 
-__global__ void k_wh_copy(bb31x4 *g, const bb31x4 *f, uint64_t len) {
-    for (uint64_t i = swirl_grid_tid(); i < len; i += swirl_grid_stride())
-        g[i] = f[i];
-}
-
-__global__ void k_wh_e2c(bb31x4 *g, uint32_t bit, uint64_t pairs) {
-    for (uint64_t y = swirl_grid_tid(); y < pairs; y += swirl_grid_stride())
-        swirl_whir_e2c_pair(g, bit, y);
+/* g = src with the hypercube -> monomial steps of bits lo .. lo + nb - 1 (nb <= WH_E2C_TILE),
+ * one block per tile of 2^nb entries in shared memory (swirl_whir_tile_index); the first pass
+ * reads f (the copy), the later ones g in place */
+__global__ void __launch_bounds__(WH_THREADS)
+    k_wh_e2c_tile(bb31x4 *g, const bb31x4 *src, uint32_t lo, uint32_t nb) {
+    __shared__ bb31x4 sh[1u << WH_E2C_TILE];
+    const uint64_t size = (uint64_t)1 << nb, tile = blockIdx.x;
+    for (uint64_t j = threadIdx.x; j < size; j += blockDim.x)
+        sh[j] = src[swirl_whir_tile_index(lo, nb, tile, j)];
+    __syncthreads();
+    for (uint32_t b = 0; b < nb; b++) {
+        for (uint64_t t = threadIdx.x; t < size / 2; t += blockDim.x)
+            swirl_whir_e2c_pair(sh, b, t);
+        __syncthreads();
+    }
+    for (uint64_t j = threadIdx.x; j < size; j += blockDim.x)
+        g[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
 }
 
 /* P[c cw + i] = g[i].c[c] (i < len), 0 above: the 4 coefficient planes, zero-padded */
@@ -209,14 +281,20 @@ __global__ void k_wh_final(swirl_transcript *t, bb31x4 *out, const bb31x4 *g, ui
 
 /* ---------------- queries, openings, γ, the w update ---------------- */
 
-__global__ void k_wh_queries(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq, uint32_t bits,
-                             uint32_t *idx_out) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
+/* the query indices; with pow, the query PoW first (the block grinds) */
+__global__ void __launch_bounds__(WH_THREADS)
+    k_wh_queries(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq, uint32_t bits,
+                 uint32_t *idx_out, int pow, unsigned pow_bits, uint32_t *witness) {
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
-    swirl_transcript s = *t;
-    swirl_whir_seq_queries(&s, ctl, nq, bits, &tb);
-    *t = s;
+    if (threadIdx.x == 0)
+        st = *t;
+    if (pow)
+        wh_block_pow(&st, pow_bits, witness, &tb);
+    if (threadIdx.x != 0)
+        return;
+    swirl_whir_seq_queries(&st, ctl, nq, bits, &tb);
+    *t = st;
     for (uint32_t i = 0; i < nq; i++)
         idx_out[i] = ctl->idx[i];
 }
@@ -449,9 +527,12 @@ static enum swirl_status wh_enqueue_batch(wh_run *r) {
     const swirl_whir_dplan *pl = &r->pl;
     uint64_t n = pl->n;
     bb31 *planes = (bb31 *)r->half;
-    SWIRL_TRY(
-        swirl_cuda_transcript_grind(ctx, r->d_t, pl->mu_bits, r->d_proof + pl->o_mu_w, r->grind));
-    SWIRL_LAUNCH(ctx, k_wh_mu, 1, 1, 0, r->d_t, r->ctl);
+    int pow = pl->mu_bits <= SWIRL_TS_BLOCK_GRIND_MAX_BITS;
+    if (!pow)
+        SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->mu_bits, r->d_proof + pl->o_mu_w,
+                                              r->grind));
+    SWIRL_LAUNCH(ctx, k_wh_mu, 1, pow ? WH_THREADS : 1, 0, r->d_t, r->ctl, pow, pl->mu_bits,
+                 r->d_proof + pl->o_mu_w);
     SWIRL_LAUNCH(ctx, k_wh_mu_pows, wh_grid(pl->total_width, WH_GRID_CAP), WH_THREADS, 0,
                  r->mu_pows, (uint64_t)pl->total_width, (const swirl_whir_ctl *)r->ctl);
     SWIRL_LAUNCH(ctx, k_wh_batch, wh_grid(n, WH_GRID_CAP), WH_THREADS, 0, planes,
@@ -460,9 +541,12 @@ static enum swirl_status wh_enqueue_batch(wh_run *r) {
     if (pl->l_skip > 0)
         SWIRL_TRY(swirl_cuda_ntt(ctx, planes, (unsigned)pl->l_skip, (4 * n) >> pl->l_skip,
                                  (size_t)1 << pl->l_skip, bb31_one(), SWIRL_NTT_NONE, 1));
-    for (uint32_t bit = 0; bit < pl->m; bit++)
-        for (int rep = 0; rep < (bit < pl->l_skip ? 2 : 1); rep++)
-            SWIRL_LAUNCH(ctx, k_wh_c2e, wh_grid(2 * n, WH_GRID_CAP), WH_THREADS, 0, planes, n, bit);
+    for (uint32_t lo = 0; lo < pl->m;) { /* the steps in bit order, WH_C2E_TILE bits a pass */
+        uint32_t nb = (uint32_t)pl->m - lo < WH_C2E_TILE ? (uint32_t)pl->m - lo : WH_C2E_TILE;
+        SWIRL_LAUNCH(ctx, k_wh_c2e_tile, (unsigned)((4 * n) >> nb), WH_THREADS, 0, planes, lo, nb,
+                     (uint32_t)pl->l_skip);
+        lo += nb;
+    }
     SWIRL_LAUNCH(ctx, k_wh_fw, wh_grid(n, WH_GRID_CAP), WH_THREADS, 0, r->f, r->w,
                  (const bb31 *)planes, (const bb31x4 *)r->d_blob, (uint32_t)pl->m, n);
     return SWIRL_OK;
@@ -480,11 +564,15 @@ static enum swirl_status wh_enqueue_sumcheck(wh_run *r, bb31x4 **f, bb31x4 **w, 
         unsigned nb = wh_grid(pairs, WH_MAX_BLOCKS);
         SWIRL_LAUNCH(ctx, k_wh_sc_partials, nb, WH_THREADS, 0, r->partials, (const bb31x4 *)*f,
                      (const bb31x4 *)*w, pairs);
+        int pow = pl->fold_bits <= SWIRL_TS_BLOCK_GRIND_MAX_BITS;
         SWIRL_LAUNCH(ctx, k_wh_sc_ctl, 1, WH_THREADS, 0, (const bb31x4 *)r->partials, nb, r->d_t,
-                     polys, (uint64_t)*sc);
-        SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->fold_bits,
-                                              r->d_proof + pl->o_fold_w + *sc, r->grind));
-        SWIRL_LAUNCH(ctx, k_wh_alpha, 1, 1, 0, r->d_t, r->ctl);
+                     polys, (uint64_t)*sc, pow, pl->fold_bits, r->d_proof + pl->o_fold_w + *sc,
+                     r->ctl);
+        if (!pow) {
+            SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->fold_bits,
+                                                  r->d_proof + pl->o_fold_w + *sc, r->grind));
+            SWIRL_LAUNCH(ctx, k_wh_alpha, 1, 1, 0, r->d_t, r->ctl);
+        }
         SWIRL_LAUNCH(ctx, k_wh_fold, wh_grid(pairs, WH_GRID_CAP), WH_THREADS, 0, *fo, *wo,
                      (const bb31x4 *)*f, (const bb31x4 *)*w, pairs, (const swirl_whir_ctl *)r->ctl);
         bb31x4 *tf = *f, *tw = *w;
@@ -499,10 +587,17 @@ static enum swirl_status wh_enqueue_sumcheck(wh_run *r, bb31x4 **f, bb31x4 **w, 
 static enum swirl_status wh_enqueue_fold_out(wh_run *r, size_t rr, const bb31x4 *f, uint64_t len) {
     swirl_cuda_ctx *ctx = r->ctx;
     const swirl_whir_dplan *pl = &r->pl;
-    SWIRL_LAUNCH(ctx, k_wh_copy, wh_grid(len, WH_GRID_CAP), WH_THREADS, 0, r->g, f, len);
-    for (uint32_t bit = 0; ((uint64_t)1 << bit) < len; bit++)
-        SWIRL_LAUNCH(ctx, k_wh_e2c, wh_grid(len / 2, WH_GRID_CAP), WH_THREADS, 0, r->g, bit,
-                     len / 2);
+    uint32_t lg = 0;
+    while (((uint64_t)1 << lg) < len)
+        lg++;
+    for (uint32_t lo = 0; lo == 0 || lo < lg;) { /* the copy and the steps in bit order */
+        uint32_t nb = lg - lo < WH_E2C_TILE ? lg - lo : WH_E2C_TILE;
+        SWIRL_LAUNCH(ctx, k_wh_e2c_tile, (unsigned)(len >> nb), WH_THREADS, 0, r->g,
+                     lo == 0 ? f : (const bb31x4 *)r->g, lo, nb);
+        lo += nb;
+        if (nb == 0)
+            break;
+    }
     if (rr + 1 == pl->R) {
         if (len != pl->final_len)
             return SWIRL_RAISE(SWIRL_E_INTERNAL,
@@ -612,10 +707,13 @@ static enum swirl_status wh_enqueue_queries(wh_run *r, size_t rr, bb31x4 *w, uin
     uint32_t nq = (uint32_t)pl->q[rr];
     bb31 omega;
     SWIRL_TRY(bb31_two_adic_generator(&omega, (unsigned)pl->depth[rr]));
-    SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->query_bits,
-                                          r->d_proof + pl->o_query_w + rr, r->grind));
-    SWIRL_LAUNCH(ctx, k_wh_queries, 1, 1, 0, r->d_t, r->ctl, nq, (uint32_t)pl->depth[rr],
-                 r->d_proof + pl->idx_off[rr]);
+    int pow = pl->query_bits <= SWIRL_TS_BLOCK_GRIND_MAX_BITS;
+    if (!pow)
+        SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->query_bits,
+                                              r->d_proof + pl->o_query_w + rr, r->grind));
+    SWIRL_LAUNCH(ctx, k_wh_queries, 1, pow ? WH_THREADS : 1, 0, r->d_t, r->ctl, nq,
+                 (uint32_t)pl->depth[rr], r->d_proof + pl->idx_off[rr], pow, pl->query_bits,
+                 r->d_proof + pl->o_query_w + rr);
     SWIRL_TRY(wh_enqueue_open(r, rr, commits));
     SWIRL_LAUNCH(ctx, k_wh_gamma, 1, 1, 0, r->d_t, r->ctl, last ? 0u : nq, omega);
     if (!last) {

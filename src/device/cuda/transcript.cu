@@ -3,14 +3,19 @@
  * kernels on a swirl_transcript in device memory, so later stages can observe their proof values
  * and sample their challenges without a host round trip.
  *  - k_ts_script: one thread replays an op list (observe a value, or sample into the output list);
- *  - PoW grinding with no host sync: candidates in chunks of growing size (2^(bits+4), doubling),
- *    one launch per chunk; a thread stops at its first success or as soon as a smaller witness is
- *    known (so a chunk after a successful one exits at once), successes meet in atomicMin, so the
- *    witness is the smallest one, as on the CPU; a last one-thread kernel applies check_witness to
- * the device transcript and writes the witness (p, an impossible value, when none exists). The CPU
- * twin is transcript.c (same implementation); tests/test_gpu_transcript.c compares them.
+ *  - PoW grinding with no host sync. Up to SWIRL_TS_BLOCK_GRIND_MAX_BITS bits one launch: one
+ *    block grinds (device/cuda/ts_grind.cuh: lockstep strides, the smallest witness), applies
+ *    check_witness and writes the witness. Above, three launches: init, one search over every
+ *    candidate (a grid sized to 2^(bits+4) candidates per stride, grid-stride loop; a thread stops
+ *    at its first success or as soon as a smaller witness is known; successes meet in atomicMin,
+ *    so the witness is the smallest one, as on the CPU), and a one-thread kernel that applies
+ *    check_witness to the device transcript and writes the witness (p, an impossible value, when
+ *    none exists). (Before: one launch per chunk of 2^(bits+4), 2^(bits+5), ... candidates up to
+ *    p, ~27 - bits launches, most of them exiting at once.) The CPU twin is transcript.c (same
+ *    implementation); tests/test_gpu_transcript.c compares them.
  */
 #include "device/cuda/cuda_common.cuh"
+#include "device/cuda/ts_grind.cuh"
 #include "transcript/transcript_impl.h"
 
 __constant__ uint32_t c_ts_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
@@ -64,6 +69,27 @@ __global__ void k_ts_grind_chunk(const swirl_transcript *t, unsigned bits, unsig
     }
 }
 
+/* bits <= SWIRL_TS_BLOCK_GRIND_MAX_BITS: the whole grind in one block */
+__global__ void __launch_bounds__(256) k_ts_grind_block(swirl_transcript *t, unsigned bits,
+                                                        uint32_t *witness) {
+    __shared__ swirl_transcript s;
+    swirl_ts_tables tb = d_ts_tables();
+    if (threadIdx.x == 0)
+        s = *t;
+    __syncthreads();
+    uint32_t w = swirl_ts_block_grind(&s, bits, &tb);
+    if (threadIdx.x != 0)
+        return;
+    if (w == SWIRL_TS_GRIND_NONE) {
+        *witness = BB31_P;
+        return;
+    }
+    swirl_transcript r = s;
+    swirl_ts_check_witness(&r, bits, bb31_from_u32(w), &tb);
+    *t = r;
+    *witness = w;
+}
+
 __global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits, const unsigned long long *best,
                                  uint32_t *witness) {
     if (blockIdx.x != 0 || threadIdx.x != 0)
@@ -102,24 +128,21 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
     SWIRL_ARG_CHECK(d_t != NULL && d_witness != NULL && d_scratch != NULL);
     if (bits >= 31)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "PoW bits %u: must be < 31", bits);
+    if (bits <= SWIRL_TS_BLOCK_GRIND_MAX_BITS) {
+        SWIRL_LAUNCH(ctx, k_ts_grind_block, 1, 256, 0, d_t, bits, d_witness);
+        return SWIRL_OK;
+    }
     unsigned long long *best = (unsigned long long *)d_scratch;
     SWIRL_LAUNCH(ctx, k_ts_grind_init, 1, 1, 0, best);
-    if (bits > 0) {
-        unsigned long long base = 0, count = 1ull << (bits + 4 < 31 ? bits + 4 : 30);
-        while (base < BB31_P) {
-            if (base + count > BB31_P)
-                count = BB31_P - base;
-            unsigned blocks = swirl_cuda_blocks((size_t)count, 256);
-            if (blocks > 4u * (unsigned)(ctx->sm_count > 0 ? ctx->sm_count : 1) * 8u)
-                blocks = 4u * (unsigned)(ctx->sm_count > 0 ? ctx->sm_count : 1) * 8u;
-            SWIRL_LAUNCH(ctx, k_ts_grind_chunk, blocks, 256, 0, d_t, bits, base, count, best);
-            base += count;
-            count *= 2;
-        }
-    } else {
-        /* bits == 0: the witness is 0 and nothing is observed (check_witness accepts at once) */
-        SWIRL_LAUNCH(ctx, k_ts_grind_chunk, 1, 1, 0, d_t, 0u, 0ull, 1ull, best);
-    }
+    /* one launch over every candidate: 2^(bits+4) threads (capped), so the first stride
+     * usually holds the witness; later strides run only until it is known */
+    unsigned long long per = 1ull << (bits + 4 < 30 ? bits + 4 : 30);
+    unsigned blocks = swirl_cuda_blocks((size_t)per, 256);
+    unsigned cap = 4u * (unsigned)(ctx->sm_count > 0 ? ctx->sm_count : 1) * 8u;
+    if (blocks > cap)
+        blocks = cap;
+    SWIRL_LAUNCH(ctx, k_ts_grind_chunk, blocks, 256, 0, d_t, bits, 0ull, (unsigned long long)BB31_P,
+                 best);
     SWIRL_LAUNCH(ctx, k_ts_grind_apply, 1, 1, 0, d_t, bits, best, d_witness);
     return SWIRL_OK;
 }
