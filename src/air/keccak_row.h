@@ -24,6 +24,13 @@
 #include "field/bb31.h"
 #include "util/common.h"
 
+/* unrolled on the device (the lane arrays stay in registers); host compilers need no hint */
+#if defined(__CUDA_ARCH__)
+#define SWIRL_KR_UNROLL _Pragma("unroll")
+#else
+#define SWIRL_KR_UNROLL
+#endif
+
 SWIRL_HD uint64_t swirl_kr_rotl(uint64_t v, unsigned r) {
     return r ? (v << r) | (v >> (64 - r)) : v;
 }
@@ -51,15 +58,15 @@ SWIRL_HD unsigned swirl_kr_rot(unsigned x, unsigned y) {
 
 /* theta on lanes a[x + 5y]: c[x] (column parities), cp[x] = C'[x] (columns.rs c_prime) */
 SWIRL_HD void swirl_kr_theta(uint64_t a[25], uint64_t c[5], uint64_t cp[5]) {
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int x = 0; x < 5; x++)
         c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int x = 0; x < 5; x++)
         cp[x] = c[x] ^ c[(x + 4) % 5] ^ swirl_kr_rotl(c[(x + 1) % 5], 1);
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int x = 0; x < 5; x++)
-#pragma unroll
+SWIRL_KR_UNROLL
         for (int y = 0; y < 5; y++)
             a[x + 5 * y] ^= c[x] ^ cp[x];
 }
@@ -67,16 +74,16 @@ SWIRL_HD void swirl_kr_theta(uint64_t a[25], uint64_t c[5], uint64_t cp[5]) {
 /* rho, pi and chi: B[i][j] = rot(A[(i + 3j) % 5][i]), A[i][j] = B[i][j] ^ (~B[i+1][j] & B[i+2][j]) */
 SWIRL_HD void swirl_kr_rho_pi_chi(uint64_t a[25]) {
     uint64_t b[25];
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int i = 0; i < 5; i++)
-#pragma unroll
+SWIRL_KR_UNROLL
         for (int j = 0; j < 5; j++) {
             int ni = (i + 3 * j) % 5, nj = i;
             b[i + 5 * j] = swirl_kr_rotl(a[ni + 5 * nj], swirl_kr_rot((unsigned)ni, (unsigned)nj));
         }
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int i = 0; i < 5; i++)
-#pragma unroll
+SWIRL_KR_UNROLL
         for (int j = 0; j < 5; j++)
             a[i + 5 * j] = b[i + 5 * j] ^ (~b[(i + 1) % 5 + 5 * j] & b[(i + 2) % 5 + 5 * j]);
 }
@@ -87,7 +94,7 @@ SWIRL_HD void swirl_kr_put(bb31 *m, size_t h, size_t row, int col, uint32_t v) {
 
 /* a lane as 4 little-endian 16-bit limbs, columns col0..col0+3 */
 SWIRL_HD void swirl_kr_limbs(bb31 *m, size_t h, size_t row, int col0, uint64_t v) {
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int l = 0; l < 4; l++)
         swirl_kr_put(m, h, row, col0 + l, (uint32_t)((v >> (16 * l)) & 0xffff));
 }
@@ -109,16 +116,16 @@ SWIRL_HD void swirl_keccak_trace_row(bb31 *m, size_t h, size_t row, const uint64
     const unsigned r = (unsigned)(row % SWIRL_KECCAK_NUM_ROUNDS);
     const uint64_t *in = p < n_inputs ? inputs + 25 * p : NULL;
     uint64_t a[25], c[5], cp[5];
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int i = 0; i < 25; i++)
         a[i] = in ? in[i] : 0;
     /* step flags (round r), export (always 0 in generate_trace_rows), preimage */
     for (int q = 0; q < SWIRL_KECCAK_NUM_ROUNDS; q++)
         swirl_kr_put(m, h, row, KC_STEP_FLAGS(q), (unsigned)q == r);
     swirl_kr_put(m, h, row, KC_EXPORT, 0);
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int y = 0; y < 5; y++)
-#pragma unroll
+SWIRL_KR_UNROLL
         for (int x = 0; x < 5; x++)
             swirl_kr_limbs(m, h, row, KC_PREIMAGE(y, x, 0), a[x + 5 * y]);
     /* the state entering round r */
@@ -127,27 +134,27 @@ SWIRL_HD void swirl_keccak_trace_row(bb31 *m, size_t h, size_t row, const uint64
         swirl_kr_rho_pi_chi(a);
         a[0] ^= swirl_kr_rc(k);
     }
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int y = 0; y < 5; y++)
-#pragma unroll
+SWIRL_KR_UNROLL
         for (int x = 0; x < 5; x++)
             swirl_kr_limbs(m, h, row, KC_A(y, x, 0), a[x + 5 * y]);
     /* round r, each intermediate written as soon as it exists */
     swirl_kr_theta(a, c, cp);
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int x = 0; x < 5; x++) {
         swirl_kr_bits(m, h, row, KC_C(x, 0), c[x]);
         swirl_kr_bits(m, h, row, KC_C_PRIME(x, 0), cp[x]);
     }
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int y = 0; y < 5; y++)
-#pragma unroll
+SWIRL_KR_UNROLL
         for (int x = 0; x < 5; x++)
             swirl_kr_bits(m, h, row, KC_A_PRIME(y, x, 0), a[x + 5 * y]);
     swirl_kr_rho_pi_chi(a);
-#pragma unroll
+SWIRL_KR_UNROLL
     for (int y = 0; y < 5; y++)
-#pragma unroll
+SWIRL_KR_UNROLL
         for (int x = 0; x < 5; x++)
             swirl_kr_limbs(m, h, row, KC_A_PP(y, x, 0), a[x + 5 * y]);
     swirl_kr_bits(m, h, row, KC_A_PP_00_BITS(0), a[0]);
