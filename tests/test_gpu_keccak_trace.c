@@ -39,11 +39,12 @@ static swirl_context *cuda_ctx(void) {
     return ctx;
 }
 
-/* the named stage's record in the context's last stage trace, or NULL */
+/* the named stage's latest record in the context's stage trace (a proof clears it first), or
+ * NULL */
 static const swirl_stage *find_stage(const swirl_context *ctx, const char *name) {
     size_t n = 0;
     const swirl_stage *tr = swirl_context_stage_trace(ctx, &n);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = n; i-- > 0;)
         if (strcmp(tr[i].name, name) == 0)
             return &tr[i];
     return NULL;
