@@ -17,7 +17,7 @@ static void run(unsigned log_h, size_t width, unsigned n_stack, int threads, int
     }
     for (size_t i = 0; i < h * width; i++)
         trace[i] = bb31_from_u32((uint32_t)(i * 2654435761u));
-    swirl_trace_view tv = {trace, h, width};
+    swirl_trace_view tv = {trace, h, width, NULL};
     omp_set_num_threads(threads);
     double tot[8], rs[8], mk[8];
     size_t sw = 0;

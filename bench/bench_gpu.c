@@ -98,7 +98,7 @@ static void bench_commit(unsigned log_h, size_t width, unsigned l_skip, unsigned
         bench_die("malloc");
     for (size_t i = 0; i < h * width; i++)
         trace[i] = bb31_from_u32((uint32_t)(i * 2654435761u));
-    swirl_trace_view tv = {trace, h, width};
+    swirl_trace_view tv = {trace, h, width, NULL};
     double tc[16], tu[16], trs[16], tmk[16];
     for (int r = 0; r <= reps; r++) {
         swirl_cuda_arena_reset(ctx);

@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         trace[i] = bb31_from_u32((uint32_t)(x % BB31_P));
     }
-    swirl_trace_view tv = {trace, h, width};
+    swirl_trace_view tv = {trace, h, width, NULL};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
     if (swirl_stacked_commit(NULL, &d, &root, &tv, 1, l_skip, n_stack, 1, 4) != SWIRL_OK)

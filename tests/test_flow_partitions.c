@@ -185,7 +185,7 @@ static void reference_proof(swirl_proof *ref, const swirl_vk *vk, const swirl_tr
         if (air->num_public_values)
             memcpy(ref->public_values[i], in[i].public_values,
                    air->num_public_values * sizeof(bb31));
-        swirl_trace_view v = {in[i].common, in[i].height, air->common_width};
+        swirl_trace_view v = {in[i].common, in[i].height, air->common_width, NULL};
         views[k] = v;
         need_rot[k] = vk->per_air[i].need_rot;
         if (k > 0) /* the test's order is sorted */
@@ -206,7 +206,7 @@ static void reference_proof(swirl_proof *ref, const swirl_vk *vk, const swirl_tr
         size_t i = order[k];
         const swirl_air *air = vk->per_air[i].air;
         if (air->preprocessed_width) {
-            swirl_trace_view v = {prep[i], in[i].height, air->preprocessed_width};
+            swirl_trace_view v = {prep[i], in[i].height, air->preprocessed_width, NULL};
             swirl_digest root;
             CHECK_OK(swirl_stacked_commit(NULL, &extra[n_extra], &root, &v, 1, ls, ns, lb, kw));
             CHECK(memcmp(&root, &vk->per_air[i].preprocessed_commit, sizeof root) == 0);
@@ -217,7 +217,7 @@ static void reference_proof(swirl_proof *ref, const swirl_vk *vk, const swirl_tr
             CHECK(ref->cached_commits[i]);
         }
         for (size_t c = 0; c < air->n_cached; c++) {
-            swirl_trace_view v = {in[i].cached[c], in[i].height, air->cached_widths[c]};
+            swirl_trace_view v = {in[i].cached[c], in[i].height, air->cached_widths[c], NULL};
             CHECK_OK(swirl_stacked_commit(NULL, &extra[n_extra], &ref->cached_commits[i][c], &v, 1, ls,
                                           ns, lb, kw));
             extra_rot[n_extra++] = vk->per_air[i].need_rot;
@@ -288,7 +288,7 @@ static void check_cached_roots(const swirl_proof *proof, const swirl_vk *vk,
         }
         CHECK(proof->cached_commits && proof->cached_commits[i]);
         for (size_t c = 0; c < air->n_cached; c++) {
-            swirl_trace_view v = {in[i].cached[c], in[i].height, air->cached_widths[c]};
+            swirl_trace_view v = {in[i].cached[c], in[i].height, air->cached_widths[c], NULL};
             swirl_stacked_pcs_data *d;
             swirl_digest root;
             CHECK_OK(swirl_stacked_commit(NULL, &d, &root, &v, 1, (unsigned)p->l_skip,

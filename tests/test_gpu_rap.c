@@ -93,14 +93,15 @@ static size_t commit_case(const zc_case *c, const swirl_zc_params *zp, swirl_sta
     swirl_trace_view main[3], one[MAX_COMMITS];
     size_t n_one = 0;
     for (size_t i = 0; i < c->n; i++) {
-        swirl_trace_view m = {c->inst[i].common, c->inst[i].height, c->inst[i].air->common_width};
+        swirl_trace_view m = {c->inst[i].common, c->inst[i].height, c->inst[i].air->common_width,
+                              NULL};
         main[i] = m;
         size_t w[SWIRL_ZC_MAX_PARTS];
         const bb31 *v[SWIRL_ZC_MAX_PARTS];
         size_t np = partitions(&c->inst[i], w, v);
         for (size_t k = 0; k + 1 < np; k++) { /* all but the common main */
             CHECK(n_one + 1 < MAX_COMMITS);
-            swirl_trace_view o = {v[k], c->inst[i].height, w[k]};
+            swirl_trace_view o = {v[k], c->inst[i].height, w[k], NULL};
             one[n_one++] = o;
         }
     }

@@ -121,7 +121,7 @@ static void test_keccak_and_fib_selector(void) {
     CHECK(vk2->per_air[0].has_preprocessed);
     CHECK(vk2->per_air[0].preprocessed_hypercube_dim == 3 - 4);
     CHECK(vk2->per_air[0].preprocessed_stacking_width == 1);
-    swirl_trace_view tv = {sels, 8, 1};
+    swirl_trace_view tv = {sels, 8, 1, NULL};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
     CHECK_OK(swirl_stacked_commit(NULL, &d, &root, &tv, 1, 4, 6, 1, 4));

@@ -552,7 +552,7 @@ static void test_stacked_reduction_stage(void) {
     const size_t *sorted = c->sorted;
     swirl_trace_view tv[N_AIRS];
     for (size_t t = 0; t < N_AIRS; t++)
-        tv[t] = (swirl_trace_view){c->traces[sorted[t]], c->height[sorted[t]], c->width[sorted[t]]};
+        tv[t] = (swirl_trace_view){c->traces[sorted[t]], c->height[sorted[t]], c->width[sorted[t]], NULL};
     swirl_stacked_pcs_data *data;
     swirl_digest root;
     CHECK_OK(swirl_stacked_commit(NULL, &data, &root, tv, N_AIRS, 2, 8, 1, 3));

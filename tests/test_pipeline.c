@@ -36,7 +36,7 @@ static void run(int tamper) {
     if (tamper == 1)
         m[5] = bb31_add(m[5], bb31_one());
     /* prover */
-    swirl_trace_view tv = {m, H, 2};
+    swirl_trace_view tv = {m, H, 2, NULL};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
     CHECK_OK(swirl_stacked_commit(NULL, &d, &root, &tv, 1, L_SKIP, N_STACK, 1, 2));
@@ -145,7 +145,7 @@ static void test_three_airs(void) {
                                   {recv, NULL, NULL, rm, HR, NULL},
                                   {fib, NULL, NULL, fm, HF, pv}};
     CHECK_OK(swirl_check_interactions(inst, 3));
-    swirl_trace_view tv[3] = {{sm, HS, 2}, {rm, HR, 2}, {fm, HF, 2}};
+    swirl_trace_view tv[3] = {{sm, HS, 2, NULL}, {rm, HR, 2, NULL}, {fm, HF, 2, NULL}};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
     CHECK_OK(swirl_stacked_commit(NULL, &d, &root, tv, 3, L_SKIP, N_STACK, 1, 2));

@@ -19,7 +19,7 @@ static void check_stack(unsigned l_skip, unsigned n_stack, const uint32_t *expec
     c1[0] = bb31_from_u32(5);
     c1[1] = bb31_from_u32(6);
     c2[0] = bb31_from_u32(7);
-    swirl_trace_view t[3] = {{c0, 4, 1}, {c1, 2, 1}, {c2, 1, 1}};
+    swirl_trace_view t[3] = {{c0, 4, 1, NULL}, {c1, 2, 1, NULL}, {c2, 1, 1, NULL}};
     swirl_stacked_layout layout;
     bb31 *q;
     CHECK_OK(swirl_stacked_matrix(&q, &layout, l_skip, n_stack, t, 3));
@@ -190,17 +190,17 @@ static void test_threads_equal(void) {
 
 static void test_bad_input(void) {
     bb31 v[8] = {{0}};
-    swirl_trace_view t[2] = {{v, 4, 1}, {v, 8, 1}}; /* not sorted */
+    swirl_trace_view t[2] = {{v, 4, 1, NULL}, {v, 8, 1, NULL}}; /* not sorted */
     swirl_stacked_layout layout;
     bb31 *q;
     swirl_stacked_pcs_data *d;
     swirl_digest root;
     CHECK_STATUS(swirl_stacked_matrix(&q, &layout, 1, 3, t, 2), SWIRL_E_INVALID_ARG);
-    swirl_trace_view odd = {v, 6, 1};
+    swirl_trace_view odd = {v, 6, 1, NULL};
     CHECK_STATUS(swirl_stacked_matrix(&q, &layout, 1, 3, &odd, 1), SWIRL_E_INVALID_ARG);
-    swirl_trace_view tall = {v, 8, 1};
+    swirl_trace_view tall = {v, 8, 1, NULL};
     CHECK_STATUS(swirl_stacked_matrix(&q, &layout, 1, 1, &tall, 1), SWIRL_E_INVALID_ARG);
-    swirl_trace_view empty = {v, 8, 0};
+    swirl_trace_view empty = {v, 8, 0, NULL};
     CHECK_STATUS(swirl_stacked_commit(NULL, &d, &root, &empty, 1, 1, 3, 1, 1), SWIRL_E_INVALID_ARG);
     CHECK_STATUS(swirl_stacked_commit(NULL, NULL, &root, &tall, 1, 1, 3, 1, 1), SWIRL_E_INVALID_ARG);
     CHECK_STATUS(swirl_rs_code_matrix(&q, v, 8, 1, 4, 1), SWIRL_E_INVALID_ARG);

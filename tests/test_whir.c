@@ -404,7 +404,7 @@ static void test_extreme_values(void) {
     for (size_t i = 0; i < h * wd; i++)
         v[i] = bb31_from_u32(BB31_P - 1);
     in.f.store[in.f.ns++] = v;
-    swirl_trace_view tv = {v, h, wd};
+    swirl_trace_view tv = {v, h, wd, NULL};
     CHECK_OK(swirl_stacked_commit(NULL, &in.f.d[0], &in.f.roots[0], &tv, 1, 3, 8, 1, 3));
     in.nc = 1;
     inst_prove(&in);

@@ -101,7 +101,7 @@ static void test_plan_matches_proof(void) {
     bb31 v[256 * 3];
     for (size_t i = 0; i < h * 3; i++)
         v[i] = bb31_from_u32(swirl_test_rand32());
-    swirl_trace_view tv = {v, h, 3};
+    swirl_trace_view tv = {v, h, 3, NULL};
     swirl_stacked_pcs_data *d;
     swirl_digest root;
     CHECK_OK(swirl_stacked_commit(NULL, &d, &root, &tv, 1, 2, 6, 1, 2));

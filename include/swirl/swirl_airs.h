@@ -14,6 +14,7 @@
 
 #include "swirl/swirl.h"
 #include "swirl/swirl_air.h"
+#include "swirl/swirl_prover.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,6 +31,19 @@ SWIRL_API enum swirl_status swirl_keccak_air_build(swirl_air_builder **out) SWIR
 SWIRL_API enum swirl_status swirl_keccak_generate_trace(swirl_felt **out, size_t *height,
                                               const uint64_t (*inputs)[25],
                                               size_t n_inputs) SWIRL_WARN_UNUSED_RESULT;
+/**
+ * generate_trace_rows(inputs, 0) on the GPU of a "cuda" context: the same matrix as
+ * swirl_keccak_generate_trace, bit for bit, padding included, written into device memory that
+ * *out owns (one cudaMalloc, made here, outside any proof; the inputs are uploaded and the call
+ * returns when the trace is complete). Give it to swirl_prove_device; release it
+ * with swirl_device_trace_destroy before the context. Errors: SWIRL_E_INVALID_ARG (NULL, no
+ * inputs, too many), SWIRL_E_UNSUPPORTED (the context's backend is not "cuda"), SWIRL_E_NOMEM
+ * (host or device), SWIRL_E_CUDA. *out is NULL on failure.
+ */
+SWIRL_API enum swirl_status swirl_keccak_generate_trace_device(swirl_context *ctx,
+                                                               swirl_device_trace **out,
+                                                               const uint64_t (*inputs)[25],
+                                                               size_t n_inputs) SWIRL_WARN_UNUSED_RESULT;
 /**
  * Parses the inputs format: one permutation per line, 25 unsigned 64-bit words separated by
  * whitespace, decimal or 0x-hexadecimal; empty lines and lines starting with '#' are skipped.

@@ -45,6 +45,16 @@ typedef struct swirl_air_spec {
     int is_required; /* 0: the AIR may be left out of a proof (an optional AIR) */
 } swirl_air_spec;
 
+/**
+ * A trace matrix that lives in device memory (opaque), made on a CUDA context, e.g. by
+ * swirl_keccak_generate_trace_device (swirl_airs.h). Column-major like a host trace (column c at
+ * offset c * height), Montgomery form. The caller owns it and releases it with
+ * swirl_device_trace_destroy, before the context it was made on is destroyed; it is used only
+ * with that context. swirl_prove_device reads it where it is (no upload) on that context's CUDA
+ * backend.
+ */
+typedef struct swirl_device_trace swirl_device_trace;
+
 /** One AIR's trace for the prover: the common main partition, column-major, height a power of
  *  two; common = NULL leaves an optional AIR out. An AIR with a preprocessed trace takes it from
  *  the key; cached partitions (same height) are committed by the prover. */
@@ -54,6 +64,20 @@ typedef struct swirl_trace {
     const swirl_felt *public_values;        /* the AIR's public values */
     const swirl_felt *const *cached;        /* one per cached partition, or NULL */
 } swirl_trace;
+
+/** Destroys a device trace and frees its device memory (NULL: nothing). Call it before
+ *  destroying the context that made it. */
+SWIRL_API void swirl_device_trace_destroy(swirl_device_trace *trace);
+/** The trace's height (rows) and width (columns); 0 for NULL. */
+SWIRL_API size_t swirl_device_trace_height(const swirl_device_trace *trace);
+SWIRL_API size_t swirl_device_trace_width(const swirl_device_trace *trace);
+/**
+ * Copies a device trace to the host: *out (release with swirl_free) receives height * width
+ * elements, column-major. Errors: SWIRL_E_INVALID_ARG (NULL), SWIRL_E_NOMEM, SWIRL_E_CUDA.
+ * Recorded in the context's GPU stage trace as "trace_download" with its bytes.
+ */
+SWIRL_API enum swirl_status swirl_device_trace_download(const swirl_device_trace *trace,
+                                                        swirl_felt **out) SWIRL_WARN_UNUSED_RESULT;
 
 /* ---- keys ---- */
 
@@ -92,6 +116,23 @@ SWIRL_API const swirl_system_params *swirl_vk_params(const swirl_vk *vk);
  */
 SWIRL_API enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl_vk *vk,
                               const swirl_trace *traces) SWIRL_WARN_UNUSED_RESULT;
+/**
+ * swirl_prove with common mains that live on the device: device[i] (i < swirl_vk_num_airs; NULL
+ * entries: AIR i's trace is traces[i] as for swirl_prove) is AIR i's common main, read where it
+ * is by the GPU commit (no upload); traces[i].common must then be NULL and traces[i].height 0 or
+ * the device trace's height; public values and cached partitions still come from traces[i]. The
+ * same proof bytes as swirl_prove with the downloaded traces. Host code of the flow that needs a
+ * device trace's values (the CPU stages: SWIRL_GPU_STAGES=0, a transcript directory on the
+ * context) gets a downloaded copy: a warning in the log and a stage
+ * "cpu_fallback:trace_download" in the GPU stage trace. Errors as swirl_prove, and
+ * SWIRL_E_INVALID_ARG (with a message) for a context whose backend is not "cuda", a device trace
+ * made on another context, a width other than the AIR's common width, a height mismatch, or both
+ * common and device given.
+ */
+SWIRL_API enum swirl_status swirl_prove_device(swirl_context *ctx, swirl_proof **out,
+                                               const swirl_vk *vk, const swirl_trace *traces,
+                                               const swirl_device_trace *const *device)
+    SWIRL_WARN_UNUSED_RESULT;
 /** Checks traces against the key's AIRs: every constraint on every row, then the interaction
  *  balance. SWIRL_E_UNSATISFIED naming the AIR, constraint and row, or the unbalanced bus and
  *  message; SWIRL_E_UNSUPPORTED for an AIR with a preprocessed trace. */
@@ -99,6 +140,11 @@ SWIRL_API enum swirl_status swirl_check_traces(const swirl_vk *vk,
                                      const swirl_trace *traces) SWIRL_WARN_UNUSED_RESULT;
 /** SWIRL_OK (accepted), SWIRL_E_PROOF_REJECTED or SWIRL_E_PROOF_MALFORMED; never crashes on a bad
  *  proof. */
+/** swirl_check_traces where device[i] (device may be NULL; NULL entries: traces[i]) replaces
+ *  traces[i].common: each device trace is downloaded for the check (a warning in the log). */
+SWIRL_API enum swirl_status swirl_check_traces_device(const swirl_vk *vk, const swirl_trace *traces,
+                                                      const swirl_device_trace *const *device)
+    SWIRL_WARN_UNUSED_RESULT;
 SWIRL_API enum swirl_status swirl_verify(swirl_context *ctx, const swirl_vk *vk,
                                const swirl_proof *proof) SWIRL_WARN_UNUSED_RESULT;
 /** Destroys a proof (NULL: nothing). */

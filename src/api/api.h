@@ -8,6 +8,7 @@
 
 #include "prover/stages.h"
 #include "swirl/swirl.h"
+#include "swirl/swirl_prover.h"
 #include "util/log.h"
 
 struct swirl_context {
@@ -20,6 +21,19 @@ struct swirl_context {
     enum swirl_status transcript_status; /* the write's status */
     size_t transcript_values, transcript_perms;
 };
+
+/* A device trace (swirl_prover.h): device memory of ctx's CUDA backend, owned by the handle */
+struct swirl_device_trace {
+    swirl_context *ctx; /* the context that made it (not owned) */
+    bb31 *d_values;     /* height x width, column-major (swirl_cuda_trace_free) */
+    size_t alloc_bytes; /* the allocation's size */
+    size_t height, width;
+};
+
+/* A host copy of a device trace for host code of the prove flow (*copy: free()); logs a warning
+ * naming `why`, recorded as the stage "cpu_fallback:trace_download". */
+enum swirl_status swirl_api_device_trace_host(const swirl_device_trace *t, bb31 **copy,
+                                              const char *why) SWIRL_WARN_UNUSED_RESULT;
 
 typedef struct swirl_api_scope {
     int threads_before;

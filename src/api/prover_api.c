@@ -85,10 +85,9 @@ static enum swirl_status finish_log(swirl_context *ctx, swirl_transcript_log *lo
     return st;
 }
 
-enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl_vk *vk,
-                              const swirl_trace *traces) {
-    SWIRL_ARG_CHECK(ctx != NULL && out != NULL && vk != NULL && traces != NULL);
-    *out = NULL;
+/* swirl_prove's body; d_common[i] (or d_common NULL): AIR i's common main on the device */
+static enum swirl_status prove(swirl_context *ctx, swirl_proof **out, const swirl_vk *vk,
+                               const swirl_trace *traces, const bb31 *const *d_common) {
     swirl_proof *p = swirl_calloc(1, sizeof *p);
     if (!p)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
@@ -98,8 +97,8 @@ enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl
     swirl_api_enter(&sc, ctx);
     swirl_api_transcript_reset(ctx);
     swirl_backend_device_peak_reset(ctx->backend);
-    enum swirl_status st =
-        swirl_flow_prove(p, vk, traces, ctx->backend, ctx->transcript_dir ? &log : NULL);
+    enum swirl_status st = swirl_flow_prove_dev(p, vk, traces, d_common, ctx->backend,
+                                                ctx->transcript_dir ? &log : NULL);
     if (ctx->transcript_dir)
         st = finish_log(ctx, &log, st);
     swirl_api_leave(&sc);
@@ -109,6 +108,111 @@ enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl
     }
     *out = p;
     return SWIRL_OK;
+}
+
+enum swirl_status swirl_prove(swirl_context *ctx, swirl_proof **out, const swirl_vk *vk,
+                              const swirl_trace *traces) {
+    SWIRL_ARG_CHECK(ctx != NULL && out != NULL && vk != NULL && traces != NULL);
+    *out = NULL;
+    return prove(ctx, out, vk, traces, NULL);
+}
+
+/* device[i] against the key and traces[i]: the context's CUDA backend, the AIR's width */
+static enum swirl_status check_device(const swirl_context *ctx, const swirl_vk *vk,
+                                      const swirl_trace *traces,
+                                      const swirl_device_trace *const *device, size_t i) {
+    const swirl_device_trace *d = device[i];
+    const swirl_air *air = vk->per_air[i].air;
+    if (ctx && (!ctx->backend || !ctx->backend->gpu))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "AIR %s: a device trace needs a context with the cuda backend (this "
+                           "one is %s); download it (swirl_device_trace_download) for this backend",
+                           air->name, ctx->backend ? ctx->backend->name : "cpu");
+    if (ctx && d->ctx != ctx)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "AIR %s: the device trace was made on another context", air->name);
+    if (traces[i].common)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "AIR %s: both a host trace (common) and a device trace given", air->name);
+    if (d->width != air->common_width)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "AIR %s: the device trace has %zu columns, the AIR's common main %zu",
+                           air->name, d->width, air->common_width);
+    if (traces[i].height != 0 && traces[i].height != d->height)
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
+                           "AIR %s: height %zu given, the device trace has %zu rows", air->name,
+                           traces[i].height, d->height);
+    return SWIRL_OK;
+}
+
+/* the traces with each device trace's height filled in (*copy: free()) */
+static enum swirl_status with_heights(swirl_trace **copy, const swirl_vk *vk,
+                                      const swirl_trace *traces,
+                                      const swirl_device_trace *const *device) {
+    swirl_trace *c = swirl_malloc((vk->n_airs + 1) * sizeof *c);
+    if (!c)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < vk->n_airs; i++) {
+        c[i] = traces[i];
+        if (device && device[i])
+            c[i].height = device[i]->height;
+    }
+    *copy = c;
+    return SWIRL_OK;
+}
+
+enum swirl_status swirl_prove_device(swirl_context *ctx, swirl_proof **out, const swirl_vk *vk,
+                                     const swirl_trace *traces,
+                                     const swirl_device_trace *const *device) {
+    SWIRL_ARG_CHECK(ctx != NULL && out != NULL && vk != NULL && traces != NULL);
+    *out = NULL;
+    if (!device)
+        return prove(ctx, out, vk, traces, NULL);
+    for (size_t i = 0; i < vk->n_airs; i++)
+        if (device[i])
+            SWIRL_TRY(check_device(ctx, vk, traces, device, i));
+    swirl_trace *tr = NULL;
+    const bb31 **d_common = swirl_calloc(vk->n_airs + 1, sizeof *d_common);
+    enum swirl_status st = d_common ? with_heights(&tr, vk, traces, device)
+                                    : SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    if (st == SWIRL_OK) {
+        for (size_t i = 0; i < vk->n_airs; i++)
+            d_common[i] = device[i] ? device[i]->d_values : NULL;
+        st = prove(ctx, out, vk, tr, d_common);
+    }
+    free(tr);
+    free(d_common);
+    return st;
+}
+
+enum swirl_status swirl_check_traces_device(const swirl_vk *vk, const swirl_trace *traces,
+                                            const swirl_device_trace *const *device) {
+    SWIRL_ARG_CHECK(vk != NULL && traces != NULL);
+    if (!device)
+        return swirl_check_traces(vk, traces);
+    for (size_t i = 0; i < vk->n_airs; i++)
+        if (device[i])
+            SWIRL_TRY(check_device(NULL, vk, traces, device, i));
+    swirl_trace *tr = NULL;
+    bb31 **host = swirl_calloc(vk->n_airs + 1, sizeof *host);
+    enum swirl_status st = host ? with_heights(&tr, vk, traces, device)
+                                : SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < vk->n_airs && st == SWIRL_OK; i++) {
+        if (!device[i])
+            continue;
+        swirl_api_scope sc;
+        swirl_api_enter(&sc, device[i]->ctx);
+        st = swirl_api_device_trace_host(device[i], &host[i], "the trace check");
+        swirl_api_leave(&sc);
+        tr[i].common = host[i];
+    }
+    if (st == SWIRL_OK)
+        st = swirl_check_traces(vk, tr);
+    for (size_t i = 0; host && i < vk->n_airs; i++)
+        free(host[i]);
+    free(host);
+    free(tr);
+    return st;
 }
 
 enum swirl_status swirl_verify(swirl_context *ctx, const swirl_vk *vk, const swirl_proof *proof) {

@@ -23,11 +23,15 @@
 #include "device/ops.h"
 #include "poly/rs_code.h"
 
-/** A column-major trace matrix view (not owned). height must be a power of two. */
+/** A column-major trace matrix view (not owned). height must be a power of two. d_values: the
+ *  matrix in device memory of the committing CUDA context instead (values NULL), read there by
+ *  the GPU commit (prover/cuda_stacked_commit.h); the CPU commit refuses such a view
+ *  (SWIRL_E_INVALID_ARG: NULL values). */
 typedef struct swirl_trace_view {
     const bb31 *values;
     size_t height;
     size_t width;
+    const bb31 *d_values;
 } swirl_trace_view;
 
 /** Where one trace column lives in the stacked matrix. */

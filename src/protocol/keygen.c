@@ -293,7 +293,8 @@ static enum swirl_status keygen_air(swirl_vk_air *v, const swirl_system_params *
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
                                "AIR %s has %zu preprocessed columns but no valid preprocessed trace",
                                air->name, air->preprocessed_width);
-        swirl_trace_view t = {in->preprocessed, in->preprocessed_height, air->preprocessed_width};
+        swirl_trace_view t = {in->preprocessed, in->preprocessed_height, air->preprocessed_width,
+                              NULL};
         swirl_stacked_pcs_data *d;
         SWIRL_TRY(swirl_stacked_commit(NULL, &d, &v->preprocessed_commit, &t, 1, (unsigned)params->l_skip,
                                        (unsigned)params->n_stack, (unsigned)params->log_blowup,

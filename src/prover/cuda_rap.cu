@@ -26,6 +26,7 @@
 
 #include "air/program.h"
 #include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_trace.h"
 #include "device/cuda/cuda_gkr.h"
 #include "device/cuda/cuda_zc.h"
 #include "prover/cuda_pcs.h"
@@ -317,6 +318,13 @@ static enum swirl_status rap_take_traces(rap_run *r) {
                 r->unstack[r->n_unstack++] = u1;
                 continue;
             }
+            /* a device trace (the flow's address for it, prover/prove.c) is never read on the
+             * host: without its device commitment it cannot be uploaded from here */
+            if (swirl_cuda_is_device_ptr(v->base[vi]))
+                return SWIRL_RAISE(SWIRL_E_INTERNAL,
+                                   "rap_constraints: AIR %s partition %d is device memory without "
+                                   "a device commitment of this context",
+                                   r->traces[ti].air->name, v->part[vi]);
             swirl_cuda_copy c = {d, v->base[vi], bytes};
             r->up[r->n_up++] = c;
             r->up_bytes += bytes;

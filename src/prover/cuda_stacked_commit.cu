@@ -1,6 +1,9 @@
 /*
- * The main-trace commitment on the GPU (stacked_pcs.rs stacked_commit): traces are uploaded in a
- * stage of their own ("trace_upload"), then one stage "stacked_commit" runs
+ * The main-trace commitment on the GPU (stacked_pcs.rs stacked_commit): host traces are uploaded
+ * in a stage of their own ("trace_upload", with the slice table); traces already on the device
+ * (swirl_trace_view.d_values) are read where they are. With no host trace there is no
+ * trace_upload stage: the slice table goes up inside "stacked_commit". Then one stage
+ * "stacked_commit" runs
  *   memset + k_stack                 stacking (one block per trace column; strided short columns)
  *   k_rs_message                     per 2^l_skip chunk: inverse DFT + monomial-to-hypercube
  *                                    transform, written to bit-reversed positions of the codeword
@@ -28,16 +31,16 @@
 #define MAX_L_SKIP 5 /* chunks of up to 32 values live in registers/local memory */
 
 struct stack_slice {
-    size_t src_off; /* offset of the trace column in the uploaded traces */
+    const bb31 *src; /* the trace column: in the uploaded traces or in a device trace */
     size_t dst_off; /* offset of its first value in the stacked matrix */
     size_t len;     /* trace height */
     size_t stride;
 };
 
-__global__ void k_stack(bb31 *dst, const bb31 *__restrict__ src, const stack_slice *slices) {
+__global__ void k_stack(bb31 *dst, const stack_slice *slices) {
     stack_slice s = slices[blockIdx.x];
     for (size_t i = threadIdx.x; i < s.len; i += blockDim.x)
-        dst[s.dst_off + i * s.stride] = src[s.src_off + i];
+        dst[s.dst_off + i * s.stride] = s.src[i];
 }
 
 /*
@@ -208,7 +211,8 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
     }
     size_t trace_cells = 0;
     for (size_t m = 0; m < n_traces; m++) {
-        if (!swirl_is_pow2(traces[m].height) || (traces[m].width && !traces[m].values)) {
+        if (!swirl_is_pow2(traces[m].height) ||
+            (traces[m].width && !traces[m].values && !traces[m].d_values)) {
             free(widths);
             free(logs);
             return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "trace %zu: height %zu not a power of two", m,
@@ -216,7 +220,8 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
         }
         widths[m] = traces[m].width;
         logs[m] = swirl_log2_exact(traces[m].height);
-        trace_cells += traces[m].height * traces[m].width;
+        if (!traces[m].d_values) /* host traces are uploaded */
+            trace_cells += traces[m].height * traces[m].width;
     }
     enum swirl_status st =
         swirl_stacked_layout_init(layout, l_skip, l_skip + n_stack, widths, logs, n_traces);
@@ -243,15 +248,8 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
     size_t off = 0;
     for (size_t m = 0; m < n_traces; m++) {
         trace_off[m] = off;
-        off += traces[m].height * traces[m].width;
-    }
-    for (size_t k = 0; k < layout->num_cols; k++) {
-        const swirl_stacked_slice *s = &layout->cols[k];
-        size_t h = traces[s->mat_idx].height;
-        slices[k].src_off = trace_off[s->mat_idx] + s->col * h;
-        slices[k].dst_off = s->col_idx * height + s->row_idx;
-        slices[k].len = h;
-        slices[k].stride = swirl_stacked_slice_stride(s, l_skip);
+        if (!traces[m].d_values)
+            off += traces[m].height * traces[m].width;
     }
 
 #define FAIL_CLEAN(expr)                                                                           \
@@ -272,26 +270,38 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
         FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_traces, (trace_cells + 1) * sizeof(bb31)));
         FAIL_CLEAN(
             swirl_cuda_alloc(ctx, (void **)&d_slices, layout->num_cols * sizeof(stack_slice)));
+        for (size_t k = 0; k < layout->num_cols; k++) {
+            const swirl_stacked_slice *s = &layout->cols[k];
+            const swirl_trace_view *t = &traces[s->mat_idx];
+            const bb31 *base = t->d_values ? t->d_values : d_traces + trace_off[s->mat_idx];
+            slices[k].src = base + s->col * t->height;
+            slices[k].dst_off = s->col_idx * height + s->row_idx;
+            slices[k].len = t->height;
+            slices[k].stride = swirl_stacked_slice_stride(s, l_skip);
+        }
 
-        /* stage 1: the trace upload (through the pinned staging buffers) */
-        FAIL_CLEAN(swirl_cuda_stage_begin(ctx, "trace_upload"));
-        {
+        /* stage 1: the host traces' upload (through the pinned staging buffers), none when every
+         * trace is on the device */
+        if (trace_cells > 0) {
+            FAIL_CLEAN(swirl_cuda_stage_begin(ctx, "trace_upload"));
             swirl_cuda_copy *pieces =
                 (swirl_cuda_copy *)swirl_malloc((n_traces + 1) * sizeof(swirl_cuda_copy));
             if (!pieces) {
                 st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
                 goto fail;
             }
+            size_t np = 0;
             for (size_t m = 0; m < n_traces; m++)
-                pieces[m] = {d_traces + trace_off[m], traces[m].values,
-                             traces[m].height * traces[m].width * sizeof(bb31)};
-            pieces[n_traces] = {d_slices, slices, layout->num_cols * sizeof(stack_slice)};
-            st = swirl_cuda_upload_many(ctx, pieces, n_traces + 1);
+                if (!traces[m].d_values)
+                    pieces[np++] = {d_traces + trace_off[m], traces[m].values,
+                                    traces[m].height * traces[m].width * sizeof(bb31)};
+            pieces[np++] = {d_slices, slices, layout->num_cols * sizeof(stack_slice)};
+            st = swirl_cuda_upload_many(ctx, pieces, np);
             free(pieces);
             if (st != SWIRL_OK)
                 goto fail;
+            FAIL_CLEAN(swirl_cuda_stage_end(ctx));
         }
-        FAIL_CLEAN(swirl_cuda_stage_end(ctx));
 
         /* stage 2: the commitment */
         if (cudaEventCreate(&ev_rs) != cudaSuccess || cudaEventCreate(&ev_mk) != cudaSuccess) {
@@ -299,6 +309,8 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
             goto fail_events;
         }
         st = swirl_cuda_stage_begin(ctx, "stacked_commit");
+        if (st == SWIRL_OK && trace_cells == 0) /* the slice table, when no trace_upload ran */
+            st = swirl_cuda_upload(ctx, d_slices, slices, layout->num_cols * sizeof(stack_slice));
         if (st != SWIRL_OK)
             goto fail_events;
         {
@@ -309,7 +321,7 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
                 goto fail_events;
             }
         }
-        k_stack<<<(unsigned)layout->num_cols, 256, 0, ctx->stream>>>(q, d_traces, d_slices);
+        k_stack<<<(unsigned)layout->num_cols, 256, 0, ctx->stream>>>(q, d_slices);
         st = swirl_cuda_after_launch(ctx, "k_stack", __FILE__, __LINE__);
         if (st != SWIRL_OK)
             goto fail_events;

@@ -15,7 +15,8 @@ extern "C" {
 
 /**
  * The whole main-trace commitment on the GPU in one stage ("stacked_commit", with sub-stage
- * timings rs_code_matrix / merkle_tree taken from events, not syncs): uploads the traces, stacks,
+ * timings rs_code_matrix / merkle_tree taken from events, not syncs): uploads the host traces
+ * (stage "trace_upload", none when every view has d_values: those are read in place), stacks,
  * encodes, builds the tree, downloads the root. The stacked matrix, the codeword and the digest
  * layers are slices of the arena's persistent region (valid until it is emptied: the caller
  * holds it, swirl_cuda_arena_hold); optional outputs *d_stacked (layout.height x width),

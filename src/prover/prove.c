@@ -12,6 +12,8 @@
 #include "protocol/flow_common.h"
 #include "util/span.h"
 #include "prover/cuda_pow.h"
+#include "device/cuda/cuda_trace.h"
+#include "util/log.h"
 #include "util/settings.h"
 #include "util/test_hooks.h"
 
@@ -139,7 +141,8 @@ static enum swirl_status commit_partitions(other_commits *x, swirl_proof *proof,
         if (!proof->cached_commits[i])
             return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
         for (size_t c = 0; c < air->n_cached; c++) {
-            swirl_trace_view v = {traces[i].cached[c], traces[i].height, air->cached_widths[c]};
+            swirl_trace_view v = {traces[i].cached[c], traces[i].height, air->cached_widths[c],
+                                  NULL};
             swirl_stacked_pcs_data *d = NULL;
             SWIRL_TRY(be->commit(be, &d, &proof->cached_commits[i][c], &v, 1, (unsigned)p->l_skip,
                                  (unsigned)p->n_stack, (unsigned)p->log_blowup,
@@ -201,9 +204,40 @@ static enum swirl_status plan_proof(const swirl_backend *be, const swirl_vk *vk,
     return st;
 }
 
+/* Host copies of the device common mains (host[k] for sorted trace k, freed by the caller) for a
+ * rap_constraints stage that reads the traces on the host: a logged fallback, one stage
+ * "cpu_fallback:trace_download" per trace. */
+static enum swirl_status download_device_traces(bb31 **host, swirl_air_instance *inst,
+                                                const swirl_backend *be, const size_t *order,
+                                                size_t n, const bb31 *const *d_common) {
+    for (size_t k = 0; k < n; k++) {
+        const bb31 *d = d_common[order[k]];
+        if (!d)
+            continue;
+        size_t cells = inst[k].height * inst[k].air->common_width;
+        swirl_log(SWIRL_LOG_WARN,
+                  "prover.rap_constraints reads AIR %s's trace on the host: downloading its "
+                  "device trace (%zu MB; SWIRL_GPU_STAGES=0 or a transcript log)",
+                  inst[k].air->name, cells * sizeof(bb31) >> 20);
+        host[k] = swirl_malloc((cells + 1) * sizeof(bb31));
+        if (!host[k])
+            return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory (%zu cells)", cells);
+        SWIRL_TRY(swirl_cuda_trace_download(be->gpu, host[k], d, cells,
+                                            "cpu_fallback:trace_download"));
+        inst[k].common = host[k];
+    }
+    return SWIRL_OK;
+}
+
 enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
                                    const swirl_trace_input *traces, const swirl_backend *be,
                                    swirl_transcript_log *log) {
+    return swirl_flow_prove_dev(proof, vk, traces, NULL, be, log);
+}
+
+enum swirl_status swirl_flow_prove_dev(swirl_proof *proof, const swirl_vk *vk,
+                                       const swirl_trace_input *traces, const bb31 *const *d_common,
+                                       const swirl_backend *be, swirl_transcript_log *log) {
     SWIRL_ARG_CHECK(proof && vk && traces);
     if (!be)
         be = swirl_backend_cpu();
@@ -217,6 +251,7 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     swirl_trace_view *views = swirl_calloc(n, sizeof *views);
     int *need_rot = swirl_calloc(n, sizeof *need_rot);
     bb31 **prep_copy = swirl_calloc(n, sizeof *prep_copy);
+    bb31 **dev_copy = swirl_calloc(n, sizeof *dev_copy); /* host copies of device traces */
     swirl_stacked_pcs_data *d = NULL;
     other_commits oc = {0};
     const swirl_stacked_pcs_data **cs = NULL;
@@ -226,18 +261,23 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     proof->public_values = swirl_calloc(n, sizeof *proof->public_values);
     proof->present = swirl_calloc(n, sizeof *proof->present);
     proof->cached_commits = swirl_calloc(n, sizeof *proof->cached_commits);
-    if (!order || !inst || !views || !need_rot || !prep_copy || !proof->log_heights ||
+    if (!order || !inst || !views || !need_rot || !prep_copy || !dev_copy || !proof->log_heights ||
         !proof->public_values || !proof->present || !proof->cached_commits)
         FAIL(SWIRL_E_NOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const swirl_air *air = vk->per_air[i].air;
         size_t h = traces[i].height;
-        if (!traces[i].common && !vk->per_air[i].is_required)
+        const bb31 *dv = d_common ? d_common[i] : NULL;
+        if (!traces[i].common && !dv && !vk->per_air[i].is_required)
             continue; /* an optional AIR left out */
+        if (dv && (!be->gpu || traces[i].common))
+            FAIL(SWIRL_E_INVALID_ARG,
+                 "AIR %s: a device trace needs the cuda backend (this one is %s) and no host trace",
+                 air->name, be->name);
         if (SWIRL_TEST_HOOK(drop_air) == i + 1)
             continue; /* a test's dishonest prover leaving an AIR out */
         proof->present[i] = 1;
-        if (!traces[i].common || h == 0 || (h & (h - 1)) != 0)
+        if ((!traces[i].common && !dv) || h == 0 || (h & (h - 1)) != 0)
             FAIL(SWIRL_E_INVALID_ARG, "AIR %s: trace missing or height %zu not a power of two",
                  air->name, h);
         unsigned lh = swirl_log2_exact(h);
@@ -272,14 +312,19 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
             if (st != SWIRL_OK)
                 goto done;
         }
+        /* a device trace: its device address stands for the common main until the host needs
+         * its values (download_device_traces); the device rap stage reads it only from the
+         * commitment, and uses the address only to tell partitions apart */
+        const bb31 *dv = d_common ? d_common[i] : NULL;
         swirl_air_instance in = {air,
                                  prep,
                                  air->n_cached ? traces[i].cached : NULL,
-                                 traces[i].common,
+                                 dv ? dv : traces[i].common,
                                  traces[i].height,
                                  proof->public_values[i]};
         inst[k] = in;
-        swirl_trace_view v = {traces[i].common, traces[i].height, air->common_width};
+        swirl_trace_view v = {dv ? NULL : traces[i].common, traces[i].height, air->common_width,
+                              dv};
         views[k] = v;
         need_rot[k] = swirl_zc_need_rot(air);
     }
@@ -316,6 +361,12 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
     swirl_span_end();
     if (st != SWIRL_OK)
         goto done_span;
+    /* the host stages need the device traces' values: a logged, counted download */
+    if (d_common && swirl_backend_rap_reads_host(be, log != NULL)) {
+        st = download_device_traces(dev_copy, inst, be, order, n, d_common);
+        if (st != SWIRL_OK)
+            goto done_span;
+    }
     /* OpenVM's proof_shape.rs:572-580: all commitments' stacked widths together within w_stack */
     size_t total_w = swirl_stacked_pcs_layout(d)->width;
     for (size_t e = 0; e < oc.n; e++)
@@ -367,6 +418,10 @@ done:
         for (size_t i = 0; i < vk->n_airs; i++)
             free(prep_copy[i]);
     free(prep_copy);
+    if (dev_copy)
+        for (size_t k = 0; k < vk->n_airs; k++)
+            free(dev_copy[k]);
+    free(dev_copy);
     free(cs);
     free(cv);
     free(order);

@@ -32,6 +32,20 @@ enum swirl_status swirl_flow_prove(swirl_proof *proof, const swirl_vk *vk,
                               const swirl_trace_input *traces, const swirl_backend *be,
                               swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
 
+/**
+ * swirl_flow_prove where d_common[i] (d_common may be NULL; a NULL entry: traces[i].common) is AIR
+ * i's common main in device memory of be's CUDA context (traces[i].common NULL, traces[i].height
+ * its height): the GPU commit reads it in place (no trace upload). Where host code would read
+ * it — the rap_constraints stage on the host (SWIRL_GPU_STAGES=0, a transcript log, see
+ * swirl_backend_rap_reads_host) — the flow downloads a host copy first, logged as a warning and
+ * recorded as the stage "cpu_fallback:trace_download". SWIRL_E_INVALID_ARG for a device trace and
+ * a backend without a GPU.
+ */
+enum swirl_status swirl_flow_prove_dev(swirl_proof *proof, const swirl_vk *vk,
+                                       const swirl_trace_input *traces, const bb31 *const *d_common,
+                                       const swirl_backend *be,
+                                       swirl_transcript_log *log) SWIRL_WARN_UNUSED_RESULT;
+
 #ifdef __cplusplus
 }
 #endif

@@ -213,7 +213,7 @@ static enum swirl_status cuda_rap_constraints(const swirl_backend *be, swirl_gkr
                                               const swirl_air_instance *traces, size_t n,
                                               const swirl_stacked_pcs_data *const *commits,
                                               size_t n_commits) {
-    if (swirl_settings_get()->gpu_stages && !t->log) {
+    if (!swirl_backend_rap_reads_host(be, t->log != NULL)) {
         swirl_span_begin("prover.rap_constraints");
         enum swirl_status st = swirl_cuda_rap_constraints(be->gpu, gkr, proof, r_out, n_r, t, zp,
                                                           traces, n, commits, n_commits);
@@ -258,6 +258,10 @@ static enum swirl_status cuda_whir(const swirl_backend *be, swirl_whir_proof *pr
     }
     SWIRL_TRY(fallback(be, "cpu_fallback:prover.openings.whir"));
     return cpu_whir(be, proof, t, params, commits, n_commits, u_cube);
+}
+
+int swirl_backend_rap_reads_host(const swirl_backend *be, int logged) {
+    return !(be && be->gpu && swirl_settings_get()->gpu_stages && !logged);
 }
 
 /* the CUDA backend and the primitive table it owns, in one allocation */

@@ -125,6 +125,11 @@ enum swirl_status swirl_backend_select(swirl_backend **out,
  *  nothing). */
 void swirl_backend_destroy(swirl_backend *be);
 
+/** Non-zero when be's rap_constraints stage reads the traces' values on the host (the CPU
+ *  backend; the CUDA backend unless its device stage runs: SWIRL_GPU_STAGES on and no
+ *  transcript log, `logged`); 0 when it reads them only from the device commitments. */
+int swirl_backend_rap_reads_host(const swirl_backend *be, int logged);
+
 /** The GPU stage trace of a CUDA backend ({name, kernels, syncs, gpu_ms} per stage); *n = 0 and
  *  NULL for the CPU backend. */
 const swirl_stage_trace *swirl_backend_stage_trace(const swirl_backend *be, size_t *n);

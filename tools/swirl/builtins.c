@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "swirl/swirl_airs.h"
+#include "swirl/swirl_report.h"
 
 const char *const cli_builtin_names[] = {"keccakf", "fib", "interactions", "self-interaction",
                                          NULL};
@@ -143,10 +144,21 @@ static int setup_keccakf(cli_job *job, const cli_opts *o, int traces) {
         return CLI_BAD;
     }
     swirl_felt *t = NULL;
-    size_t h = 0;
-    if (swirl_keccak_generate_trace(&t, &h, inputs, n) != SWIRL_OK)
-        return fail("keccakf trace generation");
-    set_trace(job, 0, lib_own(job, t), h, NULL);
+    size_t h = 24 * n;
+    while (h & (h - 1)) /* the next power of two (what generate_trace_rows pads to) */
+        h += h & (~h + 1);
+    job->kin = inputs;
+    job->kn = n;
+    if (o->defer_trace) { /* cli_job_make_traces, once the context says where */
+        set_trace(job, 0, NULL, h, NULL);
+    } else {
+        double t0 = swirl_now_ms();
+        if (swirl_keccak_generate_trace(&t, &h, inputs, n) != SWIRL_OK)
+            return fail("keccakf trace generation");
+        job->trace_gen_ms = swirl_now_ms() - t0;
+        job->trace_path = "host";
+        set_trace(job, 0, lib_own(job, t), h, NULL);
+    }
     snprintf(job->desc, sizeof job->desc, "%zu permutation%s, trace %zu x %zu", n,
              n == 1 ? "" : "s", h, swirl_air_width(job->airs[0]));
     return CLI_OK;
@@ -244,7 +256,39 @@ int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces) {
     return rc;
 }
 
+int cli_job_make_traces(cli_job *job, swirl_context *ctx, const cli_opts *o) {
+    if (!job->kin || job->in[0].common || job->dev[0])
+        return CLI_OK;
+    int device = strcmp(swirl_context_backend(ctx), "cuda") == 0 && !o->host_trace;
+    double t0 = swirl_now_ms();
+    if (device) {
+        if (swirl_keccak_generate_trace_device(ctx, &job->dev[0], job->kin, job->kn) != SWIRL_OK)
+            return fail("keccakf trace generation on the device");
+        job->dev_c[0] = job->dev[0];
+    } else {
+        swirl_felt *t = NULL;
+        size_t h = 0;
+        if (swirl_keccak_generate_trace(&t, &h, job->kin, job->kn) != SWIRL_OK)
+            return fail("keccakf trace generation");
+        job->in[0].common = lib_own(job, t);
+    }
+    job->trace_gen_ms = swirl_now_ms() - t0;
+    job->trace_path = device ? "device" : "host";
+    if (device)
+        job->in[0].height = 0; /* the device trace's */
+    return CLI_OK;
+}
+
+void cli_job_drop_device(cli_job *job) {
+    for (size_t i = 0; i < 4; i++) {
+        swirl_device_trace_destroy(job->dev[i]);
+        job->dev[i] = NULL;
+        job->dev_c[i] = NULL;
+    }
+}
+
 void cli_job_clear(cli_job *job) {
+    cli_job_drop_device(job);
     if (job->ka != job->ka_store)
         free(job->ka);
     if (job->in != job->in_store)

@@ -26,6 +26,8 @@ typedef struct cli_opts {
     const char *system, *dump_system; /* --system DIR, --dump-system DIR */
     long perms, rows, threads, iters, warmup;
     int quiet, json, no_check; /* --quiet, --json, --no-check */
+    int host_trace;            /* --host-trace: keccakf's trace from the CPU even on a GPU */
+    int defer_trace;           /* prove/bench: keccakf's trace made by cli_job_make_traces */
 } cli_opts;
 
 /* A built-in AIR set or a --system directory with its parameters and (for prove/bench) its
@@ -46,6 +48,13 @@ typedef struct cli_job {
     size_t n_owned, n_lib_owned;
     swirl_felt pv[4][4];
     size_t trace_cells;
+    /* keccakf with defer_trace: the inputs (borrowed or lib_owned) until cli_job_make_traces */
+    const uint64_t (*kin)[25];
+    size_t kn;
+    swirl_device_trace *dev[4];     /* device traces (cli_job_drop_device, before the context) */
+    const swirl_device_trace *dev_c[4];
+    double trace_gen_ms;             /* trace generation, outside the prove span */
+    const char *trace_path;          /* "host" or "device" */
     char desc[160]; /* e.g. "1024 permutations, trace 32768 x 2633" */
 } cli_job;
 
@@ -58,6 +67,12 @@ extern const char *const cli_builtin_help;
  * (unknown AIR, bad option, bad system files) or CLI_FAILED. */
 int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces);
 void cli_job_clear(cli_job *job);
+/* Makes a deferred keccakf trace on ctx: on the device when ctx's backend is cuda (unless
+ * --host-trace), else on the host; times it (trace_gen_ms) and says which (trace_path). Prints
+ * the reason and returns CLI_FAILED on failure. No-op for other jobs. */
+int cli_job_make_traces(cli_job *job, swirl_context *ctx, const cli_opts *o);
+/* Destroys the job's device traces; call it before destroying their context. */
+void cli_job_drop_device(cli_job *job);
 
 /* system_cmd.c: loads a system directory into a job (cli_job_init's --system case); with traces
  * and check, every constraint and the interaction balance are checked on the traces first (exit 1

@@ -62,12 +62,16 @@ static const char *const usage_keygen =
 static const char *const usage_prove =
     "usage: swirl prove AIR|--system DIR --out PROOF_FILE [AIR options] [--no-check]\n"
     "                   [--backend cpu|cuda|auto] [--threads N] [--metrics JSON_FILE] [--quiet]\n"
+    "                   [--host-trace]\n"
     "                   [--transcript-log DIR]\n"
     "--system reads DIR's traces and checks every constraint on every row and the interaction\n"
     "balance first (exit 1 naming the trace, constraint and row; --no-check skips this).\n"
     "Generates the traces, proves them (the proof in OpenVM's encoding, codec version 3) and\n"
     "prints the span tree on stderr. --metrics writes every span's time, the proof size and the\n"
     "trace cells as JSON. --backend auto (default) uses the GPU when there is one.\n"
+    "On a GPU keccakf's trace is generated on the device and proved where it is; --host-trace\n"
+    "generates it on the CPU and uploads it in the proof (for comparison). Trace generation is\n"
+    "timed outside the proof (stderr; metrics: trace_path, trace_gen_ms).\n"
     "--transcript-log DIR writes the Fiat-Shamir transcript in OpenVM's TranscriptLog layout:\n"
     "DIR/transcript_values.npy (<u4, (n,)), DIR/transcript_is_sample.npy (|u1, (n,): 1 =\n"
     "sampled), DIR/transcript_perm_results.npy (<u4, (n_perms, 16): the sponge state after each\n"
@@ -95,6 +99,7 @@ static const char *const usage_encode_json =
     "not verified: use swirl verify.\n";
 static const char *const usage_bench =
     "usage: swirl bench AIR|--system DIR [AIR options] [--backend cpu|cuda|auto] [--threads N]\n"
+    "                   [--host-trace]\n"
     "                   [--iters N] [--warmup N] [--metrics JSON_FILE]\n"
     "Proves --warmup times (default 1), then --iters times (default 3), and prints the median,\n"
     "min and max of stark_prove_excluding_trace and of each stage.\n";
@@ -143,6 +148,10 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
         }
         if (strcmp(a, "--no-check") == 0) {
             o->no_check = 1;
+            continue;
+        }
+        if (strcmp(a, "--host-trace") == 0) {
+            o->host_trace = 1;
             continue;
         }
         if (a[0] == '-' && a[1] == '-') {
@@ -321,9 +330,10 @@ static int write_prove_metrics(const char *path, const cli_job *job, const swirl
     fprintf(f,
             "{\"command\":\"prove\",\"air\":\"%s\",\"description\":\"%s\",\"backend\":\"%s\","
             "\"threads\":%d,\"trace_cells\":%zu,\"proof_bytes\":%zu,\"prove_ms\":%.3f,"
-            "\"params\":",
+            "\"trace_path\":\"%s\",\"trace_gen_ms\":%.3f,\"params\":",
             job->air, job->desc, swirl_context_backend(ctx), swirl_context_threads(ctx),
-            job->trace_cells, len, t_prove);
+            job->trace_cells, len, t_prove, job->trace_path ? job->trace_path : "host",
+            job->trace_gen_ms);
     cli_json_params(f, &job->params);
     fprintf(f, ",\"spans\":");
     cli_json_spans(f);
@@ -340,9 +350,12 @@ static int prove_job(swirl_proof **proof, double *t_prove, swirl_context *ctx, c
     if (!o->quiet)
         fprintf(stderr, "swirl: proving %s (%s) on %s, %d thread%s\n", job->air, job->desc,
                 swirl_context_backend(ctx), threads, threads == 1 ? "" : "s");
+    if (!o->quiet && job->trace_path)
+        fprintf(stderr, "swirl: trace generated on the %s in %.1f ms (outside the proof)\n",
+                job->trace_path, job->trace_gen_ms);
     swirl_report_reset();
     double t0 = swirl_now_ms();
-    enum swirl_status st = swirl_prove(ctx, proof, vk, job->in);
+    enum swirl_status st = swirl_prove_device(ctx, proof, vk, job->in, job->dev_c);
     *t_prove = swirl_now_ms() - t0;
     if (o->transcript_log && swirl_context_transcript_result(ctx, NULL, NULL, NULL) != SWIRL_OK)
         return cli_transcript_result(ctx, o->transcript_log); /* the proof was made, not logged */
@@ -363,6 +376,7 @@ static int cmd_prove(int argc, char **argv) {
         return bad_usage("prove needs an AIR and --out PROOF_FILE (or --system DIR and --out)",
                          usage_prove);
     cli_job job;
+    o.defer_trace = 1; /* keccakf: on the device when the context is cuda */
     if ((rc = cli_job_init(&job, np ? pos[0] : NULL, &o, 1)) != CLI_OK)
         return rc;
     swirl_vk *vk = NULL;
@@ -373,6 +387,7 @@ static int cmd_prove(int argc, char **argv) {
     double t_prove = 0;
     if ((rc = keygen_job(&vk, &job)) != CLI_OK ||
         (rc = make_context(&ctx, &o, o.backend ? o.backend : "auto", !o.quiet)) != CLI_OK ||
+        (rc = cli_job_make_traces(&job, ctx, &o)) != CLI_OK ||
         (rc = prove_job(&proof, &t_prove, ctx, vk, &job, &o)) != CLI_OK)
         goto out;
     if (!o.quiet) {
@@ -393,6 +408,7 @@ static int cmd_prove(int argc, char **argv) {
 out:
     swirl_free(bytes);
     swirl_proof_destroy(proof);
+    cli_job_drop_device(&job); /* before its context */
     swirl_context_destroy(ctx);
     swirl_vk_destroy(vk);
     cli_job_clear(&job);
@@ -498,7 +514,7 @@ static int bench_runs(double *ms, long warmup, long iters, swirl_context *ctx, c
     for (long it = -warmup; it < iters; it++) {
         swirl_proof *proof = NULL;
         swirl_report_reset();
-        enum swirl_status st = swirl_prove(ctx, &proof, vk, job->in);
+        enum swirl_status st = swirl_prove_device(ctx, &proof, vk, job->in, job->dev_c);
         if (st != SWIRL_OK) {
             fprintf(stderr, "swirl: prove failed: %s\n", swirl_last_error());
             return prove_status_exit(st);
@@ -519,9 +535,11 @@ static int bench_report(FILE *mf, const double *ms, double *col, long iters, lon
     if (mf)
         fprintf(mf,
                 "{\"command\":\"bench\",\"air\":\"%s\",\"description\":\"%s\",\"backend\":\"%s\","
-                "\"threads\":%d,\"iters\":%ld,\"warmup\":%ld,\"trace_cells\":%zu,\"spans\":{",
+                "\"threads\":%d,\"iters\":%ld,\"warmup\":%ld,\"trace_cells\":%zu,"
+                "\"trace_path\":\"%s\",\"trace_gen_ms\":%.3f,\"spans\":{",
                 job->air, job->desc, swirl_context_backend(ctx), swirl_context_threads(ctx), iters,
-                warmup, job->trace_cells);
+                warmup, job->trace_cells, job->trace_path ? job->trace_path : "host",
+                job->trace_gen_ms);
     printf("%-36s %10s %10s %10s   (ms over %ld runs)\n", "span", "median", "min", "max", iters);
     for (int s = 0; s < N_BENCH_SPANS; s++) {
         for (long it = 0; it < iters; it++)
@@ -555,6 +573,7 @@ static int cmd_bench(int argc, char **argv) {
     if (iters > 1000 || warmup > 100)
         return bad_usage("--iters takes 1 to 1000, --warmup 0 to 100", usage_bench);
     cli_job job;
+    o.defer_trace = 1; /* keccakf: on the device when the context is cuda */
     if ((rc = cli_job_init(&job, np ? pos[0] : NULL, &o, 1)) != CLI_OK)
         return rc;
     swirl_vk *vk = NULL;
@@ -567,10 +586,14 @@ static int cmd_bench(int argc, char **argv) {
         goto out;
     }
     if ((rc = keygen_job(&vk, &job)) != CLI_OK ||
-        (rc = make_context(&ctx, &o, o.backend ? o.backend : "auto", 0)) != CLI_OK)
+        (rc = make_context(&ctx, &o, o.backend ? o.backend : "auto", 0)) != CLI_OK ||
+        (rc = cli_job_make_traces(&job, ctx, &o)) != CLI_OK)
         goto out;
     fprintf(stderr, "swirl: bench %s (%s) on %s, %d threads: %ld warm-up, %ld timed\n", job.air,
             job.desc, swirl_context_backend(ctx), swirl_context_threads(ctx), warmup, iters);
+    if (job.trace_path)
+        fprintf(stderr, "swirl: trace generated on the %s in %.1f ms (outside the timed spans)\n",
+                job.trace_path, job.trace_gen_ms);
     if ((rc = bench_runs(ms, warmup, iters, ctx, vk, &job)) != CLI_OK)
         goto out;
     cli_mem_file m = {NULL, NULL, 0};
@@ -585,6 +608,7 @@ static int cmd_bench(int argc, char **argv) {
 out:
     free(ms);
     free(col);
+    cli_job_drop_device(&job); /* before its context */
     swirl_context_destroy(ctx);
     swirl_vk_destroy(vk);
     cli_job_clear(&job);
