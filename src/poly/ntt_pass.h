@@ -44,16 +44,21 @@
 #define SWIRL_NTT_GROUP 4                         /* stages per register round trip */
 #define SWIRL_NTT_MAX_TILE (1u << 14)             /* strided tiles: 2^k * Y <= 16384 (64 KiB) */
 
-#if defined(__CUDACC__)
+#if defined(__CUDA_ARCH__) /* device pass only: the host compiler would warn */
 #define SWIRL_NTT_UNROLL _Pragma("unroll")
 #else
 #define SWIRL_NTT_UNROLL
 #endif
+/* a read-only table word (through the non-coherent cache on the device) */
+SWIRL_HD bb31 swirl_ntt_ld(const bb31 *p) {
 #if defined(__CUDA_ARCH__)
-#define SWIRL_NTT_LD(p) __ldg(p)
+    bb31 r;
+    r.v = __ldg(&p->v);
+    return r;
 #else
-#define SWIRL_NTT_LD(p) (*(p))
+    return *p;
 #endif
+}
 
 typedef struct swirl_ntt_pass {
     unsigned lo, k, yl; /* bits [lo, lo + k); tile's other dimension 2^yl */
@@ -207,9 +212,9 @@ SWIRL_HD int swirl_ntt_vec_ok(const swirl_ntt_tile *g) {
 
 /* root^e, e < 2^27, from the three tables */
 SWIRL_HD bb31 swirl_ntt_root_pow(const bb31 *tab, uint32_t e) {
-    bb31 r = SWIRL_NTT_LD(tab + (e & (SWIRL_NTT_TAB - 1)));
-    r = bb31_mul(r, SWIRL_NTT_LD(tab + SWIRL_NTT_TAB + ((e >> SWIRL_NTT_TAB_LOG) & (SWIRL_NTT_TAB - 1))));
-    return bb31_mul(r, SWIRL_NTT_LD(tab + 2 * SWIRL_NTT_TAB + (e >> (2 * SWIRL_NTT_TAB_LOG))));
+    bb31 r = swirl_ntt_ld(tab + (e & (SWIRL_NTT_TAB - 1)));
+    r = bb31_mul(r, swirl_ntt_ld(tab + SWIRL_NTT_TAB + ((e >> SWIRL_NTT_TAB_LOG) & (SWIRL_NTT_TAB - 1))));
+    return bb31_mul(r, swirl_ntt_ld(tab + 2 * SWIRL_NTT_TAB + (e >> (2 * SWIRL_NTT_TAB_LOG))));
 }
 
 /* host: fills the tables for `root` (the device builds the same entries with bb31_pow) */
