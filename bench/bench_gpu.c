@@ -3,7 +3,8 @@
  * throughput for 2^20..2^24 x 16..64 columns, and the keccakf-sized main-trace commitment
  * (one 2^15 x 2633 trace: stacked 2^21 x 42, blowup 2, rows_per_query 16). Times are CUDA-event
  * times of one stage (one host sync) per repetition, after a warm-up; medians are printed.
- * `--quick` runs small sizes. Without a GPU it says so and exits 0.
+ * `--quick` runs small sizes; `--ntt` only the copy ceiling and the NTTs (15 repetitions each, plus
+ * keccakf's codeword shape 2^22 x 42). Without a GPU it says so and exits 0.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     int quick = bench_has_flag(argc, argv, "--quick");
+    int ntt_only = bench_has_flag(argc, argv, "--ntt");
     size_t arena = quick ? ((size_t)1 << 30) : ((size_t)10 << 30);
     if (swirl_cuda_ctx_create(&ctx, 0, arena) != SWIRL_OK)
         bench_die("swirl_cuda_ctx_create");
@@ -150,13 +152,19 @@ int main(int argc, char **argv) {
     cudaGetDeviceProperties(&prop, 0);
     printf("# bench_gpu on %s (%d SMs)%s\n", prop.name, prop.multiProcessorCount,
            quick ? " quick" : "");
-    int reps = 5;
+    int reps = ntt_only ? 15 : 5;
     bench_copy(quick ? ((size_t)1 << 26) : ((size_t)1 << 30), reps);
-    bench_p2(quick ? ((size_t)1 << 18) : ((size_t)1 << 24), reps);
+    if (!ntt_only)
+        bench_p2(quick ? ((size_t)1 << 18) : ((size_t)1 << 24), reps);
     unsigned lmax = quick ? 18 : 24;
     for (unsigned l = quick ? 16 : 20; l <= lmax; l += 2)
         for (size_t c = 16; c <= 64; c *= 2)
             bench_ntt(l, c, reps);
+    if (ntt_only) {
+        bench_ntt(quick ? 17 : 22, 42, reps); /* keccakf's codeword */
+        swirl_cuda_ctx_destroy(ctx);
+        return 0;
+    }
     if (quick)
         bench_commit(11, 263, 4, 13, reps);
     else

@@ -83,6 +83,30 @@ static void test_ntt_vs_cpu(void) {
     ntt_case(21, 1, 1u << 21, bb31_one(), SWIRL_NTT_OUT_BITREV, 1);
 }
 
+/* the pass plan's shapes (poly/ntt_pass.h): short columns sharing a tile (partial last tiles),
+ * strides that take the scalar path, 2-pass sizes at the commit's and WHIR's orders with up to 64
+ * columns, and a 3-pass size */
+static void test_ntt_passes_vs_cpu(void) {
+    static const size_t cols[] = {1, 3, 16, 33, 64};
+    static const unsigned logs[] = {1, 2, 4, 5, 9, 12, 13, 14, 17};
+    for (size_t li = 0; li < sizeof logs / sizeof logs[0]; li++)
+        for (size_t ci = 0; ci < sizeof cols / sizeof cols[0]; ci++) {
+            unsigned k = logs[li];
+            size_t n = (size_t)1 << k;
+            ntt_case(k, cols[ci], n, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
+            ntt_case(k, cols[ci], n + (ci & 1 ? 3 : 4), bb31_one(), SWIRL_NTT_NONE, 1);
+        }
+    ntt_case(4, 40000, 16, bb31_one(), SWIRL_NTT_NONE, 1); /* WHIR's l_skip chunks */
+    for (unsigned k = 18; k <= 24; k++) {
+        size_t c = k <= 20 ? 64 : k <= 22 ? 16 : 2;
+        ntt_case(k, c, (size_t)1 << k, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
+        ntt_case(k, 1, (size_t)1 << k, bb31_one(), SWIRL_NTT_NONE, 1);
+        ntt_case(k, 1, (size_t)1 << k, bb31_one(), SWIRL_NTT_OUT_BITREV, 0);
+    }
+    ntt_case(22, 42, (size_t)1 << 22, bb31_one(), SWIRL_NTT_IN_BITREV, 0); /* keccakf's codeword */
+    ntt_case(25, 1, (size_t)1 << 25, bb31_one(), SWIRL_NTT_IN_BITREV, 0);  /* three passes */
+}
+
 static void test_ntt_round_trip(void) {
     for (unsigned k = 1; k <= 24; k++) {
         size_t n = (size_t)1 << k;
@@ -389,6 +413,7 @@ static void test_errors(void) {
 
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_poseidon2),      SWIRL_TEST(test_ntt_vs_cpu),   SWIRL_TEST(test_ntt_round_trip),
+    SWIRL_TEST(test_ntt_passes_vs_cpu),
     SWIRL_TEST(test_merkle_vs_cpu),  SWIRL_TEST(test_commit_vs_cpu), SWIRL_TEST(test_errors),
     SWIRL_TEST(test_staged_transfers), SWIRL_TEST(test_arena_and_buffers),
 };

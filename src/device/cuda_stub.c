@@ -185,6 +185,10 @@ const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_
 void swirl_cuda_stage_trace_clear(swirl_cuda_ctx *ctx) {
     (void)ctx;
 }
+size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n) {
+    (void)log_n;
+    return 0;
+}
 enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log_n, size_t ncols,
                                  size_t col_stride, bb31 shift, unsigned flags, int inverse) {
     (void)ctx;

@@ -157,9 +157,10 @@ extern "C" void swirl_cuda_stacked_commit_plan(size_t *persistent, size_t *scrat
     /* persistent: stacked matrix, codeword, digest layers (at most 2 rs_h digests), slack */
     *persistent = cells * sizeof(bb31) + rs_h * stacked_width * sizeof(bb31) +
                   rs_h * 2 * sizeof(swirl_digest) + 3 * 256;
-    /* scratch: uploaded traces (at most the stacked cells), twiddles, leaves + fold scratch +
-     * the layers before their copy, slice table and alignment slack */
-    *scratch = cells * sizeof(bb31) + rs_h / 2 * sizeof(bb31) + rs_h * sizeof(swirl_digest) * 3 +
+    /* scratch: uploaded traces (at most the stacked cells), the NTT's root tables, leaves + fold
+     * scratch + the layers before their copy, slice table and alignment slack */
+    *scratch = cells * sizeof(bb31) + swirl_cuda_ntt_scratch_bytes(BB31_TWO_ADICITY) +
+               rs_h * sizeof(swirl_digest) * 3 +
                (stacked_width * 64 + 4096) * 64;
 }
 

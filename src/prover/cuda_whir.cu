@@ -487,9 +487,9 @@ static size_t wh_tree_bytes(size_t leaves, size_t rpq) {
            (rpq > 1 ? wh_round_up(leaves / 2 * sizeof(swirl_digest)) : 0) + wh_round_up(layers);
 }
 
-/* swirl_cuda_ntt's twiddle table for 2^log_n (given back when it returns) */
+/* swirl_cuda_ntt's scratch for 2^log_n (its root tables, given back when it returns) */
 static size_t wh_ntt_bytes(size_t log_n) {
-    return log_n == 0 ? 0 : wh_round_up((((size_t)1 << log_n) - 1) * sizeof(bb31));
+    return log_n == 0 ? 0 : wh_round_up(swirl_cuda_ntt_scratch_bytes((unsigned)log_n));
 }
 
 /* the peak: the slices of wh_layout, then inside the stage the transient NTT tables and the

@@ -194,6 +194,9 @@ enum swirl_status swirl_cuda_ops_init(swirl_backend_ops *ops,
 enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log_n, size_t ncols,
                                  size_t col_stride, bb31 shift, unsigned flags,
                                  int inverse) SWIRL_WARN_UNUSED_RESULT;
+/** Arena scratch one swirl_cuda_ntt call of 2^log_n takes (its root tables; given back when it
+ *  returns): callers that plan the arena's peak add it. */
+size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n);
 enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,
                                              size_t n) SWIRL_WARN_UNUSED_RESULT;
 

@@ -1,128 +1,126 @@
 /*
- * Batched radix-2 NTT on the GPU (semantics of poly/ntt.h; the same butterflies and twiddles as
- * the CPU code, so results are bit-identical).
+ * Batched NTT on the GPU (semantics of poly/ntt.h; the same radix-2 stages and twiddles as the CPU
+ * code, so every value is bit-identical).
  *
- * A transform is a few passes; each pass runs k consecutive butterfly stages (index bits
- * [lo, lo + k)) on a tile held in shared memory: 2^k values of the bits being processed times TW
- * consecutive positions of the bits below lo (TW = 32 once lo > 0, so a warp moves 128 contiguous
- * bytes; TW = 1 when lo = 0, where the 2^k values are contiguous). Tiles hold 4096 elements
- * (16 KiB). Inside a pass the k stages go in groups of up to 4: each thread takes the 16 (or fewer)
- * tile elements that differ only in the group's bits into registers, runs the group's stages there
- * and writes them back, so a pass makes ceil(k/4) shared-memory round trips and barriers instead
- * of k. DIT (bit-reversed in, natural out) runs the bits upward, DIF (natural in, bit-reversed
- * out) downward. For 2^22: passes of 12, 7 and 3 bits.
+ * The pass decomposition, the tile geometry and the per-unit butterflies and twiddles are the
+ * SWIRL_HD functions of poly/ntt_pass.h (tests/test_ntt_pass.c runs them on the host against
+ * poly/ntt.c). Here: the kernels that move tiles between global and shared memory and call them.
  *
- * Twiddles: a stage-major table (as on the CPU): the stage of half-width 2^b reads
- * tw[2^b - 1 + j] = root^(j * n / 2^(b+1)), j < 2^b; consecutive threads read consecutive j.
- * Computed on the device per call (n - 1 elements, no host sync).
+ *   k_ntt_tab    the 3 x 512 power tables of the transform's root (1,536 bb31 of arena scratch)
+ *   k_ntt_pass   one pass (plan: 1 pass up to 2^12, 2 up to 2^24, else 3): a block loads a tile
+ *                (16-byte loads where the column layout allows), runs the pass's stages in
+ *                register groups of 4 with per-unit twiddles (no per-stage tables: two table
+ *                loads + about one multiplication per butterfly pair for the twiddles), writes it
+ *                back. Contiguous tiles hold up to 4096 words (16 KiB, 256 threads); strided
+ *                tiles 2^k x 8 (or x 4 at k = 12) words, up to 64 KiB of dynamic shared memory,
+ *                512 threads.
+ *   k_ntt_scale  coset shift / 1/n scaling (only when not trivial)
+ *   k_bit_reverse  for the two orders the core does not give (NN, RR)
+ *
+ * Bytes: a 2-pass transform reads and writes every word twice (4 * n * cols * 4 bytes of HBM
+ * traffic, or less where a column's pass-1 output is still in L2); effective bandwidth in
+ * bench_gpu counts one read and one write.
  */
 #include "device/cuda/cuda_common.cuh"
 #include "poly/ntt.h"
+#include "poly/ntt_pass.h"
 
-#define NTT_TILE_LOG 12
-#define NTT_TILE (1u << NTT_TILE_LOG)
-#define NTT_GROUP 4 /* stages per register round trip */
-#define NTT_THREADS (NTT_TILE >> NTT_GROUP)
-#define SH(i) ((i) + ((i) >> 5))
+#define NTT_MAX_THREADS 512
 
-/* entry (2^b - 1 + j) = root^(j << (log_n - 1 - b)) */
-__global__ void k_ntt_twiddles(bb31 *tw, bb31 root, unsigned log_n) {
-    size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-    size_t n = (size_t)1 << log_n;
-    if (idx >= n - 1)
-        return;
-    unsigned b = 63 - __clzll((unsigned long long)(idx + 1)); /* 2^b - 1 <= idx < 2^(b+1) - 1 */
-    size_t j = idx + 1 - ((size_t)1 << b);
-    tw[idx] = bb31_pow(root, j << (log_n - 1 - b));
+__global__ void k_ntt_tab(bb31 *tab, bb31 root) {
+    unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx < SWIRL_NTT_TAB_WORDS)
+        tab[idx] = swirl_ntt_tab_entry(root, idx);
 }
 
-/* One register group: the stages of tile bits [g0, g0 + M) (DIT upward, DIF downward) on the
- * 2^M elements of each "other" index, held in registers (compile-time indices keep them there). */
+/* one register group over every unit of the tile (M is a compile-time constant so the unit's
+ * 2^M values and 2^M - 1 twiddles stay in registers) */
 template <unsigned M, bool DIT>
-__device__ __forceinline__ void ntt_group(bb31 *sh, unsigned E, unsigned log_tw, unsigned g0,
-                                          unsigned lo, unsigned low_off, const bb31 *__restrict__ tw) {
-    const unsigned TW = 1u << log_tw;
-    for (unsigned u = threadIdx.x; u < (E >> M); u += blockDim.x) {
-        unsigned x = u & (TW - 1), rest = u >> log_tw;
-        unsigned tb = ((rest >> g0) << (g0 + M)) | (rest & ((1u << g0) - 1));
-        bb31 v[1 << M];
-#pragma unroll
-        for (unsigned e = 0; e < (1u << M); e++)
-            v[e] = sh[SH(((tb | (e << g0)) << log_tw) + x)];
-#pragma unroll
-        for (unsigned qi = 0; qi < M; qi++) {
-            const unsigned q = DIT ? qi : M - 1 - qi;
-            const unsigned b = lo + g0 + q; /* global bit of this stage */
-            const bb31 *twb = tw + ((1u << b) - 1u); /* n <= 2^27: 32-bit offsets suffice */
-#pragma unroll
-            for (unsigned e = 0; e < (1u << (M - 1)); e++) {
-                const unsigned e0 = ((e >> q) << (q + 1)) | (e & ((1u << q) - 1));
-                const unsigned e1 = e0 | (1u << q);
-                unsigned t0 = tb | (e0 << g0);
-                unsigned j = ((t0 & ((1u << (g0 + q)) - 1)) << lo) + low_off + x;
-                bb31 w = twb[j];
-                bb31 p0 = v[e0], p1 = v[e1];
-                if (DIT) {
-                    p1 = bb31_mul(p1, w);
-                    v[e0] = bb31_add(p0, p1);
-                    v[e1] = bb31_sub(p0, p1);
-                } else {
-                    v[e0] = bb31_add(p0, p1);
-                    v[e1] = bb31_mul(bb31_sub(p0, p1), w);
-                }
-            }
-        }
-#pragma unroll
-        for (unsigned e = 0; e < (1u << M); e++)
-            sh[SH(((tb | (e << g0)) << log_tw) + x)] = v[e];
-    }
+__device__ __forceinline__ void ntt_group(bb31 *sh, const swirl_ntt_tile &g,
+                                          const swirl_ntt_block &b, unsigned g0,
+                                          const bb31 *__restrict__ tab) {
+    const unsigned units = swirl_ntt_tile_elems(&g) >> M;
+    for (unsigned u = threadIdx.x; u < units; u += blockDim.x)
+        swirl_ntt_unit(sh, M, DIT, &g, &b, g0, u, tab);
 }
 
-/* One pass over bits [lo, lo + k) of every column (see the file comment). */
-__global__ void __launch_bounds__(NTT_THREADS) k_ntt_pass(bb31 *data, size_t col_stride,
-                                                          unsigned lo, unsigned k, unsigned log_tw,
-                                                          const bb31 *__restrict__ tw, int dit,
-                                                          size_t groups_per_col) {
-    /* one pad word per 32 (SH) keeps the 16-element register groups of the first pass from
-     * hitting the same shared-memory banks */
-    __shared__ bb31 sh[NTT_TILE + NTT_TILE / 32];
-    const unsigned gpc = (unsigned)groups_per_col;
-    const unsigned g = blockIdx.x % gpc;
-    const unsigned col = blockIdx.x / gpc;
-    bb31 *a = data + (size_t)col * col_stride;
-    const unsigned TW = 1u << log_tw;
-    /* within a column every index is below 2^27: 32-bit index math */
-    const unsigned lowgroups = 1u << (lo - log_tw);
-    const unsigned hi = g / lowgroups, lowgrp = g % lowgroups;
-    const unsigned base = (hi << (lo + k)) + lowgrp * TW;
-    const unsigned E = (1u << k) << log_tw;
-    const unsigned low_off = lowgrp * TW;
-
-    for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
-        unsigned x = f & (TW - 1), t = f >> log_tw;
-        sh[SH(f)] = a[base + (t << lo) + x];
+template <bool DIT>
+__global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
+    k_ntt_pass(bb31 *data, swirl_ntt_tile g, const bb31 *__restrict__ tab, int vec) {
+    extern __shared__ bb31 sh[];
+    const swirl_ntt_block b = swirl_ntt_block_at(&g, blockIdx.x);
+    const unsigned E = swirl_ntt_tile_elems(&g);
+    /* load: a quad is 4 consecutive words of global memory (see swirl_ntt_quad_at) */
+    if (vec) {
+        for (unsigned f = threadIdx.x; f < (E >> 2); f += blockDim.x) {
+            unsigned t, y;
+            swirl_ntt_quad_at(&g, f, &t, &y);
+            if (!swirl_ntt_col_ok(&g, &b, y))
+                continue;
+            const uint4 w = __ldg((const uint4 *)(data + swirl_ntt_elem_off(&g, &b, t, y)));
+            const unsigned dt = g.lo ? 0 : 1, dy = g.lo ? 1 : 0;
+            sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))].v = w.x;
+            sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + dt, y + dy))].v = w.y;
+            sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + 2 * dt, y + 2 * dy))].v = w.z;
+            sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + 3 * dt, y + 3 * dy))].v = w.w;
+        }
+    } else {
+        for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
+            /* element f in quad order: consecutive threads, consecutive addresses */
+            unsigned t, y;
+            if (g.lo) {
+                t = f >> g.yl;
+                y = f & ((1u << g.yl) - 1);
+            } else {
+                y = f >> g.k;
+                t = f & ((1u << g.k) - 1);
+            }
+            if (swirl_ntt_col_ok(&g, &b, y))
+                sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))] =
+                    data[swirl_ntt_elem_off(&g, &b, t, y)];
+        }
     }
     __syncthreads();
-    const unsigned ngroups = (k + NTT_GROUP - 1) / NTT_GROUP;
-    for (unsigned gi = 0; gi < ngroups; gi++) {
-        unsigned grp = dit ? gi : ngroups - 1 - gi;
-        unsigned g0 = grp * NTT_GROUP;
-        unsigned m = k - g0 < NTT_GROUP ? k - g0 : NTT_GROUP;
-        switch ((m << 1) | (dit ? 1u : 0u)) {
-        case (1 << 1) | 0: ntt_group<1, false>(sh, E, log_tw, g0, lo, low_off, tw); break;
-        case (1 << 1) | 1: ntt_group<1, true>(sh, E, log_tw, g0, lo, low_off, tw); break;
-        case (2 << 1) | 0: ntt_group<2, false>(sh, E, log_tw, g0, lo, low_off, tw); break;
-        case (2 << 1) | 1: ntt_group<2, true>(sh, E, log_tw, g0, lo, low_off, tw); break;
-        case (3 << 1) | 0: ntt_group<3, false>(sh, E, log_tw, g0, lo, low_off, tw); break;
-        case (3 << 1) | 1: ntt_group<3, true>(sh, E, log_tw, g0, lo, low_off, tw); break;
-        case (4 << 1) | 0: ntt_group<4, false>(sh, E, log_tw, g0, lo, low_off, tw); break;
-        default: ntt_group<4, true>(sh, E, log_tw, g0, lo, low_off, tw); break;
+    const unsigned ng = swirl_ntt_ngroups(&g);
+    for (unsigned gi = 0; gi < ng; gi++) {
+        unsigned g0, M;
+        swirl_ntt_group_at(&g, DIT, gi, &g0, &M);
+        switch (M) {
+        case 1: ntt_group<1, DIT>(sh, g, b, g0, tab); break;
+        case 2: ntt_group<2, DIT>(sh, g, b, g0, tab); break;
+        case 3: ntt_group<3, DIT>(sh, g, b, g0, tab); break;
+        default: ntt_group<4, DIT>(sh, g, b, g0, tab); break;
         }
         __syncthreads();
     }
-    for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
-        unsigned x = f & (TW - 1), t = f >> log_tw;
-        a[base + (t << lo) + x] = sh[SH(f)];
+    if (vec) {
+        for (unsigned f = threadIdx.x; f < (E >> 2); f += blockDim.x) {
+            unsigned t, y;
+            swirl_ntt_quad_at(&g, f, &t, &y);
+            if (!swirl_ntt_col_ok(&g, &b, y))
+                continue;
+            const unsigned dt = g.lo ? 0 : 1, dy = g.lo ? 1 : 0;
+            uint4 w;
+            w.x = sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))].v;
+            w.y = sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + dt, y + dy))].v;
+            w.z = sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + 2 * dt, y + 2 * dy))].v;
+            w.w = sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + 3 * dt, y + 3 * dy))].v;
+            *(uint4 *)(data + swirl_ntt_elem_off(&g, &b, t, y)) = w;
+        }
+    } else {
+        for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
+            unsigned t, y;
+            if (g.lo) {
+                t = f >> g.yl;
+                y = f & ((1u << g.yl) - 1);
+            } else {
+                y = f >> g.k;
+                t = f & ((1u << g.k) - 1);
+            }
+            if (swirl_ntt_col_ok(&g, &b, y))
+                data[swirl_ntt_elem_off(&g, &b, t, y)] =
+                    sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))];
+        }
     }
 }
 
@@ -156,36 +154,41 @@ __global__ void k_ntt_scale(bb31 *data, size_t col_stride, unsigned log_n, size_
     a[p] = bb31_mul(a[p], bb31_mul(scale, bb31_pow(shift, e)));
 }
 
+extern "C" size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n) {
+    return log_n == 0 ? 0 : SWIRL_NTT_TAB_WORDS * sizeof(bb31);
+}
+
 /* Enqueues the core transform (no scaling): DIT if the input is bit-reversed, else DIF. */
 static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, size_t ncols,
-                                  size_t col_stride, const bb31 *tw, int dit) {
-    /* pass list in ascending bit order: up to 12 bits first (contiguous tile), then the rest split
-     * evenly into passes of at most 7 bits (no nearly empty pass) */
-    unsigned los[8], ks[8], np = 0;
-    unsigned first = log_n < NTT_TILE_LOG ? log_n : NTT_TILE_LOG;
-    los[np] = 0;
-    ks[np++] = first;
-    unsigned rest = log_n - first, max_k = NTT_TILE_LOG - 5;
-    unsigned nrest = (rest + max_k - 1) / max_k;
-    for (unsigned lo = first; nrest > 0; nrest--) {
-        unsigned k = (rest + nrest - 1) / nrest; /* ceil(rest / nrest) */
-        los[np] = lo;
-        ks[np++] = k;
-        lo += k;
-        rest -= k;
+                                  size_t col_stride, const bb31 *tab, int dit) {
+    static int smem_opted_in; /* idempotent: a race only repeats the call */
+    if (!smem_opted_in) {
+        const int bytes = (int)((SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1) * sizeof(bb31));
+        SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(k_ntt_pass<true>,
+                                                 cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+        SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(k_ntt_pass<false>,
+                                                 cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+        smem_opted_in = 1;
     }
-    for (unsigned pi = 0; pi < np; pi++) {
-        unsigned p = dit ? pi : np - 1 - pi;
-        unsigned lo = los[p], k = ks[p];
-        unsigned log_tw = lo == 0 ? 0 : 5;
-        size_t E = ((size_t)1 << k) << log_tw;
-        size_t groups = ((size_t)1 << log_n) / E;
-        size_t blocks = groups * ncols;
+    swirl_ntt_plan pl;
+    swirl_ntt_plan_init(&pl, log_n, ncols);
+    /* 16-byte accesses need 16-byte aligned column starts */
+    const int aligned = ((uintptr_t)d % 16) == 0 && col_stride % 4 == 0;
+    for (unsigned pi = 0; pi < pl.np; pi++) {
+        const swirl_ntt_pass *p = &pl.pass[dit ? pi : pl.np - 1 - pi];
+        swirl_ntt_tile g;
+        swirl_ntt_tile_init(&g, log_n, p, ncols, col_stride);
+        const size_t blocks = swirl_ntt_tile_blocks(&g);
         if (blocks > 0x7fffffffu)
             return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "NTT batch too large for one launch");
-        (void)E;
-        SWIRL_LAUNCH(ctx, k_ntt_pass, (unsigned)blocks, NTT_THREADS, 0, d, col_stride, lo, k,
-                     log_tw, tw, dit, groups);
+        unsigned threads = swirl_ntt_tile_elems(&g) >> SWIRL_NTT_GROUP;
+        threads = threads < 32 ? 32 : threads > NTT_MAX_THREADS ? NTT_MAX_THREADS : threads;
+        const size_t smem = swirl_ntt_tile_smem_words(&g) * sizeof(bb31);
+        const int vec = aligned && swirl_ntt_vec_ok(&g);
+        if (dit)
+            SWIRL_LAUNCH(ctx, k_ntt_pass<true>, (unsigned)blocks, threads, smem, d, g, tab, vec);
+        else
+            SWIRL_LAUNCH(ctx, k_ntt_pass<false>, (unsigned)blocks, threads, smem, d, g, tab, vec);
     }
     return SWIRL_OK;
 }
@@ -214,21 +217,21 @@ extern "C" enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, u
     }
     int trivial = bb31_eq(shift, bb31_one()) && bb31_eq(scale, bb31_one());
     size_t mark = ctx->arena_used;
-    bb31 *tw;
-    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&tw, (n - 1) * sizeof(bb31)));
-    SWIRL_LAUNCH(ctx, k_ntt_twiddles, swirl_cuda_blocks(n - 1, 256), 256, 0, tw, root, log_n);
+    bb31 *tab;
+    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&tab, swirl_cuda_ntt_scratch_bytes(log_n)));
+    SWIRL_LAUNCH(ctx, k_ntt_tab, swirl_cuda_blocks(SWIRL_NTT_TAB_WORDS, 256), 256, 0, tab, root);
     size_t total = n * ncols;
     if (!inverse && !trivial)
         SWIRL_LAUNCH(ctx, k_ntt_scale, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols, shift, scale, in_br);
-    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, tw, in_br));
+    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, tab, in_br));
     if (in_br == out_br)
         SWIRL_LAUNCH(ctx, k_bit_reverse, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols);
     if (inverse && !trivial)
         SWIRL_LAUNCH(ctx, k_ntt_scale, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols, shift, scale, out_br);
-    /* the twiddles are stream-ordered scratch: later work may reuse the space */
+    /* the tables are stream-ordered scratch: later work may reuse the space */
     ctx->arena_used = mark;
     return SWIRL_OK;
 }
