@@ -173,7 +173,7 @@ static void reference_proof(swirl_proof *ref, const swirl_vk *vk, const swirl_tr
     ref->public_values = calloc(na, sizeof(bb31 *));
     ref->cached_commits = calloc(na, sizeof(swirl_digest *));
     CHECK(ref->present && ref->log_heights && ref->public_values && ref->cached_commits);
-    swirl_trace_view views[16];
+    swirl_trace_view views[16] = {0};
     int need_rot[16];
     for (size_t k = 0; k < n; k++) {
         size_t i = order[k];

@@ -174,7 +174,7 @@ static size_t ntt_passes(unsigned log_n) {
 /* random traces, GPU commit vs CPU commit: roots, stacked matrix, codeword, trace counts */
 static void commit_case(const unsigned *logs, const size_t *widths, size_t n, unsigned l_skip,
                         unsigned n_stack, unsigned log_blowup, unsigned k_whir) {
-    swirl_trace_view t[8];
+    swirl_trace_view t[8] = {0};
     bb31 *store[8];
     for (size_t m = 0; m < n; m++) {
         size_t h = (size_t)1 << logs[m];

@@ -66,7 +66,7 @@ static void test_stacked_commit(void) {
     json_t *dims = json_object_get(meta, "trace_dims");
     CHECK(json_is_array(dims) && json_array_size(dims) == 3);
 
-    swirl_trace_view t[3];
+    swirl_trace_view t[3] = {0};
     bb31 *store[3];
     for (size_t m = 0; m < 3; m++) {
         char rel[64];

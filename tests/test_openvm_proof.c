@@ -550,7 +550,7 @@ static void test_stacked_reduction_stage(void) {
 
     /* the common main commitment: the sorted traces stacked */
     const size_t *sorted = c->sorted;
-    swirl_trace_view tv[N_AIRS];
+    swirl_trace_view tv[N_AIRS] = {0};
     for (size_t t = 0; t < N_AIRS; t++)
         tv[t] = (swirl_trace_view){c->traces[sorted[t]], c->height[sorted[t]], c->width[sorted[t]], NULL};
     swirl_stacked_pcs_data *data;

@@ -39,7 +39,7 @@ static void setup(ctx *c) {
     CHECK_OK(swirl_whir_config_init(&c->p.whir, 1, 5, 2, 1, 1, ud, 1, 1, 6));
     static const unsigned logs[2] = {4, 1};
     static const size_t widths[2] = {2, 1};
-    swirl_trace_view tv[2];
+    swirl_trace_view tv[2] = {0};
     for (int m = 0; m < 2; m++) {
         size_t h = (size_t)1 << logs[m];
         c->trace[m] = malloc(h * widths[m] * sizeof(bb31));

@@ -71,7 +71,7 @@ static void test_layout_round_trip(void) {
     static const size_t widths[] = {3, 2, 0, 5, 4, 3};
     size_t n = 6;
     unsigned l_skip = 2, n_stack = 5;
-    swirl_trace_view t[6];
+    swirl_trace_view t[6] = {0};
     bb31 **store = make_traces(t, logs, widths, n);
     swirl_stacked_layout layout;
     bb31 *q;
@@ -104,7 +104,7 @@ static void test_rs_codeword(void) {
     static const unsigned logs[] = {6, 4, 1};
     static const size_t widths[] = {2, 3, 2};
     unsigned l_skip = 2, n_stack = 4, log_blowup = 1;
-    swirl_trace_view t[3];
+    swirl_trace_view t[3] = {0};
     bb31 **store = make_traces(t, logs, widths, 3);
     swirl_stacked_pcs_data *d;
     swirl_digest root;
@@ -172,7 +172,7 @@ static void test_message_transform(void) {
 static void test_threads_equal(void) {
     static const unsigned logs[] = {10, 8, 3};
     static const size_t widths[] = {5, 7, 9};
-    swirl_trace_view t[3];
+    swirl_trace_view t[3] = {0};
     bb31 **store = make_traces(t, logs, widths, 3);
     swirl_stacked_pcs_data *a, *b;
     swirl_digest ra, rb;

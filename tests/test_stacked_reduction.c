@@ -19,7 +19,7 @@ typedef struct fixture {
 
 static void make_commit(fixture *f, size_t c, const unsigned *logs, const size_t *widths,
                         size_t n, unsigned l_skip, unsigned n_stack, const int *rot) {
-    swirl_trace_view t[8];
+    swirl_trace_view t[8] = {0};
     for (size_t m = 0; m < n; m++) {
         size_t h = (size_t)1 << logs[m];
         bb31 *v = malloc((h * widths[m] + 1) * sizeof *v);

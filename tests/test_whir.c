@@ -33,7 +33,7 @@ typedef struct wfix {
 
 static void commit(wfix *f, size_t c, const unsigned *logs, const size_t *widths, size_t n,
                    const swirl_system_params *p) {
-    swirl_trace_view t[4];
+    swirl_trace_view t[4] = {0};
     for (size_t i = 0; i < n; i++) {
         size_t h = (size_t)1 << logs[i];
         bb31 *v = malloc((h * widths[i] + 1) * sizeof *v);
