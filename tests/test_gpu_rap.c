@@ -218,6 +218,18 @@ static void check_case_from(const zc_case *c, unsigned G, unsigned pow_bits, int
         sub_kernels += ss->kernels;
     }
     CHECK(sub_kernels > 0 && sub_kernels <= st->kernels);
+    /* a stream round 0 (long programs) splits into its inputs and the stream, inside round0 */
+    const swirl_stage_trace *r0 = find_stage("prover.rap_constraints.round0"),
+                            *ri = find_stage("prover.rap_constraints.round0.inputs"),
+                            *rs = find_stage("prover.rap_constraints.round0.stream");
+    CHECK((ri == NULL) == (rs == NULL));
+    if (ri)
+        CHECK_MSG(ri->syncs == 0 && rs->syncs == 0 && ri->kernels >= 1 && rs->kernels >= 1 &&
+                      ri->kernels + rs->kernels <= r0->kernels &&
+                      ri->gpu_ms + rs->gpu_ms <= r0->gpu_ms + 0.01f,
+                  "case %s: round 0's split (%u + %u kernels, %.3f + %.3f ms) is not inside "
+                  "round 0 (%u kernels, %.3f ms)", c->name, ri->kernels, rs->kernels,
+                  (double)ri->gpu_ms, (double)rs->gpu_ms, r0->kernels, (double)r0->gpu_ms);
     /* the traces' columns: no upload stage of the old name; the fallback carries exactly the
      * partitions' bytes from the host, and is absent when the commitments are on the device */
     CHECK_MSG(find_stage("prover.rap_constraints.upload") == NULL, "case %s: a trace upload",

@@ -69,6 +69,13 @@ void swirl_cuda_zc_cache_stats_get(const swirl_cuda_ctx *ctx, swirl_cuda_zc_cach
 void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
     (void)prog;
 }
+int swirl_cuda_program_r0_split(swirl_cuda_program *prog, float ms[2], unsigned kernels[2]) {
+    (void)prog;
+    (void)ms;
+    (void)kernels;
+    return 0;
+}
+
 size_t swirl_cuda_program_slots(const swirl_cuda_program *prog) {
     (void)prog;
     return 0;

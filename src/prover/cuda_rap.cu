@@ -706,6 +706,25 @@ static void rap_record_substages(rap_run *r) {
         swirl_cuda_stage_record(r->ctx, rap_sub_names[i],
                                 r->mark_kernels[i + 1] - r->mark_kernels[i], ms);
     }
+    /* round 0's stream programs, split: their inputs and the stream itself (summed over AIRs) */
+    float split[2] = {0, 0};
+    unsigned kern[2] = {0, 0};
+    int any = 0;
+    for (size_t i = 0; r->prog && i < r->s.sh.n; i++) {
+        float ms[2];
+        unsigned k[2];
+        if (r->prog[i] && swirl_cuda_program_r0_split(r->prog[i], ms, k)) {
+            any = 1;
+            for (int j = 0; j < 2; j++) {
+                split[j] += ms[j];
+                kern[j] += k[j];
+            }
+        }
+    }
+    if (any) {
+        swirl_cuda_stage_record(r->ctx, "prover.rap_constraints.round0.inputs", kern[0], split[0]);
+        swirl_cuda_stage_record(r->ctx, "prover.rap_constraints.round0.stream", kern[1], split[1]);
+    }
 }
 
 static void rap_events(rap_run *r, int create) {

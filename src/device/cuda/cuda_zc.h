@@ -124,6 +124,10 @@ void swirl_cuda_zc_cache_stats_get(const swirl_cuda_ctx *ctx, swirl_cuda_zc_cach
 /** The per-thread value slots (temporaries and inputs) and the threads one launch can hold in
  *  the scratch for round 0 (base field) and the multilinear rounds (extension field). */
 size_t swirl_cuda_program_slots(const swirl_cuda_program *prog);
+/** After the caller's sync: the GPU time of prog's tables' last stream round 0 (ms[0]: the
+ *  inputs, k_zc_r0_U; ms[1]: the stream, k_zc_r0_stream; the first chunk only when round 0 took
+ *  several) and their launches; 1 when there is one to read (then consumed), else 0. */
+int swirl_cuda_program_r0_split(swirl_cuda_program *prog, float ms[2], unsigned kernels[2]);
 size_t swirl_cuda_program_max_threads(const swirl_cuda_program *prog, int ext);
 /** The program's flat form with device pointers (device/zc_eval.h), for kernels of other stages
  *  that run it themselves (prover/cuda_rap.cu: the LogUp input rows, the tails). NULL: zeroes. */

@@ -75,6 +75,11 @@ struct swirl_cuda_program {
     void *d_stream;     /* NULL when borrowed */
     size_t stream_bytes;
     int has_stream;
+    /* the last stream round 0's split (inputs, then the stream): events made with the stream
+     * (NULL when they could not be had), read after the caller's sync */
+    cudaEvent_t r0_ev[3];
+    unsigned r0_kernels[2];
+    int r0_pending; /* a stream round 0 was enqueued since the last read */
     /* Ownership. swirl_cuda_program_create: tables, schedule and scratch its own (cudaMalloc).
      * swirl_cuda_program_create_tables: tables and schedule, no scratch (launches refuse it).
      * swirl_cuda_program_bind: nothing on the device: the tables of `tables` (counted in its
@@ -472,6 +477,11 @@ static enum swirl_status zc_upload_stream(swirl_cuda_program *prog, const swirl_
         prog->st = sp;
         prog->st.instrs = (const uint32_t *)prog->d_stream;
         prog->has_stream = 1;
+        for (int i = 0; i < 3; i++)
+            if (cudaEventCreate(&prog->r0_ev[i]) != cudaSuccess) {
+                cudaGetLastError();
+                prog->r0_ev[i] = NULL;
+            }
     }
     free(mem);
     return st;
@@ -647,7 +657,26 @@ extern "C" void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
     }
     zc_free(prog->ctx, prog->d_sched, prog->sched_bytes);
     zc_free(prog->ctx, prog->d_stream, prog->stream_bytes);
+    for (int i = 0; i < 3; i++)
+        if (prog->r0_ev[i])
+            cudaEventDestroy(prog->r0_ev[i]);
     free(prog);
+}
+
+extern "C" int swirl_cuda_program_r0_split(swirl_cuda_program *prog, float ms[2],
+                                          unsigned kernels[2]) {
+    swirl_cuda_program *o = prog ? (prog->tables ? prog->tables : prog) : NULL;
+    if (!o || !o->r0_pending || !o->r0_ev[0] || !o->r0_ev[1] || !o->r0_ev[2])
+        return 0;
+    o->r0_pending = 0;
+    if (cudaEventElapsedTime(&ms[0], o->r0_ev[0], o->r0_ev[1]) != cudaSuccess ||
+        cudaEventElapsedTime(&ms[1], o->r0_ev[1], o->r0_ev[2]) != cudaSuccess) {
+        cudaGetLastError();
+        return 0;
+    }
+    kernels[0] = o->r0_kernels[0];
+    kernels[1] = o->r0_kernels[1];
+    return 1;
 }
 
 extern "C" size_t swirl_cuda_program_slots(const swirl_cuda_program *prog) {
@@ -743,21 +772,35 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         if (gx == 0)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 partials exceed the plan");
         size_t smem = (size_t)prog->st.n_temps * ZC_BLOCK * sizeof(bb31);
+        swirl_cuda_program *owner = prog->tables ? prog->tables : prog; /* the events' owner */
+        unsigned k_in = 0, k_ev = 0;
         for (size_t x0 = 0; x0 < nx; x0 += cx) {
             size_t c = nx - x0 < cx ? nx - x0 : cx;
             uint32_t E = (uint32_t)(c * np);
             dim3 ug((unsigned)((E + 255) / 256 < 64 ? (E + 255) / 256 : 64),
                     (unsigned)(n_in < 65535 ? n_in : 65535));
+            int timed = x0 == 0 && owner->r0_ev[0] && owner->r0_ev[1] && owner->r0_ev[2];
+            if (timed) /* the first chunk's split (the whole round 0 when it is one chunk) */
+                cudaEventRecord(owner->r0_ev[0], ctx->stream);
             SWIRL_LAUNCH(ctx, k_zc_r0_U, ug, 256, 0, prog->dp, n_in, vw, in->pub, in->lag,
                          (unsigned long long)x0, E, (unsigned long long)in->h, (uint32_t)in->N,
                          (uint32_t)np, prog->d_scratch);
+            k_in++;
+            if (timed)
+                cudaEventRecord(owner->r0_ev[1], ctx->stream);
             SWIRL_LAUNCH(ctx, k_zc_r0_stream, dim3((unsigned)gx, (unsigned)n_pg), ZC_BLOCK, smem,
                          prog->st, prog->dp.consts, prog->dp.bus1, (const bb31 *)prog->d_scratch,
                          E, in->eq_x, in->pts, in->lambda_pows, in->beta_pows, in->eq3b,
                          (unsigned long long)x0, (unsigned long long)c, (uint32_t)in->N,
                          (uint32_t)np, PB, (uint32_t)(in->nzc * in->N),
                          (uint32_t)(in->nlu * in->N), x0 > 0, prog->d_partial);
+            k_ev++;
+            if (timed)
+                cudaEventRecord(owner->r0_ev[2], ctx->stream);
         }
+        owner->r0_kernels[0] = k_in;
+        owner->r0_kernels[1] = k_ev;
+        owner->r0_pending = 1;
         SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
                      (uint32_t)gx, (uint32_t)np, (uint32_t)P);
         return SWIRL_OK;
