@@ -103,7 +103,7 @@ static enum swirl_status emu_r0_blk(const swirl_backend_ops *ops, bb31x4 *S,
         bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
         for (size_t x = 0; x < nx; x++) {
             for (uint32_t j = 0; j < sc.n_inputs; j++)
-                V[j] = swirl_zc_r0_input(&dp, base, tt->in->public_values, x, in->lag + p * N, N,
+                V[j] = swirl_zc_r0_input(&dp, base, tt->in->public_values, x, in->lag + p * N, 1, N,
                                          tt->h, j);
             for (uint32_t L = 0; L < sc.n_levels; L++)
                 for (uint32_t t = EMU_NT; t-- > 0;)
@@ -143,10 +143,17 @@ static enum swirl_status emu_r0_stream(const swirl_backend_ops *ops, bb31x4 *S,
     bb31 *U = (bb31 *)calloc((size_t)sp.n_inputs * E + 1, sizeof *U);
     bb31 *tmp = (bb31 *)calloc(3 * (size_t)sp.n_temps + 1, sizeof *tmp);
     CHECK(U && tmp);
+    /* the weights from the transposed table, as k_zc_lag_t / k_zc_r0_U read them */
+    bb31 *lagT = (bb31 *)calloc(np * N + 1, sizeof *lagT);
+    CHECK(lagT);
+    for (size_t i = 0; i < N; i++)
+        for (size_t p = 0; p < np; p++)
+            lagT[i * np + p] = in->lag[p * N + i];
     for (uint32_t j = 0; j < sp.n_inputs; j++)
         for (size_t e = 0; e < E; e++)
             U[j * E + e] = swirl_zc_r0_input(&dp, base, tt->in->public_values, e / np,
-                                             in->lag + (e % np) * N, N, tt->h, j);
+                                             lagT + e % np, np, N, tt->h, j);
+    free(lagT);
     for (size_t e = 0; e < E; e++) {
         size_t x = e / np, p = e % np;
         int zc = p < in->nzc * N, lu = p < in->nlu * N;

@@ -141,13 +141,14 @@ SWIRL_HD void swirl_zc_run_x(const swirl_zc_dprog *pg, bb31 *V, size_t T, size_t
     }
 }
 
-/* (is_first, is_transition, is_last) at a round-0 point with Lagrange row lg (N weights) for
- * hypercube point x of a trace of height h (a power of two; rows x·N + j mod h) */
-SWIRL_HD void swirl_zc_r0_selectors(bb31 sel[3], const bb31 *lg, size_t x, size_t N, size_t h) {
+/* (is_first, is_transition, is_last) at a round-0 point with Lagrange row lg (N weights, weight i
+ * at lg[i * ls]) for hypercube point x of a trace of height h (a power of two; rows x·N + j mod h) */
+SWIRL_HD void swirl_zc_r0_selectors(bb31 sel[3], const bb31 *lg, size_t ls, size_t x, size_t N,
+                                    size_t h) {
     sel[0] = sel[1] = sel[2] = bb31_zero();
     for (size_t j = 0; j < N; j++) {
         size_t i = (x * N + j) & (h - 1);
-        bb31 w = swirl_zc_ldb(&lg[j]);
+        bb31 w = swirl_zc_ldb(&lg[j * ls]);
         if (i == 0)
             sel[0] = bb31_add(sel[0], w);
         if (i != h - 1)
@@ -158,15 +159,17 @@ SWIRL_HD void swirl_zc_r0_selectors(bb31 sel[3], const bb31 *lg, size_t x, size_
 }
 
 /* Round 0's input j of the evaluation at hypercube point x and the point with Lagrange row lg
- * (N weights), as swirl_zc_r0_eval writes it: j < 3 the selectors, then variable j - 3 (its
+ * (N weights, weight i at lg[i * ls]: 1 for a row of the table, np for the transposed table whose
+ * lanes read consecutive words), as swirl_zc_r0_eval writes it: j < 3 the selectors, then variable j - 3 (its
  * column interpolated from rows x·N + i + offset mod h, or its public value). The per-thread
  * round 0 (swirl_zc_r0_eval) computes its own; the block round 0 (device/zc_block.h, opt-in)
  * computes every input of a group of hypercube points first (k_zc_r0_inputs). */
 SWIRL_HD bb31 swirl_zc_r0_input(const swirl_zc_dprog *pg, const bb31 *const *base, const bb31 *pub,
-                                size_t x, const bb31 *lg, size_t N, size_t h, uint32_t j) {
+                                size_t x, const bb31 *lg, size_t ls, size_t N, size_t h,
+                                uint32_t j) {
     if (j < 3) {
         bb31 sel[3];
-        swirl_zc_r0_selectors(sel, lg, x, N, h);
+        swirl_zc_r0_selectors(sel, lg, ls, x, N, h);
         return sel[j];
     }
     uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
@@ -178,7 +181,7 @@ SWIRL_HD bb31 swirl_zc_r0_input(const swirl_zc_dprog *pg, const bb31 *const *bas
     size_t mask = h - 1, row0 = x * N;
     bb31 acc = bb31_zero();
     for (size_t i = 0; i < N; i++)
-        acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[i]), swirl_zc_ldb(&c[(row0 + i + off) & mask])));
+        acc = bb31_add(acc, bb31_mul(swirl_zc_ldb(&lg[i * ls]), swirl_zc_ldb(&c[(row0 + i + off) & mask])));
     return acc;
 }
 
@@ -190,12 +193,12 @@ SWIRL_HD void swirl_zc_r0_eval(const swirl_zc_dprog *pg, const bb31 *const *base
                                bb31 *V, size_t T, size_t t, size_t x, const bb31 *lg, size_t N,
                                size_t h) {
     bb31 sel[3];
-    swirl_zc_r0_selectors(sel, lg, x, N, h);
+    swirl_zc_r0_selectors(sel, lg, 1, x, N, h);
     for (int k = 0; k < 3; k++)
         V[(size_t)(pg->in_base + (uint32_t)k) * T + t] = sel[k];
     for (uint32_t s = 0; s < pg->n_vars; s++)
         V[(size_t)(pg->in_base + 3u + s) * T + t] =
-            swirl_zc_r0_input(pg, base, pub, x, lg, N, h, 3u + s);
+            swirl_zc_r0_input(pg, base, pub, x, lg, 1, N, h, 3u + s);
     swirl_zc_run_b(pg, V, T, t);
 }
 

@@ -195,7 +195,7 @@ __global__ void k_zc_r0_inputs(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, co
         uint32_t j = (uint32_t)(i - xl * n_in);
         for (uint32_t p = 0; p < np; p++)
             U[(xl * np + p) * n_in + j] = swirl_zc_r0_input(&pg, vw.b, pub, (size_t)(x0 + xl),
-                                                            lag + (size_t)p * N, N, (size_t)h, j);
+                                                            lag + (size_t)p * N, 1, N, (size_t)h, j);
     }
 }
 
@@ -281,17 +281,29 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
             partial[((size_t)yb * G + p) * 3 + k] = acc[k];
 }
 
+/* The Lagrange table transposed for k_zc_r0_U: lagT[i np + p] = lag[p N + i] (p < np, i < N) */
+__global__ void k_zc_lag_t(bb31 *lagT, const bb31 *lag, uint32_t N, uint32_t np) {
+    uint32_t t = blockIdx.x * blockDim.x + threadIdx.x;
+    if (t < N * np) {
+        uint32_t i = t / np, p = t - i * np;
+        lagT[t] = lag[(size_t)p * N + i];
+    }
+}
+
 /* Round 0's inputs for the stream (device/zc_stream.h): input row j of evaluation
  * e = (x - x0) np + p at U[j E + e] (E = cx np evaluations); blockIdx.y strides over the rows,
- * the x dimension over the evaluations, so a warp writes 128 contiguous bytes */
+ * the x dimension over the evaluations, so a warp writes 128 contiguous bytes. The weights come
+ * from the transposed table lagT (k_zc_lag_t): the lanes of a warp, consecutive points p, read
+ * consecutive words (one L1 wavefront per load; the rows of `lag` put them 4N bytes apart: 16
+ * wavefronts a load at N = 16, which was the kernel's whole time, docs/PERF.md) */
 __global__ void k_zc_r0_U(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const bb31 *pub,
-                          const bb31 *lag, unsigned long long x0, uint32_t E,
+                          const bb31 *lagT, unsigned long long x0, uint32_t E,
                           unsigned long long h, uint32_t N, uint32_t np, bb31 *U) {
     for (uint32_t j = blockIdx.y; j < n_in; j += gridDim.y)
         for (uint32_t e = blockIdx.x * blockDim.x + threadIdx.x; e < E; e += gridDim.x * blockDim.x) {
             uint32_t xl = e / np, p = e - xl * np;
-            U[(size_t)j * E + e] = swirl_zc_r0_input(&pg, vw.b, pub, (size_t)(x0 + xl),
-                                                     lag + (size_t)p * N, N, (size_t)h, j);
+            U[(size_t)j * E + e] = swirl_zc_r0_input(&pg, vw.b, pub, (size_t)(x0 + xl), lagT + p,
+                                                     np, N, (size_t)h, j);
         }
 }
 
@@ -757,7 +769,14 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         /* the inputs of cx hypercube points at a time into the scratch (rows of E = cx np
          * evaluations), then the stream over them */
         uint32_t n_in = prog->st.n_inputs;
-        size_t cx = prog->scratch_bytes / ((size_t)n_in * 4 * np);
+        /* the scratch: the rows of U, then the transposed Lagrange table */
+        size_t lt_bytes = (np * in->N * sizeof(bb31) + 255) & ~(size_t)255;
+        if (prog->scratch_bytes <= lt_bytes)
+            return SWIRL_RAISE(SWIRL_E_NOMEM, "round 0: the constraint scratch (%zu bytes) holds "
+                               "no inputs", prog->scratch_bytes);
+        size_t u_bytes = (prog->scratch_bytes - lt_bytes) & ~(size_t)255;
+        bb31 *lagT = (bb31 *)((char *)prog->d_scratch + u_bytes);
+        size_t cx = u_bytes / ((size_t)n_in * 4 * np);
         if (cx > ((size_t)1 << 31) / np)
             cx = ((size_t)1 << 31) / np;
         if (cx > XB)
@@ -773,16 +792,19 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 partials exceed the plan");
         size_t smem = (size_t)prog->st.n_temps * ZC_BLOCK * sizeof(bb31);
         swirl_cuda_program *owner = prog->tables ? prog->tables : prog; /* the events' owner */
-        unsigned k_in = 0, k_ev = 0;
+        unsigned k_in = 1, k_ev = 0;
+        int timed0 = owner->r0_ev[0] && owner->r0_ev[1] && owner->r0_ev[2];
+        if (timed0)
+            cudaEventRecord(owner->r0_ev[0], ctx->stream);
+        SWIRL_LAUNCH(ctx, k_zc_lag_t, swirl_cuda_blocks(np * in->N, 256), 256, 0, lagT, in->lag,
+                     (uint32_t)in->N, (uint32_t)np);
         for (size_t x0 = 0; x0 < nx; x0 += cx) {
             size_t c = nx - x0 < cx ? nx - x0 : cx;
             uint32_t E = (uint32_t)(c * np);
             dim3 ug((unsigned)((E + 255) / 256 < 64 ? (E + 255) / 256 : 64),
                     (unsigned)(n_in < 65535 ? n_in : 65535));
-            int timed = x0 == 0 && owner->r0_ev[0] && owner->r0_ev[1] && owner->r0_ev[2];
-            if (timed) /* the first chunk's split (the whole round 0 when it is one chunk) */
-                cudaEventRecord(owner->r0_ev[0], ctx->stream);
-            SWIRL_LAUNCH(ctx, k_zc_r0_U, ug, 256, 0, prog->dp, n_in, vw, in->pub, in->lag,
+            int timed = x0 == 0 && timed0; /* the first chunk's split (all of it in one chunk) */
+            SWIRL_LAUNCH(ctx, k_zc_r0_U, ug, 256, 0, prog->dp, n_in, vw, in->pub, lagT,
                          (unsigned long long)x0, E, (unsigned long long)in->h, (uint32_t)in->N,
                          (uint32_t)np, prog->d_scratch);
             k_in++;
