@@ -124,6 +124,8 @@ static enum swirl_status emu_r0_blk(const swirl_backend_ops *ops, bb31x4 *S,
     return SWIRL_OK;
 }
 
+enum { EMU_C = 4 }; /* runs of the stream's parts per evaluation, as the kernel may split it */
+
 /* round 0 as the stream kernel runs it (device/zc_stream.h): every input of every evaluation first
  * (rows of E, as k_zc_r0_U writes them), then each evaluation through the stream with its
  * temporaries interleaved with two other "threads" (stride 3), as in shared memory */
@@ -161,15 +163,20 @@ static enum swirl_status emu_r0_stream(const swirl_backend_ops *ops, bb31x4 *S,
             continue;
         for (size_t i = 0; i < 3 * (size_t)sp.n_temps; i++) /* poison: no value lives on */
             tmp[i] = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
-        bb31x4 c[3];
-        swirl_zc_stream_run_b(c, &sp, dp.consts, U, E, e, tmp + e % 3, 3, in->lambda_pows,
-                              in->beta_pows, tt->eq3b, dp.bus1);
+        /* as the kernel splits it: the stream's parts in EMU_C runs, each weighted and added */
         bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
-        if (zc)
-            S[p] = bb31x4_add(S[p], bb31x4_mul(in->eq_x[x], bb31x4_mul_base(c[0], zfinv)));
-        if (lu && dp.n_interactions)
-            for (int k = 1; k < 3; k++)
-                S[k * P + p] = bb31x4_add(S[k * P + p], bb31x4_mul(in->eq_x[x], c[k]));
+        for (uint32_t q = EMU_C; q-- > 0;) {
+            bb31x4 c[3];
+            swirl_zc_stream_range_b(c, &sp, sp.cut[q * SWIRL_ZC_STREAM_PARTS / EMU_C],
+                                    sp.cut[(q + 1) * SWIRL_ZC_STREAM_PARTS / EMU_C], dp.consts, U,
+                                    E, e, tmp + e % 3, 3, in->lambda_pows, in->beta_pows,
+                                    tt->eq3b, dp.bus1);
+            if (zc)
+                S[p] = bb31x4_add(S[p], bb31x4_mul(in->eq_x[x], bb31x4_mul_base(c[0], zfinv)));
+            if (lu && dp.n_interactions)
+                for (int k = 1; k < 3; k++)
+                    S[k * P + p] = bb31x4_add(S[k * P + p], bb31x4_mul(in->eq_x[x], c[k]));
+        }
     }
     free(U);
     free(tmp);
@@ -382,8 +389,10 @@ static void stream_check(const swirl_air *air) {
     void *storage, *sst;
     CHECK_OK(swirl_zc_dprog_build(&dp, &storage, air));
     CHECK_OK(swirl_zc_stream_build(&sp, &sst, &dp));
-    printf("  %s: %zu instructions -> stream of %u (%u groups, %u temporaries, %u inputs)\n",
-           air->name, dp.n_instrs, sp.n_instrs, sp.n_groups, sp.n_temps, sp.n_inputs);
+    printf("  %s: %zu instructions -> stream of %u (%u groups, %u temporaries, %u inputs; parts "
+           "at %u %u %u %u %u %u %u)\n", air->name, dp.n_instrs, sp.n_instrs, sp.n_groups,
+           sp.n_temps, sp.n_inputs, sp.cut[1], sp.cut[2], sp.cut[3], sp.cut[4], sp.cut[5],
+           sp.cut[6], sp.cut[7]);
     CHECK(sp.n_temps <= SWIRL_ZC_STREAM_MAX_TEMPS && sp.n_inputs == p->n_inputs);
     size_t nc = air->n_constraints, ni = air->n_interactions, nfmax = 0;
     for (size_t i = 0; i < ni; i++)
@@ -414,6 +423,24 @@ static void stream_check(const swirl_air *air) {
         swirl_zc_stream_run_b(got, &sp, dp.consts, U, 2, 1, tmp, 1, lp, bp, eq3b, dp.bus1);
         for (int k = 0; k < 3; k++)
             CHECK_MSG(bb31x4_eq(want[k], got[k]), "%s: stream sum %d differs", air->name, k);
+        /* the parts: runs of whole groups whose sums add up to the whole, for every split */
+        CHECK(sp.cut[0] == 0 && sp.cut[SWIRL_ZC_STREAM_PARTS] == sp.n_instrs);
+        for (uint32_t C = 1; C <= SWIRL_ZC_STREAM_PARTS; C *= 2) {
+            bb31x4 sum[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+            for (uint32_t q = 0; q < C; q++) {
+                uint32_t i0 = sp.cut[q * SWIRL_ZC_STREAM_PARTS / C],
+                         i1 = sp.cut[(q + 1) * SWIRL_ZC_STREAM_PARTS / C];
+                CHECK(i0 <= i1);
+                bb31x4 part[3];
+                swirl_zc_stream_range_b(part, &sp, i0, i1, dp.consts, U, 2, 1, tmp, 1, lp, bp,
+                                        eq3b, dp.bus1);
+                for (int k = 0; k < 3; k++)
+                    sum[k] = bb31x4_add(sum[k], part[k]);
+            }
+            for (int k = 0; k < 3; k++)
+                CHECK_MSG(bb31x4_eq(want[k], sum[k]), "%s: %u parts: sum %d differs", air->name, C,
+                          k);
+        }
     }
     free(ref);
     free(V);

@@ -26,6 +26,8 @@ typedef struct st_work {
     uint32_t *out;
     size_t out_n, out_cap;
     uint32_t n_temps, n_groups;
+    uint32_t *gstart; /* per group: its first instruction */
+    size_t gstart_n, gstart_cap;
 } st_work;
 
 static void st_free(st_work *w) {
@@ -46,6 +48,7 @@ static void st_free(st_work *w) {
     free(w->last);
     free(w->slot);
     free(w->free_slots);
+    free(w->gstart);
 }
 
 static int map_operand(uint32_t *out, uint32_t o, const uint32_t *cur, uint32_t n_slots) {
@@ -398,8 +401,20 @@ enum swirl_status swirl_zc_stream_build(swirl_zc_stream *out, void **storage,
             }
             t1 = t0 + (t1 - t0) / 2;
         }
-        if (st == SWIRL_OK)
+        if (st == SWIRL_OK && w.gstart_n == w.gstart_cap) {
+            size_t cap = w.gstart_cap ? 2 * w.gstart_cap : 256;
+            uint32_t *g = swirl_realloc(w.gstart, cap * sizeof *g);
+            if (!g)
+                st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+            else {
+                w.gstart = g;
+                w.gstart_cap = cap;
+            }
+        }
+        if (st == SWIRL_OK) {
+            w.gstart[w.gstart_n++] = (uint32_t)(w.out_n / 4);
             st = group_emit(&w);
+        }
         if (temps > w.n_temps)
             w.n_temps = temps;
         w.n_groups++;
@@ -412,6 +427,18 @@ enum swirl_status swirl_zc_stream_build(swirl_zc_stream *out, void **storage,
         out->n_temps = w.n_temps ? w.n_temps : 1;
         out->n_inputs = w.n_in;
         out->n_groups = w.n_groups;
+        /* the parts: cut q at the first group start at or after q / PARTS of the instructions */
+        size_t gi = 0;
+        out->cut[0] = 0;
+        for (uint32_t q = 1; q < SWIRL_ZC_STREAM_PARTS; q++) {
+            uint64_t target = (uint64_t)out->n_instrs * q / SWIRL_ZC_STREAM_PARTS;
+            while (gi < w.gstart_n && w.gstart[gi] < target)
+                gi++;
+            out->cut[q] = gi < w.gstart_n ? w.gstart[gi] : out->n_instrs;
+            if (out->cut[q] < out->cut[q - 1])
+                out->cut[q] = out->cut[q - 1];
+        }
+        out->cut[SWIRL_ZC_STREAM_PARTS] = out->n_instrs;
         out->instrs = w.out;
         *storage = w.out;
         w.out = NULL;

@@ -50,11 +50,19 @@
 #define SWIRL_ZC_STREAM_GROUP_INPUTS 64u /* distinct inputs of a group (its L1 working set) */
 #define SWIRL_ZC_STREAM_MAX_TEMPS 64u    /* temporaries of one thread (shared memory) */
 
+#define SWIRL_ZC_STREAM_PARTS 8u /* the stream cut into parts at group boundaries */
+
 typedef struct swirl_zc_stream {
     uint32_t n_instrs; /* 4 words each */
     uint32_t n_temps;  /* temporary slots one evaluation needs */
     uint32_t n_inputs; /* input rows: the 3 selectors, then the variables (as the flat program) */
     uint32_t n_groups;
+    /* SWIRL_ZC_STREAM_PARTS parts of about equal length, each a run of whole groups: part q is
+     * instructions [cut[q], cut[q + 1]). Nothing lives across groups and the sums are linear, so
+     * the parts of one evaluation can run on different threads and their sums be added (the
+     * kernel splits an evaluation into 1, 2, 4 or 8 of them when there are too few evaluations to
+     * fill the GPU). */
+    uint32_t cut[SWIRL_ZC_STREAM_PARTS + 1];
     const uint32_t *instrs;
 } swirl_zc_stream;
 
@@ -97,20 +105,22 @@ SWIRL_HD bb31 swirl_zc_stream_ld(uint32_t o, const bb31 *consts, const bb31 *U, 
     return swirl_zc_ldb(&consts[i]);
 }
 
-/* One evaluation (e, its input column of U) over the whole stream: out = (sum_k lp[k] C_k, the
- * LogUp numerator, the denominator) as swirl_zc_cons_b / swirl_zc_logup_b give them (bp, eq3b
- * only read when the program has interactions). tmp: this thread's temporaries, stride ts. */
-SWIRL_HD void swirl_zc_stream_run_b(bb31x4 out[3], const swirl_zc_stream *sp, const bb31 *consts,
-                                    const bb31 *U, size_t E, size_t e, bb31 *tmp, size_t ts,
-                                    const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
-                                    const bb31 *bus1) {
+/* One evaluation (e, its input column of U) over instructions [i0, i1) of the stream (a run of
+ * whole groups: 0 .. n_instrs, or a part): out = (sum_k lp[k] C_k, the LogUp numerator, the
+ * denominator) over the outputs in that range, as swirl_zc_cons_b / swirl_zc_logup_b give them
+ * over all of them (bp, eq3b only read when the program has interactions). tmp: this thread's
+ * temporaries, stride ts. */
+SWIRL_HD void swirl_zc_stream_range_b(bb31x4 out[3], const swirl_zc_stream *sp, uint32_t i0,
+                                      uint32_t i1, const bb31 *consts, const bb31 *U, size_t E,
+                                      size_t e, bb31 *tmp, size_t ts, const bb31x4 *lp,
+                                      const bb31x4 *bp, const bb31x4 *eq3b, const bb31 *bus1) {
     bb31x4 z = bb31x4_zero(), h = bb31x4_zero(), n = bb31x4_zero(), d = bb31x4_zero();
     uint32_t w[4];
-    if (sp->n_instrs)
-        swirl_zc_stream_words(w, sp->instrs, 0);
-    for (uint32_t i = 0; i < sp->n_instrs; i++) {
+    if (i0 < i1)
+        swirl_zc_stream_words(w, sp->instrs, i0);
+    for (uint32_t i = i0; i < i1; i++) {
         uint32_t op = w[0], dst = w[1], a = w[2], b = w[3];
-        if (i + 1 < sp->n_instrs) /* the next words in flight while this one runs */
+        if (i + 1 < i1) /* the next words in flight while this one runs */
             swirl_zc_stream_words(w, sp->instrs, i + 1);
         bb31 x = op == SWIRL_ZC_ST_IEND ? bb31_zero() : swirl_zc_stream_ld(a, consts, U, E, e, tmp, ts);
         if (op < 3u) {
@@ -133,6 +143,15 @@ SWIRL_HD void swirl_zc_stream_run_b(bb31x4 out[3], const swirl_zc_stream *sp, co
     out[0] = z;
     out[1] = n;
     out[2] = d;
+}
+
+/* the whole stream for one evaluation */
+SWIRL_HD void swirl_zc_stream_run_b(bb31x4 out[3], const swirl_zc_stream *sp, const bb31 *consts,
+                                    const bb31 *U, size_t E, size_t e, bb31 *tmp, size_t ts,
+                                    const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
+                                    const bb31 *bus1) {
+    swirl_zc_stream_range_b(out, sp, 0, sp->n_instrs, consts, U, E, e, tmp, ts, lp, bp, eq3b,
+                            bus1);
 }
 
 #endif /* SWIRL_DEVICE_ZC_STREAM_H */

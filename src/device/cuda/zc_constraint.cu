@@ -318,6 +318,10 @@ __global__ void __launch_bounds__(ZC_BLOCK)
                    const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long x0,
                    unsigned long long cx, uint32_t N, uint32_t np, uint32_t PB, uint32_t nzcN,
                    uint32_t nluN, int acc_in, bb31x4 *partial) {
+    /* blockIdx.z: which of gridDim.z (1, 2, 4 or 8) runs of the stream's parts this block runs */
+    uint32_t C = gridDim.z, c = blockIdx.z;
+    uint32_t i0 = sp.cut[c * SWIRL_ZC_STREAM_PARTS / C],
+             i1 = sp.cut[(c + 1) * SWIRL_ZC_STREAM_PARTS / C];
     extern __shared__ bb31 zt[];
     __shared__ bb31x4 red[3][ZC_BLOCK];
     uint32_t XB = ZC_BLOCK / PB, pi = threadIdx.x % PB, xi = threadIdx.x / PB;
@@ -331,15 +335,15 @@ __global__ void __launch_bounds__(ZC_BLOCK)
         unsigned long long x = xg * XB + xi;
         if (x >= cx || (!zc && !lu))
             continue;
-        bb31x4 c[3];
-        swirl_zc_stream_run_b(c, &sp, consts, U, E, (size_t)(x * np + p), zt + threadIdx.x,
-                              ZC_BLOCK, lp, bp, eq3b, bus1);
+        bb31x4 o[3];
+        swirl_zc_stream_range_b(o, &sp, i0, i1, consts, U, E, (size_t)(x * np + p),
+                                zt + threadIdx.x, ZC_BLOCK, lp, bp, eq3b, bus1);
         bb31x4 eqx = zc_ldx(&eq_x[x0 + x]);
         if (zc)
-            acc[0] = bb31x4_add(acc[0], bb31x4_mul(eqx, bb31x4_mul_base(c[0], zfinv)));
+            acc[0] = bb31x4_add(acc[0], bb31x4_mul(eqx, bb31x4_mul_base(o[0], zfinv)));
         if (lu) {
-            acc[1] = bb31x4_add(acc[1], bb31x4_mul(eqx, c[1]));
-            acc[2] = bb31x4_add(acc[2], bb31x4_mul(eqx, c[2]));
+            acc[1] = bb31x4_add(acc[1], bb31x4_mul(eqx, o[1]));
+            acc[2] = bb31x4_add(acc[2], bb31x4_mul(eqx, o[2]));
         }
     }
     for (int k = 0; k < 3; k++)
@@ -347,7 +351,7 @@ __global__ void __launch_bounds__(ZC_BLOCK)
     zc_block_reduce(red, PB, XB, xi, pi);
     if (xi == 0)
         for (int k = 0; k < 3; k++) {
-            bb31x4 *d = &partial[((size_t)blockIdx.x * np + p) * 3 + k];
+            bb31x4 *d = &partial[(((size_t)c * gridDim.x + blockIdx.x) * np + p) * 3 + k];
             *d = acc_in ? bb31x4_add(*d, red[k][pi]) : red[k][pi];
         }
 }
@@ -790,6 +794,18 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         gx = gx < cap ? gx : cap;
         if (gx == 0)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "round 0 partials exceed the plan");
+        /* too few evaluations to fill the GPU (KeccakAir at 1024 permutations: 65,536, about 15
+         * warps an SM): each runs as C threads, one run of the stream's parts each, their sums
+         * added by k_zc_final (exact field sums: the same result) */
+        int sms = 0;
+        if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, ctx->device) !=
+            cudaSuccess) {
+            cudaGetLastError();
+            sms = 0;
+        }
+        size_t want = (size_t)(sms > 0 ? sms : 132) * 2048, C = 1;
+        while (C < SWIRL_ZC_STREAM_PARTS && cx * np * C < want && 2 * C * gx <= cap)
+            C *= 2;
         size_t smem = (size_t)prog->st.n_temps * ZC_BLOCK * sizeof(bb31);
         swirl_cuda_program *owner = prog->tables ? prog->tables : prog; /* the events' owner */
         unsigned k_in = 1, k_ev = 0;
@@ -810,7 +826,8 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
             k_in++;
             if (timed)
                 cudaEventRecord(owner->r0_ev[1], ctx->stream);
-            SWIRL_LAUNCH(ctx, k_zc_r0_stream, dim3((unsigned)gx, (unsigned)n_pg), ZC_BLOCK, smem,
+            SWIRL_LAUNCH(ctx, k_zc_r0_stream, dim3((unsigned)gx, (unsigned)n_pg, (unsigned)C),
+                         ZC_BLOCK, smem,
                          prog->st, prog->dp.consts, prog->dp.bus1, (const bb31 *)prog->d_scratch,
                          E, in->eq_x, in->pts, in->lambda_pows, in->beta_pows, in->eq3b,
                          (unsigned long long)x0, (unsigned long long)c, (uint32_t)in->N,
@@ -824,7 +841,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         owner->r0_kernels[1] = k_ev;
         owner->r0_pending = 1;
         SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
-                     (uint32_t)gx, (uint32_t)np, (uint32_t)P);
+                     (uint32_t)(C * gx), (uint32_t)np, (uint32_t)P);
         return SWIRL_OK;
     }
     size_t n_xg = (nx + XB - 1) / XB, cols = prog->thr_b / (n_pg * ZC_BLOCK);
