@@ -30,6 +30,31 @@ static void check_trace(swirl_cuda_ctx *ctx) {
         }
     }
     CHECK_MSG(found == 1, "%zu WHIR stages", found);
+    /* its sub-stages: timed by events inside it (0 syncs), their kernels part of its own */
+    static const char *const subs[] = {
+        "prover.openings.whir.batch", "prover.openings.whir.whir_sumcheck",
+        "prover.openings.whir.whir_dft_merkle", "prover.openings.whir.queries"};
+    unsigned kernels = 0, stage_kernels = 0;
+    float ms = 0, stage_ms = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(tr[i].name, "prover.openings.whir") == 0) {
+            stage_kernels = tr[i].kernels;
+            stage_ms = tr[i].gpu_ms;
+        }
+    for (size_t s = 0; s < 4; s++) {
+        size_t hits = 0;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(tr[i].name, subs[s]) == 0) {
+                hits++;
+                CHECK_MSG(tr[i].syncs == 0, "%s: %u syncs", subs[s], tr[i].syncs);
+                kernels += tr[i].kernels;
+                ms += tr[i].gpu_ms;
+            }
+        CHECK_MSG(hits == 1, "sub-stage %s: %zu records", subs[s], hits);
+    }
+    CHECK_MSG(kernels > 0 && kernels <= stage_kernels && ms <= stage_ms + 0.01f,
+              "WHIR sub-stages: %u kernels, %.3f ms; the stage %u, %.3f ms", kernels, (double)ms,
+              stage_kernels, (double)stage_ms);
 }
 
 /* the GPU stage on `commits` (on ctx) against the CPU prover on f's host data */

@@ -382,7 +382,62 @@ typedef struct wh_run {
     bb31 *P;
     bb31x4 *cells[SWIRL_WHIR_MAX_ROUNDS];
     swirl_cuda_merkle tree[SWIRL_WHIR_MAX_ROUNDS];
+    /* sub-stage timing: an event at every boundary (batch, then per round sumcheck, fold_out,
+     * queries) with the kernel count there; NULL events: no sub-stage timings */
+    cudaEvent_t ev[2 + 3 * SWIRL_WHIR_MAX_ROUNDS];
+    unsigned ev_kernels[2 + 3 * SWIRL_WHIR_MAX_ROUNDS];
+    size_t n_ev;
 } wh_run;
+
+/* the sub-stages of the one WHIR stage, by the CPU prover's span names (pcs/whir.c); each sums
+ * its segments over the rounds. The PoWs run inside the control kernels of the segment that
+ * needs them (mu: batch, folding: sumcheck, query: queries). */
+static const char *const wh_sub_names[4] = {
+    "prover.openings.whir.batch", "prover.openings.whir.whir_sumcheck",
+    "prover.openings.whir.whir_dft_merkle", "prover.openings.whir.queries"};
+
+static void wh_mark(wh_run *r) {
+    size_t i = r->n_ev++;
+    if (i >= sizeof r->ev / sizeof r->ev[0] || !r->ev[i])
+        return;
+    r->ev_kernels[i] = r->ctx->current.kernels;
+    if (cudaEventRecord(r->ev[i], r->ctx->stream) != cudaSuccess)
+        cudaGetLastError();
+}
+
+static void wh_events(wh_run *r, int create) {
+    for (size_t i = 0; i < sizeof r->ev / sizeof r->ev[0]; i++) {
+        if (create) {
+            if (cudaEventCreate(&r->ev[i]) != cudaSuccess) {
+                cudaGetLastError();
+                r->ev[i] = NULL;
+            }
+        } else if (r->ev[i]) {
+            cudaEventDestroy(r->ev[i]);
+            r->ev[i] = NULL;
+        }
+    }
+}
+
+/* after the stage's sync: segment i (events i, i + 1) belongs to sub-stage 0 (the batch) for
+ * i = 0, then 1, 2, 3 in turn for each round */
+static void wh_record_substages(wh_run *r) {
+    float ms[4] = {0, 0, 0, 0};
+    unsigned k[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i + 1 < r->n_ev && i + 1 < sizeof r->ev / sizeof r->ev[0]; i++) {
+        float t = 0;
+        if (!r->ev[i] || !r->ev[i + 1] ||
+            cudaEventElapsedTime(&t, r->ev[i], r->ev[i + 1]) != cudaSuccess) {
+            cudaGetLastError();
+            return;
+        }
+        size_t c = i == 0 ? 0 : 1 + (i - 1) % 3;
+        ms[c] += t;
+        k[c] += r->ev_kernels[i + 1] - r->ev_kernels[i];
+    }
+    for (int c = 0; c < 4; c++)
+        swirl_cuda_stage_record(r->ctx, wh_sub_names[c], k[c], ms[c]);
+}
 
 static void wh_run_clear(wh_run *r) {
     swirl_whir_dplan_clear(&r->pl);
@@ -737,14 +792,20 @@ static enum swirl_status wh_run_stage(wh_run *r, const swirl_transcript *t,
         if (r->h_host[c]) /* a plain copy (no counted staging waits: the stage keeps one sync) */
             SWIRL_TRY(swirl_cuda_upload(ctx, (void *)r->d_mat[c], r->h_host[c],
                                         pl->n * pl->widths[c] * sizeof(bb31)));
+    r->n_ev = 0;
+    wh_mark(r);
     SWIRL_TRY(wh_enqueue_batch(r));
+    wh_mark(r);
     bb31x4 *f = r->f, *w = r->w, *fo = r->half, *wo = r->half + pl->n / 2;
     uint64_t len = pl->n;
     size_t sc = 0;
     for (size_t rr = 0; rr < pl->R; rr++) {
         SWIRL_TRY(wh_enqueue_sumcheck(r, &f, &w, &fo, &wo, &len, &sc));
+        wh_mark(r);
         SWIRL_TRY(wh_enqueue_fold_out(r, rr, f, len));
+        wh_mark(r);
         SWIRL_TRY(wh_enqueue_queries(r, rr, w, len, commits));
+        wh_mark(r);
     }
     return swirl_cuda_download(ctx, r->out, r->d_out, r->out_bytes);
 }
@@ -811,13 +872,20 @@ static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_tran
                            r->out_bytes);
     SWIRL_TRY(wh_layout(r));
     wh_fill_blob(r, u_cube);
-    SWIRL_TRY(swirl_cuda_stage_begin(r->ctx, "prover.openings.whir"));
-    enum swirl_status st = wh_run_stage(r, t, commits);
-    if (st != SWIRL_OK) {
-        swirl_cuda_stage_abort(r->ctx);
-        return st;
+    wh_events(r, 1);
+    enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.openings.whir");
+    if (st == SWIRL_OK) {
+        st = wh_run_stage(r, t, commits);
+        if (st != SWIRL_OK)
+            swirl_cuda_stage_abort(r->ctx);
+        else
+            st = swirl_cuda_stage_end(r->ctx);
+        if (st == SWIRL_OK)
+            wh_record_substages(r); /* after the stage's one sync: 0 syncs of their own */
     }
-    SWIRL_TRY(swirl_cuda_stage_end(r->ctx));
+    wh_events(r, 0);
+    if (st != SWIRL_OK)
+        return st;
     return wh_finish(r, proof, t, commits);
 }
 
