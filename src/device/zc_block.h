@@ -82,18 +82,6 @@ typedef struct swirl_zc_ins {
     uint32_t w[4];  /* the words of instruction i (when i < i1) */
 } swirl_zc_ins;
 
-SWIRL_HD void swirl_zc_blk_words(uint32_t w[4], const swirl_zc_sched *sc, uint32_t i) {
-#if defined(__CUDA_ARCH__)
-    uint4 v = __ldg((const uint4 *)sc->instrs + i); /* 16-byte aligned: the table's start */
-    w[0] = v.x;
-    w[1] = v.y;
-    w[2] = v.z;
-    w[3] = v.w;
-#else
-    for (int k = 0; k < 4; k++)
-        w[k] = sc->instrs[4 * (size_t)i + k];
-#endif
-}
 
 /* thread tid's start of level L (an empty range past the last level) */
 SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, uint32_t tid) {
@@ -105,7 +93,7 @@ SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, u
     f.i = SWIRL_ZC_LD(&sc->level_start[L]) + tid;
     f.i1 = SWIRL_ZC_LD(&sc->level_start[L + 1]);
     if (f.i < f.i1)
-        swirl_zc_blk_words(f.w, sc, f.i);
+        swirl_zc_words(f.w, sc->instrs, f.i);
     return f;
 }
 
@@ -127,7 +115,7 @@ SWIRL_HD void swirl_zc_blk_level(const swirl_zc_dprog *pg, const swirl_zc_sched 
     for (uint32_t i = f.i; i < f.i1;) {
         uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
         if (nx < f.i1)
-            swirl_zc_blk_words(f.w, sc, nx);
+            swirl_zc_words(f.w, sc->instrs, nx);
         bb31x4 x = swirl_zc_blk_ld(pg, S, ns, a), r;
         if (op == 3u) {
             r = bb31x4_neg(x);
@@ -175,7 +163,7 @@ SWIRL_HD void swirl_zc_blk_level_b(const swirl_zc_dprog *pg, const swirl_zc_sche
     for (uint32_t i = f.i; i < f.i1;) {
         uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
         if (nx < f.i1)
-            swirl_zc_blk_words(f.w, sc, nx);
+            swirl_zc_words(f.w, sc->instrs, nx);
         bb31 x = swirl_zc_blk_ld_b(pg, S, a), r;
         if (op == 3u) {
             r = bb31_neg(x);

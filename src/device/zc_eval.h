@@ -79,6 +79,22 @@ SWIRL_HD bb31 swirl_zc_ldb(const bb31 *p) {
     return r;
 }
 
+/* the 4 words of instruction i of a table of 4-word instructions (a 16-byte load on the device:
+ * the tables start 16-byte aligned), for the kernels that fetch the next instruction while one
+ * runs (device/zc_block.h, device/zc_stream.h) */
+SWIRL_HD void swirl_zc_words(uint32_t w[4], const uint32_t *instrs, size_t i) {
+#if defined(__CUDA_ARCH__)
+    uint4 v = __ldg((const uint4 *)instrs + i);
+    w[0] = v.x;
+    w[1] = v.y;
+    w[2] = v.z;
+    w[3] = v.w;
+#else
+    for (int k = 0; k < 4; k++)
+        w[k] = instrs[4 * i + k];
+#endif
+}
+
 /* base-field value of encoded operand o of thread t (T threads) */
 SWIRL_HD bb31 swirl_zc_ld_b(const swirl_zc_dprog *pg, const bb31 *V, size_t T, size_t t,
                             uint32_t o) {

@@ -1,5 +1,6 @@
 /* The constraint program in levels for one evaluation per thread block (device/zc_block.h). */
 #include "device/zc_block.h"
+#include "device/zc_ssa.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,77 +10,28 @@
 #define NONE 0xffffffffu
 
 typedef struct sched_work {
-    uint32_t n_in, n_val;      /* inputs, values (inputs + instructions) */
-    uint32_t *a, *b;           /* per instruction: operand value ids (or SWIRL_ZC_CONST | c) */
+    swirl_zc_ssa s;            /* the program in SSA form */
     uint32_t *level;           /* per value */
     uint32_t *last;            /* per value: last level reading it (NONE: kept to the end) */
     uint8_t *live;             /* per instruction */
-    uint32_t *cons, *field, *count; /* the outputs as value ids */
 } sched_work;
 
 static void work_free(sched_work *w) {
-    free(w->a);
-    free(w->b);
+    swirl_zc_ssa_clear(&w->s);
     free(w->level);
     free(w->last);
     free(w->live);
-    free(w->cons);
-    free(w->field);
-    free(w->count);
-}
-
-/* operand o of the flat program as a value id through cur (slot -> value) */
-static int map_operand(uint32_t *out, uint32_t o, const uint32_t *cur, uint32_t n_old) {
-    if (o & SWIRL_ZC_CONST) {
-        *out = o;
-        return 1;
-    }
-    if (o >= n_old || cur[o] == NONE)
-        return 0;
-    *out = cur[o];
-    return 1;
 }
 
 /* SSA renaming, liveness from the outputs, levels and last uses */
 static enum swirl_status sched_analyse(sched_work *w, const swirl_zc_dprog *pg, int alap) {
     size_t ni = pg->n_instrs, nf = pg->field_start[pg->n_interactions];
-    w->n_in = pg->n_slots - pg->in_base;
-    w->n_val = w->n_in + (uint32_t)ni;
-    uint32_t *cur = swirl_malloc(((size_t)pg->n_slots + 1) * sizeof *cur);
-    w->a = swirl_malloc((ni + 1) * sizeof *w->a);
-    w->b = swirl_malloc((ni + 1) * sizeof *w->b);
-    w->level = swirl_calloc(w->n_val + 1, sizeof *w->level);
-    w->last = swirl_calloc(w->n_val + 1, sizeof *w->last);
+    SWIRL_TRY(swirl_zc_ssa_build(&w->s, pg));
+    w->level = swirl_calloc(w->s.n_val + 1, sizeof *w->level);
+    w->last = swirl_calloc(w->s.n_val + 1, sizeof *w->last);
     w->live = swirl_calloc(ni + 1, 1);
-    w->cons = swirl_malloc(((size_t)pg->n_constraints + 1) * sizeof *w->cons);
-    w->field = swirl_malloc((nf + 1) * sizeof *w->field);
-    w->count = swirl_malloc(((size_t)pg->n_interactions + 1) * sizeof *w->count);
-    if (!cur || !w->a || !w->b || !w->level || !w->last || !w->live || !w->cons || !w->field ||
-        !w->count) {
-        free(cur);
+    if (!w->level || !w->last || !w->live)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
-    }
-    for (uint32_t s = 0; s < pg->n_slots; s++)
-        cur[s] = s >= pg->in_base ? s - pg->in_base : NONE;
-    int ok = 1;
-    for (size_t i = 0; i < ni && ok; i++) {
-        const uint32_t *in = pg->instrs + 4 * i;
-        ok = map_operand(&w->a[i], in[2], cur, pg->n_slots) &&
-             (in[0] == 3u ? (w->b[i] = SWIRL_ZC_CONST, 1)
-                          : map_operand(&w->b[i], in[3], cur, pg->n_slots)) &&
-             in[1] < pg->in_base;
-        if (ok)
-            cur[in[1]] = w->n_in + (uint32_t)i;
-    }
-    for (uint32_t k = 0; k < pg->n_constraints && ok; k++)
-        ok = map_operand(&w->cons[k], pg->cons_val[k], cur, pg->n_slots);
-    for (size_t f = 0; f < nf && ok; f++)
-        ok = map_operand(&w->field[f], pg->field_val[f], cur, pg->n_slots);
-    for (uint32_t i = 0; i < pg->n_interactions && ok; i++)
-        ok = map_operand(&w->count[i], pg->count_val[i], cur, pg->n_slots);
-    free(cur);
-    if (!ok)
-        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "constraint program reads a value before writing it");
     /* liveness backwards from the outputs; outputs are kept to the end (last = NONE) */
 #define KEEP(id)                                                                                   \
     do {                                                                                           \
@@ -87,63 +39,63 @@ static enum swirl_status sched_analyse(sched_work *w, const swirl_zc_dprog *pg, 
             w->last[id] = NONE;                                                                    \
     } while (0)
     for (uint32_t k = 0; k < pg->n_constraints; k++)
-        KEEP(w->cons[k]);
+        KEEP(w->s.cons[k]);
     for (size_t f = 0; f < nf; f++)
-        KEEP(w->field[f]);
+        KEEP(w->s.field[f]);
     for (uint32_t i = 0; i < pg->n_interactions; i++)
-        KEEP(w->count[i]);
+        KEEP(w->s.count[i]);
 #undef KEEP
     /* last[] is 0 for an unread value, NONE for an output; a live instruction's value is read
      * (or an output), so mark liveness backwards: value v live when last[v] != 0 */
     for (size_t i = ni; i-- > 0;) {
-        uint32_t v = w->n_in + (uint32_t)i;
+        uint32_t v = w->s.n_in + (uint32_t)i;
         if (w->last[v] == 0)
             continue;
         w->live[i] = 1;
-        if (!(w->a[i] & SWIRL_ZC_CONST) && w->last[w->a[i]] == 0)
-            w->last[w->a[i]] = 1; /* read: a placeholder, the real level follows */
-        if (!(w->b[i] & SWIRL_ZC_CONST) && w->last[w->b[i]] == 0)
-            w->last[w->b[i]] = 1;
+        if (!(w->s.a[i] & SWIRL_ZC_CONST) && w->last[w->s.a[i]] == 0)
+            w->last[w->s.a[i]] = 1; /* read: a placeholder, the real level follows */
+        if (!(w->s.b[i] & SWIRL_ZC_CONST) && w->last[w->s.b[i]] == 0)
+            w->last[w->s.b[i]] = 1;
     }
     for (size_t i = 0; i < ni; i++) {
         if (!w->live[i])
             continue;
-        uint32_t la = (w->a[i] & SWIRL_ZC_CONST) ? 0 : w->level[w->a[i]],
-                 lb = (w->b[i] & SWIRL_ZC_CONST) ? 0 : w->level[w->b[i]];
-        w->level[w->n_in + i] = 1 + (la > lb ? la : lb);
+        uint32_t la = (w->s.a[i] & SWIRL_ZC_CONST) ? 0 : w->level[w->s.a[i]],
+                 lb = (w->s.b[i] & SWIRL_ZC_CONST) ? 0 : w->level[w->s.b[i]];
+        w->level[w->s.n_in + i] = 1 + (la > lb ? la : lb);
     }
     if (alap) {
         /* as late as possible: a value one level below its earliest reader, outputs at the top */
         uint32_t D = 0;
         for (size_t i = 0; i < ni; i++)
-            if (w->live[i] && w->level[w->n_in + i] > D)
-                D = w->level[w->n_in + i];
-        uint32_t *late = swirl_malloc(((size_t)w->n_val + 1) * sizeof *late);
+            if (w->live[i] && w->level[w->s.n_in + i] > D)
+                D = w->level[w->s.n_in + i];
+        uint32_t *late = swirl_malloc(((size_t)w->s.n_val + 1) * sizeof *late);
         if (!late)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
-        for (uint32_t v = 0; v < w->n_val; v++)
+        for (uint32_t v = 0; v < w->s.n_val; v++)
             late[v] = D;
         for (size_t i = ni; i-- > 0;) {
             if (!w->live[i])
                 continue;
-            uint32_t L = late[w->n_in + i], ops[2] = {w->a[i], w->b[i]};
+            uint32_t L = late[w->s.n_in + i], ops[2] = {w->s.a[i], w->s.b[i]};
             for (int k = 0; k < 2; k++)
-                if (!(ops[k] & SWIRL_ZC_CONST) && ops[k] >= w->n_in && late[ops[k]] > L - 1)
+                if (!(ops[k] & SWIRL_ZC_CONST) && ops[k] >= w->s.n_in && late[ops[k]] > L - 1)
                     late[ops[k]] = L - 1;
         }
         for (size_t i = 0; i < ni; i++)
             if (w->live[i])
-                w->level[w->n_in + i] = late[w->n_in + i];
+                w->level[w->s.n_in + i] = late[w->s.n_in + i];
         free(late);
     }
     /* last use: the highest level reading a value (outputs keep NONE) */
-    for (uint32_t v = 0; v < w->n_val; v++)
+    for (uint32_t v = 0; v < w->s.n_val; v++)
         if (w->last[v] != NONE)
             w->last[v] = 0;
     for (size_t i = 0; i < ni; i++) {
         if (!w->live[i])
             continue;
-        uint32_t L = w->level[w->n_in + i], ops[2] = {w->a[i], w->b[i]};
+        uint32_t L = w->level[w->s.n_in + i], ops[2] = {w->s.a[i], w->s.b[i]};
         for (int k = 0; k < 2; k++)
             if (!(ops[k] & SWIRL_ZC_CONST) && w->last[ops[k]] != NONE && w->last[ops[k]] < L)
                 w->last[ops[k]] = L;
@@ -167,18 +119,18 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
     for (size_t i = 0; i < ni; i++)
         if (w.live[i]) {
             n_live++;
-            if (w.level[w.n_in + i] > n_levels)
-                n_levels = w.level[w.n_in + i];
+            if (w.level[w.s.n_in + i] > n_levels)
+                n_levels = w.level[w.s.n_in + i];
         }
     /* one allocation: instrs, level_start, outputs; then the work arrays of the allocation */
     size_t words = 4 * n_live + (n_levels + 2) + pg->n_constraints + nf + pg->n_interactions;
     uint32_t *mem = swirl_malloc((words + 1) * sizeof *mem);
     uint32_t *order = swirl_malloc((n_live + 1) * sizeof *order);
-    uint32_t *slot = swirl_malloc(((size_t)w.n_val + 1) * sizeof *slot);
+    uint32_t *slot = swirl_malloc(((size_t)w.s.n_val + 1) * sizeof *slot);
     /* per level: the slots freed after it (a list through next_free) */
     uint32_t *free_head = swirl_malloc(((size_t)n_levels + 2) * sizeof *free_head);
-    uint32_t *next = swirl_malloc(((size_t)w.n_val + 1) * sizeof *next);
-    uint32_t *stack = swirl_malloc(((size_t)w.n_val + 1) * sizeof *stack);
+    uint32_t *next = swirl_malloc(((size_t)w.s.n_val + 1) * sizeof *next);
+    uint32_t *stack = swirl_malloc(((size_t)w.s.n_val + 1) * sizeof *stack);
     if (!mem || !order || !slot || !free_head || !next || !stack) {
         st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
         goto done;
@@ -189,7 +141,7 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
     memset(lstart, 0, (n_levels + 2) * sizeof *lstart);
     for (size_t i = 0; i < ni; i++)
         if (w.live[i])
-            lstart[w.level[w.n_in + i]]++; /* levels 1..n_levels -> index L - 1 after the scan */
+            lstart[w.level[w.s.n_in + i]]++; /* levels 1..n_levels -> index L - 1 after the scan */
     {
         uint32_t acc = 0;
         for (uint32_t L = 1; L <= n_levels; L++) {
@@ -208,13 +160,13 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
         memcpy(fill, lstart, (n_levels + 1) * sizeof *fill);
         for (size_t i = 0; i < ni; i++)
             if (w.live[i])
-                order[fill[w.level[w.n_in + i] - 1]++] = (uint32_t)i;
+                order[fill[w.level[w.s.n_in + i] - 1]++] = (uint32_t)i;
         free(fill);
     }
     /* slots: inputs in [0, n_in); a value's slot goes back to the pool after its last level */
     for (uint32_t L = 0; L <= n_levels + 1; L++)
         free_head[L] = NONE;
-    uint32_t n_slots = w.n_in, top = 0, width = 0;
+    uint32_t n_slots = w.s.n_in, top = 0, width = 0;
 #define RELEASE(v)                                                                                 \
     do {                                                                                           \
         if (w.last[v] != NONE) {                                                                   \
@@ -222,7 +174,7 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
             free_head[w.last[v]] = (v);                                                            \
         }                                                                                          \
     } while (0)
-    for (uint32_t v = 0; v < w.n_in; v++) {
+    for (uint32_t v = 0; v < w.s.n_in; v++) {
         slot[v] = v;
         RELEASE(v);
     }
@@ -233,7 +185,7 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
         if (i1 - i0 > width)
             width = i1 - i0;
         for (uint32_t k = i0; k < i1; k++) {
-            uint32_t i = order[k], v = w.n_in + i;
+            uint32_t i = order[k], v = w.s.n_in + i;
             slot[v] = top ? stack[--top] : n_slots++;
             RELEASE(v);
         }
@@ -243,19 +195,19 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
     for (uint32_t k = 0; k < (uint32_t)n_live; k++) {
         uint32_t i = order[k];
         ins[4 * k] = pg->instrs[4 * i];
-        ins[4 * k + 1] = slot[w.n_in + i];
-        ins[4 * k + 2] = ENC(w.a[i]);
-        ins[4 * k + 3] = pg->instrs[4 * i] == 3u ? 0u : ENC(w.b[i]);
+        ins[4 * k + 1] = slot[w.s.n_in + i];
+        ins[4 * k + 2] = ENC(w.s.a[i]);
+        ins[4 * k + 3] = pg->instrs[4 * i] == 3u ? 0u : ENC(w.s.b[i]);
     }
     for (uint32_t k = 0; k < pg->n_constraints; k++)
-        cv[k] = ENC(w.cons[k]);
+        cv[k] = ENC(w.s.cons[k]);
     for (size_t f = 0; f < nf; f++)
-        fv[f] = ENC(w.field[f]);
+        fv[f] = ENC(w.s.field[f]);
     for (uint32_t i = 0; i < pg->n_interactions; i++)
-        cnt[i] = ENC(w.count[i]);
+        cnt[i] = ENC(w.s.count[i]);
 #undef ENC
     out->n_slots = n_slots;
-    out->n_inputs = w.n_in;
+    out->n_inputs = w.s.n_in;
     out->n_levels = n_levels;
     out->n_instrs = (uint32_t)n_live;
     out->max_width = width;

@@ -1,5 +1,6 @@
 /* The constraint program as a stream of groups for round 0 (device/zc_stream.h). */
 #include "device/zc_stream.h"
+#include "device/zc_ssa.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,7 @@
 
 typedef struct st_work {
     const swirl_zc_dprog *pg;
-    uint32_t n_in, n_val; /* values: inputs [0, n_in), then one per instruction */
-    uint32_t *a, *b;      /* per instruction: operand value ids, or SWIRL_ZC_CONST | c */
-    uint32_t *cons, *field, *count;
+    swirl_zc_ssa s; /* the program in SSA form (a NEG's b is SWIRL_ZC_CONST) */
     /* group state, by stamps (a value is in the current group when mark == stamp) */
     uint32_t *emit_mark, *exp_mark, *in_mark, *trial_mark, *trial_in;
     uint32_t stamp, trial;
@@ -31,11 +30,7 @@ typedef struct st_work {
 } st_work;
 
 static void st_free(st_work *w) {
-    free(w->a);
-    free(w->b);
-    free(w->cons);
-    free(w->field);
-    free(w->count);
+    swirl_zc_ssa_clear(&w->s);
     free(w->emit_mark);
     free(w->exp_mark);
     free(w->in_mark);
@@ -51,75 +46,24 @@ static void st_free(st_work *w) {
     free(w->gstart);
 }
 
-static int map_operand(uint32_t *out, uint32_t o, const uint32_t *cur, uint32_t n_slots) {
-    if (o & SWIRL_ZC_CONST) {
-        *out = o;
-        return 1;
-    }
-    if (o >= n_slots || cur[o] == NONE)
-        return 0;
-    *out = cur[o];
-    return 1;
-}
-
-static enum swirl_status st_ssa(st_work *w) {
-    const swirl_zc_dprog *pg = w->pg;
-    size_t ni = pg->n_instrs, nf = pg->field_start[pg->n_interactions];
-    w->n_in = pg->n_slots - pg->in_base;
-    w->n_val = w->n_in + (uint32_t)ni;
-    uint32_t *cur = swirl_malloc(((size_t)pg->n_slots + 1) * sizeof *cur);
-    w->a = swirl_malloc((ni + 1) * sizeof *w->a);
-    w->b = swirl_malloc((ni + 1) * sizeof *w->b);
-    w->cons = swirl_malloc(((size_t)pg->n_constraints + 1) * sizeof *w->cons);
-    w->field = swirl_malloc((nf + 1) * sizeof *w->field);
-    w->count = swirl_malloc(((size_t)pg->n_interactions + 1) * sizeof *w->count);
-    if (!cur || !w->a || !w->b || !w->cons || !w->field || !w->count) {
-        free(cur);
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
-    }
-    for (uint32_t s = 0; s < pg->n_slots; s++)
-        cur[s] = s >= pg->in_base ? s - pg->in_base : NONE;
-    int ok = 1;
-    for (size_t i = 0; i < ni && ok; i++) {
-        const uint32_t *in = pg->instrs + 4 * i;
-        ok = in[0] <= 3u && map_operand(&w->a[i], in[2], cur, pg->n_slots) &&
-             (in[0] == 3u ? (w->b[i] = w->a[i], 1)
-                          : map_operand(&w->b[i], in[3], cur, pg->n_slots)) &&
-             in[1] < pg->in_base;
-        if (ok)
-            cur[in[1]] = w->n_in + (uint32_t)i;
-    }
-    for (uint32_t k = 0; k < pg->n_constraints && ok; k++)
-        ok = map_operand(&w->cons[k], pg->cons_val[k], cur, pg->n_slots);
-    for (size_t f = 0; f < nf && ok; f++)
-        ok = map_operand(&w->field[f], pg->field_val[f], cur, pg->n_slots);
-    for (uint32_t i = 0; i < pg->n_interactions && ok; i++)
-        ok = map_operand(&w->count[i], pg->count_val[i], cur, pg->n_slots);
-    free(cur);
-    if (!ok)
-        return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
-                           "constraint program reads a value before writing it");
-    return SWIRL_OK;
-}
-
 static int is_node(const st_work *w, uint32_t v) {
-    return !(v & SWIRL_ZC_CONST) && v >= w->n_in;
+    return !(v & SWIRL_ZC_CONST) && v >= w->s.n_in;
 }
 
 /* the outputs of item t: constraint t, or interaction t - n_constraints (fields, count) */
 static size_t item_outputs(const st_work *w, size_t t, const uint32_t **o) {
     const swirl_zc_dprog *pg = w->pg;
     if (t < pg->n_constraints) {
-        *o = &w->cons[t];
+        *o = &w->s.cons[t];
         return 1;
     }
     size_t i = t - pg->n_constraints, f0 = pg->field_start[i];
-    *o = &w->field[f0];
+    *o = &w->s.field[f0];
     return pg->field_start[i + 1] - f0;
 }
 
 static uint32_t item_count(const st_work *w, size_t t) {
-    return t < w->pg->n_constraints ? NONE : w->count[t - w->pg->n_constraints];
+    return t < w->pg->n_constraints ? NONE : w->s.count[t - w->pg->n_constraints];
 }
 
 /* inputs item t would add to the current group (its cone outside the group's nodes) */
@@ -139,7 +83,7 @@ static uint32_t trial_inputs(st_work *w, size_t t) {
             uint32_t v = w->stack[--sp];
             if (v & SWIRL_ZC_CONST)
                 continue;
-            if (v < w->n_in) {
+            if (v < w->s.n_in) {
                 if (w->in_mark[v] != w->stamp && w->trial_in[v] != w->trial) {
                     w->trial_in[v] = w->trial;
                     added++;
@@ -149,9 +93,9 @@ static uint32_t trial_inputs(st_work *w, size_t t) {
             if (w->emit_mark[v] == w->stamp || w->trial_mark[v] == w->trial)
                 continue;
             w->trial_mark[v] = w->trial;
-            size_t i = v - w->n_in;
-            roots[0] = w->a[i];
-            roots[1] = w->b[i];
+            size_t i = v - w->s.n_in;
+            roots[0] = w->s.a[i];
+            roots[1] = w->s.b[i];
             w->stack[sp++] = roots[0];
             w->stack[sp++] = roots[1];
         }
@@ -185,7 +129,7 @@ static enum swirl_status seq_push(st_work *w, uint32_t op, uint32_t x, uint32_t 
 static enum swirl_status emit_cone(st_work *w, uint32_t root) {
     if (root == NONE || (root & SWIRL_ZC_CONST))
         return SWIRL_OK;
-    if (root < w->n_in) {
+    if (root < w->s.n_in) {
         w->in_mark[root] = w->stamp;
         return SWIRL_OK;
     }
@@ -197,15 +141,15 @@ static enum swirl_status emit_cone(st_work *w, uint32_t root) {
             sp--;
             continue;
         }
-        size_t i = v - w->n_in;
+        size_t i = v - w->s.n_in;
         if (w->exp_mark[v] != w->stamp) {
             w->exp_mark[v] = w->stamp;
-            uint32_t ops[2] = {w->b[i], w->a[i]};
+            uint32_t ops[2] = {w->s.b[i], w->s.a[i]};
             for (int k = 0; k < 2; k++) {
                 uint32_t u = ops[k];
                 if (u & SWIRL_ZC_CONST)
                     continue;
-                if (u < w->n_in)
+                if (u < w->s.n_in)
                     w->in_mark[u] = w->stamp;
                 else if (w->emit_mark[u] != w->stamp)
                     w->stack[sp++] = u;
@@ -246,7 +190,7 @@ static enum swirl_status group_sequence(st_work *w, size_t t0, size_t t1) {
 static uint32_t encode(const st_work *w, uint32_t v) {
     if (v & SWIRL_ZC_CONST)
         return SWIRL_ZC_ST_OPERAND(SWIRL_ZC_ST_CONST, v & ~SWIRL_ZC_CONST);
-    if (v < w->n_in)
+    if (v < w->s.n_in)
         return SWIRL_ZC_ST_OPERAND(SWIRL_ZC_ST_INPUT, v);
     return SWIRL_ZC_ST_OPERAND(SWIRL_ZC_ST_TEMP, w->slot[v]);
 }
@@ -256,9 +200,9 @@ static void seq_reads(const st_work *w, size_t p, uint32_t r[2]) {
     uint32_t op = w->seq_op[p], x = w->seq_x[p];
     r[0] = r[1] = NONE;
     if (op <= 3u) {
-        size_t i = x - w->n_in;
-        r[0] = w->a[i];
-        r[1] = op == 3u ? NONE : w->b[i];
+        size_t i = x - w->s.n_in;
+        r[0] = w->s.a[i];
+        r[1] = op == 3u ? NONE : w->s.b[i];
     } else if (op != SWIRL_ZC_ST_IEND) {
         r[0] = x;
     }
@@ -323,8 +267,8 @@ static enum swirl_status group_emit(st_work *w) {
     for (size_t p = 0; p < w->seq_n; p++) {
         uint32_t op = w->seq_op[p], x = w->seq_x[p], y = w->seq_y[p];
         if (op <= 3u) {
-            size_t i = x - w->n_in;
-            uint32_t ea = encode(w, w->a[i]), eb = encode(w, w->b[i]);
+            size_t i = x - w->s.n_in;
+            uint32_t ea = encode(w, w->s.a[i]), eb = encode(w, w->s.b[i]);
             SWIRL_TRY(out_push(w, op, w->slot[x], ea, eb));
         } else if (op == SWIRL_ZC_ST_IEND) {
             uint32_t f0 = (uint32_t)w->pg->field_start[y],
@@ -346,14 +290,14 @@ enum swirl_status swirl_zc_stream_build(swirl_zc_stream *out, void **storage,
     st_work w;
     memset(&w, 0, sizeof w);
     w.pg = pg;
-    enum swirl_status st = st_ssa(&w);
-    size_t nv = (size_t)w.n_val + 1;
+    enum swirl_status st = swirl_zc_ssa_build(&w.s, pg);
+    size_t nv = (size_t)w.s.n_val + 1;
     if (st == SWIRL_OK) {
         w.emit_mark = swirl_calloc(nv, sizeof(uint32_t));
         w.exp_mark = swirl_calloc(nv, sizeof(uint32_t));
         w.trial_mark = swirl_calloc(nv, sizeof(uint32_t));
-        w.in_mark = swirl_calloc(w.n_in + 1, sizeof(uint32_t));
-        w.trial_in = swirl_calloc(w.n_in + 1, sizeof(uint32_t));
+        w.in_mark = swirl_calloc(w.s.n_in + 1, sizeof(uint32_t));
+        w.trial_in = swirl_calloc(w.s.n_in + 1, sizeof(uint32_t));
         w.stack = swirl_malloc(2 * nv * sizeof(uint32_t));
         w.last = swirl_malloc(nv * sizeof(uint32_t));
         w.slot = swirl_malloc(nv * sizeof(uint32_t));
@@ -425,7 +369,7 @@ enum swirl_status swirl_zc_stream_build(swirl_zc_stream *out, void **storage,
     if (st == SWIRL_OK) {
         out->n_instrs = (uint32_t)(w.out_n / 4);
         out->n_temps = w.n_temps ? w.n_temps : 1;
-        out->n_inputs = w.n_in;
+        out->n_inputs = w.s.n_in;
         out->n_groups = w.n_groups;
         /* the parts: cut q at the first group start at or after q / PARTS of the instructions */
         size_t gi = 0;

@@ -81,19 +81,6 @@ enum swirl_status swirl_zc_stream_build(swirl_zc_stream *out, void **storage,
 }
 #endif
 
-SWIRL_HD void swirl_zc_stream_words(uint32_t w[4], const uint32_t *instrs, uint32_t i) {
-#if defined(__CUDA_ARCH__)
-    uint4 v = __ldg((const uint4 *)instrs + i); /* 16-byte aligned: the table's start */
-    w[0] = v.x;
-    w[1] = v.y;
-    w[2] = v.z;
-    w[3] = v.w;
-#else
-    for (int k = 0; k < 4; k++)
-        w[k] = instrs[4 * (size_t)i + k];
-#endif
-}
-
 /* operand o of evaluation e: temp slot s at tmp[s * ts], input row j at U[j * E + e] */
 SWIRL_HD bb31 swirl_zc_stream_ld(uint32_t o, const bb31 *consts, const bb31 *U, size_t E, size_t e,
                                  const bb31 *tmp, size_t ts) {
@@ -117,11 +104,11 @@ SWIRL_HD void swirl_zc_stream_range_b(bb31x4 out[3], const swirl_zc_stream *sp, 
     bb31x4 z = bb31x4_zero(), h = bb31x4_zero(), n = bb31x4_zero(), d = bb31x4_zero();
     uint32_t w[4];
     if (i0 < i1)
-        swirl_zc_stream_words(w, sp->instrs, i0);
+        swirl_zc_words(w, sp->instrs, i0);
     for (uint32_t i = i0; i < i1; i++) {
         uint32_t op = w[0], dst = w[1], a = w[2], b = w[3];
         if (i + 1 < i1) /* the next words in flight while this one runs */
-            swirl_zc_stream_words(w, sp->instrs, i + 1);
+            swirl_zc_words(w, sp->instrs, i + 1);
         bb31 x = op == SWIRL_ZC_ST_IEND ? bb31_zero() : swirl_zc_stream_ld(a, consts, U, E, e, tmp, ts);
         if (op < 3u) {
             bb31 y = swirl_zc_stream_ld(b, consts, U, E, e, tmp, ts);
