@@ -32,6 +32,7 @@
 #include "prover/cuda_pcs.h"
 #include "prover/cuda_rap.h"
 #include "prover/rap_sched.h"
+#include "util/span.h"
 #include "util/alloc.h"
 #include "util/log.h"
 
@@ -863,11 +864,17 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
     rap_events(r, 1);
     enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.rap_constraints");
     if (st == SWIRL_OK) {
+        /* host spans: enqueueing (the GPU already runs), then the wait for the one sync */
+        swirl_span_begin("rap_host.enqueue");
         st = rap_enqueue(r, t, h_proof, &h_t, &fail);
-        if (st == SWIRL_OK)
+        swirl_span_end();
+        if (st == SWIRL_OK) {
+            swirl_span_begin("rap_host.sync_wait");
             st = swirl_cuda_stage_end(r->ctx);
-        else
+            swirl_span_end();
+        } else {
             swirl_cuda_stage_abort(r->ctx);
+        }
     }
     if (st == SWIRL_OK)
         rap_record_substages(r);
@@ -883,7 +890,9 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
         t->sample_idx = h_t.sample_idx;
         t->last_op_perm = h_t.last_op_perm;
         *n_r = r->s.plan.r.len;
+        swirl_span_begin("rap_host.observe_openings");
         swirl_rap_sched_observe_openings(&r->s, h_proof, t); /* after the one sync */
+        swirl_span_end();
     }
     free(h_proof);
     return st;
@@ -910,6 +919,8 @@ swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batc
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
     r->ctx = ctx;
     r->mark = swirl_cuda_arena_mark(ctx);
+    /* host spans inside prover.rap_constraints (the span minus the GPU time is host work) */
+    swirl_span_begin("rap_host.plan");
     enum swirl_status st = rap_plan(r, zp, traces, n);
     if (st == SWIRL_OK) {
         r->src = (swirl_rap_source *)swirl_calloc(n * SWIRL_RAP_MAX_VIEWS, sizeof *r->src);
@@ -918,8 +929,12 @@ swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batc
         else
             swirl_rap_sched_sources(&r->s, traces, commits, n_commits, r->src);
     }
-    if (st == SWIRL_OK)
+    swirl_span_end();
+    if (st == SWIRL_OK) {
+        swirl_span_begin("rap_host.prepare"); /* the layout, the programs from the cache */
         st = rap_prepare(r);
+        swirl_span_end();
+    }
     if (st == SWIRL_OK)
         st = rap_stage(r, gkr, proof, r_out, n_r, t);
     swirl_cuda_arena_rewind(ctx, r->mark);
