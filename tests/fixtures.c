@@ -1,6 +1,9 @@
 /* Shared test inputs (see fixtures.h). */
 #include "fixtures.h"
 
+#include "device/cuda/cuda_backend.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,4 +132,17 @@ void swirl_fixture_three_clear(swirl_fixture_three *f) {
     swirl_air_destroy(f->send);
     swirl_air_destroy(f->recv);
     memset(f, 0, sizeof *f);
+}
+
+int swirl_test_no_cuda(void) {
+    if (swirl_cuda_device_count() > 0)
+        return 0;
+    printf("SKIP: no CUDA device%s\n",
+#ifdef SWIRL_HAVE_CUDA
+           ""
+#else
+           "; built without CUDA"
+#endif
+    );
+    return 1;
 }

@@ -8,6 +8,7 @@
 #include "hash/merkle.h"
 #include "device/cuda/cuda_backend.h"
 #include "prover/cuda_stacked_commit.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "poly/ntt.h"
 
@@ -419,17 +420,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    int n = swirl_cuda_device_count();
-    if (n == 0) {
-        printf("SKIP: no CUDA device (cudaGetDeviceCount=0%s)\n",
-#ifdef SWIRL_HAVE_CUDA
-               ""
-#else
-               "; built without CUDA"
-#endif
-        );
+    if (swirl_test_no_cuda())
         return 77;
-    }
     if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)1 << 30) != SWIRL_OK) {
         printf("cannot create a CUDA context: %s\n", swirl_last_error());
         return 1;

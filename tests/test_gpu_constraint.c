@@ -14,6 +14,7 @@
 #include "air/program.h"
 #include "device/cuda/cuda_backend.h"
 #include "device/cuda/cuda_zc.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "zc_cases.h"
 
@@ -226,10 +227,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() == 0) {
-        printf("no CUDA device: skipped\n");
+    if (swirl_test_no_cuda())
         return 77;
-    }
     if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)64 << 20) != SWIRL_OK) {
         fprintf(stderr, "CUDA context: %s\n", swirl_last_error());
         return 1;

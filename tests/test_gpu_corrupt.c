@@ -155,16 +155,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() <= 0) {
-        printf("SKIP: no CUDA device%s\n",
-#ifdef SWIRL_HAVE_CUDA
-               ""
-#else
-               "; built without CUDA"
-#endif
-        );
+    if (swirl_test_no_cuda())
         return 77;
-    }
     if (!swirl_settings_get()->gpu_stages) {
         printf("SKIP: SWIRL_GPU_STAGES=0 (the corruption is injected before the device stages)\n");
         return 77;

@@ -130,16 +130,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() <= 0) {
-        printf("SKIP: no CUDA device%s\n",
-#ifdef SWIRL_HAVE_CUDA
-               ""
-#else
-               "; built without CUDA"
-#endif
-        );
+    if (swirl_test_no_cuda())
         return 77;
-    }
     swirl_system_params p = params();
     swirl_fixture_three_init(&g_f, &p);
     swirl_proof ref;

@@ -255,16 +255,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() <= 0) {
-        printf("SKIP: no CUDA device%s\n",
-#ifdef SWIRL_HAVE_CUDA
-               ""
-#else
-               "; built without CUDA"
-#endif
-        );
+    if (swirl_test_no_cuda())
         return 77;
-    }
     if (swirl_backend_select(&g_be, "cuda") != SWIRL_OK) {
         printf("cannot create the CUDA backend: %s\n", swirl_last_error());
         return 1;

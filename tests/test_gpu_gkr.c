@@ -11,6 +11,7 @@
 
 #include "device/cuda/cuda_gkr.h"
 #include "gkr_leaves.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "protocol/gkr.h"
 #include "protocol/gkr_cuda.h"
@@ -318,10 +319,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() == 0) {
-        printf("SKIP: no CUDA device\n");
+    if (swirl_test_no_cuda())
         return 77;
-    }
     if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)512 << 20) != SWIRL_OK) {
         printf("cannot create a CUDA context: %s\n", swirl_last_error());
         return 1;

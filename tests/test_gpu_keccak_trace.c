@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "device/cuda/cuda_backend.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "swirl/swirl.h"
 #include "swirl/swirl_air.h"
@@ -237,15 +238,7 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() == 0) {
-        printf("SKIP: no CUDA device (cudaGetDeviceCount=0%s)\n",
-#ifdef SWIRL_HAVE_CUDA
-               ""
-#else
-               "; built without CUDA"
-#endif
-        );
+    if (swirl_test_no_cuda())
         return 77;
-    }
     return swirl_test_main(argc, argv, tests, SWIRL_NTESTS(tests));
 }

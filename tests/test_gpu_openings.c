@@ -11,6 +11,7 @@
 
 #include "prover/cuda_openings.h"
 #include "prover/cuda_pcs.h"
+#include "fixtures.h"
 #include "sr_fixture.h"
 
 static swirl_cuda_ctx *g_ctx;
@@ -181,10 +182,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() == 0) {
-        printf("SKIP: no CUDA device\n");
+    if (swirl_test_no_cuda())
         return 77;
-    }
     if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)1 << 30) != SWIRL_OK) {
         printf("cannot create a CUDA context: %s\n", swirl_last_error());
         return 1;

@@ -23,6 +23,7 @@
 #if defined(__GNUC__)
 #pragma GCC diagnostic ignored "-Wunused-function" /* zc_cases.h's prover run is not used here */
 #endif
+#include "fixtures.h"
 #include "zc_cases.h"
 
 static swirl_cuda_ctx *g_ctx;
@@ -374,10 +375,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() == 0) {
-        printf("SKIP: no CUDA device\n");
+    if (swirl_test_no_cuda())
         return 77;
-    }
     if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)64 << 20) != SWIRL_OK) {
         printf("cannot create a CUDA context: %s\n", swirl_last_error());
         return 1;

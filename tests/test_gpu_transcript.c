@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "device/cuda/cuda_backend.h"
+#include "fixtures.h"
 #include "harness.h"
 #include "transcript/transcript.h"
 #include "util/npy.h"
@@ -168,10 +169,8 @@ static const struct swirl_test tests[] = {
 };
 
 int main(int argc, char **argv) {
-    if (swirl_cuda_device_count() == 0) {
-        printf("SKIP: no CUDA device\n");
+    if (swirl_test_no_cuda())
         return 77;
-    }
     if (swirl_cuda_ctx_create(&g_ctx, 0, (size_t)64 << 20) != SWIRL_OK) {
         printf("cannot create a CUDA context: %s\n", swirl_last_error());
         return 1;

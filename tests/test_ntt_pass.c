@@ -49,8 +49,8 @@ static void emulate_pass(bb31 *data, const swirl_ntt_tile *g, const bb31 *tab, i
             }
         } else {
             for (unsigned f = 0; f < E; f++) {
-                unsigned t = g->lo ? f >> g->yl : f & ((1u << g->k) - 1);
-                unsigned y = g->lo ? f & ((1u << g->yl) - 1) : f >> g->k;
+                unsigned t, y;
+                swirl_ntt_elem_at(g, f, &t, &y);
                 if (swirl_ntt_col_ok(g, &b, y))
                     sh[swirl_ntt_sh(g, swirl_ntt_tile_index(g, t, y))] =
                         data[swirl_ntt_elem_off(g, &b, t, y)];
@@ -63,8 +63,8 @@ static void emulate_pass(bb31 *data, const swirl_ntt_tile *g, const bb31 *tab, i
                 swirl_ntt_unit(sh, M, dit, g, &b, g0, u, tab);
         }
         for (unsigned f = 0; f < E; f++) {
-            unsigned t = g->lo ? f >> g->yl : f & ((1u << g->k) - 1);
-            unsigned y = g->lo ? f & ((1u << g->yl) - 1) : f >> g->k;
+            unsigned t, y;
+            swirl_ntt_elem_at(g, f, &t, &y);
             if (swirl_ntt_col_ok(g, &b, y))
                 data[swirl_ntt_elem_off(g, &b, t, y)] =
                     sh[swirl_ntt_sh(g, swirl_ntt_tile_index(g, t, y))];

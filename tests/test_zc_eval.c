@@ -41,7 +41,7 @@ static enum swirl_status emu_r0(const swirl_backend_ops *ops, bb31x4 *S, const s
             int zc = p < in->nzc * N, lu = p < in->nlu * N;
             swirl_zc_r0_eval(&dp, base, tt->in->public_values, V, EMU_T, t, x, in->lag + p * N,
                              N, tt->h);
-            bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
+            bb31 zfinv = zc ? swirl_zc_r0_zfinv(in->pts[p], N) : bb31_zero();
             bb31x4 c[3];
             swirl_zc_r0_contrib(c, &dp, V, EMU_T, t, in->eq_x[x], zfinv, zc, lu, in->lambda_pows,
                                 in->beta_pows, tt->eq3b);
@@ -100,7 +100,7 @@ static enum swirl_status emu_r0_blk(const swirl_backend_ops *ops, bb31x4 *S,
         int zc = p < in->nzc * N, lu = p < in->nlu * N;
         if (!zc && !lu)
             continue;
-        bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
+        bb31 zfinv = zc ? swirl_zc_r0_zfinv(in->pts[p], N) : bb31_zero();
         for (size_t x = 0; x < nx; x++) {
             for (uint32_t j = 0; j < sc.n_inputs; j++)
                 V[j] = swirl_zc_r0_input(&dp, base, tt->in->public_values, x, in->lag + p * N, 1, N,
@@ -164,7 +164,7 @@ static enum swirl_status emu_r0_stream(const swirl_backend_ops *ops, bb31x4 *S,
         for (size_t i = 0; i < 3 * (size_t)sp.n_temps; i++) /* poison: no value lives on */
             tmp[i] = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
         /* as the kernel splits it: the stream's parts in EMU_C runs, each weighted and added */
-        bb31 zfinv = zc ? bb31_inv(bb31_sub(bb31_pow(in->pts[p], N), bb31_one())) : bb31_zero();
+        bb31 zfinv = zc ? swirl_zc_r0_zfinv(in->pts[p], N) : bb31_zero();
         for (uint32_t q = EMU_C; q-- > 0;) {
             bb31x4 c[3];
             swirl_zc_stream_range_b(c, &sp, sp.cut[q * SWIRL_ZC_STREAM_PARTS / EMU_C],

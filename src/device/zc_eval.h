@@ -246,6 +246,12 @@ SWIRL_HD void swirl_zc_logup_b(bb31x4 *num, bb31x4 *den, const swirl_zc_dprog *p
     *den = dd;
 }
 
+/* 1 / (pt^N - 1): round 0's zerocheck quotient weight at an evaluation point pt outside the skip
+ * domain (the kernels and their CPU twins) */
+SWIRL_HD bb31 swirl_zc_r0_zfinv(bb31 pt, size_t N) {
+    return bb31_inv(bb31_sub(bb31_pow(pt, N), bb31_one()));
+}
+
 /* Round 0's contribution of one (x, point): z = eqx·C_lambda·zfinv (when zc), n, d = eqx·(LogUp
  * numerator, denominator) (when lu), the program already run. */
 SWIRL_HD void swirl_zc_r0_contrib(bb31x4 out[3], const swirl_zc_dprog *pg, const bb31 *V, size_t T,

@@ -204,6 +204,16 @@ SWIRL_HD void swirl_ntt_quad_at(const swirl_ntt_tile *g, unsigned f, unsigned *t
         *t = (f & ((1u << ql) - 1)) << 2;
     }
 }
+/* element f of the tile in the scalar path's order (consecutive f, consecutive addresses) */
+SWIRL_HD void swirl_ntt_elem_at(const swirl_ntt_tile *g, unsigned f, unsigned *t, unsigned *y) {
+    if (g->lo) {
+        *t = f >> g->yl;
+        *y = f & ((1u << g->yl) - 1);
+    } else {
+        *y = f >> g->k;
+        *t = f & ((1u << g->k) - 1);
+    }
+}
 SWIRL_HD int swirl_ntt_vec_ok(const swirl_ntt_tile *g) {
     return g->lo ? g->yl >= 2 : g->k >= 2;
 }

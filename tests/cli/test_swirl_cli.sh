@@ -26,6 +26,7 @@ run 0 "usage: swirl verify" "" verify --help
 run 2 "" "no command"
 run 2 "" "unknown command 'frobnicate'" frobnicate
 run 2 "" "unknown option --bogus" prove fib --bogus 1 --out p
+run 2 "" "unknown option --bogus" prove fib --out p --bogus
 run 2 "" "needs a value" prove fib --out
 run 2 "" "prove needs an AIR and --out" prove fib
 run 2 "" "unknown AIR 'nope'" keygen nope --vk k
@@ -34,6 +35,9 @@ run 2 "" "non-negative integer" prove fib $T --rows -4 --out p
 run 2 "" "--security takes 100 or toy" keygen fib --security 7 --vk k
 run 2 "" "unknown backend 'metal'" prove fib $T --backend metal --out p
 run 2 "" "from 1 to 1024" prove keccakf $T --perms 2000 --out p
+run 2 "" "from 1 to 1024, not 0" prove keccakf $T --perms 0 --out p
+run 2 "" "--rows takes a power of two from 2 to" prove fib $T --rows 0 --out p
+if [ -e p ]; then bad "a refused prove left an output file"; else ok "no output file after refusals"; fi
 run 2 "" "cannot open" prove keccakf $T --inputs "$tmp/missing.txt" --out p
 printf '1 2 3\n' >bad_inputs.txt
 run 2 "" "line 1" prove keccakf $T --inputs bad_inputs.txt --out p

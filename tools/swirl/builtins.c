@@ -97,7 +97,7 @@ static void set_trace(cli_job *job, size_t i, const swirl_felt *t, size_t height
 
 /* rows: a power of two in [lo, max] */
 static int rows_opt(const cli_opts *o, long dflt, long lo, const cli_job *job, size_t *out) {
-    long r = o->rows ? o->rows : dflt;
+    long r = o->rows >= 0 ? o->rows : dflt;
     long max = 1L << (job->params.l_skip + job->params.n_stack);
     if (r < lo || r > max || (r & (r - 1)) != 0) {
         fprintf(stderr, "swirl: --rows takes a power of two from %ld to %ld, not %ld\n", lo, max, r);
@@ -111,11 +111,11 @@ static int setup_keccakf(cli_job *job, const cli_opts *o, int traces) {
     int rc;
     if ((rc = set_params(job, o, 17)) != CLI_OK)
         return rc;
-    if (o->perms && o->inputs) {
+    if (o->perms >= 0 && o->inputs) {
         fprintf(stderr, "swirl: keccakf takes --perms or --inputs, not both\n");
         return CLI_BAD;
     }
-    if (o->perms && (o->perms < 1 || o->perms > 1024)) {
+    if (o->perms >= 0 && (o->perms < 1 || o->perms > 1024)) {
         fprintf(stderr, "swirl: --perms takes a count from 1 to 1024, not %ld\n", o->perms);
         return CLI_BAD;
     }
@@ -126,7 +126,7 @@ static int setup_keccakf(cli_job *job, const cli_opts *o, int traces) {
         return CLI_OK;
     size_t n_example = 0;
     const uint64_t(*inputs)[25] = swirl_keccakf_example_inputs(&n_example);
-    size_t n = o->perms ? (size_t)o->perms : n_example;
+    size_t n = o->perms >= 0 ? (size_t)o->perms : n_example;
     uint64_t(*file_inputs)[25] = NULL;
     if (o->inputs) {
         enum swirl_status st = swirl_keccak_read_inputs(&file_inputs, &n, o->inputs);

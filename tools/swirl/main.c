@@ -131,6 +131,7 @@ static int parse_long(const char *flag, const char *s, long *out) {
 static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char **pos, int *n_pos,
                       int max_pos, const char *usage) {
     memset(o, 0, sizeof *o);
+    o->perms = o->rows = -1; /* not given (parse_long refuses negatives: 0 is a value) */
     *n_pos = 0;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
@@ -155,11 +156,6 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
             continue;
         }
         if (a[0] == '-' && a[1] == '-') {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "swirl: option %s needs a value\n%s", a, usage);
-                return CLI_BAD;
-            }
-            const char *v = argv[++i];
             const char **sv = NULL;
             long *lv = NULL;
             if (strcmp(a, "--vk") == 0)
@@ -194,6 +190,11 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
                 fprintf(stderr, "swirl: unknown option %s\n%s", a, usage);
                 return CLI_BAD;
             }
+            if (i + 1 >= argc) {
+                fprintf(stderr, "swirl: option %s needs a value\n%s", a, usage);
+                return CLI_BAD;
+            }
+            const char *v = argv[++i];
             if (sv)
                 *sv = v;
             else if (parse_long(a, v, lv) != CLI_OK)
@@ -206,8 +207,6 @@ static int parse_opts(int argc, char **argv, int first, cli_opts *o, const char 
         }
         pos[(*n_pos)++] = a;
     }
-    if (o->perms < 0 || o->rows < 0) /* parse_long refuses negatives; kept for clarity */
-        return CLI_BAD;
     if (o->threads > 1024)
         return bad_usage("--threads takes 1 to 1024", usage);
     return CLI_OK;

@@ -66,15 +66,8 @@ __global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
         }
     } else {
         for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
-            /* element f in quad order: consecutive threads, consecutive addresses */
-            unsigned t, y;
-            if (g.lo) {
-                t = f >> g.yl;
-                y = f & ((1u << g.yl) - 1);
-            } else {
-                y = f >> g.k;
-                t = f & ((1u << g.k) - 1);
-            }
+            unsigned t, y; /* consecutive threads, consecutive addresses */
+            swirl_ntt_elem_at(&g, f, &t, &y);
             if (swirl_ntt_col_ok(&g, &b, y))
                 sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))] =
                     data[swirl_ntt_elem_off(&g, &b, t, y)];
@@ -110,13 +103,7 @@ __global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
     } else {
         for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
             unsigned t, y;
-            if (g.lo) {
-                t = f >> g.yl;
-                y = f & ((1u << g.yl) - 1);
-            } else {
-                y = f >> g.k;
-                t = f & ((1u << g.k) - 1);
-            }
+            swirl_ntt_elem_at(&g, f, &t, &y);
             if (swirl_ntt_col_ok(&g, &b, y))
                 data[swirl_ntt_elem_off(&g, &b, t, y)] =
                     sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))];

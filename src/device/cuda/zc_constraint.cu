@@ -135,7 +135,7 @@ __global__ void __launch_bounds__(ZC_BLOCK)
     int zc = p < nzcN, lu = p < nluN;
     bb31 zfinv = bb31_zero();
     if (zc)
-        zfinv = bb31_inv(bb31_sub(bb31_pow(swirl_zc_ldb(&pts[p]), N), bb31_one()));
+        zfinv = swirl_zc_r0_zfinv(swirl_zc_ldb(&pts[p]), N);
     const bb31 *lg = lag + (size_t)p * N;
     for (unsigned long long xg = blockIdx.x; xg * XB < nx; xg += gridDim.x) {
         unsigned long long x = xg * XB + xi;
@@ -237,7 +237,7 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
     if (threadIdx.x == 0) {
         if (zc) /* times 1 / (p^N - 1), once per block */
             acc[0] = bb31x4_mul_base(
-                acc[0], bb31_inv(bb31_sub(bb31_pow(swirl_zc_ldb(&pts[p]), N), bb31_one())));
+                acc[0], swirl_zc_r0_zfinv(swirl_zc_ldb(&pts[p]), N));
         bb31x4 *out = partial + ((size_t)xb * np + p) * 3;
         for (int k = 0; k < 3; k++)
             out[k] = acc_in ? bb31x4_add(out[k], acc[k]) : acc[k];
@@ -330,7 +330,7 @@ __global__ void __launch_bounds__(ZC_BLOCK)
     int zc = p < nzcN, lu = p < nluN;
     bb31 zfinv = bb31_zero();
     if (zc)
-        zfinv = bb31_inv(bb31_sub(bb31_pow(swirl_zc_ldb(&pts[p]), N), bb31_one()));
+        zfinv = swirl_zc_r0_zfinv(swirl_zc_ldb(&pts[p]), N);
     for (unsigned long long xg = blockIdx.x; xg * XB < cx; xg += gridDim.x) {
         unsigned long long x = xg * XB + xi;
         if (x >= cx || (!zc && !lu))
