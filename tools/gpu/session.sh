@@ -4,6 +4,8 @@
 # Usage (on the device machine, repo root): tools/gpu/session.sh [steps...]
 #   steps: build tests alltests cmp bench modes hosttests prod ab sanitize pack (default: build tests cmp bench)
 #   pack: everything under $OUT into $OUT/pack.tgz (a call brings back at most 8 files); run it last
+#   kprof: every kernel's GPU time in one keccakf 1024 proof and (SWIRL_PROD_DIR) one prod proof,
+#          by ncu (serialised), summed per kernel name by tools/gpu/kprof.py
 #   hosttests: the GPU tests again with SWIRL_GPU_STAGES=0 (the CPU stages after the GPU commit)
 #   ab: the baseline in the same call: SWIRL_BASE_TGZ (a `git archive --format=tar.gz REF` of the
 #       base, carried in .debs) built for sm_90a and benched against this tree, keccakf and, when
@@ -28,6 +30,15 @@ build)
         -DCMAKE_CUDA_ARCHITECTURES=90a >"$OUT/build.log" 2>&1 &&
   cmake --build "$B" -j16 >>"$OUT/build.log" 2>&1
   rc=$?; log "build rc=$rc $(( $(date +%s) - t0 )) s"; [ $rc = 0 ] || { tail -40 "$OUT/build.log"; exit 1; } ;;
+kprof)
+  S="$B/swirl"
+  for j in "keccakf:keccakf --perms 1024" "prod:--system ${SWIRL_PROD_DIR:-.debs/prod20}"; do
+    n=${j%%:*}; a=${j#*:}
+    [ "$n" = prod ] && [ ! -d "${SWIRL_PROD_DIR:-.debs/prod20}" ] && continue
+    timeout 300 ncu --csv --metrics gpu__time_duration.sum $S prove $a --backend cuda \
+      --out /tmp/kprof.proof --quiet >"$OUT/kprof_$n.csv" 2>"$OUT/kprof_$n.err"
+    log "kprof $n rc=$?"; python3 tools/gpu/kprof.py "$OUT/kprof_$n.csv" 45 | tee -a "$OUT/summary.txt"
+  done ;;
 tests)
   ctest --test-dir "$B" -L gpu --output-on-failure --timeout 300 >"$OUT/gpu_tests.log" 2>&1
   log "gpu tests rc=$?"; grep -E "tests passed|Failed|Passed|\*\*\*" "$OUT/gpu_tests.log" | tee -a "$OUT/summary.txt" ;;
@@ -75,7 +86,7 @@ prod)
     if cmp -s $d/p.cpu $d/p.$mode; then c=same; else c=DIFFER; fi
     log "$mode prod cmp cuda=$r $c"
     env $env "$S" bench --system "$P" --backend cuda --iters 5 --metrics "$OUT/prod_$mode.json" 2>&1 |
-      grep -E "^stark|^prover" | sed "s/^/prod $mode /" | tee -a "$OUT/summary.txt"
+      grep -E "^stark|^prover|^rap_host" | sed "s/^/prod $mode /" | tee -a "$OUT/summary.txt"
   done ;;
 ab)
   T=${SWIRL_BASE_TGZ:-}; [ -n "$T" ] && [ -f "$T" ] || { log "ab: SWIRL_BASE_TGZ not set or missing"; continue; }
