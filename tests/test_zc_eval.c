@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "zc_cases.h"
 #include "device/zc_stream.h"
+#include "protocol/zerocheck_math.h"
 
 enum { EMU_T = 3 }; /* threads of the emulated value buffer; thread t = (x + p) mod EMU_T */
 
@@ -471,12 +472,51 @@ static void test_stream_matches_program(void) {
     zcc_clear(&c);
 }
 
+/* Round 0's inputs by DFTs (swirl_zc_r0_chunk_cosets, k_zc_r0_U_dft's math) equal the Lagrange
+ * sums over the rap schedule's points (cosets g^(c+1) omega^i, weights eq_uni(pt, omega^j)), for
+ * every skip size the kernel takes and up to three cosets */
+static void test_r0_chunk_dft(void) {
+    srand(7);
+    for (unsigned ls = 1; ls <= SWIRL_ZC_DFT_MAX_LS; ls++)
+        for (unsigned G = 1; G <= 3; G++) {
+            size_t N = (size_t)1 << ls, np = G * N;
+            bb31 omega, pts[3 << SWIRL_ZC_DFT_MAX_LS], lag[(3 << SWIRL_ZC_DFT_MAX_LS) << 5];
+            bb31 tabs[5 << SWIRL_ZC_DFT_MAX_LS], v[1 << SWIRL_ZC_DFT_MAX_LS];
+            bb31 out[3 << SWIRL_ZC_DFT_MAX_LS];
+            CHECK_OK(bb31_two_adic_generator(&omega, ls));
+            bb31 g = bb31_from_u32(BB31_GENERATOR), sh = bb31_one();
+            for (size_t c = 0; c < G; c++) {
+                sh = bb31_mul(sh, g);
+                for (size_t i = 0; i < N; i++)
+                    pts[c * N + i] = bb31_mul(sh, bb31_pow(omega, i));
+            }
+            for (size_t p = 0; p < np; p++)
+                for (size_t j = 0; j < N; j++)
+                    lag[p * N + j] = swirl_zm_eq_uni(ls, bb31x4_from_base(pts[p]),
+                                                     bb31x4_from_base(bb31_pow(omega, j)))
+                                         .c[0];
+            for (size_t t = 0; t < 2 * N + np; t++)
+                tabs[t] = swirl_zc_r0_dft_tab(pts, omega, ls, t);
+            for (int trial = 0; trial < 4; trial++) {
+                for (size_t j = 0; j < N; j++)
+                    v[j] = bb31_from_u32((uint32_t)rand() % BB31_P);
+                swirl_zc_r0_chunk_cosets(out, v, ls, G, tabs);
+                for (size_t p = 0; p < np; p++) {
+                    bb31 want = bb31_zero();
+                    for (size_t j = 0; j < N; j++)
+                        want = bb31_add(want, bb31_mul(lag[p * N + j], v[j]));
+                    CHECK(bb31_eq(out[p], want));
+                }
+            }
+        }
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_sched_matches_program), SWIRL_TEST(test_stream_matches_program),
     SWIRL_TEST(test_dprog_matches_program), SWIRL_TEST(test_fib),
     SWIRL_TEST(test_dummy_interaction),     SWIRL_TEST(test_self_interaction),
     SWIRL_TEST(test_preprocessed_cached),   SWIRL_TEST(test_keccak_real),
-    SWIRL_TEST(test_keccak_random),
+    SWIRL_TEST(test_keccak_random),         SWIRL_TEST(test_r0_chunk_dft),
 };
 
 int main(int argc, char **argv) {

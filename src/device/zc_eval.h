@@ -201,6 +201,79 @@ SWIRL_HD bb31 swirl_zc_r0_input(const swirl_zc_dprog *pg, const bb31 *const *bas
     return acc;
 }
 
+/* Round 0's inputs by DFTs, when the points are cosets of the skip domain: pts[c N + i] =
+ * s_c w^i and lag[p][j] = eq_uni(pts[p], w^j) = L_j(pts[p]) (the Lagrange basis at w^j, N = 2^ls),
+ * as the rap schedule builds them. Then input(p) = f(pts[p]) for f interpolating the chunk's values
+ * v[j] at w^j: its coefficients a = DFT_{1/w}(v) / N, and the values at coset c are
+ * DFT_w(a_k s_c^k)[i]. Per output that is ~4 multiplications (N = 16, two cosets) where the
+ * Lagrange sum takes N; the values are the same field elements. */
+#define SWIRL_ZC_DFT_MAX_LS 5
+
+/* x[m] <- sum_k wp[(m k) mod 2^ls] x[k] in place (wp[t] = w^t, w of order 2^ls): radix 2,
+ * decimation in time on the bit-reversed input. Loops over constants only when ls is one, so the
+ * device code unrolls it into registers. */
+SWIRL_HD void swirl_zc_dft_small(bb31 *x, unsigned ls, const bb31 *wp) {
+    unsigned n = 1u << ls;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned r = 0;
+        for (unsigned b = 0; b < ls; b++)
+            r |= ((i >> b) & 1u) << (ls - 1 - b);
+        if (r > i) {
+            bb31 t = x[i];
+            x[i] = x[r];
+            x[r] = t;
+        }
+    }
+    for (unsigned s = 1; s <= ls; s++) {
+        unsigned half = 1u << (s - 1), step = n >> s;
+        for (unsigned k = 0; k < n; k += 2 * half)
+            for (unsigned j = 0; j < half; j++) {
+                bb31 u = x[k + j], t = bb31_mul(swirl_zc_ldb(&wp[j * step]), x[k + j + half]);
+                x[k + j] = bb31_add(u, t);
+                x[k + j + half] = bb31_sub(u, t);
+            }
+    }
+}
+
+/* The chunk's coefficients times N: a = DFT_{1/w}(v) (wpi[t] = w^-t) */
+SWIRL_HD void swirl_zc_r0_chunk_coeffs(bb31 *a, const bb31 *v, unsigned ls, const bb31 *wpi) {
+    for (unsigned j = 0; j < (1u << ls); j++)
+        a[j] = v[j];
+    swirl_zc_dft_small(a, ls, wpi);
+}
+
+/* One coset's values from the coefficients: out[i] = DFT_w(a_k twc[k])[i] (wp[t] = w^t, twc[k] =
+ * s_c^k / N) */
+SWIRL_HD void swirl_zc_r0_chunk_coset(bb31 *out, const bb31 *a, unsigned ls, const bb31 *wp,
+                                      const bb31 *twc) {
+    for (unsigned k = 0; k < (1u << ls); k++)
+        out[k] = bb31_mul(a[k], swirl_zc_ldb(&twc[k]));
+    swirl_zc_dft_small(out, ls, wp);
+}
+
+/* The chunk's inputs at G cosets: out[c N + i] = f(s_c w^i) from v[0 .. N) (tabs: wp = w^t,
+ * then wpi = w^-t, t < N, then tw[c N + k] = s_c^k / N, c < G) */
+SWIRL_HD void swirl_zc_r0_chunk_cosets(bb31 *out, const bb31 *v, unsigned ls, unsigned G,
+                                       const bb31 *tabs) {
+    unsigned n = 1u << ls;
+    bb31 a[1u << SWIRL_ZC_DFT_MAX_LS];
+    swirl_zc_r0_chunk_coeffs(a, v, ls, tabs + n);
+    for (unsigned c = 0; c < G; c++)
+        swirl_zc_r0_chunk_coset(out + c * n, a, ls, tabs, tabs + 2 * n + c * n);
+}
+
+/* tabs entry t of swirl_zc_r0_chunk_cosets (t < 2 N + np; s_c = pts[c N]) */
+SWIRL_HD bb31 swirl_zc_r0_dft_tab(const bb31 *pts, bb31 omega, unsigned ls, size_t t) {
+    size_t n = (size_t)1 << ls;
+    if (t < n)
+        return bb31_pow(omega, t);
+    if (t < 2 * n)
+        return bb31_pow(bb31_inv(omega), t - n);
+    t -= 2 * n;
+    bb31 ninv = bb31_inv(bb31_from_u32((uint32_t)n));
+    return bb31_mul(bb31_pow(swirl_zc_ldb(&pts[t / n * n]), t % n), ninv);
+}
+
 /* Round 0, thread t at hypercube point x and the point with Lagrange row lg: writes the inputs
  * (selectors, every variable's column interpolated at the point: swirl_zc_r0_input) and runs the
  * program in the base field. base[v]: view v's columns (column-major, height h, a power of two);

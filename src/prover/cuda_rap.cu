@@ -610,6 +610,7 @@ static enum swirl_status rap_enqueue_round0(rap_run *r) {
         in.nzc = tt->nzc;
         in.nlu = tt->nlu;
         in.np = (tt->nzc > tt->nlu ? tt->nzc : tt->nlu) * (size_t)sh->N;
+        in.coset_omega = sh->omega; /* swirl_rap_sched_round0_points: cosets of the skip domain */
         SWIRL_TRY(swirl_cuda_zc_round0(ctx, r->prog[ti], r->b.S + 3 * (size_t)sh->P * ti, &in));
     }
     SWIRL_LAUNCH(ctx, k_rap_ctl_round0, 1, 1, 0, *sh, r->b);

@@ -99,14 +99,20 @@ SWIRL_HD int swirl_ts_check_witness(swirl_transcript *t, unsigned bits, bb31 wit
 /* One PoW candidate without touching t: the output check_witness would sample for `witness`
  * (one permutation of the state with the witness at absorb_idx; state[RATE-1] masked), for
  * parallel searches (a thread, a lane or a GPU thread per candidate). */
-SWIRL_HD int swirl_ts_pow_candidate_ok(const swirl_transcript *t, unsigned bits, bb31 witness,
-                                       const swirl_ts_tables *tb) {
+SWIRL_HD int swirl_ts_pow_state_ok(const bb31 *state, unsigned absorb_idx, unsigned bits,
+                                   bb31 witness, const swirl_ts_tables *tb) {
+    /* a select per element, not a store at a variable index: the state stays in registers on
+     * the device */
     bb31 s[P2_WIDTH];
-    for (int i = 0; i < P2_WIDTH; i++)
-        s[i] = t->state[i];
-    s[t->absorb_idx] = witness;
+    for (unsigned i = 0; i < P2_WIDTH; i++)
+        s[i] = i == absorb_idx ? witness : state[i];
     p2_bb16_permute_tables(s, tb->ext_init, tb->ext_final, tb->internal);
     return (bb31_to_u32(s[P2_RATE - 1]) & (uint32_t)((1ull << bits) - 1)) == 0;
+}
+
+SWIRL_HD int swirl_ts_pow_candidate_ok(const swirl_transcript *t, unsigned bits, bb31 witness,
+                                       const swirl_ts_tables *tb) {
+    return swirl_ts_pow_state_ok(t->state, t->absorb_idx, bits, witness, tb);
 }
 
 #endif /* SWIRL_TRANSCRIPT_TRANSCRIPT_IMPL_H */

@@ -146,6 +146,10 @@ typedef struct swirl_cuda_zc_round0_in {
     const bb31 *pts;       /* n_points */
     const bb31x4 *lambda_pows, *beta_pows, *eq3b;
     size_t n_points, N, np, nzc, nlu;
+    bb31 coset_omega; /* nonzero: the points are cosets of the skip domain, pts[c N + i] =
+                       * pts[c N] coset_omega^i and lag[p][j] = eq_uni(pts[p], coset_omega^j) (the
+                       * rap schedule's): the inputs come from DFTs of each chunk (zc_eval.h
+                       * swirl_zc_r0_chunk_cosets); zero: from the Lagrange rows */
 } swirl_cuda_zc_round0_in;
 
 /** Writes d_S[0 .. 3 n_points): the sums of constraint_round0 for this trace alone (entries no

@@ -49,10 +49,17 @@ __global__ void k_ts_grind_init(unsigned long long *best) {
     *best = TS_NOT_FOUND;
 }
 
-__global__ void k_ts_grind_chunk(const swirl_transcript *t, unsigned bits, unsigned long long base,
-                                 unsigned long long count, unsigned long long *best) {
+/* The state and absorb index are read once into registers (not the whole transcript), so a
+ * candidate costs one permutation of register values. */
+__global__ void __launch_bounds__(256, 6) k_ts_grind_chunk(const swirl_transcript *t, unsigned bits,
+                                                        unsigned long long base,
+                                                        unsigned long long count,
+                                                        unsigned long long *best) {
     swirl_ts_tables tb = d_ts_tables();
-    swirl_transcript s = *t;
+    bb31 st[P2_WIDTH];
+    for (int i = 0; i < P2_WIDTH; i++)
+        st[i] = t->state[i];
+    unsigned idx = t->absorb_idx;
     unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
     for (unsigned long long i = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;
          i < count; i += stride) {
@@ -62,7 +69,7 @@ __global__ void k_ts_grind_chunk(const swirl_transcript *t, unsigned bits, unsig
          * success is smaller than every candidate here) */
         if (w >= *(volatile unsigned long long *)best)
             return;
-        if (swirl_ts_pow_candidate_ok(&s, bits, bb31_from_u32((uint32_t)w), &tb)) {
+        if (swirl_ts_pow_state_ok(st, idx, bits, bb31_from_u32((uint32_t)w), &tb)) {
             atomicMin(best, w);
             return; /* later candidates of this thread are larger */
         }

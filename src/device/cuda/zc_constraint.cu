@@ -307,6 +307,57 @@ __global__ void k_zc_r0_U(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const b
         }
 }
 
+/* swirl_zc_r0_chunk_cosets' tables (2 N + np values) */
+__global__ void k_zc_dft_tabs(bb31 *tabs, const bb31 *pts, bb31 omega, unsigned ls, uint32_t n) {
+    uint32_t t = blockIdx.x * blockDim.x + threadIdx.x;
+    if (t < n)
+        tabs[t] = swirl_zc_r0_dft_tab(pts, omega, ls, t);
+}
+
+/* k_zc_r0_U's output by DFTs (coset points, swirl_zc_r0_chunk_cosets): blockIdx.y strides over
+ * the input rows j; a variable's row takes one hypercube point x per thread (its N values in
+ * registers, np = G N outputs written as one contiguous run); the selectors and public values
+ * keep the Lagrange form (k_zc_r0_U's loop) */
+template <unsigned LS>
+__global__ void __launch_bounds__(128)
+    k_zc_r0_U_dft(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const bb31 *pub,
+                  const bb31 *lagT, const bb31 *tabs, unsigned long long x0, uint32_t cx,
+                  uint32_t E, unsigned long long h, uint32_t np, bb31 *U) {
+    constexpr uint32_t N = 1u << LS;
+    const uint32_t G = np / N;
+    const uint32_t tid = blockIdx.x * blockDim.x + threadIdx.x, nt = gridDim.x * blockDim.x;
+    for (uint32_t j = blockIdx.y; j < n_in; j += gridDim.y) {
+        uint32_t view = j < 3 ? SWIRL_ZC_PUBLIC : SWIRL_ZC_LD(&pg.var_info[3 * (j - 3)]);
+        if (view == SWIRL_ZC_PUBLIC) { /* block-uniform */
+            for (uint32_t e = tid; e < E; e += nt) {
+                uint32_t xl = e / np, p = e - xl * np;
+                U[(size_t)j * E + e] = swirl_zc_r0_input(&pg, vw.b, pub, (size_t)(x0 + xl),
+                                                         lagT + p, np, N, (size_t)h, j);
+            }
+            continue;
+        }
+        uint32_t col = SWIRL_ZC_LD(&pg.var_info[3 * (j - 3) + 1]),
+                 off = SWIRL_ZC_LD(&pg.var_info[3 * (j - 3) + 2]);
+        const bb31 *c = vw.b[view] + (size_t)col * h;
+        size_t mask = (size_t)h - 1;
+        for (uint32_t xl = tid; xl < cx; xl += nt) {
+            size_t row0 = (size_t)(x0 + xl) * N + off;
+            bb31 v[N], a[N], out[N];
+#pragma unroll
+            for (uint32_t i = 0; i < N; i++)
+                v[i] = swirl_zc_ldb(&c[(row0 + i) & mask]);
+            swirl_zc_r0_chunk_coeffs(a, v, LS, tabs + N);
+            bb31 *dst = U + (size_t)j * E + (size_t)xl * np;
+            for (uint32_t g = 0; g < G; g++) { /* one coset at a time: N outputs in registers */
+                swirl_zc_r0_chunk_coset(out, a, LS, tabs, tabs + 2 * N + g * N);
+#pragma unroll
+                for (uint32_t i = 0; i < N; i++)
+                    dst[g * N + i] = out[i];
+            }
+        }
+    }
+}
+
 /* Round 0 with the stream (device/zc_stream.h): the geometry of k_zc_round0 (PB points by
  * XB = ZC_BLOCK / PB hypercube points per block, blockIdx.y the point group), each thread one
  * evaluation at a time reading its inputs from U (hypercube points x0 .. x0 + cx - 1) and its
@@ -773,8 +824,14 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         /* the inputs of cx hypercube points at a time into the scratch (rows of E = cx np
          * evaluations), then the stream over them */
         uint32_t n_in = prog->st.n_inputs;
-        /* the scratch: the rows of U, then the transposed Lagrange table */
-        size_t lt_bytes = (np * in->N * sizeof(bb31) + 255) & ~(size_t)255;
+        /* the scratch: the rows of U, then the transposed Lagrange table, then the DFT tables
+         * (coset points: swirl_zc_r0_chunk_cosets) */
+        unsigned ls = 0;
+        while (((size_t)1 << ls) < in->N)
+            ls++;
+        int dft = in->coset_omega.v != 0 && ls >= 1 && ls <= SWIRL_ZC_DFT_MAX_LS;
+        size_t n_tabs = 2 * in->N + np;
+        size_t lt_bytes = ((np * in->N + n_tabs) * sizeof(bb31) + 255) & ~(size_t)255;
         if (prog->scratch_bytes <= lt_bytes)
             return SWIRL_RAISE(SWIRL_E_NOMEM, "round 0: the constraint scratch (%zu bytes) holds "
                                "no inputs", prog->scratch_bytes);
@@ -808,21 +865,41 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
             C *= 2;
         size_t smem = (size_t)prog->st.n_temps * ZC_BLOCK * sizeof(bb31);
         swirl_cuda_program *owner = prog->tables ? prog->tables : prog; /* the events' owner */
-        unsigned k_in = 1, k_ev = 0;
+        unsigned k_in = 1 + (unsigned)dft, k_ev = 0;
         int timed0 = owner->r0_ev[0] && owner->r0_ev[1] && owner->r0_ev[2];
         if (timed0)
             cudaEventRecord(owner->r0_ev[0], ctx->stream);
         SWIRL_LAUNCH(ctx, k_zc_lag_t, swirl_cuda_blocks(np * in->N, 256), 256, 0, lagT, in->lag,
                      (uint32_t)in->N, (uint32_t)np);
+        bb31 *tabs = lagT + np * in->N;
+        if (dft)
+            SWIRL_LAUNCH(ctx, k_zc_dft_tabs, swirl_cuda_blocks(n_tabs, 256), 256, 0, tabs, in->pts,
+                         in->coset_omega, ls, (uint32_t)n_tabs);
         for (size_t x0 = 0; x0 < nx; x0 += cx) {
             size_t c = nx - x0 < cx ? nx - x0 : cx;
             uint32_t E = (uint32_t)(c * np);
             dim3 ug((unsigned)((E + 255) / 256 < 64 ? (E + 255) / 256 : 64),
                     (unsigned)(n_in < 65535 ? n_in : 65535));
             int timed = x0 == 0 && timed0; /* the first chunk's split (all of it in one chunk) */
-            SWIRL_LAUNCH(ctx, k_zc_r0_U, ug, 256, 0, prog->dp, n_in, vw, in->pub, lagT,
-                         (unsigned long long)x0, E, (unsigned long long)in->h, (uint32_t)in->N,
-                         (uint32_t)np, prog->d_scratch);
+            if (dft) {
+                dim3 dg((unsigned)((c + 127) / 128 < 64 ? (c + 127) / 128 : 64), ug.y);
+#define ZC_U_DFT(L)                                                                                \
+    SWIRL_LAUNCH(ctx, k_zc_r0_U_dft<L>, dg, 128, 0, prog->dp, n_in, vw, in->pub, lagT, tabs,       \
+                 (unsigned long long)x0, (uint32_t)c, E, (unsigned long long)in->h, (uint32_t)np,  \
+                 prog->d_scratch)
+                switch (ls) {
+                case 1: ZC_U_DFT(1); break;
+                case 2: ZC_U_DFT(2); break;
+                case 3: ZC_U_DFT(3); break;
+                case 4: ZC_U_DFT(4); break;
+                default: ZC_U_DFT(5); break;
+                }
+#undef ZC_U_DFT
+            } else {
+                SWIRL_LAUNCH(ctx, k_zc_r0_U, ug, 256, 0, prog->dp, n_in, vw, in->pub, lagT,
+                             (unsigned long long)x0, E, (unsigned long long)in->h,
+                             (uint32_t)in->N, (uint32_t)np, prog->d_scratch);
+            }
             k_in++;
             if (timed)
                 cudaEventRecord(owner->r0_ev[1], ctx->stream);
