@@ -316,16 +316,19 @@ __global__ void k_zc_dft_tabs(bb31 *tabs, const bb31 *pts, bb31 omega, unsigned 
 
 /* k_zc_r0_U's output by DFTs (coset points, swirl_zc_r0_chunk_cosets): blockIdx.y strides over
  * the input rows j; a variable's row takes one hypercube point x per thread (its N values in
- * registers, np = G N outputs written as one contiguous run); the selectors and public values
- * keep the Lagrange form (k_zc_r0_U's loop) */
+ * registers), whose np = G N outputs go through shared memory (row stride np + 1: no bank
+ * conflicts) so the block writes its 128 np words as one contiguous coalesced run (a thread's own
+ * run of np words would make every store instruction touch 32 lines). The selectors and public
+ * values keep the Lagrange form (k_zc_r0_U's loop). Dynamic shared memory: 128 (np + 1) words. */
 template <unsigned LS>
 __global__ void __launch_bounds__(128)
     k_zc_r0_U_dft(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const bb31 *pub,
                   const bb31 *lagT, const bb31 *tabs, unsigned long long x0, uint32_t cx,
                   uint32_t E, unsigned long long h, uint32_t np, bb31 *U) {
     constexpr uint32_t N = 1u << LS;
-    const uint32_t G = np / N;
-    const uint32_t tid = blockIdx.x * blockDim.x + threadIdx.x, nt = gridDim.x * blockDim.x;
+    extern __shared__ bb31 stage[];
+    const uint32_t G = np / N, T = blockDim.x;
+    const uint32_t tid = blockIdx.x * T + threadIdx.x, nt = gridDim.x * T;
     for (uint32_t j = blockIdx.y; j < n_in; j += gridDim.y) {
         uint32_t view = j < 3 ? SWIRL_ZC_PUBLIC : SWIRL_ZC_LD(&pg.var_info[3 * (j - 3)]);
         if (view == SWIRL_ZC_PUBLIC) { /* block-uniform */
@@ -340,20 +343,31 @@ __global__ void __launch_bounds__(128)
                  off = SWIRL_ZC_LD(&pg.var_info[3 * (j - 3) + 2]);
         const bb31 *c = vw.b[view] + (size_t)col * h;
         size_t mask = (size_t)h - 1;
-        for (uint32_t xl = tid; xl < cx; xl += nt) {
-            size_t row0 = (size_t)(x0 + xl) * N + off;
-            bb31 v[N], a[N], out[N];
-#pragma unroll
-            for (uint32_t i = 0; i < N; i++)
-                v[i] = swirl_zc_ldb(&c[(row0 + i) & mask]);
-            swirl_zc_r0_chunk_coeffs(a, v, LS, tabs + N);
-            bb31 *dst = U + (size_t)j * E + (size_t)xl * np;
-            for (uint32_t g = 0; g < G; g++) { /* one coset at a time: N outputs in registers */
-                swirl_zc_r0_chunk_coset(out, a, LS, tabs, tabs + 2 * N + g * N);
+        for (uint32_t xb = blockIdx.x * T; xb < cx; xb += nt) { /* block-uniform */
+            uint32_t xl = xb + threadIdx.x;
+            if (xl < cx) {
+                size_t row0 = (size_t)(x0 + xl) * N + off;
+                bb31 v[N], a[N], out[N];
 #pragma unroll
                 for (uint32_t i = 0; i < N; i++)
-                    dst[g * N + i] = out[i];
+                    v[i] = swirl_zc_ldb(&c[(row0 + i) & mask]);
+                swirl_zc_r0_chunk_coeffs(a, v, LS, tabs + N);
+                bb31 *st = stage + threadIdx.x * (np + 1);
+                for (uint32_t g = 0; g < G; g++) { /* one coset at a time: N outputs in registers */
+                    swirl_zc_r0_chunk_coset(out, a, LS, tabs, tabs + 2 * N + g * N);
+#pragma unroll
+                    for (uint32_t i = 0; i < N; i++)
+                        st[g * N + i] = out[i];
+                }
             }
+            __syncthreads();
+            uint32_t nx = cx - xb < T ? cx - xb : T, words = nx * np;
+            bb31 *dst = U + (size_t)j * E + (size_t)xb * np;
+            for (uint32_t w = threadIdx.x; w < words; w += T) {
+                uint32_t r = w / np;
+                dst[w] = stage[r * (np + 1) + (w - r * np)];
+            }
+            __syncthreads(); /* the stage is refilled next */
         }
     }
 }
@@ -829,7 +843,9 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         unsigned ls = 0;
         while (((size_t)1 << ls) < in->N)
             ls++;
-        int dft = in->coset_omega.v != 0 && ls >= 1 && ls <= SWIRL_ZC_DFT_MAX_LS;
+        size_t dft_smem = 128 * (np + 1) * sizeof(bb31); /* k_zc_r0_U_dft's stage */
+        int dft = in->coset_omega.v != 0 && ls >= 1 && ls <= SWIRL_ZC_DFT_MAX_LS &&
+                  dft_smem <= 48 * 1024;
         size_t n_tabs = 2 * in->N + np;
         size_t lt_bytes = ((np * in->N + n_tabs) * sizeof(bb31) + 255) & ~(size_t)255;
         if (prog->scratch_bytes <= lt_bytes)
@@ -884,7 +900,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
             if (dft) {
                 dim3 dg((unsigned)((c + 127) / 128 < 64 ? (c + 127) / 128 : 64), ug.y);
 #define ZC_U_DFT(L)                                                                                \
-    SWIRL_LAUNCH(ctx, k_zc_r0_U_dft<L>, dg, 128, 0, prog->dp, n_in, vw, in->pub, lagT, tabs,       \
+    SWIRL_LAUNCH(ctx, k_zc_r0_U_dft<L>, dg, 128, dft_smem, prog->dp, n_in, vw, in->pub, lagT, tabs,       \
                  (unsigned long long)x0, (uint32_t)c, E, (unsigned long long)in->h, (uint32_t)np,  \
                  prog->d_scratch)
                 switch (ls) {
