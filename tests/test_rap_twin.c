@@ -6,8 +6,10 @@
  * (prover/rap_sched.h), against swirl_zerocheck_prove on the same transcript: the whole proof
  * buffer (every proof value and r, rap_plan.h's layout) and the final transcript state, byte for
  * byte. The GKR itself is the CPU prover here (its device schedule has its own twin,
- * test_gkr_twin.c); the input layer is also compared with swirl_logup_gkr_input. Runs without a
- * GPU. */
+ * test_gkr_twin.c); the input layer is also compared with swirl_logup_gkr_input. The block control
+ * steps (ctl_challenges, ctl_round0) run as one thread and as blocks of 3, 7 and 256 threads
+ * emulated phase by phase (tw_block), each against the prover and the one-thread run's tables.
+ * Runs without a GPU. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,8 +75,9 @@ static void tw_setup(twin *w, const zc_case *c, const swirl_zc_params *zp) {
     b->nu = tw_x4(w, n * row);
     b->de = tw_x4(w, n * row);
     b->prods = tw_x4(w, 2 * n * row);
-    b->h = tw_x4(w, SWIRL_ZM_MAX_COS * N);
-    b->q = tw_x4(w, SWIRL_ZM_MAX_COS * N);
+    b->h = tw_x4(w, SWIRL_RAP_COS_LEN(n, N));
+    b->q = tw_x4(w, SWIRL_RAP_COS_LEN(n, N));
+    b->vinv = (bb31 *)tw_alloc(w, SWIRL_RAP_VINV_LEN * sizeof(bb31));
     b->eqsharp = tw_x4(w, N);
     b->equni = tw_x4(w, N);
     b->eqs = tw_x4(w, N);
@@ -96,6 +99,29 @@ static void tw_setup(twin *w, const zc_case *c, const swirl_zc_params *zp) {
         w->fb[i] = tw_x4(w, F * (H / 2 ? H / 2 : 1));
     }
     w->V = (bb31 *)tw_alloc(w, slots * 4 * TW_T * sizeof(bb31));
+    /* what the block steps write, poisoned like device memory (an entry read before any write
+     * shows) */
+    const struct {
+        bb31x4 *p;
+        size_t len;
+    } poison[] = {{b->lam_pows, sh->max_cons},
+                  {b->mu_pows, 3 * n},
+                  {b->eq3b, w->s.n_int},
+                  {b->zc, n * row},
+                  {b->nu, n * row},
+                  {b->de, n * row},
+                  {b->prods, 2 * n * row},
+                  {b->h, SWIRL_RAP_COS_LEN(n, N)},
+                  {b->q, SWIRL_RAP_COS_LEN(n, N)},
+                  {b->eqsharp, N},
+                  {b->equni, N},
+                  {b->eqs, N},
+                  {b->zsum, sh->sp0 + 1},
+                  {b->s0zc, row},
+                  {b->lagr, N}};
+    for (size_t i = 0; i < sizeof poison / sizeof poison[0]; i++)
+        memset(poison[i].p, 0xa5, poison[i].len * sizeof(bb31x4));
+    memset(b->vinv, 0xa5, SWIRL_RAP_VINV_LEN * sizeof(bb31));
 }
 
 static void tw_clear(twin *w) {
@@ -272,8 +298,37 @@ static void tw_openings(twin *w) {
     swirl_rap_sched_observe_openings(&w->s, w->proof, w->b.t);
 }
 
+/* How the twin runs the block control steps (ctl_challenges, ctl_round0): nt = 0, the one-thread
+ * API; else as k_rap_ctl_* does with nt threads, every thread in turn per phase, in reverse order
+ * when rev (a phase whose result depends on its threads' order, a read of what another thread
+ * writes in the same phase or two writers of one value, differs in one of the orders). */
+typedef struct tw_block {
+    unsigned nt;
+    int rev;
+} tw_block;
+
+static void tw_phases(twin *w, const tw_block *bk, int round0) {
+    const swirl_rap_shape *sh = &w->s.sh;
+    if (bk->nt == 0) {
+        if (round0)
+            swirl_rap_ctl_round0(sh, &w->b, &g_tb);
+        else
+            swirl_rap_ctl_challenges(sh, &w->b, &g_tb);
+        return;
+    }
+    unsigned np = round0 ? SWIRL_RAP_R0_PHASES : SWIRL_RAP_CH_PHASES;
+    for (unsigned p = 0; p < np; p++)
+        for (unsigned i = 0; i < bk->nt; i++) {
+            unsigned tid = bk->rev ? bk->nt - 1 - i : i;
+            if (round0)
+                swirl_rap_r0_phase(sh, &w->b, p, tid, bk->nt, &g_tb);
+            else
+                swirl_rap_ch_phase(sh, &w->b, p, tid, bk->nt, &g_tb);
+        }
+}
+
 /* the whole schedule on transcript *t */
-static void tw_run(twin *w, const zc_case *c, swirl_transcript *t) {
+static void tw_run(twin *w, const zc_case *c, swirl_transcript *t, const tw_block *bk) {
     const swirl_rap_shape *sh = &w->s.sh;
     w->b.t = t;
     bb31 pow;
@@ -290,63 +345,111 @@ static void tw_run(twin *w, const zc_case *c, swirl_transcript *t) {
         swirl_rap_ctl_gkr(sh, &w->b);
         CHECK(w->ctl.fail == 0);
     }
-    swirl_rap_ctl_challenges(sh, &w->b, &g_tb);
+    tw_phases(w, bk, 0);
     bb31 *pts = (bb31 *)malloc(sh->P * sizeof *pts), *lag = (bb31 *)malloc(sh->P * sh->N * sizeof *lag);
     CHECK(pts && lag);
     swirl_rap_sched_round0_points(&w->s, pts, lag);
     tw_round0(w, c, pts, lag);
     free(pts);
     free(lag);
-    swirl_rap_ctl_round0(sh, &w->b, &g_tb);
+    tw_phases(w, bk, 1);
     tw_fold_r0(w, c);
     for (uint32_t round = 1; round <= sh->n_max; round++)
         tw_round(w, c, round);
     tw_openings(w);
 }
 
+/* the twin's tables of the block control steps, as the one-thread run left them */
+typedef struct tw_tabs {
+    bb31x4 *lam_pows, *eq3b, *lagr, *mu_pows;
+    swirl_rap_ctl ctl;
+} tw_tabs;
+
+static void tw_tabs_cmp(tw_tabs *ref, const twin *w, const zc_case *c, const tw_block *bk) {
+    const swirl_rap_shape *sh = &w->s.sh;
+    const struct {
+        bb31x4 **keep;
+        const bb31x4 *now;
+        size_t len;
+        const char *name;
+    } t[] = {{&ref->lam_pows, w->b.lam_pows, sh->max_cons, "lam_pows"},
+             {&ref->eq3b, w->b.eq3b, w->s.n_int, "eq3b"},
+             {&ref->lagr, w->b.lagr, sh->N, "lagr"},
+             {&ref->mu_pows, w->b.mu_pows, 3 * (size_t)sh->n, "mu_pows"}};
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        if (bk->nt == 0) {
+            *t[i].keep = (bb31x4 *)malloc((t[i].len + 1) * sizeof(bb31x4));
+            CHECK(*t[i].keep);
+            memcpy(*t[i].keep, t[i].now, t[i].len * sizeof(bb31x4));
+        } else {
+            CHECK_MSG(memcmp(*t[i].keep, t[i].now, t[i].len * sizeof(bb31x4)) == 0,
+                      "case %s, %u threads: %s differs", c->name, bk->nt, t[i].name);
+        }
+    }
+    if (bk->nt == 0)
+        ref->ctl = *w->b.ctl;
+    else
+        CHECK_MSG(memcmp(&ref->ctl, w->b.ctl, sizeof ref->ctl) == 0,
+                  "case %s, %u threads: the control state differs", c->name, bk->nt);
+}
+
 static void check_case(zc_case *c, unsigned G, unsigned pow_bits) {
+    /* the block steps as one thread, then as blocks of 3 (reverse order), 7, 256 (reverse) */
+    static const tw_block blocks[] = {{0, 0}, {3, 1}, {7, 0}, {256, 1}};
     swirl_zc_params zp = {c->l_skip, G, pow_bits};
-    swirl_transcript tc, tg;
+    swirl_transcript tc, t0;
     swirl_transcript_init(&tc);
     swirl_transcript_observe(&tc, bb31_from_u32(11));
-    tg = tc;
+    t0 = tc;
     swirl_gkr_proof gkr;
     swirl_batch_proof bp;
     bb31x4 r[64];
     size_t nr = 0;
     CHECK_OK(swirl_zerocheck_prove(NULL, &gkr, &bp, r, &nr, &tc, &zp, c->inst, c->n));
-    twin *w = (twin *)calloc(1, sizeof *w);
-    CHECK(w);
-    tw_setup(w, c, &zp);
-    CHECK(nr == w->s.plan.r.len);
-    bb31x4 *want = (bb31x4 *)calloc(w->s.plan.buffer_len + 1, sizeof *want);
-    CHECK(want);
-    CHECK_OK(swirl_rap_proof_pack(&w->s.plan, &gkr, &bp, r, want));
-    tw_run(w, c, &tg);
-    const swirl_rap_plan *pl = &w->s.plan;
-    const struct {
-        const char *name;
-        swirl_rap_span sp;
-    } parts[] = {{"logup_pow", pl->logup_pow},
-                 {"q0_claim", pl->q0_claim},
-                 {"gkr_claims", pl->gkr_claims},
-                 {"gkr_polys", pl->gkr_polys},
-                 {"numerator_terms", pl->numerator_terms},
-                 {"denominator_terms", pl->denominator_terms},
-                 {"univariate", pl->univariate},
-                 {"mle_polys", pl->mle_polys},
-                 {"openings", pl->openings},
-                 {"r", pl->r}};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        CHECK_MSG(memcmp(want + parts[i].sp.off, w->proof + parts[i].sp.off,
-                         parts[i].sp.len * sizeof(bb31x4)) == 0,
-                  "case %s (l_skip %u): %s differs", c->name, c->l_skip, parts[i].name);
-    CHECK_MSG(memcmp(tc.state, tg.state, sizeof tc.state) == 0 && tc.absorb_idx == tg.absorb_idx &&
-                  tc.sample_idx == tg.sample_idx,
-              "case %s: the final transcript differs", c->name);
-    free(want);
-    tw_clear(w);
-    free(w);
+    tw_tabs ref;
+    memset(&ref, 0, sizeof ref);
+    for (size_t bi = 0; bi < sizeof blocks / sizeof blocks[0]; bi++) {
+        const tw_block *bk = &blocks[bi];
+        swirl_transcript tg = t0;
+        twin *w = (twin *)calloc(1, sizeof *w);
+        CHECK(w);
+        tw_setup(w, c, &zp);
+        CHECK(nr == w->s.plan.r.len);
+        bb31x4 *want = (bb31x4 *)calloc(w->s.plan.buffer_len + 1, sizeof *want);
+        CHECK(want);
+        CHECK_OK(swirl_rap_proof_pack(&w->s.plan, &gkr, &bp, r, want));
+        tw_run(w, c, &tg, bk);
+        const swirl_rap_plan *pl = &w->s.plan;
+        const struct {
+            const char *name;
+            swirl_rap_span sp;
+        } parts[] = {{"logup_pow", pl->logup_pow},
+                     {"q0_claim", pl->q0_claim},
+                     {"gkr_claims", pl->gkr_claims},
+                     {"gkr_polys", pl->gkr_polys},
+                     {"numerator_terms", pl->numerator_terms},
+                     {"denominator_terms", pl->denominator_terms},
+                     {"univariate", pl->univariate},
+                     {"mle_polys", pl->mle_polys},
+                     {"openings", pl->openings},
+                     {"r", pl->r}};
+        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+            CHECK_MSG(memcmp(want + parts[i].sp.off, w->proof + parts[i].sp.off,
+                             parts[i].sp.len * sizeof(bb31x4)) == 0,
+                      "case %s (l_skip %u, %u threads): %s differs", c->name, c->l_skip, bk->nt,
+                      parts[i].name);
+        CHECK_MSG(memcmp(tc.state, tg.state, sizeof tc.state) == 0 &&
+                      tc.absorb_idx == tg.absorb_idx && tc.sample_idx == tg.sample_idx,
+                  "case %s, %u threads: the final transcript differs", c->name, bk->nt);
+        tw_tabs_cmp(&ref, w, c, bk);
+        free(want);
+        tw_clear(w);
+        free(w);
+    }
+    free(ref.lam_pows);
+    free(ref.eq3b);
+    free(ref.lagr);
+    free(ref.mu_pows);
     swirl_gkr_proof_clear(&gkr);
     swirl_batch_proof_clear(&bp);
 }

@@ -4,8 +4,8 @@
  * the host plan is prover/rap_sched.h; the heavy kernels are the device GKR (device/cuda/gkr.cu),
  * the constraint program's round 0 and multilinear rounds (device/cuda/zc_constraint.cu), the
  * PoW grinder (device/cuda/transcript.cu) and the sumcheck fold (gkr.cu). This file adds the LogUp
- * input layer, the fold at r0, the tails, the openings' gather, the eq tables and the one-thread
- * control-step kernels.
+ * input layer, the fold at r0, the tails, the openings' gather, the eq tables and the control-step
+ * kernels (one thread each; ctl_challenges and ctl_round0 one block).
  *
  * The traces' columns are read where the commitments keep them (rap_sched.h
  * swirl_rap_sched_sources finds each partition's block in its stacked matrix): a partition of a
@@ -82,12 +82,33 @@ __global__ void k_rap_ctl_gkr(swirl_rap_shape sh, swirl_rap_bufs b) {
         swirl_rap_ctl_gkr(&sh, &b);
 }
 
-__global__ void k_rap_ctl_challenges(swirl_rap_shape sh, swirl_rap_bufs b) {
-    RAP_CTL(swirl_rap_ctl_challenges(&sh, &bl, &tb));
+/* a block control step (rap_impl.h): every phase on every thread of the one block, a barrier
+ * after each; the transcript in shared memory (only thread 0 touches it), written back at the
+ * end */
+#define RAP_CTL_BLOCK(phases, step)                                                                \
+    do {                                                                                           \
+        __shared__ swirl_transcript ts;                                                            \
+        swirl_ts_tables tb = rap_tables();                                                         \
+        swirl_rap_bufs bl = b;                                                                     \
+        bl.t = &ts;                                                                                \
+        if (threadIdx.x == 0)                                                                      \
+            ts = *b.t;                                                                             \
+        for (unsigned p = 0; p < (phases); p++) {                                                  \
+            step(&sh, &bl, p, threadIdx.x, blockDim.x, &tb);                                       \
+            __syncthreads();                                                                       \
+        }                                                                                          \
+        if (threadIdx.x == 0)                                                                      \
+            *b.t = ts;                                                                             \
+    } while (0)
+
+__global__ void __launch_bounds__(RAP_THREADS)
+    k_rap_ctl_challenges(swirl_rap_shape sh, swirl_rap_bufs b) {
+    RAP_CTL_BLOCK(SWIRL_RAP_CH_PHASES, swirl_rap_ch_phase);
 }
 
-__global__ void k_rap_ctl_round0(swirl_rap_shape sh, swirl_rap_bufs b) {
-    RAP_CTL(swirl_rap_ctl_round0(&sh, &bl, &tb));
+__global__ void __launch_bounds__(RAP_THREADS)
+    k_rap_ctl_round0(swirl_rap_shape sh, swirl_rap_bufs b) {
+    RAP_CTL_BLOCK(SWIRL_RAP_R0_PHASES, swirl_rap_r0_phase);
 }
 
 __global__ void k_rap_ctl_round(swirl_rap_shape sh, swirl_rap_bufs b, uint32_t round) {
@@ -372,8 +393,9 @@ static enum swirl_status rap_take_bufs(rap_run *r) {
     RAP_TAKE(r, b->nu, n * row * x4);
     RAP_TAKE(r, b->de, n * row * x4);
     RAP_TAKE(r, b->prods, 2 * n * row * x4);
-    RAP_TAKE(r, b->h, SWIRL_ZM_MAX_COS * N * x4);
-    RAP_TAKE(r, b->q, SWIRL_ZM_MAX_COS * N * x4);
+    RAP_TAKE(r, b->h, SWIRL_RAP_COS_LEN(n, N) * x4);
+    RAP_TAKE(r, b->q, SWIRL_RAP_COS_LEN(n, N) * x4);
+    RAP_TAKE(r, b->vinv, SWIRL_RAP_VINV_LEN * sizeof(bb31));
     RAP_TAKE(r, b->eqsharp, N * x4);
     RAP_TAKE(r, b->equni, N * x4);
     RAP_TAKE(r, b->eqs, N * x4);
@@ -613,7 +635,7 @@ static enum swirl_status rap_enqueue_round0(rap_run *r) {
         in.coset_omega = sh->omega; /* swirl_rap_sched_round0_points: cosets of the skip domain */
         SWIRL_TRY(swirl_cuda_zc_round0(ctx, r->prog[ti], r->b.S + 3 * (size_t)sh->P * ti, &in));
     }
-    SWIRL_LAUNCH(ctx, k_rap_ctl_round0, 1, 1, 0, *sh, r->b);
+    SWIRL_LAUNCH(ctx, k_rap_ctl_round0, 1, RAP_THREADS, 0, *sh, r->b);
     for (size_t ti = 0; ti < sh->n; ti++) {
         const swirl_rap_view_set *v = &r->s.vs[ti];
         size_t H = (size_t)1 << r->s.tr[ti].n_lift, h = r->traces[ti].height;
@@ -766,7 +788,7 @@ static enum swirl_status rap_enqueue(rap_run *r, const swirl_transcript *t, bb31
     SWIRL_TRY(rap_mark(r, 0));
     SWIRL_TRY(rap_enqueue_logup(r));
     SWIRL_TRY(rap_mark(r, 1));
-    SWIRL_LAUNCH(ctx, k_rap_ctl_challenges, 1, 1, 0, *sh, r->b);
+    SWIRL_LAUNCH(ctx, k_rap_ctl_challenges, 1, RAP_THREADS, 0, *sh, r->b);
     SWIRL_TRY(rap_enqueue_round0(r));
     SWIRL_TRY(rap_mark(r, 2));
     for (uint32_t round = 1; round <= sh->n_max; round++)

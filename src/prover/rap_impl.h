@@ -1,18 +1,21 @@
 /*
  * The rap_constraints stage on a device, as host/device code (SWIRL_HD): the per-thread work of
  * the stage's own kernels (prover/cuda_rap.cu: the LogUp input layer, the fold at r0, the tails'
- * evaluation, the openings' gather) and the one-thread "control steps" that run Fiat–Shamir on
- * the device transcript and write every proof value into the device proof buffer at the offsets of
- * the stage's plan (prover/rap_plan.h). tests/test_rap_twin.c replays the device schedule with
- * these functions on the CPU against swirl_zerocheck_prove (protocol/zerocheck.c), byte for byte.
+ * evaluation, the openings' gather) and the "control steps" that run Fiat–Shamir on the device
+ * transcript and write every proof value into the device proof buffer at the offsets of the
+ * stage's plan (prover/rap_plan.h): one thread each, except ctl_challenges and ctl_round0, which
+ * share their loops out over one block (phases, "block control steps" below).
+ * tests/test_rap_twin.c replays the device schedule with these functions on the CPU against
+ * swirl_zerocheck_prove (protocol/zerocheck.c), byte for byte.
  *
  * The schedule (cuda_rap.cu; n traces, sorted tallest first):
  *   grind (device PoW) -> ctl_pow (witness, alpha, beta, beta powers)
  *   [interactions] leaf_init + leaf_rows per trace -> device GKR (gkr_impl.h, its own buffer)
  *                  -> ctl_gkr (balance flag, q0, claims, sumcheck polys, xi)
- *   ctl_challenges (xi, lambda powers, eq3b)
+ *   ctl_challenges (xi, lambda powers, eq3b; one block)
  *   per trace: eq_x (gkr eq entries) -> swirl_cuda_zc_round0 into S[trace]
- *   ctl_round0 (per-trace polynomials, eq polynomials, LogUp terms, mu, s0, r0, fold weights, eq)
+ *   ctl_round0 (per-trace polynomials, eq polynomials, LogUp terms, mu, s0, r0, fold weights, eq;
+ *     one block)
  *   per trace: fold_r0 per view, fold_sel
  *   per round 1..n_max: per head trace eq_y -> swirl_cuda_zc_round into heads[trace]; per trace
  *     that ends (round = n_lift + 1) tail_eval into tails[trace]; ctl_round (tails, heads, the
@@ -34,6 +37,12 @@
 
 #define SWIRL_RAP_MAX_XI 96     /* coordinates of xi (zerocheck.c ZC_MAX_XI) */
 #define SWIRL_RAP_MAX_ROUNDS 28 /* multilinear rounds + 1 (log height <= 27) */
+
+/* round 0's interpolation scratch (h, q): SWIRL_ZM_MAX_COS N entries per trace and kind
+ * (zerocheck, LogUp numerator, denominator); the Vandermonde inverses of d = 1..SWIRL_ZM_MAX_COS
+ * cosets (swirl_zm_cos_vinv), SWIRL_ZM_MAX_COS^2 each */
+#define SWIRL_RAP_COS_LEN(n, N) (3 * (size_t)(n) * SWIRL_ZM_MAX_COS * (size_t)(N))
+#define SWIRL_RAP_VINV_LEN ((size_t)SWIRL_ZM_MAX_COS * SWIRL_ZM_MAX_COS * SWIRL_ZM_MAX_COS)
 
 /* One trace as the control steps see it (host-planned, uploaded). */
 typedef struct swirl_rap_trace {
@@ -57,7 +66,7 @@ typedef struct swirl_rap_shape {
 
 /* The control state (device memory; written by one thread at a time). */
 typedef struct swirl_rap_ctl {
-    bb31x4 alpha, beta, prev;
+    bb31x4 alpha, beta, lambda, prev;
     bb31x4 xi[SWIRL_RAP_MAX_XI];
     bb31x4 eq_ns[SWIRL_RAP_MAX_ROUNDS], eq_sh[SWIRL_RAP_MAX_ROUNDS];
     uint32_t fail; /* 1: the LogUp fractions do not sum to zero */
@@ -77,7 +86,8 @@ typedef struct swirl_rap_bufs {
     bb31x4 *S;                 /* n x 3 P: round 0's sums */
     bb31x4 *zc, *nu, *de;      /* n x (s0deg + 1) */
     bb31x4 *prods;             /* 2 n x (s0deg + 1) */
-    bb31x4 *h, *q;             /* SWIRL_ZM_MAX_COS N each */
+    bb31x4 *h, *q;             /* SWIRL_RAP_COS_LEN(n, N) each: round 0's interpolations */
+    bb31 *vinv;                /* SWIRL_RAP_VINV_LEN: the cosets' Vandermonde inverses */
     bb31x4 *eqsharp, *equni, *eqs; /* N each */
     bb31x4 *zsum, *s0zc;           /* sp0 + 1, s0deg + 1 */
     bb31x4 *lagr;                  /* N: the weights of the fold at r0 */
@@ -216,96 +226,6 @@ SWIRL_HD void swirl_rap_ctl_gkr(const swirl_rap_shape *sh, const swirl_rap_bufs 
         b->ctl->xi[i] = g[swirl_gkr_off_xi(L) + i];
 }
 
-/* derive_challenges: xi extended to n_xi coordinates, lambda and its powers, the eq weight of
- * every interaction's LogUp column: eq(xi[l + n_lift ..], bits(row_idx >> (l + n_lift))). */
-SWIRL_HD void swirl_rap_ctl_challenges(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
-                                       const swirl_ts_tables *tb) {
-    swirl_rap_ctl *c = b->ctl;
-    for (uint32_t i = sh->gkr_layers; i < sh->n_xi; i++)
-        c->xi[i] = swirl_ts_sample_ext(b->t, tb);
-    bb31x4 lambda = swirl_ts_sample_ext(b->t, tb);
-    b->lam_pows[0] = bb31x4_one();
-    for (uint32_t k = 1; k < sh->max_cons; k++)
-        b->lam_pows[k] = bb31x4_mul(b->lam_pows[k - 1], lambda);
-    for (uint32_t ti = 0; ti < sh->n; ti++) {
-        const swirl_rap_trace *tt = &b->tr[ti];
-        uint32_t shift = sh->l + tt->n_lift, nb = sh->n_logup - tt->n_lift;
-        for (uint32_t k = 0; k < tt->n_int; k++)
-            b->eq3b[tt->int_off + k] =
-                swirl_gkr_eq_entry(c->xi + shift, nb, (size_t)(b->row_idx[tt->int_off + k] >> shift));
-    }
-}
-
-/* Round 0 after the sums: every trace's polynomials, eq_sharp / eq_uni, the per-AIR LogUp terms
- * (observed) and their products. */
-SWIRL_HD void swirl_rap_r0_terms(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
-                                 const swirl_ts_tables *tb) {
-    size_t n = sh->n, N = sh->N, row = sh->s0deg + 1, sp0 = sh->sp0;
-    for (size_t ti = 0; ti < n; ti++) {
-        const swirl_rap_trace *tt = &b->tr[ti];
-        for (size_t i = 0; i < row; i++)
-            b->zc[ti * row + i] = b->nu[ti * row + i] = b->de[ti * row + i] = bb31x4_zero();
-        swirl_zm_round0_trace_polys(b->zc + ti * row, b->nu + ti * row, b->de + ti * row,
-                                    b->S + ti * 3 * (size_t)sh->P, sh->P, tt->deg, tt->nzc,
-                                    tt->nlu, sh->l, sh->omega, sp0, tt->norm, b->h, b->q);
-    }
-    swirl_zm_round0_eq_polys(b->eqsharp, b->equni, b->ctl->xi, sh->l, sh->omega, b->eqs);
-    for (size_t ti = 0; ti < n; ti++) {
-        bb31x4 *pn = b->prods + (2 * ti) * row, *pd = b->prods + (2 * ti + 1) * row;
-        swirl_zm_poly_mul(pn, row, b->nu + ti * row, sp0 + 1, b->eqsharp, N);
-        swirl_zm_poly_mul(pd, row, b->de + ti * row, sp0 + 1, b->eqsharp, N);
-        bb31x4 sn = swirl_zm_sum_over_domain(pn, sh->s0deg, N);
-        bb31x4 sd = swirl_zm_sum_over_domain(pd, sh->s0deg, N);
-        b->proof[sh->off_num + ti] = sn;
-        b->proof[sh->off_den + ti] = sd;
-        swirl_ts_observe_ext(b->t, sn, tb);
-        swirl_ts_observe_ext(b->t, sd, tb);
-    }
-}
-
-/* Round 0's end: mu and its powers, the batched univariate polynomial (observed), r0, the claim
- * s0(r0), the fold weights at r0 and the eq factors eq_ns[0], eq_sh[0]. */
-SWIRL_HD void swirl_rap_r0_poly(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
-                                const swirl_ts_tables *tb) {
-    size_t n = sh->n, row = sh->s0deg + 1, sp0 = sh->sp0;
-    swirl_rap_ctl *c = b->ctl;
-    bb31x4 mu = swirl_ts_sample_ext(b->t, tb);
-    bb31x4 *mp = b->mu_pows;
-    mp[0] = bb31x4_one();
-    for (size_t k = 1; k < 3 * n; k++)
-        mp[k] = bb31x4_mul(mp[k - 1], mu);
-    for (size_t j = 0; j <= sp0; j++)
-        b->zsum[j] = bb31x4_zero();
-    for (size_t ti = 0; ti < n; ti++)
-        for (size_t j = 0; j <= sp0; j++)
-            b->zsum[j] = bb31x4_add(b->zsum[j], bb31x4_mul(mp[2 * n + ti], b->zc[ti * row + j]));
-    swirl_zm_poly_mul(b->s0zc, row, b->zsum, sp0 + 1, b->equni, sh->N);
-    bb31x4 *uni = b->proof + sh->off_uni;
-    for (size_t j = 0; j < row; j++) {
-        bb31x4 co = b->s0zc[j];
-        for (size_t i = 0; i < 2 * n; i++)
-            co = bb31x4_add(co, bb31x4_mul(mp[i], b->prods[i * row + j]));
-        uni[j] = co;
-        swirl_ts_observe_ext(b->t, co, tb);
-    }
-    bb31x4 r0 = swirl_ts_sample_ext(b->t, tb);
-    b->proof[sh->off_r] = r0;
-    c->prev = swirl_zm_horner(uni, row, r0);
-    swirl_zm_fold_weights(b->lagr, sh->l, r0, sh->omega);
-    c->eq_ns[0] = swirl_zm_eq_uni(sh->l, c->xi[0], r0);
-    swirl_zm_evals_eq_hypercube(b->eqs, c->xi, sh->l);
-    bb31x4 acc = bb31x4_zero();
-    for (size_t i = 0; i < sh->N; i++)
-        acc = bb31x4_add(acc, bb31x4_mul(b->lagr[i], b->eqs[i]));
-    c->eq_sh[0] = acc;
-}
-
-SWIRL_HD void swirl_rap_ctl_round0(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
-                                   const swirl_ts_tables *tb) {
-    swirl_rap_r0_terms(sh, b, tb);
-    swirl_rap_r0_poly(sh, b, tb);
-}
-
 /* Multilinear round `round`: every trace's tail (a trace that ends this round: its evaluation in
  * tails[] times the eq factors; later: times r_{round-1}) or head (heads[]: 3 G sums), the round
  * polynomial (values at 1..s_deg observed), r_round, the claim, the eq factors of the next round. */
@@ -365,6 +285,207 @@ SWIRL_HD void swirl_rap_ctl_round(const swirl_rap_shape *sh, const swirl_rap_buf
     bb31x4 em = swirl_zm_eq_mle(&xc, &rr, 1);
     c->eq_ns[round] = bb31x4_mul(c->eq_ns[round - 1], em);
     c->eq_sh[round] = bb31x4_mul(c->eq_sh[round - 1], em);
+}
+
+/* ------------------------------ block control steps ------------------------------ */
+/*
+ * ctl_challenges and ctl_round0 run on one block (k_rap_ctl_challenges, k_rap_ctl_round0): a step
+ * is a list of phases, each either parallel (thread tid of nt takes the items tid, tid + nt, ...
+ * of the phase's flat index space, or a run of them; every output has exactly one writer) or
+ * sequential (thread 0 only: the transcript, in the one-thread order). The kernel runs phase p on
+ * every thread with a __syncthreads after each; the CPU runs the phases in order as thread 0 of
+ * 1 (swirl_rap_ctl_challenges, swirl_rap_ctl_round0); tests/test_rap_twin.c also runs every thread
+ * of nt in turn per phase. Values pass between phases through the buffers and the control state.
+ */
+
+/* The first item of a run that starts at flat index `off` which thread tid of nt takes (the flat
+ * indexes tid, tid + nt, ...): runs of different lengths one after another share out evenly. */
+SWIRL_HD size_t swirl_rap_first(size_t off, unsigned tid, unsigned nt) {
+    return (tid + nt - off % nt) % nt;
+}
+
+/* derive_challenges, 2 phases. 0 (thread 0): xi extended to n_xi coordinates, lambda. 1: lambda's
+ * powers (thread tid: a run of consecutive ones from lambda^start), the eq weight of every
+ * interaction's LogUp column: eq(xi[l + n_lift ..], bits(row_idx >> (l + n_lift))). */
+#define SWIRL_RAP_CH_PHASES 2u
+SWIRL_HD void swirl_rap_ch_phase(const swirl_rap_shape *sh, const swirl_rap_bufs *b, unsigned p,
+                                 unsigned tid, unsigned nt, const swirl_ts_tables *tb) {
+    swirl_rap_ctl *c = b->ctl;
+    if (p == 0) {
+        if (tid != 0)
+            return;
+        for (uint32_t i = sh->gkr_layers; i < sh->n_xi; i++)
+            c->xi[i] = swirl_ts_sample_ext(b->t, tb);
+        c->lambda = swirl_ts_sample_ext(b->t, tb);
+        return;
+    }
+    uint32_t run = (sh->max_cons + nt - 1) / nt, k0 = tid * run;
+    if (k0 < sh->max_cons) {
+        uint32_t k1 = sh->max_cons - k0 < run ? sh->max_cons : k0 + run;
+        bb31x4 lp = bb31x4_pow(c->lambda, k0);
+        for (uint32_t k = k0; k < k1; k++) {
+            b->lam_pows[k] = lp;
+            lp = bb31x4_mul(lp, c->lambda);
+        }
+    }
+    for (uint32_t ti = 0; ti < sh->n; ti++) {
+        const swirl_rap_trace *tt = &b->tr[ti];
+        uint32_t shift = sh->l + tt->n_lift, nb = sh->n_logup - tt->n_lift;
+        for (size_t k = swirl_rap_first(tt->int_off, tid, nt); k < tt->n_int; k += nt)
+            b->eq3b[tt->int_off + k] = swirl_gkr_eq_entry(
+                c->xi + shift, nb, (size_t)(b->row_idx[tt->int_off + k] >> shift));
+    }
+}
+
+/* the cosets of trace tt's interpolation `kind` (0 zerocheck, 1 numerator, 2 denominator) */
+SWIRL_HD size_t swirl_rap_r0_cosets(const swirl_rap_trace *tt, unsigned kind) {
+    return kind == 0 ? tt->nzc : tt->nlu;
+}
+
+/*
+ * Round 0 after the sums, 10 phases (zm: protocol/zerocheck_math.h). Scratch item e of trace ti's
+ * interpolation kind is h / q[(3 ti + kind) SWIRL_ZM_MAX_COS N + e]; vinv holds d = 1..MAX_COS.
+ *   0  h entries (zm_cos_h), the Vandermonde inverses, eqs (eq of xi[0..l) over the cube), eq_uni
+ *   1  the interpolations' coefficients (zm_cos_coeff), eq_sharp
+ *   2  the rows zc, nu, de (zm_round0_entry, every entry)
+ *   3  the LogUp products with eq_sharp (prods)
+ *   4  thread 0: the per-AIR LogUp terms (observed), mu and its powers
+ *   5  zsum: the mu-batched zerocheck rows
+ *   6  zsum times eq_uni (s0zc) and the batched univariate polynomial into the proof
+ *   7  thread 0: the polynomial observed, r0, the claim s0(r0), eq_ns[0]
+ *   8  the fold weights at r0 (lagr)
+ *   9  thread 0: eq_sh[0] = sum_i lagr[i] eqs[i]
+ */
+#define SWIRL_RAP_R0_PHASES 10u
+SWIRL_HD void swirl_rap_r0_phase(const swirl_rap_shape *sh, const swirl_rap_bufs *b, unsigned p,
+                                 unsigned tid, unsigned nt, const swirl_ts_tables *tb) {
+    swirl_rap_ctl *c = b->ctl;
+    size_t n = sh->n, N = sh->N, l = sh->l, row = sh->s0deg + 1, sp0 = sh->sp0;
+    size_t per = SWIRL_ZM_MAX_COS * N; /* one interpolation's scratch */
+    const bb31x4 *mp = b->mu_pows;
+    bb31x4 *uni = b->proof + sh->off_uni;
+    switch (p) {
+    case 0:
+        for (size_t d = tid; d < SWIRL_ZM_MAX_COS; d += nt)
+            swirl_zm_cos_vinv(b->vinv + d * SWIRL_ZM_MAX_COS * SWIRL_ZM_MAX_COS, d + 1, l);
+        for (size_t k = tid; k < N; k += nt) {
+            b->eqs[k] = swirl_gkr_eq_entry(c->xi, (unsigned)l, k);
+            b->equni[k] = swirl_zm_equni_coeff(c->xi[0], l, k);
+        }
+        /* entry e = c N + k of interpolation tk = 3 ti + kind: item off + e across them all */
+        for (size_t tk = 0, off = 0; tk < 3 * n; tk++) {
+            size_t cnt = swirl_rap_r0_cosets(&b->tr[tk / 3], (unsigned)(tk % 3)) * N;
+            for (size_t e = swirl_rap_first(off, tid, nt); e < cnt; e += nt)
+                b->h[tk * per + e] =
+                    swirl_zm_cos_h(b->S + tk * (size_t)sh->P, e >> l, e & (N - 1), l, sh->omega);
+            off += cnt;
+        }
+        break;
+    case 1:
+        /* coefficient e = m N + k of interpolation tk, numbered as in phase 0 */
+        for (size_t tk = 0, off = 0; tk < 3 * n; tk++) {
+            size_t d = swirl_rap_r0_cosets(&b->tr[tk / 3], (unsigned)(tk % 3));
+            const bb31 *vi = b->vinv + (d ? d - 1 : 0) * SWIRL_ZM_MAX_COS * SWIRL_ZM_MAX_COS;
+            for (size_t e = swirl_rap_first(off, tid, nt); e < d * N; e += nt)
+                b->q[tk * per + e] =
+                    swirl_zm_cos_coeff(b->h + tk * per, vi, d, N, e >> l, e & (N - 1));
+            off += d * N;
+        }
+        for (size_t k = tid; k < N; k += nt)
+            b->eqsharp[k] = swirl_zm_eqsharp_coeff(b->eqs, l, sh->omega, k);
+        break;
+    case 2:
+        for (size_t e = tid; e < 3 * n * row; e += nt) {
+            size_t tk = e / row, i = e - tk * row, ti = tk / 3;
+            unsigned kind = (unsigned)(tk - 3 * ti);
+            const swirl_rap_trace *tt = &b->tr[ti];
+            bb31x4 *out = kind == 0 ? b->zc : kind == 1 ? b->nu : b->de;
+            out[ti * row + i] = swirl_zm_round0_entry(b->q + tk * per, kind, i, tt->deg, tt->nzc,
+                                                      tt->nlu, N, sp0, tt->norm);
+        }
+        break;
+    case 3: /* prods row 2 ti: nu[ti] eq_sharp, row 2 ti + 1: de[ti] eq_sharp */
+        for (size_t e = tid; e < 2 * n * row; e += nt) {
+            size_t r = e / row, i = e - r * row;
+            const bb31x4 *src = (r % 2 == 0 ? b->nu : b->de) + (r / 2) * row;
+            b->prods[e] = swirl_zm_poly_mul_at(src, sp0 + 1, b->eqsharp, N, i);
+        }
+        break;
+    case 4:
+        if (tid != 0)
+            break;
+        for (size_t ti = 0; ti < n; ti++) {
+            bb31x4 sn = swirl_zm_sum_over_domain(b->prods + (2 * ti) * row, sh->s0deg, N);
+            bb31x4 sd = swirl_zm_sum_over_domain(b->prods + (2 * ti + 1) * row, sh->s0deg, N);
+            b->proof[sh->off_num + ti] = sn;
+            b->proof[sh->off_den + ti] = sd;
+            swirl_ts_observe_ext(b->t, sn, tb);
+            swirl_ts_observe_ext(b->t, sd, tb);
+        }
+        {
+            bb31x4 mu = swirl_ts_sample_ext(b->t, tb);
+            b->mu_pows[0] = bb31x4_one();
+            for (size_t k = 1; k < 3 * n; k++)
+                b->mu_pows[k] = bb31x4_mul(b->mu_pows[k - 1], mu);
+        }
+        break;
+    case 5:
+        for (size_t j = tid; j <= sp0; j += nt) {
+            bb31x4 z = bb31x4_zero();
+            for (size_t ti = 0; ti < n; ti++)
+                z = bb31x4_add(z, bb31x4_mul(mp[2 * n + ti], b->zc[ti * row + j]));
+            b->zsum[j] = z;
+        }
+        break;
+    case 6:
+        for (size_t j = tid; j < row; j += nt) {
+            bb31x4 co = swirl_zm_poly_mul_at(b->zsum, sp0 + 1, b->equni, N, j);
+            b->s0zc[j] = co;
+            for (size_t i = 0; i < 2 * n; i++)
+                co = bb31x4_add(co, bb31x4_mul(mp[i], b->prods[i * row + j]));
+            uni[j] = co;
+        }
+        break;
+    case 7:
+        if (tid != 0)
+            break;
+        for (size_t j = 0; j < row; j++)
+            swirl_ts_observe_ext(b->t, uni[j], tb);
+        {
+            bb31x4 r0 = swirl_ts_sample_ext(b->t, tb);
+            b->proof[sh->off_r] = r0;
+            c->prev = swirl_zm_horner(uni, row, r0);
+            c->eq_ns[0] = swirl_zm_eq_uni(l, c->xi[0], r0);
+        }
+        break;
+    case 8:
+        for (size_t j = tid; j < N; j += nt)
+            b->lagr[j] = swirl_zm_fold_weight(l, b->proof[sh->off_r], sh->omega, j);
+        break;
+    case 9:
+        if (tid != 0)
+            break;
+        {
+            bb31x4 acc = bb31x4_zero();
+            for (size_t i = 0; i < N; i++)
+                acc = bb31x4_add(acc, bb31x4_mul(b->lagr[i], b->eqs[i]));
+            c->eq_sh[0] = acc;
+        }
+        break;
+    }
+}
+
+/* the steps on the CPU: every phase as thread 0 of 1 */
+SWIRL_HD void swirl_rap_ctl_challenges(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
+                                       const swirl_ts_tables *tb) {
+    for (unsigned p = 0; p < SWIRL_RAP_CH_PHASES; p++)
+        swirl_rap_ch_phase(sh, b, p, 0, 1, tb);
+}
+
+SWIRL_HD void swirl_rap_ctl_round0(const swirl_rap_shape *sh, const swirl_rap_bufs *b,
+                                   const swirl_ts_tables *tb) {
+    for (unsigned p = 0; p < SWIRL_RAP_R0_PHASES; p++)
+        swirl_rap_r0_phase(sh, b, p, 0, 1, tb);
 }
 
 #endif /* SWIRL_PROVER_RAP_IMPL_H */
