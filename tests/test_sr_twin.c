@@ -2,8 +2,8 @@
  * (prover/cuda_openings.cu, device/cuda/stacked_reduction.cu) replayed on the CPU with the same
  * host/device code (device/sr_impl.h) and the same host plan (prover/sr_plan.h), against
  * swirl_stacked_reduction_prove on the same transcript state: every proof value, u, the final
- * transcript. Round 0's x-chunking and the rounds' partial sums take several groupings (the
- * values must not depend on them). Runs without a GPU. */
+ * transcript. Round 0's W tiles, x-lanes and view blocks and the rounds' partial sums take several
+ * groupings (the values must not depend on them). Runs without a GPU. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,9 +20,9 @@ typedef struct twin {
     const swirl_sr_params *pr;
     swirl_sr_class *cls; /* a copy: the u_0 constants are written into it */
     swirl_sr_ctl ctl;
-    bb31x4 *lp, *W, *S, *lagu, *eq_ub;
+    bb31x4 *lp, *W, *Wr, *S, *lagu, *eq_ub;
     bb31x4 *E[2], *K[2], *Q[2];
-    unsigned threads; /* emulated threads of the round sums */
+    unsigned threads; /* emulated threads of the round sums, x-lanes and view blocks of round 0 */
 } twin;
 
 static void *xcalloc(size_t n, size_t sz) {
@@ -42,46 +42,74 @@ static void twin_setup(twin *w, swirl_transcript *t, const bb31x4 *r) {
             w->E[0][w->cls[g].eoff + x] = swirl_sr_eq_entry(r + 1, w->cls[g].n_lift, x);
 }
 
-/* k_sr_w, k_sr_s0, k_sr_round0_ctl */
+/* k_sr_w: one tile's partial sums, `threads` emulated x-lanes (any step: the values must not
+ * depend on the grouping) */
+static void twin_w_tile(twin *w, bb31 *const *mats, uint64_t k, uint64_t b) {
+    const swirl_sr_params *pr = w->pr;
+    const swirl_sr_view *v = &w->pl->views[k];
+    const swirl_sr_class *cl = &w->cls[v->cls];
+    uint64_t x0, x1;
+    swirl_sr_w_tile(&x0, &x1, cl->n_lift, pr->w_xlog, b - w->pl->woffs[k]);
+    const bb31 *col = mats[v->com] + (uint64_t)v->col_idx * pr->Hs + v->row_idx;
+    for (uint64_t j = 0; j < pr->N; j++) {
+        bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
+        for (unsigned xl = 0; xl < w->threads; xl++) {
+            bb31x4 part[2] = {bb31x4_zero(), bb31x4_zero()};
+            swirl_sr_w(part, col, w->E[0] + cl->eoff, cl->n_lift, pr->N, j, x0 + xl, x1, w->threads,
+                       v->rot);
+            acc[0] = bb31x4_add(acc[0], part[0]);
+            acc[1] = bb31x4_add(acc[1], part[1]);
+        }
+        w->W[2 * (b * pr->N + j)] = acc[0];
+        w->W[2 * (b * pr->N + j) + 1] = acc[1];
+    }
+}
+
+/* k_sr_w, k_sr_wsum, k_sr_s0 (`threads` emulated view blocks), k_sr_round0_ctl */
 static void twin_round0(twin *w, swirl_transcript *t, bb31x4 *proof, bb31 *const *mats) {
     const swirl_sr_params *pr = w->pr;
     const swirl_sr_view *vs = w->pl->views;
-    size_t nk = pr->ntv * pr->N;
-    for (uint32_t c = 0; c < pr->w_chunks; c++)
-        for (size_t idx = 0; idx < nk; idx++) {
-            size_t k = idx / pr->N, j = idx % pr->N;
-            const swirl_sr_view *v = &vs[k];
-            const swirl_sr_class *cl = &w->cls[v->cls];
-            uint64_t x0, x1;
-            swirl_sr_chunk(&x0, &x1, cl->n_lift, pr->w_chunks, c);
+    const uint64_t *woffs = w->pl->woffs;
+    for (uint64_t k = 0; k < pr->ntv; k++)
+        for (uint64_t b = woffs[k]; b < woffs[k + 1]; b++)
+            twin_w_tile(w, mats, k, b);
+    for (uint64_t k = 0; k < pr->ntv; k++)
+        for (uint64_t j = 0; j < pr->N; j++) {
             bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
-            const bb31 *col = mats[v->com] + (uint64_t)v->col_idx * pr->Hs + v->row_idx;
-            swirl_sr_w(acc, col, w->E[0] + cl->eoff, cl->n_lift, pr->N, j, x0, x1);
-            w->W[2 * (c * nk + idx)] = acc[0];
-            w->W[2 * (c * nk + idx) + 1] = acc[1];
+            for (uint64_t b = woffs[k]; b < woffs[k + 1]; b++) {
+                acc[0] = bb31x4_add(acc[0], w->W[2 * (b * pr->N + j)]);
+                acc[1] = bb31x4_add(acc[1], w->W[2 * (b * pr->N + j) + 1]);
+            }
+            swirl_sr_w_finish(acc, vs[k].rot);
+            w->Wr[2 * (j * pr->ntv + k)] = acc[0];
+            w->Wr[2 * (j * pr->ntv + k) + 1] = acc[1];
         }
     bb31 lag[1 << SWIRL_SR_MAX_L_SKIP];
+    bb31x4 coef[3 * SWIRL_SR_MAX_CLASSES];
+    unsigned nb = w->threads;
     for (uint64_t p = 0; p < pr->P; p++) {
         bb31 pt = swirl_sr_point(pr, p);
         for (uint64_t j = 0; j < pr->N; j++)
             lag[j] = swirl_sr_lag(pr, pt, j);
-        bb31x4 s = bb31x4_zero();
-        for (size_t k = 0; k < pr->ntv; k++) {
-            bb31x4 q1 = bb31x4_zero(), q2 = bb31x4_zero();
-            for (uint64_t j = 0; j < pr->N; j++) {
-                bb31x4 w1 = bb31x4_zero(), w2 = bb31x4_zero();
-                for (uint32_t c = 0; c < pr->w_chunks; c++) {
-                    w1 = bb31x4_add(w1, w->W[2 * (c * nk + k * pr->N + j)]);
-                    w2 = bb31x4_add(w2, w->W[2 * (c * nk + k * pr->N + j) + 1]);
+        for (uint64_t i = 0; i < 3 * pr->ncls; i++)
+            coef[i] = swirl_sr_round0_coef(pr, &w->cls[i / 3], pt, (uint32_t)(i % 3));
+        for (unsigned b = 0; b < nb; b++) {
+            bb31x4 s = bb31x4_zero();
+            for (size_t k = b; k < pr->ntv; k += nb) {
+                bb31x4 q1 = bb31x4_zero(), q2 = bb31x4_zero();
+                for (uint64_t j = 0; j < pr->N; j++) {
+                    q1 = bb31x4_add(q1, bb31x4_mul_base(w->Wr[2 * (j * pr->ntv + k)], lag[j]));
+                    q2 = bb31x4_add(q2, bb31x4_mul_base(w->Wr[2 * (j * pr->ntv + k) + 1], lag[j]));
                 }
-                q1 = bb31x4_add(q1, bb31x4_mul_base(w1, lag[j]));
-                q2 = bb31x4_add(q2, bb31x4_mul_base(w2, lag[j]));
+                s = bb31x4_add(s, swirl_sr_round0_term(&coef[3 * vs[k].cls], w->lp[2 * k],
+                                                       w->lp[2 * k + 1], vs[k].rot, q1, q2));
             }
-            s = bb31x4_add(s, swirl_sr_round0_term(pr, &w->cls[vs[k].cls], w->lp[2 * k],
-                                                   w->lp[2 * k + 1], vs[k].rot, pt, q1, q2));
+            w->S[b * pr->P + p] = s;
         }
-        w->S[p] = s;
     }
+    for (uint64_t p = 0; p < pr->P; p++)
+        for (unsigned b = 1; b < nb; b++)
+            w->S[p] = bb31x4_add(w->S[p], w->S[b * pr->P + p]);
     for (uint64_t k = 0; k < pr->N; k++)
         swirl_sr_interp_k(proof, w->S, pr, k);
     swirl_sr_seq_round0(t, proof, &w->ctl, pr, &g_tb);
@@ -119,17 +147,21 @@ static void twin_round(twin *w, swirl_transcript *t, bb31x4 *proof, unsigned rou
     const swirl_sr_view *vs = w->pl->views;
     const uint64_t *offs = swirl_sr_plan_offs(w->pl, round);
     uint64_t qh = pr->H >> (round - 1), total = offs[pr->ntv];
+    /* k_sr_round_sums: `threads` blocks over contiguous chunks, each split among 2 emulated warps
+     * of 3 lanes (the kernel: 8 warps of 32) */
+    const uint64_t nb = w->threads, nw = 2, nl = 3;
+    uint64_t chunk = (total + nb - 1) / nb;
+    chunk = (chunk + nw * nl - 1) / (nw * nl) * (nw * nl);
+    uint64_t piece = chunk / nw;
     bb31x4 s[2] = {bb31x4_zero(), bb31x4_zero()};
-    for (unsigned th = 0; th < w->threads; th++) {
+    for (uint64_t th = 0; th < nb * nw * nl; th++) {
         bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
-        for (uint64_t i = th; i < total; i += w->threads) {
-            uint64_t k = swirl_sr_find_view(offs, pr->ntv, i);
-            const swirl_sr_view *v = &vs[k];
-            const swirl_sr_class *cl = &w->cls[v->cls];
-            swirl_sr_round_y(acc, v, pr->l_skip, round, w->Q[qc], qh, w->E[ec] + cl->eoff,
-                             w->K[kc] + cl->eoff, w->lp[2 * k], w->lp[2 * k + 1], w->eq_ub[k],
-                             i - offs[k]);
-        }
+        uint64_t w0 = th / (nw * nl) * chunk + th % (nw * nl) / nl * piece, i1 = w0 + piece;
+        uint64_t i0 = w0 + th % nl;
+        i1 = i1 < total ? i1 : total;
+        if (i0 < i1)
+            swirl_sr_round_sums(acc, vs, w->cls, offs, pr->ntv, pr->l_skip, round, w->Q[qc], qh,
+                                w->E[ec], w->K[kc], w->lp, w->eq_ub, i0, i1, nl);
         s[0] = bb31x4_add(s[0], acc[0]);
         s[1] = bb31x4_add(s[1], acc[1]);
     }
@@ -161,8 +193,9 @@ static void twin_prove(const swirl_sr_plan *pl, swirl_transcript *t, bb31x4 *pro
     w.cls = xcalloc(pr->ncls, sizeof *w.cls);
     memcpy(w.cls, pl->cls, pr->ncls * sizeof *w.cls);
     w.lp = xcalloc(2 * pr->ntv, sizeof(bb31x4));
-    w.W = xcalloc(2 * pr->w_chunks * pr->ntv * pr->N, sizeof(bb31x4));
-    w.S = xcalloc(pr->P, sizeof(bb31x4));
+    w.W = xcalloc(2 * pr->ntiles * pr->N, sizeof(bb31x4));
+    w.Wr = xcalloc(2 * pr->ntv * pr->N, sizeof(bb31x4));
+    w.S = xcalloc(pr->P * threads, sizeof(bb31x4));
     w.lagu = xcalloc(pr->N, sizeof(bb31x4));
     w.eq_ub = xcalloc(pr->ntv, sizeof(bb31x4));
     for (int i = 0; i < 2; i++) {
@@ -183,6 +216,7 @@ static void twin_prove(const swirl_sr_plan *pl, swirl_transcript *t, bb31x4 *pro
     free(w.cls);
     free(w.lp);
     free(w.W);
+    free(w.Wr);
     free(w.S);
     free(w.lagu);
     free(w.eq_ub);
@@ -193,7 +227,7 @@ static void twin_prove(const swirl_sr_plan *pl, swirl_transcript *t, bb31x4 *pro
     }
 }
 
-static void check_twin(int shape, unsigned w_chunks, unsigned threads) {
+static void check_twin(int shape, unsigned w_tile, unsigned threads) {
     sr_fixture f;
     srf_shape(&f, shape);
     swirl_transcript tc, tg;
@@ -204,17 +238,17 @@ static void check_twin(int shape, unsigned w_chunks, unsigned threads) {
     CHECK_OK(swirl_stacked_reduction_prove(NULL, &ref, uc, &tc, f.views, f.n_commits, f.l_skip,
                                            f.n_stack, f.r));
     swirl_sr_plan pl;
-    CHECK_OK(swirl_sr_plan_init(&pl, f.views, f.n_commits, f.l_skip, f.n_stack, f.r, w_chunks));
+    CHECK_OK(swirl_sr_plan_init(&pl, f.views, f.n_commits, f.l_skip, f.n_stack, f.r, w_tile));
     bb31x4 *buf = xcalloc(pl.prm.proof_len, sizeof *buf);
     twin_prove(&pl, &tg, buf, f.matrix, f.r, threads);
     CHECK_OK(swirl_sr_plan_proof(&pl, &got, ug, buf));
     CHECK(got.n_univariate == ref.n_univariate && got.n_rounds == ref.n_rounds);
     CHECK_MSG(memcmp(got.univariate_round_coeffs, ref.univariate_round_coeffs,
                      ref.n_univariate * sizeof(bb31x4)) == 0,
-              "shape %d chunks %u: round-0 coefficients differ", shape, w_chunks);
+              "shape %d tile %u: round-0 coefficients differ", shape, w_tile);
     CHECK_MSG(memcmp(got.sumcheck_round_polys, ref.sumcheck_round_polys,
                      ref.n_rounds * sizeof *ref.sumcheck_round_polys) == 0,
-              "shape %d chunks %u: round polynomials differ", shape, w_chunks);
+              "shape %d tile %u: round polynomials differ", shape, w_tile);
     CHECK(got.n_commits == ref.n_commits);
     size_t total = 0;
     for (size_t c = 0; c < ref.n_commits; c++) {
@@ -236,7 +270,8 @@ static void test_twin_shapes(void) {
     for (int s = 0; s < SRF_SHAPES + 1; s++) {
         check_twin(s, 0, 1);
         check_twin(s, 1, 5);
-        check_twin(s, 3, 32);
+        check_twin(s, 4, 32);
+        check_twin(s, 2, 3);
     }
 }
 
@@ -255,8 +290,31 @@ static void test_plan(void) {
         for (uint64_t i = 0; i < o[pl.prm.ntv]; i += 3) {
             uint64_t k = swirl_sr_find_view(o, pl.prm.ntv, i);
             CHECK(o[k] <= i && i < o[k + 1]);
+            for (uint64_t k0 = 0; k0 <= k; k0++) /* the forward search, from any view before */
+                CHECK(swirl_sr_find_view_from(o, pl.prm.ntv, k0, i) == k);
         }
     }
+    /* round 0's tiles cover each view's x-range once, in order */
+    for (unsigned w_tile = 0; w_tile <= 8; w_tile = w_tile ? 2 * w_tile : 1) {
+        swirl_sr_plan_clear(&pl);
+        CHECK_OK(swirl_sr_plan_init(&pl, f.views, f.n_commits, f.l_skip, f.n_stack, f.r, w_tile));
+        CHECK(pl.woffs[0] == 0 && pl.woffs[pl.prm.ntv] == pl.prm.ntiles);
+        CHECK(w_tile == 0 || ((uint64_t)1 << pl.prm.w_xlog) == w_tile);
+        for (uint64_t k = 0; k < pl.prm.ntv; k++) {
+            uint32_t n_lift = pl.cls[pl.views[k].cls].n_lift;
+            uint64_t next = 0;
+            for (uint64_t b = pl.woffs[k]; b < pl.woffs[k + 1]; b++) {
+                uint64_t x0, x1;
+                swirl_sr_w_tile(&x0, &x1, n_lift, pl.prm.w_xlog, b - pl.woffs[k]);
+                CHECK(x0 == next && x1 > x0);
+                next = x1;
+            }
+            CHECK(next == (uint64_t)1 << n_lift);
+        }
+    }
+    swirl_sr_plan_clear(&pl);
+    CHECK_STATUS(swirl_sr_plan_init(&pl, f.views, f.n_commits, f.l_skip, f.n_stack, f.r, 3),
+                 SWIRL_E_INVALID_ARG);
     swirl_sr_plan_clear(&pl);
     /* the same argument checks as the CPU prover */
     f.layout[1].height *= 2;

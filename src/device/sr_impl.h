@@ -27,6 +27,7 @@
 
 #define SWIRL_SR_MAX_L_SKIP 10
 #define SWIRL_SR_MAX_ROUNDS 30
+#define SWIRL_SR_MAX_CLASSES 64 /* height classes: one per log height < 64 */
 
 /* One trace column (claim k, in claim order). */
 typedef struct swirl_sr_view {
@@ -57,7 +58,8 @@ typedef struct swirl_sr_params {
     uint32_t l_skip, n_stack;
     uint64_t N, H, P, Hs; /* |D|, 2^n_stack, 2N, the stacked height N H */
     uint64_t ntv, ncls, wtot, etot;
-    uint32_t w_chunks; /* round 0: x-range chunks per (view, j) */
+    uint32_t w_xlog;   /* round 0: a W tile spans 2^w_xlog x-values of one view */
+    uint64_t ntiles;   /* round 0: W tiles of every view (the plan's woffs[ntv]) */
     bb31 omega;
     bb31x4 r0, eq_const;
     uint64_t off_rounds, off_open, off_u, proof_len;
@@ -143,38 +145,65 @@ SWIRL_HD bb31 swirl_sr_lag(const swirl_sr_params *pr, bb31 pt, uint64_t j) {
     return v.c[0];
 }
 
-/* W of view v at column offset j over x in [x0, x1): w[0] += e[x] q, w[1] += (e[x-1] - e[x]) q,
- * q = col[x N + j] (col: the view's first stacked row; e: its class table). */
-SWIRL_HD void swirl_sr_w(bb31x4 w[2], const bb31 *col, const bb31x4 *e, uint32_t n_lift,
-                         uint64_t N, uint64_t j, uint64_t x0, uint64_t x1) {
-    for (uint64_t x = x0; x < x1; x++) {
+/* Round 0's W tiles: view k's x-range [0, 2^n_lift) in tiles of 2^w_xlog x-values (one shorter
+ * tile when the view has fewer), tiles woffs[k] .. woffs[k + 1] of the plan. */
+SWIRL_HD uint64_t swirl_sr_w_tiles(uint32_t n_lift, uint32_t w_xlog) {
+    return (uint64_t)1 << (n_lift > w_xlog ? n_lift - w_xlog : 0);
+}
+
+/* The x-range [x0, x1) of a view's tile t. */
+SWIRL_HD void swirl_sr_w_tile(uint64_t *x0, uint64_t *x1, uint32_t n_lift, uint32_t w_xlog,
+                              uint64_t t) {
+    uint64_t len = (uint64_t)1 << n_lift, span = (uint64_t)1 << w_xlog;
+    *x0 = t * span;
+    *x1 = *x0 + span < len ? *x0 + span : len;
+}
+
+/* W sums of view v at column offset j over x = x0, x0 + step, .. < x1: w[0] += e[x] q, and with
+ * the rotation claim w[1] += e[x-1] q (q = col[x N + j]; col: the view's first stacked row; e: its
+ * class table). swirl_sr_w_finish turns the sums over all x into the view's W1, W2. */
+SWIRL_HD void swirl_sr_w(bb31x4 w[2], const bb31 *col, const bb31x4 *e, uint32_t n_lift, uint64_t N,
+                         uint64_t j, uint64_t x0, uint64_t x1, uint64_t step, uint32_t rot) {
+    if (!rot) {
+        for (uint64_t x = x0; x < x1; x += step)
+            w[0] = bb31x4_add(w[0], bb31x4_mul_base(e[x], col[x * N + j]));
+        return;
+    }
+    for (uint64_t x = x0; x < x1; x += step) {
         bb31 val = col[x * N + j];
-        bb31x4 ex = e[x], dx = bb31x4_sub(e[swirl_sr_rot_prev(x, n_lift)], e[x]);
-        w[0] = bb31x4_add(w[0], bb31x4_mul_base(ex, val));
-        w[1] = bb31x4_add(w[1], bb31x4_mul_base(dx, val));
+        w[0] = bb31x4_add(w[0], bb31x4_mul_base(e[x], val));
+        w[1] = bb31x4_add(w[1], bb31x4_mul_base(e[swirl_sr_rot_prev(x, n_lift)], val));
     }
 }
 
-/* The x-range of chunk c of a view with 2^n_lift entries (w_chunks chunks). */
-SWIRL_HD void swirl_sr_chunk(uint64_t *x0, uint64_t *x1, uint32_t n_lift, uint32_t chunks,
-                             uint32_t c) {
-    uint64_t len = (uint64_t)1 << n_lift;
-    *x0 = len * c / chunks;
-    *x1 = len * (c + 1) / chunks;
+/* W1 = sum_x e[x] q and W2 = sum_x (e[x-1] - e[x]) q from the sums of swirl_sr_w over every x
+ * of the view (W2 = w[1] - W1: one subtraction per view, not per cell); W2 is zero without the
+ * rotation claim (swirl_sr_round0_term does not read it then). */
+SWIRL_HD void swirl_sr_w_finish(bb31x4 w[2], uint32_t rot) {
+    w[1] = rot ? bb31x4_sub(w[1], w[0]) : bb31x4_zero();
 }
 
-/* View v's weighted contribution at point Pz given q1 = sum_j W1[j] lag[j], q2 likewise. */
-SWIRL_HD bb31x4 swirl_sr_round0_term(const swirl_sr_params *pr, const swirl_sr_class *c,
-                                     bb31x4 lp_e, bb31x4 lp_r, uint32_t rot, bb31 pt, bb31x4 q1,
-                                     bb31x4 q2) {
+/* The factor `which` of a height class's round-0 term at point pt (the same for every view of the
+ * class): 0: A = in_uni eq_uni(r_uni); 1: B = in_uni eq_uni(r_uni omega'); 2: C = in_uni eq_const
+ * eq_uni_at_one. */
+SWIRL_HD bb31x4 swirl_sr_round0_coef(const swirl_sr_params *pr, const swirl_sr_class *c, bb31 pt,
+                                     uint32_t which) {
     bb31x4 Pz = bb31x4_from_base(pt);
     bb31x4 ind = swirl_sr_in_uni(pr->l_skip, c->n, Pz);
-    bb31x4 A = bb31x4_mul(ind, swirl_sr_eq_uni(c->lp, Pz, c->r_uni));
-    bb31x4 acc = bb31x4_mul(bb31x4_mul(lp_e, A), q1);
+    if (which == 0)
+        return bb31x4_mul(ind, swirl_sr_eq_uni(c->lp, Pz, c->r_uni));
+    if (which == 1)
+        return bb31x4_mul(ind, swirl_sr_eq_uni(c->lp, Pz, bb31x4_mul_base(c->r_uni, c->omega_p)));
+    return bb31x4_mul(bb31x4_mul(ind, pr->eq_const), swirl_sr_eq_uni_at_one(pr->l_skip, Pz));
+}
+
+/* A view's weighted contribution at a round-0 point given its class's factors coef[0..3)
+ * (swirl_sr_round0_coef) and q1 = sum_j W1[j] lag[j], q2 likewise. */
+SWIRL_HD bb31x4 swirl_sr_round0_term(const bb31x4 *coef, bb31x4 lp_e, bb31x4 lp_r, uint32_t rot,
+                                     bb31x4 q1, bb31x4 q2) {
+    bb31x4 acc = bb31x4_mul(bb31x4_mul(lp_e, coef[0]), q1);
     if (rot) {
-        bb31x4 B = bb31x4_mul(ind, swirl_sr_eq_uni(c->lp, Pz, bb31x4_mul_base(c->r_uni, c->omega_p)));
-        bb31x4 C = bb31x4_mul(bb31x4_mul(ind, pr->eq_const), swirl_sr_eq_uni_at_one(pr->l_skip, Pz));
-        bb31x4 rt = bb31x4_add(bb31x4_mul(B, q1), bb31x4_mul(C, q2));
+        bb31x4 rt = bb31x4_add(bb31x4_mul(coef[1], q1), bb31x4_mul(coef[2], q2));
         acc = bb31x4_add(acc, bb31x4_mul(lp_r, rt));
     }
     return acc;
@@ -248,12 +277,12 @@ SWIRL_HD uint64_t swirl_sr_round_pairs(uint32_t log_h, uint32_t l_skip, uint32_t
     return (uint64_t)1 << (n_lift > round ? n_lift - round : 0);
 }
 
-/* Pair y of view v in `round`: adds (lp_e qe(X) + lp_r qk(X)) eq_ub at X = 1, 2 to acc.
- * q: the folded table (wtot columns of qh); e, kr: the class's current tables. */
-SWIRL_HD void swirl_sr_round_y(bb31x4 acc[2], const swirl_sr_view *v, uint32_t l_skip,
-                               uint32_t round, const bb31x4 *q, uint64_t qh, const bb31x4 *e,
-                               const bb31x4 *kr, bb31x4 lp_e, bb31x4 lp_r, bb31x4 eq_ub,
-                               uint64_t y) {
+/* Pair y of view v in `round`: its unweighted products at X = 1, 2 added to s: s[0..2) q e,
+ * s[2..4) q kr (with the rotation claim only). q: the folded table (wtot columns of qh); e, kr:
+ * the class's current tables. swirl_sr_round_view weights a view's sums. */
+SWIRL_HD void swirl_sr_round_pair(bb31x4 s[4], const swirl_sr_view *v, uint32_t l_skip,
+                                  uint32_t round, const bb31x4 *q, uint64_t qh, const bb31x4 *e,
+                                  const bb31x4 *kr, uint64_t y) {
     uint32_t n_lift = v->log_h > l_skip ? v->log_h - l_skip : 0;
     uint32_t hyper = n_lift > round ? n_lift - round : 0;
     uint64_t row_start = round <= n_lift ? (v->row_idx >> v->log_h) << (hyper + 1)
@@ -261,33 +290,47 @@ SWIRL_HD void swirl_sr_round_y(bb31x4 acc[2], const swirl_sr_view *v, uint32_t l
     const bb31x4 *col = q + (uint64_t)v->col * qh + row_start;
     bb31x4 q1 = col[2 * y + 1];
     bb31x4 q2 = bb31x4_sub(bb31x4_add(q1, q1), col[2 * y]);
-    bb31x4 qe[2], qk[2];
-    if (round > n_lift) {
+    if (round > n_lift) { /* one pair: the view's bit of this round, eq at X = 1, 2 */
         uint32_t bbit = (uint32_t)((v->row_idx >> (l_skip + round - 1)) & 1);
-        for (uint32_t xi = 1; xi <= 2; xi++) {
-            bb31x4 ub = swirl_sr_eq1(bb31x4_from_base(bb31_from_u32(xi)), bbit);
-            bb31x4 qs = xi == 1 ? q1 : q2;
-            qe[xi - 1] = bb31x4_mul(qs, bb31x4_mul(e[0], ub));
-            qk[xi - 1] = bb31x4_mul(qs, bb31x4_mul(kr[0], ub));
+        bb31x4 ub1 = swirl_sr_eq1(bb31x4_from_base(bb31_from_u32(1)), bbit);
+        bb31x4 ub2 = swirl_sr_eq1(bb31x4_from_base(bb31_from_u32(2)), bbit);
+        s[0] = bb31x4_add(s[0], bb31x4_mul(q1, bb31x4_mul(e[0], ub1)));
+        s[1] = bb31x4_add(s[1], bb31x4_mul(q2, bb31x4_mul(e[0], ub2)));
+        if (v->rot) {
+            s[2] = bb31x4_add(s[2], bb31x4_mul(q1, bb31x4_mul(kr[0], ub1)));
+            s[3] = bb31x4_add(s[3], bb31x4_mul(q2, bb31x4_mul(kr[0], ub2)));
         }
-    } else {
-        bb31x4 e1 = e[2 * y + 1], e2 = bb31x4_sub(bb31x4_add(e1, e1), e[2 * y]);
-        bb31x4 k1 = kr[2 * y + 1], k2 = bb31x4_sub(bb31x4_add(k1, k1), kr[2 * y]);
-        qe[0] = bb31x4_mul(q1, e1);
-        qe[1] = bb31x4_mul(q2, e2);
-        qk[0] = bb31x4_mul(q1, k1);
-        qk[1] = bb31x4_mul(q2, k2);
+        return;
     }
-    for (int xi = 0; xi < 2; xi++) {
-        bb31x4 add = bb31x4_mul(lp_e, qe[xi]);
-        if (v->rot)
-            add = bb31x4_add(add, bb31x4_mul(lp_r, qk[xi]));
-        acc[xi] = bb31x4_add(acc[xi], bb31x4_mul(add, eq_ub));
+    bb31x4 e1 = e[2 * y + 1], e2 = bb31x4_sub(bb31x4_add(e1, e1), e[2 * y]);
+    s[0] = bb31x4_add(s[0], bb31x4_mul(q1, e1));
+    s[1] = bb31x4_add(s[1], bb31x4_mul(q2, e2));
+    if (v->rot) {
+        bb31x4 k1 = kr[2 * y + 1], k2 = bb31x4_sub(bb31x4_add(k1, k1), kr[2 * y]);
+        s[2] = bb31x4_add(s[2], bb31x4_mul(q1, k1));
+        s[3] = bb31x4_add(s[3], bb31x4_mul(q2, k2));
     }
 }
 
+/* A view's sums s (swirl_sr_round_pair over some of its pairs) weighted into acc: acc[X - 1] +=
+ * (lp_e s_e(X) + lp_r s_k(X)) eq_ub, as lp_e eq_ub s_e + lp_r eq_ub s_k (the same field value, two
+ * products per view instead of per pair); s is cleared. */
+SWIRL_HD void swirl_sr_round_view(bb31x4 acc[2], bb31x4 s[4], bb31x4 lp_e, bb31x4 lp_r,
+                                  bb31x4 eq_ub, uint32_t rot) {
+    bb31x4 ce = bb31x4_mul(lp_e, eq_ub);
+    acc[0] = bb31x4_add(acc[0], bb31x4_mul(ce, s[0]));
+    acc[1] = bb31x4_add(acc[1], bb31x4_mul(ce, s[1]));
+    if (rot) {
+        bb31x4 cr = bb31x4_mul(lp_r, eq_ub);
+        acc[0] = bb31x4_add(acc[0], bb31x4_mul(cr, s[2]));
+        acc[1] = bb31x4_add(acc[1], bb31x4_mul(cr, s[3]));
+    }
+    for (int i = 0; i < 4; i++)
+        s[i] = bb31x4_zero();
+}
+
 /* View k of the flattened (view, pair) index i of `round`: offs = the round's prefix sums of the
- * pairs (ntv + 1 entries). */
+ * pairs (ntv + 1 entries, strictly increasing: every view has a pair). */
 SWIRL_HD uint64_t swirl_sr_find_view(const uint64_t *offs, uint64_t ntv, uint64_t i) {
     uint64_t lo = 0, hi = ntv; /* offs[lo] <= i < offs[hi] */
     while (hi - lo > 1) {
@@ -298,6 +341,51 @@ SWIRL_HD uint64_t swirl_sr_find_view(const uint64_t *offs, uint64_t ntv, uint64_
             hi = mid;
     }
     return lo;
+}
+
+/* swirl_sr_find_view for i from a view k at or before it (offs[k] <= i): steps of 1, 2, 4, ..
+ * forward, then a bisection, so a near view costs a few loads. */
+SWIRL_HD uint64_t swirl_sr_find_view_from(const uint64_t *offs, uint64_t ntv, uint64_t k,
+                                          uint64_t i) {
+    uint64_t lo = k, hi = k + 1, step = 1; /* offs[lo] <= i */
+    while (hi < ntv && offs[hi] <= i) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+    }
+    if (hi > ntv)
+        hi = ntv;
+    while (hi - lo > 1) {
+        uint64_t mid = (lo + hi) / 2;
+        if (offs[mid] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* One thread of a round's sums: the flattened indices i0, i0 + step, .. < i1 (i0 < i1 <= offs[ntv])
+ * added into acc, each view's pairs summed before it is weighted (swirl_sr_round_view) as the
+ * thread moves past it. E, K: the current tables of every class (at their eoff). */
+SWIRL_HD void swirl_sr_round_sums(bb31x4 acc[2], const swirl_sr_view *views,
+                                  const swirl_sr_class *cls, const uint64_t *offs, uint64_t ntv,
+                                  uint32_t l_skip, uint32_t round, const bb31x4 *q, uint64_t qh,
+                                  const bb31x4 *E, const bb31x4 *K, const bb31x4 *lp,
+                                  const bb31x4 *eq_ub, uint64_t i0, uint64_t i1, uint64_t step) {
+    bb31x4 s[4] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+    uint64_t k = swirl_sr_find_view(offs, ntv, i0), next = offs[k + 1];
+    for (uint64_t i = i0; i < i1; i += step) {
+        if (i >= next) {
+            swirl_sr_round_view(acc, s, lp[2 * k], lp[2 * k + 1], eq_ub[k], views[k].rot);
+            k = swirl_sr_find_view_from(offs, ntv, k, i);
+            next = offs[k + 1];
+        }
+        const swirl_sr_view *v = &views[k];
+        uint64_t eoff = cls[v->cls].eoff;
+        swirl_sr_round_pair(s, v, l_skip, round, q, qh, E + eoff, K + eoff, i - offs[k]);
+    }
+    swirl_sr_round_view(acc, s, lp[2 * k], lp[2 * k + 1], eq_ub[k], views[k].rot);
 }
 
 /* After round `round`'s challenge u: eq_ub of a view the round has passed. */

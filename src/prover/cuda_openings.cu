@@ -19,14 +19,15 @@ static size_t op_round_up(size_t bytes) {
     return ((bytes ? bytes : 1) + 255) & ~(size_t)255;
 }
 
-/* The host side of one run: the plan, the metadata blob (views | classes | offsets | r |
- * matrix pointers, one upload), the matrices, the downloaded proof buffer + transcript. */
+/* The host side of one run: the plan, the metadata blob (views | classes | offsets | W tile
+ * offsets | r | matrix pointers, one upload), the matrices, the downloaded proof buffer +
+ * transcript. */
 typedef struct sr_stage {
     swirl_sr_plan pl;
     const bb31 **h_mats;    /* device pointers per commit */
     const bb31 **h_host;    /* host matrices to upload (NULL: on the device already) */
     unsigned char *blob;
-    size_t o_cls, o_offs, o_r, o_mats, blob_bytes;
+    size_t o_cls, o_offs, o_woffs, o_r, o_mats, blob_bytes;
     size_t out_bytes;       /* proof buffer, then the transcript */
     unsigned char *out;
 } sr_stage;
@@ -43,7 +44,8 @@ static void sr_blob_layout(sr_stage *s) {
     const swirl_sr_params *pr = &s->pl.prm;
     s->o_cls = op_round_up(pr->ntv * sizeof(swirl_sr_view));
     s->o_offs = s->o_cls + op_round_up(pr->ncls * sizeof(swirl_sr_class));
-    s->o_r = s->o_offs + op_round_up((size_t)pr->n_stack * (pr->ntv + 1) * sizeof(uint64_t));
+    s->o_woffs = s->o_offs + op_round_up((size_t)pr->n_stack * (pr->ntv + 1) * sizeof(uint64_t));
+    s->o_r = s->o_woffs + op_round_up((pr->ntv + 1) * sizeof(uint64_t));
     s->o_mats = s->o_r + op_round_up((pr->n_stack + 1) * sizeof(bb31x4));
     s->blob_bytes = s->o_mats + op_round_up(s->pl.n_commits * sizeof(bb31 *));
     s->out_bytes = op_round_up(pr->proof_len * sizeof(bb31x4)) + sizeof(swirl_transcript);
@@ -109,6 +111,7 @@ static enum swirl_status sr_prepare(swirl_cuda_ctx *ctx, sr_stage *s,
     memcpy(s->blob, s->pl.views, pr->ntv * sizeof(swirl_sr_view));
     memcpy(s->blob + s->o_cls, s->pl.cls, pr->ncls * sizeof(swirl_sr_class));
     memcpy(s->blob + s->o_offs, s->pl.offs, (size_t)pr->n_stack * (pr->ntv + 1) * sizeof(uint64_t));
+    memcpy(s->blob + s->o_woffs, s->pl.woffs, (pr->ntv + 1) * sizeof(uint64_t));
     memcpy(s->blob + s->o_r, r, (pr->n_stack + 1) * sizeof(bb31x4));
     return SWIRL_OK;
 }
@@ -133,6 +136,7 @@ static enum swirl_status sr_device(swirl_cuda_ctx *ctx, sr_stage *s, swirl_cuda_
     d->views = (const swirl_sr_view *)*d_blob;
     d->cls = (swirl_sr_class *)(*d_blob + s->o_cls);
     d->offs = (const uint64_t *)(*d_blob + s->o_offs);
+    d->woffs = (const uint64_t *)(*d_blob + s->o_woffs);
     d->r = (const bb31x4 *)(*d_blob + s->o_r);
     d->mats = (const bb31 *const *)(*d_blob + s->o_mats);
     d->proof = (bb31x4 *)*d_out;

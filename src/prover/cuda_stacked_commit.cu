@@ -1,10 +1,12 @@
 /*
  * The main-trace commitment on the GPU (stacked_pcs.rs stacked_commit): host traces are uploaded
- * in a stage of their own ("trace_upload", with the slice table); traces already on the device
+ * in a stage of their own ("trace_upload", with the run table); traces already on the device
  * (swirl_trace_view.d_values) are read where they are. With no host trace there is no
- * trace_upload stage: the slice table goes up inside "stacked_commit". Then one stage
+ * trace_upload stage: the run table goes up inside "stacked_commit". Then one stage
  * "stacked_commit" runs
- *   memset + k_stack                 stacking (one block per trace column; strided short columns)
+ *   k_stack                          stacking: a thread per destination word (device/stack_impl.h:
+ *                                    the layout as runs, one per trace), coalesced stores, the
+ *                                    zeros written too (no memset)
  *   k_rs_message                     per 2^l_skip chunk: inverse DFT + monomial-to-hypercube
  *                                    transform, written to bit-reversed positions of the codeword
  *                                    column (zero padded to 2^log_blowup times the height)
@@ -15,7 +17,7 @@
  * and synchronizes once. The rs_code_matrix and merkle_tree timings come from events.
  *
  * Memory: the stacked matrix, the codeword and the digest layers are allocated in the arena's
- * persistent region (the opening stages read them); the uploaded traces, the slice table and the
+ * persistent region (the opening stages read them); the uploaded traces, the run table and the
  * NTT / Merkle scratch are scratch, rewound when the commitment returns.
  *
  * Also here: swirl_cuda_open_rows, the GPU side of the PCS data's open_rows.
@@ -25,22 +27,37 @@
 
 #include "util/alloc.h"
 #include "device/cuda/cuda_common.cuh"
+#include "device/stack_impl.h"
 #include "prover/cuda_stacked_commit.h"
 #include "poly/ntt.h"
 
 #define MAX_L_SKIP 5 /* chunks of up to 32 values live in registers/local memory */
 
-struct stack_slice {
-    const bb31 *src; /* the trace column: in the uploaded traces or in a device trace */
-    size_t dst_off; /* offset of its first value in the stacked matrix */
-    size_t len;     /* trace height */
-    size_t stride;
-};
+#define STACK_THREADS 256
+#define STACK_WORDS 8 /* destination words per thread, STACK_THREADS apart */
 
-__global__ void k_stack(bb31 *dst, const stack_slice *slices) {
-    stack_slice s = slices[blockIdx.x];
-    for (size_t i = threadIdx.x; i < s.len; i += blockDim.x)
-        dst[s.dst_off + i * s.stride] = s.src[i];
+/* Every word of the stacked matrix (total words): thread t of block b takes the words
+ * b STACK_THREADS STACK_WORDS + t + i STACK_THREADS, so each store of a warp is 32 consecutive
+ * words; a binary search for the first word's run, then forward. Loads first, then stores. */
+__global__ void __launch_bounds__(STACK_THREADS)
+    k_stack(bb31 *dst, uint64_t total, const swirl_stack_run *runs, uint64_t n_runs) {
+    uint64_t d0 = (uint64_t)blockIdx.x * STACK_THREADS * STACK_WORDS + threadIdx.x;
+    if (d0 >= total)
+        return;
+    uint64_t r = swirl_stack_run_find(runs, n_runs, d0);
+    bb31 v[STACK_WORDS];
+#pragma unroll
+    for (int i = 0; i < STACK_WORDS; i++) {
+        uint64_t d = d0 + (uint64_t)i * STACK_THREADS;
+        r = swirl_stack_run_next(runs, n_runs, r, d);
+        v[i] = d < total ? swirl_stack_run_value(&runs[r], d) : bb31_zero();
+    }
+#pragma unroll
+    for (int i = 0; i < STACK_WORDS; i++) {
+        uint64_t d = d0 + (uint64_t)i * STACK_THREADS;
+        if (d < total)
+            dst[d] = v[i];
+    }
 }
 
 /*
@@ -158,7 +175,7 @@ extern "C" void swirl_cuda_stacked_commit_plan(size_t *persistent, size_t *scrat
     *persistent = cells * sizeof(bb31) + rs_h * stacked_width * sizeof(bb31) +
                   rs_h * 2 * sizeof(swirl_digest) + 3 * 256;
     /* scratch: uploaded traces (at most the stacked cells), the NTT's root tables, leaves + fold
-     * scratch + the layers before their copy, slice table and alignment slack */
+     * scratch + the layers before their copy, run table and alignment slack */
     *scratch = cells * sizeof(bb31) + swirl_cuda_ntt_scratch_bytes(BB31_TWO_ADICITY) +
                rs_h * sizeof(swirl_digest) * 3 +
                (stacked_width * 64 + 4096) * 64;
@@ -238,11 +255,14 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
     unsigned log_rs = l_skip + n_stack + log_blowup;
     const size_t mark = swirl_cuda_arena_mark(ctx), persist_mark = ctx->persist_used;
 
-    stack_slice *slices = (stack_slice *)swirl_malloc(layout->num_cols * sizeof(stack_slice));
+    swirl_stack_run *runs =
+        (swirl_stack_run *)swirl_malloc(layout->num_cols * sizeof(swirl_stack_run));
     size_t *trace_off = (size_t *)swirl_malloc((n_traces + 1) * sizeof(size_t));
-    if (!slices || !trace_off) {
-        free(slices);
+    const bb31 **mat_src = (const bb31 **)swirl_malloc((n_traces + 1) * sizeof(bb31 *));
+    if (!runs || !trace_off || !mat_src) {
+        free(runs);
         free(trace_off);
+        free(mat_src);
         swirl_stacked_layout_clear(layout);
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
     }
@@ -262,24 +282,18 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
 
     {
         bb31 *d_traces = NULL, *q = NULL, *cw = NULL;
-        stack_slice *d_slices = NULL;
+        swirl_stack_run *d_runs = NULL;
+        size_t n_runs = 0;
         swirl_digest *d_root;
         cudaEvent_t ev_rs = NULL, ev_mk = NULL;
         float ms_rs = 0, ms_mk = 0;
         FAIL_CLEAN(swirl_cuda_alloc_persistent(ctx, (void **)&q, height * width * sizeof(bb31)));
         FAIL_CLEAN(swirl_cuda_alloc_persistent(ctx, (void **)&cw, rs_h * width * sizeof(bb31)));
         FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_traces, (trace_cells + 1) * sizeof(bb31)));
-        FAIL_CLEAN(
-            swirl_cuda_alloc(ctx, (void **)&d_slices, layout->num_cols * sizeof(stack_slice)));
-        for (size_t k = 0; k < layout->num_cols; k++) {
-            const swirl_stacked_slice *s = &layout->cols[k];
-            const swirl_trace_view *t = &traces[s->mat_idx];
-            const bb31 *base = t->d_values ? t->d_values : d_traces + trace_off[s->mat_idx];
-            slices[k].src = base + s->col * t->height;
-            slices[k].dst_off = s->col_idx * height + s->row_idx;
-            slices[k].len = t->height;
-            slices[k].stride = swirl_stacked_slice_stride(s, l_skip);
-        }
+        for (size_t m = 0; m < n_traces; m++)
+            mat_src[m] = traces[m].d_values ? traces[m].d_values : d_traces + trace_off[m];
+        n_runs = swirl_stack_runs(runs, layout, mat_src);
+        FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_runs, n_runs * sizeof(swirl_stack_run)));
 
         /* stage 1: the host traces' upload (through the pinned staging buffers), none when every
          * trace is on the device */
@@ -296,7 +310,7 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
                 if (!traces[m].d_values)
                     pieces[np++] = {d_traces + trace_off[m], traces[m].values,
                                     traces[m].height * traces[m].width * sizeof(bb31)};
-            pieces[np++] = {d_slices, slices, layout->num_cols * sizeof(stack_slice)};
+            pieces[np++] = {d_runs, runs, n_runs * sizeof(swirl_stack_run)};
             st = swirl_cuda_upload_many(ctx, pieces, np);
             free(pieces);
             if (st != SWIRL_OK)
@@ -310,19 +324,16 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
             goto fail_events;
         }
         st = swirl_cuda_stage_begin(ctx, "stacked_commit");
-        if (st == SWIRL_OK && trace_cells == 0) /* the slice table, when no trace_upload ran */
-            st = swirl_cuda_upload(ctx, d_slices, slices, layout->num_cols * sizeof(stack_slice));
+        if (st == SWIRL_OK && trace_cells == 0) /* the run table, when no trace_upload ran */
+            st = swirl_cuda_upload(ctx, d_runs, runs, n_runs * sizeof(swirl_stack_run));
         if (st != SWIRL_OK)
             goto fail_events;
         {
-            cudaError_t e = cudaMemsetAsync(q, 0, height * width * sizeof(bb31), ctx->stream);
-            ctx->current.kernels++;
-            if (e != cudaSuccess) {
-                st = swirl_cuda_fail(ctx, e, __FILE__, __LINE__, "cudaMemsetAsync");
-                goto fail_events;
-            }
+            /* every word of q, its zeros too: no memset */
+            uint64_t total = (uint64_t)height * width, per = STACK_THREADS * STACK_WORDS;
+            k_stack<<<(unsigned)((total + per - 1) / per), STACK_THREADS, 0, ctx->stream>>>(
+                q, total, d_runs, n_runs);
         }
-        k_stack<<<(unsigned)layout->num_cols, 256, 0, ctx->stream>>>(q, d_slices);
         st = swirl_cuda_after_launch(ctx, "k_stack", __FILE__, __LINE__);
         if (st != SWIRL_OK)
             goto fail_events;
@@ -367,8 +378,9 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
         if (d_codeword)
             *d_codeword = cw;
         swirl_cuda_arena_rewind(ctx, mark);
-        free(slices);
+        free(runs);
         free(trace_off);
+        free(mat_src);
         return SWIRL_OK;
     fail_events:
         if (ev_rs)
@@ -383,8 +395,9 @@ fail:
     swirl_cuda_arena_rewind(ctx, mark);
     if (ctx->persist_used >= persist_mark) /* the region is a stack: nothing was taken above ours */
         ctx->persist_used = persist_mark;
-    free(slices);
+    free(runs);
     free(trace_off);
+    free(mat_src);
     swirl_stacked_layout_clear(layout);
     return st;
 #undef FAIL_CLEAN

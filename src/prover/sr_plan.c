@@ -12,6 +12,7 @@ void swirl_sr_plan_clear(swirl_sr_plan *pl) {
     free(pl->views);
     free(pl->cls);
     free(pl->offs);
+    free(pl->woffs);
     free(pl->col_base);
     memset(pl, 0, sizeof *pl);
 }
@@ -57,18 +58,39 @@ static uint32_t class_of(swirl_sr_plan *pl, uint32_t *classes, unsigned log_h, b
     return (uint32_t)(pr->ncls - 1);
 }
 
-static void plan_layout(swirl_sr_params *pr, unsigned w_chunks) {
+static void plan_layout(swirl_sr_params *pr) {
     pr->off_rounds = pr->P;
     pr->off_open = pr->off_rounds + 2 * (uint64_t)pr->n_stack;
     pr->off_u = pr->off_open + pr->wtot;
     pr->proof_len = pr->off_u + pr->n_stack + 1;
-    if (w_chunks == 0) {
-        uint64_t cells = pr->ntv * pr->N, want = (uint64_t)1 << 18;
-        w_chunks = 1;
-        while (w_chunks < 64 && cells * w_chunks * 2 <= want)
-            w_chunks *= 2;
+}
+
+/* round 0's W tiles (x-values per tile: 2^w_xlog) and their prefix sums per view */
+static uint64_t plan_tile_count(const swirl_sr_plan *pl, uint32_t w_xlog) {
+    uint64_t n = 0;
+    for (uint64_t k = 0; k < pl->prm.ntv; k++)
+        n += swirl_sr_w_tiles(pl->cls[pl->views[k].cls].n_lift, w_xlog);
+    return n;
+}
+
+/* the default tile: at least 2^12 cells (16 per thread of a 256-thread block), larger until the
+ * tiles' partial sums take at most 2^17 (view, j) entries, or one tile per view */
+static void plan_tiles(swirl_sr_plan *pl, uint32_t w_xlog, int given) {
+    swirl_sr_params *pr = &pl->prm;
+    if (!given) {
+        uint32_t max_lift = 0;
+        for (uint64_t g = 0; g < pr->ncls; g++)
+            max_lift = pl->cls[g].n_lift > max_lift ? pl->cls[g].n_lift : max_lift;
+        w_xlog = pr->l_skip < 12 ? 12 - pr->l_skip : 0;
+        while (w_xlog < max_lift && plan_tile_count(pl, w_xlog) * pr->N > ((uint64_t)1 << 17))
+            w_xlog++;
     }
-    pr->w_chunks = w_chunks;
+    pr->w_xlog = w_xlog;
+    pl->woffs[0] = 0;
+    for (uint64_t k = 0; k < pr->ntv; k++)
+        pl->woffs[k + 1] =
+            pl->woffs[k] + swirl_sr_w_tiles(pl->cls[pl->views[k].cls].n_lift, w_xlog);
+    pr->ntiles = pl->woffs[pr->ntv];
 }
 
 static void plan_offsets(swirl_sr_plan *pl) {
@@ -83,10 +105,11 @@ static void plan_offsets(swirl_sr_plan *pl) {
 
 enum swirl_status swirl_sr_plan_init(swirl_sr_plan *pl, const swirl_stacked_commit_view *commits,
                                      size_t n_commits, unsigned l_skip, unsigned n_stack,
-                                     const bb31x4 *r, unsigned w_chunks) {
+                                     const bb31x4 *r, unsigned w_tile) {
     SWIRL_ARG_CHECK(pl != NULL);
     memset(pl, 0, sizeof *pl);
     SWIRL_ARG_CHECK(r != NULL && n_commits > 0 && commits != NULL);
+    SWIRL_ARG_CHECK(w_tile == 0 || swirl_is_pow2(w_tile));
     SWIRL_ARG_CHECK(l_skip <= SWIRL_SR_MAX_L_SKIP && n_stack <= SWIRL_SR_MAX_ROUNDS);
     size_t ntv;
     SWIRL_TRY(check_commits(commits, n_commits, l_skip, n_stack, &ntv));
@@ -105,12 +128,13 @@ enum swirl_status swirl_sr_plan_init(swirl_sr_plan *pl, const swirl_stacked_comm
     pr->eq_const = swirl_sr_eq_uni_at_one(l_skip, bb31x4_mul_base(r[0], omega));
     pl->n_commits = n_commits;
     pl->views = swirl_calloc(ntv + 1, sizeof *pl->views);
-    pl->cls = swirl_calloc(64, sizeof *pl->cls);
+    pl->cls = swirl_calloc(SWIRL_SR_MAX_CLASSES, sizeof *pl->cls);
     pl->offs = swirl_calloc((size_t)n_stack * (ntv + 1) + 1, sizeof *pl->offs);
+    pl->woffs = swirl_calloc(ntv + 1, sizeof *pl->woffs);
     pl->col_base = swirl_calloc(n_commits + 1, sizeof *pl->col_base);
-    if (!pl->views || !pl->cls || !pl->offs || !pl->col_base)
+    if (!pl->views || !pl->cls || !pl->offs || !pl->woffs || !pl->col_base)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "stacked reduction plan: out of memory (%zu views)", ntv);
-    uint32_t classes[64] = {0};
+    uint32_t classes[SWIRL_SR_MAX_CLASSES] = {0};
     size_t k = 0;
     for (size_t c = 0; c < n_commits; c++) {
         const swirl_stacked_layout *L = commits[c].layout;
@@ -132,7 +156,8 @@ enum swirl_status swirl_sr_plan_init(swirl_sr_plan *pl, const swirl_stacked_comm
         }
     }
     pr->wtot = pl->col_base[n_commits];
-    plan_layout(pr, w_chunks);
+    plan_layout(pr);
+    plan_tiles(pl, w_tile ? (uint32_t)swirl_log2_exact(w_tile) : 0, w_tile != 0);
     plan_offsets(pl);
     return SWIRL_OK;
 }

@@ -16,6 +16,7 @@ typedef struct swirl_sr_plan {
     swirl_sr_view *views;  /* prm.ntv, claim order */
     swirl_sr_class *cls;   /* prm.ncls */
     uint64_t *offs;        /* round j (1..n_stack): prefix sums of the pairs at (j-1)(ntv+1) */
+    uint64_t *woffs;       /* ntv + 1: round 0's W tiles, prefix sums per view */
     uint64_t *col_base;    /* n_commits + 1: commit c's first global column */
     size_t n_commits;
 } swirl_sr_plan;
@@ -25,11 +26,12 @@ extern "C" {
 #endif
 
 /** The plan of swirl_stacked_reduction_prove(commits, l_skip, n_stack, r) (the same argument
- *  checks; the views' matrices are not needed). w_chunks: round 0's x-chunks per (view, j) (0: a
- *  default that gives about 2^18 threads). Clear with swirl_sr_plan_clear, on failure too. */
+ *  checks; the views' matrices are not needed). w_tile: round 0's x-values per W tile, a power of
+ *  two (0: a default of at least 2^12 cells per tile and at most 2^17 partial sums). Clear with
+ *  swirl_sr_plan_clear, on failure too. */
 enum swirl_status swirl_sr_plan_init(swirl_sr_plan *pl, const swirl_stacked_commit_view *commits,
                                      size_t n_commits, unsigned l_skip, unsigned n_stack,
-                                     const bb31x4 *r, unsigned w_chunks) SWIRL_WARN_UNUSED_RESULT;
+                                     const bb31x4 *r, unsigned w_tile) SWIRL_WARN_UNUSED_RESULT;
 void swirl_sr_plan_clear(swirl_sr_plan *pl);
 
 /** Round j's pair offsets (ntv + 1 entries). */

@@ -6,11 +6,14 @@
  * buffer's layout) is made on the host (prover/sr_plan.h) and uploaded by the caller.
  *
  * The schedule (launches): lambda (1 thread); lambda^i; the class eq tables; round 0's W partial
- * sums per (chunk, view, j); the batched sum at each of the 2N points (one block per point);
- * one block: the interpolation, observe, u_0, eq_uni(u_0, .) and the classes' u_0 constants;
+ * sums (a block per tile of 2^w_xlog rows of one view, coalesced reads of the stacked column);
+ * their sum per view (a block per view, stored (j, view)-major); the batched sum at each of the 2N
+ * points (blocks of views x points, partial sums per block); one block: the partials' sum per
+ * point, the interpolation, observe, u_0, eq_uni(u_0, .) and the classes' u_0 constants;
  * the fold at u_0 (one launch per commit); the class tables after u_0; per round: block partial
- * sums over the (view, pair) index, one block reduce + observe + sample, the stacked columns'
- * fold, the class tables' fold + eq_ub; the openings (1 thread).
+ * sums over contiguous chunks of the (view, pair) index (each view's pairs summed, then weighted
+ * once), one block reduce + observe + sample, the stacked columns' fold, the class tables' fold +
+ * eq_ub; the openings (1 thread).
  */
 #ifndef SWIRL_DEVICE_CUDA_CUDA_SR_H
 #define SWIRL_DEVICE_CUDA_CUDA_SR_H
@@ -21,19 +24,20 @@
 #include "device/sr_impl.h"
 
 /** The device buffers of one run. Inputs (filled by the caller before the kernels run): views,
- *  cls (its u_0 constants are written by the kernels), offs (n_stack rows of ntv + 1), r (1 +
- *  n_stack), mats (n_commits device pointers, each Hs x width column-major), t (the transcript),
+ *  cls (its u_0 constants are written by the kernels), offs (n_stack rows of ntv + 1), woffs
+ *  (the plan's W tile offsets, ntv + 1), r (1 + n_stack), mats (n_commits device pointers, each Hs x width column-major), t (the transcript),
  *  proof (prm.proof_len). Scratch: the rest (swirl_cuda_sr_alloc_scratch). */
 typedef struct swirl_cuda_sr_dev {
     const swirl_sr_view *views;
     swirl_sr_class *cls;
     const uint64_t *offs;
+    const uint64_t *woffs;
     const bb31x4 *r;
     const bb31 *const *mats;
     swirl_transcript *t;
     bb31x4 *proof;
     swirl_sr_ctl *ctl;
-    bb31x4 *lp, *W, *S, *lagu, *eq_ub, *partials;
+    bb31x4 *lp, *W, *Wr, *S, *lagu, *eq_ub, *partials;
     bb31x4 *E[2], *K[2], *Q[2];
 } swirl_cuda_sr_dev;
 
