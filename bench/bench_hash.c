@@ -1,10 +1,52 @@
 /* Benchmark: Poseidon2-16 permutations per second and Merkle leaves per second (2^20 x 42 matrix),
- * single thread and all threads. `--quick` uses smaller sizes. Prints medians of several reps. */
+ * single thread and all threads; the latency of one permutation (a chain where each input is the
+ * previous output, as in the Fiat-Shamir transcript) and of swirl_transcript_observe. `--quick`
+ * uses smaller sizes, `--latency` runs only the two latency measurements. Prints medians. */
 #include <omp.h>
 #include <stdio.h>
 
 #include "bench_util.h"
 #include "hash/merkle.h"
+#include "transcript/transcript.h"
+
+/* n permutations in a chain: each one's input is the previous one's output (latency, not
+ * throughput). The checksum keeps the chain alive and shows that outputs did not change. */
+static void bench_perm_chain(size_t n, int reps) {
+    bb31 s[16];
+    double t[32];
+    uint32_t check = 0;
+    for (int r = 0; r < reps; r++) {
+        for (int i = 0; i < 16; i++)
+            s[i] = bb31_from_u32((uint32_t)i * 2654435761u);
+        double t0 = bench_now_ms();
+        for (size_t k = 0; k < n; k++)
+            p2_bb16_permute(s);
+        t[r] = bench_now_ms() - t0;
+        check = s[0].v ^ s[15].v;
+    }
+    double ms = bench_median(t, reps);
+    printf("poseidon2_bb16_chain perms=%zu median_ms=%.3f ns_per_perm=%.1f check=%08x\n", n, ms,
+           ms * 1e6 / (double)n, check);
+}
+
+/* n values through swirl_transcript_observe (one permutation per 8), then one sample */
+static void bench_transcript(size_t n, int reps) {
+    double t[32];
+    uint32_t check = 0;
+    for (int r = 0; r < reps; r++) {
+        swirl_transcript ts;
+        swirl_transcript_init(&ts);
+        double t0 = bench_now_ms();
+        for (size_t k = 0; k < n; k++)
+            swirl_transcript_observe(&ts, bb31_from_u32((uint32_t)k * 2246822519u));
+        bb31 x = swirl_transcript_sample(&ts);
+        t[r] = bench_now_ms() - t0;
+        check = x.v;
+    }
+    double ms = bench_median(t, reps);
+    printf("transcript_observe values=%zu median_ms=%.3f ns_per_perm=%.1f check=%08x\n", n, ms,
+           ms * 1e6 / (double)(n / 8 + 1), check);
+}
 
 static void bench_perms(size_t n, int threads, int reps) {
     bb31 *s = malloc(n * 16 * sizeof *s);
@@ -61,10 +103,17 @@ static void bench_merkle(size_t log_h, size_t width, int threads, int reps) {
 int main(int argc, char **argv) {
     int quick = bench_has_flag(argc, argv, "--quick");
     int all = omp_get_max_threads();
+    if (bench_has_flag(argc, argv, "--latency")) {
+        bench_perm_chain(20000, 15);
+        bench_transcript(160000, 15);
+        return 0;
+    }
     size_t nperm = quick ? (1u << 16) : (1u << 20);
     size_t log_h = quick ? 14 : 20;
     int reps = quick ? 3 : 5;
     printf("# bench_hash (%s), %d threads available\n", quick ? "quick" : "full", all);
+    bench_perm_chain(20000, quick ? 5 : 15);
+    bench_transcript(160000, quick ? 5 : 15);
     bench_perms(nperm, 1, reps);
     if (all > 1)
         bench_perms(nperm, all, reps);

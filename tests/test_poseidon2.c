@@ -7,7 +7,83 @@
 #include "hash/poseidon2.h"
 #include "hash/poseidon2_impl.h"
 #include "hash/poseidon2_x8.h"
+#include "util/settings.h"
 #include "vectors/poseidon2_kat.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * Reference: the permutation in its plain form (every operation a canonical bb31 add, sub or mul,
+ * the sum a chain, x^7 = ((x^2 x)^2) x, the diagonal's 2^-k as a multiplication by its Montgomery
+ * form): the form the library used before poseidon2_impl.h's lazy signed products. */
+static bb31 ref_c(uint32_t mont) {
+    bb31 r;
+    r.v = mont;
+    return r;
+}
+static bb31 ref_sbox(bb31 x) {
+    bb31 x3 = bb31_mul(bb31_square(x), x);
+    return bb31_mul(bb31_square(x3), x);
+}
+static void ref_mat4(bb31 *x) {
+    bb31 t01 = bb31_add(x[0], x[1]), t23 = bb31_add(x[2], x[3]);
+    bb31 t0123 = bb31_add(t01, t23);
+    bb31 t01123 = bb31_add(t0123, x[1]), t01233 = bb31_add(t0123, x[3]);
+    x[3] = bb31_add(t01233, bb31_double(x[0]));
+    x[1] = bb31_add(t01123, bb31_double(x[2]));
+    x[0] = bb31_add(t01123, t01);
+    x[2] = bb31_add(t01233, t23);
+}
+static void ref_external(bb31 *s) {
+    for (int b = 0; b < 4; b++)
+        ref_mat4(s + 4 * b);
+    for (int i = 0; i < 4; i++) {
+        bb31 sum = bb31_add(bb31_add(s[i], s[4 + i]), bb31_add(s[8 + i], s[12 + i]));
+        for (int b = 0; b < 4; b++)
+            s[4 * b + i] = bb31_add(s[4 * b + i], sum);
+    }
+}
+static void ref_internal(bb31 *s) {
+    /* V = [-2, 1, 2, 1/2, 3, 4, -1/2, -3, -4, 1/2^8, 1/4, 1/8, 1/2^27, -1/2^8, -1/16, -1/2^27] */
+    bb31 two = bb31_from_u32(2), half = bb31_halve(bb31_one());
+    bb31 v[16] = {bb31_neg(two), bb31_one(), two, half, bb31_from_u32(3), bb31_from_u32(4),
+                  bb31_neg(half), bb31_neg(bb31_from_u32(3)), bb31_neg(bb31_from_u32(4)),
+                  ref_c(P2_MONT_INV2POW8), ref_c(P2_MONT_INV2POW2), ref_c(P2_MONT_INV2POW3),
+                  ref_c(P2_MONT_INV2POW27), bb31_neg(ref_c(P2_MONT_INV2POW8)),
+                  bb31_neg(ref_c(P2_MONT_INV2POW4)), bb31_neg(ref_c(P2_MONT_INV2POW27))};
+    bb31 sum = bb31_zero();
+    for (int i = 0; i < 16; i++)
+        sum = bb31_add(sum, s[i]);
+    for (int i = 0; i < 16; i++)
+        s[i] = bb31_add(bb31_mul(s[i], v[i]), sum);
+}
+static void ref_permute(bb31 *s) {
+    static const uint32_t ei[64] = P2_BB16_RC_EXT_INITIAL_MONT;
+    static const uint32_t ef[64] = P2_BB16_RC_EXT_FINAL_MONT;
+    static const uint32_t in[13] = P2_BB16_RC_INTERNAL_MONT;
+    ref_external(s);
+    for (int r = 0; r < 4; r++) {
+        for (int i = 0; i < 16; i++)
+            s[i] = ref_sbox(bb31_add(s[i], ref_c(ei[16 * r + i])));
+        ref_external(s);
+    }
+    for (int r = 0; r < 13; r++) {
+        s[0] = ref_sbox(bb31_add(s[0], ref_c(in[r])));
+        ref_internal(s);
+    }
+    for (int r = 0; r < 4; r++) {
+        for (int i = 0; i < 16; i++)
+            s[i] = ref_sbox(bb31_add(s[i], ref_c(ef[16 * r + i])));
+        ref_external(s);
+    }
+}
+
+/* random canonical values with the edges mixed in (0, 1, p-1, p-2 and near 2^k boundaries) */
+static uint32_t edge_or_rand(uint32_t it) {
+    static const uint32_t edges[] = {0u,          1u,          2u,          BB31_P - 1u,
+                                     BB31_P - 2u, 0x7fffffffu % BB31_P, 0x40000000u, 0x3fffffffu,
+                                     BB31_P / 2u, BB31_P / 2u + 1u};
+    uint32_t n = (uint32_t)(sizeof edges / sizeof edges[0]);
+    return it % 3 == 0 ? edges[(it / 3) % n] : swirl_test_rand32() % BB31_P;
+}
 
 static void load(bb31 *s, const uint32_t *v, size_t n) {
     for (size_t i = 0; i < n; i++)
@@ -207,7 +283,129 @@ static void test_x16_paths(void) {
     }
 }
 
+/* The signed Montgomery product: a*b/2^32 mod p, in (-p, p), for |a|, |b| <= p (the bounds the
+ * S-box uses, -p included); the device's carry-chain form gives the same int32. */
+static void test_smul(void) {
+    const int32_t P = (int32_t)BB31_P;
+    const int32_t edges[] = {0, 1, -1, 2, -2, P, -P, P - 1, -(P - 1), 1 << 30, -(1 << 30)};
+    size_t ne = sizeof edges / sizeof edges[0];
+    for (uint32_t it = 0; it < 400000; it++) {
+        int32_t a, b;
+        if (it < ne * ne) {
+            a = edges[it / ne];
+            b = edges[it % ne];
+        } else {
+            a = (int32_t)(swirl_test_rand32() % (2u * BB31_P + 1u)) - P;
+            b = (int32_t)(swirl_test_rand32() % (2u * BB31_P + 1u)) - P;
+        }
+        int32_t r = p2_smul(a, b), rc = p2_smul_carry_form(a, b);
+        bb31 ca, cb;
+        ca.v = (uint32_t)(a < 0 ? a + P : a) % BB31_P;
+        cb.v = (uint32_t)(b < 0 ? b + P : b) % BB31_P;
+        uint32_t want = bb31_mul(ca, cb).v;
+        if (r <= -P || r >= P || p2_canon(r) != want || rc != r) {
+            CHECK_MSG(0, "a=%d b=%d: r=%d carry form %d, want %u", a, b, r, rc, want);
+            return;
+        }
+    }
+    /* the device's unsigned-min corrections equal the host's compare forms */
+    for (uint32_t it = 0; it < 200000; it++) {
+        uint32_t x = swirl_test_rand32() % (2u * BB31_P);
+        uint32_t m = x < x - BB31_P ? x : x - BB31_P;
+        CHECK(m == (x >= BB31_P ? x - BB31_P : x));
+        int32_t r = (int32_t)(swirl_test_rand32() % (2u * BB31_P - 1u)) - (P - 1);
+        uint32_t u = (uint32_t)r, m2 = u < u + BB31_P ? u : u + BB31_P;
+        CHECK(m2 == p2_canon(r));
+    }
+}
+
+/* S-box, the diagonal's shifts and both linear layers against the reference form */
+static void test_parts_vs_reference(void) {
+    for (uint32_t it = 0; it < 100000; it++) {
+        bb31 x, rc;
+        x.v = edge_or_rand(it);
+        rc.v = edge_or_rand(it / 7 + 1);
+        uint32_t want = ref_sbox(bb31_add(x, rc)).v;
+        if (p2_sbox_rc(x.v, rc.v) != want) {
+            CHECK_MSG(0, "sbox x=%u rc=%u: got %u want %u", x.v, rc.v, p2_sbox_rc(x.v, rc.v), want);
+            return;
+        }
+        CHECK(p2_halve_u(x.v) == bb31_halve(x).v);
+        unsigned k = 1u + it % 27u;
+        bb31 inv = bb31_inv(bb31_from_u32(1u << k));
+        CHECK(p2_mul_inv2pow_u(x.v, k) == bb31_mul(x, inv).v);
+        CHECK(p2_mul_neg_inv2pow_u(x.v, k) == bb31_neg(bb31_mul(x, inv)).v);
+    }
+    for (uint32_t it = 0; it < 3000; it++) {
+        bb31 a[16];
+        uint32_t u[16];
+        for (int i = 0; i < 16; i++)
+            a[i].v = u[i] = edge_or_rand(it * 16u + (uint32_t)i);
+        ref_external(a);
+        p2_external_linear_u(u);
+        for (int i = 0; i < 16; i++)
+            CHECK(u[i] == a[i].v);
+        for (int i = 0; i < 16; i++)
+            u[i] = edge_or_rand(it * 16u + (uint32_t)i);
+        /* p2_internal_linear_u takes s[0] after its S-box: compare on the same input */
+        for (int i = 0; i < 16; i++)
+            a[i].v = u[i];
+        ref_internal(a);
+        p2_internal_linear_u(u);
+        for (int i = 0; i < 16; i++)
+            CHECK(u[i] == a[i].v);
+    }
+}
+
+/* Every single-state path (portable scalar, AVX2 single state, the dispatching p2_bb16_permute) and
+ * the batch paths against the reference on random and edge states, and chained 1000 times (each
+ * input the previous output, as the transcript runs). */
+static void test_permutation_vs_reference(void) {
+    for (uint32_t it = 0; it < 2000; it++) {
+        bb31 ref[16], sc[16], di[16], av[16];
+        for (int i = 0; i < 16; i++) {
+            uint32_t v = it == 0 ? 0u : it == 1 ? BB31_P - 1u : edge_or_rand(it * 16u + (uint32_t)i);
+            ref[i].v = sc[i].v = di[i].v = av[i].v = v;
+        }
+        ref_permute(ref);
+        p2_bb16_permute_scalar(sc);
+        p2_bb16_permute(di);
+        CHECK(memcmp(ref, sc, sizeof ref) == 0);
+        CHECK(memcmp(ref, di, sizeof ref) == 0);
+        if (p2_x8_avx2_supported()) {
+            p2_bb16_permute_single_avx2(av);
+            CHECK(memcmp(ref, av, sizeof ref) == 0);
+        }
+    }
+    bb31 ref[16], sc[16], av[16];
+    for (int i = 0; i < 16; i++)
+        ref[i] = sc[i] = av[i] = bb31_from_u32((uint32_t)i);
+    for (int k = 0; k < 1000; k++) {
+        ref_permute(ref);
+        p2_bb16_permute_scalar(sc);
+        if (p2_x8_avx2_supported())
+            p2_bb16_permute_single_avx2(av);
+    }
+    CHECK(memcmp(ref, sc, sizeof ref) == 0);
+    if (p2_x8_avx2_supported())
+        CHECK(memcmp(ref, av, sizeof ref) == 0);
+    /* the batch paths (x8 portable / AVX2, x16 AVX-512) on 16 random states */
+    bb31 a[256], b[256], c[256];
+    for (int i = 0; i < 256; i++)
+        a[i] = b[i] = c[i] = bb31_from_u32(swirl_test_rand32());
+    for (int k = 0; k < 16; k++)
+        ref_permute(a + 16 * k);
+    p2_bb16_permute_x8_portable(b);
+    p2_bb16_permute_x8_portable(b + 128);
+    p2_bb16_permute_x16(c);
+    CHECK(memcmp(a, b, sizeof a) == 0);
+    CHECK(memcmp(a, c, sizeof a) == 0);
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_smul),
+    SWIRL_TEST(test_parts_vs_reference),
+    SWIRL_TEST(test_permutation_vs_reference),
     SWIRL_TEST(test_x8_paths),
     SWIRL_TEST(test_x16_paths),
     SWIRL_TEST(test_mul_inv2pow),

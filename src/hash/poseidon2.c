@@ -6,12 +6,22 @@
 
 #include "hash/poseidon2_impl.h"
 #include "hash/poseidon2_x8.h"
+#include "util/settings.h"
 
 static const uint32_t p2_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 static const uint32_t p2_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
 static const uint32_t p2_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 
+/* One state: the AVX2 single-state path where enabled (poseidon2_single.c: the latency of the
+ * sequential transcript), the portable scalar code otherwise. */
 void p2_bb16_permute(bb31 state[P2_WIDTH]) {
+    if (swirl_settings_get()->use_avx2)
+        p2_bb16_permute_single_avx2(state);
+    else
+        p2_bb16_permute_scalar(state);
+}
+
+void p2_bb16_permute_scalar(bb31 state[P2_WIDTH]) {
     p2_bb16_permute_tables(state, p2_ext_init, p2_ext_final, p2_internal);
 }
 

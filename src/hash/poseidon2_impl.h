@@ -55,7 +55,8 @@
       0x08ca8f35u, 0x279652bbu, 0x17c601dau, 0x140a84a1u, 0x6113337bu, 0x34f6e216u, \
       0x22f9b8b2u }
 
-/* Montgomery forms of 2^-k used by the internal diagonal. */
+/* Montgomery forms of 2^-k (2^(32-k) for k >= 2): the internal diagonal's entries, as the x8/x16
+ * paths multiply by them. */
 #define P2_MONT_INV2POW2 0x40000000u
 #define P2_MONT_INV2POW3 0x20000000u
 #define P2_MONT_INV2POW4 0x10000000u
@@ -69,73 +70,175 @@ SWIRL_HD bb31 p2_bb31_const(uint32_t mont) {
 }
 
 /*
- * x * 2^-k for 2 <= k <= 27 without a multiplication modulo p (the internal diagonal's 1/2^k
- * entries; valid on Montgomery forms, since scaling by a plain constant commutes with the factor
- * R). p = 15 * 2^27 + 1, so p = 1 mod 2^k and m = -x mod 2^k makes x + m*p divisible by 2^k:
- * (x + m*p) / 2^k = (x + m) / 2^k + m * 15 * 2^(27-k), which is below p + p/2^k (one correction).
+ * The arithmetic below works on raw uint32 Montgomery values. Every function states the range it
+ * takes and the range it returns; "canonical" is [0, p). Whatever the evaluation order or the
+ * intermediate representatives, a canonical result is the one value of its field element, so the
+ * permutation's output bits are those of the plain form (tests/test_poseidon2.c keeps that form as
+ * the reference and compares). Device code stays in 32-bit operations (64-bit ones cost several
+ * instructions there); unsigned min(x, x -/+ p) is one VIADDMNMX on sm_90.
  */
-SWIRL_HD bb31 p2_mul_inv2pow(bb31 x, unsigned k) {
-    uint32_t m = (0u - x.v) & ((1u << k) - 1u);
-    uint32_t t = ((x.v + m) >> k) + m * (15u << (27u - k));
+
+/* a + b mod p for canonical a, b: the sum is < 2p < 2^32, one conditional subtraction */
+SWIRL_HD uint32_t p2_add(uint32_t a, uint32_t b) {
+    uint32_t s = a + b;
+#if defined(__CUDA_ARCH__)
+    return min(s, s - BB31_P);
+#else
+    return s >= BB31_P ? s - BB31_P : s;
+#endif
+}
+/* a - b mod p for canonical a, b */
+SWIRL_HD uint32_t p2_sub(uint32_t a, uint32_t b) {
+    uint32_t d = a - b;
+#if defined(__CUDA_ARCH__)
+    return min(d, d + BB31_P);
+#else
+    return a < b ? d + BB31_P : d;
+#endif
+}
+/* a signed representative r, -p < r < p (as uint32: r mod 2^32), made canonical */
+SWIRL_HD uint32_t p2_canon(int32_t r) {
+#if defined(__CUDA_ARCH__)
+    return min((uint32_t)r, (uint32_t)r + BB31_P);
+#else
+    return (uint32_t)r + ((uint32_t)(r >> 31) & BB31_P); /* a mask, not a branch */
+#endif
+}
+
+/*
+ * Signed Montgomery product a*b/2^32 mod p for |a|, |b| <= p, returned in (-p, p): with
+ * q = a*b*p^-1 mod 2^32 taken as a signed int32 (|q| <= 2^31), a*b - q*p is divisible by 2^32 and
+ * |(a*b - q*p) / 2^32| <= (p^2 + 2^31 p) / 2^32 < p since p + 2^31 < 2^32. No correction step, so
+ * products chain (bb31_mul needs one per product).
+ * Device: the same quotient as (a*b + q*(-p)) / 2^32 = hi(q*(-p)) + hi(a*b) + carry(lo + lo), the
+ * low words of the two products summing to 0 or 2^32; written as a PTX carry chain, which ptxas
+ * turns into three instructions (IMAD.WIDE, IMAD, IMAD.HI with the product as 64-bit addend) where
+ * the 64-bit C form costs four to six. p2_smul_carry_form below is that chain in C for the tests.
+ */
+SWIRL_HD int32_t p2_smul(int32_t a, int32_t b) {
+#if defined(__CUDA_ARCH__)
+    int32_t lo = a * b, hi = __mulhi(a, b), r;
+    int32_t q = (int32_t)((uint32_t)lo * BB31_MU);
+    asm("{\n\t.reg .u32 t;\n\t"
+        "mad.lo.cc.u32 t, %1, %2, %3;\n\t"
+        "madc.hi.s32 %0, %1, %2, %4;\n\t}"
+        : "=r"(r)
+        : "r"(q), "r"(-(int32_t)BB31_P), "r"(lo), "r"(hi));
+    return r;
+#else
+    int64_t x = (int64_t)a * b;
+    int32_t q = (int32_t)((uint32_t)x * BB31_MU);
+    return (int32_t)((x - (int64_t)q * BB31_P) >> 32);
+#endif
+}
+/* The device's carry chain of p2_smul in plain C (host tests compare it with p2_smul). */
+SWIRL_HD int32_t p2_smul_carry_form(int32_t a, int32_t b) {
+    int64_t x = (int64_t)a * b;
+    uint32_t lo = (uint32_t)x;
+    int32_t hi = (int32_t)(x >> 32);
+    int32_t q = (int32_t)(lo * BB31_MU);
+    int64_t y = (int64_t)q * -(int64_t)BB31_P;
+    uint32_t carry = (uint32_t)y + lo < lo;
+    return (int32_t)((uint32_t)(y >> 32) + (uint32_t)hi + carry);
+}
+
+/* sbox(x + rc) for canonical x and rc: v = x + rc - p lies in [-p, p), a valid signed input;
+ * v^7 = v^3 * v^4, three dependent products instead of four, all in (-p, p), and one
+ * correction at the end. */
+SWIRL_HD uint32_t p2_sbox_rc(uint32_t x, uint32_t rc) {
+    int32_t v = (int32_t)(x + rc - BB31_P);
+    int32_t x2 = p2_smul(v, v);
+    int32_t x3 = p2_smul(x2, v);
+    int32_t x4 = p2_smul(x2, x2);
+    return p2_canon(p2_smul(x3, x4));
+}
+/* x^7 of a canonical x */
+SWIRL_HD bb31 p2_sbox(bb31 x) {
     bb31 r;
-    r.v = t >= BB31_P ? t - BB31_P : t;
+    r.v = p2_sbox_rc(x.v, 0);
     return r;
 }
 
-/* x^7 */
-SWIRL_HD bb31 p2_sbox(bb31 x) {
-    bb31 x2 = bb31_square(x);
-    bb31 x3 = bb31_mul(x2, x);
-    bb31 x6 = bb31_square(x3);
-    return bb31_mul(x6, x);
+/*
+ * x * 2^-k mod p for canonical x and 1 <= k <= 27 without a multiplication modulo p (the internal
+ * diagonal's 1/2^k entries; valid on Montgomery forms, since scaling by a plain constant commutes
+ * with the factor R). p = 15 * 2^27 + 1 gives 2^-k = -15 * 2^(27-k) mod p, so with x = a*2^k + b
+ * (b < 2^k): x * 2^-k = a - b * 15 * 2^(27-k), which lies in (-p, p/2^k): one correction.
+ */
+SWIRL_HD uint32_t p2_mul_inv2pow_u(uint32_t x, unsigned k) {
+    uint32_t a = x >> k, b = x & ((1u << k) - 1u);
+    return p2_canon((int32_t)(a - b * (15u << (27u - k))));
+}
+/* -x * 2^-k mod p = b * 15 * 2^(27-k) - a, in (-p/2^k, p): one correction */
+SWIRL_HD uint32_t p2_mul_neg_inv2pow_u(uint32_t x, unsigned k) {
+    uint32_t a = x >> k, b = x & ((1u << k) - 1u);
+    return p2_canon((int32_t)(b * (15u << (27u - k)) - a));
+}
+SWIRL_HD bb31 p2_mul_inv2pow(bb31 x, unsigned k) {
+    bb31 r;
+    r.v = p2_mul_inv2pow_u(x.v, k);
+    return r;
+}
+/* x / 2 for canonical x: a + b * (p+1)/2 with x = 2a + b is already canonical (x odd: x <= p - 2) */
+SWIRL_HD uint32_t p2_halve_u(uint32_t x) {
+    return (x >> 1) + (x & 1u) * ((BB31_P + 1u) / 2u);
 }
 
-/* 4x4 MDS block (Plonky3 apply_mat4). */
-SWIRL_HD void p2_mat4(bb31 *x) {
-    bb31 t01 = bb31_add(x[0], x[1]);
-    bb31 t23 = bb31_add(x[2], x[3]);
-    bb31 t0123 = bb31_add(t01, t23);
-    bb31 t01123 = bb31_add(t0123, x[1]);
-    bb31 t01233 = bb31_add(t0123, x[3]);
-    x[3] = bb31_add(t01233, bb31_double(x[0]));
-    x[1] = bb31_add(t01123, bb31_double(x[2]));
-    x[0] = bb31_add(t01123, t01);
-    x[2] = bb31_add(t01233, t23);
+/* 4x4 MDS block (Plonky3 apply_mat4) on canonical values: 9 additions and 2 doublings mod p. */
+SWIRL_HD void p2_mat4_u(uint32_t *x) {
+    uint32_t t01 = p2_add(x[0], x[1]);
+    uint32_t t23 = p2_add(x[2], x[3]);
+    uint32_t t0123 = p2_add(t01, t23);
+    uint32_t t01123 = p2_add(t0123, x[1]);
+    uint32_t t01233 = p2_add(t0123, x[3]);
+    x[3] = p2_add(t01233, p2_add(x[0], x[0]));
+    x[1] = p2_add(t01123, p2_add(x[2], x[2]));
+    x[0] = p2_add(t01123, t01);
+    x[2] = p2_add(t01233, t23);
 }
 
-SWIRL_HD void p2_external_linear(bb31 *s) {
+/* M_E on canonical values: mat4 on each block, then each element plus its column's sum. */
+SWIRL_HD void p2_external_linear_u(uint32_t *s) {
     for (int b = 0; b < 4; b++)
-        p2_mat4(s + 4 * b);
+        p2_mat4_u(s + 4 * b);
     for (int i = 0; i < 4; i++) {
-        bb31 sum = bb31_add(bb31_add(s[i], s[4 + i]), bb31_add(s[8 + i], s[12 + i]));
-        s[i] = bb31_add(s[i], sum);
-        s[4 + i] = bb31_add(s[4 + i], sum);
-        s[8 + i] = bb31_add(s[8 + i], sum);
-        s[12 + i] = bb31_add(s[12 + i], sum);
+        uint32_t sum = p2_add(p2_add(s[i], s[4 + i]), p2_add(s[8 + i], s[12 + i]));
+        s[i] = p2_add(s[i], sum);
+        s[4 + i] = p2_add(s[4 + i], sum);
+        s[8 + i] = p2_add(s[8 + i], sum);
+        s[12 + i] = p2_add(s[12 + i], sum);
     }
 }
 
-SWIRL_HD void p2_internal_linear(bb31 *s) {
-    bb31 part = s[1];
-    for (int i = 2; i < 16; i++)
-        part = bb31_add(part, s[i]);
-    bb31 full = bb31_add(part, s[0]);
-    s[0] = bb31_sub(part, s[0]);                                        /* V0 = -2 */
-    s[1] = bb31_add(s[1], full);                                        /* V1 = 1 */
-    s[2] = bb31_add(bb31_double(s[2]), full);                           /* V2 = 2 */
-    s[3] = bb31_add(bb31_halve(s[3]), full);                            /* V3 = 1/2 */
-    s[4] = bb31_add(full, bb31_add(bb31_double(s[4]), s[4]));           /* V4 = 3 */
-    s[5] = bb31_add(full, bb31_double(bb31_double(s[5])));              /* V5 = 4 */
-    s[6] = bb31_sub(full, bb31_halve(s[6]));                            /* V6 = -1/2 */
-    s[7] = bb31_sub(full, bb31_add(bb31_double(s[7]), s[7]));           /* V7 = -3 */
-    s[8] = bb31_sub(full, bb31_double(bb31_double(s[8])));              /* V8 = -4 */
-    s[9] = bb31_add(p2_mul_inv2pow(s[9], 8), full);   /* 1/2^8 */
-    s[10] = bb31_add(p2_mul_inv2pow(s[10], 2), full); /* 1/4 */
-    s[11] = bb31_add(p2_mul_inv2pow(s[11], 3), full); /* 1/8 */
-    s[12] = bb31_add(p2_mul_inv2pow(s[12], 27), full); /* 1/2^27 */
-    s[13] = bb31_sub(full, p2_mul_inv2pow(s[13], 8));  /* -1/2^8 */
-    s[14] = bb31_sub(full, p2_mul_inv2pow(s[14], 4));  /* -1/16 */
-    s[15] = bb31_sub(full, p2_mul_inv2pow(s[15], 27)); /* -1/2^27 */
+/*
+ * M_I on canonical values, with s[0] already through its sbox. The sum of s[1..15] is a tree of
+ * depth 4 (the chain of 14 additions was the longest path of a partial round after the sbox).
+ */
+SWIRL_HD void p2_internal_linear_u(uint32_t *s) {
+    uint32_t a = p2_add(p2_add(s[1], s[2]), p2_add(s[3], s[4]));
+    uint32_t b = p2_add(p2_add(s[5], s[6]), p2_add(s[7], s[8]));
+    uint32_t c = p2_add(p2_add(s[9], s[10]), p2_add(s[11], s[12]));
+    uint32_t d = p2_add(p2_add(s[13], s[14]), s[15]);
+    uint32_t part = p2_add(p2_add(a, b), p2_add(c, d));
+    uint32_t full = p2_add(part, s[0]);
+    s[0] = p2_sub(part, s[0]);                                          /* V0 = -2 */
+    s[1] = p2_add(s[1], full);                                          /* V1 = 1 */
+    s[2] = p2_add(p2_add(s[2], s[2]), full);                            /* V2 = 2 */
+    s[3] = p2_add(p2_halve_u(s[3]), full);                              /* V3 = 1/2 */
+    s[4] = p2_add(full, p2_add(p2_add(s[4], s[4]), s[4]));              /* V4 = 3 */
+    uint32_t s5 = p2_add(s[5], s[5]);
+    s[5] = p2_add(full, p2_add(s5, s5));                                /* V5 = 4 */
+    s[6] = p2_sub(full, p2_halve_u(s[6]));                              /* V6 = -1/2 */
+    s[7] = p2_sub(full, p2_add(p2_add(s[7], s[7]), s[7]));              /* V7 = -3 */
+    uint32_t s8 = p2_add(s[8], s[8]);
+    s[8] = p2_sub(full, p2_add(s8, s8));                                /* V8 = -4 */
+    s[9] = p2_add(p2_mul_inv2pow_u(s[9], 8), full);                     /* 1/2^8 */
+    s[10] = p2_add(p2_mul_inv2pow_u(s[10], 2), full);                   /* 1/4 */
+    s[11] = p2_add(p2_mul_inv2pow_u(s[11], 3), full);                   /* 1/8 */
+    s[12] = p2_add(p2_mul_inv2pow_u(s[12], 27), full);                  /* 1/2^27 */
+    s[13] = p2_add(p2_mul_neg_inv2pow_u(s[13], 8), full);               /* -1/2^8 */
+    s[14] = p2_add(p2_mul_neg_inv2pow_u(s[14], 4), full);               /* -1/16 */
+    s[15] = p2_add(p2_mul_neg_inv2pow_u(s[15], 27), full);              /* -1/2^27 */
 }
 
 /*
@@ -143,23 +246,28 @@ SWIRL_HD void p2_internal_linear(bb31 *s) {
  * 4*16 values (round-major), internal holds 13. Host code passes static tables, device code
  * __constant__ ones.
  */
-SWIRL_HD void p2_bb16_permute_tables(bb31 *s, const uint32_t *ext_init, const uint32_t *ext_final,
+SWIRL_HD void p2_bb16_permute_tables(bb31 *st, const uint32_t *ext_init, const uint32_t *ext_final,
                                      const uint32_t *internal) {
-    p2_external_linear(s);
+    uint32_t s[16];
+    for (int i = 0; i < 16; i++)
+        s[i] = st[i].v;
+    p2_external_linear_u(s);
     for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++) {
         for (int i = 0; i < 16; i++)
-            s[i] = p2_sbox(bb31_add(s[i], p2_bb31_const(ext_init[16 * r + i])));
-        p2_external_linear(s);
+            s[i] = p2_sbox_rc(s[i], ext_init[16 * r + i]);
+        p2_external_linear_u(s);
     }
     for (int r = 0; r < P2_BB16_ROUNDS_P; r++) {
-        s[0] = p2_sbox(bb31_add(s[0], p2_bb31_const(internal[r])));
-        p2_internal_linear(s);
+        s[0] = p2_sbox_rc(s[0], internal[r]);
+        p2_internal_linear_u(s);
     }
     for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++) {
         for (int i = 0; i < 16; i++)
-            s[i] = p2_sbox(bb31_add(s[i], p2_bb31_const(ext_final[16 * r + i])));
-        p2_external_linear(s);
+            s[i] = p2_sbox_rc(s[i], ext_final[16 * r + i]);
+        p2_external_linear_u(s);
     }
+    for (int i = 0; i < 16; i++)
+        st[i].v = s[i];
 }
 
 #endif /* SWIRL_HASH_POSEIDON2_IMPL_H */

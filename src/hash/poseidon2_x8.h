@@ -31,6 +31,8 @@ void p2_hash_slice_x16(swirl_digest out[16], const bb31 *const in[16], size_t n)
 int p2_x16_avx512_enabled(void);
 
 /* The explicit implementations, for tests. */
+void p2_bb16_permute_scalar(bb31 state[P2_WIDTH]);      /* portable (poseidon2_impl.h) */
+void p2_bb16_permute_single_avx2(bb31 state[P2_WIDTH]); /* only when p2_x8_avx2_supported() */
 void p2_bb16_permute_x8_portable(bb31 *states);
 void p2_bb16_permute_x8_avx2(bb31 *states); /* only call when p2_x8_avx2_supported() */
 int p2_x8_avx2_supported(void);

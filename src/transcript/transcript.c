@@ -19,6 +19,8 @@ static void log_perm(swirl_transcript_log *log, const bb31 *state);
         if ((t)->log)                                                                              \
             log_perm((t)->log, (t)->state);                                                        \
     } while (0)
+/* the host permutation: p2_bb16_permute picks the AVX2 single-state path where enabled */
+#define SWIRL_TS_PERMUTE(s, tb) ((void)(tb), p2_bb16_permute(s))
 #include "transcript/transcript_impl.h"
 #include "util/test_hooks.h"
 

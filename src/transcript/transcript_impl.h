@@ -9,7 +9,9 @@
  * The permutation's constant tables (Montgomery form, poseidon2_impl.h) come in a swirl_ts_tables;
  * the optional hooks SWIRL_TS_ON_VALUE(t, value, sampled) and SWIRL_TS_ON_PERM(t), defined by the
  * includer before including this header, see every value and every permutation (device code leaves
- * them undefined: t->log is never touched there).
+ * them undefined: t->log is never touched there). SWIRL_TS_PERMUTE(s, tb), the permutation of a
+ * local 16-element state, defaults to the portable p2_bb16_permute_tables; the CPU transcript maps
+ * it to p2_bb16_permute (its SIMD single-state path: the transcript is latency-bound).
  */
 #ifndef SWIRL_TRANSCRIPT_TRANSCRIPT_IMPL_H
 #define SWIRL_TRANSCRIPT_TRANSCRIPT_IMPL_H
@@ -23,6 +25,10 @@
 #ifndef SWIRL_TS_ON_PERM
 #define SWIRL_TS_ON_PERM(t) ((void)0)
 #endif
+#ifndef SWIRL_TS_PERMUTE
+#define SWIRL_TS_PERMUTE(s, tb)                                                                    \
+    p2_bb16_permute_tables((s), (tb)->ext_init, (tb)->ext_final, (tb)->internal)
+#endif
 
 typedef struct swirl_ts_tables {
     const uint32_t *ext_init, *ext_final, *internal;
@@ -34,7 +40,7 @@ SWIRL_HD void swirl_ts_permute(swirl_transcript *t, const swirl_ts_tables *tb) {
     bb31 s[16];
     for (int i = 0; i < 16; i++)
         s[i] = t->state[i];
-    p2_bb16_permute_tables(s, tb->ext_init, tb->ext_final, tb->internal);
+    SWIRL_TS_PERMUTE(s, tb);
     for (int i = 0; i < 16; i++)
         t->state[i] = s[i];
     t->absorb_idx = 0;
@@ -106,7 +112,7 @@ SWIRL_HD int swirl_ts_pow_state_ok(const bb31 *state, unsigned absorb_idx, unsig
     bb31 s[P2_WIDTH];
     for (unsigned i = 0; i < P2_WIDTH; i++)
         s[i] = i == absorb_idx ? witness : state[i];
-    p2_bb16_permute_tables(s, tb->ext_init, tb->ext_final, tb->internal);
+    SWIRL_TS_PERMUTE(s, tb);
     return (bb31_to_u32(s[P2_RATE - 1]) & (uint32_t)((1ull << bits) - 1)) == 0;
 }
 
