@@ -329,10 +329,8 @@ SWIRL_HD void swirl_sr_round_view(bb31x4 acc[2], bb31x4 s[4], bb31x4 lp_e, bb31x
         s[i] = bb31x4_zero();
 }
 
-/* View k of the flattened (view, pair) index i of `round`: offs = the round's prefix sums of the
- * pairs (ntv + 1 entries, strictly increasing: every view has a pair). */
-SWIRL_HD uint64_t swirl_sr_find_view(const uint64_t *offs, uint64_t ntv, uint64_t i) {
-    uint64_t lo = 0, hi = ntv; /* offs[lo] <= i < offs[hi] */
+/* The last k in [lo, hi) with offs[k] <= i, given offs[lo] <= i (bisection) */
+SWIRL_HD uint64_t swirl_sr_bisect(const uint64_t *offs, uint64_t lo, uint64_t hi, uint64_t i) {
     while (hi - lo > 1) {
         uint64_t mid = (lo + hi) / 2;
         if (offs[mid] <= i)
@@ -341,6 +339,12 @@ SWIRL_HD uint64_t swirl_sr_find_view(const uint64_t *offs, uint64_t ntv, uint64_
             hi = mid;
     }
     return lo;
+}
+
+/* View k of the flattened (view, pair) index i of `round`: offs = the round's prefix sums of the
+ * pairs (ntv + 1 entries, strictly increasing: every view has a pair). */
+SWIRL_HD uint64_t swirl_sr_find_view(const uint64_t *offs, uint64_t ntv, uint64_t i) {
+    return swirl_sr_bisect(offs, 0, ntv, i);
 }
 
 /* swirl_sr_find_view for i from a view k at or before it (offs[k] <= i): steps of 1, 2, 4, ..
@@ -353,16 +357,7 @@ SWIRL_HD uint64_t swirl_sr_find_view_from(const uint64_t *offs, uint64_t ntv, ui
         step *= 2;
         hi = lo + step;
     }
-    if (hi > ntv)
-        hi = ntv;
-    while (hi - lo > 1) {
-        uint64_t mid = (lo + hi) / 2;
-        if (offs[mid] <= i)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
+    return swirl_sr_bisect(offs, lo, hi > ntv ? ntv : hi, i);
 }
 
 /* One thread of a round's sums: the flattened indices i0, i0 + step, .. < i1 (i0 < i1 <= offs[ntv])
