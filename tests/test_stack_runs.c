@@ -1,4 +1,4 @@
-/* The GPU commit's stacking by destination word (device/stack_impl.h, k_stack) against the
+/* The GPU commit's stacking by destination word (prover/stack_runs.h, k_stack) against the
  * column-by-column stacking it replaced (each slice's values at dst_off + i * stride into a zeroed
  * matrix) and against swirl_stacked_matrix: OpenVM's manual layouts, traces shorter than 2^l_skip,
  * zero-width traces, random layouts; traces in separate buffers and in one buffer (as the uploaded
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "device/stack_impl.h"
+#include "prover/stack_runs.h"
 #include "harness.h"
 
 /* the old k_stack: memset, then each slice's values at dst_off + i * stride */

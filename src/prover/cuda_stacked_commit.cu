@@ -4,7 +4,7 @@
  * (swirl_trace_view.d_values) are read where they are. With no host trace there is no
  * trace_upload stage: the run table goes up inside "stacked_commit". Then one stage
  * "stacked_commit" runs
- *   k_stack                          stacking: a thread per destination word (device/stack_impl.h:
+ *   k_stack                          stacking: a thread per destination word (prover/stack_runs.h:
  *                                    the layout as runs, one per trace), coalesced stores, the
  *                                    zeros written too (no memset)
  *   k_rs_message                     per 2^l_skip chunk: inverse DFT + monomial-to-hypercube
@@ -27,7 +27,7 @@
 
 #include "util/alloc.h"
 #include "device/cuda/cuda_common.cuh"
-#include "device/stack_impl.h"
+#include "prover/stack_runs.h"
 #include "prover/cuda_stacked_commit.h"
 #include "poly/ntt.h"
 

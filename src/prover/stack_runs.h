@@ -11,8 +11,8 @@
  * shorter one a strided scatter (its values 2^(l_skip - log height) apart, zeros between). Words
  * outside every run (the last stacked column's unused rows) are zero.
  */
-#ifndef SWIRL_DEVICE_STACK_IMPL_H
-#define SWIRL_DEVICE_STACK_IMPL_H
+#ifndef SWIRL_PROVER_STACK_RUNS_H
+#define SWIRL_PROVER_STACK_RUNS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -86,4 +86,4 @@ SWIRL_HD bb31 swirl_stack_run_value(const swirl_stack_run *r, uint64_t d) {
     return r->src[rel >> r->log_stride];
 }
 
-#endif /* SWIRL_DEVICE_STACK_IMPL_H */
+#endif /* SWIRL_PROVER_STACK_RUNS_H */
