@@ -295,8 +295,9 @@ static void test_smul(void) {
             a = edges[it / ne];
             b = edges[it % ne];
         } else {
-            a = (int32_t)(swirl_test_rand32() % (2u * BB31_P + 1u)) - P;
-            b = (int32_t)(swirl_test_rand32() % (2u * BB31_P + 1u)) - P;
+            /* in int64: a draw above 2^31 is no int32 before P is taken off */
+            a = (int32_t)((int64_t)(swirl_test_rand32() % (2u * BB31_P + 1u)) - P);
+            b = (int32_t)((int64_t)(swirl_test_rand32() % (2u * BB31_P + 1u)) - P);
         }
         int32_t r = p2_smul(a, b), rc = p2_smul_carry_form(a, b);
         bb31 ca, cb;
@@ -313,7 +314,7 @@ static void test_smul(void) {
         uint32_t x = swirl_test_rand32() % (2u * BB31_P);
         uint32_t m = x < x - BB31_P ? x : x - BB31_P;
         CHECK(m == (x >= BB31_P ? x - BB31_P : x));
-        int32_t r = (int32_t)(swirl_test_rand32() % (2u * BB31_P - 1u)) - (P - 1);
+        int32_t r = (int32_t)((int64_t)(swirl_test_rand32() % (2u * BB31_P - 1u)) - (P - 1));
         uint32_t u = (uint32_t)r, m2 = u < u + BB31_P ? u : u + BB31_P;
         CHECK(m2 == p2_canon(r));
     }

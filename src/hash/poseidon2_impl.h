@@ -117,7 +117,7 @@ SWIRL_HD uint32_t p2_canon(int32_t r) {
  */
 SWIRL_HD int32_t p2_smul(int32_t a, int32_t b) {
 #if defined(__CUDA_ARCH__)
-    int32_t lo = a * b, hi = __mulhi(a, b), r;
+    int32_t lo = (int32_t)((uint32_t)a * (uint32_t)b), hi = __mulhi(a, b), r; /* no signed overflow */
     int32_t q = (int32_t)((uint32_t)lo * BB31_MU);
     asm("{\n\t.reg .u32 t;\n\t"
         "mad.lo.cc.u32 t, %1, %2, %3;\n\t"
