@@ -61,14 +61,20 @@ __global__ void __launch_bounds__(256, 6) k_ts_grind_chunk(const swirl_transcrip
         st[i] = t->state[i];
     unsigned idx = t->absorb_idx;
     unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    /* the best witness known so far, read one candidate ahead: its load (an L2 round trip: the
+     * value is volatile) is in flight while the permutation runs, and the check uses the value
+     * read before. A stale value is never smaller than the current one, so it only lets a thread
+     * test a candidate more, never skip a smaller witness. */
+    unsigned long long known = *(volatile unsigned long long *)best;
     for (unsigned long long i = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;
          i < count; i += stride) {
         unsigned long long w = base + i;
         /* stop only when a smaller witness is already known: blocks of this launch that start
          * after another block's success may still hold smaller candidates (an earlier chunk's
          * success is smaller than every candidate here) */
-        if (w >= *(volatile unsigned long long *)best)
+        if (w >= known)
             return;
+        known = *(volatile unsigned long long *)best;
         if (swirl_ts_pow_state_ok(st, idx, bits, bb31_from_u32((uint32_t)w), &tb)) {
             atomicMin(best, w);
             return; /* later candidates of this thread are larger */
