@@ -1,5 +1,5 @@
 /* The warp Poseidon2 (hash/poseidon2_warp.h) and the warp-mode transcript (transcript_impl.h with
- * swirl_ts_tables.lane) on the host: 32 threads stand for the lanes of a warp, the same code the
+ * swirl_ts_tables.warp) on the host: 32 threads stand for the lanes of a warp, the same code the
  * device runs, with every lane exchange (a shuffle of width 16) and every __syncwarp emulated by
  * a barrier of the 32 threads. Compared with the one-thread permutation and transcript. */
 #define _POSIX_C_SOURCE 200809L /* pthread_barrier_t */
@@ -43,8 +43,8 @@ static const uint32_t g_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 static const uint32_t g_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
 static const uint32_t g_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 static const p2_bb16_lane_tables g_lane = P2_BB16_LANE_TABLES_INIT;
-static const swirl_ts_tables g_tb1 = {g_ext_init, g_ext_final, g_internal, NULL};
-static const swirl_ts_tables g_tbw = {g_ext_init, g_ext_final, g_internal, &g_lane};
+static const swirl_ts_tables g_tb1 = {g_ext_init, g_ext_final, g_internal, 0, NULL};
+static const swirl_ts_tables g_tbw = {g_ext_init, g_ext_final, g_internal, 1, &g_lane};
 
 /* runs fn(lane, arg) on EMU_LANES threads at once */
 typedef struct emu_job {
@@ -120,8 +120,7 @@ typedef struct ts_case {
 } ts_case;
 
 /* the script; tb decides the mode, out/n written by the lead */
-static void ts_script(swirl_transcript *t, const swirl_ts_tables *tb, uint32_t *out,
-                      unsigned *n) {
+static void ts_script(swirl_transcript *t, const swirl_ts_tables *tb, uint32_t *out, unsigned *n) {
     unsigned k = 0;
 #define PUT(v)                                                                                     \
     do {                                                                                           \

@@ -3,11 +3,11 @@
 is its dependent chain (the control kernels' Fiat-Shamir: docs/PERF.md "Warp transcript").
 
 For the kernel's instruction trace (straight-line code; a backward branch's body repeated
---trips times, in the order the loops appear) it prints: the instructions issued, the longest
-dependent chain (register dependencies only, the latencies below), and the cycles of an in-order
-single-warp issue model: at most one instruction a cycle, the FMA pipe (IMAD*) and the ALU pipe
-each busy 2 cycles per warp instruction (16 lanes a sub-partition on sm_90), an instruction
-waits for its source registers. The latencies are assumptions (sm_90 microbenchmark orders of
+--trips times, in the order the loops appear; a called function's body at the call) it prints:
+the instructions issued, the longest dependent chain (register dependencies only, the
+latencies below), and the cycles of an in-order single-warp issue model: at most one
+instruction a cycle, the FMA pipe (IMAD*) and the ALU pipe each busy 2 cycles per warp
+instruction (16 lanes a sub-partition on sm_90), an instruction waits for its source registers. The latencies are assumptions (sm_90 microbenchmark orders of
 magnitude, --shfl to vary the shuffle's), not measurements: compare two versions under the same
 model, and time them on a GPU.
 
@@ -89,7 +89,7 @@ def parse(text, kernel):
         m = re.match(r"\s*/\*([0-9a-f]{4,})\*/\s+(.*?)\s*;", ln)
         if m:
             lines.append((int(m.group(1), 16), m.group(2)))
-        elif re.match(r"^\.L_x_\d+:", ln.strip()):
+        elif re.match(r"^(\.L_x_\d+|\$\S+):$", ln.strip()):
             lines.append((None, ln.strip()[:-1]))
     return lines
 
@@ -100,11 +100,19 @@ def trace(lines, trips):
     for i, (addr, body) in enumerate(lines):
         if addr is None:
             labels[body] = i
-    out, i, k, count = [], 0, 0, {}
+    out, i, k, count, stack = [], 0, 0, {}, []
     while i < len(lines):
         addr, body = lines[i]
         if addr is None:
             i += 1
+            continue
+        m = re.match(r"CALL\.REL\S*\s+`?\(?(\$[^)`\s]+)", body)
+        if m and m.group(1) in labels:  # a called function: its body, then back
+            stack.append(i + 1)
+            i = labels[m.group(1)]
+            continue
+        if body.startswith("RET") and stack:
+            i = stack.pop()
             continue
         m = re.match(r"(@!?U?P\d\s+)?BRA\s+`?\(?(\.L_x_\d+)", body)
         if m:

@@ -1,6 +1,7 @@
 /*
  * LogUp-GKR as host/device code (SWIRL_HD, like the field and the transcript): the per-thread math
- * of the GPU kernels of device/cuda/gkr.cu and the single-thread Fiat-Shamir steps they run on a
+ * of the GPU kernels of device/cuda/gkr.cu and the Fiat-Shamir steps (one warp on the device, in
+ * the transcript's warp mode; one thread on the CPU) they run on a
  * device transcript, so the same code runs on the CPU (tests/test_gkr_twin.c replays the device
  * schedule with it against swirl_gkr_prove) and on the GPU.
  *
@@ -52,7 +53,7 @@ SWIRL_HD size_t swirl_gkr_proof_len(unsigned n) {
     return swirl_gkr_off_xi(n) + n;
 }
 
-/* The driver's state between kernels (device memory; one writer at a time: a one-thread step). */
+/* The driver's state between kernels (device memory; one writer at a time: a step's lead). */
 typedef struct swirl_gkr_ctl {
     bb31x4 lambda;                     /* the current round's batching challenge */
     bb31x4 r;                          /* the last sub-round's challenge */

@@ -1,7 +1,8 @@
 /*
  * The stacked opening reduction as host/device code (SWIRL_HD, like device/gkr_impl.h): the
  * per-thread math of the GPU kernels of prover/cuda_openings.cu (device/cuda/stacked_reduction.cu)
- * and the single-thread Fiat-Shamir steps they run on a device transcript, so the same code runs
+ * and the Fiat-Shamir steps they run on a device transcript (one warp in the transcript's warp
+ * mode; one thread on the CPU), so the same code runs
  * on the CPU (tests/test_sr_twin.c replays the device schedule with it against
  * swirl_stacked_reduction_prove) and on the GPU.
  *

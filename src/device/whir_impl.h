@@ -1,6 +1,7 @@
 /*
  * WHIR's prover as host/device code (SWIRL_HD, like device/sr_impl.h): the per-thread math of a
- * device WHIR and the single-thread Fiat-Shamir steps it runs on a device transcript, so the same
+ * device WHIR and the Fiat-Shamir steps it runs on a device transcript (one warp in the
+ * transcript's warp mode, one thread on the CPU), so the same
  * code runs on the CPU (tests/test_whir_twin.c replays the device schedule with it against
  * swirl_whir_prove) and on the GPU (prover/cuda_whir.cu runs the schedule below as one stage;
  * its proof buffer layout is prover/whir_dplan.h).

@@ -116,7 +116,7 @@ SWIRL_HD uint32_t p2_bb16_permute_lane(uint32_t x, unsigned l, const p2_bb16_lan
     P2_LANE_UNROLL
     for (int r = 0; r + 1 < P2_BB16_ROUNDS_P; r++) {
         uint32_t dx = p2_lane_mulc(x, dg); /* V_l x (0 on lane 0) */
-        /* the next round's sum of V_i x_i: its exchanges are issued before the S-box they overlap */
+        /* the next round's sum of V_i x_i: its exchanges go out before the S-box they overlap */
         uint32_t vsum = p2_lane_sum16(dx);
         p2_lane_internal(&x, &s0, &part, dx, vsum, tb->internal[r]);
     }

@@ -73,7 +73,11 @@ __device__ __forceinline__ swirl_ts_tables wh_tables() {
 static __device__ void wh_block_pow(swirl_transcript *st, unsigned bits, uint32_t *witness,
                                     const swirl_ts_tables *tb) {
     __syncthreads();
-    uint32_t w = swirl_ts_block_grind(st, bits, tb);
+    /* the grinder permutes one candidate a thread; a copy of the tables, so that *tb (warp mode,
+     * a constant) is not passed to the called grinder */
+    swirl_ts_tables one = *tb;
+    one.warp = 0;
+    uint32_t w = swirl_ts_block_grind(st, bits, &one);
     if (threadIdx.x >= 32)
         return;
     if (w == SWIRL_TS_GRIND_NONE) { /* none < p: p, refused by swirl_whir_dplan_unpack */

@@ -13,7 +13,7 @@
  * local 16-element state, defaults to the portable p2_bb16_permute_tables; the CPU transcript maps
  * it to p2_bb16_permute (its SIMD single-state path: the transcript is latency-bound).
  *
- * Warp mode (device control kernels, swirl_ts_tables.lane set): the 32 lanes of one warp make
+ * Warp mode (device control kernels, swirl_ts_tables.warp set): the 32 lanes of one warp make
  * every transcript call together (uniform control flow) on ONE transcript in shared memory; the
  * permutation is the warp's (hash/poseidon2_warp.h: lane l holds state[l & 15]), lane 0 (the
  * lead, swirl_ts_lead) writes the indices and absorbed values, lanes 0..15 their permuted
@@ -50,8 +50,11 @@
 
 typedef struct swirl_ts_tables {
     const uint32_t *ext_init, *ext_final, *internal;
-    /* NULL: one thread runs the transcript; else warp mode with these tables (device: global
-     * memory, device/cuda/ts_warp.cuh) */
+    /* 0: one thread runs the transcript; 1: warp mode, with the lanes' tables (device: global
+     * memory, device/cuda/ts_warp.cuh). A flag beside the pointer: a constant the compiler folds
+     * (it does not fold a global's generic address compared with NULL), so a kernel keeps one
+     * path */
+    int warp;
     const p2_bb16_lane_tables *lane;
 } swirl_ts_tables;
 
@@ -59,7 +62,7 @@ typedef struct swirl_ts_tables {
  * lane 0 of the warp */
 SWIRL_HD int swirl_ts_lead(const swirl_ts_tables *tb) {
 #if defined(SWIRL_TS_LANE)
-    if (tb->lane)
+    if (tb->warp)
         return SWIRL_TS_LANE() == 0;
 #endif
     (void)tb;
@@ -69,11 +72,11 @@ SWIRL_HD int swirl_ts_lead(const swirl_ts_tables *tb) {
 /* the threads that run a control step's transcript calls: 1, or a warp; this one's rank among
  * them (a step may share independent work out by rank, one writer per output) */
 SWIRL_HD unsigned swirl_ts_team(const swirl_ts_tables *tb) {
-    return tb->lane ? 32u : 1u;
+    return tb->warp ? 32u : 1u;
 }
 SWIRL_HD unsigned swirl_ts_rank(const swirl_ts_tables *tb) {
 #if defined(SWIRL_TS_LANE)
-    if (tb->lane)
+    if (tb->warp)
         return SWIRL_TS_LANE();
 #endif
     (void)tb;
@@ -83,17 +86,31 @@ SWIRL_HD unsigned swirl_ts_rank(const swirl_ts_tables *tb) {
 /* warp mode: every lane's earlier reads and the lead's earlier writes are done */
 SWIRL_HD void swirl_ts_sync(const swirl_ts_tables *tb) {
 #if defined(SWIRL_TS_LANE)
-    if (tb->lane)
+    if (tb->warp)
         SWIRL_TS_WARP_SYNC();
 #endif
     (void)tb;
 }
 
+#if defined(__CUDA_ARCH__)
+/* The warp permutation called, not inlined: a control step has a dozen permutation sites (every
+ * observe and sample may permute), each run about once a launch; inlined, each would be its own
+ * ~1,000 instructions fetched cold. One copy a kernel stays in the instruction cache. */
+static __device__ __noinline__ __attribute__((unused)) uint32_t
+swirl_ts_lane_permute(uint32_t x, unsigned lane, const p2_bb16_lane_tables *lt) {
+    return p2_bb16_permute_lane(x, lane, lt);
+}
+#elif defined(SWIRL_P2W_SHFL) /* a host emulation of the warp */
+SWIRL_HD uint32_t swirl_ts_lane_permute(uint32_t x, unsigned lane, const p2_bb16_lane_tables *lt) {
+    return p2_bb16_permute_lane(x, lane, lt);
+}
+#endif
+
 SWIRL_HD void swirl_ts_permute(swirl_transcript *t, const swirl_ts_tables *tb) {
 #if defined(SWIRL_TS_LANE) && defined(SWIRL_P2W_SHFL)
-    if (tb->lane) {
+    if (tb->warp) {
         unsigned lane = SWIRL_TS_LANE();
-        uint32_t x = p2_bb16_permute_lane(t->state[lane & 15u].v, lane, tb->lane);
+        uint32_t x = swirl_ts_lane_permute(t->state[lane & 15u].v, lane, tb->lane);
         SWIRL_TS_WARP_SYNC(); /* every lane has read its element */
         if (lane < 16u)
             t->state[lane].v = x;

@@ -1,7 +1,7 @@
 /*
  * LogUp-GKR on the GPU (cuda_gkr.h): the fraction tree, a layer's round sums, the sumcheck fold,
  * and the whole prover with Fiat-Shamir on the device transcript. The per-thread math and the
- * one-thread transcript steps are device/gkr_impl.h (the CPU runs the same code in
+ * transcript steps are device/gkr_impl.h (the CPU runs the same code in
  * tests/test_gkr_twin.c); the CPU twins are device/cpu/gkr.c, swirl_cpu_sumcheck_fold and
  * protocol/gkr.c.
  *

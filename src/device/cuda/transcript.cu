@@ -5,11 +5,12 @@
  *  - k_ts_script: one warp replays an op list (observe a value, or sample into the output list) in
  *    the transcript's warp mode (device/cuda/ts_warp.cuh: the warp permutation, lane 0 writes);
  *  - PoW grinding with no host sync. Up to SWIRL_TS_BLOCK_GRIND_MAX_BITS bits one launch: one
- *    block grinds (device/cuda/ts_grind.cuh: lockstep strides, the smallest witness), applies
- *    check_witness (warp 0) and writes the witness. Above, three launches: init, one search over every
- *    candidate (a grid sized to 2^(bits+4) candidates per stride, grid-stride loop; a thread stops
- *    at its first success or as soon as a smaller witness is known; successes meet in atomicMin,
- *    so the witness is the smallest one, as on the CPU), and a one-warp kernel that applies
+ *    block grinds (device/cuda/ts_grind.cuh: lockstep strides, the smallest witness), warp 0
+ *    applies check_witness and writes the witness. Above, three launches: init, one search over
+ *    every candidate (a grid sized to 2^(bits+4) candidates per stride, grid-stride loop; a
+ *    thread stops at its first success or as soon as a smaller witness is known; successes meet
+ *    in atomicMin, so the witness is the smallest one, as on the CPU), and a one-warp kernel that
+ *    applies
  *    check_witness to the device transcript and writes the witness (p, an impossible value, when
  *    none exists). (Before: one launch per chunk of 2^(bits+4), 2^(bits+5), ... candidates up to
  *    p, ~27 - bits launches, most of them exiting at once.) The CPU twin is transcript.c (same
@@ -26,7 +27,7 @@ __constant__ uint32_t c_ts_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 
 /* one thread per candidate (grinding) */
 __device__ __forceinline__ swirl_ts_tables d_ts_tables() {
-    swirl_ts_tables tb = {c_ts_ext_init, c_ts_ext_final, c_ts_internal, NULL};
+    swirl_ts_tables tb = {c_ts_ext_init, c_ts_ext_final, c_ts_internal, 0, NULL};
     return tb;
 }
 

@@ -18,9 +18,9 @@ static __device__ const p2_bb16_lane_tables swirl_ts_lane_tab = P2_BB16_LANE_TAB
 /* warp-mode tables: the one-thread ones (__constant__, for grinding on the same transcript) and
  * the lanes' */
 __device__ __forceinline__ swirl_ts_tables swirl_ts_warp_tables(const uint32_t *ext_init,
-                                                               const uint32_t *ext_final,
-                                                               const uint32_t *internal) {
-    swirl_ts_tables tb = {ext_init, ext_final, internal, &swirl_ts_lane_tab};
+                                                                const uint32_t *ext_final,
+                                                                const uint32_t *internal) {
+    swirl_ts_tables tb = {ext_init, ext_final, internal, 1, &swirl_ts_lane_tab};
     return tb;
 }
 
