@@ -13,7 +13,7 @@
 static const uint32_t g_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 static const uint32_t g_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
 static const uint32_t g_internal[13] = P2_BB16_RC_INTERNAL_MONT;
-static const swirl_ts_tables g_tb = {g_ext_init, g_ext_final, g_internal};
+static const swirl_ts_tables g_tb = {g_ext_init, g_ext_final, g_internal, 0, NULL};
 
 typedef struct twin {
     const swirl_sr_plan *pl;

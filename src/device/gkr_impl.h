@@ -1,6 +1,7 @@
 /*
  * LogUp-GKR as host/device code (SWIRL_HD, like the field and the transcript): the per-thread math
- * of the GPU kernels of device/cuda/gkr.cu and the single-thread Fiat-Shamir steps they run on a
+ * of the GPU kernels of device/cuda/gkr.cu and the Fiat-Shamir steps (one warp on the device, in
+ * the transcript's warp mode; one thread on the CPU) they run on a
  * device transcript, so the same code runs on the CPU (tests/test_gkr_twin.c replays the device
  * schedule with it against swirl_gkr_prove) and on the GPU.
  *
@@ -52,7 +53,7 @@ SWIRL_HD size_t swirl_gkr_proof_len(unsigned n) {
     return swirl_gkr_off_xi(n) + n;
 }
 
-/* The driver's state between kernels (device memory; one writer at a time: a one-thread step). */
+/* The driver's state between kernels (device memory; one writer at a time: a step's lead). */
 typedef struct swirl_gkr_ctl {
     bb31x4 lambda;                     /* the current round's batching challenge */
     bb31x4 r;                          /* the last sub-round's challenge */
@@ -144,16 +145,19 @@ SWIRL_HD void swirl_gkr_setup_x(bb31x4 *buf, size_t E, size_t x, const bb31x4 *l
     buf[4 * E + x] = lq[2 * x + 1];
 }
 
-/* ---- single-thread Fiat-Shamir steps (one thread of one block on the device) ---- */
+/* ---- Fiat-Shamir steps: one thread, or a warp in warp mode (transcript_impl.h: every lane calls
+ * them, the lead writes the outputs) ---- */
 
 /* Writes layer `layer`'s claims and observes them (p_xi_0, q_xi_0, p_xi_1, q_xi_1). */
 SWIRL_HD void swirl_gkr_put_claims(swirl_transcript *t, bb31x4 *proof, unsigned layer, bb31x4 p0,
                                    bb31x4 p1, bb31x4 q0, bb31x4 q1, const swirl_ts_tables *tb) {
-    bb31x4 *c = proof + swirl_gkr_off_claims(layer);
-    c[0] = p0;
-    c[1] = p1;
-    c[2] = q0;
-    c[3] = q1;
+    if (swirl_ts_lead(tb)) {
+        bb31x4 *c = proof + swirl_gkr_off_claims(layer);
+        c[0] = p0;
+        c[1] = p1;
+        c[2] = q0;
+        c[3] = q1;
+    }
     swirl_ts_observe_ext(t, p0, tb);
     swirl_ts_observe_ext(t, q0, tb);
     swirl_ts_observe_ext(t, p1, tb);
@@ -164,14 +168,22 @@ SWIRL_HD void swirl_gkr_put_claims(swirl_transcript *t, bb31x4 *proof, unsigned 
  * then the next round's lambda when there is one. */
 SWIRL_HD void swirl_gkr_next_point(swirl_transcript *t, bb31x4 *proof, swirl_gkr_ctl *ctl,
                                    unsigned n, unsigned round, const swirl_ts_tables *tb) {
-    ctl->xi[0] = swirl_ts_sample_ext(t, tb);
-    for (unsigned i = 0; i < round; i++)
-        ctl->xi[1 + i] = ctl->rho[i];
-    bb31x4 *xo = proof + swirl_gkr_off_xi(n);
-    for (unsigned i = 0; i <= round; i++)
-        xo[i] = ctl->xi[i];
-    if (round + 1 < n)
-        ctl->lambda = swirl_ts_sample_ext(t, tb);
+    bb31x4 mu = swirl_ts_sample_ext(t, tb);
+    if (swirl_ts_lead(tb)) {
+        bb31x4 *xo = proof + swirl_gkr_off_xi(n);
+        ctl->xi[0] = mu;
+        xo[0] = mu;
+        for (unsigned i = 0; i < round; i++) {
+            bb31x4 r = ctl->rho[i];
+            ctl->xi[1 + i] = r;
+            xo[1 + i] = r;
+        }
+    }
+    if (round + 1 < n) {
+        bb31x4 lambda = swirl_ts_sample_ext(t, tb);
+        if (swirl_ts_lead(tb))
+            ctl->lambda = lambda;
+    }
 }
 
 /* The root: q0_claim and the root numerator, layer 0's claims from the two nodes of level 1
@@ -179,8 +191,10 @@ SWIRL_HD void swirl_gkr_next_point(swirl_transcript *t, bb31x4 *proof, swirl_gkr
 SWIRL_HD void swirl_gkr_seq_root(swirl_transcript *t, bb31x4 *proof, swirl_gkr_ctl *ctl,
                                  unsigned n, bb31x4 root_p, bb31x4 root_q, const bb31x4 *l1p,
                                  const bb31x4 *l1q, const swirl_ts_tables *tb) {
-    proof[0] = root_q;
-    proof[1] = root_p;
+    if (swirl_ts_lead(tb)) {
+        proof[0] = root_q;
+        proof[1] = root_p;
+    }
     swirl_ts_observe_ext(t, root_q, tb);
     swirl_gkr_put_claims(t, proof, 0, l1p[0], l1p[1], l1q[0], l1q[1], tb);
     swirl_gkr_next_point(t, proof, ctl, n, 0, tb);
@@ -192,12 +206,15 @@ SWIRL_HD void swirl_gkr_seq_subround(swirl_transcript *t, bb31x4 *proof, swirl_g
                                      const swirl_ts_tables *tb) {
     bb31x4 *e = proof + swirl_gkr_off_polys(n) + 3 * swirl_gkr_entry(round, sr);
     for (int i = 0; i < 3; i++) {
-        e[i] = s[i];
+        if (swirl_ts_lead(tb))
+            e[i] = s[i];
         swirl_ts_observe_ext(t, s[i], tb);
     }
     bb31x4 r = swirl_ts_sample_ext(t, tb);
-    ctl->rho[sr] = r;
-    ctl->r = r;
+    if (swirl_ts_lead(tb)) {
+        ctl->rho[sr] = r;
+        ctl->r = r;
+    }
 }
 
 /* The end of round `round`: the fully folded tables (length 1, packed: eq, p0, q0, p1, q1) give

@@ -1,7 +1,8 @@
 /*
  * The stacked opening reduction as host/device code (SWIRL_HD, like device/gkr_impl.h): the
  * per-thread math of the GPU kernels of prover/cuda_openings.cu (device/cuda/stacked_reduction.cu)
- * and the single-thread Fiat-Shamir steps they run on a device transcript, so the same code runs
+ * and the Fiat-Shamir steps they run on a device transcript (one warp in the transcript's warp
+ * mode; one thread on the CPU), so the same code runs
  * on the CPU (tests/test_sr_twin.c replays the device schedule with it against
  * swirl_stacked_reduction_prove) and on the GPU.
  *
@@ -412,11 +413,14 @@ SWIRL_HD uint64_t swirl_sr_table_len(const swirl_sr_class *c, uint32_t round) {
     return round <= c->n_lift + 1 ? (uint64_t)1 << (c->n_lift + 1 - round) : 1;
 }
 
-/* ---- single-thread Fiat-Shamir steps ---- */
+/* ---- Fiat-Shamir steps: one thread, or a warp in warp mode (transcript_impl.h: every lane calls
+ * them, the lead writes the outputs) ---- */
 
 SWIRL_HD void swirl_sr_seq_lambda(swirl_transcript *t, swirl_sr_ctl *ctl,
                                   const swirl_ts_tables *tb) {
-    ctl->lambda = swirl_ts_sample_ext(t, tb);
+    bb31x4 lambda = swirl_ts_sample_ext(t, tb);
+    if (swirl_ts_lead(tb))
+        ctl->lambda = lambda;
 }
 
 /* The round-0 coefficients (already in proof[0, P - 1)) observed, u_0 sampled. */
@@ -424,8 +428,11 @@ SWIRL_HD void swirl_sr_seq_round0(swirl_transcript *t, bb31x4 *proof, swirl_sr_c
                                   const swirl_sr_params *pr, const swirl_ts_tables *tb) {
     for (uint64_t i = 0; i + 1 < pr->P; i++)
         swirl_ts_observe_ext(t, proof[i], tb);
-    ctl->u[0] = swirl_ts_sample_ext(t, tb);
-    proof[pr->off_u] = ctl->u[0];
+    bb31x4 u = swirl_ts_sample_ext(t, tb);
+    if (swirl_ts_lead(tb)) {
+        ctl->u[0] = u;
+        proof[pr->off_u] = u;
+    }
 }
 
 /* Round `round`: s(1), s(2) written and observed, u_round sampled. */
@@ -433,20 +440,27 @@ SWIRL_HD void swirl_sr_seq_round(swirl_transcript *t, bb31x4 *proof, swirl_sr_ct
                                  const swirl_sr_params *pr, uint32_t round, const bb31x4 s[2],
                                  const swirl_ts_tables *tb) {
     bb31x4 *o = proof + pr->off_rounds + 2 * (uint64_t)(round - 1);
-    o[0] = s[0];
-    o[1] = s[1];
+    if (swirl_ts_lead(tb)) {
+        o[0] = s[0];
+        o[1] = s[1];
+    }
     swirl_ts_observe_ext(t, s[0], tb);
     swirl_ts_observe_ext(t, s[1], tb);
-    ctl->u[round] = swirl_ts_sample_ext(t, tb);
-    proof[pr->off_u + round] = ctl->u[round];
+    bb31x4 u = swirl_ts_sample_ext(t, tb);
+    if (swirl_ts_lead(tb)) {
+        ctl->u[round] = u;
+        proof[pr->off_u + round] = u;
+    }
 }
 
 /* The stacked openings (the fully folded table: wtot columns of length 1) written and observed. */
 SWIRL_HD void swirl_sr_seq_openings(swirl_transcript *t, bb31x4 *proof, const bb31x4 *q,
                                     const swirl_sr_params *pr, const swirl_ts_tables *tb) {
     for (uint64_t o = 0; o < pr->wtot; o++) {
-        proof[pr->off_open + o] = q[o];
-        swirl_ts_observe_ext(t, q[o], tb);
+        bb31x4 v = q[o];
+        if (swirl_ts_lead(tb))
+            proof[pr->off_open + o] = v;
+        swirl_ts_observe_ext(t, v, tb);
     }
 }
 

@@ -1,6 +1,7 @@
 /*
  * WHIR's prover as host/device code (SWIRL_HD, like device/sr_impl.h): the per-thread math of a
- * device WHIR and the single-thread Fiat-Shamir steps it runs on a device transcript, so the same
+ * device WHIR and the Fiat-Shamir steps it runs on a device transcript (one warp in the
+ * transcript's warp mode, one thread on the CPU), so the same
  * code runs on the CPU (tests/test_whir_twin.c replays the device schedule with it against
  * swirl_whir_prove) and on the GPU (prover/cuda_whir.cu runs the schedule below as one stage;
  * its proof buffer layout is prover/whir_dplan.h).
@@ -149,32 +150,42 @@ SWIRL_HD bb31x4 swirl_whir_w_term(const swirl_whir_ctl *ctl, uint32_t nq, uint32
     return bb31x4_add(acc, bb31x4_mul(ctl->gamma, swirl_whir_eq_pow_ext(ctl->z0, nv, x)));
 }
 
-/* ---- single-thread Fiat-Shamir steps (the PoW grinds are separate: swirl_cuda_transcript_grind
- * on the device, swirl_transcript_grind on the CPU, the same witness and state) ---- */
+/* ---- Fiat-Shamir steps: one thread, or a warp in warp mode (transcript_impl.h: every lane calls
+ * them, the lead writes the outputs). The PoW grinds are separate: swirl_cuda_transcript_grind
+ * or a block grind on the device, swirl_transcript_grind on the CPU, the same witness and
+ * state ---- */
 
 SWIRL_HD void swirl_whir_seq_mu(swirl_transcript *t, swirl_whir_ctl *ctl,
                                 const swirl_ts_tables *tb) {
-    ctl->mu = swirl_ts_sample_ext(t, tb);
+    bb31x4 mu = swirl_ts_sample_ext(t, tb);
+    if (swirl_ts_lead(tb))
+        ctl->mu = mu;
 }
 
 /* sumcheck entry sc: written to polys[sc] (2 values) and observed */
 SWIRL_HD void swirl_whir_seq_sumcheck(swirl_transcript *t, bb31x4 *polys, uint64_t sc,
                                       const bb31x4 s[2], const swirl_ts_tables *tb) {
-    polys[2 * sc] = s[0];
-    polys[2 * sc + 1] = s[1];
+    if (swirl_ts_lead(tb)) {
+        polys[2 * sc] = s[0];
+        polys[2 * sc + 1] = s[1];
+    }
     swirl_ts_observe_ext(t, s[0], tb);
     swirl_ts_observe_ext(t, s[1], tb);
 }
 
 SWIRL_HD void swirl_whir_seq_alpha(swirl_transcript *t, swirl_whir_ctl *ctl,
                                    const swirl_ts_tables *tb) {
-    ctl->alpha = swirl_ts_sample_ext(t, tb);
+    bb31x4 alpha = swirl_ts_sample_ext(t, tb);
+    if (swirl_ts_lead(tb))
+        ctl->alpha = alpha;
 }
 
 SWIRL_HD void swirl_whir_seq_commit(swirl_transcript *t, swirl_whir_ctl *ctl,
                                     const swirl_digest *root, const swirl_ts_tables *tb) {
     swirl_ts_observe_digest(t, root, tb);
-    ctl->z0 = swirl_ts_sample_ext(t, tb);
+    bb31x4 z0 = swirl_ts_sample_ext(t, tb);
+    if (swirl_ts_lead(tb))
+        ctl->z0 = z0;
 }
 
 SWIRL_HD void swirl_whir_seq_ood(swirl_transcript *t, bb31x4 y0, const swirl_ts_tables *tb) {
@@ -184,27 +195,37 @@ SWIRL_HD void swirl_whir_seq_ood(swirl_transcript *t, bb31x4 y0, const swirl_ts_
 SWIRL_HD void swirl_whir_seq_final(swirl_transcript *t, bb31x4 *final_poly, const bb31x4 *g,
                                    uint64_t len, const swirl_ts_tables *tb) {
     for (uint64_t i = 0; i < len; i++) {
-        final_poly[i] = g[i];
-        swirl_ts_observe_ext(t, g[i], tb);
+        bb31x4 v = g[i];
+        if (swirl_ts_lead(tb))
+            final_poly[i] = v;
+        swirl_ts_observe_ext(t, v, tb);
     }
 }
 
 /* nq query indices of `bits` bits into ctl->idx (nq <= SWIRL_WHIR_IMPL_MAX_QUERIES) */
 SWIRL_HD void swirl_whir_seq_queries(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq,
                                      uint32_t bits, const swirl_ts_tables *tb) {
-    for (uint32_t i = 0; i < nq; i++)
-        ctl->idx[i] = swirl_ts_sample_bits(t, bits, tb);
+    for (uint32_t i = 0; i < nq; i++) {
+        uint32_t idx = swirl_ts_sample_bits(t, bits, tb);
+        if (swirl_ts_lead(tb))
+            ctl->idx[i] = idx;
+    }
 }
 
-/* gamma; then (not in the last round) the query points omega^idx and weights gamma^(i + 2) */
+/* gamma; then (not in the last round) the query points omega^idx and weights gamma^(i + 2)
+ * (lane i of a warp takes queries i, i + 32, ...; ctl->idx is from an earlier step) */
 SWIRL_HD void swirl_whir_seq_gamma(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq,
                                    bb31 omega, const swirl_ts_tables *tb) {
-    ctl->gamma = swirl_ts_sample_ext(t, tb);
-    bb31x4 gp = bb31x4_mul(ctl->gamma, ctl->gamma);
-    for (uint32_t i = 0; i < nq; i++) {
+    bb31x4 gamma = swirl_ts_sample_ext(t, tb);
+    if (swirl_ts_lead(tb))
+        ctl->gamma = gamma;
+    unsigned team = swirl_ts_team(tb), me = swirl_ts_rank(tb);
+    bb31x4 step = bb31x4_pow(gamma, team);
+    bb31x4 gp = bb31x4_pow(gamma, me + 2);
+    for (uint32_t i = me; i < nq; i += team) {
         ctl->zs[i] = bb31_pow(omega, ctl->idx[i]);
         ctl->cs[i] = gp;
-        gp = bb31x4_mul(gp, ctl->gamma);
+        gp = bb31x4_mul(gp, step);
     }
 }
 

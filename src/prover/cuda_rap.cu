@@ -5,7 +5,8 @@
  * the constraint program's round 0 and multilinear rounds (device/cuda/zc_constraint.cu), the
  * PoW grinder (device/cuda/transcript.cu) and the sumcheck fold (gkr.cu). This file adds the LogUp
  * input layer, the fold at r0, the tails, the openings' gather, the eq tables and the control-step
- * kernels (one thread each; ctl_challenges and ctl_round0 one block).
+ * kernels (one warp each in the transcript's warp mode, device/cuda/ts_warp.cuh; ctl_challenges
+ * and ctl_round0 one block, whose warp 0 runs the transcript phases).
  *
  * The traces' columns are read where the commitments keep them (rap_sched.h
  * swirl_rap_sched_sources finds each partition's block in its stacked matrix): a partition of a
@@ -29,6 +30,7 @@
 #include "device/cuda/cuda_trace.h"
 #include "device/cuda/cuda_gkr.h"
 #include "device/cuda/cuda_zc.h"
+#include "device/cuda/ts_warp.cuh"
 #include "prover/cuda_pcs.h"
 #include "prover/cuda_rap.h"
 #include "prover/rap_sched.h"
@@ -55,22 +57,21 @@ typedef struct rap_folds {
 /* ------------------------------------------------------------------------------------------ */
 /* kernels */
 
+/* warp mode: the control steps run on one warp */
 __device__ __forceinline__ swirl_ts_tables rap_tables() {
-    swirl_ts_tables tb = {c_rap_ext_init, c_rap_ext_final, c_rap_internal};
-    return tb;
+    return swirl_ts_warp_tables(c_rap_ext_init, c_rap_ext_final, c_rap_internal);
 }
 
-/* a control step on one thread with the transcript in a local copy */
+/* a control step on one warp (32 threads): the transcript in shared memory, lane 0 writes */
 #define RAP_CTL(call)                                                                              \
     do {                                                                                           \
-        if (blockIdx.x != 0 || threadIdx.x != 0)                                                   \
-            return;                                                                                \
+        __shared__ swirl_transcript ts;                                                            \
         swirl_ts_tables tb = rap_tables();                                                         \
-        swirl_transcript ts = *b.t;                                                                \
         swirl_rap_bufs bl = b;                                                                     \
         bl.t = &ts;                                                                                \
+        swirl_ts_warp_load(&ts, b.t);                                                              \
         call;                                                                                      \
-        *b.t = ts;                                                                                 \
+        swirl_ts_warp_store(b.t, &ts);                                                             \
     } while (0)
 
 __global__ void k_rap_ctl_pow(swirl_rap_shape sh, swirl_rap_bufs b, const uint32_t *w) {
@@ -83,8 +84,8 @@ __global__ void k_rap_ctl_gkr(swirl_rap_shape sh, swirl_rap_bufs b) {
 }
 
 /* a block control step (rap_impl.h): every phase on every thread of the one block, a barrier
- * after each; the transcript in shared memory (only thread 0 touches it), written back at the
- * end */
+ * after each; the transcript in shared memory (only warp 0 touches it, in the transcript
+ * phases), written back at the end */
 #define RAP_CTL_BLOCK(phases, step)                                                                \
     do {                                                                                           \
         __shared__ swirl_transcript ts;                                                            \
@@ -93,6 +94,7 @@ __global__ void k_rap_ctl_gkr(swirl_rap_shape sh, swirl_rap_bufs b) {
         bl.t = &ts;                                                                                \
         if (threadIdx.x == 0)                                                                      \
             ts = *b.t;                                                                             \
+        __syncthreads();                                                                           \
         for (unsigned p = 0; p < (phases); p++) {                                                  \
             step(&sh, &bl, p, threadIdx.x, blockDim.x, &tb);                                       \
             __syncthreads();                                                                       \
@@ -583,7 +585,7 @@ static enum swirl_status rap_enqueue_logup(rap_run *r) {
     const swirl_rap_shape *sh = &r->s.sh;
     SWIRL_TRY(
         swirl_cuda_transcript_grind(ctx, r->b.t, (unsigned)r->s.pow_bits, r->d_w, r->d_grind));
-    SWIRL_LAUNCH(ctx, k_rap_ctl_pow, 1, 1, 0, *sh, r->b, (const uint32_t *)r->d_w);
+    SWIRL_LAUNCH(ctx, k_rap_ctl_pow, 1, 32, 0, *sh, r->b, (const uint32_t *)r->d_w);
     if (!sh->gkr_layers)
         return SWIRL_OK;
     size_t NL = (size_t)1 << sh->gkr_layers;
@@ -688,7 +690,7 @@ static enum swirl_status rap_enqueue_round(rap_run *r, uint32_t round) {
                          r->b.tails + 3 * ti);
         }
     }
-    SWIRL_LAUNCH(ctx, k_rap_ctl_round, 1, 1, 0, *sh, r->b, round);
+    SWIRL_LAUNCH(ctx, k_rap_ctl_round, 1, 32, 0, *sh, r->b, round);
     const bb31x4 *d_r = r->b.proof + sh->off_r + round;
     for (size_t ti = 0; ti < sh->n; ti++) {
         size_t nl = r->s.tr[ti].n_lift;

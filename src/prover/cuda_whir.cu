@@ -7,20 +7,20 @@
  *
  * Launches, in order (tools/whir_launches.py counts them; docs/PERF.md, "WHIR launch census"):
  *   μ-PoW and μ (one block: it grinds, device/cuda/ts_grind.cuh, when the PoW has at most
- *   SWIRL_TS_BLOCK_GRIND_MAX_BITS bits; else swirl_cuda_transcript_grind, then μ on 1 thread), μ^j,
+ *   SWIRL_TS_BLOCK_GRIND_MAX_BITS bits; else swirl_cuda_transcript_grind, then μ on one warp), μ^j,
  *   the batched planes, the inverse DFT of every 2^l_skip chunk (swirl_cuda_ntt), the m + l_skip
  *   monomial -> hypercube steps in passes of WH_C2E_TILE bits (one block per tile), f and
  *   w = mobius_eq(u, .);
  *   per round, k times: block partial sums of the sumcheck pairs, one block (reduce, write,
- *   observe, and for small PoW bits also the folding PoW and α; else the PoW and α (1 thread) are
+ *   observe, and for small PoW bits also the folding PoW and α; else the PoW and α (one warp) are
  *   separate launches), the fold (ping-pong buffers);
  *   g = the folded f's coefficients (the copy and the steps, WH_E2C_TILE bits a pass);
  *   not last: the 4 coefficient planes zero-padded, their NTT, the codeword as extension cells,
- *   its Merkle tree, root + z0 (1 thread), the OOD partial sums and one block (reduce, write,
- *   observe); last: the final polynomial (1 thread);
+ *   its Merkle tree, root + z0 (one warp), the OOD partial sums and one block (reduce, write,
+ *   observe); last: the final polynomial (one warp);
  *   query PoW and the query indices (one block, as μ's), the openings gathered with the indices
  *   read on the device (round 0: every commit that is GPU PCS data of the context; later rounds:
- *   the previous round's codeword and tree), γ and the query points (1 thread), not last: w += its
+ *   the previous round's codeword and tree), γ and the query points (one warp), not last: w += its
  *   terms.
  */
 #include <stdlib.h>
@@ -29,6 +29,7 @@
 #include "device/cuda/cuda_common.cuh"
 #include "device/cuda/cuda_reduce.cuh"
 #include "device/cuda/ts_grind.cuh"
+#include "device/cuda/ts_warp.cuh"
 #include "device/whir_impl.h"
 #include "poly/ntt.h"
 #include "prover/cuda_pcs.h"
@@ -47,15 +48,16 @@ __constant__ uint32_t c_wh_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 #define WH_C2E_TILE 12     /* bits per monomial -> hypercube pass (16 KB of base values) */
 #define WH_E2C_TILE 10     /* bits per hypercube -> monomial pass (16 KB of extension values) */
 
+/* warp mode (device/cuda/ts_warp.cuh): every control kernel runs its steps on one warp */
 __device__ __forceinline__ swirl_ts_tables wh_tables() {
-    swirl_ts_tables tb = {c_wh_ext_init, c_wh_ext_final, c_wh_internal};
-    return tb;
+    return swirl_ts_warp_tables(c_wh_ext_init, c_wh_ext_final, c_wh_internal);
 }
 
 /* ---------------- batching and the MLE conversion ---------------- */
 
-/* The control kernels below keep their transcript in ONE object, the shared `st`: thread 0
- * loads it, runs every Fiat-Shamir step on it and stores it back; no local swirl_transcript.
+/* The control kernels below keep their transcript in ONE object, the shared `st`: lane 0 of warp
+ * 0 loads it, warp 0 runs every Fiat-Shamir step on it (warp mode, ts_warp.cuh; the lead writes)
+ * and lane 0 stores it back; no local swirl_transcript.
  * With a local copy before the grind and another after it (two transcript objects of disjoint
  * lifetimes in one kernel), nvcc 13.0 -O3 gave k_wh_sc_ctl's observed value (the dynamically
  * indexed bb31x4 of swirl_ts_observe_ext) the local slot of the live transcript copy: the
@@ -64,37 +66,43 @@ __device__ __forceinline__ swirl_ts_tables wh_tables() {
  * value were not (test_gpu_whir: "sumcheck polynomials differ", replay: "folding witness 0
  * fails"). Read the PTX (__local_depot) before adding a local transcript here. */
 
-/* In a control kernel (one block, every thread calls it, thread 0 has written *st): the PoW of
+/* In a control kernel (one block, every thread calls it, warp 0 has written *st): the PoW of
  * `bits` on the shared transcript *st by the whole block (the smallest witness, as
- * swirl_cuda_transcript_grind's), check_witness applied by thread 0 to *st, the witness
+ * swirl_cuda_transcript_grind's), check_witness applied by warp 0 to *st, the witness
  * written. */
 static __device__ void wh_block_pow(swirl_transcript *st, unsigned bits, uint32_t *witness,
                                     const swirl_ts_tables *tb) {
     __syncthreads();
-    uint32_t w = swirl_ts_block_grind(st, bits, tb);
-    if (threadIdx.x != 0)
+    /* the grinder permutes one candidate a thread; a copy of the tables, so that *tb (warp mode,
+     * a constant) is not passed to the called grinder */
+    swirl_ts_tables one = *tb;
+    one.warp = 0;
+    uint32_t w = swirl_ts_block_grind(st, bits, &one);
+    if (threadIdx.x >= 32)
         return;
     if (w == SWIRL_TS_GRIND_NONE) { /* none < p: p, refused by swirl_whir_dplan_unpack */
-        *witness = BB31_P;
+        if (threadIdx.x == 0)
+            *witness = BB31_P;
         return;
     }
     swirl_ts_check_witness(st, bits, bb31_from_u32(w), tb);
-    *witness = w;
+    if (threadIdx.x == 0)
+        *witness = w;
 }
 
-/* μ; with pow, the μ-PoW first (the block grinds; else it was ground before, 1 thread) */
+/* μ; with pow, the μ-PoW first (the block grinds; else it was ground before, one warp) */
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_mu(swirl_transcript *t, swirl_whir_ctl *ctl, int pow, unsigned bits, uint32_t *witness) {
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
-    if (threadIdx.x == 0)
-        st = *t;
+    if (threadIdx.x < 32)
+        swirl_ts_warp_load(&st, t);
     if (pow)
         wh_block_pow(&st, bits, witness, &tb);
-    if (threadIdx.x != 0)
+    if (threadIdx.x >= 32)
         return;
     swirl_whir_seq_mu(&st, ctl, &tb);
-    *t = st;
+    swirl_ts_warp_store(t, &st);
 }
 
 __global__ void k_wh_mu_pows(bb31x4 *mp, uint64_t n, const swirl_whir_ctl *ctl) {
@@ -166,26 +174,27 @@ __global__ void __launch_bounds__(WH_THREADS)
     }
     swirl_block_sum_x4(acc, 2, sh);
     swirl_ts_tables tb = wh_tables();
-    if (threadIdx.x == 0) {
-        st = *t;
+    if (threadIdx.x < 32) {
+        swirl_ts_warp_bcast_x4(acc, 2);
+        swirl_ts_warp_load(&st, t);
         swirl_whir_seq_sumcheck(&st, polys, sc, acc, &tb);
     }
     if (pow)
         wh_block_pow(&st, bits, witness, &tb);
-    if (threadIdx.x != 0)
+    if (threadIdx.x >= 32)
         return;
     if (pow)
         swirl_whir_seq_alpha(&st, ctl, &tb);
-    *t = st;
+    swirl_ts_warp_store(t, &st);
 }
 
+/* one warp */
 __global__ void k_wh_alpha(swirl_transcript *t, swirl_whir_ctl *ctl) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
-    swirl_transcript s = *t;
-    swirl_whir_seq_alpha(&s, ctl, &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_whir_seq_alpha(&st, ctl, &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
 __global__ void k_wh_fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 *w, uint64_t pairs,
@@ -229,17 +238,17 @@ __global__ void k_wh_rs_cells(bb31x4 *cells, const bb31 *P, uint64_t cw) {
         cells[i] = swirl_whir_plane_entry(P, cw, i);
 }
 
-/* the root into the proof, observed; z0 sampled */
+/* the root into the proof, observed; z0 sampled (one warp) */
 __global__ void k_wh_commit(swirl_transcript *t, swirl_whir_ctl *ctl, const swirl_digest *root,
                             swirl_digest *out) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
+    __shared__ swirl_transcript st;
     swirl_digest d = *root;
-    *out = d;
+    if (threadIdx.x == 0)
+        *out = d;
     swirl_ts_tables tb = wh_tables();
-    swirl_transcript s = *t;
-    swirl_whir_seq_commit(&s, ctl, &d, &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_whir_seq_commit(&st, ctl, &d, &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
 __global__ void __launch_bounds__(WH_THREADS)
@@ -257,45 +266,48 @@ __global__ void __launch_bounds__(WH_THREADS)
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_ood_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *out) {
     __shared__ bb31x4 sh[64];
+    __shared__ swirl_transcript st;
     bb31x4 acc[1] = {bb31x4_zero()};
     for (unsigned i = threadIdx.x; i < nb; i += blockDim.x)
         acc[0] = bb31x4_add(acc[0], partials[i]);
     swirl_block_sum_x4(acc, 1, sh);
-    if (threadIdx.x != 0)
+    if (threadIdx.x >= 32)
         return;
-    *out = acc[0];
+    swirl_ts_warp_bcast_x4(acc, 1);
+    if (threadIdx.x == 0)
+        *out = acc[0];
     swirl_ts_tables tb = wh_tables();
-    swirl_transcript s = *t;
-    swirl_whir_seq_ood(&s, acc[0], &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_whir_seq_ood(&st, acc[0], &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
+/* one warp */
 __global__ void k_wh_final(swirl_transcript *t, bb31x4 *out, const bb31x4 *g, uint64_t len) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
-    swirl_transcript s = *t;
-    swirl_whir_seq_final(&s, out, g, len, &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_whir_seq_final(&st, out, g, len, &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
 /* ---------------- queries, openings, γ, the w update ---------------- */
 
-/* the query indices; with pow, the query PoW first (the block grinds) */
+/* the query indices; with pow, the query PoW first (the block grinds; else one warp) */
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_queries(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq, uint32_t bits,
                  uint32_t *idx_out, int pow, unsigned pow_bits, uint32_t *witness) {
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
-    if (threadIdx.x == 0)
-        st = *t;
+    if (threadIdx.x < 32)
+        swirl_ts_warp_load(&st, t);
     if (pow)
         wh_block_pow(&st, pow_bits, witness, &tb);
-    if (threadIdx.x != 0)
+    if (threadIdx.x >= 32)
         return;
     swirl_whir_seq_queries(&st, ctl, nq, bits, &tb);
-    *t = st;
-    for (uint32_t i = 0; i < nq; i++)
+    swirl_ts_warp_store(t, &st); /* its barrier orders lane 0's ctl->idx before the reads */
+    for (uint32_t i = threadIdx.x; i < nq; i += 32)
         idx_out[i] = ctl->idx[i];
 }
 
@@ -329,13 +341,13 @@ __global__ void k_wh_open(bb31 *rows, swirl_digest *paths, const bb31 *__restric
     }
 }
 
+/* one warp (the query points and weights shared out over the lanes) */
 __global__ void k_wh_gamma(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq, bb31 omega) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
-    swirl_transcript s = *t;
-    swirl_whir_seq_gamma(&s, ctl, nq, omega, &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_whir_seq_gamma(&st, ctl, nq, omega, &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
 __global__ void k_wh_w_update(bb31x4 *w, const swirl_whir_ctl *ctl, uint32_t nq, uint32_t nv,
@@ -586,7 +598,7 @@ static enum swirl_status wh_enqueue_batch(wh_run *r) {
     if (!pow)
         SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->mu_bits, r->d_proof + pl->o_mu_w,
                                               r->grind));
-    SWIRL_LAUNCH(ctx, k_wh_mu, 1, pow ? WH_THREADS : 1, 0, r->d_t, r->ctl, pow, pl->mu_bits,
+    SWIRL_LAUNCH(ctx, k_wh_mu, 1, pow ? WH_THREADS : 32, 0, r->d_t, r->ctl, pow, pl->mu_bits,
                  r->d_proof + pl->o_mu_w);
     SWIRL_LAUNCH(ctx, k_wh_mu_pows, wh_grid(pl->total_width, WH_GRID_CAP), WH_THREADS, 0,
                  r->mu_pows, (uint64_t)pl->total_width, (const swirl_whir_ctl *)r->ctl);
@@ -626,7 +638,7 @@ static enum swirl_status wh_enqueue_sumcheck(wh_run *r, bb31x4 **f, bb31x4 **w, 
         if (!pow) {
             SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->fold_bits,
                                                   r->d_proof + pl->o_fold_w + *sc, r->grind));
-            SWIRL_LAUNCH(ctx, k_wh_alpha, 1, 1, 0, r->d_t, r->ctl);
+            SWIRL_LAUNCH(ctx, k_wh_alpha, 1, 32, 0, r->d_t, r->ctl);
         }
         SWIRL_LAUNCH(ctx, k_wh_fold, wh_grid(pairs, WH_GRID_CAP), WH_THREADS, 0, *fo, *wo,
                      (const bb31x4 *)*f, (const bb31x4 *)*w, pairs, (const swirl_whir_ctl *)r->ctl);
@@ -659,7 +671,7 @@ static enum swirl_status wh_enqueue_fold_out(wh_run *r, size_t rr, const bb31x4 
                                "WHIR on the device: %llu final coefficients, "
                                "expected %zu",
                                (unsigned long long)len, pl->final_len);
-        SWIRL_LAUNCH(ctx, k_wh_final, 1, 1, 0, r->d_t, (bb31x4 *)(r->d_proof + pl->o_final),
+        SWIRL_LAUNCH(ctx, k_wh_final, 1, 32, 0, r->d_t, (bb31x4 *)(r->d_proof + pl->o_final),
                      (const bb31x4 *)r->g, len);
         return SWIRL_OK;
     }
@@ -681,7 +693,7 @@ static enum swirl_status wh_enqueue_fold_out(wh_run *r, size_t rr, const bb31x4 
     if (tr->num_layers == 0 || tr->layer_len[tr->num_layers - 1] != 1)
         return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: round %zu's tree has no root",
                            rr);
-    SWIRL_LAUNCH(ctx, k_wh_commit, 1, 1, 0, r->d_t, r->ctl,
+    SWIRL_LAUNCH(ctx, k_wh_commit, 1, 32, 0, r->d_t, r->ctl,
                  (const swirl_digest *)tr->d_layers[tr->num_layers - 1],
                  (swirl_digest *)(r->d_proof + pl->o_commits) + rr);
     unsigned nb = wh_grid(len, WH_MAX_BLOCKS);
@@ -766,11 +778,11 @@ static enum swirl_status wh_enqueue_queries(wh_run *r, size_t rr, bb31x4 *w, uin
     if (!pow)
         SWIRL_TRY(swirl_cuda_transcript_grind(ctx, r->d_t, pl->query_bits,
                                               r->d_proof + pl->o_query_w + rr, r->grind));
-    SWIRL_LAUNCH(ctx, k_wh_queries, 1, pow ? WH_THREADS : 1, 0, r->d_t, r->ctl, nq,
+    SWIRL_LAUNCH(ctx, k_wh_queries, 1, pow ? WH_THREADS : 32, 0, r->d_t, r->ctl, nq,
                  (uint32_t)pl->depth[rr], r->d_proof + pl->idx_off[rr], pow, pl->query_bits,
                  r->d_proof + pl->o_query_w + rr);
     SWIRL_TRY(wh_enqueue_open(r, rr, commits));
-    SWIRL_LAUNCH(ctx, k_wh_gamma, 1, 1, 0, r->d_t, r->ctl, last ? 0u : nq, omega);
+    SWIRL_LAUNCH(ctx, k_wh_gamma, 1, 32, 0, r->d_t, r->ctl, last ? 0u : nq, omega);
     if (!last) {
         uint32_t nv = 0;
         while (((uint64_t)1 << nv) < len)

@@ -3,8 +3,10 @@
  * the stage's own kernels (prover/cuda_rap.cu: the LogUp input layer, the fold at r0, the tails'
  * evaluation, the openings' gather) and the "control steps" that run Fiat–Shamir on the device
  * transcript and write every proof value into the device proof buffer at the offsets of the
- * stage's plan (prover/rap_plan.h): one thread each, except ctl_challenges and ctl_round0, which
- * share their loops out over one block (phases, "block control steps" below).
+ * stage's plan (prover/rap_plan.h): one thread each (on the device one warp in the transcript's
+ * warp mode, transcript_impl.h: every lane runs the step, the lead writes), except
+ * ctl_challenges and ctl_round0, which share their loops out over one block (phases, "block
+ * control steps" below).
  * tests/test_rap_twin.c replays the device schedule with these functions on the CPU against
  * swirl_zerocheck_prove (protocol/zerocheck.c), byte for byte.
  *
@@ -189,22 +191,32 @@ SWIRL_HD void swirl_rap_tail_eval(bb31x4 out[3], const swirl_zc_dprog *pg,
     swirl_zc_sums_x(out, pg, V, T, t, lp, bp, eq3b);
 }
 
-/* ------------------------------ control steps (one thread) ------------------------------ */
+/* ------------------------ control steps (one thread, or a warp) ------------------------ */
+/* In warp mode every lane runs the step and only the lead writes; the other lanes may read
+ * buffers the lead is updating (their values are never used: the transcript takes the lead's),
+ * and their control flow depends only on the shape, the traces and sampled values. */
 
 /* After the PoW (witness w, canonical, already applied to the transcript): the witness into the
  * proof, alpha, beta, the powers of beta; without interactions q0_claim = 1. */
 SWIRL_HD void swirl_rap_ctl_pow(const swirl_rap_shape *sh, const swirl_rap_bufs *b, uint32_t w,
                                 const swirl_ts_tables *tb) {
     swirl_rap_ctl *c = b->ctl;
+    bb31x4 alpha = swirl_ts_sample_ext(b->t, tb);
+    bb31x4 beta = swirl_ts_sample_ext(b->t, tb);
+    if (!swirl_ts_lead(tb))
+        return;
     bb31x4 wv = bb31x4_zero();
     wv.c[0] = bb31_from_u32(w);
     b->proof[sh->off_pow] = wv;
-    c->alpha = swirl_ts_sample_ext(b->t, tb);
-    c->beta = swirl_ts_sample_ext(b->t, tb);
+    c->alpha = alpha;
+    c->beta = beta;
     c->fail = 0;
-    b->bp[0] = bb31x4_one();
-    for (uint32_t k = 1; k <= sh->max_msg; k++)
-        b->bp[k] = bb31x4_mul(b->bp[k - 1], c->beta);
+    bb31x4 bk = bb31x4_one();
+    b->bp[0] = bk;
+    for (uint32_t k = 1; k <= sh->max_msg; k++) {
+        bk = bb31x4_mul(bk, beta);
+        b->bp[k] = bk;
+    }
     if (sh->gkr_layers == 0)
         b->proof[sh->off_q0] = bb31x4_one();
 }
@@ -234,6 +246,7 @@ SWIRL_HD void swirl_rap_ctl_round(const swirl_rap_shape *sh, const swirl_rap_buf
     swirl_rap_ctl *c = b->ctl;
     const bb31x4 *mp = b->mu_pows;
     uint32_t G = sh->G, n = sh->n;
+    int lead = swirl_ts_lead(tb);
     bb31x4 hz[SWIRL_ZM_MAX_COS], hl[SWIRL_ZM_MAX_COS], tail = bb31x4_zero();
     for (uint32_t i = 0; i < G; i++)
         hz[i] = hl[i] = bb31x4_zero();
@@ -241,22 +254,26 @@ SWIRL_HD void swirl_rap_ctl_round(const swirl_rap_shape *sh, const swirl_rap_buf
         const swirl_rap_trace *tt = &b->tr[ti];
         bb31x4 *tl = b->tails + 3 * (size_t)ti;
         if (round > tt->n_lift) {
+            bb31x4 v[3] = {tl[0], tl[1], tl[2]};
             if (round == tt->n_lift + 1) {
-                tl[0] = bb31x4_mul(c->eq_ns[round - 1], tl[0]);
+                v[0] = bb31x4_mul(c->eq_ns[round - 1], v[0]);
                 if (tt->n_int) {
-                    tl[1] = bb31x4_mul_base(bb31x4_mul(c->eq_sh[round - 1], tl[1]), tt->norm);
-                    tl[2] = bb31x4_mul(c->eq_sh[round - 1], tl[2]);
+                    v[1] = bb31x4_mul_base(bb31x4_mul(c->eq_sh[round - 1], v[1]), tt->norm);
+                    v[2] = bb31x4_mul(c->eq_sh[round - 1], v[2]);
                 } else {
-                    tl[1] = tl[2] = bb31x4_zero();
+                    v[1] = v[2] = bb31x4_zero();
                 }
             } else {
                 bb31x4 rp = b->proof[sh->off_r + round - 1];
                 for (int k = 0; k < 3; k++)
-                    tl[k] = bb31x4_mul(tl[k], rp);
+                    v[k] = bb31x4_mul(v[k], rp);
             }
-            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * n + ti], tl[0]));
-            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * ti], tl[1]));
-            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * ti + 1], tl[2]));
+            if (lead)
+                for (int k = 0; k < 3; k++)
+                    tl[k] = v[k];
+            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * n + ti], v[0]));
+            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * ti], v[1]));
+            tail = bb31x4_add(tail, bb31x4_mul(mp[2 * ti + 1], v[2]));
         } else {
             const bb31x4 *az = b->heads + 3 * (size_t)G * ti, *an = az + G, *ad = az + 2 * G;
             for (uint32_t x = 0; x < G; x++) {
@@ -276,10 +293,13 @@ SWIRL_HD void swirl_rap_ctl_round(const swirl_rap_shape *sh, const swirl_rap_buf
     swirl_zm_round_poly(co, he, s_deg, c->prev, xc, tail);
     for (size_t i = 1; i <= s_deg; i++) {
         bb31x4 ev = swirl_zm_horner(co, s_deg + 1, bb31x4_from_base(bb31_from_u32((uint32_t)i)));
-        b->proof[sh->off_mle + (round - 1) * s_deg + (i - 1)] = ev;
+        if (lead)
+            b->proof[sh->off_mle + (round - 1) * s_deg + (i - 1)] = ev;
         swirl_ts_observe_ext(b->t, ev, tb);
     }
     bb31x4 rr = swirl_ts_sample_ext(b->t, tb);
+    if (!lead)
+        return;
     b->proof[sh->off_r + round] = rr;
     c->prev = swirl_zm_horner(co, s_deg + 1, rr);
     bb31x4 em = swirl_zm_eq_mle(&xc, &rr, 1);
@@ -292,7 +312,8 @@ SWIRL_HD void swirl_rap_ctl_round(const swirl_rap_shape *sh, const swirl_rap_buf
  * ctl_challenges and ctl_round0 run on one block (k_rap_ctl_challenges, k_rap_ctl_round0): a step
  * is a list of phases, each either parallel (thread tid of nt takes the items tid, tid + nt, ...
  * of the phase's flat index space, or a run of them; every output has exactly one writer) or
- * sequential (thread 0 only: the transcript, in the one-thread order). The kernel runs phase p on
+ * sequential (the transcript, in the one-thread order: thread 0, or in warp mode the threads
+ * tid < swirl_ts_team, with the lead writing). The kernel runs phase p on
  * every thread with a __syncthreads after each; the CPU runs the phases in order as thread 0 of
  * 1 (swirl_rap_ctl_challenges, swirl_rap_ctl_round0); tests/test_rap_twin.c also runs every thread
  * of nt in turn per phase. Values pass between phases through the buffers and the control state.
@@ -312,11 +333,17 @@ SWIRL_HD void swirl_rap_ch_phase(const swirl_rap_shape *sh, const swirl_rap_bufs
                                  unsigned tid, unsigned nt, const swirl_ts_tables *tb) {
     swirl_rap_ctl *c = b->ctl;
     if (p == 0) {
-        if (tid != 0)
+        if (tid >= swirl_ts_team(tb))
             return;
-        for (uint32_t i = sh->gkr_layers; i < sh->n_xi; i++)
-            c->xi[i] = swirl_ts_sample_ext(b->t, tb);
-        c->lambda = swirl_ts_sample_ext(b->t, tb);
+        int lead = swirl_ts_lead(tb);
+        for (uint32_t i = sh->gkr_layers; i < sh->n_xi; i++) {
+            bb31x4 x = swirl_ts_sample_ext(b->t, tb);
+            if (lead)
+                c->xi[i] = x;
+        }
+        bb31x4 lambda = swirl_ts_sample_ext(b->t, tb);
+        if (lead)
+            c->lambda = lambda;
         return;
     }
     uint32_t run = (sh->max_cons + nt - 1) / nt, k0 = tid * run;
@@ -349,10 +376,10 @@ SWIRL_HD size_t swirl_rap_r0_cosets(const swirl_rap_trace *tt, unsigned kind) {
  *   1  the interpolations' coefficients (zm_cos_coeff), eq_sharp
  *   2  the rows zc, nu, de (zm_round0_entry, every entry)
  *   3  the LogUp products with eq_sharp (prods)
- *   4  thread 0: the per-AIR LogUp terms (observed), mu and its powers
+ *   4  the transcript's threads: the per-AIR LogUp terms (observed), mu and its powers
  *   5  zsum: the mu-batched zerocheck rows
  *   6  zsum times eq_uni (s0zc) and the batched univariate polynomial into the proof
- *   7  thread 0: the polynomial observed, r0, the claim s0(r0), eq_ns[0]
+ *   7  the transcript's threads: the polynomial observed, r0, the claim s0(r0), eq_ns[0]
  *   8  the fold weights at r0 (lagr)
  *   9  thread 0: eq_sh[0] = sum_i lagr[i] eqs[i]
  */
@@ -412,21 +439,28 @@ SWIRL_HD void swirl_rap_r0_phase(const swirl_rap_shape *sh, const swirl_rap_bufs
         }
         break;
     case 4:
-        if (tid != 0)
+        if (tid >= swirl_ts_team(tb))
             break;
         for (size_t ti = 0; ti < n; ti++) {
             bb31x4 sn = swirl_zm_sum_over_domain(b->prods + (2 * ti) * row, sh->s0deg, N);
             bb31x4 sd = swirl_zm_sum_over_domain(b->prods + (2 * ti + 1) * row, sh->s0deg, N);
-            b->proof[sh->off_num + ti] = sn;
-            b->proof[sh->off_den + ti] = sd;
+            if (swirl_ts_lead(tb)) {
+                b->proof[sh->off_num + ti] = sn;
+                b->proof[sh->off_den + ti] = sd;
+            }
             swirl_ts_observe_ext(b->t, sn, tb);
             swirl_ts_observe_ext(b->t, sd, tb);
         }
         {
             bb31x4 mu = swirl_ts_sample_ext(b->t, tb);
-            b->mu_pows[0] = bb31x4_one();
-            for (size_t k = 1; k < 3 * n; k++)
-                b->mu_pows[k] = bb31x4_mul(b->mu_pows[k - 1], mu);
+            if (!swirl_ts_lead(tb))
+                break;
+            bb31x4 mk = bb31x4_one();
+            b->mu_pows[0] = mk;
+            for (size_t k = 1; k < 3 * n; k++) {
+                mk = bb31x4_mul(mk, mu);
+                b->mu_pows[k] = mk;
+            }
         }
         break;
     case 5:
@@ -447,12 +481,14 @@ SWIRL_HD void swirl_rap_r0_phase(const swirl_rap_shape *sh, const swirl_rap_bufs
         }
         break;
     case 7:
-        if (tid != 0)
+        if (tid >= swirl_ts_team(tb))
             break;
         for (size_t j = 0; j < row; j++)
             swirl_ts_observe_ext(b->t, uni[j], tb);
         {
             bb31x4 r0 = swirl_ts_sample_ext(b->t, tb);
+            if (!swirl_ts_lead(tb))
+                break;
             b->proof[sh->off_r] = r0;
             c->prev = swirl_zm_horner(uni, row, r0);
             c->eq_ns[0] = swirl_zm_eq_uni(l, c->xi[0], r0);

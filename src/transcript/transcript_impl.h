@@ -12,11 +12,24 @@
  * them undefined: t->log is never touched there). SWIRL_TS_PERMUTE(s, tb), the permutation of a
  * local 16-element state, defaults to the portable p2_bb16_permute_tables; the CPU transcript maps
  * it to p2_bb16_permute (its SIMD single-state path: the transcript is latency-bound).
+ *
+ * Warp mode (device control kernels, swirl_ts_tables.warp set): the 32 lanes of one warp make
+ * every transcript call together (uniform control flow) on ONE transcript in shared memory; the
+ * permutation is the warp's (hash/poseidon2_warp.h: lane l holds state[l & 15]), lane 0 (the
+ * lead, swirl_ts_lead) writes the indices and absorbed values, lanes 0..15 their permuted
+ * element, with a warp barrier (__syncwarp) between every lane's read and the lead's write and
+ * after every write, so all lanes read the same state and return the same samples. A control
+ * step that calls the transcript in warp mode writes its other outputs on the lead only; values a
+ * step computes on the other lanes may be stale, so its control flow must depend only on its
+ * arguments, data from before the kernel and sampled values. Host code runs the same functions
+ * with lead = 1 and no barriers (tests/test_p2_warp.c emulates the warp on host threads through
+ * the hooks SWIRL_TS_LANE() and SWIRL_TS_WARP_SYNC(), which device code gets below).
  */
 #ifndef SWIRL_TRANSCRIPT_TRANSCRIPT_IMPL_H
 #define SWIRL_TRANSCRIPT_TRANSCRIPT_IMPL_H
 
 #include "hash/poseidon2_impl.h"
+#include "hash/poseidon2_warp.h"
 #include "transcript/transcript.h"
 
 #ifndef SWIRL_TS_ON_VALUE
@@ -30,11 +43,86 @@
     p2_bb16_permute_tables((s), (tb)->ext_init, (tb)->ext_final, (tb)->internal)
 #endif
 
+#if defined(__CUDA_ARCH__) && !defined(SWIRL_TS_LANE)
+#define SWIRL_TS_LANE() (threadIdx.x & 31u)
+#define SWIRL_TS_WARP_SYNC() __syncwarp()
+#endif
+
 typedef struct swirl_ts_tables {
     const uint32_t *ext_init, *ext_final, *internal;
+    /* 0: one thread runs the transcript; 1: warp mode, with the lanes' tables (device: global
+     * memory, device/cuda/ts_warp.cuh). A flag beside the pointer: a constant the compiler folds
+     * (it does not fold a global's generic address compared with NULL), so a kernel keeps one
+     * path */
+    int warp;
+    const p2_bb16_lane_tables *lane;
 } swirl_ts_tables;
 
+/* the thread that writes transcript state and a control step's outputs: the one thread, or
+ * lane 0 of the warp */
+SWIRL_HD int swirl_ts_lead(const swirl_ts_tables *tb) {
+#if defined(SWIRL_TS_LANE)
+    if (tb->warp)
+        return SWIRL_TS_LANE() == 0;
+#endif
+    (void)tb;
+    return 1;
+}
+
+/* the threads that run a control step's transcript calls: 1, or a warp; this one's rank among
+ * them (a step may share independent work out by rank, one writer per output) */
+SWIRL_HD unsigned swirl_ts_team(const swirl_ts_tables *tb) {
+    return tb->warp ? 32u : 1u;
+}
+SWIRL_HD unsigned swirl_ts_rank(const swirl_ts_tables *tb) {
+#if defined(SWIRL_TS_LANE)
+    if (tb->warp)
+        return SWIRL_TS_LANE();
+#endif
+    (void)tb;
+    return 0;
+}
+
+/* warp mode: every lane's earlier reads and the lead's earlier writes are done */
+SWIRL_HD void swirl_ts_sync(const swirl_ts_tables *tb) {
+#if defined(SWIRL_TS_LANE)
+    if (tb->warp)
+        SWIRL_TS_WARP_SYNC();
+#endif
+    (void)tb;
+}
+
+#if defined(__CUDA_ARCH__)
+/* The warp permutation called, not inlined: a control step has a dozen permutation sites (every
+ * observe and sample may permute), each run about once a launch; inlined, each would be its own
+ * ~1,000 instructions fetched cold. One copy a kernel stays in the instruction cache. */
+static __device__ __noinline__ __attribute__((unused)) uint32_t
+swirl_ts_lane_permute(uint32_t x, unsigned lane, const p2_bb16_lane_tables *lt) {
+    return p2_bb16_permute_lane(x, lane, lt);
+}
+#elif defined(SWIRL_P2W_SHFL) /* a host emulation of the warp */
+SWIRL_HD uint32_t swirl_ts_lane_permute(uint32_t x, unsigned lane, const p2_bb16_lane_tables *lt) {
+    return p2_bb16_permute_lane(x, lane, lt);
+}
+#endif
+
 SWIRL_HD void swirl_ts_permute(swirl_transcript *t, const swirl_ts_tables *tb) {
+#if defined(SWIRL_TS_LANE) && defined(SWIRL_P2W_SHFL)
+    if (tb->warp) {
+        unsigned lane = SWIRL_TS_LANE();
+        uint32_t x = swirl_ts_lane_permute(t->state[lane & 15u].v, lane, tb->lane);
+        SWIRL_TS_WARP_SYNC(); /* every lane has read its element */
+        if (lane < 16u)
+            t->state[lane].v = x;
+        if (lane == 0) {
+            t->absorb_idx = 0;
+            t->sample_idx = P2_RATE;
+        }
+        SWIRL_TS_WARP_SYNC();
+        SWIRL_TS_ON_PERM(t);
+        return;
+    }
+#endif
     /* a local copy: on the device it lives in registers (t is in local or global memory, where
      * every step of the permutation would be a memory access) */
     bb31 s[16];
@@ -50,23 +138,38 @@ SWIRL_HD void swirl_ts_permute(swirl_transcript *t, const swirl_ts_tables *tb) {
 
 /* absorb: overwrite state[absorb_idx]; permute when RATE values are pending */
 SWIRL_HD void swirl_ts_observe(swirl_transcript *t, bb31 value, const swirl_ts_tables *tb) {
-    t->state[t->absorb_idx] = value;
-    t->absorb_idx++;
-    t->last_op_perm = t->absorb_idx == P2_RATE;
+    unsigned i = t->absorb_idx;
+    swirl_ts_sync(tb);
+    if (swirl_ts_lead(tb)) {
+        t->state[i] = value;
+        t->absorb_idx = i + 1;
+        t->last_op_perm = i + 1 == P2_RATE;
+    }
+    swirl_ts_sync(tb);
     SWIRL_TS_ON_VALUE(t, value, 0);
-    if (t->last_op_perm)
+    if (i + 1 == P2_RATE)
         swirl_ts_permute(t, tb);
 }
 
 /* squeeze: permute if anything was absorbed since the last permutation or the outputs are used up;
  * outputs are read from state[RATE-1] down to state[0] */
 SWIRL_HD bb31 swirl_ts_sample(swirl_transcript *t, const swirl_ts_tables *tb) {
-    t->last_op_perm = t->absorb_idx != 0 || t->sample_idx == 0;
-    if (t->last_op_perm)
+    unsigned si = t->sample_idx;
+    int perm = t->absorb_idx != 0 || si == 0;
+    swirl_ts_sync(tb);
+    if (perm) {
         swirl_ts_permute(t, tb);
-    t->sample_idx--;
-    SWIRL_TS_ON_VALUE(t, t->state[t->sample_idx], 1);
-    return t->state[t->sample_idx];
+        si = P2_RATE;
+    }
+    si--;
+    bb31 v = t->state[si];
+    if (swirl_ts_lead(tb)) {
+        t->last_op_perm = perm;
+        t->sample_idx = si;
+    }
+    swirl_ts_sync(tb);
+    SWIRL_TS_ON_VALUE(t, v, 1);
+    return v;
 }
 
 SWIRL_HD void swirl_ts_observe_ext(swirl_transcript *t, bb31x4 value, const swirl_ts_tables *tb) {

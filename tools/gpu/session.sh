@@ -7,6 +7,8 @@
 #   kprof: every kernel's GPU time in one keccakf 1024 proof and (SWIRL_PROD_DIR) one prod proof,
 #          by ncu (serialised), summed per kernel name by tools/gpu/kprof.py
 #   hosttests: the GPU tests again with SWIRL_GPU_STAGES=0 (the CPU stages after the GPU commit)
+#   p2lat: the transcript permutation's and a transcript round's latency, one thread against one
+#          warp (tools/gpu/p2lat.cu, SM cycles; fails when the two differ in a bit)
 #   ab: the baseline in the same call: SWIRL_BASE_TGZ (a `git archive --format=tar.gz REF` of the
 #       base, carried in .debs) built for sm_90a and benched against this tree, keccakf and, when
 #       present, the prod system, alternating base / this tree twice
@@ -30,6 +32,10 @@ build)
         -DCMAKE_CUDA_ARCHITECTURES=90a >"$OUT/build.log" 2>&1 &&
   cmake --build "$B" -j16 >>"$OUT/build.log" 2>&1
   rc=$?; log "build rc=$rc $(( $(date +%s) - t0 )) s"; [ $rc = 0 ] || { tail -40 "$OUT/build.log"; exit 1; } ;;
+p2lat)
+  nvcc -O3 -arch=sm_90a -Iinclude -Isrc -DSWIRL_HAVE_CUDA=1 tools/gpu/p2lat.cu -o "$B/p2lat" \
+    >"$OUT/p2lat.log" 2>&1 && "$B/p2lat" >>"$OUT/p2lat.log" 2>&1
+  log "p2lat rc=$?"; grep "^p2lat" "$OUT/p2lat.log" | tee -a "$OUT/summary.txt" ;;
 kprof)
   S="$B/swirl"
   for j in "keccakf:keccakf --perms 1024" "prod:--system ${SWIRL_PROD_DIR:-.debs/prod20}"; do

@@ -1,11 +1,11 @@
 /*
  * The stacked opening reduction's kernels (device/cuda/stacked_reduction.cu; without CUDA,
  * device/cuda_sr_stub.c answers SWIRL_E_NO_DEVICE): the whole prover with Fiat-Shamir on a
- * device transcript, enqueued with no host sync. The per-thread math and the one-thread
- * transcript steps are device/sr_impl.h; the plan (views, classes, pair offsets, the proof
+ * device transcript, enqueued with no host sync. The per-thread math and the transcript steps
+ * (one warp) are device/sr_impl.h; the plan (views, classes, pair offsets, the proof
  * buffer's layout) is made on the host (prover/sr_plan.h) and uploaded by the caller.
  *
- * The schedule (launches): lambda (1 thread); lambda^i; the class eq tables; round 0's W partial
+ * The schedule (launches): lambda (1 warp); lambda^i; the class eq tables; round 0's W partial
  * sums (a block per tile of 2^w_xlog rows of one view, coalesced reads of the stacked column);
  * their sum per view (a block per view, stored (j, view)-major); the batched sum at each of the 2N
  * points (blocks of views x points, partial sums per block); one block: the partials' sum per
@@ -13,7 +13,7 @@
  * the fold at u_0 (one launch per commit); the class tables after u_0; per round: block partial
  * sums over contiguous chunks of the (view, pair) index (each view's pairs summed, then weighted
  * once), one block reduce + observe + sample, the stacked columns' fold, the class tables' fold +
- * eq_ub; the openings (1 thread).
+ * eq_ub; the openings (1 warp).
  */
 #ifndef SWIRL_DEVICE_CUDA_CUDA_SR_H
 #define SWIRL_DEVICE_CUDA_CUDA_SR_H

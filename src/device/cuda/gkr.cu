@@ -1,24 +1,27 @@
 /*
  * LogUp-GKR on the GPU (cuda_gkr.h): the fraction tree, a layer's round sums, the sumcheck fold,
  * and the whole prover with Fiat-Shamir on the device transcript. The per-thread math and the
- * one-thread transcript steps are device/gkr_impl.h (the CPU runs the same code in
+ * transcript steps are device/gkr_impl.h (the CPU runs the same code in
  * tests/test_gkr_twin.c); the CPU twins are device/cpu/gkr.c, swirl_cpu_sumcheck_fold and
  * protocol/gkr.c.
  *
  * The prover's schedule (n = log2 leaves, no host sync anywhere):
  *   - tree: levels bottom-up, each block folding a subtree of 2 * 256 nodes through 9 levels
  *     (__syncthreads between levels), so 2^n leaves take ceil(n / 9) launches;
- *   - root step (one thread): q0, layer 0's claims, mu, lambda;
+ *   - root step (one warp): q0, layer 0's claims, mu, lambda;
  *   - per round j (E = 2^j): setup (eq(xi, .) and the four columns from tree level j + 1, packed);
  *     while the tables are longer than GKR_TAIL_LEN: block partial sums (fused with the fold at
  *     the previous challenge after the first sub-round) and a one-block reduce that writes s to
  *     the proof, observes it and samples r; the rest of the layer (the short sub-rounds and the
  *     claims) in one single-block kernel.
- * Each kernel reads its challenges (lambda, r, xi) from the device state swirl_gkr_ctl.
+ * Each kernel reads its challenges (lambda, r, xi) from the device state swirl_gkr_ctl. The
+ * transcript steps run on one warp in the transcript's warp mode (device/cuda/ts_warp.cuh: the
+ * transcript in shared memory, the warp permutation, lane 0 writes).
  */
 #include "device/cuda/cuda_common.cuh"
 #include "device/cuda/cuda_reduce.cuh"
 #include "device/cuda/cuda_gkr.h"
+#include "device/cuda/ts_warp.cuh"
 #include "util/alloc.h"
 
 __constant__ uint32_t c_gkr_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
@@ -31,8 +34,7 @@ __constant__ uint32_t c_gkr_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 #define GKR_TAIL_LEN 4096    /* tables this long or shorter are finished by the tail kernel */
 
 __device__ __forceinline__ swirl_ts_tables gkr_tables() {
-    swirl_ts_tables tb = {c_gkr_ext_init, c_gkr_ext_final, c_gkr_internal};
-    return tb;
+    return swirl_ts_warp_tables(c_gkr_ext_init, c_gkr_ext_final, c_gkr_internal);
 }
 
 __device__ __forceinline__ void warp_sum3(bb31x4 v[3]) {
@@ -84,16 +86,15 @@ __global__ void k_gkr_tree(bb31x4 *tp, bb31x4 *tq, const bb31x4 *in_p, const bb3
     }
 }
 
-/* One thread: q0, layer 0's claims (level 1: l1p, l1q), mu and round 1's lambda. */
+/* One warp: q0, layer 0's claims (level 1: l1p, l1q), mu and round 1's lambda. */
 __global__ void k_gkr_root(swirl_transcript *t, bb31x4 *proof, swirl_gkr_ctl *ctl, unsigned n,
                            const bb31x4 *tp, const bb31x4 *tq, const bb31x4 *l1p,
                            const bb31x4 *l1q) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = gkr_tables();
-    swirl_transcript s = *t;
-    swirl_gkr_seq_root(&s, proof, ctl, n, tp[1], tq[1], l1p, l1q, &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_gkr_seq_root(&st, proof, ctl, n, tp[1], tq[1], l1p, l1q, &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
 /* Round `round`'s packed tables (length E) from tree level round + 1 and the point ctl->xi. */
@@ -135,26 +136,28 @@ __global__ void __launch_bounds__(GKR_THREADS)
 }
 
 /* One block: the sum of nb partial sums. With s_out, writes it there; with t, runs sub-round sr of
- * round `round` on the transcript (proof entry, observe, sample r into ctl). */
+ * round `round` on the transcript (proof entry, observe, sample r into ctl; warp 0). */
 __global__ void __launch_bounds__(GKR_THREADS)
     k_gkr_reduce(bb31x4 *s_out, const bb31x4 *partials, unsigned nb, swirl_transcript *t,
                  bb31x4 *proof, swirl_gkr_ctl *ctl, unsigned n, unsigned round, unsigned sr) {
     __shared__ bb31x4 sh[96];
+    __shared__ swirl_transcript st;
     bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
     for (unsigned i = threadIdx.x; i < nb; i += blockDim.x)
         for (int k = 0; k < 3; k++)
             acc[k] = bb31x4_add(acc[k], partials[3 * (size_t)i + k]);
     block_sum3(acc, sh);
-    if (threadIdx.x != 0)
+    if (threadIdx.x >= 32)
         return;
-    if (s_out)
+    if (s_out && threadIdx.x == 0)
         for (int k = 0; k < 3; k++)
             s_out[k] = acc[k];
     if (t) {
+        swirl_ts_warp_bcast_x4(acc, 3);
         swirl_ts_tables tb = gkr_tables();
-        swirl_transcript s = *t;
-        swirl_gkr_seq_subround(&s, proof, ctl, n, round, sr, acc, &tb);
-        *t = s;
+        swirl_ts_warp_load(&st, t);
+        swirl_gkr_seq_subround(&st, proof, ctl, n, round, sr, acc, &tb);
+        swirl_ts_warp_store(t, &st);
     }
 }
 
@@ -169,15 +172,19 @@ __device__ void block_fold_tables(bb31x4 *out, const bb31x4 *in, size_t L, bb31x
 
 /* One block finishes round `round`: `done` sub-rounds were run by the multi-block kernels (then
  * the tables in a, of length L, still wait for the fold at ctl->r); the remaining sub-rounds
- * ping-pong between a and b; thread 0 runs the transcript steps and the claims. */
+ * ping-pong between a and b; warp 0 runs the transcript steps and the claims on the shared
+ * transcript. */
 __global__ void __launch_bounds__(GKR_TAIL_THREADS)
     k_gkr_tail(bb31x4 *a, bb31x4 *b, size_t L, unsigned done, swirl_transcript *t, bb31x4 *proof,
                swirl_gkr_ctl *ctl, unsigned n, unsigned round) {
     __shared__ bb31x4 sh[96];
     __shared__ bb31x4 sh_r;
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = gkr_tables();
     bb31x4 *cur = a, *oth = b, *tmp;
-    bb31x4 lambda = ctl->lambda; /* read before the barriers; thread 0 samples the next one last */
+    bb31x4 lambda = ctl->lambda; /* read before the barriers; warp 0 samples the next one last */
+    if (threadIdx.x < 32)
+        swirl_ts_warp_load(&st, t);
     if (done > 0) {
         block_fold_tables(oth, cur, L, ctl->r);
         tmp = cur, cur = oth, oth = tmp;
@@ -189,11 +196,11 @@ __global__ void __launch_bounds__(GKR_TAIL_THREADS)
         for (size_t y = threadIdx.x; y < L / 2; y += blockDim.x)
             swirl_gkr_sum_y(acc, cur, L, y, lambda);
         block_sum3(acc, sh);
-        if (threadIdx.x == 0) {
-            swirl_transcript s = *t;
-            swirl_gkr_seq_subround(&s, proof, ctl, n, round, sr, acc, &tb);
-            *t = s;
-            sh_r = ctl->rho[sr];
+        if (threadIdx.x < 32) {
+            swirl_ts_warp_bcast_x4(acc, 3);
+            swirl_gkr_seq_subround(&st, proof, ctl, n, round, sr, acc, &tb);
+            if (threadIdx.x == 0)
+                sh_r = ctl->rho[sr]; /* the lead's own write */
         }
         __syncthreads();
         block_fold_tables(oth, cur, L, sh_r);
@@ -201,10 +208,9 @@ __global__ void __launch_bounds__(GKR_TAIL_THREADS)
         L /= 2;
         __syncthreads();
     }
-    if (threadIdx.x == 0) {
-        swirl_transcript s = *t;
-        swirl_gkr_seq_claims(&s, proof, ctl, n, round, cur, &tb);
-        *t = s;
+    if (threadIdx.x < 32) {
+        swirl_gkr_seq_claims(&st, proof, ctl, n, round, cur, &tb);
+        swirl_ts_warp_store(t, &st);
     }
 }
 
@@ -385,7 +391,7 @@ extern "C" enum swirl_status swirl_cuda_gkr_prove_enqueue(swirl_cuda_ctx *ctx, b
     SWIRL_TRY(gkr_alloc(ctx, &pl, n));
     SWIRL_TRY(swirl_cuda_gkr_tree(ctx, pl.tp, pl.tq, d_p, d_q, pl.N));
     const bb31x4 *l1p = n == 1 ? d_p : pl.tp + 2, *l1q = n == 1 ? d_q : pl.tq + 2;
-    SWIRL_LAUNCH(ctx, k_gkr_root, 1, 1, 0, d_t, d_proof, pl.ctl, n, (const bb31x4 *)pl.tp,
+    SWIRL_LAUNCH(ctx, k_gkr_root, 1, 32, 0, d_t, d_proof, pl.ctl, n, (const bb31x4 *)pl.tp,
                  (const bb31x4 *)pl.tq, l1p, l1q);
     for (unsigned round = 1; round < n; round++)
         SWIRL_TRY(gkr_enqueue_round(ctx, &pl, d_proof, d_t, d_p, d_q, round));

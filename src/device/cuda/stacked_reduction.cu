@@ -1,13 +1,15 @@
 /*
  * The stacked opening reduction on the GPU (cuda_sr.h): kernels over the device plan, every
  * challenge sampled on the device transcript, no host sync. The per-thread math and the
- * one-thread transcript steps are device/sr_impl.h (tests/test_sr_twin.c replays this schedule
- * on the CPU against swirl_stacked_reduction_prove).
+ * transcript steps are device/sr_impl.h (tests/test_sr_twin.c replays this schedule on the CPU
+ * against swirl_stacked_reduction_prove); they run on one warp in the transcript's warp mode
+ * (device/cuda/ts_warp.cuh: the transcript in shared memory, lane 0 writes).
  */
 #include "device/cuda/cuda_common.cuh"
 #include "device/cuda/cuda_reduce.cuh"
 #include "device/cuda/cuda_gkr.h"
 #include "device/cuda/cuda_sr.h"
+#include "device/cuda/ts_warp.cuh"
 
 __constant__ uint32_t c_sr_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 __constant__ uint32_t c_sr_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
@@ -17,8 +19,7 @@ __constant__ uint32_t c_sr_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 #define SR_MAX_BLOCKS 1024 /* partial sums per round (grid-stride beyond) */
 
 __device__ __forceinline__ swirl_ts_tables sr_tables() {
-    swirl_ts_tables tb = {c_sr_ext_init, c_sr_ext_final, c_sr_internal};
-    return tb;
+    return swirl_ts_warp_tables(c_sr_ext_init, c_sr_ext_final, c_sr_internal);
 }
 
 /* the class whose tables hold entry i (classes in eoff order) */
@@ -32,13 +33,13 @@ __device__ __forceinline__ uint64_t sr_class_at(const swirl_sr_class *cls, uint6
 
 /* ---------------- setup and round 0 ---------------- */
 
+/* one warp */
 __global__ void k_sr_lambda(swirl_transcript *t, swirl_sr_ctl *ctl) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = sr_tables();
-    swirl_transcript s = *t;
-    swirl_sr_seq_lambda(&s, ctl, &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_sr_seq_lambda(&st, ctl, &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
 __global__ void k_sr_pows(bb31x4 *lp, uint64_t n, const swirl_sr_ctl *ctl) {
@@ -166,10 +167,11 @@ __global__ void __launch_bounds__(SR_THREADS)
 }
 
 /* one block: S[p] = the sum of k_sr_s0's nb partials (in place, into row 0 of S), the round-0
- * coefficients, observe, u_0; then eq_uni(u_0, omega^i) and the classes' u_0 constants */
+ * coefficients, observe, u_0 (warp 0); then eq_uni(u_0, omega^i) and the classes' u_0 constants */
 __global__ void __launch_bounds__(SR_THREADS)
     k_sr_round0_ctl(swirl_transcript *t, bb31x4 *proof, swirl_sr_ctl *ctl, bb31x4 *S, unsigned nb,
                     bb31x4 *lagu, swirl_sr_class *cls, swirl_sr_params pr) {
+    __shared__ swirl_transcript st;
     for (uint64_t p = threadIdx.x; p < pr.P; p += blockDim.x) {
         bb31x4 s = S[p];
         for (unsigned b = 1; b < nb; b++)
@@ -180,11 +182,11 @@ __global__ void __launch_bounds__(SR_THREADS)
     for (uint64_t k = threadIdx.x; k < pr.N; k += blockDim.x)
         swirl_sr_interp_k(proof, S, &pr, k);
     __syncthreads();
-    if (threadIdx.x == 0) {
+    if (threadIdx.x < 32) {
         swirl_ts_tables tb = sr_tables();
-        swirl_transcript s = *t;
-        swirl_sr_seq_round0(&s, proof, ctl, &pr, &tb);
-        *t = s;
+        swirl_ts_warp_load(&st, t);
+        swirl_sr_seq_round0(&st, proof, ctl, &pr, &tb);
+        swirl_ts_warp_store(t, &st);
     }
     __syncthreads();
     bb31x4 u0 = ctl->u[0];
@@ -269,18 +271,20 @@ __global__ void __launch_bounds__(SR_THREADS)
     k_sr_round_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *proof,
                    swirl_sr_ctl *ctl, swirl_sr_params pr, uint32_t round) {
     __shared__ bb31x4 sh[64];
+    __shared__ swirl_transcript st;
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
     for (unsigned i = threadIdx.x; i < nb; i += blockDim.x) {
         acc[0] = bb31x4_add(acc[0], partials[2 * (uint64_t)i]);
         acc[1] = bb31x4_add(acc[1], partials[2 * (uint64_t)i + 1]);
     }
     swirl_block_sum_x4(acc, 2, sh);
-    if (threadIdx.x != 0)
+    if (threadIdx.x >= 32)
         return;
+    swirl_ts_warp_bcast_x4(acc, 2);
     swirl_ts_tables tb = sr_tables();
-    swirl_transcript s = *t;
-    swirl_sr_seq_round(&s, proof, ctl, &pr, round, acc, &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_sr_seq_round(&st, proof, ctl, &pr, round, acc, &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
 /* row g < ncls of the grid (blockIdx.y): class g's tables; row ncls: eq_ub of every view */
@@ -301,14 +305,14 @@ __global__ void k_sr_tables(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, co
                             round, y, u);
 }
 
+/* one warp */
 __global__ void k_sr_openings(swirl_transcript *t, bb31x4 *proof, const bb31x4 *Q,
                               swirl_sr_params pr) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
+    __shared__ swirl_transcript st;
     swirl_ts_tables tb = sr_tables();
-    swirl_transcript s = *t;
-    swirl_sr_seq_openings(&s, proof, Q, &pr, &tb);
-    *t = s;
+    swirl_ts_warp_load(&st, t);
+    swirl_sr_seq_openings(&st, proof, Q, &pr, &tb);
+    swirl_ts_warp_store(t, &st);
 }
 
 /* ---------------- host side ---------------- */
@@ -384,7 +388,7 @@ static enum swirl_status sr_enqueue_round0(swirl_cuda_ctx *ctx, const swirl_sr_p
                                            const swirl_cuda_sr_dev *d, const bb31 *const *h_mats,
                                            const uint64_t *h_col_base, size_t n_commits) {
     const unsigned cap = 8 * SR_MAX_BLOCKS;
-    SWIRL_LAUNCH(ctx, k_sr_lambda, 1, 1, 0, d->t, d->ctl);
+    SWIRL_LAUNCH(ctx, k_sr_lambda, 1, 32, 0, d->t, d->ctl);
     SWIRL_LAUNCH(ctx, k_sr_pows, sr_grid(2 * pr->ntv, cap), SR_THREADS, 0, d->lp, 2 * pr->ntv,
                  (const swirl_sr_ctl *)d->ctl);
     SWIRL_LAUNCH(ctx, k_sr_eq, sr_grid(pr->etot, cap), SR_THREADS, 0, d->E[0],
@@ -465,6 +469,6 @@ extern "C" enum swirl_status swirl_cuda_sr_enqueue(swirl_cuda_ctx *ctx, const sw
         SWIRL_TRY(sr_enqueue_round(ctx, pr, d, h_offs, round, qc, ec, kc));
         qc ^= 1, ec ^= 1, kc ^= 1;
     }
-    SWIRL_LAUNCH(ctx, k_sr_openings, 1, 1, 0, d->t, d->proof, (const bb31x4 *)d->Q[qc], *pr);
+    SWIRL_LAUNCH(ctx, k_sr_openings, 1, 32, 0, d->t, d->proof, (const bb31x4 *)d->Q[qc], *pr);
     return SWIRL_OK;
 }

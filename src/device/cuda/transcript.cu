@@ -2,13 +2,15 @@
  * Fiat-Shamir on the device: the host/device transcript (transcript/transcript_impl.h) run by
  * kernels on a swirl_transcript in device memory, so later stages can observe their proof values
  * and sample their challenges without a host round trip.
- *  - k_ts_script: one thread replays an op list (observe a value, or sample into the output list);
+ *  - k_ts_script: one warp replays an op list (observe a value, or sample into the output list) in
+ *    the transcript's warp mode (device/cuda/ts_warp.cuh: the warp permutation, lane 0 writes);
  *  - PoW grinding with no host sync. Up to SWIRL_TS_BLOCK_GRIND_MAX_BITS bits one launch: one
- *    block grinds (device/cuda/ts_grind.cuh: lockstep strides, the smallest witness), applies
- *    check_witness and writes the witness. Above, three launches: init, one search over every
- *    candidate (a grid sized to 2^(bits+4) candidates per stride, grid-stride loop; a thread stops
- *    at its first success or as soon as a smaller witness is known; successes meet in atomicMin,
- *    so the witness is the smallest one, as on the CPU), and a one-thread kernel that applies
+ *    block grinds (device/cuda/ts_grind.cuh: lockstep strides, the smallest witness), warp 0
+ *    applies check_witness and writes the witness. Above, three launches: init, one search over
+ *    every candidate (a grid sized to 2^(bits+4) candidates per stride, grid-stride loop; a
+ *    thread stops at its first success or as soon as a smaller witness is known; successes meet
+ *    in atomicMin, so the witness is the smallest one, as on the CPU), and a one-warp kernel that
+ *    applies
  *    check_witness to the device transcript and writes the witness (p, an impossible value, when
  *    none exists). (Before: one launch per chunk of 2^(bits+4), 2^(bits+5), ... candidates up to
  *    p, ~27 - bits launches, most of them exiting at once.) The CPU twin is transcript.c (same
@@ -16,31 +18,42 @@
  */
 #include "device/cuda/cuda_common.cuh"
 #include "device/cuda/ts_grind.cuh"
+#include "device/cuda/ts_warp.cuh"
 #include "transcript/transcript_impl.h"
 
 __constant__ uint32_t c_ts_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 __constant__ uint32_t c_ts_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
 __constant__ uint32_t c_ts_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 
+/* one thread per candidate (grinding) */
 __device__ __forceinline__ swirl_ts_tables d_ts_tables() {
-    swirl_ts_tables tb = {c_ts_ext_init, c_ts_ext_final, c_ts_internal};
+    swirl_ts_tables tb = {c_ts_ext_init, c_ts_ext_final, c_ts_internal, 0, NULL};
     return tb;
 }
 
+/* the transcript's steps on one warp */
+__device__ __forceinline__ swirl_ts_tables d_ts_warp_tables() {
+    return swirl_ts_warp_tables(c_ts_ext_init, c_ts_ext_final, c_ts_internal);
+}
+
+/* one warp */
 __global__ void k_ts_script(swirl_transcript *t, const uint32_t *ops, size_t n, uint32_t *outs) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
-    swirl_ts_tables tb = d_ts_tables();
-    swirl_transcript s = *t;
+    __shared__ swirl_transcript s;
+    swirl_ts_tables tb = d_ts_warp_tables();
+    swirl_ts_warp_load(&s, t);
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t op = ops[i];
-        if (op & SWIRL_TS_OP_SAMPLE)
-            outs[o++] = bb31_to_u32(swirl_ts_sample(&s, &tb));
-        else
+        if (op & SWIRL_TS_OP_SAMPLE) {
+            uint32_t v = bb31_to_u32(swirl_ts_sample(&s, &tb));
+            if (threadIdx.x == 0)
+                outs[o] = v;
+            o++;
+        } else {
             swirl_ts_observe(&s, bb31_from_u32(op), &tb);
+        }
     }
-    *t = s;
+    swirl_ts_warp_store(t, &s);
 }
 
 #define TS_NOT_FOUND 0xffffffffffffffffull
@@ -82,7 +95,7 @@ __global__ void __launch_bounds__(256, 6) k_ts_grind_chunk(const swirl_transcrip
     }
 }
 
-/* bits <= SWIRL_TS_BLOCK_GRIND_MAX_BITS: the whole grind in one block */
+/* bits <= SWIRL_TS_BLOCK_GRIND_MAX_BITS: the whole grind in one block, check_witness on warp 0 */
 __global__ void __launch_bounds__(256) k_ts_grind_block(swirl_transcript *t, unsigned bits,
                                                         uint32_t *witness) {
     __shared__ swirl_transcript s;
@@ -91,31 +104,36 @@ __global__ void __launch_bounds__(256) k_ts_grind_block(swirl_transcript *t, uns
         s = *t;
     __syncthreads();
     uint32_t w = swirl_ts_block_grind(&s, bits, &tb);
-    if (threadIdx.x != 0)
+    if (threadIdx.x >= 32)
         return;
     if (w == SWIRL_TS_GRIND_NONE) {
-        *witness = BB31_P;
+        if (threadIdx.x == 0)
+            *witness = BB31_P;
         return;
     }
-    swirl_transcript r = s;
-    swirl_ts_check_witness(&r, bits, bb31_from_u32(w), &tb);
-    *t = r;
-    *witness = w;
+    swirl_ts_tables tw = d_ts_warp_tables();
+    swirl_ts_check_witness(&s, bits, bb31_from_u32(w), &tw);
+    swirl_ts_warp_store(t, &s);
+    if (threadIdx.x == 0)
+        *witness = w;
 }
 
+/* one warp */
 __global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits, const unsigned long long *best,
                                  uint32_t *witness) {
-    if (blockIdx.x != 0 || threadIdx.x != 0)
-        return;
-    if (*best == TS_NOT_FOUND) {
-        *witness = BB31_P;
+    __shared__ swirl_transcript s;
+    unsigned long long b = *best;
+    if (b == TS_NOT_FOUND) {
+        if (threadIdx.x == 0)
+            *witness = BB31_P;
         return;
     }
-    swirl_ts_tables tb = d_ts_tables();
-    swirl_transcript s = *t;
-    swirl_ts_check_witness(&s, bits, bb31_from_u32((uint32_t)*best), &tb);
-    *t = s;
-    *witness = (uint32_t)*best;
+    swirl_ts_tables tb = d_ts_warp_tables();
+    swirl_ts_warp_load(&s, t);
+    swirl_ts_check_witness(&s, bits, bb31_from_u32((uint32_t)b), &tb);
+    swirl_ts_warp_store(t, &s);
+    if (threadIdx.x == 0)
+        *witness = (uint32_t)b;
 }
 
 extern "C" enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx,
@@ -126,7 +144,7 @@ extern "C" enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx,
     SWIRL_ARG_CHECK(d_t != NULL && (n_ops == 0 || d_ops != NULL));
     if (n_ops == 0)
         return SWIRL_OK;
-    SWIRL_LAUNCH(ctx, k_ts_script, 1, 1, 0, d_t, d_ops, n_ops, d_out);
+    SWIRL_LAUNCH(ctx, k_ts_script, 1, 32, 0, d_t, d_ops, n_ops, d_out);
     return SWIRL_OK;
 }
 
@@ -156,6 +174,6 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
         blocks = cap;
     SWIRL_LAUNCH(ctx, k_ts_grind_chunk, blocks, 256, 0, d_t, bits, 0ull, (unsigned long long)BB31_P,
                  best);
-    SWIRL_LAUNCH(ctx, k_ts_grind_apply, 1, 1, 0, d_t, bits, best, d_witness);
+    SWIRL_LAUNCH(ctx, k_ts_grind_apply, 1, 32, 0, d_t, bits, best, d_witness);
     return SWIRL_OK;
 }
