@@ -164,6 +164,9 @@ static void emulate_scale(bb31 *d, unsigned log_n, size_t ncols, size_t stride, 
                 d[c * stride + p], bb31_mul(scale, bb31_pow(shift, br ? brev(p, log_n) : p)));
 }
 
+/* a plan to use instead of swirl_ntt_plan_init's (test_custom_plans), or none */
+static const swirl_ntt_plan *g_plan;
+
 /* swirl_cuda_ntt, step by step */
 static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb31 shift,
                         unsigned flags, int inverse) {
@@ -188,6 +191,8 @@ static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb
         emulate_scale(d, log_n, ncols, stride, shift, scale, in_br);
     swirl_ntt_plan pl;
     swirl_ntt_plan_init(&pl, log_n, ncols);
+    if (g_plan)
+        pl = *g_plan;
     CHECK(pl.np >= 1 && pl.np <= SWIRL_NTT_MAX_PASSES);
     unsigned covered = 0;
     /* the device takes 16-byte accesses when d is aligned and stride % 4 == 0: d is from malloc */
@@ -246,6 +251,13 @@ static void test_plan(void) {
                 swirl_ntt_tile_init(&g, log_n, &pl.pass[i], cols, (size_t)1 << log_n);
                 CHECK(swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
                 CHECK(i == 0 || pl.pass[i].yl >= 2); /* strided rows are whole 16-byte loads */
+                /* the kernels' group variants: a strided or twisting pass has its group 0 whole
+                 * and its top group above it */
+                if (g.strided || g.twist)
+                    CHECK(pl.pass[i].k > SWIRL_NTT_GROUP && swirl_ntt_top_g0(&g) > 0);
+                CHECK(swirl_ntt_threads(&g) >= 32 && swirl_ntt_threads(&g) <= 512);
+                if (swirl_ntt_walk_ok(&g))
+                    CHECK(swirl_ntt_quads(&g) % swirl_ntt_threads(&g) == 0);
                 lo += pl.pass[i].k;
             }
             CHECK(lo == log_n);
@@ -393,10 +405,38 @@ static void test_columns(void) {
     ntt_case(18, 16, (size_t)1 << 18, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
 }
 
+/* Other splits than the plan's, at sizes the host runs quickly: the decomposition holds for any
+ * split the kernels take (strided and twisting passes with k >= 5, strided k <= 11 with Y = 8 or
+ * k = 12 with Y = 4): e.g. a twisting strided pass whose top group has one or two stages (the
+ * plan's 2^26 and 2^27). */
+static void test_custom_plans(void) {
+    static const unsigned splits[][3] = {{5, 5, 5},  {7, 5, 9},  {6, 9, 5},  {5, 9, 5},
+                                         {5, 10, 5}, {12, 5, 0}, {5, 12, 0}, {8, 6, 6}};
+    for (size_t i = 0; i < sizeof splits / sizeof splits[0]; i++) {
+        swirl_ntt_plan pl;
+        unsigned lo = 0;
+        pl.np = 0;
+        for (unsigned j = 0; j < 3 && splits[i][j]; j++) {
+            pl.pass[j].lo = lo;
+            pl.pass[j].k = splits[i][j];
+            pl.pass[j].yl = j == 0 ? 0 : splits[i][j] <= 11 ? 3 : 2;
+            lo += splits[i][j];
+            pl.np++;
+        }
+        pl.log_n = lo;
+        g_plan = &pl;
+        size_t n = (size_t)1 << lo;
+        ntt_case(lo, 1, n, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
+        ntt_case(lo, 2, n + 4, bb31_one(), SWIRL_NTT_NONE, 1);
+        ntt_case(lo, 1, n, bb31_from_u32(7), SWIRL_NTT_OUT_BITREV, 0);
+        g_plan = NULL;
+    }
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_plan),    SWIRL_TEST(test_root_tables),   SWIRL_TEST(test_words),
     SWIRL_TEST(test_all_sizes_orders), SWIRL_TEST(test_columns), SWIRL_TEST(test_broken_tables),
-    SWIRL_TEST(test_large),
+    SWIRL_TEST(test_custom_plans), SWIRL_TEST(test_large),
 };
 
 int main(int argc, char **argv) {

@@ -31,15 +31,16 @@
  * Words: inside a pass the values are lazy Montgomery words in [0, 2p) (2p < 2^32). A butterfly
  * multiplies by a table twiddle with Shoup's method (w plain and wq = floor(w 2^32 / p): 3 IMADs,
  * any 32-bit input, result in [0, 2p)), makes both addends canonical (one min each) and leaves
- * its sum and difference lazy: 7 integer instructions on the device, 4 with twiddle 1. The twist
- * is one lazy Montgomery multiplication by rho^t (made per unit: one table power, then a running
- * product). Global loads are canonical; the pass's last group makes its words canonical.
+ * its sum and difference lazy: 7 integer instructions on the device, 4 with twiddle 1 (2 in a
+ * pass's first stage, whose inputs are canonical). The twist is one lazy Montgomery multiplication
+ * by rho^t per element (per unit: one table power rho^tl, then a running Shoup product by the
+ * block's rho^(2^g0)). Global loads are canonical; the pass's last group makes its words canonical.
  *
- * Per element and pass of k = 11 bits (groups of 4, 4, 3 stages; the multiplications are the
- * butterflies' 5.5 minus ~0.9 with twiddle 1 in group 0): ~4.6 Shoup multiplications, ~1.9 twiddle
- * table loads (group 0's twiddles are kernel parameters), and in the pass that twists ~2 Montgomery
- * multiplications; before this (per-stage twiddles made per unit from the root tables, Montgomery
- * butterflies) it was 5.5 + ~3.5 Montgomery multiplications per element in each pass.
+ * Device cost per element (sm_90a SASS, a pass of k = 11 bits: groups (g0, M) = (0,4), (4,4),
+ * (8,3)): staging 4, group 0 12.8 (first) or 15.8 (last; its twiddles are kernel parameters, 15 of
+ * its 32 butterflies have twiddle 1), (4,4) 18.1 (15 twiddle loads a unit), (8,3) 16.6, or 28 with
+ * the twist: ~51 instructions in a pass without twist, ~63 with. Before (per-stage twiddles made per
+ * unit from the root tables, Montgomery butterflies, index math per element): ~155-164 per pass.
  */
 #ifndef SWIRL_POLY_NTT_PASS_H
 #define SWIRL_POLY_NTT_PASS_H

@@ -92,10 +92,10 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
     const unsigned E = swirl_ntt_tile_elems(&g);
     if (vec && walk) {
         const swirl_ntt_walk w = swirl_ntt_walk_at(&g, &b, threadIdx.x);
-        bb31 *gp = data + w.off0;
-        unsigned q = w.sh0;
 #pragma unroll 4
-        for (unsigned i = 0; i < w.n; i++, gp += w.doff, q += w.dsh) {
+        for (unsigned i = 0; i < w.n; i++) {
+            bb31 *gp = data + (w.off0 + i * w.doff);
+            const unsigned q = w.sh0 + i * w.dsh;
             if (LOAD) {
                 const uint4 x = __ldg((const uint4 *)gp);
                 if (LAYOUT) {
@@ -175,7 +175,10 @@ __global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
         ratio = swirl_ntt_twist_ratio(&g, c.tw.e, top, rtab);
     ntt_stage<true, LAYOUT>(data, sh, g, b, vec, walk);
     __syncthreads();
-    c.tw.ratio = ratio;
+    if (g.twist)
+        c.tw.ratio = ratio;
+    else
+        c.tw.ratio.w = c.tw.ratio.wq = 0;
     const unsigned ng = swirl_ntt_ngroups(&g);
     for (unsigned gi = 0; gi < ng; gi++) {
         unsigned g0, M;
@@ -279,6 +282,10 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         swirl_ntt_tile g;
         swirl_ntt_tile_init(&g, log_n, p, ncols, col_stride);
         const size_t blocks = swirl_ntt_tile_blocks(&g);
+        /* the kernels' group variants (test_ntt_pass's test_plan checks the plan keeps to them) */
+        if ((g.strided || g.twist) && g.k <= SWIRL_NTT_GROUP)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "NTT pass of %u bits cannot be strided or twist",
+                               g.k);
         if (blocks > 0x7fffffffu)
             return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "NTT batch too large for one launch");
         const unsigned threads = swirl_ntt_threads(&g); /* <= NTT_MAX_THREADS */
