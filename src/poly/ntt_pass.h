@@ -20,8 +20,8 @@
  * the arithmetic is exact and the last step makes the words canonical.
  *
  * Tiles: one pass is one kernel launch; each block moves one tile through shared memory: 2^k rows
- * t (the pass's bits) times Y = 2^yl "other" positions y, runs the k stages in register groups of up
- * to 4 (a unit = the 2^M tile elements that differ in the group's bits), and writes it back:
+ * t (the pass's bits) times Y = 2^yl "other" positions y, runs the k stages in register groups of
+ * up to 4 (a unit = the 2^M tile elements that differ in the group's bits), and writes it back:
  *  - contiguous pass (lo = 0): y is a column (several short columns share a tile when n <= 12),
  *    element (t, y) is at column y, row base + t; tile index s = (y << k) | t.
  *  - strided pass (lo > 0): y is a run of Y consecutive low positions (Y = 8, or 4 when k = 12, so
@@ -39,8 +39,8 @@
  * Device cost per element (sm_90a SASS, a pass of k = 11 bits: groups (g0, M) = (0,4), (4,4),
  * (8,3)): staging 4, group 0 12.8 (first) or 15.8 (last; its twiddles are kernel parameters, 15 of
  * its 32 butterflies have twiddle 1), (4,4) 18.1 (15 twiddle loads a unit), (8,3) 16.6, or 28 with
- * the twist: ~51 instructions in a pass without twist, ~63 with. Before (per-stage twiddles made per
- * unit from the root tables, Montgomery butterflies, index math per element): ~155-164 per pass.
+ * the twist: ~51 instructions in a pass without twist, ~63 with. Before (per-stage twiddles made
+ * per unit from the root tables, Montgomery butterflies, index math per element): ~155-164 a pass.
  */
 #ifndef SWIRL_POLY_NTT_PASS_H
 #define SWIRL_POLY_NTT_PASS_H
@@ -155,7 +155,8 @@ SWIRL_HD swirl_ntt_tw swirl_ntt_tw_of(bb31 w) {
  * canonical already (a pass's first stage) */
 SWIRL_HD void swirl_ntt_bf_dit(uint32_t *a, uint32_t *b, swirl_ntt_tw w, int trivial, int cin) {
     const uint32_t x = cin ? *a : swirl_ntt_canon(*a);
-    const uint32_t t = trivial ? (cin ? *b : swirl_ntt_canon(*b)) : swirl_ntt_canon(swirl_ntt_shoup(*b, w));
+    const uint32_t t =
+        trivial ? (cin ? *b : swirl_ntt_canon(*b)) : swirl_ntt_canon(swirl_ntt_shoup(*b, w));
     *a = x + t;
     *b = x - t + BB31_P;
 }
@@ -383,7 +384,8 @@ SWIRL_HD swirl_ntt_walk swirl_ntt_walk_at(const swirl_ntt_tile *g, const swirl_n
 /* root^e, e < 2^27, from the three 512-entry power tables (canonical products, as bb31_mul) */
 SWIRL_HD bb31 swirl_ntt_root_pow(const bb31 *tab, uint32_t e) {
     const bb31 a = swirl_ntt_ld(tab + (e & (SWIRL_NTT_TAB - 1)));
-    const bb31 b = swirl_ntt_ld(tab + SWIRL_NTT_TAB + ((e >> SWIRL_NTT_TAB_LOG) & (SWIRL_NTT_TAB - 1)));
+    const bb31 b =
+        swirl_ntt_ld(tab + SWIRL_NTT_TAB + ((e >> SWIRL_NTT_TAB_LOG) & (SWIRL_NTT_TAB - 1)));
     const bb31 c = swirl_ntt_ld(tab + 2 * SWIRL_NTT_TAB + (e >> (2 * SWIRL_NTT_TAB_LOG)));
     bb31 r;
     r.v = swirl_ntt_canon(swirl_ntt_mont(swirl_ntt_canon(swirl_ntt_mont(a.v, b.v)), c.v));
@@ -477,7 +479,8 @@ SWIRL_HD unsigned swirl_ntt_unit_off(const swirl_ntt_tile *g, unsigned g0, unsig
 
 /* Runs stages g0 .. g0+M-1 of the pass's DFT on v[0 .. 2^M) (DIT upward, DIF downward). Stage
  * s = g0 + q's butterfly m < 2^q takes w_{2^(s+1)}^(tl + (m << g0)): from c0 in group 0 (tl = 0;
- * m = 0 is 1), else from the stage table. cin: v is canonical (the first stage skips making it so). */
+ * m = 0 is 1), else from the stage table. cin: v is canonical (the first stage skips making it
+ * so). */
 SWIRL_HD void swirl_ntt_unit_run(uint32_t *v, unsigned M, int dit, unsigned g0, unsigned tl,
                                  const swirl_ntt_tw *stab, const swirl_ntt_tw *c0, int cin) {
     /* constant trip counts only, so the device unrolls everything (v stays in registers); the

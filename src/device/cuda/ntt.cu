@@ -265,8 +265,9 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
     static int smem_opted_in; /* idempotent: a race only repeats the call */
     if (!smem_opted_in) {
         const int bytes = (int)((SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1) * sizeof(bb31));
-        const ntt_pass_fn fns[] = {k_ntt_pass<true, 0>,  k_ntt_pass<false, 0>, k_ntt_pass<true, 2>,
-                                   k_ntt_pass<false, 2>, k_ntt_pass<true, 3>,  k_ntt_pass<false, 3>};
+        const ntt_pass_fn fns[] = {k_ntt_pass<true, 0>, k_ntt_pass<false, 0>,
+                                   k_ntt_pass<true, 2>, k_ntt_pass<false, 2>,
+                                   k_ntt_pass<true, 3>, k_ntt_pass<false, 3>};
         for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
