@@ -1,17 +1,21 @@
 /*
- * Batched NTT on the GPU (semantics of poly/ntt.h; the same radix-2 stages and twiddles as the CPU
- * code, so every value is bit-identical).
+ * Batched NTT on the GPU (semantics of poly/ntt.h; outputs bit-identical to the CPU code).
  *
- * The pass decomposition, the tile geometry and the per-unit butterflies and twiddles are the
- * SWIRL_HD functions of poly/ntt_pass.h (tests/test_ntt_pass.c runs them on the host against
- * poly/ntt.c). Here: the kernels that move tiles between global and shared memory and call them.
+ * The pass decomposition (four-step: each pass a DFT with fixed twiddles, a twist between passes),
+ * the tile geometry, the lazy field words and the per-unit butterflies are the SWIRL_HD functions
+ * of poly/ntt_pass.h (tests/test_ntt_pass.c runs them on the host against poly/ntt.c). Here: the
+ * kernels that move tiles between global and shared memory and call them.
  *
- *   k_ntt_tab    the 3 x 512 power tables of the transform's root (1,536 bb31 of arena scratch)
+ *   k_ntt_tab    the stage twiddles (w, floor(w 2^32/p)) of stages 0..11 and the 3 x 512 root power
+ *                tables (the twist's), 38,904 bytes of arena scratch
  *   k_ntt_pass   one pass (plan: 1 pass up to 2^12, 2 up to 2^24, else 3): a block loads a tile
  *                (16-byte loads where the column layout allows), runs the pass's stages in
- *                register groups of 4 with per-unit twiddles (no per-stage tables: two table
- *                loads + about one multiplication per butterfly pair for the twiddles), writes it
- *                back. Contiguous tiles hold up to 4096 words (16 KiB, 256 threads); strided
+ *                register groups of 4 (Shoup butterflies on lazy words; group 0's twiddles are
+ *                kernel parameters, the others table loads, one per butterfly of a unit's stage),
+ *                twists in its top group when a pass lies above, writes the tile back canonical.
+ *                Templated on the direction and the layout (contiguous, strided with Y = 8 or 4)
+ *                and, per group, on (g0, M), so a unit's shared words are at its base plus
+ *                immediates. Contiguous tiles hold up to 4096 words (16 KiB, 256 threads); strided
  *                tiles 2^k x 8 (or x 4 at k = 12) words, up to 64 KiB of dynamic shared memory,
  *                512 threads.
  *   k_ntt_scale  coset shift / 1/n scaling (only when not trivial)
@@ -27,88 +31,185 @@
 
 #define NTT_MAX_THREADS 512
 
-__global__ void k_ntt_tab(bb31 *tab, bb31 root) {
+/* scratch: the stage table, then the root power tables */
+#define NTT_STAB_BYTES (SWIRL_NTT_STAGE_TW * sizeof(swirl_ntt_tw))
+#define NTT_TAB_THREADS (SWIRL_NTT_STAGE_TW + SWIRL_NTT_TAB_WORDS)
+
+__global__ void k_ntt_tab(swirl_ntt_tw *stab, bb31 *rtab, bb31 root, unsigned log_n) {
     unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
-    if (idx < SWIRL_NTT_TAB_WORDS)
-        tab[idx] = swirl_ntt_tab_entry(root, idx);
+    if (idx < SWIRL_NTT_STAGE_TW)
+        stab[idx] = swirl_ntt_stage_entry(root, log_n, idx);
+    else if (idx < NTT_TAB_THREADS)
+        rtab[idx - SWIRL_NTT_STAGE_TW] = swirl_ntt_tab_entry(root, idx - SWIRL_NTT_STAGE_TW);
 }
 
-/* one register group over every unit of the tile (M is a compile-time constant so the unit's
- * 2^M values and 2^M - 1 twiddles stay in registers) */
-template <unsigned M, bool DIT>
-__device__ __forceinline__ void ntt_group(bb31 *sh, const swirl_ntt_tile &g,
-                                          const swirl_ntt_block &b, unsigned g0,
-                                          const bb31 *__restrict__ tab) {
+/* LAYOUT 0: contiguous pass; 2, 3: strided with yl = LAYOUT. Fixing the tile's layout fields to
+ * constants lets the compiler fold the shared-memory offsets of a unit. */
+template <unsigned LAYOUT> __device__ __forceinline__ void ntt_fix_layout(swirl_ntt_tile &g) {
+    if (LAYOUT == 0) {
+        g.strided = 0;
+        g.lo = 0;
+        g.ps = 5;
+        g.pl = 0;
+    } else {
+        g.strided = 1;
+        g.yl = LAYOUT;
+        g.ps = LAYOUT + 4;
+        g.pl = LAYOUT;
+    }
+}
+
+/* one register group over every unit of the tile (G0, M and the flags compile-time: the unit's
+ * 2^M values and its twiddles stay in registers, its shared words are immediates off one base) */
+template <unsigned G0, unsigned M, bool DIT, bool TWIST, bool FIRST, bool LAST>
+__device__ __forceinline__ void ntt_group(bb31 *sh, const swirl_ntt_tile &g, swirl_ntt_gctx c) {
+    c.twist = TWIST;
+    c.first = FIRST;
+    c.last = LAST;
     const unsigned units = swirl_ntt_tile_elems(&g) >> M;
     for (unsigned u = threadIdx.x; u < units; u += blockDim.x)
-        swirl_ntt_unit(sh, M, DIT, &g, &b, g0, u, tab);
+        swirl_ntt_unit(sh, M, DIT, &g, G0, u, &c);
+}
+/* The variants a group can need. DIT runs group 0 first, DIF runs it last; only a top group
+ * twists (g0 > 0: a twisting pass has k >= 6), and it is DIT's last group and DIF's first. */
+template <unsigned G0, unsigned M, bool DIT>
+__device__ __forceinline__ void ntt_group_any(bb31 *sh, const swirl_ntt_tile &g,
+                                              const swirl_ntt_gctx &c) {
+    constexpr bool END = G0 == 0; /* DIT: first; DIF: last */
+    if (G0 > 0 && c.twist)
+        ntt_group<G0, M, DIT, (G0 > 0), !DIT, DIT>(sh, g, c);
+    else if (DIT ? c.last : c.first)
+        ntt_group<G0, M, DIT, false, DIT ? END : true, DIT ? true : END>(sh, g, c);
+    else
+        ntt_group<G0, M, DIT, false, DIT ? END : false, DIT ? false : END>(sh, g, c);
 }
 
-template <bool DIT>
-__global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
-    k_ntt_pass(bb31 *data, swirl_ntt_tile g, const bb31 *__restrict__ tab, int vec) {
-    extern __shared__ bb31 sh[];
-    const swirl_ntt_block b = swirl_ntt_block_at(&g, blockIdx.x);
+/* global -> shared (LOAD) or back: quads of 16 bytes along the strength-reduced walk where it
+ * applies, else quads or words with per-element index math */
+template <bool LOAD, unsigned LAYOUT>
+__device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_tile &g,
+                                          const swirl_ntt_block &b, int vec, int walk) {
     const unsigned E = swirl_ntt_tile_elems(&g);
-    /* load: a quad is 4 consecutive words of global memory (see swirl_ntt_quad_at) */
-    if (vec) {
+    if (vec && walk) {
+        const swirl_ntt_walk w = swirl_ntt_walk_at(&g, &b, threadIdx.x);
+#pragma unroll 4
+        for (unsigned i = 0; i < w.n; i++) {
+            bb31 *gp = data + (w.off0 + i * w.doff);
+            const unsigned q = w.sh0 + i * w.dsh;
+            if (LOAD) {
+                const uint4 x = __ldg((const uint4 *)gp);
+                if (LAYOUT) {
+                    *(uint4 *)(sh + q) = x; /* 16-byte aligned when strided */
+                } else {
+                    sh[q].v = x.x;
+                    sh[q + 1].v = x.y;
+                    sh[q + 2].v = x.z;
+                    sh[q + 3].v = x.w;
+                }
+            } else {
+                uint4 x;
+                if (LAYOUT) {
+                    x = *(const uint4 *)(sh + q);
+                } else {
+                    x.x = sh[q].v;
+                    x.y = sh[q + 1].v;
+                    x.z = sh[q + 2].v;
+                    x.w = sh[q + 3].v;
+                }
+                *(uint4 *)gp = x;
+            }
+        }
+    } else if (vec) {
         for (unsigned f = threadIdx.x; f < (E >> 2); f += blockDim.x) {
             unsigned t, y;
             swirl_ntt_quad_at(&g, f, &t, &y);
             if (!swirl_ntt_col_ok(&g, &b, y))
                 continue;
-            const uint4 w = __ldg((const uint4 *)(data + swirl_ntt_elem_off(&g, &b, t, y)));
-            const unsigned dt = g.lo ? 0 : 1, dy = g.lo ? 1 : 0;
-            sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))].v = w.x;
-            sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + dt, y + dy))].v = w.y;
-            sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + 2 * dt, y + 2 * dy))].v = w.z;
-            sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + 3 * dt, y + 3 * dy))].v = w.w;
+            uint4 *gp = (uint4 *)(data + swirl_ntt_elem_off(&g, &b, t, y));
+            const unsigned q = swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y));
+            if (LOAD) {
+                const uint4 x = __ldg(gp);
+                sh[q].v = x.x;
+                sh[q + 1].v = x.y;
+                sh[q + 2].v = x.z;
+                sh[q + 3].v = x.w;
+            } else {
+                *gp = make_uint4(sh[q].v, sh[q + 1].v, sh[q + 2].v, sh[q + 3].v);
+            }
         }
     } else {
         for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
             unsigned t, y; /* consecutive threads, consecutive addresses */
             swirl_ntt_elem_at(&g, f, &t, &y);
-            if (swirl_ntt_col_ok(&g, &b, y))
-                sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))] =
-                    data[swirl_ntt_elem_off(&g, &b, t, y)];
+            if (!swirl_ntt_col_ok(&g, &b, y))
+                continue;
+            bb31 *gp = data + swirl_ntt_elem_off(&g, &b, t, y);
+            bb31 *sp = sh + swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y));
+            if (LOAD)
+                *sp = *gp;
+            else
+                *gp = *sp;
         }
     }
+}
+
+template <bool DIT, unsigned LAYOUT>
+__global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
+    k_ntt_pass(bb31 *data, swirl_ntt_tile gp, const swirl_ntt_tw *__restrict__ stab,
+               const bb31 *__restrict__ rtab, const __grid_constant__ swirl_ntt_c0 c0, int vec) {
+    extern __shared__ uint4 sh4[];
+    bb31 *sh = (bb31 *)sh4;
+    swirl_ntt_tile g = gp;
+    ntt_fix_layout<LAYOUT>(g);
+    const swirl_ntt_block b = swirl_ntt_block_at(&g, blockIdx.x);
+    __shared__ swirl_ntt_tw ratio; /* the block's twist ratio, made by one thread */
+    const int walk = swirl_ntt_walk_ok(&g);
+    const unsigned top = swirl_ntt_top_g0(&g);
+    swirl_ntt_gctx c;
+    c.stab = stab;
+    c.c0 = c0.t;
+    c.rtab = rtab;
+    c.twist = c.first = c.last = 0;
+    c.tw.e = g.twist ? swirl_ntt_twist_e(&g, &b) : 0;
+    if (g.twist && threadIdx.x == 0)
+        ratio = swirl_ntt_twist_ratio(&g, c.tw.e, top, rtab);
+    ntt_stage<true, LAYOUT>(data, sh, g, b, vec, walk);
     __syncthreads();
+    if (g.twist)
+        c.tw.ratio = ratio;
+    else
+        c.tw.ratio.w = c.tw.ratio.wq = 0;
     const unsigned ng = swirl_ntt_ngroups(&g);
     for (unsigned gi = 0; gi < ng; gi++) {
         unsigned g0, M;
         swirl_ntt_group_at(&g, DIT, gi, &g0, &M);
-        switch (M) {
-        case 1: ntt_group<1, DIT>(sh, g, b, g0, tab); break;
-        case 2: ntt_group<2, DIT>(sh, g, b, g0, tab); break;
-        case 3: ntt_group<3, DIT>(sh, g, b, g0, tab); break;
-        default: ntt_group<4, DIT>(sh, g, b, g0, tab); break;
+        c.twist = g.twist && g0 == top;
+        c.first = gi == 0;
+        c.last = gi == ng - 1;
+        switch (g0 * 8 + M) {
+        case 0 * 8 + 4: ntt_group_any<0, 4, DIT>(sh, g, c); break;
+        case 4 * 8 + 1: ntt_group_any<4, 1, DIT>(sh, g, c); break;
+        case 4 * 8 + 2: ntt_group_any<4, 2, DIT>(sh, g, c); break;
+        case 4 * 8 + 3: ntt_group_any<4, 3, DIT>(sh, g, c); break;
+        case 4 * 8 + 4: ntt_group_any<4, 4, DIT>(sh, g, c); break;
+        case 8 * 8 + 1: ntt_group_any<8, 1, DIT>(sh, g, c); break;
+        case 8 * 8 + 2: ntt_group_any<8, 2, DIT>(sh, g, c); break;
+        case 8 * 8 + 3: ntt_group_any<8, 3, DIT>(sh, g, c); break;
+        case 8 * 8 + 4: ntt_group_any<8, 4, DIT>(sh, g, c); break;
+        default: /* k < 4: single contiguous passes only (one group, the first and last) */
+            if (LAYOUT == 0) {
+                if (M == 1)
+                    ntt_group<0, 1, DIT, false, true, true>(sh, g, c);
+                else if (M == 2)
+                    ntt_group<0, 2, DIT, false, true, true>(sh, g, c);
+                else
+                    ntt_group<0, 3, DIT, false, true, true>(sh, g, c);
+            }
+            break;
         }
         __syncthreads();
     }
-    if (vec) {
-        for (unsigned f = threadIdx.x; f < (E >> 2); f += blockDim.x) {
-            unsigned t, y;
-            swirl_ntt_quad_at(&g, f, &t, &y);
-            if (!swirl_ntt_col_ok(&g, &b, y))
-                continue;
-            const unsigned dt = g.lo ? 0 : 1, dy = g.lo ? 1 : 0;
-            uint4 w;
-            w.x = sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))].v;
-            w.y = sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + dt, y + dy))].v;
-            w.z = sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + 2 * dt, y + 2 * dy))].v;
-            w.w = sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t + 3 * dt, y + 3 * dy))].v;
-            *(uint4 *)(data + swirl_ntt_elem_off(&g, &b, t, y)) = w;
-        }
-    } else {
-        for (unsigned f = threadIdx.x; f < E; f += blockDim.x) {
-            unsigned t, y;
-            swirl_ntt_elem_at(&g, f, &t, &y);
-            if (swirl_ntt_col_ok(&g, &b, y))
-                data[swirl_ntt_elem_off(&g, &b, t, y)] =
-                    sh[swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y))];
-        }
-    }
+    ntt_stage<false, LAYOUT>(data, sh, g, b, vec, walk);
 }
 
 __device__ __forceinline__ size_t ntt_brev(size_t i, unsigned log_n) {
@@ -142,19 +243,35 @@ __global__ void k_ntt_scale(bb31 *data, size_t col_stride, unsigned log_n, size_
 }
 
 extern "C" size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n) {
-    return log_n == 0 ? 0 : SWIRL_NTT_TAB_WORDS * sizeof(bb31);
+    return log_n == 0 ? 0 : NTT_STAB_BYTES + SWIRL_NTT_TAB_WORDS * sizeof(bb31);
+}
+
+typedef void (*ntt_pass_fn)(bb31 *, swirl_ntt_tile, const swirl_ntt_tw *, const bb31 *,
+                            const swirl_ntt_c0, int);
+
+/* the pass kernel for a direction and layout (strided: yl 3 or 2) */
+static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
+    if (!g->strided)
+        return dit ? k_ntt_pass<true, 0> : k_ntt_pass<false, 0>;
+    if (g->yl == 3)
+        return dit ? k_ntt_pass<true, 3> : k_ntt_pass<false, 3>;
+    return dit ? k_ntt_pass<true, 2> : k_ntt_pass<false, 2>;
 }
 
 /* Enqueues the core transform (no scaling): DIT if the input is bit-reversed, else DIF. */
 static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, size_t ncols,
-                                  size_t col_stride, const bb31 *tab, int dit) {
+                                  size_t col_stride, const swirl_ntt_tw *stab, const bb31 *rtab,
+                                  const swirl_ntt_c0 *c0, int dit) {
     static int smem_opted_in; /* idempotent: a race only repeats the call */
     if (!smem_opted_in) {
         const int bytes = (int)((SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1) * sizeof(bb31));
-        SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(k_ntt_pass<true>,
-                                                 cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
-        SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(k_ntt_pass<false>,
-                                                 cudaFuncAttributeMaxDynamicSharedMemorySize, bytes));
+        const ntt_pass_fn fns[] = {k_ntt_pass<true, 0>, k_ntt_pass<false, 0>,
+                                   k_ntt_pass<true, 2>, k_ntt_pass<false, 2>,
+                                   k_ntt_pass<true, 3>, k_ntt_pass<false, 3>};
+        for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
+            SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
+                                                     cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                     bytes));
         smem_opted_in = 1;
     }
     swirl_ntt_plan pl;
@@ -166,16 +283,18 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         swirl_ntt_tile g;
         swirl_ntt_tile_init(&g, log_n, p, ncols, col_stride);
         const size_t blocks = swirl_ntt_tile_blocks(&g);
+        /* the kernels' group variants (test_ntt_pass's test_plan checks the plan keeps to them) */
+        if ((g.strided || g.twist) && g.k <= SWIRL_NTT_GROUP)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "NTT pass of %u bits cannot be strided or twist",
+                               g.k);
         if (blocks > 0x7fffffffu)
             return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "NTT batch too large for one launch");
-        unsigned threads = swirl_ntt_tile_elems(&g) >> SWIRL_NTT_GROUP;
-        threads = threads < 32 ? 32 : threads > NTT_MAX_THREADS ? NTT_MAX_THREADS : threads;
+        const unsigned threads = swirl_ntt_threads(&g); /* <= NTT_MAX_THREADS */
         const size_t smem = swirl_ntt_tile_smem_words(&g) * sizeof(bb31);
         const int vec = aligned && swirl_ntt_vec_ok(&g);
-        if (dit)
-            SWIRL_LAUNCH(ctx, k_ntt_pass<true>, (unsigned)blocks, threads, smem, d, g, tab, vec);
-        else
-            SWIRL_LAUNCH(ctx, k_ntt_pass<false>, (unsigned)blocks, threads, smem, d, g, tab, vec);
+        const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, &g);
+        SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, d, g, stab, rtab, *c0,
+                     vec);
     }
     return SWIRL_OK;
 }
@@ -204,14 +323,19 @@ extern "C" enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, u
     }
     int trivial = bb31_eq(shift, bb31_one()) && bb31_eq(scale, bb31_one());
     size_t mark = ctx->arena_used;
-    bb31 *tab;
-    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&tab, swirl_cuda_ntt_scratch_bytes(log_n)));
-    SWIRL_LAUNCH(ctx, k_ntt_tab, swirl_cuda_blocks(SWIRL_NTT_TAB_WORDS, 256), 256, 0, tab, root);
+    unsigned char *scratch;
+    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&scratch, swirl_cuda_ntt_scratch_bytes(log_n)));
+    swirl_ntt_tw *stab = (swirl_ntt_tw *)scratch;
+    bb31 *rtab = (bb31 *)(scratch + NTT_STAB_BYTES);
+    swirl_ntt_c0 c0; /* group 0's twiddles, the kernels' parameters */
+    swirl_ntt_c0_init(&c0, root, log_n);
+    SWIRL_LAUNCH(ctx, k_ntt_tab, swirl_cuda_blocks(NTT_TAB_THREADS, 256), 256, 0, stab, rtab, root,
+                 log_n);
     size_t total = n * ncols;
     if (!inverse && !trivial)
         SWIRL_LAUNCH(ctx, k_ntt_scale, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols, shift, scale, in_br);
-    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, tab, in_br));
+    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, stab, rtab, &c0, in_br));
     if (in_br == out_br)
         SWIRL_LAUNCH(ctx, k_bit_reverse, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols);
