@@ -26,17 +26,12 @@
 #include <stdint.h>
 
 #include "air/dag.h"
+#include "device/zc_base.h"
 #include "field/bb31_ext4.h"
 #include "util/common.h"
 
 #define SWIRL_ZC_CONST 0x80000000u
 #define SWIRL_ZC_PUBLIC 0xffffffffu
-
-#if defined(__CUDA_ARCH__)
-#define SWIRL_ZC_LD(p) __ldg(p)
-#else
-#define SWIRL_ZC_LD(p) (*(p))
-#endif
 
 typedef struct swirl_zc_dprog {
     uint32_t n_slots; /* per-thread values: temporaries and inputs (the program's const_base) */
@@ -71,13 +66,6 @@ enum swirl_status swirl_zc_dprog_build(swirl_zc_dprog *out, void **storage,
 #endif
 
 /* ---- per-thread evaluation (host and device) ---- */
-
-/* a read-only base-field value (through the read-only data cache on the device) */
-SWIRL_HD bb31 swirl_zc_ldb(const bb31 *p) {
-    bb31 r;
-    r.v = SWIRL_ZC_LD(&p->v);
-    return r;
-}
 
 /* the 4 words of instruction i of a table of 4-word instructions (a 16-byte load on the device:
  * the tables start 16-byte aligned), for the kernels that fetch the next instruction while one
@@ -317,12 +305,6 @@ SWIRL_HD void swirl_zc_logup_b(bb31x4 *num, bb31x4 *den, const swirl_zc_dprog *p
     }
     *num = nn;
     *den = dd;
-}
-
-/* 1 / (pt^N - 1): round 0's zerocheck quotient weight at an evaluation point pt outside the skip
- * domain (the kernels and their CPU twins) */
-SWIRL_HD bb31 swirl_zc_r0_zfinv(bb31 pt, size_t N) {
-    return bb31_inv(bb31_sub(bb31_pow(pt, N), bb31_one()));
 }
 
 /* Round 0's contribution of one (x, point): z = eqx·C_lambda·zfinv (when zc), n, d = eqx·(LogUp

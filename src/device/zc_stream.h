@@ -50,7 +50,7 @@
 #define SWIRL_ZC_STREAM_GROUP_INPUTS 64u /* distinct inputs of a group (its L1 working set) */
 #define SWIRL_ZC_STREAM_MAX_TEMPS 64u    /* temporaries of one thread (shared memory) */
 
-#define SWIRL_ZC_STREAM_PARTS 8u /* the stream cut into parts at group boundaries */
+/* SWIRL_ZC_STREAM_PARTS (device/zc_base.h): the stream cut into parts at group boundaries */
 
 typedef struct swirl_zc_stream {
     uint32_t n_instrs; /* 4 words each */
@@ -116,14 +116,13 @@ SWIRL_HD void swirl_zc_stream_range_b(bb31x4 out[3], const swirl_zc_stream *sp, 
         } else if (op == 3u) {
             tmp[(size_t)dst * ts] = bb31_neg(x);
         } else if (op == SWIRL_ZC_ST_CONS) {
-            z = bb31x4_add(z, bb31x4_mul_base(lp[dst], x));
+            z = swirl_zc_acc(z, &lp[dst], x);
         } else if (op == SWIRL_ZC_ST_FIELD) {
-            h = bb31x4_add(h, bb31x4_mul_base(bp[dst], x));
+            h = swirl_zc_acc(h, &bp[dst], x);
         } else if (op == SWIRL_ZC_ST_COUNT) {
-            n = bb31x4_add(n, bb31x4_mul_base(eq3b[dst], x));
+            n = swirl_zc_acc(n, &eq3b[dst], x);
         } else { /* IEND i: word 2 is the field count nf, not an operand */
-            bb31x4 hb = bb31x4_add(h, bb31x4_mul_base(bp[a], swirl_zc_ldb(&bus1[dst])));
-            d = bb31x4_add(d, bb31x4_mul(eq3b[dst], hb));
+            d = swirl_zc_iend(d, h, &eq3b[dst], &bp[a], swirl_zc_ldb(&bus1[dst]));
             h = bb31x4_zero();
         }
     }

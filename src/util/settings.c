@@ -28,6 +28,13 @@ static void read_settings(void) {
     g_settings.zc_per_thread = env_on("SWIRL_ZC_PER_THREAD");
     g_settings.zc_block_round0 = env_on("SWIRL_ZC_BLOCK_ROUND0");
     g_settings.zc_r0_flat = env_on("SWIRL_ZC_R0_FLAT");
+    g_settings.zc_jit = env_on("SWIRL_ZC_JIT");
+    const char *jc = getenv("SWIRL_JIT_CACHE");
+    g_settings.jit_cache = !jc || env_on("SWIRL_JIT_CACHE"); /* on unless SWIRL_JIT_CACHE=0 */
+    const char *mr = getenv("SWIRL_ZC_JIT_MAXRREG");
+    char *end = NULL;
+    unsigned long m = mr && mr[0] ? strtoul(mr, &end, 10) : 128;
+    g_settings.zc_jit_maxrreg = (end && *end) || m > 255 ? 128u : (unsigned)m;
 }
 
 const swirl_settings *swirl_settings_get(void) {

@@ -31,6 +31,13 @@ typedef struct swirl_settings {
     int zc_r0_flat;            /* SWIRL_ZC_R0_FLAT: round 0 of long programs with the flat
                                   per-thread kernel (device/zc_eval.h) instead of the stream
                                   (device/zc_stream.h); for comparisons */
+    int zc_jit;                /* SWIRL_ZC_JIT: round 0's stream compiled at run time with NVRTC
+                                  (device/cuda/cuda_jit.h) instead of interpreted; off by default
+                                  (not yet run on a GPU) */
+    int jit_cache;             /* SWIRL_JIT_CACHE (on unless set to 0): the JIT's CUBINs cached on
+                                  disk ($XDG_CACHE_HOME/swirl, else ~/.cache/swirl) */
+    unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
+                                  (default 128; 0: none) */
 } swirl_settings;
 
 /** The settings, read on the first call (any thread); never NULL. */

@@ -24,6 +24,8 @@ struct swirl_cuda_ctx {
     unsigned long long dev_allocs;
     /* the constraint programs' tables made once and reused across proofs (zc_cache.cu) */
     struct swirl_cuda_zc_cache *zc_cache;
+    /* the round-0 JIT kernels loaded (zc_jit.cu) */
+    struct swirl_cuda_zc_jit *zc_jit;
     unsigned persist_holds; /* owners of persistent data; the region is released at 0 */
     unsigned long long arena_epoch; /* bumped whenever the persistent region is released */
     int poisoned;

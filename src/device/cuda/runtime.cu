@@ -11,6 +11,7 @@
 
 #include "util/alloc.h"
 #include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_jit.h"
 #include "util/pcopy.h"
 #include "util/log.h"
 #include "util/settings.h"
@@ -204,6 +205,7 @@ extern "C" void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx) {
     if (!ctx)
         return;
     swirl_cuda_zc_cache_free(ctx);
+    swirl_cuda_zc_jit_free(ctx); /* after the programs that launch its kernels */
     if (ctx->arena)
         cudaFree(ctx->arena);
     for (int b = 0; b < 2; b++) {

@@ -13,8 +13,8 @@
  *
  * Key: the content, never the AIR's address (an AIR may be freed and another made at the same
  * address). It is the flat program of swirl_zc_dprog_build (every scalar and every table the
- * device gets) plus the settings that decide whether a schedule and a stream are made
- * (zc_per_thread, zc_r0_flat): a 64-bit
+ * device gets) plus the settings that decide whether a schedule and a stream are made and the
+ * stream compiled (zc_per_thread, zc_r0_flat, zc_jit): a 64-bit
  * FNV-1a hash over those words picks the candidates, which are then compared word for word, so
  * a hash collision can never hand out another program's tables. The schedule is a function of
  * the flat program and the device (one context, one device), so it needs no key of its own.
@@ -78,7 +78,8 @@ static void zc_key_for(zc_key *k, const swirl_zc_dprog *h) {
                                     (uint32_t)h->has_prep,
                                     h->nv,
                                     (uint32_t)(swirl_settings_get()->zc_per_thread != 0) |
-                                        (uint32_t)(swirl_settings_get()->zc_r0_flat != 0) << 1};
+                                        (uint32_t)(swirl_settings_get()->zc_r0_flat != 0) << 1 |
+                                        (uint32_t)(swirl_settings_get()->zc_jit != 0) << 2};
     memcpy(k->head, head, sizeof head);
     const uint32_t *part[ZC_KEY_PARTS] = {h->instrs,      (const uint32_t *)h->consts,
                                           h->var_info,    h->cons_val,

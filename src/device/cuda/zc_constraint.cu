@@ -42,15 +42,17 @@
 
 #include "air/program.h"
 #include "device/cuda/cuda_common.cuh"
+#include "device/cuda/cuda_jit.h"
 #include "device/cuda/cuda_reduce.cuh"
 #include "device/cuda/cuda_zc.h"
+#include "device/cuda/zc_r0_stream.cuh"
 #include "device/zc_block.h"
 #include "device/zc_eval.h"
 #include "device/zc_stream.h"
 #include "util/alloc.h"
 #include "util/settings.h"
 
-#define ZC_BLOCK 128u
+#define ZC_BLOCK SWIRL_ZC_THREADS /* 128 (device/cuda/zc_r0_stream.cuh) */
 #define ZC_BLK_THREADS 512u /* the block kernel: threads sharing one evaluation */
 #define ZC_BLK_MAX_GRID 4096u
 #define ZC_BLK_MIN_INSTRS 4096u /* programs shorter than this run one evaluation per thread */
@@ -75,6 +77,9 @@ struct swirl_cuda_program {
     void *d_stream;     /* NULL when borrowed */
     size_t stream_bytes;
     int has_stream;
+    /* the stream compiled (cuda_jit.h, SWIRL_ZC_JIT=1): a cudaKernel_t the context owns; NULL:
+     * the interpreter k_zc_r0_stream runs */
+    void *r0_jit;
     /* the last stream round 0's split (inputs, then the stream): events made with the stream
      * (NULL when they could not be had), read after the caller's sync */
     cudaEvent_t r0_ev[3];
@@ -101,25 +106,8 @@ typedef struct zc_folds {
 /* ------------------------------------------------------------------------------------------ */
 /* kernels */
 
-__device__ __forceinline__ bb31x4 zc_ldx(const bb31x4 *p) {
-    bb31x4 r;
-    for (int e = 0; e < 4; e++)
-        r.c[e] = swirl_zc_ldb(&p->c[e]);
-    return r;
-}
-
-/* sums red[k][pi + PB xi] over xi < XB into red[k][pi] (XB any positive count); every thread of
- * the block calls it */
-__device__ void zc_block_reduce(bb31x4 (*red)[ZC_BLOCK], uint32_t PB, uint32_t XB, uint32_t xi,
-                                uint32_t pi) {
-    __syncthreads();
-    for (uint32_t s = 1; s < XB; s <<= 1) {
-        if (xi < XB && (xi % (2 * s)) == 0 && xi + s < XB)
-            for (int k = 0; k < 3; k++)
-                red[k][pi + PB * xi] = bb31x4_add(red[k][pi + PB * xi], red[k][pi + PB * (xi + s)]);
-        __syncthreads();
-    }
-}
+/* swirl_zc_ldx (a read-only extension value) and swirl_zc_block_reduce (the block sum over the
+ * hypercube points of a point) come from device/cuda/zc_r0_stream.cuh */
 
 __global__ void __launch_bounds__(ZC_BLOCK)
     k_zc_round0(swirl_zc_dprog pg, zc_views vw, const bb31 *pub, bb31 *V, size_t T,
@@ -143,13 +131,13 @@ __global__ void __launch_bounds__(ZC_BLOCK)
             continue;
         swirl_zc_r0_eval(&pg, vw.b, pub, V, T, t, (size_t)x, lg, N, (size_t)h);
         bb31x4 c[3];
-        swirl_zc_r0_contrib(c, &pg, V, T, t, zc_ldx(&eq_x[x]), zfinv, zc, lu, lp, bp, eq3b);
+        swirl_zc_r0_contrib(c, &pg, V, T, t, swirl_zc_ldx(&eq_x[x]), zfinv, zc, lu, lp, bp, eq3b);
         for (int k = 0; k < 3; k++)
             acc[k] = bb31x4_add(acc[k], c[k]);
     }
     for (int k = 0; k < 3; k++)
         red[k][threadIdx.x] = acc[k];
-    zc_block_reduce(red, PB, XB, xi, pi);
+    swirl_zc_block_reduce(red, PB, XB, xi, pi);
     if (xi == 0)
         for (int k = 0; k < 3; k++)
             partial[((size_t)blockIdx.x * np + p) * 3 + k] = red[k][pi];
@@ -171,13 +159,13 @@ __global__ void __launch_bounds__(ZC_BLOCK)
             continue;
         bb31x4 c[3];
         swirl_zc_round_eval(c, &pg, fv.f, fsel, pub, V, T, t, (size_t)y, (size_t)H, X,
-                            zc_ldx(&eq_y[y]), lp, bp, eq3b);
+                            swirl_zc_ldx(&eq_y[y]), lp, bp, eq3b);
         for (int k = 0; k < 3; k++)
             acc[k] = bb31x4_add(acc[k], c[k]);
     }
     for (int k = 0; k < 3; k++)
         red[k][threadIdx.x] = acc[k];
-    zc_block_reduce(red, G, XB, xi, pi);
+    swirl_zc_block_reduce(red, G, XB, xi, pi);
     if (xi == 0)
         for (int k = 0; k < 3; k++)
             partial[((size_t)blockIdx.x * G + pi) * 3 + k] = red[k][pi];
@@ -226,7 +214,7 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
                 __syncthreads();
                 f = nf;
             }
-            bb31x4 c[3], e = zc_ldx(&eq_x[x0 + xl]);
+            bb31x4 c[3], e = swirl_zc_ldx(&eq_x[x0 + xl]);
             swirl_zc_blk_r0_sums(c, &pg, &sc, zs, lp, bp, eq3b, zc, lu, threadIdx.x, blockDim.x);
             for (int k = 0; k < 3; k++)
                 acc[k] = bb31x4_add(acc[k], bb31x4_mul(e, c[k]));
@@ -268,7 +256,7 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
             __syncthreads();
             f = nf;
         }
-        bb31x4 c[3], e = zc_ldx(&eq_y[y]);
+        bb31x4 c[3], e = swirl_zc_ldx(&eq_y[y]);
         swirl_zc_blk_sums(c, &pg, &sc, zs, lp, bp, eq3b, threadIdx.x, blockDim.x);
         for (int k = 0; k < 3; k++)
             acc[k] = bb31x4_add(acc[k], bb31x4_mul(e, c[k]));
@@ -372,53 +360,21 @@ __global__ void __launch_bounds__(128)
     }
 }
 
-/* Round 0 with the stream (device/zc_stream.h): the geometry of k_zc_round0 (PB points by
- * XB = ZC_BLOCK / PB hypercube points per block, blockIdx.y the point group), each thread one
- * evaluation at a time reading its inputs from U (hypercube points x0 .. x0 + cx - 1) and its
- * temporaries in shared memory (slot s of thread t at zt[s ZC_BLOCK + t]: no bank conflicts);
- * partial[(blockIdx.x np + p) 3 + k] gets (acc_in: adds) the block's sums */
+/* Round 0 with the stream (device/zc_stream.h), interpreted: round 0's stream kernel body
+ * (device/cuda/zc_r0_stream.cuh: the geometry of k_zc_round0, the weights, the block sum, the
+ * partials), each thread's evaluation read from U through the stream with its temporaries in
+ * shared memory (slot s of thread t at zt[s ZC_BLOCK + t]: no bank conflicts). The JIT kernel
+ * (cuda_jit.h) is the same body around the stream compiled. */
 __global__ void __launch_bounds__(ZC_BLOCK)
-    k_zc_r0_stream(swirl_zc_stream sp, const bb31 *consts, const bb31 *bus1, const bb31 *U,
-                   uint32_t E, const bb31x4 *eq_x, const bb31 *pts, const bb31x4 *lp,
-                   const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long x0,
-                   unsigned long long cx, uint32_t N, uint32_t np, uint32_t PB, uint32_t nzcN,
-                   uint32_t nluN, int acc_in, bb31x4 *partial) {
-    /* blockIdx.z: which of gridDim.z (1, 2, 4 or 8) runs of the stream's parts this block runs */
-    uint32_t C = gridDim.z, c = blockIdx.z;
-    uint32_t i0 = sp.cut[c * SWIRL_ZC_STREAM_PARTS / C],
-             i1 = sp.cut[(c + 1) * SWIRL_ZC_STREAM_PARTS / C];
+    k_zc_r0_stream(swirl_zc_stream sp, const bb31 *consts, const bb31 *bus1, swirl_zc_r0_args a) {
     extern __shared__ bb31 zt[];
-    __shared__ bb31x4 red[3][ZC_BLOCK];
-    uint32_t XB = ZC_BLOCK / PB, pi = threadIdx.x % PB, xi = threadIdx.x / PB;
-    uint32_t p = blockIdx.y * PB + pi;
-    bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
-    int zc = p < nzcN, lu = p < nluN;
-    bb31 zfinv = bb31_zero();
-    if (zc)
-        zfinv = swirl_zc_r0_zfinv(swirl_zc_ldb(&pts[p]), N);
-    for (unsigned long long xg = blockIdx.x; xg * XB < cx; xg += gridDim.x) {
-        unsigned long long x = xg * XB + xi;
-        if (x >= cx || (!zc && !lu))
-            continue;
-        bb31x4 o[3];
-        swirl_zc_stream_range_b(o, &sp, i0, i1, consts, U, E, (size_t)(x * np + p),
-                                zt + threadIdx.x, ZC_BLOCK, lp, bp, eq3b, bus1);
-        bb31x4 eqx = zc_ldx(&eq_x[x0 + x]);
-        if (zc)
-            acc[0] = bb31x4_add(acc[0], bb31x4_mul(eqx, bb31x4_mul_base(o[0], zfinv)));
-        if (lu) {
-            acc[1] = bb31x4_add(acc[1], bb31x4_mul(eqx, o[1]));
-            acc[2] = bb31x4_add(acc[2], bb31x4_mul(eqx, o[2]));
-        }
-    }
-    for (int k = 0; k < 3; k++)
-        red[k][threadIdx.x] = acc[k];
-    zc_block_reduce(red, PB, XB, xi, pi);
-    if (xi == 0)
-        for (int k = 0; k < 3; k++) {
-            bb31x4 *d = &partial[(((size_t)c * gridDim.x + blockIdx.x) * np + p) * 3 + k];
-            *d = acc_in ? bb31x4_add(*d, red[k][pi]) : red[k][pi];
-        }
+    uint32_t q0, q1;
+    swirl_zc_r0_parts(&q0, &q1);
+    uint32_t i0 = sp.cut[q0], i1 = sp.cut[q1];
+    swirl_zc_r0_stream_body(a, [&](bb31x4 o[3], size_t e) {
+        swirl_zc_stream_range_b(o, &sp, i0, i1, consts, a.U, a.E, e, zt + threadIdx.x, ZC_BLOCK,
+                                a.lp, a.bp, a.eq3b, bus1);
+    });
 }
 
 /* out[k P + p] = sum over the nb columns of blocks of partial[(b np + p) 3 + k] for p < np, zero
@@ -537,8 +493,10 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
 }
 
 /* the stream of h (device/zc_stream.h) uploaded for round 0; a program the stream cannot take
- * (one output needing more than SWIRL_ZC_STREAM_MAX_TEMPS temporaries) keeps the flat kernel */
-static enum swirl_status zc_upload_stream(swirl_cuda_program *prog, const swirl_zc_dprog *h) {
+ * (one output needing more than SWIRL_ZC_STREAM_MAX_TEMPS temporaries) keeps the flat kernel.
+ * With SWIRL_ZC_JIT=1 the stream is also compiled (cuda_jit.h; the interpreter when that fails) */
+static enum swirl_status zc_upload_stream(swirl_cuda_program *prog, const swirl_zc_dprog *h,
+                                          const char *name) {
     swirl_zc_stream sp;
     void *mem = NULL;
     enum swirl_status st = swirl_zc_stream_build(&sp, &mem, h);
@@ -554,6 +512,8 @@ static enum swirl_status zc_upload_stream(swirl_cuda_program *prog, const swirl_
             st = swirl_cuda_fail(prog->ctx, cudaGetLastError(), __FILE__, __LINE__,
                                  "stream upload");
     }
+    if (st == SWIRL_OK && swirl_settings_get()->zc_jit)
+        st = swirl_cuda_zc_jit_kernel(prog->ctx, &prog->r0_jit, &sp, h, name);
     if (st == SWIRL_OK) {
         prog->st = sp;
         prog->st.instrs = (const uint32_t *)prog->d_stream;
@@ -653,7 +613,7 @@ static enum swirl_status zc_create(swirl_cuda_ctx *ctx, swirl_cuda_program **out
      * values in global memory, docs/PERF.md) */
     if (st == SWIRL_OK && !swirl_settings_get()->zc_per_thread &&
         !swirl_settings_get()->zc_r0_flat && host.n_instrs >= ZC_BLK_MIN_INSTRS)
-        st = zc_upload_stream(prog, &host);
+        st = zc_upload_stream(prog, &host, air->name);
     free(storage);
     if (st == SWIRL_OK && with_scratch)
         st = zc_alloc_scratch(prog, scratch_bytes);
@@ -702,6 +662,7 @@ extern "C" enum swirl_status swirl_cuda_program_bind(swirl_cuda_program **out,
     prog->blk_smem = tables->blk_smem;
     prog->st = tables->st;
     prog->has_stream = tables->has_stream;
+    prog->r0_jit = tables->r0_jit;
     /* the planned sizes, not the slices' (the launches' geometry as with an own scratch) */
     prog->d_scratch = (bb31 *)mem->d_values;
     prog->d_partial = mem->d_partial;
@@ -919,13 +880,25 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
             k_in++;
             if (timed)
                 cudaEventRecord(owner->r0_ev[1], ctx->stream);
-            SWIRL_LAUNCH(ctx, k_zc_r0_stream, dim3((unsigned)gx, (unsigned)n_pg, (unsigned)C),
-                         ZC_BLOCK, smem,
-                         prog->st, prog->dp.consts, prog->dp.bus1, (const bb31 *)prog->d_scratch,
-                         E, in->eq_x, in->pts, in->lambda_pows, in->beta_pows, in->eq3b,
-                         (unsigned long long)x0, (unsigned long long)c, (uint32_t)in->N,
-                         (uint32_t)np, PB, (uint32_t)(in->nzc * in->N),
-                         (uint32_t)(in->nlu * in->N), x0 > 0, prog->d_partial);
+            swirl_zc_r0_args ra = {(const bb31 *)prog->d_scratch, in->eq_x, in->pts,
+                                   in->lambda_pows, in->beta_pows, in->eq3b, prog->d_partial,
+                                   (unsigned long long)x0, (unsigned long long)c, E,
+                                   (uint32_t)in->N, (uint32_t)np, PB,
+                                   (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N),
+                                   x0 > 0};
+            dim3 sg((unsigned)gx, (unsigned)n_pg, (unsigned)C);
+            if (prog->r0_jit) { /* the compiled stream: temporaries in registers, no smem */
+                void *args[1] = {&ra};
+                cudaError_t e = cudaLaunchKernel((const void *)prog->r0_jit, sg, dim3(ZC_BLOCK),
+                                                 args, 0, ctx->stream);
+                if (e != cudaSuccess)
+                    return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, SWIRL_ZC_JIT_KERNEL);
+                SWIRL_TRY(swirl_cuda_after_launch(ctx, SWIRL_ZC_JIT_KERNEL, __FILE__, __LINE__));
+                swirl_cuda_zc_jit_launched(ctx);
+            } else {
+                SWIRL_LAUNCH(ctx, k_zc_r0_stream, sg, ZC_BLOCK, smem, prog->st, prog->dp.consts,
+                             prog->dp.bus1, ra);
+            }
             k_ev++;
             if (timed)
                 cudaEventRecord(owner->r0_ev[2], ctx->stream);
