@@ -186,6 +186,46 @@ static enum swirl_status emu_r0_stream(const swirl_backend_ops *ops, bb31x4 *S,
     return SWIRL_OK;
 }
 
+/* the multilinear rounds as the stream kernel runs them (device/zc_stream.h,
+ * swirl_zc_stream_range_x): each evaluation (y, X) in EMU_C runs of the stream's parts, its
+ * extension temporaries interleaved with two other "threads" (stride 3) and poisoned first */
+static enum swirl_status emu_round_stream(const swirl_backend_ops *ops, bb31x4 *out,
+                                          const swirl_zc_trace *tt, const bb31x4 *eq_y, size_t ny,
+                                          unsigned G, const bb31x4 *lp, const bb31x4 *bp) {
+    (void)ops;
+    swirl_zc_dprog dp;
+    swirl_zc_stream sp;
+    void *storage, *sst;
+    CHECK_OK(swirl_zc_dprog_build(&dp, &storage, tt->air));
+    CHECK_OK(swirl_zc_stream_build(&sp, &sst, &dp));
+    bb31 *tmp = (bb31 *)calloc(12 * (size_t)sp.n_temps + 1, sizeof *tmp);
+    CHECK(tmp);
+    const bb31x4 *fold[2 * SWIRL_ZC_MAX_PARTS];
+    for (size_t v = 0; v < tt->nv; v++)
+        fold[v] = tt->fold[v];
+    for (unsigned i = 0; i < 3 * G; i++)
+        out[i] = bb31x4_zero();
+    for (size_t y = 0; y < ny; y++)
+        for (unsigned X = 1; X <= G; X++) {
+            swirl_zc_mle_in in = {&dp, fold, tt->fsel, tt->in->public_values, y, tt->cur_h,
+                                  bb31_from_u32(X)};
+            for (size_t i = 0; i < 12 * (size_t)sp.n_temps; i++)
+                tmp[i] = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
+            for (uint32_t q = EMU_C; q-- > 0;) {
+                bb31x4 c[3];
+                swirl_zc_stream_range_x(c, &sp, sp.cut[q * SWIRL_ZC_STREAM_PARTS / EMU_C],
+                                        sp.cut[(q + 1) * SWIRL_ZC_STREAM_PARTS / EMU_C], &in,
+                                        tmp + (y + X) % 3, 3, lp, bp, tt->eq3b);
+                for (int k = 0; k < 3; k++)
+                    out[k * G + X - 1] = bb31x4_add(out[k * G + X - 1], bb31x4_mul(eq_y[y], c[k]));
+            }
+        }
+    free(tmp);
+    free(sst);
+    free(storage);
+    return SWIRL_OK;
+}
+
 /* the multilinear rounds as the block kernel runs them (device/zc_block.h): one evaluation at a
  * time, EMU_NT "threads" per phase, one after another (the barrier) */
 static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out,
@@ -228,7 +268,7 @@ static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out
 static void run(zc_case *c) {
     zcc_run(c, emu_r0, emu_round, NULL, 1);
     zcc_run(c, emu_r0_blk, emu_round_blk, NULL, 1);
-    zcc_run(c, emu_r0_stream, emu_round, NULL, 1);
+    zcc_run(c, emu_r0_stream, emu_round_stream, NULL, 1);
     CHECK(zcc.n_round > 0 || c->inst[0].height <= ((size_t)1 << c->l_skip));
     zcc_clear(c);
 }
@@ -381,6 +421,65 @@ static bb31x4 rand_ext(void) {
     return r;
 }
 
+/* the stream over extension values (swirl_zc_stream_range_x) equals the flat program's
+ * multilinear-round evaluation (swirl_zc_round_eval, eq_y = 1) on random folded tables of height
+ * 2 (y = 0), random selectors and public values, at X = 1..3, whole and in 2, 4, 8 parts */
+static void mle_stream_check(const swirl_air *air, const swirl_zc_dprog *dp,
+                             const swirl_zc_stream *sp, const bb31x4 *lp, const bb31x4 *bp,
+                             const bb31x4 *eq3b) {
+    uint32_t cols[2 * SWIRL_ZC_MAX_PARTS] = {0}, npub = 1;
+    CHECK(dp->nv <= 2 * SWIRL_ZC_MAX_PARTS);
+    for (uint32_t s = 0; s < dp->n_vars; s++) {
+        uint32_t view = dp->var_info[3 * s], col = dp->var_info[3 * s + 1];
+        if (view == SWIRL_ZC_PUBLIC)
+            npub = col + 1 > npub ? col + 1 : npub;
+        else if (view < dp->nv && col + 1 > cols[view])
+            cols[view] = col + 1;
+    }
+    bb31x4 *fv[2 * SWIRL_ZC_MAX_PARTS], fsel[6];
+    const bb31x4 *fold[2 * SWIRL_ZC_MAX_PARTS];
+    for (uint32_t v = 0; v < dp->nv; v++) {
+        fv[v] = (bb31x4 *)calloc(2 * (size_t)cols[v] + 1, sizeof **fv);
+        CHECK(fv[v]);
+        for (size_t i = 0; i < 2 * (size_t)cols[v]; i++)
+            fv[v][i] = rand_ext();
+        fold[v] = fv[v];
+    }
+    for (int i = 0; i < 6; i++)
+        fsel[i] = rand_ext();
+    bb31 *pub = (bb31 *)calloc(npub, sizeof *pub), *Vx = (bb31 *)calloc(4 * (size_t)dp->n_slots + 1, sizeof *Vx),
+         *tmp = (bb31 *)calloc(4 * (size_t)sp->n_temps + 1, sizeof *tmp);
+    CHECK(pub && Vx && tmp);
+    for (uint32_t i = 0; i < npub; i++)
+        pub[i] = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
+    for (uint32_t Xi = 1; Xi <= 3; Xi++) {
+        bb31 X = bb31_from_u32(Xi);
+        bb31x4 want[3];
+        swirl_zc_round_eval(want, dp, fold, fsel, pub, Vx, 1, 0, 0, 2, X, bb31x4_one(), lp, bp,
+                            eq3b);
+        swirl_zc_mle_in in = {dp, fold, fsel, pub, 0, 2, X};
+        for (uint32_t C = 1; C <= SWIRL_ZC_STREAM_PARTS; C *= 2) {
+            bb31x4 sum[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+            for (uint32_t q = 0; q < C; q++) {
+                bb31x4 part[3];
+                swirl_zc_stream_range_x(part, sp, sp->cut[q * SWIRL_ZC_STREAM_PARTS / C],
+                                        sp->cut[(q + 1) * SWIRL_ZC_STREAM_PARTS / C], &in, tmp, 1,
+                                        lp, bp, eq3b);
+                for (int k = 0; k < 3; k++)
+                    sum[k] = bb31x4_add(sum[k], part[k]);
+            }
+            for (int k = 0; k < 3; k++)
+                CHECK_MSG(bb31x4_eq(want[k], sum[k]), "%s: MLE stream, X = %u, %u parts: sum %d "
+                          "differs", air->name, Xi, C, k);
+        }
+    }
+    for (uint32_t v = 0; v < dp->nv; v++)
+        free(fv[v]);
+    free(pub);
+    free(Vx);
+    free(tmp);
+}
+
 /* the stream (device/zc_stream.h) equals the program on random inputs: the constraint sum with
  * random lambda powers and the LogUp sums with random beta powers and eq3b */
 static void stream_check(const swirl_air *air) {
@@ -443,6 +542,7 @@ static void stream_check(const swirl_air *air) {
                           k);
         }
     }
+    mle_stream_check(air, &dp, &sp, lp, bp, eq3b);
     free(ref);
     free(V);
     free(U);

@@ -140,4 +140,91 @@ SWIRL_HD void swirl_zc_stream_run_b(bb31x4 out[3], const swirl_zc_stream *sp, co
                             bus1);
 }
 
+/* ---- the multilinear rounds: the same stream over extension-field values ----
+ *
+ * An evaluation is a hypercube point y and X (a small integer) of a round; its input j is
+ * swirl_zc_round_input's (rows 2y, 2y + 1 of the folded tables interpolated at X: read where they
+ * are, not precomputed), its temporaries extension values: component c of slot s at
+ * tmp[(4 s + c) ts]. The sums equal swirl_zc_round_eval's before the eq_y weight (the same
+ * products; a constant operand of MUL multiplies as a base-field element, the same value). */
+
+/* the inputs of an MLE evaluation (y, X), as swirl_zc_round_eval's */
+typedef struct swirl_zc_mle_in {
+    const swirl_zc_dprog *pg;  /* var_info, consts, bus1 */
+    const bb31x4 *const *fold; /* folded views */
+    const bb31x4 *fsel;        /* folded selectors */
+    const bb31 *pub;
+    size_t y, H; /* hypercube point and the folded height */
+    bb31 X;
+} swirl_zc_mle_in;
+
+SWIRL_HD bb31x4 swirl_zc_stream_ld_x(uint32_t o, const swirl_zc_mle_in *in, const bb31 *tmp,
+                                     size_t ts) {
+    uint32_t k = SWIRL_ZC_ST_KIND(o), i = SWIRL_ZC_ST_INDEX(o);
+    if (k == SWIRL_ZC_ST_TEMP) {
+        bb31x4 r;
+        const bb31 *p = tmp + (size_t)4 * i * ts;
+        r.c[0] = p[0];
+        r.c[1] = p[ts];
+        r.c[2] = p[2 * ts];
+        r.c[3] = p[3 * ts];
+        return r;
+    }
+    if (k == SWIRL_ZC_ST_INPUT)
+        return swirl_zc_round_input(in->pg, in->fold, in->fsel, in->pub, in->y, in->H, in->X, i);
+    return bb31x4_from_base(swirl_zc_ldb(&in->pg->consts[i]));
+}
+
+SWIRL_HD void swirl_zc_stream_st_x(bb31 *tmp, size_t ts, uint32_t s, bb31x4 v) {
+    bb31 *p = tmp + (size_t)4 * s * ts;
+    p[0] = v.c[0];
+    p[ts] = v.c[1];
+    p[2 * ts] = v.c[2];
+    p[3 * ts] = v.c[3];
+}
+
+/* One MLE evaluation over instructions [i0, i1) of the stream (whole groups): out = (sum_k lp[k]
+ * C_k, the LogUp numerator, the denominator) over the outputs in that range, not yet times eq_y.
+ * tmp: this thread's temporaries (4 n_temps words at stride ts). */
+SWIRL_HD void swirl_zc_stream_range_x(bb31x4 out[3], const swirl_zc_stream *sp, uint32_t i0,
+                                      uint32_t i1, const swirl_zc_mle_in *in, bb31 *tmp,
+                                      size_t ts, const bb31x4 *lp, const bb31x4 *bp,
+                                      const bb31x4 *eq3b) {
+    bb31x4 z = bb31x4_zero(), h = bb31x4_zero(), n = bb31x4_zero(), d = bb31x4_zero();
+    uint32_t w[4];
+    if (i0 < i1)
+        swirl_zc_words(w, sp->instrs, i0);
+    for (uint32_t i = i0; i < i1; i++) {
+        uint32_t op = w[0], dst = w[1], a = w[2], b = w[3];
+        if (i + 1 < i1) /* the next words in flight while this one runs */
+            swirl_zc_words(w, sp->instrs, i + 1);
+        if (op == SWIRL_ZC_ST_IEND) { /* word 2 is the field count nf, not an operand */
+            d = swirl_zc_iend(d, h, &eq3b[dst], &bp[a], swirl_zc_ldb(&in->pg->bus1[dst]));
+            h = bb31x4_zero();
+            continue;
+        }
+        bb31x4 x = swirl_zc_stream_ld_x(a, in, tmp, ts), r;
+        if (op == 2u && SWIRL_ZC_ST_KIND(b) == SWIRL_ZC_ST_CONST) {
+            r = bb31x4_mul_base(x, swirl_zc_ldb(&in->pg->consts[SWIRL_ZC_ST_INDEX(b)]));
+        } else if (op < 3u) {
+            bb31x4 y = swirl_zc_stream_ld_x(b, in, tmp, ts);
+            r = op == 0u ? bb31x4_add(x, y) : op == 1u ? bb31x4_sub(x, y) : bb31x4_mul(x, y);
+        } else if (op == 3u) {
+            r = bb31x4_neg(x);
+        } else {
+            if (op == SWIRL_ZC_ST_CONS)
+                z = bb31x4_add(z, bb31x4_mul(lp[dst], x));
+            else if (op == SWIRL_ZC_ST_FIELD)
+                h = bb31x4_add(h, bb31x4_mul(bp[dst], x));
+            else /* COUNT */
+                n = bb31x4_add(n, bb31x4_mul(eq3b[dst], x));
+            continue;
+        }
+        swirl_zc_stream_st_x(tmp, ts, dst, r);
+    }
+    out[0] = z;
+    out[1] = n;
+    out[2] = d;
+}
+
 #endif /* SWIRL_DEVICE_ZC_STREAM_H */

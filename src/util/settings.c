@@ -35,6 +35,10 @@ static void read_settings(void) {
     char *end = NULL;
     unsigned long m = mr && mr[0] ? strtoul(mr, &end, 10) : 128;
     g_settings.zc_jit_maxrreg = (end && *end) || m > 255 ? 128u : (unsigned)m;
+    const char *ms = getenv("SWIRL_ZC_MLE_STREAM_MIN");
+    char *mend = NULL;
+    unsigned long mm = ms && ms[0] ? strtoul(ms, &mend, 10) : 16384ul;
+    g_settings.zc_mle_stream_min = mend && *mend ? 16384ul : mm;
 }
 
 const swirl_settings *swirl_settings_get(void) {

@@ -35,7 +35,9 @@
  * (column of blocks, point); k_zc_final sums the partials in a fixed order (the result is an exact
  * field sum, so it equals the CPU's). Challenge-derived inputs are device pointers.
  * Multilinear rounds (k_zc_round): the same with (y, X), X = 1..G, and extension-field values
- * interpolated linearly between the folded rows 2y and 2y + 1.
+ * interpolated linearly between the folded rows 2y and 2y + 1. Rounds with many evaluations
+ * (evaluations x C >= SWIRL_ZC_MLE_STREAM_MIN) run round 0's stream in the extension field
+ * instead (k_zc_round_stream), the rest the block kernel.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -375,6 +377,43 @@ __global__ void __launch_bounds__(ZC_BLOCK)
         swirl_zc_stream_range_b(o, &sp, i0, i1, consts, a.U, a.E, e, zt + threadIdx.x, ZC_BLOCK,
                                 a.lp, a.bp, a.eq3b, bus1);
     });
+}
+
+/* A multilinear round with the stream (device/zc_stream.h, swirl_zc_stream_range_x): one
+ * evaluation (y, X) per thread, or per C = gridDim.z threads, each running its run of the
+ * stream's parts (swirl_zc_r0_parts); X = blockIdx.y + 1 for the whole block, y over the threads
+ * (a warp's reads of folded rows 2y, 2y + 1 are one contiguous run), blockIdx.x striding over the
+ * groups of ZC_BLOCK hypercube points; the extension temporaries in shared memory (component c of
+ * slot s of thread t at zt[(4 s + c) ZC_BLOCK + t]). partial[((blockIdx.z gridDim.x + blockIdx.x)
+ * G + X - 1) 3 + k] gets the block's eq_y-weighted sums: k_zc_round_blk's layout, nb = C gx. */
+__global__ void __launch_bounds__(ZC_BLOCK)
+    k_zc_round_stream(swirl_zc_stream sp, swirl_zc_dprog pg, zc_folds fv, const bb31x4 *fsel,
+                      const bb31 *pub, const bb31x4 *eq_y, unsigned long long ny,
+                      unsigned long long H, const bb31x4 *lp, const bb31x4 *bp,
+                      const bb31x4 *eq3b, bb31x4 *partial) {
+    extern __shared__ bb31 zt[];
+    __shared__ bb31x4 red[64];
+    uint32_t q0, q1;
+    swirl_zc_r0_parts(&q0, &q1);
+    uint32_t i0 = sp.cut[q0], i1 = sp.cut[q1], G = gridDim.y;
+    swirl_zc_mle_in in = {&pg, fv.f, fsel, pub, 0, (size_t)H, bb31_from_u32(blockIdx.y + 1)};
+    bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+    for (unsigned long long yg = blockIdx.x; yg * ZC_BLOCK < ny; yg += gridDim.x) {
+        unsigned long long y = yg * ZC_BLOCK + threadIdx.x;
+        if (y >= ny)
+            continue;
+        in.y = (size_t)y;
+        bb31x4 o[3], e = swirl_zc_ldx(&eq_y[y]);
+        swirl_zc_stream_range_x(o, &sp, i0, i1, &in, zt + threadIdx.x, ZC_BLOCK, lp, bp, eq3b);
+        for (int k = 0; k < 3; k++)
+            acc[k] = bb31x4_add(acc[k], bb31x4_mul(e, o[k]));
+    }
+    swirl_block_sum_x4(acc, 2, red);
+    swirl_block_sum_x4(acc + 2, 1, red);
+    if (threadIdx.x == 0)
+        for (int k = 0; k < 3; k++)
+            partial[(((size_t)blockIdx.z * gridDim.x + blockIdx.x) * G + blockIdx.y) * 3 + k] =
+                acc[k];
 }
 
 /* out[k P + p] = sum over the nb columns of blocks of partial[(b np + p) 3 + k] for p < np, zero
@@ -944,6 +983,32 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
     memset(&fv, 0, sizeof fv);
     for (size_t v = 0; v < in->nv; v++)
         fv.f[v] = in->fold[v];
+    /* many evaluations (the early rounds): the stream, C threads per evaluation (as round 0) */
+    size_t st_smem = (size_t)prog->st.n_temps * 16 * ZC_BLOCK;
+    if (prog->has_stream && st_smem <= 48 * 1024) {
+        int sms = 0;
+        if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, ctx->device) !=
+            cudaSuccess) {
+            cudaGetLastError();
+            sms = 0;
+        }
+        size_t E = in->ny * in->G, want = (size_t)(sms > 0 ? sms : 132) * 2048, C = 1;
+        size_t gx = (in->ny + ZC_BLOCK - 1) / ZC_BLOCK, cap = prog->n_partial / (3 * (size_t)in->G);
+        if (gx > cap)
+            gx = cap;
+        while (C < SWIRL_ZC_STREAM_PARTS && E * C < want && 2 * C * gx <= cap)
+            C *= 2;
+        if (gx > 0 && E * C >= swirl_settings_get()->zc_mle_stream_min) {
+            dim3 sg((unsigned)gx, in->G, (unsigned)C);
+            SWIRL_LAUNCH(ctx, k_zc_round_stream, sg, ZC_BLOCK, st_smem, prog->st, prog->dp, fv,
+                         in->fsel, in->pub, in->eq_y, (unsigned long long)in->ny,
+                         (unsigned long long)in->cur_h, in->lambda_pows, in->beta_pows, in->eq3b,
+                         prog->d_partial);
+            SWIRL_LAUNCH(ctx, k_zc_final, 1, 256, 0, d_out, prog->d_partial, (uint32_t)(C * gx),
+                         in->G, in->G);
+            return SWIRL_OK;
+        }
+    }
     if (prog->blk_smem) {
         /* one evaluation per block: G blocks per group of hypercube points */
         size_t ng = in->ny, cap = ZC_BLK_MAX_GRID / in->G;
