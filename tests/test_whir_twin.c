@@ -285,10 +285,19 @@ static void twin_prove(wtwin *tw, swirl_transcript *t, const swirl_system_params
             free(prev_cw);
         }
         swirl_whir_seq_gamma(t, tw->ctl, last ? 0 : nq, omega, &g_tb);
-        if (!last)
+        if (!last) { /* the device's table form (k_wh_w_tables, k_wh_w_update) */
+            uint32_t nv = (uint32_t)swirl_log2_exact(len), lo = swirl_whir_wtab_lo(nv);
+            uint64_t tl = swirl_whir_wtab_len(nv, lo);
+            bb31 *base = xmalloc(nq * tl * sizeof(bb31));
+            bb31x4 *ext = xmalloc(tl * sizeof(bb31x4));
+            for (uint64_t e = 0; e < (nq + 1) * tl; e++)
+                swirl_whir_wtab_entry(base, ext, tw->ctl, nq, nv, lo, e);
             for (uint64_t x = 0; x < len; x++)
-                tw->w[x] = bb31x4_add(tw->w[x], swirl_whir_w_term(tw->ctl, nq,
-                                                                  (uint32_t)swirl_log2_exact(len), x));
+                tw->w[x] = bb31x4_add(tw->w[x],
+                                      swirl_whir_w_term_tab(base, ext, tw->ctl, nq, nv, lo, x));
+            free(base);
+            free(ext);
+        }
         log_rs -= 1;
     }
 }

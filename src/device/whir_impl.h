@@ -23,7 +23,7 @@
  *   Merkle tree (swirl_cuda_merkle_build), swirl_whir_seq_commit, y0 = sum g_i z0^i
  *   (swirl_whir_horner_term), swirl_whir_seq_ood; last: swirl_whir_seq_final; query PoW;
  *   swirl_whir_seq_queries; the openings gathered from the device trees; swirl_whir_seq_gamma;
- *   not last: w += swirl_whir_w_term.
+ *   not last: the tables of swirl_whir_wtab_entry, w += swirl_whir_w_term_tab.
  */
 #ifndef SWIRL_DEVICE_WHIR_IMPL_H
 #define SWIRL_DEVICE_WHIR_IMPL_H
@@ -148,6 +148,55 @@ SWIRL_HD bb31x4 swirl_whir_w_term(const swirl_whir_ctl *ctl, uint32_t nq, uint32
     for (uint32_t i = 0; i < nq; i++)
         acc = bb31x4_add(acc, bb31x4_mul_base(ctl->cs[i], swirl_whir_eq_pow_base(ctl->zs[i], nv, x)));
     return bb31x4_add(acc, bb31x4_mul(ctl->gamma, swirl_whir_eq_pow_ext(ctl->z0, nv, x)));
+}
+
+/* The table form of swirl_whir_w_term (the device's w update): x splits into its low `lo` bits
+ * and its high nv - lo bits, and eq(pow(z), x) = lo_tab[x mod 2^lo] hi_tab[x >> lo], lo_tab over
+ * z^(2^b), b < lo, hi_tab over the others. Per round one table pair per query (base field) and
+ * one for z0 (extension), built once (one entry per thread), then per entry and query one
+ * product of two table values in place of nv squarings and nv products. The field is exact, so
+ * the regrouped products give the same bits. Layout (swirl_whir_wtab_len entries per pair, lo
+ * table first): ext = z0's pair; base = the queries' pairs, query i at i * len. */
+SWIRL_HD uint32_t swirl_whir_wtab_lo(uint32_t nv) {
+    return nv / 2;
+}
+
+SWIRL_HD uint64_t swirl_whir_wtab_len(uint32_t nv, uint32_t lo) {
+    return ((uint64_t)1 << lo) + ((uint64_t)1 << (nv - lo));
+}
+
+/* table entry t < (nq + 1) swirl_whir_wtab_len (the last pair: z0's) */
+SWIRL_HD void swirl_whir_wtab_entry(bb31 *base, bb31x4 *ext, const swirl_whir_ctl *ctl,
+                                    uint32_t nq, uint32_t nv, uint32_t lo, uint64_t t) {
+    uint64_t tl = swirl_whir_wtab_len(nv, lo), q = t / tl, j = t % tl, nlo = (uint64_t)1 << lo;
+    int hi = j >= nlo;
+    uint32_t bits = hi ? nv - lo : lo, skip = hi ? lo : 0;
+    uint64_t jj = hi ? j - nlo : j;
+    if (q < nq) {
+        bb31 z = ctl->zs[q];
+        for (uint32_t b = 0; b < skip; b++)
+            z = bb31_square(z);
+        base[t] = swirl_whir_eq_pow_base(z, bits, jj);
+    } else {
+        bb31x4 z = ctl->z0;
+        for (uint32_t b = 0; b < skip; b++)
+            z = bb31x4_square(z);
+        ext[j] = swirl_whir_eq_pow_ext(z, bits, jj);
+    }
+}
+
+/* swirl_whir_w_term(ctl, nq, nv, x) from the tables */
+SWIRL_HD bb31x4 swirl_whir_w_term_tab(const bb31 *base, const bb31x4 *ext,
+                                      const swirl_whir_ctl *ctl, uint32_t nq, uint32_t nv,
+                                      uint32_t lo, uint64_t x) {
+    uint64_t tl = swirl_whir_wtab_len(nv, lo), nlo = (uint64_t)1 << lo;
+    uint64_t jl = x & (nlo - 1), jh = nlo + (x >> lo);
+    bb31x4 acc = bb31x4_zero();
+    for (uint32_t i = 0; i < nq; i++) {
+        const bb31 *tab = base + (uint64_t)i * tl;
+        acc = bb31x4_add(acc, bb31x4_mul_base(ctl->cs[i], bb31_mul(tab[jl], tab[jh])));
+    }
+    return bb31x4_add(acc, bb31x4_mul(ctl->gamma, bb31x4_mul(ext[jl], ext[jh])));
 }
 
 /* ---- Fiat-Shamir steps: one thread, or a warp in warp mode (transcript_impl.h: every lane calls

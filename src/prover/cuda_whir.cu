@@ -350,10 +350,18 @@ __global__ void k_wh_gamma(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq
     swirl_ts_warp_store(t, &st);
 }
 
-__global__ void k_wh_w_update(bb31x4 *w, const swirl_whir_ctl *ctl, uint32_t nq, uint32_t nv,
+/* the eq tables of the w update, one entry per thread (whir_impl.h: swirl_whir_wtab_entry) */
+__global__ void k_wh_w_tables(bb31 *base, bb31x4 *ext, const swirl_whir_ctl *ctl, uint32_t nq,
+                              uint32_t nv, uint32_t lo, uint64_t total) {
+    for (uint64_t t = swirl_grid_tid(); t < total; t += swirl_grid_stride())
+        swirl_whir_wtab_entry(base, ext, ctl, nq, nv, lo, t);
+}
+
+__global__ void k_wh_w_update(bb31x4 *w, const bb31 *base, const bb31x4 *ext,
+                              const swirl_whir_ctl *ctl, uint32_t nq, uint32_t nv, uint32_t lo,
                               uint64_t len) {
     for (uint64_t x = swirl_grid_tid(); x < len; x += swirl_grid_stride())
-        w[x] = bb31x4_add(w[x], swirl_whir_w_term(ctl, nq, nv, x));
+        w[x] = bb31x4_add(w[x], swirl_whir_w_term_tab(base, ext, ctl, nq, nv, lo, x));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -391,6 +399,7 @@ typedef struct wh_run {
     swirl_whir_ctl *ctl;
     void *grind;
     bb31x4 *partials, *mu_pows, *f, *w, *half, *g;
+    bb31x4 *wtab; /* the w update's eq tables: z0's pair (extension), then the queries' (base) */
     bb31 *P;
     bb31x4 *cells[SWIRL_WHIR_MAX_ROUNDS];
     swirl_cuda_merkle tree[SWIRL_WHIR_MAX_ROUNDS];
@@ -485,6 +494,21 @@ static size_t wh_cw_len(const swirl_whir_dplan *pl, size_t r) {
     return (size_t)1 << (pl->log_rs[r] - 1);
 }
 
+/* w's variables when round rr (< R - 1) updates it: w has n >> (k (rr + 1)) entries */
+static uint32_t wh_w_nv(const swirl_whir_dplan *pl, size_t rr) {
+    uint64_t len = (uint64_t)pl->n >> (pl->k * (rr + 1));
+    uint32_t nv = 0;
+    while (((uint64_t)1 << nv) < len)
+        nv++;
+    return nv;
+}
+
+/* the w update's tables for nq queries over nv variables: z0's pair, then nq base pairs */
+static size_t wh_wtab_bytes(uint32_t nq, uint32_t nv) {
+    size_t tl = (size_t)swirl_whir_wtab_len(nv, swirl_whir_wtab_lo(nv));
+    return tl * sizeof(bb31x4) + (size_t)nq * tl * sizeof(bb31);
+}
+
 /* the plan, the sources of every commit (host work, before the stage) */
 static enum swirl_status wh_plan(wh_run *r, const swirl_cuda_ctx *ctx,
                                  const swirl_system_params *params,
@@ -534,6 +558,13 @@ static enum swirl_status wh_layout(wh_run *r) {
         WH_TAKE(r, r->P, 4 * wh_cw_len(pl, 0) * sizeof(bb31));
     for (size_t rr = 0; rr + 1 < pl->R; rr++)
         WH_TAKE(r, r->cells[rr], wh_cw_len(pl, rr) * x4);
+    size_t wtab = 0; /* one slice, reused by every round's update */
+    for (size_t rr = 0; rr + 1 < pl->R; rr++) {
+        size_t b = wh_wtab_bytes((uint32_t)pl->q[rr], wh_w_nv(pl, rr));
+        wtab = b > wtab ? b : wtab;
+    }
+    if (wtab)
+        WH_TAKE(r, r->wtab, wtab);
     for (size_t c = 0; c < pl->n_commits; c++)
         if (r->h_host[c])
             WH_TAKE(r, r->d_mat[c], n * pl->widths[c] * sizeof(bb31));
@@ -784,11 +815,17 @@ static enum swirl_status wh_enqueue_queries(wh_run *r, size_t rr, bb31x4 *w, uin
     SWIRL_TRY(wh_enqueue_open(r, rr, commits));
     SWIRL_LAUNCH(ctx, k_wh_gamma, 1, 32, 0, r->d_t, r->ctl, last ? 0u : nq, omega);
     if (!last) {
-        uint32_t nv = 0;
-        while (((uint64_t)1 << nv) < len)
-            nv++;
+        uint32_t nv = wh_w_nv(pl, rr), lo = swirl_whir_wtab_lo(nv);
+        if (((uint64_t)1 << nv) != len) /* the tables were sized from the plan's lengths */
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "WHIR on the device: w has %llu entries",
+                               (unsigned long long)len);
+        uint64_t total = ((uint64_t)nq + 1) * swirl_whir_wtab_len(nv, lo);
+        bb31 *base = (bb31 *)(r->wtab + swirl_whir_wtab_len(nv, lo));
+        SWIRL_LAUNCH(ctx, k_wh_w_tables, wh_grid(total, WH_GRID_CAP), WH_THREADS, 0, base, r->wtab,
+                     (const swirl_whir_ctl *)r->ctl, nq, nv, lo, total);
         SWIRL_LAUNCH(ctx, k_wh_w_update, wh_grid(len, WH_GRID_CAP), WH_THREADS, 0, w,
-                     (const swirl_whir_ctl *)r->ctl, nq, nv, len);
+                     (const bb31 *)base, (const bb31x4 *)r->wtab, (const swirl_whir_ctl *)r->ctl,
+                     nq, nv, lo, len);
     }
     return SWIRL_OK;
 }
