@@ -134,6 +134,14 @@ void swirl_fixture_three_clear(swirl_fixture_three *f) {
     memset(f, 0, sizeof *f);
 }
 
+bb31 *swirl_test_rand_felts(size_t n) {
+    bb31 *v = malloc((n ? n : 1) * sizeof *v);
+    CHECK(v != NULL); /* ends the case (longjmp) */
+    for (size_t i = 0; i < n; i++)
+        v[i] = bb31_from_u32(swirl_test_rand32());
+    return v;
+}
+
 int swirl_test_no_cuda(void) {
     if (swirl_cuda_device_count() > 0)
         return 0;

@@ -56,6 +56,9 @@ typedef struct swirl_fixture_three {
 void swirl_fixture_three_init(swirl_fixture_three *f, const swirl_system_params *params);
 void swirl_fixture_three_clear(swirl_fixture_three *f);
 
+/* n random field elements (malloc'd, never NULL: the test fails on out of memory) */
+bb31 *swirl_test_rand_felts(size_t n);
+
 /* GPU tests: 1 (after printing "SKIP: no CUDA device ...") when no CUDA device can be used, so
  * main returns 77 (ctest's skip code); 0 otherwise */
 int swirl_test_no_cuda(void);

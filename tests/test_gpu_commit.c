@@ -14,13 +14,6 @@
 
 static swirl_cuda_ctx *g_ctx;
 
-static bb31 *rand_vec(size_t n) {
-    bb31 *v = malloc((n ? n : 1) * sizeof *v);
-    CHECK(v != NULL);
-    for (size_t i = 0; i < n; i++)
-        v[i] = bb31_from_u32(swirl_test_rand32());
-    return v;
-}
 
 /* uploads `n` elements, returns the device pointer (arena) */
 static bb31 *to_dev(const bb31 *h, size_t n) {
@@ -34,7 +27,7 @@ static void test_poseidon2(void) {
     static const size_t sizes[] = {1, 1000, 12345};
     for (size_t si = 0; si < 3; si++) {
         size_t n = sizes[si];
-        bb31 *h = rand_vec(16 * n), *g = malloc(16 * n * sizeof(bb31));
+        bb31 *h = swirl_test_rand_felts(16 * n), *g = malloc(16 * n * sizeof(bb31));
         CHECK(g != NULL);
         swirl_cuda_arena_reset(g_ctx);
         CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_p2"));
@@ -53,7 +46,7 @@ static void test_poseidon2(void) {
 static void ntt_case(unsigned log_n, size_t ncols, size_t stride, bb31 shift, unsigned flags,
                      int inverse) {
     size_t total = stride * ncols;
-    bb31 *h = rand_vec(total), *g = malloc(total * sizeof(bb31));
+    bb31 *h = swirl_test_rand_felts(total), *g = malloc(total * sizeof(bb31));
     CHECK(g != NULL);
     swirl_cuda_arena_reset(g_ctx);
     CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_ntt"));
@@ -111,7 +104,7 @@ static void test_ntt_passes_vs_cpu(void) {
 static void test_ntt_round_trip(void) {
     for (unsigned k = 1; k <= 24; k++) {
         size_t n = (size_t)1 << k;
-        bb31 *h = rand_vec(n), *g = malloc(n * sizeof(bb31));
+        bb31 *h = swirl_test_rand_felts(n), *g = malloc(n * sizeof(bb31));
         CHECK(g != NULL);
         swirl_cuda_arena_reset(g_ctx);
         CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_ntt_round_trip"));
@@ -128,7 +121,7 @@ static void test_ntt_round_trip(void) {
 
 static void merkle_case(size_t height, size_t width, unsigned d, size_t rpq) {
     size_t cells = height * width * d;
-    bb31 *h = rand_vec(cells);
+    bb31 *h = swirl_test_rand_felts(cells);
     swirl_merkle_tree *cpu;
     CHECK_OK(swirl_merkle_tree_build(&cpu, h, height, width, d, rpq));
     swirl_cuda_arena_reset(g_ctx);
@@ -179,7 +172,7 @@ static void commit_case(const unsigned *logs, const size_t *widths, size_t n, un
     bb31 *store[8];
     for (size_t m = 0; m < n; m++) {
         size_t h = (size_t)1 << logs[m];
-        store[m] = rand_vec(h * widths[m]);
+        store[m] = swirl_test_rand_felts(h * widths[m]);
         t[m].values = store[m];
         t[m].height = h;
         t[m].width = widths[m];
@@ -291,7 +284,7 @@ static void test_arena_and_buffers(void) {
     swirl_backend_ops ops;
     CHECK_OK(swirl_cuda_ops_init(&ops, g_ctx));
     swirl_buf x, y;
-    bb31 *h = rand_vec(1000), *back = malloc(1000 * sizeof(bb31));
+    bb31 *h = swirl_test_rand_felts(1000), *back = malloc(1000 * sizeof(bb31));
     CHECK(back != NULL);
     CHECK_OK(ops.buf_alloc(&ops, &x, 1000 * sizeof(bb31)));
     CHECK_OK(ops.buf_alloc(&ops, &y, 1000 * sizeof(bb31)));

@@ -4,16 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "harness.h"
 #include "poly/ntt.h"
 
-static bb31 *rand_vec(size_t n) {
-    bb31 *v = malloc((n ? n : 1) * sizeof *v);
-    CHECK(v != NULL);
-    for (size_t i = 0; i < n; i++)
-        v[i] = bb31_from_u32(swirl_test_rand32());
-    return v;
-}
 
 /* out[i] = sum_j in[j] (shift w^i)^j */
 static void naive_dft(bb31 *out, const bb31 *in, unsigned log_n, bb31 shift) {
@@ -36,7 +30,7 @@ static void test_against_naive_dft(void) {
     unsigned max_log = swirl_test_sanitized() ? 10 : 12;
     for (unsigned k = 0; k <= max_log; k++) {
         size_t n = (size_t)1 << k;
-        bb31 *in = rand_vec(n), *ref = rand_vec(n), *a = rand_vec(n);
+        bb31 *in = swirl_test_rand_felts(n), *ref = swirl_test_rand_felts(n), *a = swirl_test_rand_felts(n);
         naive_dft(ref, in, k, bb31_one());
         memcpy(a, in, n * sizeof *a);
         CHECK_OK(swirl_ntt_forward(a, k, 1, n, bb31_one(), SWIRL_NTT_NONE));
@@ -67,7 +61,7 @@ static void test_round_trip_large(void) {
     unsigned max_log = swirl_test_sanitized() ? 16 : 20;
     for (unsigned k = 13; k <= max_log; k++) {
         size_t n = (size_t)1 << k;
-        bb31 *in = rand_vec(n), *a = malloc(n * sizeof *a);
+        bb31 *in = swirl_test_rand_felts(n), *a = malloc(n * sizeof *a);
         CHECK(a != NULL);
         memcpy(a, in, n * sizeof *a);
         CHECK_OK(swirl_ntt_forward(a, k, 1, n, bb31_one(), SWIRL_NTT_NONE));
@@ -83,7 +77,7 @@ static void test_coset(void) {
     bb31 shift = bb31_from_u32(BB31_GENERATOR);
     for (unsigned k = 0; k <= 9; k++) {
         size_t n = (size_t)1 << k;
-        bb31 *in = rand_vec(n), *ref = rand_vec(n), *a = rand_vec(n);
+        bb31 *in = swirl_test_rand_felts(n), *ref = swirl_test_rand_felts(n), *a = swirl_test_rand_felts(n);
         naive_dft(ref, in, k, shift);
         memcpy(a, in, n * sizeof *a);
         CHECK_OK(swirl_ntt_forward(a, k, 1, n, shift, SWIRL_NTT_NONE));
@@ -104,7 +98,7 @@ static void test_bitrev_orders(void) {
         unsigned k = sizes[si];
         size_t n = (size_t)1 << k;
         bb31 shift = bb31_from_u32(7);
-        bb31 *in = rand_vec(n), *ref = rand_vec(n), *a = rand_vec(n);
+        bb31 *in = swirl_test_rand_felts(n), *ref = swirl_test_rand_felts(n), *a = swirl_test_rand_felts(n);
         memcpy(ref, in, n * sizeof *a);
         CHECK_OK(swirl_ntt_forward(ref, k, 1, n, shift, SWIRL_NTT_NONE));
         for (unsigned flags = 0; flags < 4; flags++) {
@@ -134,7 +128,7 @@ static void test_bitrev_orders(void) {
 static void test_batch_and_stride(void) {
     unsigned k = 10;
     size_t n = (size_t)1 << k, stride = n + 5, ncols = 7;
-    bb31 *batch = rand_vec(stride * ncols), *orig = malloc(stride * ncols * sizeof(bb31));
+    bb31 *batch = swirl_test_rand_felts(stride * ncols), *orig = malloc(stride * ncols * sizeof(bb31));
     CHECK(orig != NULL);
     memcpy(orig, batch, stride * ncols * sizeof(bb31));
     CHECK_OK(swirl_ntt_forward(batch, k, ncols, stride, bb31_one(), SWIRL_NTT_NONE));
@@ -156,7 +150,7 @@ static void test_threads_equal(void) {
     unsigned k = swirl_test_sanitized() ? 14 : 16;
     size_t n = (size_t)1 << k;
     for (size_t ncols = 1; ncols <= 4; ncols += 3) {
-        bb31 *a = rand_vec(n * ncols), *b = malloc(n * ncols * sizeof(bb31));
+        bb31 *a = swirl_test_rand_felts(n * ncols), *b = malloc(n * ncols * sizeof(bb31));
         CHECK(b != NULL);
         memcpy(b, a, n * ncols * sizeof(bb31));
         CHECK_OK(swirl_ntt_forward(a, k, ncols, n, bb31_from_u32(3), SWIRL_NTT_NONE));
@@ -173,7 +167,7 @@ static void test_threads_equal(void) {
 static void test_inverse_chunks(void) {
     for (unsigned lc = 0; lc <= 6; lc++) {
         size_t n = (size_t)1 << lc, nch = 37;
-        bb31 *a = rand_vec(n * nch), *b = malloc(n * nch * sizeof(bb31));
+        bb31 *a = swirl_test_rand_felts(n * nch), *b = malloc(n * nch * sizeof(bb31));
         CHECK(b != NULL);
         memcpy(b, a, n * nch * sizeof(bb31));
         CHECK_OK(swirl_ntt_inverse_chunks(a, lc, nch));

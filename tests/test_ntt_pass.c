@@ -7,17 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "harness.h"
 #include "poly/ntt.h"
 #include "poly/ntt_pass.h"
 
-static bb31 *rand_vec(size_t n) {
-    bb31 *v = malloc((n ? n : 1) * sizeof *v);
-    CHECK(v != NULL);
-    for (size_t i = 0; i < n; i++)
-        v[i] = bb31_from_u32(swirl_test_rand32());
-    return v;
-}
 
 static size_t brev(size_t i, unsigned log_n) {
     size_t r = 0;
@@ -224,7 +218,7 @@ static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb
 static void ntt_case(unsigned log_n, size_t ncols, size_t stride, bb31 shift, unsigned flags,
                      int inverse) {
     size_t total = stride * ncols;
-    bb31 *ref = rand_vec(total), *got = malloc((total ? total : 1) * sizeof *got);
+    bb31 *ref = swirl_test_rand_felts(total), *got = malloc((total ? total : 1) * sizeof *got);
     CHECK(got != NULL);
     memcpy(got, ref, total * sizeof *got);
     emulate_ntt(got, log_n, ncols, stride, shift, flags, inverse);

@@ -1,6 +1,7 @@
 /* KeccakAir trace generation (Plonky3 0.4.3 keccak-air/src/generation.rs) and the inputs parser. */
 #include "util/alloc.h"
 #include "air/keccak_trace.h"
+#include "air/keccak_row.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,26 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Keccak-f[1600] iota constants (keccak-air/src/constants.rs RC). */
-static const uint64_t keccak_rc[24] = {
-    0x0000000000000001ull, 0x0000000000008082ull, 0x800000000000808Aull, 0x8000000080008000ull,
-    0x000000000000808Bull, 0x0000000080000001ull, 0x8000000080008081ull, 0x8000000000008009ull,
-    0x000000000000008Aull, 0x0000000000000088ull, 0x0000000080008009ull, 0x000000008000000Aull,
-    0x000000008000808Bull, 0x800000000000008Bull, 0x8000000000008089ull, 0x8000000000008003ull,
-    0x8000000000008002ull, 0x8000000000000080ull, 0x000000000000800Aull, 0x800000008000000Aull,
-    0x8000000080008081ull, 0x8000000000008080ull, 0x0000000080000001ull, 0x8000000080008008ull,
-};
-/* rotation offsets R[x][y] (constants.rs) */
-static const unsigned keccak_r[5][5] = {
-    {0, 36, 3, 41, 18}, {1, 44, 10, 45, 2}, {62, 6, 43, 15, 61}, {28, 55, 25, 21, 56},
-    {27, 20, 39, 8, 14},
-};
-
+/* the constants live once, in keccak_row.h (host and device) */
 uint64_t swirl_keccak_rc(unsigned r) {
-    return r < 24 ? keccak_rc[r] : 0;
+    return r < 24 ? swirl_kr_rc(r) : 0;
 }
 unsigned swirl_keccak_rot(unsigned x, unsigned y) {
-    return (x < 5 && y < 5) ? keccak_r[x][y] : 0;
+    return (x < 5 && y < 5) ? swirl_kr_rot(x, y) : 0;
 }
 
 static uint64_t rotl64(uint64_t v, unsigned r) {
@@ -56,14 +43,14 @@ static void keccak_round(uint64_t s[5][5], unsigned round, struct round_vals *rv
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 5; j++) {
             int ni = (i + 3 * j) % 5, nj = i;
-            b[i][j] = rotl64(s[ni][nj], keccak_r[ni][nj]);
+            b[i][j] = rotl64(s[ni][nj], swirl_kr_rot((unsigned)ni, (unsigned)nj));
         }
     for (int i = 0; i < 5; i++)
         for (int j = 0; j < 5; j++)
             s[i][j] = b[i][j] ^ (~b[(i + 1) % 5][j] & b[(i + 2) % 5][j]);
     if (rv)
         memcpy(rv->a_pp, s, sizeof rv->a_pp);
-    s[0][0] ^= keccak_rc[round];
+    s[0][0] ^= swirl_kr_rc(round);
     if (rv)
         rv->a_ppp00 = s[0][0];
 }

@@ -753,19 +753,6 @@ static void rap_record_substages(rap_run *r) {
     }
 }
 
-static void rap_events(rap_run *r, int create) {
-    for (int i = 0; i < RAP_MARKS; i++) {
-        if (create) {
-            if (cudaEventCreate(&r->ev[i]) != cudaSuccess) {
-                cudaGetLastError();
-                r->ev[i] = NULL;
-            }
-        } else if (r->ev[i]) {
-            cudaEventDestroy(r->ev[i]);
-            r->ev[i] = NULL;
-        }
-    }
-}
 
 static enum swirl_status rap_enqueue(rap_run *r, const swirl_transcript *t, bb31x4 *h_proof,
                                      swirl_transcript *h_t, uint32_t *h_fail) {
@@ -886,7 +873,7 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
     swirl_transcript h_t;
     uint32_t fail = 0;
-    rap_events(r, 1);
+    swirl_cuda_events_create(r->ev, RAP_MARKS);
     enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.rap_constraints");
     if (st == SWIRL_OK) {
         /* host spans: enqueueing (the GPU already runs), then the wait for the one sync */
@@ -903,7 +890,7 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
     }
     if (st == SWIRL_OK)
         rap_record_substages(r);
-    rap_events(r, 0);
+    swirl_cuda_events_destroy(r->ev, RAP_MARKS);
     if (st == SWIRL_OK && fail)
         st =
             SWIRL_RAISE(SWIRL_E_UNSATISFIED, "LogUp: the interaction fractions do not sum to zero");

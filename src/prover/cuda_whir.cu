@@ -426,19 +426,6 @@ static void wh_mark(wh_run *r) {
         cudaGetLastError();
 }
 
-static void wh_events(wh_run *r, int create) {
-    for (size_t i = 0; i < sizeof r->ev / sizeof r->ev[0]; i++) {
-        if (create) {
-            if (cudaEventCreate(&r->ev[i]) != cudaSuccess) {
-                cudaGetLastError();
-                r->ev[i] = NULL;
-            }
-        } else if (r->ev[i]) {
-            cudaEventDestroy(r->ev[i]);
-            r->ev[i] = NULL;
-        }
-    }
-}
 
 /* after the stage's sync: segment i (events i, i + 1) belongs to sub-stage 0 (the batch) for
  * i = 0, then 1, 2, 3 in turn for each round */
@@ -921,7 +908,7 @@ static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_tran
                            r->out_bytes);
     SWIRL_TRY(wh_layout(r));
     wh_fill_blob(r, u_cube);
-    wh_events(r, 1);
+    swirl_cuda_events_create(r->ev, sizeof r->ev / sizeof r->ev[0]);
     enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.openings.whir");
     if (st == SWIRL_OK) {
         st = wh_run_stage(r, t, commits);
@@ -932,7 +919,7 @@ static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_tran
         if (st == SWIRL_OK)
             wh_record_substages(r); /* after the stage's one sync: 0 syncs of their own */
     }
-    wh_events(r, 0);
+    swirl_cuda_events_destroy(r->ev, sizeof r->ev / sizeof r->ev[0]);
     if (st != SWIRL_OK)
         return st;
     return wh_finish(r, proof, t, commits);

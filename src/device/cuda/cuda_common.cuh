@@ -94,6 +94,24 @@ enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kerne
             return swirl_launch_st_;                                                               \
     } while (0)
 
+/* Optional timing events (sub-stage timings): n events created, each NULL where creation failed
+ * (its error cleared: timing is best effort, never a failure); the destroy releases the non-NULL
+ * ones and sets them NULL. */
+static inline void swirl_cuda_events_create(cudaEvent_t *ev, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (cudaEventCreate(&ev[i]) != cudaSuccess) {
+            cudaGetLastError();
+            ev[i] = NULL;
+        }
+}
+static inline void swirl_cuda_events_destroy(cudaEvent_t *ev, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (ev[i]) {
+            cudaEventDestroy(ev[i]);
+            ev[i] = NULL;
+        }
+}
+
 static inline unsigned swirl_cuda_blocks(size_t n, unsigned threads) {
     size_t b = (n + threads - 1) / threads;
     return (unsigned)(b > 0x7fffffffu ? 0x7fffffffu : (b ? b : 1));

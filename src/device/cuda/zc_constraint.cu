@@ -557,11 +557,7 @@ static enum swirl_status zc_upload_stream(swirl_cuda_program *prog, const swirl_
         prog->st = sp;
         prog->st.instrs = (const uint32_t *)prog->d_stream;
         prog->has_stream = 1;
-        for (int i = 0; i < 3; i++)
-            if (cudaEventCreate(&prog->r0_ev[i]) != cudaSuccess) {
-                cudaGetLastError();
-                prog->r0_ev[i] = NULL;
-            }
+        swirl_cuda_events_create(prog->r0_ev, sizeof prog->r0_ev / sizeof prog->r0_ev[0]);
     }
     free(mem);
     return st;
@@ -738,9 +734,7 @@ extern "C" void swirl_cuda_program_destroy(swirl_cuda_program *prog) {
     }
     zc_free(prog->ctx, prog->d_sched, prog->sched_bytes);
     zc_free(prog->ctx, prog->d_stream, prog->stream_bytes);
-    for (int i = 0; i < 3; i++)
-        if (prog->r0_ev[i])
-            cudaEventDestroy(prog->r0_ev[i]);
+    swirl_cuda_events_destroy(prog->r0_ev, sizeof prog->r0_ev / sizeof prog->r0_ev[0]);
     free(prog);
 }
 
