@@ -358,7 +358,7 @@ static void corrupt(tables *t, unsigned log_n) {
 }
 static int differs(unsigned log_n, unsigned flags, int inverse) {
     size_t n = (size_t)1 << log_n;
-    bb31 *ref = rand_vec(n), *got = malloc(n * sizeof *got);
+    bb31 *ref = swirl_test_rand_felts(n), *got = malloc(n * sizeof *got);
     CHECK(got != NULL);
     memcpy(got, ref, n * sizeof *got);
     emulate_ntt(got, log_n, 1, n, bb31_one(), flags, inverse);
