@@ -165,11 +165,21 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
     }
     unsigned long long *best = (unsigned long long *)d_scratch;
     SWIRL_LAUNCH(ctx, k_ts_grind_init, 1, 1, 0, best);
-    /* one launch over every candidate: 2^(bits+4) threads (capped), so the first stride
-     * usually holds the witness; later strides run only until it is known */
+    /* one launch over every candidate, the grid no larger than the blocks the card holds at
+     * once: the resident threads then test the candidates in increasing order, one stride
+     * (resident threads) at a time, and the search stops at most a stride past the smallest
+     * witness. A larger grid (blocks queued behind the resident ones) makes the resident blocks
+     * run their own strides far past it before the queued ones test the candidates between. */
     unsigned long long per = 1ull << (bits + 4 < 30 ? bits + 4 : 30);
     unsigned blocks = swirl_cuda_blocks((size_t)per, 256);
-    unsigned cap = 4u * (unsigned)(ctx->sm_count > 0 ? ctx->sm_count : 1) * 8u;
+    int per_sm = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k_ts_grind_chunk, 256, 0) !=
+            cudaSuccess ||
+        per_sm < 1) {
+        (void)cudaGetLastError(); /* the query's error is not the stream's */
+        per_sm = 1;
+    }
+    unsigned cap = (unsigned)per_sm * (unsigned)(ctx->sm_count > 0 ? ctx->sm_count : 1);
     if (blocks > cap)
         blocks = cap;
     SWIRL_LAUNCH(ctx, k_ts_grind_chunk, blocks, 256, 0, d_t, bits, 0ull, (unsigned long long)BB31_P,
