@@ -105,6 +105,25 @@ __global__ void k_merkle_fold_adjacent(swirl_digest *out, const swirl_digest *in
     d_compress(&out[i], &in[2 * i], &in[2 * i + 1]);
 }
 
+/* The tree's top: every layer from `len` nodes (a power of two, at most 2 * MERKLE_TAIL_THREADS)
+ * up to the root in one block, a barrier between layers (a layer's nodes are written to global
+ * memory and read back by other threads of the block after the barrier). Layer l + 1 follows
+ * layer l in memory, as swirl_cuda_merkle_build lays them out. Replaces one launch a layer for
+ * the last ~12 layers, each a permutation's latency but a launch's cost. */
+#define MERKLE_TAIL_THREADS 512
+__global__ void __launch_bounds__(MERKLE_TAIL_THREADS) k_merkle_tail(swirl_digest *layer,
+                                                                     size_t len) {
+    while (len > 1) {
+        size_t half = len / 2;
+        swirl_digest *next = layer + len;
+        for (size_t i = threadIdx.x; i < half; i += blockDim.x)
+            d_compress(&next[i], &layer[2 * i], &layer[2 * i + 1]);
+        __syncthreads();
+        layer = next;
+        len = half;
+    }
+}
+
 extern "C" enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,
                                                         size_t n) {
     SWIRL_CUDA_CHECK_CTX(ctx);
@@ -168,10 +187,19 @@ extern "C" enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_
     out->d_layers[0] = layer_mem;
     out->layer_len[0] = qs;
     swirl_digest *p = layer_mem + qs;
+    int tail = 0;
     for (size_t l = 1; l < levels; l++) {
         size_t half = out->layer_len[l - 1] / 2;
-        SWIRL_LAUNCH(ctx, k_merkle_fold_adjacent, swirl_cuda_blocks(half, 128), 128, 0, p,
-                     out->d_layers[l - 1], half);
+        /* the top layers (from a layer of at most 2 * MERKLE_TAIL_THREADS nodes) in one block */
+        if (!tail && half <= MERKLE_TAIL_THREADS) {
+            unsigned threads = half < 32 ? 32u : (unsigned)half;
+            SWIRL_LAUNCH(ctx, k_merkle_tail, 1, threads, 0, out->d_layers[l - 1],
+                         out->layer_len[l - 1]);
+            tail = 1;
+        } else if (!tail) {
+            SWIRL_LAUNCH(ctx, k_merkle_fold_adjacent, swirl_cuda_blocks(half, 128), 128, 0, p,
+                         out->d_layers[l - 1], half);
+        }
         out->d_layers[l] = p;
         out->layer_len[l] = half;
         p += half;
