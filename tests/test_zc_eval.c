@@ -592,9 +592,14 @@ static void test_r0_chunk_dft(void) {
             }
             for (size_t p = 0; p < np; p++)
                 for (size_t j = 0; j < N; j++)
-                    lag[p * N + j] = swirl_zm_eq_uni(ls, bb31x4_from_base(pts[p]),
-                                                     bb31x4_from_base(bb31_pow(omega, j)))
-                                         .c[0];
+                {
+                    bb31x4 e = swirl_zm_eq_uni(ls, bb31x4_from_base(pts[p]),
+                                               bb31x4_from_base(bb31_pow(omega, j)));
+                    lag[p * N + j] = e.c[0];
+                    /* the base-field kernel (the GPU stage's plan) gives the same values */
+                    CHECK(bb31_eq(swirl_zm_eq_uni_base(ls, pts[p], bb31_pow(omega, j)), e.c[0]));
+                    CHECK(bb31_eq(e.c[1], bb31_zero()) && bb31_eq(e.c[3], bb31_zero()));
+                }
             for (size_t t = 0; t < 2 * N + np; t++)
                 tabs[t] = swirl_zc_r0_dft_tab(pts, omega, ls, t);
             for (int trial = 0; trial < 4; trial++) {

@@ -55,6 +55,18 @@ SWIRL_HD bb31x4 swirl_zm_eq_uni(size_t l, bb31x4 x, bb31x4 y) {
     }
     return bb31x4_mul_base(res, bb31_pow(bb31_halve(bb31_one()), l));
 }
+/* the same kernel on base-field points (the same values as swirl_zm_eq_uni on their embeddings,
+ * a sixteenth of the products) */
+SWIRL_HD bb31 swirl_zm_eq_uni_base(size_t l, bb31 x, bb31 y) {
+    bb31 res = bb31_one(), xp = x, yp = y;
+    for (size_t i = 0; i < l; i++) {
+        res = bb31_add(bb31_mul(bb31_add(xp, yp), res),
+                       bb31_mul(bb31_sub(xp, bb31_one()), bb31_sub(yp, bb31_one())));
+        xp = bb31_mul(xp, xp);
+        yp = bb31_mul(yp, yp);
+    }
+    return bb31_mul(res, bb31_pow(bb31_halve(bb31_one()), l));
+}
 
 /* sum_i coeffs[i] x^i */
 SWIRL_HD bb31x4 swirl_zm_horner(const bb31x4 *coeffs, size_t n, bb31x4 x) {
