@@ -3,7 +3,8 @@
  * (1, 16, 100, 1024 permutations, padding rows included); the proof from the device trace is the
  * host trace's proof byte for byte, with no trace_upload stage; the host fallbacks (a transcript
  * log in every run; SWIRL_GPU_STAGES=0 in the ctest entry test_gpu_keccak_trace_cpu_stages) get
- * a logged download and give the same proof; the CPU backend, another context and bad shapes are
+ * a logged download and give the same proof; a host trace uploaded with swirl_device_trace_upload
+ * proves to the same bytes; the CPU backend, another context and bad shapes are
  * refused with SWIRL_E_INVALID_ARG. Skips (exit 77) without a CUDA device. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp */
 #include <stdio.h>
@@ -161,6 +162,45 @@ static void test_device_proof_equals_host_proof(void) {
     key_clear(&k);
 }
 
+/* a host trace uploaded with swirl_device_trace_upload: the same words on the device (one
+ * "device_trace_upload" stage with its bytes), and a proof from it equal to the host proof */
+static void test_uploaded_trace(void) {
+    keccak_key k;
+    key_make(&k);
+    swirl_context *ctx = cuda_ctx();
+    size_t n_ex = 0, h = 0;
+    const uint64_t(*ex)[25] = swirl_keccakf_example_inputs(&n_ex);
+    swirl_felt *ht = NULL, *back = NULL;
+    CHECK_OK(swirl_keccak_generate_trace(&ht, &h, ex, 16));
+    swirl_device_trace *dt = NULL;
+    CHECK_OK(swirl_device_trace_upload(ctx, &dt, ht, h, 2633));
+    const swirl_stage *up = find_stage(ctx, "device_trace_upload");
+    CHECK(up != NULL && up->bytes == h * 2633 * sizeof(swirl_felt));
+    CHECK(swirl_device_trace_height(dt) == h && swirl_device_trace_width(dt) == 2633);
+    CHECK_OK(swirl_device_trace_download(dt, &back));
+    CHECK(memcmp(back, ht, h * 2633 * sizeof(swirl_felt)) == 0);
+    swirl_trace hin = {ht, h, NULL, NULL}, din = {NULL, 0, NULL, NULL};
+    const swirl_device_trace *dev[1] = {dt};
+    swirl_proof *hp = NULL, *dp = NULL;
+    CHECK_OK(swirl_prove(ctx, &hp, k.vk, &hin));
+    CHECK_OK(swirl_prove_device(ctx, &dp, k.vk, &din, dev));
+    CHECK(find_stage(ctx, "trace_upload") == NULL);
+    uint8_t *hb = NULL, *db = NULL;
+    size_t hl = 0, dl = 0;
+    proof_bytes(&hb, &hl, hp, k.vk);
+    proof_bytes(&db, &dl, dp, k.vk);
+    CHECK(hl > 1000 && hl == dl && memcmp(hb, db, hl) == 0);
+    swirl_free(hb);
+    swirl_free(db);
+    swirl_proof_destroy(hp);
+    swirl_proof_destroy(dp);
+    swirl_free(back);
+    swirl_device_trace_destroy(dt);
+    swirl_free(ht);
+    swirl_context_destroy(ctx);
+    key_clear(&k);
+}
+
 /* a transcript log keeps rap_constraints on the host in every configuration: the fallback */
 static void test_transcript_log_fallback(void) {
     keccak_key k;
@@ -233,6 +273,7 @@ static void test_rejections(void) {
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_device_trace_equals_cpu),
     SWIRL_TEST(test_device_proof_equals_host_proof),
+    SWIRL_TEST(test_uploaded_trace),
     SWIRL_TEST(test_transcript_log_fallback),
     SWIRL_TEST(test_rejections),
 };

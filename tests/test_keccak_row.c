@@ -108,6 +108,19 @@ static void test_device_trace_api_cpu_context(void) {
     CHECK_STATUS(swirl_keccak_generate_trace_device(ctx, NULL, ex, 4), SWIRL_E_INVALID_ARG);
     CHECK_STATUS(swirl_keccak_generate_trace_device(ctx, &dt, NULL, 4), SWIRL_E_INVALID_ARG);
     CHECK_STATUS(swirl_keccak_generate_trace_device(ctx, &dt, ex, 0), SWIRL_E_INVALID_ARG);
+    /* the upload of a host trace: a cuda context only; NULLs, empty and overflowing shapes */
+    swirl_felt cells[8] = {{0}};
+    dt = (swirl_device_trace *)&dt;
+    CHECK_STATUS(swirl_device_trace_upload(ctx, &dt, cells, 4, 2), SWIRL_E_UNSUPPORTED);
+    CHECK(dt == NULL);
+    CHECK(strstr(swirl_last_error(), "cuda") != NULL);
+    CHECK_STATUS(swirl_device_trace_upload(NULL, &dt, cells, 4, 2), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_device_trace_upload(ctx, NULL, cells, 4, 2), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_device_trace_upload(ctx, &dt, NULL, 4, 2), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_device_trace_upload(ctx, &dt, cells, 0, 2), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_device_trace_upload(ctx, &dt, cells, 4, 0), SWIRL_E_INVALID_ARG);
+    CHECK_STATUS(swirl_device_trace_upload(ctx, &dt, cells, SIZE_MAX / 2, 4), SWIRL_E_INVALID_ARG);
+    CHECK(dt == NULL);
     swirl_felt *host = NULL;
     CHECK_STATUS(swirl_device_trace_download(NULL, &host), SWIRL_E_INVALID_ARG);
     CHECK(swirl_device_trace_height(NULL) == 0 && swirl_device_trace_width(NULL) == 0);

@@ -65,6 +65,17 @@ typedef struct swirl_trace {
     const swirl_felt *const *cached;        /* one per cached partition, or NULL */
 } swirl_trace;
 
+/**
+ * Copies a host trace (column-major, `height` x `width`, Montgomery form, as swirl_trace.common)
+ * into device memory on ctx, for swirl_prove_device: the copy is made once, before the proof, and
+ * recorded in the context's GPU stage trace as "device_trace_upload" with its bytes; `values` may
+ * be reused on return. Errors: SWIRL_E_INVALID_ARG (NULL, zero or overflowing size),
+ * SWIRL_E_UNSUPPORTED (ctx's backend is not cuda), SWIRL_E_NOMEM (host or device memory, naming
+ * what did not fit), SWIRL_E_CUDA; on failure *out is NULL.
+ */
+SWIRL_API enum swirl_status swirl_device_trace_upload(swirl_context *ctx, swirl_device_trace **out,
+                                                      const swirl_felt *values, size_t height,
+                                                      size_t width) SWIRL_WARN_UNUSED_RESULT;
 /** Destroys a device trace and frees its device memory (NULL: nothing). Call it before
  *  destroying the context that made it. */
 SWIRL_API void swirl_device_trace_destroy(swirl_device_trace *trace);

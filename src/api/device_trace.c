@@ -44,6 +44,39 @@ enum swirl_status swirl_keccak_generate_trace_device(swirl_context *ctx, swirl_d
     return SWIRL_OK;
 }
 
+enum swirl_status swirl_device_trace_upload(swirl_context *ctx, swirl_device_trace **out,
+                                            const swirl_felt *values, size_t height,
+                                            size_t width) {
+    SWIRL_ARG_CHECK(out != NULL);
+    *out = NULL;
+    SWIRL_ARG_CHECK(ctx != NULL && values != NULL && height > 0 && width > 0);
+    size_t cells;
+    if (!swirl_mul_size(height, width, &cells))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "device trace upload: %zu x %zu overflows",
+                           height, width);
+    if (!ctx->backend || !ctx->backend->gpu)
+        return SWIRL_RAISE(SWIRL_E_UNSUPPORTED,
+                           "device traces need a context with the cuda backend (this one is %s)",
+                           ctx->backend ? ctx->backend->name : "cpu");
+    swirl_device_trace *t = swirl_calloc(1, sizeof *t);
+    if (!t)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "device trace: out of memory");
+    swirl_api_scope sc;
+    swirl_api_enter(&sc, ctx);
+    enum swirl_status st = swirl_cuda_trace_upload(ctx->backend->gpu, &t->d_values,
+                                                   &t->alloc_bytes, values, cells);
+    swirl_api_leave(&sc);
+    if (st != SWIRL_OK) {
+        free(t);
+        return st;
+    }
+    t->ctx = ctx;
+    t->height = height;
+    t->width = width;
+    *out = t;
+    return SWIRL_OK;
+}
+
 void swirl_device_trace_destroy(swirl_device_trace *t) {
     if (!t)
         return;

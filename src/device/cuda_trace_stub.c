@@ -15,6 +15,18 @@ enum swirl_status swirl_cuda_keccak_trace(swirl_cuda_ctx *ctx, bb31 **d_out, siz
     return SWIRL_RAISE(SWIRL_E_NO_DEVICE, "libswirl was built without the CUDA backend");
 }
 
+enum swirl_status swirl_cuda_trace_upload(swirl_cuda_ctx *ctx, bb31 **d_out, size_t *alloc_bytes,
+                                          const bb31 *host, size_t cells) {
+    (void)ctx;
+    (void)host;
+    (void)cells;
+    if (d_out)
+        *d_out = NULL;
+    if (alloc_bytes)
+        *alloc_bytes = 0;
+    return SWIRL_RAISE(SWIRL_E_NO_DEVICE, "libswirl was built without the CUDA backend");
+}
+
 void swirl_cuda_trace_free(swirl_cuda_ctx *ctx, bb31 *d, size_t alloc_bytes) {
     (void)ctx;
     (void)d;

@@ -92,8 +92,14 @@ prod)
     if cmp -s $d/p.cpu $d/p.$mode; then c=same; else c=DIFFER; fi
     log "$mode prod cmp cuda=$r $c"
     env $env "$S" bench --system "$P" --backend cuda --iters 5 --metrics "$OUT/prod_$mode.json" 2>&1 |
-      grep -E "^stark|^prover|^rap_host" | sed "s/^/prod $mode /" | tee -a "$OUT/summary.txt"
-  done ;;
+      grep -E "^stark|^prover|^rap_host|trace generated" | sed "s/^/prod $mode /" | tee -a "$OUT/summary.txt"
+  done
+  # the traces uploaded inside the proof (the host path: trace_upload in main_trace_commit)
+  "$S" prove --system "$P" --backend cuda --host-trace --out $d/p.hosttrace --quiet >/dev/null 2>&1
+  if cmp -s $d/p.cpu $d/p.hosttrace; then c=same; else c=DIFFER; fi
+  log "host-trace prod cmp $c"
+  "$S" bench --system "$P" --backend cuda --host-trace --iters 5 --metrics "$OUT/prod_hosttrace.json" 2>&1 |
+    grep -E "^stark|^prover" | sed "s/^/prod host-trace /" | tee -a "$OUT/summary.txt" ;;
 ab)
   T=${SWIRL_BASE_TGZ:-}; [ -n "$T" ] && [ -f "$T" ] || { log "ab: SWIRL_BASE_TGZ not set or missing"; continue; }
   rm -rf /tmp/base && mkdir -p /tmp/base && tar xzf "$T" -C /tmp/base

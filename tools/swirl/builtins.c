@@ -256,12 +256,56 @@ int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces) {
     return rc;
 }
 
+/* the job's device-trace tables (n_airs entries, all NULL); 0 on failure */
+static int dev_tables(cli_job *job) {
+    if (job->dev)
+        return 1;
+    job->dev = calloc(job->n_airs, sizeof *job->dev);
+    job->dev_c = calloc(job->n_airs, sizeof *job->dev_c);
+    if (!job->dev || !job->dev_c) {
+        free(job->dev);
+        free((void *)job->dev_c);
+        job->dev = NULL;
+        job->dev_c = NULL;
+        fprintf(stderr, "swirl: out of memory\n");
+        return 0;
+    }
+    return 1;
+}
+
+/* a --system job's host traces copied to the device (the common mains; the host copies stay
+ * for the checks and are no longer passed to the prover) */
+static int upload_system_traces(cli_job *job, swirl_context *ctx) {
+    if (!dev_tables(job))
+        return CLI_FAILED;
+    double t0 = swirl_now_ms();
+    for (size_t i = 0; i < job->n_airs; i++) {
+        swirl_trace *t = &job->in[i];
+        if (!t->common) /* an optional AIR left out */
+            continue;
+        size_t width = job->ka[i].air ? swirl_air_width(job->ka[i].air) : 0;
+        if (width == 0)
+            continue; /* nothing to upload: the prover rejects or needs no columns */
+        if (swirl_device_trace_upload(ctx, &job->dev[i], t->common, t->height, width) != SWIRL_OK)
+            return fail("uploading a system trace to the device");
+        job->dev_c[i] = job->dev[i];
+        t->common = NULL; /* the device copy replaces it */
+    }
+    job->trace_gen_ms = swirl_now_ms() - t0;
+    job->trace_path = "device";
+    return CLI_OK;
+}
+
 int cli_job_make_traces(cli_job *job, swirl_context *ctx, const cli_opts *o) {
-    if (!job->kin || job->in[0].common || job->dev[0])
-        return CLI_OK;
     int device = strcmp(swirl_context_backend(ctx), "cuda") == 0 && !o->host_trace;
+    if (job->sys && device && !job->dev)
+        return upload_system_traces(job, ctx);
+    if (!job->kin || job->in[0].common || (job->dev && job->dev[0]))
+        return CLI_OK;
     double t0 = swirl_now_ms();
     if (device) {
+        if (!dev_tables(job))
+            return CLI_FAILED;
         if (swirl_keccak_generate_trace_device(ctx, &job->dev[0], job->kin, job->kn) != SWIRL_OK)
             return fail("keccakf trace generation on the device");
         job->dev_c[0] = job->dev[0];
@@ -280,11 +324,15 @@ int cli_job_make_traces(cli_job *job, swirl_context *ctx, const cli_opts *o) {
 }
 
 void cli_job_drop_device(cli_job *job) {
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; job->dev && i < job->n_airs; i++) {
         swirl_device_trace_destroy(job->dev[i]);
         job->dev[i] = NULL;
         job->dev_c[i] = NULL;
     }
+    free(job->dev);
+    free((void *)job->dev_c);
+    job->dev = NULL;
+    job->dev_c = NULL;
 }
 
 void cli_job_clear(cli_job *job) {

@@ -51,8 +51,10 @@ typedef struct cli_job {
     /* keccakf with defer_trace: the inputs (borrowed or lib_owned) until cli_job_make_traces */
     const uint64_t (*kin)[25];
     size_t kn;
-    swirl_device_trace *dev[4];     /* device traces (cli_job_drop_device, before the context) */
-    const swirl_device_trace *dev_c[4];
+    /* device traces, n_airs entries when any (cli_job_make_traces; cli_job_drop_device before
+     * the context); dev_c NULL: every trace on the host */
+    swirl_device_trace **dev;
+    const swirl_device_trace **dev_c;
     double trace_gen_ms;             /* trace generation, outside the prove span */
     const char *trace_path;          /* "host" or "device" */
     char desc[160]; /* e.g. "1024 permutations, trace 32768 x 2633" */
@@ -68,8 +70,10 @@ extern const char *const cli_builtin_help;
 int cli_job_init(cli_job *job, const char *air, const cli_opts *o, int traces);
 void cli_job_clear(cli_job *job);
 /* Makes a deferred keccakf trace on ctx: on the device when ctx's backend is cuda (unless
- * --host-trace), else on the host; times it (trace_gen_ms) and says which (trace_path). Prints
- * the reason and returns CLI_FAILED on failure. No-op for other jobs. */
+ * --host-trace), else on the host; a --system job's traces are uploaded to the device then
+ * (swirl_device_trace_upload), so its proof, like keccakf's, starts from traces in device
+ * memory. Times it (trace_gen_ms: generation or upload) and says where the traces are
+ * (trace_path). Prints the reason and returns CLI_FAILED on failure. No-op for other jobs. */
 int cli_job_make_traces(cli_job *job, swirl_context *ctx, const cli_opts *o);
 /* Destroys the job's device traces; call it before destroying their context. */
 void cli_job_drop_device(cli_job *job);

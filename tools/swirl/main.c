@@ -69,9 +69,10 @@ static const char *const usage_prove =
     "Generates the traces, proves them (the proof in OpenVM's encoding, codec version 3) and\n"
     "prints the span tree on stderr. --metrics writes every span's time, the proof size and the\n"
     "trace cells as JSON. --backend auto (default) uses the GPU when there is one.\n"
-    "On a GPU keccakf's trace is generated on the device and proved where it is; --host-trace\n"
-    "generates it on the CPU and uploads it in the proof (for comparison). Trace generation is\n"
-    "timed outside the proof (stderr; metrics: trace_path, trace_gen_ms).\n"
+    "On a GPU keccakf's trace is generated on the device and proved where it is, and a --system\n"
+    "directory's traces are uploaded to the device before the proof; --host-trace keeps them on\n"
+    "the host, uploaded inside the proof (for comparison). Trace generation or upload is timed\n"
+    "outside the proof (stderr; metrics: trace_path, trace_gen_ms).\n"
     "--transcript-log DIR writes the Fiat-Shamir transcript in OpenVM's TranscriptLog layout:\n"
     "DIR/transcript_values.npy (<u4, (n,)), DIR/transcript_is_sample.npy (|u1, (n,): 1 =\n"
     "sampled), DIR/transcript_perm_results.npy (<u4, (n_perms, 16): the sponge state after each\n"
@@ -102,7 +103,9 @@ static const char *const usage_bench =
     "                   [--host-trace]\n"
     "                   [--iters N] [--warmup N] [--metrics JSON_FILE]\n"
     "Proves --warmup times (default 1), then --iters times (default 3), and prints the median,\n"
-    "min and max of stark_prove_excluding_trace and of each stage.\n";
+    "min and max of stark_prove_excluding_trace and of each stage. On a GPU the traces are in\n"
+    "device memory before the first proof (keccakf's generated there, a --system directory's\n"
+    "uploaded; timed apart); --host-trace uploads them inside every proof instead.\n";
 
 /* the library's messages (warnings, progress) on stderr */
 static void cli_log(void *user, enum swirl_log_level level, const char *msg) {

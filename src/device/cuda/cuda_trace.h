@@ -30,7 +30,17 @@ enum swirl_status swirl_cuda_keccak_trace(swirl_cuda_ctx *ctx, bb31 **d_out, siz
                                           const uint64_t (*inputs)[25],
                                           size_t n_inputs) SWIRL_WARN_UNUSED_RESULT;
 
-/** Frees a device trace of swirl_cuda_keccak_trace (NULL: nothing). */
+/**
+ * A host trace of `cells` elements copied into new device memory: *d_out, *alloc_bytes its
+ * allocation's size (for swirl_cuda_trace_free). One stage "device_trace_upload" (through the
+ * pinned staging buffers; its bytes in the stage trace; ends with a host sync, so `host` may be
+ * reused on return); must not be called inside an open stage. On failure nothing is kept and
+ * *d_out is NULL.
+ */
+enum swirl_status swirl_cuda_trace_upload(swirl_cuda_ctx *ctx, bb31 **d_out, size_t *alloc_bytes,
+                                          const bb31 *host, size_t cells) SWIRL_WARN_UNUSED_RESULT;
+
+/** Frees a device trace of swirl_cuda_keccak_trace or swirl_cuda_trace_upload (NULL: nothing). */
 void swirl_cuda_trace_free(swirl_cuda_ctx *ctx, bb31 *d, size_t alloc_bytes);
 
 /**

@@ -76,6 +76,37 @@ extern "C" enum swirl_status swirl_cuda_keccak_trace(swirl_cuda_ctx *ctx, bb31 *
     return SWIRL_OK;
 }
 
+extern "C" enum swirl_status swirl_cuda_trace_upload(swirl_cuda_ctx *ctx, bb31 **d_out,
+                                                     size_t *alloc_bytes, const bb31 *host,
+                                                     size_t cells) {
+    SWIRL_ARG_CHECK(d_out != NULL && alloc_bytes != NULL);
+    *d_out = NULL;
+    *alloc_bytes = 0;
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK(host != NULL && cells > 0);
+    if (cells > SIZE_MAX / sizeof(bb31))
+        return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "device trace upload: %zu cells overflow", cells);
+    const size_t bytes = cells * sizeof(bb31);
+    void *p = NULL;
+    SWIRL_TRY(swirl_cuda_dev_malloc(ctx, &p, bytes, "uploaded device trace"));
+    enum swirl_status st = swirl_cuda_stage_begin(ctx, "device_trace_upload");
+    if (st == SWIRL_OK) {
+        swirl_cuda_copy piece = {p, host, bytes};
+        st = swirl_cuda_upload_many(ctx, &piece, 1);
+        if (st == SWIRL_OK)
+            st = swirl_cuda_stage_end(ctx); /* the copy is complete: host may be reused */
+        else
+            swirl_cuda_stage_abort(ctx);
+    }
+    if (st != SWIRL_OK) {
+        swirl_cuda_dev_free(ctx, p, bytes);
+        return st;
+    }
+    *d_out = (bb31 *)p;
+    *alloc_bytes = bytes;
+    return SWIRL_OK;
+}
+
 extern "C" void swirl_cuda_trace_free(swirl_cuda_ctx *ctx, bb31 *d, size_t alloc_bytes) {
     if (ctx && d)
         swirl_cuda_dev_free(ctx, d, alloc_bytes);
