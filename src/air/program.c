@@ -2,6 +2,7 @@
 #include "util/alloc.h"
 #include "air/program.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,6 +242,8 @@ enum swirl_status swirl_air_program_build(swirl_air *air) {
     }
     st = emit(&b, p);
     if (st == SWIRL_OK) {
+        static _Atomic uint64_t next_serial = 1;
+        p->serial = atomic_fetch_add(&next_serial, 1);
         swirl_air_program_destroy(air->program);
         air->program = p;
         p = NULL;

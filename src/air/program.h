@@ -61,6 +61,10 @@ struct swirl_air_program {
     uint32_t *field_val;      /* every interaction's fields, in order (field_start[i] + j) */
     size_t *field_start;      /* air->n_interactions + 1 */
     uint32_t *count_val;      /* air->n_interactions */
+    /* unique to this built program in the process (a counter, never reused; 0: none), so a cache
+     * may recognise a program it has seen without comparing its content; the program is not
+     * changed after swirl_air_program_build, which makes a new one (a new serial) */
+    uint64_t serial;
 };
 typedef struct swirl_air_program swirl_air_program;
 
