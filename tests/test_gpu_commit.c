@@ -11,6 +11,7 @@
 #include "fixtures.h"
 #include "harness.h"
 #include "poly/ntt.h"
+#include "poly/ntt_pass.h"
 
 static swirl_cuda_ctx *g_ctx;
 
@@ -158,11 +159,23 @@ static void test_merkle_vs_cpu(void) {
     merkle_case(1u << 16, 16, 1, 16);
 }
 
-static size_t ntt_passes(unsigned log_n) {
-    size_t np = 1;
-    for (unsigned lo = log_n < 12 ? log_n : 12; lo < log_n; lo += 7)
-        np++;
-    return np;
+/* the GPU NTT's passes for 2^log_n (its plan: poly/ntt_pass.h) */
+static size_t ntt_passes(unsigned log_n, size_t ncols) {
+    swirl_ntt_plan pl;
+    swirl_ntt_plan_init(&pl, log_n, ncols);
+    return pl.np;
+}
+
+/* the launches of a tree's layers above a query layer of qs nodes: one a layer while the next
+ * has more than 512 nodes, then one for the top (k_merkle_tail in device/cuda/poseidon2.cu) */
+static size_t merkle_layer_launches(size_t qs) {
+    size_t launches = 0;
+    for (size_t len = qs; len > 1; len /= 2) {
+        launches++;
+        if (len / 2 <= 512)
+            break;
+    }
+    return launches;
 }
 
 /* random traces, GPU commit vs CPU commit: roots, stacked matrix, codeword, trace counts */
@@ -208,8 +221,9 @@ static void commit_case(const unsigned *logs, const size_t *widths, size_t n, un
     unsigned log_rs = l_skip + n_stack + log_blowup;
     size_t levels = (size_t)(log_rs - k_whir) + 1;
     size_t expect = 1 /* k_stack (it writes the zeros: no memset) */ + 1 /* k_rs_message */ +
-                    1 + ntt_passes(log_rs) /* twiddles + passes */ + 1 + k_whir /* leaves, folds */ +
-                    1 + (levels - 1) /* layer copy + layers */ +
+                    1 + ntt_passes(log_rs, w) /* twiddles + passes */ +
+                    1 + k_whir /* leaves, folds */ +
+                    1 + merkle_layer_launches((size_t)1 << (levels - 1)) /* layer copy + layers */ +
                     1 /* the layers into the persistent region */ + 1 /* root download */;
     CHECK_MSG(st[1].kernels == expect, "stacked_commit enqueued %u operations, expected %zu",
               st[1].kernels, expect);

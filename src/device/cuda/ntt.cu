@@ -15,7 +15,7 @@
  *                twists in its top group when a pass lies above, writes the tile back canonical.
  *                Templated on the direction and the layout (contiguous, strided with Y = 8 or 4)
  *                and, per group, on (g0, M), so a unit's shared words are at its base plus
- *                immediates. Contiguous tiles hold up to 4096 words (16 KiB, 256 threads); strided
+ *                immediates. Contiguous tiles hold up to 4096 words (16 KiB, 128 threads); strided
  *                tiles 2^k x 8 (or x 4 at k = 12) words, up to 64 KiB of dynamic shared memory,
  *                512 threads.
  *   k_ntt_scale  coset shift / 1/n scaling (only when not trivial)
@@ -262,8 +262,12 @@ static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
 static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, size_t ncols,
                                   size_t col_stride, const swirl_ntt_tw *stab, const bb31 *rtab,
                                   const swirl_ntt_c0 *c0, int dit) {
-    static int smem_opted_in; /* idempotent: a race only repeats the call */
-    if (!smem_opted_in) {
+    /* the opt-in is per device: a flag per device ordinal (idempotent: a race only repeats it) */
+    static int smem_opted_in[64];
+    int dev = 0;
+    SWIRL_CUDA_TRY(ctx, cudaGetDevice(&dev));
+    int *opted = dev >= 0 && dev < 64 ? &smem_opted_in[dev] : NULL;
+    if (!opted || !*opted) {
         const int bytes = (int)((SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1) * sizeof(bb31));
         const ntt_pass_fn fns[] = {k_ntt_pass<true, 0>, k_ntt_pass<false, 0>,
                                    k_ntt_pass<true, 2>, k_ntt_pass<false, 2>,
@@ -272,7 +276,8 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
-        smem_opted_in = 1;
+        if (opted)
+            *opted = 1;
     }
     swirl_ntt_plan pl;
     swirl_ntt_plan_init(&pl, log_n, ncols);
