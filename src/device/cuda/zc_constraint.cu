@@ -386,13 +386,14 @@ __global__ void __launch_bounds__(ZC_BLOCK)
  * groups of ZC_BLOCK hypercube points; the extension temporaries in shared memory (component c of
  * slot s of thread t at zt[(4 s + c) ZC_BLOCK + t]). partial[((blockIdx.z gridDim.x + blockIdx.x)
  * G + X - 1) 3 + k] gets the block's eq_y-weighted sums: k_zc_round_blk's layout, nb = C gx. */
+#define ZC_RS_RED 64 /* k_zc_round_stream's static block-sum slots (bb31x4) */
 __global__ void __launch_bounds__(ZC_BLOCK)
     k_zc_round_stream(swirl_zc_stream sp, swirl_zc_dprog pg, zc_folds fv, const bb31x4 *fsel,
                       const bb31 *pub, const bb31x4 *eq_y, unsigned long long ny,
                       unsigned long long H, const bb31x4 *lp, const bb31x4 *bp,
                       const bb31x4 *eq3b, bb31x4 *partial) {
     extern __shared__ bb31 zt[];
-    __shared__ bb31x4 red[64];
+    __shared__ bb31x4 red[ZC_RS_RED];
     uint32_t q0, q1;
     swirl_zc_r0_parts(&q0, &q1);
     uint32_t i0 = sp.cut[q0], i1 = sp.cut[q1], G = gridDim.y;
@@ -979,7 +980,8 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
         fv.f[v] = in->fold[v];
     /* many evaluations (the early rounds): the stream, C threads per evaluation (as round 0) */
     size_t st_smem = (size_t)prog->st.n_temps * 16 * ZC_BLOCK;
-    if (prog->has_stream && st_smem <= 48 * 1024) {
+    /* static + dynamic shared memory within the 48 KB a launch gets without an opt-in */
+    if (prog->has_stream && st_smem + ZC_RS_RED * sizeof(bb31x4) <= 48 * 1024) {
         int sms = 0;
         if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, ctx->device) !=
             cudaSuccess) {
