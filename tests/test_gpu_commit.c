@@ -166,16 +166,14 @@ static size_t ntt_passes(unsigned log_n, size_t ncols) {
     return pl.np;
 }
 
-/* the launches of a tree's layers above a query layer of qs nodes: one a layer while the next
- * has more than 512 nodes, then one for the top (k_merkle_tail in device/cuda/poseidon2.cu) */
-static size_t merkle_layer_launches(size_t qs) {
-    size_t launches = 0;
-    for (size_t len = qs; len > 1; len /= 2) {
-        launches++;
-        if (len / 2 <= 512)
-            break;
-    }
-    return launches;
+/* swirl_cuda_merkle_build's launches for the layers above a query layer of 2^L nodes: one a layer
+ * of more than SWIRL_CUDA_MERKLE_TAIL_THREADS nodes, then one (k_merkle_tail) for the rest */
+static size_t merkle_layer_launches(size_t L) {
+    size_t n = 0;
+    for (size_t l = 1; l <= L; l++)
+        if (((size_t)1 << (L - l)) > SWIRL_CUDA_MERKLE_TAIL_THREADS)
+            n++;
+    return n + (L > 0);
 }
 
 /* random traces, GPU commit vs CPU commit: roots, stacked matrix, codeword, trace counts */
@@ -223,7 +221,7 @@ static void commit_case(const unsigned *logs, const size_t *widths, size_t n, un
     size_t expect = 1 /* k_stack (it writes the zeros: no memset) */ + 1 /* k_rs_message */ +
                     1 + ntt_passes(log_rs, w) /* twiddles + passes */ +
                     1 + k_whir /* leaves, folds */ +
-                    1 + merkle_layer_launches((size_t)1 << (levels - 1)) /* layer copy + layers */ +
+                    1 + merkle_layer_launches(levels - 1) /* layer copy + layers */ +
                     1 /* the layers into the persistent region */ + 1 /* root download */;
     CHECK_MSG(st[1].kernels == expect, "stacked_commit enqueued %u operations, expected %zu",
               st[1].kernels, expect);

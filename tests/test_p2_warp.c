@@ -1,9 +1,11 @@
 /* The warp Poseidon2 (hash/poseidon2_warp.h) and the warp-mode transcript (transcript_impl.h with
  * swirl_ts_tables.warp) on the host: 32 threads stand for the lanes of a warp, the same code the
  * device runs, with every lane exchange (a shuffle of width 16) and every __syncwarp emulated by
- * a barrier of the 32 threads. Compared with the one-thread permutation and transcript. */
+ * a barrier of the 32 threads. Compared with the one-thread permutation and transcript. Every
+ * barrier checks that all lanes reached it from the same site (divergence fails at once). */
 #define _POSIX_C_SOURCE 200809L /* pthread_barrier_t */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,21 +18,43 @@ static pthread_barrier_t g_bar;
 static uint32_t g_slot[EMU_LANES];
 static _Thread_local unsigned t_lane;
 
-static uint32_t emu_exchange(uint32_t v, unsigned src) {
-    g_slot[t_lane] = v;
+/* A barrier of the lanes at `site` (the hook's line, times 2, plus 1 for an exchange; 0: the end
+ * of the lane's work). On the device every lane must run the same shuffle or __syncwarp (uniform
+ * control flow); a lane at another site here would pair barriers of different calls (wrong
+ * values, or a hang at the end), so it fails at once. The sites are kept by the barrier count's
+ * parity: no lane passes barrier k + 1 before every lane has checked barrier k. */
+static unsigned g_site[2][EMU_LANES];
+static _Thread_local unsigned t_nbar;
+
+static void emu_barrier(unsigned site) {
+    unsigned par = t_nbar++ & 1u;
+    g_site[par][t_lane] = site;
     pthread_barrier_wait(&g_bar);
-    uint32_t r = g_slot[(t_lane & 16u) | (src & 15u)];
-    pthread_barrier_wait(&g_bar);
-    return r;
-}
-static void emu_sync(void) {
-    pthread_barrier_wait(&g_bar);
+    for (unsigned l = 0; l < EMU_LANES; l++)
+        if (g_site[par][l] != site) {
+            fprintf(stderr,
+                    "lanes diverged: lane %u at site %u, lane %u at site %u (a hook's "
+                    "line, times 2, plus 1 for an exchange; 0: the end)\n",
+                    t_lane, site, l, g_site[par][l]);
+            abort();
+        }
 }
 
-#define SWIRL_P2W_SHFL(v, src) emu_exchange((v), (src))
-#define SWIRL_P2W_XOR(v, m) emu_exchange((v), (t_lane & 15u) ^ (m))
+static uint32_t emu_exchange(uint32_t v, unsigned src, unsigned line) {
+    g_slot[t_lane] = v;
+    emu_barrier(2 * line + 1);
+    uint32_t r = g_slot[(t_lane & 16u) | (src & 15u)];
+    emu_barrier(2 * line + 1);
+    return r;
+}
+static void emu_sync(unsigned line) {
+    emu_barrier(2 * line);
+}
+
+#define SWIRL_P2W_SHFL(v, src) emu_exchange((v), (src), __LINE__)
+#define SWIRL_P2W_XOR(v, m) emu_exchange((v), (t_lane & 15u) ^ (m), __LINE__)
 #define SWIRL_TS_LANE() t_lane
-#define SWIRL_TS_WARP_SYNC() emu_sync()
+#define SWIRL_TS_WARP_SYNC() emu_sync(__LINE__)
 
 #include "device/gkr_impl.h"
 #include "device/sr_impl.h"
@@ -56,7 +80,9 @@ typedef struct emu_job {
 static void *emu_thread(void *p) {
     emu_job *j = (emu_job *)p;
     t_lane = j->lane;
+    t_nbar = 0;
     j->fn(j->lane, j->arg);
+    emu_barrier(0); /* every lane ends here, none at a barrier of the work */
     return NULL;
 }
 

@@ -225,6 +225,9 @@ typedef struct swirl_cuda_merkle {
     size_t layer_len[48];
     size_t num_layers;
 } swirl_cuda_merkle;
+/* swirl_cuda_merkle_build: a launch for each layer of more than this many nodes, then one block
+ * of this many threads for all the layers above (k_merkle_tail, device/cuda/poseidon2.cu) */
+#define SWIRL_CUDA_MERKLE_TAIL_THREADS 512
 enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle *out,
                                           const bb31 *d_matrix, size_t height, size_t width,
                                           unsigned ext_degree,

@@ -110,7 +110,7 @@ __global__ void k_merkle_fold_adjacent(swirl_digest *out, const swirl_digest *in
  * memory and read back by other threads of the block after the barrier). Layer l + 1 follows
  * layer l in memory, as swirl_cuda_merkle_build lays them out. Replaces one launch a layer for
  * the last ~12 layers, each a permutation's latency but a launch's cost. */
-#define MERKLE_TAIL_THREADS 512
+#define MERKLE_TAIL_THREADS SWIRL_CUDA_MERKLE_TAIL_THREADS
 __global__ void __launch_bounds__(MERKLE_TAIL_THREADS) k_merkle_tail(swirl_digest *layer,
                                                                      size_t len) {
     while (len > 1) {
