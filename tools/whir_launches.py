@@ -26,9 +26,8 @@ def grind(bits, sched):
 def ntt(log_n, inverse, sched):
     if log_n == 0:
         return 0
-    first = min(log_n, 12)
-    rest = log_n - first
-    passes = 1 + (rest + 6) // 7
+    # the four-step plan (poly/ntt_pass.h): one pass up to 2^12, two up to 2^24, else three
+    passes = 1 if log_n <= 12 else 2 if log_n <= 24 else 3
     # twiddles, passes, bit reversal (in_br == out_br), scale (inverse, non-trivial)
     return 1 + passes + 1 + (1 if inverse else 0)
 
@@ -37,7 +36,10 @@ def merkle(cw, rpq):
     qs = cw // rpq
     levels = qs.bit_length()  # log2(qs) + 1
     strided = rpq.bit_length() - 1
-    return {"leaves": 1, "strided folds": strided, "query-layer copy": 1, "layers": levels - 1}
+    # one launch a layer of more than 512 nodes, then one (k_merkle_tail) for the layers above
+    big = sum(1 for l in range(1, levels) if (qs >> l) > 512)
+    return {"leaves": 1, "strided folds": strided, "query-layer copy": 1,
+            "layers": big + (1 if levels > 1 else 0)}
 
 
 def census(name, m, l_skip, k, R, q, bits_mu, bits_fold, bits_query, n_commits, sched):
