@@ -32,8 +32,8 @@
  * products with its Lagrange row), computes the selectors, runs the program, and accumulates
  * eq_x[x] C_lambda / (p^N - 1) and the eq3b-weighted LogUp numerator / denominator in registers;
  * the block sums them over its hypercube points in shared memory and writes one partial per
- * (column of blocks, point); k_zc_final sums the partials in a fixed order (the result is an exact
- * field sum, so it equals the CPU's). Challenge-derived inputs are device pointers.
+ * (column of blocks, point); k_zc_final sums the partials, a block an output (the result is an
+ * exact field sum, so it equals the CPU's). Challenge-derived inputs are device pointers.
  * Multilinear rounds (k_zc_round): the same with (y, X), X = 1..G, and extension-field values
  * interpolated linearly between the folded rows 2y and 2y + 1. Rounds with many evaluations
  * (evaluations x C >= SWIRL_ZC_MLE_STREAM_MIN) run round 0's stream in the extension field
@@ -418,18 +418,21 @@ __global__ void __launch_bounds__(ZC_BLOCK)
 }
 
 /* out[k P + p] = sum over the nb columns of blocks of partial[(b np + p) 3 + k] for p < np, zero
- * for np <= p < P; in the order of b (an exact field sum either way) */
-__global__ void k_zc_final(bb31x4 *out, const bb31x4 *partial, uint32_t nb, uint32_t np,
-                           uint32_t P) {
-    uint32_t i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= 3 * P)
-        return;
-    uint32_t k = i / P, p = i % P;
+ * for np <= p < P: one block of ZC_FINAL_THREADS per output (launch 3 P blocks), each thread a
+ * strided share of the nb partials, then the block sum (an exact field sum: any order gives the
+ * same value). One thread per output summing up to 4,096 partials in a row took 25-50 us. */
+#define ZC_FINAL_THREADS 256u
+__global__ void __launch_bounds__(ZC_FINAL_THREADS)
+    k_zc_final(bb31x4 *out, const bb31x4 *partial, uint32_t nb, uint32_t np, uint32_t P) {
+    __shared__ bb31x4 sh[64];
+    uint32_t i = blockIdx.x, k = i / P, p = i % P;
     bb31x4 s = bb31x4_zero();
-    if (p < np)
-        for (uint32_t b = 0; b < nb; b++)
+    if (p < np) /* uniform over the block */
+        for (uint32_t b = threadIdx.x; b < nb; b += blockDim.x)
             s = bb31x4_add(s, partial[((size_t)b * np + p) * 3 + k]);
-    out[i] = s;
+    swirl_block_sum_x4(&s, 1, sh);
+    if (threadIdx.x == 0)
+        out[i] = s;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -821,7 +824,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
                          (uint32_t)np, (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N),
                          x0 > 0, prog->d_partial);
         }
-        SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
+        SWIRL_LAUNCH(ctx, k_zc_final, 3 * P, ZC_FINAL_THREADS, 0, d_S, prog->d_partial,
                      (uint32_t)ng, (uint32_t)np, (uint32_t)P);
         return SWIRL_OK;
     }
@@ -940,7 +943,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
         owner->r0_kernels[0] = k_in;
         owner->r0_kernels[1] = k_ev;
         owner->r0_pending = 1;
-        SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
+        SWIRL_LAUNCH(ctx, k_zc_final, 3 * P, ZC_FINAL_THREADS, 0, d_S, prog->d_partial,
                      (uint32_t)(C * gx), (uint32_t)np, (uint32_t)P);
         return SWIRL_OK;
     }
@@ -958,7 +961,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
                  in->eq_x, in->lag, in->pts, in->lambda_pows, in->beta_pows, in->eq3b,
                  (unsigned long long)nx, (unsigned long long)in->h, (uint32_t)in->N, (uint32_t)np,
                  PB, (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N), prog->d_partial);
-    SWIRL_LAUNCH(ctx, k_zc_final, swirl_cuda_blocks(3 * P, 256), 256, 0, d_S, prog->d_partial,
+    SWIRL_LAUNCH(ctx, k_zc_final, 3 * P, ZC_FINAL_THREADS, 0, d_S, prog->d_partial,
                  (uint32_t)gx, (uint32_t)np, (uint32_t)P);
     return SWIRL_OK;
 }
@@ -1000,8 +1003,8 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
                          in->fsel, in->pub, in->eq_y, (unsigned long long)in->ny,
                          (unsigned long long)in->cur_h, in->lambda_pows, in->beta_pows, in->eq3b,
                          prog->d_partial);
-            SWIRL_LAUNCH(ctx, k_zc_final, 1, 256, 0, d_out, prog->d_partial, (uint32_t)(C * gx),
-                         in->G, in->G);
+            SWIRL_LAUNCH(ctx, k_zc_final, 3 * in->G, ZC_FINAL_THREADS, 0, d_out, prog->d_partial,
+                         (uint32_t)(C * gx), in->G, in->G);
             return SWIRL_OK;
         }
     }
@@ -1017,8 +1020,8 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
                      prog->dp, prog->sc, fv, in->fsel, in->pub, in->eq_y,
                      (unsigned long long)in->ny, (unsigned long long)in->cur_h, (uint32_t)in->G,
                      in->lambda_pows, in->beta_pows, in->eq3b, prog->d_partial);
-        SWIRL_LAUNCH(ctx, k_zc_final, 1, 256, 0, d_out, prog->d_partial, (uint32_t)ng, in->G,
-                     in->G);
+        SWIRL_LAUNCH(ctx, k_zc_final, 3 * in->G, ZC_FINAL_THREADS, 0, d_out, prog->d_partial,
+                     (uint32_t)ng, in->G, in->G);
         return SWIRL_OK;
     }
     size_t XB = ZC_BLOCK / in->G, n_yg = (in->ny + XB - 1) / XB, cols = prog->thr_x / ZC_BLOCK;
@@ -1030,7 +1033,8 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
                  prog->d_scratch, T, in->eq_y, (unsigned long long)in->ny,
                  (unsigned long long)in->cur_h, (uint32_t)in->G, in->lambda_pows, in->beta_pows,
                  in->eq3b, prog->d_partial);
-    SWIRL_LAUNCH(ctx, k_zc_final, 1, 256, 0, d_out, prog->d_partial, (uint32_t)gx, in->G, in->G);
+    SWIRL_LAUNCH(ctx, k_zc_final, 3 * in->G, ZC_FINAL_THREADS, 0, d_out, prog->d_partial,
+                 (uint32_t)gx, in->G, in->G);
     return SWIRL_OK;
 }
 
