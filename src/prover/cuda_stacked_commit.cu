@@ -97,10 +97,24 @@ __global__ void k_rs_message(bb31 *cw, const bb31 *__restrict__ q, size_t height
     const size_t ch = m ? (size_t)(__brevll((unsigned long long)t) >> (64 - m)) : 0;
     const bb31 *e = q + col * height + ch * L;
     bb31 a[L];
-    /* bit-reversed load, then an in-register DIT transform: a_j = sum_i e_i inv_root^(ij) */
+    /* bit-reversed load, then an in-register DIT transform: a_j = sum_i e_i inv_root^(ij). From
+     * L = 4 on, 16-byte loads: the chunk starts at a multiple of L words of a column that starts
+     * at a multiple of `height` = 2^(m + LS) words, in arena memory (256-byte aligned) */
+    constexpr unsigned L4 = L >= 4 ? L / 4 : 1;
+    if constexpr (LS >= 2) {
+        const uint4 *e4 = reinterpret_cast<const uint4 *>(e);
 #pragma unroll
-    for (unsigned i = 0; i < L; i++) {
-        a[brev_bits(i, LS)] = e[i];
+        for (unsigned i = 0; i < L4; i++) {
+            const uint4 v = __ldg(e4 + i);
+            a[brev_bits(4 * i, LS)].v = v.x;
+            a[brev_bits(4 * i + 1, LS)].v = v.y;
+            a[brev_bits(4 * i + 2, LS)].v = v.z;
+            a[brev_bits(4 * i + 3, LS)].v = v.w;
+        }
+    } else {
+#pragma unroll
+        for (unsigned i = 0; i < L; i++)
+            a[brev_bits(i, LS)] = e[i];
     }
     constexpr unsigned H = L / 2 > 0 ? L / 2 : 1;
     bb31 pw[H];
@@ -133,12 +147,22 @@ __global__ void k_rs_message(bb31 *cw, const bb31 *__restrict__ q, size_t height
                 a[i + j + step] = bb31_add(a[i + j + step], a[i + j]);
     bb31 *out = cw + col * cw_height + (t << log_blowup);
     const unsigned run = 1u << log_blowup;
+    /* each value and the zeros after it as one store for runs of 2 and 4 words: a run starts at
+     * a multiple of its length (cw_height = 2^log_cw and t << log_blowup are multiples of it, and
+     * top of 2^(log_cw - LS) = 2^(m + log_blowup)), in arena memory (256-byte aligned) */
+    const bool wide = run == 2 || run == 4;
 #pragma unroll
     for (unsigned j = 0; j < L; j++) {
         const size_t top = (size_t)brev_bits(j, LS) << (log_cw - LS);
-        out[top] = a[j];
-        for (unsigned z = 1; z < run; z++)
-            out[top + z] = bb31_zero();
+        if (wide && run == 2) {
+            *reinterpret_cast<uint2 *>(out + top) = make_uint2(a[j].v, 0u);
+        } else if (wide && run == 4) {
+            *reinterpret_cast<uint4 *>(out + top) = make_uint4(a[j].v, 0u, 0u, 0u);
+        } else {
+            out[top] = a[j];
+            for (unsigned z = 1; z < run; z++)
+                out[top + z] = bb31_zero();
+        }
     }
 }
 
