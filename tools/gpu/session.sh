@@ -92,7 +92,7 @@ prod)
     if cmp -s $d/p.cpu $d/p.$mode; then c=same; else c=DIFFER; fi
     log "$mode prod cmp cuda=$r $c"
     env $env "$S" bench --system "$P" --backend cuda --iters 5 --metrics "$OUT/prod_$mode.json" 2>&1 |
-      grep -E "^stark|^prover|^rap_host|trace generated" | sed "s/^/prod $mode /" | tee -a "$OUT/summary.txt"
+      grep -E "^stark|^prover|^rap_host|trace (generated|uploaded)" | sed "s/^/prod $mode /" | tee -a "$OUT/summary.txt"
   done
   # the traces uploaded inside the proof (the host path: trace_upload in main_trace_commit)
   "$S" prove --system "$P" --backend cuda --host-trace --out $d/p.hosttrace --quiet >/dev/null 2>&1

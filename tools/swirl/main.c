@@ -353,8 +353,8 @@ static int prove_job(swirl_proof **proof, double *t_prove, swirl_context *ctx, c
         fprintf(stderr, "swirl: proving %s (%s) on %s, %d thread%s\n", job->air, job->desc,
                 swirl_context_backend(ctx), threads, threads == 1 ? "" : "s");
     if (!o->quiet && job->trace_path)
-        fprintf(stderr, "swirl: trace generated on the %s in %.1f ms (outside the proof)\n",
-                job->trace_path, job->trace_gen_ms);
+        fprintf(stderr, "swirl: trace %s the %s in %.1f ms (outside the proof)\n",
+                job->sys ? "uploaded to" : "generated on", job->trace_path, job->trace_gen_ms);
     swirl_report_reset();
     double t0 = swirl_now_ms();
     enum swirl_status st = swirl_prove_device(ctx, proof, vk, job->in, job->dev_c);
@@ -599,8 +599,8 @@ static int cmd_bench(int argc, char **argv) {
     fprintf(stderr, "swirl: bench %s (%s) on %s, %d threads: %ld warm-up, %ld timed\n", job.air,
             job.desc, swirl_context_backend(ctx), swirl_context_threads(ctx), warmup, iters);
     if (job.trace_path)
-        fprintf(stderr, "swirl: trace generated on the %s in %.1f ms (outside the timed spans)\n",
-                job.trace_path, job.trace_gen_ms);
+        fprintf(stderr, "swirl: trace %s the %s in %.1f ms (outside the timed spans)\n",
+                job.sys ? "uploaded to" : "generated on", job.trace_path, job.trace_gen_ms);
     if ((rc = bench_runs(ms, warmup, iters, ctx, vk, &job)) != CLI_OK)
         goto out;
     cli_mem_file m = {NULL, NULL, 0};
