@@ -2,7 +2,8 @@
  * Poseidon2-16 on the GPU: one thread per permutation, state in registers, round constants in
  * __constant__ memory (instantiated from the same macro lists as the host code), and the Merkle
  * tree of merkle.h: leaf hashing reads a row of the column-major matrix (consecutive threads read
- * consecutive rows: coalesced), then one kernel per compression layer.
+ * consecutive rows: coalesced), then one kernel per compression layer while a layer has more than
+ * SWIRL_CUDA_MERKLE_TAIL_THREADS nodes, and one block for all the layers above (k_merkle_tail).
  * Cost per leaf of a width-w base matrix: ceil(w/8) permutations; per internal node: 1.
  */
 #include "device/cuda/cuda_common.cuh"
