@@ -1,5 +1,6 @@
 /* GPU backend: every primitive and the main-trace commitment byte-equal to the CPU code, the
  * stage trace's kernel and sync counts, and clean errors. Skips (exit 77) without a CUDA device. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +319,21 @@ static void test_arena_and_buffers(void) {
     CHECK(swirl_cuda_arena_mark(g_ctx) == 0);
     free(h);
     free(back);
+    /* arenas of sizes off a multiple of 256: persistent slices (cut from the top) stay 256-byte
+     * aligned, as the vector loads of the commit kernels need (a 2^k + 4 arena from a stage plan
+     * made every one misaligned: cudaErrorMisalignedAddress) */
+    swirl_cuda_ctx *odd = NULL;
+    CHECK_OK(swirl_cuda_ctx_create(&odd, 0, ((size_t)1 << 20) + 4));
+    CHECK(swirl_cuda_arena_free(odd) == ((size_t)1 << 20) + 256);
+    CHECK_OK(swirl_cuda_alloc_persistent(odd, &p, 12));
+    CHECK(((uintptr_t)p & 255) == 0);
+    swirl_cuda_arena_reset(odd);
+    CHECK_OK(swirl_cuda_arena_reserve(odd, ((size_t)1 << 21) + 12));
+    CHECK(swirl_cuda_arena_free(odd) == ((size_t)1 << 21) + 256);
+    CHECK_OK(swirl_cuda_alloc_persistent(odd, &p, 12));
+    CHECK_OK(swirl_cuda_alloc_persistent(odd, &a, 1000));
+    CHECK(((uintptr_t)p & 255) == 0 && ((uintptr_t)a & 255) == 0);
+    swirl_cuda_ctx_destroy(odd);
 }
 
 static void test_commit_vs_cpu(void) {

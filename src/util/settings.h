@@ -38,9 +38,9 @@ typedef struct swirl_settings {
                                   disk ($XDG_CACHE_HOME/swirl, else ~/.cache/swirl) */
     unsigned long zc_mle_stream_min; /* SWIRL_ZC_MLE_STREAM_MIN: a multilinear round runs the
                                   stream kernel (k_zc_round_stream, device/zc_stream.h) when its
-                                  evaluations x C (threads per evaluation) reach this (default
-                                  16384), else the block kernel; 0: always the stream, a huge
-                                  value: never (not yet tuned on a GPU) */
+                                  evaluations x C (threads per evaluation) reach this, else
+                                  the block kernel; 0: always the stream; default: never (the
+                                  block kernel was faster on the H100 at every threshold) */
     unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
                                   (default 128; 0: none) */
 } swirl_settings;

@@ -133,6 +133,12 @@ enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kerne
     return SWIRL_OK;
 }
 
+/* arena sizes and slices in multiples of 256 bytes: persistent slices are cut from the top, so
+ * an arena of another size would misalign every one of them (the vector loads need 16) */
+static size_t align256(size_t bytes) {
+    return (bytes + 255) & ~(size_t)255;
+}
+
 extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int device,
                                                    size_t arena_bytes) {
     SWIRL_ARG_CHECK(out != NULL);
@@ -158,6 +164,11 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
         e = cudaEventCreate(&ctx->ev_stop);
     if (e == cudaSuccess)
         e = cudaDeviceGetAttribute(&ctx->sm_count, cudaDevAttrMultiProcessorCount, device);
+    if (arena_bytes > 0 && align256(arena_bytes) < arena_bytes) {
+        swirl_cuda_ctx_destroy(ctx);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "device arena of %zu bytes: too large", arena_bytes);
+    }
+    arena_bytes = align256(arena_bytes);
     if (e == cudaSuccess && arena_bytes > 0) {
         st = device_alloc_check("the device arena", arena_bytes);
         if (st != SWIRL_OK) {
@@ -229,10 +240,6 @@ extern "C" int swirl_cuda_ctx_poisoned(const swirl_cuda_ctx *ctx) {
 
 /* ---- the arena: scratch from the bottom, persistent from the top ---- */
 
-static size_t align256(size_t bytes) {
-    return (bytes + 255) & ~(size_t)255;
-}
-
 extern "C" enum swirl_status swirl_cuda_alloc(swirl_cuda_ctx *ctx, void **dptr, size_t bytes) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(dptr != NULL);
@@ -272,6 +279,9 @@ extern "C" enum swirl_status swirl_cuda_arena_reserve(swirl_cuda_ctx *ctx, size_
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
                            "arena_reserve: %zu scratch and %zu persistent bytes are in use",
                            ctx->arena_used, ctx->persist_used);
+    if (align256(bytes) < bytes)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "device arena of %zu bytes: too large", bytes);
+    bytes = align256(bytes);
     if (bytes <= ctx->arena_bytes)
         return SWIRL_OK;
     SWIRL_TRY(device_alloc_check("the device arena", bytes));
