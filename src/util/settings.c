@@ -36,6 +36,10 @@ static void read_settings(void) {
     char *end = NULL;
     unsigned long m = mr && mr[0] ? strtoul(mr, &end, 10) : 128;
     g_settings.zc_jit_maxrreg = (end && *end) || m > 255 ? 128u : (unsigned)m;
+    const char *gb = getenv("SWIRL_TS_GRIND_BLOCKS");
+    char *gend = NULL;
+    unsigned long g = gb && gb[0] ? strtoul(gb, &gend, 10) : 0;
+    g_settings.ts_grind_blocks = (gend && *gend) || g > (1ul << 24) ? 0u : (unsigned)g;
     const char *ms = getenv("SWIRL_ZC_MLE_STREAM_MIN");
     char *mend = NULL;
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms

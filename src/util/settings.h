@@ -41,6 +41,8 @@ typedef struct swirl_settings {
                                   evaluations x C (threads per evaluation) reach this, else
                                   the block kernel; 0: always the stream; default: never (the
                                   block kernel was faster on the H100 at every threshold) */
+    unsigned ts_grind_blocks;  /* SWIRL_TS_GRIND_BLOCKS: the device PoW search's grid (blocks of
+                                  256); 0 (default): the blocks the card holds at once */
     unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
                                   (default 128; 0: none) */
 } swirl_settings;

@@ -20,6 +20,7 @@
 #include "device/cuda/ts_grind.cuh"
 #include "device/cuda/ts_warp.cuh"
 #include "transcript/transcript_impl.h"
+#include "util/settings.h"
 
 __constant__ uint32_t c_ts_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 __constant__ uint32_t c_ts_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
@@ -182,6 +183,8 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
     unsigned cap = (unsigned)per_sm * (unsigned)(ctx->sm_count > 0 ? ctx->sm_count : 1);
     if (blocks > cap)
         blocks = cap;
+    if (swirl_settings_get()->ts_grind_blocks) /* a tuning override */
+        blocks = swirl_settings_get()->ts_grind_blocks;
     SWIRL_LAUNCH(ctx, k_ts_grind_chunk, blocks, 256, 0, d_t, bits, 0ull, (unsigned long long)BB31_P,
                  best);
     SWIRL_LAUNCH(ctx, k_ts_grind_apply, 1, 32, 0, d_t, bits, best, d_witness);
