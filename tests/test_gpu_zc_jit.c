@@ -90,7 +90,29 @@ static void test_second_context(void) {
     g_ctx = first;
 }
 
+/* a JIT launch refused at launch time (as cudaErrorLaunchOutOfResources would be): the program
+ * runs the interpreter instead, the sums still equal the CPU's and the context stays sound */
+static void test_refused_launch(void) {
+    swirl_cuda_ctx *first = g_ctx;
+    CHECK_OK(swirl_cuda_ctx_create(&g_ctx, 0, (size_t)64 << 20));
+    zc_case c;
+    zcc_keccak(&c, 0, 5);
+    swirl_cuda_fault_jit_launch_at(1);
+    zcc_run(&c, gpu_r0, gpu_round, g_ctx, 1);
+    swirl_cuda_zc_jit_stats s;
+    swirl_cuda_zc_jit_stats_get(g_ctx, &s);
+    printf("  refused launch: %zu round-0 calls equal the CPU's; %u refused, %llu launches\n",
+           zcc.n_r0, s.failures, s.launches);
+    CHECK(s.failures == 1 && s.kernels == 1);
+    CHECK(!swirl_cuda_ctx_poisoned(g_ctx));
+    zcc_clear(&c);
+    swirl_cuda_fault_jit_launch_at(0);
+    swirl_cuda_ctx_destroy(g_ctx);
+    g_ctx = first;
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_refused_launch),
     SWIRL_TEST(test_keccak_random),
     SWIRL_TEST(test_keccak_real),
     SWIRL_TEST(test_second_context),

@@ -38,4 +38,8 @@ void swirl_cuda_zc_jit_stats_get(const swirl_cuda_ctx *ctx, swirl_cuda_zc_jit_st
         memset(out, 0, sizeof *out);
 }
 
+void swirl_cuda_fault_jit_launch_at(unsigned long long n) {
+    (void)n;
+}
+
 #endif /* SWIRL_HAVE_CUDA */

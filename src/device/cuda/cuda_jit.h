@@ -71,6 +71,9 @@ typedef struct swirl_cuda_zc_jit_stats {
     double build_ms;         /* wall time spent getting the kernels (generate, compile, load) */
 } swirl_cuda_zc_jit_stats;
 void swirl_cuda_zc_jit_stats_get(const swirl_cuda_ctx *ctx, swirl_cuda_zc_jit_stats *out);
+/** Tests only: the n-th JIT kernel launch from now is refused as a launch-time error
+ *  (cudaErrorLaunchOutOfResources) would be; 0 disarms. */
+void swirl_cuda_fault_jit_launch_at(unsigned long long n);
 
 #if defined(__CUDACC__)
 /* The CUDA backend's side (zc_constraint.cu, runtime.cu). */
@@ -84,6 +87,10 @@ enum swirl_status swirl_cuda_zc_jit_kernel(swirl_cuda_ctx *ctx, void **kernel,
                                            const char *name);
 /** Counts a launch of a JIT kernel (the stats). */
 void swirl_cuda_zc_jit_launched(swirl_cuda_ctx *ctx);
+/** Whether the injected JIT launch refusal (swirl_cuda_fault_jit_launch_at) fires now. */
+int swirl_cuda_zc_jit_fault_fires(void);
+/** Counts a JIT kernel whose launch was refused (its program runs the interpreter from then on). */
+void swirl_cuda_zc_jit_refused(swirl_cuda_ctx *ctx);
 /** Unloads the context's JIT kernels; swirl_cuda_ctx_destroy calls it. */
 void swirl_cuda_zc_jit_free(swirl_cuda_ctx *ctx);
 #endif

@@ -52,6 +52,7 @@
 #include "device/zc_eval.h"
 #include "device/zc_stream.h"
 #include "util/alloc.h"
+#include "util/log.h"
 #include "util/settings.h"
 
 #define ZC_BLOCK SWIRL_ZC_THREADS /* 128 (device/cuda/zc_r0_stream.cuh) */
@@ -535,6 +536,15 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
     return st;
 }
 
+/* launch-time refusals of the JIT kernel (resources, configuration, an unloadable image) leave
+ * the context usable: the interpreter can run instead. Anything else is the stream's error. */
+static int jit_refusal_recoverable(cudaError_t e) {
+    return e == cudaErrorLaunchOutOfResources || e == cudaErrorInvalidConfiguration ||
+           e == cudaErrorInvalidValue || e == cudaErrorInvalidResourceHandle ||
+           e == cudaErrorInvalidDeviceFunction || e == cudaErrorNoKernelImageForDevice ||
+           e == cudaErrorSharedObjectInitFailed;
+}
+
 /* the stream of h (device/zc_stream.h) uploaded for round 0; a program the stream cannot take
  * (one output needing more than SWIRL_ZC_STREAM_MAX_TEMPS temporaries) keeps the flat kernel.
  * With SWIRL_ZC_JIT=1 the stream is also compiled (cuda_jit.h; the interpreter when that fails) */
@@ -926,13 +936,29 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
             dim3 sg((unsigned)gx, (unsigned)n_pg, (unsigned)C);
             if (prog->r0_jit) { /* the compiled stream: temporaries in registers, no smem */
                 void *args[1] = {&ra};
-                cudaError_t e = cudaLaunchKernel((const void *)prog->r0_jit, sg, dim3(ZC_BLOCK),
-                                                 args, 0, ctx->stream);
-                if (e != cudaSuccess)
+                cudaError_t e = swirl_cuda_zc_jit_fault_fires()
+                                    ? cudaErrorLaunchOutOfResources
+                                    : cudaLaunchKernel((const void *)prog->r0_jit, sg,
+                                                       dim3(ZC_BLOCK), args, 0, ctx->stream);
+                if (e == cudaSuccess) {
+                    SWIRL_TRY(
+                        swirl_cuda_after_launch(ctx, SWIRL_ZC_JIT_KERNEL, __FILE__, __LINE__));
+                    swirl_cuda_zc_jit_launched(ctx);
+                } else if (jit_refusal_recoverable(e)) {
+                    /* refused at launch (nothing ran, the context is sound): this program runs
+                     * the interpreter from now on */
+                    (void)cudaGetLastError();
+                    swirl_log(SWIRL_LOG_WARN,
+                              "round-0 JIT kernel launch refused (%s); the interpreter runs",
+                              cudaGetErrorString(e));
+                    swirl_cuda_zc_jit_refused(ctx);
+                    prog->r0_jit = NULL;
+                    owner->r0_jit = NULL;
+                } else {
                     return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, SWIRL_ZC_JIT_KERNEL);
-                SWIRL_TRY(swirl_cuda_after_launch(ctx, SWIRL_ZC_JIT_KERNEL, __FILE__, __LINE__));
-                swirl_cuda_zc_jit_launched(ctx);
-            } else {
+                }
+            }
+            if (!prog->r0_jit) {
                 SWIRL_LAUNCH(ctx, k_zc_r0_stream, sg, ZC_BLOCK, smem, prog->st, prog->dp.consts,
                              prog->dp.bus1, ra);
             }

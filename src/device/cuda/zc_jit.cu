@@ -727,6 +727,21 @@ extern "C" void swirl_cuda_zc_jit_launched(swirl_cuda_ctx *ctx) {
         ctx->zc_jit->stats.launches++;
 }
 
+static unsigned long long g_jit_fault; /* countdown (tests only); 0: disarmed */
+
+extern "C" void swirl_cuda_fault_jit_launch_at(unsigned long long n) {
+    g_jit_fault = n;
+}
+
+extern "C" int swirl_cuda_zc_jit_fault_fires(void) {
+    return g_jit_fault != 0 && --g_jit_fault == 0;
+}
+
+extern "C" void swirl_cuda_zc_jit_refused(swirl_cuda_ctx *ctx) {
+    if (ctx && ctx->zc_jit)
+        ctx->zc_jit->stats.failures++;
+}
+
 extern "C" void swirl_cuda_zc_jit_stats_get(const swirl_cuda_ctx *ctx,
                                             swirl_cuda_zc_jit_stats *out) {
     if (!out)
