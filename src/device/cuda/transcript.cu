@@ -65,7 +65,8 @@ __global__ void k_ts_grind_init(unsigned long long *best) {
 
 /* The state and absorb index are read once into registers (not the whole transcript), so a
  * candidate costs one permutation of register values. */
-__global__ void __launch_bounds__(256, 6) k_ts_grind_chunk(const swirl_transcript *t, unsigned bits,
+template <int MINB>
+__global__ void __launch_bounds__(256, MINB) k_ts_grind_chunk(const swirl_transcript *t, unsigned bits,
                                                         unsigned long long base,
                                                         unsigned long long count,
                                                         unsigned long long *best) {
@@ -173,8 +174,16 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
      * run their own strides far past it before the queued ones test the candidates between. */
     unsigned long long per = 1ull << (bits + 4 < 30 ? bits + 4 : 30);
     unsigned blocks = swirl_cuda_blocks((size_t)per, 256);
+    /* the register budget: __launch_bounds__(256, 6) (40 registers) spilled the permutation's
+     * state in the loop; 4 (64 registers) holds it (SWIRL_TS_GRIND_MINB picks 2, 3, 4 or 6) */
+    unsigned minb = swirl_settings_get()->ts_grind_minb;
+    void (*kern)(const swirl_transcript *, unsigned, unsigned long long, unsigned long long,
+                 unsigned long long *) = minb == 2   ? k_ts_grind_chunk<2>
+                                         : minb == 3 ? k_ts_grind_chunk<3>
+                                         : minb == 6 ? k_ts_grind_chunk<6>
+                                                     : k_ts_grind_chunk<4>;
     int per_sm = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, k_ts_grind_chunk, 256, 0) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kern, 256, 0) !=
             cudaSuccess ||
         per_sm < 1) {
         (void)cudaGetLastError(); /* the query's error is not the stream's */
@@ -185,8 +194,7 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
         blocks = cap;
     if (swirl_settings_get()->ts_grind_blocks) /* a tuning override */
         blocks = swirl_settings_get()->ts_grind_blocks;
-    SWIRL_LAUNCH(ctx, k_ts_grind_chunk, blocks, 256, 0, d_t, bits, 0ull, (unsigned long long)BB31_P,
-                 best);
+    SWIRL_LAUNCH(ctx, kern, blocks, 256, 0, d_t, bits, 0ull, (unsigned long long)BB31_P, best);
     SWIRL_LAUNCH(ctx, k_ts_grind_apply, 1, 32, 0, d_t, bits, best, d_witness);
     return SWIRL_OK;
 }
