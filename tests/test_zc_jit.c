@@ -325,15 +325,21 @@ static void test_disk_cache(void) {
     CHECK_OK(swirl_cuda_jit_build(&b, &j.code, "sm_90a", 64, SWIRL_JIT_DISK));
     CHECK(!b.from_cache && count_files(dir, ".cubin") == 2);
     swirl_jit_build_clear(&b);
-    /* damage every file (one byte of the payload's length): each is recompiled and rewritten */
+    /* damage every file (one byte of the payload's length in one, one byte of the payload itself,
+     * same length, in the other): each is recompiled and rewritten */
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
         if (!strstr(e->d_name, ".cubin"))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        static int k;
+        long off = k++ % 2 ? 24 : 48 + 100; /* the header is 48 bytes */
         FILE *f = fopen(path, "r+b");
-        CHECK(f && fseek(f, 24, SEEK_SET) == 0 && fputc(0x5a, f) != EOF && fclose(f) == 0);
+        CHECK(f && fseek(f, off, SEEK_SET) == 0);
+        int byte = f ? fgetc(f) : EOF;
+        CHECK(byte != EOF && fseek(f, off, SEEK_SET) == 0 && fputc(byte ^ 0x5a, f) != EOF &&
+              fclose(f) == 0);
     }
     if (d)
         closedir(d);

@@ -440,8 +440,8 @@ static jit_hash jit_key(const jit_api *a, const swirl_zc_jit_code *code, const c
     return h;
 }
 
-#define JIT_MAGIC "SWZCJIT1"
-#define JIT_FILE_HEAD 32 /* magic, key (16 bytes), payload length (8) */
+#define JIT_MAGIC "SWZCJIT2"
+#define JIT_FILE_HEAD 48 /* magic, key (16 bytes), payload length (8), payload hash (16) */
 
 /* the cache directory into dir (creating it); 0 when there is none */
 static int jit_cache_dir(char *dir, size_t cap) {
@@ -473,12 +473,22 @@ static int jit_cache_path(char *path, size_t cap, const jit_hash *key) {
     return k > 0 && (size_t)k < cap;
 }
 
-static void jit_head_bytes(unsigned char *h, const jit_hash *key, uint64_t len) {
+/* the payload's own hash: a file damaged on disk (same length, other bytes) is not loaded */
+static jit_hash jit_payload_hash(const void *p, size_t n) {
+    jit_hash h = {0x84222325cbf29ce4ull, 0xbb67ae8584caa73bull};
+    jit_hash_add(&h, p, n);
+    return h;
+}
+
+static void jit_head_bytes(unsigned char *h, const jit_hash *key, uint64_t len,
+                           const jit_hash *payload) {
     memcpy(h, JIT_MAGIC, 8);
     for (int i = 0; i < 8; i++) {
         h[8 + i] = (unsigned char)(key->a >> (8 * i));
         h[16 + i] = (unsigned char)(key->b >> (8 * i));
         h[24 + i] = (unsigned char)(len >> (8 * i));
+        h[32 + i] = (unsigned char)(payload->a >> (8 * i));
+        h[40 + i] = (unsigned char)(payload->b >> (8 * i));
     }
 }
 
@@ -497,11 +507,17 @@ static int jit_cache_read(swirl_jit_build *out, const jit_hash *key) {
     int ok = size > JIT_FILE_HEAD && fseek(f, 0, SEEK_SET) == 0 &&
              fread(head, 1, JIT_FILE_HEAD, f) == JIT_FILE_HEAD;
     uint64_t len = ok ? (uint64_t)(size - JIT_FILE_HEAD) : 0;
-    jit_head_bytes(want, key, len);
-    ok = ok && memcmp(head, want, JIT_FILE_HEAD) == 0;
+    jit_hash none = {0, 0};
+    jit_head_bytes(want, key, len, &none);
+    ok = ok && memcmp(head, want, 32) == 0; /* magic, key, length */
     void *p = ok ? swirl_malloc((size_t)len) : NULL;
     ok = p && fread(p, 1, (size_t)len, f) == (size_t)len;
     fclose(f);
+    if (ok) { /* the payload's hash */
+        jit_hash ph = jit_payload_hash(p, (size_t)len);
+        jit_head_bytes(want, key, len, &ph);
+        ok = memcmp(head, want, JIT_FILE_HEAD) == 0;
+    }
     if (!ok) {
         free(p);
         return 0;
@@ -525,7 +541,8 @@ static void jit_cache_write(const swirl_jit_build *b, const jit_hash *key) {
     if (!f)
         return;
     unsigned char head[JIT_FILE_HEAD];
-    jit_head_bytes(head, key, b->cubin_bytes);
+    jit_hash ph = jit_payload_hash(b->cubin, b->cubin_bytes);
+    jit_head_bytes(head, key, b->cubin_bytes, &ph);
     int ok = fwrite(head, 1, JIT_FILE_HEAD, f) == JIT_FILE_HEAD &&
              fwrite(b->cubin, 1, b->cubin_bytes, f) == b->cubin_bytes;
     ok = fclose(f) == 0 && ok;
