@@ -41,8 +41,8 @@ static void read_settings(void) {
     unsigned long g = gb && gb[0] ? strtoul(gb, &gend, 10) : 0;
     g_settings.ts_grind_blocks = (gend && *gend) || g > (1ul << 24) ? 0u : (unsigned)g;
     const char *gm = getenv("SWIRL_TS_GRIND_MINB");
-    unsigned long mb = gm && gm[0] ? strtoul(gm, NULL, 10) : 4;
-    g_settings.ts_grind_minb = mb == 2 || mb == 3 || mb == 6 ? (unsigned)mb : 4u;
+    unsigned long mb = gm && gm[0] ? strtoul(gm, NULL, 10) : 5;
+    g_settings.ts_grind_minb = mb >= 2 && mb <= 6 ? (unsigned)mb : 5u;
     const char *ms = getenv("SWIRL_ZC_MLE_STREAM_MIN");
     char *mend = NULL;
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms
