@@ -44,8 +44,8 @@ typedef struct swirl_settings {
     unsigned ts_grind_blocks;  /* SWIRL_TS_GRIND_BLOCKS: the device PoW search's grid (blocks of
                                   256); 0 (default): the blocks the card holds at once */
     unsigned ts_grind_minb;    /* SWIRL_TS_GRIND_MINB: the PoW search kernel's minimum resident
-                                  blocks of 256 per SM, i.e. its register budget (2, 3, 4, 6;
-                                  default 4) */
+                                  blocks of 256 per SM, i.e. its register budget (2, 3, 4 or
+                                  6, another value 4; default 4) */
     unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
                                   (default 128; 0: none) */
 } swirl_settings;
