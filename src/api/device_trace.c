@@ -12,6 +12,33 @@
 #include "swirl/swirl_prover.h"
 #include "util/log.h"
 
+/* an empty handle for a trace on ctx's GPU; SWIRL_E_UNSUPPORTED for a context without one */
+static enum swirl_status trace_new(swirl_device_trace **t, swirl_context *ctx) {
+    if (!ctx->backend || !ctx->backend->gpu)
+        return SWIRL_RAISE(SWIRL_E_UNSUPPORTED,
+                           "device traces need a context with the cuda backend (this one is %s)",
+                           ctx->backend ? ctx->backend->name : "cpu");
+    *t = swirl_calloc(1, sizeof **t);
+    if (!*t)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "device trace: out of memory");
+    (*t)->ctx = ctx;
+    return SWIRL_OK;
+}
+
+/* the handle t, whose device values were made with status st: *out (height x width) on
+ * success, else released */
+static enum swirl_status trace_done(swirl_device_trace **out, swirl_device_trace *t,
+                                    enum swirl_status st, size_t height, size_t width) {
+    if (st != SWIRL_OK) {
+        free(t);
+        return st;
+    }
+    t->height = height;
+    t->width = width;
+    *out = t;
+    return SWIRL_OK;
+}
+
 enum swirl_status swirl_keccak_generate_trace_device(swirl_context *ctx, swirl_device_trace **out,
                                                      const uint64_t (*inputs)[25],
                                                      size_t n_inputs) {
@@ -21,27 +48,14 @@ enum swirl_status swirl_keccak_generate_trace_device(swirl_context *ctx, swirl_d
     if (n_inputs > ((size_t)1 << 30) / SWIRL_KECCAK_NUM_ROUNDS)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "keccak trace: %zu permutations is too many",
                            n_inputs);
-    if (!ctx->backend || !ctx->backend->gpu)
-        return SWIRL_RAISE(SWIRL_E_UNSUPPORTED,
-                           "device traces need a context with the cuda backend (this one is %s)",
-                           ctx->backend ? ctx->backend->name : "cpu");
-    swirl_device_trace *t = swirl_calloc(1, sizeof *t);
-    if (!t)
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "device trace: out of memory");
+    swirl_device_trace *t = NULL;
+    SWIRL_TRY(trace_new(&t, ctx));
     swirl_api_scope sc;
     swirl_api_enter(&sc, ctx);
     enum swirl_status st = swirl_cuda_keccak_trace(ctx->backend->gpu, &t->d_values,
                                                    &t->alloc_bytes, inputs, n_inputs);
     swirl_api_leave(&sc);
-    if (st != SWIRL_OK) {
-        free(t);
-        return st;
-    }
-    t->ctx = ctx;
-    t->height = swirl_keccak_trace_height(n_inputs);
-    t->width = SWIRL_KECCAK_NUM_COLS;
-    *out = t;
-    return SWIRL_OK;
+    return trace_done(out, t, st, swirl_keccak_trace_height(n_inputs), SWIRL_KECCAK_NUM_COLS);
 }
 
 enum swirl_status swirl_device_trace_upload(swirl_context *ctx, swirl_device_trace **out,
@@ -54,27 +68,14 @@ enum swirl_status swirl_device_trace_upload(swirl_context *ctx, swirl_device_tra
     if (!swirl_mul_size(height, width, &cells))
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "device trace upload: %zu x %zu overflows",
                            height, width);
-    if (!ctx->backend || !ctx->backend->gpu)
-        return SWIRL_RAISE(SWIRL_E_UNSUPPORTED,
-                           "device traces need a context with the cuda backend (this one is %s)",
-                           ctx->backend ? ctx->backend->name : "cpu");
-    swirl_device_trace *t = swirl_calloc(1, sizeof *t);
-    if (!t)
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "device trace: out of memory");
+    swirl_device_trace *t = NULL;
+    SWIRL_TRY(trace_new(&t, ctx));
     swirl_api_scope sc;
     swirl_api_enter(&sc, ctx);
     enum swirl_status st = swirl_cuda_trace_upload(ctx->backend->gpu, &t->d_values,
                                                    &t->alloc_bytes, values, cells);
     swirl_api_leave(&sc);
-    if (st != SWIRL_OK) {
-        free(t);
-        return st;
-    }
-    t->ctx = ctx;
-    t->height = height;
-    t->width = width;
-    *out = t;
-    return SWIRL_OK;
+    return trace_done(out, t, st, height, width);
 }
 
 void swirl_device_trace_destroy(swirl_device_trace *t) {

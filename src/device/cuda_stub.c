@@ -171,6 +171,10 @@ enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) {
 void swirl_cuda_stage_abort(swirl_cuda_ctx *ctx) {
     (void)ctx;
 }
+enum swirl_status swirl_cuda_stage_close(swirl_cuda_ctx *ctx, enum swirl_status st) {
+    (void)ctx;
+    return st == SWIRL_OK ? NO_CUDA() : st;
+}
 enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) {
     (void)ctx;
     (void)reason;

@@ -230,11 +230,7 @@ extern "C" enum swirl_status swirl_cuda_stacked_reduction(
         st = sr_device(ctx, &s, &d, &d_blob, &d_out);
     if (st == SWIRL_OK && (st = swirl_cuda_stage_begin(ctx, "prover.openings.stacked_reduction")) ==
                               SWIRL_OK) {
-        st = sr_run(ctx, &s, &d, d_blob, d_out, t);
-        if (st == SWIRL_OK)
-            st = swirl_cuda_stage_end(ctx);
-        else
-            swirl_cuda_stage_abort(ctx);
+        st = swirl_cuda_stage_close(ctx, sr_run(ctx, &s, &d, d_blob, d_out, t));
     }
     if (st == SWIRL_OK)
         st = sr_finish(&s, proof, u_out, t);

@@ -500,10 +500,7 @@ extern "C" enum swirl_status swirl_cuda_open_rows(swirl_cuda_ctx *ctx, const bb3
         st = swirl_cuda_download(ctx, rows, d_rows, row_words * sizeof *rows);
     if (st == SWIRL_OK && paths)
         st = swirl_cuda_download(ctx, paths, d_paths, path_words * sizeof *paths);
-    if (st == SWIRL_OK)
-        st = swirl_cuda_stage_end(ctx); /* the one host sync: the downloads are done */
-    else
-        swirl_cuda_stage_abort(ctx);
+    st = swirl_cuda_stage_close(ctx, st); /* the one host sync: the downloads are done */
     swirl_cuda_arena_rewind(ctx, mark);
     return st;
 }

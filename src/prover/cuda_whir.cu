@@ -911,11 +911,7 @@ static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_tran
     swirl_cuda_events_create(r->ev, sizeof r->ev / sizeof r->ev[0]);
     enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.openings.whir");
     if (st == SWIRL_OK) {
-        st = wh_run_stage(r, t, commits);
-        if (st != SWIRL_OK)
-            swirl_cuda_stage_abort(r->ctx);
-        else
-            st = swirl_cuda_stage_end(r->ctx);
+        st = swirl_cuda_stage_close(r->ctx, wh_run_stage(r, t, commits));
         if (st == SWIRL_OK)
             wh_record_substages(r); /* after the stage's one sync: 0 syncs of their own */
     }

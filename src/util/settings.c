@@ -13,6 +13,18 @@ static int env_on(const char *name) {
     return v && v[0] && !(v[0] == '0' && v[1] == 0);
 }
 
+/* a decimal count from the environment: dflt when unset, empty, not a whole number or out of
+ * [lo, hi] */
+static unsigned long env_count(const char *name, unsigned long dflt, unsigned long lo,
+                               unsigned long hi) {
+    const char *v = getenv(name);
+    if (!v || !v[0])
+        return dflt;
+    char *end = NULL;
+    unsigned long n = strtoul(v, &end, 10);
+    return *end || n < lo || n > hi ? dflt : n;
+}
+
 static void read_settings(void) {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
     __builtin_cpu_init();
@@ -32,23 +44,13 @@ static void read_settings(void) {
     g_settings.zc_jit = env_on("SWIRL_ZC_JIT");
     const char *jc = getenv("SWIRL_JIT_CACHE");
     g_settings.jit_cache = !jc || env_on("SWIRL_JIT_CACHE"); /* on unless SWIRL_JIT_CACHE=0 */
-    const char *mr = getenv("SWIRL_ZC_JIT_MAXRREG");
-    char *end = NULL;
-    unsigned long m = mr && mr[0] ? strtoul(mr, &end, 10) : 128;
-    g_settings.zc_jit_maxrreg = (end && *end) || m > 255 ? 128u : (unsigned)m;
-    const char *gb = getenv("SWIRL_TS_GRIND_BLOCKS");
-    char *gend = NULL;
-    unsigned long g = gb && gb[0] ? strtoul(gb, &gend, 10) : 0;
-    g_settings.ts_grind_blocks = (gend && *gend) || g > (1ul << 24) ? 0u : (unsigned)g;
-    const char *gm = getenv("SWIRL_TS_GRIND_MINB");
-    unsigned long mb = gm && gm[0] ? strtoul(gm, NULL, 10) : 5;
-    g_settings.ts_grind_minb = mb >= 2 && mb <= 6 ? (unsigned)mb : 5u;
-    const char *ms = getenv("SWIRL_ZC_MLE_STREAM_MIN");
-    char *mend = NULL;
+    g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 128, 0, 255);
+    g_settings.ts_grind_blocks = (unsigned)env_count("SWIRL_TS_GRIND_BLOCKS", 0, 0, 1ul << 24);
+    g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 5, 2, 6);
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms
      * against 18.9 with the stream from 16,384; docs/PERF.md) */
-    unsigned long mm = ms && ms[0] ? strtoul(ms, &mend, 10) : ULONG_MAX;
-    g_settings.zc_mle_stream_min = mend && *mend ? ULONG_MAX : mm;
+    g_settings.zc_mle_stream_min =
+        env_count("SWIRL_ZC_MLE_STREAM_MIN", ULONG_MAX, 0, ULONG_MAX);
 }
 
 const swirl_settings *swirl_settings_get(void) {

@@ -171,6 +171,10 @@ enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) SWIRL_WARN_UNUSED_RE
  *  context can begin stages again; every failing path between stage_begin and stage_end calls it.
  */
 void swirl_cuda_stage_abort(swirl_cuda_ctx *ctx);
+/** A stage's close on both paths: st == SWIRL_OK ends it (the sync; stage_end's status), any other
+ *  st aborts it and is returned. */
+enum swirl_status swirl_cuda_stage_close(swirl_cuda_ctx *ctx,
+                                         enum swirl_status st) SWIRL_WARN_UNUSED_RESULT;
 /** The one counted way to synchronize outside stage_end; the reason goes to the log (debug). */
 enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *reason) SWIRL_WARN_UNUSED_RESULT;
 /** Records a sub-stage timed by events inside a stage that has ended (0 syncs of its own: the

@@ -418,10 +418,7 @@ extern "C" enum swirl_status swirl_cuda_gkr_prove(swirl_cuda_ctx *ctx, bb31x4 *h
         st = swirl_cuda_gkr_prove_enqueue(ctx, (bb31x4 *)d_proof, d_t, d_p, d_q, n);
         if (st == SWIRL_OK)
             st = swirl_cuda_download(ctx, h_proof, d_proof, len * sizeof(bb31x4));
-        if (st == SWIRL_OK)
-            st = swirl_cuda_stage_end(ctx);
-        else
-            swirl_cuda_stage_abort(ctx);
+        st = swirl_cuda_stage_close(ctx, st);
     }
     ctx->arena_used = mark;
     return st;

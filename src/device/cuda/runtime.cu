@@ -149,6 +149,9 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
     if (device < 0 || device >= n)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG, "CUDA device %d out of range (%d devices)", device,
                            n);
+    if (align256(arena_bytes) < arena_bytes)
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "device arena of %zu bytes: too large", arena_bytes);
+    arena_bytes = align256(arena_bytes);
     swirl_cuda_ctx *ctx = (swirl_cuda_ctx *)swirl_calloc(1, sizeof *ctx);
     if (!ctx)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
@@ -164,11 +167,6 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
         e = cudaEventCreate(&ctx->ev_stop);
     if (e == cudaSuccess)
         e = cudaDeviceGetAttribute(&ctx->sm_count, cudaDevAttrMultiProcessorCount, device);
-    if (arena_bytes > 0 && align256(arena_bytes) < arena_bytes) {
-        swirl_cuda_ctx_destroy(ctx);
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "device arena of %zu bytes: too large", arena_bytes);
-    }
-    arena_bytes = align256(arena_bytes);
     if (e == cudaSuccess && arena_bytes > 0) {
         st = device_alloc_check("the device arena", arena_bytes);
         if (st != SWIRL_OK) {
@@ -615,6 +613,13 @@ extern "C" enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) {
 extern "C" void swirl_cuda_stage_abort(swirl_cuda_ctx *ctx) {
     if (ctx)
         ctx->stage_open = 0;
+}
+
+extern "C" enum swirl_status swirl_cuda_stage_close(swirl_cuda_ctx *ctx, enum swirl_status st) {
+    if (st == SWIRL_OK)
+        return swirl_cuda_stage_end(ctx);
+    swirl_cuda_stage_abort(ctx);
+    return st;
 }
 
 extern "C" const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx *ctx, size_t *n) {

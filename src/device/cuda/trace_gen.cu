@@ -34,6 +34,19 @@ static size_t inputs_offset(size_t cells) {
     return (cells * sizeof(bb31) + 255) & ~(size_t)255;
 }
 
+/* a device trace's allocation p (bytes) made by a stage that ended with st: handed out through
+ * *d_out and *alloc_bytes, or freed on failure */
+static enum swirl_status trace_publish(swirl_cuda_ctx *ctx, void *p, size_t bytes,
+                                       enum swirl_status st, bb31 **d_out, size_t *alloc_bytes) {
+    if (st != SWIRL_OK) {
+        swirl_cuda_dev_free(ctx, p, bytes);
+        return st;
+    }
+    *d_out = (bb31 *)p;
+    *alloc_bytes = bytes;
+    return SWIRL_OK;
+}
+
 extern "C" enum swirl_status swirl_cuda_keccak_trace(swirl_cuda_ctx *ctx, bb31 **d_out,
                                                      size_t *alloc_bytes,
                                                      const uint64_t (*inputs)[25],
@@ -62,18 +75,9 @@ extern "C" enum swirl_status swirl_cuda_keccak_trace(swirl_cuda_ctx *ctx, bb31 *
                                                                                n_inputs);
             st = swirl_cuda_after_launch(ctx, "k_keccak_trace", __FILE__, __LINE__);
         }
-        if (st == SWIRL_OK)
-            st = swirl_cuda_stage_end(ctx); /* the one host sync: the trace is complete */
-        else
-            swirl_cuda_stage_abort(ctx);
+        st = swirl_cuda_stage_close(ctx, st); /* the one host sync: the trace is complete */
     }
-    if (st != SWIRL_OK) {
-        swirl_cuda_dev_free(ctx, p, bytes);
-        return st;
-    }
-    *d_out = m;
-    *alloc_bytes = bytes;
-    return SWIRL_OK;
+    return trace_publish(ctx, p, bytes, st, d_out, alloc_bytes);
 }
 
 extern "C" enum swirl_status swirl_cuda_trace_upload(swirl_cuda_ctx *ctx, bb31 **d_out,
@@ -92,19 +96,10 @@ extern "C" enum swirl_status swirl_cuda_trace_upload(swirl_cuda_ctx *ctx, bb31 *
     enum swirl_status st = swirl_cuda_stage_begin(ctx, "device_trace_upload");
     if (st == SWIRL_OK) {
         swirl_cuda_copy piece = {p, host, bytes};
-        st = swirl_cuda_upload_many(ctx, &piece, 1);
-        if (st == SWIRL_OK)
-            st = swirl_cuda_stage_end(ctx); /* the copy is complete: host may be reused */
-        else
-            swirl_cuda_stage_abort(ctx);
+        /* the copy is complete at the close: host may be reused */
+        st = swirl_cuda_stage_close(ctx, swirl_cuda_upload_many(ctx, &piece, 1));
     }
-    if (st != SWIRL_OK) {
-        swirl_cuda_dev_free(ctx, p, bytes);
-        return st;
-    }
-    *d_out = (bb31 *)p;
-    *alloc_bytes = bytes;
-    return SWIRL_OK;
+    return trace_publish(ctx, p, bytes, st, d_out, alloc_bytes);
 }
 
 extern "C" void swirl_cuda_trace_free(swirl_cuda_ctx *ctx, bb31 *d, size_t alloc_bytes) {
@@ -119,12 +114,8 @@ extern "C" enum swirl_status swirl_cuda_trace_download(swirl_cuda_ctx *ctx, bb31
     SWIRL_ARG_CHECK(host != NULL && d != NULL && stage != NULL);
     SWIRL_TRY(swirl_cuda_stage_begin(ctx, stage));
     swirl_cuda_copy piece = {host, d, cells * sizeof(bb31)};
-    enum swirl_status st = swirl_cuda_download_many(ctx, &piece, 1);
-    if (st == SWIRL_OK)
-        st = swirl_cuda_stage_end(ctx); /* the host copy is complete */
-    else
-        swirl_cuda_stage_abort(ctx);
-    return st;
+    /* the host copy is complete at the close */
+    return swirl_cuda_stage_close(ctx, swirl_cuda_download_many(ctx, &piece, 1));
 }
 
 extern "C" int swirl_cuda_is_device_ptr(const void *p) {
