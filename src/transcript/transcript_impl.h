@@ -205,6 +205,13 @@ SWIRL_HD int swirl_ts_check_witness(swirl_transcript *t, unsigned bits, bb31 wit
     return swirl_ts_sample_bits(t, bits, tb) == 0;
 }
 
+/* The end of a PoW candidate: s is the state with the witness absorbed (it is permuted in place);
+ * whether the value check_witness samples next has its low `bits` bits zero */
+SWIRL_HD int swirl_ts_pow_perm_ok(bb31 *s, unsigned bits, const swirl_ts_tables *tb) {
+    SWIRL_TS_PERMUTE(s, tb);
+    return (bb31_to_u32(s[P2_RATE - 1]) & (uint32_t)((1ull << bits) - 1)) == 0;
+}
+
 /* One PoW candidate without touching t: the output check_witness would sample for `witness`
  * (one permutation of the state with the witness at absorb_idx; state[RATE-1] masked), for
  * parallel searches (a thread, a lane or a GPU thread per candidate). */
@@ -215,8 +222,7 @@ SWIRL_HD int swirl_ts_pow_state_ok(const bb31 *state, unsigned absorb_idx, unsig
     bb31 s[P2_WIDTH];
     for (unsigned i = 0; i < P2_WIDTH; i++)
         s[i] = i == absorb_idx ? witness : state[i];
-    SWIRL_TS_PERMUTE(s, tb);
-    return (bb31_to_u32(s[P2_RATE - 1]) & (uint32_t)((1ull << bits) - 1)) == 0;
+    return swirl_ts_pow_perm_ok(s, bits, tb);
 }
 
 SWIRL_HD int swirl_ts_pow_candidate_ok(const swirl_transcript *t, unsigned bits, bb31 witness,

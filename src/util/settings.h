@@ -45,7 +45,7 @@ typedef struct swirl_settings {
                                   256); 0 (default): the blocks the card holds at once */
     unsigned ts_grind_minb;    /* SWIRL_TS_GRIND_MINB: the PoW search kernel's minimum resident
                                   blocks of 256 per SM, i.e. its register budget (2 to 6;
-                                  default 5: 48 registers, no spill) */
+                                  default 6: 40 registers, no spill, as a Merkle leaf) */
     unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
                                   (default 128; 0: none) */
 } swirl_settings;

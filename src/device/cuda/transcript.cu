@@ -57,43 +57,47 @@ __global__ void k_ts_script(swirl_transcript *t, const uint32_t *ops, size_t n, 
     swirl_ts_warp_store(t, &s);
 }
 
-#define TS_NOT_FOUND 0xffffffffffffffffull
+#define TS_NOT_FOUND 0xffffffffu /* larger than every candidate (< p < 2^31) */
 
-__global__ void k_ts_grind_init(unsigned long long *best) {
+__global__ void k_ts_grind_init(uint32_t *best) {
     *best = TS_NOT_FOUND;
 }
 
 /* The state is read once into shared memory and the absorb index into a register (not the whole
- * transcript), so a candidate costs one permutation of register values. */
+ * transcript), so a candidate costs one permutation of register values. The loop runs on 32-bit
+ * values (candidates are below p < 2^31, the stride below 2^25): with 64-bit indices and a 64-bit
+ * best the kernel took 64 registers (4 blocks of 256 an SM, ncu 38 % of the warps active) where a
+ * Merkle leaf takes 40. */
 template <int MINB>
 __global__ void __launch_bounds__(256, MINB) k_ts_grind_chunk(const swirl_transcript *t, unsigned bits,
-                                                        unsigned long long base,
-                                                        unsigned long long count,
-                                                        unsigned long long *best) {
+                                                        uint32_t *best) {
     swirl_ts_tables tb = d_ts_tables();
-    /* the state in shared memory, read per candidate: 16 registers fewer than a register copy,
-     * so 6 blocks of 256 fit an SM without spilling (ncu: 38 % of the warps active with 4) */
     __shared__ bb31 st[P2_WIDTH];
     if (threadIdx.x < P2_WIDTH)
         st[threadIdx.x] = t->state[threadIdx.x];
     __syncthreads();
     unsigned idx = t->absorb_idx;
-    unsigned long long stride = (unsigned long long)gridDim.x * blockDim.x;
+    uint32_t stride = gridDim.x * blockDim.x;
     /* the best witness known so far, read one candidate ahead: its load (an L2 round trip: the
      * value is volatile) is in flight while the permutation runs, and the check uses the value
      * read before. A stale value is never smaller than the current one, so it only lets a thread
      * test a candidate more, never skip a smaller witness. */
-    unsigned long long known = *(volatile unsigned long long *)best;
-    for (unsigned long long i = (unsigned long long)blockIdx.x * blockDim.x + threadIdx.x;
-         i < count; i += stride) {
-        unsigned long long w = base + i;
-        /* stop only when a smaller witness is already known: blocks of this launch that start
-         * after another block's success may still hold smaller candidates (an earlier chunk's
-         * success is smaller than every candidate here) */
+    uint32_t known = *(volatile uint32_t *)best;
+    for (uint32_t w = blockIdx.x * blockDim.x + threadIdx.x; w < BB31_P; w += stride) {
+        /* stop only when a smaller witness is already known: blocks that start after another
+         * block's success may still hold smaller candidates */
         if (w >= known)
             return;
-        known = *(volatile unsigned long long *)best;
-        if (swirl_ts_pow_state_ok(st, idx, bits, bb31_from_u32((uint32_t)w), &tb)) {
+        known = *(volatile uint32_t *)best;
+        /* the candidate's state as swirl_ts_pow_state_ok makes it, read from shared memory
+         * through a volatile pointer: otherwise the compiler keeps the loop-invariant 16 values
+         * in registers (56 registers instead of 40, i.e. 5 blocks of 256 an SM instead of 6) */
+        const volatile uint32_t *vs = (const volatile uint32_t *)st;
+        bb31 s[P2_WIDTH], wm = bb31_from_u32(w);
+#pragma unroll
+        for (unsigned k = 0; k < P2_WIDTH; k++)
+            s[k].v = k == idx ? wm.v : vs[k];
+        if (swirl_ts_pow_perm_ok(s, bits, &tb)) {
             atomicMin(best, w);
             return; /* later candidates of this thread are larger */
         }
@@ -124,10 +128,10 @@ __global__ void __launch_bounds__(256) k_ts_grind_block(swirl_transcript *t, uns
 }
 
 /* one warp */
-__global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits, const unsigned long long *best,
+__global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits, const uint32_t *best,
                                  uint32_t *witness) {
     __shared__ swirl_transcript s;
-    unsigned long long b = *best;
+    uint32_t b = *best;
     if (b == TS_NOT_FOUND) {
         if (threadIdx.x == 0)
             *witness = BB31_P;
@@ -135,10 +139,10 @@ __global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits, const unsig
     }
     swirl_ts_tables tb = d_ts_warp_tables();
     swirl_ts_warp_load(&s, t);
-    swirl_ts_check_witness(&s, bits, bb31_from_u32((uint32_t)b), &tb);
+    swirl_ts_check_witness(&s, bits, bb31_from_u32(b), &tb);
     swirl_ts_warp_store(t, &s);
     if (threadIdx.x == 0)
-        *witness = (uint32_t)b;
+        *witness = b;
 }
 
 extern "C" enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx,
@@ -154,7 +158,7 @@ extern "C" enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx,
 }
 
 extern "C" size_t swirl_cuda_transcript_grind_bytes(void) {
-    return sizeof(unsigned long long);
+    return sizeof(uint32_t);
 }
 
 extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
@@ -168,7 +172,7 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
         SWIRL_LAUNCH(ctx, k_ts_grind_block, 1, 256, 0, d_t, bits, d_witness);
         return SWIRL_OK;
     }
-    unsigned long long *best = (unsigned long long *)d_scratch;
+    uint32_t *best = (uint32_t *)d_scratch;
     SWIRL_LAUNCH(ctx, k_ts_grind_init, 1, 1, 0, best);
     /* one launch over every candidate, the grid no larger than the blocks the card holds at
      * once: the resident threads then test the candidates in increasing order, one stride
@@ -177,12 +181,12 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
      * run their own strides far past it before the queued ones test the candidates between. */
     unsigned long long per = 1ull << (bits + 4 < 30 ? bits + 4 : 30);
     unsigned blocks = swirl_cuda_blocks((size_t)per, 256);
-    /* the register budget: 5 blocks of 256 an SM (48 registers, no spill with the base state in
-     * shared memory; 6 spills). With the state in registers, 4 blocks ran at 38 % of the warps
-     * active, latency-bound (SWIRL_TS_GRIND_MINB picks 2 to 6) */
+    /* the register budget: 6 blocks of 256 an SM (40 registers, no spill: the base state in
+     * shared memory read per candidate, 32-bit indices), as a Merkle leaf, which runs at the hash
+     * rate. With 64 registers (4 blocks) the search ran at 38 % of the warps active, latency-bound
+     * (SWIRL_TS_GRIND_MINB picks 2 to 6) */
     unsigned minb = swirl_settings_get()->ts_grind_minb;
-    void (*kern)(const swirl_transcript *, unsigned, unsigned long long, unsigned long long,
-                 unsigned long long *) = minb == 2   ? k_ts_grind_chunk<2>
+    void (*kern)(const swirl_transcript *, unsigned, uint32_t *) = minb == 2   ? k_ts_grind_chunk<2>
                                          : minb == 3 ? k_ts_grind_chunk<3>
                                          : minb == 5 ? k_ts_grind_chunk<5>
                                          : minb == 6 ? k_ts_grind_chunk<6>
@@ -199,7 +203,9 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
         blocks = cap;
     if (swirl_settings_get()->ts_grind_blocks) /* a tuning override */
         blocks = swirl_settings_get()->ts_grind_blocks;
-    SWIRL_LAUNCH(ctx, kern, blocks, 256, 0, d_t, bits, 0ull, (unsigned long long)BB31_P, best);
+    if (blocks > 65536u) /* the stride stays below 2^24: no 32-bit overflow past p */
+        blocks = 65536u;
+    SWIRL_LAUNCH(ctx, kern, blocks, 256, 0, d_t, bits, best);
     SWIRL_LAUNCH(ctx, k_ts_grind_apply, 1, 32, 0, d_t, bits, best, d_witness);
     return SWIRL_OK;
 }
