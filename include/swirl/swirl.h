@@ -128,6 +128,17 @@ SWIRL_API int swirl_context_threads(const swirl_context *ctx);
 /** The backend in use: "cpu" or "cuda". */
 SWIRL_API const char *swirl_context_backend(const swirl_context *ctx);
 /**
+ * Waits until the kernels this context compiles in the background are ready, so that later
+ * proofs run them. The CUDA backend compiles long constraint programs (e.g. KeccakAir's) with
+ * NVRTC on a background thread when a proof first needs them and no earlier run left them in the
+ * disk cache; proofs meanwhile run the same computation interpreted (same bytes, slower).
+ * Benchmarks call this after their warm-up proofs. *waited (may be NULL): the compiles waited
+ * for. Returns at once (0) when none is pending and on the CPU backend; SWIRL_OK (a failed
+ * compile is a logged warning and leaves the interpreter). Environment: SWIRL_ZC_JIT=0 never
+ * compiles, SWIRL_ZC_JIT=1 compiles before the first launch instead of in the background.
+ */
+SWIRL_API enum swirl_status swirl_context_finish_compiles(swirl_context *ctx, unsigned *waited);
+/**
  * Debugging interop: with dir != NULL, every later swirl_prove / swirl_verify on this context
  * writes its whole Fiat-Shamir transcript to dir as OpenVM's TranscriptLog .npy files
  * (transcript_values.npy, transcript_is_sample.npy, transcript_perm_results.npy; the directory is

@@ -82,6 +82,16 @@ void swirl_context_destroy(swirl_context *ctx) {
     free(ctx);
 }
 
+enum swirl_status swirl_context_finish_compiles(swirl_context *ctx, unsigned *waited) {
+    if (waited)
+        *waited = 0;
+    SWIRL_ARG_CHECK(ctx != NULL);
+    unsigned n = swirl_backend_finish_compiles(ctx->backend);
+    if (waited)
+        *waited = n;
+    return SWIRL_OK;
+}
+
 int swirl_context_threads(const swirl_context *ctx) {
     return ctx && ctx->threads > 0 ? ctx->threads : omp_get_max_threads();
 }

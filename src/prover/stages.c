@@ -13,6 +13,7 @@
 #include "util/log.h"
 #include "util/settings.h"
 #include "util/span.h"
+#include "device/cuda/cuda_jit.h"
 #include "device/cuda/cuda_zc.h"
 #include "prover/cuda_openings.h"
 #include "prover/cuda_rap.h"
@@ -337,6 +338,10 @@ const swirl_stage_trace *swirl_backend_stage_trace(const swirl_backend *be, size
     if (!be || !be->gpu)
         return NULL;
     return swirl_cuda_stage_trace(be->gpu, n);
+}
+
+unsigned swirl_backend_finish_compiles(swirl_backend *be) {
+    return be && be->gpu ? swirl_cuda_zc_jit_wait(be->gpu) : 0;
 }
 
 size_t swirl_backend_device_peak(const swirl_backend *be) {

@@ -134,6 +134,10 @@ int swirl_backend_rap_reads_host(const swirl_backend *be, int logged);
  *  NULL for the CPU backend. */
 const swirl_stage_trace *swirl_backend_stage_trace(const swirl_backend *be, size_t *n);
 
+/** Waits for the backend's background compiles (the CUDA backend's round-0 JIT); how many it
+ *  waited for (0 for the CPU backend). */
+unsigned swirl_backend_finish_compiles(swirl_backend *be);
+
 /** The most device memory the backend held at once since the last reset (0 for the CPU backend);
  *  a reset starts over from what it holds now. */
 size_t swirl_backend_device_peak(const swirl_backend *be);

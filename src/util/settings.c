@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 static swirl_settings g_settings;
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
@@ -41,7 +42,11 @@ static void read_settings(void) {
     g_settings.zc_per_thread = env_on("SWIRL_ZC_PER_THREAD");
     g_settings.zc_block_round0 = env_on("SWIRL_ZC_BLOCK_ROUND0");
     g_settings.zc_r0_flat = env_on("SWIRL_ZC_R0_FLAT");
-    g_settings.zc_jit = env_on("SWIRL_ZC_JIT");
+    const char *zj = getenv("SWIRL_ZC_JIT");
+    g_settings.zc_jit = !zj || !zj[0] || strcmp(zj, "2") == 0 || strcmp(zj, "background") == 0
+                            ? SWIRL_ZC_JIT_BACKGROUND
+                        : env_on("SWIRL_ZC_JIT") ? SWIRL_ZC_JIT_WAIT
+                                                 : SWIRL_ZC_JIT_OFF;
     const char *jc = getenv("SWIRL_JIT_CACHE");
     g_settings.jit_cache = !jc || env_on("SWIRL_JIT_CACHE"); /* on unless SWIRL_JIT_CACHE=0 */
     g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 128, 0, 255);

@@ -31,9 +31,12 @@ typedef struct swirl_settings {
     int zc_r0_flat;            /* SWIRL_ZC_R0_FLAT: round 0 of long programs with the flat
                                   per-thread kernel (device/zc_eval.h) instead of the stream
                                   (device/zc_stream.h); for comparisons */
-    int zc_jit;                /* SWIRL_ZC_JIT: round 0's stream compiled at run time with NVRTC
-                                  (device/cuda/cuda_jit.h) instead of interpreted; off by default
-                                  (not yet run on a GPU) */
+    int zc_jit;                /* SWIRL_ZC_JIT: round 0's stream of long programs compiled at
+                                  run time with NVRTC (device/cuda/cuda_jit.h) instead of
+                                  interpreted: SWIRL_ZC_JIT_BACKGROUND (unset, or 2: compiled by a
+                                  background thread while the interpreter runs, unless the disk
+                                  cache has it), _WAIT (1 or any other value: compiled before the
+                                  first launch), _OFF (0) */
     int jit_cache;             /* SWIRL_JIT_CACHE (on unless set to 0): the JIT's CUBINs cached on
                                   disk ($XDG_CACHE_HOME/swirl, else ~/.cache/swirl) */
     unsigned long zc_mle_stream_min; /* SWIRL_ZC_MLE_STREAM_MIN: a multilinear round runs the
@@ -49,6 +52,8 @@ typedef struct swirl_settings {
     unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
                                   (default 128; 0: none) */
 } swirl_settings;
+
+enum { SWIRL_ZC_JIT_OFF = 0, SWIRL_ZC_JIT_WAIT = 1, SWIRL_ZC_JIT_BACKGROUND = 2 };
 
 /** The settings, read on the first call (any thread); never NULL. */
 const swirl_settings *swirl_settings_get(void);

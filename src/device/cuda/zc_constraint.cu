@@ -80,9 +80,11 @@ struct swirl_cuda_program {
     void *d_stream;     /* NULL when borrowed */
     size_t stream_bytes;
     int has_stream;
-    /* the stream compiled (cuda_jit.h, SWIRL_ZC_JIT=1): a cudaKernel_t the context owns; NULL:
-     * the interpreter k_zc_r0_stream runs */
+    /* the stream compiled (cuda_jit.h): a cudaKernel_t the context owns; NULL: the interpreter
+     * k_zc_r0_stream runs. r0_jit_ticket (the tables' own): its background compile, polled at
+     * each stream round 0 until it is over */
     void *r0_jit;
+    unsigned r0_jit_ticket;
     /* the last stream round 0's split (inputs, then the stream): events made with the stream
      * (NULL when they could not be had), read after the caller's sync */
     cudaEvent_t r0_ev[3];
@@ -566,7 +568,8 @@ static enum swirl_status zc_upload_stream(swirl_cuda_program *prog, const swirl_
                                  "stream upload");
     }
     if (st == SWIRL_OK && swirl_settings_get()->zc_jit)
-        st = swirl_cuda_zc_jit_kernel(prog->ctx, &prog->r0_jit, &sp, h, name);
+        st = swirl_cuda_zc_jit_kernel(prog->ctx, &prog->r0_jit, &prog->r0_jit_ticket, &sp, h,
+                                      name);
     if (st == SWIRL_OK) {
         prog->st = sp;
         prog->st.instrs = (const uint32_t *)prog->d_stream;
@@ -889,6 +892,15 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
             C *= 2;
         size_t smem = (size_t)prog->st.n_temps * ZC_BLOCK * sizeof(bb31);
         swirl_cuda_program *owner = prog->tables ? prog->tables : prog; /* the events' owner */
+        if (owner->r0_jit_ticket) { /* a background compile: its kernel once it is ready */
+            void *k = NULL;
+            if (swirl_cuda_zc_jit_poll(ctx, owner->r0_jit_ticket, &k)) {
+                owner->r0_jit_ticket = 0;
+                owner->r0_jit = k;
+            }
+        }
+        if (!prog->r0_jit && !owner->r0_jit_ticket)
+            prog->r0_jit = owner->r0_jit; /* a program bound before the kernel was ready */
         unsigned k_in = 1 + (unsigned)dft, k_ev = 0;
         int timed0 = owner->r0_ev[0] && owner->r0_ev[1] && owner->r0_ev[2];
         if (timed0)

@@ -339,7 +339,7 @@ static enum swirl_status jit_link(swirl_jit_build *out, jit_str *log, const jit_
  * whole code as one program */
 static enum swirl_status jit_compile(swirl_jit_build *out, jit_str *log, const jit_api *a,
                                      const swirl_zc_jit_code *code, const char *arch,
-                                     unsigned maxrreg, int link, int verbose) {
+                                     unsigned maxrreg, int link, int verbose, int spare) {
     size_t n = link ? code->n_units + 1 : 1;
     jit_job *jobs = (jit_job *)swirl_calloc(n, sizeof *jobs);
     char *whole = NULL, (*names)[32] = (char(*)[32])swirl_calloc(n, 32);
@@ -362,7 +362,10 @@ static enum swirl_status jit_compile(swirl_jit_build *out, jit_str *log, const j
         p.jobs = jobs;
         p.n_jobs = n;
         p.n_opts = jit_options(p.opts, bufs, arch, maxrreg, link, verbose);
-        out->threads = jit_run_pool(&p, jit_threads(n));
+        unsigned th = jit_threads(n);
+        if (spare && th > 1) /* a background compile leaves a core to the proofs beside it */
+            th--;
+        out->threads = jit_run_pool(&p, th);
         out->programs = (unsigned)n;
         out->linked = link;
         jit_logs(log, jobs, n);
@@ -581,8 +584,13 @@ extern "C" enum swirl_status swirl_cuda_jit_build(swirl_jit_build *out,
         out->wall_ms = jit_now_ms() - t0;
         return SWIRL_OK;
     }
+    if (flags & SWIRL_JIT_PROBE) { /* the disk cache only: not there */
+        out->wall_ms = jit_now_ms() - t0;
+        return SWIRL_OK;
+    }
     jit_str log = {NULL, 0};
-    enum swirl_status st = jit_compile(out, &log, a, code, arch, maxrreg, link, verbose);
+    enum swirl_status st = jit_compile(out, &log, a, code, arch, maxrreg, link, verbose,
+                                       (flags & SWIRL_JIT_SPARE) != 0);
     out->log = log.p;
     if (st != SWIRL_OK) {
         swirl_jit_build_clear(out);
@@ -597,11 +605,37 @@ extern "C" enum swirl_status swirl_cuda_jit_build(swirl_jit_build *out,
 /* ------------------------------------------------------------------------------------------ */
 /* the context's kernels */
 
+/* A compile in the background (SWIRL_ZC_JIT unset or 2): the thread reads only what the job
+ * holds (the generated code, the options) and writes only its result, then sets `done`; the
+ * context's thread joins it (swirl_cuda_zc_jit_poll / _wait / _free) and loads the CUBIN. */
+typedef struct jit_bg {
+    pthread_t th;
+    swirl_zc_jit_code code;
+    char arch[32];
+    unsigned maxrreg, flags;
+    swirl_jit_build b;   /* the result */
+    enum swirl_status st;
+    char err[512];       /* the failure's message (the thread's own last error) */
+    int done;            /* set (release) by the thread when b / st / err are final */
+} jit_bg;
+
+static void *jit_bg_run(void *arg) {
+    jit_bg *j = (jit_bg *)arg;
+    j->st = swirl_cuda_jit_build(&j->b, &j->code, j->arch, j->maxrreg, j->flags);
+    if (j->st != SWIRL_OK)
+        snprintf(j->err, sizeof j->err, "%s", swirl_last_error());
+    __atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
 typedef struct zc_jit_entry {
     uint32_t *key; /* the stream's words, constants, buses and the device (jit_mem_key) */
     size_t key_words;
-    cudaLibrary_t lib; /* NULL: the JIT failed for this key */
+    cudaLibrary_t lib; /* NULL: the JIT failed for this key, or its compile is pending */
     cudaKernel_t kernel;
+    jit_bg *bg;        /* the compile running in the background (NULL: none) */
+    char name[48];     /* the AIR's name (the log's) */
+    unsigned n_instrs;
 } zc_jit_entry;
 
 struct swirl_cuda_zc_jit {
@@ -634,50 +668,143 @@ static uint32_t *jit_mem_key(size_t *words, const swirl_zc_stream *sp, const swi
     return k;
 }
 
-/* generates, builds (disk cache) and loads the kernel of sp into *e (lib NULL on failure, the
- * reason recorded as the thread's error) */
-static enum swirl_status jit_make(zc_jit_entry *e, int *compiled,
-                                  const swirl_zc_stream *sp, const swirl_zc_dprog *pg,
-                                  const char *name, int cc) {
+/* loads b's CUBIN as e's kernel (lib NULL on failure, the reason recorded) */
+static enum swirl_status jit_load_kernel(zc_jit_entry *e, const swirl_jit_build *b) {
+    cudaError_t err = cudaLibraryLoadData(&e->lib, b->cubin, NULL, NULL, 0, NULL, NULL, 0);
+    if (err == cudaSuccess)
+        err = cudaLibraryGetKernel(&e->kernel, e->lib, SWIRL_ZC_JIT_KERNEL);
+    if (err == cudaSuccess)
+        return SWIRL_OK;
+    cudaGetLastError();
+    if (e->lib)
+        cudaLibraryUnload(e->lib);
+    e->lib = NULL;
+    return SWIRL_RAISE(SWIRL_E_CUDA, "loading the JIT kernel: %s", cudaGetErrorString(err));
+}
+
+static void jit_log_built(const zc_jit_entry *e, const swirl_jit_build *b, size_t units,
+                          size_t chunks, const char *how) {
+    swirl_log(SWIRL_LOG_INFO,
+              "round-0 JIT of AIR %s: %u instructions in %zu functions, %zu units, %s in "
+              "%.0f ms (%u programs, %u threads)",
+              e->name, e->n_instrs, chunks, units, b->from_cache ? "from the disk cache" : how,
+              b->wall_ms, b->programs, b->threads);
+}
+
+/* a kernel that could not be had: counted and logged (the interpreter runs) */
+static void jit_failed(struct swirl_cuda_zc_jit *c, const zc_jit_entry *e, enum swirl_status st,
+                       const char *msg) {
+    c->stats.failures++;
+    swirl_log(SWIRL_LOG_WARN, "round-0 JIT of AIR %s failed (%s); the interpreter runs: %s",
+              e->name, swirl_status_str(st), msg);
+}
+
+/* generates, builds (disk cache) and loads the kernel of sp into *e; in the background mode a
+ * kernel not in the disk cache is compiled by a new thread (e->bg) and e stays without one for
+ * now. SWIRL_OK with e->lib NULL and no e->bg: it failed (counted and logged here). */
+static void jit_make(struct swirl_cuda_zc_jit *c, zc_jit_entry *e, const swirl_zc_stream *sp,
+                     const swirl_zc_dprog *pg, int cc, int background) {
     const swirl_settings *s = swirl_settings_get();
+    if (background && !swirl_cuda_jit_available(NULL, NULL, NULL)) { /* the default: no noise */
+        swirl_log(SWIRL_LOG_INFO, "round-0 JIT of AIR %s: NVRTC cannot be loaded; the "
+                  "interpreter runs", e->name);
+        return;
+    }
+    double t0 = jit_now_ms();
     swirl_zc_jit_code code;
-    SWIRL_TRY(swirl_zc_jit_generate(&code, sp, pg, name));
+    enum swirl_status st = swirl_zc_jit_generate(&code, sp, pg, e->name);
+    if (st != SWIRL_OK) {
+        jit_failed(c, e, st, swirl_last_error());
+        return;
+    }
     char arch[32];
     snprintf(arch, sizeof arch, "sm_%d", cc);
+    unsigned flags = s->jit_cache ? SWIRL_JIT_DISK : 0u;
     swirl_jit_build b;
-    enum swirl_status st = swirl_cuda_jit_build(&b, &code, arch, s->zc_jit_maxrreg,
-                                                s->jit_cache ? SWIRL_JIT_DISK : 0u);
-    if (st == SWIRL_OK) {
-        cudaError_t err = cudaLibraryLoadData(&e->lib, b.cubin, NULL, NULL, 0, NULL, NULL, 0);
-        if (err == cudaSuccess)
-            err = cudaLibraryGetKernel(&e->kernel, e->lib, SWIRL_ZC_JIT_KERNEL);
-        if (err != cudaSuccess) {
-            cudaGetLastError();
-            if (e->lib)
-                cudaLibraryUnload(e->lib);
-            e->lib = NULL;
-            st = SWIRL_RAISE(SWIRL_E_CUDA, "loading the JIT kernel: %s", cudaGetErrorString(err));
+    memset(&b, 0, sizeof b);
+    if (!background || s->jit_cache)
+        st = swirl_cuda_jit_build(&b, &code, arch, s->zc_jit_maxrreg,
+                                  flags | (background ? SWIRL_JIT_PROBE : 0u));
+    if (st == SWIRL_OK && !b.cubin) { /* background, not in the disk cache: a thread compiles */
+        jit_bg *j = (jit_bg *)swirl_calloc(1, sizeof *j);
+        if (!j) {
+            st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+        } else {
+            j->code = code;
+            snprintf(j->arch, sizeof j->arch, "%s", arch);
+            j->maxrreg = s->zc_jit_maxrreg;
+            j->flags = flags | SWIRL_JIT_SPARE;
+            if (pthread_create(&j->th, NULL, jit_bg_run, j) == 0) {
+                e->bg = j;
+                c->stats.background++;
+                swirl_log(SWIRL_LOG_INFO,
+                          "round-0 JIT of AIR %s: compiling in the background (%zu units); the "
+                          "interpreter runs until it is ready",
+                          e->name, code.n_units);
+                c->stats.build_ms += jit_now_ms() - t0;
+                return; /* the job owns the code now */
+            }
+            free(j);
+            st = SWIRL_RAISE(SWIRL_E_INTERNAL, "no thread for the background compile");
         }
-        *compiled = !b.from_cache;
-        swirl_log(SWIRL_LOG_INFO,
-                  "round-0 JIT of AIR %s: %u instructions in %zu functions, %zu units, %s in "
-                  "%.0f ms (%u programs, %u threads)",
-                  name ? name : "?", sp->n_instrs, code.n_chunks, code.n_units,
-                  b.from_cache ? "from the disk cache" : "compiled", b.wall_ms, b.programs,
-                  b.threads);
     }
+    if (st == SWIRL_OK) {
+        st = jit_load_kernel(e, &b);
+        if (st == SWIRL_OK) {
+            c->stats.kernels++;
+            c->stats.compiled += !b.from_cache;
+            jit_log_built(e, &b, code.n_units, code.n_chunks, "compiled");
+        }
+    }
+    if (st != SWIRL_OK)
+        jit_failed(c, e, st, swirl_last_error());
+    c->stats.build_ms += jit_now_ms() - t0;
     swirl_jit_build_clear(&b);
     swirl_zc_jit_code_free(&code);
-    return st;
+}
+
+/* joins e's finished (or, with wait, running) background compile and loads its kernel;
+ * 0 when it is still running and wait is 0 */
+static int jit_settle(struct swirl_cuda_zc_jit *c, zc_jit_entry *e, int wait, int load) {
+    jit_bg *j = e->bg;
+    if (!j)
+        return 1;
+    if (!wait && !__atomic_load_n(&j->done, __ATOMIC_ACQUIRE))
+        return 0;
+    pthread_join(j->th, NULL);
+    e->bg = NULL;
+    c->stats.build_ms += j->b.wall_ms;
+    if (load && j->st == SWIRL_OK) {
+        enum swirl_status st = jit_load_kernel(e, &j->b);
+        if (st == SWIRL_OK) {
+            c->stats.kernels++;
+            c->stats.compiled += !j->b.from_cache;
+            jit_log_built(e, &j->b, j->code.n_units, j->code.n_chunks,
+                          "compiled in the background");
+        } else {
+            jit_failed(c, e, st, swirl_last_error());
+        }
+    } else if (load) {
+        jit_failed(c, e, j->st, j->err);
+    }
+    swirl_jit_build_clear(&j->b);
+    swirl_zc_jit_code_free(&j->code);
+    free(j);
+    return 1;
 }
 
 extern "C" enum swirl_status swirl_cuda_zc_jit_kernel(swirl_cuda_ctx *ctx, void **kernel,
+                                                      unsigned *ticket,
                                                       const swirl_zc_stream *sp,
                                                       const swirl_zc_dprog *pg, const char *name) {
-    SWIRL_ARG_CHECK(kernel != NULL);
+    SWIRL_ARG_CHECK(kernel != NULL && ticket != NULL);
     *kernel = NULL;
+    *ticket = 0;
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(sp && pg);
+    int mode = swirl_settings_get()->zc_jit;
+    if (mode == SWIRL_ZC_JIT_OFF)
+        return SWIRL_OK;
     if (!ctx->zc_jit) {
         ctx->zc_jit = (struct swirl_cuda_zc_jit *)swirl_calloc(1, sizeof *ctx->zc_jit);
         if (!ctx->zc_jit) {
@@ -705,6 +832,10 @@ extern "C" enum swirl_status swirl_cuda_zc_jit_kernel(swirl_cuda_ctx *ctx, void 
     for (size_t i = 0; i < c->n; i++)
         if (c->e[i].key_words == words && memcmp(c->e[i].key, key, words * 4) == 0) {
             free(key);
+            if (c->e[i].bg && mode == SWIRL_ZC_JIT_WAIT)
+                jit_settle(c, &c->e[i], 1, 1);
+            if (c->e[i].bg)
+                *ticket = (unsigned)i + 1;
             *kernel = c->e[i].lib ? (void *)c->e[i].kernel : NULL;
             return SWIRL_OK; /* a failure was reported when it happened */
         }
@@ -719,24 +850,44 @@ extern "C" enum swirl_status swirl_cuda_zc_jit_kernel(swirl_cuda_ctx *ctx, void 
         c->e = p;
         c->cap = cap;
     }
-    zc_jit_entry *e = &c->e[c->n++];
+    size_t at = c->n++;
+    zc_jit_entry *e = &c->e[at];
     memset(e, 0, sizeof *e);
     e->key = key;
     e->key_words = words;
-    double t0 = jit_now_ms();
-    int compiled = 0;
-    enum swirl_status st = jit_make(e, &compiled, sp, pg, name, 10 * major + minor);
-    c->stats.build_ms += jit_now_ms() - t0;
-    if (st != SWIRL_OK || !e->lib) {
-        c->stats.failures++;
-        swirl_log(SWIRL_LOG_WARN, "round-0 JIT of AIR %s failed (%s); the interpreter runs: %s",
-                  name ? name : "?", swirl_status_str(st), swirl_last_error());
-        return SWIRL_OK;
-    }
-    c->stats.kernels++;
-    c->stats.compiled += compiled != 0;
-    *kernel = (void *)e->kernel;
+    e->n_instrs = sp->n_instrs;
+    snprintf(e->name, sizeof e->name, "%s", name ? name : "?");
+    jit_make(c, e, sp, pg, 10 * major + minor, mode == SWIRL_ZC_JIT_BACKGROUND);
+    if (e->bg)
+        *ticket = (unsigned)at + 1;
+    *kernel = e->lib ? (void *)e->kernel : NULL;
     return SWIRL_OK;
+}
+
+extern "C" int swirl_cuda_zc_jit_poll(swirl_cuda_ctx *ctx, unsigned ticket, void **kernel) {
+    *kernel = NULL;
+    if (!ctx || !ctx->zc_jit || ticket == 0 || ticket > ctx->zc_jit->n)
+        return 1;
+    zc_jit_entry *e = &ctx->zc_jit->e[ticket - 1];
+    if (!jit_settle(ctx->zc_jit, e, 0, 1))
+        return 0;
+    *kernel = e->lib ? (void *)e->kernel : NULL;
+    return 1;
+}
+
+extern "C" unsigned swirl_cuda_zc_jit_wait(swirl_cuda_ctx *ctx) {
+    if (!ctx || !ctx->zc_jit)
+        return 0;
+    struct swirl_cuda_zc_jit *c = ctx->zc_jit;
+    unsigned n = 0;
+    double t0 = jit_now_ms();
+    for (size_t i = 0; i < c->n; i++)
+        if (c->e[i].bg) {
+            jit_settle(c, &c->e[i], 1, 1);
+            n++;
+        }
+    c->stats.wait_ms += jit_now_ms() - t0;
+    return n;
 }
 
 extern "C" void swirl_cuda_zc_jit_launched(swirl_cuda_ctx *ctx) {
@@ -773,6 +924,16 @@ extern "C" void swirl_cuda_zc_jit_free(swirl_cuda_ctx *ctx) {
         return;
     struct swirl_cuda_zc_jit *c = ctx->zc_jit;
     for (size_t i = 0; i < c->n; i++) {
+        if (c->e[i].bg) { /* its result goes to the disk cache: the next run has it at once */
+            if (!__atomic_load_n(&c->e[i].bg->done, __ATOMIC_ACQUIRE))
+                swirl_log(SWIRL_LOG_INFO,
+                          "round-0 JIT of AIR %s: waiting for its background compile to finish "
+                          "(%s)",
+                          c->e[i].name,
+                          swirl_settings_get()->jit_cache ? "it goes to the disk cache"
+                                                          : "the disk cache is off");
+            jit_settle(c, &c->e[i], 1, 0);
+        }
         if (c->e[i].lib)
             cudaLibraryUnload(c->e[i].lib);
         free(c->e[i].key);
