@@ -1,6 +1,6 @@
-/* The round-0 JIT kernel on the GPU (device/cuda/cuda_jit.h, SWIRL_ZC_JIT=1, set here before the
- * settings are read): KeccakAir's round 0 through the compiled stream must equal the CPU
- * zerocheck's sums exactly (tests/zc_cases.h runs the prover with slots calling both), with the
+/* The JIT kernels on the GPU (device/cuda/cuda_jit.h, SWIRL_ZC_JIT=1 and SWIRL_ZC_MLE_JIT_MIN=0, set
+ * here before the settings are read): KeccakAir's round 0 and every multilinear round through the
+ * compiled stream must equal the CPU zerocheck's sums exactly (tests/zc_cases.h runs the prover with slots calling both), with the
  * kernel compiled once per context and launched; a second context gets it from the disk cache
  * (unless SWIRL_JIT_CACHE=0). Also prints the JIT's build time. Skips (exit 77) without a CUDA
  * device; fails when the JIT could not be had (NVRTC missing counts as a failure here). */
@@ -34,12 +34,17 @@ static void run(zc_case *c) {
     swirl_cuda_zc_jit_stats_get(g_ctx, &s0);
     zcc_run(c, gpu_r0, gpu_round, g_ctx, 1);
     swirl_cuda_zc_jit_stats_get(g_ctx, &s1);
-    printf("  %s: %zu round-0 calls equal the CPU's; JIT kernels %u (%u compiled, %u failed), "
-           "%llu launches, %.0f ms building\n",
-           c->name, zcc.n_r0, s1.kernels, s1.compiled, s1.failures, s1.launches, s1.build_ms);
+    printf("  %s: %zu round-0 and %zu multilinear-round calls equal the CPU's; JIT kernels %u "
+           "(%u compiled, %u failed), %llu launches (%llu multilinear), %.0f ms building\n",
+           c->name, zcc.n_r0, zcc.n_round, s1.kernels, s1.compiled, s1.failures, s1.launches,
+           s1.mle_launches, s1.build_ms);
     CHECK_MSG(s1.failures == 0, "the JIT failed (see the log): %s", swirl_last_error());
-    CHECK_MSG(s1.launches > s0.launches, "round 0 did not launch the JIT kernel");
-    CHECK(s1.kernels == 1); /* one stream: compiled (or read) once, then the context's */
+    CHECK_MSG(s1.launches - s1.mle_launches > s0.launches - s0.mle_launches,
+              "round 0 did not launch the JIT kernel");
+    CHECK_MSG(s1.mle_launches > s0.mle_launches,
+              "the multilinear rounds did not launch the JIT kernel");
+    /* one stream: its two kernels compiled (or read) once, then the context's */
+    CHECK(s1.kernels == 2);
     CHECK(!swirl_cuda_ctx_poisoned(g_ctx));
     zcc_clear(c);
 }
@@ -103,7 +108,7 @@ static void test_refused_launch(void) {
     swirl_cuda_zc_jit_stats_get(g_ctx, &s);
     printf("  refused launch: %zu round-0 calls equal the CPU's; %u refused, %llu launches\n",
            zcc.n_r0, s.failures, s.launches);
-    CHECK(s.failures == 1 && s.kernels == 1);
+    CHECK(s.failures == 1 && s.kernels == 2);
     CHECK(!swirl_cuda_ctx_poisoned(g_ctx));
     zcc_clear(&c);
     swirl_cuda_fault_jit_launch_at(0);
@@ -121,6 +126,8 @@ static const struct swirl_test tests[] = {
 
 int main(int argc, char **argv) {
     setenv("SWIRL_ZC_JIT", "1", 1); /* before anything reads the settings */
+    setenv("SWIRL_ZC_MLE_JIT", "1", 1);
+    setenv("SWIRL_ZC_MLE_JIT_MIN", "0", 1); /* every multilinear round on the compiled stream */
     if (swirl_test_no_cuda())
         return 77;
     if (!swirl_settings_get()->zc_jit) {

@@ -8,7 +8,7 @@
  *    registers and spills printed; the disk cache (a hit, a damaged file recompiled, no temporary
  *    files left).
  * The GPU run of the JIT kernel against the CPU is tests/test_gpu_zc_jit.c. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include <dirent.h>
 #include <dlfcn.h>
 #include <stdio.h>
@@ -230,6 +230,134 @@ static void test_host_twin(void) {
     for_each_air(twin_check);
 }
 
+/* the multilinear rounds' code (swirl_zc_jit_generate_mle) of `air` compiled as C into a shared
+ * object, loaded; its entry in *run (NULL handle and a skip when there is no host compiler) */
+static void *twin_load_mle(const swirl_air *air, swirl_zc_jit_code *code, double *secs) {
+    char *text;
+    size_t len;
+    CHECK_OK(swirl_zc_jit_concat(&text, &len, code));
+    char src[400], so[400], cmd[2048];
+    snprintf(src, sizeof src, "%s/twinx_%s.c", g_tmp, air->name);
+    snprintf(so, sizeof so, "%s/twinx_%s.so", g_tmp, air->name);
+    FILE *f = fopen(src, "w");
+    CHECK(f && fwrite(text, 1, len, f) == len && fclose(f) == 0);
+    free(text);
+    snprintf(cmd, sizeof cmd,
+             "'%s' -std=c11 -O0 -w -shared -fPIC -I'%s/src' -I'%s/include' -o '%s' '%s'",
+             SWIRL_TEST_CC, SWIRL_SOURCE_DIR, SWIRL_SOURCE_DIR, so, src);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = system(cmd);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    *secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    remove(src);
+    if (rc != 0)
+        return NULL;
+    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    CHECK_MSG(h != NULL, "dlopen %s: %s", so, dlerror());
+    remove(so); /* (the mapping stays) */
+    return h;
+}
+
+typedef void (*jitx_run_fn)(bb31x4 *o, uint32_t q, const swirl_zc_mle_args *ma, size_t y2, bb31 X);
+
+/* The multilinear rounds' C twin against the interpreter swirl_zc_stream_range_x: random folded
+ * tables (every view and column the variables name, height H), random public values and
+ * weights, every part of every evaluation (y, X) */
+static void twin_check_mle(const swirl_air *air) {
+    jit_case j;
+    jc_make(&j, air);
+    swirl_zc_jit_code code;
+    CHECK_OK(swirl_zc_jit_generate_mle(&code, &j.sp, &j.dp, air->name));
+    double secs = 0;
+    void *h = twin_load_mle(air, &code, &secs);
+    if (!h) {
+        swirl_zc_jit_code_free(&code);
+        jc_free(&j);
+        SWIRL_TEST_SKIP("the host compiler failed: no host twin");
+    }
+    jitx_run_fn run;
+    *(void **)&run = dlsym(h, SWIRL_ZC_JITX_RUN_FN);
+    CHECK(run != NULL);
+    const size_t H = 4; /* hypercube points y = 0, 1 */
+    /* the columns each view needs, and the public values */
+    size_t cols[SWIRL_ZC_MLE_VIEWS] = {0}, npub = 1;
+    for (uint32_t v = 0; v < j.dp.n_vars; v++) {
+        uint32_t view = j.dp.var_info[3 * v], col = j.dp.var_info[3 * v + 1];
+        if (view == SWIRL_ZC_PUBLIC)
+            npub = col + 1 > npub ? col + 1 : npub;
+        else if (view < SWIRL_ZC_MLE_VIEWS && col + 1 > cols[view])
+            cols[view] = col + 1;
+        CHECK(view == SWIRL_ZC_PUBLIC || view < SWIRL_ZC_MLE_VIEWS);
+    }
+    swirl_zc_mle_args a;
+    memset(&a, 0, sizeof a);
+    bb31x4 *tabs[SWIRL_ZC_MLE_VIEWS] = {NULL};
+    for (uint32_t v = 0; v < SWIRL_ZC_MLE_VIEWS; v++)
+        if (cols[v]) {
+            tabs[v] = (bb31x4 *)calloc(cols[v] * H, sizeof(bb31x4));
+            CHECK(tabs[v] != NULL);
+            for (size_t i = 0; i < cols[v] * H; i++)
+                tabs[v][i] = rand_x4();
+            a.fold[v] = tabs[v];
+        }
+    size_t nc = air->n_constraints, ni = air->n_interactions, nfmax = 0;
+    for (size_t i = 0; i < ni; i++)
+        if (air->interactions[i].n_fields > nfmax)
+            nfmax = air->interactions[i].n_fields;
+    bb31x4 *fsel = (bb31x4 *)calloc(3 * H, sizeof *fsel), *lp = (bb31x4 *)calloc(nc + 1, sizeof *lp),
+           *bp = (bb31x4 *)calloc(nfmax + 2, sizeof *bp), *eq3b = (bb31x4 *)calloc(ni + 1, sizeof *eq3b);
+    bb31 *pub = (bb31 *)calloc(npub, sizeof *pub), *tmp = (bb31 *)calloc(4 * j.sp.n_temps + 4, sizeof *tmp);
+    CHECK(fsel && lp && bp && eq3b && pub && tmp);
+    for (size_t i = 0; i < 3 * H; i++)
+        fsel[i] = rand_x4();
+    for (size_t i = 0; i < npub; i++)
+        pub[i] = bb31_from_u32((uint32_t)swirl_test_rand_below(BB31_P));
+    for (size_t k = 0; k < nc; k++)
+        lp[k] = rand_x4();
+    for (size_t k = 0; k <= nfmax; k++)
+        bp[k] = rand_x4();
+    for (size_t k = 0; k < ni; k++)
+        eq3b[k] = rand_x4();
+    a.fsel = fsel;
+    a.pub = pub;
+    a.lp = lp;
+    a.bp = bp;
+    a.eq3b = eq3b;
+    a.ny = H / 2;
+    a.H = H;
+    for (size_t y = 0; y < H / 2; y++)
+        for (uint32_t x = 1; x <= 3; x++)
+            for (uint32_t q = 0; q < SWIRL_ZC_STREAM_PARTS; q++) {
+                bb31 X = bb31_from_u32(x);
+                swirl_zc_mle_in in = {&j.dp, a.fold, fsel, pub, y, H, X};
+                bb31x4 want[3], got[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
+                swirl_zc_stream_range_x(want, &j.sp, j.sp.cut[q], j.sp.cut[q + 1], &in, tmp, 1, lp,
+                                        bp, eq3b);
+                run(got, q, &a, 2 * y, X);
+                for (int k = 0; k < 3; k++)
+                    CHECK_MSG(bb31x4_eq(want[k], got[k]), "%s: part %u, y %zu, X %u: sum %d "
+                              "differs from the interpreter's", air->name, q, y, x, k);
+            }
+    printf("  %s: the multilinear rounds' C twin equals the interpreter (%zu bytes, compiled in "
+           "%.1f s)\n", air->name, code.bytes, secs);
+    dlclose(h);
+    for (uint32_t v = 0; v < SWIRL_ZC_MLE_VIEWS; v++)
+        free(tabs[v]);
+    free(fsel);
+    free(lp);
+    free(bp);
+    free(eq3b);
+    free(pub);
+    free(tmp);
+    swirl_zc_jit_code_free(&code);
+    jc_free(&j);
+}
+
+static void test_host_twin_mle(void) {
+    for_each_air(twin_check_mle);
+}
+
 /* ---- NVRTC ---- */
 
 /* the largest "N registers" and the sums of "N bytes spill stores / loads" in a log */
@@ -286,6 +414,37 @@ static void test_nvrtc(void) {
     if (!g_nvrtc)
         SWIRL_TEST_SKIP("NVRTC not available (a CPU build, or libnvrtc not found)");
     for_each_air(nvrtc_check);
+}
+
+/* the multilinear rounds' code compiles with NVRTC (units linked), its kernel in the CUBIN */
+static void nvrtc_check_mle(const swirl_air *air) {
+    jit_case j;
+    jc_make(&j, air);
+    swirl_zc_jit_code code;
+    CHECK_OK(swirl_zc_jit_generate_mle(&code, &j.sp, &j.dp, air->name));
+    swirl_jit_build b;
+    enum swirl_status st = swirl_cuda_jit_build(&b, &code, "sm_90a", 128, SWIRL_JIT_VERBOSE);
+    CHECK_MSG(st == SWIRL_OK, "%s: %s", air->name, swirl_last_error());
+    CHECK(b.cubin && b.cubin_bytes > 4 && memcmp(b.cubin, "\x7f" "ELF", 4) == 0);
+    CHECK(memmem(b.cubin, b.cubin_bytes, SWIRL_ZC_JITX_KERNEL, strlen(SWIRL_ZC_JITX_KERNEL)) != NULL);
+    unsigned regs;
+    unsigned long sst, sld;
+    log_resources(b.log, &regs, &sst, &sld);
+    printf("  %s (multilinear rounds): NVRTC %.0f ms wall (%u programs on %u threads%s), CUBIN "
+           "%zu bytes, %u registers, spills %lu / %lu bytes\n",
+           air->name, b.wall_ms, b.programs, b.threads, b.linked ? ", linked" : "", b.cubin_bytes,
+           regs, sst, sld);
+    if (getenv("SWIRL_TEST_JIT_LOG"))
+        printf("%s\n", b.log ? b.log : "");
+    swirl_jit_build_clear(&b);
+    swirl_zc_jit_code_free(&code);
+    jc_free(&j);
+}
+
+static void test_nvrtc_mle(void) {
+    if (!g_nvrtc)
+        SWIRL_TEST_SKIP("NVRTC not available (a CPU build, or libnvrtc not found)");
+    for_each_air(nvrtc_check_mle);
 }
 
 /* files of the cache directory whose names contain `part` */
@@ -362,8 +521,9 @@ static void test_disk_cache(void) {
 }
 
 static const struct swirl_test tests[] = {
-    SWIRL_TEST(test_shape),     SWIRL_TEST(test_malformed), SWIRL_TEST(test_host_twin),
-    SWIRL_TEST(test_nvrtc),     SWIRL_TEST(test_disk_cache),
+    SWIRL_TEST(test_shape),         SWIRL_TEST(test_malformed), SWIRL_TEST(test_host_twin),
+    SWIRL_TEST(test_host_twin_mle), SWIRL_TEST(test_nvrtc),     SWIRL_TEST(test_nvrtc_mle),
+    SWIRL_TEST(test_disk_cache),
 };
 
 int main(int argc, char **argv) {

@@ -27,6 +27,7 @@
 
 #include "air/dag.h"
 #include "device/zc_base.h"
+#include "device/zc_mle.h"
 #include "field/bb31_ext4.h"
 #include "util/common.h"
 
@@ -359,7 +360,7 @@ SWIRL_HD bb31x4 swirl_zc_round_input(const swirl_zc_dprog *pg, const bb31x4 *con
             return bb31x4_from_base(swirl_zc_ldb(&pub[col]));
         c = fold[view] + (size_t)col * H + 2 * y;
     }
-    return bb31x4_add(c[0], bb31x4_mul_base(bb31x4_sub(c[1], c[0]), X));
+    return swirl_zc_lerp(c, X);
 }
 
 /* A multilinear round, thread t at hypercube point y and X (a small integer): the inputs

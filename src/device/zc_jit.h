@@ -33,10 +33,13 @@
 
 #include <stddef.h>
 
+#include "device/zc_mle.h"
 #include "device/zc_stream.h"
 
 #define SWIRL_ZC_JIT_KERNEL "swirl_zc_r0_jit"  /* the kernel's name in the compiled code */
 #define SWIRL_ZC_JIT_RUN_FN "swirl_zc_jit_run" /* the C twin's entry (device/zc_jit_prelude.h) */
+#define SWIRL_ZC_JITX_KERNEL "swirl_zc_mle_jit" /* the multilinear rounds' kernel */
+#define SWIRL_ZC_JITX_RUN_FN "swirl_zc_jitx_run" /* its C twin's entry */
 #define SWIRL_ZC_JIT_CHUNK_INSTRS 128u         /* a chunk function at least this long */
 #define SWIRL_ZC_JIT_UNIT_INSTRS 2048u         /* a unit at least this long (within a part) */
 
@@ -62,6 +65,15 @@ extern "C" {
 enum swirl_status swirl_zc_jit_generate(swirl_zc_jit_code *out, const swirl_zc_stream *sp,
                                         const swirl_zc_dprog *pg,
                                         const char *name) SWIRL_WARN_UNUSED_RESULT;
+
+/** The same stream as code for the multilinear rounds (device/zc_mle.h): extension-field
+ *  temporaries, each input its folded rows interpolated at X (the views and columns of pg's
+ *  var_info become literals), the dispatch SWIRL_ZC_JITX_RUN_FN(o, q, args, 2y, X) and, in CUDA,
+ *  the kernel SWIRL_ZC_JITX_KERNEL (device/cuda/zc_mle_stream.cuh's body). Same errors as
+ *  swirl_zc_jit_generate, and SWIRL_E_INVALID_ARG for a view past SWIRL_ZC_MLE_VIEWS. */
+enum swirl_status swirl_zc_jit_generate_mle(swirl_zc_jit_code *out, const swirl_zc_stream *sp,
+                                            const swirl_zc_dprog *pg,
+                                            const char *name) SWIRL_WARN_UNUSED_RESULT;
 
 /** main, then every unit, as one text in *out (free it), its length in *len: one translation
  *  unit (C, or CUDA compiled whole). SWIRL_E_NOMEM. */

@@ -213,11 +213,11 @@ SWIRL_HD void swirl_zc_stream_range_x(bb31x4 out[3], const swirl_zc_stream *sp, 
             r = bb31x4_neg(x);
         } else {
             if (op == SWIRL_ZC_ST_CONS)
-                z = bb31x4_add(z, bb31x4_mul(lp[dst], x));
+                z = swirl_zc_accx(z, &lp[dst], x);
             else if (op == SWIRL_ZC_ST_FIELD)
-                h = bb31x4_add(h, bb31x4_mul(bp[dst], x));
+                h = swirl_zc_accx(h, &bp[dst], x);
             else /* COUNT */
-                n = bb31x4_add(n, bb31x4_mul(eq3b[dst], x));
+                n = swirl_zc_accx(n, &eq3b[dst], x);
             continue;
         }
         swirl_zc_stream_st_x(tmp, ts, dst, r);

@@ -44,6 +44,11 @@ typedef struct swirl_settings {
                                   evaluations x C (threads per evaluation) reach this, else
                                   the block kernel; 0: always the stream; default: never (the
                                   block kernel was faster on the H100 at every threshold) */
+    int zc_mle_jit;            /* SWIRL_ZC_MLE_JIT (on unless 0): with the round-0 JIT on, the
+                                  stream is also compiled for the multilinear rounds */
+    unsigned long zc_mle_jit_min; /* SWIRL_ZC_MLE_JIT_MIN: a multilinear round runs the compiled
+                                  stream (swirl_zc_mle_jit) when its evaluations x C reach this
+                                  (default 4,096), else the block kernel */
     unsigned ts_grind_blocks;  /* SWIRL_TS_GRIND_BLOCKS: the device PoW search's grid (blocks of
                                   256); 0 (default): the blocks the card holds at once */
     unsigned ts_grind_minb;    /* SWIRL_TS_GRIND_MINB: the PoW search kernel's minimum resident

@@ -74,6 +74,7 @@ typedef struct swirl_cuda_zc_jit_stats {
     unsigned compiled;       /* of the kernels, compiled now (the rest came from the disk cache) */
     unsigned background;     /* compiles started in the background (the default mode) */
     unsigned long long launches; /* launches of JIT kernels */
+    unsigned long long mle_launches; /* of them, the multilinear rounds' */
     double build_ms;         /* wall time spent getting the kernels (generate, compile, load;
                                 a background compile's counted when it is joined) */
     double wait_ms;          /* wall time swirl_cuda_zc_jit_wait waited */
@@ -90,20 +91,21 @@ void swirl_cuda_fault_jit_launch_at(unsigned long long n);
 /* The CUDA backend's side (zc_constraint.cu, runtime.cu). */
 
 /** The JIT kernel (a cudaKernel_t) of stream `sp` (host) of the flat program `pg` (host arrays)
- *  for ctx's device into *kernel: from the context's cache, else the disk cache, else compiled:
+ *  for ctx's device into *kernel, round 0's (ext 0: SWIRL_ZC_JIT_KERNEL) or the multilinear
+ *  rounds' (ext 1: SWIRL_ZC_JITX_KERNEL, device/zc_mle.h): from the context's cache, else the disk cache, else compiled:
  *  now (SWIRL_ZC_JIT=1), or by a background thread (the default), *kernel NULL and *ticket
  *  non-zero until swirl_cuda_zc_jit_poll(ticket) hands it out. NULL (and *ticket 0), with a
  *  logged warning, when it cannot be had (the caller keeps the interpreter), and with
  *  SWIRL_ZC_JIT=0: only invalid arguments fail. The kernel lives as long as the context. */
 enum swirl_status swirl_cuda_zc_jit_kernel(swirl_cuda_ctx *ctx, void **kernel, unsigned *ticket,
                                            const swirl_zc_stream *sp, const swirl_zc_dprog *pg,
-                                           const char *name);
+                                           const char *name, int ext);
 /** A background compile's state (ticket from swirl_cuda_zc_jit_kernel; never blocks): 0 while
  *  it runs; 1 when it is over, with its kernel in *kernel (loaded now) or NULL when it failed
  *  (logged), and for ticket 0 or an unknown ticket. */
 int swirl_cuda_zc_jit_poll(swirl_cuda_ctx *ctx, unsigned ticket, void **kernel);
-/** Counts a launch of a JIT kernel (the stats). */
-void swirl_cuda_zc_jit_launched(swirl_cuda_ctx *ctx);
+/** Counts a launch of a JIT kernel (the stats; ext: the multilinear rounds'). */
+void swirl_cuda_zc_jit_launched(swirl_cuda_ctx *ctx, int ext);
 /** Whether the injected JIT launch refusal (swirl_cuda_fault_jit_launch_at) fires now. */
 int swirl_cuda_zc_jit_fault_fires(void);
 /** Counts a JIT kernel whose launch was refused (its program runs the interpreter from then on). */

@@ -77,7 +77,7 @@ typedef struct zc_key {
 static uint32_t zc_settings_word(void) {
     const swirl_settings *g = swirl_settings_get();
     return (uint32_t)(g->zc_per_thread != 0) | (uint32_t)(g->zc_r0_flat != 0) << 1 |
-           (uint32_t)(g->zc_jit != 0) << 2;
+           (uint32_t)(g->zc_jit != 0) << 2 | (uint32_t)(g->zc_mle_jit != 0) << 3;
 }
 
 static void zc_key_for(zc_key *k, const swirl_zc_dprog *h) {

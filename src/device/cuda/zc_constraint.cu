@@ -47,6 +47,7 @@
 #include "device/cuda/cuda_jit.h"
 #include "device/cuda/cuda_reduce.cuh"
 #include "device/cuda/cuda_zc.h"
+#include "device/cuda/zc_mle_stream.cuh"
 #include "device/cuda/zc_r0_stream.cuh"
 #include "device/zc_block.h"
 #include "device/zc_eval.h"
@@ -85,6 +86,9 @@ struct swirl_cuda_program {
      * each stream round 0 until it is over */
     void *r0_jit;
     unsigned r0_jit_ticket;
+    /* the stream compiled for the multilinear rounds (swirl_zc_mle_jit), the same way */
+    void *mle_jit;
+    unsigned mle_jit_ticket;
     /* the last stream round 0's split (inputs, then the stream): events made with the stream
      * (NULL when they could not be had), read after the caller's sync */
     cudaEvent_t r0_ev[3];
@@ -103,6 +107,8 @@ struct swirl_cuda_program {
 typedef struct zc_views {
     const bb31 *b[2 * SWIRL_ZC_MAX_PARTS];
 } zc_views;
+
+static_assert(SWIRL_ZC_MLE_VIEWS == 2 * SWIRL_ZC_MAX_PARTS, "a launch names every folded view");
 
 typedef struct zc_folds {
     const bb31x4 *f[2 * SWIRL_ZC_MAX_PARTS];
@@ -382,42 +388,22 @@ __global__ void __launch_bounds__(ZC_BLOCK)
     });
 }
 
-/* A multilinear round with the stream (device/zc_stream.h, swirl_zc_stream_range_x): one
- * evaluation (y, X) per thread, or per C = gridDim.z threads, each running its run of the
- * stream's parts (swirl_zc_r0_parts); X = blockIdx.y + 1 for the whole block, y over the threads
- * (a warp's reads of folded rows 2y, 2y + 1 are one contiguous run), blockIdx.x striding over the
- * groups of ZC_BLOCK hypercube points; the extension temporaries in shared memory (component c of
- * slot s of thread t at zt[(4 s + c) ZC_BLOCK + t]). partial[((blockIdx.z gridDim.x + blockIdx.x)
- * G + X - 1) 3 + k] gets the block's eq_y-weighted sums: k_zc_round_blk's layout, nb = C gx. */
-#define ZC_RS_RED 64 /* k_zc_round_stream's static block-sum slots (bb31x4) */
+/* A multilinear round with the stream interpreted (device/zc_stream.h, swirl_zc_stream_range_x)
+ * in device/cuda/zc_mle_stream.cuh's kernel body (its geometry and partials; the JIT kernel
+ * swirl_zc_mle_jit runs the same body); the extension temporaries in shared memory (component c
+ * of slot s of thread t at zt[(4 s + c) ZC_BLOCK + t]). */
 __global__ void __launch_bounds__(ZC_BLOCK)
-    k_zc_round_stream(swirl_zc_stream sp, swirl_zc_dprog pg, zc_folds fv, const bb31x4 *fsel,
-                      const bb31 *pub, const bb31x4 *eq_y, unsigned long long ny,
-                      unsigned long long H, const bb31x4 *lp, const bb31x4 *bp,
-                      const bb31x4 *eq3b, bb31x4 *partial) {
+    k_zc_round_stream(swirl_zc_stream sp, swirl_zc_dprog pg,
+                      const __grid_constant__ swirl_zc_mle_args a) {
     extern __shared__ bb31 zt[];
-    __shared__ bb31x4 red[ZC_RS_RED];
     uint32_t q0, q1;
     swirl_zc_r0_parts(&q0, &q1);
-    uint32_t i0 = sp.cut[q0], i1 = sp.cut[q1], G = gridDim.y;
-    swirl_zc_mle_in in = {&pg, fv.f, fsel, pub, 0, (size_t)H, bb31_from_u32(blockIdx.y + 1)};
-    bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
-    for (unsigned long long yg = blockIdx.x; yg * ZC_BLOCK < ny; yg += gridDim.x) {
-        unsigned long long y = yg * ZC_BLOCK + threadIdx.x;
-        if (y >= ny)
-            continue;
-        in.y = (size_t)y;
-        bb31x4 o[3], e = swirl_zc_ldx(&eq_y[y]);
-        swirl_zc_stream_range_x(o, &sp, i0, i1, &in, zt + threadIdx.x, ZC_BLOCK, lp, bp, eq3b);
-        for (int k = 0; k < 3; k++)
-            acc[k] = bb31x4_add(acc[k], bb31x4_mul(e, o[k]));
-    }
-    swirl_block_sum_x4(acc, 2, red);
-    swirl_block_sum_x4(acc + 2, 1, red);
-    if (threadIdx.x == 0)
-        for (int k = 0; k < 3; k++)
-            partial[(((size_t)blockIdx.z * gridDim.x + blockIdx.x) * G + blockIdx.y) * 3 + k] =
-                acc[k];
+    uint32_t i0 = sp.cut[q0], i1 = sp.cut[q1];
+    swirl_zc_mle_stream_body(a, [&](bb31x4 o[3], size_t y, bb31 X) {
+        swirl_zc_mle_in in = {&pg, a.fold, a.fsel, a.pub, y, (size_t)a.H, X};
+        swirl_zc_stream_range_x(o, &sp, i0, i1, &in, zt + threadIdx.x, ZC_BLOCK, a.lp, a.bp,
+                                a.eq3b);
+    });
 }
 
 /* out[k P + p] = sum over the nb columns of blocks of partial[(b np + p) 3 + k] for p < np, zero
@@ -569,7 +555,10 @@ static enum swirl_status zc_upload_stream(swirl_cuda_program *prog, const swirl_
     }
     if (st == SWIRL_OK && swirl_settings_get()->zc_jit)
         st = swirl_cuda_zc_jit_kernel(prog->ctx, &prog->r0_jit, &prog->r0_jit_ticket, &sp, h,
-                                      name);
+                                      name, 0);
+    if (st == SWIRL_OK && swirl_settings_get()->zc_jit && swirl_settings_get()->zc_mle_jit)
+        st = swirl_cuda_zc_jit_kernel(prog->ctx, &prog->mle_jit, &prog->mle_jit_ticket, &sp, h,
+                                      name, 1);
     if (st == SWIRL_OK) {
         prog->st = sp;
         prog->st.instrs = (const uint32_t *)prog->d_stream;
@@ -715,6 +704,7 @@ extern "C" enum swirl_status swirl_cuda_program_bind(swirl_cuda_program **out,
     prog->st = tables->st;
     prog->has_stream = tables->has_stream;
     prog->r0_jit = tables->r0_jit;
+    prog->mle_jit = tables->mle_jit;
     /* the planned sizes, not the slices' (the launches' geometry as with an own scratch) */
     prog->d_scratch = (bb31 *)mem->d_values;
     prog->d_partial = mem->d_partial;
@@ -955,7 +945,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
                 if (e == cudaSuccess) {
                     SWIRL_TRY(
                         swirl_cuda_after_launch(ctx, SWIRL_ZC_JIT_KERNEL, __FILE__, __LINE__));
-                    swirl_cuda_zc_jit_launched(ctx);
+                    swirl_cuda_zc_jit_launched(ctx, 0);
                 } else if (jit_refusal_recoverable(e)) {
                     /* refused at launch (nothing ran, the context is sound): this program runs
                      * the interpreter from now on */
@@ -1019,10 +1009,25 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
     memset(&fv, 0, sizeof fv);
     for (size_t v = 0; v < in->nv; v++)
         fv.f[v] = in->fold[v];
-    /* many evaluations (the early rounds): the stream, C threads per evaluation (as round 0) */
+    /* many evaluations (the early rounds): the stream, C threads per evaluation (as round 0),
+     * compiled (the JIT kernel swirl_zc_mle_jit, from SWIRL_ZC_MLE_JIT_MIN threads) or
+     * interpreted (k_zc_round_stream, from SWIRL_ZC_MLE_STREAM_MIN: by default never, the block
+     * kernel below was faster on the H100) */
+    swirl_cuda_program *owner = prog->tables ? prog->tables : prog;
+    if (owner->mle_jit_ticket) { /* a background compile: its kernel once it is ready */
+        void *k = NULL;
+        if (swirl_cuda_zc_jit_poll(ctx, owner->mle_jit_ticket, &k)) {
+            owner->mle_jit_ticket = 0;
+            owner->mle_jit = k;
+        }
+    }
+    if (!prog->mle_jit && !owner->mle_jit_ticket)
+        prog->mle_jit = owner->mle_jit; /* a program bound before the kernel was ready */
     size_t st_smem = (size_t)prog->st.n_temps * 16 * ZC_BLOCK;
-    /* static + dynamic shared memory within the 48 KB a launch gets without an opt-in */
-    if (prog->has_stream && st_smem + ZC_RS_RED * sizeof(bb31x4) <= 48 * 1024) {
+    /* the interpreter's static + dynamic shared memory within the 48 KB a launch gets without an
+     * opt-in (the JIT kernel keeps its temporaries in registers) */
+    int interp_fits = st_smem + 3 * ZC_BLOCK * sizeof(bb31x4) <= 48 * 1024;
+    if (prog->has_stream && in->nv <= SWIRL_ZC_MLE_VIEWS) {
         int sms = 0;
         if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, ctx->device) !=
             cudaSuccess) {
@@ -1035,15 +1040,59 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
             gx = cap;
         while (C < SWIRL_ZC_STREAM_PARTS && E * C < want && 2 * C * gx <= cap)
             C *= 2;
-        if (gx > 0 && E * C >= swirl_settings_get()->zc_mle_stream_min) {
+        const swirl_settings *cfg = swirl_settings_get();
+        int jit = prog->mle_jit && E * C >= cfg->zc_mle_jit_min;
+        int interp = interp_fits && E * C >= cfg->zc_mle_stream_min;
+        if (gx > 0 && (jit || interp)) {
             dim3 sg((unsigned)gx, in->G, (unsigned)C);
-            SWIRL_LAUNCH(ctx, k_zc_round_stream, sg, ZC_BLOCK, st_smem, prog->st, prog->dp, fv,
-                         in->fsel, in->pub, in->eq_y, (unsigned long long)in->ny,
-                         (unsigned long long)in->cur_h, in->lambda_pows, in->beta_pows, in->eq3b,
-                         prog->d_partial);
-            SWIRL_LAUNCH(ctx, k_zc_final, 3 * in->G, ZC_FINAL_THREADS, 0, d_out, prog->d_partial,
-                         (uint32_t)(C * gx), in->G, in->G);
-            return SWIRL_OK;
+            swirl_zc_mle_args a;
+            memset(&a, 0, sizeof a);
+            for (size_t v = 0; v < in->nv; v++)
+                a.fold[v] = in->fold[v];
+            a.fsel = in->fsel;
+            a.pub = in->pub;
+            a.eq_y = in->eq_y;
+            a.lp = in->lambda_pows;
+            a.bp = in->beta_pows;
+            a.eq3b = in->eq3b;
+            a.partial = prog->d_partial;
+            a.ny = in->ny;
+            a.H = in->cur_h;
+            int ran = 0;
+            if (jit) { /* the compiled stream: temporaries in registers, no dynamic smem */
+                void *args[1] = {&a};
+                cudaError_t e = swirl_cuda_zc_jit_fault_fires()
+                                    ? cudaErrorLaunchOutOfResources
+                                    : cudaLaunchKernel((const void *)prog->mle_jit, sg,
+                                                       dim3(ZC_BLOCK), args, 0, ctx->stream);
+                if (e == cudaSuccess) {
+                    SWIRL_TRY(
+                        swirl_cuda_after_launch(ctx, SWIRL_ZC_JITX_KERNEL, __FILE__, __LINE__));
+                    swirl_cuda_zc_jit_launched(ctx, 1);
+                    ran = 1;
+                } else if (jit_refusal_recoverable(e)) {
+                    (void)cudaGetLastError(); /* nothing ran: the other kernels instead */
+                    swirl_log(SWIRL_LOG_WARN,
+                              "multilinear-round JIT kernel launch refused (%s); the "
+                              "interpreter runs",
+                              cudaGetErrorString(e));
+                    swirl_cuda_zc_jit_refused(ctx);
+                    prog->mle_jit = NULL;
+                    owner->mle_jit = NULL;
+                } else {
+                    return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, SWIRL_ZC_JITX_KERNEL);
+                }
+            }
+            if (!ran && interp) {
+                SWIRL_LAUNCH(ctx, k_zc_round_stream, sg, ZC_BLOCK, st_smem, prog->st, prog->dp,
+                             a);
+                ran = 1;
+            }
+            if (ran) {
+                SWIRL_LAUNCH(ctx, k_zc_final, 3 * in->G, ZC_FINAL_THREADS, 0, d_out,
+                             prog->d_partial, (uint32_t)(C * gx), in->G, in->G);
+                return SWIRL_OK;
+            }
         }
     }
     if (prog->blk_smem) {

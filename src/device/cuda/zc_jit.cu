@@ -636,6 +636,7 @@ typedef struct zc_jit_entry {
     jit_bg *bg;        /* the compile running in the background (NULL: none) */
     char name[48];     /* the AIR's name (the log's) */
     unsigned n_instrs;
+    int ext;           /* the multilinear rounds' kernel (else round 0's) */
 } zc_jit_entry;
 
 struct swirl_cuda_zc_jit {
@@ -644,19 +645,22 @@ struct swirl_cuda_zc_jit {
     swirl_cuda_zc_jit_stats stats;
 };
 
-#define JIT_KEY_HEAD (8 + SWIRL_ZC_STREAM_PARTS + 1)
+#define JIT_KEY_HEAD (9 + SWIRL_ZC_STREAM_PARTS + 1)
 
-/* the words the generated code is a function of (with the device and the register cap) */
+/* the words the generated code is a function of (with the device, the register cap and the kind:
+ * the multilinear rounds' code also reads the variables' views and columns) */
 static uint32_t *jit_mem_key(size_t *words, const swirl_zc_stream *sp, const swirl_zc_dprog *pg,
-                             int cc, unsigned maxrreg) {
-    size_t n = JIT_KEY_HEAD + 4 * (size_t)sp->n_instrs + pg->n_consts + pg->n_interactions;
+                             int cc, unsigned maxrreg, int ext) {
+    size_t nvi = ext ? 3 * (size_t)pg->n_vars : 0;
+    size_t n = JIT_KEY_HEAD + 4 * (size_t)sp->n_instrs + pg->n_consts + pg->n_interactions + nvi;
     uint32_t *k = (uint32_t *)swirl_malloc(n * sizeof *k);
     if (!k)
         return NULL;
     uint32_t head[8] = {sp->n_instrs, sp->n_temps,       sp->n_inputs,      sp->n_groups,
                         pg->n_consts, pg->n_interactions, (uint32_t)cc,      maxrreg};
     memcpy(k, head, sizeof head);
-    memcpy(k + 8, sp->cut, sizeof sp->cut);
+    k[8] = (uint32_t)ext;
+    memcpy(k + 9, sp->cut, sizeof sp->cut);
     uint32_t *w = k + JIT_KEY_HEAD;
     memcpy(w, sp->instrs, 16 * (size_t)sp->n_instrs);
     w += 4 * (size_t)sp->n_instrs;
@@ -664,6 +668,8 @@ static uint32_t *jit_mem_key(size_t *words, const swirl_zc_stream *sp, const swi
         *w++ = pg->consts[i].v;
     for (uint32_t i = 0; i < pg->n_interactions; i++)
         *w++ = pg->bus1[i].v;
+    if (nvi)
+        memcpy(w, pg->var_info, nvi * sizeof *w);
     *words = n;
     return k;
 }
@@ -672,7 +678,8 @@ static uint32_t *jit_mem_key(size_t *words, const swirl_zc_stream *sp, const swi
 static enum swirl_status jit_load_kernel(zc_jit_entry *e, const swirl_jit_build *b) {
     cudaError_t err = cudaLibraryLoadData(&e->lib, b->cubin, NULL, NULL, 0, NULL, NULL, 0);
     if (err == cudaSuccess)
-        err = cudaLibraryGetKernel(&e->kernel, e->lib, SWIRL_ZC_JIT_KERNEL);
+        err = cudaLibraryGetKernel(&e->kernel, e->lib,
+                                   e->ext ? SWIRL_ZC_JITX_KERNEL : SWIRL_ZC_JIT_KERNEL);
     if (err == cudaSuccess)
         return SWIRL_OK;
     cudaGetLastError();
@@ -682,12 +689,14 @@ static enum swirl_status jit_load_kernel(zc_jit_entry *e, const swirl_jit_build 
     return SWIRL_RAISE(SWIRL_E_CUDA, "loading the JIT kernel: %s", cudaGetErrorString(err));
 }
 
+#define JIT_WHAT(e) ((e)->ext ? "multilinear-round" : "round-0")
+
 static void jit_log_built(const zc_jit_entry *e, const swirl_jit_build *b, size_t units,
                           size_t chunks, const char *how) {
     swirl_log(SWIRL_LOG_INFO,
-              "round-0 JIT of AIR %s: %u instructions in %zu functions, %zu units, %s in "
+              "%s JIT of AIR %s: %u instructions in %zu functions, %zu units, %s in "
               "%.0f ms (%u programs, %u threads)",
-              e->name, e->n_instrs, chunks, units, b->from_cache ? "from the disk cache" : how,
+              JIT_WHAT(e), e->name, e->n_instrs, chunks, units, b->from_cache ? "from the disk cache" : how,
               b->wall_ms, b->programs, b->threads);
 }
 
@@ -695,8 +704,8 @@ static void jit_log_built(const zc_jit_entry *e, const swirl_jit_build *b, size_
 static void jit_failed(struct swirl_cuda_zc_jit *c, const zc_jit_entry *e, enum swirl_status st,
                        const char *msg) {
     c->stats.failures++;
-    swirl_log(SWIRL_LOG_WARN, "round-0 JIT of AIR %s failed (%s); the interpreter runs: %s",
-              e->name, swirl_status_str(st), msg);
+    swirl_log(SWIRL_LOG_WARN, "%s JIT of AIR %s failed (%s); the interpreter runs: %s",
+              JIT_WHAT(e), e->name, swirl_status_str(st), msg);
 }
 
 /* generates, builds (disk cache) and loads the kernel of sp into *e; in the background mode a
@@ -706,13 +715,14 @@ static void jit_make(struct swirl_cuda_zc_jit *c, zc_jit_entry *e, const swirl_z
                      const swirl_zc_dprog *pg, int cc, int background) {
     const swirl_settings *s = swirl_settings_get();
     if (background && !swirl_cuda_jit_available(NULL, NULL, NULL)) { /* the default: no noise */
-        swirl_log(SWIRL_LOG_INFO, "round-0 JIT of AIR %s: NVRTC cannot be loaded; the "
-                  "interpreter runs", e->name);
+        swirl_log(SWIRL_LOG_INFO, "%s JIT of AIR %s: NVRTC cannot be loaded; the "
+                  "interpreter runs", JIT_WHAT(e), e->name);
         return;
     }
     double t0 = jit_now_ms();
     swirl_zc_jit_code code;
-    enum swirl_status st = swirl_zc_jit_generate(&code, sp, pg, e->name);
+    enum swirl_status st = e->ext ? swirl_zc_jit_generate_mle(&code, sp, pg, e->name)
+                                  : swirl_zc_jit_generate(&code, sp, pg, e->name);
     if (st != SWIRL_OK) {
         jit_failed(c, e, st, swirl_last_error());
         return;
@@ -738,9 +748,9 @@ static void jit_make(struct swirl_cuda_zc_jit *c, zc_jit_entry *e, const swirl_z
                 e->bg = j;
                 c->stats.background++;
                 swirl_log(SWIRL_LOG_INFO,
-                          "round-0 JIT of AIR %s: compiling in the background (%zu units); the "
+                          "%s JIT of AIR %s: compiling in the background (%zu units); the "
                           "interpreter runs until it is ready",
-                          e->name, code.n_units);
+                          JIT_WHAT(e), e->name, code.n_units);
                 c->stats.build_ms += jit_now_ms() - t0;
                 return; /* the job owns the code now */
             }
@@ -796,7 +806,8 @@ static int jit_settle(struct swirl_cuda_zc_jit *c, zc_jit_entry *e, int wait, in
 extern "C" enum swirl_status swirl_cuda_zc_jit_kernel(swirl_cuda_ctx *ctx, void **kernel,
                                                       unsigned *ticket,
                                                       const swirl_zc_stream *sp,
-                                                      const swirl_zc_dprog *pg, const char *name) {
+                                                      const swirl_zc_dprog *pg, const char *name,
+                                                      int ext) {
     SWIRL_ARG_CHECK(kernel != NULL && ticket != NULL);
     *kernel = NULL;
     *ticket = 0;
@@ -824,7 +835,7 @@ extern "C" enum swirl_status swirl_cuda_zc_jit_kernel(swirl_cuda_ctx *ctx, void 
     }
     size_t words = 0;
     uint32_t *key = jit_mem_key(&words, sp, pg, 10 * major + minor,
-                                swirl_settings_get()->zc_jit_maxrreg);
+                                swirl_settings_get()->zc_jit_maxrreg, ext);
     if (!key) {
         swirl_log(SWIRL_LOG_WARN, "round-0 JIT: out of memory; the interpreter runs");
         return SWIRL_OK;
@@ -856,6 +867,7 @@ extern "C" enum swirl_status swirl_cuda_zc_jit_kernel(swirl_cuda_ctx *ctx, void 
     e->key = key;
     e->key_words = words;
     e->n_instrs = sp->n_instrs;
+    e->ext = ext != 0;
     snprintf(e->name, sizeof e->name, "%s", name ? name : "?");
     jit_make(c, e, sp, pg, 10 * major + minor, mode == SWIRL_ZC_JIT_BACKGROUND);
     if (e->bg)
@@ -890,9 +902,11 @@ extern "C" unsigned swirl_cuda_zc_jit_wait(swirl_cuda_ctx *ctx) {
     return n;
 }
 
-extern "C" void swirl_cuda_zc_jit_launched(swirl_cuda_ctx *ctx) {
-    if (ctx && ctx->zc_jit)
+extern "C" void swirl_cuda_zc_jit_launched(swirl_cuda_ctx *ctx, int ext) {
+    if (ctx && ctx->zc_jit) {
         ctx->zc_jit->stats.launches++;
+        ctx->zc_jit->stats.mle_launches += ext != 0;
+    }
 }
 
 static unsigned long long g_jit_fault; /* countdown (tests only); 0: disarmed */
@@ -927,9 +941,9 @@ extern "C" void swirl_cuda_zc_jit_free(swirl_cuda_ctx *ctx) {
         if (c->e[i].bg) { /* its result goes to the disk cache: the next run has it at once */
             if (!__atomic_load_n(&c->e[i].bg->done, __ATOMIC_ACQUIRE))
                 swirl_log(SWIRL_LOG_INFO,
-                          "round-0 JIT of AIR %s: waiting for its background compile to finish "
+                          "%s JIT of AIR %s: waiting for its background compile to finish "
                           "(%s)",
-                          c->e[i].name,
+                          JIT_WHAT(&c->e[i]), c->e[i].name,
                           swirl_settings_get()->jit_cache ? "it goes to the disk cache"
                                                           : "the disk cache is off");
             jit_settle(c, &c->e[i], 1, 0);
