@@ -131,7 +131,7 @@ static const struct swirl_test tests[] = {
 
 int main(int argc, char **argv) {
     unsetenv("SWIRL_ZC_JIT"); /* the default mode, before anything reads the settings */
-    unsetenv("SWIRL_ZC_MLE_JIT");
+    setenv("SWIRL_ZC_MLE_JIT", "1", 1); /* both kernels in the background */
     setenv("SWIRL_JIT_CACHE", "1", 1);
     snprintf(g_dir, sizeof g_dir, "/tmp/swirl_jit_bg_XXXXXX");
     if (!mkdtemp(g_dir)) {

@@ -49,12 +49,13 @@ static void read_settings(void) {
                                                  : SWIRL_ZC_JIT_OFF;
     const char *jc = getenv("SWIRL_JIT_CACHE");
     g_settings.jit_cache = !jc || env_on("SWIRL_JIT_CACHE"); /* on unless SWIRL_JIT_CACHE=0 */
-    const char *mj = getenv("SWIRL_ZC_MLE_JIT");
-    g_settings.zc_mle_jit = !mj || env_on("SWIRL_ZC_MLE_JIT");
-    g_settings.zc_mle_jit_min = env_count("SWIRL_ZC_MLE_JIT_MIN", 4096, 0, ULONG_MAX);
+    /* off by default: on the H100 the compiled stream ran keccakf's rounds 1-3 in 2.45, 2.14 and
+     * 2.08 ms against the block kernel's 2.9, 1.5 and 0.7 (docs/PERF.md, eighth session) */
+    g_settings.zc_mle_jit = env_on("SWIRL_ZC_MLE_JIT");
+    g_settings.zc_mle_jit_min = env_count("SWIRL_ZC_MLE_JIT_MIN", 16384, 0, ULONG_MAX);
     g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 128, 0, 255);
     g_settings.ts_grind_blocks = (unsigned)env_count("SWIRL_TS_GRIND_BLOCKS", 0, 0, 1ul << 24);
-    g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 6, 2, 6);
+    g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 4, 2, 6);
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms
      * against 18.9 with the stream from 16,384; docs/PERF.md) */
     g_settings.zc_mle_stream_min =

@@ -44,16 +44,18 @@ typedef struct swirl_settings {
                                   evaluations x C (threads per evaluation) reach this, else
                                   the block kernel; 0: always the stream; default: never (the
                                   block kernel was faster on the H100 at every threshold) */
-    int zc_mle_jit;            /* SWIRL_ZC_MLE_JIT (on unless 0): with the round-0 JIT on, the
-                                  stream is also compiled for the multilinear rounds */
+    int zc_mle_jit;            /* SWIRL_ZC_MLE_JIT=1: with the round-0 JIT on, the stream is
+                                  also compiled for the multilinear rounds (off by default: slower
+                                  than the block kernel on the H100, docs/PERF.md) */
     unsigned long zc_mle_jit_min; /* SWIRL_ZC_MLE_JIT_MIN: a multilinear round runs the compiled
                                   stream (swirl_zc_mle_jit) when its evaluations x C reach this
-                                  (default 4,096), else the block kernel */
+                                  (default 16,384), else the block kernel */
     unsigned ts_grind_blocks;  /* SWIRL_TS_GRIND_BLOCKS: the device PoW search's grid (blocks of
                                   256); 0 (default): the blocks the card holds at once */
     unsigned ts_grind_minb;    /* SWIRL_TS_GRIND_MINB: the PoW search kernel's minimum resident
                                   blocks of 256 per SM, i.e. its register budget (2 to 6;
-                                  default 6: 40 registers, no spill, as a Merkle leaf) */
+                                  default 4: 46 registers, 5 blocks resident; measured faster
+                                  than 6, docs/PERF.md) */
     unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
                                   (default 128; 0: none) */
 } swirl_settings;

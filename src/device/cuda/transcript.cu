@@ -181,10 +181,9 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
      * run their own strides far past it before the queued ones test the candidates between. */
     unsigned long long per = 1ull << (bits + 4 < 30 ? bits + 4 : 30);
     unsigned blocks = swirl_cuda_blocks((size_t)per, 256);
-    /* the register budget: 6 blocks of 256 an SM (40 registers, no spill: the base state in
-     * shared memory read per candidate, 32-bit indices), as a Merkle leaf, which runs at the hash
-     * rate. With 64 registers (4 blocks) the search ran at 38 % of the warps active, latency-bound
-     * (SWIRL_TS_GRIND_MINB picks 2 to 6) */
+    /* the register budget (SWIRL_TS_GRIND_MINB, 2 to 6): by default __launch_bounds__(256, 4),
+     * which leaves the compiler 46 registers and 5 blocks an SM; the 40 registers of 6 blocks
+     * measured slower on the H100 (4.87 against 3.36 ms for keccakf's six grinds, docs/PERF.md) */
     unsigned minb = swirl_settings_get()->ts_grind_minb;
     void (*kern)(const swirl_transcript *, unsigned, uint32_t *) = minb == 2   ? k_ts_grind_chunk<2>
                                          : minb == 3 ? k_ts_grind_chunk<3>
