@@ -50,6 +50,8 @@ typedef struct swirl_settings {
     unsigned long zc_mle_jit_min; /* SWIRL_ZC_MLE_JIT_MIN: a multilinear round runs the compiled
                                   stream (swirl_zc_mle_jit) when its evaluations x C reach this
                                   (default 16,384), else the block kernel */
+    unsigned zc_blk_threads;   /* SWIRL_ZC_BLK_THREADS: threads of the multilinear rounds' block
+                                  kernel sharing one evaluation (512 or 1024; default 512) */
     unsigned ts_grind_blocks;  /* SWIRL_TS_GRIND_BLOCKS: the device PoW search's grid (blocks of
                                   256); 0 (default): the blocks the card holds at once */
     unsigned ts_grind_minb;    /* SWIRL_TS_GRIND_MINB: the PoW search kernel's minimum resident

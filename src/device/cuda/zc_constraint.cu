@@ -246,7 +246,8 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
 /* A multilinear round with one evaluation per block (device/zc_block.h): block b takes X =
  * b % G + 1 and hypercube points y = b / G, + gridDim.x / G, ... (gridDim.x a multiple of G); its
  * values sit in dynamic shared memory; partial[(b / G) G + X - 1][k] gets the block's sums. */
-__global__ void __launch_bounds__(ZC_BLK_THREADS)
+template <unsigned NT>
+__global__ void __launch_bounds__(NT)
     k_zc_round_blk(swirl_zc_dprog pg, swirl_zc_sched sc, zc_folds fv, const bb31x4 *fsel,
                    const bb31 *pub, const bb31x4 *eq_y, unsigned long long ny,
                    unsigned long long H, uint32_t G, const bb31x4 *lp, const bb31x4 *bp,
@@ -503,7 +504,11 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
         if (cudaMemcpy(prog->d_sched, mem, words * 4, cudaMemcpyHostToDevice) != cudaSuccess ||
             /* the attribute belongs to the kernel, not to this program: the device's whole
              * opt-in size, so no program's launch depends on which program was made last */
-            cudaFuncSetAttribute(k_zc_round_blk, cudaFuncAttributeMaxDynamicSharedMemorySize,
+            cudaFuncSetAttribute(k_zc_round_blk<512>,
+                                 cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                 optin - (int)(64 * sizeof(bb31x4))) != cudaSuccess ||
+            cudaFuncSetAttribute(k_zc_round_blk<1024>,
+                                 cudaFuncAttributeMaxDynamicSharedMemorySize,
                                  optin - (int)(64 * sizeof(bb31x4))) != cudaSuccess ||
             cudaFuncSetAttribute(k_zc_round0_blk, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                  optin - (int)(64 * sizeof(bb31x4))) != cudaSuccess)
@@ -1103,10 +1108,20 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
         ng = ng < cap ? ng : cap;
         if (ng == 0)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "round partials exceed the plan");
-        SWIRL_LAUNCH(ctx, k_zc_round_blk, (unsigned)(ng * in->G), ZC_BLK_THREADS, prog->blk_smem,
-                     prog->dp, prog->sc, fv, in->fsel, in->pub, in->eq_y,
-                     (unsigned long long)in->ny, (unsigned long long)in->cur_h, (uint32_t)in->G,
-                     in->lambda_pows, in->beta_pows, in->eq3b, prog->d_partial);
+        /* threads sharing an evaluation: 512, or 1,024 (SWIRL_ZC_BLK_THREADS; one block an SM
+         * either way, its shared memory being the limit) */
+        if (swirl_settings_get()->zc_blk_threads == 1024)
+            SWIRL_LAUNCH(ctx, k_zc_round_blk<1024>, (unsigned)(ng * in->G), 1024u,
+                         prog->blk_smem, prog->dp, prog->sc, fv, in->fsel, in->pub, in->eq_y,
+                         (unsigned long long)in->ny, (unsigned long long)in->cur_h,
+                         (uint32_t)in->G, in->lambda_pows, in->beta_pows, in->eq3b,
+                         prog->d_partial);
+        else
+            SWIRL_LAUNCH(ctx, k_zc_round_blk<512>, (unsigned)(ng * in->G), 512u, prog->blk_smem,
+                         prog->dp, prog->sc, fv, in->fsel, in->pub, in->eq_y,
+                         (unsigned long long)in->ny, (unsigned long long)in->cur_h,
+                         (uint32_t)in->G, in->lambda_pows, in->beta_pows, in->eq3b,
+                         prog->d_partial);
         SWIRL_LAUNCH(ctx, k_zc_final, 3 * in->G, ZC_FINAL_THREADS, 0, d_out, prog->d_partial,
                      (uint32_t)ng, in->G, in->G);
         return SWIRL_OK;
