@@ -8,6 +8,7 @@
  */
 #include "device/cuda/cuda_common.cuh"
 #include "hash/poseidon2_impl.h"
+#include "hash/poseidon2_warp.h"
 
 __constant__ uint32_t c_p2_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 __constant__ uint32_t c_p2_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
@@ -112,13 +113,40 @@ __global__ void k_merkle_fold_adjacent(swirl_digest *out, const swirl_digest *in
  * layer l in memory, as swirl_cuda_merkle_build lays them out. Replaces one launch a layer for
  * the last ~12 layers, each a permutation's latency but a launch's cost. */
 #define MERKLE_TAIL_THREADS SWIRL_CUDA_MERKLE_TAIL_THREADS
+#define MERKLE_TAIL_LANE_NODES 64 /* layers this small: 16 lanes a node */
+
+/* the lanes' constants of the 16-lane permutation (hash/poseidon2_warp.h), in global memory */
+static __device__ const p2_bb16_lane_tables d_p2_lane_tab = P2_BB16_LANE_TABLES_INIT;
+
+/* Launched with MERKLE_TAIL_THREADS threads. A layer of more than MERKLE_TAIL_LANE_NODES nodes:
+ * one thread a node (a permutation's latency on one thread: ≈ 14,700 cycles); a smaller one: 16
+ * lanes a node (hash/poseidon2_warp.h, ≈ 3,600 cycles; 32 nodes at once), so the last six layers
+ * cost about a quarter of their latency. */
 __global__ void __launch_bounds__(MERKLE_TAIL_THREADS) k_merkle_tail(swirl_digest *layer,
                                                                      size_t len) {
+    const unsigned l = threadIdx.x & 15u, groups = blockDim.x / 16u;
     while (len > 1) {
         size_t half = len / 2;
         swirl_digest *next = layer + len;
-        for (size_t i = threadIdx.x; i < half; i += blockDim.x)
-            d_compress(&next[i], &layer[2 * i], &layer[2 * i + 1]);
+        if (half <= MERKLE_TAIL_LANE_NODES) {
+            /* node n on lanes 16 (n % groups) ..: lane l holds element l (left digest, then right);
+             * the loop is uniform over the block, idle groups permute zeros (the shuffles need
+             * every lane of the warp) */
+            for (size_t base = 0; base < half; base += groups) {
+                size_t n = base + threadIdx.x / 16u;
+                uint32_t x = 0;
+                if (n < half)
+                    x = l < 8 ? layer[2 * n].v[l].v : layer[2 * n + 1].v[l - 8].v;
+#if defined(__CUDA_ARCH__) /* (the lane exchanges are device code) */
+                x = p2_bb16_permute_lane(x, l, &d_p2_lane_tab);
+#endif
+                if (n < half && l < 8)
+                    next[n].v[l].v = x;
+            }
+        } else {
+            for (size_t i = threadIdx.x; i < half; i += blockDim.x)
+                d_compress(&next[i], &layer[2 * i], &layer[2 * i + 1]);
+        }
         __syncthreads();
         layer = next;
         len = half;
@@ -193,8 +221,7 @@ extern "C" enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_
         size_t half = out->layer_len[l - 1] / 2;
         /* the top layers (from a layer of at most 2 * MERKLE_TAIL_THREADS nodes) in one block */
         if (!tail && half <= MERKLE_TAIL_THREADS) {
-            unsigned threads = half < 32 ? 32u : (unsigned)half;
-            SWIRL_LAUNCH(ctx, k_merkle_tail, 1, threads, 0, out->d_layers[l - 1],
+            SWIRL_LAUNCH(ctx, k_merkle_tail, 1, MERKLE_TAIL_THREADS, 0, out->d_layers[l - 1],
                          out->layer_len[l - 1]);
             tail = 1;
         } else if (!tail) {
