@@ -150,19 +150,20 @@ static bb31x4 rand_x4(void) {
     return r;
 }
 
-static void twin_check(const swirl_air *air) {
-    jit_case j;
-    jc_make(&j, air);
+/* generated code of `air` compiled as C (-O0: a correctness twin; KeccakAir's 45,000 lines take a
+ * few seconds, -O1 a minute) into a shared object and loaded; NULL when the host compiler failed
+ * (the caller skips: the text is still checked by test_shape and, with NVRTC, test_nvrtc) */
+static void *twin_load(const swirl_air *air, const swirl_zc_jit_code *code, const char *prefix,
+                       double *secs) {
     char *text;
     size_t len;
-    CHECK_OK(swirl_zc_jit_concat(&text, &len, &j.code));
+    CHECK_OK(swirl_zc_jit_concat(&text, &len, code));
     char src[400], so[400], cmd[2048];
-    snprintf(src, sizeof src, "%s/twin_%s.c", g_tmp, air->name);
-    snprintf(so, sizeof so, "%s/twin_%s.so", g_tmp, air->name);
+    snprintf(src, sizeof src, "%s/%s_%s.c", g_tmp, prefix, air->name);
+    snprintf(so, sizeof so, "%s/%s_%s.so", g_tmp, prefix, air->name);
     FILE *f = fopen(src, "w");
     CHECK(f && fwrite(text, 1, len, f) == len && fclose(f) == 0);
     free(text);
-    /* -O0: a correctness twin (KeccakAir's 45,000 lines take a few seconds, -O1 a minute) */
     snprintf(cmd, sizeof cmd,
              "'%s' -std=c11 -O0 -w -shared -fPIC -I'%s/src' -I'%s/include' -o '%s' '%s'",
              SWIRL_TEST_CC, SWIRL_SOURCE_DIR, SWIRL_SOURCE_DIR, so, src);
@@ -170,15 +171,25 @@ static void twin_check(const swirl_air *air) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = system(cmd);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (rc != 0) {
-        /* no usable host compiler here (the generator's text is still checked by test_shape and,
-         * with NVRTC, by test_nvrtc) */
-        remove(src);
-        jc_free(&j);
-        SWIRL_TEST_SKIP("the host compiler failed (%d): no host twin", rc);
-    }
+    *secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    remove(src);
+    if (rc != 0)
+        return NULL;
     void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     CHECK_MSG(h != NULL, "dlopen %s: %s", so, dlerror());
+    remove(so); /* (the mapping stays) */
+    return h;
+}
+
+static void twin_check(const swirl_air *air) {
+    jit_case j;
+    jc_make(&j, air);
+    double secs = 0;
+    void *h = twin_load(air, &j.code, "twin", &secs);
+    if (!h) {
+        jc_free(&j);
+        SWIRL_TEST_SKIP("the host compiler failed: no host twin");
+    }
     jit_run_fn run;
     *(void **)&run = dlsym(h, SWIRL_ZC_JIT_RUN_FN);
     CHECK(run != NULL);
@@ -214,10 +225,8 @@ static void twin_check(const swirl_air *air) {
             }
     }
     printf("  %s: the C twin equals the interpreter (%zu bytes, compiled in %.1f s)\n", air->name,
-           j.code.bytes, (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec));
+           j.code.bytes, secs);
     dlclose(h);
-    remove(src);
-    remove(so);
     free(U);
     free(tmp);
     free(lp);
@@ -228,35 +237,6 @@ static void twin_check(const swirl_air *air) {
 
 static void test_host_twin(void) {
     for_each_air(twin_check);
-}
-
-/* the multilinear rounds' code (swirl_zc_jit_generate_mle) of `air` compiled as C into a shared
- * object, loaded; its entry in *run (NULL handle and a skip when there is no host compiler) */
-static void *twin_load_mle(const swirl_air *air, swirl_zc_jit_code *code, double *secs) {
-    char *text;
-    size_t len;
-    CHECK_OK(swirl_zc_jit_concat(&text, &len, code));
-    char src[400], so[400], cmd[2048];
-    snprintf(src, sizeof src, "%s/twinx_%s.c", g_tmp, air->name);
-    snprintf(so, sizeof so, "%s/twinx_%s.so", g_tmp, air->name);
-    FILE *f = fopen(src, "w");
-    CHECK(f && fwrite(text, 1, len, f) == len && fclose(f) == 0);
-    free(text);
-    snprintf(cmd, sizeof cmd,
-             "'%s' -std=c11 -O0 -w -shared -fPIC -I'%s/src' -I'%s/include' -o '%s' '%s'",
-             SWIRL_TEST_CC, SWIRL_SOURCE_DIR, SWIRL_SOURCE_DIR, so, src);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = system(cmd);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    *secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    remove(src);
-    if (rc != 0)
-        return NULL;
-    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
-    CHECK_MSG(h != NULL, "dlopen %s: %s", so, dlerror());
-    remove(so); /* (the mapping stays) */
-    return h;
 }
 
 typedef void (*jitx_run_fn)(bb31x4 *o, uint32_t q, const swirl_zc_mle_args *ma, size_t y2, bb31 X);
@@ -270,7 +250,7 @@ static void twin_check_mle(const swirl_air *air) {
     swirl_zc_jit_code code;
     CHECK_OK(swirl_zc_jit_generate_mle(&code, &j.sp, &j.dp, air->name));
     double secs = 0;
-    void *h = twin_load_mle(air, &code, &secs);
+    void *h = twin_load(air, &code, "twinx", &secs);
     if (!h) {
         swirl_zc_jit_code_free(&code);
         jc_free(&j);
