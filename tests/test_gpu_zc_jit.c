@@ -1,9 +1,10 @@
-/* The JIT kernels on the GPU (device/cuda/cuda_jit.h, SWIRL_ZC_JIT=1 and SWIRL_ZC_MLE_JIT_MIN=0, set
- * here before the settings are read): KeccakAir's round 0 and every multilinear round through the
- * compiled stream must equal the CPU zerocheck's sums exactly (tests/zc_cases.h runs the prover with slots calling both), with the
- * kernel compiled once per context and launched; a second context gets it from the disk cache
- * (unless SWIRL_JIT_CACHE=0). Also prints the JIT's build time. Skips (exit 77) without a CUDA
- * device; fails when the JIT could not be had (NVRTC missing counts as a failure here). */
+/* The JIT kernels on the GPU (device/cuda/cuda_jit.h; SWIRL_ZC_JIT=1 and SWIRL_ZC_MLE_JIT_MIN=0
+ * are set here before the settings are read): KeccakAir's round 0 and every multilinear round
+ * through the compiled stream must equal the CPU zerocheck's sums exactly (tests/zc_cases.h runs
+ * the prover with slots calling both), with the kernels compiled once per context and launched;
+ * a second context gets them from the disk cache (unless SWIRL_JIT_CACHE=0). Also prints the
+ * JIT's build time. Skips (exit 77) without a CUDA device; fails when the JIT could not be had
+ * (NVRTC missing counts as a failure here). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,21 +19,10 @@
 
 static swirl_cuda_ctx *g_ctx;
 
-static enum swirl_status gpu_r0(const swirl_backend_ops *ops, bb31x4 *S, const swirl_zc_trace *tt,
-                                const swirl_zc_round0_in *in) {
-    return swirl_cuda_slot_constraint_round0(ops, S, tt, in);
-}
-
-static enum swirl_status gpu_round(const swirl_backend_ops *ops, bb31x4 *out,
-                                   const swirl_zc_trace *tt, const bb31x4 *eq_y, size_t ny,
-                                   unsigned G, const bb31x4 *lp, const bb31x4 *bp) {
-    return swirl_cuda_slot_constraint_round(ops, out, tt, eq_y, ny, G, lp, bp);
-}
-
 static void run(zc_case *c) {
     swirl_cuda_zc_jit_stats s0, s1;
     swirl_cuda_zc_jit_stats_get(g_ctx, &s0);
-    zcc_run(c, gpu_r0, gpu_round, g_ctx, 1);
+    zcc_run(c, swirl_cuda_slot_constraint_round0, swirl_cuda_slot_constraint_round, g_ctx, 1);
     swirl_cuda_zc_jit_stats_get(g_ctx, &s1);
     printf("  %s: %zu round-0 and %zu multilinear-round calls equal the CPU's; JIT kernels %u "
            "(%u compiled, %u failed), %llu launches (%llu multilinear), %.0f ms building\n",
@@ -72,7 +62,8 @@ static void test_short_programs(void) {
     for (int i = 0; i < 4; i++) {
         swirl_cuda_zc_jit_stats s0, s1;
         swirl_cuda_zc_jit_stats_get(g_ctx, &s0);
-        zcc_run(&cs[i], gpu_r0, gpu_round, g_ctx, 1);
+        zcc_run(&cs[i], swirl_cuda_slot_constraint_round0,
+                swirl_cuda_slot_constraint_round, g_ctx, 1);
         swirl_cuda_zc_jit_stats_get(g_ctx, &s1);
         printf("  %s: %zu round-0 calls equal\n", cs[i].name, zcc.n_r0);
         CHECK(s1.launches == s0.launches && s1.failures == s0.failures);
@@ -103,7 +94,7 @@ static void test_refused_launch(void) {
     zc_case c;
     zcc_keccak(&c, 0, 5);
     swirl_cuda_fault_jit_launch_at(1);
-    zcc_run(&c, gpu_r0, gpu_round, g_ctx, 1);
+    zcc_run(&c, swirl_cuda_slot_constraint_round0, swirl_cuda_slot_constraint_round, g_ctx, 1);
     swirl_cuda_zc_jit_stats s;
     swirl_cuda_zc_jit_stats_get(g_ctx, &s);
     printf("  refused launch: %zu round-0 calls equal the CPU's; %u refused, %llu launches\n",

@@ -24,17 +24,6 @@
 
 static char g_dir[64];
 
-static enum swirl_status gpu_r0(const swirl_backend_ops *ops, bb31x4 *S, const swirl_zc_trace *tt,
-                                const swirl_zc_round0_in *in) {
-    return swirl_cuda_slot_constraint_round0(ops, S, tt, in);
-}
-
-static enum swirl_status gpu_round(const swirl_backend_ops *ops, bb31x4 *out,
-                                   const swirl_zc_trace *tt, const bb31x4 *eq_y, size_t ny,
-                                   unsigned G, const bb31x4 *lp, const bb31x4 *bp) {
-    return swirl_cuda_slot_constraint_round(ops, out, tt, eq_y, ny, G, lp, bp);
-}
-
 /* the CUBINs in the cache directory (remove: delete them) */
 static int cache_files(int remove) {
     char sub[128];
@@ -61,7 +50,9 @@ static int cache_files(int remove) {
 static void run_case(swirl_cuda_ctx *ctx, unsigned seed, swirl_cuda_zc_jit_stats *after) {
     zc_case c;
     zcc_keccak(&c, 0, seed);
-    zcc_run(&c, gpu_r0, gpu_round, ctx, 1); /* every round-0 call compared with the CPU's */
+    /* every round-0 call compared with the CPU's */
+    zcc_run(&c, swirl_cuda_slot_constraint_round0,
+            swirl_cuda_slot_constraint_round, ctx, 1);
     CHECK(!swirl_cuda_ctx_poisoned(ctx));
     zcc_clear(&c);
     swirl_cuda_zc_jit_stats_get(ctx, after);
@@ -115,7 +106,8 @@ static void test_short_programs(void) {
     zcc_self(&cs[2], 4, 9, 2);
     zcc_parts(&cs[3], 2);
     for (int i = 0; i < 4; i++) {
-        zcc_run(&cs[i], gpu_r0, gpu_round, ctx, 1);
+        zcc_run(&cs[i], swirl_cuda_slot_constraint_round0,
+                swirl_cuda_slot_constraint_round, ctx, 1);
         zcc_clear(&cs[i]);
     }
     swirl_cuda_zc_jit_stats s;

@@ -538,6 +538,51 @@ static int jit_refusal_recoverable(cudaError_t e) {
            e == cudaErrorSharedObjectInitFailed;
 }
 
+/* Sets the JIT kernel a launch of prog uses (NULL: the interpreter): *mine is prog's slot,
+ * *owners and *ticket the tables' owner's (prog itself when it owns its tables). A background compile's
+ * kernel becomes the owner's once swirl_cuda_zc_jit_poll says it is over; a program bound before
+ * that takes the owner's then. */
+static void zc_jit_current(swirl_cuda_ctx *ctx, void **mine, void **owners, unsigned *ticket) {
+    if (*ticket) {
+        void *k = NULL;
+        if (swirl_cuda_zc_jit_poll(ctx, *ticket, &k)) {
+            *ticket = 0;
+            *owners = k;
+        }
+    }
+    if (!*mine && !*ticket)
+        *mine = *owners;
+}
+
+/* Launches JIT kernel *mine (one argument struct, ZC_BLOCK threads, no dynamic shared memory):
+ * *ran = 1. Refused at launch time (nothing ran, the context is sound): *ran = 0, logged and
+ * counted, and both slots cleared, so this program runs the interpreter from now on. Any other
+ * error fails the stage. */
+static enum swirl_status zc_jit_launch(swirl_cuda_ctx *ctx, void **mine, void **owners, dim3 grid,
+                                       void *arg, int ext, int *ran) {
+    const char *kname = ext ? SWIRL_ZC_JITX_KERNEL : SWIRL_ZC_JIT_KERNEL;
+    void *args[1] = {arg};
+    *ran = 0;
+    cudaError_t e = swirl_cuda_zc_jit_fault_fires()
+                        ? cudaErrorLaunchOutOfResources
+                        : cudaLaunchKernel((const void *)*mine, grid, dim3(ZC_BLOCK), args, 0,
+                                           ctx->stream);
+    if (e == cudaSuccess) {
+        SWIRL_TRY(swirl_cuda_after_launch(ctx, kname, __FILE__, __LINE__));
+        swirl_cuda_zc_jit_launched(ctx, ext);
+        *ran = 1;
+        return SWIRL_OK;
+    }
+    if (!jit_refusal_recoverable(e))
+        return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, kname);
+    (void)cudaGetLastError();
+    swirl_log(SWIRL_LOG_WARN, "%s JIT kernel launch refused (%s); the interpreter runs",
+              ext ? "multilinear-round" : "round-0", cudaGetErrorString(e));
+    swirl_cuda_zc_jit_refused(ctx);
+    *mine = *owners = NULL;
+    return SWIRL_OK;
+}
+
 /* the stream of h (device/zc_stream.h) uploaded for round 0; a program the stream cannot take
  * (one output needing more than SWIRL_ZC_STREAM_MAX_TEMPS temporaries) keeps the flat kernel.
  * With SWIRL_ZC_JIT=1 the stream is also compiled (cuda_jit.h; the interpreter when that fails) */
@@ -887,15 +932,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
             C *= 2;
         size_t smem = (size_t)prog->st.n_temps * ZC_BLOCK * sizeof(bb31);
         swirl_cuda_program *owner = prog->tables ? prog->tables : prog; /* the events' owner */
-        if (owner->r0_jit_ticket) { /* a background compile: its kernel once it is ready */
-            void *k = NULL;
-            if (swirl_cuda_zc_jit_poll(ctx, owner->r0_jit_ticket, &k)) {
-                owner->r0_jit_ticket = 0;
-                owner->r0_jit = k;
-            }
-        }
-        if (!prog->r0_jit && !owner->r0_jit_ticket)
-            prog->r0_jit = owner->r0_jit; /* a program bound before the kernel was ready */
+        zc_jit_current(ctx, &prog->r0_jit, &owner->r0_jit, &owner->r0_jit_ticket);
         unsigned k_in = 1 + (unsigned)dft, k_ev = 0;
         int timed0 = owner->r0_ev[0] && owner->r0_ev[1] && owner->r0_ev[2];
         if (timed0)
@@ -941,31 +978,10 @@ extern "C" enum swirl_status swirl_cuda_zc_round0(swirl_cuda_ctx *ctx, swirl_cud
                                    (uint32_t)(in->nzc * in->N), (uint32_t)(in->nlu * in->N),
                                    x0 > 0};
             dim3 sg((unsigned)gx, (unsigned)n_pg, (unsigned)C);
-            if (prog->r0_jit) { /* the compiled stream: temporaries in registers, no smem */
-                void *args[1] = {&ra};
-                cudaError_t e = swirl_cuda_zc_jit_fault_fires()
-                                    ? cudaErrorLaunchOutOfResources
-                                    : cudaLaunchKernel((const void *)prog->r0_jit, sg,
-                                                       dim3(ZC_BLOCK), args, 0, ctx->stream);
-                if (e == cudaSuccess) {
-                    SWIRL_TRY(
-                        swirl_cuda_after_launch(ctx, SWIRL_ZC_JIT_KERNEL, __FILE__, __LINE__));
-                    swirl_cuda_zc_jit_launched(ctx, 0);
-                } else if (jit_refusal_recoverable(e)) {
-                    /* refused at launch (nothing ran, the context is sound): this program runs
-                     * the interpreter from now on */
-                    (void)cudaGetLastError();
-                    swirl_log(SWIRL_LOG_WARN,
-                              "round-0 JIT kernel launch refused (%s); the interpreter runs",
-                              cudaGetErrorString(e));
-                    swirl_cuda_zc_jit_refused(ctx);
-                    prog->r0_jit = NULL;
-                    owner->r0_jit = NULL;
-                } else {
-                    return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, SWIRL_ZC_JIT_KERNEL);
-                }
-            }
-            if (!prog->r0_jit) {
+            int ran = 0;
+            if (prog->r0_jit) /* the compiled stream: temporaries in registers, no smem */
+                SWIRL_TRY(zc_jit_launch(ctx, &prog->r0_jit, &owner->r0_jit, sg, &ra, 0, &ran));
+            if (!ran) {
                 SWIRL_LAUNCH(ctx, k_zc_r0_stream, sg, ZC_BLOCK, smem, prog->st, prog->dp.consts,
                              prog->dp.bus1, ra);
             }
@@ -1019,15 +1035,7 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
      * interpreted (k_zc_round_stream, from SWIRL_ZC_MLE_STREAM_MIN: by default never, the block
      * kernel below was faster on the H100) */
     swirl_cuda_program *owner = prog->tables ? prog->tables : prog;
-    if (owner->mle_jit_ticket) { /* a background compile: its kernel once it is ready */
-        void *k = NULL;
-        if (swirl_cuda_zc_jit_poll(ctx, owner->mle_jit_ticket, &k)) {
-            owner->mle_jit_ticket = 0;
-            owner->mle_jit = k;
-        }
-    }
-    if (!prog->mle_jit && !owner->mle_jit_ticket)
-        prog->mle_jit = owner->mle_jit; /* a program bound before the kernel was ready */
+    zc_jit_current(ctx, &prog->mle_jit, &owner->mle_jit, &owner->mle_jit_ticket);
     size_t st_smem = (size_t)prog->st.n_temps * 16 * ZC_BLOCK;
     /* the interpreter's static + dynamic shared memory within the 48 KB a launch gets without an
      * opt-in (the JIT kernel keeps its temporaries in registers) */
@@ -1064,30 +1072,8 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
             a.ny = in->ny;
             a.H = in->cur_h;
             int ran = 0;
-            if (jit) { /* the compiled stream: temporaries in registers, no dynamic smem */
-                void *args[1] = {&a};
-                cudaError_t e = swirl_cuda_zc_jit_fault_fires()
-                                    ? cudaErrorLaunchOutOfResources
-                                    : cudaLaunchKernel((const void *)prog->mle_jit, sg,
-                                                       dim3(ZC_BLOCK), args, 0, ctx->stream);
-                if (e == cudaSuccess) {
-                    SWIRL_TRY(
-                        swirl_cuda_after_launch(ctx, SWIRL_ZC_JITX_KERNEL, __FILE__, __LINE__));
-                    swirl_cuda_zc_jit_launched(ctx, 1);
-                    ran = 1;
-                } else if (jit_refusal_recoverable(e)) {
-                    (void)cudaGetLastError(); /* nothing ran: the other kernels instead */
-                    swirl_log(SWIRL_LOG_WARN,
-                              "multilinear-round JIT kernel launch refused (%s); the "
-                              "interpreter runs",
-                              cudaGetErrorString(e));
-                    swirl_cuda_zc_jit_refused(ctx);
-                    prog->mle_jit = NULL;
-                    owner->mle_jit = NULL;
-                } else {
-                    return swirl_cuda_fail(ctx, e, __FILE__, __LINE__, SWIRL_ZC_JITX_KERNEL);
-                }
-            }
+            if (jit) /* the compiled stream: temporaries in registers, no dynamic smem */
+                SWIRL_TRY(zc_jit_launch(ctx, &prog->mle_jit, &owner->mle_jit, sg, &a, 1, &ran));
             if (!ran && interp) {
                 SWIRL_LAUNCH(ctx, k_zc_round_stream, sg, ZC_BLOCK, st_smem, prog->st, prog->dp,
                              a);
