@@ -59,15 +59,22 @@ __global__ void k_ts_script(swirl_transcript *t, const uint32_t *ops, size_t n, 
 
 #define TS_NOT_FOUND 0xffffffffu /* larger than every candidate (< p < 2^31) */
 
+/* the search's two words: the best witness so far, the next candidate to hand out */
 __global__ void k_ts_grind_init(uint32_t *best) {
-    *best = TS_NOT_FOUND;
+    best[0] = TS_NOT_FOUND;
+    best[1] = 0;
 }
 
-/* The state is read once into shared memory and the absorb index into a register (not the whole
- * transcript), so a candidate costs one permutation of register values. The loop runs on 32-bit
- * values (candidates are below p < 2^31, the stride below 2^25): with 64-bit indices and a 64-bit
- * best the kernel took 64 registers (4 blocks of 256 an SM, ncu 38 % of the warps active) where a
- * Merkle leaf takes 40. */
+/* The PoW search: warps take runs of 32 candidates in increasing order from a counter (best[1]),
+ * test them and stop once a run starts at or past the best witness known (best[0]). Handed out
+ * in order, every candidate below a witness is already in some warp's hands when it is found, so
+ * the search ends at most one run per warp in flight past the smallest witness, however unevenly
+ * the warps are scheduled. (A grid-stride loop, w = t + k * threads, measured 0.87 ms or 3.06 ms
+ * for the same witness with 5 or 6 blocks an SM: warps the scheduler favoured ran many strides
+ * past the witness while the warp holding it waited.) The state is read into shared memory once
+ * and per candidate through a volatile pointer (else the compiler keeps the 16 loop-invariant
+ * words in registers). Every lane of a warp takes the same branches (the shuffles and the
+ * ballot need the whole warp). */
 template <int MINB>
 __global__ void __launch_bounds__(256, MINB) k_ts_grind_chunk(const swirl_transcript *t, unsigned bits,
                                                         uint32_t *best) {
@@ -76,30 +83,29 @@ __global__ void __launch_bounds__(256, MINB) k_ts_grind_chunk(const swirl_transc
     if (threadIdx.x < P2_WIDTH)
         st[threadIdx.x] = t->state[threadIdx.x];
     __syncthreads();
-    unsigned idx = t->absorb_idx;
-    uint32_t stride = gridDim.x * blockDim.x;
-    /* the best witness known so far, read one candidate ahead: its load (an L2 round trip: the
-     * value is volatile) is in flight while the permutation runs, and the check uses the value
-     * read before. A stale value is never smaller than the current one, so it only lets a thread
-     * test a candidate more, never skip a smaller witness. */
-    uint32_t known = *(volatile uint32_t *)best;
-    for (uint32_t w = blockIdx.x * blockDim.x + threadIdx.x; w < BB31_P; w += stride) {
-        /* stop only when a smaller witness is already known: blocks that start after another
-         * block's success may still hold smaller candidates */
-        if (w >= known)
+    const unsigned idx = t->absorb_idx, lane = threadIdx.x & 31u;
+    for (;;) {
+        uint32_t base = 0, known = 0;
+        if (lane == 0) {
+            base = atomicAdd(&best[1], 32u);
+            known = *(volatile uint32_t *)best;
+        }
+        base = __shfl_sync(0xffffffffu, base, 0);
+        known = __shfl_sync(0xffffffffu, known, 0);
+        if (base >= known || base >= BB31_P) /* uniform over the warp */
             return;
-        known = *(volatile uint32_t *)best;
-        /* the candidate's state as swirl_ts_pow_state_ok makes it, read from shared memory
-         * through a volatile pointer: otherwise the compiler keeps the loop-invariant 16 values
-         * in registers (56 registers instead of 40, i.e. 5 blocks of 256 an SM instead of 6) */
+        uint32_t w = base + lane;
         const volatile uint32_t *vs = (const volatile uint32_t *)st;
-        bb31 s[P2_WIDTH], wm = bb31_from_u32(w);
+        bb31 s[P2_WIDTH], wm = bb31_from_u32(w < BB31_P ? w : 0u);
 #pragma unroll
         for (unsigned k = 0; k < P2_WIDTH; k++)
             s[k].v = k == idx ? wm.v : vs[k];
-        if (swirl_ts_pow_perm_ok(s, bits, &tb)) {
-            atomicMin(best, w);
-            return; /* later candidates of this thread are larger */
+        int ok = swirl_ts_pow_perm_ok(s, bits, &tb) && w < BB31_P;
+        unsigned m = __ballot_sync(0xffffffffu, ok);
+        if (m) { /* the warp's smallest; later runs are larger */
+            if (lane == (unsigned)__ffs((int)m) - 1u)
+                atomicMin(best, w);
+            return;
         }
     }
 }
@@ -158,7 +164,7 @@ extern "C" enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx,
 }
 
 extern "C" size_t swirl_cuda_transcript_grind_bytes(void) {
-    return sizeof(uint32_t);
+    return 2 * sizeof(uint32_t);
 }
 
 extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
@@ -174,16 +180,12 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
     }
     uint32_t *best = (uint32_t *)d_scratch;
     SWIRL_LAUNCH(ctx, k_ts_grind_init, 1, 1, 0, best);
-    /* one launch over every candidate, the grid no larger than the blocks the card holds at
-     * once: the resident threads then test the candidates in increasing order, one stride
-     * (resident threads) at a time, and the search stops at most a stride past the smallest
-     * witness. A larger grid (blocks queued behind the resident ones) makes the resident blocks
-     * run their own strides far past it before the queued ones test the candidates between. */
+    /* one launch, the grid no larger than the blocks the card holds at once (queued blocks would
+     * only start when resident ones have ended the search) */
     unsigned long long per = 1ull << (bits + 4 < 30 ? bits + 4 : 30);
     unsigned blocks = swirl_cuda_blocks((size_t)per, 256);
-    /* the register budget (SWIRL_TS_GRIND_MINB, 2 to 6): by default __launch_bounds__(256, 4),
-     * which leaves the compiler 46 registers and 5 blocks an SM; the 40 registers of 6 blocks
-     * measured slower on the H100 (4.87 against 3.36 ms for keccakf's six grinds, docs/PERF.md) */
+    /* the register budget: SWIRL_TS_GRIND_MINB blocks of 256 an SM (2 to 6; 6: 40 registers, no
+     * spill) */
     unsigned minb = swirl_settings_get()->ts_grind_minb;
     void (*kern)(const swirl_transcript *, unsigned, uint32_t *) = minb == 2   ? k_ts_grind_chunk<2>
                                          : minb == 3 ? k_ts_grind_chunk<3>
@@ -202,8 +204,6 @@ extern "C" enum swirl_status swirl_cuda_transcript_grind(swirl_cuda_ctx *ctx, sw
         blocks = cap;
     if (swirl_settings_get()->ts_grind_blocks) /* a tuning override */
         blocks = swirl_settings_get()->ts_grind_blocks;
-    if (blocks > 65536u) /* the stride stays below 2^24: no 32-bit overflow past p */
-        blocks = 65536u;
     SWIRL_LAUNCH(ctx, kern, blocks, 256, 0, d_t, bits, best);
     SWIRL_LAUNCH(ctx, k_ts_grind_apply, 1, 32, 0, d_t, bits, best, d_witness);
     return SWIRL_OK;
