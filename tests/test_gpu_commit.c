@@ -221,7 +221,8 @@ static void commit_case(const unsigned *logs, const size_t *widths, size_t n, un
     size_t levels = (size_t)(log_rs - k_whir) + 1;
     size_t expect = 1 /* k_stack (it writes the zeros: no memset) */ + 1 /* k_rs_message */ +
                     1 + ntt_passes(log_rs, w) /* twiddles + passes */ +
-                    1 + k_whir /* leaves, folds */ +
+                    1 + k_whir - swirl_cuda_merkle_fused_layers((size_t)1 << k_whir) /* leaves,
+                                                                         folds */ +
                     1 + merkle_layer_launches(levels - 1) /* layer copy + layers */ +
                     1 /* the layers into the persistent region */ + 1 /* root download */;
     CHECK_MSG(st[1].kernels == expect, "stacked_commit enqueued %u operations, expected %zu",

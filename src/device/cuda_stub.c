@@ -223,6 +223,10 @@ enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle
     (void)rows_per_query;
     return NO_CUDA();
 }
+unsigned swirl_cuda_merkle_fused_layers(size_t rows_per_query) {
+    (void)rows_per_query;
+    return 0;
+}
 
 enum swirl_status swirl_cuda_transcript_script(swirl_cuda_ctx *ctx, swirl_transcript *d_t,
                                                const uint32_t *d_ops, size_t n_ops,

@@ -236,6 +236,10 @@ enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle
                                           const bb31 *d_matrix, size_t height, size_t width,
                                           unsigned ext_degree,
                                           size_t rows_per_query) SWIRL_WARN_UNUSED_RESULT;
+/* The strided folds swirl_cuda_merkle_build runs inside its leaf kernel for rows_per_query
+ * (SWIRL_MERKLE_FUSE, at most log2(rows_per_query)): its launches are 1 + log2(rows_per_query)
+ * minus these for the leaves and the strided folds. */
+unsigned swirl_cuda_merkle_fused_layers(size_t rows_per_query);
 
 #ifdef __cplusplus
 }

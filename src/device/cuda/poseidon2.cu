@@ -9,6 +9,7 @@
 #include "device/cuda/cuda_common.cuh"
 #include "hash/poseidon2_impl.h"
 #include "hash/poseidon2_warp.h"
+#include "util/settings.h"
 
 __constant__ uint32_t c_p2_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 __constant__ uint32_t c_p2_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
@@ -32,13 +33,10 @@ __global__ void k_p2_permute_many(bb31 *states, size_t n) {
         states[i * 16 + k] = s[k];
 }
 
-/* Leaf r: sponge over row r (cells in column order, each `d` base elements); zero past height. */
-__global__ void k_merkle_leaves(swirl_digest *out, const bb31 *__restrict__ m, size_t height,
-                                size_t width, unsigned d, size_t num_leaves) {
-    size_t r = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-    if (r >= num_leaves)
-        return;
-    bb31 s[16];
+/* Leaf r: sponge over row r (cells in column order, each `d` base elements); zero past height.
+ * The digest is s[0..8) on return. */
+__device__ __forceinline__ void d_leaf(bb31 s[16], const bb31 *__restrict__ m, size_t r,
+                                       size_t height, size_t width, unsigned d) {
 #pragma unroll
     for (int k = 0; k < 16; k++)
         s[k].v = 0;
@@ -71,9 +69,63 @@ __global__ void k_merkle_leaves(swirl_digest *out, const bb31 *__restrict__ m, s
             d_p2_permute(s);
         }
     }
+}
+
+__device__ __forceinline__ void d_store_digest(swirl_digest *out, const bb31 s[16]) {
+    uint4 *ov = reinterpret_cast<uint4 *>(out); /* 16-byte stores (32-byte digests) */
+    ov[0] = make_uint4(s[0].v, s[1].v, s[2].v, s[3].v);
+    ov[1] = make_uint4(s[4].v, s[5].v, s[6].v, s[7].v);
+}
+
+__global__ void k_merkle_leaves(swirl_digest *out, const bb31 *__restrict__ m, size_t height,
+                                size_t width, unsigned d, size_t num_leaves) {
+    size_t r = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= num_leaves)
+        return;
+    bb31 s[16];
+    d_leaf(s, m, r, height, width, d);
+    d_store_digest(&out[r], s);
+}
+
+/* The leaves and the first LV strided folds in one kernel (launched with MERKLE_FUSE_THREADS a
+ * block, num_leaves >> LV threads): thread i = x qs + y hashes the 2^LV leaves
+ * (x 2^LV + k) qs + y, k = 0 .. 2^LV - 1, and compresses them as the folds would, left subtrees
+ * held in shared memory (a binary-counter stack, word w of slot l of thread t at
+ * [l][w][t]: no bank conflicts), so the compressions run at the leaves' rate and the layers
+ * below the output never reach global memory. */
+#define MERKLE_FUSE_THREADS 128
+template <int LV>
+__global__ void __launch_bounds__(MERKLE_FUSE_THREADS, 12)
+    k_merkle_leaves_fold(swirl_digest *out, const bb31 *__restrict__ m, size_t height,
+                         size_t width, unsigned d, size_t n_out, size_t qs) {
+    __shared__ uint32_t held[LV][8][MERKLE_FUSE_THREADS];
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n_out)
+        return;
+    size_t x = i / qs, y = i % qs;
+    const unsigned t = threadIdx.x;
+    bb31 s[16];
+#pragma unroll 1
+    for (unsigned k = 0; k < (1u << LV); k++) {
+        d_leaf(s, m, ((x << LV) + k) * qs + y, height, width, d);
+        /* the digest in s[0..8): fold it with every held left sibling */
 #pragma unroll
-    for (int k = 0; k < 8; k++)
-        out[r].v[k] = s[k];
+        for (int l = 0; l < LV; l++) {
+            if (!((k >> l) & 1u)) {
+#pragma unroll
+                for (int w = 0; w < 8; w++)
+                    held[l][w][t] = s[w].v;
+                break;
+            }
+#pragma unroll
+            for (int w = 0; w < 8; w++) {
+                s[8 + w] = s[w];
+                s[w].v = held[l][w][t];
+            }
+            d_p2_permute(s);
+        }
+    }
+    d_store_digest(&out[i], s);
 }
 
 __device__ __forceinline__ void d_compress(swirl_digest *out, const swirl_digest *l,
@@ -90,21 +142,44 @@ __device__ __forceinline__ void d_compress(swirl_digest *out, const swirl_digest
         out->v[k] = s[k];
 }
 
+/* A compression with 16-byte loads and stores (4 + 2 instead of 16 + 8 per thread): the digests
+ * of a layer are 32 bytes each in arena memory (256-byte aligned), and the lanes of a warp read
+ * digests 32 or 64 bytes apart, so a 4-byte access touched 32 sectors for 128 useful bytes. */
+__device__ __forceinline__ void d_compress_v(swirl_digest *out, const swirl_digest *l,
+                                             const swirl_digest *r) {
+    const uint4 *lv = reinterpret_cast<const uint4 *>(l);
+    const uint4 *rv = reinterpret_cast<const uint4 *>(r);
+    uint4 w[4] = {__ldg(lv), __ldg(lv + 1), __ldg(rv), __ldg(rv + 1)};
+    bb31 s[16];
+#pragma unroll
+    for (int k = 0; k < 4; k++) {
+        s[4 * k].v = w[k].x;
+        s[4 * k + 1].v = w[k].y;
+        s[4 * k + 2].v = w[k].z;
+        s[4 * k + 3].v = w[k].w;
+    }
+    d_p2_permute(s);
+    uint4 *ov = reinterpret_cast<uint4 *>(out);
+    ov[0] = make_uint4(s[0].v, s[1].v, s[2].v, s[3].v);
+    ov[1] = make_uint4(s[4].v, s[5].v, s[6].v, s[7].v);
+}
+
 /* Folds pairs query_stride apart: out[x*qs + y] = C(in[2x*qs + y], in[(2x+1)*qs + y]). */
-__global__ void k_merkle_fold_strided(swirl_digest *out, const swirl_digest *in, size_t half,
-                                      size_t qs) {
+__global__ void k_merkle_fold_strided(swirl_digest *out, const swirl_digest *__restrict__ in,
+                                      size_t half, size_t qs) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= half)
         return;
     size_t x = i / qs, y = i % qs;
-    d_compress(&out[i], &in[2 * x * qs + y], &in[(2 * x + 1) * qs + y]);
+    d_compress_v(&out[i], &in[2 * x * qs + y], &in[(2 * x + 1) * qs + y]);
 }
 
-__global__ void k_merkle_fold_adjacent(swirl_digest *out, const swirl_digest *in, size_t half) {
+__global__ void k_merkle_fold_adjacent(swirl_digest *out, const swirl_digest *__restrict__ in,
+                                       size_t half) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= half)
         return;
-    d_compress(&out[i], &in[2 * i], &in[2 * i + 1]);
+    d_compress_v(&out[i], &in[2 * i], &in[2 * i + 1]);
 }
 
 /* The tree's top: every layer from `len` nodes (a power of two, at most 2 * MERKLE_TAIL_THREADS)
@@ -163,6 +238,13 @@ extern "C" enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb3
     return SWIRL_OK;
 }
 
+extern "C" unsigned swirl_cuda_merkle_fused_layers(size_t rows_per_query) {
+    unsigned fuse = swirl_settings_get()->merkle_fuse;
+    while (fuse > 0 && (rows_per_query >> fuse) == 0)
+        fuse--;
+    return fuse;
+}
+
 extern "C" enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_cuda_merkle *out,
                                                      const bb31 *d_matrix, size_t height,
                                                      size_t width, unsigned ext_degree,
@@ -184,17 +266,26 @@ extern "C" enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_
     memset(out, 0, sizeof *out);
     /* scratch for the leaves and the strided folds (two ping-pong buffers of num_leaves / 2) */
     swirl_digest *leaves, *tmp = NULL;
-    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&leaves, num_leaves * sizeof(swirl_digest)));
-    SWIRL_LAUNCH(ctx, k_merkle_leaves, swirl_cuda_blocks(num_leaves, 128), 128, 0, leaves,
-                 d_matrix, height, width, ext_degree, num_leaves);
+    /* the first `fuse` strided folds inside the leaf kernel (SWIRL_MERKLE_FUSE) */
+    unsigned fuse = swirl_cuda_merkle_fused_layers(rows_per_query);
+    size_t len = num_leaves >> fuse;
+    SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&leaves, len * sizeof(swirl_digest)));
+    if (fuse == 0)
+        SWIRL_LAUNCH(ctx, k_merkle_leaves, swirl_cuda_blocks(num_leaves, 128), 128, 0, leaves,
+                     d_matrix, height, width, ext_degree, num_leaves);
+    else if (fuse == 1)
+        SWIRL_LAUNCH(ctx, k_merkle_leaves_fold<1>, swirl_cuda_blocks(len, MERKLE_FUSE_THREADS),
+                     MERKLE_FUSE_THREADS, 0, leaves, d_matrix, height, width, ext_degree, len, qs);
+    else
+        SWIRL_LAUNCH(ctx, k_merkle_leaves_fold<2>, swirl_cuda_blocks(len, MERKLE_FUSE_THREADS),
+                     MERKLE_FUSE_THREADS, 0, leaves, d_matrix, height, width, ext_degree, len, qs);
     swirl_digest *cur = leaves;
-    size_t len = num_leaves;
-    if (rows_per_query > 1) {
-        SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&tmp, (num_leaves / 2) * sizeof(swirl_digest)));
+    if ((rows_per_query >> fuse) > 1) {
+        SWIRL_TRY(swirl_cuda_alloc(ctx, (void **)&tmp, (len / 2) * sizeof(swirl_digest)));
     }
     swirl_digest *bufs[2] = {tmp, leaves};
     int which = 0;
-    for (size_t step = 1; step < rows_per_query; step <<= 1) {
+    for (size_t step = (size_t)1 << fuse; step < rows_per_query; step <<= 1) {
         size_t half = len / 2;
         swirl_digest *next = bufs[which];
         which ^= 1;
