@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/settings.h"
 
 #define NONE 0xffffffffu
 
@@ -21,6 +22,107 @@ static void work_free(sched_work *w) {
     free(w->level);
     free(w->last);
     free(w->live);
+}
+
+/* Levels by list scheduling under a budget of live values (alap == 2; w->level holds the ALAP
+ * levels on entry): level after level, the ready live instructions (every operand written at a
+ * lower level) by ALAP level then program order, at most SCHED_LIST_WIDTH a level, while the
+ * values live across the level stay within `budget` (a value is live from its level to its last
+ * reader's, the outputs to the end). KeccakAir's ASAP / ALAP levels need 18,531 / 9,196 slots
+ * (every value of a wide level at once: one evaluation a block an SM), the flat program 6,043;
+ * with the budget 1/16 above the flat program's, this schedule needs 6,484 in the same 47
+ * levels (the critical path first keeps the depth; 1,024 a level spreads the work evenly), so
+ * two evaluations fit an SM's shared memory. A level with no room still takes one instruction
+ * (progress whatever the budget; swirl_zc_sched_build drops a schedule that got deep). */
+#define SCHED_LIST_WIDTH 1024u
+static enum swirl_status sched_list(sched_work *w, size_t ni, uint32_t budget) {
+    uint32_t nin = w->s.n_in, nv = w->s.n_val;
+    uint32_t *reads = swirl_calloc((size_t)nv + 1, sizeof *reads); /* unscheduled readers */
+    uint32_t *freed = swirl_calloc((size_t)nv + 1, sizeof *freed); /* values freed per level */
+    uint32_t *pend = swirl_malloc((ni + 1) * sizeof *pend);        /* unscheduled, in order */
+    uint32_t *prio = swirl_malloc(((size_t)nv + 1) * sizeof *prio); /* the ALAP levels */
+    if (!reads || !freed || !pend || !prio) {
+        free(reads);
+        free(freed);
+        free(pend);
+        free(prio);
+        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+    }
+    memcpy(prio, w->level, (size_t)nv * sizeof *prio);
+    size_t np = 0;
+    for (size_t i = 0; i < ni; i++) {
+        if (!w->live[i])
+            continue;
+        pend[np++] = (uint32_t)i;
+        w->level[nin + i] = NONE; /* not yet scheduled */
+        uint32_t ops[2] = {w->s.a[i], w->s.b[i]};
+        for (int k = 0; k < 2; k++)
+            if (!(ops[k] & SWIRL_ZC_CONST) && !(k == 1 && ops[1] == ops[0]))
+                reads[ops[k]]++;
+    }
+    /* priority: the ALAP level (the critical path first: the schedule keeps its depth), then
+     * program order (a stable counting sort by level) */
+    {
+        uint32_t D = 0;
+        for (size_t k = 0; k < np; k++)
+            D = prio[nin + pend[k]] > D ? prio[nin + pend[k]] : D;
+        uint32_t *cnt = swirl_calloc((size_t)D + 2, sizeof *cnt);
+        uint32_t *tmp = swirl_malloc((np + 1) * sizeof *tmp);
+        if (!cnt || !tmp) {
+            free(cnt);
+            free(tmp);
+            free(reads);
+            free(freed);
+            free(pend);
+            free(prio);
+            return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+        }
+        for (size_t k = 0; k < np; k++)
+            cnt[prio[nin + pend[k]] + 1]++;
+        for (uint32_t L = 1; L <= D + 1; L++)
+            cnt[L] += cnt[L - 1];
+        for (size_t k = 0; k < np; k++)
+            tmp[cnt[prio[nin + pend[k]]]++] = pend[k];
+        memcpy(pend, tmp, np * sizeof *pend);
+        free(cnt);
+        free(tmp);
+    }
+    /* live values: the inputs that are read or kept (an unread input's slot is free at once) */
+    uint32_t live = 0;
+    for (uint32_t v = 0; v < nin; v++)
+        live += reads[v] > 0 || w->last[v] == NONE;
+    uint32_t L = 0;
+    while (np > 0) {
+        L++;
+        uint32_t taken = 0, nfree = 0;
+        size_t keep = 0;
+        for (size_t k = 0; k < np; k++) {
+            uint32_t i = pend[k], ops[2] = {w->s.a[i], w->s.b[i]};
+            int ready = taken < SCHED_LIST_WIDTH && (live < budget || taken == 0);
+            for (int q = 0; q < 2 && ready; q++)
+                if (!(ops[q] & SWIRL_ZC_CONST) && ops[q] >= nin && w->level[ops[q]] >= L)
+                    ready = 0; /* unscheduled (NONE) or written at this level */
+            if (!ready) {
+                pend[keep++] = i;
+                continue;
+            }
+            w->level[nin + i] = L;
+            taken++;
+            live++;
+            for (int q = 0; q < 2; q++)
+                if (!(ops[q] & SWIRL_ZC_CONST) && !(q == 1 && ops[1] == ops[0]) &&
+                    --reads[ops[q]] == 0 && w->last[ops[q]] != NONE)
+                    freed[nfree++] = ops[q];
+            /* a value nothing reads and nothing keeps is dead: not live here */
+        }
+        np = keep;
+        live -= nfree; /* their slots come back after this level */
+    }
+    free(reads);
+    free(freed);
+    free(pend);
+    free(prio);
+    return SWIRL_OK;
 }
 
 /* SSA renaming, liveness from the outputs, levels and last uses */
@@ -87,6 +189,11 @@ static enum swirl_status sched_analyse(sched_work *w, const swirl_zc_dprog *pg, 
             if (w->live[i])
                 w->level[w->s.n_in + i] = late[w->s.n_in + i];
         free(late);
+    }
+    if (alap == 2) {
+        enum swirl_status st = sched_list(w, ni, pg->n_slots + pg->n_slots / 16 + 64);
+        if (st != SWIRL_OK)
+            return st;
     }
     /* last use: the highest level reading a value (outputs keep NONE) */
     for (uint32_t v = 0; v < w->s.n_val; v++)
@@ -232,20 +339,29 @@ done:
 enum swirl_status swirl_zc_sched_build(swirl_zc_sched *out, void **storage,
                                        const swirl_zc_dprog *pg) {
     SWIRL_ARG_CHECK(out && storage && pg);
-    /* both placements of the levels; the one with fewer slots (shared memory) wins */
-    swirl_zc_sched s[2];
-    void *m[2] = {NULL, NULL};
-    for (int k = 0; k < 2; k++) {
+    /* three placements of the levels (ASAP, ALAP, the list schedule); the one with fewest slots
+     * (shared memory) wins */
+    swirl_zc_sched s[3];
+    void *m[3] = {NULL, NULL, NULL};
+    int nk = swirl_settings_get()->zc_sched_list ? 3 : 2;
+    for (int k = 0; k < nk; k++) {
         enum swirl_status st = sched_build(&s[k], &m[k], pg, k);
         if (st != SWIRL_OK) {
-            free(m[0]);
+            for (int j = 0; j < k; j++)
+                free(m[j]);
             *storage = NULL;
             return st;
         }
     }
-    int best = s[1].n_slots < s[0].n_slots;
+    int best = 0;
+    for (int k = 1; k < nk; k++)
+        if (s[k].n_slots < s[best].n_slots &&
+            (k < 2 || s[2].n_levels <= 2 * s[1].n_levels + 8)) /* a starved list schedule */
+            best = k;
     *out = s[best];
     *storage = m[best];
-    free(m[!best]);
+    for (int k = 0; k < nk; k++)
+        if (k != best)
+            free(m[k]);
     return SWIRL_OK;
 }

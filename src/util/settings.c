@@ -58,6 +58,8 @@ static void read_settings(void) {
     g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 128, 0, 255);
     g_settings.ts_grind_blocks = (unsigned)env_count("SWIRL_TS_GRIND_BLOCKS", 0, 0, 1ul << 24);
     g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 4, 2, 6);
+    const char *sl = getenv("SWIRL_ZC_SCHED_LIST");
+    g_settings.zc_sched_list = !sl || env_on("SWIRL_ZC_SCHED_LIST"); /* on unless =0 */
     g_settings.merkle_fuse = (unsigned)env_count("SWIRL_MERKLE_FUSE", 0, 0, 2);
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms
      * against 18.9 with the stream from 16,384; docs/PERF.md) */

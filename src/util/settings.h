@@ -58,6 +58,9 @@ typedef struct swirl_settings {
                                   blocks of 256 per SM, i.e. its register budget (2 to 6;
                                   default 4: 46 registers, 5 blocks resident; measured faster
                                   than 6, docs/PERF.md) */
+    int zc_sched_list;         /* SWIRL_ZC_SCHED_LIST: the block kernels' levels may come from the
+                                  list schedule under a slot budget (device/zc_sched.c; default
+                                  on, 0: ASAP / ALAP only) */
     unsigned merkle_fuse;      /* SWIRL_MERKLE_FUSE: strided Merkle folds run inside the leaf
                                   kernel (0 to 2 layers, at most log2 of the rows a query opens;
                                   default 0) */

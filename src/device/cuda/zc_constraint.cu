@@ -247,7 +247,7 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
  * b % G + 1 and hypercube points y = b / G, + gridDim.x / G, ... (gridDim.x a multiple of G); its
  * values sit in dynamic shared memory; partial[(b / G) G + X - 1][k] gets the block's sums. */
 template <unsigned NT>
-__global__ void __launch_bounds__(NT)
+__global__ void __launch_bounds__(NT, NT == 512 ? 2 : 1) /* 512: two blocks an SM */
     k_zc_round_blk(swirl_zc_dprog pg, swirl_zc_sched sc, zc_folds fv, const bb31x4 *fsel,
                    const bb31 *pub, const bb31x4 *eq_y, unsigned long long ny,
                    unsigned long long H, uint32_t G, const bb31x4 *lp, const bb31x4 *bp,
@@ -507,6 +507,11 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
             cudaFuncSetAttribute(k_zc_round_blk<512>,
                                  cudaFuncAttributeMaxDynamicSharedMemorySize,
                                  optin - (int)(64 * sizeof(bb31x4))) != cudaSuccess ||
+            /* all of the SM's unified memory as shared memory: two evaluations of a schedule
+             * of up to ~7,000 slots at once (zc_sched.c) */
+            cudaFuncSetAttribute(k_zc_round_blk<512>,
+                                 cudaFuncAttributePreferredSharedMemoryCarveout,
+                                 cudaSharedmemCarveoutMaxShared) != cudaSuccess ||
             cudaFuncSetAttribute(k_zc_round_blk<1024>,
                                  cudaFuncAttributeMaxDynamicSharedMemorySize,
                                  optin - (int)(64 * sizeof(bb31x4))) != cudaSuccess ||
@@ -1094,8 +1099,9 @@ extern "C" enum swirl_status swirl_cuda_zc_round(swirl_cuda_ctx *ctx, swirl_cuda
         ng = ng < cap ? ng : cap;
         if (ng == 0)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "round partials exceed the plan");
-        /* threads sharing an evaluation: 512, or 1,024 (SWIRL_ZC_BLK_THREADS; one block an SM
-         * either way, its shared memory being the limit) */
+        /* threads sharing an evaluation: 512, or 1,024 (SWIRL_ZC_BLK_THREADS); at 512 two blocks
+         * an SM when the schedule's slots fit half the shared memory (KeccakAir's 6,484:
+         * 104 KB) */
         if (swirl_settings_get()->zc_blk_threads == 1024)
             SWIRL_LAUNCH(ctx, k_zc_round_blk<1024>, (unsigned)(ng * in->G), 1024u,
                          prog->blk_smem, prog->dp, prog->sc, fv, in->fsel, in->pub, in->eq_y,
