@@ -9,6 +9,8 @@ counts and, given OpenVM's benchmark-system generator, over Fibonacci-system hei
   OUT/<run>.json    each run's metrics file (spans, GPU stage trace, peak device memory)
 
 Usage:
+  tools/scaling.py --from-csv OUT/scaling.csv --out OUT   (only the plot, from a table written
+                   before, e.g. one brought back from the device without its figure)
   tools/scaling.py --swirl build/swirl --out OUT [--backend cuda] [--iters 5]
                    [--perms 128,256,512,1024]
                    [--fib-script ../shared/bench/make_fib_system.py --fib-logs 14,16,18,20]
@@ -68,7 +70,8 @@ def plot(rows, path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--swirl", required=True)
+    ap.add_argument("--swirl")
+    ap.add_argument("--from-csv")
     ap.add_argument("--out", required=True)
     ap.add_argument("--backend", default="auto")
     ap.add_argument("--iters", type=int, default=3)
@@ -77,6 +80,15 @@ def main():
     ap.add_argument("--fib-logs", default="14,16,18,20")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
+    if a.from_csv:
+        with open(a.from_csv) as f:
+            rows = [(r["workload"], int(r["size"]), r["stage"], float(r["median_ms"]))
+                    for r in csv.DictReader(f)]
+        drew = plot(rows, os.path.join(a.out, "scaling.svg"))
+        print("scaling.py: %s" % ("wrote %s/scaling.svg" % a.out if drew else "no plot"))
+        return
+    if not a.swirl:
+        ap.error("--swirl is required (or --from-csv)")
     rows = []  # (workload, size, stage, ms)
     runs = []  # (workload, size, {stage: ms}, peak bytes)
     for p in [int(x) for x in a.perms.split(",") if x]:
