@@ -20,7 +20,8 @@ enum swirl_status swirl_cuda_sr_alloc_scratch(swirl_cuda_ctx *ctx, swirl_cuda_sr
 enum swirl_status swirl_cuda_sr_enqueue(swirl_cuda_ctx *ctx, const swirl_sr_params *pr,
                                         const swirl_cuda_sr_dev *d, const bb31 *const *h_mats,
                                         const uint64_t *h_col_base, size_t n_commits,
-                                        const uint64_t *h_offs) {
+                                        const uint64_t *h_offs, swirl_cuda_sr_hook hook,
+                                        void *hook_arg) {
     (void)ctx;
     (void)pr;
     (void)d;
@@ -28,6 +29,8 @@ enum swirl_status swirl_cuda_sr_enqueue(swirl_cuda_ctx *ctx, const swirl_sr_para
     (void)h_col_base;
     (void)n_commits;
     (void)h_offs;
+    (void)hook;
+    (void)hook_arg;
     return NO_CUDA();
 }
 

@@ -33,6 +33,19 @@ enum swirl_status swirl_cuda_stacked_reduction(swirl_cuda_ctx *ctx, swirl_stacki
                                                const bb31x4 *r) SWIRL_WARN_UNUSED_RESULT;
 
 /**
+ * swirl_cuda_stacked_reduction for a transcript that still owes n_pending extension values
+ * (pending[0..n), observed in order, e.g. rap_constraints' openings deferred by
+ * swirl_cuda_rap_constraints_deferred): they are observed into *t on the host while the GPU
+ * already runs the stage's transcript-free kernels (the eq tables from r, W), then the state goes
+ * up and λ is sampled from it. n_pending = 0 is swirl_cuda_stacked_reduction. On a failure
+ * before the observation *t may lack them (the proof is lost either way).
+ */
+enum swirl_status swirl_cuda_stacked_reduction_pending(
+    swirl_cuda_ctx *ctx, swirl_stacking_proof *proof, bb31x4 *u_out, swirl_transcript *t,
+    const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
+    const bb31x4 *r, const bb31x4 *pending, size_t n_pending) SWIRL_WARN_UNUSED_RESULT;
+
+/**
  * Arena scratch bytes swirl_cuda_stacked_reduction needs for these commits (uploads of host
  * matrices included when ctx is NULL or the commit is not GPU data of ctx); 0 when the
  * arguments are invalid (the stage then reports why).

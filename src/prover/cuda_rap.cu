@@ -867,7 +867,8 @@ static enum swirl_status rap_prepare(rap_run *r) {
 
 /* the stage: enqueue, one download, one sync; then the proof and the transcript on the host */
 static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch_proof *proof,
-                                   bb31x4 *r_out, size_t *n_r, swirl_transcript *t) {
+                                   bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
+                                   bb31x4 **pending, size_t *n_pending) {
     bb31x4 *h_proof = (bb31x4 *)swirl_malloc((r->s.plan.buffer_len + 1) * sizeof(bb31x4));
     if (!h_proof)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
@@ -902,9 +903,20 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
         t->sample_idx = h_t.sample_idx;
         t->last_op_perm = h_t.last_op_perm;
         *n_r = r->s.plan.r.len;
-        swirl_span_begin("rap_host.observe_openings");
-        swirl_rap_sched_observe_openings(&r->s, h_proof, t); /* after the one sync */
-        swirl_span_end();
+        if (pending) { /* the caller observes them (swirl_cuda_stacked_reduction_pending) */
+            size_t nv = swirl_rap_sched_openings_values(&r->s, NULL, NULL);
+            *pending = (bb31x4 *)swirl_malloc((nv + 1) * sizeof **pending);
+            if (!*pending) {
+                st = SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
+            } else {
+                swirl_rap_sched_openings_values(&r->s, h_proof, *pending);
+                *n_pending = nv;
+            }
+        } else {
+            swirl_span_begin("rap_host.observe_openings");
+            swirl_rap_sched_observe_openings(&r->s, h_proof, t); /* after the one sync */
+            swirl_span_end();
+        }
     }
     free(h_proof);
     return st;
@@ -915,7 +927,21 @@ swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batc
                            bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
                            const swirl_zc_params *zp, const swirl_air_instance *traces, size_t n,
                            const swirl_stacked_pcs_data *const *commits, size_t n_commits) {
+    return swirl_cuda_rap_constraints_deferred(ctx, gkr, proof, r_out, n_r, t, zp, traces, n,
+                                               commits, n_commits, NULL, NULL);
+}
+
+extern "C" enum swirl_status swirl_cuda_rap_constraints_deferred(
+    swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batch_proof *proof, bb31x4 *r_out,
+    size_t *n_r, swirl_transcript *t, const swirl_zc_params *zp, const swirl_air_instance *traces,
+    size_t n, const swirl_stacked_pcs_data *const *commits, size_t n_commits, bb31x4 **pending,
+    size_t *n_pending) {
     SWIRL_CUDA_CHECK_CTX(ctx);
+    SWIRL_ARG_CHECK((pending == NULL) == (n_pending == NULL));
+    if (pending) {
+        *pending = NULL;
+        *n_pending = 0;
+    }
     SWIRL_ARG_CHECK(gkr && proof && r_out && n_r && t && zp && traces && n > 0);
     SWIRL_ARG_CHECK(commits != NULL || n_commits == 0);
     memset(gkr, 0, sizeof *gkr);
@@ -948,7 +974,7 @@ swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batc
         swirl_span_end();
     }
     if (st == SWIRL_OK)
-        st = rap_stage(r, gkr, proof, r_out, n_r, t);
+        st = rap_stage(r, gkr, proof, r_out, n_r, t, pending, n_pending);
     swirl_cuda_arena_rewind(ctx, r->mark);
     rap_run_clear(r);
     free(r);

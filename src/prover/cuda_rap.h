@@ -69,6 +69,17 @@ enum swirl_status swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proo
                                              const swirl_stacked_pcs_data *const *commits,
                                              size_t n_commits) SWIRL_WARN_UNUSED_RESULT;
 
+/** swirl_cuda_rap_constraints without its last Fiat-Shamir step: the openings the transcript
+ *  would observe after the stage's sync are returned instead (*pending, *n_pending extension
+ *  values in observation order, malloc'd, the caller's to free and to observe, e.g. through
+ *  swirl_cuda_stacked_reduction_pending, which overlaps that host work with GPU work). pending
+ *  and n_pending both NULL: swirl_cuda_rap_constraints. */
+enum swirl_status swirl_cuda_rap_constraints_deferred(
+    swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batch_proof *proof, bb31x4 *r_out,
+    size_t *n_r, swirl_transcript *t, const swirl_zc_params *zp, const swirl_air_instance *traces,
+    size_t n, const swirl_stacked_pcs_data *const *commits, size_t n_commits, bb31x4 **pending,
+    size_t *n_pending) SWIRL_WARN_UNUSED_RESULT;
+
 #ifdef __cplusplus
 }
 #endif

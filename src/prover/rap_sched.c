@@ -305,17 +305,43 @@ void swirl_rap_sched_round0_points(const swirl_rap_sched *s, bb31 *pts, bb31 *la
     }
 }
 
-void swirl_rap_sched_observe_openings(const swirl_rap_sched *s, const bb31x4 *proof,
-                                      swirl_transcript *t) {
-    const bb31x4 *op = proof + s->sh.off_open;
+/* the openings in the order the transcript observes them: every trace's common part (claim,
+ * claim_rot or zero), then every trace's other parts; f(arg, value) for each (proof NULL: only
+ * counted) */
+static size_t openings_walk(const swirl_rap_sched *s, const bb31x4 *proof,
+                            void (*f)(void *, bb31x4), void *arg) {
+    const bb31x4 *op = proof ? proof + s->sh.off_open : NULL;
+    size_t n = 0;
     for (int pass = 0; pass < 2; pass++)
         for (uint32_t ti = 0; ti < s->sh.n; ti++) {
             const swirl_rap_trace *tt = &s->tr[ti];
             uint32_t step = tt->rot ? 2 : 1, from = pass == 0 ? 0 : tt->cw,
                      to = pass == 0 ? tt->cw : tt->n_open;
-            for (uint32_t i = from; i < to; i += step) {
-                swirl_transcript_observe_ext(t, op[tt->open_off + i]);
-                swirl_transcript_observe_ext(t, tt->rot ? op[tt->open_off + i + 1] : bb31x4_zero());
-            }
+            for (uint32_t i = from; i < to; i += step, n += 2)
+                if (op) {
+                    f(arg, op[tt->open_off + i]);
+                    f(arg, tt->rot ? op[tt->open_off + i + 1] : bb31x4_zero());
+                }
         }
+    return n;
+}
+
+static void walk_observe(void *t, bb31x4 v) {
+    swirl_transcript_observe_ext((swirl_transcript *)t, v);
+}
+
+static void walk_store(void *cur, bb31x4 v) {
+    bb31x4 **p = (bb31x4 **)cur;
+    *(*p)++ = v;
+}
+
+size_t swirl_rap_sched_openings_values(const swirl_rap_sched *s, const bb31x4 *proof,
+                                       bb31x4 *out) {
+    bb31x4 *cur = out;
+    return openings_walk(s, out ? proof : NULL, walk_store, &cur);
+}
+
+void swirl_rap_sched_observe_openings(const swirl_rap_sched *s, const bb31x4 *proof,
+                                      swirl_transcript *t) {
+    openings_walk(s, proof, walk_observe, t);
 }

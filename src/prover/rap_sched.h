@@ -87,6 +87,10 @@ void swirl_rap_sched_round0_points(const swirl_rap_sched *s, bb31 *pts, bb31 *la
  *  trace's other parts. (On one GPU thread this was 25 ms for KeccakAir's 5,266 values.) */
 void swirl_rap_sched_observe_openings(const swirl_rap_sched *s, const bb31x4 *proof,
                                       swirl_transcript *t);
+/** The values swirl_rap_sched_observe_openings observes, in its order, into out (NULL: only
+ *  counted); returns how many. */
+size_t swirl_rap_sched_openings_values(const swirl_rap_sched *s, const bb31x4 *proof,
+                                       bb31x4 *out);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 #include "util/alloc.h"
 #include "prover/stages.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,32 @@ static enum swirl_status commit_bytes(size_t *persist, size_t *scratch, const sw
     return SWIRL_OK;
 }
 
+/* the CUDA backend and the primitive table it owns, in one allocation; and the proof's one
+ * piece of flow state: rap_constraints' openings, which the device stage leaves for the stacked
+ * reduction to observe while its transcript-free kernels run (pending: malloc'd, NULL when
+ * none) */
+typedef struct cuda_backend {
+    swirl_backend be; /* first: a swirl_backend * is a cuda_backend * */
+    swirl_backend_ops ops;
+    bb31x4 *pending;
+    size_t n_pending;
+} cuda_backend;
+
+/* the backend's own mutable state; NULL for a copy of the table (its ops point elsewhere) */
+static cuda_backend *cuda_of(const swirl_backend *be) {
+    cuda_backend *cb = (cuda_backend *)(uintptr_t)be;
+    return be->ops == &cb->ops ? cb : NULL;
+}
+
+static void cuda_pending_clear(const swirl_backend *be) {
+    cuda_backend *cb = cuda_of(be);
+    if (!cb)
+        return;
+    free(cb->pending);
+    cb->pending = NULL;
+    cb->n_pending = 0;
+}
+
 /* The proof's plan: one arena holding every commitment's persistent data and the largest
  * scratch; the arena is emptied (no PCS data of an earlier proof may still be alive). */
 static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_commit_shape *shapes,
@@ -113,6 +140,7 @@ static enum swirl_status cuda_begin_proof(const swirl_backend *be, const swirl_c
     SWIRL_ARG_CHECK(shapes != NULL || n == 0);
     /* the stage trace describes one proof (the metrics' gpu_stages_last_run) */
     swirl_cuda_stage_trace_clear(be->gpu);
+    cuda_pending_clear(be); /* an earlier proof that stopped between the two stages */
     if (swirl_cuda_arena_persistent_used(be->gpu) != 0)
         return SWIRL_RAISE(SWIRL_E_INVALID_ARG,
                            "begin_proof: GPU PCS data of an earlier commit "
@@ -215,9 +243,15 @@ static enum swirl_status cuda_rap_constraints(const swirl_backend *be, swirl_gkr
                                               const swirl_stacked_pcs_data *const *commits,
                                               size_t n_commits) {
     if (!swirl_backend_rap_reads_host(be, t->log != NULL)) {
+        /* the openings' observation deferred to the stacked reduction when it runs on the GPU
+         * (SWIRL_SR_OVERLAP=0: observed here) */
+        cuda_backend *cb = cuda_of(be);
+        int defer = cb && swirl_settings_get()->gpu_stages && swirl_settings_get()->sr_overlap;
+        cuda_pending_clear(be);
         swirl_span_begin("prover.rap_constraints");
-        enum swirl_status st = swirl_cuda_rap_constraints(be->gpu, gkr, proof, r_out, n_r, t, zp,
-                                                          traces, n, commits, n_commits);
+        enum swirl_status st = swirl_cuda_rap_constraints_deferred(
+            be->gpu, gkr, proof, r_out, n_r, t, zp, traces, n, commits, n_commits,
+            defer ? &cb->pending : NULL, defer ? &cb->n_pending : NULL);
         swirl_span_end();
         return st;
     }
@@ -238,9 +272,18 @@ static enum swirl_status
 cuda_stacked_reduction(const swirl_backend *be, swirl_stacking_proof *proof, bb31x4 *u_out,
                        swirl_transcript *t, const swirl_stacked_commit_view *commits,
                        size_t n_commits, unsigned l_skip, unsigned n_stack, const bb31x4 *r) {
-    if (swirl_settings_get()->gpu_stages)
-        return swirl_cuda_stacked_reduction(be->gpu, proof, u_out, t, commits, n_commits, l_skip,
-                                            n_stack, r);
+    cuda_backend *cb = cuda_of(be);
+    const bb31x4 *pend = cb ? cb->pending : NULL;
+    size_t n_pend = cb ? cb->n_pending : 0;
+    if (swirl_settings_get()->gpu_stages) {
+        enum swirl_status st = swirl_cuda_stacked_reduction_pending(
+            be->gpu, proof, u_out, t, commits, n_commits, l_skip, n_stack, r, pend, n_pend);
+        cuda_pending_clear(be);
+        return st;
+    }
+    for (size_t i = 0; i < n_pend; i++) /* rap_constraints' openings, still owed */
+        swirl_transcript_observe_ext(t, pend[i]);
+    cuda_pending_clear(be);
     SWIRL_TRY(fallback(be, "cpu_fallback:prover.openings.stacked_reduction"));
     return cpu_stacked_reduction(be, proof, u_out, t, commits, n_commits, l_skip, n_stack, r);
 }
@@ -265,11 +308,6 @@ int swirl_backend_rap_reads_host(const swirl_backend *be, int logged) {
     return !(be && be->gpu && swirl_settings_get()->gpu_stages && !logged);
 }
 
-/* the CUDA backend and the primitive table it owns, in one allocation */
-typedef struct cuda_backend {
-    swirl_backend be; /* first: a swirl_backend * is a cuda_backend * */
-    swirl_backend_ops ops;
-} cuda_backend;
 
 enum swirl_status swirl_backend_cuda_create(swirl_backend **out, int device) {
     SWIRL_ARG_CHECK(out);
@@ -329,6 +367,7 @@ enum swirl_status swirl_backend_select(swirl_backend **out, const char *name) {
 void swirl_backend_destroy(swirl_backend *be) {
     if (!be || be == &g_cpu)
         return;
+    cuda_pending_clear(be);
     swirl_cuda_ctx_destroy(be->gpu);
     free(be); /* the cuda_backend around it (its first member) */
 }

@@ -58,6 +58,8 @@ static void read_settings(void) {
     g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 128, 0, 255);
     g_settings.ts_grind_blocks = (unsigned)env_count("SWIRL_TS_GRIND_BLOCKS", 0, 0, 1ul << 24);
     g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 4, 2, 6);
+    const char *so = getenv("SWIRL_SR_OVERLAP");
+    g_settings.sr_overlap = !so || env_on("SWIRL_SR_OVERLAP"); /* on unless =0 */
     const char *sl = getenv("SWIRL_ZC_SCHED_LIST");
     g_settings.zc_sched_list = !sl || env_on("SWIRL_ZC_SCHED_LIST"); /* on unless =0 */
     g_settings.merkle_fuse = (unsigned)env_count("SWIRL_MERKLE_FUSE", 0, 0, 2);

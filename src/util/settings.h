@@ -58,6 +58,10 @@ typedef struct swirl_settings {
                                   blocks of 256 per SM, i.e. its register budget (2 to 6;
                                   default 4: 46 registers, 5 blocks resident; measured faster
                                   than 6, docs/PERF.md) */
+    int sr_overlap;            /* SWIRL_SR_OVERLAP: on the GPU, rap_constraints' openings are
+                                  observed on the host while the stacked reduction's
+                                  transcript-free kernels run (default on; 0: observed at the
+                                  end of rap_constraints) */
     int zc_sched_list;         /* SWIRL_ZC_SCHED_LIST: the block kernels' levels may come from the
                                   list schedule under a slot budget (device/zc_sched.c; default
                                   on, 0: ASAP / ALAP only) */

@@ -50,15 +50,21 @@ size_t swirl_cuda_sr_scratch_bytes(const swirl_sr_params *pr);
 /** The scratch buffers of d from the arena's scratch region (the caller rewinds). */
 enum swirl_status swirl_cuda_sr_alloc_scratch(swirl_cuda_ctx *ctx, swirl_cuda_sr_dev *d,
                                               const swirl_sr_params *pr) SWIRL_WARN_UNUSED_RESULT;
+/** Called by swirl_cuda_sr_enqueue between the kernels that read no transcript (the eq tables,
+ *  W) and the first that does (λ): host work there overlaps the GPU's. */
+typedef enum swirl_status (*swirl_cuda_sr_hook)(void *arg);
 /**
  * Enqueues the whole reduction (no host sync). h_mats: the same device pointers as d->mats, in
  * host memory (one fold launch per commit); h_col_base: n_commits + 1 first global columns;
- * h_offs: the host copy of d->offs (the rounds' grid sizes).
+ * h_offs: the host copy of d->offs (the rounds' grid sizes). `hook` (may be NULL) runs after the
+ * transcript-free kernels are enqueued, before λ is sampled from d->t; a failure stops the
+ * enqueue and is returned.
  */
 enum swirl_status swirl_cuda_sr_enqueue(swirl_cuda_ctx *ctx, const swirl_sr_params *pr,
                                         const swirl_cuda_sr_dev *d, const bb31 *const *h_mats,
                                         const uint64_t *h_col_base, size_t n_commits,
-                                        const uint64_t *h_offs) SWIRL_WARN_UNUSED_RESULT;
+                                        const uint64_t *h_offs, swirl_cuda_sr_hook hook,
+                                        void *hook_arg) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

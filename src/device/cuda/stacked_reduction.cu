@@ -383,14 +383,13 @@ extern "C" enum swirl_status swirl_cuda_sr_alloc_scratch(swirl_cuda_ctx *ctx, sw
     return SWIRL_OK;
 }
 
-/* setup, round 0, the fold at u_0 */
+/* setup, round 0, the fold at u_0: first the kernels that read no transcript (the eq tables
+ * from r, W), then the hook, then λ and what follows from it */
 static enum swirl_status sr_enqueue_round0(swirl_cuda_ctx *ctx, const swirl_sr_params *pr,
                                            const swirl_cuda_sr_dev *d, const bb31 *const *h_mats,
-                                           const uint64_t *h_col_base, size_t n_commits) {
+                                           const uint64_t *h_col_base, size_t n_commits,
+                                           swirl_cuda_sr_hook hook, void *hook_arg) {
     const unsigned cap = 8 * SR_MAX_BLOCKS;
-    SWIRL_LAUNCH(ctx, k_sr_lambda, 1, 32, 0, d->t, d->ctl);
-    SWIRL_LAUNCH(ctx, k_sr_pows, sr_grid(2 * pr->ntv, cap), SR_THREADS, 0, d->lp, 2 * pr->ntv,
-                 (const swirl_sr_ctl *)d->ctl);
     SWIRL_LAUNCH(ctx, k_sr_eq, sr_grid(pr->etot, cap), SR_THREADS, 0, d->E[0],
                  (const swirl_sr_class *)d->cls, *pr, d->r);
     /* W: a block per tile, then a block per view; S: (view blocks) x points, then one block */
@@ -400,6 +399,11 @@ static enum swirl_status sr_enqueue_round0(swirl_cuda_ctx *ctx, const swirl_sr_p
                  d->woffs, *pr);
     SWIRL_LAUNCH(ctx, k_sr_wsum, (unsigned)(pr->ntv < big ? pr->ntv : big), SR_THREADS, 0, d->Wr,
                  (const bb31x4 *)d->W, d->views, d->woffs, *pr);
+    if (hook)
+        SWIRL_TRY(hook(hook_arg));
+    SWIRL_LAUNCH(ctx, k_sr_lambda, 1, 32, 0, d->t, d->ctl);
+    SWIRL_LAUNCH(ctx, k_sr_pows, sr_grid(2 * pr->ntv, cap), SR_THREADS, 0, d->lp, 2 * pr->ntv,
+                 (const swirl_sr_ctl *)d->ctl);
     unsigned nb = sr_s0_blocks(pr);
     SWIRL_LAUNCH(ctx, k_sr_s0, dim3(nb, (unsigned)pr->P), SR_THREADS, 0, d->S,
                  (const bb31x4 *)d->Wr, d->views, (const swirl_sr_class *)d->cls,
@@ -453,7 +457,8 @@ extern "C" enum swirl_status swirl_cuda_sr_enqueue(swirl_cuda_ctx *ctx, const sw
                                                    const swirl_cuda_sr_dev *d,
                                                    const bb31 *const *h_mats,
                                                    const uint64_t *h_col_base, size_t n_commits,
-                                                   const uint64_t *h_offs) {
+                                                   const uint64_t *h_offs,
+                                                   swirl_cuda_sr_hook hook, void *hook_arg) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(pr != NULL && d != NULL && h_mats != NULL && h_col_base != NULL);
     SWIRL_ARG_CHECK(pr->n_stack == 0 || h_offs != NULL);
@@ -463,7 +468,7 @@ extern "C" enum swirl_status swirl_cuda_sr_enqueue(swirl_cuda_ctx *ctx, const sw
                            "stacked reduction: l_skip %u / n_stack %u / %llu "
                            "height classes out of range",
                            pr->l_skip, pr->n_stack, (unsigned long long)pr->ncls);
-    SWIRL_TRY(sr_enqueue_round0(ctx, pr, d, h_mats, h_col_base, n_commits));
+    SWIRL_TRY(sr_enqueue_round0(ctx, pr, d, h_mats, h_col_base, n_commits, hook, hook_arg));
     int qc = 0, ec = 1, kc = 0;
     for (uint32_t round = 1; round <= pr->n_stack; round++) {
         SWIRL_TRY(sr_enqueue_round(ctx, pr, d, h_offs, round, qc, ec, kc));
