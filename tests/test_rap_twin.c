@@ -295,7 +295,18 @@ static void tw_openings(twin *w) {
         const bb31x4 *tab = tw_table(w, ti, w->s.tr[ti].n_lift);
         w->proof[sh->off_open + o] = tab[w->s.vs[ti].col0[vi] + col];
     }
+    /* the host's observation, and the deferred form the CUDA flow uses (the values handed to
+     * the stacked reduction, observed there in order): the same transcript */
+    swirl_transcript copy = *w->b.t;
     swirl_rap_sched_observe_openings(&w->s, w->proof, w->b.t);
+    size_t nv = swirl_rap_sched_openings_values(&w->s, NULL, NULL);
+    bb31x4 *v = malloc((nv + 1) * sizeof *v);
+    CHECK(v != NULL && swirl_rap_sched_openings_values(&w->s, w->proof, v) == nv);
+    for (size_t i = 0; i < nv; i++)
+        swirl_transcript_observe_ext(&copy, v[i]);
+    CHECK(memcmp(copy.state, w->b.t->state, sizeof copy.state) == 0 &&
+          copy.absorb_idx == w->b.t->absorb_idx);
+    free(v);
 }
 
 /* How the twin runs the block control steps (ctl_challenges, ctl_round0): nt = 0, the one-thread
