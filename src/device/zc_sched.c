@@ -38,54 +38,31 @@ static void work_free(sched_work *w) {
 static enum swirl_status sched_list(sched_work *w, size_t ni, uint32_t budget) {
     uint32_t nin = w->s.n_in, nv = w->s.n_val;
     uint32_t *reads = swirl_calloc((size_t)nv + 1, sizeof *reads); /* unscheduled readers */
-    uint32_t *freed = swirl_calloc((size_t)nv + 1, sizeof *freed); /* values freed per level */
-    uint32_t *pend = swirl_malloc((ni + 1) * sizeof *pend);        /* unscheduled, in order */
-    uint32_t *prio = swirl_malloc(((size_t)nv + 1) * sizeof *prio); /* the ALAP levels */
-    if (!reads || !freed || !pend || !prio) {
-        free(reads);
-        free(freed);
-        free(pend);
-        free(prio);
-        return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
-    }
-    memcpy(prio, w->level, (size_t)nv * sizeof *prio);
-    size_t np = 0;
-    for (size_t i = 0; i < ni; i++) {
-        if (!w->live[i])
-            continue;
-        pend[np++] = (uint32_t)i;
-        w->level[nin + i] = NONE; /* not yet scheduled */
-        uint32_t ops[2] = {w->s.a[i], w->s.b[i]};
-        for (int k = 0; k < 2; k++)
-            if (!(ops[k] & SWIRL_ZC_CONST) && !(k == 1 && ops[1] == ops[0]))
-                reads[ops[k]]++;
+    uint32_t *freed = swirl_malloc(((size_t)nv + 1) * sizeof *freed); /* freed at a level */
+    uint32_t *pend = swirl_malloc((ni + 1) * sizeof *pend); /* unscheduled, by priority */
+    uint32_t *cnt = swirl_calloc(ni + 2, sizeof *cnt);      /* the sort's counts per level */
+    enum swirl_status st = SWIRL_OK;
+    if (!reads || !freed || !pend || !cnt) {
+        st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
+        goto done;
     }
     /* priority: the ALAP level (the critical path first: the schedule keeps its depth), then
-     * program order (a stable counting sort by level) */
-    {
-        uint32_t D = 0;
-        for (size_t k = 0; k < np; k++)
-            D = prio[nin + pend[k]] > D ? prio[nin + pend[k]] : D;
-        uint32_t *cnt = swirl_calloc((size_t)D + 2, sizeof *cnt);
-        uint32_t *tmp = swirl_malloc((np + 1) * sizeof *tmp);
-        if (!cnt || !tmp) {
-            free(cnt);
-            free(tmp);
-            free(reads);
-            free(freed);
-            free(pend);
-            free(prio);
-            return SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
-        }
-        for (size_t k = 0; k < np; k++)
-            cnt[prio[nin + pend[k]] + 1]++;
-        for (uint32_t L = 1; L <= D + 1; L++)
-            cnt[L] += cnt[L - 1];
-        for (size_t k = 0; k < np; k++)
-            tmp[cnt[prio[nin + pend[k]]]++] = pend[k];
-        memcpy(pend, tmp, np * sizeof *pend);
-        free(cnt);
-        free(tmp);
+     * program order; a stable counting sort by level (an ALAP level is at most ni) */
+    for (size_t i = 0; i < ni; i++)
+        if (w->live[i])
+            cnt[w->level[nin + i] + 1]++;
+    for (size_t L = 1; L <= ni + 1; L++)
+        cnt[L] += cnt[L - 1];
+    size_t np = cnt[ni + 1];
+    for (size_t i = 0; i < ni; i++)
+        if (w->live[i])
+            pend[cnt[w->level[nin + i]]++] = (uint32_t)i;
+    for (size_t k = 0; k < np; k++) {
+        uint32_t i = pend[k], ops[2] = {w->s.a[i], w->s.b[i]};
+        w->level[nin + i] = NONE; /* not yet scheduled */
+        for (int q = 0; q < 2; q++)
+            if (!(ops[q] & SWIRL_ZC_CONST) && !(q == 1 && ops[1] == ops[0]))
+                reads[ops[q]]++;
     }
     /* live values: the inputs that are read or kept (an unread input's slot is free at once) */
     uint32_t live = 0;
@@ -118,11 +95,12 @@ static enum swirl_status sched_list(sched_work *w, size_t ni, uint32_t budget) {
         np = keep;
         live -= nfree; /* their slots come back after this level */
     }
+done:
     free(reads);
     free(freed);
     free(pend);
-    free(prio);
-    return SWIRL_OK;
+    free(cnt);
+    return st;
 }
 
 /* SSA renaming, liveness from the outputs, levels and last uses */

@@ -308,7 +308,6 @@ int swirl_backend_rap_reads_host(const swirl_backend *be, int logged) {
     return !(be && be->gpu && swirl_settings_get()->gpu_stages && !logged);
 }
 
-
 enum swirl_status swirl_backend_cuda_create(swirl_backend **out, int device) {
     SWIRL_ARG_CHECK(out);
     *out = NULL;

@@ -159,9 +159,7 @@ __device__ __forceinline__ void d_compress_v(swirl_digest *out, const swirl_dige
         s[4 * k + 3].v = w[k].w;
     }
     d_p2_permute(s);
-    uint4 *ov = reinterpret_cast<uint4 *>(out);
-    ov[0] = make_uint4(s[0].v, s[1].v, s[2].v, s[3].v);
-    ov[1] = make_uint4(s[4].v, s[5].v, s[6].v, s[7].v);
+    d_store_digest(out, s);
 }
 
 /* Folds pairs query_stride apart: out[x*qs + y] = C(in[2x*qs + y], in[(2x+1)*qs + y]). */
