@@ -81,9 +81,15 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     if a.from_csv:
-        with open(a.from_csv) as f:
-            rows = [(r["workload"], int(r["size"]), r["stage"], float(r["median_ms"]))
-                    for r in csv.DictReader(f)]
+        try:
+            with open(a.from_csv) as f:
+                rows = [(r["workload"], int(r["size"]), r["stage"], float(r["median_ms"]))
+                        for r in csv.DictReader(f)]
+        except OSError as e:
+            sys.exit("scaling.py: cannot read %s: %s" % (a.from_csv, e.strerror))
+        except (KeyError, TypeError, ValueError) as e:
+            sys.exit("scaling.py: %s is not a scaling table (workload,size,stage,median_ms): %s"
+                     % (a.from_csv, e))
         drew = plot(rows, os.path.join(a.out, "scaling.svg"))
         print("scaling.py: %s" % ("wrote %s/scaling.svg" % a.out if drew else "no plot"))
         return
