@@ -103,6 +103,52 @@ static void test_ntt_passes_vs_cpu(void) {
     ntt_case(25, 1, (size_t)1 << 25, bb31_one(), SWIRL_NTT_IN_BITREV, 0);  /* three passes */
 }
 
+/* swirl_cuda_ntt_from_half: the half (the even words) of bit-reversed coefficients whose odd
+ * words are zero, against the CPU's forward NTT of the zero-interleaved columns; where the first
+ * pass cannot load that way, swirl_cuda_ntt_half_ok says no and the call is refused cleanly */
+static int ntt_half_case(unsigned log_n, size_t ncols) {
+    size_t n = (size_t)1 << log_n, total = n * ncols;
+    bb31 *hh = swirl_test_rand_felts(total / 2), *full = calloc(total, sizeof(bb31)),
+         *g = malloc(total * sizeof(bb31));
+    CHECK(full != NULL && g != NULL);
+    for (size_t i = 0; i < total / 2; i++)
+        full[2 * i] = hh[i];
+    swirl_cuda_arena_reset(g_ctx);
+    CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_ntt_half"));
+    bb31 *dh = to_dev(hh, total / 2), *d;
+    CHECK_OK(swirl_cuda_alloc(g_ctx, (void **)&d, total * sizeof(bb31)));
+    int ok = swirl_cuda_ntt_half_ok(d, dh, log_n, ncols, n);
+    if (ok) {
+        CHECK_OK(swirl_cuda_ntt_from_half(g_ctx, d, dh, log_n, ncols));
+        CHECK_OK(swirl_cuda_download(g_ctx, g, d, total * sizeof(bb31)));
+    } else {
+        CHECK_STATUS(swirl_cuda_ntt_from_half(g_ctx, d, dh, log_n, ncols), SWIRL_E_INTERNAL);
+    }
+    CHECK_OK(swirl_cuda_stage_end(g_ctx));
+    if (ok) {
+        CHECK_OK(swirl_ntt_forward(full, log_n, ncols, n, bb31_one(), SWIRL_NTT_IN_BITREV));
+        CHECK_MSG(memcmp(g, full, total * sizeof(bb31)) == 0,
+                  "GPU NTT from half 2^%u x %zu differs from the CPU", log_n, ncols);
+    }
+    free(hh);
+    free(full);
+    free(g);
+    return ok;
+}
+
+static void test_ntt_from_half(void) {
+    static const unsigned logs[] = {2, 5, 9, 12, 13, 14, 17, 20};
+    static const size_t cols[] = {1, 3, 42};
+    int any = 0;
+    for (size_t li = 0; li < sizeof logs / sizeof logs[0]; li++)
+        for (size_t ci = 0; ci < sizeof cols / sizeof cols[0]; ci++)
+            any += ntt_half_case(logs[li], cols[ci]);
+    /* keccakf's codeword is 2^22 x 42 (1 GiB arena here: 20 columns, the same pass geometry) */
+    CHECK_MSG(ntt_half_case(22, 20), "the commit's 2^22 codeword must take the half path");
+    CHECK(any > 0);
+    CHECK(!swirl_cuda_ntt_half_ok(NULL, NULL, 1, 1, 2)); /* too short */
+}
+
 static void test_ntt_round_trip(void) {
     for (unsigned k = 1; k <= 24; k++) {
         size_t n = (size_t)1 << k;
@@ -436,7 +482,7 @@ static void test_errors(void) {
 
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_poseidon2),      SWIRL_TEST(test_ntt_vs_cpu),   SWIRL_TEST(test_ntt_round_trip),
-    SWIRL_TEST(test_ntt_passes_vs_cpu),
+    SWIRL_TEST(test_ntt_passes_vs_cpu), SWIRL_TEST(test_ntt_from_half),
     SWIRL_TEST(test_merkle_vs_cpu),  SWIRL_TEST(test_commit_vs_cpu), SWIRL_TEST(test_errors),
     SWIRL_TEST(test_staged_transfers), SWIRL_TEST(test_arena_and_buffers),
 };

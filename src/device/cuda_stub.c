@@ -205,6 +205,24 @@ enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log
     (void)inverse;
     return NO_CUDA();
 }
+enum swirl_status swirl_cuda_ntt_from_half(swirl_cuda_ctx *ctx, bb31 *d_data, const bb31 *half,
+                                           unsigned log_n, size_t ncols) {
+    (void)ctx;
+    (void)d_data;
+    (void)half;
+    (void)log_n;
+    (void)ncols;
+    return NO_CUDA();
+}
+int swirl_cuda_ntt_half_ok(const void *d_data, const void *half, unsigned log_n, size_t ncols,
+                           size_t col_stride) {
+    (void)d_data;
+    (void)half;
+    (void)log_n;
+    (void)ncols;
+    (void)col_stride;
+    return 0;
+}
 enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states, size_t n) {
     (void)ctx;
     (void)d_states;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "util/alloc.h"
+#include "util/settings.h"
 #include "device/cuda/cuda_common.cuh"
 #include "prover/stack_runs.h"
 #include "prover/cuda_stacked_commit.h"
@@ -83,7 +84,7 @@ __host__ __device__ constexpr unsigned brev_bits(unsigned x, unsigned bits) {
     return r;
 }
 
-template <unsigned LS>
+template <unsigned LS, bool HALF>
 __global__ void k_rs_message(bb31 *cw, const bb31 *__restrict__ q, size_t height, size_t chunks,
                              size_t cw_height, unsigned log_cw, unsigned log_blowup, bb31 inv_root,
                              bb31 inv_len) {
@@ -145,6 +146,13 @@ __global__ void k_rs_message(bb31 *cw, const bb31 *__restrict__ q, size_t height
 #pragma unroll
             for (unsigned j = 0; j < step; j++)
                 a[i + j + step] = bb31_add(a[i + j + step], a[i + j]);
+    if (HALF) { /* log_blowup 1, the zeros left out: word 2k of the column is cw[col height + k] */
+        bb31 *outh = cw + col * height + t;
+#pragma unroll
+        for (unsigned j = 0; j < L; j++)
+            outh[(size_t)brev_bits(j, LS) << (log_cw - 1 - LS)] = a[j];
+        return;
+    }
     bb31 *out = cw + col * cw_height + (t << log_blowup);
     const unsigned run = 1u << log_blowup;
     /* each value and the zeros after it as one store for runs of 2 and 4 words: a run starts at
@@ -166,17 +174,24 @@ __global__ void k_rs_message(bb31 *cw, const bb31 *__restrict__ q, size_t height
     }
 }
 
+typedef void (*rs_fn)(bb31 *, const bb31 *, size_t, size_t, size_t, unsigned, unsigned, bb31,
+                      bb31);
+
+/* half: write the message without its zeros (log_blowup 1) for swirl_cuda_ntt_from_half */
 static enum swirl_status launch_rs_message(swirl_cuda_ctx *ctx, unsigned l_skip, bb31 *cw,
                                            const bb31 *q, size_t height, size_t chunks,
                                            size_t cw_height, unsigned log_cw, unsigned log_blowup,
-                                           bb31 inv_root, bb31 inv_len) {
+                                           bb31 inv_root, bb31 inv_len, int half) {
     const unsigned blocks = swirl_cuda_blocks(chunks, 128);
     switch (l_skip) {
 #define RS_CASE(LS)                                                                                \
     case LS:                                                                                       \
-        SWIRL_LAUNCH(ctx, k_rs_message<LS>, blocks, 128, 0, cw, q, height, chunks, cw_height,      \
+    {                                                                                              \
+        rs_fn k_rs_message_fn = half ? k_rs_message<LS, true> : k_rs_message<LS, false>;           \
+        SWIRL_LAUNCH(ctx, k_rs_message_fn, blocks, 128, 0, cw, q, height, chunks, cw_height,       \
                      log_cw, log_blowup, inv_root, inv_len);                                       \
-        return SWIRL_OK;
+        return SWIRL_OK;                                                                           \
+    }
         RS_CASE(0)
         RS_CASE(1)
         RS_CASE(2)
@@ -313,7 +328,10 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
         float ms_rs = 0, ms_mk = 0;
         FAIL_CLEAN(swirl_cuda_alloc_persistent(ctx, (void **)&q, height * width * sizeof(bb31)));
         FAIL_CLEAN(swirl_cuda_alloc_persistent(ctx, (void **)&cw, rs_h * width * sizeof(bb31)));
-        FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_traces, (trace_cells + 1) * sizeof(bb31)));
+        /* the uploaded traces' scratch (the plan's `cells` words) also holds the Reed-Solomon
+         * message without its zeros once k_stack has read the traces (same stream) */
+        const size_t scratch_words = (height * width > trace_cells ? height * width : trace_cells) + 1;
+        FAIL_CLEAN(swirl_cuda_alloc(ctx, (void **)&d_traces, scratch_words * sizeof(bb31)));
         for (size_t m = 0; m < n_traces; m++)
             mat_src[m] = traces[m].d_values ? traces[m].d_values : d_traces + trace_off[m];
         n_runs = swirl_stack_runs(runs, layout, mat_src);
@@ -370,12 +388,20 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
                 goto fail_events;
             size_t chunks = (height >> l_skip) * width;
             bb31 inv_len = bb31_inv(bb31_from_u32(1u << l_skip));
-            st = launch_rs_message(ctx, l_skip, cw, q, height, chunks, rs_h, log_rs, log_blowup,
-                                   bb31_inv(w), inv_len);
+            /* blowup 2: every odd codeword word of the message is zero; written without them,
+             * the NTT's first pass reads half the bytes and k_rs_message writes half */
+            const int half = log_blowup == 1 && swirl_settings_get()->rs_half &&
+                             swirl_cuda_ntt_half_ok(cw, d_traces, log_rs, width, rs_h);
+            st = launch_rs_message(ctx, l_skip, half ? d_traces : cw, q, height, chunks, rs_h,
+                                   log_rs, log_blowup, bb31_inv(w), inv_len, half);
             if (st != SWIRL_OK)
                 goto fail_events;
+            if (half)
+                st = swirl_cuda_ntt_from_half(ctx, cw, d_traces, log_rs, width);
+            else
+                st = swirl_cuda_ntt(ctx, cw, log_rs, width, rs_h, bb31_one(), SWIRL_NTT_IN_BITREV,
+                                    0);
         }
-        st = swirl_cuda_ntt(ctx, cw, log_rs, width, rs_h, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
         if (st != SWIRL_OK)
             goto fail_events;
         cudaEventRecord(ev_mk, ctx->stream);

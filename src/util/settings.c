@@ -63,6 +63,8 @@ static void read_settings(void) {
     const char *sl = getenv("SWIRL_ZC_SCHED_LIST");
     g_settings.zc_sched_list = !sl || env_on("SWIRL_ZC_SCHED_LIST"); /* on unless =0 */
     g_settings.merkle_fuse = (unsigned)env_count("SWIRL_MERKLE_FUSE", 0, 0, 2);
+    const char *rh = getenv("SWIRL_RS_HALF");
+    g_settings.rs_half = !rh || env_on("SWIRL_RS_HALF"); /* on unless =0 */
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms
      * against 18.9 with the stream from 16,384; docs/PERF.md) */
     g_settings.zc_mle_stream_min =

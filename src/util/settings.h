@@ -69,6 +69,10 @@ typedef struct swirl_settings {
                                   kernel (0 to 2 layers, at most log2 of the rows a query opens;
                                   default 0: on the H100 keccakf took 30.3 / 30.6 ms with 1 / 2
                                   against 29.9, docs/PERF.md) */
+    int rs_half;               /* SWIRL_RS_HALF: at blowup 2 the commit's Reed-Solomon message
+                                  is written without its zeros and the NTT's first pass reads it
+                                  so (swirl_cuda_ntt_from_half; default on, 0: the full codeword
+                                  with its zeros, then the NTT in place) */
     unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
                                   (default 128; 0: none) */
 } swirl_settings;

@@ -198,6 +198,15 @@ enum swirl_status swirl_cuda_ops_init(swirl_backend_ops *ops,
 enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log_n, size_t ncols,
                                  size_t col_stride, bb31 shift, unsigned flags,
                                  int inverse) SWIRL_WARN_UNUSED_RESULT;
+/** The forward transform of bit-reversed coefficients (SWIRL_NTT_IN_BITREV, no shift, natural
+ *  output, contiguous columns of 2^log_n words) whose odd positions are zero, read from `half`:
+ *  word 2j of column c is half[c 2^(log_n - 1) + j] (a Reed-Solomon message at blowup 2, written
+ *  without its zeros). d_data receives the codeword; half is only read. Only where
+ *  swirl_cuda_ntt_half_ok says the first pass can load that way (SWIRL_E_INTERNAL otherwise). */
+enum swirl_status swirl_cuda_ntt_from_half(swirl_cuda_ctx *ctx, bb31 *d_data, const bb31 *half,
+                                           unsigned log_n, size_t ncols) SWIRL_WARN_UNUSED_RESULT;
+int swirl_cuda_ntt_half_ok(const void *d_data, const void *half, unsigned log_n, size_t ncols,
+                           size_t col_stride);
 /** Arena scratch one swirl_cuda_ntt call of 2^log_n takes (its root tables; given back when it
  *  returns): callers that plan the arena's peak add it. */
 size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n);

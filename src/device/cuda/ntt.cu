@@ -88,16 +88,24 @@ __device__ __forceinline__ void ntt_group_any(bb31 *sh, const swirl_ntt_tile &g,
  * applies, else quads or words with per-element index math */
 template <bool LOAD, unsigned LAYOUT>
 __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_tile &g,
-                                          const swirl_ntt_block &b, int vec, int walk) {
+                                          const swirl_ntt_block &b, int vec, int walk,
+                                          const bb31 *__restrict__ half) {
     const unsigned E = swirl_ntt_tile_elems(&g);
     if (vec && walk) {
         const swirl_ntt_walk w = swirl_ntt_walk_at(&g, &b, threadIdx.x);
 #pragma unroll 4
         for (unsigned i = 0; i < w.n; i++) {
-            bb31 *gp = data + (w.off0 + i * w.doff);
+            const size_t off = w.off0 + i * w.doff;
+            bb31 *gp = data + off;
             const unsigned q = w.sh0 + i * w.dsh;
             if (LOAD) {
-                const uint4 x = __ldg((const uint4 *)gp);
+                uint4 x;
+                if (LAYOUT == 0 && half) { /* words 2j + 1 are zero: word 2j is half[j] */
+                    const uint2 y = __ldg((const uint2 *)(half + (off >> 1)));
+                    x = make_uint4(y.x, 0u, y.y, 0u);
+                } else {
+                    x = __ldg((const uint4 *)gp);
+                }
                 if (LAYOUT) {
                     *(uint4 *)(sh + q) = x; /* 16-byte aligned when strided */
                 } else {
@@ -156,7 +164,8 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
 template <bool DIT, unsigned LAYOUT>
 __global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
     k_ntt_pass(bb31 *data, swirl_ntt_tile gp, const swirl_ntt_tw *__restrict__ stab,
-               const bb31 *__restrict__ rtab, const __grid_constant__ swirl_ntt_c0 c0, int vec) {
+               const bb31 *__restrict__ rtab, const __grid_constant__ swirl_ntt_c0 c0, int vec,
+               const bb31 *__restrict__ half) {
     extern __shared__ uint4 sh4[];
     bb31 *sh = (bb31 *)sh4;
     swirl_ntt_tile g = gp;
@@ -173,7 +182,7 @@ __global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
     c.tw.e = g.twist ? swirl_ntt_twist_e(&g, &b) : 0;
     if (g.twist && threadIdx.x == 0)
         ratio = swirl_ntt_twist_ratio(&g, c.tw.e, top, rtab);
-    ntt_stage<true, LAYOUT>(data, sh, g, b, vec, walk);
+    ntt_stage<true, LAYOUT>(data, sh, g, b, vec, walk, half);
     __syncthreads();
     if (g.twist)
         c.tw.ratio = ratio;
@@ -209,7 +218,7 @@ __global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
         }
         __syncthreads();
     }
-    ntt_stage<false, LAYOUT>(data, sh, g, b, vec, walk);
+    ntt_stage<false, LAYOUT>(data, sh, g, b, vec, walk, NULL);
 }
 
 __device__ __forceinline__ size_t ntt_brev(size_t i, unsigned log_n) {
@@ -247,7 +256,7 @@ extern "C" size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n) {
 }
 
 typedef void (*ntt_pass_fn)(bb31 *, swirl_ntt_tile, const swirl_ntt_tw *, const bb31 *,
-                            const swirl_ntt_c0, int);
+                            const swirl_ntt_c0, int, const bb31 *);
 
 /* the pass kernel for a direction and layout (strided: yl 3 or 2) */
 static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
@@ -261,7 +270,7 @@ static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
 /* Enqueues the core transform (no scaling): DIT if the input is bit-reversed, else DIF. */
 static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, size_t ncols,
                                   size_t col_stride, const swirl_ntt_tw *stab, const bb31 *rtab,
-                                  const swirl_ntt_c0 *c0, int dit) {
+                                  const swirl_ntt_c0 *c0, int dit, const bb31 *half) {
     /* the opt-in is per device: a flag per device ordinal (idempotent: a race only repeats it) */
     static int smem_opted_in[64];
     int dev = 0;
@@ -299,14 +308,49 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         const int vec = aligned && swirl_ntt_vec_ok(&g);
         const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, &g);
         SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, d, g, stab, rtab, *c0,
-                     vec);
+                     vec, pi == 0 ? half : (const bb31 *)NULL);
     }
     return SWIRL_OK;
 }
 
+/* The first DIT pass of a forward 2^log_n transform of bit-reversed input can take its input from
+ * `half` (the even words; the odd ones zero) when it is a contiguous pass with the 16-byte walk
+ * on aligned columns: every quad (w, 0, w', 0) it loads is then the 8 bytes at half + off / 2. */
+extern "C" int swirl_cuda_ntt_half_ok(const void *d_data, const void *half, unsigned log_n,
+                                      size_t ncols, size_t col_stride) {
+    if (log_n < 2 || log_n > BB31_TWO_ADICITY || ncols == 0 || col_stride != ((size_t)1 << log_n) ||
+        (uintptr_t)d_data % 16 != 0 || (uintptr_t)half % 8 != 0)
+        return 0;
+    swirl_ntt_plan pl;
+    swirl_ntt_plan_init(&pl, log_n, ncols);
+    swirl_ntt_tile g;
+    swirl_ntt_tile_init(&g, log_n, &pl.pass[0], ncols, col_stride);
+    return !g.strided && swirl_ntt_vec_ok(&g) && swirl_ntt_walk_ok(&g);
+}
+
+static enum swirl_status ntt_run(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log_n, size_t ncols,
+                                 size_t col_stride, bb31 shift, unsigned flags, int inverse,
+                                 const bb31 *half);
+
 extern "C" enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log_n,
                                             size_t ncols, size_t col_stride, bb31 shift,
                                             unsigned flags, int inverse) {
+    return ntt_run(ctx, d_data, log_n, ncols, col_stride, shift, flags, inverse, NULL);
+}
+
+extern "C" enum swirl_status swirl_cuda_ntt_from_half(swirl_cuda_ctx *ctx, bb31 *d_data,
+                                                      const bb31 *half, unsigned log_n,
+                                                      size_t ncols) {
+    SWIRL_CUDA_CHECK_CTX(ctx);
+    if (!swirl_cuda_ntt_half_ok(d_data, half, log_n, ncols, (size_t)1 << log_n))
+        return SWIRL_RAISE(SWIRL_E_INTERNAL, "NTT from half input: unsupported geometry");
+    return ntt_run(ctx, d_data, log_n, ncols, (size_t)1 << log_n, bb31_one(),
+                   SWIRL_NTT_IN_BITREV, 0, half);
+}
+
+static enum swirl_status ntt_run(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log_n, size_t ncols,
+                                 size_t col_stride, bb31 shift, unsigned flags, int inverse,
+                                 const bb31 *half) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     if (ncols == 0 || log_n == 0)
         return SWIRL_OK;
@@ -340,7 +384,7 @@ extern "C" enum swirl_status swirl_cuda_ntt(swirl_cuda_ctx *ctx, bb31 *d_data, u
     if (!inverse && !trivial)
         SWIRL_LAUNCH(ctx, k_ntt_scale, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols, shift, scale, in_br);
-    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, stab, rtab, &c0, in_br));
+    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, stab, rtab, &c0, in_br, half));
     if (in_br == out_br)
         SWIRL_LAUNCH(ctx, k_bit_reverse, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols);
