@@ -69,8 +69,54 @@ SWIRL_HD bb31x4 bb31x4_add_base(bb31x4 a, bb31 b) {
     a.c[0] = bb31_add(a.c[0], b);
     return a;
 }
-/* Schoolbook product; X^4 terms fold back multiplied by W. */
+/*
+ * x / 2^32 mod p, canonical, for x < 4p^2 (a sum of four products of canonical values), in 32-bit
+ * steps: x >= p 2^32 exactly when its high word is >= p, and subtracting p 2^32 (= 0 mod p) is
+ * then one subtraction on that word; below p 2^32 the Montgomery step is the high word minus
+ * umulhi(lo p^-1, p) (the low words cancel exactly), in (-p, p), corrected as bb31_sub.
+ */
+SWIRL_HD uint32_t bb31x4_redc4(uint64_t x) {
+    uint32_t lo = (uint32_t)x, hi = (uint32_t)(x >> 32), t = lo * BB31_MU;
+#if defined(__CUDA_ARCH__)
+    uint32_t u = __umulhi(t, BB31_P);
+    hi = min(hi, hi - BB31_P);
+    uint32_t d = hi - u;
+    return min(d, d + BB31_P);
+#else
+    uint32_t u = (uint32_t)(((uint64_t)t * BB31_P) >> 32);
+    if (hi >= BB31_P)
+        hi -= BB31_P;
+    uint32_t d = hi - u;
+    return hi < u ? d + BB31_P : d;
+#endif
+}
+
+/*
+ * The product with one reduction per coefficient: the W multiples of b_1..b_3 first (three
+ * products), then each coefficient as four 64-bit multiply-adds (< 4p^2 < 2^64) and bb31x4_redc4.
+ * Equal to the schoolbook form below (canonical results). On the device it is bb31x4_mul: 16
+ * IMAD.WIDE and 7 Montgomery steps instead of 19 full products and 12 modular additions
+ * (about half the FMA-pipe cycles, docs/PERF.md tenth session).
+ */
+SWIRL_HD bb31x4 bb31x4_mul_wide(bb31x4 a, bb31x4 b) {
+    bb31 W = bb31x4_w();
+    uint64_t a0 = a.c[0].v, a1 = a.c[1].v, a2 = a.c[2].v, a3 = a.c[3].v;
+    uint32_t b0 = b.c[0].v, b1 = b.c[1].v, b2 = b.c[2].v, b3 = b.c[3].v;
+    uint32_t w1 = bb31_mul(W, b.c[1]).v, w2 = bb31_mul(W, b.c[2]).v, w3 = bb31_mul(W, b.c[3]).v;
+    bb31x4 r;
+    r.c[0].v = bb31x4_redc4(a0 * b0 + a1 * w3 + a2 * w2 + a3 * w1);
+    r.c[1].v = bb31x4_redc4(a0 * b1 + a1 * b0 + a2 * w3 + a3 * w2);
+    r.c[2].v = bb31x4_redc4(a0 * b2 + a1 * b1 + a2 * b0 + a3 * w3);
+    r.c[3].v = bb31x4_redc4(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0);
+    return r;
+}
+
+/* Schoolbook product; X^4 terms fold back multiplied by W (the host's form; the device runs
+ * bb31x4_mul_wide). */
 SWIRL_HD bb31x4 bb31x4_mul(bb31x4 a, bb31x4 b) {
+#if defined(__CUDA_ARCH__)
+    return bb31x4_mul_wide(a, b);
+#else
     bb31 W = bb31x4_w();
     bb31 a0 = a.c[0], a1 = a.c[1], a2 = a.c[2], a3 = a.c[3];
     bb31 b0 = b.c[0], b1 = b.c[1], b2 = b.c[2], b3 = b.c[3];
@@ -89,6 +135,7 @@ SWIRL_HD bb31x4 bb31x4_mul(bb31x4 a, bb31x4 b) {
     r.c[3] = bb31_add(bb31_add(bb31_mul(a0, b3), bb31_mul(a1, b2)),
                       bb31_add(bb31_mul(a2, b1), bb31_mul(a3, b0)));
     return r;
+#endif
 }
 SWIRL_HD bb31x4 bb31x4_square(bb31x4 a) {
     return bb31x4_mul(a, a);
