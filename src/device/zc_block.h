@@ -15,8 +15,10 @@
  * program) starts in slot j. The values the caller reads at the end (constraints, interaction
  * fields and counts) are never freed. Constants stay encoded operands (SWIRL_ZC_CONST).
  *
- * The block's values live in shared memory, extension field, structure of arrays: component e of
- * slot s at S[e * n_slots + s]. The per-thread pieces below are SWIRL_HD: a thread tid of nt runs
+ * The block's values live in shared memory, extension field, the four components of slot s
+ * together at S[4 s .. 4 s + 3] (one 16-byte access on the device; the structure-of-arrays layout
+ * took four 4-byte accesses an operand, each a gather over random banks: ncu counted 3.3 bank
+ * conflicts a shared load in KeccakAir's round 1, docs/PERF.md tenth session). The per-thread pieces below are SWIRL_HD: a thread tid of nt runs
  * every nt-th input / instruction / output of a phase; the caller puts a barrier between phases
  * (the kernel __syncthreads, the CPU twin runs the threads of a phase one after another, see
  * tests/test_zc_eval.c). The results equal the flat program's exactly: same operations on the
@@ -55,22 +57,34 @@ enum swirl_status swirl_zc_sched_build(swirl_zc_sched *out, void **storage,
 }
 #endif
 
+/* slot o's four components at S[4 o .. 4 o + 3] (ns, the slot count, is not needed for that
+ * layout); on the device one 16-byte shared access (S 16-byte aligned) */
 SWIRL_HD bb31x4 swirl_zc_blk_ld(const swirl_zc_dprog *pg, const bb31 *S, uint32_t ns, uint32_t o) {
+    (void)ns;
     if (o & SWIRL_ZC_CONST)
         return bb31x4_from_base(swirl_zc_ldb(&pg->consts[o & ~SWIRL_ZC_CONST]));
     bb31x4 r;
-    r.c[0] = S[o];
-    r.c[1] = S[ns + o];
-    r.c[2] = S[2 * ns + o];
-    r.c[3] = S[3 * ns + o];
+#if defined(__CUDA_ARCH__)
+    const uint4 v = *reinterpret_cast<const uint4 *>(S + 4 * (size_t)o);
+    r.c[0].v = v.x;
+    r.c[1].v = v.y;
+    r.c[2].v = v.z;
+    r.c[3].v = v.w;
+#else
+    for (int e = 0; e < 4; e++)
+        r.c[e] = S[4 * (size_t)o + e];
+#endif
     return r;
 }
 
 SWIRL_HD void swirl_zc_blk_st(bb31 *S, uint32_t ns, uint32_t s, bb31x4 v) {
-    S[s] = v.c[0];
-    S[ns + s] = v.c[1];
-    S[2 * ns + s] = v.c[2];
-    S[3 * ns + s] = v.c[3];
+    (void)ns;
+#if defined(__CUDA_ARCH__)
+    *reinterpret_cast<uint4 *>(S + 4 * (size_t)s) = make_uint4(v.c[0].v, v.c[1].v, v.c[2].v, v.c[3].v);
+#else
+    for (int e = 0; e < 4; e++)
+        S[4 * (size_t)s + e] = v.c[e];
+#endif
 }
 
 /* One instruction's words (op, dst, a, b) and a thread's range of a level: the kernels fetch the

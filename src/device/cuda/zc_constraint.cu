@@ -252,7 +252,8 @@ __global__ void __launch_bounds__(NT, NT == 512 ? 2 : 1) /* 512: two blocks an S
                    const bb31 *pub, const bb31x4 *eq_y, unsigned long long ny,
                    unsigned long long H, uint32_t G, const bb31x4 *lp, const bb31x4 *bp,
                    const bb31x4 *eq3b, bb31x4 *partial) {
-    extern __shared__ bb31 zs[];
+    extern __shared__ uint4 zs4[]; /* 16-byte aligned: a slot is one 16-byte access */
+    bb31 *zs = reinterpret_cast<bb31 *>(zs4);
     __shared__ bb31x4 red[64];
     uint32_t p = blockIdx.x % G, yb = blockIdx.x / G, nyb = gridDim.x / G;
     bb31 X = bb31_from_u32(p + 1);
