@@ -55,7 +55,7 @@ static void read_settings(void) {
     g_settings.zc_mle_jit_min = env_count("SWIRL_ZC_MLE_JIT_MIN", 16384, 0, ULONG_MAX);
     g_settings.zc_blk_threads =
         env_count("SWIRL_ZC_BLK_THREADS", 512, 512, 1024) == 1024 ? 1024u : 512u;
-    g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 128, 0, 255);
+    g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 80, 0, 255);
     g_settings.ts_grind_blocks = (unsigned)env_count("SWIRL_TS_GRIND_BLOCKS", 0, 0, 1ul << 24);
     g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 4, 2, 6);
     const char *so = getenv("SWIRL_SR_OVERLAP");

@@ -74,7 +74,10 @@ typedef struct swirl_settings {
                                   so (swirl_cuda_ntt_from_half; default on, 0: the full codeword
                                   with its zeros, then the NTT in place) */
     unsigned zc_jit_maxrreg;   /* SWIRL_ZC_JIT_MAXRREG: the JIT kernel's register cap per thread
-                                  (default 128; 0: none) */
+                                  (default 80: six 128-thread blocks an SM instead of four at
+                                  126 registers; the kernel waits on its input loads, so
+                                  occupancy wins: keccakf's rap 8.1 -> 7.7 ms on the H100, 64
+                                  spills and gives 7.8, docs/PERF.md; 0: none) */
 } swirl_settings;
 
 enum { SWIRL_ZC_JIT_OFF = 0, SWIRL_ZC_JIT_WAIT = 1, SWIRL_ZC_JIT_BACKGROUND = 2 };
