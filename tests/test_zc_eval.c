@@ -240,8 +240,6 @@ static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out
     /* the packed instruction words (8 bytes an instruction) decode to the 4-word ones; the
      * evaluations below alternate between the two forms */
     CHECK(sc.packed != NULL);
-    CHECK(((uintptr_t)sc.packed % 8) == 0 && (size_t)(sc.packed - sc.instrs) % 2 == 0 &&
-          (size_t)(sc.packed - sc.instrs) + 2 * (size_t)sc.n_instrs == sc.storage_words);
     for (uint32_t i = 0; i < sc.n_instrs; i++) {
         uint32_t w[4];
         swirl_zc_blk_words(w, &sc, i);

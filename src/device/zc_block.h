@@ -38,9 +38,7 @@ typedef struct swirl_zc_sched {
     uint32_t max_width;         /* instructions of the widest level */
     const uint32_t *instrs;     /* 4 words each (op, dst slot, a, b encoded), level order */
     const uint32_t *packed;     /* the same instructions in 2 words each (swirl_zc_blk_words), or
-                                   NULL where a slot or constant index exceeds 15 bits; 8-byte
-                                   aligned (an even word offset in the storage) */
-    uint32_t storage_words;     /* the one allocation's words (instrs first, packed last) */
+                                   NULL where a slot or constant index exceeds 15 bits */
     const uint32_t *level_start; /* n_levels + 1 */
     const uint32_t *cons_val;   /* n_constraints encoded operands (slots of this schedule) */
     const uint32_t *field_val;  /* the flat program's field_start indexes it */

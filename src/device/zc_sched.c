@@ -208,11 +208,8 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
                 n_levels = w.level[w.s.n_in + i];
         }
     /* one allocation: instrs, level_start, outputs; then the work arrays of the allocation */
-    /* the packed instructions last, at an even word offset (the device reads them as 8-byte
-     * words; the storage and its device copy start 16-byte aligned) */
-    size_t head = 4 * n_live + (n_levels + 2) + pg->n_constraints + nf + pg->n_interactions;
-    head += head & 1u;
-    size_t words = head + 2 * n_live;
+    size_t words = 4 * n_live + (n_levels + 2) + pg->n_constraints + nf + pg->n_interactions +
+                   2 * n_live; /* the packed instructions last (swirl_zc_sched_words) */
     uint32_t *mem = swirl_malloc((words + 1) * sizeof *mem);
     uint32_t *order = swirl_malloc((n_live + 1) * sizeof *order);
     uint32_t *slot = swirl_malloc(((size_t)w.s.n_val + 1) * sizeof *slot);
@@ -225,7 +222,7 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
         goto done;
     }
     uint32_t *ins = mem, *lstart = ins + 4 * n_live, *cv = lstart + n_levels + 2,
-             *fv = cv + pg->n_constraints, *cnt = fv + nf, *packed = mem + head;
+             *fv = cv + pg->n_constraints, *cnt = fv + nf, *packed = cnt + pg->n_interactions;
     /* counting sort of the live instructions by level (stable: program order within a level) */
     memset(lstart, 0, (n_levels + 2) * sizeof *lstart);
     for (size_t i = 0; i < ni; i++)
@@ -310,7 +307,6 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
         packed[2 * k + 1] = pa | pb << 16;
     }
     out->packed = pack ? packed : NULL;
-    out->storage_words = (uint32_t)words;
     out->n_slots = n_slots;
     out->n_inputs = w.s.n_in;
     out->n_levels = n_levels;

@@ -497,7 +497,9 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
         free(mem);
         return SWIRL_OK;
     }
-    size_t words = sc.storage_words; /* zc_sched.c's one allocation, packed form last */
+    size_t ni = h->n_interactions, nf = h->field_start[ni];
+    size_t words = 4 * (size_t)sc.n_instrs + sc.n_levels + 2 + h->n_constraints + nf + ni +
+                   2 * (size_t)sc.n_instrs; /* zc_sched.c's one allocation, packed form last */
     enum swirl_status st = zc_malloc(prog->ctx, &prog->d_sched, words * 4, "cudaMalloc(schedule)");
     if (st == SWIRL_OK) {
         prog->sched_bytes = words * 4;
