@@ -237,16 +237,6 @@ static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out
     void *storage, *sst;
     CHECK_OK(swirl_zc_dprog_build(&dp, &storage, tt->air));
     CHECK_OK(swirl_zc_sched_build(&sc, &sst, &dp));
-    /* the packed instruction words (8 bytes an instruction) decode to the 4-word ones; the
-     * evaluations below alternate between the two forms */
-    CHECK(sc.packed != NULL);
-    for (uint32_t i = 0; i < sc.n_instrs; i++) {
-        uint32_t w[4];
-        swirl_zc_blk_words(w, &sc, i);
-        CHECK(memcmp(w, sc.instrs + 4 * (size_t)i, sizeof w) == 0);
-    }
-    swirl_zc_sched sc_wide = sc;
-    sc_wide.packed = NULL;
     bb31 *S = (bb31 *)calloc((size_t)sc.n_slots * 4 + 1, sizeof *S);
     CHECK(S);
     const bb31x4 *fold[2 * SWIRL_ZC_MAX_PARTS];
@@ -259,10 +249,9 @@ static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out
             for (uint32_t t = 0; t < EMU_NT; t++)
                 swirl_zc_blk_inputs(&dp, &sc, S, fold, tt->fsel, tt->in->public_values, y,
                                     tt->cur_h, bb31_from_u32(X), t, EMU_NT);
-            const swirl_zc_sched *scv = (y + X) % 2 ? &sc : &sc_wide;
             for (uint32_t L = 0; L < sc.n_levels; L++)
                 for (uint32_t t = EMU_NT; t-- > 0;) /* any order within a level */
-                    swirl_zc_blk_level(&dp, scv, S, swirl_zc_blk_fetch(scv, L, t), EMU_NT);
+                    swirl_zc_blk_level(&dp, &sc, S, swirl_zc_blk_fetch(&sc, L, t), EMU_NT);
             for (uint32_t t = 0; t < EMU_NT; t++) {
                 bb31x4 c[3];
                 swirl_zc_blk_sums(c, &dp, &sc, S, lp, bp, tt->eq3b, t, EMU_NT);

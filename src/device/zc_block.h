@@ -37,8 +37,6 @@ typedef struct swirl_zc_sched {
     uint32_t n_instrs;
     uint32_t max_width;         /* instructions of the widest level */
     const uint32_t *instrs;     /* 4 words each (op, dst slot, a, b encoded), level order */
-    const uint32_t *packed;     /* the same instructions in 2 words each (swirl_zc_blk_words), or
-                                   NULL where a slot or constant index exceeds 15 bits */
     const uint32_t *level_start; /* n_levels + 1 */
     const uint32_t *cons_val;   /* n_constraints encoded operands (slots of this schedule) */
     const uint32_t *field_val;  /* the flat program's field_start indexes it */
@@ -99,31 +97,6 @@ typedef struct swirl_zc_ins {
 } swirl_zc_ins;
 
 
-/* Packed form (8 bytes an instruction: half the instruction stream the blocks of a round read
- * from L2, 580 KB an evaluation for KeccakAir): word 0 = op | dst << 16, word 1 = a | b << 16,
- * an operand as 15 bits of slot or constant index and bit 15 for SWIRL_ZC_CONST. */
-#define SWIRL_ZC_PACK_MAX 0x7fffu
-SWIRL_HD uint32_t swirl_zc_unpack_operand(uint32_t u) {
-    return (u & 0x8000u) ? (SWIRL_ZC_CONST | (u & SWIRL_ZC_PACK_MAX)) : u;
-}
-/* instruction i's words (op, dst, a, b), from the packed form when the schedule has one */
-SWIRL_HD void swirl_zc_blk_words(uint32_t w[4], const swirl_zc_sched *sc, uint32_t i) {
-    if (sc->packed) {
-#if defined(__CUDA_ARCH__)
-        const uint2 v = __ldg((const uint2 *)sc->packed + i);
-        const uint32_t x = v.x, y = v.y;
-#else
-        const uint32_t x = sc->packed[2 * (size_t)i], y = sc->packed[2 * (size_t)i + 1];
-#endif
-        w[0] = x & 0xffffu;
-        w[1] = x >> 16;
-        w[2] = swirl_zc_unpack_operand(y & 0xffffu);
-        w[3] = swirl_zc_unpack_operand(y >> 16);
-    } else {
-        swirl_zc_words(w, sc->instrs, i);
-    }
-}
-
 /* thread tid's start of level L (an empty range past the last level) */
 SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, uint32_t tid) {
     swirl_zc_ins f;
@@ -134,7 +107,7 @@ SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, u
     f.i = SWIRL_ZC_LD(&sc->level_start[L]) + tid;
     f.i1 = SWIRL_ZC_LD(&sc->level_start[L + 1]);
     if (f.i < f.i1)
-        swirl_zc_blk_words(f.w, sc, f.i);
+        swirl_zc_words(f.w, sc->instrs, f.i);
     return f;
 }
 
@@ -156,7 +129,7 @@ SWIRL_HD void swirl_zc_blk_level(const swirl_zc_dprog *pg, const swirl_zc_sched 
     for (uint32_t i = f.i; i < f.i1;) {
         uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
         if (nx < f.i1)
-            swirl_zc_blk_words(f.w, sc, nx);
+            swirl_zc_words(f.w, sc->instrs, nx);
         bb31x4 x = swirl_zc_blk_ld(pg, S, ns, a), r;
         if (op == 3u) {
             r = bb31x4_neg(x);
@@ -204,7 +177,7 @@ SWIRL_HD void swirl_zc_blk_level_b(const swirl_zc_dprog *pg, const swirl_zc_sche
     for (uint32_t i = f.i; i < f.i1;) {
         uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
         if (nx < f.i1)
-            swirl_zc_blk_words(f.w, sc, nx);
+            swirl_zc_words(f.w, sc->instrs, nx);
         bb31 x = swirl_zc_blk_ld_b(pg, S, a), r;
         if (op == 3u) {
             r = bb31_neg(x);

@@ -208,8 +208,7 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
                 n_levels = w.level[w.s.n_in + i];
         }
     /* one allocation: instrs, level_start, outputs; then the work arrays of the allocation */
-    size_t words = 4 * n_live + (n_levels + 2) + pg->n_constraints + nf + pg->n_interactions +
-                   2 * n_live; /* the packed instructions last (swirl_zc_sched_words) */
+    size_t words = 4 * n_live + (n_levels + 2) + pg->n_constraints + nf + pg->n_interactions;
     uint32_t *mem = swirl_malloc((words + 1) * sizeof *mem);
     uint32_t *order = swirl_malloc((n_live + 1) * sizeof *order);
     uint32_t *slot = swirl_malloc(((size_t)w.s.n_val + 1) * sizeof *slot);
@@ -222,7 +221,7 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
         goto done;
     }
     uint32_t *ins = mem, *lstart = ins + 4 * n_live, *cv = lstart + n_levels + 2,
-             *fv = cv + pg->n_constraints, *cnt = fv + nf, *packed = cnt + pg->n_interactions;
+             *fv = cv + pg->n_constraints, *cnt = fv + nf;
     /* counting sort of the live instructions by level (stable: program order within a level) */
     memset(lstart, 0, (n_levels + 2) * sizeof *lstart);
     for (size_t i = 0; i < ni; i++)
@@ -292,21 +291,6 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
     for (uint32_t i = 0; i < pg->n_interactions; i++)
         cnt[i] = ENC(w.s.count[i]);
 #undef ENC
-    /* the packed form, where every slot and constant index fits 15 bits (dst 16) */
-    int pack = n_slots <= SWIRL_ZC_PACK_MAX && pg->n_consts <= SWIRL_ZC_PACK_MAX + 1u;
-    for (uint32_t k = 0; pack && k < (uint32_t)n_live; k++) {
-        uint32_t a = ins[4 * k + 2], b = ins[4 * k + 3];
-        uint32_t pa = (a & SWIRL_ZC_CONST) ? 0x8000u | (a & ~SWIRL_ZC_CONST) : a;
-        uint32_t pb = (b & SWIRL_ZC_CONST) ? 0x8000u | (b & ~SWIRL_ZC_CONST) : b;
-        if (ins[4 * k] > 3u || (a & ~SWIRL_ZC_CONST) > SWIRL_ZC_PACK_MAX ||
-            (b & ~SWIRL_ZC_CONST) > SWIRL_ZC_PACK_MAX) {
-            pack = 0;
-            break;
-        }
-        packed[2 * k] = ins[4 * k] | ins[4 * k + 1] << 16;
-        packed[2 * k + 1] = pa | pb << 16;
-    }
-    out->packed = pack ? packed : NULL;
     out->n_slots = n_slots;
     out->n_inputs = w.s.n_in;
     out->n_levels = n_levels;

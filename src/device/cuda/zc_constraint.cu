@@ -498,8 +498,7 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
         return SWIRL_OK;
     }
     size_t ni = h->n_interactions, nf = h->field_start[ni];
-    size_t words = 4 * (size_t)sc.n_instrs + sc.n_levels + 2 + h->n_constraints + nf + ni +
-                   2 * (size_t)sc.n_instrs; /* zc_sched.c's one allocation, packed form last */
+    size_t words = 4 * (size_t)sc.n_instrs + sc.n_levels + 2 + h->n_constraints + nf + ni;
     enum swirl_status st = zc_malloc(prog->ctx, &prog->d_sched, words * 4, "cudaMalloc(schedule)");
     if (st == SWIRL_OK) {
         prog->sched_bytes = words * 4;
@@ -530,7 +529,6 @@ static enum swirl_status zc_upload_sched(swirl_cuda_program *prog, const swirl_z
         prog->sc.cons_val = d + (sc.cons_val - base);
         prog->sc.field_val = d + (sc.field_val - base);
         prog->sc.count_val = d + (sc.count_val - base);
-        prog->sc.packed = sc.packed ? d + (sc.packed - base) : NULL;
         prog->blk_smem = smem;
     }
     free(mem);
