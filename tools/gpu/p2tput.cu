@@ -2,7 +2,9 @@
  * Poseidon2-16 throughput of the permutation variants of tools/gpu/p2var.h against the library's
  * device permutation (p2_bb16_permute_tables): one thread a state, CHAIN dependent permutations,
  * CUDA events, median of 7; every variant's output compared with the baseline's bit for bit, the
- * baseline's with the host's. An experiment for docs/PERF.md; run on the device with
+ * baseline's with the host's. An experiment for docs/PERF.md (tenth session; its table was
+ * measured before the library took the "alu-add-ext" variant as p2_add_ext, so "base" now equals
+ * it); run on the device with
  *   nvcc -O3 -arch=sm_90a -Iinclude -Isrc tools/gpu/p2tput.cu -o p2tput && ./p2tput
  */
 #include <stdio.h>
