@@ -9,8 +9,11 @@
  *                                    zeros written too (no memset)
  *   k_rs_message                     per 2^l_skip chunk: inverse DFT + monomial-to-hypercube
  *                                    transform, written to bit-reversed positions of the codeword
- *                                    column (zero padded to 2^log_blowup times the height)
- *   NTT passes (DIT)                 bit-reversed coefficients -> natural-order codeword
+ *                                    column (zero padded to 2^log_blowup times the height); at
+ *                                    blowup 2 without the zeros (every odd word), into the
+ *                                    traces' upload scratch (SWIRL_RS_HALF, default on)
+ *   NTT passes (DIT)                 bit-reversed coefficients -> natural-order codeword (from the
+ *                                    half-size message: swirl_cuda_ntt_from_half)
  *   Merkle leaves + layers           rows_per_query = 2^k_whir
  *   layer copy                       the digest layers into the persistent region
  *   root download
