@@ -367,7 +367,7 @@ static void sched_check(const swirl_air *air, int print) {
     for (uint32_t s = 0; s < p->n_inputs; s++) {
         bb31 v = bb31_from_u32(swirl_test_rand32());
         ref[p->in_base + s] = v;
-        swirl_zc_blk_st(S, sc.n_slots, s, bb31x4_from_base(v));
+        swirl_zc_blk_st(S, s, bb31x4_from_base(v));
     }
     for (uint32_t k = 0; k < p->n_consts; k++)
         ref[p->const_base + k] = p->consts[k];
@@ -386,13 +386,13 @@ static void sched_check(const swirl_air *air, int print) {
     }
     for (size_t k = 0; k < air->n_constraints; k++)
         CHECK(bb31x4_eq(bb31x4_from_base(ref[p->constraint_val[k]]),
-                        swirl_zc_blk_ld(&dp, S, sc.n_slots, sc.cons_val[k])));
+                        swirl_zc_blk_ld(&dp, S, sc.cons_val[k])));
     for (size_t i = 0; i < air->n_interactions; i++)
         CHECK(bb31x4_eq(bb31x4_from_base(ref[p->count_val[i]]),
-                        swirl_zc_blk_ld(&dp, S, sc.n_slots, sc.count_val[i])));
+                        swirl_zc_blk_ld(&dp, S, sc.count_val[i])));
     for (size_t f = 0; f < p->field_start[air->n_interactions]; f++)
         CHECK(bb31x4_eq(bb31x4_from_base(ref[p->field_val[f]]),
-                        swirl_zc_blk_ld(&dp, S, sc.n_slots, sc.field_val[f])));
+                        swirl_zc_blk_ld(&dp, S, sc.field_val[f])));
     free(lvl);
     free(ref);
     free(S);

@@ -18,7 +18,8 @@
  * The block's values live in shared memory, extension field, the four components of slot s
  * together at S[4 s .. 4 s + 3] (one 16-byte access on the device; the structure-of-arrays layout
  * took four 4-byte accesses an operand, each a gather over random banks: ncu counted 3.3 bank
- * conflicts a shared load in KeccakAir's round 1, docs/PERF.md tenth session). The per-thread pieces below are SWIRL_HD: a thread tid of nt runs
+ * conflicts a shared load in KeccakAir's round 1, docs/PERF.md tenth session). The per-thread
+ * pieces below are SWIRL_HD: a thread tid of nt runs
  * every nt-th input / instruction / output of a phase; the caller puts a barrier between phases
  * (the kernel __syncthreads, the CPU twin runs the threads of a phase one after another, see
  * tests/test_zc_eval.c). The results equal the flat program's exactly: same operations on the
@@ -57,10 +58,9 @@ enum swirl_status swirl_zc_sched_build(swirl_zc_sched *out, void **storage,
 }
 #endif
 
-/* slot o's four components at S[4 o .. 4 o + 3] (ns, the slot count, is not needed for that
- * layout); on the device one 16-byte shared access (S 16-byte aligned) */
-SWIRL_HD bb31x4 swirl_zc_blk_ld(const swirl_zc_dprog *pg, const bb31 *S, uint32_t ns, uint32_t o) {
-    (void)ns;
+/* slot o's four components at S[4 o .. 4 o + 3]; on the device one 16-byte shared access (S
+ * 16-byte aligned) */
+SWIRL_HD bb31x4 swirl_zc_blk_ld(const swirl_zc_dprog *pg, const bb31 *S, uint32_t o) {
     if (o & SWIRL_ZC_CONST)
         return bb31x4_from_base(swirl_zc_ldb(&pg->consts[o & ~SWIRL_ZC_CONST]));
     bb31x4 r;
@@ -77,10 +77,10 @@ SWIRL_HD bb31x4 swirl_zc_blk_ld(const swirl_zc_dprog *pg, const bb31 *S, uint32_
     return r;
 }
 
-SWIRL_HD void swirl_zc_blk_st(bb31 *S, uint32_t ns, uint32_t s, bb31x4 v) {
-    (void)ns;
+SWIRL_HD void swirl_zc_blk_st(bb31 *S, uint32_t s, bb31x4 v) {
 #if defined(__CUDA_ARCH__)
-    *reinterpret_cast<uint4 *>(S + 4 * (size_t)s) = make_uint4(v.c[0].v, v.c[1].v, v.c[2].v, v.c[3].v);
+    *reinterpret_cast<uint4 *>(S + 4 * (size_t)s) =
+        make_uint4(v.c[0].v, v.c[1].v, v.c[2].v, v.c[3].v);
 #else
     for (int e = 0; e < 4; e++)
         S[4 * (size_t)s + e] = v.c[e];
@@ -116,28 +116,26 @@ SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, u
 SWIRL_HD void swirl_zc_blk_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
                                   const bb31x4 *const *fold, const bb31x4 *fsel, const bb31 *pub,
                                   size_t y, size_t H, bb31 X, uint32_t tid, uint32_t nt) {
-    uint32_t ns = sc->n_slots;
     for (uint32_t j = tid; j < sc->n_inputs; j += nt)
-        swirl_zc_blk_st(S, ns, j, swirl_zc_round_input(pg, fold, fsel, pub, y, H, X, j));
+        swirl_zc_blk_st(S, j, swirl_zc_round_input(pg, fold, fsel, pub, y, H, X, j));
 }
 
 /* phase 2 (once per level): the thread whose start of the level is f (swirl_zc_blk_fetch) runs the
  * level's instructions f.i, f.i + nt, ... */
 SWIRL_HD void swirl_zc_blk_level(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
                                  swirl_zc_ins f, uint32_t nt) {
-    uint32_t ns = sc->n_slots;
     for (uint32_t i = f.i; i < f.i1;) {
         uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
         if (nx < f.i1)
             swirl_zc_words(f.w, sc->instrs, nx);
-        bb31x4 x = swirl_zc_blk_ld(pg, S, ns, a), r;
+        bb31x4 x = swirl_zc_blk_ld(pg, S, a), r;
         if (op == 3u) {
             r = bb31x4_neg(x);
         } else {
-            bb31x4 yv = swirl_zc_blk_ld(pg, S, ns, b);
+            bb31x4 yv = swirl_zc_blk_ld(pg, S, b);
             r = op == 0u ? bb31x4_add(x, yv) : op == 1u ? bb31x4_sub(x, yv) : bb31x4_mul(x, yv);
         }
-        swirl_zc_blk_st(S, ns, dst, r);
+        swirl_zc_blk_st(S, dst, r);
         i = nx;
     }
 }
@@ -147,17 +145,16 @@ SWIRL_HD void swirl_zc_blk_level(const swirl_zc_dprog *pg, const swirl_zc_sched 
 SWIRL_HD void swirl_zc_blk_sums(bb31x4 out[3], const swirl_zc_dprog *pg, const swirl_zc_sched *sc,
                                 const bb31 *S, const bb31x4 *lp, const bb31x4 *bp,
                                 const bb31x4 *eq3b, uint32_t tid, uint32_t nt) {
-    uint32_t ns = sc->n_slots;
     bb31x4 acc = bb31x4_zero(), nn = bb31x4_zero(), dd = bb31x4_zero();
     for (uint32_t k = tid; k < pg->n_constraints; k += nt)
-        acc = bb31x4_add(acc, bb31x4_mul(lp[k], swirl_zc_blk_ld(pg, S, ns, SWIRL_ZC_LD(&sc->cons_val[k]))));
+        acc = bb31x4_add(acc, bb31x4_mul(lp[k], swirl_zc_blk_ld(pg, S, SWIRL_ZC_LD(&sc->cons_val[k]))));
     for (uint32_t i = tid; i < pg->n_interactions; i += nt) {
         uint32_t f0 = SWIRL_ZC_LD(&pg->field_start[i]), nf = SWIRL_ZC_LD(&pg->field_start[i + 1]) - f0;
         bb31x4 hh = bb31x4_mul_base(bp[nf], swirl_zc_ldb(&pg->bus1[i]));
         for (uint32_t j = 0; j < nf; j++)
-            hh = bb31x4_add(hh, bb31x4_mul(bp[j], swirl_zc_blk_ld(pg, S, ns,
+            hh = bb31x4_add(hh, bb31x4_mul(bp[j], swirl_zc_blk_ld(pg, S,
                                                                   SWIRL_ZC_LD(&sc->field_val[f0 + j]))));
-        nn = bb31x4_add(nn, bb31x4_mul(eq3b[i], swirl_zc_blk_ld(pg, S, ns, SWIRL_ZC_LD(&sc->count_val[i]))));
+        nn = bb31x4_add(nn, bb31x4_mul(eq3b[i], swirl_zc_blk_ld(pg, S, SWIRL_ZC_LD(&sc->count_val[i]))));
         dd = bb31x4_add(dd, bb31x4_mul(eq3b[i], hh));
     }
     out[0] = acc;

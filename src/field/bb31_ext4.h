@@ -70,51 +70,76 @@ SWIRL_HD bb31x4 bb31x4_add_base(bb31x4 a, bb31 b) {
     return a;
 }
 /*
- * x / 2^32 mod p, canonical, for x < 4p^2 (a sum of four products of canonical values), in 32-bit
- * steps: x >= p 2^32 exactly when its high word is >= p, and subtracting p 2^32 (= 0 mod p) is
- * then one subtraction on that word; below p 2^32 the Montgomery step is the high word minus
+ * Extension products with one reduction per coefficient. Montgomery representatives are < p <
+ * 2^31, so a product of two is < p^2 < 2^62 and four such products sum to < 4p^2 < 2p 2^32.
+ * bb31x4_lazy_reduce takes any x < 2p 2^32 to x / 2^32 mod p, canonical, in 32-bit steps: x >=
+ * p 2^32 exactly when its high word is >= p, and subtracting p 2^32 (= 0 mod p) is then one
+ * subtraction on that word; below p 2^32 the Montgomery step is the high word minus
  * umulhi(lo p^-1, p) (the low words cancel exactly), in (-p, p), corrected as bb31_sub.
+ * bb31x4_mul is this form (W b_1..3 by three products, then four 64-bit sums of four products and
+ * four reductions): on the device 16 IMAD.WIDE and 7 Montgomery steps instead of 19 full products
+ * and 12 modular additions (about half the FMA-pipe cycles), on the host a third of the time
+ * (docs/PERF.md tenth session). Hot loops that multiply many values by the same b prepare it once.
  */
-SWIRL_HD uint32_t bb31x4_redc4(uint64_t x) {
+#define BB31X4_LAZY_PR ((uint64_t)BB31_P << 32)
+
+SWIRL_HD uint64_t bb31x4_lazy_cut(uint64_t x) {
+    return x >= BB31X4_LAZY_PR ? x - BB31X4_LAZY_PR : x;
+}
+SWIRL_HD bb31 bb31x4_lazy_reduce(uint64_t x) {
     uint32_t lo = (uint32_t)x, hi = (uint32_t)(x >> 32), t = lo * BB31_MU;
+    bb31 r;
 #if defined(__CUDA_ARCH__)
     uint32_t u = __umulhi(t, BB31_P);
     hi = min(hi, hi - BB31_P);
     uint32_t d = hi - u;
-    return min(d, d + BB31_P);
+    r.v = min(d, d + BB31_P);
 #else
     uint32_t u = (uint32_t)(((uint64_t)t * BB31_P) >> 32);
     if (hi >= BB31_P)
         hi -= BB31_P;
     uint32_t d = hi - u;
-    return hi < u ? d + BB31_P : d;
+    r.v = hi < u ? d + BB31_P : d;
 #endif
-}
-
-/*
- * The product with one reduction per coefficient: the W multiples of b_1..b_3 first (three
- * products), then each coefficient as four 64-bit multiply-adds (< 4p^2 < 2^64) and bb31x4_redc4.
- * Equal to the schoolbook form below (canonical results). It is bb31x4_mul: on the device 16
- * IMAD.WIDE and 7 Montgomery steps instead of 19 full products and 12 modular additions
- * (about half the FMA-pipe cycles, docs/PERF.md tenth session).
- */
-SWIRL_HD bb31x4 bb31x4_mul_wide(bb31x4 a, bb31x4 b) {
-    bb31 W = bb31x4_w();
-    uint64_t a0 = a.c[0].v, a1 = a.c[1].v, a2 = a.c[2].v, a3 = a.c[3].v;
-    uint32_t b0 = b.c[0].v, b1 = b.c[1].v, b2 = b.c[2].v, b3 = b.c[3].v;
-    uint32_t w1 = bb31_mul(W, b.c[1]).v, w2 = bb31_mul(W, b.c[2]).v, w3 = bb31_mul(W, b.c[3]).v;
-    bb31x4 r;
-    r.c[0].v = bb31x4_redc4(a0 * b0 + a1 * w3 + a2 * w2 + a3 * w1);
-    r.c[1].v = bb31x4_redc4(a0 * b1 + a1 * b0 + a2 * w3 + a3 * w2);
-    r.c[2].v = bb31x4_redc4(a0 * b2 + a1 * b1 + a2 * b0 + a3 * w3);
-    r.c[3].v = bb31x4_redc4(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0);
     return r;
 }
 
-/* The product: bb31x4_mul_wide on the host too (x86-64, 2 cores, gcc -O3: 23 -> 8 ns latency,
- * 23.7 -> 7.7 ns throughput, docs/PERF.md tenth session). */
+/** b with its W-multiples precomputed, for repeated products by the same b. */
+typedef struct bb31x4_pre {
+    uint32_t b[4], wb[4]; /* wb[i] = W * b_i (i = 1..3; wb[0] unused) */
+} bb31x4_pre;
+
+SWIRL_HD bb31x4_pre bb31x4_prepare(bb31x4 b) {
+    bb31x4_pre p;
+    bb31 W = bb31x4_w();
+    p.wb[0] = 0;
+    for (int i = 0; i < 4; i++)
+        p.b[i] = b.c[i].v;
+    for (int i = 1; i < 4; i++)
+        p.wb[i] = bb31_mul(W, b.c[i]).v;
+    return p;
+}
+
+/** a * b with b prepared (products 32 x 32 -> 64 bits: one IMAD.WIDE each on the device). */
+SWIRL_HD bb31x4 bb31x4_mul_pre(bb31x4 a, const bb31x4_pre *b) {
+    uint64_t a0 = a.c[0].v, a1 = a.c[1].v, a2 = a.c[2].v, a3 = a.c[3].v;
+    bb31x4 r;
+    r.c[0] = bb31x4_lazy_reduce(a0 * b->b[0] + a1 * b->wb[3] + a2 * b->wb[2] + a3 * b->wb[1]);
+    r.c[1] = bb31x4_lazy_reduce(a0 * b->b[1] + a1 * b->b[0] + a2 * b->wb[3] + a3 * b->wb[2]);
+    r.c[2] = bb31x4_lazy_reduce(a0 * b->b[2] + a1 * b->b[1] + a2 * b->b[0] + a3 * b->wb[3]);
+    r.c[3] = bb31x4_lazy_reduce(a0 * b->b[3] + a1 * b->b[2] + a2 * b->b[1] + a3 * b->b[0]);
+    return r;
+}
+
+/** a * b by the lazy path (prepare + mul_pre). */
+SWIRL_HD bb31x4 bb31x4_mul_lazy(bb31x4 a, bb31x4 b) {
+    bb31x4_pre p = bb31x4_prepare(b);
+    return bb31x4_mul_pre(a, &p);
+}
+
+/* The product (the lazy path). */
 SWIRL_HD bb31x4 bb31x4_mul(bb31x4 a, bb31x4 b) {
-    return bb31x4_mul_wide(a, b);
+    return bb31x4_mul_lazy(a, b);
 }
 /* Schoolbook product, X^4 terms folded back multiplied by W: 16 + 3 full products (the form
  * bb31x4_mul had before; kept as a second reference for the tests). */
@@ -169,56 +194,6 @@ SWIRL_HD bb31x4 bb31x4_inv(bb31x4 a) {
     conj.c[0] = bb31_mul(b.c[0], ninv);
     conj.c[2] = bb31_neg(bb31_mul(b.c[2], ninv));
     return bb31x4_mul(ap, conj);
-}
-
-/*
- * Extension products with lazy reduction, for hot loops that multiply many values by the same b.
- * Montgomery representatives are < p < 2^31, so a product of two is < p^2 < 2^62 and four such
- * products sum to < 4p^2 < 2^64. One conditional subtraction of p*2^32 (= 0 mod p) brings the sum
- * below p*2^32, the input bound of the Montgomery reduction, which returns the canonical
- * representative: the results equal bb31x4_mul's exactly.
- */
-#define BB31X4_LAZY_PR ((uint64_t)BB31_P << 32)
-
-SWIRL_HD uint64_t bb31x4_lazy_cut(uint64_t x) {
-    return x >= BB31X4_LAZY_PR ? x - BB31X4_LAZY_PR : x;
-}
-SWIRL_HD bb31 bb31x4_lazy_reduce(uint64_t x) {
-    bb31 r;
-    r.v = bb31_monty_reduce(bb31x4_lazy_cut(x));
-    return r;
-}
-
-/** b with its W-multiples precomputed, for repeated products by the same b. */
-typedef struct bb31x4_pre {
-    uint64_t b[4], wb[4]; /* wb[i] = W * b_i (i = 1..3) */
-} bb31x4_pre;
-
-SWIRL_HD bb31x4_pre bb31x4_prepare(bb31x4 b) {
-    bb31x4_pre p;
-    bb31 W = bb31x4_w();
-    for (int i = 0; i < 4; i++) {
-        p.b[i] = b.c[i].v;
-        p.wb[i] = bb31_mul(W, b.c[i]).v;
-    }
-    return p;
-}
-
-/** a * b with b prepared; equal to bb31x4_mul(a, b). */
-SWIRL_HD bb31x4 bb31x4_mul_pre(bb31x4 a, const bb31x4_pre *b) {
-    uint64_t a0 = a.c[0].v, a1 = a.c[1].v, a2 = a.c[2].v, a3 = a.c[3].v;
-    bb31x4 r;
-    r.c[0] = bb31x4_lazy_reduce(a0 * b->b[0] + a1 * b->wb[3] + a2 * b->wb[2] + a3 * b->wb[1]);
-    r.c[1] = bb31x4_lazy_reduce(a0 * b->b[1] + a1 * b->b[0] + a2 * b->wb[3] + a3 * b->wb[2]);
-    r.c[2] = bb31x4_lazy_reduce(a0 * b->b[2] + a1 * b->b[1] + a2 * b->b[0] + a3 * b->wb[3]);
-    r.c[3] = bb31x4_lazy_reduce(a0 * b->b[3] + a1 * b->b[2] + a2 * b->b[1] + a3 * b->b[0]);
-    return r;
-}
-
-/** a * b by the lazy path (prepare + mul_pre); equal to bb31x4_mul(a, b). */
-SWIRL_HD bb31x4 bb31x4_mul_lazy(bb31x4 a, bb31x4 b) {
-    bb31x4_pre p = bb31x4_prepare(b);
-    return bb31x4_mul_pre(a, &p);
 }
 
 #endif /* SWIRL_FIELD_BB31_EXT4_H */

@@ -115,16 +115,22 @@ SWIRL_HD uint32_t p2_canon(int32_t r) {
  * turns into three instructions (IMAD.WIDE, IMAD, IMAD.HI with the product as 64-bit addend) where
  * the 64-bit C form costs four to six. p2_smul_carry_form below is that chain in C for the tests.
  */
-SWIRL_HD int32_t p2_smul(int32_t a, int32_t b) {
 #if defined(__CUDA_ARCH__)
-    int32_t lo = (int32_t)((uint32_t)a * (uint32_t)b), hi = __mulhi(a, b), r; /* no signed overflow */
-    int32_t q = (int32_t)((uint32_t)lo * BB31_MU);
+/* (x - q p) / 2^32 for x = hi 2^32 + lo and a quotient q with q p = lo mod 2^32: the carry chain */
+__device__ __forceinline__ int32_t p2_smul_finish(int32_t q, int32_t lo, int32_t hi) {
+    int32_t r;
     asm("{\n\t.reg .u32 t;\n\t"
         "mad.lo.cc.u32 t, %1, %2, %3;\n\t"
         "madc.hi.s32 %0, %1, %2, %4;\n\t}"
         : "=r"(r)
         : "r"(q), "r"(-(int32_t)BB31_P), "r"(lo), "r"(hi));
     return r;
+}
+#endif
+SWIRL_HD int32_t p2_smul(int32_t a, int32_t b) {
+#if defined(__CUDA_ARCH__)
+    int32_t lo = (int32_t)((uint32_t)a * (uint32_t)b), hi = __mulhi(a, b); /* no signed overflow */
+    return p2_smul_finish((int32_t)((uint32_t)lo * BB31_MU), lo, hi);
 #else
     int64_t x = (int64_t)a * b;
     int32_t q = (int32_t)((uint32_t)x * BB31_MU);

@@ -225,10 +225,10 @@ __global__ void __launch_bounds__(WH_THREADS)
         g[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
 }
 
-/* P[c cw + i] = g[i].c[c] (i < len), 0 above: the 4 coefficient planes, zero-padded */
-/* plane c of the zero-padded coefficients in bit-reversed order (P[c cw + j] = g[brev(j)].c[c]),
- * so the NTT runs DIT straight to natural order (no bit-reversal pass: 88 us a round at keccakf's
- * first round); the stores stay coalesced, the loads of g (L2-resident) are the scattered ones */
+/* plane c of the zero-padded coefficients in bit-reversed order (P[c cw + j] = g[brev(j)].c[c],
+ * 0 where brev(j) >= len), so the NTT runs DIT straight to natural order (no bit-reversal pass:
+ * 88 us a round at keccakf's first round); the stores stay coalesced, the loads of g
+ * (L2-resident) are the scattered ones */
 __global__ void k_wh_rs_planes(bb31 *P, const bb31x4 *g, uint64_t len, uint64_t cw,
                                unsigned log_cw) {
     for (uint64_t idx = swirl_grid_tid(); idx < 4 * cw; idx += swirl_grid_stride()) {

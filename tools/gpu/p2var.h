@@ -54,15 +54,10 @@ template <bool IM> SWIRL_HD uint32_t p2v_add(uint32_t a, uint32_t b) {
 template <bool AQ> SWIRL_HD int32_t p2v_smul(int32_t a, int32_t b) {
 #if defined(__CUDA_ARCH__)
     if (AQ) {
-        int32_t lo = (int32_t)((uint32_t)a * (uint32_t)b), hi = __mulhi(a, b), r, q;
+        int32_t lo = (int32_t)((uint32_t)a * (uint32_t)b), hi = __mulhi(a, b);
         /* mu = 1 + 17 2^27: q = lo + ((17 lo mod 32) << 27), 17 lo mod 32 = (lo ^ (lo << 4)) mod 32 */
-        q = lo + (int32_t)(((uint32_t)lo ^ ((uint32_t)lo << 4)) << 27);
-        asm("{\n\t.reg .u32 t;\n\t"
-            "mad.lo.cc.u32 t, %1, %2, %3;\n\t"
-            "madc.hi.s32 %0, %1, %2, %4;\n\t}"
-            : "=r"(r)
-            : "r"(q), "r"(-(int32_t)BB31_P), "r"(lo), "r"(hi));
-        return r;
+        int32_t q = lo + (int32_t)(((uint32_t)lo ^ ((uint32_t)lo << 4)) << 27);
+        return p2_smul_finish(q, lo, hi);
     }
 #endif
     return p2_smul(a, b);
