@@ -87,24 +87,48 @@ AVX2 static inline uint32_t s1_part(__m256i lo, __m256i hi) {
     h = v_add(h, _mm256_shuffle_epi32(h, _MM_SHUFFLE(2, 3, 0, 1)));
     return (uint32_t)_mm256_cvtsi256_si32(h);
 }
-/* The 13 internal rounds (same values as p2_internal_linear_u; lane 0 of lo is stale inside). */
+/* Montgomery form of the plain constant 15 (15 * 2^32 mod p) */
+#define S1_MONT15 0x77ffffe1u
+
+/*
+ * The 13 internal rounds (same values as p2_internal_linear_u; lane 0 of lo is stale inside),
+ * arranged so that the only chain from one round to the next is the S-box. With t_r = sbox(s0_r +
+ * rc_r), part_r = sum_{i>=1} s_i and full_r = part_r + t_r, a round is s0_{r+1} = part_r - t_r
+ * (V_0 = -2) and s_i <- V_i s_i + full_r, so part_{r+1} = D_r + 15 full_r with D_r = sum_{i>=1}
+ * V_i s_i: the horizontal sum runs on round r's vector (known once full_{r-1} is), beside the
+ * S-box, instead of on the new state after it. The next S-box input is c - x7 with c = part_r +
+ * rc_{r+1} made canonical off the chain and x7 the signed S-box output, one conditional
+ * subtraction (c - x7 lies in (-p, 2p)).
+ */
 AVX2 static inline void s1_internal_rounds(__m256i *lo, __m256i *hi) {
     const __m256i dl = _mm256_loadu_si256((const __m256i *)s1_diag);
     const __m256i dh = _mm256_loadu_si256((const __m256i *)(s1_diag + 8));
     const __m256i dlo = s1_odd(dl), dho = s1_odd(dh);
     uint32_t s0 = (uint32_t)_mm256_cvtsi256_si32(*lo);
     uint32_t part = s1_part(*lo, *hi);
+    int32_t v = (int32_t)(s0 + s1_internal[0] - BB31_P); /* [-p, p) */
     for (int r = 0; r < P2_BB16_ROUNDS_P; r++) {
-        /* vectors: s_i * V_i (canonical lanes are valid signed inputs), off the s0 chain */
+        /* the vector side: V_i s_i and its sum, off the S-box chain */
         __m256i yl = s1_canon(s1_smul(*lo, s1_odd(*lo), dl, dlo));
         __m256i yh = s1_canon(s1_smul(*hi, s1_odd(*hi), dh, dho));
-        uint32_t s0p = p2_sbox_rc(s0, s1_internal[r]);
-        uint32_t full = p2_add(part, s0p);
-        s0 = p2_sub(part, s0p); /* V_0 = -2: part - s0' = full - 2 s0' */
+        uint32_t d = s1_part(yl, yh);
+        /* the chain: v -> x7 */
+        int32_t x2 = p2_smul(v, v);
+        int32_t x3 = p2_smul(x2, v);
+        int32_t x4 = p2_smul(x2, x2);
+        int32_t x7 = p2_smul(x3, x4); /* (-p, p) */
+        uint32_t t = p2_canon(x7);
+        uint32_t full = p2_add(part, t);
+        if (r + 1 < P2_BB16_ROUNDS_P) {
+            int64_t w = (int64_t)p2_add(part, s1_internal[r + 1]) - x7; /* (-p, 2p) */
+            v = (int32_t)(w >= (int64_t)BB31_P ? w - (int64_t)BB31_P : w);
+        } else {
+            s0 = p2_sub(part, t);
+        }
         __m256i f = _mm256_set1_epi32((int)full);
         *lo = v_add(yl, f);
         *hi = v_add(yh, f);
-        part = s1_part(*lo, *hi);
+        part = p2_add(d, p2_canon(p2_smul((int32_t)full, (int32_t)S1_MONT15)));
     }
     *lo = _mm256_blend_epi32(*lo, _mm256_set1_epi32((int)s0), 0x01);
 }
