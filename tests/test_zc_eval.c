@@ -360,6 +360,29 @@ static void sched_check(const swirl_air *air, int print) {
         printf("  %s: %zu instructions -> %u live in %u levels (widest %u), %u slots (flat: %u)\n",
                air->name, dp.n_instrs, sc.n_instrs, sc.n_levels, sc.max_width, sc.n_slots,
                dp.n_slots);
+    /* within a level the instructions come grouped by operation (then constant operands), so a
+     * warp's 32 consecutive ones mostly take one path: non-decreasing kinds, and the paths the
+     * warps run (distinct operations per 32) printed */
+    size_t paths = 0, chunks = 0;
+    for (uint32_t L = 0; L < sc.n_levels; L++) {
+        uint32_t prev = 0;
+        for (uint32_t i = sc.level_start[L]; i < sc.level_start[L + 1]; i++) {
+            const uint32_t *in = sc.instrs + 4 * (size_t)i;
+            uint32_t kind = (in[0] & 3u) * 4u + ((in[2] & SWIRL_ZC_CONST) ? 2u : 0u) +
+                            (in[0] != 3u && (in[3] & SWIRL_ZC_CONST) ? 1u : 0u);
+            CHECK(i == sc.level_start[L] || kind >= prev);
+            prev = kind;
+        }
+        for (uint32_t c = sc.level_start[L]; c < sc.level_start[L + 1]; c += 32, chunks++) {
+            unsigned seen = 0;
+            for (uint32_t i = c; i < c + 32 && i < sc.level_start[L + 1]; i++)
+                seen |= 1u << (sc.instrs[4 * (size_t)i] & 3u);
+            paths += (size_t)__builtin_popcount(seen);
+        }
+    }
+    if (print && chunks)
+        printf("  %s: %.2f operations a warp of a level (%zu warps)\n", air->name,
+               (double)paths / (double)chunks, chunks);
     /* level of each slot's current value: an operand must come from a lower level */
     uint32_t *lvl = (uint32_t *)calloc(sc.n_slots + 1, sizeof *lvl);
     bb31 *ref = (bb31 *)calloc(p->n_vals + 1, sizeof *ref), *S = (bb31 *)calloc(4 * (size_t)sc.n_slots + 1, sizeof *S);

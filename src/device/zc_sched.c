@@ -188,6 +188,15 @@ static enum swirl_status sched_analyse(sched_work *w, const swirl_zc_dprog *pg, 
     return SWIRL_OK;
 }
 
+/* an instruction's kind: its operation (0 add, 1 sub, 2 mul, 3 neg), then whether operand a, b
+ * is a constant (the device's operand load branches on it) */
+#define SCHED_KINDS 16u
+static uint32_t sched_kind(const swirl_zc_dprog *pg, const swirl_zc_ssa *s, size_t i) {
+    uint32_t op = pg->instrs[4 * i] & 3u;
+    uint32_t ca = (s->a[i] & SWIRL_ZC_CONST) != 0, cb = op != 3u && (s->b[i] & SWIRL_ZC_CONST) != 0;
+    return op * 4u + ca * 2u + cb;
+}
+
 static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
                                      const swirl_zc_dprog *pg, int alap) {
     *storage = NULL;
@@ -237,15 +246,28 @@ static enum swirl_status sched_build(swirl_zc_sched *out, void **storage,
         lstart[n_levels] = acc;
     }
     {
-        uint32_t *fill = swirl_malloc(((size_t)n_levels + 1) * sizeof *fill);
+        /* within a level, by kind (the operation, then which operands are constants), program
+         * order within a kind: a level's instructions go to consecutive threads, so a warp's 32
+         * mostly take one path of swirl_zc_blk_level instead of every path its mix holds */
+        size_t nk = (size_t)n_levels * SCHED_KINDS;
+        uint32_t *fill = swirl_calloc(nk + 1, sizeof *fill);
         if (!fill) {
             st = SWIRL_RAISE(SWIRL_E_NOMEM, "out of memory");
             goto done;
         }
-        memcpy(fill, lstart, (n_levels + 1) * sizeof *fill);
         for (size_t i = 0; i < ni; i++)
             if (w.live[i])
-                order[fill[w.level[w.s.n_in + i] - 1]++] = (uint32_t)i;
+                fill[(size_t)(w.level[w.s.n_in + i] - 1) * SCHED_KINDS + sched_kind(pg, &w.s, i)]++;
+        uint32_t acc = 0;
+        for (size_t k = 0; k < nk; k++) {
+            uint32_t c = fill[k];
+            fill[k] = acc;
+            acc += c;
+        }
+        for (size_t i = 0; i < ni; i++)
+            if (w.live[i])
+                order[fill[(size_t)(w.level[w.s.n_in + i] - 1) * SCHED_KINDS +
+                           sched_kind(pg, &w.s, i)]++] = (uint32_t)i;
         free(fill);
     }
     /* slots: inputs in [0, n_in); a value's slot goes back to the pool after its last level */
