@@ -111,13 +111,76 @@ SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, u
     return f;
 }
 
+/* an extension value from global memory: one 16-byte read-only load on the device (the folded
+ * tables and the weights sit in 16-byte elements of arena memory) */
+SWIRL_HD bb31x4 swirl_zc_blk_ldg(const bb31x4 *p) {
+#if defined(__CUDA_ARCH__)
+    const uint4 v = __ldg(reinterpret_cast<const uint4 *>(p));
+    bb31x4 r;
+    r.c[0].v = v.x;
+    r.c[1].v = v.y;
+    r.c[2].v = v.z;
+    r.c[3].v = v.w;
+    return r;
+#else
+    return *p;
+#endif
+}
+
+/* Phases 1 and 3 take a thread's items ZC_BLK_BATCH at a time, every load of the batch issued
+ * before the first is used: one item a time left each thread waiting out a chain of dependent
+ * global loads (the variable's view and column, then its rows) per input, which ncu counted as
+ * the block kernel's largest stall (L1TEX scoreboard, 30 % of its cycles). */
+#define ZC_BLK_BATCH 4
+
 /* phase 1 of a multilinear-round evaluation at hypercube point y and X (swirl_zc_round_eval's
- * inputs): thread tid of nt writes inputs tid, tid + nt, ... */
+ * inputs, the same values): thread tid of nt writes inputs tid, tid + nt, ... */
 SWIRL_HD void swirl_zc_blk_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched *sc, bb31 *S,
                                   const bb31x4 *const *fold, const bb31x4 *fsel, const bb31 *pub,
                                   size_t y, size_t H, bb31 X, uint32_t tid, uint32_t nt) {
-    for (uint32_t j = tid; j < sc->n_inputs; j += nt)
-        swirl_zc_blk_st(S, j, swirl_zc_round_input(pg, fold, fsel, pub, y, H, X, j));
+    const uint32_t n = sc->n_inputs;
+    for (uint32_t j0 = tid; j0 < n; j0 += ZC_BLK_BATCH * nt) {
+        const bb31x4 *c[ZC_BLK_BATCH];
+        bb31x4 v0[ZC_BLK_BATCH], v1[ZC_BLK_BATCH];
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+        for (int k = 0; k < ZC_BLK_BATCH; k++) { /* where input j's rows 2y, 2y + 1 are */
+            uint32_t j = j0 + (uint32_t)k * nt;
+            c[k] = NULL;
+            v0[k] = v1[k] = bb31x4_zero();
+            if (j >= n)
+                continue;
+            if (j < 3) {
+                c[k] = fsel + j * H + 2 * y;
+            } else {
+                uint32_t sv = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * sv]),
+                         col = SWIRL_ZC_LD(&pg->var_info[3 * sv + 1]);
+                if (view == SWIRL_ZC_PUBLIC)
+                    v0[k] = bb31x4_from_base(swirl_zc_ldb(&pub[col]));
+                else
+                    c[k] = fold[view] + (size_t)col * H + 2 * y;
+            }
+        }
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+        for (int k = 0; k < ZC_BLK_BATCH; k++)
+            if (c[k]) {
+                v0[k] = swirl_zc_blk_ldg(c[k]);
+                v1[k] = swirl_zc_blk_ldg(c[k] + 1);
+            }
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+        for (int k = 0; k < ZC_BLK_BATCH; k++) {
+            uint32_t j = j0 + (uint32_t)k * nt;
+            if (j < n) /* swirl_zc_lerp of the two rows; a public value as it is */
+                swirl_zc_blk_st(S, j, c[k] ? bb31x4_add(v0[k], bb31x4_mul_base(
+                                                                bb31x4_sub(v1[k], v0[k]), X))
+                                           : v0[k]);
+        }
+    }
 }
 
 /* phase 2 (once per level): the thread whose start of the level is f (swirl_zc_blk_fetch) runs the
@@ -146,8 +209,25 @@ SWIRL_HD void swirl_zc_blk_sums(bb31x4 out[3], const swirl_zc_dprog *pg, const s
                                 const bb31 *S, const bb31x4 *lp, const bb31x4 *bp,
                                 const bb31x4 *eq3b, uint32_t tid, uint32_t nt) {
     bb31x4 acc = bb31x4_zero(), nn = bb31x4_zero(), dd = bb31x4_zero();
-    for (uint32_t k = tid; k < pg->n_constraints; k += nt)
-        acc = bb31x4_add(acc, bb31x4_mul(lp[k], swirl_zc_blk_ld(pg, S, SWIRL_ZC_LD(&sc->cons_val[k]))));
+    const uint32_t nc = pg->n_constraints;
+    for (uint32_t k0 = tid; k0 < nc; k0 += ZC_BLK_BATCH * nt) {
+        uint32_t o[ZC_BLK_BATCH];
+        bb31x4 w[ZC_BLK_BATCH];
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+        for (int q = 0; q < ZC_BLK_BATCH; q++) {
+            uint32_t k = k0 + (uint32_t)q * nt;
+            o[q] = k < nc ? SWIRL_ZC_LD(&sc->cons_val[k]) : 0u;
+            w[q] = k < nc ? swirl_zc_blk_ldg(&lp[k]) : bb31x4_zero();
+        }
+#if defined(__CUDA_ARCH__)
+#pragma unroll
+#endif
+        for (int q = 0; q < ZC_BLK_BATCH; q++)
+            if (k0 + (uint32_t)q * nt < nc)
+                acc = bb31x4_add(acc, bb31x4_mul(w[q], swirl_zc_blk_ld(pg, S, o[q])));
+    }
     for (uint32_t i = tid; i < pg->n_interactions; i += nt) {
         uint32_t f0 = SWIRL_ZC_LD(&pg->field_start[i]), nf = SWIRL_ZC_LD(&pg->field_start[i + 1]) - f0;
         bb31x4 hh = bb31x4_mul_base(bp[nf], swirl_zc_ldb(&pg->bus1[i]));
