@@ -7,11 +7,14 @@
 
 #include "bench_util.h"
 #include "hash/merkle.h"
+#include "hash/poseidon2_x8.h"
+#include "util/settings.h"
 #include "transcript/transcript.h"
 
+static void bench_perm_chains(int reps);
 /* n permutations in a chain: each one's input is the previous one's output (latency, not
  * throughput). The checksum keeps the chain alive and shows that outputs did not change. */
-static void bench_perm_chain(size_t n, int reps) {
+static void bench_perm_chain(const char *name, void (*perm)(bb31 *state), size_t n, int reps) {
     bb31 s[16];
     double t[32];
     uint32_t check = 0;
@@ -20,13 +23,23 @@ static void bench_perm_chain(size_t n, int reps) {
             s[i] = bb31_from_u32((uint32_t)i * 2654435761u);
         double t0 = bench_now_ms();
         for (size_t k = 0; k < n; k++)
-            p2_bb16_permute(s);
+            perm(s);
         t[r] = bench_now_ms() - t0;
         check = s[0].v ^ s[15].v;
     }
     double ms = bench_median(t, reps);
-    printf("poseidon2_bb16_chain perms=%zu median_ms=%.3f ns_per_perm=%.1f check=%08x\n", n, ms,
-           ms * 1e6 / (double)n, check);
+    printf("poseidon2_bb16_chain path=%s perms=%zu median_ms=%.3f ns_per_perm=%.1f check=%08x\n",
+           name, n, ms, ms * 1e6 / (double)n, check);
+}
+
+/* the dispatching entry (the transcript's, with the path it picked) and each SIMD path apart */
+static void bench_perm_chains(int reps) {
+    bench_perm_chain(p2_bb16_single_path(), p2_bb16_permute, 20000, reps);
+    const swirl_settings *st = swirl_settings_get();
+    if (st->use_avx2)
+        bench_perm_chain("avx2 (forced)", p2_bb16_permute_single_avx2, 20000, reps);
+    if (st->use_ifma)
+        bench_perm_chain("avx512-ifma (forced)", p2_bb16_permute_single_ifma, 20000, reps);
 }
 
 /* n values through swirl_transcript_observe (one permutation per 8), then one sample */
@@ -104,7 +117,7 @@ int main(int argc, char **argv) {
     int quick = bench_has_flag(argc, argv, "--quick");
     int all = omp_get_max_threads();
     if (bench_has_flag(argc, argv, "--latency")) {
-        bench_perm_chain(20000, 15);
+        bench_perm_chains(15);
         bench_transcript(160000, 15);
         return 0;
     }
@@ -112,7 +125,7 @@ int main(int argc, char **argv) {
     size_t log_h = quick ? 14 : 20;
     int reps = quick ? 3 : 5;
     printf("# bench_hash (%s), %d threads available\n", quick ? "quick" : "full", all);
-    bench_perm_chain(20000, quick ? 5 : 15);
+    bench_perm_chains(quick ? 5 : 15);
     bench_transcript(160000, quick ? 5 : 15);
     bench_perms(nperm, 1, reps);
     if (all > 1)

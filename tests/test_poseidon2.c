@@ -1,5 +1,6 @@
 /* Poseidon2-16 permutation (known answers from Plonky3), the padding-free sponge and the
  * truncated-permutation compression (their definitions in Plonky3 0.4.3 symmetric/). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -358,15 +359,16 @@ static void test_parts_vs_reference(void) {
     }
 }
 
-/* Every single-state path (portable scalar, AVX2 single state, the dispatching p2_bb16_permute) and
+/* Every single-state path (portable scalar, AVX2 single state, AVX-512 IFMA single state, the
+ * dispatching p2_bb16_permute) and
  * the batch paths against the reference on random and edge states, and chained 1000 times (each
  * input the previous output, as the transcript runs). */
 static void test_permutation_vs_reference(void) {
     for (uint32_t it = 0; it < 2000; it++) {
-        bb31 ref[16], sc[16], di[16], av[16];
+        bb31 ref[16], sc[16], di[16], av[16], im[16];
         for (int i = 0; i < 16; i++) {
             uint32_t v = it == 0 ? 0u : it == 1 ? BB31_P - 1u : edge_or_rand(it * 16u + (uint32_t)i);
-            ref[i].v = sc[i].v = di[i].v = av[i].v = v;
+            ref[i].v = sc[i].v = di[i].v = av[i].v = im[i].v = v;
         }
         ref_permute(ref);
         p2_bb16_permute_scalar(sc);
@@ -377,19 +379,29 @@ static void test_permutation_vs_reference(void) {
             p2_bb16_permute_single_avx2(av);
             CHECK(memcmp(ref, av, sizeof ref) == 0);
         }
+        if (swirl_settings_get()->cpu_ifma) {
+            p2_bb16_permute_single_ifma(im);
+            CHECK(memcmp(ref, im, sizeof ref) == 0);
+        }
     }
-    bb31 ref[16], sc[16], av[16];
+    bb31 ref[16], sc[16], av[16], im[16];
     for (int i = 0; i < 16; i++)
-        ref[i] = sc[i] = av[i] = bb31_from_u32((uint32_t)i);
+        ref[i] = sc[i] = av[i] = im[i] = bb31_from_u32((uint32_t)i);
     for (int k = 0; k < 1000; k++) {
         ref_permute(ref);
         p2_bb16_permute_scalar(sc);
         if (p2_x8_avx2_supported())
             p2_bb16_permute_single_avx2(av);
+        if (swirl_settings_get()->cpu_ifma)
+            p2_bb16_permute_single_ifma(im);
     }
     CHECK(memcmp(ref, sc, sizeof ref) == 0);
     if (p2_x8_avx2_supported())
         CHECK(memcmp(ref, av, sizeof ref) == 0);
+    if (swirl_settings_get()->cpu_ifma)
+        CHECK(memcmp(ref, im, sizeof ref) == 0);
+    else
+        printf("  (no AVX-512 IFMA here: its single-state path not run)\n");
     /* the batch paths (x8 portable / AVX2, x16 AVX-512) on 16 random states */
     bb31 a[256], b[256], c[256];
     for (int i = 0; i < 256; i++)

@@ -1,8 +1,11 @@
+#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 /* Poseidon2-16 host entry points, the padding-free sponge and the truncated-permutation compression
  * (Plonky3 0.4.3 symmetric/src/{sponge.rs,compression.rs}). */
 #include "hash/poseidon2.h"
 
+#include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include "hash/poseidon2_impl.h"
 #include "hash/poseidon2_x8.h"
@@ -12,13 +15,50 @@ static const uint32_t p2_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 static const uint32_t p2_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
 static const uint32_t p2_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 
-/* One state: the AVX2 single-state path where enabled (poseidon2_single.c: the latency of the
- * sequential transcript), the portable scalar code otherwise. */
+/* One state, for the latency of the sequential transcript: the AVX2 single-state path
+ * (poseidon2_single.c) where enabled, else the portable scalar code; where AVX-512 IFMA is enabled
+ * too (poseidon2_ifma.c), whichever of the two runs a chain of permutations faster here, timed
+ * once on first use (the IFMA path is the faster on the device's Xeon, the slower on AMD Zen 4,
+ * whose 32-bit vector products are quicker; the bits are the same). */
+static pthread_once_t g_single_once = PTHREAD_ONCE_INIT;
+static void (*g_single)(bb31 *state);
+
+static double single_chain_ns(void (*perm)(bb31 *state)) {
+    bb31 s[P2_WIDTH];
+    for (int i = 0; i < P2_WIDTH; i++)
+        s[i] = bb31_from_u32((uint32_t)i);
+    double best = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        for (int k = 0; k < 256; k++)
+            perm(s);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+        if (rep == 0 || ns < best)
+            best = ns;
+    }
+    return best;
+}
+
+static void single_pick(void) {
+    const swirl_settings *st = swirl_settings_get();
+    g_single = st->use_avx2 ? p2_bb16_permute_single_avx2 : p2_bb16_permute_scalar;
+    if (st->use_ifma &&
+        single_chain_ns(p2_bb16_permute_single_ifma) < single_chain_ns(g_single))
+        g_single = p2_bb16_permute_single_ifma;
+}
+
 void p2_bb16_permute(bb31 state[P2_WIDTH]) {
-    if (swirl_settings_get()->use_avx2)
-        p2_bb16_permute_single_avx2(state);
-    else
-        p2_bb16_permute_scalar(state);
+    pthread_once(&g_single_once, single_pick);
+    g_single(state);
+}
+
+const char *p2_bb16_single_path(void) {
+    pthread_once(&g_single_once, single_pick);
+    return g_single == p2_bb16_permute_single_ifma   ? "avx512-ifma"
+           : g_single == p2_bb16_permute_single_avx2 ? "avx2"
+                                                     : "scalar";
 }
 
 void p2_bb16_permute_scalar(bb31 state[P2_WIDTH]) {

@@ -33,6 +33,9 @@ int p2_x16_avx512_enabled(void);
 /* The explicit implementations, for tests. */
 void p2_bb16_permute_scalar(bb31 state[P2_WIDTH]);      /* portable (poseidon2_impl.h) */
 void p2_bb16_permute_single_avx2(bb31 state[P2_WIDTH]); /* only when p2_x8_avx2_supported() */
+void p2_bb16_permute_single_ifma(bb31 state[P2_WIDTH]); /* only when settings' use_ifma */
+/* the single-state path p2_bb16_permute runs: "avx512-ifma", "avx2" or "scalar" */
+const char *p2_bb16_single_path(void);
 void p2_bb16_permute_x8_portable(bb31 *states);
 void p2_bb16_permute_x8_avx2(bb31 *states); /* only call when p2_x8_avx2_supported() */
 int p2_x8_avx2_supported(void);

@@ -31,10 +31,13 @@ static void read_settings(void) {
     __builtin_cpu_init();
     g_settings.cpu_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
     g_settings.cpu_avx512f = __builtin_cpu_supports("avx512f") ? 1 : 0;
+    g_settings.cpu_ifma =
+        __builtin_cpu_supports("avx512ifma") && __builtin_cpu_supports("avx512vl") ? 1 : 0;
 #endif
     g_settings.use_avx2 = g_settings.cpu_avx2 && !env_on("SWIRL_NO_AVX2");
     g_settings.use_avx512 =
         g_settings.cpu_avx512f && g_settings.use_avx2 && !env_on("SWIRL_NO_AVX512");
+    g_settings.use_ifma = g_settings.cpu_ifma && g_settings.use_avx512 && !env_on("SWIRL_NO_IFMA");
     g_settings.debug_sync = env_on("SWIRL_DEBUG_SYNC");
     g_settings.gpu_constraints = env_on("SWIRL_GPU_CONSTRAINTS");
     const char *gs = getenv("SWIRL_GPU_STAGES");

@@ -15,6 +15,9 @@ typedef struct swirl_settings {
     int cpu_avx2, cpu_avx512f; /* what the CPU has */
     int use_avx2;              /* cpu_avx2 and not SWIRL_NO_AVX2 */
     int use_avx512;            /* cpu_avx512f, use_avx2 and not SWIRL_NO_AVX512 */
+    int cpu_ifma;              /* AVX-512 IFMA and VL (52-bit multiply-add) */
+    int use_ifma;              /* cpu_ifma, use_avx512 and not SWIRL_NO_IFMA: the transcript's
+                                  single-state permutation (hash/poseidon2_ifma.c) */
     int debug_sync;            /* SWIRL_DEBUG_SYNC */
     int gpu_constraints;       /* SWIRL_GPU_CONSTRAINTS: the CUDA backend evaluates the constraint
                                   rounds on the GPU (device/cuda/cuda_zc.h) */
