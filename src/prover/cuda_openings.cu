@@ -144,19 +144,18 @@ static enum swirl_status sr_device(swirl_cuda_ctx *ctx, sr_stage *s, swirl_cuda_
     return swirl_cuda_sr_alloc_scratch(ctx, d, pr);
 }
 
-/* the pending observations, then the state up: run between the transcript-free kernels and λ */
+/* the observation running on the worker joined, then the state up: run between the
+ * transcript-free kernels and λ (the span: how long the host still waits for it there) */
 typedef struct sr_pending {
     swirl_cuda_ctx *ctx;
     swirl_transcript *t, *d_t;
-    const bb31x4 *v;
-    size_t n;
+    swirl_ts_async *obs;
 } sr_pending;
 
 static enum swirl_status sr_observe_pending(void *arg) {
     sr_pending *p = (sr_pending *)arg;
     swirl_span_begin("sr_host.observe_pending");
-    for (size_t i = 0; i < p->n; i++)
-        swirl_transcript_observe_ext(p->t, p->v[i]);
+    swirl_ts_async_join(p->obs);
     swirl_span_end();
     return swirl_cuda_upload(p->ctx, p->d_t, p->t, sizeof *p->t);
 }
@@ -164,10 +163,10 @@ static enum swirl_status sr_observe_pending(void *arg) {
 /* inside the stage: uploads, the kernels, the one download */
 static enum swirl_status sr_run(swirl_cuda_ctx *ctx, sr_stage *s, const swirl_cuda_sr_dev *d,
                                 unsigned char *d_blob, unsigned char *d_out, swirl_transcript *t,
-                                const bb31x4 *pending, size_t n_pending) {
+                                swirl_ts_async *obs) {
     const swirl_sr_params *pr = &s->pl.prm;
     SWIRL_TRY(swirl_cuda_upload(ctx, d_blob, s->blob, s->blob_bytes));
-    if (n_pending == 0)
+    if (!obs)
         SWIRL_TRY(swirl_cuda_upload(ctx, d->t, t, sizeof *t));
     for (size_t c = 0; c < s->pl.n_commits; c++)
         if (s->h_host[c]) {
@@ -175,9 +174,9 @@ static enum swirl_status sr_run(swirl_cuda_ctx *ctx, sr_stage *s, const swirl_cu
             size_t bytes = pr->Hs * (s->pl.col_base[c + 1] - s->pl.col_base[c]) * sizeof(bb31);
             SWIRL_TRY(swirl_cuda_upload(ctx, (void *)s->h_mats[c], s->h_host[c], bytes));
         }
-    sr_pending p = {ctx, t, d->t, pending, n_pending};
+    sr_pending p = {ctx, t, d->t, obs};
     SWIRL_TRY(swirl_cuda_sr_enqueue(ctx, pr, d, s->h_mats, s->pl.col_base, s->pl.n_commits,
-                                    s->pl.offs, n_pending ? sr_observe_pending : NULL, &p));
+                                    s->pl.offs, obs ? sr_observe_pending : NULL, &p));
     return swirl_cuda_download(ctx, s->out, d_out, s->out_bytes);
 }
 
@@ -232,16 +231,16 @@ extern "C" enum swirl_status swirl_cuda_stacked_reduction(
     const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
     const bb31x4 *r) {
     return swirl_cuda_stacked_reduction_pending(ctx, proof, u_out, t, commits, n_commits, l_skip,
-                                                n_stack, r, NULL, 0);
+                                                n_stack, r, NULL);
 }
 
-extern "C" enum swirl_status swirl_cuda_stacked_reduction_pending(
-    swirl_cuda_ctx *ctx, swirl_stacking_proof *proof, bb31x4 *u_out, swirl_transcript *t,
-    const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
-    const bb31x4 *r, const bb31x4 *pending, size_t n_pending) {
+static enum swirl_status sr_pending_run(swirl_cuda_ctx *ctx, swirl_stacking_proof *proof,
+                                        bb31x4 *u_out, swirl_transcript *t,
+                                        const swirl_stacked_commit_view *commits,
+                                        size_t n_commits, unsigned l_skip, unsigned n_stack,
+                                        const bb31x4 *r, swirl_ts_async *obs) {
     SWIRL_CUDA_CHECK_CTX(ctx);
     SWIRL_ARG_CHECK(proof != NULL && u_out != NULL && t != NULL && r != NULL);
-    SWIRL_ARG_CHECK(pending != NULL || n_pending == 0);
     memset(proof, 0, sizeof *proof);
     SWIRL_ARG_CHECK(n_commits > 0 && commits != NULL);
     if (ctx->stage_open)
@@ -253,18 +252,35 @@ extern "C" enum swirl_status swirl_cuda_stacked_reduction_pending(
     swirl_cuda_sr_dev d;
     unsigned char *d_blob = NULL, *d_out = NULL;
     swirl_span_begin("prover.openings.stacked_reduction");
+    swirl_span_begin("sr_host.prepare");
     enum swirl_status st = sr_prepare(ctx, &s, commits, n_commits, l_skip, n_stack, r);
     if (st == SWIRL_OK)
         st = sr_device(ctx, &s, &d, &d_blob, &d_out);
+    swirl_span_end();
     if (st == SWIRL_OK && (st = swirl_cuda_stage_begin(ctx, "prover.openings.stacked_reduction")) ==
                               SWIRL_OK) {
-        st = swirl_cuda_stage_close(ctx, sr_run(ctx, &s, &d, d_blob, d_out, t, pending,
-                                                n_pending));
+        st = swirl_cuda_stage_close(ctx, sr_run(ctx, &s, &d, d_blob, d_out, t, obs));
     }
-    if (st == SWIRL_OK)
+    if (st == SWIRL_OK) {
+        swirl_span_begin("sr_host.finish");
         st = sr_finish(&s, proof, u_out, t);
+        swirl_span_end();
+    }
     swirl_cuda_arena_rewind(ctx, mark);
     sr_stage_clear(&s);
     swirl_span_end();
+    return st;
+}
+
+extern "C" enum swirl_status swirl_cuda_stacked_reduction_pending(
+    swirl_cuda_ctx *ctx, swirl_stacking_proof *proof, bb31x4 *u_out, swirl_transcript *t,
+    const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
+    const bb31x4 *r, swirl_ts_async *obs) {
+    if (obs && !swirl_ts_async_started(obs))
+        obs = NULL; /* nothing owed */
+    enum swirl_status st = sr_pending_run(ctx, proof, u_out, t, commits, n_commits, l_skip,
+                                          n_stack, r, obs);
+    if (obs)
+        swirl_ts_async_join(obs); /* whatever happened, nothing runs on *t past here */
     return st;
 }

@@ -7,6 +7,7 @@
 
 #include "device/cuda/cuda_backend.h"
 #include "pcs/stacked_reduction.h"
+#include "transcript/ts_async.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,17 +34,17 @@ enum swirl_status swirl_cuda_stacked_reduction(swirl_cuda_ctx *ctx, swirl_stacki
                                                const bb31x4 *r) SWIRL_WARN_UNUSED_RESULT;
 
 /**
- * swirl_cuda_stacked_reduction for a transcript that still owes n_pending extension values
- * (pending[0..n), observed in order, e.g. rap_constraints' openings deferred by
- * swirl_cuda_rap_constraints_deferred): they are observed into *t on the host while the GPU
- * already runs the stage's transcript-free kernels (the eq tables from r, W), then the state goes
- * up and λ is sampled from it. n_pending = 0 is swirl_cuda_stacked_reduction. On a failure
- * before the observation *t may lack them (the proof is lost either way).
+ * swirl_cuda_stacked_reduction for a transcript still being observed into on a worker thread
+ * (*obs, e.g. rap_constraints' openings started by swirl_cuda_rap_constraints_deferred): the plan,
+ * its upload and the stage's transcript-free kernels (the eq tables from r, W) go ahead, the
+ * observation is joined, then the state goes up and λ is sampled from it. obs NULL or not
+ * started: swirl_cuda_stacked_reduction. Joined on return, whatever the result (*obs keeps its
+ * values until swirl_ts_async_clear).
  */
 enum swirl_status swirl_cuda_stacked_reduction_pending(
     swirl_cuda_ctx *ctx, swirl_stacking_proof *proof, bb31x4 *u_out, swirl_transcript *t,
     const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
-    const bb31x4 *r, const bb31x4 *pending, size_t n_pending) SWIRL_WARN_UNUSED_RESULT;
+    const bb31x4 *r, swirl_ts_async *obs) SWIRL_WARN_UNUSED_RESULT;
 
 /**
  * Arena scratch bytes swirl_cuda_stacked_reduction needs for these commits (uploads of host

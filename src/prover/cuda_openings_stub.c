@@ -24,9 +24,9 @@ enum swirl_status swirl_cuda_stacked_reduction(swirl_cuda_ctx *ctx, swirl_stacki
 enum swirl_status swirl_cuda_stacked_reduction_pending(
     swirl_cuda_ctx *ctx, swirl_stacking_proof *proof, bb31x4 *u_out, swirl_transcript *t,
     const swirl_stacked_commit_view *commits, size_t n_commits, unsigned l_skip, unsigned n_stack,
-    const bb31x4 *r, const bb31x4 *pending, size_t n_pending) {
-    (void)pending;
-    (void)n_pending;
+    const bb31x4 *r, swirl_ts_async *obs) {
+    if (obs)
+        swirl_ts_async_join(obs);
     return swirl_cuda_stacked_reduction(ctx, proof, u_out, t, commits, n_commits, l_skip, n_stack,
                                         r);
 }

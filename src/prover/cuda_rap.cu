@@ -868,7 +868,7 @@ static enum swirl_status rap_prepare(rap_run *r) {
 /* the stage: enqueue, one download, one sync; then the proof and the transcript on the host */
 static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch_proof *proof,
                                    bb31x4 *r_out, size_t *n_r, swirl_transcript *t,
-                                   bb31x4 **pending, size_t *n_pending) {
+                                   swirl_ts_async *obs) {
     bb31x4 *h_proof = (bb31x4 *)swirl_malloc((r->s.plan.buffer_len + 1) * sizeof(bb31x4));
     if (!h_proof)
         return SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
@@ -895,22 +895,19 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
     if (st == SWIRL_OK && fail)
         st =
             SWIRL_RAISE(SWIRL_E_UNSATISFIED, "LogUp: the interaction fractions do not sum to zero");
-    if (st == SWIRL_OK)
-        st = swirl_rap_proof_unpack(&r->s.plan, h_proof, gkr, proof, r_out);
-    if (st == SWIRL_OK) {
+    if (st == SWIRL_OK) { /* the device's transcript, then its last step (the openings) */
         memcpy(t->state, h_t.state, sizeof t->state);
         t->absorb_idx = h_t.absorb_idx;
         t->sample_idx = h_t.sample_idx;
         t->last_op_perm = h_t.last_op_perm;
-        *n_r = r->s.plan.r.len;
-        if (pending) { /* the caller observes them (swirl_cuda_stacked_reduction_pending) */
+        if (obs) { /* on a worker, while the proof is unpacked here and the caller goes on */
             size_t nv = swirl_rap_sched_openings_values(&r->s, NULL, NULL);
-            *pending = (bb31x4 *)swirl_malloc((nv + 1) * sizeof **pending);
-            if (!*pending) {
+            bb31x4 *v = (bb31x4 *)swirl_malloc((nv + 1) * sizeof *v);
+            if (!v) {
                 st = SWIRL_RAISE(SWIRL_E_NOMEM, "rap_constraints: out of memory");
             } else {
-                swirl_rap_sched_openings_values(&r->s, h_proof, *pending);
-                *n_pending = nv;
+                swirl_rap_sched_openings_values(&r->s, h_proof, v);
+                swirl_ts_async_start(obs, t, v, nv);
             }
         } else {
             swirl_span_begin("rap_host.observe_openings");
@@ -918,6 +915,14 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
             swirl_span_end();
         }
     }
+    if (st == SWIRL_OK) {
+        swirl_span_begin("rap_host.unpack");
+        st = swirl_rap_proof_unpack(&r->s.plan, h_proof, gkr, proof, r_out);
+        swirl_span_end();
+        *n_r = r->s.plan.r.len;
+    }
+    if (st != SWIRL_OK && obs)
+        swirl_ts_async_clear(obs); /* nothing left running on *t */
     free(h_proof);
     return st;
 }
@@ -928,20 +933,17 @@ swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batc
                            const swirl_zc_params *zp, const swirl_air_instance *traces, size_t n,
                            const swirl_stacked_pcs_data *const *commits, size_t n_commits) {
     return swirl_cuda_rap_constraints_deferred(ctx, gkr, proof, r_out, n_r, t, zp, traces, n,
-                                               commits, n_commits, NULL, NULL);
+                                               commits, n_commits, NULL);
 }
 
 extern "C" enum swirl_status swirl_cuda_rap_constraints_deferred(
     swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batch_proof *proof, bb31x4 *r_out,
     size_t *n_r, swirl_transcript *t, const swirl_zc_params *zp, const swirl_air_instance *traces,
-    size_t n, const swirl_stacked_pcs_data *const *commits, size_t n_commits, bb31x4 **pending,
-    size_t *n_pending) {
+    size_t n, const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+    swirl_ts_async *obs) {
     SWIRL_CUDA_CHECK_CTX(ctx);
-    SWIRL_ARG_CHECK((pending == NULL) == (n_pending == NULL));
-    if (pending) {
-        *pending = NULL;
-        *n_pending = 0;
-    }
+    if (obs)
+        swirl_ts_async_clear(obs);
     SWIRL_ARG_CHECK(gkr && proof && r_out && n_r && t && zp && traces && n > 0);
     SWIRL_ARG_CHECK(commits != NULL || n_commits == 0);
     memset(gkr, 0, sizeof *gkr);
@@ -974,7 +976,7 @@ extern "C" enum swirl_status swirl_cuda_rap_constraints_deferred(
         swirl_span_end();
     }
     if (st == SWIRL_OK)
-        st = rap_stage(r, gkr, proof, r_out, n_r, t, pending, n_pending);
+        st = rap_stage(r, gkr, proof, r_out, n_r, t, obs);
     swirl_cuda_arena_rewind(ctx, r->mark);
     rap_run_clear(r);
     free(r);

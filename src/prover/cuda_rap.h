@@ -34,6 +34,7 @@
 #include "device/cuda/cuda_backend.h"
 #include "pcs/stacked.h"
 #include "protocol/zerocheck.h"
+#include "transcript/ts_async.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,16 +70,17 @@ enum swirl_status swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proo
                                              const swirl_stacked_pcs_data *const *commits,
                                              size_t n_commits) SWIRL_WARN_UNUSED_RESULT;
 
-/** swirl_cuda_rap_constraints without its last Fiat-Shamir step: the openings the transcript
- *  would observe after the stage's sync are returned instead (*pending, *n_pending extension
- *  values in observation order, malloc'd, the caller's to free and to observe, e.g. through
- *  swirl_cuda_stacked_reduction_pending, which overlaps that host work with GPU work). pending
- *  and n_pending both NULL: swirl_cuda_rap_constraints. */
+/** swirl_cuda_rap_constraints whose last Fiat-Shamir step, the openings' observation, runs on a
+ *  worker thread (transcript/ts_async.h) from right after the stage's sync, while this function
+ *  unpacks the proof and the caller goes on (e.g. swirl_cuda_stacked_reduction_pending, which
+ *  joins it before its first challenge): on SWIRL_OK *obs holds the started observation and *t
+ *  must not be touched before swirl_ts_async_join(obs); on a failure nothing runs (joined).
+ *  obs NULL: swirl_cuda_rap_constraints. *obs must be zeroed or cleared. */
 enum swirl_status swirl_cuda_rap_constraints_deferred(
     swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batch_proof *proof, bb31x4 *r_out,
     size_t *n_r, swirl_transcript *t, const swirl_zc_params *zp, const swirl_air_instance *traces,
-    size_t n, const swirl_stacked_pcs_data *const *commits, size_t n_commits, bb31x4 **pending,
-    size_t *n_pending) SWIRL_WARN_UNUSED_RESULT;
+    size_t n, const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+    swirl_ts_async *obs) SWIRL_WARN_UNUSED_RESULT;
 
 #ifdef __cplusplus
 }

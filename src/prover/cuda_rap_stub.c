@@ -41,12 +41,9 @@ enum swirl_status swirl_cuda_rap_constraints(swirl_cuda_ctx *ctx, swirl_gkr_proo
 enum swirl_status swirl_cuda_rap_constraints_deferred(
     swirl_cuda_ctx *ctx, swirl_gkr_proof *gkr, swirl_batch_proof *proof, bb31x4 *r_out,
     size_t *n_r, swirl_transcript *t, const swirl_zc_params *zp, const swirl_air_instance *traces,
-    size_t n, const swirl_stacked_pcs_data *const *commits, size_t n_commits, bb31x4 **pending,
-    size_t *n_pending) {
-    if (pending)
-        *pending = NULL;
-    if (n_pending)
-        *n_pending = 0;
+    size_t n, const swirl_stacked_pcs_data *const *commits, size_t n_commits,
+    swirl_ts_async *obs) {
+    (void)obs;
     return swirl_cuda_rap_constraints(ctx, gkr, proof, r_out, n_r, t, zp, traces, n, commits,
                                       n_commits);
 }

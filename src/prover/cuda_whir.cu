@@ -898,11 +898,39 @@ static enum swirl_status wh_finish(wh_run *r, swirl_whir_proof *proof, swirl_tra
     return SWIRL_OK;
 }
 
+static enum swirl_status wh_prepare(wh_run *r, const swirl_system_params *params,
+                                    const swirl_stacked_pcs_data *const *commits,
+                                    size_t n_commits, const bb31x4 *u_cube);
+
 /* host preparation, the device slices, the stage */
 static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_transcript *t,
                                   const swirl_system_params *params,
                                   const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                                   const bb31x4 *u_cube) {
+    swirl_span_begin("whir_host.plan");
+    enum swirl_status st = wh_prepare(r, params, commits, n_commits, u_cube);
+    swirl_span_end();
+    SWIRL_TRY(st);
+    swirl_cuda_events_create(r->ev, sizeof r->ev / sizeof r->ev[0]);
+    st = swirl_cuda_stage_begin(r->ctx, "prover.openings.whir");
+    if (st == SWIRL_OK) {
+        st = swirl_cuda_stage_close(r->ctx, wh_run_stage(r, t, commits));
+        if (st == SWIRL_OK)
+            wh_record_substages(r); /* after the stage's one sync: 0 syncs of their own */
+    }
+    swirl_cuda_events_destroy(r->ev, sizeof r->ev / sizeof r->ev[0]);
+    if (st != SWIRL_OK)
+        return st;
+    swirl_span_begin("whir_host.finish");
+    st = wh_finish(r, proof, t, commits);
+    swirl_span_end();
+    return st;
+}
+
+/* the plan, the host buffers, the layout in the arena, the blob */
+static enum swirl_status wh_prepare(wh_run *r, const swirl_system_params *params,
+                                    const swirl_stacked_pcs_data *const *commits,
+                                    size_t n_commits, const bb31x4 *u_cube) {
     SWIRL_TRY(wh_plan(r, r->ctx, params, commits, n_commits, 1));
     r->blob = (unsigned char *)swirl_calloc(r->blob_bytes, 1);
     r->out = (unsigned char *)swirl_malloc(r->out_bytes);
@@ -913,17 +941,7 @@ static enum swirl_status wh_prove(wh_run *r, swirl_whir_proof *proof, swirl_tran
                            r->out_bytes);
     SWIRL_TRY(wh_layout(r));
     wh_fill_blob(r, u_cube);
-    swirl_cuda_events_create(r->ev, sizeof r->ev / sizeof r->ev[0]);
-    enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.openings.whir");
-    if (st == SWIRL_OK) {
-        st = swirl_cuda_stage_close(r->ctx, wh_run_stage(r, t, commits));
-        if (st == SWIRL_OK)
-            wh_record_substages(r); /* after the stage's one sync: 0 syncs of their own */
-    }
-    swirl_cuda_events_destroy(r->ev, sizeof r->ev / sizeof r->ev[0]);
-    if (st != SWIRL_OK)
-        return st;
-    return wh_finish(r, proof, t, commits);
+    return SWIRL_OK;
 }
 
 extern "C" enum swirl_status swirl_cuda_whir(swirl_cuda_ctx *ctx, swirl_whir_proof *proof,

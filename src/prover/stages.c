@@ -107,14 +107,13 @@ static enum swirl_status commit_bytes(size_t *persist, size_t *scratch, const sw
 }
 
 /* the CUDA backend and the primitive table it owns, in one allocation; and the proof's one
- * piece of flow state: rap_constraints' openings, which the device stage leaves for the stacked
- * reduction to observe while its transcript-free kernels run (pending: malloc'd, NULL when
- * none) */
+ * piece of flow state: rap_constraints' openings, observed on a worker thread from the stage's
+ * sync until the stacked reduction joins it before λ (its plan, upload and transcript-free
+ * kernels run meanwhile) */
 typedef struct cuda_backend {
     swirl_backend be; /* first: a swirl_backend * is a cuda_backend * */
     swirl_backend_ops ops;
-    bb31x4 *pending;
-    size_t n_pending;
+    swirl_ts_async obs; /* rap_constraints' openings being observed (transcript/ts_async.h) */
 } cuda_backend;
 
 /* the backend's own mutable state; NULL for a copy of the table (its ops point elsewhere) */
@@ -125,11 +124,8 @@ static cuda_backend *cuda_of(const swirl_backend *be) {
 
 static void cuda_pending_clear(const swirl_backend *be) {
     cuda_backend *cb = cuda_of(be);
-    if (!cb)
-        return;
-    free(cb->pending);
-    cb->pending = NULL;
-    cb->n_pending = 0;
+    if (cb)
+        swirl_ts_async_clear(&cb->obs); /* joins a running observation first */
 }
 
 /* The proof's plan: one arena holding every commitment's persistent data and the largest
@@ -251,8 +247,10 @@ static enum swirl_status cuda_rap_constraints(const swirl_backend *be, swirl_gkr
         swirl_span_begin("prover.rap_constraints");
         enum swirl_status st = swirl_cuda_rap_constraints_deferred(
             be->gpu, gkr, proof, r_out, n_r, t, zp, traces, n, commits, n_commits,
-            defer ? &cb->pending : NULL, defer ? &cb->n_pending : NULL);
+            defer ? &cb->obs : NULL);
         swirl_span_end();
+        if (st != SWIRL_OK)
+            cuda_pending_clear(be);
         return st;
     }
     if (be->ops->constraint_round0 != swirl_cuda_slot_constraint_round0) {
@@ -273,17 +271,13 @@ cuda_stacked_reduction(const swirl_backend *be, swirl_stacking_proof *proof, bb3
                        swirl_transcript *t, const swirl_stacked_commit_view *commits,
                        size_t n_commits, unsigned l_skip, unsigned n_stack, const bb31x4 *r) {
     cuda_backend *cb = cuda_of(be);
-    const bb31x4 *pend = cb ? cb->pending : NULL;
-    size_t n_pend = cb ? cb->n_pending : 0;
     if (swirl_settings_get()->gpu_stages) {
         enum swirl_status st = swirl_cuda_stacked_reduction_pending(
-            be->gpu, proof, u_out, t, commits, n_commits, l_skip, n_stack, r, pend, n_pend);
+            be->gpu, proof, u_out, t, commits, n_commits, l_skip, n_stack, r, cb ? &cb->obs : NULL);
         cuda_pending_clear(be);
         return st;
     }
-    for (size_t i = 0; i < n_pend; i++) /* rap_constraints' openings, still owed */
-        swirl_transcript_observe_ext(t, pend[i]);
-    cuda_pending_clear(be);
+    cuda_pending_clear(be); /* rap_constraints' openings, observed into t by now */
     SWIRL_TRY(fallback(be, "cpu_fallback:prover.openings.stacked_reduction"));
     return cpu_stacked_reduction(be, proof, u_out, t, commits, n_commits, l_skip, n_stack, r);
 }
@@ -293,7 +287,9 @@ static enum swirl_status cuda_whir(const swirl_backend *be, swirl_whir_proof *pr
                                    const swirl_stacked_pcs_data *const *commits, size_t n_commits,
                                    const bb31x4 *u_cube) {
     if (swirl_settings_get()->gpu_stages) {
+        swirl_span_begin("whir_host.size");
         size_t need = swirl_cuda_whir_bytes(be->gpu, params, commits, n_commits);
+        swirl_span_end();
         if (need > 0 && need <= swirl_cuda_arena_free(be->gpu))
             return swirl_cuda_whir(be->gpu, proof, t, params, commits, n_commits, u_cube);
         swirl_log(SWIRL_LOG_WARN,

@@ -508,9 +508,12 @@ static int cmp_double(const void *a, const void *b) {
 static const char *const bench_spans[] = {
     "stark_prove_excluding_trace", "prover.main_trace_commit", "prover.rap_constraints",
     "prover.openings.stacked_reduction", "prover.openings.whir",
-    /* host work inside the device rap_constraints stage (reported only where they ran) */
+    /* host work inside the device stages (reported only where they ran); sr_host.observe_pending:
+     * how long the stacked reduction still waits for the openings' observation */
     "rap_host.plan", "rap_host.prepare", "rap_host.enqueue", "rap_host.sync_wait",
-    "rap_host.observe_openings"};
+    "rap_host.observe_openings", "rap_host.unpack", "sr_host.prepare", "sr_host.observe_pending", "sr_host.finish",
+    "whir_host.size",
+    "whir_host.plan", "whir_host.finish"};
 enum { N_BENCH_SPANS = sizeof bench_spans / sizeof bench_spans[0], N_BENCH_MAIN_SPANS = 5 };
 
 /* runs warmup + iters proofs; ms[it * N_BENCH_SPANS + s]: span s of timed run it */

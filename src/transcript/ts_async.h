@@ -1,0 +1,51 @@
+/*
+ * Observing a run of extension values into a transcript on a worker thread, so the caller can do
+ * other host work meanwhile. The CUDA backend hands rap_constraints' openings (2,633
+ * permutations for KeccakAir, ≈ 1.2 ms on the device's host) to one right after the stage's sync
+ * and joins it in the stacked reduction, just before λ is sampled: the stage's unpacking, the
+ * stacked reduction's plan and upload and its transcript-free kernels all run while it observes.
+ *
+ * Between start and join the caller must not touch the transcript or the values. Observed values
+ * and order are those of swirl_transcript_observe_ext called in the caller's thread.
+ */
+#ifndef SWIRL_TRANSCRIPT_TS_ASYNC_H
+#define SWIRL_TRANSCRIPT_TS_ASYNC_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "field/bb31_ext4.h"
+#include "transcript/transcript.h"
+
+typedef struct swirl_ts_async {
+    swirl_transcript *t;
+    bb31x4 *v; /* owned (malloc'd) */
+    size_t n;
+    int running; /* a worker observes; join before touching t */
+    int started; /* start was called and clear was not: t owes or holds the values */
+    pthread_t th;
+} swirl_ts_async;
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Starts observing v[0..n) into *t (a takes ownership of v, freed by swirl_ts_async_clear); where
+ *  no thread can start, observes them here before returning. *a must be zeroed or cleared. */
+void swirl_ts_async_start(swirl_ts_async *a, swirl_transcript *t, bb31x4 *v, size_t n);
+
+/** Waits until every value is observed into the transcript; nothing to wait for is not an error.
+ *  Idempotent. */
+void swirl_ts_async_join(swirl_ts_async *a);
+
+/** Whether values were handed to a (start called since the last clear). */
+int swirl_ts_async_started(const swirl_ts_async *a);
+
+/** Joins, frees the values, zeroes *a. */
+void swirl_ts_async_clear(swirl_ts_async *a);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SWIRL_TRANSCRIPT_TS_ASYNC_H */
