@@ -108,7 +108,7 @@ static enum swirl_status emu_r0_blk(const swirl_backend_ops *ops, bb31x4 *S,
                                          tt->h, j);
             for (uint32_t L = 0; L < sc.n_levels; L++)
                 for (uint32_t t = EMU_NT; t-- > 0;)
-                    swirl_zc_blk_level_b(&dp, &sc, V, swirl_zc_blk_fetch(&sc, L, t, EMU_NT), EMU_NT);
+                    swirl_zc_blk_level_b(&dp, &sc, V, swirl_zc_blk_fetch(&sc, L, t), EMU_NT);
             for (uint32_t t = 0; t < EMU_NT; t++) {
                 bb31x4 c[3];
                 swirl_zc_blk_r0_sums(c, &dp, &sc, V, in->lambda_pows, in->beta_pows, tt->eq3b, zc,
@@ -251,7 +251,7 @@ static enum swirl_status emu_round_blk(const swirl_backend_ops *ops, bb31x4 *out
                                     tt->cur_h, bb31_from_u32(X), t, EMU_NT);
             for (uint32_t L = 0; L < sc.n_levels; L++)
                 for (uint32_t t = EMU_NT; t-- > 0;) /* any order within a level */
-                    swirl_zc_blk_level(&dp, &sc, S, swirl_zc_blk_fetch(&sc, L, t, EMU_NT), EMU_NT);
+                    swirl_zc_blk_level(&dp, &sc, S, swirl_zc_blk_fetch(&sc, L, t), EMU_NT);
             for (uint32_t t = 0; t < EMU_NT; t++) {
                 bb31x4 c[3];
                 swirl_zc_blk_sums(c, &dp, &sc, S, lp, bp, tt->eq3b, t, EMU_NT);
@@ -405,7 +405,7 @@ static void sched_check(const swirl_air *air, int print) {
         for (uint32_t i = sc.level_start[L]; i < sc.level_start[L + 1]; i++)
             lvl[sc.instrs[4 * (size_t)i + 1]] = L + 1;
         for (uint32_t t = 5; t-- > 0;)
-            swirl_zc_blk_level(&dp, &sc, S, swirl_zc_blk_fetch(&sc, L, t, 5), 5);
+            swirl_zc_blk_level(&dp, &sc, S, swirl_zc_blk_fetch(&sc, L, t), 5);
     }
     for (size_t k = 0; k < air->n_constraints; k++)
         CHECK(bb31x4_eq(bb31x4_from_base(ref[p->constraint_val[k]]),

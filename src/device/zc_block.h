@@ -87,34 +87,27 @@ SWIRL_HD void swirl_zc_blk_st(bb31 *S, uint32_t s, bb31x4 v) {
 #endif
 }
 
-/* A thread's next two instructions' words (op, dst, a, b) and its range of a level: the kernels
- * fetch the next level's first two instructions of the thread before running the current level
- * (swirl_zc_blk_fetch ahead of the barrier) and, inside a wide level, the instruction two ahead
- * before running this one, so the L2 latency of the instruction stream (580 KB for KeccakAir,
- * more than L1) overlaps the work (one ahead left a thread's second instruction of a level,
- * fetched when its first started, waiting: KeccakAir averages 1.5 a thread a level). */
+/* One instruction's words (op, dst, a, b) and a thread's range of a level: the kernels fetch the
+ * next level's first instruction before running the current level (swirl_zc_blk_fetch ahead of the
+ * barrier) and, inside a wide level, the next instruction before running this one, so the L2
+ * latency of the instruction stream (580 KB for KeccakAir, more than L1) overlaps the work. */
 typedef struct swirl_zc_ins {
-    uint32_t i, i1;  /* this thread's first index in the level and the level's end */
-    uint32_t w[4];   /* the words of instruction i (when i < i1) */
-    uint32_t w2[4];  /* the words of instruction i + nt (when i + nt < i1) */
+    uint32_t i, i1; /* this thread's first index in the level and the level's end */
+    uint32_t w[4];  /* the words of instruction i (when i < i1) */
 } swirl_zc_ins;
 
 
-/* thread tid of nt's start of level L (an empty range past the last level) */
-SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, uint32_t tid,
-                                         uint32_t nt) {
+/* thread tid's start of level L (an empty range past the last level) */
+SWIRL_HD swirl_zc_ins swirl_zc_blk_fetch(const swirl_zc_sched *sc, uint32_t L, uint32_t tid) {
     swirl_zc_ins f;
     f.i = f.i1 = 0;
     f.w[0] = f.w[1] = f.w[2] = f.w[3] = 0;
-    f.w2[0] = f.w2[1] = f.w2[2] = f.w2[3] = 0;
     if (L >= sc->n_levels)
         return f;
     f.i = SWIRL_ZC_LD(&sc->level_start[L]) + tid;
     f.i1 = SWIRL_ZC_LD(&sc->level_start[L + 1]);
     if (f.i < f.i1)
         swirl_zc_words(f.w, sc->instrs, f.i);
-    if (f.i + nt < f.i1)
-        swirl_zc_words(f.w2, sc->instrs, f.i + nt);
     return f;
 }
 
@@ -196,10 +189,8 @@ SWIRL_HD void swirl_zc_blk_level(const swirl_zc_dprog *pg, const swirl_zc_sched 
                                  swirl_zc_ins f, uint32_t nt) {
     for (uint32_t i = f.i; i < f.i1;) {
         uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
-        for (int k = 0; k < 4; k++)
-            f.w[k] = f.w2[k];
-        if (nx + nt < f.i1)
-            swirl_zc_words(f.w2, sc->instrs, nx + nt);
+        if (nx < f.i1)
+            swirl_zc_words(f.w, sc->instrs, nx);
         bb31x4 x = swirl_zc_blk_ld(pg, S, a), r;
         if (op == 3u) {
             r = bb31x4_neg(x);
@@ -262,10 +253,8 @@ SWIRL_HD void swirl_zc_blk_level_b(const swirl_zc_dprog *pg, const swirl_zc_sche
                                    swirl_zc_ins f, uint32_t nt) {
     for (uint32_t i = f.i; i < f.i1;) {
         uint32_t op = f.w[0], dst = f.w[1], a = f.w[2], b = f.w[3], nx = i + nt;
-        for (int k = 0; k < 4; k++)
-            f.w[k] = f.w2[k];
-        if (nx + nt < f.i1)
-            swirl_zc_words(f.w2, sc->instrs, nx + nt);
+        if (nx < f.i1)
+            swirl_zc_words(f.w, sc->instrs, nx);
         bb31 x = swirl_zc_blk_ld_b(pg, S, a), r;
         if (op == 3u) {
             r = bb31_neg(x);

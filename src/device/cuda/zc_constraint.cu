@@ -218,9 +218,9 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
             for (uint32_t j = threadIdx.x; j < sc.n_inputs; j += blockDim.x)
                 zs[j] = row[j];
             __syncthreads();
-            swirl_zc_ins f = swirl_zc_blk_fetch(&sc, 0, threadIdx.x, blockDim.x);
+            swirl_zc_ins f = swirl_zc_blk_fetch(&sc, 0, threadIdx.x);
             for (uint32_t L = 0; L < sc.n_levels; L++) {
-                swirl_zc_ins nf = swirl_zc_blk_fetch(&sc, L + 1, threadIdx.x, blockDim.x); /* ahead */
+                swirl_zc_ins nf = swirl_zc_blk_fetch(&sc, L + 1, threadIdx.x); /* ahead */
                 swirl_zc_blk_level_b(&pg, &sc, zs, f, blockDim.x);
                 __syncthreads();
                 f = nf;
@@ -262,9 +262,9 @@ __global__ void __launch_bounds__(NT, NT == 512 ? 2 : 1) /* 512: two blocks an S
         swirl_zc_blk_inputs(&pg, &sc, zs, fv.f, fsel, pub, (size_t)y, (size_t)H, X, threadIdx.x,
                             blockDim.x);
         __syncthreads();
-        swirl_zc_ins f = swirl_zc_blk_fetch(&sc, 0, threadIdx.x, blockDim.x);
+        swirl_zc_ins f = swirl_zc_blk_fetch(&sc, 0, threadIdx.x);
         for (uint32_t L = 0; L < sc.n_levels; L++) {
-            swirl_zc_ins nf = swirl_zc_blk_fetch(&sc, L + 1, threadIdx.x, blockDim.x); /* ahead */
+            swirl_zc_ins nf = swirl_zc_blk_fetch(&sc, L + 1, threadIdx.x); /* ahead */
             swirl_zc_blk_level(&pg, &sc, zs, f, blockDim.x);
             __syncthreads();
             f = nf;
