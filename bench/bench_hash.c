@@ -11,7 +11,6 @@
 #include "util/settings.h"
 #include "transcript/transcript.h"
 
-static void bench_perm_chains(int reps);
 /* n permutations in a chain: each one's input is the previous one's output (latency, not
  * throughput). The checksum keeps the chain alive and shows that outputs did not change. */
 static void bench_perm_chain(const char *name, void (*perm)(bb31 *state), size_t n, int reps) {

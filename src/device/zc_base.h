@@ -25,6 +25,13 @@
 #define SWIRL_ZC_LD(p) (*(p))
 #endif
 
+/* a loop the device unrolls (a batch of independent loads issued together); the host leaves it */
+#if defined(__CUDA_ARCH__)
+#define SWIRL_ZC_UNROLL _Pragma("unroll")
+#else
+#define SWIRL_ZC_UNROLL
+#endif
+
 /* a read-only base-field value (through the read-only data cache on the device) */
 SWIRL_HD bb31 swirl_zc_ldb(const bb31 *p) {
     bb31 r;

@@ -142,37 +142,26 @@ SWIRL_HD void swirl_zc_blk_inputs(const swirl_zc_dprog *pg, const swirl_zc_sched
     for (uint32_t j0 = tid; j0 < n; j0 += ZC_BLK_BATCH * nt) {
         const bb31x4 *c[ZC_BLK_BATCH];
         bb31x4 v0[ZC_BLK_BATCH], v1[ZC_BLK_BATCH];
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
-        for (int k = 0; k < ZC_BLK_BATCH; k++) { /* where input j's rows 2y, 2y + 1 are */
+        SWIRL_ZC_UNROLL
+        for (int k = 0; k < ZC_BLK_BATCH; k++) {
             uint32_t j = j0 + (uint32_t)k * nt;
-            c[k] = NULL;
             v0[k] = v1[k] = bb31x4_zero();
+            c[k] = NULL;
             if (j >= n)
                 continue;
-            if (j < 3) {
-                c[k] = fsel + j * H + 2 * y;
-            } else {
-                uint32_t sv = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * sv]),
-                         col = SWIRL_ZC_LD(&pg->var_info[3 * sv + 1]);
-                if (view == SWIRL_ZC_PUBLIC)
-                    v0[k] = bb31x4_from_base(swirl_zc_ldb(&pub[col]));
-                else
-                    c[k] = fold[view] + (size_t)col * H + 2 * y;
-            }
+            swirl_zc_src src = swirl_zc_round_src(pg, fold, fsel, pub, y, H, j);
+            if (src.pub)
+                v0[k] = bb31x4_from_base(swirl_zc_ldb(src.pub));
+            else
+                c[k] = src.rows;
         }
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
+        SWIRL_ZC_UNROLL
         for (int k = 0; k < ZC_BLK_BATCH; k++)
             if (c[k]) {
                 v0[k] = swirl_zc_blk_ldg(c[k]);
                 v1[k] = swirl_zc_blk_ldg(c[k] + 1);
             }
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
+        SWIRL_ZC_UNROLL
         for (int k = 0; k < ZC_BLK_BATCH; k++) {
             uint32_t j = j0 + (uint32_t)k * nt;
             if (j < n) /* swirl_zc_lerp of the two rows; a public value as it is */
@@ -213,17 +202,13 @@ SWIRL_HD void swirl_zc_blk_sums(bb31x4 out[3], const swirl_zc_dprog *pg, const s
     for (uint32_t k0 = tid; k0 < nc; k0 += ZC_BLK_BATCH * nt) {
         uint32_t o[ZC_BLK_BATCH];
         bb31x4 w[ZC_BLK_BATCH];
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
+        SWIRL_ZC_UNROLL
         for (int q = 0; q < ZC_BLK_BATCH; q++) {
             uint32_t k = k0 + (uint32_t)q * nt;
             o[q] = k < nc ? SWIRL_ZC_LD(&sc->cons_val[k]) : 0u;
             w[q] = k < nc ? swirl_zc_blk_ldg(&lp[k]) : bb31x4_zero();
         }
-#if defined(__CUDA_ARCH__)
-#pragma unroll
-#endif
+        SWIRL_ZC_UNROLL
         for (int q = 0; q < ZC_BLK_BATCH; q++)
             if (k0 + (uint32_t)q * nt < nc)
                 acc = bb31x4_add(acc, bb31x4_mul(w[q], swirl_zc_blk_ld(pg, S, o[q])));

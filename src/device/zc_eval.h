@@ -347,20 +347,37 @@ SWIRL_HD void swirl_zc_sums_x(bb31x4 out[3], const swirl_zc_dprog *pg, const bb3
 /* A multilinear round's input j at hypercube point y and X (a small integer): j < 3 the selectors,
  * then variable j - 3, each interpolated linearly between rows 2y and 2y + 1 of the folded tables
  * (fold[v]: view v, column-major of height H; fsel: the three selectors), or its public value */
-SWIRL_HD bb31x4 swirl_zc_round_input(const swirl_zc_dprog *pg, const bb31x4 *const *fold,
-                                     const bb31x4 *fsel, const bb31 *pub, size_t y, size_t H,
-                                     bb31 X, uint32_t j) {
-    const bb31x4 *c;
+/* where input j's rows 2y, 2y + 1 are: its folded table (the selectors' for j < 3, else its
+ * variable's view and column; rows NULL), or a public value (pub, rows NULL) */
+typedef struct swirl_zc_src {
+    const bb31x4 *rows;
+    const bb31 *pub;
+} swirl_zc_src;
+
+SWIRL_HD swirl_zc_src swirl_zc_round_src(const swirl_zc_dprog *pg, const bb31x4 *const *fold,
+                                         const bb31x4 *fsel, const bb31 *pub, size_t y, size_t H,
+                                         uint32_t j) {
+    swirl_zc_src r = {NULL, NULL};
     if (j < 3) {
-        c = fsel + j * H + 2 * y;
+        r.rows = fsel + j * H + 2 * y;
     } else {
         uint32_t s = j - 3, view = SWIRL_ZC_LD(&pg->var_info[3 * s]),
                  col = SWIRL_ZC_LD(&pg->var_info[3 * s + 1]);
         if (view == SWIRL_ZC_PUBLIC)
-            return bb31x4_from_base(swirl_zc_ldb(&pub[col]));
-        c = fold[view] + (size_t)col * H + 2 * y;
+            r.pub = pub + col;
+        else
+            r.rows = fold[view] + (size_t)col * H + 2 * y;
     }
-    return swirl_zc_lerp(c, X);
+    return r;
+}
+
+SWIRL_HD bb31x4 swirl_zc_round_input(const swirl_zc_dprog *pg, const bb31x4 *const *fold,
+                                     const bb31x4 *fsel, const bb31 *pub, size_t y, size_t H,
+                                     bb31 X, uint32_t j) {
+    swirl_zc_src c = swirl_zc_round_src(pg, fold, fsel, pub, y, H, j);
+    if (c.pub)
+        return bb31x4_from_base(swirl_zc_ldb(c.pub));
+    return swirl_zc_lerp(c.rows, X);
 }
 
 /* A multilinear round, thread t at hypercube point y and X (a small integer): the inputs

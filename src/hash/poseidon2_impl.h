@@ -62,6 +62,7 @@
 #define P2_MONT_INV2POW4 0x10000000u
 #define P2_MONT_INV2POW8 0x01000000u
 #define P2_MONT_INV2POW27 0x00000020u
+#define P2_MONT_15 0x77ffffe1u /* 15 in Montgomery form (= -1/2^27): part' = sum V_i x_i + 15 full */
 
 SWIRL_HD bb31 p2_bb31_const(uint32_t mont) {
     bb31 r;

@@ -87,9 +87,6 @@ AVX2 static inline uint32_t s1_part(__m256i lo, __m256i hi) {
     h = v_add(h, _mm256_shuffle_epi32(h, _MM_SHUFFLE(2, 3, 0, 1)));
     return (uint32_t)_mm256_cvtsi256_si32(h);
 }
-/* Montgomery form of the plain constant 15 (15 * 2^32 mod p) */
-#define S1_MONT15 0x77ffffe1u
-
 /*
  * The 13 internal rounds (same values as p2_internal_linear_u; lane 0 of lo is stale inside),
  * arranged so that the only chain from one round to the next is the S-box. With t_r = sbox(s0_r +
@@ -128,7 +125,7 @@ AVX2 static inline void s1_internal_rounds(__m256i *lo, __m256i *hi) {
         __m256i f = _mm256_set1_epi32((int)full);
         *lo = v_add(yl, f);
         *hi = v_add(yh, f);
-        part = p2_add(d, p2_canon(p2_smul((int32_t)full, (int32_t)S1_MONT15)));
+        part = p2_add(d, p2_canon(p2_smul((int32_t)full, (int32_t)P2_MONT_15)));
     }
     *lo = _mm256_blend_epi32(*lo, _mm256_set1_epi32((int)s0), 0x01);
 }

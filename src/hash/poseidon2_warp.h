@@ -32,7 +32,6 @@
     { 0x00000000u, 0x0ffffffeu, 0x1ffffffcu, 0x07ffffffu, 0x2ffffffau, 0x3ffffff8u, 0x70000002u, \
       0x48000007u, 0x38000009u, 0x01000000u, 0x40000000u, 0x20000000u, 0x00000020u, 0x77000001u, \
       0x68000001u, 0x77ffffe1u }
-#define P2_MONT_15 0x77ffffe1u /* 15 in Montgomery form (= -1/2^27) */
 
 /* The constants a lane reads (entry l of each round: one coalesced load per round); device code
  * keeps them in global memory, where lane-varying reads of __constant__ data would serialize. */

@@ -249,8 +249,6 @@ static enum swirl_status cuda_rap_constraints(const swirl_backend *be, swirl_gkr
             be->gpu, gkr, proof, r_out, n_r, t, zp, traces, n, commits, n_commits,
             defer ? &cb->obs : NULL);
         swirl_span_end();
-        if (st != SWIRL_OK)
-            cuda_pending_clear(be);
         return st;
     }
     if (be->ops->constraint_round0 != swirl_cuda_slot_constraint_round0) {

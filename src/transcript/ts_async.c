@@ -20,7 +20,6 @@ void swirl_ts_async_start(swirl_ts_async *a, swirl_transcript *t, bb31x4 *v, siz
     a->t = t;
     a->v = v;
     a->n = n;
-    a->started = 1;
     if (n == 0)
         return;
     if (pthread_create(&a->th, NULL, worker, a) == 0)
@@ -37,7 +36,7 @@ void swirl_ts_async_join(swirl_ts_async *a) {
 }
 
 int swirl_ts_async_started(const swirl_ts_async *a) {
-    return a->started;
+    return a->t != NULL;
 }
 
 void swirl_ts_async_clear(swirl_ts_async *a) {

@@ -18,11 +18,10 @@
 #include "transcript/transcript.h"
 
 typedef struct swirl_ts_async {
-    swirl_transcript *t;
-    bb31x4 *v; /* owned (malloc'd) */
+    swirl_transcript *t; /* non-NULL from start to clear: t owes or holds the values */
+    bb31x4 *v;           /* owned (malloc'd) */
     size_t n;
-    int running; /* a worker observes; join before touching t */
-    int started; /* start was called and clear was not: t owes or holds the values */
+    int running;         /* a worker observes; join before touching t */
     pthread_t th;
 } swirl_ts_async;
 
