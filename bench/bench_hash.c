@@ -1,7 +1,8 @@
 /* Benchmark: Poseidon2-16 permutations per second and Merkle leaves per second (2^20 x 42 matrix),
  * single thread and all threads; the latency of one permutation (a chain where each input is the
- * previous output, as in the Fiat-Shamir transcript) and of swirl_transcript_observe. `--quick`
- * uses smaller sizes, `--latency` runs only the two latency measurements. Prints medians. */
+ * previous output, as in the Fiat-Shamir transcript) and of swirl_transcript_observe, next to the
+ * batched swirl_transcript_observe_ext_many and its core p2_bb16_absorb_chunks per path. `--quick`
+ * uses smaller sizes, `--latency` runs only the latency measurements. Prints medians. */
 #include <omp.h>
 #include <stdio.h>
 
@@ -58,6 +59,73 @@ static void bench_transcript(size_t n, int reps) {
     double ms = bench_median(t, reps);
     printf("transcript_observe values=%zu median_ms=%.3f ns_per_perm=%.1f check=%08x\n", n, ms,
            ms * 1e6 / (double)(n / 8 + 1), check);
+}
+
+/* the same n values (n a multiple of 4) as bench_transcript through one
+ * swirl_transcript_observe_ext_many call (the batched observe of ts_async.c), then one sample:
+ * same check as bench_transcript's line */
+static void bench_transcript_many(size_t n, int reps) {
+    double t[32];
+    uint32_t check = 0;
+    bb31x4 *v = malloc(n / 4 * sizeof *v);
+    if (!v) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (size_t k = 0; k < n; k++)
+        v[k / 4].c[k % 4] = bb31_from_u32((uint32_t)k * 2246822519u);
+    for (int r = 0; r < reps; r++) {
+        swirl_transcript ts;
+        swirl_transcript_init(&ts);
+        double t0 = bench_now_ms();
+        swirl_transcript_observe_ext_many(&ts, v, n / 4);
+        bb31 x = swirl_transcript_sample(&ts);
+        t[r] = bench_now_ms() - t0;
+        check = x.v;
+    }
+    double ms = bench_median(t, reps);
+    printf("transcript_observe_ext_many path=%s values=%zu median_ms=%.3f ns_per_perm=%.1f "
+           "check=%08x\n",
+           p2_bb16_single_path(), n, ms, ms * 1e6 / (double)(n / 8 + 1), check);
+    free(v);
+}
+
+/* n chunks of 8 through one single-state path's absorb_chunks (the batched observe's core) */
+static void bench_absorb_chunks(const char *name,
+                                void (*absorb)(bb31 *state, const bb31 *in, size_t nchunks),
+                                size_t n, int reps) {
+    double t[32];
+    uint32_t check = 0;
+    bb31 *in = malloc(n * 8 * sizeof *in);
+    if (!in) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    for (size_t k = 0; k < n * 8; k++)
+        in[k] = bb31_from_u32((uint32_t)k * 2246822519u);
+    for (int r = 0; r < reps; r++) {
+        bb31 s[16] = {{0}};
+        double t0 = bench_now_ms();
+        absorb(s, in, n);
+        t[r] = bench_now_ms() - t0;
+        check = s[7].v;
+    }
+    double ms = bench_median(t, reps);
+    printf("poseidon2_bb16_absorb_chunks path=%s perms=%zu median_ms=%.3f ns_per_perm=%.1f "
+           "check=%08x\n",
+           name, n, ms, ms * 1e6 / (double)n, check);
+    free(in);
+}
+
+/* the batched observe next to the per-value one, and its core on each path */
+static void bench_transcript_batched(size_t n, int reps) {
+    bench_transcript_many(n, reps);
+    const swirl_settings *st = swirl_settings_get();
+    bench_absorb_chunks(p2_bb16_single_path(), p2_bb16_absorb_chunks, n / 8, reps);
+    if (st->use_avx2)
+        bench_absorb_chunks("avx2 (forced)", p2_bb16_absorb_chunks_avx2, n / 8, reps);
+    if (st->use_ifma)
+        bench_absorb_chunks("avx512-ifma (forced)", p2_bb16_absorb_chunks_ifma, n / 8, reps);
 }
 
 static void bench_perms(size_t n, int threads, int reps) {
@@ -118,6 +186,7 @@ int main(int argc, char **argv) {
     if (bench_has_flag(argc, argv, "--latency")) {
         bench_perm_chains(15);
         bench_transcript(160000, 15);
+        bench_transcript_batched(160000, 15);
         return 0;
     }
     size_t nperm = quick ? (1u << 16) : (1u << 20);
@@ -126,6 +195,7 @@ int main(int argc, char **argv) {
     printf("# bench_hash (%s), %d threads available\n", quick ? "quick" : "full", all);
     bench_perm_chains(quick ? 5 : 15);
     bench_transcript(160000, quick ? 5 : 15);
+    bench_transcript_batched(160000, quick ? 5 : 15);
     bench_perms(nperm, 1, reps);
     if (all > 1)
         bench_perms(nperm, all, reps);

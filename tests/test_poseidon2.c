@@ -415,10 +415,71 @@ static void test_permutation_vs_reference(void) {
     CHECK(memcmp(a, c, sizeof a) == 0);
 }
 
+/* p2_bb16_absorb_chunks on every single-state path (scalar, AVX2, IFMA where the CPU has them,
+ * and the dispatching entry) against chunk-by-chunk overwrite + reference permutation: 0, 1, 2,
+ * 3, 17 and 300 chunks from random / edge states (raw Montgomery values 0, p-1, ... : edge_or_rand)
+ * with random / edge inputs, and all-zero and all-(p-1) states and inputs. The IFMA path keeps
+ * the capacity unreduced between chunks (poseidon2_ifma.c), so long runs and extreme values are
+ * what could break it. */
+enum { ABS_MAX = 300 };
+static void absorb_ref(bb31 *s, const bb31 *in, size_t n) {
+    for (size_t c = 0; c < n; c++) {
+        memcpy(s, in + P2_RATE * c, P2_RATE * sizeof(bb31));
+        ref_permute(s);
+    }
+}
+static void absorb_check(const bb31 *s0, const bb31 *in, size_t n) {
+    bb31 ref[16], got[16];
+    memcpy(ref, s0, sizeof ref);
+    absorb_ref(ref, in, n);
+    const int avx2 = p2_x8_avx2_supported(), ifma = swirl_settings_get()->cpu_ifma;
+    for (int path = 0; path < 4; path++) {
+        memcpy(got, s0, sizeof got);
+        if (path == 0)
+            p2_bb16_absorb_chunks_scalar(got, in, n);
+        else if (path == 1)
+            p2_bb16_absorb_chunks(got, in, n);
+        else if (path == 2 && avx2)
+            p2_bb16_absorb_chunks_avx2(got, in, n);
+        else if (path == 3 && ifma)
+            p2_bb16_absorb_chunks_ifma(got, in, n);
+        else
+            continue;
+        CHECK_MSG(memcmp(ref, got, sizeof ref) == 0, "path %d, %zu chunks", path, n);
+    }
+}
+static void test_absorb_chunks_paths(void) {
+    static bb31 in[P2_RATE * ABS_MAX];
+    bb31 s0[16];
+    static const size_t counts[] = {0, 1, 2, 3, 17, ABS_MAX};
+    uint32_t it = 0;
+    for (int rep = 0; rep < 20; rep++)
+        for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+            for (int i = 0; i < 16; i++)
+                s0[i].v = edge_or_rand(it++);
+            size_t n = counts[k];
+            for (size_t i = 0; i < P2_RATE * n; i++)
+                in[i].v = rep & 1 ? swirl_test_rand32() % BB31_P : edge_or_rand(it++);
+            absorb_check(s0, in, n);
+        }
+    static const uint32_t fills[] = {0u, BB31_P - 1u, 1u};
+    for (size_t f = 0; f < sizeof fills / sizeof fills[0]; f++) {
+        for (int i = 0; i < 16; i++)
+            s0[i].v = fills[f];
+        for (size_t i = 0; i < P2_RATE * ABS_MAX; i++)
+            in[i].v = fills[f];
+        absorb_check(s0, in, ABS_MAX);
+        absorb_check(s0, in, 1);
+    }
+    if (!swirl_settings_get()->cpu_ifma)
+        printf("  (no AVX-512 IFMA here: its absorb path not run)\n");
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_smul),
     SWIRL_TEST(test_parts_vs_reference),
     SWIRL_TEST(test_permutation_vs_reference),
+    SWIRL_TEST(test_absorb_chunks_paths),
     SWIRL_TEST(test_x8_paths),
     SWIRL_TEST(test_x16_paths),
     SWIRL_TEST(test_mul_inv2pow),

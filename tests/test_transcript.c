@@ -180,6 +180,22 @@ static void test_grinder(void) {
     g_grinder_offset = 0;
 }
 
+/* every field of two transcripts but the log (no memcmp of the struct: its padding is not a
+ * field); the caller checks the log pointers */
+static int ts_same(const swirl_transcript *a, const swirl_transcript *b) {
+    return memcmp(a->state, b->state, sizeof a->state) == 0 && a->absorb_idx == b->absorb_idx &&
+           a->sample_idx == b->sample_idx && a->last_op_perm == b->last_op_perm &&
+           a->grinder == b->grinder && a->grinder_ctx == b->grinder_ctx;
+}
+static int log_same(const swirl_transcript_log *a, const swirl_transcript_log *b) {
+    return a->n_values == b->n_values && a->n_perms == b->n_perms && a->failed == b->failed &&
+           (a->n_values == 0 ||
+            (memcmp(a->values, b->values, a->n_values * sizeof *a->values) == 0 &&
+             memcmp(a->is_sample, b->is_sample, a->n_values) == 0)) &&
+           (a->n_perms == 0 ||
+            memcmp(a->perms, b->perms, a->n_perms * P2_WIDTH * sizeof *a->perms) == 0);
+}
+
 /* The worker-thread observation (ts_async.h) ends in the state of the same values observed in
  * order here, whatever the caller does meanwhile; an empty run and a clear without a join are
  * fine; a second start replaces the first after joining it. */
@@ -204,8 +220,7 @@ static void test_async_observe(void) {
         CHECK(swirl_ts_async_started(&job));
         swirl_ts_async_join(&job);
         swirl_ts_async_join(&job); /* idempotent */
-        CHECK(memcmp(a.state, b.state, sizeof a.state) == 0 && a.absorb_idx == b.absorb_idx &&
-              a.sample_idx == b.sample_idx);
+        CHECK(ts_same(&a, &b) && a.log == NULL);
         CHECK(bb31_eq(swirl_transcript_sample(&a), swirl_transcript_sample(&b)));
         if (rep == 1) { /* restart without an explicit join: the first run ends first */
             bb31x4 *w = (bb31x4 *)malloc(2 * sizeof *w);
@@ -230,6 +245,63 @@ static void test_async_observe(void) {
     CHECK(memcmp(t.state, u.state, sizeof t.state) == 0 && t.absorb_idx == u.absorb_idx);
 }
 
+/* swirl_transcript_observe_ext_many leaves every field (and an attached log) as n calls of
+ * swirl_transcript_observe_ext, for n = 0, 1, 2, 3, 7, 64, 1000 and random n, from states with
+ * every absorb_idx (0..7 base elements pending), after samples (sample_idx below RATE, with and
+ * without values observed after them) and fresh; then the next samples agree too. */
+static void test_observe_ext_many(void) {
+    enum { NMAX = 1000 };
+    bb31x4 *v = (bb31x4 *)malloc(NMAX * sizeof *v);
+    CHECK(v);
+    static const size_t fixed[] = {0, 1, 2, 3, 7, 64, 1000};
+    const size_t nfixed = sizeof fixed / sizeof fixed[0];
+    for (int logged = 0; logged < 2; logged++)
+        for (unsigned pre = 0; pre < 12; pre++) /* observed base elements first: absorb_idx pre % 8 */
+            for (unsigned samples = 0; samples < 3; samples++)
+                for (size_t k = 0; k < nfixed + 4; k++) {
+                    size_t n = k < nfixed ? fixed[k] : swirl_test_rand32() % 300;
+                    for (size_t i = 0; i < n; i++)
+                        for (int e = 0; e < 4; e++)
+                            v[i].c[e] = bb31_from_u32(swirl_test_rand32() % BB31_P);
+                    swirl_transcript a, b;
+                    swirl_transcript_log la, lb;
+                    swirl_transcript_log_init(&la);
+                    swirl_transcript_log_init(&lb);
+                    swirl_transcript_init(&a);
+                    swirl_transcript_init(&b);
+                    if (logged) {
+                        swirl_transcript_set_log(&a, &la);
+                        swirl_transcript_set_log(&b, &lb);
+                    }
+                    /* the same history on both: samples, then `pre` values (or the reverse) */
+                    for (int t = 0; t < 2; t++) {
+                        swirl_transcript *x = t ? &b : &a;
+                        if (pre & 1)
+                            for (unsigned i = 0; i < samples; i++)
+                                (void)swirl_transcript_sample(x);
+                        for (unsigned i = 0; i < pre; i++)
+                            swirl_transcript_observe(x, bb31_from_u32(1000u + i));
+                        if (!(pre & 1))
+                            for (unsigned i = 0; i < samples; i++)
+                                (void)swirl_transcript_sample(x);
+                    }
+                    swirl_transcript_observe_ext_many(&a, v, n);
+                    for (size_t i = 0; i < n; i++)
+                        swirl_transcript_observe_ext(&b, v[i]);
+                    CHECK_MSG(ts_same(&a, &b), "logged %d pre %u samples %u n %zu", logged, pre,
+                              samples, n);
+                    CHECK(logged ? a.log == &la && b.log == &lb && log_same(&la, &lb)
+                                 : a.log == NULL && b.log == NULL);
+                    for (int i = 0; i < 9; i++)
+                        CHECK(bb31_eq(swirl_transcript_sample(&a), swirl_transcript_sample(&b)));
+                    CHECK(ts_same(&a, &b));
+                    CHECK(!logged || log_same(&la, &lb));
+                    swirl_transcript_log_clear(&la);
+                    swirl_transcript_log_clear(&lb);
+                }
+    free(v);
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_sponge_kat),
     SWIRL_TEST(test_fresh_samples_are_zero_state_permutation),
@@ -239,6 +311,7 @@ static const struct swirl_test tests[] = {
     SWIRL_TEST(test_grind_bad_args),
     SWIRL_TEST(test_grinder),
     SWIRL_TEST(test_async_observe),
+    SWIRL_TEST(test_observe_ext_many),
 };
 
 int main(int argc, char **argv) {

@@ -61,6 +61,17 @@ void p2_bb16_permute(bb31 state[P2_WIDTH]) {
     g_single(state);
 }
 
+/* the single-state path's own run of absorptions, as p2_bb16_permute picks the path */
+void p2_bb16_absorb_chunks(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks) {
+    pthread_once(&g_single_once, single_pick);
+    if (g_single == p2_bb16_permute_single_ifma)
+        p2_bb16_absorb_chunks_ifma(state, in, nchunks);
+    else if (g_single == p2_bb16_permute_single_avx2)
+        p2_bb16_absorb_chunks_avx2(state, in, nchunks);
+    else
+        p2_bb16_absorb_chunks_scalar(state, in, nchunks);
+}
+
 const char *p2_bb16_single_path(void) {
     pthread_once(&g_single_once, single_pick);
     return g_single == p2_bb16_permute_single_ifma   ? "avx512-ifma"
@@ -70,6 +81,13 @@ const char *p2_bb16_single_path(void) {
 
 void p2_bb16_permute_scalar(bb31 state[P2_WIDTH]) {
     p2_bb16_permute_tables(state, p2_ext_init, p2_ext_final, p2_internal);
+}
+
+void p2_bb16_absorb_chunks_scalar(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks) {
+    for (size_t c = 0; c < nchunks; c++) {
+        memcpy(state, in + P2_RATE * c, P2_RATE * sizeof(bb31));
+        p2_bb16_permute_scalar(state);
+    }
 }
 
 void p2_bb16_permute_many(bb31 *states, size_t n) {

@@ -32,6 +32,14 @@ extern "C" {
 /** Applies the Poseidon2-16 permutation in place. */
 void p2_bb16_permute(bb31 state[P2_WIDTH]);
 
+/**
+ * Overwrite-mode absorption of `nchunks` whole chunks: for each chunk c, state[0..RATE) =
+ * in[RATE c .. RATE c + RATE), then the permutation. Bit-identical to that loop over
+ * p2_bb16_permute, on the same single-state path, but the state stays in the path's registers and
+ * internal form between chunks (the transcript's long observations: swirl_transcript_observe_ext_many).
+ */
+void p2_bb16_absorb_chunks(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks);
+
 /** Applies the permutation to `n` independent states (state i at states + 16*i), multi-threaded. */
 void p2_bb16_permute_many(bb31 *states, size_t n);
 

@@ -18,7 +18,8 @@
  * input is part_r + rc_{r+1} + 2p - t_r (never negative: t_r < p + 2^10).
  *
  * The state comes in and goes out in the library's 32-bit Montgomery form (one product by 2^72
- * and 2^32 mod p respectively, then one conditional subtraction). Same bits as the scalar
+ * and 2^32 mod p respectively, then one conditional subtraction); a run of sponge absorptions
+ * (p2_bb16_absorb_chunks_ifma) converts once for the whole run. Same bits as the scalar
  * permutation; tests/test_poseidon2.c compares them.
  */
 #include "hash/poseidon2_x8.h"
@@ -167,28 +168,74 @@ IFMA static inline void ifma_internal(__m512i *lo, __m512i *hi) {
     *lo = _mm512_mask_broadcastq_epi64(*lo, 1, s0);
 }
 
+/* 32-bit Montgomery form (8 values < 2^32) -> the 52-bit form, [1, p + 2^8) */
+IFMA static inline __m512i ifma_to52(const bb31 *v) {
+    return ifma_mont(_mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)v)),
+                     _mm512_set1_epi64((long long)IFMA_TO52));
+}
+/* the 52-bit form (< 2^37) -> canonical 32-bit Montgomery form: [1, p + 2^13), then canonical */
+IFMA static inline void ifma_store32(bb31 *v, __m512i x) {
+    const __m512i p = _mm512_set1_epi64((long long)BB31_P);
+    x = ifma_mont(x, _mm512_set1_epi64((long long)IFMA_TO32));
+    x = _mm512_min_epu64(x, _mm512_sub_epi64(x, p));
+    _mm256_storeu_si256((__m256i *)v, _mm512_cvtepi64_epi32(x));
+}
+/* the permutation in the 52-bit form: inputs below 2^37 (converted values, or a permutation's own
+ * outputs: p2_bb16_absorb_chunks_ifma's comment), outputs below 2^37 */
+IFMA static inline void ifma_permute52(__m512i *lo, __m512i *hi) {
+    ifma_external(lo, hi);
+    for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++)
+        ifma_ext_round(lo, hi, ifma_ext_init + 16 * r);
+    ifma_internal(lo, hi);
+    for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++)
+        ifma_ext_round(lo, hi, ifma_ext_final + 16 * r);
+}
+
 IFMA void p2_bb16_permute_single_ifma(bb31 state[P2_WIDTH]) {
-    const __m512i to52 = _mm512_set1_epi64((long long)IFMA_TO52);
-    __m512i lo = ifma_mont(_mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)state)), to52);
-    __m512i hi =
-        ifma_mont(_mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(state + 8))), to52);
-    ifma_external(&lo, &hi);
-    for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++)
-        ifma_ext_round(&lo, &hi, ifma_ext_init + 16 * r);
-    ifma_internal(&lo, &hi);
-    for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++)
-        ifma_ext_round(&lo, &hi, ifma_ext_final + 16 * r);
-    /* back to the 32-bit form, [1, p + 2^17), then canonical */
-    const __m512i to32 = _mm512_set1_epi64((long long)IFMA_TO32), p = _mm512_set1_epi64((long long)BB31_P);
-    lo = ifma_mont(lo, to32);
-    hi = ifma_mont(hi, to32);
-    lo = _mm512_min_epu64(lo, _mm512_sub_epi64(lo, p));
-    hi = _mm512_min_epu64(hi, _mm512_sub_epi64(hi, p));
-    _mm256_storeu_si256((__m256i *)state, _mm512_cvtepi64_epi32(lo));
-    _mm256_storeu_si256((__m256i *)(state + 8), _mm512_cvtepi64_epi32(hi));
+    __m512i lo = ifma_to52(state), hi = ifma_to52(state + 8);
+    ifma_permute52(&lo, &hi);
+    ifma_store32(state, lo);
+    ifma_store32(state + 8, hi);
+}
+
+/*
+ * The transcript's run of absorptions (p2_bb16_absorb_chunks): the state enters the 52-bit form
+ * once and leaves it once; in between the capacity half (hi) stays as the permutation left it,
+ * unreduced, and each chunk's 8 inputs are converted off the chain (they do not depend on it, so
+ * the core converts the next chunk while the current permutation runs).
+ *
+ * The bound that makes this valid: the permutation's last layer is M_E of S-box outputs < p + 2^10,
+ * and a row of M_E has coefficient sum 35 (its own block's mat4 row, 7, twice, plus the other three
+ * blocks' rows, 7 each), so hi < 35 (p + 2^10) < 2^36.2. The next permutation's first M_E takes
+ * the converted rate half (< p + 2^8) and that hi: its outputs < 35 * 2^36.2 < 2^41.4, plus a round
+ * constant < 2^31, are the first S-box's inputs v, far below the 2^52 an IFMA operand may have
+ * (madd52 reads only 52 bits of each operand). Through the S-box: v^2 2^-52 < p + 2^30.8, v^3 <
+ * p + 2^21.5, v^4 < p + 2^12, v^7 < p + 2^10 — the bounds of a fresh permutation from there on.
+ * So no reduction is needed; the outputs are those of the 32-bit round trip (the products are
+ * exact modular values whatever representative goes in), which the tests check bit for bit.
+ */
+IFMA void p2_bb16_absorb_chunks_ifma(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks) {
+    if (nchunks == 0)
+        return;
+    __m512i hi = ifma_to52(state + 8);
+    __m512i lo = ifma_to52(in);
+    for (size_t c = 1;; c++) {
+        /* the next chunk's conversion first in program order: issued at once, not only when the
+         * front end has got past this permutation */
+        __m512i next = c < nchunks ? ifma_to52(in + P2_RATE * c) : lo;
+        ifma_permute52(&lo, &hi);
+        if (c == nchunks)
+            break;
+        lo = next;
+    }
+    ifma_store32(state, lo);
+    ifma_store32(state + 8, hi);
 }
 #else
 void p2_bb16_permute_single_ifma(bb31 state[P2_WIDTH]) {
     (void)state; /* never called: swirl_settings_get()->use_ifma is 0 here */
+}
+void p2_bb16_absorb_chunks_ifma(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks) {
+    (void)state, (void)in, (void)nchunks; /* never called, as above */
 }
 #endif

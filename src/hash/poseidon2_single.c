@@ -130,20 +130,42 @@ AVX2 static inline void s1_internal_rounds(__m256i *lo, __m256i *hi) {
     *lo = _mm256_blend_epi32(*lo, _mm256_set1_epi32((int)s0), 0x01);
 }
 
+/* the permutation on the two register halves (canonical in, canonical out) */
+AVX2 static inline void s1_permute(__m256i *lo, __m256i *hi) {
+    s1_external(lo, hi);
+    for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++) {
+        *lo = s1_sbox_rc(*lo, s1_ext_init + 16 * r);
+        *hi = s1_sbox_rc(*hi, s1_ext_init + 16 * r + 8);
+        s1_external(lo, hi);
+    }
+    s1_internal_rounds(lo, hi);
+    for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++) {
+        *lo = s1_sbox_rc(*lo, s1_ext_final + 16 * r);
+        *hi = s1_sbox_rc(*hi, s1_ext_final + 16 * r + 8);
+        s1_external(lo, hi);
+    }
+}
+
 AVX2 void p2_bb16_permute_single_avx2(bb31 state[P2_WIDTH]) {
     __m256i lo = _mm256_loadu_si256((const __m256i *)state);
     __m256i hi = _mm256_loadu_si256((const __m256i *)(state + 8));
-    s1_external(&lo, &hi);
-    for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++) {
-        lo = s1_sbox_rc(lo, s1_ext_init + 16 * r);
-        hi = s1_sbox_rc(hi, s1_ext_init + 16 * r + 8);
-        s1_external(&lo, &hi);
-    }
-    s1_internal_rounds(&lo, &hi);
-    for (int r = 0; r < P2_BB16_ROUNDS_F_HALF; r++) {
-        lo = s1_sbox_rc(lo, s1_ext_final + 16 * r);
-        hi = s1_sbox_rc(hi, s1_ext_final + 16 * r + 8);
-        s1_external(&lo, &hi);
+    s1_permute(&lo, &hi);
+    _mm256_storeu_si256((__m256i *)state, lo);
+    _mm256_storeu_si256((__m256i *)(state + 8), hi);
+}
+
+/* p2_bb16_absorb_chunks: the state stays in registers from one chunk to the next (the values are
+ * canonical throughout, so there is nothing to convert); each chunk is one load into lo */
+AVX2 void p2_bb16_absorb_chunks_avx2(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks) {
+    if (nchunks == 0)
+        return;
+    __m256i hi = _mm256_loadu_si256((const __m256i *)(state + 8));
+    __m256i lo = _mm256_loadu_si256((const __m256i *)in);
+    for (size_t c = 1;; c++) {
+        s1_permute(&lo, &hi);
+        if (c == nchunks)
+            break;
+        lo = _mm256_loadu_si256((const __m256i *)(in + P2_RATE * c));
     }
     _mm256_storeu_si256((__m256i *)state, lo);
     _mm256_storeu_si256((__m256i *)(state + 8), hi);
@@ -151,5 +173,8 @@ AVX2 void p2_bb16_permute_single_avx2(bb31 state[P2_WIDTH]) {
 #else
 void p2_bb16_permute_single_avx2(bb31 state[P2_WIDTH]) {
     (void)state; /* never called: p2_x8_avx2_supported() is 0 here */
+}
+void p2_bb16_absorb_chunks_avx2(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks) {
+    (void)state, (void)in, (void)nchunks; /* never called, as above */
 }
 #endif

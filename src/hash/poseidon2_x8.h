@@ -34,6 +34,10 @@ int p2_x16_avx512_enabled(void);
 void p2_bb16_permute_scalar(bb31 state[P2_WIDTH]);      /* portable (poseidon2_impl.h) */
 void p2_bb16_permute_single_avx2(bb31 state[P2_WIDTH]); /* only when p2_x8_avx2_supported() */
 void p2_bb16_permute_single_ifma(bb31 state[P2_WIDTH]); /* only when settings' use_ifma */
+/* p2_bb16_absorb_chunks on each single-state path (same conditions as the permutations above) */
+void p2_bb16_absorb_chunks_scalar(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks);
+void p2_bb16_absorb_chunks_avx2(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks);
+void p2_bb16_absorb_chunks_ifma(bb31 state[P2_WIDTH], const bb31 *in, size_t nchunks);
 /* the single-state path p2_bb16_permute runs: "avx512-ifma", "avx2" or "scalar" */
 const char *p2_bb16_single_path(void);
 void p2_bb16_permute_x8_portable(bb31 *states);

@@ -126,6 +126,33 @@ void swirl_transcript_observe_ext(swirl_transcript *t, bb31x4 value) {
     swirl_ts_observe_ext(t, value, &g_tables);
 }
 
+/* the ext values as one run of base elements (a chunk may start inside an ext value) */
+_Static_assert(sizeof(bb31x4) == 4 * sizeof(bb31), "bb31x4 is 4 packed bb31");
+
+void swirl_transcript_observe_ext_many(swirl_transcript *t, const bb31x4 *v, size_t n) {
+    if (t->log) { /* the log sees every value and every permutation */
+        for (size_t i = 0; i < n; i++)
+            swirl_ts_observe_ext(t, v[i], &g_tables);
+        return;
+    }
+    const bb31 *b = (const bb31 *)v;
+    size_t total = 4 * n, k = 0;
+    /* up to the next permutation boundary one by one (absorb_idx is 0 there) */
+    while (k < total && t->absorb_idx != 0)
+        swirl_ts_observe(t, b[k++], &g_tables);
+    size_t nchunks = (total - k) / P2_RATE;
+    if (nchunks) {
+        /* what the last chunk's RATE-th observe leaves (swirl_ts_observe, swirl_ts_permute) */
+        p2_bb16_absorb_chunks(t->state, b + k, nchunks);
+        t->absorb_idx = 0;
+        t->sample_idx = P2_RATE;
+        t->last_op_perm = 1;
+        k += nchunks * P2_RATE;
+    }
+    while (k < total)
+        swirl_ts_observe(t, b[k++], &g_tables);
+}
+
 bb31x4 swirl_transcript_sample_ext(swirl_transcript *t) {
     return swirl_ts_sample_ext(t, &g_tables);
 }

@@ -77,6 +77,14 @@ void swirl_transcript_observe(swirl_transcript *t, bb31 value);
 bb31 swirl_transcript_sample(swirl_transcript *t);
 /** Observes the 4 basis coefficients in order. */
 void swirl_transcript_observe_ext(swirl_transcript *t, bb31x4 value);
+/**
+ * Observes v[0..n) in order: exactly the state (every field) of n swirl_transcript_observe_ext
+ * calls, and with a log attached the same log. Without a log, the whole chunks of RATE base
+ * elements in between go through p2_bb16_absorb_chunks (the state stays in the permutation's
+ * registers and internal form from one to the next): the long observations of the prover's
+ * openings (ts_async.h).
+ */
+void swirl_transcript_observe_ext_many(swirl_transcript *t, const bb31x4 *v, size_t n);
 /** Samples 4 base elements as the basis coefficients, in order. */
 bb31x4 swirl_transcript_sample_ext(swirl_transcript *t);
 /** observe_commit: the 8 digest elements in order. */

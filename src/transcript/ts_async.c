@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the batched observe: the whole chunks stay in the permutation's form (transcript.h) */
 static void observe_all(swirl_transcript *t, const bb31x4 *v, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        swirl_transcript_observe_ext(t, v[i]);
+    swirl_transcript_observe_ext_many(t, v, n);
 }
 
 static void *worker(void *arg) {
