@@ -75,10 +75,12 @@ __device__ __forceinline__ swirl_ts_tables rap_tables() {
     } while (0)
 
 __global__ void k_rap_ctl_pow(swirl_rap_shape sh, swirl_rap_bufs b, const uint32_t *w) {
+    SWIRL_KERNEL_ENTRY();
     RAP_CTL(swirl_rap_ctl_pow(&sh, &bl, *w, &tb));
 }
 
 __global__ void k_rap_ctl_gkr(swirl_rap_shape sh, swirl_rap_bufs b) {
+    SWIRL_KERNEL_ENTRY();
     if (blockIdx.x == 0 && threadIdx.x == 0)
         swirl_rap_ctl_gkr(&sh, &b);
 }
@@ -105,19 +107,23 @@ __global__ void k_rap_ctl_gkr(swirl_rap_shape sh, swirl_rap_bufs b) {
 
 __global__ void __launch_bounds__(RAP_THREADS)
     k_rap_ctl_challenges(swirl_rap_shape sh, swirl_rap_bufs b) {
+    SWIRL_KERNEL_ENTRY();
     RAP_CTL_BLOCK(SWIRL_RAP_CH_PHASES, swirl_rap_ch_phase);
 }
 
 __global__ void __launch_bounds__(RAP_THREADS)
     k_rap_ctl_round0(swirl_rap_shape sh, swirl_rap_bufs b) {
+    SWIRL_KERNEL_ENTRY();
     RAP_CTL_BLOCK(SWIRL_RAP_R0_PHASES, swirl_rap_r0_phase);
 }
 
 __global__ void k_rap_ctl_round(swirl_rap_shape sh, swirl_rap_bufs b, uint32_t round) {
+    SWIRL_KERNEL_ENTRY();
     RAP_CTL(swirl_rap_ctl_round(&sh, &bl, round, &tb));
 }
 
 __global__ void k_rap_leaf_init(bb31x4 *p, bb31x4 *q, size_t n, const swirl_rap_ctl *ctl) {
+    SWIRL_KERNEL_ENTRY();
     bb31x4 alpha = ctl->alpha;
     size_t stride = (size_t)gridDim.x * blockDim.x;
     for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride)
@@ -128,6 +134,7 @@ __global__ void k_rap_leaf_init(bb31x4 *p, bb31x4 *q, size_t n, const swirl_rap_
 __global__ void k_rap_leaf_rows(swirl_zc_dprog pg, rap_views vw, const bb31 *pub, bb31 *V,
                                 bb31x4 *p, bb31x4 *q, size_t h, size_t len, const uint32_t *row_idx,
                                 const bb31x4 *bp, const swirl_rap_ctl *ctl, bb31 norm) {
+    SWIRL_KERNEL_ENTRY();
     size_t T = (size_t)gridDim.x * blockDim.x, t = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     bb31x4 alpha = ctl->alpha;
     for (size_t row = t; row < h; row += T) {
@@ -138,6 +145,7 @@ __global__ void k_rap_leaf_rows(swirl_zc_dprog pg, rap_views vw, const bb31 *pub
 
 /* out[x] = eq(xi, x) over nv coordinates, x < count */
 __global__ void k_rap_eq(bb31x4 *out, const bb31x4 *xi, unsigned nv, size_t count) {
+    SWIRL_KERNEL_ENTRY();
     size_t stride = (size_t)gridDim.x * blockDim.x;
     for (size_t x = (size_t)blockIdx.x * blockDim.x + threadIdx.x; x < count; x += stride)
         out[x] = swirl_gkr_eq_entry(xi, nv, x);
@@ -146,6 +154,7 @@ __global__ void k_rap_eq(bb31x4 *out, const bb31x4 *xi, unsigned nv, size_t coun
 /* one view's columns folded at r0 into its columns of the table (out: column-major, height H) */
 __global__ void k_rap_fold_r0(bb31x4 *out, const bb31 *base, size_t width, size_t h, int rot,
                               size_t N, const bb31x4 *lagr, size_t H) {
+    SWIRL_KERNEL_ENTRY();
     size_t stride = (size_t)gridDim.x * blockDim.x, total = width * H;
     for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += stride) {
         size_t col = i / H, x = i - col * H;
@@ -154,6 +163,7 @@ __global__ void k_rap_fold_r0(bb31x4 *out, const bb31 *base, size_t width, size_
 }
 
 __global__ void k_rap_fold_sel(bb31x4 *fsel, size_t H, size_t h, size_t N, const bb31x4 *lagr) {
+    SWIRL_KERNEL_ENTRY();
     size_t stride = (size_t)gridDim.x * blockDim.x;
     for (size_t x = (size_t)blockIdx.x * blockDim.x + threadIdx.x; x < H; x += stride)
         swirl_rap_fold_sel(fsel, H, h, N, lagr, x);
@@ -162,6 +172,7 @@ __global__ void k_rap_fold_sel(bb31x4 *fsel, size_t H, size_t h, size_t N, const
 __global__ void k_rap_tail(swirl_zc_dprog pg, rap_folds fv, const bb31x4 *fsel, const bb31 *pub,
                            bb31 *V, const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
                            bb31x4 *out) {
+    SWIRL_KERNEL_ENTRY();
     if (blockIdx.x != 0 || threadIdx.x != 0)
         return;
     swirl_rap_tail_eval(out, &pg, fv.f, fsel, pub, V, 1, 0, lp, bp, eq3b);
@@ -172,6 +183,7 @@ __global__ void k_rap_tail(swirl_zc_dprog pg, rap_folds fv, const bb31x4 *fsel, 
  * a column-major width x h block, as the views read it */
 __global__ void k_rap_unstack(bb31 *dst, const bb31 *__restrict__ src, size_t width, size_t h,
                               size_t col_len, size_t stride) {
+    SWIRL_KERNEL_ENTRY();
     size_t step = (size_t)gridDim.x * blockDim.x, total = width * h;
     for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += step) {
         size_t c = i / h, row = i - c * h;
@@ -180,6 +192,7 @@ __global__ void k_rap_unstack(bb31 *dst, const bb31 *__restrict__ src, size_t wi
 }
 
 __global__ void k_rap_gather(bb31x4 *out, const bb31x4 *const *src, size_t n) {
+    SWIRL_KERNEL_ENTRY();
     size_t stride = (size_t)gridDim.x * blockDim.x;
     for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += stride)
         out[i] = *src[i];

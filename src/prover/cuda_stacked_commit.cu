@@ -45,6 +45,7 @@
  * words; a binary search for the first word's run, then forward. Loads first, then stores. */
 __global__ void __launch_bounds__(STACK_THREADS)
     k_stack(bb31 *dst, uint64_t total, const swirl_stack_run *runs, uint64_t n_runs) {
+    SWIRL_KERNEL_ENTRY();
     uint64_t d0 = (uint64_t)blockIdx.x * STACK_THREADS * STACK_WORDS + threadIdx.x;
     if (d0 >= total)
         return;
@@ -91,6 +92,7 @@ template <unsigned LS, bool HALF>
 __global__ void k_rs_message(bb31 *cw, const bb31 *__restrict__ q, size_t height, size_t chunks,
                              size_t cw_height, unsigned log_cw, unsigned log_blowup, bb31 inv_root,
                              bb31 inv_len) {
+    SWIRL_KERNEL_ENTRY();
     constexpr unsigned L = 1u << LS;
     size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= chunks)
@@ -376,6 +378,7 @@ swirl_cuda_stacked_commit(swirl_cuda_ctx *ctx, swirl_digest *root, swirl_stacked
         {
             /* every word of q, its zeros too: no memset */
             uint64_t total = (uint64_t)height * width, per = STACK_THREADS * STACK_WORDS;
+            swirl_cuda_before_launch(ctx);
             k_stack<<<(unsigned)((total + per - 1) / per), STACK_THREADS, 0, ctx->stream>>>(
                 q, total, d_runs, n_runs);
         }
@@ -468,6 +471,7 @@ struct open_shape {
 __global__ void k_open_rows(bb31 *rows, swirl_digest *paths, const bb31 *__restrict__ cw,
                             const swirl_digest *__restrict__ layers, const uint32_t *idx,
                             open_shape sh) {
+    SWIRL_KERNEL_ENTRY();
     size_t t = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     const size_t per = sh.rpq * sh.width, n_rows = sh.n * per;
     if (t < n_rows) {
@@ -521,6 +525,7 @@ extern "C" enum swirl_status swirl_cuda_open_rows(swirl_cuda_ctx *ctx, const bb3
     }
     st = swirl_cuda_upload(ctx, d_idx, idx, n * sizeof *d_idx);
     if (st == SWIRL_OK) {
+        swirl_cuda_before_launch(ctx);
         k_open_rows<<<swirl_cuda_blocks(row_words + path_words, 256), 256, 0, ctx->stream>>>(
             d_rows, d_paths, d_codeword, d_layers, d_idx, sh);
         st = swirl_cuda_after_launch(ctx, "k_open_rows", __FILE__, __LINE__);

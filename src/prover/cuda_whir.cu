@@ -93,6 +93,7 @@ static __device__ void wh_block_pow(swirl_transcript *st, unsigned bits, uint32_
 /* μ; with pow, the μ-PoW first (the block grinds; else it was ground before, one warp) */
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_mu(swirl_transcript *t, swirl_whir_ctl *ctl, int pow, unsigned bits, uint32_t *witness) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
     if (threadIdx.x < 32)
@@ -106,6 +107,7 @@ __global__ void __launch_bounds__(WH_THREADS)
 }
 
 __global__ void k_wh_mu_pows(bb31x4 *mp, uint64_t n, const swirl_whir_ctl *ctl) {
+    SWIRL_KERNEL_ENTRY();
     bb31x4 mu = ctl->mu;
     for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride())
         mp[i] = bb31x4_pow(mu, i);
@@ -113,6 +115,7 @@ __global__ void k_wh_mu_pows(bb31x4 *mp, uint64_t n, const swirl_whir_ctl *ctl) 
 
 __global__ void k_wh_batch(bb31 *planes, const bb31 *const *cols, const bb31x4 *mu_pows,
                            uint64_t ncols, uint64_t n) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride())
         swirl_whir_batch_entry(planes, cols, mu_pows, ncols, n, i);
 }
@@ -122,6 +125,7 @@ __global__ void k_wh_batch(bb31 *planes, const bb31 *const *cols, const bb31x4 *
  * entries in shared memory (swirl_whir_tile_index) */
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_c2e_tile(bb31 *planes, uint32_t lo, uint32_t nb, uint32_t l_skip) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31 sh[1u << WH_C2E_TILE];
     const uint64_t size = (uint64_t)1 << nb, tile = blockIdx.x;
     for (uint64_t j = threadIdx.x; j < size; j += blockDim.x)
@@ -139,6 +143,7 @@ __global__ void __launch_bounds__(WH_THREADS)
 
 __global__ void k_wh_fw(bb31x4 *f, bb31x4 *w, const bb31 *planes, const bb31x4 *u, uint32_t m,
                         uint64_t n) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride()) {
         f[i] = swirl_whir_plane_entry(planes, n, i);
         w[i] = swirl_whir_mobius_entry(u, m, i);
@@ -149,6 +154,7 @@ __global__ void k_wh_fw(bb31x4 *f, bb31x4 *w, const bb31 *planes, const bb31x4 *
 
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_sc_partials(bb31x4 *partials, const bb31x4 *f, const bb31x4 *w, uint64_t pairs) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[64];
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
     for (uint64_t y = swirl_grid_tid(); y < pairs; y += swirl_grid_stride())
@@ -165,6 +171,7 @@ __global__ void __launch_bounds__(WH_THREADS)
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_sc_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *polys,
                 uint64_t sc, int pow, unsigned bits, uint32_t *witness, swirl_whir_ctl *ctl) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[64];
     __shared__ swirl_transcript st;
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
@@ -190,6 +197,7 @@ __global__ void __launch_bounds__(WH_THREADS)
 
 /* one warp */
 __global__ void k_wh_alpha(swirl_transcript *t, swirl_whir_ctl *ctl) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
     swirl_ts_warp_load(&st, t);
@@ -199,6 +207,7 @@ __global__ void k_wh_alpha(swirl_transcript *t, swirl_whir_ctl *ctl) {
 
 __global__ void k_wh_fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 *w, uint64_t pairs,
                           const swirl_whir_ctl *ctl) {
+    SWIRL_KERNEL_ENTRY();
     bb31x4 alpha = ctl->alpha;
     for (uint64_t y = swirl_grid_tid(); y < pairs; y += swirl_grid_stride())
         swirl_whir_fold_pair(fo, wo, f, w, y, alpha);
@@ -211,6 +220,7 @@ __global__ void k_wh_fold(bb31x4 *fo, bb31x4 *wo, const bb31x4 *f, const bb31x4 
  * reads f (the copy), the later ones g in place */
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_e2c_tile(bb31x4 *g, const bb31x4 *src, uint32_t lo, uint32_t nb) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[1u << WH_E2C_TILE];
     const uint64_t size = (uint64_t)1 << nb, tile = blockIdx.x;
     for (uint64_t j = threadIdx.x; j < size; j += blockDim.x)
@@ -231,6 +241,7 @@ __global__ void __launch_bounds__(WH_THREADS)
  * (L2-resident) are the scattered ones */
 __global__ void k_wh_rs_planes(bb31 *P, const bb31x4 *g, uint64_t len, uint64_t cw,
                                unsigned log_cw) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t idx = swirl_grid_tid(); idx < 4 * cw; idx += swirl_grid_stride()) {
         uint64_t c = idx >> log_cw, j = idx & (cw - 1);
         uint64_t i = log_cw ? (uint64_t)(__brevll((unsigned long long)j) >> (64 - log_cw)) : 0;
@@ -239,6 +250,7 @@ __global__ void k_wh_rs_planes(bb31 *P, const bb31x4 *g, uint64_t len, uint64_t 
 }
 
 __global__ void k_wh_rs_cells(bb31x4 *cells, const bb31 *P, uint64_t cw) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t i = swirl_grid_tid(); i < cw; i += swirl_grid_stride())
         cells[i] = swirl_whir_plane_entry(P, cw, i);
 }
@@ -246,6 +258,7 @@ __global__ void k_wh_rs_cells(bb31x4 *cells, const bb31 *P, uint64_t cw) {
 /* the root into the proof, observed; z0 sampled (one warp) */
 __global__ void k_wh_commit(swirl_transcript *t, swirl_whir_ctl *ctl, const swirl_digest *root,
                             swirl_digest *out) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_digest d = *root;
     if (threadIdx.x == 0)
@@ -258,6 +271,7 @@ __global__ void k_wh_commit(swirl_transcript *t, swirl_whir_ctl *ctl, const swir
 
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_ood_partials(bb31x4 *partials, const bb31x4 *g, uint64_t len, const swirl_whir_ctl *ctl) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[64];
     bb31x4 z0 = ctl->z0;
     bb31x4 acc[1] = {bb31x4_zero()};
@@ -270,6 +284,7 @@ __global__ void __launch_bounds__(WH_THREADS)
 
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_ood_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *out) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[64];
     __shared__ swirl_transcript st;
     bb31x4 acc[1] = {bb31x4_zero()};
@@ -289,6 +304,7 @@ __global__ void __launch_bounds__(WH_THREADS)
 
 /* one warp */
 __global__ void k_wh_final(swirl_transcript *t, bb31x4 *out, const bb31x4 *g, uint64_t len) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
     swirl_ts_warp_load(&st, t);
@@ -302,6 +318,7 @@ __global__ void k_wh_final(swirl_transcript *t, bb31x4 *out, const bb31x4 *g, ui
 __global__ void __launch_bounds__(WH_THREADS)
     k_wh_queries(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq, uint32_t bits,
                  uint32_t *idx_out, int pow, unsigned pow_bits, uint32_t *witness) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
     if (threadIdx.x < 32)
@@ -330,6 +347,7 @@ typedef struct wh_open_shape {
 __global__ void k_wh_open(bb31 *rows, swirl_digest *paths, const bb31 *__restrict__ cw,
                           const swirl_digest *__restrict__ layers, const swirl_whir_ctl *ctl,
                           wh_open_shape sh) {
+    SWIRL_KERNEL_ENTRY();
     const uint64_t row_w = sh.width * sh.e, per = sh.rpq * row_w, n_rows = sh.nq * per;
     const uint64_t total = n_rows + sh.nq * sh.depth;
     for (uint64_t t = swirl_grid_tid(); t < total; t += swirl_grid_stride()) {
@@ -348,6 +366,7 @@ __global__ void k_wh_open(bb31 *rows, swirl_digest *paths, const bb31 *__restric
 
 /* one warp (the query points and weights shared out over the lanes) */
 __global__ void k_wh_gamma(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq, bb31 omega) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = wh_tables();
     swirl_ts_warp_load(&st, t);
@@ -358,6 +377,7 @@ __global__ void k_wh_gamma(swirl_transcript *t, swirl_whir_ctl *ctl, uint32_t nq
 /* the eq tables of the w update, one entry per thread (whir_impl.h: swirl_whir_wtab_entry) */
 __global__ void k_wh_w_tables(bb31 *base, bb31x4 *ext, const swirl_whir_ctl *ctl, uint32_t nq,
                               uint32_t nv, uint32_t lo, uint64_t total) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t t = swirl_grid_tid(); t < total; t += swirl_grid_stride())
         swirl_whir_wtab_entry(base, ext, ctl, nq, nv, lo, t);
 }
@@ -365,6 +385,7 @@ __global__ void k_wh_w_tables(bb31 *base, bb31x4 *ext, const swirl_whir_ctl *ctl
 __global__ void k_wh_w_update(bb31x4 *w, const bb31 *base, const bb31x4 *ext,
                               const swirl_whir_ctl *ctl, uint32_t nq, uint32_t nv, uint32_t lo,
                               uint64_t len) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t x = swirl_grid_tid(); x < len; x += swirl_grid_stride())
         w[x] = bb31x4_add(w[x], swirl_whir_w_term_tab(base, ext, ctl, nq, nv, lo, x));
 }

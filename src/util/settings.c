@@ -61,6 +61,8 @@ static void read_settings(void) {
     g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 80, 0, 255);
     g_settings.ts_grind_blocks = (unsigned)env_count("SWIRL_TS_GRIND_BLOCKS", 0, 0, 1ul << 24);
     g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 4, 2, 6);
+    const char *pd = getenv("SWIRL_PDL");
+    g_settings.pdl = !pd || env_on("SWIRL_PDL"); /* on unless =0 */
     const char *so = getenv("SWIRL_SR_OVERLAP");
     g_settings.sr_overlap = !so || env_on("SWIRL_SR_OVERLAP"); /* on unless =0 */
     const char *sl = getenv("SWIRL_ZC_SCHED_LIST");

@@ -61,6 +61,10 @@ typedef struct swirl_settings {
                                   blocks of 256 per SM, i.e. its register budget (2 to 6;
                                   default 4: 46 registers, 5 blocks resident; measured faster
                                   than 6, docs/PERF.md) */
+    int pdl;                   /* SWIRL_PDL: kernels launched with programmatic dependent launch
+                                  (Hopper: the next kernel of a stream is scheduled while the
+                                  previous one drains and waits at its first instruction,
+                                  griddepcontrol.wait; default on, 0: plain launches) */
     int sr_overlap;            /* SWIRL_SR_OVERLAP: on the GPU, rap_constraints' openings are
                                   observed on the host while the stacked reduction's
                                   transcript-free kernels run (default on; 0: observed at the

@@ -49,6 +49,9 @@ struct swirl_cuda_ctx {
     uint32_t *fault_words;
     size_t fault_nwords;
     unsigned long long fault_epoch;
+    /* SWIRL_CUDA_TIMELINE's records (timeline.cu); NULL when off */
+    struct swirl_cuda_timeline *tl;
+    int pdl; /* SWIRL_PDL: SWIRL_LAUNCH uses programmatic dependent launch */
 };
 
 /* A device allocation outside the arena (setup only: never on a hot path): passes the test-only
@@ -86,9 +89,61 @@ enum swirl_status swirl_cuda_fail(swirl_cuda_ctx *ctx, cudaError_t err, const ch
 enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kernel, const char *file,
                                           int line);
 
+/* SWIRL_CUDA_TIMELINE (timeline.cu): an event before and after each launch or copy, host marks */
+typedef struct swirl_cuda_timeline swirl_cuda_timeline;
+void swirl_cuda_tl_create(swirl_cuda_ctx *ctx);
+void swirl_cuda_tl_clear(swirl_cuda_ctx *ctx);
+void swirl_cuda_tl_destroy(swirl_cuda_ctx *ctx);
+void swirl_cuda_tl_before(swirl_cuda_ctx *ctx);
+void swirl_cuda_tl_after(swirl_cuda_ctx *ctx, const char *name, char kind);
+void swirl_cuda_tl_mark(swirl_cuda_ctx *ctx, const char *name);
+static inline void swirl_cuda_before_launch(swirl_cuda_ctx *ctx) {
+    if (ctx->tl)
+        swirl_cuda_tl_before(ctx);
+}
+
+/* Programmatic dependent launch (SWIRL_PDL, on by default; sm_90): SWIRL_LAUNCH gives each kernel
+ * the stream-serialization attribute, so the hardware schedules its blocks while the kernel before
+ * it drains; every kernel of the library starts with SWIRL_KERNEL_ENTRY, which waits there until
+ * the previous grid has completed and its writes are visible (griddepcontrol.wait: nothing of the
+ * kernel, a read or a write, runs before it), then lets the next kernel be scheduled in turn.
+ * Ordering is therefore exactly a plain stream's; what comes off is the launch latency between
+ * dependent kernels (≈ 350 launches a keccakf proof). A kernel launched without the attribute
+ * (the round-0 JIT's, a test's) or after a copy or an event is serialised as usual. */
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+#define SWIRL_KERNEL_ENTRY()                                                                       \
+    asm volatile("griddepcontrol.wait;\n\tgriddepcontrol.launch_dependents;" ::: "memory")
+#else
+#define SWIRL_KERNEL_ENTRY() ((void)0)
+#endif
+
+#ifdef __CUDACC__
+template <typename... KArgs, typename... Args>
+static inline cudaError_t swirl_cuda_launch_pdl(cudaStream_t stream, void (*kernel)(KArgs...),
+                                                dim3 grid, dim3 block, size_t smem,
+                                                Args &&...args) {
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = grid;
+    cfg.blockDim = block;
+    cfg.dynamicSmemBytes = smem;
+    cfg.stream = stream;
+    cudaLaunchAttribute at[1];
+    at[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    at[0].val.programmaticStreamSerializationAllowed = 1;
+    cfg.attrs = at;
+    cfg.numAttrs = 1;
+    return cudaLaunchKernelEx(&cfg, kernel, static_cast<Args &&>(args)...);
+}
+#endif
+
 #define SWIRL_LAUNCH(ctx, kernel, grid, block, smem, ...)                                          \
     do {                                                                                           \
-        kernel<<<(grid), (block), (smem), (ctx)->stream>>>(__VA_ARGS__);                           \
+        swirl_cuda_before_launch(ctx);                                                             \
+        if ((ctx)->pdl)                                                                            \
+            (void)swirl_cuda_launch_pdl((ctx)->stream, kernel, (grid), (block), (smem),            \
+                                        __VA_ARGS__);                                              \
+        else                                                                                       \
+            kernel<<<(grid), (block), (smem), (ctx)->stream>>>(__VA_ARGS__);                       \
         enum swirl_status swirl_launch_st_ = swirl_cuda_after_launch((ctx), #kernel, __FILE__, __LINE__); \
         if (swirl_launch_st_ != SWIRL_OK)                                                          \
             return swirl_launch_st_;                                                               \

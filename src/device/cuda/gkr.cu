@@ -67,6 +67,7 @@ __device__ void block_sum3(bb31x4 v[3], bb31x4 *sh) {
  * at tp[c + g]. Reads of the nodes written by the block's previous level follow a __syncthreads. */
 __global__ void k_gkr_tree(bb31x4 *tp, bb31x4 *tq, const bb31x4 *in_p, const bb31x4 *in_q,
                            size_t m) {
+    SWIRL_KERNEL_ENTRY();
     const bb31x4 *cp = in_p, *cq = in_q;
     size_t level = m;
     for (size_t cnt = blockDim.x; cnt >= 1; cnt /= 2) {
@@ -90,6 +91,7 @@ __global__ void k_gkr_tree(bb31x4 *tp, bb31x4 *tq, const bb31x4 *in_p, const bb3
 __global__ void k_gkr_root(swirl_transcript *t, bb31x4 *proof, swirl_gkr_ctl *ctl, unsigned n,
                            const bb31x4 *tp, const bb31x4 *tq, const bb31x4 *l1p,
                            const bb31x4 *l1q) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = gkr_tables();
     swirl_ts_warp_load(&st, t);
@@ -100,6 +102,7 @@ __global__ void k_gkr_root(swirl_transcript *t, bb31x4 *proof, swirl_gkr_ctl *ct
 /* Round `round`'s packed tables (length E) from tree level round + 1 and the point ctl->xi. */
 __global__ void k_gkr_setup(bb31x4 *buf, size_t E, const bb31x4 *lp, const bb31x4 *lq,
                             const swirl_gkr_ctl *ctl, unsigned round) {
+    SWIRL_KERNEL_ENTRY();
     size_t stride = (size_t)gridDim.x * blockDim.x;
     for (size_t x = (size_t)blockIdx.x * blockDim.x + threadIdx.x; x < E; x += stride)
         swirl_gkr_setup_x(buf, E, x, lp, lq, ctl->xi, round);
@@ -108,6 +111,7 @@ __global__ void k_gkr_setup(bb31x4 *buf, size_t E, const bb31x4 *lp, const bb31x
 /* Block partial sums of the round polynomial over the packed tables (length L). */
 __global__ void __launch_bounds__(GKR_THREADS)
     k_gkr_sums(bb31x4 *partials, const bb31x4 *buf, size_t L, const bb31x4 *lambda_p) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[96];
     bb31x4 lambda = *lambda_p, acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
     size_t stride = (size_t)gridDim.x * blockDim.x, half = L / 2;
@@ -124,6 +128,7 @@ __global__ void __launch_bounds__(GKR_THREADS)
 __global__ void __launch_bounds__(GKR_THREADS)
     k_gkr_fold_sums(bb31x4 *partials, bb31x4 *out, const bb31x4 *in, size_t L_in, const bb31x4 *r_p,
                     const bb31x4 *lambda_p) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[96];
     bb31x4 r = *r_p, lambda = *lambda_p, acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
     size_t stride = (size_t)gridDim.x * blockDim.x, quarter = L_in / 4;
@@ -140,6 +145,7 @@ __global__ void __launch_bounds__(GKR_THREADS)
 __global__ void __launch_bounds__(GKR_THREADS)
     k_gkr_reduce(bb31x4 *s_out, const bb31x4 *partials, unsigned nb, swirl_transcript *t,
                  bb31x4 *proof, swirl_gkr_ctl *ctl, unsigned n, unsigned round, unsigned sr) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[96];
     __shared__ swirl_transcript st;
     bb31x4 acc[3] = {bb31x4_zero(), bb31x4_zero(), bb31x4_zero()};
@@ -177,6 +183,7 @@ __device__ void block_fold_tables(bb31x4 *out, const bb31x4 *in, size_t L, bb31x
 __global__ void __launch_bounds__(GKR_TAIL_THREADS)
     k_gkr_tail(bb31x4 *a, bb31x4 *b, size_t L, unsigned done, swirl_transcript *t, bb31x4 *proof,
                swirl_gkr_ctl *ctl, unsigned n, unsigned round) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[96];
     __shared__ bb31x4 sh_r;
     __shared__ swirl_transcript st;
@@ -217,6 +224,7 @@ __global__ void __launch_bounds__(GKR_TAIL_THREADS)
 /* The sumcheck fold of packed columns (out of place) at *r_p. */
 __global__ void k_gkr_fold_cols(bb31x4 *out, const bb31x4 *in, size_t n_cols, size_t len,
                                 const bb31x4 *r_p) {
+    SWIRL_KERNEL_ENTRY();
     bb31x4 r = *r_p;
     size_t half = len / 2, total = n_cols * half, stride = (size_t)gridDim.x * blockDim.x;
     for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < total; i += stride) {

@@ -36,6 +36,7 @@
 #define NTT_TAB_THREADS (SWIRL_NTT_STAGE_TW + SWIRL_NTT_TAB_WORDS)
 
 __global__ void k_ntt_tab(swirl_ntt_tw *stab, bb31 *rtab, bb31 root, unsigned log_n) {
+    SWIRL_KERNEL_ENTRY();
     unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
     if (idx < SWIRL_NTT_STAGE_TW)
         stab[idx] = swirl_ntt_stage_entry(root, log_n, idx);
@@ -166,6 +167,7 @@ __global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
     k_ntt_pass(bb31 *data, swirl_ntt_tile gp, const swirl_ntt_tw *__restrict__ stab,
                const bb31 *__restrict__ rtab, const __grid_constant__ swirl_ntt_c0 c0, int vec,
                const bb31 *__restrict__ half) {
+    SWIRL_KERNEL_ENTRY();
     extern __shared__ uint4 sh4[];
     bb31 *sh = (bb31 *)sh4;
     swirl_ntt_tile g = gp;
@@ -227,6 +229,7 @@ __device__ __forceinline__ size_t ntt_brev(size_t i, unsigned log_n) {
 
 __global__ void k_bit_reverse(bb31 *data, size_t col_stride, unsigned log_n, size_t n,
                               size_t ncols) {
+    SWIRL_KERNEL_ENTRY();
     size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= n * ncols)
         return;
@@ -242,6 +245,7 @@ __global__ void k_bit_reverse(bb31 *data, size_t col_stride, unsigned log_n, siz
 /* a[p] *= scale * shift^(coefficient index stored at p) */
 __global__ void k_ntt_scale(bb31 *data, size_t col_stride, unsigned log_n, size_t n, size_t ncols,
                             bb31 shift, bb31 scale, int bitrev_positions) {
+    SWIRL_KERNEL_ENTRY();
     size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= n * ncols)
         return;

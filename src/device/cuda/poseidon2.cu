@@ -20,6 +20,7 @@ __device__ __forceinline__ void d_p2_permute(bb31 *s) {
 }
 
 __global__ void k_p2_permute_many(bb31 *states, size_t n) {
+    SWIRL_KERNEL_ENTRY();
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n)
         return;
@@ -79,6 +80,7 @@ __device__ __forceinline__ void d_store_digest(swirl_digest *out, const bb31 s[1
 
 __global__ void k_merkle_leaves(swirl_digest *out, const bb31 *__restrict__ m, size_t height,
                                 size_t width, unsigned d, size_t num_leaves) {
+    SWIRL_KERNEL_ENTRY();
     size_t r = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (r >= num_leaves)
         return;
@@ -98,6 +100,7 @@ template <int LV>
 __global__ void __launch_bounds__(MERKLE_FUSE_THREADS, 12)
     k_merkle_leaves_fold(swirl_digest *out, const bb31 *__restrict__ m, size_t height,
                          size_t width, unsigned d, size_t n_out, size_t qs) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ uint32_t held[LV][8][MERKLE_FUSE_THREADS];
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n_out)
@@ -165,6 +168,7 @@ __device__ __forceinline__ void d_compress_v(swirl_digest *out, const swirl_dige
 /* Folds pairs query_stride apart: out[x*qs + y] = C(in[2x*qs + y], in[(2x+1)*qs + y]). */
 __global__ void k_merkle_fold_strided(swirl_digest *out, const swirl_digest *__restrict__ in,
                                       size_t half, size_t qs) {
+    SWIRL_KERNEL_ENTRY();
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= half)
         return;
@@ -174,6 +178,7 @@ __global__ void k_merkle_fold_strided(swirl_digest *out, const swirl_digest *__r
 
 __global__ void k_merkle_fold_adjacent(swirl_digest *out, const swirl_digest *__restrict__ in,
                                        size_t half) {
+    SWIRL_KERNEL_ENTRY();
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= half)
         return;
@@ -197,6 +202,7 @@ static __device__ const p2_bb16_lane_tables d_p2_lane_tab = P2_BB16_LANE_TABLES_
  * cost about a quarter of their latency. */
 __global__ void __launch_bounds__(MERKLE_TAIL_THREADS) k_merkle_tail(swirl_digest *layer,
                                                                      size_t len) {
+    SWIRL_KERNEL_ENTRY();
     const unsigned l = threadIdx.x & 15u, groups = blockDim.x / 16u;
     while (len > 1) {
         size_t half = len / 2;

@@ -85,6 +85,7 @@ extern "C" void swirl_cuda_fault_corrupt_target(swirl_cuda_ctx *ctx, void *d_wor
 /* one word w of the target becomes w + 1 mod p: still canonical, a different field element (a
  * silent data corruption, not an out-of-range value) */
 static __global__ void k_fault_corrupt(uint32_t *w) {
+    SWIRL_KERNEL_ENTRY();
     uint32_t v = *w % BB31_P;
     *w = v + 1 == BB31_P ? 0 : v + 1;
 }
@@ -119,6 +120,8 @@ static enum swirl_status device_alloc_check(const char *what, size_t bytes) {
 enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kernel, const char *file,
                                           int line) {
     ctx->current.kernels++;
+    if (ctx->tl)
+        swirl_cuda_tl_after(ctx, kernel, 'k');
     if (fault_fires(&g_fault_launch))
         return swirl_error_raise(SWIRL_E_CUDA, file, line,
                                  "%s: injected launch failure (test hook)", kernel);
@@ -157,6 +160,8 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
         return SWIRL_RAISE(SWIRL_E_NOMEM, "out of host memory");
     ctx->device = device;
     ctx->debug_sync = swirl_settings_get()->debug_sync;
+    ctx->pdl = swirl_settings_get()->pdl;
+    swirl_cuda_tl_create(ctx);
     enum swirl_status st = SWIRL_OK;
     cudaError_t e = cudaSetDevice(device);
     if (e == cudaSuccess)
@@ -213,6 +218,7 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
 extern "C" void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx) {
     if (!ctx)
         return;
+    swirl_cuda_tl_destroy(ctx); /* writes the last proof's timeline */
     swirl_cuda_zc_cache_free(ctx);
     swirl_cuda_zc_jit_free(ctx); /* after the programs that launch its kernels */
     if (ctx->arena)
@@ -411,7 +417,11 @@ extern "C" enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, c
     SWIRL_ARG_CHECK((dst != NULL && src != NULL) || bytes == 0);
     if (bytes == 0)
         return SWIRL_OK;
+    if (ctx->tl)
+        swirl_cuda_tl_before(ctx);
     SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ctx->stream));
+    if (ctx->tl)
+        swirl_cuda_tl_after(ctx, "H2D", 'c');
     ctx->current.kernels++;
     ctx->current.bytes += bytes;
     return SWIRL_OK;
@@ -423,7 +433,11 @@ extern "C" enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst,
     SWIRL_ARG_CHECK((dst != NULL && src != NULL) || bytes == 0);
     if (bytes == 0)
         return SWIRL_OK;
+    if (ctx->tl)
+        swirl_cuda_tl_before(ctx);
     SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ctx->stream));
+    if (ctx->tl)
+        swirl_cuda_tl_after(ctx, "D2H", 'c');
     ctx->current.kernels++;
     ctx->current.bytes += bytes;
     return SWIRL_OK;
@@ -577,6 +591,8 @@ extern "C" enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx, const c
     memset(&ctx->current, 0, sizeof ctx->current);
     ctx->current.name = name;
     ctx->stage_open = 1;
+    if (ctx->tl)
+        swirl_cuda_tl_mark(ctx, name);
     SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_start, ctx->stream));
     enum swirl_status st = corrupt_check(ctx, name);
     if (st != SWIRL_OK)
@@ -590,7 +606,11 @@ extern "C" enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *re
     swirl_log(SWIRL_LOG_DEBUG, "stage %s: host sync %u (%s)",
               ctx->current.name ? ctx->current.name : "(none)", ctx->current.syncs,
               reason ? reason : "no reason given");
+    if (ctx->tl)
+        swirl_cuda_tl_mark(ctx, "sync");
     SWIRL_CUDA_TRY(ctx, cudaStreamSynchronize(ctx->stream));
+    if (ctx->tl)
+        swirl_cuda_tl_mark(ctx, "synced");
     return SWIRL_OK;
 }
 
@@ -602,6 +622,8 @@ extern "C" enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) {
     SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_stop, ctx->stream));
     ctx->current.syncs++;
     SWIRL_CUDA_TRY(ctx, cudaEventSynchronize(ctx->ev_stop));
+    if (ctx->tl)
+        swirl_cuda_tl_mark(ctx, "stage_end");
     float ms = 0;
     SWIRL_CUDA_TRY(ctx, cudaEventElapsedTime(&ms, ctx->ev_start, ctx->ev_stop));
     ctx->current.gpu_ms = ms;
@@ -629,8 +651,10 @@ extern "C" const swirl_stage_trace *swirl_cuda_stage_trace(const swirl_cuda_ctx 
 }
 
 extern "C" void swirl_cuda_stage_trace_clear(swirl_cuda_ctx *ctx) {
-    if (ctx)
+    if (ctx) {
         ctx->n_trace = 0;
+        swirl_cuda_tl_clear(ctx);
+    }
 }
 
 /* ---- the CUDA primitive table's buffer slots (device/ops.h) ---- */

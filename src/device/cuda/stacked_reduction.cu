@@ -35,6 +35,7 @@ __device__ __forceinline__ uint64_t sr_class_at(const swirl_sr_class *cls, uint6
 
 /* one warp */
 __global__ void k_sr_lambda(swirl_transcript *t, swirl_sr_ctl *ctl) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = sr_tables();
     swirl_ts_warp_load(&st, t);
@@ -43,12 +44,14 @@ __global__ void k_sr_lambda(swirl_transcript *t, swirl_sr_ctl *ctl) {
 }
 
 __global__ void k_sr_pows(bb31x4 *lp, uint64_t n, const swirl_sr_ctl *ctl) {
+    SWIRL_KERNEL_ENTRY();
     bb31x4 lambda = ctl->lambda;
     for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride())
         lp[i] = bb31x4_pow(lambda, i);
 }
 
 __global__ void k_sr_eq(bb31x4 *E, const swirl_sr_class *cls, swirl_sr_params pr, const bb31x4 *r) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t i = swirl_grid_tid(); i < pr.etot; i += swirl_grid_stride()) {
         const swirl_sr_class *c = &cls[sr_class_at(cls, pr.ncls, i)];
         E[i] = swirl_sr_eq_entry(r + 1, c->n_lift, i - c->eoff);
@@ -83,6 +86,7 @@ __device__ __forceinline__ void sr_xlane_sum(bb31x4 acc[2], bb31x4 *sh, unsigned
 __global__ void __launch_bounds__(SR_THREADS)
     k_sr_w(bb31x4 *Wt, const swirl_sr_view *views, const swirl_sr_class *cls,
            const bb31 *const *mats, const bb31x4 *E, const uint64_t *woffs, swirl_sr_params pr) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[2 * SR_THREADS];
     unsigned lanes = pr.N < SR_THREADS ? (unsigned)pr.N : SR_THREADS;
     unsigned tj = threadIdx.x % lanes, tx = threadIdx.x / lanes, xl = SR_THREADS / lanes;
@@ -110,6 +114,7 @@ __global__ void __launch_bounds__(SR_THREADS)
 __global__ void __launch_bounds__(SR_THREADS)
     k_sr_wsum(bb31x4 *Wr, const bb31x4 *Wt, const swirl_sr_view *views, const uint64_t *woffs,
               swirl_sr_params pr) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[2 * SR_THREADS];
     unsigned lanes = pr.N < SR_THREADS ? (unsigned)pr.N : SR_THREADS;
     unsigned tj = threadIdx.x % lanes, tx = threadIdx.x / lanes, xl = SR_THREADS / lanes;
@@ -138,6 +143,7 @@ __global__ void __launch_bounds__(SR_THREADS)
 __global__ void __launch_bounds__(SR_THREADS)
     k_sr_s0(bb31x4 *Sp, const bb31x4 *Wr, const swirl_sr_view *views, const swirl_sr_class *cls,
             const bb31x4 *lp, swirl_sr_params pr) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31 lag[1 << SWIRL_SR_MAX_L_SKIP];
     __shared__ bb31x4 coef[3 * SWIRL_SR_MAX_CLASSES];
     __shared__ bb31x4 sh[64];
@@ -171,6 +177,7 @@ __global__ void __launch_bounds__(SR_THREADS)
 __global__ void __launch_bounds__(SR_THREADS)
     k_sr_round0_ctl(swirl_transcript *t, bb31x4 *proof, swirl_sr_ctl *ctl, bb31x4 *S, unsigned nb,
                     bb31x4 *lagu, swirl_sr_class *cls, swirl_sr_params pr) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     for (uint64_t p = threadIdx.x; p < pr.P; p += blockDim.x) {
         bb31x4 s = S[p];
@@ -202,6 +209,7 @@ __global__ void __launch_bounds__(SR_THREADS)
 __global__ void __launch_bounds__(SR_THREADS)
     k_sr_fold_ple(bb31x4 *q, const bb31 *mat, uint64_t wc, const bb31x4 *lagu,
                   swirl_sr_params pr) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 lag[1 << SWIRL_SR_MAX_L_SKIP];
     for (uint64_t i = threadIdx.x; i < pr.N; i += blockDim.x)
         lag[i] = lagu[i];
@@ -228,6 +236,7 @@ __global__ void __launch_bounds__(SR_THREADS)
 
 __global__ void k_sr_kr(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, const swirl_sr_class *cls,
                         swirl_sr_params pr) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t i = swirl_grid_tid(); i < pr.etot; i += swirl_grid_stride()) {
         const swirl_sr_class *c = &cls[sr_class_at(cls, pr.ncls, i)];
         swirl_sr_kr_entry(E_out + c->eoff, K_out + c->eoff, E_in + c->eoff, c, i - c->eoff);
@@ -235,6 +244,7 @@ __global__ void k_sr_kr(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, const 
 }
 
 __global__ void k_sr_eq_ub_init(bb31x4 *eq_ub, uint64_t n) {
+    SWIRL_KERNEL_ENTRY();
     for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride())
         eq_ub[i] = bb31x4_one();
 }
@@ -250,6 +260,7 @@ __global__ void __launch_bounds__(SR_THREADS)
                     const uint64_t *offs, uint64_t total, uint64_t chunk, const bb31x4 *Q,
                     uint64_t qh, const bb31x4 *E, const bb31x4 *K, const bb31x4 *lp,
                     const bb31x4 *eq_ub, swirl_sr_params pr, uint32_t round) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[64];
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
     uint64_t piece = chunk / (blockDim.x / 32);
@@ -270,6 +281,7 @@ __global__ void __launch_bounds__(SR_THREADS)
 __global__ void __launch_bounds__(SR_THREADS)
     k_sr_round_ctl(const bb31x4 *partials, unsigned nb, swirl_transcript *t, bb31x4 *proof,
                    swirl_sr_ctl *ctl, swirl_sr_params pr, uint32_t round) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[64];
     __shared__ swirl_transcript st;
     bb31x4 acc[2] = {bb31x4_zero(), bb31x4_zero()};
@@ -291,6 +303,7 @@ __global__ void __launch_bounds__(SR_THREADS)
 __global__ void k_sr_tables(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, const bb31x4 *K_in,
                             const swirl_sr_class *cls, const swirl_sr_view *views, bb31x4 *eq_ub,
                             const swirl_sr_ctl *ctl, swirl_sr_params pr, uint32_t round) {
+    SWIRL_KERNEL_ENTRY();
     bb31x4 u = ctl->u[round];
     uint64_t g = blockIdx.y;
     if (g == pr.ncls) {
@@ -308,6 +321,7 @@ __global__ void k_sr_tables(bb31x4 *E_out, bb31x4 *K_out, const bb31x4 *E_in, co
 /* one warp */
 __global__ void k_sr_openings(swirl_transcript *t, bb31x4 *proof, const bb31x4 *Q,
                               swirl_sr_params pr) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript st;
     swirl_ts_tables tb = sr_tables();
     swirl_ts_warp_load(&st, t);

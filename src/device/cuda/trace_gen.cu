@@ -21,6 +21,7 @@
 
 __global__ void k_keccak_trace(bb31 *m, size_t h, const uint64_t *__restrict__ inputs,
                                size_t n_inputs) {
+    SWIRL_KERNEL_ENTRY();
     size_t row = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (row < h)
         swirl_keccak_trace_row(m, h, row, inputs, n_inputs);
@@ -71,6 +72,7 @@ extern "C" enum swirl_status swirl_cuda_keccak_trace(swirl_cuda_ctx *ctx, bb31 *
     if (st == SWIRL_OK) {
         st = swirl_cuda_upload(ctx, d_in, inputs, in_bytes);
         if (st == SWIRL_OK) {
+            swirl_cuda_before_launch(ctx);
             k_keccak_trace<<<swirl_cuda_blocks(h, 128), 128, 0, ctx->stream>>>(m, h, d_in,
                                                                                n_inputs);
             st = swirl_cuda_after_launch(ctx, "k_keccak_trace", __FILE__, __LINE__);

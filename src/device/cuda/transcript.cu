@@ -39,6 +39,7 @@ __device__ __forceinline__ swirl_ts_tables d_ts_warp_tables() {
 
 /* one warp */
 __global__ void k_ts_script(swirl_transcript *t, const uint32_t *ops, size_t n, uint32_t *outs) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript s;
     swirl_ts_tables tb = d_ts_warp_tables();
     swirl_ts_warp_load(&s, t);
@@ -61,6 +62,7 @@ __global__ void k_ts_script(swirl_transcript *t, const uint32_t *ops, size_t n, 
 
 /* the search's two words: the best witness so far, the next candidate to hand out */
 __global__ void k_ts_grind_init(uint32_t *best) {
+    SWIRL_KERNEL_ENTRY();
     best[0] = TS_NOT_FOUND;
     best[1] = 0;
 }
@@ -78,6 +80,7 @@ __global__ void k_ts_grind_init(uint32_t *best) {
 template <int MINB>
 __global__ void __launch_bounds__(256, MINB) k_ts_grind_chunk(const swirl_transcript *t, unsigned bits,
                                                         uint32_t *best) {
+    SWIRL_KERNEL_ENTRY();
     swirl_ts_tables tb = d_ts_tables();
     __shared__ bb31 st[P2_WIDTH];
     if (threadIdx.x < P2_WIDTH)
@@ -113,6 +116,7 @@ __global__ void __launch_bounds__(256, MINB) k_ts_grind_chunk(const swirl_transc
 /* bits <= SWIRL_TS_BLOCK_GRIND_MAX_BITS: the whole grind in one block, check_witness on warp 0 */
 __global__ void __launch_bounds__(256) k_ts_grind_block(swirl_transcript *t, unsigned bits,
                                                         uint32_t *witness) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript s;
     swirl_ts_tables tb = d_ts_tables();
     if (threadIdx.x == 0)
@@ -136,6 +140,7 @@ __global__ void __launch_bounds__(256) k_ts_grind_block(swirl_transcript *t, uns
 /* one warp */
 __global__ void k_ts_grind_apply(swirl_transcript *t, unsigned bits, const uint32_t *best,
                                  uint32_t *witness) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ swirl_transcript s;
     uint32_t b = *best;
     if (b == TS_NOT_FOUND) {

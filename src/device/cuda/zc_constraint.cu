@@ -126,6 +126,7 @@ __global__ void __launch_bounds__(ZC_BLOCK)
                 const bb31x4 *bp, const bb31x4 *eq3b, unsigned long long nx, unsigned long long h,
                 uint32_t N, uint32_t np, uint32_t PB, uint32_t nzcN, uint32_t nluN,
                 bb31x4 *partial) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 red[3][ZC_BLOCK];
     uint32_t XB = ZC_BLOCK / PB, pi = threadIdx.x % PB, xi = threadIdx.x / PB;
     uint32_t p = blockIdx.y * PB + pi;
@@ -159,6 +160,7 @@ __global__ void __launch_bounds__(ZC_BLOCK)
                size_t T, const bb31x4 *eq_y, unsigned long long ny, unsigned long long H,
                uint32_t G, const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
                bb31x4 *partial) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 red[3][ZC_BLOCK];
     uint32_t XB = ZC_BLOCK / G, pi = threadIdx.x % G, xi = threadIdx.x / G;
     size_t t = (size_t)blockIdx.x * ZC_BLOCK + threadIdx.x;
@@ -188,6 +190,7 @@ __global__ void __launch_bounds__(ZC_BLOCK)
 __global__ void k_zc_r0_inputs(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const bb31 *pub,
                                const bb31 *lag, unsigned long long x0, unsigned long long cx,
                                unsigned long long h, uint32_t N, uint32_t np, bb31 *U) {
+    SWIRL_KERNEL_ENTRY();
     size_t total = (size_t)cx * n_in;
     for (size_t i = swirl_grid_tid(); i < total; i += swirl_grid_stride()) {
         size_t xl = i / n_in;
@@ -207,6 +210,7 @@ __global__ void __launch_bounds__(ZC_BLK_THREADS)
                     const bb31 *pts, const bb31x4 *lp, const bb31x4 *bp, const bb31x4 *eq3b,
                     unsigned long long x0, unsigned long long cx, uint32_t N, uint32_t np,
                     uint32_t nzcN, uint32_t nluN, int acc_in, bb31x4 *partial) {
+    SWIRL_KERNEL_ENTRY();
     extern __shared__ bb31 zs[];
     __shared__ bb31x4 red[64];
     uint32_t p = blockIdx.x % np, xb = blockIdx.x / np, nxb = gridDim.x / np;
@@ -252,6 +256,7 @@ __global__ void __launch_bounds__(NT, NT == 512 ? 2 : 1) /* 512: two blocks an S
                    const bb31 *pub, const bb31x4 *eq_y, unsigned long long ny,
                    unsigned long long H, uint32_t G, const bb31x4 *lp, const bb31x4 *bp,
                    const bb31x4 *eq3b, bb31x4 *partial) {
+    SWIRL_KERNEL_ENTRY();
     extern __shared__ uint4 zs4[]; /* 16-byte aligned: a slot is one 16-byte access */
     bb31 *zs = reinterpret_cast<bb31 *>(zs4);
     __shared__ bb31x4 red[64];
@@ -284,6 +289,7 @@ __global__ void __launch_bounds__(NT, NT == 512 ? 2 : 1) /* 512: two blocks an S
 
 /* The Lagrange table transposed for k_zc_r0_U: lagT[i np + p] = lag[p N + i] (p < np, i < N) */
 __global__ void k_zc_lag_t(bb31 *lagT, const bb31 *lag, uint32_t N, uint32_t np) {
+    SWIRL_KERNEL_ENTRY();
     uint32_t t = blockIdx.x * blockDim.x + threadIdx.x;
     if (t < N * np) {
         uint32_t i = t / np, p = t - i * np;
@@ -300,6 +306,7 @@ __global__ void k_zc_lag_t(bb31 *lagT, const bb31 *lag, uint32_t N, uint32_t np)
 __global__ void k_zc_r0_U(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const bb31 *pub,
                           const bb31 *lagT, unsigned long long x0, uint32_t E,
                           unsigned long long h, uint32_t N, uint32_t np, bb31 *U) {
+    SWIRL_KERNEL_ENTRY();
     for (uint32_t j = blockIdx.y; j < n_in; j += gridDim.y)
         for (uint32_t e = blockIdx.x * blockDim.x + threadIdx.x; e < E; e += gridDim.x * blockDim.x) {
             uint32_t xl = e / np, p = e - xl * np;
@@ -310,6 +317,7 @@ __global__ void k_zc_r0_U(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const b
 
 /* swirl_zc_r0_chunk_cosets' tables (2 N + np values) */
 __global__ void k_zc_dft_tabs(bb31 *tabs, const bb31 *pts, bb31 omega, unsigned ls, uint32_t n) {
+    SWIRL_KERNEL_ENTRY();
     uint32_t t = blockIdx.x * blockDim.x + threadIdx.x;
     if (t < n)
         tabs[t] = swirl_zc_r0_dft_tab(pts, omega, ls, t);
@@ -326,6 +334,7 @@ __global__ void __launch_bounds__(128)
     k_zc_r0_U_dft(swirl_zc_dprog pg, uint32_t n_in, zc_views vw, const bb31 *pub,
                   const bb31 *lagT, const bb31 *tabs, unsigned long long x0, uint32_t cx,
                   uint32_t E, unsigned long long h, uint32_t np, bb31 *U) {
+    SWIRL_KERNEL_ENTRY();
     constexpr uint32_t N = 1u << LS;
     extern __shared__ bb31 stage[];
     const uint32_t G = np / N, T = blockDim.x;
@@ -380,6 +389,7 @@ __global__ void __launch_bounds__(128)
  * (cuda_jit.h) is the same body around the stream compiled. */
 __global__ void __launch_bounds__(ZC_BLOCK)
     k_zc_r0_stream(swirl_zc_stream sp, const bb31 *consts, const bb31 *bus1, swirl_zc_r0_args a) {
+    SWIRL_KERNEL_ENTRY();
     extern __shared__ bb31 zt[];
     uint32_t q0, q1;
     swirl_zc_r0_parts(&q0, &q1);
@@ -397,6 +407,7 @@ __global__ void __launch_bounds__(ZC_BLOCK)
 __global__ void __launch_bounds__(ZC_BLOCK)
     k_zc_round_stream(swirl_zc_stream sp, swirl_zc_dprog pg,
                       const __grid_constant__ swirl_zc_mle_args a) {
+    SWIRL_KERNEL_ENTRY();
     extern __shared__ bb31 zt[];
     uint32_t q0, q1;
     swirl_zc_r0_parts(&q0, &q1);
@@ -415,6 +426,7 @@ __global__ void __launch_bounds__(ZC_BLOCK)
 #define ZC_FINAL_THREADS 256u
 __global__ void __launch_bounds__(ZC_FINAL_THREADS)
     k_zc_final(bb31x4 *out, const bb31x4 *partial, uint32_t nb, uint32_t np, uint32_t P) {
+    SWIRL_KERNEL_ENTRY();
     __shared__ bb31x4 sh[64];
     uint32_t i = blockIdx.x, k = i / P, p = i % P;
     bb31x4 s = bb31x4_zero();
@@ -569,6 +581,7 @@ static enum swirl_status zc_jit_launch(swirl_cuda_ctx *ctx, void **mine, void **
     const char *kname = ext ? SWIRL_ZC_JITX_KERNEL : SWIRL_ZC_JIT_KERNEL;
     void *args[1] = {arg};
     *ran = 0;
+    swirl_cuda_before_launch(ctx);
     cudaError_t e = swirl_cuda_zc_jit_fault_fires()
                         ? cudaErrorLaunchOutOfResources
                         : cudaLaunchKernel((const void *)*mine, grid, dim3(ZC_BLOCK), args, 0,
