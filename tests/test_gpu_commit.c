@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/settings.h"
 #include "pcs_test_util.h"
 #include "hash/merkle.h"
 #include "device/cuda/cuda_backend.h"
@@ -216,9 +217,12 @@ static size_t ntt_passes(unsigned log_n, size_t ncols) {
 /* swirl_cuda_merkle_build's launches for the layers above a query layer of 2^L nodes: one a layer
  * of more than SWIRL_CUDA_MERKLE_TAIL_THREADS nodes, then one (k_merkle_tail) for the rest */
 static size_t merkle_layer_launches(size_t L) {
+    /* the tail block takes the layers from 2 * tail_from nodes (swirl_cuda_merkle_build) */
+    size_t tail_from = swirl_settings_get()->merkle_lanes ? SWIRL_CUDA_MERKLE_TAIL_THREADS / 16
+                                                          : SWIRL_CUDA_MERKLE_TAIL_THREADS;
     size_t n = 0;
     for (size_t l = 1; l <= L; l++)
-        if (((size_t)1 << (L - l)) > SWIRL_CUDA_MERKLE_TAIL_THREADS)
+        if (((size_t)1 << (L - l)) > tail_from)
             n++;
     return n + (L > 0);
 }

@@ -3,6 +3,7 @@
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "transcript/transcript.h"
@@ -216,6 +217,16 @@ static void test_async_observe(void) {
         swirl_ts_async job;
         memset(&job, 0, sizeof job);
         CHECK(!swirl_ts_async_started(&job));
+        if (rep == 2) { /* a warm worker: cancelled once, then the one that takes the values */
+            swirl_ts_async_prestart(&job);
+            CHECK(!swirl_ts_async_started(&job));
+            swirl_ts_async_clear(&job); /* no values came: it ends */
+            CHECK(!job.running && !swirl_ts_async_started(&job));
+            swirl_ts_async_prestart(&job);
+            CHECK(job.running && job.warm); /* a thread starts on this host */
+            struct timespec nap = {0, 2000000}; /* it waits 2 ms before its values come */
+            nanosleep(&nap, NULL);
+        }
         swirl_ts_async_start(&job, &a, v, N);
         CHECK(swirl_ts_async_started(&job));
         swirl_ts_async_join(&job);

@@ -37,6 +37,7 @@
 #include "util/span.h"
 #include "util/alloc.h"
 #include "util/log.h"
+#include "util/settings.h"
 
 __constant__ uint32_t c_rap_ext_init[64] = P2_BB16_RC_EXT_INITIAL_MONT;
 __constant__ uint32_t c_rap_ext_final[64] = P2_BB16_RC_EXT_FINAL_MONT;
@@ -888,6 +889,9 @@ static enum swirl_status rap_stage(rap_run *r, swirl_gkr_proof *gkr, swirl_batch
     swirl_transcript h_t;
     uint32_t fail = 0;
     swirl_cuda_events_create(r->ev, RAP_MARKS);
+    /* the openings' observer, created and hot before the openings exist (ts_async.h) */
+    if (obs && swirl_settings_get()->ts_prestart)
+        swirl_ts_async_prestart(obs);
     enum swirl_status st = swirl_cuda_stage_begin(r->ctx, "prover.rap_constraints");
     if (st == SWIRL_OK) {
         /* host spans: enqueueing (the GPU already runs), then the wait for the one sync */

@@ -21,7 +21,9 @@ typedef struct swirl_ts_async {
     swirl_transcript *t; /* non-NULL from start to clear: t owes or holds the values */
     bb31x4 *v;           /* owned (malloc'd) */
     size_t n;
-    int running;         /* a worker observes; join before touching t */
+    int running;         /* a worker observes (or waits for its values); join before touching t */
+    int warm;            /* the worker came from swirl_ts_async_prestart and waits on `go` */
+    int go;              /* (atomic) 0: a warm worker waits, 1: values handed over, 2: cancelled */
     pthread_t th;
 } swirl_ts_async;
 
@@ -30,8 +32,16 @@ extern "C" {
 #endif
 
 /** Starts observing v[0..n) into *t (a takes ownership of v, freed by swirl_ts_async_clear); where
- *  no thread can start, observes them here before returning. *a must be zeroed or cleared. */
+ *  no thread can start, observes them here before returning. *a must be zeroed, cleared or
+ *  prestarted (its waiting worker then takes the values). */
 void swirl_ts_async_start(swirl_ts_async *a, swirl_transcript *t, bb31x4 *v, size_t n);
+
+/** Starts the worker before its values exist, so that thread creation and a sleeping core's wake-up
+ *  are off the path from the values to the observed transcript: the worker spins (then, after
+ *  50 ms, polls every 20 us) until swirl_ts_async_start hands it the values or
+ *  swirl_ts_async_clear cancels it. Where no thread can start, nothing happens (start then
+ *  proceeds as without it). Clears *a first. */
+void swirl_ts_async_prestart(swirl_ts_async *a);
 
 /** Waits until every value is observed into the transcript; nothing to wait for is not an error.
  *  Idempotent. */

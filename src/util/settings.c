@@ -63,11 +63,14 @@ static void read_settings(void) {
     g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 4, 2, 6);
     const char *pd = getenv("SWIRL_PDL");
     g_settings.pdl = !pd || env_on("SWIRL_PDL"); /* on unless =0 */
+    const char *tp = getenv("SWIRL_TS_PRESTART");
+    g_settings.ts_prestart = !tp || env_on("SWIRL_TS_PRESTART"); /* on unless =0 */
     const char *so = getenv("SWIRL_SR_OVERLAP");
     g_settings.sr_overlap = !so || env_on("SWIRL_SR_OVERLAP"); /* on unless =0 */
     const char *sl = getenv("SWIRL_ZC_SCHED_LIST");
     g_settings.zc_sched_list = !sl || env_on("SWIRL_ZC_SCHED_LIST"); /* on unless =0 */
     g_settings.merkle_fuse = (unsigned)env_count("SWIRL_MERKLE_FUSE", 0, 0, 2);
+    g_settings.merkle_lanes = env_count("SWIRL_MERKLE_LANES", 8192, 0, 1ul << 20);
     const char *rh = getenv("SWIRL_RS_HALF");
     g_settings.rs_half = !rh || env_on("SWIRL_RS_HALF"); /* on unless =0 */
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms

@@ -65,6 +65,9 @@ typedef struct swirl_settings {
                                   (Hopper: the next kernel of a stream is scheduled while the
                                   previous one drains and waits at its first instruction,
                                   griddepcontrol.wait; default on, 0: plain launches) */
+    int ts_prestart;           /* SWIRL_TS_PRESTART: the openings' observer thread is created
+                                  when rap_constraints starts and spins until its values come
+                                  (transcript/ts_async.h; default on, 0: created at the sync) */
     int sr_overlap;            /* SWIRL_SR_OVERLAP: on the GPU, rap_constraints' openings are
                                   observed on the host while the stacked reduction's
                                   transcript-free kernels run (default on; 0: observed at the
@@ -76,6 +79,10 @@ typedef struct swirl_settings {
                                   kernel (0 to 2 layers, at most log2 of the rows a query opens;
                                   default 0: on the H100 keccakf took 30.3 / 30.6 ms with 1 / 2
                                   against 29.9, docs/PERF.md) */
+    unsigned long merkle_lanes; /* SWIRL_MERKLE_LANES: GPU Merkle layers of at most this many
+                                  nodes hash on 16 lanes a node (a permutation's latency, not the
+                                  SMs' throughput, sets their time; default 8192, 0: one thread
+                                  a node) */
     int rs_half;               /* SWIRL_RS_HALF: at blowup 2 the commit's Reed-Solomon message
                                   is written without its zeros and the NTT's first pass reads it
                                   so (swirl_cuda_ntt_from_half; default on, 0: the full codeword

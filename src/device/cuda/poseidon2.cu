@@ -2,8 +2,9 @@
  * Poseidon2-16 on the GPU: one thread per permutation, state in registers, round constants in
  * __constant__ memory (instantiated from the same macro lists as the host code), and the Merkle
  * tree of merkle.h: leaf hashing reads a row of the column-major matrix (consecutive threads read
- * consecutive rows: coalesced), then one kernel per compression layer while a layer has more than
- * SWIRL_CUDA_MERKLE_TAIL_THREADS nodes, and one block for all the layers above (k_merkle_tail).
+ * consecutive rows: coalesced), then one kernel per compression layer: one thread a node while a
+ * layer is large (throughput-bound), 16 lanes a node once it has at most SWIRL_MERKLE_LANES nodes
+ * (latency-bound: k_merkle_fold_lanes), and one block for the last layers (k_merkle_tail).
  * Cost per leaf of a width-w base matrix: ceil(w/8) permutations; per internal node: 1.
  */
 #include "device/cuda/cuda_common.cuh"
@@ -232,6 +233,26 @@ __global__ void __launch_bounds__(MERKLE_TAIL_THREADS) k_merkle_tail(swirl_diges
     }
 }
 
+/* One layer of `half` nodes, 16 lanes a node (hash/poseidon2_warp.h), over as many blocks as it
+ * takes: for the small layers below the leaves, where a layer's time is a permutation's latency
+ * (≈ 14,700 cycles on one thread, ≈ 3,600 on 16 lanes) rather than the SMs' throughput. Lanes past
+ * the last node permute zeros (the shuffles need every lane of the warp) and write nothing. */
+#define MERKLE_LANE_THREADS 128
+__global__ void __launch_bounds__(MERKLE_LANE_THREADS)
+    k_merkle_fold_lanes(swirl_digest *out, const swirl_digest *__restrict__ in, size_t half) {
+    SWIRL_KERNEL_ENTRY();
+    const unsigned l = threadIdx.x & 15u;
+    size_t n = ((size_t)blockIdx.x * blockDim.x + threadIdx.x) / 16u;
+    uint32_t x = 0;
+    if (n < half)
+        x = l < 8 ? in[2 * n].v[l].v : in[2 * n + 1].v[l - 8].v;
+#if defined(__CUDA_ARCH__)
+    x = p2_bb16_permute_lane(x, l, &d_p2_lane_tab);
+#endif
+    if (n < half && l < 8)
+        out[n].v[l].v = x;
+}
+
 extern "C" enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,
                                                         size_t n) {
     SWIRL_CUDA_CHECK_CTX(ctx);
@@ -312,13 +333,22 @@ extern "C" enum swirl_status swirl_cuda_merkle_build(swirl_cuda_ctx *ctx, swirl_
     out->layer_len[0] = qs;
     swirl_digest *p = layer_mem + qs;
     int tail = 0;
+    /* SWIRL_MERKLE_LANES (default 8192): layers of at most this many nodes take 16 lanes a node
+     * over many blocks (k_merkle_fold_lanes) down to 32 nodes, then the tail's block runs the
+     * last layers on lanes; 0: one thread a node down to MERKLE_TAIL_THREADS nodes, then the tail */
+    size_t lanes = swirl_settings_get()->merkle_lanes;
+    size_t tail_from = lanes ? MERKLE_TAIL_THREADS / 16 : MERKLE_TAIL_THREADS;
     for (size_t l = 1; l < levels; l++) {
         size_t half = out->layer_len[l - 1] / 2;
-        /* the top layers (from a layer of at most 2 * MERKLE_TAIL_THREADS nodes) in one block */
-        if (!tail && half <= MERKLE_TAIL_THREADS) {
+        /* the top layers (from a layer of at most 2 * tail_from nodes) in one block */
+        if (!tail && half <= tail_from) {
             SWIRL_LAUNCH(ctx, k_merkle_tail, 1, MERKLE_TAIL_THREADS, 0, out->d_layers[l - 1],
                          out->layer_len[l - 1]);
             tail = 1;
+        } else if (!tail && half <= lanes) {
+            SWIRL_LAUNCH(ctx, k_merkle_fold_lanes,
+                         swirl_cuda_blocks(half * 16, MERKLE_LANE_THREADS), MERKLE_LANE_THREADS, 0,
+                         p, out->d_layers[l - 1], half);
         } else if (!tail) {
             SWIRL_LAUNCH(ctx, k_merkle_fold_adjacent, swirl_cuda_blocks(half, 128), 128, 0, p,
                          out->d_layers[l - 1], half);
