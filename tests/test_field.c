@@ -203,7 +203,30 @@ static void test_ext4(void) {
     CHECK(bb31x4_eq(t, a));
 }
 
+/* bb31x4_dot_base_lazy against the mul_base / add loop: random, and every word p - 1 (the largest
+ * sums its bound must hold), for even lengths up to 64 */
+static void test_dot_base_lazy(void) {
+    bb31x4 l[64];
+    uint32_t v[64];
+    for (int rep = 0; rep < 300; rep++) {
+        size_t n = 2 * (size_t)(1 + swirl_test_rand_below(32));
+        for (size_t j = 0; j < n; j++) {
+            v[j] = rep < 2 ? BB31_P - 1 : (uint32_t)swirl_test_rand_below(BB31_P);
+            for (int k = 0; k < 4; k++)
+                l[j].c[k].v = rep == 0 ? BB31_P - 1 : (uint32_t)swirl_test_rand_below(BB31_P);
+        }
+        bb31x4 want = bb31x4_zero();
+        for (size_t j = 0; j < n; j++) {
+            bb31 b;
+            b.v = v[j];
+            want = bb31x4_add(want, bb31x4_mul_base(l[j], b));
+        }
+        CHECK(bb31x4_eq(bb31x4_dot_base_lazy(l, v, n), want));
+    }
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_dot_base_lazy),
     SWIRL_TEST(test_base_edges),      SWIRL_TEST(test_base_random),
     SWIRL_TEST(test_base_inverse_pow), SWIRL_TEST(test_batch_inverse),
     SWIRL_TEST(test_two_adic_generators), SWIRL_TEST(test_ext4),

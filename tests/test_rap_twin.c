@@ -28,6 +28,7 @@ static const uint32_t g_internal[13] = P2_BB16_RC_INTERNAL_MONT;
 static const swirl_ts_tables g_tb = {g_ext_init, g_ext_final, g_internal, 0, NULL};
 
 enum { TW_T = 3 }; /* threads of the emulated value buffers */
+static size_t g_pair_checked; /* folds compared with swirl_rap_fold_r0_pair (tw_fold_r0) */
 
 /* the twin's device memory */
 typedef struct twin {
@@ -220,6 +221,24 @@ static void tw_fold_r0(twin *w, const zc_case *c) {
                         v->base[vi] + col * h, h, v->rot[vi], sh->N, w->b.lagr, x);
         for (size_t x = 0; x < H; x++)
             swirl_rap_fold_sel(w->fa[ti] + (v->fold_cols - 3) * H, H, h, sh->N, w->b.lagr, x);
+        /* k_rap_fold_r0_pair's values where an unrotated view and its rotation share columns */
+        for (size_t vi = 0; vi < v->nv; vi++)
+            for (size_t vj = 0; vj < v->nv; vj++) {
+                if (v->rot[vi] != 0 || v->rot[vj] != 1 || v->base[vi] != v->base[vj] ||
+                    v->width[vi] != v->width[vj] || h != H * sh->N || sh->N % 2 || sh->N > 64)
+                    continue;
+                for (size_t col = 0; col < v->width[vi]; col++)
+                    for (size_t x = 0; x < H; x++) {
+                        uint32_t vals[65];
+                        for (size_t j = 0; j <= sh->N; j++)
+                            vals[j] = v->base[vi][col * h + ((x * sh->N + j) & (h - 1))].v;
+                        bb31x4 o[2];
+                        swirl_rap_fold_r0_pair(o, vals, sh->N, w->b.lagr);
+                        CHECK(bb31x4_eq(o[0], w->fa[ti][(v->col0[vi] + col) * H + x]) &&
+                              bb31x4_eq(o[1], w->fa[ti][(v->col0[vj] + col) * H + x]));
+                        g_pair_checked++;
+                    }
+            }
     }
 }
 
@@ -510,11 +529,39 @@ static void test_preprocessed_cached(void) {
 static void test_keccak(void) {
     zc_case c;
     zcc_keccak(&c, 3, 0);
+    g_pair_checked = 0;
     check_case(&c, 3, 1);
+    CHECK(g_pair_checked > 0); /* KeccakAir reads every column rotated too */
     zcc_clear(&c);
 }
 
+/* swirl_rap_fold_r0_pair against swirl_rap_fold_r0 on random and extreme values (every value and
+ * coefficient p - 1: the largest sums the lazy bound must hold) */
+static void test_fold_pair(void) {
+    enum { N = 16, H = 8, h = N * H };
+    bb31 col[h];
+    bb31x4 lagr[N];
+    for (int rep = 0; rep < 200; rep++) {
+        int ext = rep < 2; /* rep 0: all p - 1; rep 1: values p - 1, coefficients random */
+        for (size_t i = 0; i < h; i++)
+            col[i].v = ext ? BB31_P - 1 : (uint32_t)swirl_test_rand_below(BB31_P);
+        for (size_t j = 0; j < N; j++)
+            for (int k = 0; k < 4; k++)
+                lagr[j].c[k].v = rep == 0 ? BB31_P - 1 : (uint32_t)swirl_test_rand_below(BB31_P);
+        for (size_t x = 0; x < H; x++) {
+            uint32_t v[N + 1];
+            for (size_t j = 0; j <= N; j++)
+                v[j] = col[(x * N + j) & (h - 1)].v;
+            bb31x4 o[2];
+            swirl_rap_fold_r0_pair(o, v, N, lagr);
+            CHECK(bb31x4_eq(o[0], swirl_rap_fold_r0(col, h, 0, N, lagr, x)));
+            CHECK(bb31x4_eq(o[1], swirl_rap_fold_r0(col, h, 1, N, lagr, x)));
+        }
+    }
+}
+
 static const struct swirl_test tests[] = {
+    SWIRL_TEST(test_fold_pair),
     SWIRL_TEST(test_fib),
     SWIRL_TEST(test_bus),
     SWIRL_TEST(test_self_interaction),

@@ -157,6 +157,32 @@ SWIRL_HD bb31x4 swirl_rap_fold_r0(const bb31 *col_base, size_t h, int rot, size_
     return acc;
 }
 
+/*
+ * Both folds of a column that two views read, unrotated and rotated by one row, from its N + 1
+ * values v[0..N] = col[x N .. x N + N] (the last one wrapped at the column's end): out[0] =
+ * sum_j lagr[j] v[j], out[1] = sum_j lagr[j] v[j + 1], swirl_rap_fold_r0's values for rot 0
+ * and 1 (tests/test_rap_twin.c compares them), as lazy sums (bb31x4_dot_base_lazy): an IMAD.WIDE
+ * a product on the device instead of a full Montgomery product and a modular addition
+ * (k_rap_fold_r0_pair). N is even.
+ */
+SWIRL_HD void swirl_rap_fold_r0_pair(bb31x4 out[2], const uint32_t *v, size_t N,
+                                     const bb31x4 *lagr) {
+    uint64_t a0[4] = {0, 0, 0, 0}, a1[4] = {0, 0, 0, 0};
+    for (size_t j = 0; j < N; j += 2) { /* one load of the two coefficients for both sums */
+        bb31x4 l0 = lagr[j], l1 = lagr[j + 1];
+        uint64_t v0 = v[j], v1 = v[j + 1], v2 = v[j + 2];
+        for (int k = 0; k < 4; k++) {
+            uint64_t c0 = l0.c[k].v, c1 = l1.c[k].v;
+            a0[k] = bb31x4_lazy_cut(a0[k] + c0 * v0 + c1 * v1);
+            a1[k] = bb31x4_lazy_cut(a1[k] + c0 * v1 + c1 * v2);
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        out[0].c[k] = bb31x4_lazy_reduce(a0[k]);
+        out[1].c[k] = bb31x4_lazy_reduce(a1[k]);
+    }
+}
+
 /* The selectors folded at r0 at point x: fsel[k H + x] for (is_first, is_transition, is_last). */
 SWIRL_HD void swirl_rap_fold_sel(bb31x4 *fsel, size_t H, size_t h, size_t N, const bb31x4 *lagr,
                                  size_t x) {

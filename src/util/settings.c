@@ -65,6 +65,8 @@ static void read_settings(void) {
     g_settings.pdl = !pd || env_on("SWIRL_PDL"); /* on unless =0 */
     const char *tp = getenv("SWIRL_TS_PRESTART");
     g_settings.ts_prestart = !tp || env_on("SWIRL_TS_PRESTART"); /* on unless =0 */
+    const char *fp = getenv("SWIRL_RAP_FOLD_PAIR");
+    g_settings.rap_fold_pair = !fp || env_on("SWIRL_RAP_FOLD_PAIR"); /* on unless =0 */
     const char *so = getenv("SWIRL_SR_OVERLAP");
     g_settings.sr_overlap = !so || env_on("SWIRL_SR_OVERLAP"); /* on unless =0 */
     const char *sl = getenv("SWIRL_ZC_SCHED_LIST");

@@ -68,6 +68,9 @@ typedef struct swirl_settings {
     int ts_prestart;           /* SWIRL_TS_PRESTART: the openings' observer thread is created
                                   when rap_constraints starts and spins until its values come
                                   (transcript/ts_async.h; default on, 0: created at the sync) */
+    int rap_fold_pair;         /* SWIRL_RAP_FOLD_PAIR: rap_constraints folds a view and its
+                                  rotation at r0 in one pass over their columns (lazy sums;
+                                  default on, 0: one pass a view) */
     int sr_overlap;            /* SWIRL_SR_OVERLAP: on the GPU, rap_constraints' openings are
                                   observed on the host while the stacked reduction's
                                   transcript-free kernels run (default on; 0: observed at the

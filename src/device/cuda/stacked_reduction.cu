@@ -223,14 +223,14 @@ __global__ void __launch_bounds__(SR_THREADS)
             q[idx] = swirl_sr_fold_ple(chunk, lag, pr.N);
             continue;
         }
-        bb31x4 acc = bb31x4_zero();
+        /* lazy sums (bb31x4_dot_base_lazy), four words at a time: the same value */
+        uint64_t acc[4] = {0, 0, 0, 0};
         for (uint64_t i = 0; i < pr.N; i += 4) {
             uint4 w = *(const uint4 *)(chunk + i);
-            bb31 v[4] = {{w.x}, {w.y}, {w.z}, {w.w}};
-            for (int c = 0; c < 4; c++)
-                acc = bb31x4_add(acc, bb31x4_mul_base(lag[i + c], v[c]));
+            bb31x4_lazy_acc2(acc, lag[i], lag[i + 1], w.x, w.y);
+            bb31x4_lazy_acc2(acc, lag[i + 2], lag[i + 3], w.z, w.w);
         }
-        q[idx] = acc;
+        q[idx] = bb31x4_lazy_finish(acc);
     }
 }
 
