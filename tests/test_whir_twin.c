@@ -78,7 +78,7 @@ static void twin_c2e_passes_w(bb31 *a, uint64_t total, uint32_t lg, uint32_t l_s
             for (uint32_t b = 0; b < nb; b++)
                 for (int rep = 0; rep < (lo + b < l_skip ? 2 : 1); rep++, step++)
                     for (uint64_t t2 = 0; t2 < size / 2; t2++)
-                        swirl_whir_c2e_pair(sh, size, b, twin_pair(t2, size / 2, step));
+                        swirl_whir_c2e_step(sh, b, twin_pair(t2, size / 2, step));
             for (uint64_t j = 0; j < size; j++)
                 a[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
         }
@@ -175,9 +175,13 @@ static void twin_batch(wtwin *tw, swirl_transcript *t, const swirl_system_params
         CHECK_OK(swirl_ntt_inverse(planes, l_skip, (4 * n) >> l_skip, (size_t)1 << l_skip,
                                    bb31_one(), SWIRL_NTT_NONE));
     twin_c2e_passes(planes, 4 * n, (uint32_t)tw->m, l_skip);
+    uint32_t m = (uint32_t)tw->m, h = m / 2; /* k_wh_mobius_tabs / k_wh_fw: two factor tables */
     for (size_t i = 0; i < n; i++) {
         tw->f[i] = swirl_whir_plane_entry(planes, n, i);
-        tw->w[i] = swirl_whir_mobius_entry(u, (uint32_t)tw->m, i);
+        tw->w[i] = swirl_whir_mobius_entry(u, m, i);
+        bb31x4 split = bb31x4_mul(swirl_whir_mobius_part(u, 0, h, i & (((uint64_t)1 << h) - 1)),
+                                  swirl_whir_mobius_part(u, h, m - h, i >> h));
+        CHECK(bb31x4_eq(split, tw->w[i]));
     }
     free(planes);
     free(cols);

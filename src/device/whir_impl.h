@@ -13,7 +13,7 @@
  * The device schedule (one stage "prover.openings.whir"):
  *   mu PoW (swirl_cuda_transcript_grind), swirl_whir_seq_mu; mu^j; the batched planes
  *   (swirl_whir_batch_entry) of every stacked column; the inverse DFT of every 2^l_skip chunk
- *   (swirl_cuda_ntt); the monomial -> hypercube steps (swirl_whir_c2e_pair: the low l_skip bits
+ *   (swirl_cuda_ntt); the monomial -> hypercube steps (swirl_whir_c2e_step: the low l_skip bits
  *   twice, the others once; up to 12 bits per pass on shared-memory tiles, swirl_whir_tile_index);
  *   f from the planes; w = mobius_eq(u_cube, .);
  *   per WHIR round: k times (block sums of swirl_whir_sumcheck_pair, swirl_whir_seq_sumcheck,
@@ -46,22 +46,28 @@ typedef struct swirl_whir_ctl {
 /* planes[c n + i] = sum_j (mu_j)_c col_j[i], c < 4 (cols: the stacked columns of every commit) */
 SWIRL_HD void swirl_whir_batch_entry(bb31 *planes, const bb31 *const *cols, const bb31x4 *mu_pows,
                                      uint64_t ncols, uint64_t n, uint64_t i) {
-    bb31 acc[4] = {bb31_zero(), bb31_zero(), bb31_zero(), bb31_zero()};
-    for (uint64_t j = 0; j < ncols; j++) {
-        bb31 x = cols[j][i];
-        for (int c = 0; c < 4; c++)
-            acc[c] = bb31_add(acc[c], bb31_mul(mu_pows[j].c[c], x));
-    }
+    /* lazy sums, two columns at a time (bb31x4_dot_base_lazy) */
+    uint64_t acc[4] = {0, 0, 0, 0};
+    uint64_t j = 0;
+    for (; j + 1 < ncols; j += 2)
+        bb31x4_lazy_acc2(acc, mu_pows[j], mu_pows[j + 1], cols[j][i].v, cols[j + 1][i].v);
+    if (j < ncols)
+        bb31x4_lazy_acc2(acc, mu_pows[j], bb31x4_zero(), cols[j][i].v, 0);
+    bb31x4 r = bb31x4_lazy_finish(acc);
     for (int c = 0; c < 4; c++)
-        planes[(uint64_t)c * n + i] = acc[c];
+        planes[(uint64_t)c * n + i] = r.c[c];
 }
 
-/* One monomial -> hypercube step of bit `bit` over planes of n entries: pair t < n / 2 of each
- * plane (a[i + 2^bit] += a[i]). */
-SWIRL_HD void swirl_whir_c2e_pair(bb31 *a, uint64_t n, uint32_t bit, uint64_t t) {
-    uint64_t pl = t / (n / 2), r = t % (n / 2), s = (uint64_t)1 << bit;
-    uint64_t i = pl * n + ((r >> bit) << (bit + 1)) + (r & (s - 1));
+/* One monomial -> hypercube step of bit `bit` on one plane: pair t (a[i + 2^bit] += a[i]); the
+ * tile kernel calls it directly (no 64-bit division by the plane size an entry) */
+SWIRL_HD void swirl_whir_c2e_step(bb31 *a, uint32_t bit, uint64_t t) {
+    uint64_t s = (uint64_t)1 << bit;
+    uint64_t i = ((t >> bit) << (bit + 1)) + (t & (s - 1));
     a[i + s] = bb31_add(a[i + s], a[i]);
+}
+/* The step over planes of n entries: pair t < n / 2 of each plane. */
+SWIRL_HD void swirl_whir_c2e_pair(bb31 *a, uint64_t n, uint32_t bit, uint64_t t) {
+    swirl_whir_c2e_step(a + (t / (n / 2)) * n, bit, t % (n / 2));
 }
 
 /* The same inverse step over extension values (hypercube -> monomial): a[i + 2^bit] -= a[i]. */
@@ -89,13 +95,20 @@ SWIRL_HD bb31x4 swirl_whir_plane_entry(const bb31 *planes, uint64_t n, uint64_t 
     return v;
 }
 
-/* mobius_eq(u, b) = prod_i ((1 - 2u_i)(1 - b_i) + u_i b_i), bit i of b = coordinate i */
-SWIRL_HD bb31x4 swirl_whir_mobius_entry(const bb31x4 *u, uint32_t nv, uint64_t b) {
+/* The factors of mobius_eq over the coordinates lo .. lo + nb - 1, bit i of b = coordinate lo + i */
+SWIRL_HD bb31x4 swirl_whir_mobius_part(const bb31x4 *u, uint32_t lo, uint32_t nb, uint64_t b) {
     bb31x4 e = bb31x4_one();
-    for (uint32_t i = 0; i < nv; i++)
-        e = bb31x4_mul(e, (b >> i) & 1 ? u[i]
-                                       : bb31x4_sub(bb31x4_one(), bb31x4_add(u[i], u[i])));
+    for (uint32_t i = 0; i < nb; i++) {
+        bb31x4 ui = u[lo + i];
+        e = bb31x4_mul(e, (b >> i) & 1 ? ui : bb31x4_sub(bb31x4_one(), bb31x4_add(ui, ui)));
+    }
     return e;
+}
+/* mobius_eq(u, b) = prod_i ((1 - 2u_i)(1 - b_i) + u_i b_i), bit i of b = coordinate i; equal to
+ * part(u, 0, h, b mod 2^h) part(u, h, nv - h, b >> h) for any h (k_wh_mobius_tabs / k_wh_fw: two
+ * small tables and one product an entry instead of nv products) */
+SWIRL_HD bb31x4 swirl_whir_mobius_entry(const bb31x4 *u, uint32_t nv, uint64_t b) {
+    return swirl_whir_mobius_part(u, 0, nv, b);
 }
 
 /* ---- sumcheck ---- */

@@ -134,19 +134,30 @@ __global__ void __launch_bounds__(WH_THREADS)
     for (uint32_t b = 0; b < nb; b++)
         for (int rep = 0; rep < (lo + b < l_skip ? 2 : 1); rep++) {
             for (uint64_t t = threadIdx.x; t < size / 2; t += blockDim.x)
-                swirl_whir_c2e_pair(sh, size, b, t);
+                swirl_whir_c2e_step(sh, b, t); /* t < size / 2: one plane */
             __syncthreads();
         }
     for (uint64_t j = threadIdx.x; j < size; j += blockDim.x)
         planes[swirl_whir_tile_index(lo, nb, tile, j)] = sh[j];
 }
 
-__global__ void k_wh_fw(bb31x4 *f, bb31x4 *w, const bb31 *planes, const bb31x4 *u, uint32_t m,
+/* mobius_eq(u, .)'s two factor tables: tab[b] over coordinates 0 .. h - 1 (b < 2^h), then
+ * tab[2^h + b] over h .. m - 1 (swirl_whir_mobius_part) */
+__global__ void k_wh_mobius_tabs(bb31x4 *tab, const bb31x4 *u, uint32_t h, uint32_t m) {
+    SWIRL_KERNEL_ENTRY();
+    uint64_t lo = (uint64_t)1 << h, total = lo + ((uint64_t)1 << (m - h));
+    for (uint64_t i = swirl_grid_tid(); i < total; i += swirl_grid_stride())
+        tab[i] = i < lo ? swirl_whir_mobius_part(u, 0, h, i) : swirl_whir_mobius_part(u, h, m - h, i - lo);
+}
+
+/* f from the planes and w = mobius_eq(u, .) = one product of the two factor tables an entry */
+__global__ void k_wh_fw(bb31x4 *f, bb31x4 *w, const bb31 *planes, const bb31x4 *tab, uint32_t h,
                         uint64_t n) {
     SWIRL_KERNEL_ENTRY();
+    const uint64_t lo = (uint64_t)1 << h;
     for (uint64_t i = swirl_grid_tid(); i < n; i += swirl_grid_stride()) {
         f[i] = swirl_whir_plane_entry(planes, n, i);
-        w[i] = swirl_whir_mobius_entry(u, m, i);
+        w[i] = bb31x4_mul(tab[i & (lo - 1)], tab[lo + (i >> h)]);
     }
 }
 
@@ -425,6 +436,7 @@ typedef struct wh_run {
     swirl_whir_ctl *ctl;
     void *grind;
     bb31x4 *partials, *mu_pows, *f, *w, *half, *g;
+    bb31x4 *mtab; /* mobius_eq(u, .)'s two factor tables (k_wh_mobius_tabs) */
     bb31x4 *wtab; /* the w update's eq tables: z0's pair (extension), then the queries' (base) */
     bb31 *P;
     bb31x4 *cells[SWIRL_WHIR_MAX_ROUNDS];
@@ -481,6 +493,12 @@ static void wh_run_clear(wh_run *r) {
     free(r->d_lay);
     free(r->blob);
     free(r->out);
+}
+
+/* entries of mobius_eq(u, .)'s two factor tables: 2^h + 2^(m - h), h = m / 2 */
+static uint64_t wh_mobius_len(const swirl_whir_dplan *pl) {
+    uint32_t h = (uint32_t)pl->m / 2;
+    return ((uint64_t)1 << h) + ((uint64_t)1 << (pl->m - h));
 }
 
 /* a scratch slice (sizing: only counted) */
@@ -565,6 +583,7 @@ static enum swirl_status wh_layout(wh_run *r) {
     WH_TAKE(r, r->mu_pows, pl->total_width * x4);
     WH_TAKE(r, r->f, n * x4);
     WH_TAKE(r, r->w, n * x4);
+    WH_TAKE(r, r->mtab, wh_mobius_len(pl) * x4);
     WH_TAKE(r, r->half, n * x4); /* first the 4 n base planes, then the folds' targets */
     WH_TAKE(r, r->g, (n >> pl->k) * x4);
     if (pl->R > 1)
@@ -658,8 +677,11 @@ static enum swirl_status wh_enqueue_batch(wh_run *r) {
                      (uint32_t)pl->l_skip);
         lo += nb;
     }
+    uint32_t h = (uint32_t)pl->m / 2;
+    SWIRL_LAUNCH(ctx, k_wh_mobius_tabs, wh_grid(wh_mobius_len(pl), WH_GRID_CAP), WH_THREADS, 0,
+                 r->mtab, (const bb31x4 *)r->d_blob, h, (uint32_t)pl->m);
     SWIRL_LAUNCH(ctx, k_wh_fw, wh_grid(n, WH_GRID_CAP), WH_THREADS, 0, r->f, r->w,
-                 (const bb31 *)planes, (const bb31x4 *)r->d_blob, (uint32_t)pl->m, n);
+                 (const bb31 *)planes, (const bb31x4 *)r->mtab, h, n);
     return SWIRL_OK;
 }
 

@@ -233,7 +233,7 @@ __global__ void k_bit_reverse(bb31 *data, size_t col_stride, unsigned log_n, siz
     size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= n * ncols)
         return;
-    size_t c = idx / n, i = idx % n, j = ntt_brev(i, log_n);
+    size_t c = idx >> log_n, i = idx & (n - 1), j = ntt_brev(i, log_n); /* n = 2^log_n */
     if (i < j) {
         bb31 *a = data + c * col_stride;
         bb31 t = a[i];
@@ -242,17 +242,20 @@ __global__ void k_bit_reverse(bb31 *data, size_t col_stride, unsigned log_n, siz
     }
 }
 
-/* a[p] *= scale * shift^(coefficient index stored at p) */
+/* a[p] *= scale * shift^(coefficient index stored at p); shift 1 (the plain inverse's 1/n): no
+ * power (n = 2^log_n: the column and position by shifts, not 64-bit divisions) */
 __global__ void k_ntt_scale(bb31 *data, size_t col_stride, unsigned log_n, size_t n, size_t ncols,
                             bb31 shift, bb31 scale, int bitrev_positions) {
     SWIRL_KERNEL_ENTRY();
     size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= n * ncols)
         return;
-    size_t c = idx / n, p = idx % n;
-    size_t e = bitrev_positions ? ntt_brev(p, log_n) : p;
+    size_t c = idx >> log_n, p = idx & (n - 1);
+    bb31 f = scale;
+    if (!bb31_eq(shift, bb31_one()))
+        f = bb31_mul(f, bb31_pow(shift, bitrev_positions ? ntt_brev(p, log_n) : p));
     bb31 *a = data + c * col_stride;
-    a[p] = bb31_mul(a[p], bb31_mul(scale, bb31_pow(shift, e)));
+    a[p] = bb31_mul(a[p], f);
 }
 
 extern "C" size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n) {
