@@ -429,6 +429,7 @@ typedef struct wh_run {
     /* the output (proof buffer | transcript), one download */
     unsigned char *out;
     size_t o_t, out_bytes;
+    int out_pinned; /* out is the context's pinned buffer (swirl_cuda_pinned_out), not owned */
     /* device */
     unsigned char *d_blob, *d_out;
     uint32_t *d_proof;
@@ -492,7 +493,8 @@ static void wh_run_clear(wh_run *r) {
     free(r->d_cw);
     free(r->d_lay);
     free(r->blob);
-    free(r->out);
+    if (!r->out_pinned)
+        free(r->out);
 }
 
 /* entries of mobius_eq(u, .)'s two factor tables: 2^h + 2^(m - h), h = m / 2 */
@@ -891,7 +893,7 @@ static enum swirl_status wh_run_stage(wh_run *r, const swirl_transcript *t,
         SWIRL_TRY(wh_enqueue_queries(r, rr, w, len, commits));
         wh_mark(r);
     }
-    return swirl_cuda_download(ctx, r->out, r->d_out, r->out_bytes);
+    return swirl_cuda_download_out(ctx, r->out, r->d_out, r->out_bytes);
 }
 
 /* the blob's contents once the device matrices are known: u_cube and every column's pointer */
@@ -976,7 +978,11 @@ static enum swirl_status wh_prepare(wh_run *r, const swirl_system_params *params
                                     size_t n_commits, const bb31x4 *u_cube) {
     SWIRL_TRY(wh_plan(r, r->ctx, params, commits, n_commits, 1));
     r->blob = (unsigned char *)swirl_calloc(r->blob_bytes, 1);
-    r->out = (unsigned char *)swirl_malloc(r->out_bytes);
+    /* the proof buffer in the context's pinned memory where it fits (swirl_cuda_pinned_out) */
+    r->out = (unsigned char *)swirl_cuda_pinned_out(r->ctx, r->out_bytes);
+    r->out_pinned = r->out != NULL;
+    if (!r->out)
+        r->out = (unsigned char *)swirl_malloc(r->out_bytes);
     if (!r->blob || !r->out)
         return SWIRL_RAISE(SWIRL_E_NOMEM,
                            "WHIR on the device: out of memory (%zu-byte proof "

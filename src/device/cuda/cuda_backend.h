@@ -159,6 +159,15 @@ typedef struct swirl_cuda_copy {
  * valid until the stream reaches them. Without staging buffers the pieces are copied directly.
  */
 #define SWIRL_CUDA_STAGING_BYTES ((size_t)64 << 20)
+
+/** A stage's one output download into pinned memory (a pageable copy runs at a third of the rate):
+ *  the context's second staging buffer when it exists, holds `bytes` and no staged copy still uses
+ *  it, else NULL (download into the caller's memory then). The caller reads it after the stage's
+ *  sync and before any later transfer of the context; download into it with
+ *  swirl_cuda_download_out, which makes later staged transfers wait for that copy. */
+void *swirl_cuda_pinned_out(swirl_cuda_ctx *ctx, size_t bytes);
+enum swirl_status swirl_cuda_download_out(swirl_cuda_ctx *ctx, void *dst, const void *src,
+                                          size_t bytes) SWIRL_WARN_UNUSED_RESULT;
 enum swirl_status swirl_cuda_download_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,
                                            size_t n) SWIRL_WARN_UNUSED_RESULT;
 enum swirl_status swirl_cuda_upload_many(swirl_cuda_ctx *ctx, const swirl_cuda_copy *pieces,

@@ -456,6 +456,24 @@ static enum swirl_status staging_wait(swirl_cuda_ctx *ctx, int b) {
     return SWIRL_OK;
 }
 
+extern "C" void *swirl_cuda_pinned_out(swirl_cuda_ctx *ctx, size_t bytes) {
+    if (!ctx || ctx->poisoned || !ctx->staging[1] || bytes > ctx->staging_bytes)
+        return NULL;
+    if (cudaEventQuery(ctx->ev_staging[1]) != cudaSuccess) { /* a staged copy still uses it */
+        (void)cudaGetLastError();
+        return NULL;
+    }
+    return ctx->staging[1];
+}
+
+extern "C" enum swirl_status swirl_cuda_download_out(swirl_cuda_ctx *ctx, void *dst,
+                                                     const void *src, size_t bytes) {
+    SWIRL_TRY(swirl_cuda_download(ctx, dst, src, bytes));
+    if (dst == ctx->staging[1] && bytes > 0) /* a later staged transfer waits for this copy */
+        SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_staging[1], ctx->stream));
+    return SWIRL_OK;
+}
+
 /* Calls f(piece index, offset inside the piece, offset inside the chunk, length) for every part
  * of the pieces that falls in the packed byte range [lo, hi). */
 template <typename F>
