@@ -1,5 +1,6 @@
 /* The duplex-sponge transcript: known-answer sequences, extension/digest observation order,
  * sample_bits, proof-of-work grinding and witness checks. */
+#define _POSIX_C_SOURCE 199309L /* nanosleep */
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>

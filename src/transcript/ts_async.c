@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 199309L /* clock_gettime, nanosleep */
 /* Observing extension values on a worker thread (see ts_async.h). */
 #include "transcript/ts_async.h"
 
