@@ -46,7 +46,7 @@ typedef struct swirl_whir_ctl {
 /* planes[c n + i] = sum_j (mu_j)_c col_j[i], c < 4 (cols: the stacked columns of every commit) */
 SWIRL_HD void swirl_whir_batch_entry(bb31 *planes, const bb31 *const *cols, const bb31x4 *mu_pows,
                                      uint64_t ncols, uint64_t n, uint64_t i) {
-    /* lazy sums, two columns at a time (bb31x4_dot_base_lazy) */
+    /* lazy sums, two columns at a time (bb31x4_lazy_acc2) */
     uint64_t acc[4] = {0, 0, 0, 0};
     uint64_t j = 0;
     for (; j + 1 < ncols; j += 2)

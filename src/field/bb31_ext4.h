@@ -104,11 +104,11 @@ SWIRL_HD bb31 bb31x4_lazy_reduce(uint64_t x) {
     return r;
 }
 
-/** sum_j l[j] v[j] for extension l[j] and base v[j] (raw Montgomery words), n even: per coefficient
- *  (bb31x4_lazy_acc2 adds two terms to the four sums, bb31x4_lazy_finish reduces them)
- *  a 64-bit sum of products two at a time, kept below p 2^32 by bb31x4_lazy_cut (p 2^32 + 2 p^2 <
- *  2^64), one reduction at the end (the value of the bb31x4_mul_base / bb31x4_add loop with a
- *  32 x 32 -> 64-bit product a term instead of a full product and a modular addition). */
+/** Lazy sums of extension-by-base products, sum_j l[j] v[j] (v: raw Montgomery words): a[0..4)
+ *  holds each coefficient as a 64-bit sum, bb31x4_lazy_acc2 adds two terms and keeps it below
+ *  p 2^32 (bb31x4_lazy_cut; p 2^32 + 2 p^2 < 2^64), bb31x4_lazy_finish reduces once: the value
+ *  of the bb31x4_mul_base / bb31x4_add loop with a 32 x 32 -> 64-bit product a term instead of a
+ *  full product and a modular addition. Start from a = {0, 0, 0, 0}. */
 SWIRL_HD void bb31x4_lazy_acc2(uint64_t a[4], bb31x4 l0, bb31x4 l1, uint32_t v0, uint32_t v1) {
     for (int k = 0; k < 4; k++)
         a[k] = bb31x4_lazy_cut(a[k] + (uint64_t)l0.c[k].v * v0 + (uint64_t)l1.c[k].v * v1);
@@ -118,12 +118,6 @@ SWIRL_HD bb31x4 bb31x4_lazy_finish(const uint64_t a[4]) {
     for (int k = 0; k < 4; k++)
         r.c[k] = bb31x4_lazy_reduce(a[k]);
     return r;
-}
-SWIRL_HD bb31x4 bb31x4_dot_base_lazy(const bb31x4 *l, const uint32_t *v, size_t n) {
-    uint64_t a[4] = {0, 0, 0, 0};
-    for (size_t j = 0; j < n; j += 2)
-        bb31x4_lazy_acc2(a, l[j], l[j + 1], v[j], v[j + 1]);
-    return bb31x4_lazy_finish(a);
 }
 
 /** b with its W-multiples precomputed, for repeated products by the same b. */

@@ -155,11 +155,9 @@ typedef struct sr_pending {
 static enum swirl_status sr_observe_pending(void *arg) {
     sr_pending *p = (sr_pending *)arg;
     swirl_span_begin("sr_host.observe_pending");
-    if (p->ctx->tl)
-        swirl_cuda_tl_mark(p->ctx, "observe_join");
+    swirl_cuda_tl_mark(p->ctx, "observe_join");
     swirl_ts_async_join(p->obs);
-    if (p->ctx->tl)
-        swirl_cuda_tl_mark(p->ctx, "observe_joined");
+    swirl_cuda_tl_mark(p->ctx, "observe_joined");
     swirl_span_end();
     return swirl_cuda_upload(p->ctx, p->d_t, p->t, sizeof *p->t);
 }

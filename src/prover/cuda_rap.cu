@@ -692,13 +692,14 @@ static enum swirl_status rap_enqueue_round0(rap_run *r) {
         const swirl_rap_view_set *v = &r->s.vs[ti];
         size_t H = (size_t)1 << r->s.tr[ti].n_lift, h = r->traces[ti].height;
         int done[SWIRL_RAP_MAX_VIEWS] = {0};
-        /* an unrotated view and the rotated one of the same columns: one pass (SWIRL_RAP_FOLD_PAIR) */
-        for (size_t vi = 0; vi < v->nv && pair; vi++)
+        /* an unrotated view and the rotated one of the same columns: one pass (SWIRL_RAP_FOLD_PAIR;
+         * k_rap_fold_r0_pair's geometry: N = 16, h = 16 H, 16-byte aligned columns) */
+        const int pair_ok = pair && sh->N == RAP_PAIR_N && h == H * RAP_PAIR_N;
+        for (size_t vi = 0; vi < v->nv && pair_ok; vi++)
             for (size_t vj = 0; vj < v->nv; vj++)
                 if (!done[vi] && !done[vj] && v->rot[vi] == 0 && v->rot[vj] == 1 &&
                     r->vw[ti].b[vi] == r->vw[ti].b[vj] && v->width[vi] == v->width[vj] &&
-                    v->width[vi] && sh->N == RAP_PAIR_N && h == H * RAP_PAIR_N &&
-                    (uintptr_t)r->vw[ti].b[vi] % 16 == 0) {
+                    v->width[vi] && (uintptr_t)r->vw[ti].b[vi] % 16 == 0) {
                     SWIRL_LAUNCH(ctx, k_rap_fold_r0_pair, rap_grid(v->width[vi] * H), RAP_THREADS,
                                  0, r->fa[ti] + v->col0[vi] * H, r->fa[ti] + v->col0[vj] * H,
                                  r->vw[ti].b[vi], v->width[vi], h,

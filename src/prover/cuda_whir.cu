@@ -147,7 +147,8 @@ __global__ void k_wh_mobius_tabs(bb31x4 *tab, const bb31x4 *u, uint32_t h, uint3
     SWIRL_KERNEL_ENTRY();
     uint64_t lo = (uint64_t)1 << h, total = lo + ((uint64_t)1 << (m - h));
     for (uint64_t i = swirl_grid_tid(); i < total; i += swirl_grid_stride())
-        tab[i] = i < lo ? swirl_whir_mobius_part(u, 0, h, i) : swirl_whir_mobius_part(u, h, m - h, i - lo);
+        tab[i] = i < lo ? swirl_whir_mobius_part(u, 0, h, i)
+                        : swirl_whir_mobius_part(u, h, m - h, i - lo);
 }
 
 /* f from the planes and w = mobius_eq(u, .) = one product of the two factor tables an entry */
@@ -497,9 +498,13 @@ static void wh_run_clear(wh_run *r) {
         free(r->out);
 }
 
-/* entries of mobius_eq(u, .)'s two factor tables: 2^h + 2^(m - h), h = m / 2 */
+/* mobius_eq(u, .)'s two factor tables split the m coordinates at h = m / 2: 2^h + 2^(m - h)
+ * entries */
+static uint32_t wh_mobius_h(const swirl_whir_dplan *pl) {
+    return (uint32_t)pl->m / 2;
+}
 static uint64_t wh_mobius_len(const swirl_whir_dplan *pl) {
-    uint32_t h = (uint32_t)pl->m / 2;
+    uint32_t h = wh_mobius_h(pl);
     return ((uint64_t)1 << h) + ((uint64_t)1 << (pl->m - h));
 }
 
@@ -679,7 +684,7 @@ static enum swirl_status wh_enqueue_batch(wh_run *r) {
                      (uint32_t)pl->l_skip);
         lo += nb;
     }
-    uint32_t h = (uint32_t)pl->m / 2;
+    uint32_t h = wh_mobius_h(pl);
     SWIRL_LAUNCH(ctx, k_wh_mobius_tabs, wh_grid(wh_mobius_len(pl), WH_GRID_CAP), WH_THREADS, 0,
                  r->mtab, (const bb31x4 *)r->d_blob, h, (uint32_t)pl->m);
     SWIRL_LAUNCH(ctx, k_wh_fw, wh_grid(n, WH_GRID_CAP), WH_THREADS, 0, r->f, r->w,

@@ -161,9 +161,10 @@ SWIRL_HD bb31x4 swirl_rap_fold_r0(const bb31 *col_base, size_t h, int rot, size_
  * Both folds of a column that two views read, unrotated and rotated by one row, from its N + 1
  * values v[0..N] = col[x N .. x N + N] (the last one wrapped at the column's end): out[0] =
  * sum_j lagr[j] v[j], out[1] = sum_j lagr[j] v[j + 1], swirl_rap_fold_r0's values for rot 0
- * and 1 (tests/test_rap_twin.c compares them), as lazy sums (bb31x4_dot_base_lazy): an IMAD.WIDE
+ * and 1 (tests/test_rap_twin.c compares them), as lazy sums (bb31x4_lazy_acc2's): an IMAD.WIDE
  * a product on the device instead of a full Montgomery product and a modular addition
- * (k_rap_fold_r0_pair). N is even.
+ * (k_rap_fold_r0_pair). N is even. Written out rather than as two bb31x4_lazy_acc2 calls: with
+ * those, ptxas reloads the coefficients per sum and k_rap_fold_r0_pair spills at its 64 registers.
  */
 SWIRL_HD void swirl_rap_fold_r0_pair(bb31x4 out[2], const uint32_t *v, size_t N,
                                      const bb31x4 *lagr) {

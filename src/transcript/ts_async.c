@@ -6,23 +6,19 @@
 #include <string.h>
 #include <time.h>
 
-/* the batched observe: the whole chunks stay in the permutation's form (transcript.h) */
-static void observe_all(swirl_transcript *t, const bb31x4 *v, size_t n) {
-    swirl_transcript_observe_ext_many(t, v, n);
-}
-
-static void *worker(void *arg) {
-    swirl_ts_async *a = (swirl_ts_async *)arg;
-    observe_all(a->t, a->v, a->n);
-    return NULL;
-}
-
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define TS_RELAX() _mm_pause()
 #else
 #define TS_RELAX() ((void)0)
 #endif
+
+/* the batched observe: the whole chunks stay in the permutation's form (transcript.h) */
+static void *worker(void *arg) {
+    swirl_ts_async *a = (swirl_ts_async *)arg;
+    swirl_transcript_observe_ext_many(a->t, a->v, a->n);
+    return NULL;
+}
 
 static double ts_now_s(void) {
     struct timespec ts;
@@ -47,8 +43,7 @@ static void *warm_worker(void *arg) {
             TS_RELAX();
         }
     }
-    observe_all(a->t, a->v, a->n);
-    return NULL;
+    return worker(a);
 }
 
 void swirl_ts_async_prestart(swirl_ts_async *a) {
@@ -76,7 +71,7 @@ void swirl_ts_async_start(swirl_ts_async *a, swirl_transcript *t, bb31x4 *v, siz
     if (pthread_create(&a->th, NULL, worker, a) == 0)
         a->running = 1;
     else
-        observe_all(t, v, n); /* no thread: the same values, here */
+        swirl_transcript_observe_ext_many(t, v, n); /* no thread: the same values, here */
 }
 
 void swirl_ts_async_join(swirl_ts_async *a) {

@@ -14,6 +14,11 @@ static int env_on(const char *name) {
     return v && v[0] && !(v[0] == '0' && v[1] == 0);
 }
 
+/* on unless set to 0 or empty (the switches that default to on) */
+static int env_default_on(const char *name) {
+    return !getenv(name) || env_on(name);
+}
+
 /* a decimal count from the environment: dflt when unset, empty, not a whole number or out of
  * [lo, hi] */
 static unsigned long env_count(const char *name, unsigned long dflt, unsigned long lo,
@@ -39,9 +44,10 @@ static void read_settings(void) {
         g_settings.cpu_avx512f && g_settings.use_avx2 && !env_on("SWIRL_NO_AVX512");
     g_settings.use_ifma = g_settings.cpu_ifma && g_settings.use_avx512 && !env_on("SWIRL_NO_IFMA");
     g_settings.debug_sync = env_on("SWIRL_DEBUG_SYNC");
+    const char *tl = getenv("SWIRL_CUDA_TIMELINE");
+    g_settings.cuda_timeline = tl && tl[0] ? tl : NULL;
     g_settings.gpu_constraints = env_on("SWIRL_GPU_CONSTRAINTS");
-    const char *gs = getenv("SWIRL_GPU_STAGES");
-    g_settings.gpu_stages = !gs || env_on("SWIRL_GPU_STAGES"); /* on unless SWIRL_GPU_STAGES=0 */
+    g_settings.gpu_stages = env_default_on("SWIRL_GPU_STAGES");
     g_settings.zc_per_thread = env_on("SWIRL_ZC_PER_THREAD");
     g_settings.zc_block_round0 = env_on("SWIRL_ZC_BLOCK_ROUND0");
     g_settings.zc_r0_flat = env_on("SWIRL_ZC_R0_FLAT");
@@ -50,8 +56,7 @@ static void read_settings(void) {
                             ? SWIRL_ZC_JIT_BACKGROUND
                         : env_on("SWIRL_ZC_JIT") ? SWIRL_ZC_JIT_WAIT
                                                  : SWIRL_ZC_JIT_OFF;
-    const char *jc = getenv("SWIRL_JIT_CACHE");
-    g_settings.jit_cache = !jc || env_on("SWIRL_JIT_CACHE"); /* on unless SWIRL_JIT_CACHE=0 */
+    g_settings.jit_cache = env_default_on("SWIRL_JIT_CACHE");
     /* off by default: on the H100 the compiled stream ran keccakf's rounds 1-3 in 2.45, 2.14 and
      * 2.08 ms against the block kernel's 2.9, 1.5 and 0.7 (docs/PERF.md, eighth session) */
     g_settings.zc_mle_jit = env_on("SWIRL_ZC_MLE_JIT");
@@ -61,20 +66,14 @@ static void read_settings(void) {
     g_settings.zc_jit_maxrreg = (unsigned)env_count("SWIRL_ZC_JIT_MAXRREG", 80, 0, 255);
     g_settings.ts_grind_blocks = (unsigned)env_count("SWIRL_TS_GRIND_BLOCKS", 0, 0, 1ul << 24);
     g_settings.ts_grind_minb = (unsigned)env_count("SWIRL_TS_GRIND_MINB", 4, 2, 6);
-    const char *pd = getenv("SWIRL_PDL");
-    g_settings.pdl = !pd || env_on("SWIRL_PDL"); /* on unless =0 */
-    const char *tp = getenv("SWIRL_TS_PRESTART");
-    g_settings.ts_prestart = !tp || env_on("SWIRL_TS_PRESTART"); /* on unless =0 */
-    const char *fp = getenv("SWIRL_RAP_FOLD_PAIR");
-    g_settings.rap_fold_pair = !fp || env_on("SWIRL_RAP_FOLD_PAIR"); /* on unless =0 */
-    const char *so = getenv("SWIRL_SR_OVERLAP");
-    g_settings.sr_overlap = !so || env_on("SWIRL_SR_OVERLAP"); /* on unless =0 */
-    const char *sl = getenv("SWIRL_ZC_SCHED_LIST");
-    g_settings.zc_sched_list = !sl || env_on("SWIRL_ZC_SCHED_LIST"); /* on unless =0 */
+    g_settings.pdl = env_default_on("SWIRL_PDL");
+    g_settings.ts_prestart = env_default_on("SWIRL_TS_PRESTART");
+    g_settings.rap_fold_pair = env_default_on("SWIRL_RAP_FOLD_PAIR");
+    g_settings.sr_overlap = env_default_on("SWIRL_SR_OVERLAP");
+    g_settings.zc_sched_list = env_default_on("SWIRL_ZC_SCHED_LIST");
     g_settings.merkle_fuse = (unsigned)env_count("SWIRL_MERKLE_FUSE", 0, 0, 2);
     g_settings.merkle_lanes = env_count("SWIRL_MERKLE_LANES", 8192, 0, 1ul << 20);
-    const char *rh = getenv("SWIRL_RS_HALF");
-    g_settings.rs_half = !rh || env_on("SWIRL_RS_HALF"); /* on unless =0 */
+    g_settings.rs_half = env_default_on("SWIRL_RS_HALF");
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms
      * against 18.9 with the stream from 16,384; docs/PERF.md) */
     g_settings.zc_mle_stream_min =

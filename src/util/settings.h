@@ -19,6 +19,9 @@ typedef struct swirl_settings {
     int use_ifma;              /* cpu_ifma, use_avx512 and not SWIRL_NO_IFMA: the transcript's
                                   single-state permutation (hash/poseidon2_ifma.c) */
     int debug_sync;            /* SWIRL_DEBUG_SYNC */
+    const char *cuda_timeline; /* SWIRL_CUDA_TIMELINE: where a CUDA context writes the last
+                                  proof's GPU timeline when destroyed (device/cuda/timeline.cu;
+                                  NULL: no timeline) */
     int gpu_constraints;       /* SWIRL_GPU_CONSTRAINTS: the CUDA backend evaluates the constraint
                                   rounds on the GPU (device/cuda/cuda_zc.h) */
     int gpu_stages;            /* SWIRL_GPU_STAGES (on unless set to 0): the CUDA backend runs

@@ -197,6 +197,21 @@ __global__ void k_merkle_fold_adjacent(swirl_digest *out, const swirl_digest *__
 /* the lanes' constants of the 16-lane permutation (hash/poseidon2_warp.h), in global memory */
 static __device__ const p2_bb16_lane_tables d_p2_lane_tab = P2_BB16_LANE_TABLES_INIT;
 
+/* Node n < half of the layer above `in` on 16 lanes (hash/poseidon2_warp.h): lane l (0..15) holds
+ * element l of the node's input (left digest, then right); every lane of the warp calls it (the
+ * shuffles need them all), lanes of n >= half permute zeros and write nothing. */
+__device__ __forceinline__ void d_compress_lanes(swirl_digest *out, const swirl_digest *in,
+                                                 size_t n, size_t half, unsigned l) {
+    uint32_t x = 0;
+    if (n < half)
+        x = l < 8 ? in[2 * n].v[l].v : in[2 * n + 1].v[l - 8].v;
+#if defined(__CUDA_ARCH__) /* (the lane exchanges are device code) */
+    x = p2_bb16_permute_lane(x, l, &d_p2_lane_tab);
+#endif
+    if (n < half && l < 8)
+        out[n].v[l].v = x;
+}
+
 /* Launched with MERKLE_TAIL_THREADS threads. A layer of more than MERKLE_TAIL_LANE_NODES nodes:
  * one thread a node (a permutation's latency on one thread: ≈ 14,700 cycles); a smaller one: 16
  * lanes a node (hash/poseidon2_warp.h, ≈ 3,600 cycles; 32 nodes at once), so the last six layers
@@ -209,20 +224,9 @@ __global__ void __launch_bounds__(MERKLE_TAIL_THREADS) k_merkle_tail(swirl_diges
         size_t half = len / 2;
         swirl_digest *next = layer + len;
         if (half <= MERKLE_TAIL_LANE_NODES) {
-            /* node n on lanes 16 (n % groups) ..: lane l holds element l (left digest, then right);
-             * the loop is uniform over the block, idle groups permute zeros (the shuffles need
-             * every lane of the warp) */
-            for (size_t base = 0; base < half; base += groups) {
-                size_t n = base + threadIdx.x / 16u;
-                uint32_t x = 0;
-                if (n < half)
-                    x = l < 8 ? layer[2 * n].v[l].v : layer[2 * n + 1].v[l - 8].v;
-#if defined(__CUDA_ARCH__) /* (the lane exchanges are device code) */
-                x = p2_bb16_permute_lane(x, l, &d_p2_lane_tab);
-#endif
-                if (n < half && l < 8)
-                    next[n].v[l].v = x;
-            }
+            /* node n on lanes 16 (n % groups) ..; the loop is uniform over the block */
+            for (size_t base = 0; base < half; base += groups)
+                d_compress_lanes(next, layer, base + threadIdx.x / 16u, half, l);
         } else {
             for (size_t i = threadIdx.x; i < half; i += blockDim.x)
                 d_compress(&next[i], &layer[2 * i], &layer[2 * i + 1]);
@@ -233,24 +237,15 @@ __global__ void __launch_bounds__(MERKLE_TAIL_THREADS) k_merkle_tail(swirl_diges
     }
 }
 
-/* One layer of `half` nodes, 16 lanes a node (hash/poseidon2_warp.h), over as many blocks as it
- * takes: for the small layers below the leaves, where a layer's time is a permutation's latency
- * (≈ 14,700 cycles on one thread, ≈ 3,600 on 16 lanes) rather than the SMs' throughput. Lanes past
- * the last node permute zeros (the shuffles need every lane of the warp) and write nothing. */
+/* One layer of `half` nodes, 16 lanes a node (d_compress_lanes), over as many blocks as it takes:
+ * for the small layers below the leaves, where a layer's time is a permutation's latency
+ * (≈ 14,700 cycles on one thread, ≈ 3,600 on 16 lanes) rather than the SMs' throughput. */
 #define MERKLE_LANE_THREADS 128
 __global__ void __launch_bounds__(MERKLE_LANE_THREADS)
     k_merkle_fold_lanes(swirl_digest *out, const swirl_digest *__restrict__ in, size_t half) {
     SWIRL_KERNEL_ENTRY();
-    const unsigned l = threadIdx.x & 15u;
-    size_t n = ((size_t)blockIdx.x * blockDim.x + threadIdx.x) / 16u;
-    uint32_t x = 0;
-    if (n < half)
-        x = l < 8 ? in[2 * n].v[l].v : in[2 * n + 1].v[l - 8].v;
-#if defined(__CUDA_ARCH__)
-    x = p2_bb16_permute_lane(x, l, &d_p2_lane_tab);
-#endif
-    if (n < half && l < 8)
-        out[n].v[l].v = x;
+    d_compress_lanes(out, in, ((size_t)blockIdx.x * blockDim.x + threadIdx.x) / 16u, half,
+                     threadIdx.x & 15u);
 }
 
 extern "C" enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,

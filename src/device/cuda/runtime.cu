@@ -120,8 +120,7 @@ static enum swirl_status device_alloc_check(const char *what, size_t bytes) {
 enum swirl_status swirl_cuda_after_launch(swirl_cuda_ctx *ctx, const char *kernel, const char *file,
                                           int line) {
     ctx->current.kernels++;
-    if (ctx->tl)
-        swirl_cuda_tl_after(ctx, kernel, 'k');
+    swirl_cuda_tl_after(ctx, kernel, 'k');
     if (fault_fires(&g_fault_launch))
         return swirl_error_raise(SWIRL_E_CUDA, file, line,
                                  "%s: injected launch failure (test hook)", kernel);
@@ -417,11 +416,9 @@ extern "C" enum swirl_status swirl_cuda_upload(swirl_cuda_ctx *ctx, void *dst, c
     SWIRL_ARG_CHECK((dst != NULL && src != NULL) || bytes == 0);
     if (bytes == 0)
         return SWIRL_OK;
-    if (ctx->tl)
-        swirl_cuda_tl_before(ctx);
+    swirl_cuda_tl_before(ctx);
     SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, ctx->stream));
-    if (ctx->tl)
-        swirl_cuda_tl_after(ctx, "H2D", 'c');
+    swirl_cuda_tl_after(ctx, "H2D", 'c');
     ctx->current.kernels++;
     ctx->current.bytes += bytes;
     return SWIRL_OK;
@@ -433,11 +430,9 @@ extern "C" enum swirl_status swirl_cuda_download(swirl_cuda_ctx *ctx, void *dst,
     SWIRL_ARG_CHECK((dst != NULL && src != NULL) || bytes == 0);
     if (bytes == 0)
         return SWIRL_OK;
-    if (ctx->tl)
-        swirl_cuda_tl_before(ctx);
+    swirl_cuda_tl_before(ctx);
     SWIRL_CUDA_TRY(ctx, cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, ctx->stream));
-    if (ctx->tl)
-        swirl_cuda_tl_after(ctx, "D2H", 'c');
+    swirl_cuda_tl_after(ctx, "D2H", 'c');
     ctx->current.kernels++;
     ctx->current.bytes += bytes;
     return SWIRL_OK;
@@ -609,8 +604,7 @@ extern "C" enum swirl_status swirl_cuda_stage_begin(swirl_cuda_ctx *ctx, const c
     memset(&ctx->current, 0, sizeof ctx->current);
     ctx->current.name = name;
     ctx->stage_open = 1;
-    if (ctx->tl)
-        swirl_cuda_tl_mark(ctx, name);
+    swirl_cuda_tl_mark(ctx, name);
     SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_start, ctx->stream));
     enum swirl_status st = corrupt_check(ctx, name);
     if (st != SWIRL_OK)
@@ -624,11 +618,9 @@ extern "C" enum swirl_status swirl_cuda_sync(swirl_cuda_ctx *ctx, const char *re
     swirl_log(SWIRL_LOG_DEBUG, "stage %s: host sync %u (%s)",
               ctx->current.name ? ctx->current.name : "(none)", ctx->current.syncs,
               reason ? reason : "no reason given");
-    if (ctx->tl)
-        swirl_cuda_tl_mark(ctx, "sync");
+    swirl_cuda_tl_mark(ctx, "sync");
     SWIRL_CUDA_TRY(ctx, cudaStreamSynchronize(ctx->stream));
-    if (ctx->tl)
-        swirl_cuda_tl_mark(ctx, "synced");
+    swirl_cuda_tl_mark(ctx, "synced");
     return SWIRL_OK;
 }
 
@@ -640,8 +632,7 @@ extern "C" enum swirl_status swirl_cuda_stage_end(swirl_cuda_ctx *ctx) {
     SWIRL_CUDA_TRY(ctx, cudaEventRecord(ctx->ev_stop, ctx->stream));
     ctx->current.syncs++;
     SWIRL_CUDA_TRY(ctx, cudaEventSynchronize(ctx->ev_stop));
-    if (ctx->tl)
-        swirl_cuda_tl_mark(ctx, "stage_end");
+    swirl_cuda_tl_mark(ctx, "stage_end");
     float ms = 0;
     SWIRL_CUDA_TRY(ctx, cudaEventElapsedTime(&ms, ctx->ev_start, ctx->ev_stop));
     ctx->current.gpu_ms = ms;

@@ -223,7 +223,7 @@ __global__ void __launch_bounds__(SR_THREADS)
             q[idx] = swirl_sr_fold_ple(chunk, lag, pr.N);
             continue;
         }
-        /* lazy sums (bb31x4_dot_base_lazy), four words at a time: the same value */
+        /* lazy sums (bb31x4_lazy_acc2), four words at a time: the same value */
         uint64_t acc[4] = {0, 0, 0, 0};
         for (uint64_t i = 0; i < pr.N; i += 4) {
             uint4 w = *(const uint4 *)(chunk + i);

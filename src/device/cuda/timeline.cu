@@ -15,6 +15,8 @@
  * totals are a little longer than a timed run's; the gaps are the point, not the totals.
  */
 #include "device/cuda/cuda_common.cuh"
+#include "util/log.h"
+#include "util/settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,9 +46,14 @@ static double tl_now_us(void) {
 }
 
 void swirl_cuda_tl_create(swirl_cuda_ctx *ctx) {
-    const char *path = getenv("SWIRL_CUDA_TIMELINE");
-    if (!path || !*path || strlen(path) >= sizeof(((swirl_cuda_timeline *)0)->path))
+    const char *path = swirl_settings_get()->cuda_timeline;
+    if (!path)
         return;
+    if (strlen(path) >= sizeof(((swirl_cuda_timeline *)0)->path)) {
+        swirl_log(SWIRL_LOG_WARN, "SWIRL_CUDA_TIMELINE: path longer than %zu bytes, no timeline",
+                  sizeof(((swirl_cuda_timeline *)0)->path) - 1);
+        return;
+    }
     swirl_cuda_timeline *tl = (swirl_cuda_timeline *)calloc(1, sizeof *tl);
     if (!tl)
         return;
@@ -97,8 +104,7 @@ void swirl_cuda_tl_mark(swirl_cuda_ctx *ctx, const char *name) {
     swirl_cuda_timeline *tl = ctx->tl;
     if (!tl || tl->n >= TL_MAX)
         return;
-    if (tl->open) /* a launch that failed between its before and after */
-        tl->open = 0;
+    tl->open = 0; /* a launch that failed between its before and after has no record */
     tl_rec *r = &tl->rec[tl->n++];
     r->name = name;
     r->kind = 'm';
@@ -112,6 +118,8 @@ void swirl_cuda_tl_destroy(swirl_cuda_ctx *ctx) {
     ctx->tl = NULL;
     cudaStreamSynchronize(ctx->stream);
     FILE *f = fopen(tl->path, "w");
+    if (!f)
+        swirl_log(SWIRL_LOG_WARN, "SWIRL_CUDA_TIMELINE: cannot write %s", tl->path);
     cudaEvent_t e0 = NULL;
     double h0 = 0;
     for (size_t i = 0; i < tl->n; i++)
