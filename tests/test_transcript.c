@@ -203,7 +203,7 @@ static int log_same(const swirl_transcript_log *a, const swirl_transcript_log *b
  * fine; a second start replaces the first after joining it. */
 static void test_async_observe(void) {
     enum { N = 3000 };
-    for (int rep = 0; rep < 3; rep++) {
+    for (int rep = 0; rep < 4; rep++) {
         swirl_transcript a, b;
         swirl_transcript_init(&a);
         swirl_transcript_observe(&a, bb31_from_u32(7u + (uint32_t)rep)); /* a part-filled rate */
@@ -218,14 +218,16 @@ static void test_async_observe(void) {
         swirl_ts_async job;
         memset(&job, 0, sizeof job);
         CHECK(!swirl_ts_async_started(&job));
-        if (rep == 2) { /* a warm worker: cancelled once, then the one that takes the values */
+        if (rep >= 2) { /* a warm worker: cancelled once, then the one that takes the values */
             swirl_ts_async_prestart(&job);
             CHECK(!swirl_ts_async_started(&job));
             swirl_ts_async_clear(&job); /* no values came: it ends */
             CHECK(!job.running && !swirl_ts_async_started(&job));
             swirl_ts_async_prestart(&job);
             CHECK(job.running && job.warm); /* a thread starts on this host */
-            struct timespec nap = {0, 2000000}; /* it waits 2 ms before its values come */
+            /* it waits 2 ms (spinning) or, rep 3, 80 ms (past 50 ms it naps between looks)
+             * before its values come */
+            struct timespec nap = {0, rep == 2 ? 2000000 : 80000000};
             nanosleep(&nap, NULL);
         }
         swirl_ts_async_start(&job, &a, v, N);
