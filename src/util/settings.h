@@ -89,6 +89,10 @@ typedef struct swirl_settings {
                                   nodes hash on 16 lanes a node (a permutation's latency, not the
                                   SMs' throughput, sets their time; default 8192, 0: one thread
                                   a node) */
+    unsigned long ntt_group_mb; /* SWIRL_NTT_GROUP_MB: the GPU NTT runs all its passes over
+                                  groups of columns of at most this many megabytes, one group
+                                  after another, so later passes read from L2 (default 0: every
+                                  pass over all columns; branch ntt-l2, not measured yet) */
     int rs_half;               /* SWIRL_RS_HALF: at blowup 2 the commit's Reed-Solomon message
                                   is written without its zeros and the NTT's first pass reads it
                                   so (swirl_cuda_ntt_from_half; default on, 0: the full codeword

@@ -28,6 +28,7 @@
 #include "device/cuda/cuda_common.cuh"
 #include "poly/ntt.h"
 #include "poly/ntt_pass.h"
+#include "util/settings.h"
 
 #define NTT_MAX_THREADS 512
 
@@ -295,27 +296,45 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         if (opted)
             *opted = 1;
     }
-    swirl_ntt_plan pl;
-    swirl_ntt_plan_init(&pl, log_n, ncols);
+    /* column groups (SWIRL_NTT_GROUP_MB, 0: off): every pass over a group of columns whose words
+     * fit the given megabytes before the next group, so a multi-pass transform's later passes
+     * read the earlier ones' output from L2 rather than HBM (one HBM read and one write a word
+     * instead of one a pass); the same butterflies on the same words, in another launch order */
+    const size_t n = (size_t)1 << log_n;
+    size_t cg = ncols;
+    const unsigned long mb = swirl_settings_get()->ntt_group_mb;
+    if (mb > 0 && log_n > SWIRL_NTT_TILE_LOG) {
+        size_t per = ((size_t)mb << 20) / (n * sizeof(bb31));
+        cg = per < 1 ? 1 : per < ncols ? per : ncols;
+    }
     /* 16-byte accesses need 16-byte aligned column starts */
     const int aligned = ((uintptr_t)d % 16) == 0 && col_stride % 4 == 0;
-    for (unsigned pi = 0; pi < pl.np; pi++) {
-        const swirl_ntt_pass *p = &pl.pass[dit ? pi : pl.np - 1 - pi];
-        swirl_ntt_tile g;
-        swirl_ntt_tile_init(&g, log_n, p, ncols, col_stride);
-        const size_t blocks = swirl_ntt_tile_blocks(&g);
-        /* the kernels' group variants (test_ntt_pass's test_plan checks the plan keeps to them) */
-        if ((g.strided || g.twist) && g.k <= SWIRL_NTT_GROUP)
-            return SWIRL_RAISE(SWIRL_E_INTERNAL, "NTT pass of %u bits cannot be strided or twist",
-                               g.k);
-        if (blocks > 0x7fffffffu)
-            return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "NTT batch too large for one launch");
-        const unsigned threads = swirl_ntt_threads(&g); /* <= NTT_MAX_THREADS */
-        const size_t smem = swirl_ntt_tile_smem_words(&g) * sizeof(bb31);
-        const int vec = aligned && swirl_ntt_vec_ok(&g);
-        const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, &g);
-        SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, d, g, stab, rtab, *c0,
-                     vec, pi == 0 ? half : (const bb31 *)NULL);
+    for (size_t c0i = 0; c0i < ncols; c0i += cg) {
+        const size_t nc = ncols - c0i < cg ? ncols - c0i : cg;
+        bb31 *dg = d + c0i * col_stride;
+        /* from_half: its columns are n / 2 words each (col_stride == n there) */
+        const bb31 *hg = half ? half + c0i * (n / 2) : NULL;
+        swirl_ntt_plan pl;
+        swirl_ntt_plan_init(&pl, log_n, nc);
+        for (unsigned pi = 0; pi < pl.np; pi++) {
+            const swirl_ntt_pass *p = &pl.pass[dit ? pi : pl.np - 1 - pi];
+            swirl_ntt_tile g;
+            swirl_ntt_tile_init(&g, log_n, p, nc, col_stride);
+            const size_t blocks = swirl_ntt_tile_blocks(&g);
+            /* the kernels' group variants (test_ntt_pass's test_plan checks the plan keeps to
+             * them) */
+            if ((g.strided || g.twist) && g.k <= SWIRL_NTT_GROUP)
+                return SWIRL_RAISE(SWIRL_E_INTERNAL,
+                                   "NTT pass of %u bits cannot be strided or twist", g.k);
+            if (blocks > 0x7fffffffu)
+                return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "NTT batch too large for one launch");
+            const unsigned threads = swirl_ntt_threads(&g); /* <= NTT_MAX_THREADS */
+            const size_t smem = swirl_ntt_tile_smem_words(&g) * sizeof(bb31);
+            const int vec = aligned && swirl_ntt_vec_ok(&g);
+            const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, &g);
+            SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, dg, g, stab, rtab,
+                         *c0, vec, pi == 0 ? hg : (const bb31 *)NULL);
+        }
     }
     return SWIRL_OK;
 }
