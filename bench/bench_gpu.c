@@ -153,6 +153,15 @@ int main(int argc, char **argv) {
     printf("# bench_gpu on %s (%d SMs)%s\n", prop.name, prop.multiProcessorCount,
            quick ? " quick" : "");
     int reps = ntt_only ? 15 : 5;
+    /* --ntt-shape LOG COLS [REPS]: that one NTT only (for a profiler) */
+    for (int i = 1; i + 2 < argc; i++)
+        if (!strcmp(argv[i], "--ntt-shape")) {
+            int r = i + 3 < argc ? atoi(argv[i + 3]) : reps;
+            bench_ntt((unsigned)atoi(argv[i + 1]), (size_t)atoi(argv[i + 2]),
+                      r < 1 ? 1 : r > 15 ? 15 : r);
+            swirl_cuda_ctx_destroy(ctx);
+            return 0;
+        }
     bench_copy(quick ? ((size_t)1 << 26) : ((size_t)1 << 30), reps);
     if (!ntt_only)
         bench_p2(quick ? ((size_t)1 << 18) : ((size_t)1 << 24), reps);

@@ -207,11 +207,13 @@ static void test_merkle_vs_cpu(void) {
     merkle_case(1u << 16, 16, 1, 16);
 }
 
-/* the GPU NTT's passes for 2^log_n (its plan: poly/ntt_pass.h) */
+/* the GPU NTT's pass launches for 2^log_n (its plan: poly/ntt_pass.h; one where fused) */
 static size_t ntt_passes(unsigned log_n, size_t ncols) {
     swirl_ntt_plan pl;
     swirl_ntt_plan_init(&pl, log_n, ncols);
-    return pl.np;
+    const unsigned fused = swirl_settings_get()->ntt_fuse == 2 && swirl_ntt_plan_chunk(&pl);
+    CHECK(swirl_cuda_ntt_pass_launches(log_n, ncols, (size_t)1 << log_n) == (fused ? 1 : pl.np));
+    return fused ? 1 : pl.np;
 }
 
 /* swirl_cuda_merkle_build's launches for the layers above a query layer of 2^L nodes: one a layer

@@ -103,9 +103,18 @@ static void emulate_pass(bb31 *data, const swirl_ntt_tile *g, const tables *tb, 
         c.rtab = tb->rtab;
         c.tw.e = 0;
         c.tw.ratio.w = c.tw.ratio.wq = 0;
+        swirl_ntt_tw ratios[16]; /* chunked: one a chunk, as the kernel's shared table */
+        c.hi0 = b.hi;
+        c.ratios = ratios;
         if (g->twist) {
             c.tw.e = swirl_ntt_twist_e(g, &b);
             c.tw.ratio = swirl_ntt_twist_ratio(g, c.tw.e, top_g0, tb->rtab);
+        }
+        if (g->chunks) {
+            CHECK(g->yl <= 4);
+            for (unsigned y = 0; y < (1u << g->yl); y++)
+                ratios[y] = swirl_ntt_twist_ratio(g, swirl_ntt_twist_e_hi(g, b.hi + y), top_g0,
+                                                  tb->rtab);
         }
         const unsigned ng = swirl_ntt_ngroups(g);
         for (unsigned gi = 0; gi < ng; gi++) {
@@ -159,8 +168,10 @@ static void emulate_scale(bb31 *d, unsigned log_n, size_t ncols, size_t stride, 
                 d[c * stride + p], bb31_mul(scale, bb31_pow(shift, br ? brev(p, log_n) : p)));
 }
 
-/* a plan to use instead of swirl_ntt_plan_init's (test_custom_plans), or none */
+/* a plan to use instead of swirl_ntt_plan_init's (test_custom_plans), or none; g_chunk: the
+ * fused kernel's plan (swirl_ntt_plan_chunk) */
 static const swirl_ntt_plan *g_plan;
+static int g_chunk;
 
 /* swirl_cuda_ntt, step by step */
 static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb31 shift,
@@ -188,6 +199,8 @@ static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb
     swirl_ntt_plan_init(&pl, log_n, ncols);
     if (g_plan)
         pl = *g_plan;
+    if (g_chunk)
+        CHECK(swirl_ntt_plan_chunk(&pl));
     CHECK(pl.np >= 1 && pl.np <= SWIRL_NTT_MAX_PASSES);
     unsigned covered = 0;
     /* the device takes 16-byte accesses when d is aligned and stride % 4 == 0: d is from malloc */
@@ -257,6 +270,20 @@ static void test_plan(void) {
             }
             CHECK(lo == log_n);
             CHECK(pl.np == (log_n <= 12 ? 1u : log_n <= 24 ? 2u : 3u));
+            /* the fused kernel's plan: 2^20 .. 2^24, both passes 512 threads, the chunked one
+             * walks its 16-byte quads */
+            swirl_ntt_plan pc = pl;
+            const int ch = swirl_ntt_plan_chunk(&pc);
+            CHECK(ch == (log_n >= 20 && log_n <= 24));
+            if (!ch)
+                CHECK(memcmp(&pc, &pl, sizeof pl) == 0);
+            for (unsigned i = 0; ch && i < 2; i++) {
+                swirl_ntt_tile g;
+                swirl_ntt_tile_init(&g, log_n, &pc.pass[i], cols, (size_t)1 << log_n);
+                CHECK(swirl_ntt_threads(&g) == 512 && swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
+                CHECK(g.chunks == (i == 0) && swirl_ntt_walk_ok(&g) && swirl_ntt_vec_ok(&g));
+                CHECK(swirl_ntt_tile_blocks(&g) == cols << g.gpc_log);
+            }
         }
 }
 
@@ -432,10 +459,30 @@ static void test_custom_plans(void) {
     }
 }
 
+/* the fused kernel's plan: chunked contiguous tiles (a twist a chunk), 2^20 .. 2^24, both
+ * directions, several columns and a stride; a wrong twist ratio shows */
+static void test_chunked(void) {
+    g_chunk = 1;
+    ntt_case(20, 3, (size_t)1 << 20, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
+    ntt_case(20, 2, ((size_t)1 << 20) + 4, bb31_from_u32(7), SWIRL_NTT_NONE, 1);
+    ntt_case(21, 1, (size_t)1 << 21, bb31_one(), SWIRL_NTT_OUT_BITREV, 0);
+    if (!swirl_test_sanitized()) {
+        ntt_case(22, 2, (size_t)1 << 22, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
+        ntt_case(22, 1, (size_t)1 << 22, bb31_one(), SWIRL_NTT_NONE, 1);
+        ntt_case(23, 1, (size_t)1 << 23, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
+        ntt_case(24, 1, (size_t)1 << 24, bb31_one(), SWIRL_NTT_NONE, 1);
+    }
+    g_corrupt = corrupt;
+    g_which = 2; /* root^512: chunk hi > 0 twists use it */
+    CHECK(differs(20, SWIRL_NTT_IN_BITREV, 0));
+    g_corrupt = NULL;
+    g_chunk = 0;
+}
+
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_plan),    SWIRL_TEST(test_root_tables),   SWIRL_TEST(test_words),
     SWIRL_TEST(test_all_sizes_orders), SWIRL_TEST(test_columns), SWIRL_TEST(test_broken_tables),
-    SWIRL_TEST(test_custom_plans), SWIRL_TEST(test_large),
+    SWIRL_TEST(test_custom_plans), SWIRL_TEST(test_large), SWIRL_TEST(test_chunked),
 };
 
 int main(int argc, char **argv) {

@@ -23,7 +23,10 @@
  * t (the pass's bits) times Y = 2^yl "other" positions y, runs the k stages in register groups of
  * up to 4 (a unit = the 2^M tile elements that differ in the group's bits), and writes it back:
  *  - contiguous pass (lo = 0): y is a column (several short columns share a tile when n <= 12),
- *    element (t, y) is at column y, row base + t; tile index s = (y << k) | t.
+ *    element (t, y) is at column y, row base + t; tile index s = (y << k) | t. A twisting
+ *    contiguous pass with yl > 0 is "chunked" (swirl_ntt_plan_chunk): y is one of Y consecutive
+ *    2^k-word chunks of one column, element (t, y) at base + (y << k) + t (so the tile is 2^(k+yl)
+ *    consecutive words), and each chunk has its own twist (its hi is the block's plus y).
  *  - strided pass (lo > 0): y is a run of Y consecutive low positions (Y = 8, or 4 when k = 12, so
  *    a row of the tile is one or two 16-byte loads), element (t, y) at base + (t << lo) + y;
  *    s = (t << yl) | y.
@@ -216,12 +219,25 @@ SWIRL_HD void swirl_ntt_plan_init(swirl_ntt_plan *pl, unsigned log_n, size_t nco
     }
 }
 
+/* The fused transform's plan (device/cuda/ntt.cu, k_ntt_fused): a two-pass plan whose contiguous
+ * pass takes 2^(14 - k) chunks a tile (2^14 words, 64 KiB), so both passes run on 512 threads
+ * (the strided one has 2^13 or 2^14 words) and one kernel can run either. Returns 0 (plan
+ * unchanged) for other plans: one or three passes, or tiles below 512 threads (n < 2^20). */
+SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
+    if (pl->np != 2 || pl->pass[0].k < 10 || pl->pass[0].k > 12 ||
+        pl->pass[1].k + pl->pass[1].yl < 13)
+        return 0;
+    pl->pass[0].yl = 14 - pl->pass[0].k;
+    return 1;
+}
+
 /* ---- tile geometry ---- */
 
 typedef struct swirl_ntt_tile {
     unsigned log_n, lo, k, yl, ps, pl; /* pad: s -> s + ((s >> ps) << pl) */
     unsigned strided;                  /* lo > 0 (the kernels make it a compile-time constant) */
     unsigned twist;                    /* a pass above this one: multiply by rho^t (see top) */
+    unsigned chunks;                   /* contiguous, twisting, yl > 0: y is a chunk (see top) */
     uint32_t mask;                     /* 2^log_n - 1: exponents of root */
     unsigned gpc_log; /* log2 of the tiles per column (strided) or row blocks per column group */
     size_t col_stride, ncols;
@@ -235,6 +251,7 @@ SWIRL_HD void swirl_ntt_tile_init(swirl_ntt_tile *g, unsigned log_n, const swirl
     g->yl = p->yl;
     g->strided = p->lo != 0;
     g->twist = p->lo + p->k < log_n;
+    g->chunks = p->lo == 0 && g->twist && p->yl > 0;
     g->mask = (uint32_t)(((uint64_t)1 << log_n) - 1);
     g->col_stride = col_stride;
     g->ncols = ncols;
@@ -248,7 +265,7 @@ SWIRL_HD void swirl_ntt_tile_init(swirl_ntt_tile *g, unsigned log_n, const swirl
         g->ps = p->yl + 4;
         g->pl = p->yl;
     }
-    g->gpc_log = log_n - p->k - (p->lo ? p->yl : 0);
+    g->gpc_log = log_n - p->k - (p->lo || g->chunks ? p->yl : 0);
 }
 
 SWIRL_HD unsigned swirl_ntt_tile_elems(const swirl_ntt_tile *g) {
@@ -259,7 +276,8 @@ SWIRL_HD unsigned swirl_ntt_tile_smem_words(const swirl_ntt_tile *g) {
     return e + ((e >> g->ps) << g->pl) + 1;
 }
 SWIRL_HD size_t swirl_ntt_tile_blocks(const swirl_ntt_tile *g) {
-    size_t colgroups = g->lo ? g->ncols : (g->ncols + ((size_t)1 << g->yl) - 1) >> g->yl;
+    size_t colgroups =
+        g->lo || g->chunks ? g->ncols : (g->ncols + ((size_t)1 << g->yl) - 1) >> g->yl;
     return colgroups << g->gpc_log;
 }
 /* padded shared-memory word of tile index s; additive over indices with disjoint bits, so a
@@ -282,7 +300,12 @@ typedef struct swirl_ntt_block {
 SWIRL_HD swirl_ntt_block swirl_ntt_block_at(const swirl_ntt_tile *g, size_t blk) {
     swirl_ntt_block b;
     size_t cg = blk >> g->gpc_log, r = blk & (((size_t)1 << g->gpc_log) - 1);
-    if (!g->strided) {
+    if (g->chunks) {
+        b.col0 = cg;
+        b.base = r << (g->k + g->yl);
+        b.x0 = 0;
+        b.hi = (uint32_t)(r << g->yl); /* chunk y's hi: b.hi + y */
+    } else if (!g->strided) {
         b.col0 = cg << g->yl;
         b.base = r << g->k;
         b.x0 = 0;
@@ -301,12 +324,14 @@ SWIRL_HD swirl_ntt_block swirl_ntt_block_at(const swirl_ntt_tile *g, size_t blk)
 /* global offset (from data) of tile element (t, y); valid when the column exists */
 SWIRL_HD size_t swirl_ntt_elem_off(const swirl_ntt_tile *g, const swirl_ntt_block *b, unsigned t,
                                    unsigned y) {
+    if (g->chunks)
+        return b->col0 * g->col_stride + b->base + ((size_t)y << g->k) + t;
     if (!g->strided)
         return (b->col0 + y) * g->col_stride + b->base + t;
     return b->col0 * g->col_stride + b->base + ((size_t)t << g->lo) + y;
 }
 SWIRL_HD int swirl_ntt_col_ok(const swirl_ntt_tile *g, const swirl_ntt_block *b, unsigned y) {
-    return g->strided || b->col0 + y < g->ncols;
+    return g->strided || g->chunks || b->col0 + y < g->ncols;
 }
 
 /* Quads of the tile: 4 consecutive positions along the contiguous dimension (y when strided, t when
@@ -355,14 +380,14 @@ SWIRL_HD unsigned swirl_ntt_threads(const swirl_ntt_tile *g) {
  * at global offset off0 + i doff and shared word sh0 + i dsh. Valid (swirl_ntt_walk_ok) for
  * strided tiles and one-column contiguous ones with at least T quads: the row step dt is then a
  * power of 2 above every row the thread starts at, and a multiple of the pad period, so the pad
- * grows linearly. */
+ * grows linearly. (A chunked tile's words are consecutive: offset and tile index grow alike.) */
 typedef struct swirl_ntt_walk {
     size_t off0, doff;
     unsigned sh0, dsh, n;
 } swirl_ntt_walk;
 
 SWIRL_HD int swirl_ntt_walk_ok(const swirl_ntt_tile *g) {
-    return (g->strided || g->yl == 0) && swirl_ntt_quads(g) >= swirl_ntt_threads(g);
+    return (g->strided || g->yl == 0 || g->chunks) && swirl_ntt_quads(g) >= swirl_ntt_threads(g);
 }
 SWIRL_HD swirl_ntt_walk swirl_ntt_walk_at(const swirl_ntt_tile *g, const swirl_ntt_block *b,
                                           unsigned tid) {
@@ -434,8 +459,11 @@ typedef struct swirl_ntt_twist {
     swirl_ntt_tw ratio;
 } swirl_ntt_twist;
 
+SWIRL_HD uint32_t swirl_ntt_twist_e_hi(const swirl_ntt_tile *g, uint32_t hi) {
+    return (swirl_ntt_rev(hi, g->log_n - g->lo - g->k) << g->lo) & g->mask;
+}
 SWIRL_HD uint32_t swirl_ntt_twist_e(const swirl_ntt_tile *g, const swirl_ntt_block *b) {
-    return (swirl_ntt_rev(b->hi, g->log_n - g->lo - g->k) << g->lo) & g->mask;
+    return swirl_ntt_twist_e_hi(g, b->hi);
 }
 SWIRL_HD swirl_ntt_tw swirl_ntt_twist_ratio(const swirl_ntt_tile *g, uint32_t e, unsigned top_g0,
                                             const bb31 *rtab) {
@@ -513,7 +541,9 @@ typedef struct swirl_ntt_gctx {
     const swirl_ntt_tw *stab; /* stage table */
     const swirl_ntt_tw *c0;   /* its first SWIRL_NTT_C0 entries (device: kernel parameters) */
     const bb31 *rtab;         /* root power tables */
-    swirl_ntt_twist tw;
+    swirl_ntt_twist tw;       /* the block's twist (not chunked) */
+    uint32_t hi0;             /* chunked: the block's hi; chunk y's twist ratio is ratios[y] */
+    const swirl_ntt_tw *ratios;
     int twist, first, last;
 } swirl_ntt_gctx;
 
@@ -528,12 +558,17 @@ SWIRL_NTT_UNROLL
     for (unsigned e = 0; e < (1u << M); e++)
         v[e] = p[swirl_ntt_unit_off(g, g0, e)].v;
     /* top group: t = tl + (e << g0), so rho^t = rho^tl * ratio^e */
-    const uint32_t tau = c->twist ? swirl_ntt_root_pow(c->rtab, (tl * c->tw.e) & g->mask).v : 0;
+    swirl_ntt_twist tw = c->tw;
+    if (c->twist && g->chunks) {
+        tw.e = swirl_ntt_twist_e_hi(g, c->hi0 + y);
+        tw.ratio = c->ratios[y];
+    }
+    const uint32_t tau = c->twist ? swirl_ntt_root_pow(c->rtab, (tl * tw.e) & g->mask).v : 0;
     if (c->twist && !dit)
-        swirl_ntt_unit_twist(v, M, tau, c->tw.ratio);
+        swirl_ntt_unit_twist(v, M, tau, tw.ratio);
     swirl_ntt_unit_run(v, M, dit, g0, tl, c->stab, c->c0, c->first && !(c->twist && !dit));
     if (c->twist && dit)
-        swirl_ntt_unit_twist(v, M, tau, c->tw.ratio);
+        swirl_ntt_unit_twist(v, M, tau, tw.ratio);
 SWIRL_NTT_UNROLL
     for (unsigned e = 0; e < (1u << M); e++)
         p[swirl_ntt_unit_off(g, g0, e)].v = c->last ? swirl_ntt_canon(v[e]) : v[e];

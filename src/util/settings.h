@@ -89,10 +89,12 @@ typedef struct swirl_settings {
                                   nodes hash on 16 lanes a node (a permutation's latency, not the
                                   SMs' throughput, sets their time; default 8192, 0: one thread
                                   a node) */
-    unsigned long ntt_group_mb; /* SWIRL_NTT_GROUP_MB: the GPU NTT runs all its passes over
-                                  groups of columns of at most this many megabytes, one group
-                                  after another, so later passes read from L2 (default 0: every
-                                  pass over all columns; branch ntt-l2, not measured yet) */
+    unsigned ntt_fuse;         /* SWIRL_NTT_FUSE: the GPU NTT of 2^20 .. 2^24 rows: 2 (default)
+                                  both passes in one kernel (k_ntt_fused: column by column, the
+                                  second pass of a column as soon as its first is done, so it
+                                  reads it from L2); 1: the chunked first pass (the fused plan)
+                                  in its own launch; 0: the passes one launch each over all
+                                  columns (docs/PERF.md, thirteenth session) */
     int rs_half;               /* SWIRL_RS_HALF: at blowup 2 the commit's Reed-Solomon message
                                   is written without its zeros and the NTT's first pass reads it
                                   so (swirl_cuda_ntt_from_half; default on, 0: the full codeword

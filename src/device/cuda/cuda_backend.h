@@ -216,9 +216,12 @@ enum swirl_status swirl_cuda_ntt_from_half(swirl_cuda_ctx *ctx, bb31 *d_data, co
                                            unsigned log_n, size_t ncols) SWIRL_WARN_UNUSED_RESULT;
 int swirl_cuda_ntt_half_ok(const void *d_data, const void *half, unsigned log_n, size_t ncols,
                            size_t col_stride);
-/** Arena scratch one swirl_cuda_ntt call of 2^log_n takes (its root tables; given back when it
- *  returns): callers that plan the arena's peak add it. */
+/** Arena scratch one swirl_cuda_ntt call of 2^log_n takes (its root tables and the fused
+ *  kernel's counters; given back when it returns): callers that plan the arena's peak add it. */
 size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n);
+/** The pass launches swirl_cuda_ntt makes on 16-byte aligned data (1 where SWIRL_NTT_FUSE runs
+ *  both passes in one kernel; the scaling, bit reversal and table kernels not counted). */
+unsigned swirl_cuda_ntt_pass_launches(unsigned log_n, size_t ncols, size_t col_stride);
 enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,
                                              size_t n) SWIRL_WARN_UNUSED_RESULT;
 

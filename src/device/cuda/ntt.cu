@@ -18,12 +18,23 @@
  *                immediates. Contiguous tiles hold up to 4096 words (16 KiB, 128 threads); strided
  *                tiles 2^k x 8 (or x 4 at k = 12) words, up to 64 KiB of dynamic shared memory,
  *                512 threads.
+ *   k_ntt_fused  both passes of a 2^20 .. 2^24 transform in one launch (SWIRL_NTT_FUSE=2, the
+ *                default): the plan's contiguous pass chunked (poly/ntt_pass.h,
+ *                swirl_ntt_plan_chunk) so both passes' tiles take 512 threads; a block takes a
+ *                ticket (atomic counter, so tickets go to running blocks in order) that names a
+ *                tile: the first pass of column c + lag, then the second of column c, and so on.
+ *                A second-pass tile waits (one thread, acquire loads) until every first-pass
+ *                tile of its column has counted itself done (fence, then an atomic add), then
+ *                reads through L2 (ld.global.cg: another SM wrote the words in this launch). So
+ *                a column's second pass reads its first pass's output while it is still in L2,
+ *                and the two passes' loads, arithmetic and stores overlap across the SMs.
+ *                Deadlock-free: a tile waits only on tiles of smaller tickets, whose blocks run.
  *   k_ntt_scale  coset shift / 1/n scaling (only when not trivial)
  *   k_bit_reverse  for the two orders the core does not give (NN, RR)
  *
  * Bytes: a 2-pass transform reads and writes every word twice (4 * n * cols * 4 bytes of HBM
- * traffic, or less where a column's pass-1 output is still in L2); effective bandwidth in
- * bench_gpu counts one read and one write.
+ * traffic, or less where a column's pass-1 output is still in L2: the fused kernel's aim);
+ * effective bandwidth in bench_gpu counts one read and one write.
  */
 #include "device/cuda/cuda_common.cuh"
 #include "poly/ntt.h"
@@ -32,17 +43,25 @@
 
 #define NTT_MAX_THREADS 512
 
-/* scratch: the stage table, then the root power tables */
+/* scratch: the stage table, the root power tables, then the fused kernel's counters (its ticket
+ * and a done count a column) */
 #define NTT_STAB_BYTES (SWIRL_NTT_STAGE_TW * sizeof(swirl_ntt_tw))
 #define NTT_TAB_THREADS (SWIRL_NTT_STAGE_TW + SWIRL_NTT_TAB_WORDS)
+#define NTT_FUSE_MAX_COLS 4096u
+#define NTT_CTR_WORDS (1u + NTT_FUSE_MAX_COLS)
+#define NTT_FUSE_THREADS 512u
 
-__global__ void k_ntt_tab(swirl_ntt_tw *stab, bb31 *rtab, bb31 root, unsigned log_n) {
+/* the tables; ctr (the fused kernel's, nctr words) zeroed */
+__global__ void k_ntt_tab(swirl_ntt_tw *stab, bb31 *rtab, bb31 root, unsigned log_n, unsigned *ctr,
+                          unsigned nctr) {
     SWIRL_KERNEL_ENTRY();
     unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
     if (idx < SWIRL_NTT_STAGE_TW)
         stab[idx] = swirl_ntt_stage_entry(root, log_n, idx);
     else if (idx < NTT_TAB_THREADS)
         rtab[idx - SWIRL_NTT_STAGE_TW] = swirl_ntt_tab_entry(root, idx - SWIRL_NTT_STAGE_TW);
+    for (unsigned i = idx; i < nctr; i += gridDim.x * blockDim.x)
+        ctr[i] = 0;
 }
 
 /* LAYOUT 0: contiguous pass; 2, 3: strided with yl = LAYOUT. Fixing the tile's layout fields to
@@ -88,7 +107,12 @@ __device__ __forceinline__ void ntt_group_any(bb31 *sh, const swirl_ntt_tile &g,
 
 /* global -> shared (LOAD) or back: quads of 16 bytes along the strength-reduced walk where it
  * applies, else quads or words with per-element index math */
-template <bool LOAD, unsigned LAYOUT>
+/* a global load: read-only path, or (COH) L2 only, for words another block wrote in this launch */
+template <bool COH, typename T> __device__ __forceinline__ T ntt_gld(const T *p) {
+    return COH ? __ldcg(p) : __ldg(p);
+}
+
+template <bool LOAD, unsigned LAYOUT, bool COH>
 __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_tile &g,
                                           const swirl_ntt_block &b, int vec, int walk,
                                           const bb31 *__restrict__ half) {
@@ -106,7 +130,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
                     const uint2 y = __ldg((const uint2 *)(half + (off >> 1)));
                     x = make_uint4(y.x, 0u, y.y, 0u);
                 } else {
-                    x = __ldg((const uint4 *)gp);
+                    x = ntt_gld<COH>((const uint4 *)gp);
                 }
                 if (LAYOUT) {
                     *(uint4 *)(sh + q) = x; /* 16-byte aligned when strided */
@@ -138,7 +162,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
             uint4 *gp = (uint4 *)(data + swirl_ntt_elem_off(&g, &b, t, y));
             const unsigned q = swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y));
             if (LOAD) {
-                const uint4 x = __ldg(gp);
+                const uint4 x = ntt_gld<COH>((const uint4 *)gp);
                 sh[q].v = x.x;
                 sh[q + 1].v = x.y;
                 sh[q + 2].v = x.z;
@@ -156,39 +180,47 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
             bb31 *gp = data + swirl_ntt_elem_off(&g, &b, t, y);
             bb31 *sp = sh + swirl_ntt_sh(&g, swirl_ntt_tile_index(&g, t, y));
             if (LOAD)
-                *sp = *gp;
+                sp->v = ntt_gld<COH>(&gp->v);
             else
                 *gp = *sp;
         }
     }
 }
 
-template <bool DIT, unsigned LAYOUT>
-__global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
-    k_ntt_pass(bb31 *data, swirl_ntt_tile gp, const swirl_ntt_tw *__restrict__ stab,
-               const bb31 *__restrict__ rtab, const __grid_constant__ swirl_ntt_c0 c0, int vec,
-               const bb31 *__restrict__ half) {
-    SWIRL_KERNEL_ENTRY();
-    extern __shared__ uint4 sh4[];
-    bb31 *sh = (bb31 *)sh4;
-    swirl_ntt_tile g = gp;
+/* One tile: load, the pass's groups, store. tws (shared): [0] the block's twist ratio, [1 + y]
+ * chunk y's (chunked tiles). COH: loads through L2 only (the fused kernel's second pass). */
+template <bool DIT, unsigned LAYOUT, bool COH>
+__device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t blk,
+                                         const swirl_ntt_tw *__restrict__ stab,
+                                         const bb31 *__restrict__ rtab, const swirl_ntt_tw *c0t,
+                                         int vec, const bb31 *__restrict__ half, bb31 *sh,
+                                         swirl_ntt_tw *tws) {
     ntt_fix_layout<LAYOUT>(g);
-    const swirl_ntt_block b = swirl_ntt_block_at(&g, blockIdx.x);
-    __shared__ swirl_ntt_tw ratio; /* the block's twist ratio, made by one thread */
+    const swirl_ntt_block b = swirl_ntt_block_at(&g, blk);
     const int walk = swirl_ntt_walk_ok(&g);
     const unsigned top = swirl_ntt_top_g0(&g);
+    const bool chunks = LAYOUT == 0 && g.chunks;
     swirl_ntt_gctx c;
     c.stab = stab;
-    c.c0 = c0.t;
+    c.c0 = c0t;
     c.rtab = rtab;
     c.twist = c.first = c.last = 0;
     c.tw.e = g.twist ? swirl_ntt_twist_e(&g, &b) : 0;
-    if (g.twist && threadIdx.x == 0)
-        ratio = swirl_ntt_twist_ratio(&g, c.tw.e, top, rtab);
-    ntt_stage<true, LAYOUT>(data, sh, g, b, vec, walk, half);
+    c.hi0 = b.hi;
+    c.ratios = tws + 1;
+    if (g.twist) { /* the ratios, made by one thread each and shared */
+        if (chunks) {
+            if (threadIdx.x < (1u << g.yl))
+                tws[1 + threadIdx.x] = swirl_ntt_twist_ratio(
+                    &g, swirl_ntt_twist_e_hi(&g, b.hi + threadIdx.x), top, rtab);
+        } else if (threadIdx.x == 0) {
+            tws[0] = swirl_ntt_twist_ratio(&g, c.tw.e, top, rtab);
+        }
+    }
+    ntt_stage<true, LAYOUT, COH>(data, sh, g, b, vec, walk, half);
     __syncthreads();
-    if (g.twist)
-        c.tw.ratio = ratio;
+    if (g.twist && !chunks)
+        c.tw.ratio = tws[0];
     else
         c.tw.ratio.w = c.tw.ratio.wq = 0;
     const unsigned ng = swirl_ntt_ngroups(&g);
@@ -221,7 +253,100 @@ __global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
         }
         __syncthreads();
     }
-    ntt_stage<false, LAYOUT>(data, sh, g, b, vec, walk, NULL);
+    ntt_stage<false, LAYOUT, false>(data, sh, g, b, vec, walk, NULL);
+}
+
+template <bool DIT, unsigned LAYOUT>
+__global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
+    k_ntt_pass(bb31 *data, swirl_ntt_tile gp, const swirl_ntt_tw *__restrict__ stab,
+               const bb31 *__restrict__ rtab, const __grid_constant__ swirl_ntt_c0 c0, int vec,
+               const bb31 *__restrict__ half) {
+    SWIRL_KERNEL_ENTRY();
+    extern __shared__ uint4 sh4[];
+    __shared__ swirl_ntt_tw tws[1 + 16];
+    ntt_tile<DIT, LAYOUT, false>(data, gp, blockIdx.x, stab, rtab, c0.t, vec, half, (bb31 *)sh4,
+                                 tws);
+}
+
+/* the fused kernel's ticket -> tile: the first pass (A) of columns 0 .. lag-1, then for each
+ * column c the first pass of c + lag and the second (B) of c, then the last lag columns' second
+ * passes. ta_log, tb_log: log2 of a column's tiles in each pass. */
+struct ntt_task {
+    unsigned second, col, r;
+};
+__device__ __forceinline__ ntt_task ntt_fused_task(unsigned t, unsigned ta_log, unsigned tb_log,
+                                                  unsigned ncols, unsigned lag) {
+    const unsigned TA = 1u << ta_log, TB = 1u << tb_log, S = TA + TB;
+    ntt_task k;
+    if (t < (lag << ta_log)) {
+        k.second = 0;
+        k.col = t >> ta_log;
+        k.r = t & (TA - 1);
+        return k;
+    }
+    t -= lag << ta_log;
+    const unsigned full = ncols - lag;
+    if (t < full * S) {
+        const unsigned s = t / S, w = t - s * S;
+        k.second = w >= TA;
+        k.col = k.second ? s : s + lag;
+        k.r = k.second ? w - TA : w;
+        return k;
+    }
+    t -= full * S;
+    k.second = 1;
+    k.col = full + (t >> tb_log);
+    k.r = t & (TB - 1);
+    return k;
+}
+
+__device__ __forceinline__ unsigned ntt_ld_acquire(const unsigned *p) {
+    unsigned v;
+    asm volatile("ld.acquire.gpu.global.u32 %0, [%1];" : "=r"(v) : "l"(p) : "memory");
+    return v;
+}
+
+/* both passes (see the top): gc the chunked contiguous pass, gs the strided one (layout LS) */
+template <bool DIT, unsigned LS>
+__global__ void __launch_bounds__(NTT_FUSE_THREADS, 2)
+    k_ntt_fused(bb31 *data, swirl_ntt_tile gc, swirl_ntt_tile gs,
+                const swirl_ntt_tw *__restrict__ stab, const bb31 *__restrict__ rtab,
+                const __grid_constant__ swirl_ntt_c0 c0, int vec, const bb31 *__restrict__ half,
+                unsigned *ctr, unsigned lag) {
+    SWIRL_KERNEL_ENTRY();
+    extern __shared__ uint4 sh4[];
+    __shared__ swirl_ntt_tw tws[1 + 16];
+    __shared__ unsigned ticket;
+    if (threadIdx.x == 0)
+        ticket = atomicAdd(ctr, 1u);
+    __syncthreads();
+    /* DIT runs the contiguous pass first, DIF the strided one */
+    const unsigned ta_log = DIT ? gc.gpc_log : gs.gpc_log, tb_log = DIT ? gs.gpc_log : gc.gpc_log;
+    const ntt_task k = ntt_fused_task(ticket, ta_log, tb_log, (unsigned)gc.ncols, lag);
+    unsigned *done = ctr + 1 + k.col;
+    bb31 *sh = (bb31 *)sh4;
+    if (!k.second) {
+        const size_t blk = ((size_t)k.col << ta_log) | k.r;
+        if (DIT)
+            ntt_tile<DIT, 0, false>(data, gc, blk, stab, rtab, c0.t, vec, half, sh, tws);
+        else
+            ntt_tile<DIT, LS, false>(data, gs, blk, stab, rtab, c0.t, vec, NULL, sh, tws);
+        __syncthreads(); /* every thread's stores before the count */
+        if (threadIdx.x == 0) {
+            __threadfence();
+            atomicAdd(done, 1u);
+        }
+    } else {
+        if (threadIdx.x == 0)
+            while (ntt_ld_acquire(done) < (1u << ta_log))
+                __nanosleep(100);
+        __syncthreads();
+        const size_t blk = ((size_t)k.col << tb_log) | k.r;
+        if (DIT)
+            ntt_tile<DIT, LS, true>(data, gs, blk, stab, rtab, c0.t, vec, NULL, sh, tws);
+        else
+            ntt_tile<DIT, 0, true>(data, gc, blk, stab, rtab, c0.t, vec, NULL, sh, tws);
+    }
 }
 
 __device__ __forceinline__ size_t ntt_brev(size_t i, unsigned log_n) {
@@ -260,11 +385,16 @@ __global__ void k_ntt_scale(bb31 *data, size_t col_stride, unsigned log_n, size_
 }
 
 extern "C" size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n) {
-    return log_n == 0 ? 0 : NTT_STAB_BYTES + SWIRL_NTT_TAB_WORDS * sizeof(bb31);
+    return log_n == 0 ? 0
+                      : NTT_STAB_BYTES + SWIRL_NTT_TAB_WORDS * sizeof(bb31) +
+                            NTT_CTR_WORDS * sizeof(unsigned);
 }
 
 typedef void (*ntt_pass_fn)(bb31 *, swirl_ntt_tile, const swirl_ntt_tw *, const bb31 *,
                             const swirl_ntt_c0, int, const bb31 *);
+typedef void (*ntt_fused_fn)(bb31 *, swirl_ntt_tile, swirl_ntt_tile, const swirl_ntt_tw *,
+                             const bb31 *, const swirl_ntt_c0, int, const bb31 *, unsigned *,
+                             unsigned);
 
 /* the pass kernel for a direction and layout (strided: yl 3 or 2) */
 static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
@@ -274,11 +404,38 @@ static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
         return dit ? k_ntt_pass<true, 3> : k_ntt_pass<false, 3>;
     return dit ? k_ntt_pass<true, 2> : k_ntt_pass<false, 2>;
 }
+static ntt_fused_fn ntt_fused_kernel(int dit, const swirl_ntt_tile *gs) {
+    if (gs->yl == 3)
+        return dit ? k_ntt_fused<true, 3> : k_ntt_fused<false, 3>;
+    return dit ? k_ntt_fused<true, 2> : k_ntt_fused<false, 2>;
+}
 
-/* Enqueues the core transform (no scaling): DIT if the input is bit-reversed, else DIF. */
+/* The passes of a transform: the plan, chunked for the fused kernel (SWIRL_NTT_FUSE 2) or for
+ * the chunked first pass (1) where it applies to 16-byte aligned columns; *fused: one launch. */
+static void ntt_plan(swirl_ntt_plan *pl, int *fused, unsigned log_n, size_t ncols, int aligned) {
+    const unsigned mode = swirl_settings_get()->ntt_fuse;
+    swirl_ntt_plan_init(pl, log_n, ncols);
+    *fused = 0;
+    if (mode >= 1 && aligned && swirl_ntt_plan_chunk(pl))
+        *fused = mode == 2 && ncols <= NTT_FUSE_MAX_COLS;
+}
+
+/* the kernel launches swirl_cuda_ntt makes for the transform's passes (16-byte aligned data) */
+extern "C" unsigned swirl_cuda_ntt_pass_launches(unsigned log_n, size_t ncols, size_t col_stride) {
+    if (log_n == 0 || ncols == 0)
+        return 0;
+    swirl_ntt_plan pl;
+    int fused;
+    ntt_plan(&pl, &fused, log_n, ncols, col_stride % 4 == 0);
+    return fused ? 1 : pl.np;
+}
+
+/* Enqueues the core transform (no scaling): DIT if the input is bit-reversed, else DIF. ctr: the
+ * fused kernel's NTT_CTR_WORDS counters, zeroed (by k_ntt_tab) before. */
 static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, size_t ncols,
                                   size_t col_stride, const swirl_ntt_tw *stab, const bb31 *rtab,
-                                  const swirl_ntt_c0 *c0, int dit, const bb31 *half) {
+                                  const swirl_ntt_c0 *c0, int dit, const bb31 *half,
+                                  unsigned *ctr) {
     /* the opt-in is per device: a flag per device ordinal (idempotent: a race only repeats it) */
     static int smem_opted_in[64];
     int dev = 0;
@@ -293,48 +450,53 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
+        const ntt_fused_fn ffns[] = {k_ntt_fused<true, 2>, k_ntt_fused<false, 2>,
+                                     k_ntt_fused<true, 3>, k_ntt_fused<false, 3>};
+        for (size_t i = 0; i < sizeof ffns / sizeof ffns[0]; i++)
+            SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ffns[i],
+                                                     cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                                     bytes));
         if (opted)
             *opted = 1;
     }
-    /* column groups (SWIRL_NTT_GROUP_MB, 0: off): every pass over a group of columns whose words
-     * fit the given megabytes before the next group, so a multi-pass transform's later passes
-     * read the earlier ones' output from L2 rather than HBM (one HBM read and one write a word
-     * instead of one a pass); the same butterflies on the same words, in another launch order */
-    const size_t n = (size_t)1 << log_n;
-    size_t cg = ncols;
-    const unsigned long mb = swirl_settings_get()->ntt_group_mb;
-    if (mb > 0 && log_n > SWIRL_NTT_TILE_LOG) {
-        size_t per = ((size_t)mb << 20) / (n * sizeof(bb31));
-        cg = per < 1 ? 1 : per < ncols ? per : ncols;
-    }
     /* 16-byte accesses need 16-byte aligned column starts */
     const int aligned = ((uintptr_t)d % 16) == 0 && col_stride % 4 == 0;
-    for (size_t c0i = 0; c0i < ncols; c0i += cg) {
-        const size_t nc = ncols - c0i < cg ? ncols - c0i : cg;
-        bb31 *dg = d + c0i * col_stride;
-        /* from_half: its columns are n / 2 words each (col_stride == n there) */
-        const bb31 *hg = half ? half + c0i * (n / 2) : NULL;
-        swirl_ntt_plan pl;
-        swirl_ntt_plan_init(&pl, log_n, nc);
-        for (unsigned pi = 0; pi < pl.np; pi++) {
-            const swirl_ntt_pass *p = &pl.pass[dit ? pi : pl.np - 1 - pi];
-            swirl_ntt_tile g;
-            swirl_ntt_tile_init(&g, log_n, p, nc, col_stride);
-            const size_t blocks = swirl_ntt_tile_blocks(&g);
-            /* the kernels' group variants (test_ntt_pass's test_plan checks the plan keeps to
-             * them) */
-            if ((g.strided || g.twist) && g.k <= SWIRL_NTT_GROUP)
-                return SWIRL_RAISE(SWIRL_E_INTERNAL,
-                                   "NTT pass of %u bits cannot be strided or twist", g.k);
-            if (blocks > 0x7fffffffu)
-                return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "NTT batch too large for one launch");
-            const unsigned threads = swirl_ntt_threads(&g); /* <= NTT_MAX_THREADS */
-            const size_t smem = swirl_ntt_tile_smem_words(&g) * sizeof(bb31);
-            const int vec = aligned && swirl_ntt_vec_ok(&g);
-            const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, &g);
-            SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, dg, g, stab, rtab,
-                         *c0, vec, pi == 0 ? hg : (const bb31 *)NULL);
-        }
+    swirl_ntt_plan pl;
+    int fused;
+    ntt_plan(&pl, &fused, log_n, ncols, aligned);
+    swirl_ntt_tile gt[SWIRL_NTT_MAX_PASSES];
+    for (unsigned i = 0; i < pl.np; i++) {
+        swirl_ntt_tile *g = &gt[i];
+        swirl_ntt_tile_init(g, log_n, &pl.pass[i], ncols, col_stride);
+        /* the kernels' group variants (test_ntt_pass's test_plan checks the plan keeps to them) */
+        if ((g->strided || g->twist) && g->k <= SWIRL_NTT_GROUP)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "NTT pass of %u bits cannot be strided or twist",
+                               g->k);
+        if (swirl_ntt_tile_blocks(g) > (fused ? 0x7fffffffu / 2 : 0x7fffffffu))
+            return SWIRL_RAISE(SWIRL_E_UNSUPPORTED, "NTT batch too large for one launch");
+    }
+    if (fused) {
+        /* both passes in one launch, 512 threads a block (swirl_ntt_plan_chunk); a column's second
+         * pass one column behind its first (lag 1: at most ≈ 2 columns' words in flight) */
+        const swirl_ntt_tile *gc = &gt[0], *gs = &gt[1];
+        const size_t blocks = swirl_ntt_tile_blocks(gc) + swirl_ntt_tile_blocks(gs);
+        const size_t sc = swirl_ntt_tile_smem_words(gc), ss = swirl_ntt_tile_smem_words(gs);
+        const size_t smem = (sc > ss ? sc : ss) * sizeof(bb31);
+        const unsigned lag = 1;
+        const ntt_fused_fn fn = ntt_fused_kernel(dit, gs);
+        SWIRL_LAUNCH(ctx, fn, (unsigned)blocks, NTT_FUSE_THREADS, smem, d, *gc, *gs, stab, rtab,
+                     *c0, 1, half, ctr, lag);
+        return SWIRL_OK;
+    }
+    for (unsigned pi = 0; pi < pl.np; pi++) {
+        const swirl_ntt_tile *g = &gt[dit ? pi : pl.np - 1 - pi];
+        const size_t blocks = swirl_ntt_tile_blocks(g);
+        const unsigned threads = swirl_ntt_threads(g); /* <= NTT_MAX_THREADS */
+        const size_t smem = swirl_ntt_tile_smem_words(g) * sizeof(bb31);
+        const int vec = aligned && swirl_ntt_vec_ok(g);
+        const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, g);
+        SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, d, *g, stab, rtab, *c0,
+                     vec, pi == 0 ? half : (const bb31 *)NULL);
     }
     return SWIRL_OK;
 }
@@ -404,13 +566,14 @@ static enum swirl_status ntt_run(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log
     bb31 *rtab = (bb31 *)(scratch + NTT_STAB_BYTES);
     swirl_ntt_c0 c0; /* group 0's twiddles, the kernels' parameters */
     swirl_ntt_c0_init(&c0, root, log_n);
+    unsigned *ctr = (unsigned *)(scratch + NTT_STAB_BYTES + SWIRL_NTT_TAB_WORDS * sizeof(bb31));
     SWIRL_LAUNCH(ctx, k_ntt_tab, swirl_cuda_blocks(NTT_TAB_THREADS, 256), 256, 0, stab, rtab, root,
-                 log_n);
+                 log_n, ctr, NTT_CTR_WORDS);
     size_t total = n * ncols;
     if (!inverse && !trivial)
         SWIRL_LAUNCH(ctx, k_ntt_scale, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols, shift, scale, in_br);
-    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, stab, rtab, &c0, in_br, half));
+    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, stab, rtab, &c0, in_br, half, ctr));
     if (in_br == out_br)
         SWIRL_LAUNCH(ctx, k_bit_reverse, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols);
