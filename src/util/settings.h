@@ -95,6 +95,10 @@ typedef struct swirl_settings {
                                   reads it from L2); 1: the chunked first pass (the fused plan)
                                   in its own launch; 0: the passes one launch each over all
                                   columns (docs/PERF.md, thirteenth session) */
+    unsigned ntt_fuse_lag;     /* SWIRL_NTT_FUSE_LAG: the fused NTT's second pass of a column
+                                  runs this many columns behind its first (default 1, 1..8) */
+    int ntt_fuse_cs;           /* SWIRL_NTT_FUSE_CS: the fused NTT's second pass stores
+                                  evict-first (st.global.cs; default off) */
     int rs_half;               /* SWIRL_RS_HALF: at blowup 2 the commit's Reed-Solomon message
                                   is written without its zeros and the NTT's first pass reads it
                                   so (swirl_cuda_ntt_from_half; default on, 0: the full codeword

@@ -111,11 +111,19 @@ __device__ __forceinline__ void ntt_group_any(bb31 *sh, const swirl_ntt_tile &g,
 template <bool COH, typename T> __device__ __forceinline__ T ntt_gld(const T *p) {
     return COH ? __ldcg(p) : __ldg(p);
 }
+/* a global store; cs: evict-first in L2 (st.global.cs: the fused kernel's second pass, whose
+ * output nothing in the launch reads again, leaves L2 to the first pass's output) */
+template <typename T> __device__ __forceinline__ void ntt_gst(T *p, T x, int cs) {
+    if (cs)
+        __stcs(p, x);
+    else
+        *p = x;
+}
 
 template <bool LOAD, unsigned LAYOUT, bool COH>
 __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_tile &g,
                                           const swirl_ntt_block &b, int vec, int walk,
-                                          const bb31 *__restrict__ half) {
+                                          const bb31 *__restrict__ half, int cs = 0) {
     const unsigned E = swirl_ntt_tile_elems(&g);
     if (vec && walk) {
         const swirl_ntt_walk w = swirl_ntt_walk_at(&g, &b, threadIdx.x);
@@ -150,7 +158,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
                     x.z = sh[q + 2].v;
                     x.w = sh[q + 3].v;
                 }
-                *(uint4 *)gp = x;
+                ntt_gst((uint4 *)gp, x, cs);
             }
         }
     } else if (vec) {
@@ -168,7 +176,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
                 sh[q + 2].v = x.z;
                 sh[q + 3].v = x.w;
             } else {
-                *gp = make_uint4(sh[q].v, sh[q + 1].v, sh[q + 2].v, sh[q + 3].v);
+                ntt_gst(gp, make_uint4(sh[q].v, sh[q + 1].v, sh[q + 2].v, sh[q + 3].v), cs);
             }
         }
     } else {
@@ -182,7 +190,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
             if (LOAD)
                 sp->v = ntt_gld<COH>(&gp->v);
             else
-                *gp = *sp;
+                ntt_gst(&gp->v, sp->v, cs);
         }
     }
 }
@@ -194,7 +202,7 @@ __device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t bl
                                          const swirl_ntt_tw *__restrict__ stab,
                                          const bb31 *__restrict__ rtab, const swirl_ntt_tw *c0t,
                                          int vec, const bb31 *__restrict__ half, bb31 *sh,
-                                         swirl_ntt_tw *tws) {
+                                         swirl_ntt_tw *tws, int cs = 0) {
     ntt_fix_layout<LAYOUT>(g);
     const swirl_ntt_block b = swirl_ntt_block_at(&g, blk);
     const int walk = swirl_ntt_walk_ok(&g);
@@ -253,7 +261,7 @@ __device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t bl
         }
         __syncthreads();
     }
-    ntt_stage<false, LAYOUT, false>(data, sh, g, b, vec, walk, NULL);
+    ntt_stage<false, LAYOUT, false>(data, sh, g, b, vec, walk, NULL, cs);
 }
 
 template <bool DIT, unsigned LAYOUT>
@@ -312,7 +320,7 @@ __global__ void __launch_bounds__(NTT_FUSE_THREADS, 2)
     k_ntt_fused(bb31 *data, swirl_ntt_tile gc, swirl_ntt_tile gs,
                 const swirl_ntt_tw *__restrict__ stab, const bb31 *__restrict__ rtab,
                 const __grid_constant__ swirl_ntt_c0 c0, int vec, const bb31 *__restrict__ half,
-                unsigned *ctr, unsigned lag) {
+                unsigned *ctr, unsigned lag, int cs) {
     SWIRL_KERNEL_ENTRY();
     extern __shared__ uint4 sh4[];
     __shared__ swirl_ntt_tw tws[1 + 16];
@@ -343,9 +351,9 @@ __global__ void __launch_bounds__(NTT_FUSE_THREADS, 2)
         __syncthreads();
         const size_t blk = ((size_t)k.col << tb_log) | k.r;
         if (DIT)
-            ntt_tile<DIT, LS, true>(data, gs, blk, stab, rtab, c0.t, vec, NULL, sh, tws);
+            ntt_tile<DIT, LS, true>(data, gs, blk, stab, rtab, c0.t, vec, NULL, sh, tws, cs);
         else
-            ntt_tile<DIT, 0, true>(data, gc, blk, stab, rtab, c0.t, vec, NULL, sh, tws);
+            ntt_tile<DIT, 0, true>(data, gc, blk, stab, rtab, c0.t, vec, NULL, sh, tws, cs);
     }
 }
 
@@ -394,7 +402,7 @@ typedef void (*ntt_pass_fn)(bb31 *, swirl_ntt_tile, const swirl_ntt_tw *, const 
                             const swirl_ntt_c0, int, const bb31 *);
 typedef void (*ntt_fused_fn)(bb31 *, swirl_ntt_tile, swirl_ntt_tile, const swirl_ntt_tw *,
                              const bb31 *, const swirl_ntt_c0, int, const bb31 *, unsigned *,
-                             unsigned);
+                             unsigned, int);
 
 /* the pass kernel for a direction and layout (strided: yl 3 or 2) */
 static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
@@ -477,15 +485,17 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
     }
     if (fused) {
         /* both passes in one launch, 512 threads a block (swirl_ntt_plan_chunk); a column's second
-         * pass one column behind its first (lag 1: at most ≈ 2 columns' words in flight) */
+         * pass `lag` columns behind its first (SWIRL_NTT_FUSE_LAG, default 1: ≈ 2 columns' words
+         * in flight) */
         const swirl_ntt_tile *gc = &gt[0], *gs = &gt[1];
         const size_t blocks = swirl_ntt_tile_blocks(gc) + swirl_ntt_tile_blocks(gs);
         const size_t sc = swirl_ntt_tile_smem_words(gc), ss = swirl_ntt_tile_smem_words(gs);
         const size_t smem = (sc > ss ? sc : ss) * sizeof(bb31);
-        const unsigned lag = 1;
+        const swirl_settings *st = swirl_settings_get();
+        const unsigned lag = st->ntt_fuse_lag < ncols ? st->ntt_fuse_lag : (unsigned)ncols;
         const ntt_fused_fn fn = ntt_fused_kernel(dit, gs);
         SWIRL_LAUNCH(ctx, fn, (unsigned)blocks, NTT_FUSE_THREADS, smem, d, *gc, *gs, stab, rtab,
-                     *c0, 1, half, ctr, lag);
+                     *c0, 1, half, ctr, lag, st->ntt_fuse_cs);
         return SWIRL_OK;
     }
     for (unsigned pi = 0; pi < pl.np; pi++) {

@@ -4,8 +4,9 @@
 OUT=${OUT:-/tmp/out}; mkdir -p $OUT
 tools/gpu/session.sh build
 B=build-gpu
-for r in 1 2; do for F in 0 2 1; do
-  SWIRL_NTT_FUSE=$F $B/bench_gpu --ntt 2>&1 | grep -E "gpu_ntt|copy" | sed "s/^/F=$F ($r) /" | tee -a $OUT/summary.txt
+for r in 1 2; do for V in F=0 F=2 F=2,LAG=2 F=2,CS=1 F=1; do
+  e=$(echo $V | sed 's/F=/SWIRL_NTT_FUSE=/; s/LAG=/SWIRL_NTT_FUSE_LAG=/; s/CS=/SWIRL_NTT_FUSE_CS=/' | tr ',' ' ')
+  env $e $B/bench_gpu --ntt 2>&1 | grep -E "gpu_ntt|copy" | sed "s/^/$V ($r) /" | tee -a $OUT/summary.txt
 done; done
 MET=gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum,lts__t_sector_hit_rate.pct,sm__throughput.avg.pct_of_peak_sustained_elapsed,sm__warps_active.avg.pct_of_peak_sustained_active,smsp__inst_executed.sum
 for s in "2 22 42" "2 24 64" "2 20 64" "1 22 42"; do set -- $s
