@@ -211,7 +211,8 @@ static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb
         const swirl_ntt_pass *p = &pl.pass[in_br ? pi : pl.np - 1 - pi];
         swirl_ntt_tile g;
         swirl_ntt_tile_init(&g, log_n, p, ncols, stride);
-        CHECK(p->k <= SWIRL_NTT_TILE_LOG && swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
+        CHECK(p->k <= (g.chunks ? SWIRL_NTT_CHUNK_LOG : SWIRL_NTT_TILE_LOG) &&
+              swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
         CHECK(p->lo == 0 || (1u << p->yl) <= (1u << p->lo));
         CHECK(swirl_ntt_tile_smem_words(&g) <= SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1);
         const unsigned asc = in_br ? pi : pl.np - 1 - pi;
@@ -283,7 +284,10 @@ static void test_plan(void) {
                 CHECK(swirl_ntt_threads(&g) == 512 && swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
                 CHECK(g.chunks == (i == 0) && swirl_ntt_walk_ok(&g) && swirl_ntt_vec_ok(&g));
                 CHECK(swirl_ntt_tile_blocks(&g) == cols << g.gpc_log);
+                CHECK(i == 0 || pc.pass[i].yl == 3); /* 8-word strided rows */
+                CHECK(g.k <= (i == 0 ? SWIRL_NTT_CHUNK_LOG : 11u));
             }
+            CHECK(!ch || pc.pass[0].k + pc.pass[1].k == log_n);
         }
 }
 
@@ -470,7 +474,8 @@ static void test_chunked(void) {
         ntt_case(22, 2, (size_t)1 << 22, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
         ntt_case(22, 1, (size_t)1 << 22, bb31_one(), SWIRL_NTT_NONE, 1);
         ntt_case(23, 1, (size_t)1 << 23, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
-        ntt_case(24, 1, (size_t)1 << 24, bb31_one(), SWIRL_NTT_NONE, 1);
+        ntt_case(24, 1, (size_t)1 << 24, bb31_one(), SWIRL_NTT_NONE, 1); /* 13 + 11 */
+        ntt_case(24, 1, (size_t)1 << 24, bb31_from_u32(7), SWIRL_NTT_IN_BITREV, 0);
     }
     g_corrupt = corrupt;
     g_which = 2; /* root^512: chunk hi > 0 twists use it */

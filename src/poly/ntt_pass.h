@@ -60,8 +60,9 @@
 #define SWIRL_NTT_TILE_LOG 12                     /* contiguous tiles: up to 4096 elements */
 #define SWIRL_NTT_GROUP 4                         /* stages per register round trip */
 #define SWIRL_NTT_MAX_TILE (1u << 14)             /* strided tiles: 2^k * Y <= 16384 (64 KiB) */
-/* the stage twiddles: stage s < 12 at (1 << s) - 1 + j, j < 2^s (4095 entries) */
-#define SWIRL_NTT_STAGE_TW ((1u << SWIRL_NTT_TILE_LOG) - 1)
+#define SWIRL_NTT_CHUNK_LOG 13 /* a chunked (fused) contiguous pass: up to 2^13-word chunks */
+/* the stage twiddles: stage s < 13 at (1 << s) - 1 + j, j < 2^s (8191 entries) */
+#define SWIRL_NTT_STAGE_TW ((1u << SWIRL_NTT_CHUNK_LOG) - 1)
 #define SWIRL_NTT_C0 15u /* entries of stages 0..3: group 0's constants (kernel parameters) */
 
 #if defined(__CUDA_ARCH__) /* device pass only: the host compiler would warn */
@@ -221,12 +222,19 @@ SWIRL_HD void swirl_ntt_plan_init(swirl_ntt_plan *pl, unsigned log_n, size_t nco
 
 /* The fused transform's plan (device/cuda/ntt.cu, k_ntt_fused): a two-pass plan whose contiguous
  * pass takes 2^(14 - k) chunks a tile (2^14 words, 64 KiB), so both passes run on 512 threads
- * (the strided one has 2^13 or 2^14 words) and one kernel can run either. Returns 0 (plan
+ * (the strided one has 2^13 or 2^14 words) and one kernel can run either; at 2^24 the split is
+ * 13 + 11 (not 12 + 12), so the strided rows stay 8 words (32-byte sectors). Returns 0 (plan
  * unchanged) for other plans: one or three passes, or tiles below 512 threads (n < 2^20). */
 SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
     if (pl->np != 2 || pl->pass[0].k < 10 || pl->pass[0].k > 12 ||
         pl->pass[1].k + pl->pass[1].yl < 13)
         return 0;
+    if (pl->pass[1].k == 12 && pl->pass[0].k == 12) {
+        pl->pass[0].k = 13;
+        pl->pass[1].lo = 13;
+        pl->pass[1].k = 11;
+        pl->pass[1].yl = 3;
+    }
     pl->pass[0].yl = 14 - pl->pass[0].k;
     return 1;
 }

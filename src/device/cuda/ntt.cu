@@ -248,6 +248,10 @@ __device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t bl
         case 8 * 8 + 2: ntt_group_any<8, 2, DIT>(sh, g, c); break;
         case 8 * 8 + 3: ntt_group_any<8, 3, DIT>(sh, g, c); break;
         case 8 * 8 + 4: ntt_group_any<8, 4, DIT>(sh, g, c); break;
+        case 12 * 8 + 1: /* a chunked 13-bit pass (2^24 fused) */
+            if (LAYOUT == 0)
+                ntt_group_any<12, 1, DIT>(sh, g, c);
+            break;
         default: /* k < 4: single contiguous passes only (one group, the first and last) */
             if (LAYOUT == 0) {
                 if (M == 1)
@@ -412,10 +416,9 @@ static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
         return dit ? k_ntt_pass<true, 3> : k_ntt_pass<false, 3>;
     return dit ? k_ntt_pass<true, 2> : k_ntt_pass<false, 2>;
 }
-static ntt_fused_fn ntt_fused_kernel(int dit, const swirl_ntt_tile *gs) {
-    if (gs->yl == 3)
-        return dit ? k_ntt_fused<true, 3> : k_ntt_fused<false, 3>;
-    return dit ? k_ntt_fused<true, 2> : k_ntt_fused<false, 2>;
+/* (the fused plan's strided rows are 8 words: swirl_ntt_plan_chunk, test_ntt_pass's test_plan) */
+static ntt_fused_fn ntt_fused_kernel(int dit) {
+    return dit ? k_ntt_fused<true, 3> : k_ntt_fused<false, 3>;
 }
 
 /* The passes of a transform: the plan, chunked for the fused kernel (SWIRL_NTT_FUSE 2) or for
@@ -458,8 +461,7 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
-        const ntt_fused_fn ffns[] = {k_ntt_fused<true, 2>, k_ntt_fused<false, 2>,
-                                     k_ntt_fused<true, 3>, k_ntt_fused<false, 3>};
+        const ntt_fused_fn ffns[] = {k_ntt_fused<true, 3>, k_ntt_fused<false, 3>};
         for (size_t i = 0; i < sizeof ffns / sizeof ffns[0]; i++)
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ffns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
@@ -493,7 +495,10 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         const size_t smem = (sc > ss ? sc : ss) * sizeof(bb31);
         const swirl_settings *st = swirl_settings_get();
         const unsigned lag = st->ntt_fuse_lag < ncols ? st->ntt_fuse_lag : (unsigned)ncols;
-        const ntt_fused_fn fn = ntt_fused_kernel(dit, gs);
+        if (gs->yl != 3)
+            return SWIRL_RAISE(SWIRL_E_INTERNAL, "fused NTT plan with %u-word strided rows",
+                               1u << gs->yl);
+        const ntt_fused_fn fn = ntt_fused_kernel(dit);
         SWIRL_LAUNCH(ctx, fn, (unsigned)blocks, NTT_FUSE_THREADS, smem, d, *gc, *gs, stab, rtab,
                      *c0, 1, half, ctr, lag, st->ntt_fuse_cs);
         return SWIRL_OK;
