@@ -89,16 +89,18 @@ typedef struct swirl_settings {
                                   nodes hash on 16 lanes a node (a permutation's latency, not the
                                   SMs' throughput, sets their time; default 8192, 0: one thread
                                   a node) */
-    unsigned ntt_fuse;         /* SWIRL_NTT_FUSE: the GPU NTT of 2^20 .. 2^24 rows: 2 (default)
-                                  both passes in one kernel (k_ntt_fused: column by column, the
-                                  second pass of a column as soon as its first is done, so it
-                                  reads it from L2); 1: the chunked first pass (the fused plan)
-                                  in its own launch; 0: the passes one launch each over all
-                                  columns (docs/PERF.md, thirteenth session) */
+    unsigned ntt_fuse;         /* SWIRL_NTT_FUSE: the GPU NTT of 2^20 .. 2^24 rows: 0 (default)
+                                  the passes one launch each over all columns; 2: both passes in
+                                  one kernel (k_ntt_fused: column by column, the second pass of
+                                  a column once its first is done, reading it from L2); 1: the
+                                  chunked first pass (the fused plan) in its own launch. On the
+                                  H100 2 was slower (docs/PERF.md, thirteenth session) */
     unsigned ntt_fuse_lag;     /* SWIRL_NTT_FUSE_LAG: the fused NTT's second pass of a column
                                   runs this many columns behind its first (default 1, 1..8) */
     int ntt_fuse_cs;           /* SWIRL_NTT_FUSE_CS: the fused NTT's second pass stores
                                   evict-first (st.global.cs; default off) */
+    unsigned ntt_minb;         /* SWIRL_NTT_MINB: the NTT pass kernels' blocks an SM, 2 (64
+                                  registers a thread, the default) or 3 (40: 48 warps an SM) */
     int rs_half;               /* SWIRL_RS_HALF: at blowup 2 the commit's Reed-Solomon message
                                   is written without its zeros and the NTT's first pass reads it
                                   so (swirl_cuda_ntt_from_half; default on, 0: the full codeword

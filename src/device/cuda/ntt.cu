@@ -268,8 +268,9 @@ __device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t bl
     ntt_stage<false, LAYOUT, false>(data, sh, g, b, vec, walk, NULL, cs);
 }
 
-template <bool DIT, unsigned LAYOUT>
-__global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
+/* MINB: blocks an SM the registers allow (2: 64 registers a thread; 3: 40, SWIRL_NTT_MINB) */
+template <bool DIT, unsigned LAYOUT, unsigned MINB>
+__global__ void __launch_bounds__(NTT_MAX_THREADS, MINB)
     k_ntt_pass(bb31 *data, swirl_ntt_tile gp, const swirl_ntt_tw *__restrict__ stab,
                const bb31 *__restrict__ rtab, const __grid_constant__ swirl_ntt_c0 c0, int vec,
                const bb31 *__restrict__ half) {
@@ -319,8 +320,8 @@ __device__ __forceinline__ unsigned ntt_ld_acquire(const unsigned *p) {
 }
 
 /* both passes (see the top): gc the chunked contiguous pass, gs the strided one (layout LS) */
-template <bool DIT, unsigned LS>
-__global__ void __launch_bounds__(NTT_FUSE_THREADS, 2)
+template <bool DIT, unsigned LS, unsigned MINB>
+__global__ void __launch_bounds__(NTT_FUSE_THREADS, MINB)
     k_ntt_fused(bb31 *data, swirl_ntt_tile gc, swirl_ntt_tile gs,
                 const swirl_ntt_tw *__restrict__ stab, const bb31 *__restrict__ rtab,
                 const __grid_constant__ swirl_ntt_c0 c0, int vec, const bb31 *__restrict__ half,
@@ -409,16 +410,21 @@ typedef void (*ntt_fused_fn)(bb31 *, swirl_ntt_tile, swirl_ntt_tile, const swirl
                              unsigned, int);
 
 /* the pass kernel for a direction and layout (strided: yl 3 or 2) */
-static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
+template <unsigned MINB> static ntt_pass_fn ntt_pass_kernel_m(int dit, const swirl_ntt_tile *g) {
     if (!g->strided)
-        return dit ? k_ntt_pass<true, 0> : k_ntt_pass<false, 0>;
+        return dit ? k_ntt_pass<true, 0, MINB> : k_ntt_pass<false, 0, MINB>;
     if (g->yl == 3)
-        return dit ? k_ntt_pass<true, 3> : k_ntt_pass<false, 3>;
-    return dit ? k_ntt_pass<true, 2> : k_ntt_pass<false, 2>;
+        return dit ? k_ntt_pass<true, 3, MINB> : k_ntt_pass<false, 3, MINB>;
+    return dit ? k_ntt_pass<true, 2, MINB> : k_ntt_pass<false, 2, MINB>;
+}
+static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g, unsigned minb) {
+    return minb == 3 ? ntt_pass_kernel_m<3>(dit, g) : ntt_pass_kernel_m<2>(dit, g);
 }
 /* (the fused plan's strided rows are 8 words: swirl_ntt_plan_chunk, test_ntt_pass's test_plan) */
-static ntt_fused_fn ntt_fused_kernel(int dit) {
-    return dit ? k_ntt_fused<true, 3> : k_ntt_fused<false, 3>;
+static ntt_fused_fn ntt_fused_kernel(int dit, unsigned minb) {
+    if (minb == 3)
+        return dit ? k_ntt_fused<true, 3, 3> : k_ntt_fused<false, 3, 3>;
+    return dit ? k_ntt_fused<true, 3, 2> : k_ntt_fused<false, 3, 2>;
 }
 
 /* The passes of a transform: the plan, chunked for the fused kernel (SWIRL_NTT_FUSE 2) or for
@@ -454,14 +460,17 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
     int *opted = dev >= 0 && dev < 64 ? &smem_opted_in[dev] : NULL;
     if (!opted || !*opted) {
         const int bytes = (int)((SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1) * sizeof(bb31));
-        const ntt_pass_fn fns[] = {k_ntt_pass<true, 0>, k_ntt_pass<false, 0>,
-                                   k_ntt_pass<true, 2>, k_ntt_pass<false, 2>,
-                                   k_ntt_pass<true, 3>, k_ntt_pass<false, 3>};
+        const ntt_pass_fn fns[] = {
+            k_ntt_pass<true, 0, 2>,  k_ntt_pass<false, 0, 2>, k_ntt_pass<true, 2, 2>,
+            k_ntt_pass<false, 2, 2>, k_ntt_pass<true, 3, 2>,  k_ntt_pass<false, 3, 2>,
+            k_ntt_pass<true, 0, 3>,  k_ntt_pass<false, 0, 3>, k_ntt_pass<true, 2, 3>,
+            k_ntt_pass<false, 2, 3>, k_ntt_pass<true, 3, 3>,  k_ntt_pass<false, 3, 3>};
         for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
-        const ntt_fused_fn ffns[] = {k_ntt_fused<true, 3>, k_ntt_fused<false, 3>};
+        const ntt_fused_fn ffns[] = {k_ntt_fused<true, 3, 2>, k_ntt_fused<false, 3, 2>,
+                                     k_ntt_fused<true, 3, 3>, k_ntt_fused<false, 3, 3>};
         for (size_t i = 0; i < sizeof ffns / sizeof ffns[0]; i++)
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ffns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
@@ -498,7 +507,7 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         if (gs->yl != 3)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "fused NTT plan with %u-word strided rows",
                                1u << gs->yl);
-        const ntt_fused_fn fn = ntt_fused_kernel(dit);
+        const ntt_fused_fn fn = ntt_fused_kernel(dit, swirl_settings_get()->ntt_minb);
         SWIRL_LAUNCH(ctx, fn, (unsigned)blocks, NTT_FUSE_THREADS, smem, d, *gc, *gs, stab, rtab,
                      *c0, 1, half, ctr, lag, st->ntt_fuse_cs);
         return SWIRL_OK;
@@ -509,7 +518,7 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         const unsigned threads = swirl_ntt_threads(g); /* <= NTT_MAX_THREADS */
         const size_t smem = swirl_ntt_tile_smem_words(g) * sizeof(bb31);
         const int vec = aligned && swirl_ntt_vec_ok(g);
-        const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, g);
+        const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, g, swirl_settings_get()->ntt_minb);
         SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, d, *g, stab, rtab, *c0,
                      vec, pi == 0 ? half : (const bb31 *)NULL);
     }
