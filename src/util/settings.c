@@ -74,9 +74,7 @@ static void read_settings(void) {
     g_settings.merkle_fuse = (unsigned)env_count("SWIRL_MERKLE_FUSE", 0, 0, 2);
     g_settings.merkle_lanes = env_count("SWIRL_MERKLE_LANES", 8192, 0, 1ul << 20);
     g_settings.ntt_fuse = (unsigned)env_count("SWIRL_NTT_FUSE", 0, 0, 2);
-    g_settings.ntt_fuse_lag = (unsigned)env_count("SWIRL_NTT_FUSE_LAG", 1, 1, 8);
-    g_settings.ntt_fuse_cs = env_on("SWIRL_NTT_FUSE_CS");
-    g_settings.ntt_minb = (unsigned)env_count("SWIRL_NTT_MINB", 2, 2, 3);
+    g_settings.ntt_fuse_lag = (unsigned)env_count("SWIRL_NTT_FUSE_LAG", 2, 1, 8);
     g_settings.rs_half = env_default_on("SWIRL_RS_HALF");
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms
      * against 18.9 with the stream from 16,384; docs/PERF.md) */

@@ -96,11 +96,7 @@ typedef struct swirl_settings {
                                   chunked first pass (the fused plan) in its own launch. On the
                                   H100 2 was slower (docs/PERF.md, thirteenth session) */
     unsigned ntt_fuse_lag;     /* SWIRL_NTT_FUSE_LAG: the fused NTT's second pass of a column
-                                  runs this many columns behind its first (default 1, 1..8) */
-    int ntt_fuse_cs;           /* SWIRL_NTT_FUSE_CS: the fused NTT's second pass stores
-                                  evict-first (st.global.cs; default off) */
-    unsigned ntt_minb;         /* SWIRL_NTT_MINB: the NTT pass kernels' blocks an SM, 2 (64
-                                  registers a thread, the default) or 3 (40: 48 warps an SM) */
+                                  runs this many columns behind its first (default 2, 1..8) */
     int rs_half;               /* SWIRL_RS_HALF: at blowup 2 the commit's Reed-Solomon message
                                   is written without its zeros and the NTT's first pass reads it
                                   so (swirl_cuda_ntt_from_half; default on, 0: the full codeword

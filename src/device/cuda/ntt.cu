@@ -18,8 +18,8 @@
  *                immediates. Contiguous tiles hold up to 4096 words (16 KiB, 128 threads); strided
  *                tiles 2^k x 8 (or x 4 at k = 12) words, up to 64 KiB of dynamic shared memory,
  *                512 threads.
- *   k_ntt_fused  both passes of a 2^20 .. 2^24 transform in one launch (SWIRL_NTT_FUSE=2, the
- *                default): the plan's contiguous pass chunked (poly/ntt_pass.h,
+ *   k_ntt_fused  both passes of a 2^20 .. 2^24 transform in one launch (opt-in,
+ *                SWIRL_NTT_FUSE=2): the plan's contiguous pass chunked (poly/ntt_pass.h,
  *                swirl_ntt_plan_chunk) so both passes' tiles take 512 threads; a block takes a
  *                ticket (atomic counter, so tickets go to running blocks in order) that names a
  *                tile: the first pass of column c + lag, then the second of column c, and so on.
@@ -29,6 +29,10 @@
  *                a column's second pass reads its first pass's output while it is still in L2,
  *                and the two passes' loads, arithmetic and stores overlap across the SMs.
  *                Deadlock-free: a tile waits only on tiles of smaller tickets, whose blocks run.
+ *                Measured on the H100 (docs/PERF.md, thirteenth session): one HBM round trip at
+ *                2^20, none saved at 2^22 (16 MB columns do not stay in L2 this way), and no
+ *                faster than the passes one launch each: the passes are bound by issue, not by
+ *                HBM. So it stays opt-in, the ground for a pass kernel with fewer instructions.
  *   k_ntt_scale  coset shift / 1/n scaling (only when not trivial)
  *   k_bit_reverse  for the two orders the core does not give (NN, RR)
  *
@@ -111,19 +115,11 @@ __device__ __forceinline__ void ntt_group_any(bb31 *sh, const swirl_ntt_tile &g,
 template <bool COH, typename T> __device__ __forceinline__ T ntt_gld(const T *p) {
     return COH ? __ldcg(p) : __ldg(p);
 }
-/* a global store; cs: evict-first in L2 (st.global.cs: the fused kernel's second pass, whose
- * output nothing in the launch reads again, leaves L2 to the first pass's output) */
-template <typename T> __device__ __forceinline__ void ntt_gst(T *p, T x, int cs) {
-    if (cs)
-        __stcs(p, x);
-    else
-        *p = x;
-}
 
 template <bool LOAD, unsigned LAYOUT, bool COH>
 __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_tile &g,
                                           const swirl_ntt_block &b, int vec, int walk,
-                                          const bb31 *__restrict__ half, int cs = 0) {
+                                          const bb31 *__restrict__ half) {
     const unsigned E = swirl_ntt_tile_elems(&g);
     if (vec && walk) {
         const swirl_ntt_walk w = swirl_ntt_walk_at(&g, &b, threadIdx.x);
@@ -158,7 +154,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
                     x.z = sh[q + 2].v;
                     x.w = sh[q + 3].v;
                 }
-                ntt_gst((uint4 *)gp, x, cs);
+                *(uint4 *)gp = x;
             }
         }
     } else if (vec) {
@@ -176,7 +172,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
                 sh[q + 2].v = x.z;
                 sh[q + 3].v = x.w;
             } else {
-                ntt_gst(gp, make_uint4(sh[q].v, sh[q + 1].v, sh[q + 2].v, sh[q + 3].v), cs);
+                *gp = make_uint4(sh[q].v, sh[q + 1].v, sh[q + 2].v, sh[q + 3].v);
             }
         }
     } else {
@@ -190,7 +186,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
             if (LOAD)
                 sp->v = ntt_gld<COH>(&gp->v);
             else
-                ntt_gst(&gp->v, sp->v, cs);
+                *gp = *sp;
         }
     }
 }
@@ -202,7 +198,7 @@ __device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t bl
                                          const swirl_ntt_tw *__restrict__ stab,
                                          const bb31 *__restrict__ rtab, const swirl_ntt_tw *c0t,
                                          int vec, const bb31 *__restrict__ half, bb31 *sh,
-                                         swirl_ntt_tw *tws, int cs = 0) {
+                                         swirl_ntt_tw *tws) {
     ntt_fix_layout<LAYOUT>(g);
     const swirl_ntt_block b = swirl_ntt_block_at(&g, blk);
     const int walk = swirl_ntt_walk_ok(&g);
@@ -265,12 +261,11 @@ __device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t bl
         }
         __syncthreads();
     }
-    ntt_stage<false, LAYOUT, false>(data, sh, g, b, vec, walk, NULL, cs);
+    ntt_stage<false, LAYOUT, false>(data, sh, g, b, vec, walk, NULL);
 }
 
-/* MINB: blocks an SM the registers allow (2: 64 registers a thread; 3: 40, SWIRL_NTT_MINB) */
-template <bool DIT, unsigned LAYOUT, unsigned MINB>
-__global__ void __launch_bounds__(NTT_MAX_THREADS, MINB)
+template <bool DIT, unsigned LAYOUT>
+__global__ void __launch_bounds__(NTT_MAX_THREADS, 2)
     k_ntt_pass(bb31 *data, swirl_ntt_tile gp, const swirl_ntt_tw *__restrict__ stab,
                const bb31 *__restrict__ rtab, const __grid_constant__ swirl_ntt_c0 c0, int vec,
                const bb31 *__restrict__ half) {
@@ -320,12 +315,12 @@ __device__ __forceinline__ unsigned ntt_ld_acquire(const unsigned *p) {
 }
 
 /* both passes (see the top): gc the chunked contiguous pass, gs the strided one (layout LS) */
-template <bool DIT, unsigned LS, unsigned MINB>
-__global__ void __launch_bounds__(NTT_FUSE_THREADS, MINB)
+template <bool DIT, unsigned LS>
+__global__ void __launch_bounds__(NTT_FUSE_THREADS, 2)
     k_ntt_fused(bb31 *data, swirl_ntt_tile gc, swirl_ntt_tile gs,
                 const swirl_ntt_tw *__restrict__ stab, const bb31 *__restrict__ rtab,
                 const __grid_constant__ swirl_ntt_c0 c0, int vec, const bb31 *__restrict__ half,
-                unsigned *ctr, unsigned lag, int cs) {
+                unsigned *ctr, unsigned lag) {
     SWIRL_KERNEL_ENTRY();
     extern __shared__ uint4 sh4[];
     __shared__ swirl_ntt_tw tws[1 + 16];
@@ -356,9 +351,9 @@ __global__ void __launch_bounds__(NTT_FUSE_THREADS, MINB)
         __syncthreads();
         const size_t blk = ((size_t)k.col << tb_log) | k.r;
         if (DIT)
-            ntt_tile<DIT, LS, true>(data, gs, blk, stab, rtab, c0.t, vec, NULL, sh, tws, cs);
+            ntt_tile<DIT, LS, true>(data, gs, blk, stab, rtab, c0.t, vec, NULL, sh, tws);
         else
-            ntt_tile<DIT, 0, true>(data, gc, blk, stab, rtab, c0.t, vec, NULL, sh, tws, cs);
+            ntt_tile<DIT, 0, true>(data, gc, blk, stab, rtab, c0.t, vec, NULL, sh, tws);
     }
 }
 
@@ -407,24 +402,15 @@ typedef void (*ntt_pass_fn)(bb31 *, swirl_ntt_tile, const swirl_ntt_tw *, const 
                             const swirl_ntt_c0, int, const bb31 *);
 typedef void (*ntt_fused_fn)(bb31 *, swirl_ntt_tile, swirl_ntt_tile, const swirl_ntt_tw *,
                              const bb31 *, const swirl_ntt_c0, int, const bb31 *, unsigned *,
-                             unsigned, int);
+                             unsigned);
 
 /* the pass kernel for a direction and layout (strided: yl 3 or 2) */
-template <unsigned MINB> static ntt_pass_fn ntt_pass_kernel_m(int dit, const swirl_ntt_tile *g) {
+static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
     if (!g->strided)
-        return dit ? k_ntt_pass<true, 0, MINB> : k_ntt_pass<false, 0, MINB>;
+        return dit ? k_ntt_pass<true, 0> : k_ntt_pass<false, 0>;
     if (g->yl == 3)
-        return dit ? k_ntt_pass<true, 3, MINB> : k_ntt_pass<false, 3, MINB>;
-    return dit ? k_ntt_pass<true, 2, MINB> : k_ntt_pass<false, 2, MINB>;
-}
-static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g, unsigned minb) {
-    return minb == 3 ? ntt_pass_kernel_m<3>(dit, g) : ntt_pass_kernel_m<2>(dit, g);
-}
-/* (the fused plan's strided rows are 8 words: swirl_ntt_plan_chunk, test_ntt_pass's test_plan) */
-static ntt_fused_fn ntt_fused_kernel(int dit, unsigned minb) {
-    if (minb == 3)
-        return dit ? k_ntt_fused<true, 3, 3> : k_ntt_fused<false, 3, 3>;
-    return dit ? k_ntt_fused<true, 3, 2> : k_ntt_fused<false, 3, 2>;
+        return dit ? k_ntt_pass<true, 3> : k_ntt_pass<false, 3>;
+    return dit ? k_ntt_pass<true, 2> : k_ntt_pass<false, 2>;
 }
 
 /* The passes of a transform: the plan, chunked for the fused kernel (SWIRL_NTT_FUSE 2) or for
@@ -460,17 +446,14 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
     int *opted = dev >= 0 && dev < 64 ? &smem_opted_in[dev] : NULL;
     if (!opted || !*opted) {
         const int bytes = (int)((SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1) * sizeof(bb31));
-        const ntt_pass_fn fns[] = {
-            k_ntt_pass<true, 0, 2>,  k_ntt_pass<false, 0, 2>, k_ntt_pass<true, 2, 2>,
-            k_ntt_pass<false, 2, 2>, k_ntt_pass<true, 3, 2>,  k_ntt_pass<false, 3, 2>,
-            k_ntt_pass<true, 0, 3>,  k_ntt_pass<false, 0, 3>, k_ntt_pass<true, 2, 3>,
-            k_ntt_pass<false, 2, 3>, k_ntt_pass<true, 3, 3>,  k_ntt_pass<false, 3, 3>};
+        const ntt_pass_fn fns[] = {k_ntt_pass<true, 0>, k_ntt_pass<false, 0>,
+                                   k_ntt_pass<true, 2>, k_ntt_pass<false, 2>,
+                                   k_ntt_pass<true, 3>, k_ntt_pass<false, 3>};
         for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
-        const ntt_fused_fn ffns[] = {k_ntt_fused<true, 3, 2>, k_ntt_fused<false, 3, 2>,
-                                     k_ntt_fused<true, 3, 3>, k_ntt_fused<false, 3, 3>};
+        const ntt_fused_fn ffns[] = {k_ntt_fused<true, 3>, k_ntt_fused<false, 3>};
         for (size_t i = 0; i < sizeof ffns / sizeof ffns[0]; i++)
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ffns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
@@ -496,8 +479,8 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
     }
     if (fused) {
         /* both passes in one launch, 512 threads a block (swirl_ntt_plan_chunk); a column's second
-         * pass `lag` columns behind its first (SWIRL_NTT_FUSE_LAG, default 1: ≈ 2 columns' words
-         * in flight) */
+         * pass `lag` columns behind its first (SWIRL_NTT_FUSE_LAG, default 2: fewer second-pass
+         * tiles waiting than at 1) */
         const swirl_ntt_tile *gc = &gt[0], *gs = &gt[1];
         const size_t blocks = swirl_ntt_tile_blocks(gc) + swirl_ntt_tile_blocks(gs);
         const size_t sc = swirl_ntt_tile_smem_words(gc), ss = swirl_ntt_tile_smem_words(gs);
@@ -507,9 +490,10 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         if (gs->yl != 3)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "fused NTT plan with %u-word strided rows",
                                1u << gs->yl);
-        const ntt_fused_fn fn = ntt_fused_kernel(dit, swirl_settings_get()->ntt_minb);
+        /* (the fused plan's strided rows are 8 words: swirl_ntt_plan_chunk, test_plan) */
+        const ntt_fused_fn fn = dit ? k_ntt_fused<true, 3> : k_ntt_fused<false, 3>;
         SWIRL_LAUNCH(ctx, fn, (unsigned)blocks, NTT_FUSE_THREADS, smem, d, *gc, *gs, stab, rtab,
-                     *c0, 1, half, ctr, lag, st->ntt_fuse_cs);
+                     *c0, 1, half, ctr, lag);
         return SWIRL_OK;
     }
     for (unsigned pi = 0; pi < pl.np; pi++) {
@@ -518,7 +502,7 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         const unsigned threads = swirl_ntt_threads(g); /* <= NTT_MAX_THREADS */
         const size_t smem = swirl_ntt_tile_smem_words(g) * sizeof(bb31);
         const int vec = aligned && swirl_ntt_vec_ok(g);
-        const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, g, swirl_settings_get()->ntt_minb);
+        const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, g);
         SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, d, *g, stab, rtab, *c0,
                      vec, pi == 0 ? half : (const bb31 *)NULL);
     }
