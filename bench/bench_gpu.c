@@ -4,7 +4,8 @@
  * (one 2^15 x 2633 trace: stacked 2^21 x 42, blowup 2, rows_per_query 16). Times are CUDA-event
  * times of one stage (one host sync) per repetition, after a warm-up; medians are printed.
  * `--quick` runs small sizes; `--ntt` only the copy ceiling and the NTTs (15 repetitions each, plus
- * keccakf's codeword shape 2^22 x 42). Without a GPU it says so and exits 0.
+ * keccakf's codeword shape 2^22 x 42); `--ntt-shape LOG COLS [REPS]` one NTT shape only (for a
+ * profiler). Without a GPU it says so and exits 0.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,11 +155,18 @@ int main(int argc, char **argv) {
            quick ? " quick" : "");
     int reps = ntt_only ? 15 : 5;
     /* --ntt-shape LOG COLS [REPS]: that one NTT only (for a profiler) */
-    for (int i = 1; i + 2 < argc; i++)
+    for (int i = 1; i < argc; i++)
         if (!strcmp(argv[i], "--ntt-shape")) {
+            const int lg = i + 2 < argc ? atoi(argv[i + 1]) : 0;
+            const int cols = i + 2 < argc ? atoi(argv[i + 2]) : 0;
             int r = i + 3 < argc ? atoi(argv[i + 3]) : reps;
-            bench_ntt((unsigned)atoi(argv[i + 1]), (size_t)atoi(argv[i + 2]),
-                      r < 1 ? 1 : r > 15 ? 15 : r);
+            if (lg < 1 || lg > 27 || cols < 1 || (size_t)cols << lg > ((size_t)1 << 31)) {
+                fprintf(stderr, "bench_gpu: --ntt-shape LOG COLS [REPS]: LOG 1..27, COLS >= 1, "
+                                "at most 2^31 words (8 GiB)\n");
+                swirl_cuda_ctx_destroy(ctx);
+                return 2;
+            }
+            bench_ntt((unsigned)lg, (size_t)cols, r < 1 ? 1 : r > 15 ? 15 : r);
             swirl_cuda_ctx_destroy(ctx);
             return 0;
         }

@@ -6,8 +6,9 @@
  * of poly/ntt_pass.h (tests/test_ntt_pass.c runs them on the host against poly/ntt.c). Here: the
  * kernels that move tiles between global and shared memory and call them.
  *
- *   k_ntt_tab    the stage twiddles (w, floor(w 2^32/p)) of stages 0..11 and the 3 x 512 root power
- *                tables (the twist's), 38,904 bytes of arena scratch
+ *   k_ntt_tab    the stage twiddles (w, floor(w 2^32/p)) of stages 0..12 and the 3 x 512 root power
+ *                tables (the twist's), and zeroes the fused kernel's counters when it runs: 88,060
+ *                bytes of arena scratch with the counters
  *   k_ntt_pass   one pass (plan: 1 pass up to 2^12, 2 up to 2^24, else 3): a block loads a tile
  *                (16-byte loads where the column layout allows), runs the pass's stages in
  *                register groups of 4 (Shoup butterflies on lazy words; group 0's twiddles are
@@ -15,9 +16,9 @@
  *                twists in its top group when a pass lies above, writes the tile back canonical.
  *                Templated on the direction and the layout (contiguous, strided with Y = 8 or 4)
  *                and, per group, on (g0, M), so a unit's shared words are at its base plus
- *                immediates. Contiguous tiles hold up to 4096 words (16 KiB, 128 threads); strided
- *                tiles 2^k x 8 (or x 4 at k = 12) words, up to 64 KiB of dynamic shared memory,
- *                512 threads.
+ *                immediates. Contiguous tiles hold up to 4096 words (16 KiB, 128 threads), chunked
+ *                ones (the fused plan) 16384; strided tiles 2^k x 8 (or x 4 at k = 12) words, up to
+ *                64 KiB of dynamic shared memory, 512 threads.
  *   k_ntt_fused  both passes of a 2^20 .. 2^24 transform in one launch (opt-in,
  *                SWIRL_NTT_FUSE=2): the plan's contiguous pass chunked (poly/ntt_pass.h,
  *                swirl_ntt_plan_chunk) so both passes' tiles take 512 threads; a block takes a
@@ -314,13 +315,16 @@ __device__ __forceinline__ unsigned ntt_ld_acquire(const unsigned *p) {
     return v;
 }
 
-/* both passes (see the top): gc the chunked contiguous pass, gs the strided one (layout LS) */
-template <bool DIT, unsigned LS>
+/* both passes (see the top): gc the chunked contiguous pass, gs the strided one (8-word rows:
+ * swirl_ntt_plan_chunk); 16-byte aligned columns */
+template <bool DIT>
 __global__ void __launch_bounds__(NTT_FUSE_THREADS, 2)
     k_ntt_fused(bb31 *data, swirl_ntt_tile gc, swirl_ntt_tile gs,
                 const swirl_ntt_tw *__restrict__ stab, const bb31 *__restrict__ rtab,
-                const __grid_constant__ swirl_ntt_c0 c0, int vec, const bb31 *__restrict__ half,
+                const __grid_constant__ swirl_ntt_c0 c0, const bb31 *__restrict__ half,
                 unsigned *ctr, unsigned lag) {
+    constexpr unsigned LS = 3;
+    constexpr int vec = 1;
     SWIRL_KERNEL_ENTRY();
     extern __shared__ uint4 sh4[];
     __shared__ swirl_ntt_tw tws[1 + 16];
@@ -401,8 +405,7 @@ extern "C" size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n) {
 typedef void (*ntt_pass_fn)(bb31 *, swirl_ntt_tile, const swirl_ntt_tw *, const bb31 *,
                             const swirl_ntt_c0, int, const bb31 *);
 typedef void (*ntt_fused_fn)(bb31 *, swirl_ntt_tile, swirl_ntt_tile, const swirl_ntt_tw *,
-                             const bb31 *, const swirl_ntt_c0, int, const bb31 *, unsigned *,
-                             unsigned);
+                             const bb31 *, const swirl_ntt_c0, const bb31 *, unsigned *, unsigned);
 
 /* the pass kernel for a direction and layout (strided: yl 3 or 2) */
 static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
@@ -433,12 +436,13 @@ extern "C" unsigned swirl_cuda_ntt_pass_launches(unsigned log_n, size_t ncols, s
     return fused ? 1 : pl.np;
 }
 
-/* Enqueues the core transform (no scaling): DIT if the input is bit-reversed, else DIF. ctr: the
- * fused kernel's NTT_CTR_WORDS counters, zeroed (by k_ntt_tab) before. */
+/* Enqueues the core transform (no scaling) of plan pl (ntt_plan): DIT if the input is
+ * bit-reversed, else DIF. fused: one k_ntt_fused launch, whose 1 + ncols counters at ctr k_ntt_tab
+ * zeroed before; aligned: 16-byte aligned columns. */
 static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, size_t ncols,
                                   size_t col_stride, const swirl_ntt_tw *stab, const bb31 *rtab,
-                                  const swirl_ntt_c0 *c0, int dit, const bb31 *half,
-                                  unsigned *ctr) {
+                                  const swirl_ntt_c0 *c0, int dit, const bb31 *half, unsigned *ctr,
+                                  const swirl_ntt_plan *pl, int fused, int aligned) {
     /* the opt-in is per device: a flag per device ordinal (idempotent: a race only repeats it) */
     static int smem_opted_in[64];
     int dev = 0;
@@ -453,7 +457,7 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
-        const ntt_fused_fn ffns[] = {k_ntt_fused<true, 3>, k_ntt_fused<false, 3>};
+        const ntt_fused_fn ffns[] = {k_ntt_fused<true>, k_ntt_fused<false>};
         for (size_t i = 0; i < sizeof ffns / sizeof ffns[0]; i++)
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ffns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
@@ -461,15 +465,10 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         if (opted)
             *opted = 1;
     }
-    /* 16-byte accesses need 16-byte aligned column starts */
-    const int aligned = ((uintptr_t)d % 16) == 0 && col_stride % 4 == 0;
-    swirl_ntt_plan pl;
-    int fused;
-    ntt_plan(&pl, &fused, log_n, ncols, aligned);
     swirl_ntt_tile gt[SWIRL_NTT_MAX_PASSES];
-    for (unsigned i = 0; i < pl.np; i++) {
+    for (unsigned i = 0; i < pl->np; i++) {
         swirl_ntt_tile *g = &gt[i];
-        swirl_ntt_tile_init(g, log_n, &pl.pass[i], ncols, col_stride);
+        swirl_ntt_tile_init(g, log_n, &pl->pass[i], ncols, col_stride);
         /* the kernels' group variants (test_ntt_pass's test_plan checks the plan keeps to them) */
         if ((g->strided || g->twist) && g->k <= SWIRL_NTT_GROUP)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "NTT pass of %u bits cannot be strided or twist",
@@ -490,14 +489,13 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         if (gs->yl != 3)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "fused NTT plan with %u-word strided rows",
                                1u << gs->yl);
-        /* (the fused plan's strided rows are 8 words: swirl_ntt_plan_chunk, test_plan) */
-        const ntt_fused_fn fn = dit ? k_ntt_fused<true, 3> : k_ntt_fused<false, 3>;
+        const ntt_fused_fn fn = dit ? k_ntt_fused<true> : k_ntt_fused<false>;
         SWIRL_LAUNCH(ctx, fn, (unsigned)blocks, NTT_FUSE_THREADS, smem, d, *gc, *gs, stab, rtab,
-                     *c0, 1, half, ctr, lag);
+                     *c0, half, ctr, lag);
         return SWIRL_OK;
     }
-    for (unsigned pi = 0; pi < pl.np; pi++) {
-        const swirl_ntt_tile *g = &gt[dit ? pi : pl.np - 1 - pi];
+    for (unsigned pi = 0; pi < pl->np; pi++) {
+        const swirl_ntt_tile *g = &gt[dit ? pi : pl->np - 1 - pi];
         const size_t blocks = swirl_ntt_tile_blocks(g);
         const unsigned threads = swirl_ntt_threads(g); /* <= NTT_MAX_THREADS */
         const size_t smem = swirl_ntt_tile_smem_words(g) * sizeof(bb31);
@@ -575,13 +573,19 @@ static enum swirl_status ntt_run(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log
     swirl_ntt_c0 c0; /* group 0's twiddles, the kernels' parameters */
     swirl_ntt_c0_init(&c0, root, log_n);
     unsigned *ctr = (unsigned *)(scratch + NTT_STAB_BYTES + SWIRL_NTT_TAB_WORDS * sizeof(bb31));
+    /* 16-byte accesses need 16-byte aligned column starts */
+    const int aligned = ((uintptr_t)d_data % 16) == 0 && col_stride % 4 == 0;
+    swirl_ntt_plan pl;
+    int fused;
+    ntt_plan(&pl, &fused, log_n, ncols, aligned);
     SWIRL_LAUNCH(ctx, k_ntt_tab, swirl_cuda_blocks(NTT_TAB_THREADS, 256), 256, 0, stab, rtab, root,
-                 log_n, ctr, NTT_CTR_WORDS);
+                 log_n, ctr, fused ? 1u + (unsigned)ncols : 0u);
     size_t total = n * ncols;
     if (!inverse && !trivial)
         SWIRL_LAUNCH(ctx, k_ntt_scale, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols, shift, scale, in_br);
-    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, stab, rtab, &c0, in_br, half, ctr));
+    SWIRL_TRY(ntt_core(ctx, d_data, log_n, ncols, col_stride, stab, rtab, &c0, in_br, half, ctr,
+                       &pl, fused, aligned));
     if (in_br == out_br)
         SWIRL_LAUNCH(ctx, k_bit_reverse, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
                      log_n, n, ncols);
