@@ -28,8 +28,13 @@ typedef struct tables {
 } tables;
 
 static void tables_init(tables *t, bb31 root, unsigned log_n) {
-    for (unsigned i = 0; i < SWIRL_NTT_STAGE_TW; i++)
-        t->stab[i] = swirl_ntt_stage_entry(root, log_n, i);
+    /* the entries the device builds; the rest poisoned: no pass may read them */
+    const unsigned nst = swirl_ntt_stage_entries(log_n);
+    for (unsigned i = 0; i < SWIRL_NTT_STAGE_TW; i++) {
+        t->stab[i].w = t->stab[i].wq = 0x7ead7ead;
+        if (i < nst)
+            t->stab[i] = swirl_ntt_stage_entry(root, log_n, i);
+    }
     swirl_ntt_c0_init(&t->c0, root, log_n);
     for (unsigned i = 0; i < SWIRL_NTT_TAB_WORDS; i++)
         t->rtab[i] = swirl_ntt_tab_entry(root, i);
@@ -169,9 +174,10 @@ static void emulate_scale(bb31 *d, unsigned log_n, size_t ncols, size_t stride, 
 }
 
 /* a plan to use instead of swirl_ntt_plan_init's (test_custom_plans), or none; g_chunk: the
- * fused kernel's plan (swirl_ntt_plan_chunk) */
+ * fused kernel's plan (swirl_ntt_plan_chunk); g_split_ks / g_split_yl: swirl_ntt_plan_split's */
 static const swirl_ntt_plan *g_plan;
 static int g_chunk;
+static unsigned g_split_ks, g_split_yl;
 
 /* swirl_cuda_ntt, step by step */
 static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb31 shift,
@@ -201,6 +207,10 @@ static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb
         pl = *g_plan;
     if (g_chunk)
         CHECK(swirl_ntt_plan_chunk(&pl));
+    if (g_split_ks) {
+        CHECK(swirl_ntt_plan_split(&pl, g_split_ks, g_split_yl));
+        CHECK(pl.pass[1].k == g_split_ks && pl.pass[1].yl == g_split_yl);
+    }
     CHECK(pl.np >= 1 && pl.np <= SWIRL_NTT_MAX_PASSES);
     unsigned covered = 0;
     /* the device takes 16-byte accesses when d is aligned and stride % 4 == 0: d is from malloc */
@@ -211,7 +221,9 @@ static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb
         const swirl_ntt_pass *p = &pl.pass[in_br ? pi : pl.np - 1 - pi];
         swirl_ntt_tile g;
         swirl_ntt_tile_init(&g, log_n, p, ncols, stride);
-        CHECK(p->k <= (g.chunks ? SWIRL_NTT_CHUNK_LOG : SWIRL_NTT_TILE_LOG) &&
+        CHECK(p->k <= (g.chunks     ? SWIRL_NTT_CHUNK_LOG
+                       : g_split_ks ? SWIRL_NTT_STAGE_LOG
+                                    : SWIRL_NTT_TILE_LOG) &&
               swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
         CHECK(p->lo == 0 || (1u << p->yl) <= (1u << p->lo));
         CHECK(swirl_ntt_tile_smem_words(&g) <= SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1);
@@ -288,6 +300,30 @@ static void test_plan(void) {
                 CHECK(g.k <= (i == 0 ? SWIRL_NTT_CHUNK_LOG : 11u));
             }
             CHECK(!ch || pc.pass[0].k + pc.pass[1].k == log_n);
+            /* the splits (SWIRL_NTT_SPLIT / _YL): taken exactly when the kernels can run them */
+            for (unsigned ks = 0; ks <= 16; ks++)
+                for (unsigned yl = 0; yl <= 6; yl++) {
+                    swirl_ntt_plan ps = pl;
+                    const int ok = swirl_ntt_plan_split(&ps, ks, yl);
+                    const unsigned kc = log_n - ks;
+                    const int fits = pl.np == 2 && ks > 4 && ks < log_n && kc > 4 && kc <= 14 &&
+                                     yl >= 2 && yl <= 5 && yl <= kc && ks + yl <= 14;
+                    CHECK_MSG(ok == fits, "split 2^%u as %u strided bits, yl %u", log_n, ks, yl);
+                    if (!ok) {
+                        CHECK(memcmp(&ps, &pl, sizeof pl) == 0);
+                        continue;
+                    }
+                    CHECK(ps.pass[0].lo == 0 && ps.pass[0].k == kc && ps.pass[1].lo == kc);
+                    for (unsigned i = 0; i < 2; i++) {
+                        swirl_ntt_tile g;
+                        swirl_ntt_tile_init(&g, log_n, &ps.pass[i], cols, (size_t)1 << log_n);
+                        CHECK(swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
+                        CHECK(swirl_ntt_threads(&g) >= 32 && swirl_ntt_threads(&g) <= 512);
+                        CHECK(swirl_ntt_top_g0(&g) > 0 && !g.chunks);
+                        if (swirl_ntt_walk_ok(&g))
+                            CHECK(swirl_ntt_quads(&g) % swirl_ntt_threads(&g) == 0);
+                    }
+                }
         }
 }
 
@@ -463,6 +499,25 @@ static void test_custom_plans(void) {
     }
 }
 
+/* other splits (SWIRL_NTT_SPLIT / _YL): strided rows of 16 and 32 words, contiguous passes of
+ * 13 and 14 bits (their top groups of one and two stages), both directions, a stride */
+static void test_splits(void) {
+    static const unsigned sp[][3] = {{20, 8, 5}, {20, 10, 4}, {18, 9, 5}, {22, 8, 5},
+                                     {19, 6, 4}, {24, 10, 4}, {17, 12, 2}, {21, 7, 3}};
+    for (size_t i = 0; i < sizeof sp / sizeof sp[0]; i++) {
+        const unsigned log_n = sp[i][0];
+        if (swirl_test_sanitized() && log_n > 20)
+            continue;
+        const size_t n = (size_t)1 << log_n;
+        g_split_ks = sp[i][1];
+        g_split_yl = sp[i][2];
+        ntt_case(log_n, i % 3 == 0 ? 2 : 1, n, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
+        if (log_n <= 20)
+            ntt_case(log_n, 2, n + 4, bb31_from_u32(7), SWIRL_NTT_NONE, 1);
+        g_split_ks = g_split_yl = 0;
+    }
+}
+
 /* the fused kernel's plan: chunked contiguous tiles (a twist a chunk), 2^20 .. 2^24, both
  * directions, several columns and a stride; a wrong twist ratio shows */
 static void test_chunked(void) {
@@ -487,7 +542,7 @@ static void test_chunked(void) {
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_plan),    SWIRL_TEST(test_root_tables),   SWIRL_TEST(test_words),
     SWIRL_TEST(test_all_sizes_orders), SWIRL_TEST(test_columns), SWIRL_TEST(test_broken_tables),
-    SWIRL_TEST(test_custom_plans), SWIRL_TEST(test_large), SWIRL_TEST(test_chunked),
+    SWIRL_TEST(test_custom_plans), SWIRL_TEST(test_large), SWIRL_TEST(test_chunked), SWIRL_TEST(test_splits),
 };
 
 int main(int argc, char **argv) {

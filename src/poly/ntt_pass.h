@@ -61,8 +61,10 @@
 #define SWIRL_NTT_GROUP 4                         /* stages per register round trip */
 #define SWIRL_NTT_MAX_TILE (1u << 14)             /* strided tiles: 2^k * Y <= 16384 (64 KiB) */
 #define SWIRL_NTT_CHUNK_LOG 13 /* a chunked (fused) contiguous pass: up to 2^13-word chunks */
-/* the stage twiddles: stage s < 13 at (1 << s) - 1 + j, j < 2^s (8191 entries) */
-#define SWIRL_NTT_STAGE_TW ((1u << SWIRL_NTT_CHUNK_LOG) - 1)
+#define SWIRL_NTT_STAGE_LOG 14 /* passes of up to 14 bits (swirl_ntt_plan_split's contiguous) */
+/* the stage twiddles: stage s < 14 at (1 << s) - 1 + j, j < 2^s (16383 entries; a transform of
+ * 2^n builds the 2^min(n, 14) - 1 its passes read, swirl_ntt_stage_entries) */
+#define SWIRL_NTT_STAGE_TW ((1u << SWIRL_NTT_STAGE_LOG) - 1)
 #define SWIRL_NTT_C0 15u /* entries of stages 0..3: group 0's constants (kernel parameters) */
 
 #if defined(__CUDA_ARCH__) /* device pass only: the host compiler would warn */
@@ -236,6 +238,28 @@ SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
         pl->pass[1].yl = 3;
     }
     pl->pass[0].yl = 14 - pl->pass[0].k;
+    return 1;
+}
+
+/* Another split of a two-pass plan (device/cuda/ntt.cu: SWIRL_NTT_SPLIT, SWIRL_NTT_YL): the
+ * strided pass takes the top ks bits in tiles of 2^ks rows x 2^yl positions (rows of 4, 8, 16 or
+ * 32 words), the contiguous pass the other log_n - ks bits, one column a tile (up to
+ * SWIRL_NTT_STAGE_LOG bits: 2^14 words, 512 threads). Returns 0 (plan unchanged) when the plan
+ * has not two passes or the split does not fit the kernels: both passes above SWIRL_NTT_GROUP
+ * bits (one is strided, the other twists), the strided tile at most SWIRL_NTT_MAX_TILE words and
+ * its rows no wider than the contiguous pass (yl <= lo). */
+SWIRL_HD int swirl_ntt_plan_split(swirl_ntt_plan *pl, unsigned ks, unsigned yl) {
+    if (pl->np != 2 || ks <= SWIRL_NTT_GROUP || ks >= pl->log_n)
+        return 0;
+    const unsigned kc = pl->log_n - ks;
+    if (kc <= SWIRL_NTT_GROUP || kc > SWIRL_NTT_STAGE_LOG || yl < 2 || yl > 5 || yl > kc ||
+        ((size_t)1 << (ks + yl)) > SWIRL_NTT_MAX_TILE)
+        return 0;
+    pl->pass[0].k = kc;
+    pl->pass[0].yl = 0;
+    pl->pass[1].lo = kc;
+    pl->pass[1].k = ks;
+    pl->pass[1].yl = yl;
     return 1;
 }
 
@@ -440,6 +464,10 @@ SWIRL_HD swirl_ntt_tw swirl_ntt_stage_entry(bb31 root, unsigned log_n, unsigned 
     if (s >= log_n)
         return swirl_ntt_tw_of(bb31_one());
     return swirl_ntt_tw_of(bb31_pow(root, (uint64_t)(idx + 1 - (1u << s)) << (log_n - s - 1)));
+}
+/* the stage-table entries a 2^log_n transform's passes read: stages below min(log_n, 14) */
+SWIRL_HD unsigned swirl_ntt_stage_entries(unsigned log_n) {
+    return (1u << (log_n < SWIRL_NTT_STAGE_LOG ? log_n : SWIRL_NTT_STAGE_LOG)) - 1;
 }
 SWIRL_HD void swirl_ntt_c0_init(swirl_ntt_c0 *c, bb31 root, unsigned log_n) {
     for (unsigned i = 0; i < SWIRL_NTT_C0; i++)

@@ -74,6 +74,8 @@ static void read_settings(void) {
     g_settings.merkle_fuse = (unsigned)env_count("SWIRL_MERKLE_FUSE", 0, 0, 2);
     g_settings.merkle_lanes = env_count("SWIRL_MERKLE_LANES", 8192, 0, 1ul << 20);
     g_settings.ntt_fuse = (unsigned)env_count("SWIRL_NTT_FUSE", 0, 0, 2);
+    g_settings.ntt_split = (unsigned)env_count("SWIRL_NTT_SPLIT", 0, 0, 24);
+    g_settings.ntt_yl = (unsigned)env_count("SWIRL_NTT_YL", 0, 0, 5);
     g_settings.ntt_fuse_lag = (unsigned)env_count("SWIRL_NTT_FUSE_LAG", 2, 1, 8);
     g_settings.rs_half = env_default_on("SWIRL_RS_HALF");
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms

@@ -51,25 +51,25 @@
 /* scratch: the stage table, the root power tables, then the fused kernel's counters (its ticket
  * and a done count a column) */
 #define NTT_STAB_BYTES (SWIRL_NTT_STAGE_TW * sizeof(swirl_ntt_tw))
-#define NTT_TAB_THREADS (SWIRL_NTT_STAGE_TW + SWIRL_NTT_TAB_WORDS)
 #define NTT_FUSE_MAX_COLS 4096u
 #define NTT_CTR_WORDS (1u + NTT_FUSE_MAX_COLS)
 #define NTT_FUSE_THREADS 512u
 
-/* the tables; ctr (the fused kernel's, nctr words) zeroed */
-__global__ void k_ntt_tab(swirl_ntt_tw *stab, bb31 *rtab, bb31 root, unsigned log_n, unsigned *ctr,
-                          unsigned nctr) {
+/* the tables (the nst stage entries the passes read, swirl_ntt_stage_entries); ctr (the fused
+ * kernel's, nctr words) zeroed */
+__global__ void k_ntt_tab(swirl_ntt_tw *stab, bb31 *rtab, bb31 root, unsigned log_n, unsigned nst,
+                          unsigned *ctr, unsigned nctr) {
     SWIRL_KERNEL_ENTRY();
     unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
-    if (idx < SWIRL_NTT_STAGE_TW)
+    if (idx < nst)
         stab[idx] = swirl_ntt_stage_entry(root, log_n, idx);
-    else if (idx < NTT_TAB_THREADS)
-        rtab[idx - SWIRL_NTT_STAGE_TW] = swirl_ntt_tab_entry(root, idx - SWIRL_NTT_STAGE_TW);
+    else if (idx < nst + SWIRL_NTT_TAB_WORDS)
+        rtab[idx - nst] = swirl_ntt_tab_entry(root, idx - nst);
     for (unsigned i = idx; i < nctr; i += gridDim.x * blockDim.x)
         ctr[i] = 0;
 }
 
-/* LAYOUT 0: contiguous pass; 2, 3: strided with yl = LAYOUT. Fixing the tile's layout fields to
+/* LAYOUT 0: contiguous pass; 2 .. 5: strided with yl = LAYOUT. Fixing the tile's layout fields to
  * constants lets the compiler fold the shared-memory offsets of a unit. */
 template <unsigned LAYOUT> __device__ __forceinline__ void ntt_fix_layout(swirl_ntt_tile &g) {
     if (LAYOUT == 0) {
@@ -245,9 +245,13 @@ __device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t bl
         case 8 * 8 + 2: ntt_group_any<8, 2, DIT>(sh, g, c); break;
         case 8 * 8 + 3: ntt_group_any<8, 3, DIT>(sh, g, c); break;
         case 8 * 8 + 4: ntt_group_any<8, 4, DIT>(sh, g, c); break;
-        case 12 * 8 + 1: /* a chunked 13-bit pass (2^24 fused) */
+        case 12 * 8 + 1: /* contiguous 13-bit passes: chunked (2^24 fused) or a split's */
             if (LAYOUT == 0)
                 ntt_group_any<12, 1, DIT>(sh, g, c);
+            break;
+        case 12 * 8 + 2: /* a split's contiguous 14-bit pass */
+            if (LAYOUT == 0)
+                ntt_group_any<12, 2, DIT>(sh, g, c);
             break;
         default: /* k < 4: single contiguous passes only (one group, the first and last) */
             if (LAYOUT == 0) {
@@ -407,23 +411,30 @@ typedef void (*ntt_pass_fn)(bb31 *, swirl_ntt_tile, const swirl_ntt_tw *, const 
 typedef void (*ntt_fused_fn)(bb31 *, swirl_ntt_tile, swirl_ntt_tile, const swirl_ntt_tw *,
                              const bb31 *, const swirl_ntt_c0, const bb31 *, unsigned *, unsigned);
 
-/* the pass kernel for a direction and layout (strided: yl 3 or 2) */
+/* the pass kernels: contiguous, then strided with yl = 2 .. 5; DIT, DIF each */
+static const ntt_pass_fn ntt_pass_fns[] = {
+    k_ntt_pass<true, 0>, k_ntt_pass<false, 0>, k_ntt_pass<true, 2>, k_ntt_pass<false, 2>,
+    k_ntt_pass<true, 3>, k_ntt_pass<false, 3>, k_ntt_pass<true, 4>, k_ntt_pass<false, 4>,
+    k_ntt_pass<true, 5>, k_ntt_pass<false, 5>};
+/* the pass kernel for a direction and layout */
 static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
-    if (!g->strided)
-        return dit ? k_ntt_pass<true, 0> : k_ntt_pass<false, 0>;
-    if (g->yl == 3)
-        return dit ? k_ntt_pass<true, 3> : k_ntt_pass<false, 3>;
-    return dit ? k_ntt_pass<true, 2> : k_ntt_pass<false, 2>;
+    const unsigned l = g->strided ? g->yl - 1 : 0; /* yl 2 .. 5 (swirl_ntt_plan_split) */
+    return ntt_pass_fns[2 * l + (dit ? 0 : 1)];
 }
 
 /* The passes of a transform: the plan, chunked for the fused kernel (SWIRL_NTT_FUSE 2) or for
- * the chunked first pass (1) where it applies to 16-byte aligned columns; *fused: one launch. */
+ * the chunked first pass (1) where it applies to 16-byte aligned columns, else split as
+ * SWIRL_NTT_SPLIT / SWIRL_NTT_YL ask where the split fits (swirl_ntt_plan_split); *fused: one
+ * launch. */
 static void ntt_plan(swirl_ntt_plan *pl, int *fused, unsigned log_n, size_t ncols, int aligned) {
-    const unsigned mode = swirl_settings_get()->ntt_fuse;
+    const swirl_settings *st = swirl_settings_get();
     swirl_ntt_plan_init(pl, log_n, ncols);
     *fused = 0;
-    if (mode >= 1 && aligned && swirl_ntt_plan_chunk(pl))
-        *fused = mode == 2 && ncols <= NTT_FUSE_MAX_COLS;
+    if (st->ntt_fuse >= 1 && aligned && swirl_ntt_plan_chunk(pl))
+        *fused = st->ntt_fuse == 2 && ncols <= NTT_FUSE_MAX_COLS;
+    else if (pl->np == 2 && (st->ntt_split || st->ntt_yl))
+        (void)swirl_ntt_plan_split(pl, st->ntt_split ? st->ntt_split : pl->pass[1].k,
+                                   st->ntt_yl ? st->ntt_yl : pl->pass[1].yl);
 }
 
 /* the kernel launches swirl_cuda_ntt makes for the transform's passes (16-byte aligned data) */
@@ -450,11 +461,8 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
     int *opted = dev >= 0 && dev < 64 ? &smem_opted_in[dev] : NULL;
     if (!opted || !*opted) {
         const int bytes = (int)((SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1) * sizeof(bb31));
-        const ntt_pass_fn fns[] = {k_ntt_pass<true, 0>, k_ntt_pass<false, 0>,
-                                   k_ntt_pass<true, 2>, k_ntt_pass<false, 2>,
-                                   k_ntt_pass<true, 3>, k_ntt_pass<false, 3>};
-        for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-            SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(fns[i],
+        for (size_t i = 0; i < sizeof ntt_pass_fns / sizeof ntt_pass_fns[0]; i++)
+            SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ntt_pass_fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
         const ntt_fused_fn ffns[] = {k_ntt_fused<true>, k_ntt_fused<false>};
@@ -516,7 +524,8 @@ extern "C" int swirl_cuda_ntt_half_ok(const void *d_data, const void *half, unsi
         (uintptr_t)d_data % 16 != 0 || (uintptr_t)half % 8 != 0)
         return 0;
     swirl_ntt_plan pl;
-    swirl_ntt_plan_init(&pl, log_n, ncols);
+    int fused;
+    ntt_plan(&pl, &fused, log_n, ncols, 1);
     swirl_ntt_tile g;
     swirl_ntt_tile_init(&g, log_n, &pl.pass[0], ncols, col_stride);
     return !g.strided && swirl_ntt_vec_ok(&g) && swirl_ntt_walk_ok(&g);
@@ -578,8 +587,9 @@ static enum swirl_status ntt_run(swirl_cuda_ctx *ctx, bb31 *d_data, unsigned log
     swirl_ntt_plan pl;
     int fused;
     ntt_plan(&pl, &fused, log_n, ncols, aligned);
-    SWIRL_LAUNCH(ctx, k_ntt_tab, swirl_cuda_blocks(NTT_TAB_THREADS, 256), 256, 0, stab, rtab, root,
-                 log_n, ctr, fused ? 1u + (unsigned)ncols : 0u);
+    const unsigned nst = swirl_ntt_stage_entries(log_n);
+    SWIRL_LAUNCH(ctx, k_ntt_tab, swirl_cuda_blocks(nst + SWIRL_NTT_TAB_WORDS, 256), 256, 0, stab,
+                 rtab, root, log_n, nst, ctr, fused ? 1u + (unsigned)ncols : 0u);
     size_t total = n * ncols;
     if (!inverse && !trivial)
         SWIRL_LAUNCH(ctx, k_ntt_scale, swirl_cuda_blocks(total, 256), 256, 0, d_data, col_stride,
