@@ -221,9 +221,7 @@ static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb
         const swirl_ntt_pass *p = &pl.pass[in_br ? pi : pl.np - 1 - pi];
         swirl_ntt_tile g;
         swirl_ntt_tile_init(&g, log_n, p, ncols, stride);
-        CHECK(p->k <= (g.chunks     ? SWIRL_NTT_CHUNK_LOG
-                       : g_split_ks ? SWIRL_NTT_STAGE_LOG
-                                    : SWIRL_NTT_TILE_LOG) &&
+        CHECK(p->k <= (g.chunks ? SWIRL_NTT_CHUNK_LOG : SWIRL_NTT_STAGE_LOG) &&
               swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
         CHECK(p->lo == 0 || (1u << p->yl) <= (1u << p->lo));
         CHECK(swirl_ntt_tile_smem_words(&g) <= SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1);
@@ -267,7 +265,8 @@ static void test_plan(void) {
             swirl_ntt_plan_init(&pl, log_n, cols);
             unsigned lo = 0;
             for (unsigned i = 0; i < pl.np; i++) {
-                CHECK(pl.pass[i].lo == lo && pl.pass[i].k >= 1 && pl.pass[i].k <= 12);
+                CHECK(pl.pass[i].lo == lo && pl.pass[i].k >= 1 &&
+                      pl.pass[i].k <= (i == 0 ? SWIRL_NTT_STAGE_LOG : 12u));
                 swirl_ntt_tile g;
                 swirl_ntt_tile_init(&g, log_n, &pl.pass[i], cols, (size_t)1 << log_n);
                 CHECK(swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
@@ -283,6 +282,9 @@ static void test_plan(void) {
             }
             CHECK(lo == log_n);
             CHECK(pl.np == (log_n <= 12 ? 1u : log_n <= 24 ? 2u : 3u));
+            /* 16-word strided rows at 2^20 .. 2^24 but 2^23 (the measured splits) */
+            if (pl.np == 2)
+                CHECK(pl.pass[1].yl == (log_n >= 20 && log_n != 23 ? 4u : 3u));
             /* the fused kernel's plan: 2^20 .. 2^24, both passes 512 threads, the chunked one
              * walks its 16-byte quads */
             swirl_ntt_plan pc = pl;
@@ -403,7 +405,8 @@ static void test_large(void) {
     ntt_case(20, 2, (size_t)1 << 20, bb31_from_u32(7), SWIRL_NTT_IN_BITREV, 0);
     ntt_case(21, 1, (size_t)1 << 21, bb31_one(), SWIRL_NTT_OUT_BITREV, 1);
     if (!swirl_test_sanitized()) {
-        /* 12-bit strided passes (Y = 4), then three passes (the middle one twists too) */
+        /* 2^23: 12 + 11 bits (8-word rows); 2^24: 14 + 10 (16-word rows); then three passes (the
+         * middle one twists too) */
         ntt_case(23, 1, (size_t)1 << 23, bb31_one(), SWIRL_NTT_IN_BITREV, 0);
         ntt_case(24, 1, (size_t)1 << 24, bb31_one(), SWIRL_NTT_NONE, 1);
         ntt_case(25, 1, (size_t)1 << 25, bb31_one(), SWIRL_NTT_IN_BITREV, 0);

@@ -185,9 +185,10 @@ typedef struct swirl_ntt_plan {
     swirl_ntt_pass pass[SWIRL_NTT_MAX_PASSES]; /* ascending lo */
 } swirl_ntt_plan;
 
-/* log_n <= 12: one contiguous pass (several columns per tile when short); <= 24: two passes (the
- * strided one at most 12 bits, and 11 when it can so its rows are 8 words); else three. */
-SWIRL_HD void swirl_ntt_plan_init(swirl_ntt_plan *pl, unsigned log_n, size_t ncols) {
+/* The even plan: log_n <= 12: one contiguous pass (several columns per tile when short); <= 24:
+ * two passes of about half the bits each (the strided one at most 12 bits, and 11 when it can so
+ * its rows are 8 words); else three. */
+SWIRL_HD void swirl_ntt_plan_even(swirl_ntt_plan *pl, unsigned log_n, size_t ncols) {
     pl->log_n = log_n;
     if (log_n <= SWIRL_NTT_TILE_LOG) {
         unsigned yl = 0;
@@ -222,25 +223,6 @@ SWIRL_HD void swirl_ntt_plan_init(swirl_ntt_plan *pl, unsigned log_n, size_t nco
     }
 }
 
-/* The fused transform's plan (device/cuda/ntt.cu, k_ntt_fused): a two-pass plan whose contiguous
- * pass takes 2^(14 - k) chunks a tile (2^14 words, 64 KiB), so both passes run on 512 threads
- * (the strided one has 2^13 or 2^14 words) and one kernel can run either; at 2^24 the split is
- * 13 + 11 (not 12 + 12), so the strided rows stay 8 words (32-byte sectors). Returns 0 (plan
- * unchanged) for other plans: one or three passes, or tiles below 512 threads (n < 2^20). */
-SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
-    if (pl->np != 2 || pl->pass[0].k < 10 || pl->pass[0].k > 12 ||
-        pl->pass[1].k + pl->pass[1].yl < 13)
-        return 0;
-    if (pl->pass[1].k == 12 && pl->pass[0].k == 12) {
-        pl->pass[0].k = 13;
-        pl->pass[1].lo = 13;
-        pl->pass[1].k = 11;
-        pl->pass[1].yl = 3;
-    }
-    pl->pass[0].yl = 14 - pl->pass[0].k;
-    return 1;
-}
-
 /* Another split of a two-pass plan (device/cuda/ntt.cu: SWIRL_NTT_SPLIT, SWIRL_NTT_YL): the
  * strided pass takes the top ks bits in tiles of 2^ks rows x 2^yl positions (rows of 4, 8, 16 or
  * 32 words), the contiguous pass the other log_n - ks bits, one column a tile (up to
@@ -260,6 +242,42 @@ SWIRL_HD int swirl_ntt_plan_split(swirl_ntt_plan *pl, unsigned ks, unsigned yl) 
     pl->pass[1].lo = kc;
     pl->pass[1].k = ks;
     pl->pass[1].yl = yl;
+    return 1;
+}
+
+/* The plan the kernels run: the even plan, but at 2^20 .. 2^24 (2^23 excepted) the strided pass
+ * takes 8 or 10 bits in tiles of 16-word rows and the contiguous pass the rest (12, 11 or 14
+ * bits). Measured on the H100 (docs/PERF.md, fourteenth session: bench_gpu --ntt-shape with
+ * SWIRL_NTT_SPLIT / SWIRL_NTT_YL over 11 splits): 2^20 x 64 0.62 -> 0.45 ms, 2^21 x 64 1.12 ->
+ * 0.92, 2^22 x 42 1.41 -> 1.21, 2^24 x 64 10.86 -> 8.91; at 2^23 no split was faster than 12 + 11
+ * with 8-word rows. Strided rows of 8 or 4 words (32 or 16 bytes) leave the strided pass at 32-47 %
+ * SM throughput; 16-word rows of 64 bytes lift it. */
+SWIRL_HD void swirl_ntt_plan_init(swirl_ntt_plan *pl, unsigned log_n, size_t ncols) {
+    static const unsigned char ks[5] = {8, 10, 10, 0, 10}; /* 2^20 .. 2^24; 0: the even plan */
+    swirl_ntt_plan_even(pl, log_n, ncols);
+    if (log_n >= 20 && log_n <= 24 && ks[log_n - 20])
+        (void)swirl_ntt_plan_split(pl, ks[log_n - 20], 4);
+}
+
+/* The fused transform's plan (device/cuda/ntt.cu, k_ntt_fused): the even two-pass plan (not
+ * swirl_ntt_plan_init's split), its contiguous pass taking 2^(14 - k) chunks a tile (2^14 words, 64 KiB), so both passes run on 512 threads
+ * (the strided one has 2^13 or 2^14 words) and one kernel can run either; at 2^24 the split is
+ * 13 + 11 (not 12 + 12), so the strided rows stay 8 words (32-byte sectors). Returns 0 (plan
+ * unchanged) for other plans: one or three passes, or tiles below 512 threads (n < 2^20). */
+SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
+    swirl_ntt_plan ev;
+    swirl_ntt_plan_even(&ev, pl->log_n, 1); /* two passes: the same for every column count */
+    if (pl->np != 2 || ev.np != 2 || ev.pass[0].k < 10 || ev.pass[0].k > 12 ||
+        ev.pass[1].k + ev.pass[1].yl < 13)
+        return 0;
+    *pl = ev;
+    if (pl->pass[1].k == 12 && pl->pass[0].k == 12) {
+        pl->pass[0].k = 13;
+        pl->pass[1].lo = 13;
+        pl->pass[1].k = 11;
+        pl->pass[1].yl = 3;
+    }
+    pl->pass[0].yl = 14 - pl->pass[0].k;
     return 1;
 }
 

@@ -6,19 +6,20 @@
  * of poly/ntt_pass.h (tests/test_ntt_pass.c runs them on the host against poly/ntt.c). Here: the
  * kernels that move tiles between global and shared memory and call them.
  *
- *   k_ntt_tab    the stage twiddles (w, floor(w 2^32/p)) of stages 0..12 and the 3 x 512 root power
- *                tables (the twist's), and zeroes the fused kernel's counters when it runs: 88,060
- *                bytes of arena scratch with the counters
+ *   k_ntt_tab    the stage twiddles (w, floor(w 2^32/p)) of the stages below min(n, 14) that the
+ *                passes read and the 3 x 512 root power tables (the twist's), and zeroes the fused
+ *                kernel's counters when it runs: 153,596 bytes of arena scratch with the counters
  *   k_ntt_pass   one pass (plan: 1 pass up to 2^12, 2 up to 2^24, else 3): a block loads a tile
  *                (16-byte loads where the column layout allows), runs the pass's stages in
  *                register groups of 4 (Shoup butterflies on lazy words; group 0's twiddles are
  *                kernel parameters, the others table loads, one per butterfly of a unit's stage),
  *                twists in its top group when a pass lies above, writes the tile back canonical.
- *                Templated on the direction and the layout (contiguous, strided with Y = 8 or 4)
- *                and, per group, on (g0, M), so a unit's shared words are at its base plus
- *                immediates. Contiguous tiles hold up to 4096 words (16 KiB, 128 threads), chunked
- *                ones (the fused plan) 16384; strided tiles 2^k x 8 (or x 4 at k = 12) words, up to
- *                64 KiB of dynamic shared memory, 512 threads.
+ *                Templated on the direction and the layout (contiguous, strided with rows of
+ *                Y = 4, 8, 16 or 32 words) and, per group, on (g0, M), so a unit's shared words
+ *                are at its base plus immediates. Contiguous tiles hold up to 16384 words (one
+ *                column's 2^k, or chunks of it in the fused plan), strided ones 2^k x Y words
+ *                (swirl_ntt_plan_init: 16-word rows at 2^20 .. 2^24 but 2^23, else 8, or 4 when
+ *                k = 12): up to 64 KiB of dynamic shared memory, 512 threads.
  *   k_ntt_fused  both passes of a 2^20 .. 2^24 transform in one launch (opt-in,
  *                SWIRL_NTT_FUSE=2): the plan's contiguous pass chunked (poly/ntt_pass.h,
  *                swirl_ntt_plan_chunk) so both passes' tiles take 512 threads; a block takes a

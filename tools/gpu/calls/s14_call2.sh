@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# s14 call 2: the new default plan (16-word strided rows at 2^20 .. 2^24 but 2^23): the splits at
+# 2^13 .. 2^19 (not measured in call 1), the default shapes, every GPU test, proof bytes against
+# the CPU, compute-sanitizer on the new layouts, keccakf / prod A/B against main before (a6e8faa)
+OUT=${OUT:-/tmp/out}; mkdir -p $OUT
+tools/gpu/session.sh build
+B=build-gpu; S=$B/swirl
+for v in "0 0" "5 4" "5 5" "6 4" "6 5" "7 3" "7 4" "7 5" "8 3" "8 4" "8 5" "9 3" "9 4" "9 5"; do set -- $v
+  for s in "13 64" "14 64" "15 64" "16 64" "17 64" "18 64" "19 64"; do
+    SWIRL_NTT_SPLIT=$1 SWIRL_NTT_YL=$2 timeout 60 $B/bench_gpu --ntt-shape $s 15 2>&1 | grep gpu_ntt |
+      sed "s/^/split=$1 yl=$2 /" | tee -a $OUT/summary.txt
+  done
+done
+$B/bench_gpu --ntt 2>&1 | grep -E "device_copy|gpu_ntt" | sed "s/^/default /" | tee -a $OUT/summary.txt
+for s in "21 64" "23 32"; do $B/bench_gpu --ntt-shape $s 15 | grep gpu_ntt | sed "s/^/default /" | tee -a $OUT/summary.txt; done
+for s in "20 2" "21 1" "24 1"; do
+  timeout 150 compute-sanitizer --tool memcheck --error-exitcode 9 $B/bench_gpu --ntt-shape $s 1 > $OUT/san_mem_${s% *}.log 2>&1
+  echo "memcheck ntt 2^$s rc=$? $(grep 'ERROR SUMMARY' $OUT/san_mem_${s% *}.log)" | tee -a $OUT/summary.txt
+done
+timeout 200 compute-sanitizer --tool racecheck --error-exitcode 9 $B/bench_gpu --ntt-shape 20 1 1 > $OUT/san_race_20.log 2>&1
+echo "racecheck ntt 2^20 x 1 rc=$? $(grep 'RACECHECK SUMMARY' $OUT/san_race_20.log)" | tee -a $OUT/summary.txt
+tools/gpu/session.sh tests cmp
+SWIRL_BASE_TGZ=.debs/base_s14.tgz tools/gpu/session.sh ab
+tools/gpu/session.sh pack
