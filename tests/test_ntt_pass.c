@@ -221,7 +221,7 @@ static void emulate_ntt(bb31 *d, unsigned log_n, size_t ncols, size_t stride, bb
         const swirl_ntt_pass *p = &pl.pass[in_br ? pi : pl.np - 1 - pi];
         swirl_ntt_tile g;
         swirl_ntt_tile_init(&g, log_n, p, ncols, stride);
-        CHECK(p->k <= (g.chunks ? SWIRL_NTT_CHUNK_LOG : SWIRL_NTT_STAGE_LOG) &&
+        CHECK(p->k <= SWIRL_NTT_STAGE_LOG &&
               swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
         CHECK(p->lo == 0 || (1u << p->yl) <= (1u << p->lo));
         CHECK(swirl_ntt_tile_smem_words(&g) <= SWIRL_NTT_MAX_TILE + (SWIRL_NTT_MAX_TILE >> 4) + 1);
@@ -296,12 +296,15 @@ static void test_plan(void) {
                 swirl_ntt_tile g;
                 swirl_ntt_tile_init(&g, log_n, &pc.pass[i], cols, (size_t)1 << log_n);
                 CHECK(swirl_ntt_threads(&g) == 512 && swirl_ntt_tile_elems(&g) <= SWIRL_NTT_MAX_TILE);
-                CHECK(g.chunks == (i == 0) && swirl_ntt_walk_ok(&g) && swirl_ntt_vec_ok(&g));
+                /* a 14-bit contiguous pass is one plain tile a 2^14 block of its column */
+                CHECK(g.chunks == (i == 0 && g.k < 14) && swirl_ntt_walk_ok(&g) &&
+                      swirl_ntt_vec_ok(&g));
                 CHECK(swirl_ntt_tile_blocks(&g) == cols << g.gpc_log);
-                CHECK(i == 0 || pc.pass[i].yl == 3); /* 8-word strided rows */
-                CHECK(g.k <= (i == 0 ? SWIRL_NTT_CHUNK_LOG : 11u));
+                CHECK(i == 0 || (pc.pass[i].yl >= 3 && pc.pass[i].yl <= 5)); /* the kernel's */
+                CHECK(g.k >= (i == 0 ? 10u : 5u) && g.k <= SWIRL_NTT_STAGE_LOG);
             }
-            CHECK(!ch || pc.pass[0].k + pc.pass[1].k == log_n);
+            /* the same bits as the plan's, the same strided pass but for its rows */
+            CHECK(!ch || (pc.pass[0].k == pl.pass[0].k && pc.pass[1].k == pl.pass[1].k));
             /* the splits (SWIRL_NTT_SPLIT / _YL): taken exactly when the kernels can run them */
             for (unsigned ks = 0; ks <= 16; ks++)
                 for (unsigned yl = 0; yl <= 6; yl++) {

@@ -60,7 +60,6 @@
 #define SWIRL_NTT_TILE_LOG 12                     /* contiguous tiles: up to 4096 elements */
 #define SWIRL_NTT_GROUP 4                         /* stages per register round trip */
 #define SWIRL_NTT_MAX_TILE (1u << 14)             /* strided tiles: 2^k * Y <= 16384 (64 KiB) */
-#define SWIRL_NTT_CHUNK_LOG 13 /* a chunked (fused) contiguous pass: up to 2^13-word chunks */
 #define SWIRL_NTT_STAGE_LOG 14 /* passes of up to 14 bits (swirl_ntt_plan_split's contiguous) */
 /* the stage twiddles: stage s < 14 at (1 << s) - 1 + j, j < 2^s (16383 entries; a transform of
  * 2^n builds the 2^min(n, 14) - 1 its passes read, swirl_ntt_stage_entries) */
@@ -259,25 +258,25 @@ SWIRL_HD void swirl_ntt_plan_init(swirl_ntt_plan *pl, unsigned log_n, size_t nco
         (void)swirl_ntt_plan_split(pl, ks[log_n - 20], 4);
 }
 
-/* The fused transform's plan (device/cuda/ntt.cu, k_ntt_fused): the even two-pass plan (not
- * swirl_ntt_plan_init's split), its contiguous pass taking 2^(14 - k) chunks a tile (2^14 words, 64 KiB), so both passes run on 512 threads
- * (the strided one has 2^13 or 2^14 words) and one kernel can run either; at 2^24 the split is
- * 13 + 11 (not 12 + 12), so the strided rows stay 8 words (32-byte sectors). Returns 0 (plan
- * unchanged) for other plans: one or three passes, or tiles below 512 threads (n < 2^20). */
+/* The fused transform's plan (device/cuda/ntt.cu, k_ntt_fused) from swirl_ntt_plan_init's
+ * two-pass plan at 2^20 .. 2^24: both passes' tiles take 2^13 or 2^14 words, so both run on 512
+ * threads and one kernel can run either — the contiguous pass takes 2^(14 - k) consecutive
+ * chunks of its column a tile (k >= 10; one chunk, a plain tile, at k = 14), and a strided tile
+ * below 2^13 words gets 32-word rows (2^20: 12 + 8 bits). Returns 0 (plan unchanged) for other
+ * plans: one or three passes, fewer rows (n < 2^20), or a split whose tiles cannot take 512
+ * threads. */
 SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
-    swirl_ntt_plan ev;
-    swirl_ntt_plan_even(&ev, pl->log_n, 1); /* two passes: the same for every column count */
-    if (pl->np != 2 || ev.np != 2 || ev.pass[0].k < 10 || ev.pass[0].k > 12 ||
-        ev.pass[1].k + ev.pass[1].yl < 13)
+    if (pl->np != 2 || pl->log_n < 20 || pl->log_n > 24)
         return 0;
-    *pl = ev;
-    if (pl->pass[1].k == 12 && pl->pass[0].k == 12) {
-        pl->pass[0].k = 13;
-        pl->pass[1].lo = 13;
-        pl->pass[1].k = 11;
-        pl->pass[1].yl = 3;
-    }
-    pl->pass[0].yl = 14 - pl->pass[0].k;
+    swirl_ntt_plan c = *pl;
+    const unsigned kc = c.pass[0].k, ks = c.pass[1].k;
+    if (ks + c.pass[1].yl < 13 && ks + 5 <= 14 && kc >= 5)
+        c.pass[1].yl = 5;
+    if (kc < 10 || kc > SWIRL_NTT_STAGE_LOG || ks + c.pass[1].yl < 13 ||
+        ks + c.pass[1].yl > 14)
+        return 0;
+    c.pass[0].yl = SWIRL_NTT_STAGE_LOG - kc;
+    *pl = c;
     return 1;
 }
 

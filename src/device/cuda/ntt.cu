@@ -22,7 +22,8 @@
  *                k = 12): up to 64 KiB of dynamic shared memory, 512 threads.
  *   k_ntt_fused  both passes of a 2^20 .. 2^24 transform in one launch (opt-in,
  *                SWIRL_NTT_FUSE=2): the plan's contiguous pass chunked (poly/ntt_pass.h,
- *                swirl_ntt_plan_chunk) so both passes' tiles take 512 threads; a block takes a
+ *                swirl_ntt_plan_chunk; strided rows of 8, 16 or 32 words, templated) so both
+ *                passes' tiles take 512 threads; a block takes a
  *                ticket (atomic counter, so tickets go to running blocks in order) that names a
  *                tile: the first pass of column c + lag, then the second of column c, and so on.
  *                A second-pass tile waits (one thread, acquire loads) until every first-pass
@@ -246,7 +247,7 @@ __device__ __forceinline__ void ntt_tile(bb31 *data, swirl_ntt_tile g, size_t bl
         case 8 * 8 + 2: ntt_group_any<8, 2, DIT>(sh, g, c); break;
         case 8 * 8 + 3: ntt_group_any<8, 3, DIT>(sh, g, c); break;
         case 8 * 8 + 4: ntt_group_any<8, 4, DIT>(sh, g, c); break;
-        case 12 * 8 + 1: /* contiguous 13-bit passes: chunked (2^24 fused) or a split's */
+        case 12 * 8 + 1: /* a split's contiguous 13-bit pass */
             if (LAYOUT == 0)
                 ntt_group_any<12, 1, DIT>(sh, g, c);
             break;
@@ -320,15 +321,14 @@ __device__ __forceinline__ unsigned ntt_ld_acquire(const unsigned *p) {
     return v;
 }
 
-/* both passes (see the top): gc the chunked contiguous pass, gs the strided one (8-word rows:
- * swirl_ntt_plan_chunk); 16-byte aligned columns */
-template <bool DIT>
+/* both passes (see the top): gc the chunked contiguous pass, gs the strided one (rows of 2^LS
+ * words, 3 <= LS <= 5: swirl_ntt_plan_chunk); 16-byte aligned columns */
+template <bool DIT, unsigned LS>
 __global__ void __launch_bounds__(NTT_FUSE_THREADS, 2)
     k_ntt_fused(bb31 *data, swirl_ntt_tile gc, swirl_ntt_tile gs,
                 const swirl_ntt_tw *__restrict__ stab, const bb31 *__restrict__ rtab,
                 const __grid_constant__ swirl_ntt_c0 c0, const bb31 *__restrict__ half,
                 unsigned *ctr, unsigned lag) {
-    constexpr unsigned LS = 3;
     constexpr int vec = 1;
     SWIRL_KERNEL_ENTRY();
     extern __shared__ uint4 sh4[];
@@ -411,6 +411,10 @@ typedef void (*ntt_pass_fn)(bb31 *, swirl_ntt_tile, const swirl_ntt_tw *, const 
                             const swirl_ntt_c0, int, const bb31 *);
 typedef void (*ntt_fused_fn)(bb31 *, swirl_ntt_tile, swirl_ntt_tile, const swirl_ntt_tw *,
                              const bb31 *, const swirl_ntt_c0, const bb31 *, unsigned *, unsigned);
+/* the fused kernels: strided rows of 8, 16, 32 words; DIT, DIF each */
+static const ntt_fused_fn ntt_fused_fns[] = {k_ntt_fused<true, 3>, k_ntt_fused<false, 3>,
+                                             k_ntt_fused<true, 4>, k_ntt_fused<false, 4>,
+                                             k_ntt_fused<true, 5>, k_ntt_fused<false, 5>};
 
 /* the pass kernels: contiguous, then strided with yl = 2 .. 5; DIT, DIF each */
 static const ntt_pass_fn ntt_pass_fns[] = {
@@ -423,19 +427,18 @@ static ntt_pass_fn ntt_pass_kernel(int dit, const swirl_ntt_tile *g) {
     return ntt_pass_fns[2 * l + (dit ? 0 : 1)];
 }
 
-/* The passes of a transform: the plan, chunked for the fused kernel (SWIRL_NTT_FUSE 2) or for
- * the chunked first pass (1) where it applies to 16-byte aligned columns, else split as
- * SWIRL_NTT_SPLIT / SWIRL_NTT_YL ask where the split fits (swirl_ntt_plan_split); *fused: one
- * launch. */
+/* The passes of a transform: the plan, split as SWIRL_NTT_SPLIT / SWIRL_NTT_YL ask where the
+ * split fits (swirl_ntt_plan_split), then chunked for the fused kernel (SWIRL_NTT_FUSE 2) or for
+ * the chunked first pass (1) where it applies to 16-byte aligned columns; *fused: one launch. */
 static void ntt_plan(swirl_ntt_plan *pl, int *fused, unsigned log_n, size_t ncols, int aligned) {
     const swirl_settings *st = swirl_settings_get();
     swirl_ntt_plan_init(pl, log_n, ncols);
+    if (pl->np == 2 && (st->ntt_split || st->ntt_yl))
+        (void)swirl_ntt_plan_split(pl, st->ntt_split ? st->ntt_split : pl->pass[1].k,
+                                   st->ntt_yl ? st->ntt_yl : pl->pass[1].yl);
     *fused = 0;
     if (st->ntt_fuse >= 1 && aligned && swirl_ntt_plan_chunk(pl))
         *fused = st->ntt_fuse == 2 && ncols <= NTT_FUSE_MAX_COLS;
-    else if (pl->np == 2 && (st->ntt_split || st->ntt_yl))
-        (void)swirl_ntt_plan_split(pl, st->ntt_split ? st->ntt_split : pl->pass[1].k,
-                                   st->ntt_yl ? st->ntt_yl : pl->pass[1].yl);
 }
 
 /* the kernel launches swirl_cuda_ntt makes for the transform's passes (16-byte aligned data) */
@@ -466,9 +469,8 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
             SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ntt_pass_fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
-        const ntt_fused_fn ffns[] = {k_ntt_fused<true>, k_ntt_fused<false>};
-        for (size_t i = 0; i < sizeof ffns / sizeof ffns[0]; i++)
-            SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ffns[i],
+        for (size_t i = 0; i < sizeof ntt_fused_fns / sizeof ntt_fused_fns[0]; i++)
+            SWIRL_CUDA_TRY(ctx, cudaFuncSetAttribute(ntt_fused_fns[i],
                                                      cudaFuncAttributeMaxDynamicSharedMemorySize,
                                                      bytes));
         if (opted)
@@ -495,10 +497,10 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
         const size_t smem = (sc > ss ? sc : ss) * sizeof(bb31);
         const swirl_settings *st = swirl_settings_get();
         const unsigned lag = st->ntt_fuse_lag < ncols ? st->ntt_fuse_lag : (unsigned)ncols;
-        if (gs->yl != 3)
+        if (gs->yl < 3 || gs->yl > 5)
             return SWIRL_RAISE(SWIRL_E_INTERNAL, "fused NTT plan with %u-word strided rows",
                                1u << gs->yl);
-        const ntt_fused_fn fn = dit ? k_ntt_fused<true> : k_ntt_fused<false>;
+        const ntt_fused_fn fn = ntt_fused_fns[2 * (gs->yl - 3) + (dit ? 0 : 1)];
         SWIRL_LAUNCH(ctx, fn, (unsigned)blocks, NTT_FUSE_THREADS, smem, d, *gc, *gs, stab, rtab,
                      *c0, half, ctr, lag);
         return SWIRL_OK;

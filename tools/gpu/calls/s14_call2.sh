@@ -13,6 +13,23 @@ for v in "0 0" "5 4" "6 4" "6 5" "7 4" "7 5" "8 4" "8 5" "9 4"; do set -- $v
 done
 $B/bench_gpu --ntt 2>&1 | grep -E "device_copy|gpu_ntt" | sed "s/^/default /" | tee -a $OUT/summary.txt
 for s in "21 64" "23 32"; do $B/bench_gpu --ntt-shape $s 15 | grep gpu_ntt | sed "s/^/default /" | tee -a $OUT/summary.txt; done
+for f in "2 1" "2 2" "1 2"; do set -- $f
+  for s in "20 64" "20 16" "21 64" "22 42" "24 64"; do
+    SWIRL_NTT_FUSE=$1 SWIRL_NTT_FUSE_LAG=$2 timeout 60 $B/bench_gpu --ntt-shape $s 15 2>&1 | grep gpu_ntt |
+      sed "s/^/fuse=$1 lag=$2 /" | tee -a $OUT/summary.txt
+  done
+done
+M=gpu__time_duration.sum,dram__bytes_read.sum,dram__bytes_write.sum,smsp__inst_executed.sum,sm__throughput.avg.pct_of_peak_sustained_elapsed
+for s in "20 64" "21 64"; do
+  SWIRL_NTT_FUSE=2 SWIRL_NTT_FUSE_LAG=1 timeout 120 ncu --csv --metrics $M --cache-control none \
+    --kernel-name regex:"k_ntt_(pass|fused)" $B/bench_gpu --ntt-shape $s 1 > $OUT/ncu_fused_${s% *}.csv 2>&1
+  echo "== ncu fused lag 1 2^$s rc=$?" | tee -a $OUT/summary.txt
+  python3 tools/gpu/ncu_sum.py $OUT/ncu_fused_${s% *}.csv 2>&1 | head -12 | tee -a $OUT/summary.txt
+done
+for v in "2 20 2" "2 21 1"; do set -- $v
+  SWIRL_NTT_FUSE=$1 timeout 150 compute-sanitizer --tool memcheck --error-exitcode 9 $B/bench_gpu --ntt-shape $2 $3 1 > $OUT/san_fused_$2.log 2>&1
+  echo "memcheck fused ntt 2^$2 x $3 rc=$? $(grep 'ERROR SUMMARY' $OUT/san_fused_$2.log)" | tee -a $OUT/summary.txt
+done
 for s in "20 2" "21 1" "24 1"; do
   timeout 150 compute-sanitizer --tool memcheck --error-exitcode 9 $B/bench_gpu --ntt-shape $s 1 > $OUT/san_mem_${s% *}.log 2>&1
   echo "memcheck ntt 2^$s rc=$? $(grep 'ERROR SUMMARY' $OUT/san_mem_${s% *}.log)" | tee -a $OUT/summary.txt
