@@ -2,9 +2,16 @@
 # s14 call 2: the new default plan (16-word strided rows at 2^20 .. 2^24 but 2^23): the splits at
 # 2^13 .. 2^19 (not measured in call 1), the default shapes, every GPU test, proof bytes against
 # the CPU, compute-sanitizer on the new layouts, keccakf / prod A/B against main before (a6e8faa)
+# Two parts (one device call each): A (default) the measurements and sanitizers, B the tests, bytes, A/B
 OUT=${OUT:-/tmp/out}; mkdir -p $OUT
 tools/gpu/session.sh build
 B=build-gpu; S=$B/swirl
+if [ "${1:-A}" = B ]; then
+  tools/gpu/session.sh tests cmp
+  SWIRL_BASE_TGZ=.debs/base_s14.tgz tools/gpu/session.sh ab
+  tools/gpu/session.sh pack
+  exit 0
+fi
 for v in "0 0" "5 4" "6 4" "6 5" "7 4" "7 5" "8 4" "8 5" "9 4"; do set -- $v
   for s in "13 64" "14 64" "15 64" "16 64" "17 64" "18 64" "19 64"; do
     SWIRL_NTT_SPLIT=$1 SWIRL_NTT_YL=$2 timeout 60 $B/bench_gpu --ntt-shape $s 15 2>&1 | grep gpu_ntt |
@@ -36,6 +43,4 @@ for s in "20 2" "21 1" "24 1"; do
 done
 timeout 200 compute-sanitizer --tool racecheck --error-exitcode 9 $B/bench_gpu --ntt-shape 20 1 1 > $OUT/san_race_20.log 2>&1
 echo "racecheck ntt 2^20 x 1 rc=$? $(grep 'RACECHECK SUMMARY' $OUT/san_race_20.log)" | tee -a $OUT/summary.txt
-tools/gpu/session.sh tests cmp
-SWIRL_BASE_TGZ=.debs/base_s14.tgz tools/gpu/session.sh ab
 tools/gpu/session.sh pack
