@@ -4,7 +4,7 @@
 # fused), compute-sanitizer on the new layouts, the splits at 2^16 .. 2^19, then keccakf / prod
 # A/B against main before (a6e8faa) while time is left
 OUT=${OUT:-/tmp/out}; mkdir -p $OUT
-T0=$(date +%s); left() { echo $(( 560 - ($(date +%s) - T0) )); }
+T0=$(date +%s); left() { echo $(( 470 - ($(date +%s) - T0) )); }
 tools/gpu/session.sh build
 B=build-gpu; S=$B/swirl
 tools/gpu/session.sh tests cmp
