@@ -282,9 +282,9 @@ static void test_plan(void) {
             }
             CHECK(lo == log_n);
             CHECK(pl.np == (log_n <= 12 ? 1u : log_n <= 24 ? 2u : 3u));
-            /* 16-word strided rows at 2^20 .. 2^24 but 2^23 (the measured splits) */
+            /* 16-word strided rows at 2^16 .. 2^24 but 2^23 (the measured splits) */
             if (pl.np == 2)
-                CHECK(pl.pass[1].yl == (log_n >= 20 && log_n != 23 ? 4u : 3u));
+                CHECK(pl.pass[1].yl == (log_n >= 16 && log_n != 23 ? 4u : 3u));
             /* the fused kernel's plan: 2^20 .. 2^24, both passes 512 threads, the chunked one
              * walks its 16-byte quads */
             swirl_ntt_plan pc = pl;

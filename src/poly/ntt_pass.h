@@ -244,18 +244,20 @@ SWIRL_HD int swirl_ntt_plan_split(swirl_ntt_plan *pl, unsigned ks, unsigned yl) 
     return 1;
 }
 
-/* The plan the kernels run: the even plan, but at 2^20 .. 2^24 (2^23 excepted) the strided pass
- * takes 8 or 10 bits in tiles of 16-word rows and the contiguous pass the rest (12, 11 or 14
- * bits). Measured on the H100 (docs/PERF.md, fourteenth session: bench_gpu --ntt-shape with
- * SWIRL_NTT_SPLIT / SWIRL_NTT_YL over 11 splits): 2^20 x 64 0.62 -> 0.45 ms, 2^21 x 64 1.12 ->
- * 0.92, 2^22 x 42 1.41 -> 1.21, 2^24 x 64 10.86 -> 8.91; at 2^23 no split was faster than 12 + 11
- * with 8-word rows. Strided rows of 8 or 4 words (32 or 16 bytes) leave the strided pass at 32-47 %
- * SM throughput; 16-word rows of 64 bytes lift it. */
+/* The plan the kernels run: the even plan, but at 2^16 .. 2^24 (2^23 excepted) the strided pass
+ * takes 6 to 10 bits in tiles of 16-word rows and the contiguous pass the rest (10 to 12 bits, 14
+ * at 2^24). Measured on the H100 (docs/PERF.md, fourteenth session: bench_gpu --ntt-shape with
+ * SWIRL_NTT_SPLIT / SWIRL_NTT_YL, 11 splits at 2^20 .. 2^24 and 6 at 2^16 .. 2^19, 64 columns):
+ * 2^16 0.049 -> 0.038 ms, 2^18 0.156 -> 0.128, 2^19 0.294 -> 0.232, 2^20 0.62 -> 0.45, 2^21
+ * 1.12 -> 0.92, 2^22 x 42 1.41 -> 1.21, 2^24 10.86 -> 8.91; at 2^23 no split was faster than
+ * 12 + 11 with 8-word rows; below 2^16 not measured. Strided rows of 8 or 4 words (32 or 16
+ * bytes) leave the strided pass at 32-47 % SM throughput; 16-word rows of 64 bytes lift it. */
 SWIRL_HD void swirl_ntt_plan_init(swirl_ntt_plan *pl, unsigned log_n, size_t ncols) {
-    static const unsigned char ks[5] = {8, 10, 10, 0, 10}; /* 2^20 .. 2^24; 0: the even plan */
+    /* the strided bits at 2^16 .. 2^24; 0: the even plan */
+    static const unsigned char ks[9] = {6, 6, 6, 7, 8, 10, 10, 0, 10};
     swirl_ntt_plan_even(pl, log_n, ncols);
-    if (log_n >= 20 && log_n <= 24 && ks[log_n - 20])
-        (void)swirl_ntt_plan_split(pl, ks[log_n - 20], 4);
+    if (log_n >= 16 && log_n <= 24 && ks[log_n - 16])
+        (void)swirl_ntt_plan_split(pl, ks[log_n - 16], 4);
 }
 
 /* The fused transform's plan (device/cuda/ntt.cu, k_ntt_fused) from swirl_ntt_plan_init's

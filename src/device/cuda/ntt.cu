@@ -18,7 +18,7 @@
  *                Y = 4, 8, 16 or 32 words) and, per group, on (g0, M), so a unit's shared words
  *                are at its base plus immediates. Contiguous tiles hold up to 16384 words (one
  *                column's 2^k, or chunks of it in the fused plan), strided ones 2^k x Y words
- *                (swirl_ntt_plan_init: 16-word rows at 2^20 .. 2^24 but 2^23, else 8, or 4 when
+ *                (swirl_ntt_plan_init: 16-word rows at 2^16 .. 2^24 but 2^23, else 8, or 4 when
  *                k = 12): up to 64 KiB of dynamic shared memory, 512 threads.
  *   k_ntt_fused  both passes of a 2^20 .. 2^24 transform in one launch (opt-in,
  *                SWIRL_NTT_FUSE=2): the plan's contiguous pass chunked (poly/ntt_pass.h,
