@@ -94,11 +94,13 @@ typedef struct swirl_settings {
                                   one kernel (k_ntt_fused: column by column, the second pass of
                                   a column once its first is done, reading it from L2); 1: the
                                   chunked first pass (the fused plan) in its own launch. On the
-                                  H100 2 was slower (docs/PERF.md, thirteenth session) */
+                                  H100 2 was slower (docs/PERF.md, thirteenth and fourteenth
+                                  sessions) */
     unsigned ntt_split;        /* SWIRL_NTT_SPLIT: the GPU NTT's two-pass plans (2^13 .. 2^24
-                                  rows, not fused) give the strided pass this many bits, the
-                                  contiguous one the rest (up to 14), where it fits
-                                  (swirl_ntt_plan_split; default 0: the plan's) */
+                                  rows; SWIRL_NTT_FUSE chunks the result) give the strided pass
+                                  this many bits, the contiguous one the rest (up to 14), where it
+                                  fits (swirl_ntt_plan_split; default 0: the plan's, measured
+                                  per size) */
     unsigned ntt_yl;           /* SWIRL_NTT_YL: ... and 2^this positions a strided tile row
                                   (2 .. 5: 16 to 128 bytes; default 0: the plan's) */
     unsigned ntt_fuse_lag;     /* SWIRL_NTT_FUSE_LAG: the fused NTT's second pass of a column
