@@ -126,20 +126,31 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
                                           const bb31 *__restrict__ half) {
     const unsigned E = swirl_ntt_tile_elems(&g);
     if (vec && walk) {
+        /* the walk by pointers (quads, or the half input's pairs) stepped by the walk's stride:
+         * no 64-bit index math a quad; the half input's loop apart, so neither carries the
+         * other's loads predicated off */
         const swirl_ntt_walk w = swirl_ntt_walk_at(&g, &b, threadIdx.x);
+        const size_t dq = w.doff >> 2; /* doff is a multiple of 4 words */
+        uint4 *gq = (uint4 *)(data + w.off0);
+        if (LOAD && LAYOUT == 0 && half) {
+            /* words 2j + 1 are zero: the quad at off is (half[off/2], 0, half[off/2 + 1], 0) */
+            const uint2 *hq = (const uint2 *)(half + (w.off0 >> 1));
 #pragma unroll 4
-        for (unsigned i = 0; i < w.n; i++) {
-            const size_t off = w.off0 + i * w.doff;
-            bb31 *gp = data + off;
+            for (unsigned i = 0; i < w.n; i++, hq += dq) {
+                const unsigned q = w.sh0 + i * w.dsh;
+                const uint2 y = __ldg(hq);
+                sh[q].v = y.x;
+                sh[q + 1].v = 0u;
+                sh[q + 2].v = y.y;
+                sh[q + 3].v = 0u;
+            }
+            return;
+        }
+#pragma unroll 4
+        for (unsigned i = 0; i < w.n; i++, gq += dq) {
             const unsigned q = w.sh0 + i * w.dsh;
             if (LOAD) {
-                uint4 x;
-                if (LAYOUT == 0 && half) { /* words 2j + 1 are zero: word 2j is half[j] */
-                    const uint2 y = __ldg((const uint2 *)(half + (off >> 1)));
-                    x = make_uint4(y.x, 0u, y.y, 0u);
-                } else {
-                    x = ntt_gld<COH>((const uint4 *)gp);
-                }
+                const uint4 x = ntt_gld<COH>(gq);
                 if (LAYOUT) {
                     *(uint4 *)(sh + q) = x; /* 16-byte aligned when strided */
                 } else {
@@ -158,7 +169,7 @@ __device__ __forceinline__ void ntt_stage(bb31 *data, bb31 *sh, const swirl_ntt_
                     x.z = sh[q + 2].v;
                     x.w = sh[q + 3].v;
                 }
-                *(uint4 *)gp = x;
+                *gq = x;
             }
         }
     } else if (vec) {
