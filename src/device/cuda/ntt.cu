@@ -35,8 +35,7 @@
  *                Measured on the H100 (docs/PERF.md, thirteenth and fourteenth sessions): one
  *                HBM round trip at 2^20, none saved at 2^22 (16 MB columns do not stay in L2
  *                this way), and slower than the passes one launch each (10-30 % on the split
- *                plan: a column's second pass waits for its whole first pass, so the SMs idle at
- *                each column's seam). So it stays opt-in.
+ *                plan; why not yet profiled). So it stays opt-in.
  *   k_ntt_scale  coset shift / 1/n scaling (only when not trivial)
  *   k_bit_reverse  for the two orders the core does not give (NN, RR)
  *
