@@ -82,10 +82,11 @@ static void test_ntt_vs_cpu(void) {
 
 /* the pass plan's shapes (poly/ntt_pass.h): short columns sharing a tile (partial last tiles),
  * strides that take the scalar path, 2-pass sizes at the commit's and WHIR's orders with up to 64
- * columns, and a 3-pass size */
+ * columns (2^13 .. 2^14 the even split, 2^16 on the 16-word strided rows with its 10-bit
+ * contiguous pass), and a 3-pass size */
 static void test_ntt_passes_vs_cpu(void) {
     static const size_t cols[] = {1, 3, 16, 33, 64};
-    static const unsigned logs[] = {1, 2, 4, 5, 9, 12, 13, 14, 17};
+    static const unsigned logs[] = {1, 2, 4, 5, 9, 12, 13, 14, 16, 17};
     for (size_t li = 0; li < sizeof logs / sizeof logs[0]; li++)
         for (size_t ci = 0; ci < sizeof cols / sizeof cols[0]; ci++) {
             unsigned k = logs[li];
