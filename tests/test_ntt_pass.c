@@ -319,6 +319,15 @@ static void test_plan(void) {
                         continue;
                     }
                     CHECK(ps.pass[0].lo == 0 && ps.pass[0].k == kc && ps.pass[1].lo == kc);
+                    /* the fused plan of a split: rows the fused kernels run (8, 16, 32 words),
+                     * or no fused plan (SWIRL_NTT_FUSE then launches the passes) */
+                    swirl_ntt_plan pf = ps;
+                    if (swirl_ntt_plan_chunk(&pf))
+                        CHECK_MSG(pf.pass[1].yl >= 3 && pf.pass[1].yl <= 5,
+                                  "fused plan of 2^%u split %u / %u has %u-word rows", log_n, ks,
+                                  yl, 1u << pf.pass[1].yl);
+                    else
+                        CHECK(memcmp(&pf, &ps, sizeof ps) == 0);
                     for (unsigned i = 0; i < 2; i++) {
                         swirl_ntt_tile g;
                         swirl_ntt_tile_init(&g, log_n, &ps.pass[i], cols, (size_t)1 << log_n);

@@ -266,7 +266,7 @@ SWIRL_HD void swirl_ntt_plan_init(swirl_ntt_plan *pl, unsigned log_n, size_t nco
  * chunks of its column a tile (k >= 10; one chunk, a plain tile, at k = 14), and a strided tile
  * below 2^13 words gets 32-word rows (2^20: 12 + 8 bits). Returns 0 (plan unchanged) for other
  * plans: one or three passes, fewer rows (n < 2^20), or a split whose tiles cannot take 512
- * threads. */
+ * threads or whose strided rows are 4 words. */
 SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
     if (pl->np != 2 || pl->log_n < 20 || pl->log_n > 24)
         return 0;
@@ -274,7 +274,9 @@ SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
     const unsigned kc = c.pass[0].k, ks = c.pass[1].k;
     if (ks + c.pass[1].yl < 13 && ks + 5 <= 14 && kc >= 5)
         c.pass[1].yl = 5;
-    if (kc < 10 || kc > SWIRL_NTT_STAGE_LOG || ks + c.pass[1].yl < 13 ||
+    /* k_ntt_fused runs strided rows of 8, 16 or 32 words only (a 12 + 12 split with 4-word rows,
+     * SWIRL_NTT_SPLIT=12 SWIRL_NTT_YL=2, stays two launches) */
+    if (kc < 10 || kc > SWIRL_NTT_STAGE_LOG || c.pass[1].yl < 3 || ks + c.pass[1].yl < 13 ||
         ks + c.pass[1].yl > 14)
         return 0;
     c.pass[0].yl = SWIRL_NTT_STAGE_LOG - kc;
