@@ -233,7 +233,8 @@ SWIRL_HD int swirl_ntt_plan_split(swirl_ntt_plan *pl, unsigned ks, unsigned yl) 
     if (pl->np != 2 || ks <= SWIRL_NTT_GROUP || ks >= pl->log_n)
         return 0;
     const unsigned kc = pl->log_n - ks;
-    if (kc <= SWIRL_NTT_GROUP || kc > SWIRL_NTT_STAGE_LOG || yl < 2 || yl > 5 || yl > kc ||
+    /* kc > SWIRL_NTT_GROUP >= yl - 1: the rows are never wider than the contiguous pass */
+    if (kc <= SWIRL_NTT_GROUP || kc > SWIRL_NTT_STAGE_LOG || yl < 2 || yl > 5 ||
         ((size_t)1 << (ks + yl)) > SWIRL_NTT_MAX_TILE)
         return 0;
     pl->pass[0].k = kc;
@@ -272,7 +273,7 @@ SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
         return 0;
     swirl_ntt_plan c = *pl;
     const unsigned kc = c.pass[0].k, ks = c.pass[1].k;
-    if (ks + c.pass[1].yl < 13 && ks + 5 <= 14 && kc >= 5)
+    if (ks + c.pass[1].yl < 13 && ks + 5 <= 14)
         c.pass[1].yl = 5;
     /* k_ntt_fused runs strided rows of 8, 16 or 32 words only (a 12 + 12 split with 4-word rows,
      * SWIRL_NTT_SPLIT=12 SWIRL_NTT_YL=2, stays two launches) */
