@@ -92,6 +92,30 @@ static void bench_ntt(unsigned log_n, size_t cols, int reps) {
            bytes / (ms * 1e-3) / 1e9);
 }
 
+/* two in-place sweeps (swirl_cuda_ntt_sweep) over the NTT's data: the data movement of a
+ * two-pass transform without its arithmetic, so its effective figure bounds any two-pass NTT's */
+static void bench_sweep(unsigned log_n, size_t cols, int reps) {
+    size_t words = ((size_t)1 << log_n) * cols;
+    void *d;
+    swirl_cuda_arena_reset(ctx);
+    BENCH_TRY(swirl_cuda_alloc(ctx, &d, words * sizeof(bb31)));
+    cudaMemset(d, 0, words * sizeof(bb31));
+    double t[16];
+    for (int r = 0; r <= reps; r++) {
+        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_sweep"));
+        for (int pass = 0; pass < 2; pass++)
+            BENCH_TRY(swirl_cuda_ntt_sweep(ctx, (bb31 *)d, words, bb31_from_u32(3)));
+        BENCH_TRY(swirl_cuda_stage_end(ctx));
+        if (r > 0)
+            t[r - 1] = last_stage_ms();
+    }
+    double ms = bench_median(t, reps);
+    printf("gpu_sweep2 log_n=%u cols=%zu median_ms=%.3f effective_GB_per_s=%.1f "
+           "hbm_GB_per_s=%.1f\n",
+           log_n, cols, ms, 2.0 * (double)words * 4.0 / (ms * 1e-3) / 1e9,
+           4.0 * (double)words * 4.0 / (ms * 1e-3) / 1e9);
+}
+
 static void bench_commit(unsigned log_h, size_t width, unsigned l_skip, unsigned n_stack,
                          int reps) {
     size_t h = (size_t)1 << log_h;
@@ -154,19 +178,24 @@ int main(int argc, char **argv) {
     printf("# bench_gpu on %s (%d SMs)%s\n", prop.name, prop.multiProcessorCount,
            quick ? " quick" : "");
     int reps = ntt_only ? 15 : 5;
-    /* --ntt-shape LOG COLS [REPS]: that one NTT only (for a profiler) */
+    /* --ntt-shape LOG COLS [REPS]: that one NTT only (for a profiler); --sweep-shape LOG COLS
+     * [REPS]: two in-place sweeps of that shape (bench_sweep) */
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--ntt-shape")) {
+        if (!strcmp(argv[i], "--ntt-shape") || !strcmp(argv[i], "--sweep-shape")) {
             const int lg = i + 2 < argc ? atoi(argv[i + 1]) : 0;
             const int cols = i + 2 < argc ? atoi(argv[i + 2]) : 0;
             int r = i + 3 < argc ? atoi(argv[i + 3]) : reps;
             if (lg < 1 || lg > 27 || cols < 1 || (size_t)cols << lg > ((size_t)1 << 31)) {
-                fprintf(stderr, "bench_gpu: --ntt-shape LOG COLS [REPS]: LOG 1..27, COLS >= 1, "
-                                "at most 2^31 words (8 GiB)\n");
+                fprintf(stderr, "bench_gpu: %s LOG COLS [REPS]: LOG 1..27, COLS >= 1, "
+                                "at most 2^31 words (8 GiB)\n", argv[i]);
                 swirl_cuda_ctx_destroy(ctx);
                 return 2;
             }
-            bench_ntt((unsigned)lg, (size_t)cols, r < 1 ? 1 : r > 15 ? 15 : r);
+            r = r < 1 ? 1 : r > 15 ? 15 : r;
+            if (argv[i][2] == 's')
+                bench_sweep((unsigned)lg, (size_t)cols, r);
+            else
+                bench_ntt((unsigned)lg, (size_t)cols, r);
             swirl_cuda_ctx_destroy(ctx);
             return 0;
         }

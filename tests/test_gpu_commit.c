@@ -151,6 +151,31 @@ static void test_ntt_from_half(void) {
     CHECK(!swirl_cuda_ntt_half_ok(NULL, NULL, 1, 1, 2)); /* too short */
 }
 
+/* swirl_cuda_ntt_sweep (the bench's bound on a pass's data movement) against its CPU twin, a
+ * bb31_mul loop; a misaligned or ragged buffer is refused */
+static void test_ntt_sweep(void) {
+    static const size_t sizes[] = {4, 4096, 4u << 20, (4u << 20) + 4 * 77};
+    const bb31 c = bb31_from_u32(123456789);
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        const size_t n = sizes[si];
+        bb31 *h = swirl_test_rand_felts(n), *g = malloc(n * sizeof(bb31));
+        CHECK(g != NULL);
+        swirl_cuda_arena_reset(g_ctx);
+        CHECK_OK(swirl_cuda_stage_begin(g_ctx, "test_ntt_sweep"));
+        bb31 *d = to_dev(h, n);
+        CHECK_OK(swirl_cuda_ntt_sweep(g_ctx, d, n, c));
+        CHECK_OK(swirl_cuda_download(g_ctx, g, d, n * sizeof(bb31)));
+        CHECK_STATUS(swirl_cuda_ntt_sweep(g_ctx, d + 1, 4, c), SWIRL_E_INVALID_ARG);
+        CHECK_STATUS(swirl_cuda_ntt_sweep(g_ctx, d, 6, c), SWIRL_E_INVALID_ARG);
+        CHECK_OK(swirl_cuda_stage_end(g_ctx));
+        for (size_t i = 0; i < n; i++)
+            h[i] = bb31_mul(h[i], c);
+        CHECK_MSG(memcmp(g, h, n * sizeof(bb31)) == 0, "GPU sweep of %zu words differs", n);
+        free(h);
+        free(g);
+    }
+}
+
 static void test_ntt_round_trip(void) {
     for (unsigned k = 1; k <= 24; k++) {
         size_t n = (size_t)1 << k;
@@ -213,8 +238,15 @@ static size_t ntt_passes(unsigned log_n, size_t ncols) {
     swirl_ntt_plan pl;
     swirl_ntt_plan_init(&pl, log_n, ncols);
     const unsigned fused = swirl_settings_get()->ntt_fuse == 2 && swirl_ntt_plan_chunk(&pl);
-    CHECK(swirl_cuda_ntt_pass_launches(log_n, ncols, (size_t)1 << log_n) == (fused ? 1 : pl.np));
-    return fused ? 1 : pl.np;
+    /* SWIRL_NTT_GROUP: two launches a group of columns (at least one column a group) */
+    const size_t mib = swirl_settings_get()->ntt_group_mib;
+    size_t gcols = mib && log_n >= 16 ? (mib << 20) / ((sizeof(bb31)) << log_n) : 0;
+    gcols = mib && log_n >= 16 && gcols == 0 ? 1 : gcols;
+    const size_t launches = fused                                 ? 1
+                            : pl.np == 2 && gcols && gcols < ncols ? 2 * ((ncols + gcols - 1) / gcols)
+                                                                  : pl.np;
+    CHECK(swirl_cuda_ntt_pass_launches(log_n, ncols, (size_t)1 << log_n) == launches);
+    return launches;
 }
 
 /* swirl_cuda_merkle_build's launches for the layers above a query layer of 2^L nodes: one a layer
@@ -489,7 +521,7 @@ static void test_errors(void) {
 
 static const struct swirl_test tests[] = {
     SWIRL_TEST(test_poseidon2),      SWIRL_TEST(test_ntt_vs_cpu),   SWIRL_TEST(test_ntt_round_trip),
-    SWIRL_TEST(test_ntt_passes_vs_cpu), SWIRL_TEST(test_ntt_from_half),
+    SWIRL_TEST(test_ntt_passes_vs_cpu), SWIRL_TEST(test_ntt_from_half), SWIRL_TEST(test_ntt_sweep),
     SWIRL_TEST(test_merkle_vs_cpu),  SWIRL_TEST(test_commit_vs_cpu), SWIRL_TEST(test_errors),
     SWIRL_TEST(test_staged_transfers), SWIRL_TEST(test_arena_and_buffers),
 };

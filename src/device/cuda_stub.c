@@ -193,6 +193,13 @@ size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n) {
     (void)log_n;
     return 0;
 }
+enum swirl_status swirl_cuda_ntt_sweep(swirl_cuda_ctx *ctx, bb31 *d, size_t nwords, bb31 c) {
+    (void)ctx;
+    (void)d;
+    (void)nwords;
+    (void)c;
+    return NO_CUDA();
+}
 unsigned swirl_cuda_ntt_pass_launches(unsigned log_n, size_t ncols, size_t col_stride) {
     (void)log_n;
     (void)ncols;

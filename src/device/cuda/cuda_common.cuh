@@ -10,6 +10,7 @@
 #include "device/cuda/cuda_backend.h"
 
 #define SWIRL_CUDA_MAX_STAGES 256
+#define SWIRL_CUDA_AUX_EVENTS 10
 
 struct swirl_cuda_ctx {
     int device;
@@ -52,6 +53,10 @@ struct swirl_cuda_ctx {
     /* SWIRL_CUDA_TIMELINE's records (timeline.cu); NULL when off */
     struct swirl_cuda_timeline *tl;
     int pdl; /* SWIRL_PDL: SWIRL_LAUNCH uses programmatic dependent launch */
+    /* the second stream and its events (the NTT's column groups, ntt.cu: a group's second pass
+     * beside the next group's first); aux NULL when they could not be had (one stream then) */
+    cudaStream_t aux;
+    cudaEvent_t ev_aux[SWIRL_CUDA_AUX_EVENTS];
 };
 
 /* A device allocation outside the arena (setup only: never on a hot path): passes the test-only
