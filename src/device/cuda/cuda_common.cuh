@@ -57,6 +57,8 @@ struct swirl_cuda_ctx {
      * beside the next group's first); aux NULL when they could not be had (one stream then) */
     cudaStream_t aux;
     cudaEvent_t ev_aux[SWIRL_CUDA_AUX_EVENTS];
+    size_t l2_persist; /* bytes of L2 set aside for persisting lines (SWIRL_NTT_GROUP_PERSIST) */
+    size_t l2_window_max; /* the largest access-policy window */
 };
 
 /* A device allocation outside the arena (setup only: never on a hot path): passes the test-only

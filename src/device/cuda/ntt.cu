@@ -43,6 +43,8 @@
  * traffic, or less where a column's pass-1 output is still in L2: the fused kernel's aim);
  * effective bandwidth in bench_gpu counts one read and one write.
  */
+#include <string.h>
+
 #include "device/cuda/cuda_common.cuh"
 #include "poly/ntt.h"
 #include "poly/ntt_pass.h"
@@ -536,6 +538,26 @@ static enum swirl_status ntt_pass_launch(swirl_cuda_ctx *ctx, cudaStream_t strea
     return st;
 }
 
+/* SWIRL_NTT_GROUP_PERSIST: the access-policy window of `stream` over [p, p + bytes) — persisting
+ * (as much as the set-aside holds) or streaming — or none (bytes 0) */
+static enum swirl_status ntt_window(swirl_cuda_ctx *ctx, cudaStream_t stream, void *p, size_t bytes,
+                                    int persist) {
+    cudaStreamAttrValue v;
+    memset(&v, 0, sizeof v);
+    if (bytes) {
+        bytes = bytes < ctx->l2_window_max ? bytes : ctx->l2_window_max;
+        v.accessPolicyWindow.base_ptr = p;
+        v.accessPolicyWindow.num_bytes = bytes;
+        v.accessPolicyWindow.hitRatio =
+            persist && bytes > ctx->l2_persist ? (float)ctx->l2_persist / (float)bytes : 1.0f;
+        v.accessPolicyWindow.hitProp =
+            persist ? cudaAccessPropertyPersisting : cudaAccessPropertyStreaming;
+        v.accessPolicyWindow.missProp = cudaAccessPropertyStreaming;
+    }
+    SWIRL_CUDA_TRY(ctx, cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &v));
+    return SWIRL_OK;
+}
+
 /* The two passes column group by column group, in place: a group's first pass writes what its
  * second pass reads, so where the group fits in L2 beside the streams the data makes one HBM round
  * trip instead of two. With the second stream a group's second pass runs there, beside the next
@@ -548,6 +570,7 @@ static enum swirl_status ntt_grouped(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_
                                      const bb31 *half, const swirl_ntt_plan *pl, int aligned,
                                      size_t gcols) {
     const int two = swirl_settings_get()->ntt_group_streams == 2 && ctx->aux != NULL;
+    const int persist = ctx->l2_persist > 0;
     cudaEvent_t *ev = ctx->ev_aux; /* [0] start, [1] join, [2..5] first passes, [6..9] second */
     const cudaStream_t s0 = ctx->stream, s1 = two ? ctx->aux : s0;
     const unsigned first = dit ? 0 : pl->np - 1, second = pl->np - 1 - first;
@@ -566,14 +589,23 @@ static enum swirl_status ntt_grouped(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_
         const bb31 *hg = half ? half + c * (col_stride >> 1) : NULL;
         if (two && gi >= 2)
             SWIRL_CUDA_TRY(ctx, cudaStreamWaitEvent(s0, ev[6 + (gi - 2) % 4], 0));
+        if (persist)
+            SWIRL_TRY(ntt_window(ctx, s0, dg, gc * col_stride * sizeof(bb31), 1));
         SWIRL_TRY(ntt_pass_launch(ctx, s0, dit, &ga, dg, stab, rtab, c0, aligned, hg));
         if (two) {
             SWIRL_CUDA_TRY(ctx, cudaEventRecord(ev[2 + gi % 4], s0));
             SWIRL_CUDA_TRY(ctx, cudaStreamWaitEvent(s1, ev[2 + gi % 4], 0));
         }
+        if (persist)
+            SWIRL_TRY(ntt_window(ctx, s1, dg, gc * col_stride * sizeof(bb31), 0));
         SWIRL_TRY(ntt_pass_launch(ctx, s1, dit, &gb, dg, stab, rtab, c0, aligned, NULL));
         if (two)
             SWIRL_CUDA_TRY(ctx, cudaEventRecord(ev[6 + gi % 4], s1));
+    }
+    if (persist) {
+        SWIRL_TRY(ntt_window(ctx, s0, NULL, 0, 0));
+        if (two)
+            SWIRL_TRY(ntt_window(ctx, s1, NULL, 0, 0));
     }
     if (two) {
         SWIRL_CUDA_TRY(ctx, cudaEventRecord(ev[1], s1));

@@ -226,6 +226,23 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
             aux_destroy(ctx);
         }
     }
+    if (e == cudaSuccess && swirl_settings_get()->ntt_group_persist) {
+        /* measurements only (a device-wide limit): the NTT groups' persisting L2 (ntt.cu) */
+        int wmax = 0, pmax = 0;
+        size_t want = (size_t)swirl_settings_get()->ntt_group_persist << 20;
+        if (cudaDeviceGetAttribute(&wmax, cudaDevAttrMaxAccessPolicyWindowSize, device) ==
+                cudaSuccess &&
+            cudaDeviceGetAttribute(&pmax, cudaDevAttrMaxPersistingL2CacheSize, device) ==
+                cudaSuccess &&
+            wmax > 0 && pmax > 0) {
+            want = want < (size_t)pmax ? want : (size_t)pmax;
+            if (cudaDeviceSetLimit(cudaLimitPersistingL2CacheSize, want) == cudaSuccess) {
+                ctx->l2_persist = want;
+                ctx->l2_window_max = (size_t)wmax;
+            }
+        }
+        cudaGetLastError();
+    }
     if (e != cudaSuccess) {
         st = swirl_cuda_fail(NULL, e, __FILE__, __LINE__, "creating the CUDA context");
         swirl_cuda_ctx_destroy(ctx);

@@ -12,8 +12,11 @@ for sh in "20 64" "21 64" "22 42" "22 64" "23 32" "24 64"; do
   for g in 8 16 32; do for s in 1 2; do
     SWIRL_NTT_GROUP=$g SWIRL_NTT_GROUP_STREAMS=$s $B/bench_gpu --ntt-shape $sh 15 | grep gpu_ntt | sed "s/^/g$g s$s /" | tee -a $OUT/summary.txt
   done; done
+  for gp in "16 32" "8 24" "32 40"; do set -- $gp
+    SWIRL_NTT_GROUP=$1 SWIRL_NTT_GROUP_PERSIST=$2 $B/bench_gpu --ntt-shape $sh 15 | grep gpu_ntt | sed "s/^/g$1 p$2 /" | tee -a $OUT/summary.txt
+  done
 done
-for e in "" "SWIRL_NTT_GROUP=1" "SWIRL_NTT_GROUP=16 SWIRL_NTT_GROUP_STREAMS=1" "SWIRL_NTT_GROUP=2"; do
+for e in "" "SWIRL_NTT_GROUP=1" "SWIRL_NTT_GROUP=16 SWIRL_NTT_GROUP_STREAMS=1" "SWIRL_NTT_GROUP=2 SWIRL_NTT_GROUP_PERSIST=8"; do
   env $e timeout 120 $B/test_gpu_commit > $OUT/t.log 2>&1; echo "test_gpu_commit [$e] rc=$? $(tail -1 $OUT/t.log)" | tee -a $OUT/summary.txt
 done
 $S prove keccakf --perms 1024 --backend cpu --out /tmp/p.cpu --quiet >/dev/null 2>&1
