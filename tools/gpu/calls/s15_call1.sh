@@ -34,4 +34,5 @@ for v in "SWIRL_NTT_FUSE=0 20" "SWIRL_NTT_FUSE=2 20" "SWIRL_NTT_GROUP=16 20" "SW
   echo "== ncu $1 2^$2 x 64 rc=$?" | tee -a $OUT/summary.txt
   python3 tools/gpu/ncu_sum.py $OUT/ncu.csv 2>&1 | head -16 | tee -a $OUT/summary.txt
 done
-tools/gpu/session.sh tests
+timeout 200 ctest --test-dir $B -L gpu -j4 --output-on-failure --timeout 190 > $OUT/gpu_tests.log 2>&1
+echo "== gpu tests rc=$?" | tee -a $OUT/summary.txt; grep -E "tests passed|Failed|\*\*\*" $OUT/gpu_tests.log | tee -a $OUT/summary.txt
