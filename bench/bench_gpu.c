@@ -5,7 +5,8 @@
  * times of one stage (one host sync) per repetition, after a warm-up; medians are printed.
  * `--quick` runs small sizes; `--ntt` only the copy ceiling and the NTTs (15 repetitions each, plus
  * keccakf's codeword shape 2^22 x 42); `--ntt-shape LOG COLS [REPS]` one NTT shape only (for a
- * profiler). Without a GPU it says so and exits 0.
+ * profiler); `--sweep-shape LOG COLS [REPS]` two in-place sweeps of that shape, the data movement
+ * of a two-pass NTT without its arithmetic. Without a GPU it says so and exits 0.
  */
 #include <stdio.h>
 #include <stdlib.h>

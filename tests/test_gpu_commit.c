@@ -238,15 +238,8 @@ static size_t ntt_passes(unsigned log_n, size_t ncols) {
     swirl_ntt_plan pl;
     swirl_ntt_plan_init(&pl, log_n, ncols);
     const unsigned fused = swirl_settings_get()->ntt_fuse == 2 && swirl_ntt_plan_chunk(&pl);
-    /* SWIRL_NTT_GROUP: two launches a group of columns (at least one column a group) */
-    const size_t mib = swirl_settings_get()->ntt_group_mib;
-    size_t gcols = mib && log_n >= 16 ? (mib << 20) / ((sizeof(bb31)) << log_n) : 0;
-    gcols = mib && log_n >= 16 && gcols == 0 ? 1 : gcols;
-    const size_t launches = fused                                 ? 1
-                            : pl.np == 2 && gcols && gcols < ncols ? 2 * ((ncols + gcols - 1) / gcols)
-                                                                  : pl.np;
-    CHECK(swirl_cuda_ntt_pass_launches(log_n, ncols, (size_t)1 << log_n) == launches);
-    return launches;
+    CHECK(swirl_cuda_ntt_pass_launches(log_n, ncols, (size_t)1 << log_n) == (fused ? 1 : pl.np));
+    return fused ? 1 : pl.np;
 }
 
 /* swirl_cuda_merkle_build's launches for the layers above a query layer of 2^L nodes: one a layer

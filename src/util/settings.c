@@ -77,9 +77,6 @@ static void read_settings(void) {
     g_settings.ntt_split = (unsigned)env_count("SWIRL_NTT_SPLIT", 0, 0, 24);
     g_settings.ntt_yl = (unsigned)env_count("SWIRL_NTT_YL", 0, 0, 5);
     g_settings.ntt_fuse_lag = (unsigned)env_count("SWIRL_NTT_FUSE_LAG", 2, 1, 8);
-    g_settings.ntt_group_mib = (unsigned)env_count("SWIRL_NTT_GROUP", 0, 0, 1024);
-    g_settings.ntt_group_persist = (unsigned)env_count("SWIRL_NTT_GROUP_PERSIST", 0, 0, 1024);
-    g_settings.ntt_group_streams = (unsigned)env_count("SWIRL_NTT_GROUP_STREAMS", 2, 1, 2);
     g_settings.rs_half = env_default_on("SWIRL_RS_HALF");
     /* off by default: on the H100 the block kernel ran KeccakAir's round 1 faster (rap 17.7 ms
      * against 18.9 with the stream from 16,384; docs/PERF.md) */

@@ -103,18 +103,6 @@ typedef struct swirl_settings {
                                   per size) */
     unsigned ntt_yl;           /* SWIRL_NTT_YL: ... and 2^this positions a strided tile row
                                   (2 .. 5: 16 to 128 bytes; default 0: the plan's) */
-    unsigned ntt_group_mib;    /* SWIRL_NTT_GROUP: the GPU NTT's two passes column group by
-                                  column group of about this many MiB (0, default: off; 1..1024),
-                                  so a group's first-pass output can stay in L2 for its second
-                                  pass (in place: one HBM round trip where it stays) */
-    unsigned ntt_group_persist; /* SWIRL_NTT_GROUP_PERSIST: 0 (default) off; N: N MiB of L2 set
-                                  aside for persisting lines (cudaLimitPersistingL2CacheSize, at
-                                  context creation) and each group's first pass marks its data
-                                  persisting (a stream access-policy window), its second pass
-                                  streaming */
-    unsigned ntt_group_streams; /* SWIRL_NTT_GROUP_STREAMS: 2 (default): a group's second pass on
-                                  the context's second stream, beside the next group's first
-                                  pass (at most two groups ahead); 1: all on one stream */
     unsigned ntt_fuse_lag;     /* SWIRL_NTT_FUSE_LAG: the fused NTT's second pass of a column
                                   runs this many columns behind its first (default 2, 1..8) */
     int rs_half;               /* SWIRL_RS_HALF: at blowup 2 the commit's Reed-Solomon message

@@ -10,7 +10,6 @@
 #include "device/cuda/cuda_backend.h"
 
 #define SWIRL_CUDA_MAX_STAGES 256
-#define SWIRL_CUDA_AUX_EVENTS 10
 
 struct swirl_cuda_ctx {
     int device;
@@ -53,12 +52,6 @@ struct swirl_cuda_ctx {
     /* SWIRL_CUDA_TIMELINE's records (timeline.cu); NULL when off */
     struct swirl_cuda_timeline *tl;
     int pdl; /* SWIRL_PDL: SWIRL_LAUNCH uses programmatic dependent launch */
-    /* the second stream and its events (the NTT's column groups, ntt.cu: a group's second pass
-     * beside the next group's first); aux NULL when they could not be had (one stream then) */
-    cudaStream_t aux;
-    cudaEvent_t ev_aux[SWIRL_CUDA_AUX_EVENTS];
-    size_t l2_persist; /* bytes of L2 set aside for persisting lines (SWIRL_NTT_GROUP_PERSIST) */
-    size_t l2_window_max; /* the largest access-policy window */
 };
 
 /* A device allocation outside the arena (setup only: never on a hot path): passes the test-only

@@ -43,8 +43,6 @@
  * traffic, or less where a column's pass-1 output is still in L2: the fused kernel's aim);
  * effective bandwidth in bench_gpu counts one read and one write.
  */
-#include <string.h>
-
 #include "device/cuda/cuda_common.cuh"
 #include "poly/ntt.h"
 #include "poly/ntt_pass.h"
@@ -415,7 +413,8 @@ __global__ void k_ntt_scale(bb31 *data, size_t col_stride, unsigned log_n, size_
 }
 
 /* the bound on a two-pass transform's data movement (bench_gpu --sweep-shape): a[i] *= c in
- * place, 16-byte accesses, four quads a thread in flight (CPU twin: a bb31_mul loop, test_gpu_commit) */
+ * place, 16-byte accesses, four quads a thread in flight (its CPU twin, a bb31_mul loop, is in
+ * test_gpu_commit) */
 __global__ void k_ntt_sweep(uint4 *q, size_t nq, bb31 c) {
     SWIRL_KERNEL_ENTRY();
     const size_t step = (size_t)gridDim.x * blockDim.x;
@@ -491,16 +490,6 @@ static void ntt_plan(swirl_ntt_plan *pl, int *fused, unsigned log_n, size_t ncol
         *fused = st->ntt_fuse == 2 && ncols <= NTT_FUSE_MAX_COLS;
 }
 
-/* the columns of a group (SWIRL_NTT_GROUP MiB of them, at least one); 0: no groups */
-static size_t ntt_group_cols(unsigned log_n, size_t ncols, size_t col_stride) {
-    const unsigned mib = swirl_settings_get()->ntt_group_mib;
-    if (mib == 0 || log_n < 16)
-        return 0;
-    size_t g = ((size_t)mib << 20) / (col_stride * sizeof(bb31));
-    g = g ? g : 1;
-    return g < ncols ? g : 0;
-}
-
 /* the kernel launches swirl_cuda_ntt makes for the transform's passes (16-byte aligned data) */
 extern "C" unsigned swirl_cuda_ntt_pass_launches(unsigned log_n, size_t ncols, size_t col_stride) {
     if (log_n == 0 || ncols == 0)
@@ -508,110 +497,7 @@ extern "C" unsigned swirl_cuda_ntt_pass_launches(unsigned log_n, size_t ncols, s
     swirl_ntt_plan pl;
     int fused;
     ntt_plan(&pl, &fused, log_n, ncols, col_stride % 4 == 0);
-    const size_t gcols = !fused && pl.np == 2 ? ntt_group_cols(log_n, ncols, col_stride) : 0;
-    return fused ? 1 : gcols ? 2 * (unsigned)((ncols + gcols - 1) / gcols) : pl.np;
-}
-
-/* one pass launch on `stream` (the context's stream swapped in for SWIRL_LAUNCH and restored) */
-static enum swirl_status ntt_pass_launch(swirl_cuda_ctx *ctx, cudaStream_t stream, int dit,
-                                         const swirl_ntt_tile *g, bb31 *d,
-                                         const swirl_ntt_tw *stab, const bb31 *rtab,
-                                         const swirl_ntt_c0 *c0, int aligned, const bb31 *half) {
-    struct restore {
-        static enum swirl_status go(swirl_cuda_ctx *ctx, int dit, const swirl_ntt_tile *g,
-                                    bb31 *d, const swirl_ntt_tw *stab, const bb31 *rtab,
-                                    const swirl_ntt_c0 *c0, int aligned, const bb31 *half) {
-            const size_t blocks = swirl_ntt_tile_blocks(g);
-            const unsigned threads = swirl_ntt_threads(g); /* <= NTT_MAX_THREADS */
-            const size_t smem = swirl_ntt_tile_smem_words(g) * sizeof(bb31);
-            const int vec = aligned && swirl_ntt_vec_ok(g);
-            const ntt_pass_fn k_ntt_pass_fn = ntt_pass_kernel(dit, g);
-            SWIRL_LAUNCH(ctx, k_ntt_pass_fn, (unsigned)blocks, threads, smem, d, *g, stab, rtab,
-                         *c0, vec, half);
-            return SWIRL_OK;
-        }
-    };
-    cudaStream_t keep = ctx->stream;
-    ctx->stream = stream;
-    const enum swirl_status st = restore::go(ctx, dit, g, d, stab, rtab, c0, aligned, half);
-    ctx->stream = keep;
-    return st;
-}
-
-/* SWIRL_NTT_GROUP_PERSIST: the access-policy window of `stream` over [p, p + bytes) — persisting
- * (as much as the set-aside holds) or streaming — or none (bytes 0) */
-static enum swirl_status ntt_window(swirl_cuda_ctx *ctx, cudaStream_t stream, void *p, size_t bytes,
-                                    int persist) {
-    cudaStreamAttrValue v;
-    memset(&v, 0, sizeof v);
-    if (bytes) {
-        bytes = bytes < ctx->l2_window_max ? bytes : ctx->l2_window_max;
-        v.accessPolicyWindow.base_ptr = p;
-        v.accessPolicyWindow.num_bytes = bytes;
-        v.accessPolicyWindow.hitRatio =
-            persist && bytes > ctx->l2_persist ? (float)ctx->l2_persist / (float)bytes : 1.0f;
-        v.accessPolicyWindow.hitProp =
-            persist ? cudaAccessPropertyPersisting : cudaAccessPropertyStreaming;
-        v.accessPolicyWindow.missProp = cudaAccessPropertyStreaming;
-    }
-    SWIRL_CUDA_TRY(ctx, cudaStreamSetAttribute(stream, cudaStreamAttributeAccessPolicyWindow, &v));
-    return SWIRL_OK;
-}
-
-/* The two passes column group by column group, in place: a group's first pass writes what its
- * second pass reads, so where the group fits in L2 beside the streams the data makes one HBM round
- * trip instead of two. With the second stream a group's second pass runs there, beside the next
- * group's first pass on the context's stream, which waits for the second pass two groups back
- * (at most two groups' intermediates live); the context's stream waits for the last second pass.
- * Events only: no host sync. */
-static enum swirl_status ntt_grouped(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, size_t ncols,
-                                     size_t col_stride, const swirl_ntt_tw *stab,
-                                     const bb31 *rtab, const swirl_ntt_c0 *c0, int dit,
-                                     const bb31 *half, const swirl_ntt_plan *pl, int aligned,
-                                     size_t gcols) {
-    const int two = swirl_settings_get()->ntt_group_streams == 2 && ctx->aux != NULL;
-    const int persist = ctx->l2_persist > 0;
-    cudaEvent_t *ev = ctx->ev_aux; /* [0] start, [1] join, [2..5] first passes, [6..9] second */
-    const cudaStream_t s0 = ctx->stream, s1 = two ? ctx->aux : s0;
-    const unsigned first = dit ? 0 : pl->np - 1, second = pl->np - 1 - first;
-    if (two) {
-        SWIRL_CUDA_TRY(ctx, cudaEventRecord(ev[0], s0));
-        SWIRL_CUDA_TRY(ctx, cudaStreamWaitEvent(s1, ev[0], 0));
-    }
-    swirl_ntt_tile ga, gb;
-    size_t gi = 0;
-    for (size_t c = 0; c < ncols; c += gcols, gi++) {
-        const size_t gc = ncols - c < gcols ? ncols - c : gcols;
-        swirl_ntt_tile_init(&ga, log_n, &pl->pass[first], gc, col_stride);
-        swirl_ntt_tile_init(&gb, log_n, &pl->pass[second], gc, col_stride);
-        bb31 *dg = d + c * col_stride;
-        /* the half input (swirl_cuda_ntt_half_ok: col_stride 2^log_n) holds n/2 words a column */
-        const bb31 *hg = half ? half + c * (col_stride >> 1) : NULL;
-        if (two && gi >= 2)
-            SWIRL_CUDA_TRY(ctx, cudaStreamWaitEvent(s0, ev[6 + (gi - 2) % 4], 0));
-        if (persist)
-            SWIRL_TRY(ntt_window(ctx, s0, dg, gc * col_stride * sizeof(bb31), 1));
-        SWIRL_TRY(ntt_pass_launch(ctx, s0, dit, &ga, dg, stab, rtab, c0, aligned, hg));
-        if (two) {
-            SWIRL_CUDA_TRY(ctx, cudaEventRecord(ev[2 + gi % 4], s0));
-            SWIRL_CUDA_TRY(ctx, cudaStreamWaitEvent(s1, ev[2 + gi % 4], 0));
-        }
-        if (persist)
-            SWIRL_TRY(ntt_window(ctx, s1, dg, gc * col_stride * sizeof(bb31), 0));
-        SWIRL_TRY(ntt_pass_launch(ctx, s1, dit, &gb, dg, stab, rtab, c0, aligned, NULL));
-        if (two)
-            SWIRL_CUDA_TRY(ctx, cudaEventRecord(ev[6 + gi % 4], s1));
-    }
-    if (persist) {
-        SWIRL_TRY(ntt_window(ctx, s0, NULL, 0, 0));
-        if (two)
-            SWIRL_TRY(ntt_window(ctx, s1, NULL, 0, 0));
-    }
-    if (two) {
-        SWIRL_CUDA_TRY(ctx, cudaEventRecord(ev[1], s1));
-        SWIRL_CUDA_TRY(ctx, cudaStreamWaitEvent(s0, ev[1], 0));
-    }
-    return SWIRL_OK;
+    return fused ? 1 : pl.np;
 }
 
 /* Enqueues the core transform (no scaling) of plan pl (ntt_plan): DIT if the input is
@@ -668,10 +554,6 @@ static enum swirl_status ntt_core(swirl_cuda_ctx *ctx, bb31 *d, unsigned log_n, 
                      *c0, half, ctr, lag);
         return SWIRL_OK;
     }
-    const size_t gcols = pl->np == 2 ? ntt_group_cols(log_n, ncols, col_stride) : 0;
-    if (gcols)
-        return ntt_grouped(ctx, d, log_n, ncols, col_stride, stab, rtab, c0, dit, half, pl,
-                           aligned, gcols);
     for (unsigned pi = 0; pi < pl->np; pi++) {
         const swirl_ntt_tile *g = &gt[dit ? pi : pl->np - 1 - pi];
         const size_t blocks = swirl_ntt_tile_blocks(g);

@@ -141,17 +141,6 @@ static size_t align256(size_t bytes) {
     return (bytes + 255) & ~(size_t)255;
 }
 
-static void aux_destroy(swirl_cuda_ctx *ctx) {
-    for (int i = 0; i < SWIRL_CUDA_AUX_EVENTS; i++) {
-        if (ctx->ev_aux[i])
-            cudaEventDestroy(ctx->ev_aux[i]);
-        ctx->ev_aux[i] = NULL;
-    }
-    if (ctx->aux)
-        cudaStreamDestroy(ctx->aux);
-    ctx->aux = NULL;
-}
-
 extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int device,
                                                    size_t arena_bytes) {
     SWIRL_ARG_CHECK(out != NULL);
@@ -216,33 +205,6 @@ extern "C" enum swirl_status swirl_cuda_ctx_create(swirl_cuda_ctx **out, int dev
             }
         }
     }
-    if (e == cudaSuccess) {
-        /* the second stream: optional (without it the NTT's column groups run on one stream) */
-        int ok = cudaStreamCreateWithFlags(&ctx->aux, cudaStreamNonBlocking) == cudaSuccess;
-        for (int i = 0; i < SWIRL_CUDA_AUX_EVENTS && ok; i++)
-            ok = cudaEventCreateWithFlags(&ctx->ev_aux[i], cudaEventDisableTiming) == cudaSuccess;
-        if (!ok) {
-            cudaGetLastError();
-            aux_destroy(ctx);
-        }
-    }
-    if (e == cudaSuccess && swirl_settings_get()->ntt_group_persist) {
-        /* measurements only (a device-wide limit): the NTT groups' persisting L2 (ntt.cu) */
-        int wmax = 0, pmax = 0;
-        size_t want = (size_t)swirl_settings_get()->ntt_group_persist << 20;
-        if (cudaDeviceGetAttribute(&wmax, cudaDevAttrMaxAccessPolicyWindowSize, device) ==
-                cudaSuccess &&
-            cudaDeviceGetAttribute(&pmax, cudaDevAttrMaxPersistingL2CacheSize, device) ==
-                cudaSuccess &&
-            wmax > 0 && pmax > 0) {
-            want = want < (size_t)pmax ? want : (size_t)pmax;
-            if (cudaDeviceSetLimit(cudaLimitPersistingL2CacheSize, want) == cudaSuccess) {
-                ctx->l2_persist = want;
-                ctx->l2_window_max = (size_t)wmax;
-            }
-        }
-        cudaGetLastError();
-    }
     if (e != cudaSuccess) {
         st = swirl_cuda_fail(NULL, e, __FILE__, __LINE__, "creating the CUDA context");
         swirl_cuda_ctx_destroy(ctx);
@@ -266,7 +228,6 @@ extern "C" void swirl_cuda_ctx_destroy(swirl_cuda_ctx *ctx) {
         if (ctx->ev_staging[b])
             cudaEventDestroy(ctx->ev_staging[b]);
     }
-    aux_destroy(ctx);
     if (ctx->ev_start)
         cudaEventDestroy(ctx->ev_start);
     if (ctx->ev_stop)
