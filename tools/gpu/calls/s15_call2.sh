@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# s15 call 2 (final code: column groups removed, the sweep kept): test_gpu_commit, memcheck of the
+# sweep, bytes (fib, keccakf 1024, prod), keccakf bench, the scaling table on this code, GPU tests.
+OUT=${OUT:-/tmp/out}; mkdir -p $OUT
+tools/gpu/session.sh build
+B=build-gpu; S=$B/swirl
+timeout 90 $B/test_gpu_commit > $OUT/t.log 2>&1; echo "test_gpu_commit rc=$? $(tail -1 $OUT/t.log)" | tee -a $OUT/summary.txt
+timeout 60 compute-sanitizer --tool memcheck $B/bench_gpu --sweep-shape 20 2 1 > $OUT/mc.log 2>&1
+echo "memcheck sweep rc=$? $(grep -E 'ERROR SUMMARY' $OUT/mc.log)" | tee -a $OUT/summary.txt
+for a in "fib" "keccakf --perms 1024" "--system .debs/prod20"; do
+  $S prove $a --backend cpu --out /tmp/p.cpu --quiet >/dev/null 2>&1; $S prove $a --backend cuda --out /tmp/p.cuda --quiet >/dev/null 2>&1
+  echo "cmp [$a] $(cmp -s /tmp/p.cpu /tmp/p.cuda && echo same || echo DIFFER)" | tee -a $OUT/summary.txt
+done
+$S bench keccakf --backend cuda --iters 5 2>&1 | grep -E "^stark" | tee -a $OUT/summary.txt
+timeout 200 python3 tools/scaling.py --swirl $S --backend cuda --iters 5 --out $OUT/scaling \
+  --perms 128,256,512,1024 --fib-script .debs/make_fib_system.py --fib-logs 14,16,18,20 > $OUT/scaling.log 2>&1
+echo "scaling rc=$?" | tee -a $OUT/summary.txt; cat $OUT/scaling/scaling.md >> $OUT/summary.txt 2>/dev/null
+rm -f $OUT/scaling/*.json; rm -rf $OUT/scaling/fib* 2>/dev/null
+timeout 170 ctest --test-dir $B -L gpu -j4 --output-on-failure --timeout 160 > $OUT/gpu_tests.log 2>&1
+echo "== gpu tests rc=$?" | tee -a $OUT/summary.txt; grep -E "tests passed|Failed|\*\*\*" $OUT/gpu_tests.log | tee -a $OUT/summary.txt
