@@ -12,9 +12,9 @@ for a in "fib" "keccakf --perms 1024" "--system .debs/prod20"; do
   echo "cmp [$a] $(cmp -s /tmp/p.cpu /tmp/p.cuda && echo same || echo DIFFER)" | tee -a $OUT/summary.txt
 done
 $S bench keccakf --backend cuda --iters 5 2>&1 | grep -E "^stark" | tee -a $OUT/summary.txt
-timeout 200 python3 tools/scaling.py --swirl $S --backend cuda --iters 5 --out $OUT/scaling \
+timeout 170 ctest --test-dir $B -L gpu -j4 --output-on-failure --timeout 160 > $OUT/gpu_tests.log 2>&1
+echo "== gpu tests rc=$?" | tee -a $OUT/summary.txt; grep -E "tests passed|Failed|\*\*\*" $OUT/gpu_tests.log | tee -a $OUT/summary.txt
+timeout 120 python3 tools/scaling.py --swirl $S --backend cuda --iters 5 --out $OUT/scaling \
   --perms 128,256,512,1024 --fib-script .debs/make_fib_system.py --fib-logs 14,16,18,20 > $OUT/scaling.log 2>&1
 echo "scaling rc=$?" | tee -a $OUT/summary.txt; cat $OUT/scaling/scaling.md >> $OUT/summary.txt 2>/dev/null
 rm -f $OUT/scaling/*.json; rm -rf $OUT/scaling/fib* 2>/dev/null
-timeout 170 ctest --test-dir $B -L gpu -j4 --output-on-failure --timeout 160 > $OUT/gpu_tests.log 2>&1
-echo "== gpu tests rc=$?" | tee -a $OUT/summary.txt; grep -E "tests passed|Failed|\*\*\*" $OUT/gpu_tests.log | tee -a $OUT/summary.txt
