@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# s15 call 3 (final code; the longer call 2 never started — trimmed to the device time left): test_gpu_commit,
-# memcheck of the sweep, bytes (fib, keccakf 1024), keccakf bench, all GPU tests.
+# s15 call 3 (final code; the longer call 2 never started — trimmed to the device time left):
+# test_gpu_commit, memcheck of the sweep, bytes (fib, keccakf 1024), keccakf bench, all GPU tests.
 OUT=${OUT:-/tmp/out}; mkdir -p $OUT
 tools/gpu/session.sh build
 B=build-gpu; S=$B/swirl
