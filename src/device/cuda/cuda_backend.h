@@ -223,7 +223,8 @@ size_t swirl_cuda_ntt_scratch_bytes(unsigned log_n);
  *  both passes in one kernel; the scaling, bit reversal and table kernels not counted). */
 unsigned swirl_cuda_ntt_pass_launches(unsigned log_n, size_t ncols, size_t col_stride);
 /** d[i] *= c for the nwords words at d (16-byte aligned, nwords a multiple of 4; enqueued): one
- *  read and one write of the data, the most a pass of the NTT can move (bench_gpu --sweep-shape). */
+ *  read and one write of the data: an NTT pass's data movement without its arithmetic
+ *  (bench_gpu --sweep-shape). */
 enum swirl_status swirl_cuda_ntt_sweep(swirl_cuda_ctx *ctx, bb31 *d, size_t nwords,
                                        bb31 c) SWIRL_WARN_UNUSED_RESULT;
 enum swirl_status swirl_cuda_p2_permute_many(swirl_cuda_ctx *ctx, bb31 *d_states,
