@@ -59,7 +59,8 @@
 #define SWIRL_NTT_TAB_WORDS (3u * SWIRL_NTT_TAB) /* root^(i << 9l), l = 0, 1, 2 */
 #define SWIRL_NTT_TILE_LOG 12                     /* contiguous tiles: up to 4096 elements */
 #define SWIRL_NTT_GROUP 4                         /* stages per register round trip */
-#define SWIRL_NTT_MAX_TILE (1u << 14)             /* strided tiles: 2^k * Y <= 16384 (64 KiB) */
+#define SWIRL_NTT_MAX_TILE_LOG 14                 /* strided tiles: 2^k * Y <= 16384 (64 KiB) */
+#define SWIRL_NTT_MAX_TILE (1u << SWIRL_NTT_MAX_TILE_LOG)
 #define SWIRL_NTT_STAGE_LOG 14 /* passes of up to 14 bits (swirl_ntt_plan_split's contiguous) */
 /* the stage twiddles: stage s < 14 at (1 << s) - 1 + j, j < 2^s (16383 entries; a transform of
  * 2^n builds the 2^min(n, 14) - 1 its passes read, swirl_ntt_stage_entries) */
@@ -273,14 +274,16 @@ SWIRL_HD int swirl_ntt_plan_chunk(swirl_ntt_plan *pl) {
         return 0;
     swirl_ntt_plan c = *pl;
     const unsigned kc = c.pass[0].k, ks = c.pass[1].k;
-    if (ks + c.pass[1].yl < 13 && ks + 5 <= 14)
+    /* the fused tiles: 2^13 or 2^14 words (512 threads) */
+    const unsigned lo = SWIRL_NTT_MAX_TILE_LOG - 1, hi = SWIRL_NTT_MAX_TILE_LOG;
+    if (ks + c.pass[1].yl < lo && ks + 5 <= hi)
         c.pass[1].yl = 5;
     /* k_ntt_fused runs strided rows of 8, 16 or 32 words only (a 12 + 12 split with 4-word rows,
      * SWIRL_NTT_SPLIT=12 SWIRL_NTT_YL=2, stays two launches) */
-    if (kc < 10 || kc > SWIRL_NTT_STAGE_LOG || c.pass[1].yl < 3 || ks + c.pass[1].yl < 13 ||
-        ks + c.pass[1].yl > 14)
+    if (kc < 10 || kc > SWIRL_NTT_STAGE_LOG || c.pass[1].yl < 3 || ks + c.pass[1].yl < lo ||
+        ks + c.pass[1].yl > hi)
         return 0;
-    c.pass[0].yl = SWIRL_NTT_STAGE_LOG - kc;
+    c.pass[0].yl = hi - kc; /* chunks a contiguous tile */
     *pl = c;
     return 1;
 }

@@ -35,7 +35,9 @@
  *                Measured on the H100 (docs/PERF.md, thirteenth and fourteenth sessions): one
  *                HBM round trip at 2^20, none saved at 2^22 (16 MB columns do not stay in L2
  *                this way), and slower than the passes one launch each (10-30 % on the split
- *                plan; why not yet profiled). So it stays opt-in.
+ *                plan: at 2^20 about their instructions but at 54 % SM throughput against their
+ *                59-71 %, its waits costing more than the DRAM bytes it saves; fifteenth
+ *                session). So it stays opt-in.
  *   k_ntt_scale  coset shift / 1/n scaling (only when not trivial)
  *   k_bit_reverse  for the two orders the core does not give (NN, RR)
  *
