@@ -54,40 +54,62 @@ static void bench_copy(size_t bytes, int reps) {
            2.0 * (double)bytes / (ms * 1e-3) / 1e9);
 }
 
-static void bench_p2(size_t n, int reps) {
+/* a device buffer of `bytes` from the reset arena, every byte `fill` */
+static bb31 *bench_buffer(size_t bytes, int fill) {
     void *d;
     swirl_cuda_arena_reset(ctx);
-    BENCH_TRY(swirl_cuda_alloc(ctx, &d, n * 16 * sizeof(bb31)));
-    cudaMemset(d, 1, n * 16 * sizeof(bb31)); /* any bits: reduced in the field ops */
+    BENCH_TRY(swirl_cuda_alloc(ctx, &d, bytes));
+    cudaMemset(d, fill, bytes);
+    return (bb31 *)d;
+}
+
+/* what a timed stage enqueues: fn on the buffer d of n permutations, columns or words */
+typedef struct bench_work {
+    enum swirl_status (*fn)(const struct bench_work *);
+    bb31 *d;
+    unsigned log_n;
+    size_t n;
+} bench_work;
+
+static enum swirl_status enqueue_p2(const bench_work *w) {
+    return swirl_cuda_p2_permute_many(ctx, w->d, w->n);
+}
+
+static enum swirl_status enqueue_ntt(const bench_work *w) {
+    return swirl_cuda_ntt(ctx, w->d, w->log_n, w->n, (size_t)1 << w->log_n, bb31_one(),
+                          SWIRL_NTT_IN_BITREV, 0);
+}
+
+static enum swirl_status enqueue_sweeps(const bench_work *w) {
+    enum swirl_status st = swirl_cuda_ntt_sweep(ctx, w->d, w->n, bb31_from_u32(3));
+    return st != SWIRL_OK ? st : swirl_cuda_ntt_sweep(ctx, w->d, w->n, bb31_from_u32(3));
+}
+
+/* the median GPU time of `reps` stages of w's work, after one warm-up stage */
+static double bench_stage_ms(const char *name, const bench_work *w, int reps) {
     double t[16];
     for (int r = 0; r <= reps; r++) {
-        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_p2"));
-        BENCH_TRY(swirl_cuda_p2_permute_many(ctx, (bb31 *)d, n));
+        BENCH_TRY(swirl_cuda_stage_begin(ctx, name));
+        BENCH_TRY(w->fn(w));
         BENCH_TRY(swirl_cuda_stage_end(ctx));
         if (r > 0)
             t[r - 1] = last_stage_ms();
     }
-    double ms = bench_median(t, reps);
+    return bench_median(t, reps);
+}
+
+static void bench_p2(size_t n, int reps) {
+    /* any bits: reduced in the field ops */
+    const bench_work w = {enqueue_p2, bench_buffer(n * 16 * sizeof(bb31), 1), 0, n};
+    double ms = bench_stage_ms("bench_p2", &w, reps);
     printf("gpu_poseidon2_bb16 perms=%zu median_ms=%.3f perms_per_s=%.3e\n", n, ms,
            (double)n / (ms * 1e-3));
 }
 
 static void bench_ntt(unsigned log_n, size_t cols, int reps) {
     size_t n = (size_t)1 << log_n;
-    void *d;
-    swirl_cuda_arena_reset(ctx);
-    BENCH_TRY(swirl_cuda_alloc(ctx, &d, n * cols * sizeof(bb31)));
-    cudaMemset(d, 0, n * cols * sizeof(bb31));
-    double t[16];
-    for (int r = 0; r <= reps; r++) {
-        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_ntt"));
-        BENCH_TRY(
-            swirl_cuda_ntt(ctx, (bb31 *)d, log_n, cols, n, bb31_one(), SWIRL_NTT_IN_BITREV, 0));
-        BENCH_TRY(swirl_cuda_stage_end(ctx));
-        if (r > 0)
-            t[r - 1] = last_stage_ms();
-    }
-    double ms = bench_median(t, reps);
+    const bench_work w = {enqueue_ntt, bench_buffer(n * cols * sizeof(bb31), 0), log_n, cols};
+    double ms = bench_stage_ms("bench_ntt", &w, reps);
     double bytes = 2.0 * (double)n * (double)cols * 4.0;
     printf("gpu_ntt log_n=%u cols=%zu median_ms=%.3f effective_GB_per_s=%.1f\n", log_n, cols, ms,
            bytes / (ms * 1e-3) / 1e9);
@@ -97,20 +119,8 @@ static void bench_ntt(unsigned log_n, size_t cols, int reps) {
  * two-pass transform without its arithmetic, so its effective figure bounds any two-pass NTT's */
 static void bench_sweep(unsigned log_n, size_t cols, int reps) {
     size_t words = ((size_t)1 << log_n) * cols;
-    void *d;
-    swirl_cuda_arena_reset(ctx);
-    BENCH_TRY(swirl_cuda_alloc(ctx, &d, words * sizeof(bb31)));
-    cudaMemset(d, 0, words * sizeof(bb31));
-    double t[16];
-    for (int r = 0; r <= reps; r++) {
-        BENCH_TRY(swirl_cuda_stage_begin(ctx, "bench_sweep"));
-        for (int pass = 0; pass < 2; pass++)
-            BENCH_TRY(swirl_cuda_ntt_sweep(ctx, (bb31 *)d, words, bb31_from_u32(3)));
-        BENCH_TRY(swirl_cuda_stage_end(ctx));
-        if (r > 0)
-            t[r - 1] = last_stage_ms();
-    }
-    double ms = bench_median(t, reps);
+    const bench_work w = {enqueue_sweeps, bench_buffer(words * sizeof(bb31), 0), log_n, words};
+    double ms = bench_stage_ms("bench_sweep", &w, reps);
     printf("gpu_sweep2 log_n=%u cols=%zu median_ms=%.3f effective_GB_per_s=%.1f "
            "hbm_GB_per_s=%.1f\n",
            log_n, cols, ms, 2.0 * (double)words * 4.0 / (ms * 1e-3) / 1e9,
